@@ -1,0 +1,145 @@
+"""Command line: argument parsing, output formats and exit codes. No analysis lives here.
+
+Exit codes: 0 no findings, 1 findings, 2 usage or internal error.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib.util
+import sys
+
+from reuse_lint import __version__
+
+SUBCOMMANDS = ("check", "rule", "trace", "gan")
+EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
+
+
+class UsageError(Exception):
+    """A problem with what the user asked for: one line on stderr, exit 2."""
+
+
+def _fail(message: str) -> int:
+    sys.stderr.write(f"reuse-lint: error: {message}\n")
+    return EXIT_ERROR
+
+
+def _check_parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(
+        prog="reuse-lint check",
+        description="Lint Python files for TensorFlow variable-sharing bugs.",
+    )
+    p.add_argument("paths", nargs="*", metavar="PATH", help="files or directories (default: .)")
+    p.add_argument("--select", help="comma-separated rule codes or prefixes to enable")
+    p.add_argument("--extend-select", help="codes to enable on top of the selection")
+    p.add_argument("--ignore", help="comma-separated rule codes or prefixes to disable")
+    p.add_argument("--output-format", choices=("full", "concise", "json", "sarif", "github"))
+    p.add_argument("--fix", action="store_true", help="apply safe fixes")
+    p.add_argument("--unsafe-fixes", action="store_true", help="also apply unsafe fixes")
+    p.add_argument("--diff", action="store_true", help="print the fixes as a diff; write nothing")
+    p.add_argument("--statistics", action="store_true", help="print counts per rule")
+    p.add_argument("--exit-zero", action="store_true", help="exit 0 even with findings")
+    p.add_argument("-q", "--quiet", action="store_true", help="print findings only, no summary")
+    p.add_argument("--no-cache", action="store_true", help="neither read nor write the cache")
+    p.add_argument("--stdin-filename", help="the name to report for source read from '-'")
+    p.add_argument("--config", help="a pyproject.toml to read instead of the nearest one")
+    p.add_argument("--jobs", type=int, default=None, help="worker processes (default: all cores)")
+    return p
+
+
+def _rule_main(argv: list[str]) -> int:
+    from reuse_lint.rules import all_rules, rule_by_code
+
+    p = argparse.ArgumentParser(prog="reuse-lint rule", description="Show a rule's documentation.")
+    p.add_argument("code", nargs="?", help="a rule code (RL101) or name")
+    p.add_argument("--all", action="store_true", help="list every rule")
+    args = p.parse_args(argv)
+    if args.all or not args.code:
+        for rule in all_rules():
+            fix = "fix" if rule.FIXABLE else "   "
+            sys.stdout.write(f"{rule.CODE}  {fix}  {rule.NAME:34}  {rule.summary()}\n")
+        return EXIT_CLEAN
+    rule = rule_by_code(args.code)
+    if rule is None:
+        return _fail(f"unknown rule {args.code!r} (see `reuse-lint rule --all`)")
+    sys.stdout.write(f"# {rule.NAME} ({rule.CODE})\n\n{rule.doc()}\n")
+    return EXIT_CLEAN
+
+
+def _needs_tensorflow(command: str) -> str | None:
+    if importlib.util.find_spec("tensorflow") is None:
+        return (
+            f"`reuse-lint {command}` needs TensorFlow; install the extra: "
+            "pip install 'reuse-lint[tf]'"
+        )
+    return None
+
+
+def _check_main(argv: list[str]) -> int:
+    from reuse_lint import output, runner
+
+    args = _check_parser().parse_args(argv)
+    try:
+        settings = runner.settings_from_args(args)
+        result = runner.run(settings)
+    except runner.ConfigError as exc:
+        return _fail(str(exc))
+    except UsageError as exc:
+        return _fail(str(exc))
+
+    for message in result.errors:
+        sys.stderr.write(f"reuse-lint: error: {message}\n")
+    out = sys.stdout
+    if settings.diff:
+        out.write(result.diff_text)
+    else:
+        output.render(result.diagnostics, settings.output_format, out, sources=result.source_lines)
+        if settings.statistics:
+            output.statistics(result.diagnostics, out)
+        if settings.output_format in ("full", "concise") and not settings.quiet:
+            out.write(output.summary_line(result.diagnostics, fixed=result.fixed) + "\n")
+    if result.errors and not result.diagnostics:
+        return EXIT_ERROR
+    if settings.exit_zero:
+        return EXIT_CLEAN
+    if settings.diff:
+        return EXIT_FINDINGS if result.diff_text else EXIT_CLEAN
+    return EXIT_FINDINGS if result.diagnostics else EXIT_CLEAN
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if argv and argv[0] in ("--version", "-V"):
+        sys.stdout.write(f"reuse-lint {__version__}\n")
+        return EXIT_CLEAN
+    if argv and argv[0] in ("-h", "--help"):
+        sys.stdout.write(
+            "usage: reuse-lint [check] PATH... | rule CODE | trace SCRIPT | gan\n\n"
+            "  check PATH...   lint files and directories (the default command)\n"
+            "  rule CODE       print a rule's documentation; `rule --all` lists them\n"
+            "  trace SCRIPT    build the graph of SCRIPT under a variable hook (needs [tf])\n"
+            "  gan             train the reference GAN, correct and broken (needs [tf])\n\n"
+            "`reuse-lint check --help` lists the linter's options.\n"
+        )
+        return EXIT_CLEAN
+    command = argv[0] if argv and argv[0] in SUBCOMMANDS else "check"
+    rest = argv[1:] if argv and argv[0] in SUBCOMMANDS else argv
+    try:
+        if command == "rule":
+            return _rule_main(rest)
+        if command in ("trace", "gan"):
+            missing = _needs_tensorflow(command)
+            if missing:
+                return _fail(missing)
+            if command == "trace":
+                from reuse_lint.trace.cli import main as trace_main
+
+                return trace_main(rest)
+            from reuse_lint.gan.cli import main as gan_main
+
+            return gan_main(rest)
+        return _check_main(rest)
+    except KeyboardInterrupt:
+        return _fail("interrupted")
+    except BrokenPipeError:
+        return EXIT_ERROR

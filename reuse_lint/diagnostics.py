@@ -1,0 +1,91 @@
+"""The one finding type shared by the static linter (RLxxx) and the dynamic trace (RTxxx).
+
+Every output format renders this type, so a format added once serves both modes.
+Lines and columns are 1-based; columns count characters, not bytes.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class Related:
+    """A second location that explains a finding (the first creation of a clashing variable)."""
+
+    path: str
+    line: int
+    column: int
+    message: str
+
+    def to_json(self) -> dict:
+        return {"path": self.path, "line": self.line, "column": self.column, "message": self.message}
+
+
+@dataclass(frozen=True)
+class Edit:
+    """Replace the text between two 1-based (line, column) positions with `content`."""
+
+    line: int
+    column: int
+    end_line: int
+    end_column: int
+    content: str
+
+    def to_json(self) -> dict:
+        return {
+            "content": self.content,
+            "location": {"line": self.line, "column": self.column},
+            "end_location": {"line": self.end_line, "column": self.end_column},
+        }
+
+
+@dataclass(frozen=True)
+class Fix:
+    """A repair for one finding. `safe` fixes keep behaviour apart from the bug itself."""
+
+    message: str
+    edits: tuple[Edit, ...]
+    safe: bool = True
+
+    def to_json(self) -> dict:
+        return {
+            "message": self.message,
+            "applicability": "safe" if self.safe else "unsafe",
+            "edits": [e.to_json() for e in self.edits],
+        }
+
+
+@dataclass(frozen=True)
+class Diagnostic:
+    code: str
+    name: str
+    message: str
+    path: str
+    line: int
+    column: int
+    end_line: int
+    end_column: int
+    related: tuple[Related, ...] = ()
+    help: str | None = None
+    fix: Fix | None = None
+    # Free-form facts a format may show (variable names, shapes); never needed to act.
+    extra: dict = field(default_factory=dict, compare=False, hash=False)
+
+    def sort_key(self) -> tuple:
+        return (self.path, self.line, self.column, self.code, self.message)
+
+    def to_json(self) -> dict:
+        return {
+            "code": self.code,
+            "name": self.name,
+            "path": self.path,
+            "line": self.line,
+            "column": self.column,
+            "end_line": self.end_line,
+            "end_column": self.end_column,
+            "message": self.message,
+            "help": self.help,
+            "related": [r.to_json() for r in self.related],
+            "fix": self.fix.to_json() if self.fix else None,
+        }
