@@ -1,0 +1,255 @@
+"""Turn a Recording into findings. Pure Python: every rule reads records, none touches TF."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+from reuse_lint.diagnostics import Diagnostic
+from reuse_lint.trace import findings as F
+from reuse_lint.trace.recorder import Creation, Recording, Site
+
+
+def analyze(rec: Recording) -> list[Diagnostic]:
+    first = _first_creations(rec)
+    diags = (
+        _duplicates(rec, first)
+        + _missing(rec)
+        + _shape_mismatches(rec, first)
+        + [d for d, _ in silent_copies(rec)]
+        + _cross_builder(rec, first)
+        + _var_lists(rec)
+        + _contrib(rec)
+    )
+    return sorted(diags, key=Diagnostic.sort_key)
+
+
+def _first_creations(rec: Recording) -> dict[str, Creation]:
+    first: dict[str, Creation] = {}
+    for c in rec.creations:
+        first.setdefault(c.name, c)
+    return first
+
+
+def _divergence(a: tuple[Site, ...], b: tuple[Site, ...]) -> tuple[Site, Site] | None:
+    """The two call sites where stacks `a` and `b` part: the calls that made the difference.
+
+    Identical stacks (a loop calling the same line) fall back to the innermost frames.
+    """
+    if not a or not b:
+        return None
+    for x, y in zip(a, b):
+        if x.key != y.key:
+            return x, y
+    return a[min(len(a), len(b)) - 1], b[min(len(a), len(b)) - 1]
+
+
+def _names(names: list[str], limit: int = 3) -> str:
+    shown = ", ".join(f"`{n}`" for n in names[:limit])
+    return shown + (f" and {len(names) - limit} more" if len(names) > limit else "")
+
+
+def _duplicates(rec: Recording, first: dict[str, Creation]) -> list[Diagnostic]:
+    groups: dict[tuple, list] = defaultdict(list)
+    for look in rec.lookups:
+        if look.problem != "duplicate" or look.name not in first:
+            continue
+        pair = _divergence(first[look.name].stack, look.stack)
+        if pair:
+            groups[(pair[1].key, pair[0].key)].append((pair, look.name))
+    out = []
+    for items in groups.values():
+        (orig, again), name = items[0]
+        names = [n for _, n in items]
+        more = f" ({len(names) - 1} more variables clash)" if len(names) > 1 else ""
+        out.append(F.diagnostic(
+            F.DUPLICATE_CREATION, again,
+            f"variable `{name}` already exists: this call creates it again without reuse{more}; "
+            f"first created by the call at {orig.label()}",
+            related=[(orig, f"`{name}` first created here")],
+            help="pass reuse=True (or reuse=tf.AUTO_REUSE) to the variable_scope of the second call",
+        ))
+    return out
+
+
+def _missing(rec: Recording) -> list[Diagnostic]:
+    groups: dict[tuple, list] = defaultdict(list)
+    for look in rec.lookups:
+        if look.problem == "missing" and look.stack:
+            groups[look.stack[-1].key].append(look)
+    out = []
+    for looks in groups.values():
+        names = [lk.name for lk in looks]
+        slots = any(_is_slot(n) for n in names)
+        help = (
+            "optimizer slots are created under the reuse flag of the current scope; a "
+            "`reuse_variables()` at the root scope leaks into them — reuse only the scope that shares"
+            if slots else "create the variable first, or use reuse=tf.AUTO_REUSE"
+        )
+        out.append(F.diagnostic(
+            F.REUSE_OF_MISSING, looks[0].stack[-1],
+            f"reuse of {_names(names)}, which {'was' if len(names) == 1 else 'were'} never created "
+            f"(reuse={looks[0].reuse})",
+            help=help,
+        ))
+    return out
+
+
+def _is_slot(name: str) -> bool:
+    leaf = name.rsplit("/", 1)[-1]
+    return leaf.split("_")[0] in {"Adam", "Momentum", "RMSProp", "Adagrad", "Adadelta", "Ftrl"}
+
+
+def _shape_mismatches(rec: Recording, first: dict[str, Creation]) -> list[Diagnostic]:
+    out = []
+    for look in rec.lookups:
+        if look.problem != "shape" or not look.stack:
+            continue
+        made = first.get(look.name)
+        related = [(made.site, f"created here with shape {list(made.shape)}")] if made and made.site else []
+        out.append(F.diagnostic(
+            F.SHAPE_MISMATCH, look.stack[-1],
+            f"reuse of `{look.name}` asks for shape {list(look.shape or ())} but it was created "
+            f"with shape {list(look.found_shape or ())}",
+            related=related,
+        ))
+    return out
+
+
+def silent_copies(rec: Recording) -> list[tuple[Diagnostic, list[tuple[Creation, Creation]]]]:
+    """RT204 findings, each with its (original, copy) variable pairs."""
+    groups = _copy_groups(rec)
+    out, seen_copy_sites = [], set()
+    for (orig_key, copy_key), (orig, again, pairs) in groups.items():
+        if copy_key in seen_copy_sites:
+            continue  # a third call: report it once, against the first original
+        if rec.chained and rec.chained([a.handle for a, _ in pairs], [b.handle for _, b in pairs]):
+            continue  # one copy feeds the other: stacked blocks, meant to differ
+        seen_copy_sites.add(copy_key)
+        names = [b.name for _, b in pairs]
+        out.append((F.diagnostic(
+            F.SILENT_COPY, again,
+            f"this call builds a second, independent copy of the weights made by the call at "
+            f"{orig.label()}: {_names(names)} copy `{pairs[0][0].name}`"
+            + (f" and {len(pairs) - 1} more" if len(pairs) > 1 else ""),
+            related=[(orig, f"original `{pairs[0][0].name}` created by this call")],
+            help="share the weights: a fixed variable_scope name with reuse=True for the second "
+                 "call, or build the Keras layers once outside the builder",
+        ), pairs))
+    return out
+
+
+def _copy_groups(rec: Recording) -> dict:
+    """Pair creations made by the same source lines (same shape) from different call sites."""
+    buckets = _buckets_by_innermost(rec)
+    groups: dict[tuple, tuple] = {}
+    for members in buckets.values():
+        for i, later in enumerate(members):
+            for earlier in members[:i]:
+                split = _split(earlier.stack, later.stack)
+                if split is None:
+                    continue
+                orig, again = split
+                key = (orig.key, again.key)
+                entry = groups.setdefault(key, (orig, again, []))
+                if not any(b is later or a is earlier for a, b in entry[2]):
+                    entry[2].append((earlier, later))
+    return groups
+
+
+def _buckets_by_innermost(rec: Recording) -> dict[tuple, list[Creation]]:
+    """Candidates for a copy: trainable, made by the same line, same depth, shape and dtype."""
+    buckets: dict[tuple, list[Creation]] = defaultdict(list)
+    for c in rec.creations:
+        if c.trainable and len(c.stack) >= 2:
+            buckets[(c.stack[-1].key, len(c.stack), c.shape, c.dtype)].append(c)
+    return buckets
+
+
+def _split(a: tuple[Site, ...], b: tuple[Site, ...]) -> tuple[Site, Site] | None:
+    """Where two equally deep stacks part, if everything below that point is the same code."""
+    for i, (x, y) in enumerate(zip(a, b)):
+        if x.key != y.key:
+            same_below = all(p.key == q.key for p, q in zip(a[i + 1:], b[i + 1:]))
+            return (x, y) if same_below and i < len(a) - 1 else None
+    return None
+
+
+def _cross_builder(rec: Recording, first: dict[str, Creation]) -> list[Diagnostic]:
+    groups: dict[tuple, list] = defaultdict(list)
+    for look in rec.lookups:
+        made = first.get(look.name)
+        if look.problem is not None or not look.stack or made is None or made.site is None:
+            continue
+        if look.stack[-1].builder != made.site.builder:
+            groups[(look.stack[-1].key, made.site.builder)].append((look, made))
+    out = []
+    for items in groups.values():
+        look, made = items[0]
+        names = [lk.name for lk, _ in items]
+        out.append(F.diagnostic(
+            F.CROSS_BUILDER_SHARING, look.stack[-1],
+            f"`{look.stack[-1].function}` reuses {_names(names)} created by "
+            f"`{made.site.function}` at {made.site.label()} (reuse={look.reuse})",
+            related=[(made.site, f"`{made.name}` created here")],
+            help="give each builder its own variable_scope; use AUTO_REUSE only around one builder",
+        ))
+    return out
+
+
+def model_scope(name: str) -> str:
+    return name.split("/", 1)[0] if "/" in name else "(root)"
+
+
+def _var_lists(rec: Recording) -> list[Diagnostic]:
+    out = []
+    for kind, site in rec.empty_var_lists:
+        if site:
+            out.append(F.diagnostic(
+                F.OPTIMIZER_VAR_LIST, site, f"{kind}.minimize got an empty var_list: it trains nothing",
+                help="check the scope name passed to tf.get_collection / tf.trainable_variables",
+            ))
+    for opt in rec.optimizers:
+        out += _mixed_models(opt)
+    if rec.optimizers or rec.empty_var_lists:
+        out += _untrained(rec)
+    return out
+
+
+def _mixed_models(opt) -> list[Diagnostic]:
+    scopes: dict[str, int] = defaultdict(int)
+    for name in opt.var_list:
+        scopes[model_scope(name)] += 1
+    if len(scopes) < 2 or opt.site is None:
+        return []
+    how = "without var_list, so it trains every trainable variable" if opt.implicit else "with a var_list"
+    parts = ", ".join(f"{s}/ ({n})" for s, n in sorted(scopes.items()))
+    return [F.diagnostic(
+        F.OPTIMIZER_VAR_LIST, opt.site,
+        f"{opt.kind} is applied {how} of {len(scopes)} models: {parts}",
+        help="pass var_list=tf.trainable_variables('<model scope>') so each step trains one model",
+    )]
+
+
+def _untrained(rec: Recording) -> list[Diagnostic]:
+    trained = {n for opt in rec.optimizers for n in opt.var_list}
+    missing: dict[str, list[Creation]] = defaultdict(list)
+    for c in rec.creations:
+        if c.trainable and c.name not in trained and c.site is not None:
+            missing[model_scope(c.name)].append(c)
+    return [
+        F.diagnostic(
+            F.OPTIMIZER_VAR_LIST, made[0].site,
+            f"{len(made)} trainable variable{'s' if len(made) > 1 else ''} of {scope}/ "
+            f"({_names([c.name for c in made])}) {'are' if len(made) > 1 else 'is'} in no optimizer's var_list",
+            help="add them to a var_list, or create them with trainable=False",
+        )
+        for scope, made in missing.items()
+    ]
+
+
+def _contrib(rec: Recording) -> list[Diagnostic]:
+    return [
+        F.diagnostic(F.MISSING_CONTRIB, site, f"`tf.contrib.{name}` has no replacement in tf_slim or "
+                     "tf.compat.v1; the trace stopped here")
+        for name, site in rec.missing_contrib if site
+    ]

@@ -1,0 +1,98 @@
+"""`reuse-lint trace SCRIPT.py [-- ARGS...]` and `reuse-lint trace pkg.module:function`.
+
+Exit codes: 0 no findings, 1 findings, 2 the target could not be traced. TensorFlow is
+imported only by the child process that runs the target.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+
+from reuse_lint import output
+from reuse_lint.trace.api import TraceError, TraceResult, result_to_json, run_trace
+
+EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
+
+
+def _parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(
+        prog="reuse-lint trace",
+        description="Build the graph of a script (or call a function that builds it) under "
+                    "variable hooks, stopping before training, and report reuse bugs.",
+    )
+    p.add_argument("target", metavar="SCRIPT.py|pkg.module:function")
+    p.add_argument("args", nargs="*", metavar="ARGS", help="arguments for the script, after --")
+    p.add_argument("--output-format", choices=("full", "concise", "json"), default="full")
+    p.add_argument("--tree", action="store_true", help="print the variable scope tree")
+    p.add_argument("--steps", type=int, default=0, metavar="N",
+                   help="let N training steps (Session.run of train ops) run and report the "
+                        "variables each train op changed")
+    p.add_argument("--timeout", type=float, default=300, metavar="S",
+                   help="time limit for the traced program in seconds (default: 300)")
+    mode = p.add_mutually_exclusive_group()
+    mode.add_argument("--tf1", dest="mode", action="store_const", const="tf1",
+                      help="always run under the TF 1.x shim")
+    mode.add_argument("--tf2", dest="mode", action="store_const", const="tf2",
+                      help="never install the TF 1.x shim (plain TF 2.x)")
+    p.add_argument("--report", metavar="FILE",
+                   help="also write the whole trace (variables, optimizers, steps) as JSON")
+    p.set_defaults(mode="auto")
+    return p
+
+
+def _fail(message: str) -> int:
+    sys.stderr.write(f"reuse-lint: error: {message}\n")
+    return EXIT_ERROR
+
+
+def main(argv: list[str]) -> int:
+    args = _parser().parse_args(argv)
+    if args.steps < 0 or args.timeout <= 0:
+        return _fail("--steps must be >= 0 and --timeout > 0")
+    try:
+        result = run_trace(args.target, args.args, steps=args.steps, timeout=args.timeout,
+                           mode=args.mode)
+    except TraceError as exc:
+        if exc.result is not None:
+            _show(exc.result, args)
+        if exc.traceback:
+            sys.stderr.write(exc.traceback)
+        return _fail(str(exc))
+    _show(result, args)
+    if args.report:
+        with open(args.report, "w", encoding="utf-8") as f:
+            json.dump(result_to_json(result), f, indent=2)
+    return EXIT_FINDINGS if result.diagnostics else EXIT_CLEAN
+
+
+def _show(result: TraceResult, args) -> None:
+    out = sys.stdout
+    output.render(result.diagnostics, args.output_format, out)
+    if args.output_format == "json":
+        return
+    if args.tree:
+        from rich.console import Console
+
+        from reuse_lint.trace.tree import scope_tree
+
+        Console(file=out, highlight=False, width=160).print(scope_tree(result.variables, result.target))
+    if result.steps_run or args.steps:
+        _show_steps(result, out)
+    if args.output_format == "full":
+        where = f"stopped: {result.stopped}" if result.stopped else "ran to the end"
+        out.write(f"Traced {result.target} ({result.mode}, {len(result.variables)} variables, "
+                  f"{where}).\n")
+        out.write(output.summary_line(result.diagnostics) + "\n")
+
+
+def _show_steps(result: TraceResult, out) -> None:
+    out.write(f"Training steps run: {result.steps_run}\n")
+    for opt in result.optimizers:
+        where = f"{opt.site[0]}:{opt.site[1]}" if opt.site else "?"
+        out.write(f"  {opt.kind} at {where}: {opt.steps} runs changed {len(opt.changed)} "
+                  f"of {len(opt.var_list)} variables in its var_list\n")
+        for name in opt.changed:
+            mark = "" if name in opt.var_list else "   <- not in its var_list"
+            out.write(f"    {name}{mark}\n")

@@ -1,0 +1,156 @@
+"""What the hooks saw, as plain records: variable creations, reuse lookups, the errors
+TensorFlow would have raised, optimizers and training steps. No TensorFlow here, so the
+analysis can be read and tested without it.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from dataclasses import dataclass, field
+from types import CodeType, FrameType
+
+
+@dataclass(eq=False)
+class Site:
+    """One frame of user code: the call that led TensorFlow to do something."""
+
+    path: str
+    line: int
+    function: str
+    first_line: int
+    code: CodeType | None = field(default=None, repr=False)
+    lasti: int = -1
+
+    @property
+    def key(self) -> tuple[str, int]:
+        return (self.path, self.line)
+
+    @property
+    def builder(self) -> tuple[str, str, int]:
+        """The function this frame runs in: two sites with one builder are the same code."""
+        return (self.path, self.function, self.first_line)
+
+    def span(self) -> tuple[int, int, int, int]:
+        """1-based (line, column, end_line, end_column) of the call expression.
+
+        Python 3.11 keeps exact positions per instruction; they are looked up only when a
+        finding needs them, so recording stays cheap.
+        """
+        if self.code is not None and self.lasti >= 0:
+            positions = list(self.code.co_positions())
+            index = self.lasti // 2
+            if index < len(positions):
+                line, end_line, col, end_col = positions[index]
+                if line == self.line and col is not None and end_col is not None:
+                    if end_line != line:
+                        end_line, end_col = line, col + 1
+                    return line, col + 1, end_line, end_col + 1
+        return self.line, 1, self.line, 2
+
+    def label(self) -> str:
+        return f"{os.path.basename(self.path)}:{self.line}"
+
+    def to_json(self) -> dict:
+        return {"path": self.path, "line": self.line, "function": self.function}
+
+
+class UserCode:
+    """Decides which frames are the user's: inside the project root, outside TensorFlow,
+    site-packages, the standard library and reuse_lint itself."""
+
+    def __init__(self, root: str):
+        self.root = os.path.realpath(root) + os.sep
+        here = os.path.dirname(os.path.dirname(os.path.realpath(__file__)))
+        self._excluded = tuple(
+            os.path.realpath(p) + os.sep
+            for p in {here, sys.prefix, sys.base_prefix, sys.exec_prefix}
+        )
+        self._cache: dict[str, bool] = {}
+
+    def is_user(self, filename: str) -> bool:
+        known = self._cache.get(filename)
+        if known is None:
+            real = os.path.realpath(filename)
+            known = (
+                real.startswith(self.root)
+                and not real.startswith(self._excluded)
+                and "site-packages" not in real
+            )
+            self._cache[filename] = known
+        return known
+
+    def stack(self, frame: FrameType | None) -> tuple[Site, ...]:
+        """User frames from `frame` outwards, returned outermost first."""
+        sites = []
+        while frame is not None:
+            code = frame.f_code
+            if self.is_user(code.co_filename):
+                sites.append(
+                    Site(code.co_filename, frame.f_lineno, code.co_name,
+                         code.co_firstlineno, code, frame.f_lasti)
+                )
+            frame = frame.f_back
+        sites.reverse()
+        return tuple(sites)
+
+
+@dataclass(eq=False)
+class Creation:
+    name: str
+    shape: tuple
+    dtype: str
+    trainable: bool
+    stack: tuple[Site, ...]
+    handle: object = field(default=None, repr=False)  # the TF variable, in the child only
+
+    @property
+    def site(self) -> Site | None:
+        return self.stack[-1] if self.stack else None
+
+
+@dataclass(eq=False)
+class Lookup:
+    """A get_variable that found (or should have found) an existing variable."""
+
+    name: str
+    shape: tuple | None
+    reuse: str  # "True", "AUTO_REUSE", or "False" for a clash
+    stack: tuple[Site, ...]
+    problem: str | None = None  # None, "duplicate", "missing", "shape"
+    found_shape: tuple | None = None
+
+
+@dataclass(eq=False)
+class OptimizerUse:
+    kind: str
+    site: Site | None
+    var_list: list[str]
+    implicit: bool  # var_list=None: all trainable variables
+    train_ops: set = field(default_factory=set)  # op names of the returned train ops
+    changed: set = field(default_factory=set)
+    steps: int = 0
+
+
+@dataclass(eq=False)
+class Recording:
+    creations: list[Creation] = field(default_factory=list)
+    lookups: list[Lookup] = field(default_factory=list)
+    optimizers: list[OptimizerUse] = field(default_factory=list)
+    empty_var_lists: list[tuple[str, Site | None]] = field(default_factory=list)
+    missing_contrib: list[tuple[str, Site | None]] = field(default_factory=list)
+    steps_run: int = 0
+    stopped: str | None = None
+    # Set by the hooks: (orig handles, copy handles) -> True when one set feeds the other.
+    chained: object = None
+
+
+class StopTrace(BaseException):
+    """Raised by a hook to end the user's program where execution (training) begins.
+
+    A BaseException so that the user's own `except Exception:` blocks cannot swallow it.
+    """
+
+    def __init__(self, reason: str):
+        super().__init__(reason)
+        self.reason = reason

@@ -1,0 +1,154 @@
+"""The trace's child process: install the hooks, run the user's script or function, and
+write what was recorded as JSON to the file named on the command line.
+
+    python -m reuse_lint.trace.runner RESULT.json MODE STEPS TARGET [ARGS...]
+
+MODE is auto, tf1 or tf2. Nothing is written anywhere but RESULT.json.
+"""
+
+from __future__ import annotations
+
+import importlib
+import importlib.util
+import json
+import os
+import runpy
+import sys
+import traceback
+
+
+class TargetError(Exception):
+    """The target cannot be run at all (no such module or function)."""
+
+
+def _prepare_environment() -> None:
+    # Before TensorFlow is imported: tf.keras must be Keras 2 for tf.layers and v1 graphs.
+    os.environ["TF_USE_LEGACY_KERAS"] = "1"
+    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+    sys.dont_write_bytecode = True  # no __pycache__ in the user's tree
+
+
+def _resolve(target: str) -> tuple[str, str, str | None]:
+    """(source path, project root, function name or None) for a script or module:function."""
+    if ":" not in target or os.path.exists(target):
+        path = os.path.abspath(target)
+        return path, os.path.dirname(path), None
+    module, _, function = target.partition(":")
+    sys.path.insert(0, os.getcwd())
+    try:
+        spec = importlib.util.find_spec(module)
+    except ImportError as exc:
+        raise TargetError(f"cannot find module {module!r}: {exc}") from None
+    if spec is None or not spec.origin:
+        raise TargetError(f"no module named {module!r}")
+    root = os.path.dirname(spec.origin)
+    for _ in range(module.count(".") + (spec.origin.endswith("__init__.py"))):
+        root = os.path.dirname(root)
+    return spec.origin, root, function
+
+
+def _run_target(target: str, function: str | None, args: list[str]) -> None:
+    if function is None:
+        path = os.path.abspath(target)
+        sys.argv = [path, *args]
+        sys.path.insert(0, os.path.dirname(path))
+        runpy.run_path(path, run_name="__main__")
+        return
+    module = importlib.import_module(target.partition(":")[0])
+    fn = getattr(module, function, None)
+    if not callable(fn):
+        raise TargetError(f"module {module.__name__!r} has no function {function!r}")
+    sys.argv = [target, *args]
+    fn()
+
+
+def _user_traceback(exc: BaseException, user) -> str:
+    frames = [f for f in traceback.extract_tb(exc.__traceback__) if user.is_user(f.filename)]
+    lines = ["Traceback (most recent call last, user frames only):\n"]
+    lines += traceback.format_list(frames)
+    lines += traceback.format_exception_only(type(exc), exc)
+    return "".join(lines)
+
+
+def _variables(rec, copies: dict[str, str]) -> list[dict]:
+    readers: dict[str, set] = {}
+    for look in rec.lookups:
+        if look.stack:
+            readers.setdefault(look.name, set()).add(look.stack[-1].key)
+    return [
+        {
+            "name": c.name, "shape": list(c.shape), "dtype": c.dtype, "trainable": c.trainable,
+            "site": c.site.to_json() if c.site else None,
+            "reuse_sites": len(readers.get(c.name, ())), "copy_of": copies.get(c.name),
+        }
+        for c in rec.creations
+    ]
+
+
+def _optimizers(rec) -> list[dict]:
+    return [
+        {
+            "kind": o.kind, "site": o.site.to_json() if o.site else None,
+            "var_list": o.var_list, "implicit_var_list": o.implicit,
+            "train_ops": sorted(o.train_ops), "steps": o.steps, "changed": sorted(o.changed),
+        }
+        for o in rec.optimizers
+    ]
+
+
+def _report(rec, status: str, mode: str, **extra) -> dict:
+    from reuse_lint.trace.analysis import analyze, silent_copies
+
+    copies = {b.name: a.name for _, pairs in silent_copies(rec) for a, b in pairs}
+    return {
+        "status": status, "mode": mode, "stopped": rec.stopped, "steps_run": rec.steps_run,
+        "diagnostics": [d.to_json() for d in analyze(rec)],
+        "variables": _variables(rec, copies), "optimizers": _optimizers(rec), **extra,
+    }
+
+
+def trace(target: str, mode: str, steps: int, args: list[str]) -> dict:
+    from reuse_lint.trace.recorder import Recording, StopTrace, UserCode
+    from reuse_lint.trace import shim
+
+    _prepare_environment()
+    try:
+        source_path, root, function = _resolve(target)
+        if mode == "auto":
+            with open(source_path, encoding="utf-8", errors="replace") as f:
+                mode = "tf1" if shim.looks_like_tf1(f.read()) else "tf2"
+    except (TargetError, OSError) as exc:
+        return {"status": "error", "message": str(exc)}
+    user = UserCode(root)
+    from reuse_lint.trace import hooks  # imports TensorFlow
+
+    tracer = hooks.install(user, steps)
+    if mode == "tf1":
+        shim.install_v1(tracer.rec, user)
+    try:
+        _run_target(target, function, args)
+    except StopTrace as stop:
+        tracer.rec.stopped = stop.reason
+    except TargetError as exc:
+        return {"status": "error", "message": str(exc)}
+    except SystemExit as exc:
+        if exc.code not in (None, 0):
+            return _report(tracer.rec, "error", mode,
+                           message=f"{target} called sys.exit({exc.code!r})")
+    except BaseException as exc:  # the user's own crash: report it with user frames only
+        return _report(tracer.rec, "error", mode,
+                       message=f"{target} raised {type(exc).__name__}: {exc}".splitlines()[0],
+                       traceback=_user_traceback(exc, user))
+    return _report(tracer.rec, "ok", mode)
+
+
+def main(argv: list[str]) -> int:
+    result_path, mode, steps, target, *args = argv
+    result = trace(target, mode, int(steps), args)
+    with open(result_path, "w", encoding="utf-8") as f:
+        json.dump(result, f)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
