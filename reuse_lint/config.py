@@ -1,0 +1,164 @@
+"""Settings: `[tool.reuse-lint]` of the nearest pyproject.toml, overridden by flags.
+
+Read only when a run asks for it, never at import time.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover - Python 3.10
+    import tomli as tomllib
+
+from reuse_lint.rules import known_code
+
+KEYS = {"select", "ignore", "extend-select", "exclude", "extend-exclude", "per-file-ignores", "output-format"}
+DEFAULT_FORMAT = "full"
+FORMATS = ("full", "concise", "json", "sarif", "github")
+
+
+class ConfigError(Exception):
+    """Bad configuration or flags: the message names what is wrong."""
+
+
+@dataclass
+class Settings:
+    paths: list[str] = field(default_factory=lambda: ["."])
+    select: list[str] | None = None
+    ignore: list[str] = field(default_factory=list)
+    output_format: str = DEFAULT_FORMAT
+    fix: bool = False
+    unsafe_fixes: bool = False
+    diff: bool = False
+    statistics: bool = False
+    exit_zero: bool = False
+    quiet: bool = False
+    no_cache: bool = False
+    stdin: bool = False
+    stdin_filename: str | None = None
+    exclude: list[str] = field(default_factory=list)
+    per_file_ignores: dict[str, list[str]] = field(default_factory=dict)
+    jobs: int | None = None
+    root: Path = field(default_factory=Path.cwd)
+    config_path: Path | None = None
+
+    def is_excluded(self, path: Path) -> bool:
+        rel = _relative(path, self.root)
+        return any(
+            fnmatch.fnmatch(rel, pat) or fnmatch.fnmatch(path.name, pat) or fnmatch.fnmatch(rel, pat.rstrip("/") + "/*")
+            for pat in self.exclude
+        )
+
+    def rules_for(self, path: Path, rules):
+        rel = _relative(path, self.root)
+        ignored = [code for pat, codes in self.per_file_ignores.items()
+                   if fnmatch.fnmatch(rel, pat) or fnmatch.fnmatch(path.name, pat) for code in codes]
+        if not ignored:
+            return rules
+        return tuple(r for r in rules if not any(r.CODE.startswith(c) for c in ignored))
+
+    def cache_key(self) -> str:
+        return repr((sorted(self.select or ["ALL"]), sorted(self.ignore), sorted(self.per_file_ignores.items())))
+
+
+def _relative(path: Path, root: Path) -> str:
+    try:
+        return path.resolve().relative_to(root.resolve()).as_posix()
+    except ValueError:
+        return path.as_posix()
+
+
+def _codes(value: Any, where: str) -> list[str]:
+    if isinstance(value, str):
+        value = [v for v in value.split(",")]
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise ConfigError(f"{where}: expected a list of rule codes")
+    codes = [v.strip().upper() for v in value if v.strip()]
+    for code in codes:
+        if not known_code(code):
+            raise ConfigError(f"{where}: unknown rule code {code!r}")
+    return codes
+
+
+def _patterns(value: Any, where: str) -> list[str]:
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise ConfigError(f"{where}: expected a list of glob patterns")
+    return value
+
+
+def find_pyproject(start: Path) -> Path | None:
+    here = start.resolve()
+    here = here if here.is_dir() else here.parent
+    for candidate in (here, *here.parents):
+        path = candidate / "pyproject.toml"
+        if path.is_file():
+            try:
+                data = tomllib.loads(path.read_text(encoding="utf-8"))
+            except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
+                continue
+            if "reuse-lint" in data.get("tool", {}):
+                return path
+    return None
+
+
+def load_config(path: Path) -> dict[str, Any]:
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"{path}: cannot read: {exc}") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{path}: invalid TOML: {exc}") from None
+    section = data.get("tool", {}).get("reuse-lint", {})
+    if not isinstance(section, dict):
+        raise ConfigError(f"{path}: [tool.reuse-lint] must be a table")
+    unknown = sorted(set(section) - KEYS)
+    if unknown:
+        raise ConfigError(f"{path}: unknown key in [tool.reuse-lint]: {unknown[0]!r}")
+    return section
+
+
+def settings_from_args(args) -> Settings:
+    paths = list(args.paths) or ["."]
+    stdin = paths == ["-"]
+    start = Path(args.stdin_filename or ".") if stdin else Path(paths[0])
+    config_path = Path(args.config) if args.config else find_pyproject(start if start.exists() else Path.cwd())
+    section = load_config(config_path) if config_path else {}
+    where = str(config_path) if config_path else "config"
+    s = Settings(paths=paths, stdin=stdin, stdin_filename=args.stdin_filename)
+    s.root = config_path.parent if config_path else Path.cwd()
+    s.config_path = config_path
+
+    select = _codes(section["select"], f"{where}: select") if "select" in section else None
+    ignore = _codes(section.get("ignore", []), f"{where}: ignore")
+    extend = _codes(section.get("extend-select", []), f"{where}: extend-select")
+    if args.select:
+        select = _codes(args.select, "--select")
+    if args.ignore:
+        ignore = _codes(args.ignore, "--ignore")
+    if args.extend_select:
+        extend += _codes(args.extend_select, "--extend-select")
+    if extend:
+        select = (select or ["ALL"]) + extend
+    s.select, s.ignore = select, ignore
+
+    s.exclude = _patterns(section.get("exclude", []), f"{where}: exclude")
+    s.exclude += _patterns(section.get("extend-exclude", []), f"{where}: extend-exclude")
+    pfi = section.get("per-file-ignores", {})
+    if not isinstance(pfi, dict):
+        raise ConfigError(f"{where}: per-file-ignores must be a table of pattern = [codes]")
+    s.per_file_ignores = {pat: _codes(codes, f"{where}: per-file-ignores") for pat, codes in pfi.items()}
+
+    fmt = args.output_format or section.get("output-format", DEFAULT_FORMAT)
+    if fmt not in FORMATS:
+        raise ConfigError(f"{where}: unknown output-format {fmt!r} (one of {', '.join(FORMATS)})")
+    s.output_format = fmt
+    s.fix, s.unsafe_fixes, s.diff = args.fix or args.unsafe_fixes, args.unsafe_fixes, args.diff
+    s.statistics, s.exit_zero, s.quiet = args.statistics, args.exit_zero, args.quiet
+    s.no_cache, s.jobs = args.no_cache, args.jobs
+    return s

@@ -1,0 +1,106 @@
+"""The engine: source text in, diagnostics out. No file system, no configuration, no output.
+
+Other modules of a project reach the engine only through the `loader` callback, which the
+runner supplies; the engine itself never opens a file.
+"""
+
+from __future__ import annotations
+
+import ast
+import io
+import re
+import tokenize
+from typing import Iterable
+
+from reuse_lint.diagnostics import Diagnostic
+from reuse_lint.engine.interp import Interpreter, Loader
+from reuse_lint.engine.values import ModuleState
+from reuse_lint.rules import all_rules
+from reuse_lint.rules.base import Rule, RuleContext, char_column
+from reuse_lint.rules import syntax_error
+
+__all__ = ["lint_source", "parse_module", "ParseFailure", "decode"]
+
+
+class ParseFailure(Exception):
+    def __init__(self, message: str, line: int, column: int) -> None:
+        super().__init__(message)
+        self.message, self.line, self.column = message, line, column
+
+
+def decode(source: bytes) -> str:
+    """Decode as Python does: BOM, then a coding cookie, then UTF-8."""
+    try:
+        encoding, _ = tokenize.detect_encoding(io.BytesIO(source).readline)
+        return source.decode(encoding)
+    except (SyntaxError, UnicodeDecodeError, LookupError) as exc:
+        raise ParseFailure(f"cannot decode the file: {exc}", 1, 1) from None
+
+
+def parse_module(source: bytes | str, path: str, name: str = "__main__") -> ModuleState:
+    text = decode(source) if isinstance(source, bytes) else source
+    text = text.lstrip("\ufeff")
+    lines = text.splitlines(keepends=True)
+    try:
+        tree = ast.parse(text, filename=path)
+    except SyntaxError as exc:
+        line = exc.lineno or 1
+        line_text = lines[line - 1] if 0 < line <= len(lines) else ""
+        column = exc.offset or 1
+        column = min(max(column, 1), len(line_text.rstrip("\r\n")) + 1)
+        raise ParseFailure(f"syntax error: {exc.msg}", line, column) from None
+    except (ValueError, RecursionError, MemoryError) as exc:
+        raise ParseFailure(f"cannot parse the file: {exc}", 1, 1) from None
+    return ModuleState(path=path, name=name, tree=tree, lines=lines)
+
+
+def lint_source(
+    source: bytes | str,
+    path: str,
+    rules: Iterable[type[Rule]] | None = None,
+    *,
+    loader: Loader | None = None,
+    module_name: str = "__main__",
+) -> list[Diagnostic]:
+    rules = tuple(all_rules() if rules is None else rules)
+    try:
+        module = parse_module(source, path, module_name)
+    except ParseFailure as failure:
+        if syntax_error.SyntaxError not in rules:
+            return []
+        return [syntax_error.SyntaxError.diagnostic(path, failure.message, failure.line, failure.column)]
+    interpreter = Interpreter(loader)
+    interpreter.run_module(module)
+    ctx = RuleContext(interpreter.analysis, frozenset({path}))
+    diagnostics: dict[tuple, Diagnostic] = {}
+    for rule in rules:
+        for d in rule().check(ctx):
+            diagnostics.setdefault((d.code, d.path, d.line, d.column), d)
+    kept = [d for d in diagnostics.values() if not suppressed(d, module.lines)]
+    return sorted(kept, key=Diagnostic.sort_key)
+
+
+_NOQA = re.compile(r"#\s*noqa(?::\s*(?P<codes>[A-Z]+[0-9]+(?:[\s,]+[A-Z]+[0-9]+)*))?", re.I)
+_IGNORE = re.compile(r"#\s*reuse-lint:\s*ignore(?:\[(?P<codes>[^\]]*)\])?", re.I)
+
+
+def suppressed(d: Diagnostic, lines: list[str]) -> bool:
+    """`# noqa`, `# noqa: RL101,RL102`, `# reuse-lint: ignore[RL101]` on the reported line."""
+    for lineno in {d.line, d.end_line}:
+        if not 0 < lineno <= len(lines):
+            continue
+        text = lines[lineno - 1]
+        if "#" not in text:
+            continue
+        for pattern in (_NOQA, _IGNORE):
+            for match in pattern.finditer(text):
+                codes = match.group("codes")
+                if not codes:
+                    return True
+                if d.code in {c.upper() for c in re.split(r"[\s,]+", codes) if c}:
+                    return True
+    return False
+
+
+# Re-exported for rules that need character columns of nodes.
+__all__ += ["char_column", "RuleContext"]

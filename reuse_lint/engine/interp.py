@@ -1,0 +1,1124 @@
+"""An abstract interpreter for the graph-building part of a Python program.
+
+It runs the module body in order, follows calls into user functions and methods (so a
+builder's behaviour is computed in the context of each call, with its arguments), and keeps
+the state that TensorFlow 1.x keeps: the default graph, the variable-scope stack with its
+reuse flags, the per-scope counters that make `dense`, `dense_1`, and the name scopes. Every
+variable request is recorded as a `Creation`; the rules reason over those.
+
+Values are known exactly or not at all (see `values.py`). Control flow: both arms of an `if`
+whose test is unknown run, each tagged with its arm, so that two events on different arms
+never meet; loop bodies run twice (or as many times as a literal iterable says, at most
+twice), which is what "a call inside a loop runs more than once" needs.
+
+Functions that nothing in the module calls are run afterwards as entry points, each in a
+graph of its own whose history is unknown.
+"""
+
+from __future__ import annotations
+
+import ast
+import builtins
+from typing import Any, Callable
+
+from reuse_lint import tfnames
+from reuse_lint.engine.events import Analysis, Cond, Creation, ScopeEntry, Site
+from reuse_lint.engine.values import (
+    AUTO,
+    UNKNOWN,
+    ClassVal,
+    Const,
+    FuncVal,
+    GraphVal,
+    Instance,
+    ListVal,
+    ModuleState,
+    ModuleVal,
+    ScopeVal,
+    TemplateVal,
+    TFRef,
+    same,
+    truthy,
+)
+
+MAX_DEPTH = 24
+MAX_STEPS = 200_000
+MAX_LITERAL_ITERATIONS = 2
+
+# Modules whose functions never create TensorFlow variables: calling them tells us nothing.
+SAFE_EXTERNAL_ROOTS = frozenset(
+    """numpy np math os sys time random collections functools itertools re json logging
+    argparse scipy PIL matplotlib pickle glob six absl datetime shutil pandas typing
+    dataclasses copy string io csv pathlib warnings abc enum contextlib subprocess
+    operator struct hashlib uuid tqdm h5py cv2 imageio skimage sklearn yaml""".split()
+)
+
+# Module loader: (importing module, dotted name, relative level) -> ModuleState or None.
+Loader = Callable[[ModuleState, str, int], "ModuleState | None"]
+
+
+class _Terminator(Exception):
+    pass
+
+
+class _Return(_Terminator):
+    def __init__(self, value: Any) -> None:
+        self.value = value
+
+
+class _Break(_Terminator):
+    pass
+
+
+class _Continue(_Terminator):
+    pass
+
+
+class _Raise(_Terminator):
+    pass
+
+
+class _OutOfBudget(Exception):
+    pass
+
+
+class External:
+    """A name imported from a package we do not analyse."""
+
+    __slots__ = ("qualname",)
+
+    def __init__(self, qualname: str) -> None:
+        self.qualname = qualname
+
+    @property
+    def safe(self) -> bool:
+        return self.qualname.split(".")[0] in SAFE_EXTERNAL_ROOTS
+
+
+class Method:
+    """A bound method of a value the interpreter models (`scope.reuse_variables`)."""
+
+    __slots__ = ("kind", "target")
+
+    def __init__(self, kind: str, target: Any) -> None:
+        self.kind = kind
+        self.target = target
+
+
+class ScopeCtx:
+    """What `variable_scope(...)` returns: entered by a `with`."""
+
+    __slots__ = ("node", "name", "default_name", "reuse")
+
+    def __init__(self, node: ast.Call, name: Any, default_name: Any, reuse: Any) -> None:
+        self.node, self.name, self.default_name, self.reuse = node, name, default_name, reuse
+
+
+class NameScopeCtx:
+    __slots__ = ("name",)
+
+    def __init__(self, name: Any) -> None:
+        self.name = name
+
+
+class GraphCtx:
+    __slots__ = ("graph",)
+
+    def __init__(self, graph: GraphVal) -> None:
+        self.graph = graph
+
+
+class GraphState:
+    """What TensorFlow keeps per graph: the root scope and the scope-name counters."""
+
+    def __init__(self, gid: int, fresh: bool) -> None:
+        self.gid = gid
+        self.fresh = fresh
+        self.root = ScopeVal("", Const(False), gid)
+        self.root_reuse_site: Site | None = None
+        self.counts: dict[str, int] = {}
+        self.opaque = False
+
+    def unique(self, prefix: str | None, base: str) -> str | None:
+        if prefix is None:
+            return None
+        full = f"{prefix}/{base}" if prefix else base
+        if not self.counts.get(full):
+            return base
+        i = 1
+        while self.counts.get(f"{full}_{i}"):
+            i += 1
+        return f"{base}_{i}"
+
+    def open(self, full: str | None) -> None:
+        if full is None:
+            return
+        self.counts[full] = self.counts.get(full, 0) + 1
+        inner = full + "/"
+        for key in [k for k in self.counts if k.startswith(inner)]:
+            self.counts[key] = 0
+
+
+def _join(a: Any, b: Any) -> Any:
+    return a if same(a, b) else UNKNOWN
+
+
+def _loaded_names(node: ast.AST) -> frozenset[str]:
+    return frozenset(
+        n.id for n in ast.walk(node) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load)
+    )
+
+
+class Interpreter:
+    def __init__(self, loader: Loader | None = None) -> None:
+        self.loader = loader
+        self.analysis = Analysis()
+        self.executed: set[int] = set()
+        self._loaded_cache: dict[int, frozenset[str]] = {}
+        self._next_graph = 0
+        self.steps = 0
+        self.trace = 0
+        self._graph_states: dict[int, GraphState] = {}
+        self._reset_trace(fresh=True)
+
+    # ----- trace state ------------------------------------------------------------------
+    def _reset_trace(self, fresh: bool) -> None:
+        self.graph = self._new_graph(fresh)
+        self.scopes: list[ScopeVal] = []
+        self.scope_sites: list[Site | None] = []  # where each frame's reuse became True
+        self.name_scopes: list[Any] = []
+        self.calls: list[Site] = []
+        self.funcs: list[FuncVal] = []
+        self.conds: list[Cond] = []
+        self.loops: list[tuple[int, int]] = []
+        self.open_drops: list[ScopeEntry] = []
+        self._graph_stack: list[tuple] = []
+
+    def _new_graph(self, fresh: bool) -> GraphState:
+        gid = self._next_graph
+        self._next_graph += 1
+        state = GraphState(gid, fresh)
+        self._graph_states[gid] = state
+        return state
+
+    # ----- entry points ------------------------------------------------------------------
+    def run_module(self, module: ModuleState) -> None:
+        try:
+            self._load(module)
+            self._run_entries(module)
+        except _OutOfBudget:
+            self.analysis.complete = False
+
+    def _load(self, module: ModuleState) -> None:
+        if module.loaded:
+            return
+        module.loaded = True
+        self.analysis.sources[module.path] = module
+        module.globals.setdefault("__name__", Const(module.name))
+        env = [module.globals]
+        try:
+            self.exec_block(module.tree.body, env, module)
+        except _Terminator:
+            pass
+
+    def _run_entries(self, module: ModuleState) -> None:
+        for stmt in module.tree.body:
+            value = module.globals.get(getattr(stmt, "name", None))
+            if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef)) and isinstance(value, FuncVal):
+                if id(value.node) not in self.executed:
+                    self._entry(value, None)
+            elif isinstance(stmt, ast.ClassDef) and isinstance(value, ClassVal):
+                for item in stmt.body:
+                    method = value.attrs.get(getattr(item, "name", None))
+                    if isinstance(method, FuncVal) and id(method.node) not in self.executed:
+                        self._entry(method, Instance(value))
+
+    def _entry(self, func: FuncVal, self_value: Any) -> None:
+        self.trace += 1
+        self._reset_trace(fresh=False)
+        bound = FuncVal(func.node, func.module, func.closure, self_value, func.is_tf_function, func.owner)
+        if self_value is None and func.owner is not None:
+            bound.bound_self = UNKNOWN
+        site = Site(func.module.path, func.node)
+        self.call_function(bound, [], {}, site, unknown_args=True)
+
+    # ----- statements --------------------------------------------------------------------
+    def exec_block(self, stmts: list[ast.stmt], env: list[dict], module: ModuleState) -> None:
+        for stmt in stmts:
+            self.steps += 1
+            if self.steps > MAX_STEPS:
+                raise _OutOfBudget
+            self.exec_stmt(stmt, env, module)
+
+    def exec_stmt(self, stmt: ast.stmt, env: list[dict], module: ModuleState) -> None:
+        handler = getattr(self, f"_stmt_{type(stmt).__name__}", None)
+        if handler is not None:
+            handler(stmt, env, module)
+
+    def _stmt_Expr(self, stmt: ast.Expr, env, module) -> None:
+        self.eval(stmt.value, env, module)
+
+    def _stmt_Assign(self, stmt: ast.Assign, env, module) -> None:
+        value = self.eval(stmt.value, env, module)
+        for target in stmt.targets:
+            self.assign(target, value, env, module)
+
+    def _stmt_AnnAssign(self, stmt: ast.AnnAssign, env, module) -> None:
+        if stmt.value is not None:
+            self.assign(stmt.target, self.eval(stmt.value, env, module), env, module)
+
+    def _stmt_AugAssign(self, stmt: ast.AugAssign, env, module) -> None:
+        self.eval(stmt.value, env, module)
+        self.assign(stmt.target, UNKNOWN, env, module)
+
+    def _stmt_Return(self, stmt: ast.Return, env, module) -> None:
+        value = self.eval(stmt.value, env, module) if stmt.value is not None else Const(None)
+        raise _Return(value)
+
+    def _stmt_Raise(self, stmt, env, module) -> None:
+        raise _Raise()
+
+    def _stmt_Break(self, stmt, env, module) -> None:
+        raise _Break()
+
+    def _stmt_Continue(self, stmt, env, module) -> None:
+        raise _Continue()
+
+    def _stmt_Global(self, stmt: ast.Global, env, module) -> None:
+        env[0].setdefault("__globals__", set()).update(stmt.names)
+
+    def _stmt_FunctionDef(self, stmt: ast.FunctionDef, env, module) -> None:
+        self._bind(stmt.name, self._make_function(stmt, env, module), env)
+
+    _stmt_AsyncFunctionDef = _stmt_FunctionDef
+
+    def _make_function(self, stmt, env, module, owner: ClassVal | None = None) -> Any:
+        is_tf_function = False
+        for deco in stmt.decorator_list:
+            target = deco.func if isinstance(deco, ast.Call) else deco
+            value = self.eval(target, env, module)
+            if isinstance(value, TFRef) and tfnames.canonical(value.qualname) in tfnames.TF_FUNCTION:
+                is_tf_function = True
+            elif isinstance(target, ast.Name) and target.id in ("staticmethod", "classmethod", "property"):
+                continue
+            elif isinstance(value, External) and value.qualname.split(".")[-1] in ("wraps", "lru_cache", "cache", "abstractmethod", "add_arg_scope"):
+                continue
+            elif isinstance(value, TFRef):
+                continue
+            else:
+                # An unknown decorator may wrap the function in anything (a template, a scope).
+                return UNKNOWN
+        defaults = [self.eval(d, env, module) for d in stmt.args.defaults]
+        kw_defaults = [self.eval(d, env, module) if d is not None else None for d in stmt.args.kw_defaults]
+        func = FuncVal(stmt, module, env, is_tf_function=is_tf_function, owner=owner)
+        func.defaults = defaults  # type: ignore[attr-defined]
+        func.kw_defaults = kw_defaults  # type: ignore[attr-defined]
+        return func
+
+    def _stmt_ClassDef(self, stmt: ast.ClassDef, env, module) -> None:
+        bases = [self.eval(b, env, module) for b in stmt.bases]
+        cls = ClassVal(stmt, module, {}, bases)
+        class_env = [{}] + env
+        for item in stmt.body:
+            if isinstance(item, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                cls.attrs[item.name] = self._make_function(item, env, module, owner=cls)
+            elif isinstance(item, ast.Assign):
+                value = self.eval(item.value, class_env, module)
+                for t in item.targets:
+                    if isinstance(t, ast.Name):
+                        cls.attrs[t.id] = value
+        self._bind(stmt.name, cls, env)
+
+    def _stmt_Import(self, stmt: ast.Import, env, module) -> None:
+        for alias in stmt.names:
+            if alias.asname:
+                self._bind(alias.asname, self._import(alias.name, 0, module), env)
+            else:
+                top = alias.name.split(".")[0]
+                value = self._import(top, 0, module)
+                if top != alias.name:
+                    self._import(alias.name, 0, module)  # runs the submodule's body
+                self._bind(top, value, env)
+
+    def _stmt_ImportFrom(self, stmt: ast.ImportFrom, env, module) -> None:
+        base = stmt.module or ""
+        source = self._import(base, stmt.level, module) if (base or stmt.level) else UNKNOWN
+        for alias in stmt.names:
+            if alias.name == "*":
+                if isinstance(source, ModuleVal):
+                    for k, v in source.state.globals.items():
+                        if not k.startswith("_"):
+                            self._bind(k, v, env)
+                continue
+            value = self._attr(source, alias.name)
+            if value is UNKNOWN and isinstance(source, ModuleVal):
+                sub = f"{base}.{alias.name}" if base else alias.name
+                value = self._import(sub, stmt.level, module)
+            self._bind(alias.asname or alias.name, value, env)
+
+    def _import(self, name: str, level: int, module: ModuleState) -> Any:
+        if level == 0 and name.split(".")[0] in tfnames.ROOT_MODULES:
+            return TFRef(name)
+        if self.loader is not None:
+            state = self.loader(module, name, level)
+            if state is not None:
+                saved = self._save_context()
+                try:
+                    self._load(state)
+                finally:
+                    self._restore_context(saved)
+                return ModuleVal(state)
+        return External(name) if level == 0 else External("." + name)
+
+    def _save_context(self):
+        return (self.scopes, self.scope_sites, self.name_scopes, self.calls, self.funcs, self.conds, self.loops)
+
+    def _restore_context(self, saved) -> None:
+        (self.scopes, self.scope_sites, self.name_scopes, self.calls, self.funcs, self.conds, self.loops) = saved
+
+    def _stmt_If(self, stmt: ast.If, env, module) -> None:
+        known = truthy(self.eval(stmt.test, env, module))
+        if known is True:
+            self.exec_block(stmt.body, env, module)
+            return
+        if known is False:
+            self.exec_block(stmt.orelse, env, module)
+            return
+        self._fork(stmt, [stmt.body, stmt.orelse], env, module)
+
+    def _fork(self, node: ast.AST, arms: list[list[ast.stmt]], env, module) -> None:
+        """Run each arm from the same state; join what both could leave behind."""
+        before = self._snapshot(env)
+        outcomes = []
+        for arm, block in enumerate(arms):
+            self._restore(env, before)
+            self.conds.append(Cond(id(node), tuple(self.loops), arm))
+            term = None
+            try:
+                self.exec_block(block, env, module)
+            except _Terminator as exc:
+                term = exc
+            finally:
+                self.conds.pop()
+            outcomes.append((arm, term, self._snapshot(env)))
+        alive = [(arm, snap) for arm, term, snap in outcomes if term is None]
+        if not alive:
+            terms = [t for _, t, _ in outcomes]
+            if all(isinstance(t, _Return) for t in terms):
+                value = terms[0].value
+                for t in terms[1:]:
+                    value = _join(value, t.value)
+                raise _Return(value)
+            raise terms[0]
+        if len(alive) == 1:
+            arm, snap = alive[0]
+            self._restore(env, snap)
+            # Everything after this point runs only on that arm.
+            self.conds.append(Cond(id(node), tuple(self.loops), arm))
+            return
+        self._restore(env, self._join_snapshots(alive[0][1], alive[1][1]))
+
+    def _snapshot(self, env):
+        frames = [self.graph.root] + self.scopes
+        return (
+            dict(env[0]),
+            dict(self.graph.counts),
+            [(s, s.reuse) for s in frames],
+            self.graph.opaque,
+        )
+
+    def _restore(self, env, snap) -> None:
+        bindings, counts, reuses, opaque = snap
+        env[0].clear()
+        env[0].update(bindings)
+        self.graph.counts = dict(counts)
+        for scope, reuse in reuses:
+            scope.reuse = reuse
+        self.graph.opaque = opaque
+
+    def _join_snapshots(self, a, b):
+        keys = set(a[0]) | set(b[0])
+        bindings = {k: _join(a[0].get(k, UNKNOWN), b[0].get(k, UNKNOWN)) for k in keys}
+        counts = {k: max(a[1].get(k, 0), b[1].get(k, 0)) for k in set(a[1]) | set(b[1])}
+        reuses = [(s, _join(ra, rb)) for (s, ra), (_, rb) in zip(a[2], b[2])]
+        return bindings, counts, reuses, a[3] or b[3]
+
+    def _stmt_For(self, stmt: ast.For, env, module) -> None:
+        iterable = self.eval(stmt.iter, env, module)
+        self._loop(stmt, env, module, self._iteration_values(iterable), stmt.target)
+
+    _stmt_AsyncFor = _stmt_For
+
+    def _stmt_While(self, stmt: ast.While, env, module) -> None:
+        known = truthy(self.eval(stmt.test, env, module))
+        if known is False:
+            self.exec_block(stmt.orelse, env, module)
+            return
+        self._loop(stmt, env, module, [UNKNOWN] * MAX_LITERAL_ITERATIONS, None)
+
+    def _iteration_values(self, iterable: Any) -> list[Any]:
+        if isinstance(iterable, ListVal):
+            return iterable.items[:MAX_LITERAL_ITERATIONS]
+        return [UNKNOWN] * MAX_LITERAL_ITERATIONS
+
+    def _loop(self, stmt, env, module, values: list[Any], target: ast.AST | None) -> None:
+        self.analysis.loops[id(stmt)] = Site(module.path, stmt)
+        broke = False
+        for i, value in enumerate(values):
+            if target is not None:
+                self.assign(target, value, env, module)
+            self.loops.append((id(stmt), i))
+            depth = len(self.conds)
+            try:
+                self.exec_block(stmt.body, env, module)
+            except _Break:
+                broke = True
+            except _Continue:
+                pass
+            finally:
+                self.loops.pop()
+                del self.conds[depth:]
+            if broke:
+                break
+        if not broke:
+            self.exec_block(stmt.orelse, env, module)
+
+    def _stmt_With(self, stmt: ast.With, env, module) -> None:
+        entered = []
+        try:
+            for item in stmt.items:
+                ctx = self.eval(item.context_expr, env, module)
+                value = self._enter(ctx, module, item.context_expr)
+                entered.append(ctx)
+                if item.optional_vars is not None:
+                    self.assign(item.optional_vars, value, env, module)
+            self.exec_block(stmt.body, env, module)
+        finally:
+            for ctx in reversed(entered):
+                self._exit(ctx)
+
+    _stmt_AsyncWith = _stmt_With
+
+    def _stmt_Try(self, stmt: ast.Try, env, module) -> None:
+        # Handlers run only when the body failed part-way; what they do is not modelled.
+        try:
+            self.exec_block(stmt.body, env, module)
+            self.exec_block(stmt.orelse, env, module)
+        finally:
+            self.exec_block(stmt.finalbody, env, module)
+
+    _stmt_TryStar = _stmt_Try
+
+    # ----- scopes and graphs ------------------------------------------------------------------
+    def _prefix(self) -> str | None:
+        return self.scopes[-1].name if self.scopes else ""
+
+    def _enter(self, ctx: Any, module: ModuleState, node: ast.AST) -> Any:
+        if isinstance(ctx, ScopeCtx):
+            return self._enter_scope(ctx, module)
+        if isinstance(ctx, NameScopeCtx):
+            self.name_scopes.append(ctx.name.value if isinstance(ctx.name, Const) else None)
+            return UNKNOWN
+        if isinstance(ctx, GraphCtx):
+            state = self._graph_states[ctx.graph.gid]
+            self._graph_stack_push(state)
+            return ctx.graph
+        return UNKNOWN
+
+    def _exit(self, ctx: Any) -> None:
+        if isinstance(ctx, ScopeCtx):
+            self.scopes.pop()
+            self.scope_sites.pop()
+            if self.open_drops and self.open_drops[-1].site.node is ctx.node:
+                self.open_drops.pop()
+        elif isinstance(ctx, NameScopeCtx):
+            self.name_scopes.pop()
+        elif isinstance(ctx, GraphCtx):
+            self._graph_stack_pop()
+
+    def _graph_stack_push(self, state: GraphState) -> None:
+        self._graph_stack.append((self.graph, self.scopes, self.scope_sites, self.name_scopes))
+        self.graph, self.scopes, self.scope_sites, self.name_scopes = state, [], [], []
+
+    def _graph_stack_pop(self) -> None:
+        self.graph, self.scopes, self.scope_sites, self.name_scopes = self._graph_stack.pop()
+
+    def _enter_scope(self, ctx: ScopeCtx, module: ModuleState) -> ScopeVal:
+        site = Site(module.path, ctx.node)
+        reuse = self._reuse_value(ctx.reuse)
+        if isinstance(ctx.name, ScopeVal):
+            full = ctx.name.name
+            if truthy(reuse) is not True:
+                reuse = ctx.name.reuse
+        else:
+            name = ctx.name
+            if isinstance(name, Const) and name.value is None:
+                default = ctx.default_name
+                if isinstance(default, Const) and isinstance(default.value, str):
+                    base = self.graph.unique(self._prefix(), default.value)
+                    name = Const(base) if base is not None else UNKNOWN
+                else:
+                    name = UNKNOWN
+            prefix = self._prefix()
+            if isinstance(name, Const) and isinstance(name.value, str) and prefix is not None:
+                full = f"{prefix}/{name.value}" if prefix else name.value
+            else:
+                full = None
+        self.graph.open(full)
+        scope = ScopeVal(full, reuse, self.graph.gid, ctx.node)
+        self.scopes.append(scope)
+        self.scope_sites.append(site if truthy(reuse) else None)
+        self._note_dropped_reuse(site)
+        return scope
+
+    def _note_dropped_reuse(self, site: Site) -> None:
+        if not self.funcs or self.open_drops and self.open_drops[-1].func is self.funcs[-1].node:
+            return
+        func = self.funcs[-1].node
+        if isinstance(func, ast.Lambda):
+            return
+        params = {a.arg for a in func.args.args + func.args.kwonlyargs}
+        if "reuse" not in params or "reuse" in self._loaded(func):
+            return
+        entry = next((e for e in self.analysis.dropped_reuse if e.site.node is site.node), None)
+        if entry is None:
+            entry = ScopeEntry(site, func)
+            self.analysis.dropped_reuse.append(entry)
+        self.open_drops.append(entry)
+
+    def _generator(self, node: ast.AST) -> bool:
+        key = ("gen", id(node))
+        if key not in self._loaded_cache:
+            self._loaded_cache[key] = _is_generator(node)
+        return self._loaded_cache[key]
+
+    def _loaded(self, node: ast.AST) -> frozenset[str]:
+        key = id(node)
+        if key not in self._loaded_cache:
+            self._loaded_cache[key] = _loaded_names(node)
+        return self._loaded_cache[key]
+
+    def _reuse_value(self, value: Any) -> Any:
+        if value is None or (isinstance(value, Const) and value.value in (None, False)):
+            return Const(False)
+        if isinstance(value, Const) and value.value is True:
+            return Const(True)
+        if isinstance(value, TFRef) and tfnames.canonical(value.qualname) == tfnames.AUTO_REUSE:
+            return AUTO
+        if isinstance(value, ScopeVal):  # `reuse=scope` is a mistake we do not judge
+            return UNKNOWN
+        return UNKNOWN
+
+    def effective_reuse(self, extra: Any = None) -> tuple[Any, Site | None]:
+        reuse, site = self.graph.root.reuse, self.graph.root_reuse_site
+        frames = list(zip(self.scopes, self.scope_sites))
+        if extra is not None:
+            frames.append(extra)
+        for scope, scope_site in frames:
+            r = scope.reuse
+            if r is UNKNOWN:
+                reuse, site = UNKNOWN, None
+            elif r == Const(True) or r == AUTO:
+                reuse, site = r, scope_site
+        return reuse, site
+
+    # ----- creations ---------------------------------------------------------------------------
+    def _record(self, name: str | None, kind: str, node: ast.AST, module: ModuleState, extra=None) -> None:
+        reuse, reuse_site = self.effective_reuse(extra)
+        stack = tuple(self.calls) + (Site(module.path, node),)
+        self.analysis.creations.append(
+            Creation(
+                graph=self.graph.gid,
+                name=name,
+                kind=kind,
+                reuse=reuse,
+                stack=stack,
+                conds=tuple(self.conds),
+                loops=tuple(self.loops),
+                trace=self.trace,
+                fresh_graph=self.graph.fresh,
+                name_scopes=tuple(self.name_scopes),
+                reuse_site=reuse_site,
+                opaque_before=self.graph.opaque,
+            )
+        )
+        for entry in self.open_drops:
+            entry.created = True
+
+    def _get_variable(self, node: ast.Call, args, kwargs, module) -> None:
+        name = kwargs.get("name", args[0] if args else UNKNOWN)
+        prefix = self._prefix()
+        if isinstance(name, Const) and isinstance(name.value, str) and prefix is not None:
+            full = f"{prefix}/{name.value}" if prefix else name.value
+        else:
+            full = None
+        self._record(full, "get_variable", node, module)
+
+    def _layer(self, canon: str, node: ast.Call, args, kwargs, module) -> None:
+        base, variables = tfnames.LAYER_FUNCTIONS[canon]
+        explicit = kwargs.get(tfnames.layer_name_argument(canon), Const(None))
+        prefix = self._prefix()
+        if isinstance(explicit, Const) and explicit.value is None:
+            sub = self.graph.unique(prefix, base)
+        elif isinstance(explicit, Const) and isinstance(explicit.value, str):
+            sub = explicit.value
+        else:
+            sub = None
+        full = None if sub is None or prefix is None else (f"{prefix}/{sub}" if prefix else sub)
+        self.graph.open(full)
+        layer_reuse = self._reuse_value(kwargs.get("reuse", Const(None)))
+        extra = (ScopeVal(full, layer_reuse, self.graph.gid), Site(module.path, node))
+        for var in variables:
+            self._record(f"{full}/{var}" if full else None, "layer", node, module, extra)
+
+    # ----- expressions --------------------------------------------------------------------------
+    def eval(self, node: ast.AST | None, env: list[dict], module: ModuleState) -> Any:
+        if node is None:
+            return Const(None)
+        handler = getattr(self, f"_expr_{type(node).__name__}", None)
+        if handler is None:
+            for child in ast.iter_child_nodes(node):
+                if isinstance(child, ast.expr):
+                    self.eval(child, env, module)
+            return UNKNOWN
+        return handler(node, env, module)
+
+    def _expr_Constant(self, node: ast.Constant, env, module) -> Any:
+        return Const(node.value)
+
+    def _expr_Name(self, node: ast.Name, env, module) -> Any:
+        for scope in env:
+            if node.id in scope:
+                return scope[node.id]
+        return UNKNOWN
+
+    def _expr_Attribute(self, node: ast.Attribute, env, module) -> Any:
+        return self._attr(self.eval(node.value, env, module), node.attr)
+
+    def _attr(self, base: Any, attr: str) -> Any:
+        if isinstance(base, TFRef):
+            return base.attr(attr)
+        if isinstance(base, External):
+            return External(f"{base.qualname}.{attr}")
+        if isinstance(base, ModuleVal):
+            return base.state.globals.get(attr, UNKNOWN)
+        if isinstance(base, Instance):
+            if attr in base.attrs:
+                return base.attrs[attr]
+            found = base.cls.lookup(attr)
+            if isinstance(found, FuncVal):
+                return FuncVal(found.node, found.module, found.closure, base, found.is_tf_function, found.owner)
+            return found if found is not None else UNKNOWN
+        if isinstance(base, ClassVal):
+            found = base.lookup(attr)
+            return found if found is not None else UNKNOWN
+        if isinstance(base, ScopeVal):
+            if attr == "name":
+                return Const(base.name) if base.name is not None else UNKNOWN
+            if attr == "reuse_variables":
+                return Method("reuse_variables", base)
+            if attr == "original_name_scope":
+                return UNKNOWN
+            return UNKNOWN
+        if isinstance(base, GraphVal) and attr == "as_default":
+            return Method("as_default", base)
+        return UNKNOWN
+
+    def _expr_BoolOp(self, node: ast.BoolOp, env, module) -> Any:
+        result = self.eval(node.values[0], env, module)
+        for value_node in node.values[1:]:
+            t = truthy(result)
+            if t is None:
+                # The rest may or may not run; evaluate for its effects, result unknown.
+                self.eval(value_node, env, module)
+                result = UNKNOWN
+                continue
+            if isinstance(node.op, ast.Or) and t:
+                return result
+            if isinstance(node.op, ast.And) and not t:
+                return result
+            result = self.eval(value_node, env, module)
+        return result
+
+    def _expr_UnaryOp(self, node: ast.UnaryOp, env, module) -> Any:
+        operand = self.eval(node.operand, env, module)
+        if isinstance(node.op, ast.Not):
+            t = truthy(operand)
+            return UNKNOWN if t is None else Const(not t)
+        if isinstance(operand, Const) and isinstance(operand.value, (int, float)):
+            if isinstance(node.op, ast.USub):
+                return Const(-operand.value)
+        return UNKNOWN
+
+    def _expr_BinOp(self, node: ast.BinOp, env, module) -> Any:
+        left = self.eval(node.left, env, module)
+        right = self.eval(node.right, env, module)
+        if isinstance(node.op, ast.Mult) and isinstance(left, ListVal) and isinstance(right, Const):
+            if isinstance(right.value, int) and 0 <= right.value <= 64:
+                return ListVal(left.items * right.value)
+            return UNKNOWN
+        if not (isinstance(left, Const) and isinstance(right, Const)):
+            if isinstance(node.op, ast.Mod) and isinstance(left, Const) and isinstance(right, ListVal):
+                if all(isinstance(i, Const) for i in right.items):
+                    right = Const(tuple(i.value for i in right.items))
+                else:
+                    return UNKNOWN
+            else:
+                return UNKNOWN
+        try:
+            if isinstance(node.op, ast.Add):
+                return Const(left.value + right.value)
+            if isinstance(node.op, ast.Mod) and isinstance(left.value, str):
+                return Const(left.value % right.value)
+            if isinstance(node.op, ast.Sub):
+                return Const(left.value - right.value)
+            if isinstance(node.op, ast.Mult) and not isinstance(left.value, str):
+                return Const(left.value * right.value)
+        except (TypeError, ValueError, OverflowError):
+            return UNKNOWN
+        return UNKNOWN
+
+    def _expr_Compare(self, node: ast.Compare, env, module) -> Any:
+        left = self.eval(node.left, env, module)
+        rights = [self.eval(c, env, module) for c in node.comparators]
+        if len(rights) != 1 or not isinstance(left, Const) or not isinstance(rights[0], Const):
+            if len(node.ops) == 1 and isinstance(node.ops[0], (ast.Is, ast.IsNot)):
+                # `scope is None` with a known non-None object
+                r = rights[0]
+                if isinstance(r, Const) and r.value is None and left is not UNKNOWN and not isinstance(left, Const):
+                    return Const(isinstance(node.ops[0], ast.IsNot))
+            return UNKNOWN
+        a, b, op = left.value, rights[0].value, node.ops[0]
+        try:
+            result = {
+                ast.Eq: lambda: a == b, ast.NotEq: lambda: a != b, ast.Lt: lambda: a < b,
+                ast.LtE: lambda: a <= b, ast.Gt: lambda: a > b, ast.GtE: lambda: a >= b,
+                ast.Is: lambda: a is b, ast.IsNot: lambda: a is not b,
+                ast.In: lambda: a in b, ast.NotIn: lambda: a not in b,
+            }[type(op)]()
+        except (TypeError, KeyError):
+            return UNKNOWN
+        return Const(result)
+
+    def _expr_IfExp(self, node: ast.IfExp, env, module) -> Any:
+        t = truthy(self.eval(node.test, env, module))
+        if t is True:
+            return self.eval(node.body, env, module)
+        if t is False:
+            return self.eval(node.orelse, env, module)
+        return _join(self.eval(node.body, env, module), self.eval(node.orelse, env, module))
+
+    def _expr_JoinedStr(self, node: ast.JoinedStr, env, module) -> Any:
+        parts = []
+        for value in node.values:
+            if isinstance(value, ast.Constant):
+                parts.append(str(value.value))
+                continue
+            inner = self.eval(value.value, env, module)
+            if not isinstance(inner, Const) or value.format_spec is not None or value.conversion != -1:
+                return UNKNOWN
+            parts.append(str(inner.value))
+        return Const("".join(parts))
+
+    def _expr_List(self, node, env, module) -> Any:
+        items = [self.eval(e, env, module) for e in node.elts]
+        if any(isinstance(e, ast.Starred) for e in node.elts):
+            return UNKNOWN
+        return ListVal(items)
+
+    _expr_Tuple = _expr_List
+
+    def _expr_Subscript(self, node: ast.Subscript, env, module) -> Any:
+        base = self.eval(node.value, env, module)
+        index = self.eval(node.slice, env, module)
+        if isinstance(base, ListVal) and isinstance(index, Const) and isinstance(index.value, int):
+            if -len(base.items) <= index.value < len(base.items):
+                return base.items[index.value]
+        return UNKNOWN
+
+    def _expr_Lambda(self, node: ast.Lambda, env, module) -> Any:
+        func = FuncVal(node, module, env)
+        func.defaults = [self.eval(d, env, module) for d in node.args.defaults]  # type: ignore[attr-defined]
+        func.kw_defaults = [None for _ in node.args.kwonlyargs]  # type: ignore[attr-defined]
+        return func
+
+    def _expr_NamedExpr(self, node: ast.NamedExpr, env, module) -> Any:
+        value = self.eval(node.value, env, module)
+        self.assign(node.target, value, env, module)
+        return value
+
+    def _comprehension(self, node, env, module, elts: list[ast.expr]) -> Any:
+        local = [{}] + env
+        results: list[Any] = []
+        known = True
+
+        def run(gens: list[ast.comprehension]) -> None:
+            nonlocal known
+            if not gens:
+                results.extend(self.eval(e, local, module) for e in elts)
+                return
+            gen = gens[0]
+            iterable = self.eval(gen.iter, local if gen is not node.generators[0] else env, module)
+            if not isinstance(iterable, ListVal):
+                known = False
+            self.analysis.loops[id(gen)] = Site(module.path, node)
+            for i, value in enumerate(self._iteration_values(iterable)):
+                self.assign(gen.target, value, local, module)
+                self.loops.append((id(gen), i))
+                try:
+                    if gen.ifs:
+                        known = False
+                        for cond in gen.ifs:
+                            self.eval(cond, local, module)
+                    run(gens[1:])
+                finally:
+                    self.loops.pop()
+
+        run(list(node.generators))
+        if known and len(elts) == 1:
+            return ListVal(results)
+        return UNKNOWN
+
+    def _expr_ListComp(self, node, env, module) -> Any:
+        return self._comprehension(node, env, module, [node.elt])
+
+    _expr_SetComp = _expr_ListComp
+    _expr_GeneratorExp = _expr_ListComp
+
+    def _expr_DictComp(self, node, env, module) -> Any:
+        self._comprehension(node, env, module, [node.key, node.value])
+        return UNKNOWN
+
+    def _expr_Call(self, node: ast.Call, env, module) -> Any:
+        func = self.eval(node.func, env, module)
+        args: list[Any] = []
+        kwargs: dict[str, Any] = {}
+        starred = False
+        for a in node.args:
+            if isinstance(a, ast.Starred):
+                self.eval(a.value, env, module)
+                starred = True
+            else:
+                args.append(self.eval(a, env, module))
+        for kw in node.keywords:
+            value = self.eval(kw.value, env, module)
+            if kw.arg is None:
+                starred = True
+            else:
+                kwargs[kw.arg] = value
+        return self.call(func, args, kwargs, node, env, module, starred)
+
+    # ----- calls ---------------------------------------------------------------------------------
+    def call(self, func, args, kwargs, node, env, module, starred=False) -> Any:
+        site = Site(module.path, node)
+        if isinstance(func, TFRef):
+            return self._call_tf(tfnames.canonical(func.qualname), node, args, kwargs, module)
+        if isinstance(func, FuncVal):
+            return self.call_function(func, args, kwargs, site, unknown_args=starred)
+        if isinstance(func, ClassVal):
+            instance = Instance(func)
+            init = func.lookup("__init__")
+            if isinstance(init, FuncVal):
+                bound = FuncVal(init.node, init.module, init.closure, instance, False, init.owner)
+                self.call_function(bound, args, kwargs, site, unknown_args=starred)
+            elif any(not isinstance(b, ClassVal) for b in func.bases):
+                self.graph.opaque = True  # a subclass of something we do not model (a Keras Model)
+            return instance
+        if isinstance(func, Instance):
+            method = func.cls.lookup("__call__")
+            if isinstance(method, FuncVal):
+                bound = FuncVal(method.node, method.module, method.closure, func, False, method.owner)
+                return self.call_function(bound, args, kwargs, site, unknown_args=starred)
+            self.graph.opaque = True
+            return UNKNOWN
+        if isinstance(func, TemplateVal):
+            return self._call_template(func, args, kwargs, site, module, starred)
+        if isinstance(func, Method):
+            return self._call_method(func, node, module)
+        if isinstance(func, External):
+            if not func.safe:
+                self.graph.opaque = True
+            return UNKNOWN
+        if func is UNKNOWN:
+            builtin = node.func.id if isinstance(node.func, ast.Name) else None
+            if builtin == "range" and all(isinstance(a, Const) and isinstance(a.value, int) for a in args) and args:
+                try:
+                    return ListVal([Const(i) for i in range(*[a.value for a in args])[:MAX_LITERAL_ITERATIONS + 1]])
+                except (TypeError, ValueError):
+                    return UNKNOWN
+            if builtin is None or builtin not in _BUILTINS:
+                if not isinstance(node.func, ast.Attribute):
+                    self.graph.opaque = True
+            return UNKNOWN
+        return UNKNOWN
+
+    def _call_method(self, method: Method, node: ast.Call, module: ModuleState) -> Any:
+        if method.kind == "reuse_variables":
+            scope: ScopeVal = method.target
+            scope.reuse = Const(True)
+            site = Site(module.path, node)
+            if scope is self.graph.root:
+                self.graph.root_reuse_site = site
+            for i, frame in enumerate(self.scopes):
+                if frame is scope:
+                    self.scope_sites[i] = site
+            return Const(None)
+        if method.kind == "as_default":
+            return GraphCtx(method.target)
+        return UNKNOWN
+
+    def _call_tf(self, canon: str, node: ast.Call, args, kwargs, module) -> Any:
+        if canon == tfnames.VARIABLE_SCOPE:
+            name = args[0] if args else kwargs.get("name_or_scope", Const(None))
+            default = args[1] if len(args) > 1 else kwargs.get("default_name", Const(None))
+            reuse = args[8] if len(args) > 8 else kwargs.get("reuse", Const(None))
+            return ScopeCtx(node, name, default, reuse)
+        if canon in tfnames.NAME_SCOPES:
+            return NameScopeCtx(args[0] if args else kwargs.get("name", UNKNOWN))
+        if canon == tfnames.GET_VARIABLE:
+            self._get_variable(node, args, kwargs, module)
+            return UNKNOWN
+        if canon in tfnames.LAYER_FUNCTIONS:
+            self._layer(canon, node, args, kwargs, module)
+            return UNKNOWN
+        if canon == tfnames.GET_VARIABLE_SCOPE:
+            return self.scopes[-1] if self.scopes else self.graph.root
+        if canon == tfnames.GRAPH:
+            return GraphVal(self._new_graph(fresh=True).gid)
+        if canon == "tf.get_default_graph":
+            return GraphVal(self.graph.gid)
+        if canon == tfnames.RESET_DEFAULT_GRAPH:
+            self.graph = self._new_graph(fresh=self.graph.fresh)
+            self.scopes, self.scope_sites, self.name_scopes = [], [], []
+            return Const(None)
+        if canon == tfnames.MAKE_TEMPLATE:
+            name = args[0] if args else kwargs.get("name_", UNKNOWN)
+            func = args[1] if len(args) > 1 else kwargs.get("func_", UNKNOWN)
+            return TemplateVal(name.value if isinstance(name, Const) else None, func, node)
+        if tfnames.may_create_opaquely(canon):
+            self.graph.opaque = True
+        return UNKNOWN
+
+    def _call_template(self, template: TemplateVal, args, kwargs, site: Site, module, starred) -> Any:
+        gid = self.graph.gid
+        first = gid not in template.created_in
+        if first:
+            base = self.graph.unique(self._prefix(), template.name) if template.name else None
+            prefix = self._prefix()
+            full = None if base is None or prefix is None else (f"{prefix}/{base}" if prefix else base)
+            template.created_in[gid] = full
+        full = template.created_in[gid]
+        if first:
+            self.graph.open(full)
+        scope = ScopeVal(full, Const(not first), gid, template.node)
+        self.scopes.append(scope)
+        self.scope_sites.append(None if first else Site(module.path, template.node))
+        self.calls.append(site)
+        try:
+            if isinstance(template.func, FuncVal):
+                return self.call_function(template.func, args, kwargs, None, unknown_args=starred)
+            self.graph.opaque = True
+            return UNKNOWN
+        finally:
+            self.calls.pop()
+            self.scopes.pop()
+            self.scope_sites.pop()
+
+    def call_function(self, func: FuncVal, args, kwargs, site: Site | None, unknown_args=False) -> Any:
+        node = func.node
+        if len(self.funcs) >= MAX_DEPTH or any(f.node is node for f in self.funcs):
+            self.graph.opaque = True
+            return UNKNOWN
+        self.executed.add(id(node))
+        local = self._bind_arguments(func, args, kwargs, unknown_args)
+        env = [local] + func.closure
+        saved_conds = len(self.conds)
+        if site is not None:
+            self.calls.append(site)
+        self.funcs.append(func)
+        try:
+            if isinstance(node, ast.Lambda):
+                return self.eval(node.body, env, func.module)
+            if isinstance(node, ast.AsyncFunctionDef) or self._generator(node):
+                self.exec_block(node.body, env, func.module)
+                return UNKNOWN
+            self.exec_block(node.body, env, func.module)
+            return Const(None)
+        except _Return as ret:
+            return ret.value
+        except (_Raise, _Break, _Continue):
+            return UNKNOWN
+        finally:
+            self.funcs.pop()
+            if site is not None:
+                self.calls.pop()
+            del self.conds[saved_conds:]
+
+    def _bind_arguments(self, func: FuncVal, args, kwargs, unknown_args: bool) -> dict:
+        a = func.node.args
+        positional = [p.arg for p in a.posonlyargs + a.args]
+        defaults = getattr(func, "defaults", [])
+        local: dict[str, Any] = {}
+        given = list(args)
+        if func.bound_self is not None and positional:
+            local[positional[0]] = func.bound_self
+            positional = positional[1:]
+        offset = len(positional) - len(defaults)
+        for i, p in enumerate(positional):
+            if i < len(given):
+                local[p] = given[i]
+            elif p in kwargs:
+                local[p] = kwargs[p]
+            elif unknown_args:
+                local[p] = UNKNOWN
+            elif i >= offset:
+                local[p] = defaults[i - offset]
+            else:
+                local[p] = UNKNOWN
+        kw_defaults = getattr(func, "kw_defaults", [])
+        for i, p in enumerate(a.kwonlyargs):
+            if p.arg in kwargs:
+                local[p.arg] = kwargs[p.arg]
+            elif unknown_args or kw_defaults[i] is None:
+                local[p.arg] = UNKNOWN
+            else:
+                local[p.arg] = kw_defaults[i]
+        if a.vararg:
+            local[a.vararg.arg] = UNKNOWN
+        if a.kwarg:
+            local[a.kwarg.arg] = UNKNOWN
+        return local
+
+    # ----- binding ----------------------------------------------------------------------------------
+    def _bind(self, name: str, value: Any, env: list[dict]) -> None:
+        if name in env[0].get("__globals__", ()):
+            env[-1][name] = value
+        else:
+            env[0][name] = value
+
+    def assign(self, target: ast.AST, value: Any, env: list[dict], module: ModuleState) -> None:
+        if isinstance(target, ast.Name):
+            self._bind(target.id, value, env)
+        elif isinstance(target, (ast.Tuple, ast.List)):
+            items = value.items if isinstance(value, ListVal) and len(value.items) == len(target.elts) else None
+            for i, elt in enumerate(target.elts):
+                if isinstance(elt, ast.Starred):
+                    self.assign(elt.value, UNKNOWN, env, module)
+                else:
+                    self.assign(elt, items[i] if items else UNKNOWN, env, module)
+        elif isinstance(target, ast.Attribute):
+            base = self.eval(target.value, env, module)
+            if isinstance(base, Instance):
+                base.attrs[target.attr] = value
+        elif isinstance(target, ast.Subscript):
+            self.eval(target.value, env, module)
+            self.eval(target.slice, env, module)
+        elif isinstance(target, ast.Starred):
+            self.assign(target.value, UNKNOWN, env, module)
+
+
+_BUILTINS = frozenset(dir(builtins))
+
+
+def _is_generator(node: ast.AST) -> bool:
+    return any(isinstance(c, (ast.Yield, ast.YieldFrom)) for c in ast.walk(node))

@@ -1,0 +1,146 @@
+"""Abstract values of the interpreter.
+
+The interpreter knows a value exactly (a string literal, `True`, a TensorFlow API, a user
+function) or not at all (`UNKNOWN`). There is nothing in between on purpose: a rule fires
+only on what is known, because a false positive costs more than a miss.
+"""
+
+from __future__ import annotations
+
+import ast
+from dataclasses import dataclass, field
+from typing import Any
+
+
+class _Unknown:
+    __slots__ = ()
+
+    def __repr__(self) -> str:
+        return "UNKNOWN"
+
+
+UNKNOWN: Any = _Unknown()
+
+
+@dataclass(frozen=True)
+class Const:
+    value: Any
+
+
+@dataclass(frozen=True)
+class TFRef:
+    """A TensorFlow (or Keras, slim) module attribute, by qualified name."""
+
+    qualname: str
+
+    def attr(self, name: str) -> "TFRef":
+        return TFRef(f"{self.qualname}.{name}")
+
+
+@dataclass(frozen=True)
+class TFCallResult:
+    """The result of calling a TF API whose identity later code needs (`tf.Graph()`)."""
+
+    canon: str
+    node: ast.AST | None = None
+
+
+@dataclass(eq=False)
+class FuncVal:
+    node: ast.FunctionDef | ast.AsyncFunctionDef | ast.Lambda
+    module: "ModuleState"
+    closure: list[dict]
+    bound_self: Any = None
+    is_tf_function: bool = False
+    owner: "ClassVal | None" = None
+
+
+@dataclass(eq=False)
+class ClassVal:
+    node: ast.ClassDef
+    module: "ModuleState"
+    attrs: dict[str, Any]
+    bases: list[Any]
+
+    def lookup(self, name: str, seen: frozenset = frozenset()) -> Any:
+        if name in self.attrs:
+            return self.attrs[name]
+        for base in self.bases:
+            if isinstance(base, ClassVal) and id(base) not in seen:
+                found = base.lookup(name, seen | {id(self)})
+                if found is not None:
+                    return found
+        return None
+
+
+@dataclass(eq=False)
+class Instance:
+    cls: ClassVal
+    attrs: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(eq=False)
+class ScopeVal:
+    """A `VariableScope` object: its absolute name (None when unknown) and its reuse flag."""
+
+    name: str | None
+    reuse: Any  # Const(True/False), AUTO, or UNKNOWN
+    graph: int
+    node: ast.AST | None = None  # the `variable_scope(...)` call that made it
+
+
+@dataclass(eq=False)
+class GraphVal:
+    gid: int
+
+
+@dataclass(eq=False)
+class TemplateVal:
+    name: str | None
+    func: Any
+    node: ast.AST
+    created_in: dict = field(default_factory=dict)  # graph id -> True once built
+
+
+@dataclass(eq=False)
+class ListVal:
+    items: list[Any]
+
+
+@dataclass(eq=False)
+class ModuleState:
+    """One module's globals while it is interpreted."""
+
+    path: str
+    name: str
+    tree: ast.Module
+    lines: list[str] = field(default_factory=list)
+    globals: dict[str, Any] = field(default_factory=dict)
+    loaded: bool = False
+
+
+@dataclass(eq=False)
+class ModuleVal:
+    state: ModuleState
+
+
+AUTO = Const("AUTO_REUSE")
+
+
+def truthy(value: Any) -> bool | None:
+    """Python truth of a known value, None when it cannot be known."""
+    if isinstance(value, Const):
+        return bool(value.value)
+    if isinstance(value, (FuncVal, ClassVal, Instance, ScopeVal, GraphVal, TemplateVal, TFRef)):
+        return True
+    if isinstance(value, ListVal):
+        return bool(value.items)
+    return None
+
+
+def same(a: Any, b: Any) -> bool:
+    if a is b:
+        return True
+    if isinstance(a, (Const, TFRef)) and type(a) is type(b):
+        return a == b
+    return False

@@ -1,0 +1,100 @@
+"""What every rule is: a class whose docstring is its documentation and whose VALID and
+INVALID examples are its tests (the test suite runs them all).
+
+In INVALID examples, each line that must be reported ends with `# expect: CODE`.
+"""
+
+from __future__ import annotations
+
+import ast
+import inspect
+import re
+from typing import Iterable, Iterator
+
+from reuse_lint.diagnostics import Diagnostic, Fix, Related
+from reuse_lint.engine.events import Analysis, Site
+
+REQUIRED_HEADINGS = ("## What it does", "## Why is this bad?", "## Example", "Use instead:")
+
+
+class Rule:
+    CODE: str = ""
+    NAME: str = ""
+    FIXABLE: bool = False
+    VALID: tuple[str, ...] = ()
+    INVALID: tuple[str, ...] = ()
+
+    def check(self, ctx: "RuleContext") -> Iterable[Diagnostic]:
+        return ()
+
+    @classmethod
+    def doc(cls) -> str:
+        return inspect.cleandoc(cls.__doc__ or "")
+
+    @classmethod
+    def summary(cls) -> str:
+        text = cls.doc()
+        match = re.search(r"## What it does\s+(.+?)(?:\n\n|$)", text, re.S)
+        first = (match.group(1) if match else text).split(". ")[0]
+        return " ".join(first.split()).rstrip(".")
+
+
+def char_column(line: str, byte_offset: int) -> int:
+    """ast gives UTF-8 byte offsets; findings count characters (1-based)."""
+    return len(line.encode("utf-8")[:byte_offset].decode("utf-8", errors="replace")) + 1
+
+
+class RuleContext:
+    """What a rule sees: the analysis, and how to turn sites into findings."""
+
+    def __init__(self, analysis: Analysis, targets: frozenset[str]) -> None:
+        self.analysis = analysis
+        self.targets = targets
+
+    def lines(self, path: str) -> list[str]:
+        module = self.analysis.sources.get(path)
+        return module.lines if module is not None else []
+
+    def position(self, site: Site) -> tuple[int, int, int, int]:
+        node = site.node
+        lines = self.lines(site.path)
+        line = getattr(node, "lineno", 1)
+        end_line = getattr(node, "end_lineno", None) or line
+        text = lines[line - 1] if 0 < line <= len(lines) else ""
+        end_text = lines[end_line - 1] if 0 < end_line <= len(lines) else ""
+        col = char_column(text, getattr(node, "col_offset", 0))
+        end_col = char_column(end_text, getattr(node, "end_col_offset", None) or 0)
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.For, ast.While, ast.With)):
+            end_line, end_col = line, len(text.rstrip("\r\n")) + 1  # the header line only
+        return line, col, end_line, end_col
+
+    def related(self, site: Site, message: str) -> Related:
+        line, col, _, _ = self.position(site)
+        return Related(site.path, line, col, message)
+
+    def report(
+        self,
+        rule: Rule,
+        site: Site,
+        message: str,
+        *,
+        related: Iterable[Related] = (),
+        help: str | None = None,
+        fix: Fix | None = None,
+    ) -> Iterator[Diagnostic]:
+        if site.path not in self.targets:
+            return
+        line, col, end_line, end_col = self.position(site)
+        yield Diagnostic(
+            code=rule.CODE,
+            name=rule.NAME,
+            message=message,
+            path=site.path,
+            line=line,
+            column=col,
+            end_line=end_line,
+            end_column=end_col,
+            related=tuple(related),
+            help=help,
+            fix=fix,
+        )

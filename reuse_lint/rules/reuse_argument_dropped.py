@@ -1,0 +1,75 @@
+from __future__ import annotations
+
+from typing import Iterable
+
+from reuse_lint.diagnostics import Diagnostic
+from reuse_lint.rules.base import Rule, RuleContext
+
+
+class ReuseArgumentDropped(Rule):
+    """
+    ## What it does
+    Finds a function that takes a `reuse` parameter, never reads it, and creates variables
+    under a `tf.variable_scope` that therefore does not receive it.
+
+    ## Why is this bad?
+    Callers pass `reuse=True` believing the weights are shared, and the flag goes nowhere.
+    The second call raises `ValueError: Variable discriminator/... already exists,
+    disallowed.`, and the traceback shows a call that plainly says `reuse=True`, which
+    makes the bug hard to see. A GAN's discriminator is the usual victim.
+
+    ## Example
+    ```python
+    def discriminator(x, reuse=False):
+        with tf.variable_scope("discriminator"):
+            return tf.layers.dense(x, 1)
+    ```
+
+    Use instead:
+    ```python
+    def discriminator(x, reuse=False):
+        with tf.variable_scope("discriminator", reuse=reuse):
+            return tf.layers.dense(x, 1)
+    ```
+    """
+
+    CODE = "RL103"
+    NAME = "reuse-argument-dropped"
+    VALID = (
+        """
+import tensorflow as tf
+def discriminator(x, reuse=False):
+    with tf.variable_scope("discriminator", reuse=reuse):
+        return tf.layers.dense(x, 1)
+""",
+        # The flag is used another way.
+        """
+import tensorflow as tf
+def discriminator(x, reuse=False):
+    with tf.variable_scope("discriminator") as scope:
+        if reuse:
+            scope.reuse_variables()
+        return tf.layers.dense(x, 1)
+""",
+    )
+    INVALID = (
+        """
+import tensorflow as tf
+def discriminator(x, reuse=False):
+    with tf.variable_scope("discriminator"):  # expect: RL103
+        return tf.layers.dense(x, 1)
+real = discriminator(tf.zeros([1, 2]))
+""",
+    )
+
+    def check(self, ctx: RuleContext) -> Iterable[Diagnostic]:
+        for entry in ctx.analysis.dropped_reuse:
+            if not entry.created:
+                continue
+            yield from ctx.report(
+                self,
+                entry.site,
+                f"`{entry.func.name}` takes `reuse` but never passes it to this variable_scope",
+                related=[ctx.related(type(entry.site)(entry.site.path, entry.func), "`reuse` is a parameter here")],
+                help="pass it on: tf.variable_scope(..., reuse=reuse)",
+            )

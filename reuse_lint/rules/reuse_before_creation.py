@@ -1,0 +1,122 @@
+from __future__ import annotations
+
+import ast
+from typing import Iterable
+
+from reuse_lint.diagnostics import Diagnostic
+from reuse_lint.engine.events import Creation, Site
+from reuse_lint.engine.queries import TRUE
+from reuse_lint.rules.base import Rule, RuleContext
+
+
+class ReuseBeforeCreation(Rule):
+    """
+    ## What it does
+    Finds `reuse=True` (or a scope switched to reuse by `reuse_variables()`) where nothing
+    has created those variables before in that graph: the first call of a builder made with
+    `reuse=True`, or the calls in the wrong order.
+
+    ## Why is this bad?
+    With `reuse=True`, `get_variable` only looks variables up. If they do not exist yet,
+    TensorFlow raises `ValueError: Variable discriminator/dense/kernel does not exist, or was
+    not created with tf.get_variable(). Did you mean to set reuse=tf.AUTO_REUSE in VarScope?`.
+    It happens when the fake branch of a GAN is built before the real one, or when a sampler
+    that reuses the generator is built in a graph where the generator never was.
+
+    The rule only speaks where the whole history of the graph is known (module-level code,
+    or a graph the code itself creates), and stays silent after a call it cannot follow.
+
+    ## Example
+    ```python
+    fake_logits = discriminator(generated_images, reuse=True)  # nothing to reuse yet
+    real_logits = discriminator(real_images)
+    ```
+
+    Use instead:
+    ```python
+    real_logits = discriminator(real_images)
+    fake_logits = discriminator(generated_images, reuse=True)
+    ```
+    """
+
+    CODE = "RL102"
+    NAME = "reuse-before-creation"
+    VALID = (
+        """
+import tensorflow as tf
+def g(z, reuse=False):
+    with tf.variable_scope("generator", reuse=reuse):
+        return tf.layers.dense(z, 2)
+train = g(tf.zeros([1, 4]))
+sample = g(tf.zeros([1, 4]), reuse=True)
+""",
+        # Inside a function, the caller may have built the variables: unknown, no finding.
+        """
+import tensorflow as tf
+def sampler(z):
+    with tf.variable_scope("generator", reuse=True):
+        return tf.layers.dense(z, 2)
+""",
+        """
+import tensorflow as tf
+with tf.variable_scope("d", reuse=tf.AUTO_REUSE):
+    w = tf.get_variable("w", [1])
+""",
+    )
+    INVALID = (
+        """
+import tensorflow as tf
+def discriminator(x, reuse=False):
+    with tf.variable_scope("discriminator", reuse=reuse):
+        return tf.layers.dense(x, 1)
+fake = discriminator(tf.ones([1, 2]), reuse=True)  # expect: RL102
+real = discriminator(tf.zeros([1, 2]))
+""",
+        """
+import tensorflow as tf
+with tf.Graph().as_default():
+    with tf.variable_scope("d", reuse=True):  # expect: RL102
+        w = tf.get_variable("w", [1])
+""",
+    )
+
+    def check(self, ctx: RuleContext) -> Iterable[Diagnostic]:
+        created: dict[tuple, set[str]] = {}
+        unnamed: set[tuple] = set()
+        reported: set[int] = set()
+        for c in ctx.analysis.creations:
+            key = (c.trace, c.graph)
+            if c.reuse == TRUE and c.name is not None and c.fresh_graph and not c.opaque_before:
+                if key not in unnamed and c.name not in created.get(key, ()):
+                    site = _reported_site(c)
+                    if id(site.node) not in reported:
+                        reported.add(id(site.node))
+                        yield from self._report(ctx, c, site)
+            if c.name is None:
+                unnamed.add(key)
+            else:
+                created.setdefault(key, set()).add(c.name)
+
+    def _report(self, ctx: RuleContext, c: Creation, site: Site) -> Iterable[Diagnostic]:
+        related = []
+        if c.reuse_site is not None and c.reuse_site.node is not site.node:
+            related.append(ctx.related(c.reuse_site, "reuse is switched on here"))
+        yield from ctx.report(
+            self,
+            site,
+            f"Variable `{c.name}` is reused here, but nothing created it before in this graph",
+            related=related,
+            help="build the variables first without reuse (or use reuse=tf.AUTO_REUSE)",
+        )
+
+
+def _reported_site(c: Creation) -> Site:
+    """The call that asked for reuse: the outermost call passing a literal reuse=True."""
+    for site in c.stack:
+        node = site.node
+        if isinstance(node, ast.Call) and any(
+            kw.arg == "reuse" and isinstance(kw.value, ast.Constant) and kw.value.value is True
+            for kw in node.keywords
+        ):
+            return site
+    return c.reuse_site or c.stack[-1]

@@ -1,0 +1,100 @@
+"""The one table of TensorFlow names that the rules care about.
+
+Names are matched after canonicalisation, never on the text a file uses: whether a file
+wrote `tf.variable_scope`, `v1.variable_scope` or `from tensorflow.compat.v1 import
+variable_scope as vs`, the interpreter resolves the value to the qualified name
+`tensorflow.compat.v1.variable_scope`, and `canonical()` turns that into `tf.variable_scope`.
+"""
+
+from __future__ import annotations
+
+# Module roots whose imports we follow, with the canonical prefix each stands for.
+# Order matters: the longest prefix wins.
+_PREFIXES = (
+    ("tensorflow.compat.v1.keras.", "keras."),
+    ("tensorflow.compat.v2.keras.", "keras."),
+    ("tensorflow.compat.v1.", "tf."),
+    ("tensorflow.contrib.slim.", "slim."),
+    ("tensorflow.contrib.layers.", "contrib.layers."),
+    ("tensorflow.contrib.", "contrib."),
+    ("tensorflow.keras.", "keras."),
+    ("tensorflow.python.keras.", "keras."),
+    ("tensorflow.", "tf."),
+    ("tf_slim.", "slim."),
+    ("tf_keras.", "keras."),
+    ("keras.", "keras."),
+)
+ROOT_MODULES = ("tensorflow", "tf_slim", "tf_keras", "keras")
+
+
+def canonical(qualname: str) -> str:
+    """`tensorflow.compat.v1.layers.dense` -> `tf.layers.dense`."""
+    dotted = qualname + "."
+    for prefix, canon in _PREFIXES:
+        if dotted.startswith(prefix):
+            return (canon + dotted[len(prefix):]).rstrip(".")
+    return qualname
+
+
+VARIABLE_SCOPE = "tf.variable_scope"
+NAME_SCOPES = frozenset({"tf.name_scope", "tf.op_scope"})
+GET_VARIABLE = "tf.get_variable"
+GET_VARIABLE_SCOPE = "tf.get_variable_scope"
+AUTO_REUSE = "tf.AUTO_REUSE"
+MAKE_TEMPLATE = "tf.make_template"
+GRAPH = "tf.Graph"
+RESET_DEFAULT_GRAPH = "tf.reset_default_graph"
+VARIABLE = frozenset({"tf.Variable", "tf.compat.v2.Variable"})
+TF_FUNCTION = frozenset({"tf.function", "tf.compat.v2.function"})
+
+# Functional layers: canonical name -> (default scope name, variables it creates).
+# The default name is what TF uniquifies (`dense`, `dense_1`) when `name=`/`scope=` is absent.
+_KERNEL_BIAS = ("kernel", "bias")
+_WEIGHTS_BIASES = ("weights", "biases")
+_BN_LAYERS = ("gamma", "beta", "moving_mean", "moving_variance")
+_BN_CONTRIB = ("beta", "moving_mean", "moving_variance")
+
+LAYER_FUNCTIONS: dict[str, tuple[str, tuple[str, ...]]] = {}
+for _name in ("dense", "conv1d", "conv2d", "conv3d", "conv2d_transpose", "conv3d_transpose"):
+    LAYER_FUNCTIONS[f"tf.layers.{_name}"] = (_name, _KERNEL_BIAS)
+LAYER_FUNCTIONS["tf.layers.separable_conv1d"] = ("separable_conv1d", ("depthwise_kernel", "pointwise_kernel", "bias"))
+LAYER_FUNCTIONS["tf.layers.separable_conv2d"] = ("separable_conv2d", ("depthwise_kernel", "pointwise_kernel", "bias"))
+LAYER_FUNCTIONS["tf.layers.batch_normalization"] = ("batch_normalization", _BN_LAYERS)
+for _ns in ("contrib.layers", "slim"):
+    for _name, _scope in (
+        ("fully_connected", "fully_connected"),
+        ("linear", "fully_connected"),
+        ("conv2d", "Conv"),
+        ("convolution2d", "Conv"),
+        ("convolution", "Conv"),
+        ("conv2d_transpose", "Conv2d_transpose"),
+        ("conv2d_in_plane", "ConvInPlane"),
+        ("separable_conv2d", "SeparableConv2d"),
+    ):
+        LAYER_FUNCTIONS[f"{_ns}.{_name}"] = (_scope, _WEIGHTS_BIASES)
+    LAYER_FUNCTIONS[f"{_ns}.batch_norm"] = ("BatchNorm", _BN_CONTRIB)
+    LAYER_FUNCTIONS[f"{_ns}.layer_norm"] = ("LayerNorm", ("beta", "gamma"))
+
+# The argument that names a functional layer's scope: `name=` in tf.layers, `scope=` elsewhere.
+def layer_name_argument(canon: str) -> str:
+    return "name" if canon.startswith("tf.layers.") else "scope"
+
+
+# Calls into these namespaces may create variables we do not model (RNN cells, estimators,
+# Keras models): after one, "nothing was created" can no longer be claimed.
+OPAQUE_CREATOR_PREFIXES = (
+    "tf.nn.rnn_cell.", "tf.nn.dynamic_rnn", "tf.nn.bidirectional_dynamic_rnn", "tf.nn.static_rnn",
+    "tf.contrib.", "contrib.", "slim.", "keras.", "tf.estimator.", "tf.train.ExponentialMovingAverage",
+    "tf.layers.", "tf.hub", "tf.keras",
+)
+
+
+def may_create_opaquely(canon: str) -> bool:
+    if canon in LAYER_FUNCTIONS or canon == GET_VARIABLE:
+        return False
+    return canon.startswith(OPAQUE_CREATOR_PREFIXES)
+
+
+# Files that mention none of these bytes cannot contain a TensorFlow variable or scope
+# (every creating API is reached through one of these module names).
+RAW_MARKERS = (b"tensorflow", b"tf_slim", b"keras", b"slim")
