@@ -1,0 +1,57 @@
+"""The reference GAN with the generator's optimizer left without a `var_list`.
+
+`minimize` then updates every trainable variable, so each generator step also moves
+the discriminator towards calling the fakes real. reuse-lint reports RL109.
+"""
+
+import tensorflow.compat.v1 as tf
+
+tf.disable_v2_behavior()
+
+NOISE_DIM = 16
+HIDDEN = 128
+LEARNING_RATE = 4e-3
+# Halving the step every 500 updates lets a fast start settle onto the narrow modes.
+HALF_LIFE = 500
+
+
+def generator(z):
+    with tf.variable_scope("generator"):
+        x = tf.layers.dense(z, HIDDEN, activation=tf.nn.relu)
+        x = tf.layers.dense(x, HIDDEN, activation=tf.nn.relu)
+        x = tf.layers.dense(x, 2)
+    return x
+
+
+def discriminator(x, reuse=False):
+    with tf.variable_scope("discriminator", reuse=reuse):
+        x = tf.layers.dense(x, HIDDEN, activation=tf.nn.relu)
+        x = tf.layers.dense(x, HIDDEN, activation=tf.nn.relu)
+        logits = tf.layers.dense(x, 1)
+    return logits
+
+
+def cross_entropy(logits, labels):
+    return tf.reduce_mean(tf.nn.sigmoid_cross_entropy_with_logits(labels=labels, logits=logits))
+
+
+z = tf.placeholder(tf.float32, shape=[None, NOISE_DIM])
+real = tf.placeholder(tf.float32, shape=[None, 2])
+
+fake = generator(z)
+real_logits = discriminator(real, reuse=False)
+fake_logits = discriminator(fake, reuse=True)
+
+d_loss_real = cross_entropy(real_logits, tf.ones_like(real_logits))
+d_loss_fake = cross_entropy(fake_logits, tf.zeros_like(fake_logits))
+d_loss = d_loss_real + d_loss_fake
+g_loss = cross_entropy(fake_logits, tf.ones_like(fake_logits))
+
+global_step = tf.train.get_or_create_global_step()
+learning_rate = tf.train.exponential_decay(LEARNING_RATE, global_step, HALF_LIFE, 0.5)
+
+d_vars = tf.get_collection(tf.GraphKeys.TRAINABLE_VARIABLES, scope="discriminator")
+d_train = tf.train.AdamOptimizer(learning_rate, beta1=0.5).minimize(d_loss, var_list=d_vars)
+g_train = tf.train.AdamOptimizer(learning_rate, beta1=0.5).minimize(
+    g_loss, global_step=global_step
+)
