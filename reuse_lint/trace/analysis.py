@@ -95,7 +95,7 @@ def _missing(rec: Recording) -> list[Diagnostic]:
 
 
 def _is_slot(name: str) -> bool:
-    leaf = name.rsplit("/", 1)[-1]
+    leaf = name.rstrip("/").rsplit("/", 1)[-1]
     return leaf.split("_")[0] in {"Adam", "Momentum", "RMSProp", "Adagrad", "Adadelta", "Ftrl"}
 
 
@@ -125,12 +125,12 @@ def silent_copies(rec: Recording) -> list[tuple[Diagnostic, list[tuple[Creation,
         if rec.chained and rec.chained([a.handle for a, _ in pairs], [b.handle for _, b in pairs]):
             continue  # one copy feeds the other: stacked blocks, meant to differ
         seen_copy_sites.add(copy_key)
-        names = [b.name for _, b in pairs]
+        copy, original = pairs[0][1].name, pairs[0][0].name
         out.append((F.diagnostic(
             F.SILENT_COPY, again,
-            f"this call builds a second, independent copy of the weights made by the call at "
-            f"{orig.label()}: {_names(names)} copy `{pairs[0][0].name}`"
-            + (f" and {len(pairs) - 1} more" if len(pairs) > 1 else ""),
+            f"this call builds its own copy of the {len(pairs)} weight"
+            f"{'s' if len(pairs) > 1 else ''} built by the call at {orig.label()} instead of "
+            f"sharing them: `{copy}` copies `{original}`",
             related=[(orig, f"original `{pairs[0][0].name}` created by this call")],
             help="share the weights: a fixed variable_scope name with reuse=True for the second "
                  "call, or build the Keras layers once outside the builder",
