@@ -43,6 +43,17 @@ class Tracer:
         self._seen_vars: set[int] = set()
         self._forward_end: dict[int, int] = {}  # graph id -> op id where optimizers begin
         self.rec.chained = self.chained
+        self._patched: list[tuple[object, str, object]] = []
+
+    def patch(self, owner, attr: str, replacement) -> None:
+        self._patched.append((owner, attr, getattr(owner, attr)))
+        setattr(owner, attr, replacement)
+
+    def uninstall(self) -> None:
+        """Put every original back (the benchmark times the same build with and without)."""
+        for owner, attr, original in reversed(self._patched):
+            setattr(owner, attr, original)
+        self._patched.clear()
 
     # -- helpers -------------------------------------------------------------------------
     def stack(self) -> tuple[Site, ...]:
@@ -103,7 +114,7 @@ def _wrap_creators(tracer: Tracer) -> None:
             tracer.created(v)
             return v
 
-        setattr(module, attr, creator)
+        tracer.patch(module, attr, creator)
 
 
 def _wrap_variable_store(tracer: Tracer) -> None:
@@ -138,7 +149,7 @@ def _wrap_variable_store(tracer: Tracer) -> None:
         tracer.rec.lookups.append(look)
         return original(*bound.args, **bound.kwargs)
 
-    store._get_single_variable = get_single_variable
+    tracer.patch(store, "_get_single_variable", get_single_variable)
 
 
 def _reuse_text(reuse) -> str:
@@ -179,8 +190,9 @@ def _wrap_v1_optimizers(tracer: Tracer) -> None:
             use.train_ops.add(train_op.name)
         return train_op
 
-    base.minimize, base.compute_gradients, base.apply_gradients = (
-        hooked_minimize, hooked_compute, hooked_apply)
+    tracer.patch(base, "minimize", hooked_minimize)
+    tracer.patch(base, "compute_gradients", hooked_compute)
+    tracer.patch(base, "apply_gradients", hooked_apply)
 
 
 def _mark_forward_end(tracer: Tracer, tensor) -> None:
@@ -294,7 +306,7 @@ def _wrap_session(tracer: Tracer) -> None:
     def hooked_run(self, fetches, feed_dict=None, options=None, run_metadata=None):
         return run(self, fetches, feed_dict, options, run_metadata)
 
-    tf_session.BaseSession.run = hooked_run
+    tracer.patch(tf_session.BaseSession, "run", hooked_run)
 
 
 def _wrap_monitored_session(tracer: Tracer) -> None:
@@ -311,8 +323,8 @@ def _wrap_monitored_session(tracer: Tracer) -> None:
         bound.arguments["summary_dir"] = None
         return original(*bound.args, **bound.kwargs)
 
-    monitored_session.MonitoredTrainingSession = hooked
-    tf.compat.v1.train.MonitoredTrainingSession = hooked
+    tracer.patch(monitored_session, "MonitoredTrainingSession", hooked)
+    tracer.patch(tf.compat.v1.train, "MonitoredTrainingSession", hooked)
 
 
 def _wrap_gradient_tape(tracer: Tracer) -> None:
@@ -325,7 +337,7 @@ def _wrap_gradient_tape(tracer: Tracer) -> None:
         raise StopTrace(f"GradientTape.gradient at {_label(tracer.site())}: the first TF2 "
                         "training step")
 
-    backprop.GradientTape.gradient = hooked
+    tracer.patch(backprop.GradientTape, "gradient", hooked)
 
 
 def install(user: UserCode, steps: int) -> Tracer:
