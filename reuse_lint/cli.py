@@ -98,7 +98,7 @@ def _check_main(argv: list[str]) -> int:
             output.statistics(result.diagnostics, out)
         if settings.output_format in ("full", "concise") and not settings.quiet:
             out.write(output.summary_line(result.diagnostics, fixed=result.fixed) + "\n")
-    if result.errors and not result.diagnostics:
+    if result.errors:
         return EXIT_ERROR
     if settings.exit_zero:
         return EXIT_CLEAN

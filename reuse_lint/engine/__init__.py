@@ -15,9 +15,10 @@ from typing import Iterable
 from reuse_lint.diagnostics import Diagnostic
 from reuse_lint.engine.interp import Interpreter, Loader
 from reuse_lint.engine.values import ModuleState
-from reuse_lint.rules import all_rules
-from reuse_lint.rules.base import Rule, RuleContext, char_column
-from reuse_lint.rules import syntax_error
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from reuse_lint.rules.base import Rule
 
 __all__ = ["lint_source", "parse_module", "ParseFailure", "decode"]
 
@@ -57,11 +58,15 @@ def parse_module(source: bytes | str, path: str, name: str = "__main__") -> Modu
 def lint_source(
     source: bytes | str,
     path: str,
-    rules: Iterable[type[Rule]] | None = None,
+    rules: "Iterable[type[Rule]] | None" = None,
     *,
     loader: Loader | None = None,
     module_name: str = "__main__",
 ) -> list[Diagnostic]:
+    # Imported here: the rules import engine submodules, so the registry loads after us.
+    from reuse_lint.rules import all_rules, syntax_error
+    from reuse_lint.rules.base import RuleContext
+
     rules = tuple(all_rules() if rules is None else rules)
     try:
         module = parse_module(source, path, module_name)
@@ -101,6 +106,3 @@ def suppressed(d: Diagnostic, lines: list[str]) -> bool:
                     return True
     return False
 
-
-# Re-exported for rules that need character columns of nodes.
-__all__ += ["char_column", "RuleContext"]

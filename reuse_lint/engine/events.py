@@ -40,6 +40,7 @@ class Creation:
     name_scopes: tuple  # the active tf.name_scope names (None when unknown)
     reuse_site: Site | None = None  # where the reuse came from, when it is on
     opaque_before: bool = False  # an unmodelled call may have created variables before
+    scope_nodes: tuple = ()  # the `variable_scope(...)` calls active at the creation
 
 
 @dataclass(eq=False)

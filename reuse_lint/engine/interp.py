@@ -640,6 +640,7 @@ class Interpreter:
                 name_scopes=tuple(self.name_scopes),
                 reuse_site=reuse_site,
                 opaque_before=self.graph.opaque,
+                scope_nodes=tuple(s.node for s in self.scopes),
             )
         )
         for entry in self.open_drops:
@@ -1008,8 +1009,8 @@ class Interpreter:
             full = None if base is None or prefix is None else (f"{prefix}/{base}" if prefix else base)
             template.created_in[gid] = full
         full = template.created_in[gid]
-        if first:
-            self.graph.open(full)
+        # Every call enters the template's scope afresh, so layer names restart (dense, not dense_1).
+        self.graph.open(full)
         scope = ScopeVal(full, Const(not first), gid, template.node)
         self.scopes.append(scope)
         self.scope_sites.append(None if first else Site(module.path, template.node))

@@ -85,5 +85,6 @@ def _compute_clashes(analysis: Analysis) -> list[Clash]:
                     reported.add(id(site.node))
                     found.append(Clash(p, c, site, related, in_loop))
                 break
-        earlier.append(c)
+        if c.reuse != TRUE:  # a pure lookup creates nothing (and fails if nothing is there)
+            earlier.append(c)
     return found
