@@ -21,6 +21,7 @@ class CheckUnavailable(Exception):
 class Findings:
     static: tuple[str, ...]
     trace: tuple[str, ...]
+    trace_error: str | None = None  # the trace failed before reporting anything
 
     def matches(self, variant: Variant) -> bool:
         expected = {variant.expected} if variant.expected else set()
@@ -30,23 +31,28 @@ class Findings:
 def _apis():
     try:
         from reuse_lint.runner import lint_files
-        from reuse_lint.trace import run_trace
+        from reuse_lint.trace import TraceError, run_trace
     except ImportError as exc:
         raise CheckUnavailable(
             f"--check needs reuse_lint.runner.lint_files and reuse_lint.trace.run_trace ({exc})"
         ) from exc
-    return lint_files, run_trace
+    return lint_files, run_trace, TraceError
 
 
 def findings(variants: list[Variant]) -> dict[str, Findings]:
-    lint_files, run_trace = _apis()
+    lint_files, run_trace, TraceError = _apis()
     # The traced scripts use tf.compat.v1.layers, which needs Keras 2 from the start.
     os.environ.setdefault("TF_USE_LEGACY_KERAS", "1")
     result = {}
     for variant in variants:
         static = lint_files([str(variant.path)])
-        traced = run_trace(str(variant.path)).diagnostics
-        result[variant.name] = Findings(_codes(static), _codes(traced))
+        try:
+            traced, error = run_trace(str(variant.path)).diagnostics, None
+        except TraceError as exc:
+            # The duplicate variant raises while building its graph; the trace still
+            # reports what it saw up to the error.
+            traced, error = (exc.result.diagnostics, None) if exc.result else ([], str(exc))
+        result[variant.name] = Findings(_codes(static), _codes(traced), error)
     return result
 
 

@@ -87,7 +87,12 @@ def _write_json(results: list, findings) -> None:
         row = r.to_json()
         if findings is not None:
             f = findings[r.variant]
-            row.update(expected=by_name(r.variant).expected, static=list(f.static), trace=list(f.trace))
+            row.update(
+                expected=by_name(r.variant).expected,
+                static=list(f.static),
+                trace=list(f.trace),
+                trace_error=f.trace_error,
+            )
         rows.append(row)
     json.dump(rows, sys.stdout, indent=2)
     sys.stdout.write("\n")
@@ -109,10 +114,14 @@ def _write_table(variants: list[Variant], results: list, findings) -> None:
         if findings is not None:
             f = findings[variant.name]
             mark = "" if f.matches(variant) else " [red]✗[/]"
-            cells += [variant.expected or "-", (" ".join(f.static) or "-") + mark, " ".join(f.trace) or "-"]
+            trace = "[red]trace failed[/]" if f.trace_error else " ".join(f.trace) or "-"
+            cells += [variant.expected or "-", (" ".join(f.static) or "-") + mark, trace]
         table.add_row(*cells, *_metric_cells(r))
     console = Console()
     console.print(table)
+    for name, f in (findings or {}).items():
+        if f.trace_error:
+            console.print(f"[bold]{name}[/]: the trace failed: {f.trace_error}", highlight=False)
     for r in results:
         if r.error:
             console.print(f"[bold]{r.variant}[/]: TensorFlow raised [red]ValueError[/]: {r.error}", highlight=False)

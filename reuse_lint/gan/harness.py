@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import os
 import runpy
-import time
+import warnings
 from dataclasses import dataclass, field
 from typing import Callable
 
@@ -50,7 +50,11 @@ def build(path: str, seed: int) -> Built:
     with graph.as_default():
         # The graph seed must be set before the script creates its initializers.
         tf.compat.v1.set_random_seed(seed)
-        namespace = runpy.run_path(path, run_name="reuse_lint_gan_variant")
+        with warnings.catch_warnings():
+            # tf.compat.v1.layers warns on every call that it is deprecated; the
+            # variants use it on purpose, as the article does.
+            warnings.simplefilter("ignore")
+            namespace = runpy.run_path(path, run_name="reuse_lint_gan_variant")
     missing = [name for name in HANDLES if name not in namespace]
     if missing:
         raise ValueError(f"{path} does not define {', '.join(missing)}")

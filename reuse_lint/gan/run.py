@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import time
-import warnings
 from dataclasses import asdict, dataclass, field
 from typing import Callable
 
@@ -37,11 +36,7 @@ class Result:
 def run_variant(variant: Variant, *, steps: int, seed: int, on_step: Callable[[], None]) -> Result:
     start = time.perf_counter()
     try:
-        with warnings.catch_warnings():
-            # tf.compat.v1.layers warns on every call that it is deprecated; the
-            # variants use it on purpose, as the article does.
-            warnings.simplefilter("ignore")
-            built = harness.build(str(variant.path), seed)
+        built = harness.build(str(variant.path), seed)
     except ValueError as exc:
         # The duplicate variant: TensorFlow refuses to build the graph. Keep TF's own
         # first line; the rest is a traceback of where the variable was first made.

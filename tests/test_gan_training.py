@@ -1,0 +1,62 @@
+"""Training the variants: the correct GAN covers the ring, every silent bug collapses.
+
+A short fixed-seed run (1,000 steps, seed 0). Measured on it: shared 8/8 modes and 64 %
+high-quality samples; unshared and keras-per-call 0/8 and 0 %; generator-trains-
+discriminator 0/8 and 0 %; prefix-var-list 1/8 and 11 %. The thresholds leave a margin.
+"""
+
+import json
+
+import numpy as np
+import pytest
+
+pytest.importorskip("tensorflow")
+
+from reuse_lint.gan import cli  # noqa: E402
+from reuse_lint.gan.catalog import by_name  # noqa: E402
+from reuse_lint.gan.run import run_variant  # noqa: E402
+
+STEPS, SEED = 1000, 0
+SILENT_BUGS = ("unshared", "keras-per-call", "generator-trains-discriminator", "prefix-var-list")
+
+
+def _run(name, steps=STEPS, seed=SEED):
+    return run_variant(by_name(name), steps=steps, seed=seed, on_step=lambda: None)
+
+
+@pytest.fixture(scope="module")
+def shared():
+    return _run("shared")
+
+
+def test_shared_covers_the_ring(shared):
+    assert shared.modes >= 7
+    assert shared.high_quality >= 0.45
+
+
+@pytest.mark.parametrize("name", SILENT_BUGS)
+def test_silent_bug_collapses(name, shared):
+    result = _run(name)
+    assert result.error is None
+    assert result.modes <= 1
+    assert result.high_quality <= 0.25
+    assert shared.high_quality - result.high_quality >= 0.3
+
+
+def test_a_seed_reproduces():
+    first, second = _run("shared", steps=100), _run("shared", steps=100)
+    np.testing.assert_array_equal(first.samples, second.samples)
+    assert first.d_loss == second.d_loss
+
+
+def test_json_output_and_plot(tmp_path, capsys):
+    png = tmp_path / "gan.png"
+    argv = ["--variant", "shared", "--variant", "duplicate", "--steps", "20"]
+    assert cli.main(argv + ["--output-format", "json", "--plot", str(png)]) == 0
+    rows = json.loads(capsys.readouterr().out)
+    assert [r["variant"] for r in rows] == ["shared", "duplicate"]
+    assert {"variant", "seed", "steps", "modes", "high_quality", "seconds"} <= set(rows[0])
+    assert rows[0]["steps"] == 20 and 0 <= rows[0]["modes"] <= 8
+    assert rows[1]["modes"] is None
+    assert rows[1]["error"].startswith("Variable discriminator/dense/kernel already exists")
+    assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
