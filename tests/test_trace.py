@@ -49,6 +49,7 @@ def runs(tmp_path_factory) -> dict:
                                    *JSON, report=str(tmp / "ex3.json")),
         "leaked": lambda: _trace(_fx("leaked_root_reuse.py"), *JSON),
         "copy": lambda: _trace(_fx("default_name_copy.py"), *JSON, report=str(tmp / "copy.json")),
+        "keras": lambda: _trace(_fx("keras_per_call.py"), *JSON, report=str(tmp / "keras.json")),
         "implicit": lambda: _trace(_fx("implicit_var_list.py"), *JSON),
         "shared": lambda: _trace(_fx("auto_reuse_shared.py"), *JSON),
         "contrib": lambda: _trace(_fx("contrib_layers.py"), *JSON, report=str(tmp / "contrib.json")),
@@ -130,6 +131,15 @@ def test_default_name_double_call_is_a_silent_copy_but_stacked_blocks_are_not(ru
         "discriminator_1/dense_1/kernel": "discriminator/dense_1/kernel",
         "discriminator_1/dense_1/bias": "discriminator/dense_1/bias",
     }
+
+
+def test_keras_layer_built_per_call_in_tf2_is_a_silent_copy(runs):
+    run = runs["keras"]
+    assert run["rc"] == 1, run["stderr"]
+    assert run["report"]["mode"] == "tf2"
+    [d] = run["json"]
+    assert (d["code"], d["line"], d["related"][0]["line"]) == ("RT204", 12, 11)
+    assert "`dense_1/kernel` copies `dense/kernel`" in d["message"]
 
 
 def test_minimize_without_var_list_in_a_two_model_graph(runs):

@@ -2,6 +2,22 @@
 
 Exit codes: 0 no findings, 1 findings, 2 the target could not be traced. TensorFlow is
 imported only by the child process that runs the target.
+
+Where the trace stops (nothing trains unless --steps asks for it):
+  * TF 1.x: at the first Session.run, called from user code, that fetches anything but
+    variable initializers; at MonitoredTrainingSession; at the first run of a train op
+    (an op returned by a v1 optimizer's minimize/apply_gradients).
+  * TF 2.x: at the first GradientTape.gradient call, eager or while a tf.function train
+    step is traced. This covers custom loops and Keras' train_step.
+--steps N lets N Session.runs with train ops go through. A run that fetches several train
+ops is split: the other fetches first, then each train op alone, with the trainable
+variables read before and after, so each train op's changed variables are known. In TF 2
+mode --steps is not supported: the trace stops at the first gradient computation.
+
+TF 1.x or TF 2.x: a script (or the module of pkg.module:function) that mentions a TF 1.x
+only name (placeholder, Session, variable_scope, get_variable, compat.v1, contrib,
+tf.train.*Optimizer, tf.layers.dense...; see shim._V1_MARKERS) runs under the v1 shim;
+anything else runs on plain TF 2.x. --tf1 / --tf2 override the guess.
 """
 
 from __future__ import annotations
