@@ -58,6 +58,7 @@ def runs(tmp_path_factory) -> dict:
         "crash": lambda: _trace(_fx("crash.py")),
         "hang": lambda: _trace(_fx("hang.py"), "--timeout", "5"),
         "exit0": lambda: _trace(_fx("exit_zero.py"), "--tree"),
+        "args": lambda: _trace(_fx("needs_args.py"), "--output-format", "concise", "--", "--lr", "0.1"),
         "exit3": lambda: _trace(_fx("exit_three.py")),
         "no_function": lambda: _trace("fixtures.trace.gan_module:nope"),
         "no_module": lambda: _trace("fixtures.trace.no_such_module:build"),
@@ -206,6 +207,10 @@ def test_sys_exit(runs):
     assert runs["exit0"]["rc"] == 0, runs["exit0"]["stderr"]
     assert "w [3, 3] float32" in runs["exit0"]["stdout"]  # --tree shows what was built
     assert "sys.exit(3)" in _one_line_error(runs["exit3"])
+
+
+def test_arguments_after_double_dash_reach_the_script(runs):
+    assert runs["args"]["rc"] == 0, runs["args"]["stderr"]
 
 
 def test_bad_targets(runs):

@@ -35,11 +35,11 @@ EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 def _parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(
         prog="reuse-lint trace",
+        usage="reuse-lint trace [options] SCRIPT.py|pkg.module:function [-- ARGS...]",
         description="Build the graph of a script (or call a function that builds it) under "
                     "variable hooks, stopping before training, and report reuse bugs.",
     )
     p.add_argument("target", metavar="SCRIPT.py|pkg.module:function")
-    p.add_argument("args", nargs="*", metavar="ARGS", help="arguments for the script, after --")
     p.add_argument("--output-format", choices=("full", "concise", "json"), default="full")
     p.add_argument("--tree", action="store_true", help="print the variable scope tree")
     p.add_argument("--steps", type=int, default=0, metavar="N",
@@ -64,7 +64,10 @@ def _fail(message: str) -> int:
 
 
 def main(argv: list[str]) -> int:
-    args = _parser().parse_args(argv)
+    # Everything after `--` belongs to the traced script, even words that look like options.
+    split = argv.index("--") if "--" in argv else len(argv)
+    args = _parser().parse_args(argv[:split])
+    args.args = argv[split + 1:]
     if args.steps < 0 or args.timeout <= 0:
         return _fail("--steps must be >= 0 and --timeout > 0")
     try:
