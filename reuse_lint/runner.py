@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
-from reuse_lint import engine
+from reuse_lint import engine, fixes
 from reuse_lint.config import ConfigError, Settings, settings_from_args  # noqa: F401 - re-exported
 from reuse_lint.diagnostics import Diagnostic
 from reuse_lint.engine.values import ModuleState
@@ -136,10 +136,31 @@ def _display(path: Path) -> str:
         return str(path)
 
 
-def lint_file(path: Path, settings: Settings, loader: ProjectLoader, rules) -> tuple[list[Diagnostic], list[str] | None]:
+def lint_file(path: Path, settings: Settings, loader: ProjectLoader, rules, result: Result) -> tuple[list[Diagnostic], list[str] | None]:
     data = path.read_bytes()
     shown = _display(path)
-    diagnostics = engine.lint_source(data, shown, settings.rules_for(path, rules), loader=loader)
+    file_rules = settings.rules_for(path, rules)
+
+    def lint(source: bytes) -> list[Diagnostic]:
+        return engine.lint_source(source, shown, file_rules, loader=loader)
+
+    if settings.fix or settings.diff:
+        fixed, count, diagnostics = fixes.fix_source(data, lint, unsafe=settings.unsafe_fixes)
+        if fixed != data:
+            if settings.diff:
+                result.diff_text += fixes.unified_diff(shown, data, fixed)
+            else:
+                try:
+                    fixes.write_atomic(path, fixed)
+                except OSError as exc:
+                    result.errors.append(f"{shown}: cannot write the fix: {exc.strerror or exc}")
+                    diagnostics = lint(data)
+                    count = 0
+                else:
+                    data = fixed
+            result.fixed += count
+    else:
+        diagnostics = lint(data)
     try:
         lines = engine.decode(data).splitlines(keepends=True)
     except engine.ParseFailure:
@@ -163,7 +184,7 @@ def run(settings: Settings) -> Result:
     files = collect_files(settings.paths, settings, result.errors)
     for path in files:
         try:
-            diagnostics, lines = lint_file(path, settings, loader, rules)
+            diagnostics, lines = lint_file(path, settings, loader, rules, result)
         except OSError as exc:
             result.errors.append(f"{_display(path)}: cannot read: {exc.strerror or exc}")
             continue

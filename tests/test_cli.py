@@ -55,7 +55,7 @@ def test_plain_invocation_is_check_and_full_format_shows_source_and_help():
     assert "related: " in out and ":12:15:" in out
     assert "help: pass reuse=True" in out
     assert "\x1b[" not in out  # no colour when not a terminal
-    assert "Found 1 finding." in out
+    assert "Found 1 finding. 1 fixable with --fix." in out
 
 
 def test_clean_file_exits_zero(tmp_path):
@@ -70,7 +70,7 @@ def test_concise_format_is_one_line_per_finding(tmp_path):
     proc = run("check", "--output-format", "concise", str(tmp_path / "bad.py"))
     lines = proc.stdout.strip().splitlines()
     assert lines[0] == f"{tmp_path / 'bad.py'}:6:5: RL101 Variable `d/dense/kernel` is created a second time in this graph, without reuse" or lines[0].endswith("bad.py:6:5: RL101 Variable `d/dense/kernel` is created a second time in this graph, without reuse")
-    assert lines[-1] == "Found 1 finding."
+    assert lines[-1] == "Found 1 finding. 1 fixable with --fix."
 
 
 def test_missing_path_is_one_line_error_and_exit_two(tmp_path):

@@ -59,4 +59,5 @@ class Analysis:
     loops: dict[int, Site] = field(default_factory=dict)
     complete: bool = True
     sources: dict[str, Any] = field(default_factory=dict)  # path -> ModuleState
+    callees: dict[int, Any] = field(default_factory=dict)  # id(call node) -> function node
     memo: dict[str, Any] = field(default_factory=dict)  # answers of engine.queries

@@ -1031,6 +1031,8 @@ class Interpreter:
             self.graph.opaque = True
             return UNKNOWN
         self.executed.add(id(node))
+        if site is not None:
+            self.analysis.callees.setdefault(id(site.node), node)
         local = self._bind_arguments(func, args, kwargs, unknown_args)
         env = [local] + func.closure
         saved_conds = len(self.conds)

@@ -11,7 +11,7 @@ import inspect
 import re
 from typing import Iterable, Iterator
 
-from reuse_lint.diagnostics import Diagnostic, Fix, Related
+from reuse_lint.diagnostics import Diagnostic, Edit, Fix, Related
 from reuse_lint.engine.events import Analysis, Site
 
 REQUIRED_HEADINGS = ("## What it does", "## Why is this bad?", "## Example", "Use instead:")
@@ -67,6 +67,54 @@ class RuleContext:
         if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.For, ast.While, ast.With)):
             end_line, end_col = line, len(text.rstrip("\r\n")) + 1  # the header line only
         return line, col, end_line, end_col
+
+    def keyword_edit(self, site: Site, keyword: str, value: str) -> Edit | None:
+        """Set `keyword=value` on the call at `site`: replace the value if the keyword is
+        there, else insert it after the last argument (or just inside the parenthesis)."""
+        call = site.node
+        if not isinstance(call, ast.Call):
+            return None
+        lines = self.lines(site.path)
+
+        def point(line: int, byte_col: int) -> tuple[int, int]:
+            return line, char_column(lines[line - 1], byte_col)
+
+        for kw in call.keywords:
+            if kw.arg == keyword:
+                start = point(kw.value.lineno, kw.value.col_offset)
+                end = point(kw.value.end_lineno, kw.value.end_col_offset)
+                return Edit(*start, *end, value)
+        arguments = [*call.args, *call.keywords]
+        if arguments:
+            last = max(arguments, key=lambda a: (a.end_lineno, a.end_col_offset))
+            at = point(last.end_lineno, last.end_col_offset)
+            return Edit(*at, *at, f", {keyword}={value}")
+        # No argument: the first "(" after the callee is the call's own.
+        line, col = call.func.end_lineno, call.func.end_col_offset
+        while line <= len(lines):
+            raw = lines[line - 1].encode("utf-8")
+            found = raw.find(b"(", col)
+            if found >= 0:
+                at = point(line, found + 1)
+                return Edit(*at, *at, f"{keyword}={value}")
+            line, col = line + 1, 0
+        return None
+
+    def tf_alias(self, path: str, call: ast.AST) -> str | None:
+        """How this file spells the TensorFlow module (`tf`, `v1`, `tf.compat.v1`)."""
+        from reuse_lint import tfnames
+        from reuse_lint.engine.values import TFRef
+
+        func = getattr(call, "func", None)
+        if isinstance(func, ast.Attribute):
+            return ast.unparse(func.value)
+        module = self.analysis.sources.get(path)
+        if module is None:
+            return None
+        for name, value in module.globals.items():
+            if isinstance(value, TFRef) and tfnames.canonical(value.qualname) == "tf":
+                return name
+        return None
 
     def related(self, site: Site, message: str) -> Related:
         line, col, _, _ = self.position(site)

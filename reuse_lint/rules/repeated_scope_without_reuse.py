@@ -2,8 +2,11 @@ from __future__ import annotations
 
 from typing import Iterable
 
-from reuse_lint.diagnostics import Diagnostic
-from reuse_lint.engine.queries import clashes
+import ast
+
+from reuse_lint.diagnostics import Diagnostic, Fix
+from reuse_lint.engine.events import Site
+from reuse_lint.engine.queries import Clash, clashes
 from reuse_lint.rules.base import Rule, RuleContext
 
 
@@ -39,10 +42,20 @@ class RepeatedScopeWithoutReuse(Rule):
     real_logits = discriminator(real_images)
     fake_logits = discriminator(generated_images, reuse=True)
     ```
+
+    ## Fix safety
+    Where the repeated call goes to a builder that forwards a `reuse` parameter to its
+    `variable_scope`, the fix passes `reuse=True` on that call; this is safe: it does what
+    the code evidently meant. Otherwise the fix gives the builder's `variable_scope`
+    `reuse=tf.AUTO_REUSE` (spelled through the file's own TensorFlow alias). That fix is
+    unsafe: every later call of the builder then shares too, which also hides a call that
+    was meant to have weights of its own. No fix is offered when the scope lives in another
+    file or the file has no TensorFlow module name to spell `AUTO_REUSE` with.
     """
 
     CODE = "RL101"
     NAME = "repeated-scope-without-reuse"
+    FIXABLE = True
     VALID = (
         # Reuse passed on the second call.
         """
@@ -215,4 +228,39 @@ class GAN:
                 message,
                 related=[related],
                 help="pass reuse=True on the repeated call, or use reuse=tf.AUTO_REUSE in the builder's variable_scope",
+                fix=self._fix(ctx, clash),
             )
+
+    def _fix(self, ctx: RuleContext, clash: Clash) -> Fix | None:
+        site = clash.site
+        callee = ctx.analysis.callees.get(id(site.node))
+        if isinstance(callee, (ast.FunctionDef, ast.AsyncFunctionDef)) and _forwards_reuse(callee):
+            edit = ctx.keyword_edit(site, "reuse", "True")
+            return Fix("pass reuse=True", (edit,), safe=True) if edit else None
+        scope = _scope_to_share(clash, callee)
+        if scope is None or scope.path != site.path:
+            return None
+        alias = ctx.tf_alias(scope.path, scope.node)
+        if alias is None:
+            return None
+        edit = ctx.keyword_edit(scope, "reuse", f"{alias}.AUTO_REUSE")
+        return Fix(f"share with reuse={alias}.AUTO_REUSE", (edit,), safe=False) if edit else None
+
+
+def _forwards_reuse(func: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
+    params = {a.arg for a in func.args.args + func.args.kwonlyargs}
+    return "reuse" in params and any(
+        isinstance(n, ast.Name) and n.id == "reuse" and isinstance(n.ctx, ast.Load) for n in ast.walk(func)
+    )
+
+
+def _scope_to_share(clash: Clash, callee: ast.AST | None) -> Site | None:
+    """The builder's outermost variable_scope, or the repeated block's own scope."""
+    path = clash.second.stack[-1].path
+    nodes = clash.second.scope_nodes
+    if callee is not None:
+        inside = [n for n in nodes if n is not None and callee.lineno <= n.lineno <= callee.end_lineno]
+        if inside:
+            return Site(path, inside[0])
+    own = [n for n in nodes if n is not None and all(n is not m for m in clash.first.scope_nodes)]
+    return Site(path, own[-1]) if own else None

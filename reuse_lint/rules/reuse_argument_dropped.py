@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from typing import Iterable
 
-from reuse_lint.diagnostics import Diagnostic
+from reuse_lint.diagnostics import Diagnostic, Fix
 from reuse_lint.rules.base import Rule, RuleContext
 
 
@@ -31,10 +31,15 @@ class ReuseArgumentDropped(Rule):
         with tf.variable_scope("discriminator", reuse=reuse):
             return tf.layers.dense(x, 1)
     ```
+
+    ## Fix safety
+    The fix passes the parameter on (`reuse=reuse`). It is safe: callers already pass the
+    flag they mean, and a call that passes nothing keeps the default it had.
     """
 
     CODE = "RL103"
     NAME = "reuse-argument-dropped"
+    FIXABLE = True
     VALID = (
         """
 import tensorflow as tf
@@ -72,4 +77,9 @@ real = discriminator(tf.zeros([1, 2]))
                 f"`{entry.func.name}` takes `reuse` but never passes it to this variable_scope",
                 related=[ctx.related(type(entry.site)(entry.site.path, entry.func), "`reuse` is a parameter here")],
                 help="pass it on: tf.variable_scope(..., reuse=reuse)",
+                fix=self._fix(ctx, entry.site),
             )
+
+    def _fix(self, ctx: RuleContext, site) -> Fix | None:
+        edit = ctx.keyword_edit(site, "reuse", "reuse")
+        return Fix("pass reuse=reuse", (edit,), safe=True) if edit else None
