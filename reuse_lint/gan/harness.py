@@ -20,7 +20,9 @@ import numpy as np
 
 from reuse_lint.gan import ring
 
-BATCH = 256
+# 384 rather than 256: measured on seeds 0-4, the larger batch keeps the last modes from
+# being dropped while the learning rate decays, at about 1.3x the time a step.
+BATCH = 384
 HANDLES = ("z", "real", "fake", "real_logits", "fake_logits", "d_loss", "g_loss", "d_train", "g_train")
 
 

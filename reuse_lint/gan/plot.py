@@ -43,8 +43,12 @@ def _panel(ax, result: Result, real: np.ndarray) -> None:
         ax.set_title(f"{result.variant}: no graph", fontsize=10)
         ax.text(0, 0, textwrap.fill(result.error or "", 34), ha="center", va="center", fontsize=8, color="#b00020")
         return
-    # Samples far off the plot are clipped to its edge so a diverged generator still shows.
-    fake = np.clip(result.samples, -LIMIT, LIMIT)
+    # Samples off the plot are drawn just inside its edge so a diverged generator still shows.
+    outside = (np.abs(result.samples) > LIMIT).any(axis=1).mean()
+    fake = np.clip(result.samples, -0.97 * LIMIT, 0.97 * LIMIT)
     ax.scatter(fake[:, 0], fake[:, 1], s=4, c="#1f77b4", alpha=0.5, label="generated")
-    ax.set_title(f"{result.variant}: {result.modes}/8 modes, {result.high_quality:.0%} HQ", fontsize=10)
+    title = f"{result.variant}: {result.modes}/8 modes, {result.high_quality:.0%} HQ"
+    if outside:
+        title += f"\n{outside:.0%} of samples off the plot, drawn at its edge"
+    ax.set_title(title, fontsize=10)
 
