@@ -98,3 +98,58 @@ def may_create_opaquely(canon: str) -> bool:
 # Files that mention none of these bytes cannot contain a TensorFlow variable or scope
 # (every creating API is reached through one of these module names).
 RAW_MARKERS = (b"tensorflow", b"tf_slim", b"keras", b"slim")
+
+NON_TRAINABLE = frozenset({"moving_mean", "moving_variance"})
+STOP_GRADIENT = "tf.stop_gradient"
+EMA = "tf.train.ExponentialMovingAverage"
+
+# Selections of variables: `get_collection(KEY, scope)` and its shorthands.
+TRAINABLE_SELECTORS = frozenset({"tf.trainable_variables", "slim.get_trainable_variables"})
+SELECTORS = TRAINABLE_SELECTORS | {
+    "tf.get_collection", "tf.global_variables", "tf.all_variables", "tf.model_variables",
+    "slim.get_variables", "slim.get_model_variables",
+}
+TRAINABLE_KEYS = frozenset({"tf.GraphKeys.TRAINABLE_VARIABLES", "trainable_variables"})
+GLOBAL_KEYS = frozenset({"tf.GraphKeys.GLOBAL_VARIABLES", "variables", "tf.GraphKeys.MODEL_VARIABLES", "model_variables"})
+
+# Optimizers whose minimize/apply_gradients create slot variables next to each variable.
+SLOT_OPTIMIZERS = frozenset({
+    "AdamOptimizer", "MomentumOptimizer", "RMSPropOptimizer", "AdagradOptimizer",
+    "AdadeltaOptimizer", "FtrlOptimizer", "AdagradDAOptimizer", "ProximalAdagradOptimizer",
+    "AdaMaxOptimizer", "NadamOptimizer", "LazyAdamOptimizer",
+})
+
+
+def is_optimizer(canon: str) -> bool:
+    return canon.startswith("tf.train.") and canon.endswith("Optimizer")
+
+
+_KERAS_MODELS = frozenset({"keras.Sequential", "keras.Model", "keras.models.Sequential", "keras.models.Model"})
+
+
+def is_keras_object(canon: str) -> bool:
+    """A Keras layer or model class (`keras.layers.Dense`, `tf.layers.Dense`), not a function."""
+    if canon in _KERAS_MODELS:
+        return True
+    for prefix in ("keras.layers.", "tf.layers."):
+        if canon.startswith(prefix):
+            last = canon[len(prefix):]
+            return "." not in last and last[:1].isupper()
+    return False
+
+
+MULTI_RNN_CELL = frozenset({"tf.nn.rnn_cell.MultiRNNCell", "contrib.rnn.MultiRNNCell", "tf.contrib.rnn.MultiRNNCell"})
+RNN_RUNNERS = frozenset({
+    "tf.nn.dynamic_rnn", "tf.nn.static_rnn", "tf.nn.bidirectional_dynamic_rnn",
+    "contrib.rnn.static_rnn", "tf.contrib.rnn.static_rnn",
+})
+
+
+def is_rnn_cell(canon: str) -> bool:
+    if canon in MULTI_RNN_CELL:
+        return False
+    for prefix in ("tf.nn.rnn_cell.", "contrib.rnn.", "tf.contrib.rnn.", "tf.compat.v1.nn.rnn_cell."):
+        if canon.startswith(prefix):
+            last = canon[len(prefix):]
+            return last.endswith("Cell") and "." not in last
+    return False

@@ -41,6 +41,90 @@ class Creation:
     reuse_site: Site | None = None  # where the reuse came from, when it is on
     opaque_before: bool = False  # an unmodelled call may have created variables before
     scope_nodes: tuple = ()  # the `variable_scope(...)` calls active at the creation
+    trainable: bool = True
+    model_scope: str | None = None  # the outermost user variable_scope, when known
+    auto_named: bool = False  # a layer named by TF's counter (`dense_2`), not by the code
+    frame_entry: Any = None  # the ScopeVal of the innermost user scope entry
+
+
+@dataclass(frozen=True)
+class CallInfo:
+    """One user call on the stack: what went in."""
+
+    site: Site
+    inputs: frozenset  # ids of earlier user calls whose results flow into the arguments
+    consts: tuple  # the constant arguments, by position and keyword
+    prefix: str | None  # the variable-scope prefix at the call
+
+
+@dataclass(eq=False)
+class Build:
+    """An object that owns variables and ignores `reuse`: `tf.Variable`, a Keras layer or
+    model, or a scope that TF names uniquely (`variable_scope(None, default_name=...)`)."""
+
+    kind: str  # "variable" | "keras" | "default_scope"
+    canon: str
+    site: Site
+    calls: tuple[CallInfo, ...]
+    conds: tuple[Cond, ...]
+    loops: tuple
+    trace: int
+    graph: int
+    reuse: Any
+    reuse_site: Site | None
+    in_tf_function: bool = False
+    conditional_in_function: bool = False  # under an `if` inside the tf.function body
+    name: str | None = None  # the unique scope name TF gave (default_scope)
+    created: bool = False
+
+
+@dataclass(eq=False)
+class Leak:
+    """`tf.get_variable_scope().reuse_variables()` on the root scope of a graph."""
+
+    site: Site
+    graph: int
+    trace: int
+    index: int  # how many creations came before it
+
+
+@dataclass(eq=False)
+class OptimizerUse:
+    site: Site
+    method: str  # minimize | compute_gradients | apply_gradients
+    optimizer: str  # canonical class name
+    graph: int
+    trace: int
+    index: int
+    loss: Any
+    var_list: Any  # None when absent
+    fresh_graph: bool
+    opaque: bool
+
+
+@dataclass(eq=False)
+class Selection:
+    """A list of variables picked by scope or by name: what it took and from what."""
+
+    site: Site  # the scope string, or the call
+    how: str  # "scope" | "filter" | "all"
+    pattern: str | None
+    names: tuple[str, ...]
+    available: tuple[str, ...]  # every variable of the collection at that moment
+    graph: int
+    trace: int
+    complete: bool  # every variable of the graph so far has a known name
+    trainable_only: bool = True
+    used_by: list = field(default_factory=list)  # OptimizerUse events that train it
+
+
+@dataclass(eq=False)
+class ReuseFalse:
+    """An explicit `reuse=False` on a scope nested in a reusing one."""
+
+    site: Site
+    outer: Site | None
+    scope: Any  # the ScopeVal it opened
 
 
 @dataclass(eq=False)
@@ -60,4 +144,14 @@ class Analysis:
     complete: bool = True
     sources: dict[str, Any] = field(default_factory=dict)  # path -> ModuleState
     callees: dict[int, Any] = field(default_factory=dict)  # id(call node) -> function node
+    builds: list[Build] = field(default_factory=list)
+    leaks: list[Leak] = field(default_factory=list)
+    optimizers: list[OptimizerUse] = field(default_factory=list)
+    selections: list[Selection] = field(default_factory=list)
+    reuse_false: list[ReuseFalse] = field(default_factory=list)
+    slot_creations: list = field(default_factory=list)  # (graph, trace, index, site, what)
+    misplaced: list = field(default_factory=list)  # (site of the argument, "scope" | "reuse")
+    repeated_cells: list = field(default_factory=list)  # (site of the list, cell)
+    cell_uses: list = field(default_factory=list)  # (cell, site, prefix, graph, trace, conds)
+    graph_switches: list = field(default_factory=list)  # (scope, site, new graph, trace)
     memo: dict[str, Any] = field(default_factory=dict)  # answers of engine.queries

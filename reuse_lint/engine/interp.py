@@ -22,10 +22,29 @@ import builtins
 from typing import Any, Callable
 
 from reuse_lint import tfnames
-from reuse_lint.engine.events import Analysis, Cond, Creation, ScopeEntry, Site
+from reuse_lint.engine.events import (
+    Analysis,
+    Build,
+    CallInfo,
+    Cond,
+    Creation,
+    Leak,
+    OptimizerUse,
+    ReuseFalse,
+    ScopeEntry,
+    Selection,
+    Site,
+)
 from reuse_lint.engine.values import (
     AUTO,
+    EMPTY_TENSOR,
     UNKNOWN,
+    Cell,
+    KerasObject,
+    Optimizer,
+    Tensor,
+    VarList,
+    VarRef,
     ClassVal,
     Const,
     FuncVal,
@@ -138,6 +157,8 @@ class GraphState:
         self.root_reuse_site: Site | None = None
         self.counts: dict[str, int] = {}
         self.opaque = False
+        self.variables: dict[str, Creation] = {}  # created so far, in order
+        self.unnamed = False  # some variable was created under a name we do not know
 
     def unique(self, prefix: str | None, base: str) -> str | None:
         if prefix is None:
@@ -188,6 +209,9 @@ class Interpreter:
         self.scope_sites: list[Site | None] = []  # where each frame's reuse became True
         self.name_scopes: list[Any] = []
         self.calls: list[Site] = []
+        self.call_info: list[CallInfo] = []
+        self.tf_functions: list[int] = []  # len(conds) at each tf.function entry
+        self.open_builds: list[Build] = []
         self.funcs: list[FuncVal] = []
         self.conds: list[Cond] = []
         self.loops: list[tuple[int, int]] = []
@@ -371,10 +395,12 @@ class Interpreter:
         return External(name) if level == 0 else External("." + name)
 
     def _save_context(self):
-        return (self.scopes, self.scope_sites, self.name_scopes, self.calls, self.funcs, self.conds, self.loops)
+        saved = (self.scopes, self.scope_sites, self.name_scopes, self.calls, self.call_info, self.funcs, self.conds, self.loops)
+        self.scopes, self.scope_sites, self.name_scopes, self.calls, self.call_info, self.funcs, self.conds, self.loops = [], [], [], [], [], [], [], []
+        return saved
 
     def _restore_context(self, saved) -> None:
-        (self.scopes, self.scope_sites, self.name_scopes, self.calls, self.funcs, self.conds, self.loops) = saved
+        (self.scopes, self.scope_sites, self.name_scopes, self.calls, self.call_info, self.funcs, self.conds, self.loops) = saved
 
     def _stmt_If(self, stmt: ast.If, env, module) -> None:
         known = truthy(self.eval(stmt.test, env, module))
@@ -521,6 +547,8 @@ class Interpreter:
             return UNKNOWN
         if isinstance(ctx, GraphCtx):
             state = self._graph_states[ctx.graph.gid]
+            if self.scopes and state is not self.graph:
+                self.analysis.graph_switches.append((self.scopes[-1], Site(module.path, node), state.gid, self.trace))
             self._graph_stack_push(state)
             return ctx.graph
         return UNKNOWN
@@ -531,6 +559,8 @@ class Interpreter:
             self.scope_sites.pop()
             if self.open_drops and self.open_drops[-1].site.node is ctx.node:
                 self.open_drops.pop()
+            if self.open_builds and self.open_builds[-1].site.node is ctx.node:
+                self.open_builds.pop()
         elif isinstance(ctx, NameScopeCtx):
             self.name_scopes.pop()
         elif isinstance(ctx, GraphCtx):
@@ -546,6 +576,9 @@ class Interpreter:
     def _enter_scope(self, ctx: ScopeCtx, module: ModuleState) -> ScopeVal:
         site = Site(module.path, ctx.node)
         reuse = self._reuse_value(ctx.reuse)
+        outer_reuse, outer_site = self.effective_reuse()
+        explicit_false = isinstance(ctx.reuse, Const) and ctx.reuse.value is False
+        default_named = isinstance(ctx.name, Const) and ctx.name.value is None
         if isinstance(ctx.name, ScopeVal):
             full = ctx.name.name
             if truthy(reuse) is not True:
@@ -566,9 +599,15 @@ class Interpreter:
                 full = None
         self.graph.open(full)
         scope = ScopeVal(full, reuse, self.graph.gid, ctx.node)
+        if explicit_false and outer_reuse == Const(True):
+            self.analysis.reuse_false.append(ReuseFalse(site, outer_site, scope))
         self.scopes.append(scope)
         self.scope_sites.append(site if truthy(reuse) else None)
         self._note_dropped_reuse(site)
+        if default_named:
+            build = self._build("default_scope", "tf.variable_scope", ctx.node, module)
+            build.name = full
+            self.open_builds.append(build)
         return scope
 
     def _note_dropped_reuse(self, site: Site) -> None:
@@ -623,11 +662,16 @@ class Interpreter:
         return reuse, site
 
     # ----- creations ---------------------------------------------------------------------------
-    def _record(self, name: str | None, kind: str, node: ast.AST, module: ModuleState, extra=None) -> None:
+    def _model_scope(self) -> str | None:
+        if not self.scopes or self.scopes[0].name is None:
+            return None
+        return self.scopes[0].name.split("/")[0] or None
+
+    def _record(self, name: str | None, kind: str, node: ast.AST, module: ModuleState, extra=None,
+                trainable: bool = True, auto_named: bool = False) -> Creation:
         reuse, reuse_site = self.effective_reuse(extra)
         stack = tuple(self.calls) + (Site(module.path, node),)
-        self.analysis.creations.append(
-            Creation(
+        creation = Creation(
                 graph=self.graph.gid,
                 name=name,
                 kind=kind,
@@ -641,21 +685,52 @@ class Interpreter:
                 reuse_site=reuse_site,
                 opaque_before=self.graph.opaque,
                 scope_nodes=tuple(s.node for s in self.scopes),
+                trainable=trainable,
+                model_scope=self._model_scope(),
+                auto_named=auto_named,
+                frame_entry=self.scopes[-1] if self.scopes else None,
             )
-        )
+        self.analysis.creations.append(creation)
+        if reuse != Const(True):
+            if name is None:
+                self.graph.unnamed = True
+            else:
+                self.graph.variables.setdefault(name, creation)
         for entry in self.open_drops:
             entry.created = True
+        for build in self.open_builds:
+            build.created = True
+        return creation
 
-    def _get_variable(self, node: ast.Call, args, kwargs, module) -> None:
+    def _build(self, kind: str, canon: str, node: ast.AST, module: ModuleState) -> Build:
+        reuse, reuse_site = self.effective_reuse()
+        depth = self.tf_functions[-1] if self.tf_functions else None
+        build = Build(
+            kind=kind, canon=canon, site=Site(module.path, node), calls=tuple(self.call_info),
+            conds=tuple(self.conds), loops=tuple(self.loops), trace=self.trace, graph=self.graph.gid,
+            reuse=reuse, reuse_site=reuse_site, in_tf_function=depth is not None,
+            conditional_in_function=depth is not None and len(self.conds) > depth,
+        )
+        self.analysis.builds.append(build)
+        return build
+
+    def _get_variable(self, node: ast.Call, args, kwargs, module) -> Tensor:
         name = kwargs.get("name", args[0] if args else UNKNOWN)
         prefix = self._prefix()
         if isinstance(name, Const) and isinstance(name.value, str) and prefix is not None:
             full = f"{prefix}/{name.value}" if prefix else name.value
         else:
             full = None
-        self._record(full, "get_variable", node, module)
+        trainable = truthy(kwargs.get("trainable", Const(True))) is not False
+        created = self._record(full, "get_variable", node, module, trainable=trainable)
+        return self._variable_tensor(created)
 
-    def _layer(self, canon: str, node: ast.Call, args, kwargs, module) -> None:
+    def _variable_tensor(self, created: Creation) -> Tensor:
+        if created.trainable and created.model_scope:
+            return Tensor(scopes=frozenset({created.model_scope}))
+        return EMPTY_TENSOR
+
+    def _layer(self, canon: str, node: ast.Call, args, kwargs, module) -> Tensor:
         base, variables = tfnames.LAYER_FUNCTIONS[canon]
         explicit = kwargs.get(tfnames.layer_name_argument(canon), Const(None))
         prefix = self._prefix()
@@ -669,8 +744,15 @@ class Interpreter:
         self.graph.open(full)
         layer_reuse = self._reuse_value(kwargs.get("reuse", Const(None)))
         extra = (ScopeVal(full, layer_reuse, self.graph.gid), Site(module.path, node))
+        trainable = truthy(kwargs.get("trainable", Const(True))) is not False
+        auto = isinstance(explicit, Const) and explicit.value is None
+        result = _deps(args, kwargs)
         for var in variables:
-            self._record(f"{full}/{var}" if full else None, "layer", node, module, extra)
+            var_trainable = trainable and var not in tfnames.NON_TRAINABLE
+            created = self._record(f"{full}/{var}" if full else None, "layer", node, module, extra,
+                                   trainable=var_trainable, auto_named=auto)
+            result = result | self._variable_tensor(created)
+        return result
 
     # ----- expressions --------------------------------------------------------------------------
     def eval(self, node: ast.AST | None, env: list[dict], module: ModuleState) -> Any:
@@ -697,6 +779,16 @@ class Interpreter:
         return self._attr(self.eval(node.value, env, module), node.attr)
 
     def _attr(self, base: Any, attr: str) -> Any:
+        if isinstance(base, Tensor):
+            return base  # `x.shape`, `x.get_shape` (calling a Tensor keeps its inputs)
+        if isinstance(base, VarRef):
+            return Const(f"{base.name}:0") if attr == "name" else (_VarOp(base.name) if attr == "op" else UNKNOWN)
+        if isinstance(base, _VarOp):
+            return Const(base.name) if attr == "name" else UNKNOWN
+        if isinstance(base, Const) and isinstance(base.value, str) and attr in _STR_METHODS:
+            return Method("str", (base.value, attr))
+        if isinstance(base, Optimizer) and attr in ("minimize", "compute_gradients", "apply_gradients", "apply"):
+            return Method(attr, base)
         if isinstance(base, TFRef):
             return base.attr(attr)
         if isinstance(base, External):
@@ -743,6 +835,8 @@ class Interpreter:
 
     def _expr_UnaryOp(self, node: ast.UnaryOp, env, module) -> Any:
         operand = self.eval(node.operand, env, module)
+        if isinstance(operand, Tensor):
+            return operand
         if isinstance(node.op, ast.Not):
             t = truthy(operand)
             return UNKNOWN if t is None else Const(not t)
@@ -754,10 +848,15 @@ class Interpreter:
     def _expr_BinOp(self, node: ast.BinOp, env, module) -> Any:
         left = self.eval(node.left, env, module)
         right = self.eval(node.right, env, module)
-        if isinstance(node.op, ast.Mult) and isinstance(left, ListVal) and isinstance(right, Const):
-            if isinstance(right.value, int) and 0 <= right.value <= 64:
+        if isinstance(left, Tensor) or isinstance(right, Tensor):
+            return _deps([left, right], {})
+        if isinstance(node.op, ast.Add) and isinstance(left, VarList) and isinstance(right, VarList):
+            return VarList(left.names + tuple(n for n in right.names if n not in left.names), left.selection)
+        if isinstance(node.op, ast.Mult) and isinstance(left, ListVal):
+            if isinstance(right, Const) and isinstance(right.value, int) and 0 <= right.value <= 64:
                 return ListVal(left.items * right.value)
-            return UNKNOWN
+            # `[cell] * num_layers`: a sample of what the list repeats.
+            return ListVal(left.items * MAX_LITERAL_ITERATIONS, sample=True)
         if not (isinstance(left, Const) and isinstance(right, Const)):
             if isinstance(node.op, ast.Mod) and isinstance(left, Const) and isinstance(right, ListVal):
                 if all(isinstance(i, Const) for i in right.items):
@@ -832,6 +931,8 @@ class Interpreter:
     def _expr_Subscript(self, node: ast.Subscript, env, module) -> Any:
         base = self.eval(node.value, env, module)
         index = self.eval(node.slice, env, module)
+        if isinstance(base, Tensor):
+            return base
         if isinstance(base, ListVal) and isinstance(index, Const) and isinstance(index.value, int):
             if -len(base.items) <= index.value < len(base.items):
                 return base.items[index.value]
@@ -849,6 +950,9 @@ class Interpreter:
         return value
 
     def _comprehension(self, node, env, module, elts: list[ast.expr]) -> Any:
+        selected = self._select_by_name(node, env, module, elts)
+        if selected is not None:
+            return selected
         local = [{}] + env
         results: list[Any] = []
         known = True
@@ -876,9 +980,49 @@ class Interpreter:
                     self.loops.pop()
 
         run(list(node.generators))
-        if known and len(elts) == 1:
-            return ListVal(results)
+        if len(elts) == 1:
+            return ListVal(results, sample=not known)
         return UNKNOWN
+
+    def _select_by_name(self, node, env, module, elts) -> Any:
+        """`[v for v in tvars if 'd_' in v.name]`: run the filter on every variable name."""
+        gens = node.generators
+        if len(gens) != 1 or len(elts) != 1 or not isinstance(elts[0], ast.Name):
+            return None
+        gen = gens[0]
+        if not (isinstance(gen.target, ast.Name) and gen.target.id == elts[0].id):
+            return None
+        source = self.eval(gen.iter, env, module)
+        if not isinstance(source, VarList):
+            return None
+        kept = self._filter_names(source, [(gen.target.id, cond) for cond in gen.ifs], env, module)
+        if kept is None:
+            return UNKNOWN
+        return self._derived_selection(source, kept, Site(module.path, node))
+
+    def _filter_names(self, source: VarList, conds, env, module) -> list[str] | None:
+        kept = []
+        for name in source.names:
+            keep = True
+            for var, cond in conds:
+                value = truthy(self.eval(cond, [{var: VarRef(name)}] + env, module))
+                if value is None:
+                    return None
+                keep = keep and value
+            if keep:
+                kept.append(name)
+        return kept
+
+    def _derived_selection(self, source: VarList, kept: list[str], site: Site) -> VarList:
+        parent = source.selection
+        selection = Selection(
+            site=site, how="filter", pattern=None, names=tuple(kept),
+            available=parent.available if parent else source.names, graph=self.graph.gid,
+            trace=self.trace, complete=parent.complete if parent else False,
+            trainable_only=parent.trainable_only if parent else True,
+        )
+        self.analysis.selections.append(selection)
+        return VarList(tuple(kept), selection)
 
     def _expr_ListComp(self, node, env, module) -> Any:
         return self._comprehension(node, env, module, [node.elt])
@@ -935,13 +1079,23 @@ class Interpreter:
         if isinstance(func, TemplateVal):
             return self._call_template(func, args, kwargs, site, module, starred)
         if isinstance(func, Method):
-            return self._call_method(func, node, module)
+            return self._call_method(func, node, module, args, kwargs)
+        if isinstance(func, KerasObject):
+            return _deps(args, kwargs)
+        if isinstance(func, Tensor):
+            return func | _deps(args, kwargs)
         if isinstance(func, External):
+            if func.qualname in ("re.match", "re.search", "re.fullmatch") and len(args) >= 2:
+                return _regex(func.qualname.split(".")[1], args[0], args[1])
             if not func.safe:
                 self.graph.opaque = True
-            return UNKNOWN
+            return _deps(args, kwargs) if any(isinstance(a, Tensor) for a in args) else UNKNOWN
         if func is UNKNOWN:
             builtin = node.func.id if isinstance(node.func, ast.Name) else None
+            if builtin in ("list", "sorted", "tuple") and len(args) == 1 and isinstance(args[0], (VarList, ListVal)):
+                return args[0]
+            if builtin == "filter" and len(args) == 2 and isinstance(args[1], VarList):
+                return self._filter_builtin(args[0], args[1], Site(module.path, node))
             if builtin == "range" and all(isinstance(a, Const) and isinstance(a.value, int) for a in args) and args:
                 try:
                     return ListVal([Const(i) for i in range(*[a.value for a in args])[:MAX_LITERAL_ITERATIONS + 1]])
@@ -953,13 +1107,30 @@ class Interpreter:
             return UNKNOWN
         return UNKNOWN
 
-    def _call_method(self, method: Method, node: ast.Call, module: ModuleState) -> Any:
+    def _filter_builtin(self, predicate: Any, source: VarList, site: Site) -> Any:
+        node = getattr(predicate, "node", None)
+        if not isinstance(node, ast.Lambda) or len(node.args.args) != 1:
+            return UNKNOWN
+        kept = self._filter_names(source, [(node.args.args[0].arg, node.body)], predicate.closure, predicate.module)
+        return UNKNOWN if kept is None else self._derived_selection(source, kept, site)
+
+    def _call_method(self, method: Method, node: ast.Call, module: ModuleState, args=(), kwargs=None) -> Any:
+        kwargs = kwargs or {}
+        if method.kind == "str":
+            return _string_method(method.target, args, kwargs)
+        if method.kind in ("minimize", "compute_gradients", "apply_gradients"):
+            return self._optimizer_use(method, node, module, args, kwargs)
+        if method.kind == "apply":  # ExponentialMovingAverage.apply makes shadow variables
+            self.analysis.slot_creations.append(
+                (self.graph.gid, self.trace, len(self.analysis.creations), Site(module.path, node), method.target.canon))
+            return EMPTY_TENSOR
         if method.kind == "reuse_variables":
             scope: ScopeVal = method.target
             scope.reuse = Const(True)
             site = Site(module.path, node)
             if scope is self.graph.root:
                 self.graph.root_reuse_site = site
+                self.analysis.leaks.append(Leak(site, self.graph.gid, self.trace, len(self.analysis.creations)))
             for i, frame in enumerate(self.scopes):
                 if frame is scope:
                     self.scope_sites[i] = site
@@ -968,8 +1139,104 @@ class Interpreter:
             return GraphCtx(method.target)
         return UNKNOWN
 
+    def _check_positional_scope_args(self, node: ast.Call, args, module) -> None:
+        """`variable_scope("bert", scope)` or `variable_scope(scope, reuse)`: the second
+        positional parameter is `default_name`, used only when the first is None."""
+        if len(node.args) < 2 or isinstance(node.args[1], ast.Starred):
+            return
+        second = node.args[1]
+        value = args[1] if len(args) > 1 else UNKNOWN
+        looks_like_reuse = (
+            (isinstance(second, ast.Name) and "reuse" in second.id.lower())
+            or (isinstance(value, Const) and isinstance(value.value, bool))
+            or (isinstance(value, TFRef) and tfnames.canonical(value.qualname) == tfnames.AUTO_REUSE)
+        )
+        first_is_name = isinstance(node.args[0], ast.Constant) and isinstance(node.args[0].value, str)
+        if looks_like_reuse:
+            self.analysis.misplaced.append((Site(module.path, second), "reuse"))
+        elif first_is_name and not (isinstance(value, Const) and value.value is None):
+            self.analysis.misplaced.append((Site(module.path, second), "scope"))
+
+    def _check_repeated_cells(self, cells: Any, node: ast.Call, module: ModuleState) -> None:
+        if not isinstance(cells, ListVal):
+            return
+        seen = []
+        for item in cells.items:
+            if isinstance(item, Cell):
+                if any(item is other for other in seen):
+                    arg = node.args[0] if node.args else next((k.value for k in node.keywords if k.arg == "cells"), node)
+                    self.analysis.repeated_cells.append((Site(module.path, arg), item))
+                    return
+                seen.append(item)
+
+    def _optimizer_use(self, method: Method, node, module, args, kwargs) -> Any:
+        optimizer: Optimizer = method.target
+        position = {"minimize": 2, "compute_gradients": 1}.get(method.kind)
+        var_list = kwargs.get("var_list", args[position] if position is not None and len(args) > position else None)
+        loss = kwargs.get("loss", args[0] if args else UNKNOWN)
+        if method.kind == "apply_gradients":
+            grads = kwargs.get("grads_and_vars", args[0] if args else UNKNOWN)
+            loss, var_list = (grads.loss, grads.var_list) if isinstance(grads, _Gradients) else (UNKNOWN, UNKNOWN)
+        use = OptimizerUse(
+            site=Site(module.path, node), method=method.kind, optimizer=optimizer.canon, graph=self.graph.gid,
+            trace=self.trace, index=len(self.analysis.creations), loss=loss, var_list=var_list,
+            fresh_graph=self.graph.fresh, opaque=self.graph.opaque,
+        )
+        if isinstance(var_list, VarList) and var_list.selection is not None:
+            var_list.selection.used_by.append(use)
+        self.analysis.optimizers.append(use)
+        if method.kind == "compute_gradients":
+            return _Gradients(loss, var_list)
+        if optimizer.canon.split(".")[-1] in tfnames.SLOT_OPTIMIZERS:
+            self.analysis.slot_creations.append(
+                (self.graph.gid, self.trace, len(self.analysis.creations), use.site, optimizer.canon))
+        return EMPTY_TENSOR
+
+    def _select(self, canon: str, node: ast.Call, args, kwargs, module) -> Any:
+        if canon == "tf.get_collection":
+            key = args[0] if args else kwargs.get("key", UNKNOWN)
+            scope = args[1] if len(args) > 1 else kwargs.get("scope", Const(None))
+            key_name = tfnames.canonical(key.qualname) if isinstance(key, TFRef) else getattr(key, "value", None)
+            if key_name in tfnames.TRAINABLE_KEYS:
+                trainable = True
+            elif key_name in tfnames.GLOBAL_KEYS:
+                trainable = False
+            else:
+                return UNKNOWN
+        else:
+            trainable = canon in tfnames.TRAINABLE_SELECTORS
+            scope = args[0] if args else kwargs.get("scope", Const(None))
+        if isinstance(scope, ScopeVal):
+            scope = Const(scope.name) if scope.name is not None else UNKNOWN
+        if not isinstance(scope, Const) or not (scope.value is None or isinstance(scope.value, str)):
+            return UNKNOWN
+        available = tuple(n for n, c in self.graph.variables.items() if c.trainable or not trainable)
+        pattern = scope.value
+        names = available if pattern is None else tuple(n for n in available if _re_match(pattern, n))
+        arg = _scope_argument(node)
+        selection = Selection(
+            site=Site(module.path, arg if arg is not None else node), how="all" if pattern is None else "scope",
+            pattern=pattern, names=names, available=available, graph=self.graph.gid, trace=self.trace,
+            complete=self.graph.fresh and not self.graph.unnamed and not self.graph.opaque,
+            trainable_only=trainable,
+        )
+        selection.literal = arg is not None and isinstance(arg, ast.Constant)  # type: ignore[attr-defined]
+        self.analysis.selections.append(selection)
+        return VarList(names, selection)
+
     def _call_tf(self, canon: str, node: ast.Call, args, kwargs, module) -> Any:
+        result = self._call_tf_known(canon, node, args, kwargs, module)
+        if result is _NOT_SPECIAL:
+            if tfnames.may_create_opaquely(canon):
+                self.graph.opaque = True
+            deps = _deps(args, kwargs)
+            # A source (a placeholder, noise) is its own input, so two sources stay apart.
+            return deps if deps != EMPTY_TENSOR else Tensor(calls=frozenset({id(node)}))
+        return result
+
+    def _call_tf_known(self, canon: str, node: ast.Call, args, kwargs, module) -> Any:
         if canon == tfnames.VARIABLE_SCOPE:
+            self._check_positional_scope_args(node, args, module)
             name = args[0] if args else kwargs.get("name_or_scope", Const(None))
             default = args[1] if len(args) > 1 else kwargs.get("default_name", Const(None))
             reuse = args[8] if len(args) > 8 else kwargs.get("reuse", Const(None))
@@ -977,11 +1244,39 @@ class Interpreter:
         if canon in tfnames.NAME_SCOPES:
             return NameScopeCtx(args[0] if args else kwargs.get("name", UNKNOWN))
         if canon == tfnames.GET_VARIABLE:
-            self._get_variable(node, args, kwargs, module)
-            return UNKNOWN
+            return self._get_variable(node, args, kwargs, module)
         if canon in tfnames.LAYER_FUNCTIONS:
-            self._layer(canon, node, args, kwargs, module)
-            return UNKNOWN
+            return self._layer(canon, node, args, kwargs, module)
+        if canon in tfnames.SELECTORS:
+            return self._select(canon, node, args, kwargs, module)
+        if canon == tfnames.STOP_GRADIENT:
+            return Tensor(calls=_deps(args, kwargs).calls)
+        if canon in tfnames.VARIABLE:
+            self._build("variable", canon, node, module)
+            trainable = truthy(kwargs.get("trainable", Const(True))) is not False
+            model = self._model_scope()
+            return Tensor(scopes=frozenset({model})) if trainable and model else EMPTY_TENSOR
+        if tfnames.is_rnn_cell(canon):
+            return Cell(canon, node)
+        if canon in tfnames.MULTI_RNN_CELL:
+            cells = args[0] if args else kwargs.get("cells", UNKNOWN)
+            self._check_repeated_cells(cells, node, module)
+            return Cell(canon, node)
+        if canon in tfnames.RNN_RUNNERS:
+            cell = args[0] if args else kwargs.get("cell", UNKNOWN)
+            if isinstance(cell, Cell):
+                self.analysis.cell_uses.append((cell, Site(module.path, node), self._prefix(), self.graph.gid, self.trace, tuple(self.conds)))
+            self.graph.opaque = True
+            return _deps(args, kwargs)
+        if tfnames.is_keras_object(canon):
+            self._build("keras", canon, node, module)
+            self.graph.opaque = True  # Keras names its variables its own way
+            return KerasObject(canon, node)
+        if tfnames.is_optimizer(canon) or canon == tfnames.EMA:
+            return Optimizer(canon, node)
+        if canon in tfnames.TF_FUNCTION and args and isinstance(args[0], FuncVal):
+            f = args[0]
+            return FuncVal(f.node, f.module, f.closure, f.bound_self, True, f.owner)
         if canon == tfnames.GET_VARIABLE_SCOPE:
             return self.scopes[-1] if self.scopes else self.graph.root
         if canon == tfnames.GRAPH:
@@ -996,9 +1291,7 @@ class Interpreter:
             name = args[0] if args else kwargs.get("name_", UNKNOWN)
             func = args[1] if len(args) > 1 else kwargs.get("func_", UNKNOWN)
             return TemplateVal(name.value if isinstance(name, Const) else None, func, node)
-        if tfnames.may_create_opaquely(canon):
-            self.graph.opaque = True
-        return UNKNOWN
+        return _NOT_SPECIAL
 
     def _call_template(self, template: TemplateVal, args, kwargs, site: Site, module, starred) -> Any:
         gid = self.graph.gid
@@ -1038,7 +1331,27 @@ class Interpreter:
         saved_conds = len(self.conds)
         if site is not None:
             self.calls.append(site)
+            self.call_info.append(CallInfo(site, _deps(args, kwargs).calls, _consts(args, kwargs), self._prefix()))
         self.funcs.append(func)
+        if func.is_tf_function:
+            self.tf_functions.append(len(self.conds))
+        try:
+            result = self._run_body(func, env)
+        finally:
+            if func.is_tf_function:
+                self.tf_functions.pop()
+            self.funcs.pop()
+            if site is not None:
+                self.calls.pop()
+                self.call_info.pop()
+            del self.conds[saved_conds:]
+        if isinstance(result, Tensor) and site is not None:
+            # The call's own site joins what flows out, so a later call can see it is fed by this one.
+            result = Tensor(result.calls | {id(site.node)}, result.scopes)
+        return result
+
+    def _run_body(self, func: FuncVal, env) -> Any:
+        node = func.node
         try:
             if isinstance(node, ast.Lambda):
                 return self.eval(node.body, env, func.module)
@@ -1051,11 +1364,6 @@ class Interpreter:
             return ret.value
         except (_Raise, _Break, _Continue):
             return UNKNOWN
-        finally:
-            self.funcs.pop()
-            if site is not None:
-                self.calls.pop()
-            del self.conds[saved_conds:]
 
     def _bind_arguments(self, func: FuncVal, args, kwargs, unknown_args: bool) -> dict:
         a = func.node.args
@@ -1121,6 +1429,104 @@ class Interpreter:
 
 
 _BUILTINS = frozenset(dir(builtins))
+_NOT_SPECIAL = object()
+_STR_METHODS = frozenset(
+    "startswith endswith split rsplit replace lower upper strip lstrip rstrip find count format partition".split()
+)
+
+
+class _VarOp:
+    """`v.op` of a variable while a name filter looks at it: `v.op.name` has no `:0`."""
+
+    __slots__ = ("name",)
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+
+
+class _Gradients:
+    """What `compute_gradients` returns, carried to `apply_gradients`."""
+
+    __slots__ = ("loss", "var_list")
+
+    def __init__(self, loss: Any, var_list: Any) -> None:
+        self.loss, self.var_list = loss, var_list
+
+
+def _flat(values) -> list[Any]:
+    out = []
+    for v in values:
+        if isinstance(v, ListVal):
+            out.extend(v.items)
+        else:
+            out.append(v)
+    return out
+
+
+def _deps(args, kwargs) -> Tensor:
+    """A TF op's result: everything that flows into any of its inputs."""
+    result = EMPTY_TENSOR
+    for v in _flat(list(args) + list(kwargs.values())):
+        if isinstance(v, Tensor):
+            result = result | v
+    return result
+
+
+def _consts(args, kwargs) -> tuple:
+    items = [(i, a.value) for i, a in enumerate(args) if isinstance(a, Const)]
+    items += [(k, v.value) for k, v in sorted(kwargs.items()) if isinstance(v, Const)]
+    try:
+        hash(tuple(items))
+    except TypeError:
+        return ()
+    return tuple(items)
+
+
+def _re_match(pattern: str, name: str) -> bool:
+    """TF's get_collection(scope=...) keeps items whose name `re.match`es the scope."""
+    import re
+
+    try:
+        return re.match(pattern, name) is not None
+    except re.error:
+        return False
+
+
+def _regex(kind: str, pattern: Any, text: Any) -> Any:
+    import re
+
+    if not (isinstance(pattern, Const) and isinstance(text, Const)):
+        return UNKNOWN
+    if not isinstance(pattern.value, str) or not isinstance(text.value, str):
+        return UNKNOWN
+    try:
+        return Const(getattr(re, kind)(pattern.value, text.value) is not None)
+    except re.error:
+        return UNKNOWN
+
+
+def _string_method(target: tuple[str, str], args, kwargs) -> Any:
+    value, name = target
+    if kwargs or not all(isinstance(a, Const) for a in args):
+        return UNKNOWN
+    try:
+        result = getattr(value, name)(*[a.value for a in args])
+    except (TypeError, ValueError, IndexError, KeyError):
+        return UNKNOWN
+    if isinstance(result, (list, tuple)):
+        return ListVal([Const(r) for r in result])
+    return Const(result)
+
+
+def _scope_argument(node: ast.Call) -> ast.AST | None:
+    """The expression that gave a selection its scope (where RL108 points)."""
+    for kw in node.keywords:
+        if kw.arg == "scope":
+            return kw.value
+    func = node.func
+    name = func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", "")
+    index = 1 if name == "get_collection" else 0
+    return node.args[index] if len(node.args) > index else None
 
 
 def _is_generator(node: ast.AST) -> bool:

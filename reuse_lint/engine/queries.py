@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from reuse_lint.engine.events import Analysis, Creation, Site
+import ast
+
+from reuse_lint.engine.events import Analysis, Build, CallInfo, Creation, Site
 from reuse_lint.engine.values import Const
 
 FALSE = Const(False)
@@ -88,3 +90,102 @@ def _compute_clashes(analysis: Analysis) -> list[Clash]:
         if c.reuse != TRUE:  # a pure lookup creates nothing (and fails if nothing is there)
             earlier.append(c)
     return found
+
+
+@dataclass(frozen=True)
+class Repeat:
+    """The same builder code ran twice where the code evidently meant one shared object."""
+
+    first: Build
+    second: Build
+    site: Site  # the repeated call
+    related: Site  # the first call (or the loop)
+    in_loop: bool
+
+
+def repeated_builds(analysis: Analysis, kind: str) -> list[Repeat]:
+    """Builds from one line of code, reached through two calls that look like one model
+    applied twice: not a chain (`block(block(x))`), not under different scope names, not
+    with different constant arguments, and on different inputs (twin critics on the same
+    input are meant to differ)."""
+    key = f"repeats:{kind}"
+    if key in analysis.memo:
+        return analysis.memo[key]
+    found: list[Repeat] = []
+    reported: set[int] = set()
+    seen: dict[tuple, list[Build]] = {}
+    for b in analysis.builds:
+        if b.kind != kind or (kind == "default_scope" and not b.created):
+            continue
+        earlier = seen.setdefault((b.trace, b.graph, id(b.site.node)), [])
+        for a in earlier:
+            repeat = _as_repeat(a, b, analysis)
+            if repeat is not None and id(repeat.site.node) not in reported:
+                reported.add(id(repeat.site.node))
+                found.append(repeat)
+                break
+        earlier.append(b)
+    analysis.memo[key] = found
+    return found
+
+
+def _as_repeat(a: Build, b: Build, analysis: Analysis) -> Repeat | None:
+    if not compatible(a, b):
+        return None
+    for ca, cb in zip(a.calls, b.calls):
+        if ca.site.node is not cb.site.node:
+            return Repeat(a, b, cb.site, ca.site, False) if _meant_to_share(ca, cb) else None
+    if len(a.calls) != len(b.calls):
+        return None
+    # One call site, run twice by a loop: compare its two runs.
+    first_loops = dict(a.loops)
+    for loop_id, iteration in b.loops:
+        if first_loops.get(loop_id, iteration) != iteration:
+            loop_site = analysis.loops[loop_id]
+            for ca, cb in zip(a.calls, b.calls):
+                if _inside(cb.site, loop_site):
+                    return Repeat(a, b, cb.site, loop_site, True) if _meant_to_share(ca, cb) else None
+            return None
+    return None
+
+
+def _meant_to_share(first: CallInfo, second: CallInfo) -> bool:
+    if id(first.site.node) in second.inputs:
+        return False  # the second call is fed by the first: stacked blocks
+    if first.consts != second.consts or first.prefix != second.prefix:
+        return False
+    return bool(first.inputs) and bool(second.inputs) and first.inputs != second.inputs
+
+
+def created_before(analysis: Analysis) -> dict[int, bool]:
+    """For each creation, was its name created earlier in its graph (by id of the event)?"""
+    if "created_before" in analysis.memo:
+        return analysis.memo["created_before"]
+    names: dict[tuple, set] = {}
+    result: dict[int, bool] = {}
+    for c in analysis.creations:
+        key = (c.trace, c.graph)
+        result[id(c)] = c.name is not None and c.name in names.get(key, ())
+        if c.reuse != TRUE and c.name is not None:
+            names.setdefault(key, set()).add(c.name)
+    analysis.memo["created_before"] = result
+    return result
+
+
+def is_reuse_variables_call(site: Site | None) -> bool:
+    node = site.node if site is not None else None
+    return isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "reuse_variables"
+
+
+def reused_site(stack, fallback: Site | None) -> Site:
+    """The call that asked for reuse: the outermost call passing a literal reuse=True."""
+    for site in stack:
+        node = site.node
+        if isinstance(node, ast.Call) and any(
+            kw.arg == "reuse" and isinstance(kw.value, ast.Constant) and kw.value.value is True
+            for kw in node.keywords
+        ):
+            return site
+    if fallback is not None:
+        return fallback
+    return stack[-1] if isinstance(stack[-1], Site) else stack[-1].site

@@ -45,6 +45,51 @@ class TFCallResult:
     node: ast.AST | None = None
 
 
+@dataclass(frozen=True)
+class Tensor:
+    """A tensor and what flows into it: the user calls whose results it is built from (to
+    tell a chain `block(block(x))` from two parallel calls), and the model scopes whose
+    trainable variables a gradient from it reaches (`tf.stop_gradient` clears those)."""
+
+    calls: frozenset = frozenset()
+    scopes: frozenset = frozenset()
+
+    def __or__(self, other: "Tensor") -> "Tensor":
+        return Tensor(self.calls | other.calls, self.scopes | other.scopes)
+
+
+EMPTY_TENSOR = Tensor()
+
+
+@dataclass(frozen=True)
+class VarRef:
+    """One variable of a selection, while a comprehension or `filter` looks at its name."""
+
+    name: str  # without the ":0"
+
+
+@dataclass(eq=False)
+class VarList:
+    """The variables a selection picked (`get_collection`, a name filter), by name."""
+
+    names: tuple[str, ...]
+    selection: Any  # the Selection event that made it (or its source)
+
+
+@dataclass(eq=False)
+class Optimizer:
+    canon: str
+    node: ast.AST
+
+
+@dataclass(eq=False)
+class KerasObject:
+    """A Keras layer or model built by the code (calling it builds variables once)."""
+
+    canon: str
+    node: ast.AST
+
+
 @dataclass(eq=False)
 class FuncVal:
     node: ast.FunctionDef | ast.AsyncFunctionDef | ast.Lambda
@@ -105,6 +150,15 @@ class TemplateVal:
 @dataclass(eq=False)
 class ListVal:
     items: list[Any]
+    sample: bool = False  # the items stand for a list of unknown length (`[cell] * n`)
+
+
+@dataclass(eq=False)
+class Cell:
+    """An RNN cell object: it owns one set of weights however often it is used."""
+
+    canon: str
+    node: ast.AST
 
 
 @dataclass(eq=False)
@@ -131,10 +185,12 @@ def truthy(value: Any) -> bool | None:
     """Python truth of a known value, None when it cannot be known."""
     if isinstance(value, Const):
         return bool(value.value)
-    if isinstance(value, (FuncVal, ClassVal, Instance, ScopeVal, GraphVal, TemplateVal, TFRef)):
+    if isinstance(value, (FuncVal, ClassVal, Instance, ScopeVal, GraphVal, TemplateVal, TFRef, Optimizer, KerasObject, VarRef)):
         return True
     if isinstance(value, ListVal):
         return bool(value.items)
+    if isinstance(value, VarList):
+        return bool(value.names)
     return None
 
 
