@@ -93,7 +93,10 @@ def _check_main(argv: list[str]) -> int:
     if settings.diff:
         out.write(result.diff_text)
     else:
-        output.render(result.diagnostics, settings.output_format, out, sources=result.source_lines)
+        output.render(
+            result.diagnostics, settings.output_format, out,
+            sources=result.source_lines, rule_codes=result.rule_codes,
+        )
         if settings.statistics:
             output.statistics(result.diagnostics, out)
         if settings.output_format in ("full", "concise") and not settings.quiet:

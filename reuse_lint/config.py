@@ -47,24 +47,35 @@ class Settings:
     jobs: int | None = None
     root: Path = field(default_factory=Path.cwd)
     config_path: Path | None = None
+    # Skip files that cannot reach TensorFlow variable code (runner.Prefilter); off only to
+    # prove, in tests, that it never changes the findings.
+    prefilter: bool = True
 
     def is_excluded(self, path: Path) -> bool:
         rel = _relative(path, self.root)
-        return any(
-            fnmatch.fnmatch(rel, pat) or fnmatch.fnmatch(path.name, pat) or fnmatch.fnmatch(rel, pat.rstrip("/") + "/*")
-            for pat in self.exclude
-        )
+        return any(_matches(rel, path.name, pat) for pat in self.exclude)
 
     def rules_for(self, path: Path, rules):
         rel = _relative(path, self.root)
         ignored = [code for pat, codes in self.per_file_ignores.items()
-                   if fnmatch.fnmatch(rel, pat) or fnmatch.fnmatch(path.name, pat) for code in codes]
+                   if _matches(rel, path.name, pat) for code in codes]
         if not ignored:
             return rules
-        return tuple(r for r in rules if not any(r.CODE.startswith(c) for c in ignored))
+        return tuple(r for r in rules if not any(r.CODE.startswith(c) or c == "ALL" for c in ignored))
 
     def cache_key(self) -> str:
         return repr((sorted(self.select or ["ALL"]), sorted(self.ignore), sorted(self.per_file_ignores.items())))
+
+
+def _matches(rel: str, name: str, pattern: str) -> bool:
+    """A glob against the path relative to the root, or the bare file name; `dir/` and
+    `dir` cover everything below, and `**/` may also stand for no directory at all."""
+    pat = pattern.rstrip("/")
+    candidates = {pat, pat.replace("**/", "")}
+    return any(
+        fnmatch.fnmatch(rel, p) or fnmatch.fnmatch(name, p) or fnmatch.fnmatch(rel, p + "/*")
+        for p in candidates
+    )
 
 
 def _relative(path: Path, root: Path) -> str:
@@ -127,6 +138,8 @@ def settings_from_args(args) -> Settings:
     paths = list(args.paths) or ["."]
     stdin = paths == ["-"]
     start = Path(args.stdin_filename or ".") if stdin else Path(paths[0])
+    while not start.exists() and start != start.parent:
+        start = start.parent  # a --stdin-filename need not exist; its directory usually does
     config_path = Path(args.config) if args.config else find_pyproject(start if start.exists() else Path.cwd())
     section = load_config(config_path) if config_path else {}
     where = str(config_path) if config_path else "config"
@@ -137,10 +150,12 @@ def settings_from_args(args) -> Settings:
     select = _codes(section["select"], f"{where}: select") if "select" in section else None
     ignore = _codes(section.get("ignore", []), f"{where}: ignore")
     extend = _codes(section.get("extend-select", []), f"{where}: extend-select")
+    # Flags override the file's selection (extend-select included); --ignore adds to it,
+    # as in ruff, so `--ignore X` never re-enables what the project ignores.
     if args.select:
-        select = _codes(args.select, "--select")
+        select, extend = _codes(args.select, "--select"), []
     if args.ignore:
-        ignore = _codes(args.ignore, "--ignore")
+        ignore = ignore + _codes(args.ignore, "--ignore")
     if args.extend_select:
         extend += _codes(args.extend_select, "--extend-select")
     if extend:

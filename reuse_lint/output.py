@@ -26,7 +26,9 @@ def render(
     *,
     sources: SourceLookup = _disk_lines,
     fixable_hint: bool = True,
+    rule_codes: "list[str] | None" = None,
 ) -> None:
+    """`rule_codes`: the rules the run selected, which SARIF lists even when none fired."""
     if fmt == "json":
         json.dump([d.to_json() for d in diagnostics], stream, indent=2)
         stream.write("\n")
@@ -40,7 +42,7 @@ def render(
     elif fmt == "sarif":
         from reuse_lint.formats_ci import write_sarif
 
-        write_sarif(diagnostics, stream)
+        write_sarif(diagnostics, stream, rule_codes)
     else:
         _render_full(diagnostics, stream, sources)
 

@@ -6,13 +6,18 @@ loader callback from here.
 
 from __future__ import annotations
 
+import ast
 import os
+import re
 import sys
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from typing import Callable
 
-from reuse_lint import engine, fixes
+from reuse_lint import engine, fixes, tfnames
+from reuse_lint.cache import Cache, digest, entry_key
 from reuse_lint.config import ConfigError, Settings, settings_from_args  # noqa: F401 - re-exported
 from reuse_lint.diagnostics import Diagnostic
 from reuse_lint.engine.values import ModuleState
@@ -23,6 +28,10 @@ SKIP_DIRS = frozenset(
      ".eggs", "node_modules", ".mypy_cache", ".pytest_cache", ".reuse_lint_cache", "site-packages"}
 )
 PROJECT_MARKERS = ("pyproject.toml", "setup.py", "setup.cfg", ".git")
+# Below this many files one process wins: starting workers costs more than it saves
+# (measured on this project's corpus, see benchmarks/lint_corpus.py).
+PARALLEL_MIN_FILES = 48
+CHUNK = 16  # files per task: big enough to amortise the pickling, small enough to balance
 
 
 @dataclass
@@ -32,6 +41,9 @@ class Result:
     fixed: int = 0
     diff_text: str = ""
     sources: dict[str, list[str]] = field(default_factory=dict)
+    rule_codes: list[str] = field(default_factory=list)
+    # What the run did, for tests and benchmarks: files linted, from cache, skipped unparsed.
+    stats: dict[str, int] = field(default_factory=lambda: {"linted": 0, "cached": 0, "skipped": 0})
 
     def source_lines(self, path: str) -> list[str] | None:
         return self.sources.get(path)
@@ -76,6 +88,12 @@ def collect_files(paths: list[str], settings: Settings, errors: list[str]) -> li
 def find_project_root(start: Path) -> Path:
     here = start.resolve()
     here = here if here.is_dir() else here.parent
+    return _project_root_of(here)
+
+
+@lru_cache(maxsize=4096)
+def _project_root_of(here: Path) -> Path:
+    # Memoised per directory: the loader and the prefilter ask once per import.
     for candidate in (here, *here.parents):
         if any((candidate / marker).exists() for marker in PROJECT_MARKERS):
             return candidate
@@ -83,17 +101,29 @@ def find_project_root(start: Path) -> Path:
 
 
 class ProjectLoader:
-    """Resolves `import model`, `from .ops import linear` to the project's own files."""
+    """Resolves `import model`, `from .ops import linear` to the project's own files.
+
+    It remembers the content hash of every module it parsed and, between `begin()` and
+    `loaded()`, which modules one lint pulled in: the cache keys a file's findings on them."""
 
     def __init__(self, read: Callable[[Path], bytes]) -> None:
         self._read = read
         self._parsed: dict[Path, ModuleState | None] = {}
+        self.hashes: dict[Path, str | None] = {}
+        self._loaded: set[Path] = set()
 
     def __call__(self, importer: ModuleState, name: str, level: int) -> ModuleState | None:
         path = self.resolve(Path(importer.path), name, level)
         if path is None:
             return None
+        self._loaded.add(path)
         return self._fresh_state(path, name)
+
+    def begin(self) -> None:
+        self._loaded = set()
+
+    def loaded(self) -> dict[str, str | None]:
+        return {str(p): self.hashes.get(p) for p in sorted(self._loaded)}
 
     def resolve(self, importer: Path, name: str, level: int) -> Path | None:
         parts = [p for p in name.split(".") if p]
@@ -104,7 +134,7 @@ class ProjectLoader:
             bases = [base]
         else:
             here = importer.resolve().parent
-            root = find_project_root(here)
+            root = _project_root_of(here)
             bases = [here, root] if here != root else [root]
             src = root / "src"
             if src.is_dir():
@@ -116,10 +146,15 @@ class ProjectLoader:
                     return candidate
         return None
 
+    def read(self, path: Path) -> bytes:
+        data = self._read(path)
+        self.hashes[path] = digest(data)
+        return data
+
     def _fresh_state(self, path: Path, name: str) -> ModuleState | None:
         if path not in self._parsed:
             try:
-                self._parsed[path] = engine.parse_module(self._read(path), str(path), name)
+                self._parsed[path] = engine.parse_module(self.read(path), str(path), name)
             except (OSError, engine.ParseFailure):
                 self._parsed[path] = None
         parsed = self._parsed[path]
@@ -129,6 +164,133 @@ class ProjectLoader:
         return ModuleState(path=parsed.path, name=name, tree=parsed.tree, lines=parsed.lines)
 
 
+# ----- the prefilter -------------------------------------------------------------------------
+#
+# Every finding needs a variable created or a scope entered, which the interpreter only models
+# for a TensorFlow API reached by name (it does not follow getattr or __import__). Such a value
+# needs two texts in the modules the interpreter runs for a file -- the file and the project
+# modules it imports, transitively: a module name (tfnames.RAW_MARKERS) in an import, and the
+# API's own name (a token below) in an import or attribute. When the file's closure lacks
+# either, the interpreter would report nothing; only a syntax error (RL001) is left to check.
+
+def _last(canon: str) -> bytes:
+    return canon.rsplit(".", 1)[-1].encode()
+
+
+CREATION_TOKENS = frozenset(
+    {_last(tfnames.VARIABLE_SCOPE), _last(tfnames.GET_VARIABLE), _last(tfnames.MAKE_TEMPLATE)}
+    | {_last(name) for name in tfnames.LAYER_FUNCTIONS}
+)
+
+
+# As whole identifiers: `dense_shape` or `get_variable_scope` name no creating API.
+_TOKEN_WORD = re.compile(rb"\b(?:" + b"|".join(sorted(CREATION_TOKENS)) + rb")\b")
+
+
+def _flags(data: bytes) -> tuple[bool, bool]:
+    marker = any(m in data for m in tfnames.RAW_MARKERS)
+    # The substring test is cheap and usually false; the regex confirms the rare hits.
+    token = any(t in data for t in CREATION_TOKENS) and _TOKEN_WORD.search(data) is not None
+    return marker, token
+
+
+def _imports(tree: ast.Module):
+    """Every import statement, at any depth; a walk over statements, not expressions."""
+    stack = list(tree.body)
+    while stack:
+        stmt = stack.pop()
+        if isinstance(stmt, (ast.Import, ast.ImportFrom)):
+            yield stmt
+            continue
+        for name in ("body", "orelse", "finalbody", "handlers", "cases"):
+            for child in getattr(stmt, name, ()):
+                stack.append(child)
+
+
+def _imported_names(stmt: ast.Import | ast.ImportFrom) -> list[tuple[str, int]]:
+    """(dotted name, level) for every module the statement might load, prefixes included."""
+    if isinstance(stmt, ast.Import):
+        dotted = [alias.name for alias in stmt.names]
+        level = 0
+    else:
+        base, level = stmt.module or "", stmt.level
+        dotted = [base] if base else []
+        dotted += [f"{base}.{a.name}" if base else a.name for a in stmt.names if a.name != "*"]
+        if not dotted:
+            dotted = [""]
+    names = []
+    for name in dotted:
+        parts = name.split(".")
+        if level == 0 and parts[0] in tfnames.ROOT_MODULES:
+            continue  # the interpreter models these itself; it never asks the loader
+        names += [(".".join(parts[:i]), level) for i in range(1, len(parts) + 1)]
+    return names
+
+
+class Prefilter:
+    """Decides, per file, whether the interpreter could report anything beyond RL001."""
+
+    def __init__(self, loader: ProjectLoader) -> None:
+        self._loader = loader
+        self._modules: dict[Path, tuple[bool, bool, tuple[Path, ...]] | None] = {}
+
+    def inert(self, path: Path, data: bytes) -> tuple[bool, dict[str, str | None]]:
+        """(True, deps) when nothing but RL001 can come out; deps are the modules consulted."""
+        marker, token = _flags(data)
+        if marker and token:
+            return False, {}
+        try:
+            tree = engine.parse_module(data, str(path)).tree
+        except engine.ParseFailure:
+            return False, {}  # the engine reports RL001 itself
+        closure = self._closure(path, tree)
+        if closure is None:
+            return False, {}
+        for module in closure:
+            m_marker, m_token, _ = self._modules[module]
+            marker, token = marker or m_marker, token or m_token
+        if marker and token:
+            return False, {}
+        return True, {str(p): self._loader.hashes.get(p) for p in sorted(closure)}
+
+    def _closure(self, path: Path, tree: ast.Module) -> set[Path] | None:
+        """The project modules the file reaches; None when one cannot be read or parsed."""
+        seen: set[Path] = set()
+        todo = list(self._project_imports(path, tree))
+        while todo:
+            module = todo.pop()
+            if module in seen:
+                continue
+            seen.add(module)
+            info = self._module(module)
+            if info is None:
+                return None
+            todo.extend(info[2])
+        return seen
+
+    def _project_imports(self, path: Path, tree: ast.Module) -> set[Path]:
+        found = set()
+        for stmt in _imports(tree):
+            for name, level in _imported_names(stmt):
+                target = self._loader.resolve(path, name, level)
+                if target is not None:
+                    found.add(target)
+        return found
+
+    def _module(self, path: Path):
+        if path not in self._modules:
+            try:
+                data = self._loader.read(path)
+                tree = engine.parse_module(data, str(path)).tree
+            except (OSError, engine.ParseFailure):
+                self._modules[path] = None
+            else:
+                self._modules[path] = (*_flags(data), tuple(self._project_imports(path, tree)))
+        return self._modules[path]
+
+
+# ----- linting one file ------------------------------------------------------------------------
+
 def _display(path: Path) -> str:
     try:
         return os.path.relpath(path)
@@ -136,7 +298,62 @@ def _display(path: Path) -> str:
         return str(path)
 
 
+def _decode_lines(data: bytes) -> list[str] | None:
+    try:
+        return engine.decode(data).splitlines(keepends=True)
+    except engine.ParseFailure:
+        return None
+
+
+class Worker:
+    """What one process needs to lint files: settings, rules, loader, prefilter and cache."""
+
+    def __init__(self, settings: Settings, rules, cache_root: Path | None) -> None:
+        self.settings = settings
+        self.rules = rules
+        self.loader = ProjectLoader(lambda p: p.read_bytes())
+        self.prefilter = Prefilter(self.loader) if settings.prefilter else None
+        self.cache = Cache(cache_root) if cache_root is not None else None
+        self.stats = {"linted": 0, "cached": 0, "skipped": 0}
+
+    def _hash_now(self, path: str) -> str | None:
+        try:
+            return digest(Path(path).read_bytes())
+        except OSError:
+            return None
+
+    def lint(self, path: Path) -> list[Diagnostic]:
+        """Findings for one file, from the cache when its bytes and dependencies are unchanged."""
+        data = path.read_bytes()
+        shown = _display(path)
+        file_rules = self.settings.rules_for(path, self.rules)
+        key = None
+        if self.cache is not None:
+            codes = ",".join(r.CODE for r in file_rules)
+            key = entry_key(data, shown, f"{self.settings.cache_key()}|{codes}")
+            hit = self.cache.get(key, self._hash_now)
+            if hit is not None:
+                self.stats["cached"] += 1
+                return hit
+        diagnostics, deps = self._analyse(path, data, shown, file_rules)
+        if key is not None:
+            self.cache.put(key, diagnostics, deps)
+        return diagnostics
+
+    def _analyse(self, path: Path, data: bytes, shown: str, file_rules):
+        if self.prefilter is not None:
+            inert, deps = self.prefilter.inert(path, data)
+            if inert:
+                self.stats["skipped"] += 1
+                return [], deps
+        self.stats["linted"] += 1
+        self.loader.begin()
+        diagnostics = engine.lint_source(data, shown, file_rules, loader=self.loader)
+        return diagnostics, self.loader.loaded()
+
+
 def lint_file(path: Path, settings: Settings, loader: ProjectLoader, rules, result: Result) -> tuple[list[Diagnostic], list[str] | None]:
+    """Fix (or diff) one file; the checking path without fixes is `Worker.lint`."""
     data = path.read_bytes()
     shown = _display(path)
     file_rules = settings.rules_for(path, rules)
@@ -161,36 +378,116 @@ def lint_file(path: Path, settings: Settings, loader: ProjectLoader, rules, resu
             result.fixed += count
     else:
         diagnostics = lint(data)
+    return diagnostics, (_decode_lines(data) if diagnostics else None)
+
+
+# ----- a run -------------------------------------------------------------------------------------
+
+_WORKER: Worker | None = None
+
+
+def _init_worker(settings: Settings, rules, cache_root: Path | None) -> None:
+    global _WORKER
+    _WORKER = Worker(settings, rules, cache_root)
+
+
+def _lint_chunk(paths: list[Path]) -> tuple[list[tuple[list[Diagnostic], str | None]], dict[str, int]]:
+    """In a worker process: (findings or an error message) per path, and the worker's counts."""
+    assert _WORKER is not None
+    before = dict(_WORKER.stats)
+    out = []
+    for path in paths:
+        try:
+            out.append((_WORKER.lint(path), None))
+        except OSError as exc:
+            out.append(([], f"{_display(path)}: cannot read: {exc.strerror or exc}"))
+    return out, {k: _WORKER.stats[k] - before[k] for k in before}
+
+
+def _jobs(settings: Settings, n_files: int) -> int:
+    if settings.jobs is not None:
+        return max(1, settings.jobs)
+    if n_files < PARALLEL_MIN_FILES:
+        return 1
+    return max(1, min(os.cpu_count() or 1, n_files // CHUNK))
+
+
+def _check_files(files: list[Path], settings: Settings, rules, cache_root: Path | None, result: Result) -> None:
+    chunks = [files[i:i + CHUNK] for i in range(0, len(files), CHUNK)]
+    jobs = _jobs(settings, len(files))
+    if jobs == 1:
+        _init_worker(settings, rules, cache_root)
+        outcomes = map(_lint_chunk, chunks)
+        pool = None
+    else:
+        pool = ProcessPoolExecutor(jobs, initializer=_init_worker, initargs=(settings, rules, cache_root))
+        outcomes = pool.map(_lint_chunk, chunks)
     try:
-        lines = engine.decode(data).splitlines(keepends=True)
-    except engine.ParseFailure:
-        lines = None
-    return diagnostics, lines
+        for chunk, (per_file, counts) in zip(chunks, outcomes):
+            for k, v in counts.items():
+                result.stats[k] += v
+            for path, (diagnostics, error) in zip(chunk, per_file):
+                if error:
+                    result.errors.append(error)
+                result.diagnostics.extend(diagnostics)
+                if diagnostics:
+                    _remember_source(path, result)
+    finally:
+        if pool is not None:
+            pool.shutdown()
+
+
+def _remember_source(path: Path, result: Result) -> None:
+    # Only files with findings need their text, for the `full` format's excerpts.
+    try:
+        lines = _decode_lines(path.read_bytes())
+    except OSError:
+        return
+    if lines is not None:
+        result.sources[_display(path)] = lines
+
+
+def _cache_root(settings: Settings) -> Path | None:
+    if settings.no_cache or settings.fix or settings.diff:
+        return None
+    if settings.config_path is not None:
+        return settings.config_path.parent
+    return find_project_root(Path(settings.paths[0]) if settings.paths else Path.cwd())
+
+
+def _run_stdin(settings: Settings, rules, result: Result) -> None:
+    data = sys.stdin.buffer.read()
+    name = settings.stdin_filename or "-"
+    file_rules = settings.rules_for(Path(name), rules) if settings.stdin_filename else rules
+    loader = ProjectLoader(lambda p: p.read_bytes())
+    result.diagnostics = engine.lint_source(data, name, file_rules, loader=loader)
+    lines = _decode_lines(data)
+    if lines is not None:
+        result.sources[name] = lines
 
 
 def run(settings: Settings) -> Result:
     result = Result()
-    rules = select_rules(settings.select, settings.ignore)
-    loader = ProjectLoader(lambda p: p.read_bytes())
+    # `select = []` selects nothing (select_rules reads an empty list as "no selection").
+    rules = () if settings.select == [] else select_rules(settings.select, settings.ignore)
+    result.rule_codes = [r.CODE for r in rules]
     if settings.stdin:
-        data = sys.stdin.buffer.read()
-        name = settings.stdin_filename or "-"
-        result.diagnostics = engine.lint_source(data, name, rules, loader=loader)
-        try:
-            result.sources[name] = engine.decode(data).splitlines(keepends=True)
-        except engine.ParseFailure:
-            pass
+        _run_stdin(settings, rules, result)
         return result
     files = collect_files(settings.paths, settings, result.errors)
-    for path in files:
-        try:
-            diagnostics, lines = lint_file(path, settings, loader, rules, result)
-        except OSError as exc:
-            result.errors.append(f"{_display(path)}: cannot read: {exc.strerror or exc}")
-            continue
-        result.diagnostics.extend(diagnostics)
-        if lines is not None:
-            result.sources[_display(path)] = lines
+    if settings.fix or settings.diff:
+        loader = ProjectLoader(lambda p: p.read_bytes())
+        for path in files:
+            try:
+                diagnostics, lines = lint_file(path, settings, loader, rules, result)
+            except OSError as exc:
+                result.errors.append(f"{_display(path)}: cannot read: {exc.strerror or exc}")
+                continue
+            result.diagnostics.extend(diagnostics)
+            if lines is not None:
+                result.sources[_display(path)] = lines
+    else:
+        _check_files(files, settings, rules, _cache_root(settings), result)
     result.diagnostics.sort(key=Diagnostic.sort_key)
     return result
 

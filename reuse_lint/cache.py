@@ -1,0 +1,96 @@
+"""The content-hash cache: one small JSON file per (file bytes, tool version, settings) key.
+
+A file's findings can also depend on the project modules its analysis loaded, so an entry
+records those paths with their content hashes, and a hit is only a hit while they match.
+Entries are written to a temporary file and renamed into place, so concurrent runs never
+see half an entry; an entry that cannot be read or decoded is a miss.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import tempfile
+from pathlib import Path
+
+from reuse_lint import __version__
+from reuse_lint.diagnostics import Diagnostic, Edit, Fix, Related
+
+CACHE_DIR = ".reuse_lint_cache"
+_FORMAT = 1  # bump when the entry layout changes
+
+
+def digest(data: bytes) -> str:
+    return hashlib.blake2b(data, digest_size=20).hexdigest()
+
+
+def entry_key(data: bytes, shown: str, settings_key: str) -> str:
+    h = hashlib.blake2b(digest_size=20)
+    for part in (__version__, str(_FORMAT), settings_key, shown):
+        h.update(part.encode("utf-8", "surrogatepass") + b"\0")
+    h.update(data)
+    return h.hexdigest()
+
+
+# ----- diagnostics to and from JSON ------------------------------------------------------------
+
+def _to_json(d: Diagnostic) -> dict:
+    out = d.to_json()
+    out["extra"] = d.extra
+    return out
+
+
+def _edit(j: dict) -> Edit:
+    start, end = j["location"], j["end_location"]
+    return Edit(start["line"], start["column"], end["line"], end["column"], j["content"])
+
+
+def _from_json(j: dict) -> Diagnostic:
+    fix = j.get("fix")
+    return Diagnostic(
+        code=j["code"], name=j["name"], message=j["message"], path=j["path"],
+        line=j["line"], column=j["column"], end_line=j["end_line"], end_column=j["end_column"],
+        related=tuple(Related(r["path"], r["line"], r["column"], r["message"]) for r in j["related"]),
+        help=j["help"],
+        fix=Fix(fix["message"], tuple(_edit(e) for e in fix["edits"]), fix["applicability"] == "safe") if fix else None,
+        extra=j.get("extra") or {},
+    )
+
+
+class Cache:
+    def __init__(self, root: Path) -> None:
+        self.dir = root / CACHE_DIR / f"v{_FORMAT}"
+
+    def _path(self, key: str) -> Path:
+        return self.dir / key[:2] / f"{key}.json"
+
+    def get(self, key: str, hash_of) -> list[Diagnostic] | None:
+        """The entry's findings, if every dependency still hashes as recorded.
+
+        `hash_of(path) -> str | None` hashes a dependency now (None when it is gone)."""
+        try:
+            entry = json.loads(self._path(key).read_bytes())
+            deps = entry["deps"]
+            if any(hash_of(path) != h for path, h in deps.items()):
+                return None
+            return [_from_json(j) for j in entry["diagnostics"]]
+        except (OSError, ValueError, KeyError, TypeError, AttributeError):
+            return None  # missing or corrupt: lint again
+
+    def put(self, key: str, diagnostics: list[Diagnostic], deps: dict[str, str]) -> None:
+        path = self._path(key)
+        body = json.dumps({"deps": deps, "diagnostics": [_to_json(d) for d in diagnostics]})
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            fd, tmp = tempfile.mkstemp(prefix=f".{key[:8]}.", suffix=".tmp", dir=path.parent)
+            try:
+                with os.fdopen(fd, "w", encoding="utf-8") as handle:
+                    handle.write(body)
+                os.replace(tmp, path)
+            except BaseException:
+                if os.path.exists(tmp):
+                    os.unlink(tmp)
+                raise
+        except OSError:
+            pass  # a read-only tree still lints; it just is not cached
