@@ -189,3 +189,42 @@ def reused_site(stack, fallback: Site | None) -> Site:
     if fallback is not None:
         return fallback
     return stack[-1] if isinstance(stack[-1], Site) else stack[-1].site
+
+
+def reached_models(loss) -> frozenset:
+    """The model scopes whose trainable variables a gradient of `loss` reaches."""
+    from reuse_lint.engine.values import Tensor
+
+    return loss.scopes if isinstance(loss, Tensor) else frozenset()
+
+
+def _creations_by_name(analysis: Analysis, trace: int, graph: int) -> dict[str, Creation]:
+    key = f"by_name:{trace}:{graph}"
+    if key not in analysis.memo:
+        table: dict[str, Creation] = {}
+        for c in analysis.creations:
+            if c.trace == trace and c.graph == graph and c.name is not None and c.reuse != TRUE:
+                table.setdefault(c.name, c)
+        analysis.memo[key] = table
+    return analysis.memo[key]
+
+
+def model_scope_of(analysis: Analysis, trace: int, graph: int, name: str) -> str | None:
+    c = _creations_by_name(analysis, trace, graph).get(name)
+    return c.model_scope if c is not None else None
+
+
+def model_scopes_of(analysis: Analysis, sel) -> frozenset:
+    return frozenset(
+        m for n in sel.names if (m := model_scope_of(analysis, sel.trace, sel.graph, n)) is not None
+    )
+
+
+def graph_models(analysis: Analysis, use) -> frozenset:
+    """Models with trainable variables in the optimizer's graph when it was called."""
+    return frozenset(
+        c.model_scope
+        for c in analysis.creations[: use.index]
+        if c.trace == use.trace and c.graph == use.graph and c.trainable and c.model_scope
+        and c.reuse != TRUE
+    )

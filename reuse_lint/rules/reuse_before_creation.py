@@ -1,11 +1,10 @@
 from __future__ import annotations
 
-import ast
 from typing import Iterable
 
 from reuse_lint.diagnostics import Diagnostic
 from reuse_lint.engine.events import Creation, Site
-from reuse_lint.engine.queries import TRUE
+from reuse_lint.engine.queries import TRUE, created_before, reused_site
 from reuse_lint.rules.base import Rule, RuleContext
 
 
@@ -81,21 +80,25 @@ with tf.Graph().as_default():
     )
 
     def check(self, ctx: RuleContext) -> Iterable[Diagnostic]:
-        created: dict[tuple, set[str]] = {}
+        from reuse_lint.rules.layer_autoname_reuse import autoname_victims
+        from reuse_lint.rules.reuse_false_inherited import reuse_false_victims
+
+        explained = reuse_false_victims(ctx) | {id(c) for c in autoname_victims(ctx)}
+        existed = created_before(ctx.analysis)
         unnamed: set[tuple] = set()
         reported: set[int] = set()
         for c in ctx.analysis.creations:
             key = (c.trace, c.graph)
-            if c.reuse == TRUE and c.name is not None and c.fresh_graph and not c.opaque_before:
-                if key not in unnamed and c.name not in created.get(key, ()):
-                    site = _reported_site(c)
-                    if id(site.node) not in reported:
-                        reported.add(id(site.node))
-                        yield from self._report(ctx, c, site)
-            if c.name is None:
+            if (
+                c.reuse == TRUE and c.name is not None and c.fresh_graph and not c.opaque_before
+                and key not in unnamed and not existed[id(c)] and id(c) not in explained
+            ):
+                site = reused_site(c.stack, c.reuse_site)
+                if id(site.node) not in reported:
+                    reported.add(id(site.node))
+                    yield from self._report(ctx, c, site)
+            if c.name is None and c.reuse != TRUE:
                 unnamed.add(key)
-            else:
-                created.setdefault(key, set()).add(c.name)
 
     def _report(self, ctx: RuleContext, c: Creation, site: Site) -> Iterable[Diagnostic]:
         related = []
@@ -108,15 +111,3 @@ with tf.Graph().as_default():
             related=related,
             help="build the variables first without reuse (or use reuse=tf.AUTO_REUSE)",
         )
-
-
-def _reported_site(c: Creation) -> Site:
-    """The call that asked for reuse: the outermost call passing a literal reuse=True."""
-    for site in c.stack:
-        node = site.node
-        if isinstance(node, ast.Call) and any(
-            kw.arg == "reuse" and isinstance(kw.value, ast.Constant) and kw.value.value is True
-            for kw in node.keywords
-        ):
-            return site
-    return c.reuse_site or c.stack[-1]

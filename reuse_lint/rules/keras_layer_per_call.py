@@ -1,0 +1,120 @@
+from __future__ import annotations
+
+from typing import Iterable
+
+from reuse_lint.diagnostics import Diagnostic
+from reuse_lint.engine.queries import TRUE, repeated_builds, reused_site
+from reuse_lint.engine.values import AUTO
+from reuse_lint.rules.base import Rule, RuleContext
+
+
+class KerasLayerPerCall(Rule):
+    """
+    ## What it does
+    Finds Keras layer or model objects (`tf.keras.layers.Dense(...)`, `keras.Sequential`,
+    `tf.compat.v1.layers.Dense`) constructed inside a function that is applied more than
+    once to different inputs, or constructed under `variable_scope(..., reuse=True)`.
+    It reports the repeated call (the one asking for reuse).
+
+    ## Why is this bad?
+    A Keras layer owns its weights; `variable_scope` reuse does not apply to it. Each
+    construction makes new weights, so a "shared" discriminator is silently copied: the
+    variables come out as `dense`, `dense_1`, ... and the fake branch is judged by a network
+    that never saw real data. TF2 code has the same bug without any scope: a layer built
+    inside the function that is called on real and on fake. Layers built once (at module
+    level, in `__init__`, in a factory called once) and called many times are fine.
+
+    ## Example
+    ```python
+    def discriminator(x, reuse=False):
+        with tf.variable_scope("discriminator", reuse=reuse):
+            return tf.keras.layers.Dense(1)(x)
+
+    d_real = discriminator(real)
+    d_fake = discriminator(fake, reuse=True)  # new Dense weights all the same
+    ```
+
+    Use instead:
+    ```python
+    head = tf.keras.layers.Dense(1)
+
+    def discriminator(x):
+        return head(x)
+    ```
+
+    ## Fix safety
+    No automatic fix: moving the construction out of the function changes the program's
+    structure, which needs the author.
+    """
+
+    CODE = "RL106"
+    NAME = "keras-layer-per-call"
+    VALID = (
+        """
+import tensorflow as tf
+head = tf.keras.layers.Dense(1)
+def discriminator(x):
+    return head(x)
+real = tf.zeros([8, 2])
+fake = tf.random.normal([8, 2])
+a = discriminator(real)
+b = discriminator(fake)
+""",
+        # Twin critics: built twice on the same input, meant to differ.
+        """
+import tensorflow as tf
+def critic(s):
+    return tf.keras.layers.Dense(1)(s)
+s = tf.zeros([8, 2])
+q1 = critic(s)
+q2 = critic(s)
+""",
+    )
+    INVALID = (
+        """
+import tensorflow as tf
+def discriminator(x, reuse=False):
+    with tf.compat.v1.variable_scope("discriminator", reuse=reuse):
+        return tf.keras.layers.Dense(1)(x)
+real = tf.zeros([8, 2])
+fake = tf.random.normal([8, 2])
+a = discriminator(real)
+b = discriminator(fake, reuse=True)  # expect: RL106
+""",
+        """
+import tensorflow as tf
+def discriminator(x):
+    return tf.keras.layers.Dense(1)(x)
+real = tf.zeros([8, 2])
+fake = tf.random.normal([8, 2])
+a = discriminator(real)
+b = discriminator(fake)  # expect: RL106
+""",
+    )
+
+    def check(self, ctx: RuleContext) -> Iterable[Diagnostic]:
+        reported = set()
+        for b in ctx.analysis.builds:
+            if b.kind != "keras" or b.reuse not in (TRUE, AUTO):
+                continue
+            site = reused_site([c.site for c in b.calls] + [b.site], b.reuse_site)
+            if id(site.node) in reported:
+                continue
+            reported.add(id(site.node))
+            yield from ctx.report(
+                self, site,
+                f"`{b.canon.split('.')[-1]}` is constructed again under reuse: Keras layers ignore variable_scope reuse, so this builds new weights",
+                related=[ctx.related(b.site, "the layer is constructed here, once per call")],
+                help="construct the layer once (module level or __init__) and call the same object on every input",
+            )
+        for r in repeated_builds(ctx.analysis, "keras"):
+            if id(r.site.node) in reported:
+                continue
+            reported.add(id(r.site.node))
+            yield from ctx.report(
+                self, r.site,
+                f"This call constructs a new `{r.second.canon.split('.')[-1]}` with new weights; the first call's layer is not shared",
+                related=[ctx.related(r.related, "the first call builds its own layer"),
+                         ctx.related(r.second.site, "constructed here on every call")],
+                help="construct the layer once and call the same object on every input",
+            )

@@ -1,0 +1,89 @@
+from __future__ import annotations
+
+from typing import Iterable
+
+from reuse_lint.diagnostics import Diagnostic
+from reuse_lint.engine.queries import TRUE, created_before, is_reuse_variables_call
+from reuse_lint.rules.base import Rule, RuleContext
+
+
+class LayerAutonameReuse(Rule):
+    """
+    ## What it does
+    Finds functional layers without `name=` (`tf.layers.dense(x, 64)`) applied again after
+    `scope.reuse_variables()` inside the same entry of the `with tf.variable_scope(...)`
+    block.
+
+    ## Why is this bad?
+    An unnamed layer takes the next free name in its scope: `dense`, `dense_1`, and after
+    `reuse_variables()` `dense_2`, which was never created. The reuse looks it up and
+    fails: `ValueError: Variable d/dense_2/kernel does not exist, or was not created with
+    tf.get_variable()`. Explicit names, or entering the scope again (which restarts the
+    counter), share as intended.
+
+    ## Example
+    ```python
+    with tf.variable_scope("d") as scope:
+        a = tf.layers.dense(x, 1)
+        scope.reuse_variables()
+        b = tf.layers.dense(y, 1)  # looks for d/dense_1
+    ```
+
+    Use instead:
+    ```python
+    with tf.variable_scope("d") as scope:
+        a = tf.layers.dense(x, 1, name="out")
+        scope.reuse_variables()
+        b = tf.layers.dense(y, 1, name="out")
+    ```
+    """
+
+    CODE = "RL112"
+    NAME = "layer-autoname-reuse"
+    VALID = (
+        """
+import tensorflow as tf
+x = tf.placeholder(tf.float32, [None, 2])
+with tf.variable_scope("d") as scope:
+    a = tf.layers.dense(x, 1, name="out")
+    scope.reuse_variables()
+    b = tf.layers.dense(x, 1, name="out")
+""",
+        """
+import tensorflow as tf
+x = tf.placeholder(tf.float32, [None, 2])
+with tf.variable_scope("d"):
+    a = tf.layers.dense(x, 1)
+with tf.variable_scope("d", reuse=True):
+    b = tf.layers.dense(x, 1)
+""",
+    )
+    INVALID = (
+        """
+import tensorflow as tf
+x = tf.placeholder(tf.float32, [None, 2])
+with tf.variable_scope("d") as scope:
+    a = tf.layers.dense(x, 1)
+    scope.reuse_variables()
+    b = tf.layers.dense(x, 1)  # expect: RL112
+""",
+    )
+
+    def check(self, ctx: RuleContext) -> Iterable[Diagnostic]:
+        for c in autoname_victims(ctx):
+            yield from ctx.report(
+                self, c.stack[-1],
+                f"This unnamed layer is looked up as `{c.name}`, which was never created: the layer counter kept counting after reuse_variables()",
+                related=[ctx.related(c.reuse_site, "reuse is switched on here, inside the same scope entry")],
+                help="give each layer an explicit name=, or re-enter the scope with reuse=True",
+            )
+
+
+def autoname_victims(ctx: RuleContext) -> list:
+    existed = created_before(ctx.analysis)
+    return [
+        c for c in ctx.analysis.creations
+        if c.kind == "layer" and c.auto_named and c.reuse == TRUE and c.name
+        and not existed[id(c)] and is_reuse_variables_call(c.reuse_site)
+        and c.name.endswith(("/kernel", "/weights", "/gamma", "/beta"))
+    ]

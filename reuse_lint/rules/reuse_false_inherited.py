@@ -1,0 +1,88 @@
+from __future__ import annotations
+
+from typing import Iterable
+
+from reuse_lint.diagnostics import Diagnostic
+from reuse_lint.engine.queries import TRUE, created_before
+from reuse_lint.rules.base import Rule, RuleContext
+
+
+class ReuseFalseInherited(Rule):
+    """
+    ## What it does
+    Finds `reuse=False` on a `variable_scope` nested inside a scope that reuses, where
+    variables that do not exist yet are then created under it.
+
+    ## Why is this bad?
+    Reuse is inherited and `reuse=False` cannot switch it off (TensorFlow treats False as
+    "inherit"). Everything under the inner scope is still looked up, and new variables fail
+    with `ValueError: Variable outer/inner/w does not exist, or was not created with
+    tf.get_variable()`. Code that opens a fresh sub-model inside a reusing tower trips on it.
+
+    ## Example
+    ```python
+    with tf.variable_scope("model", reuse=True):
+        with tf.variable_scope("new_head", reuse=False):
+            w = tf.get_variable("w", [10])  # does not exist
+    ```
+
+    Use instead:
+    ```python
+    with tf.variable_scope("model", reuse=True):
+        ...
+    with tf.variable_scope("model/new_head"):
+        w = tf.get_variable("w", [10])
+    ```
+    """
+
+    CODE = "RL110"
+    NAME = "reuse-false-inherited"
+    VALID = (
+        """
+import tensorflow as tf
+with tf.variable_scope("model"):
+    with tf.variable_scope("head", reuse=False):
+        w = tf.get_variable("w", [1])
+with tf.variable_scope("model", reuse=True):
+    with tf.variable_scope("head", reuse=False):
+        w = tf.get_variable("w", [1])
+""",
+    )
+    INVALID = (
+        """
+import tensorflow as tf
+with tf.variable_scope("model"):
+    v = tf.get_variable("v", [1])
+with tf.variable_scope("model", reuse=True):
+    v = tf.get_variable("v", [1])
+    with tf.variable_scope("head", reuse=False):  # expect: RL110
+        w = tf.get_variable("w", [1])
+""",
+    )
+
+    def check(self, ctx: RuleContext) -> Iterable[Diagnostic]:
+        existed = created_before(ctx.analysis)
+        for event in ctx.analysis.reuse_false:
+            node = event.scope.node
+            victim = next(
+                (c for c in ctx.analysis.creations
+                 if c.reuse == TRUE and c.name and not existed[id(c)] and any(n is node for n in c.scope_nodes)),
+                None,
+            )
+            if victim is None:
+                continue
+            related = [ctx.related(victim.stack[-1], f"`Variable {victim.name} does not exist`: created here under inherited reuse")]
+            if event.outer is not None:
+                related.insert(0, ctx.related(event.outer, "reuse is switched on here, and inherited"))
+            yield from ctx.report(
+                self, event.site,
+                "reuse=False does not switch off the reuse inherited from the enclosing scope",
+                related=related,
+                help="open the new variables' scope outside the reusing scope (an absolute scope name works)",
+            )
+
+
+def reuse_false_victims(ctx: RuleContext) -> set[int]:
+    """Creations that RL110 explains (so RL102 does not report them again)."""
+    nodes = {id(e.scope.node) for e in ctx.analysis.reuse_false}
+    return {id(c) for c in ctx.analysis.creations if any(id(n) in nodes for n in c.scope_nodes)}

@@ -1,0 +1,92 @@
+from __future__ import annotations
+
+from typing import Iterable
+
+from reuse_lint.diagnostics import Diagnostic
+from reuse_lint.engine.queries import repeated_builds
+from reuse_lint.rules.base import Rule, RuleContext
+
+
+class UniqueScopeCopies(Rule):
+    """
+    ## What it does
+    Finds a builder whose variables live under `tf.variable_scope(None, default_name="d")`
+    (a scope given only a default name) and that is applied twice to different inputs, as a
+    discriminator is to real and fake data. It reports the repeated call.
+
+    ## Why is this bad?
+    A default-name scope is made unique on every entry: the first call builds `d/`, the
+    second `d_1/`. Nothing fails; the model silently has two discriminators. In a GAN the
+    copy that judges the fakes is never trained on real data, so the generator learns to
+    fool an untrained network and training collapses (the reference GAN's `unshared`
+    variant covers at most one of eight modes). Blocks chained one into the next (`h =
+    block(h)`) are meant to differ and are not reported.
+
+    ## Example
+    ```python
+    def discriminator(x):
+        with tf.variable_scope(None, default_name="discriminator"):
+            return tf.layers.dense(x, 1)
+
+    d_real = discriminator(real)
+    d_fake = discriminator(fake)  # a second discriminator, discriminator_1/
+    ```
+
+    Use instead:
+    ```python
+    def discriminator(x):
+        with tf.variable_scope("discriminator", reuse=tf.AUTO_REUSE):
+            return tf.layers.dense(x, 1)
+    ```
+
+    ## Fix safety
+    There is no automatic fix: the repair (a fixed name with `AUTO_REUSE`) renames the
+    variables, which breaks existing checkpoints, and whether each call should share is a
+    decision only the author can make.
+    """
+
+    CODE = "RL105"
+    NAME = "unique-scope-copies"
+    VALID = (
+        # Stacked blocks: each call is fed by the previous one and should have its own weights.
+        """
+import tensorflow as tf
+def block(x):
+    with tf.variable_scope(None, default_name="block"):
+        return tf.layers.dense(x, 4)
+h = tf.placeholder(tf.float32, [None, 4])
+h = block(h)
+h = block(h)
+""",
+        # Built once.
+        """
+import tensorflow as tf
+def discriminator(x):
+    with tf.variable_scope(None, default_name="d"):
+        return tf.layers.dense(x, 1)
+d = discriminator(tf.placeholder(tf.float32, [None, 2]))
+""",
+    )
+    INVALID = (
+        """
+import tensorflow as tf
+def discriminator(x):
+    with tf.variable_scope(None, default_name="discriminator"):
+        return tf.layers.dense(x, 1)
+real = tf.placeholder(tf.float32, [None, 2])
+fake = tf.random.normal([8, 2])
+d_real = discriminator(real)
+d_fake = discriminator(fake)  # expect: RL105
+""",
+    )
+
+    def check(self, ctx: RuleContext) -> Iterable[Diagnostic]:
+        for r in repeated_builds(ctx.analysis, "default_scope"):
+            first, second = r.first.name or "the first scope", r.second.name or "a new scope"
+            yield from ctx.report(
+                self,
+                r.site,
+                f"This call builds a second set of variables (`{second}/`, a copy of `{first}/`): the default-name scope is made unique on every call",
+                related=[ctx.related(r.related, f"`{first}/` is built here")],
+                help="give the scope a fixed name and reuse=tf.AUTO_REUSE (or reuse=True on this call) to share one set",
+            )

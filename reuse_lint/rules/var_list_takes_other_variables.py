@@ -1,0 +1,140 @@
+from __future__ import annotations
+
+import ast
+from typing import Iterable
+
+from reuse_lint.diagnostics import Diagnostic, Edit, Fix
+from reuse_lint.engine.events import Selection
+from reuse_lint.engine.queries import model_scopes_of, reached_models
+from reuse_lint.rules.base import Rule, RuleContext, char_column
+
+
+class VarListTakesOtherVariables(Rule):
+    """
+    ## What it does
+    Finds a selection of variables that also takes another model's variables:
+    `tf.get_collection(..., scope="disc")`, `tf.trainable_variables("disc")` or
+    `tf.global_variables(scope)` where the scope string is also a prefix of another scope
+    (`"disc"` matches `disc_aux/`, `"worker_1"` matches `worker_10/`, `"resnet50"` matches
+    `resnet50_1/`), and `tf.trainable_variables()` with no scope used as one model's
+    `var_list` when its loss reaches another model too. It reports the scope string.
+
+    ## Why is this bad?
+    TensorFlow selects by `re.match(scope, variable.name)`, a prefix test, so `"disc"`
+    silently takes `disc_aux/...` too. The discriminator's optimizer then also trains the
+    auxiliary network (or a GAN's generator, in the reference GAN's `prefix-var-list`
+    variant, which collapses to one or two modes), a `Saver` saves the wrong model, and a
+    target-network copy assigns the wrong weights. Nothing fails.
+
+    ## Example
+    ```python
+    d_vars = tf.get_collection(tf.GraphKeys.TRAINABLE_VARIABLES, scope="disc")
+    ```
+
+    Use instead:
+    ```python
+    d_vars = tf.get_collection(tf.GraphKeys.TRAINABLE_VARIABLES, scope="disc/")
+    ```
+
+    ## Fix safety
+    Adding the trailing `/` to a literal scope string is safe: the selection keeps exactly
+    the variables under that scope and drops the others it took by accident. Other forms
+    (a scope held in a variable, an unscoped list) have no automatic fix.
+    """
+
+    CODE = "RL108"
+    NAME = "var-list-takes-other-variables"
+    FIXABLE = True
+    VALID = (
+        """
+import tensorflow as tf
+with tf.variable_scope("disc"):
+    w = tf.get_variable("w", [1])
+with tf.variable_scope("disc_aux"):
+    a = tf.get_variable("a", [1])
+d_vars = tf.get_collection(tf.GraphKeys.TRAINABLE_VARIABLES, scope="disc/")
+""",
+        # A prefix that is no scope of its own gathers several scopes on purpose.
+        """
+import tensorflow as tf
+for name in ["tower_0", "tower_1"]:
+    with tf.variable_scope(name):
+        w = tf.get_variable("w", [1])
+tower_vars = tf.trainable_variables("tower")
+""",
+    )
+    INVALID = (
+        """
+import tensorflow as tf
+with tf.variable_scope("disc"):
+    w = tf.get_variable("w", [1])
+with tf.variable_scope("disc_aux"):
+    a = tf.get_variable("a", [1])
+d_vars = tf.get_collection(tf.GraphKeys.TRAINABLE_VARIABLES, scope="disc")  # expect: RL108
+""",
+        """
+import tensorflow as tf
+def g(z):
+    with tf.variable_scope("generator"):
+        return tf.layers.dense(z, 2)
+def d(x, reuse=False):
+    with tf.variable_scope("discriminator", reuse=reuse):
+        return tf.layers.dense(x, 1)
+fake = g(tf.random.normal([8, 4]))
+d_real = d(tf.placeholder(tf.float32, [None, 2]))
+d_fake = d(fake, reuse=True)
+d_loss = tf.reduce_mean(d_fake - d_real)
+d_vars = tf.trainable_variables()  # expect: RL108
+d_step = tf.train.AdamOptimizer().minimize(d_loss, var_list=d_vars)
+""",
+    )
+
+    def check(self, ctx: RuleContext) -> Iterable[Diagnostic]:
+        for sel in ctx.analysis.selections:
+            if sel.how == "scope":
+                yield from self._prefix_clash(ctx, sel)
+            elif sel.how == "all":
+                yield from self._everything(ctx, sel)
+
+    def _prefix_clash(self, ctx: RuleContext, sel: Selection) -> Iterable[Diagnostic]:
+        pattern = sel.pattern or ""
+        if pattern.endswith("/") or not pattern:
+            return
+        own = [n for n in sel.names if n.startswith(pattern + "/")]
+        others = [n for n in sel.names if not n.startswith(pattern + "/")]
+        if not own or not others:
+            return
+        other_scope = others[0].rsplit("/", 1)[0]
+        yield from ctx.report(
+            self, sel.site,
+            f"Scope `{pattern}` also selects `{other_scope}/` (`{others[0]}`): TensorFlow matches the scope as a prefix",
+            related=[],
+            help=f"end the scope with a slash: \"{pattern}/\"",
+            fix=self._fix(ctx, sel),
+        )
+
+    def _everything(self, ctx: RuleContext, sel: Selection) -> Iterable[Diagnostic]:
+        models = model_scopes_of(ctx.analysis, sel)
+        for use in sel.used_by:
+            reached = reached_models(use.loss) & models
+            if use.method == "apply_gradients" or len(models) < 2 or len(reached) < 2:
+                continue
+            yield from ctx.report(
+                self, sel.site,
+                f"Every trainable variable is this optimizer's list, and its loss reaches {len(reached)} models ({', '.join(sorted(f'`{m}/`' for m in reached))}): one step trains them all",
+                related=[ctx.related(use.site, "the optimizer that takes this list")],
+                help="select this model's own variables: tf.trainable_variables(\"<scope>/\")",
+            )
+            return
+
+    def _fix(self, ctx: RuleContext, sel: Selection) -> Fix | None:
+        node = sel.site.node
+        if not (isinstance(node, ast.Constant) and isinstance(node.value, str)) or node.lineno != node.end_lineno:
+            return None
+        line = ctx.lines(sel.site.path)[node.lineno - 1]
+        raw = line.encode("utf-8")[node.col_offset:node.end_col_offset].decode("utf-8")
+        quote = raw[-1]
+        if quote not in "'\"" or raw.endswith(quote * 3) or raw[:1].lower() in "fb":
+            return None
+        column = char_column(line, node.end_col_offset) - 1
+        return Fix("end the scope with `/`", (Edit(node.lineno, column, node.lineno, column, "/"),), safe=True)

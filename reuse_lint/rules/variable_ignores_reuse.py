@@ -1,0 +1,86 @@
+from __future__ import annotations
+
+from typing import Iterable
+
+from reuse_lint.diagnostics import Diagnostic
+from reuse_lint.engine.queries import TRUE, repeated_builds
+from reuse_lint.engine.values import AUTO
+from reuse_lint.rules.base import Rule, RuleContext
+
+
+class VariableIgnoresReuse(Rule):
+    """
+    ## What it does
+    Finds `tf.Variable(...)` (not `tf.get_variable`) under a reusing scope, or in a scoped
+    builder applied twice to different inputs. It reports the `tf.Variable` call.
+
+    ## Why is this bad?
+    `tf.Variable` knows nothing of `variable_scope` reuse: every call makes a new variable
+    (`d/Variable`, `d_1/Variable`, ...). The author asked for shared weights and silently got
+    copies; an EMA or a saver restoring "the" weights then picks one of them.
+
+    ## Example
+    ```python
+    def discriminator(x, reuse=False):
+        with tf.variable_scope("d", reuse=reuse):
+            w = tf.Variable(tf.zeros([2, 1]))
+            return tf.matmul(x, w)
+    ```
+
+    Use instead:
+    ```python
+    def discriminator(x, reuse=False):
+        with tf.variable_scope("d", reuse=reuse):
+            w = tf.get_variable("w", [2, 1], initializer=tf.zeros_initializer())
+            return tf.matmul(x, w)
+    ```
+    """
+
+    CODE = "RL113"
+    NAME = "variable-ignores-reuse"
+    VALID = (
+        """
+import tensorflow as tf
+step = tf.Variable(0, trainable=False)
+def d(x, reuse=False):
+    with tf.variable_scope("d", reuse=reuse):
+        w = tf.get_variable("w", [2, 1])
+        return tf.matmul(x, w)
+a = d(tf.zeros([1, 2]))
+b = d(tf.ones([1, 2]), reuse=True)
+""",
+    )
+    INVALID = (
+        """
+import tensorflow as tf
+def d(x, reuse=False):
+    with tf.variable_scope("d", reuse=reuse):
+        w = tf.Variable(tf.zeros([2, 1]))  # expect: RL113
+        return tf.matmul(x, w)
+a = d(tf.zeros([1, 2]))
+b = d(tf.ones([1, 2]), reuse=True)
+""",
+    )
+
+    def check(self, ctx: RuleContext) -> Iterable[Diagnostic]:
+        reported = set()
+        for b in ctx.analysis.builds:
+            if b.kind == "variable" and b.reuse in (TRUE, AUTO) and id(b.site.node) not in reported:
+                reported.add(id(b.site.node))
+                related = [ctx.related(b.reuse_site, "reuse is switched on here")] if b.reuse_site else []
+                yield from ctx.report(
+                    self, b.site,
+                    "tf.Variable ignores variable_scope reuse: this makes a new variable on every call",
+                    related=related,
+                    help="use tf.get_variable(name, shape, initializer=...) so that reuse shares it",
+                )
+        for r in repeated_builds(ctx.analysis, "variable"):
+            if id(r.second.site.node) in reported or not any(c.prefix for c in r.second.calls):
+                continue
+            reported.add(id(r.second.site.node))
+            yield from ctx.report(
+                self, r.second.site,
+                "tf.Variable makes a new variable each time this builder runs; the second call gets its own copy",
+                related=[ctx.related(r.site, "the builder runs again here")],
+                help="use tf.get_variable(name, shape, initializer=...) with reuse to share it",
+            )

@@ -1,0 +1,82 @@
+from __future__ import annotations
+
+from typing import Iterable
+
+from reuse_lint.diagnostics import Diagnostic
+from reuse_lint.rules.base import Rule, RuleContext
+
+
+class VariableInTfFunction(Rule):
+    """
+    ## What it does
+    Finds `tf.Variable(...)`, Keras layers or Keras models constructed unconditionally inside
+    the body of a `@tf.function` (or a function wrapped by `tf.function(f)`).
+
+    ## Why is this bad?
+    A `tf.function` body runs again on every trace. A variable made there is made again,
+    and TensorFlow stops with `ValueError: tf.function only supports singleton tf.Variables
+    created on the first call. Make sure the tf.Variable is only created once or created
+    outside tf.function.` A Keras layer built in the body owns new weights each trace, so
+    what was meant to be one model's weights is never the same twice. Creation guarded by
+    `if self.v is None:` (the documented singleton pattern) is fine.
+
+    ## Example
+    ```python
+    @tf.function
+    def step(x):
+        w = tf.Variable(tf.ones([2, 2]))
+        return tf.matmul(x, w)
+    ```
+
+    Use instead:
+    ```python
+    w = tf.Variable(tf.ones([2, 2]))
+
+    @tf.function
+    def step(x):
+        return tf.matmul(x, w)
+    ```
+    """
+
+    CODE = "RL111"
+    NAME = "variable-in-tf-function"
+    VALID = (
+        """
+import tensorflow as tf
+class Model:
+    def __init__(self):
+        self.w = None
+    @tf.function
+    def __call__(self, x):
+        if self.w is None:
+            self.w = tf.Variable(tf.ones([2, 2]))
+        return tf.matmul(x, self.w)
+""",
+    )
+    INVALID = (
+        """
+import tensorflow as tf
+@tf.function
+def step(x):
+    w = tf.Variable(tf.ones([2, 2]))  # expect: RL111
+    return tf.matmul(x, w)
+""",
+        """
+import tensorflow as tf
+def forward(x):
+    return tf.keras.layers.Dense(2)(x)  # expect: RL111
+fast = tf.function(forward)
+y = fast(tf.ones([1, 2]))
+""",
+    )
+
+    def check(self, ctx: RuleContext) -> Iterable[Diagnostic]:
+        for b in ctx.analysis.builds:
+            if b.kind not in ("variable", "keras") or not b.in_tf_function or b.conditional_in_function:
+                continue
+            what = "tf.Variable" if b.kind == "variable" else f"`{b.canon.split('.')[-1]}`"
+            yield from ctx.report(
+                self, b.site,
+                f"{what} is created inside a tf.function body: it is created again on every trace",
+                help="create it once outside the function (or guard it with `if self.v is None:`)",
+            )
