@@ -598,7 +598,7 @@ class Interpreter:
             else:
                 full = None
         self.graph.open(full)
-        scope = ScopeVal(full, reuse, self.graph.gid, ctx.node)
+        scope = ScopeVal(full, reuse, self.graph.gid, ctx.node, module.path)
         if explicit_false and outer_reuse == Const(True):
             self.analysis.reuse_false.append(ReuseFalse(site, outer_site, scope))
         self.scopes.append(scope)

@@ -132,6 +132,7 @@ class ScopeVal:
     reuse: Any  # Const(True/False), AUTO, or UNKNOWN
     graph: int
     node: ast.AST | None = None  # the `variable_scope(...)` call that made it
+    path: str | None = None  # the file of that call
 
 
 @dataclass(eq=False)

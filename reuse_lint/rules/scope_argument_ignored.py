@@ -1,0 +1,74 @@
+from __future__ import annotations
+
+from typing import Iterable
+
+from reuse_lint.diagnostics import Diagnostic
+from reuse_lint.rules.base import Rule, RuleContext
+
+
+class ScopeArgumentIgnored(Rule):
+    """
+    ## What it does
+    Finds a scope or a reuse flag passed positionally into the wrong parameter of
+    `tf.variable_scope(name_or_scope, default_name=None, values=None, ...)`:
+    `tf.variable_scope("bert", scope)` puts the caller's `scope` into `default_name`, and
+    `tf.variable_scope(scope, reuse)` puts `reuse` into `default_name`. It reports the
+    argument.
+
+    ## Why is this bad?
+    `default_name` is used only when `name_or_scope` is None, so the argument is ignored.
+    Two instances built with different `scope=` then share one name and collide (`Variable
+    bert/embeddings/... already exists`), and a `reuse=True` passed this way never reaches
+    the scope, so the second call fails the same way. Seen in BERT-style model code.
+
+    ## Example
+    ```python
+    with tf.variable_scope(scope, reuse):
+        ...
+    ```
+
+    Use instead:
+    ```python
+    with tf.variable_scope(scope, reuse=reuse):
+        ...
+    ```
+    """
+
+    CODE = "RL115"
+    NAME = "scope-argument-ignored"
+    VALID = (
+        """
+import tensorflow as tf
+def linear(x, scope=None):
+    with tf.variable_scope(scope, "Linear"):
+        return tf.layers.dense(x, 1)
+""",
+    )
+    INVALID = (
+        """
+import tensorflow as tf
+def encoder(x, reuse=False):
+    with tf.variable_scope("encoder", reuse):  # expect: RL115
+        return tf.layers.dense(x, 1)
+""",
+        """
+import tensorflow as tf
+def bert(x, scope=None):
+    with tf.variable_scope("bert", scope):  # expect: RL115
+        return tf.layers.dense(x, 1)
+""",
+    )
+
+    def check(self, ctx: RuleContext) -> Iterable[Diagnostic]:
+        seen = set()
+        for site, kind in ctx.analysis.misplaced:
+            if id(site.node) in seen:
+                continue
+            seen.add(id(site.node))
+            if kind == "reuse":
+                message = "This reuse flag is passed as `default_name` (the 2nd positional parameter) and is ignored"
+                hint = "pass it by keyword: reuse=..."
+            else:
+                message = "This argument is passed as `default_name`, which is ignored when a scope name is given"
+                hint = "pass the scope first (name_or_scope) and the fixed name as default_name: variable_scope(scope, \"name\")"
+            yield from ctx.report(self, site, message, help=hint)

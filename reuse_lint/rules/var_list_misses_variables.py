@@ -1,0 +1,132 @@
+from __future__ import annotations
+
+from typing import Iterable
+
+from reuse_lint.diagnostics import Diagnostic
+from reuse_lint.engine.events import Selection
+from reuse_lint.engine.queries import model_scope_of, model_scopes_of, reached_models
+from reuse_lint.engine.values import VarList
+from reuse_lint.rules.base import Rule, RuleContext
+
+
+class VarListMissesVariables(Rule):
+    """
+    ## What it does
+    Finds an optimizer's variable list that leaves out some of its model's variables, so
+    that no optimizer ever trains them: typically a name filter such as
+    `[v for v in tvars if "d_" in v.name]` while some of the discriminator's layers were
+    built under scopes that do not carry the prefix (`discriminator/bn1/`). Also finds a
+    selection that matches nothing at all when it runs (the variables are built later, or
+    the scope is misspelled).
+
+    ## Why is this bad?
+    The missed variables keep their initial values for the whole run: batch-norm scales stay
+    1, a layer stays random, and the model trains worse with no error. An empty list fails
+    only in `minimize` (`ValueError: No variables to optimize.`); a `Saver` or a copy op
+    built on it silently does nothing. The name-filter form was common in DCGAN-style code.
+
+    ## Example
+    ```python
+    tvars = tf.trainable_variables()
+    d_vars = [v for v in tvars if "d_" in v.name]  # misses discriminator/bn1/*
+    ```
+
+    Use instead:
+    ```python
+    d_vars = tf.trainable_variables("discriminator/")
+    ```
+    """
+
+    CODE = "RL114"
+    NAME = "var-list-misses-variables"
+    VALID = (
+        """
+import tensorflow as tf
+def g(z):
+    with tf.variable_scope("generator"):
+        return tf.layers.dense(z, 2, name="g_out")
+def d(x, reuse=False):
+    with tf.variable_scope("discriminator", reuse=reuse):
+        h = tf.layers.dense(x, 8, name="d_h0")
+        return tf.layers.dense(h, 1, name="d_out")
+fake = g(tf.random.normal([8, 4]))
+d_real = d(tf.placeholder(tf.float32, [None, 2]))
+d_fake = d(fake, reuse=True)
+tvars = tf.trainable_variables()
+d_vars = [v for v in tvars if "d_" in v.name]
+g_vars = [v for v in tvars if "g_" in v.name]
+d_step = tf.train.AdamOptimizer().minimize(tf.reduce_mean(d_fake - d_real), var_list=d_vars)
+g_step = tf.train.AdamOptimizer().minimize(-tf.reduce_mean(d_fake), var_list=g_vars)
+""",
+    )
+    INVALID = (
+        """
+import tensorflow as tf
+def g(z):
+    with tf.variable_scope("generator"):
+        return tf.layers.dense(z, 2, name="g_out")
+def d(x, reuse=False):
+    with tf.variable_scope("discriminator", reuse=reuse):
+        h = tf.layers.dense(x, 8, name="d_h0")
+        h = tf.layers.batch_normalization(h, name="bn1")
+        return tf.layers.dense(h, 1, name="d_out")
+fake = g(tf.random.normal([8, 4]))
+d_real = d(tf.placeholder(tf.float32, [None, 2]))
+d_fake = d(fake, reuse=True)
+tvars = tf.trainable_variables()
+d_vars = [v for v in tvars if "d_" in v.name]  # expect: RL114
+g_vars = [v for v in tvars if "g_" in v.name]
+d_step = tf.train.AdamOptimizer().minimize(tf.reduce_mean(d_fake - d_real), var_list=d_vars)
+g_step = tf.train.AdamOptimizer().minimize(-tf.reduce_mean(d_fake), var_list=g_vars)
+""",
+        """
+import tensorflow as tf
+x = tf.placeholder(tf.float32, [None, 2])
+d_vars = tf.trainable_variables("discriminator/")  # expect: RL114
+with tf.variable_scope("discriminator"):
+    logits = tf.layers.dense(x, 1)
+step = tf.train.AdamOptimizer().minimize(tf.reduce_mean(logits), var_list=d_vars)
+""",
+    )
+
+    def check(self, ctx: RuleContext) -> Iterable[Diagnostic]:
+        for sel in ctx.analysis.selections:
+            if not sel.used_by:
+                continue
+            if not sel.names and sel.complete and sel.how != "filter":
+                yield from ctx.report(
+                    self, sel.site,
+                    "This selection is empty when it runs: no variable matches it yet",
+                    related=[ctx.related(u.site, "the optimizer that gets the empty list") for u in sel.used_by[:1]],
+                    help="select the variables after the model is built, and check the scope name",
+                )
+            elif sel.how == "filter":
+                yield from self._missed(ctx, sel)
+
+    def _missed(self, ctx: RuleContext, sel: Selection) -> Iterable[Diagnostic]:
+        uses = [u for u in ctx.analysis.optimizers
+                if (u.trace, u.graph) == (sel.trace, sel.graph) and u.method != "compute_gradients"]
+        if len(uses) < 2 or not sel.complete:
+            return
+        covered: set[str] = set()
+        for u in uses:
+            if u.var_list is None:
+                return  # RL109 speaks about that one; coverage is then everything
+            if not isinstance(u.var_list, VarList):
+                return  # a list we cannot see: no claim
+            covered.update(u.var_list.names)
+        models = model_scopes_of(ctx.analysis, sel)
+        reached = frozenset().union(*(reached_models(u.loss) for u in sel.used_by))
+        missed = [
+            n for n in sel.available
+            if n not in covered and model_scope_of(ctx.analysis, sel.trace, sel.graph, n) in (models & reached)
+        ]
+        if not missed:
+            return
+        shown = ", ".join(f"`{n}`" for n in missed[:3]) + (", ..." if len(missed) > 3 else "")
+        yield from ctx.report(
+            self, sel.site,
+            f"This list misses {len(missed)} variable{'s' if len(missed) != 1 else ''} of its model that no optimizer trains: {shown}",
+            related=[ctx.related(u.site, "the optimizer that takes this list") for u in sel.used_by[:1]],
+            help="select by scope (tf.trainable_variables(\"<scope>/\")) or make the name filter match every layer",
+        )

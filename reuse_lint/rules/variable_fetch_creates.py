@@ -1,0 +1,83 @@
+from __future__ import annotations
+
+from typing import Iterable
+
+from reuse_lint.diagnostics import Diagnostic
+from reuse_lint.engine.queries import TRUE, created_before
+from reuse_lint.rules.base import Rule, RuleContext
+
+
+class VariableFetchCreates(Rule):
+    """
+    ## What it does
+    Finds `tf.get_variable("kernel", ...)` that means to fetch the variable of a layer built
+    just before in the same scope (`tf.layers.dense(...)` makes `scope/dense/kernel`), but,
+    lacking the layer's sub-scope, creates a new, unrelated `scope/kernel`.
+
+    ## Why is this bad?
+    The fetched "kernel" is a fresh variable: a weight penalty, a visualisation or a tied
+    output projection built on it acts on a variable the network does not use, and nothing
+    fails. The rule fires only when the name equals one of the layer's own variable names,
+    the layer was built earlier in the same entry of the same scope, and no variable of that
+    name exists yet.
+
+    ## Example
+    ```python
+    with tf.variable_scope("proj"):
+        y = tf.layers.dense(x, 10)
+        w = tf.get_variable("kernel", [4, 10])  # a new proj/kernel
+    ```
+
+    Use instead:
+    ```python
+    with tf.variable_scope("proj"):
+        y = tf.layers.dense(x, 10, name="dense")
+    with tf.variable_scope("proj/dense", reuse=True):
+        w = tf.get_variable("kernel")
+    ```
+    """
+
+    CODE = "RL118"
+    NAME = "variable-fetch-creates"
+    VALID = (
+        """
+import tensorflow as tf
+x = tf.placeholder(tf.float32, [None, 4])
+with tf.variable_scope("proj"):
+    y = tf.layers.dense(x, 10)
+with tf.variable_scope("proj/dense", reuse=True):
+    w = tf.get_variable("kernel")
+""",
+    )
+    INVALID = (
+        """
+import tensorflow as tf
+x = tf.placeholder(tf.float32, [None, 4])
+with tf.variable_scope("proj"):
+    y = tf.layers.dense(x, 10)
+    w = tf.get_variable("kernel", [4, 10])  # expect: RL118
+""",
+    )
+
+    def check(self, ctx: RuleContext) -> Iterable[Diagnostic]:
+        existed = created_before(ctx.analysis)
+        layers: dict[int, list] = {}
+        for c in ctx.analysis.creations:
+            if c.frame_entry is None or c.name is None:
+                continue
+            key = id(c.frame_entry)
+            if c.kind == "layer":
+                layers.setdefault(key, []).append(c)
+            elif c.kind == "get_variable" and c.reuse != TRUE and not existed[id(c)]:
+                prefix, _, leaf = c.name.rpartition("/")
+                layer = next((l for l in layers.get(key, ())
+                              if l.name.rsplit("/", 2)[0] == prefix and l.name.endswith("/" + leaf)
+                              and l.name.count("/") == c.name.count("/") + 1), None)
+                if layer is None:
+                    continue
+                yield from ctx.report(
+                    self, c.stack[-1],
+                    f"This creates a new `{c.name}`; the layer built before in this scope owns `{layer.name}`",
+                    related=[ctx.related(layer.stack[-1], f"the layer's variable is `{layer.name}`")],
+                    help="fetch it under the layer's own scope with reuse=True, or use the layer object's .kernel",
+                )
