@@ -111,8 +111,11 @@ def find_pyproject(start: Path) -> Path | None:
         if path.is_file():
             try:
                 data = tomllib.loads(path.read_text(encoding="utf-8"))
-            except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
+            except (OSError, UnicodeDecodeError):
                 continue
+            except tomllib.TOMLDecodeError as exc:
+                # It may hold our section; linting with defaults would hide that silently.
+                raise ConfigError(f"{path}: invalid TOML: {exc}") from None
             if "reuse-lint" in data.get("tool", {}):
                 return path
     return None

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import ast
 import os
-import re
 import sys
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
@@ -166,32 +165,18 @@ class ProjectLoader:
 
 # ----- the prefilter -------------------------------------------------------------------------
 #
-# Every finding needs a variable created or a scope entered, which the interpreter only models
-# for a TensorFlow API reached by name (it does not follow getattr or __import__). Such a value
-# needs two texts in the modules the interpreter runs for a file -- the file and the project
-# modules it imports, transitively: a module name (tfnames.RAW_MARKERS) in an import, and the
-# API's own name (a token below) in an import or attribute. When the file's closure lacks
-# either, the interpreter would report nothing; only a syntax error (RL001) is left to check.
+# Every finding needs a TensorFlow value, and the interpreter makes one only from an import
+# of a TensorFlow module (tfnames.ROOT_MODULES; it follows neither getattr nor __import__),
+# whose name is one of tfnames.RAW_MARKERS. The interpreter runs the file and, transitively,
+# the project modules it imports (`from model import tf` re-exports one). When none of those
+# contains a marker, nothing but a syntax error (RL001) can be reported.
+#
+# A second stage on API names (`variable_scope`, `dense`, ...) would skip far more, but the
+# engine's model grows (Keras classes, optimizers, selections) faster than such a list could
+# follow it safely; see the report in benchmarks/lint_corpus.py.
 
-def _last(canon: str) -> bytes:
-    return canon.rsplit(".", 1)[-1].encode()
-
-
-CREATION_TOKENS = frozenset(
-    {_last(tfnames.VARIABLE_SCOPE), _last(tfnames.GET_VARIABLE), _last(tfnames.MAKE_TEMPLATE)}
-    | {_last(name) for name in tfnames.LAYER_FUNCTIONS}
-)
-
-
-# As whole identifiers: `dense_shape` or `get_variable_scope` name no creating API.
-_TOKEN_WORD = re.compile(rb"\b(?:" + b"|".join(sorted(CREATION_TOKENS)) + rb")\b")
-
-
-def _flags(data: bytes) -> tuple[bool, bool]:
-    marker = any(m in data for m in tfnames.RAW_MARKERS)
-    # The substring test is cheap and usually false; the regex confirms the rare hits.
-    token = any(t in data for t in CREATION_TOKENS) and _TOKEN_WORD.search(data) is not None
-    return marker, token
+def _has_marker(data: bytes) -> bool:
+    return any(m in data for m in tfnames.RAW_MARKERS)
 
 
 def _imports(tree: ast.Module):
@@ -232,12 +217,11 @@ class Prefilter:
 
     def __init__(self, loader: ProjectLoader) -> None:
         self._loader = loader
-        self._modules: dict[Path, tuple[bool, bool, tuple[Path, ...]] | None] = {}
+        self._modules: dict[Path, tuple[bool, tuple[Path, ...]] | None] = {}
 
     def inert(self, path: Path, data: bytes) -> tuple[bool, dict[str, str | None]]:
         """(True, deps) when nothing but RL001 can come out; deps are the modules consulted."""
-        marker, token = _flags(data)
-        if marker and token:
+        if _has_marker(data):
             return False, {}
         try:
             tree = engine.parse_module(data, str(path)).tree
@@ -246,10 +230,7 @@ class Prefilter:
         closure = self._closure(path, tree)
         if closure is None:
             return False, {}
-        for module in closure:
-            m_marker, m_token, _ = self._modules[module]
-            marker, token = marker or m_marker, token or m_token
-        if marker and token:
+        if any(self._modules[module][0] for module in closure):
             return False, {}
         return True, {str(p): self._loader.hashes.get(p) for p in sorted(closure)}
 
@@ -265,7 +246,7 @@ class Prefilter:
             info = self._module(module)
             if info is None:
                 return None
-            todo.extend(info[2])
+            todo.extend(info[1])
         return seen
 
     def _project_imports(self, path: Path, tree: ast.Module) -> set[Path]:
@@ -285,7 +266,7 @@ class Prefilter:
             except (OSError, engine.ParseFailure):
                 self._modules[path] = None
             else:
-                self._modules[path] = (*_flags(data), tuple(self._project_imports(path, tree)))
+                self._modules[path] = (_has_marker(data), tuple(self._project_imports(path, tree)))
         return self._modules[path]
 
 

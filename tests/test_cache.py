@@ -1,0 +1,113 @@
+"""The content-hash cache: a second run does no work, and every input that matters is in the key."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from reuse_lint.cache import CACHE_DIR
+from reuse_lint.config import Settings
+from reuse_lint.runner import run
+
+MODEL = '''import tensorflow as tf
+def discriminator(x, reuse=False):
+    with tf.variable_scope("d", reuse=reuse):
+        return tf.layers.dense(x, 1)
+'''
+MODEL_AUTO = MODEL.replace('x, reuse=False', 'x').replace('reuse=reuse', 'reuse=tf.AUTO_REUSE')
+# No TensorFlow name here: the finding comes through the imported module.
+TRAIN = '''from model import discriminator
+real = discriminator(1.0)
+fake = discriminator(2.0)
+'''
+
+
+@pytest.fixture
+def project(tmp_path: Path, monkeypatch) -> Path:
+    (tmp_path / "pyproject.toml").write_text("[tool.reuse-lint]\n")
+    (tmp_path / "model.py").write_text(MODEL)
+    (tmp_path / "train.py").write_text(TRAIN)
+    (tmp_path / "util.py").write_text("def f():\n    return 1\n")
+    monkeypatch.chdir(tmp_path)
+    return tmp_path
+
+
+def check(**overrides):
+    s = Settings(paths=["."], root=Path.cwd(), config_path=Path.cwd() / "pyproject.toml", **overrides)
+    result = run(s)
+    return [(d.path, d.code, d.line, d.column) for d in result.diagnostics], result.stats
+
+
+def entries(root: Path) -> list[Path]:
+    return sorted(p for p in (root / CACHE_DIR).rglob("*.json"))
+
+
+def test_second_run_is_served_from_the_cache_with_the_same_findings(project):
+    first, stats = check()
+    assert first == [("train.py", "RL101", 3, 8)]
+    assert stats["cached"] == 0 and stats["linted"] + stats["skipped"] == 3
+    assert len(entries(project)) == 3
+    second, stats = check()
+    assert second == first
+    assert stats == {"linted": 0, "cached": 3, "skipped": 0}
+
+
+def test_a_changed_imported_module_invalidates_the_importer(project):
+    assert check()[0] == [("train.py", "RL101", 3, 8)]
+    (project / "model.py").write_text(MODEL_AUTO)  # train.py itself is unchanged
+    findings, stats = check()
+    assert findings == []
+    assert stats["cached"] == 1  # util.py only: model.py changed, train.py depends on it
+
+
+def test_a_changed_file_and_changed_settings_miss(project):
+    check()
+    (project / "util.py").write_text("def f():\n    return 2\n")
+    assert check()[1]["cached"] == 2
+    assert check(select=["RL001"])[1]["cached"] == 0
+    assert check(select=["RL001"])[1]["cached"] == 3
+
+
+def test_corrupt_entries_are_ignored_and_rewritten(project):
+    check()
+    for entry in entries(project):
+        entry.write_text('{"deps": {}, "diagnostics": [{"code": ')
+    findings, stats = check()
+    assert findings == [("train.py", "RL101", 3, 8)]
+    assert stats["cached"] == 0
+    assert check()[1]["cached"] == 3
+    for entry in entries(project):
+        json.loads(entry.read_text())
+
+
+def test_no_cache_and_fix_neither_read_nor_write_it(project):
+    check(no_cache=True)
+    assert not (project / CACHE_DIR).exists()
+    check(fix=True)
+    assert not (project / CACHE_DIR).exists()
+
+
+def test_the_cache_lives_at_the_project_root_not_the_cwd(project):
+    (project / "sub").mkdir()
+    os.chdir(project / "sub")
+    proc = subprocess.run([sys.executable, "-m", "reuse_lint", "check", "-q", ".."], capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 1, proc.stderr
+    assert len(entries(project)) == 3
+    assert not (project / "sub" / CACHE_DIR).exists()
+
+
+def test_concurrent_runs_agree_and_leave_no_temporary_files(project):
+    for i in range(40):
+        (project / f"m{i}.py").write_text(f"import tensorflow as tf\nx{i} = tf.get_variable('v{i}', [1])\n")
+    cmd = [sys.executable, "-m", "reuse_lint", "check", "--output-format", "json", "."]
+    procs = [subprocess.Popen(cmd, stdout=subprocess.PIPE, text=True, cwd=project) for _ in range(4)]
+    outputs = [p.communicate(timeout=120)[0] for p in procs]
+    assert all(out == outputs[0] for out in outputs)
+    assert [f["path"] for f in json.loads(outputs[0])] == ["train.py"]
+    assert len(entries(project)) == 43
+    assert not [p for p in (project / CACHE_DIR).rglob("*") if p.name.endswith(".tmp")]
