@@ -12,11 +12,20 @@ ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = ROOT / "fixtures"
 
 
-def tf_build(paths: list[Path]) -> dict[str, dict]:
-    """What real TensorFlow does with each script: {path: {error, variables, trainable}}."""
+def is_eager(path: Path) -> bool:
+    """TF2 fixtures run eagerly; the others disable v2 behaviour themselves."""
+    return "disable_v2_behavior" not in path.read_text()
+
+
+def tf_build(paths: list[Path], eager: bool = False) -> dict[str, dict]:
+    """What real TensorFlow does with each script: {name: {error, created, variables,
+    trainable, steps, lists}} (see tests/tf_build.py)."""
+    if not paths:
+        return {}
     env = dict(os.environ, TF_USE_LEGACY_KERAS="1", TF_CPP_MIN_LOG_LEVEL="3", PYTHONWARNINGS="ignore")
+    flag = ["--eager"] if eager else []
     proc = subprocess.run(
-        [sys.executable, str(ROOT / "tests" / "tf_build.py"), *map(str, paths)],
+        [sys.executable, str(ROOT / "tests" / "tf_build.py"), *flag, *map(str, paths)],
         capture_output=True, text=True, env=env, timeout=600, cwd=ROOT,
     )
     assert proc.returncode == 0, proc.stderr[-3000:]
@@ -26,4 +35,7 @@ def tf_build(paths: list[Path]) -> dict[str, dict]:
 
 @pytest.fixture(scope="session")
 def rule_fixtures_built() -> dict[str, dict]:
-    return tf_build(sorted((FIXTURES / "rules").glob("*.py")))
+    paths = sorted((FIXTURES / "rules").glob("*.py"))
+    built = tf_build([p for p in paths if not is_eager(p)])
+    built.update(tf_build([p for p in paths if is_eager(p)], eager=True))
+    return built

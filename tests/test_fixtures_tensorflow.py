@@ -19,6 +19,12 @@ BAD = {
     "rl102_bad.py": ("ValueError", "Variable discriminator/logits/kernel does not exist"),
     "rl103_bad.py": ("ValueError", "Variable discriminator/logits/kernel already exists, disallowed"),
     "rl104_bad.py": ("ValueError", "Variable proj/w already exists, disallowed"),
+    "rl107_bad.py": ("ValueError", "Variable discriminator/dense/kernel/Adam/ does not exist"),
+    "rl110_bad.py": ("ValueError", "Variable model/head/out/kernel does not exist"),
+    "rl111_bad.py": ("ValueError", "tf.function only supports singleton tf.Variables created on the first call"),
+    "rl112_bad.py": ("ValueError", "Variable discriminator/dense_2/kernel does not exist"),
+    "rl115_bad.py": ("ValueError", "Variable encoder/proj/kernel already exists, disallowed"),
+    "rl117_bad.py": ("ValueError", "Dimensions must be equal"),
 }
 
 
@@ -62,5 +68,67 @@ def test_every_bad_fixture_has_a_good_twin_and_a_tensorflow_verdict():
     assert bad <= set(BAD) | set(SILENT), "every bad fixture needs TensorFlow's verdict in this file"
 
 
-# Silent bugs (no error): what TensorFlow builds instead. Filled by the rules that need it.
-SILENT: dict[str, object] = {}
+def _d(*names: str) -> list[str]:
+    return sorted(f"{n}:0" for n in names)
+
+
+def _dense(scope: str, *layers: str) -> list[str]:
+    return _d(*(f"{scope}/{layer}/{v}" for layer in layers for v in ("kernel", "bias")))
+
+
+# Silent bugs: nothing fails, and TensorFlow's own bookkeeping shows the damage.
+SILENT = {
+    # Two discriminators: discriminator/ and a silent copy discriminator_1/.
+    "rl105_bad.py": lambda b: sorted(b["created"]) == _dense("discriminator", "dense", "dense_1") + _dense("discriminator_1", "dense", "dense_1"),
+    # Keras builds new Dense weights on each call: four layers for a two-layer network.
+    "rl106_bad.py": lambda b: len([n for n in b["created"] if n.endswith("kernel:0")]) == 4,
+    # The discriminator's step also trains the auxiliary classifier disc_aux/.
+    "rl108_bad.py": lambda b: b["steps"]["d_step"] == _dense("disc", "dense", "dense_1") + _dense("disc_aux", "dense"),
+    # The generator's step also changes every discriminator variable.
+    "rl109_bad.py": lambda b: b["steps"]["g_step"] == _dense("discriminator", "dense", "dense_1") + _dense("generator", "dense", "dense_1"),
+    # tf.Variable under reuse: two variables, one per call.
+    "rl113_bad.py": lambda b: b["created"] == ["discriminator/Variable:0", "discriminator_1/Variable:0"],
+    # No step trains the discriminator's batch-norm scale and offset.
+    "rl114_bad.py": lambda b: {"discriminator/bn1/gamma:0", "discriminator/bn1/beta:0"}.isdisjoint(
+        set().union(*b["steps"].values())) and "discriminator/bn1/gamma:0" in b["trainable"],
+    # The new graph ignores the scope: the filter by model/ selects nothing.
+    "rl116_bad.py": lambda b: b["lists"]["model_vars"] == [],
+    # A fresh proj/kernel beside the layer's proj/dense/kernel.
+    "rl118_bad.py": lambda b: sorted(b["created"]) == _d("proj/dense/kernel", "proj/dense/bias", "proj/kernel"),
+}
+
+# What the good twin shows instead, where the bad one was silent.
+GOOD_SHOWS = {
+    "rl105_good.py": lambda b: sorted(n for n in b["created"] if n.startswith("discriminator")) == _dense("discriminator", "dense", "dense_1"),
+    "rl106_good.py": lambda b: len([n for n in b["created"] if n.endswith("kernel:0")]) == 2,
+    "rl108_good.py": lambda b: b["steps"]["d_step"] == _dense("disc", "dense", "dense_1"),
+    "rl109_good.py": lambda b: b["steps"]["g_step"] == _dense("generator", "dense", "dense_1")
+    and b["steps"]["q_step"] == _dense("online", "dense"),
+    "rl113_good.py": lambda b: b["created"] == ["discriminator/w:0"],
+    "rl114_good.py": lambda b: set(b["trainable"]) == set().union(*b["steps"].values()),
+    "rl116_good.py": lambda b: b["lists"]["model_vars"] == ["model/out/kernel:0", "model/out/bias:0"],
+    "rl118_good.py": lambda b: sorted(b["created"]) == _d("proj/dense/kernel", "proj/dense/bias"),
+}
+
+
+@pytest.mark.parametrize("name", sorted(SILENT))
+def test_silent_bad_fixture_builds_and_shows_the_damage(name, rule_fixtures_built):
+    built = rule_fixtures_built[name]
+    assert built["error"] is None, built["error"]
+    assert SILENT[name](built), built
+
+
+@pytest.mark.parametrize("name", sorted(GOOD_SHOWS))
+def test_good_twin_shows_the_repair(name, rule_fixtures_built):
+    assert GOOD_SHOWS[name](rule_fixtures_built[name]), rule_fixtures_built[name]
+
+
+def test_every_rule_has_fixtures():
+    from reuse_lint.rules import all_rules
+
+    for rule in all_rules():
+        if rule.CODE == "RL001":
+            continue
+        stem = rule.CODE.lower()
+        assert (FIXTURES / f"{stem}_bad.py").exists(), stem
+        assert (FIXTURES / f"{stem}_good.py").exists(), stem

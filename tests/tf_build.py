@@ -1,6 +1,11 @@
-"""Builds fixture scripts under real TensorFlow (graph mode through tf.compat.v1) in one
-child process, and reports for each what TensorFlow did: the error it raised, if any, and
-the variables it made. Run as `python tests/tf_build.py FILE...`; prints JSON."""
+"""Builds fixture scripts under real TensorFlow in one child process and reports, for each,
+what TensorFlow did: the error it raised, the variables it created (through a variable
+creator, so Keras and eager variables count too), and, for every training op the script
+defines, which trainable variables one run of that op changed.
+
+Run as `python tests/tf_build.py [--eager] FILE...`; prints JSON. Graph-mode scripts run
+through `tf.compat.v1` with v2 behaviour disabled; `--eager` runs TF2 scripts as they are.
+"""
 
 from __future__ import annotations
 
@@ -12,25 +17,89 @@ import sys
 os.environ.setdefault("TF_USE_LEGACY_KERAS", "1")
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 
+import numpy as np  # noqa: E402
 import tensorflow as tf  # noqa: E402
 
 tf.get_logger().setLevel("ERROR")
 v1 = tf.compat.v1
 
 
-def build(path: str) -> dict:
+def _run(path: str, created: list[str]) -> tuple[dict | None, dict]:
+    def creator(next_creator, **kwargs):
+        variable = next_creator(**kwargs)
+        created.append(variable.name)
+        return variable
+
+    try:
+        with tf.variable_creator_scope(creator):
+            return None, runpy.run_path(path, run_name="__main__")
+    except Exception as exc:  # noqa: BLE001 - the outcome is what we record
+        return {"type": type(exc).__name__, "message": " ".join(str(exc).split())[:4000]}, {}
+
+
+def _feed(graph) -> dict:
+    feed = {}
+    for op in graph.get_operations():
+        if op.type == "Placeholder":
+            tensor = op.outputs[0]
+            shape = [8 if d is None else d for d in tensor.shape.as_list()]  # the fixtures batch by 8
+            feed[tensor] = np.random.RandomState(0).normal(size=shape).astype(tensor.dtype.as_numpy_dtype)
+    return feed
+
+
+def _steps(graph, namespace: dict) -> dict[str, list[str]]:
+    """One run of each training op the script binds to a name; which variables moved."""
+    ops = {k: v for k, v in namespace.items() if isinstance(v, tf.Operation) and k.endswith("step")}
+    if not ops:
+        return {}
+    trainable = v1.trainable_variables()
+    changed: dict[str, list[str]] = {}
+    with v1.Session(graph=graph) as sess:
+        sess.run(v1.global_variables_initializer())
+        feed = _feed(graph)
+        for name, op in sorted(ops.items()):
+            before = sess.run(trainable)
+            sess.run(op, feed_dict=feed)
+            after = sess.run(trainable)
+            changed[name] = sorted(v.name for v, a, b in zip(trainable, before, after) if not np.allclose(a, b))
+    return changed
+
+
+def _variable_lists(namespace: dict) -> dict[str, list[str]]:
+    """The lists of variables the script bound to names (`d_vars`), as names."""
+    return {
+        k: [v.name for v in value]
+        for k, value in namespace.items()
+        if isinstance(value, list) and all(isinstance(v, tf.Variable) for v in value)
+    }
+
+
+def build_graph(path: str) -> dict:
     graph = tf.Graph()
-    error = None
+    created: list[str] = []
     with graph.as_default():
-        try:
-            runpy.run_path(path, run_name="__main__")
-        except Exception as exc:  # noqa: BLE001 - the outcome is what we record
-            error = {"type": type(exc).__name__, "message": str(exc).split("\n")[0]}
-        names = [v.name for v in v1.global_variables()]
-        trainable = [v.name for v in v1.trainable_variables()]
-    return {"error": error, "variables": names, "trainable": trainable}
+        error, namespace = _run(path, created)
+        result = {
+            "error": error,
+            "created": created,
+            "variables": [v.name for v in v1.global_variables()],
+            "trainable": [v.name for v in v1.trainable_variables()],
+            "steps": _steps(graph, namespace) if error is None else {},
+            "lists": _variable_lists(namespace),
+        }
+    return result
+
+
+def build_eager(path: str) -> dict:
+    created: list[str] = []
+    error, _ = _run(path, created)
+    return {"error": error, "created": created, "variables": created, "trainable": [], "steps": {}, "lists": {}}
 
 
 if __name__ == "__main__":
-    v1.disable_v2_behavior()
-    json.dump({p: build(p) for p in sys.argv[1:]}, sys.stdout)
+    args = sys.argv[1:]
+    eager = args[:1] == ["--eager"]
+    paths = args[1:] if eager else args
+    if not eager:
+        v1.disable_v2_behavior()
+    json.dump({p: (build_eager(p) if eager else build_graph(p)) for p in paths}, sys.stdout)

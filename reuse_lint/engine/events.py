@@ -150,7 +150,7 @@ class Analysis:
     selections: list[Selection] = field(default_factory=list)
     reuse_false: list[ReuseFalse] = field(default_factory=list)
     slot_creations: list = field(default_factory=list)  # (graph, trace, index, site, what)
-    misplaced: list = field(default_factory=list)  # (site of the argument, "scope" | "reuse")
+    misplaced: list = field(default_factory=list)  # (site of the argument, "scope" | "reuse", scope call)
     repeated_cells: list = field(default_factory=list)  # (site of the list, cell)
     cell_uses: list = field(default_factory=list)  # (cell, site, prefix, graph, trace, conds)
     graph_switches: list = field(default_factory=list)  # (scope, site, new graph, trace)

@@ -1153,9 +1153,9 @@ class Interpreter:
         )
         first_is_name = isinstance(node.args[0], ast.Constant) and isinstance(node.args[0].value, str)
         if looks_like_reuse:
-            self.analysis.misplaced.append((Site(module.path, second), "reuse"))
+            self.analysis.misplaced.append((Site(module.path, second), "reuse", node))
         elif first_is_name and not (isinstance(value, Const) and value.value is None):
-            self.analysis.misplaced.append((Site(module.path, second), "scope"))
+            self.analysis.misplaced.append((Site(module.path, second), "scope", node))
 
     def _check_repeated_cells(self, cells: Any, node: ast.Call, module: ModuleState) -> None:
         if not isinstance(cells, ListVal):

@@ -70,7 +70,13 @@ with tf.variable_scope("d") as scope:
     )
 
     def check(self, ctx: RuleContext) -> Iterable[Diagnostic]:
+        seen = set()
         for c in autoname_victims(ctx):
+            # TF stops at the first missing variable of a scope entry: report that one.
+            key = (id(c.frame_entry), id(c.reuse_site.node))
+            if key in seen:
+                continue
+            seen.add(key)
             yield from ctx.report(
                 self, c.stack[-1],
                 f"This unnamed layer is looked up as `{c.name}`, which was never created: the layer counter kept counting after reuse_variables()",
@@ -85,5 +91,4 @@ def autoname_victims(ctx: RuleContext) -> list:
         c for c in ctx.analysis.creations
         if c.kind == "layer" and c.auto_named and c.reuse == TRUE and c.name
         and not existed[id(c)] and is_reuse_variables_call(c.reuse_site)
-        and c.name.endswith(("/kernel", "/weights", "/gamma", "/beta"))
     ]

@@ -209,12 +209,14 @@ class GAN:
     )
 
     def check(self, ctx: RuleContext) -> Iterable[Diagnostic]:
+        # Causes that other rules name better: a dropped reuse (RL103), a misplaced argument (RL115).
         dropped = {id(e.site.node) for e in ctx.analysis.dropped_reuse if e.created}
+        dropped |= {id(call) for _site, _kind, call in ctx.analysis.misplaced}
         for clash in clashes(ctx.analysis):
             if clash.first.name_scopes != clash.second.name_scopes:
                 continue  # variable-in-name-scope (RL104) explains that one better
             if any(id(node) in dropped for node in clash.second.scope_nodes):
-                continue  # reuse-argument-dropped (RL103) names the cause; "pass reuse=True" would mislead
+                continue
             name = clash.second.name
             if clash.in_loop:
                 related = ctx.related(clash.related, "the loop runs it more than once")

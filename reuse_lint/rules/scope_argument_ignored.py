@@ -61,7 +61,7 @@ def bert(x, scope=None):
 
     def check(self, ctx: RuleContext) -> Iterable[Diagnostic]:
         seen = set()
-        for site, kind in ctx.analysis.misplaced:
+        for site, kind, _call in ctx.analysis.misplaced:
             if id(site.node) in seen:
                 continue
             seen.add(id(site.node))
