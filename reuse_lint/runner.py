@@ -109,20 +109,28 @@ class ProjectLoader:
         self._read = read
         self._parsed: dict[Path, ModuleState | None] = {}
         self.hashes: dict[Path, str | None] = {}
-        self._loaded: set[Path] = set()
+        self._states: dict[Path, ModuleState] = {}
 
     def __call__(self, importer: ModuleState, name: str, level: int) -> ModuleState | None:
         path = self.resolve(Path(importer.path), name, level)
         if path is None:
             return None
-        self._loaded.add(path)
-        return self._fresh_state(path, name)
+        # One state per module and lint, as Python keeps one module object: a cycle (or a
+        # package's `math.py` that the approximate resolution maps `import math` to) then
+        # meets a module already loading instead of recursing without end.
+        if path not in self._states:
+            state = self._fresh_state(path, name)
+            if state is None:
+                return None
+            self._states[path] = state
+        return self._states[path]
 
     def begin(self) -> None:
-        self._loaded = set()
+        """A new lint: forget the module states (globals) of the last one, keep the parses."""
+        self._states = {}
 
     def loaded(self) -> dict[str, str | None]:
-        return {str(p): self.hashes.get(p) for p in sorted(self._loaded)}
+        return {str(p): self.hashes.get(p) for p in sorted(self._states)}
 
     def resolve(self, importer: Path, name: str, level: int) -> Path | None:
         parts = [p for p in name.split(".") if p]
@@ -340,6 +348,7 @@ def lint_file(path: Path, settings: Settings, loader: ProjectLoader, rules, resu
     file_rules = settings.rules_for(path, rules)
 
     def lint(source: bytes) -> list[Diagnostic]:
+        loader.begin()
         return engine.lint_source(source, shown, file_rules, loader=loader)
 
     if settings.fix or settings.diff:
@@ -382,6 +391,10 @@ def _lint_chunk(paths: list[Path]) -> tuple[list[tuple[list[Diagnostic], str | N
             out.append((_WORKER.lint(path), None))
         except OSError as exc:
             out.append(([], f"{_display(path)}: cannot read: {exc.strerror or exc}"))
+        except (RecursionError, MemoryError) as exc:
+            out.append(([], f"{_display(path)}: too deep or too large to analyse: {type(exc).__name__}"))
+        except Exception as exc:  # noqa: BLE001 - an engine bug on one file must not lose the rest
+            out.append(([], f"{_display(path)}: internal error, please report: {type(exc).__name__}: {exc}"))
     return out, {k: _WORKER.stats[k] - before[k] for k in before}
 
 
