@@ -50,6 +50,7 @@ class Settings:
     # Skip files that cannot reach TensorFlow variable code (runner.Prefilter); off only to
     # prove, in tests, that it never changes the findings.
     prefilter: bool = True
+    force_exclude: bool = False
 
     def is_excluded(self, path: Path) -> bool:
         rel = _relative(path, self.root)
@@ -179,4 +180,5 @@ def settings_from_args(args) -> Settings:
     s.fix, s.unsafe_fixes, s.diff = args.fix or args.unsafe_fixes, args.unsafe_fixes, args.diff
     s.statistics, s.exit_zero, s.quiet = args.statistics, args.exit_zero, args.quiet
     s.no_cache, s.jobs = args.no_cache, args.jobs
+    s.force_exclude = getattr(args, "force_exclude", False)
     return s

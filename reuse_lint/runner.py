@@ -68,7 +68,8 @@ def collect_files(paths: list[str], settings: Settings, errors: list[str]) -> li
         if not p.exists():
             errors.append(f"{raw}: no such file or directory")
         elif p.is_file():
-            add(p)
+            if not (settings.force_exclude and settings.is_excluded(p)):
+                add(p)
         else:
             for root, dirs, files in os.walk(p):
                 root_path = Path(root)
