@@ -30,11 +30,15 @@ def _run(path: str, created: list[str]) -> tuple[dict | None, dict]:
         created.append(variable.name)
         return variable
 
+    # As `python path` would: the script's directory first on the import path.
+    sys.path.insert(0, os.path.dirname(os.path.abspath(path)))
     try:
         with tf.variable_creator_scope(creator):
             return None, runpy.run_path(path, run_name="__main__")
     except Exception as exc:  # noqa: BLE001 - the outcome is what we record
         return {"type": type(exc).__name__, "message": " ".join(str(exc).split())[:4000]}, {}
+    finally:
+        sys.path.pop(0)
 
 
 def _feed(graph) -> dict:

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import ast
 import builtins
+import os
 from typing import Any, Callable
 
 from reuse_lint import tfnames
@@ -200,6 +201,7 @@ class Interpreter:
         self.steps = 0
         self.trace = 0
         self._graph_states: dict[int, GraphState] = {}
+        self.modules: dict[str, ModuleState] = {}
         self._reset_trace(fresh=True)
 
     # ----- trace state ------------------------------------------------------------------
@@ -227,10 +229,11 @@ class Interpreter:
 
     # ----- entry points ------------------------------------------------------------------
     def run_module(self, module: ModuleState) -> None:
+        self.modules.setdefault(os.path.realpath(module.path), module)
         try:
             self._load(module)
             self._run_entries(module)
-        except _OutOfBudget:
+        except (_OutOfBudget, RecursionError):
             self.analysis.complete = False
 
     def _load(self, module: ModuleState) -> None:
@@ -260,9 +263,7 @@ class Interpreter:
     def _entry(self, func: FuncVal, self_value: Any) -> None:
         self.trace += 1
         self._reset_trace(fresh=False)
-        bound = FuncVal(func.node, func.module, func.closure, self_value, func.is_tf_function, func.owner)
-        if self_value is None and func.owner is not None:
-            bound.bound_self = UNKNOWN
+        bound = func.bound(UNKNOWN if self_value is None and func.owner is not None else self_value)
         site = Site(func.module.path, func.node)
         self.call_function(bound, [], {}, site, unknown_args=True)
 
@@ -334,10 +335,8 @@ class Interpreter:
                 return UNKNOWN
         defaults = [self.eval(d, env, module) for d in stmt.args.defaults]
         kw_defaults = [self.eval(d, env, module) if d is not None else None for d in stmt.args.kw_defaults]
-        func = FuncVal(stmt, module, env, is_tf_function=is_tf_function, owner=owner)
-        func.defaults = defaults  # type: ignore[attr-defined]
-        func.kw_defaults = kw_defaults  # type: ignore[attr-defined]
-        return func
+        return FuncVal(stmt, module, env, is_tf_function=is_tf_function, owner=owner,
+                       defaults=defaults, kw_defaults=kw_defaults)
 
     def _stmt_ClassDef(self, stmt: ast.ClassDef, env, module) -> None:
         bases = [self.eval(b, env, module) for b in stmt.bases]
@@ -386,6 +385,9 @@ class Interpreter:
         if self.loader is not None:
             state = self.loader(module, name, level)
             if state is not None:
+                # One module object per file and interpretation, as in Python: an import
+                # cycle finds the partly loaded module instead of loading it again.
+                state = self.modules.setdefault(os.path.realpath(state.path), state)
                 saved = self._save_context()
                 try:
                     self._load(state)
@@ -465,6 +467,8 @@ class Interpreter:
     def _join_snapshots(self, a, b):
         keys = set(a[0]) | set(b[0])
         bindings = {k: _join(a[0].get(k, UNKNOWN), b[0].get(k, UNKNOWN)) for k in keys}
+        if "__globals__" in keys:  # declarations, not values: both arms' hold
+            bindings["__globals__"] = set(a[0].get("__globals__", ())) | set(b[0].get("__globals__", ()))
         counts = {k: max(a[1].get(k, 0), b[1].get(k, 0)) for k in set(a[1]) | set(b[1])}
         reuses = [(s, _join(ra, rb)) for (s, ra), (_, rb) in zip(a[2], b[2])]
         return bindings, counts, reuses, a[3] or b[3]
@@ -603,7 +607,8 @@ class Interpreter:
             self.analysis.reuse_false.append(ReuseFalse(site, outer_site, scope))
         self.scopes.append(scope)
         self.scope_sites.append(site if truthy(reuse) else None)
-        self._note_dropped_reuse(site)
+        if self.effective_reuse()[0] == Const(False):
+            self._note_dropped_reuse(site)
         if default_named:
             build = self._build("default_scope", "tf.variable_scope", ctx.node, module)
             build.name = full
@@ -800,7 +805,7 @@ class Interpreter:
                 return base.attrs[attr]
             found = base.cls.lookup(attr)
             if isinstance(found, FuncVal):
-                return FuncVal(found.node, found.module, found.closure, base, found.is_tf_function, found.owner)
+                return found.bound(base)
             return found if found is not None else UNKNOWN
         if isinstance(base, ClassVal):
             found = base.lookup(attr)
@@ -939,10 +944,8 @@ class Interpreter:
         return UNKNOWN
 
     def _expr_Lambda(self, node: ast.Lambda, env, module) -> Any:
-        func = FuncVal(node, module, env)
-        func.defaults = [self.eval(d, env, module) for d in node.args.defaults]  # type: ignore[attr-defined]
-        func.kw_defaults = [None for _ in node.args.kwonlyargs]  # type: ignore[attr-defined]
-        return func
+        defaults = [self.eval(d, env, module) for d in node.args.defaults]
+        return FuncVal(node, module, env, defaults=defaults, kw_defaults=[None for _ in node.args.kwonlyargs])
 
     def _expr_NamedExpr(self, node: ast.NamedExpr, env, module) -> Any:
         value = self.eval(node.value, env, module)
@@ -1064,16 +1067,14 @@ class Interpreter:
             instance = Instance(func)
             init = func.lookup("__init__")
             if isinstance(init, FuncVal):
-                bound = FuncVal(init.node, init.module, init.closure, instance, False, init.owner)
-                self.call_function(bound, args, kwargs, site, unknown_args=starred)
+                self.call_function(init.bound(instance, False), args, kwargs, site, unknown_args=starred)
             elif any(not isinstance(b, ClassVal) for b in func.bases):
                 self.graph.opaque = True  # a subclass of something we do not model (a Keras Model)
             return instance
         if isinstance(func, Instance):
             method = func.cls.lookup("__call__")
             if isinstance(method, FuncVal):
-                bound = FuncVal(method.node, method.module, method.closure, func, False, method.owner)
-                return self.call_function(bound, args, kwargs, site, unknown_args=starred)
+                return self.call_function(method.bound(func), args, kwargs, site, unknown_args=starred)
             self.graph.opaque = True
             return UNKNOWN
         if isinstance(func, TemplateVal):
@@ -1275,8 +1276,7 @@ class Interpreter:
         if tfnames.is_optimizer(canon) or canon == tfnames.EMA:
             return Optimizer(canon, node)
         if canon in tfnames.TF_FUNCTION and args and isinstance(args[0], FuncVal):
-            f = args[0]
-            return FuncVal(f.node, f.module, f.closure, f.bound_self, True, f.owner)
+            return args[0].bound(args[0].bound_self, True)
         if canon == tfnames.GET_VARIABLE_SCOPE:
             return self.scopes[-1] if self.scopes else self.graph.root
         if canon == tfnames.GRAPH:
@@ -1368,7 +1368,7 @@ class Interpreter:
     def _bind_arguments(self, func: FuncVal, args, kwargs, unknown_args: bool) -> dict:
         a = func.node.args
         positional = [p.arg for p in a.posonlyargs + a.args]
-        defaults = getattr(func, "defaults", [])
+        defaults = func.defaults
         local: dict[str, Any] = {}
         given = list(args)
         if func.bound_self is not None and positional:
@@ -1386,7 +1386,7 @@ class Interpreter:
                 local[p] = defaults[i - offset]
             else:
                 local[p] = UNKNOWN
-        kw_defaults = getattr(func, "kw_defaults", [])
+        kw_defaults = func.kw_defaults
         for i, p in enumerate(a.kwonlyargs):
             if p.arg in kwargs:
                 local[p.arg] = kwargs[p.arg]
@@ -1402,7 +1402,8 @@ class Interpreter:
 
     # ----- binding ----------------------------------------------------------------------------------
     def _bind(self, name: str, value: Any, env: list[dict]) -> None:
-        if name in env[0].get("__globals__", ()):
+        declared = env[0].get("__globals__", ())
+        if isinstance(declared, set) and name in declared:
             env[-1][name] = value
         else:
             env[0][name] = value

@@ -228,3 +228,33 @@ def graph_models(analysis: Analysis, use) -> frozenset:
         if c.trace == use.trace and c.graph == use.graph and c.trainable and c.model_scope
         and c.reuse != TRUE
     )
+
+
+def wrongly_trained(analysis: Analysis, use) -> frozenset:
+    """Models that an optimizer taking every variable (no `var_list`, or all trainable
+    variables) trains although they are evidently another step's to train.
+
+    A loss that reaches two models is no bug by itself (a VAE's encoder and decoder, an
+    A3C trunk under two heads). It is one when another optimizer of the graph trains one of
+    those models with an explicit list of its own (a GAN's discriminator step, DDPG's actor
+    step), or when two steps without lists reach the very same models (a GAN whose steps
+    both forgot `var_list`): each then trains its adversary.
+    """
+    reached = reached_models(use.loss)
+    if len(reached) < 2:
+        return frozenset()
+    others = [u for u in analysis.optimizers
+              if u is not use and (u.trace, u.graph) == (use.trace, use.graph) and u.method != "apply_gradients"]
+    wrong: set[str] = set()
+    for other in others:
+        selection = getattr(other.var_list, "selection", None)
+        if selection is not None and selection.how != "all":
+            wrong |= set(model_scopes_of(analysis, selection)) & reached
+        elif _takes_everything(other) and reached_models(other.loss) == reached and other.site.node is not use.site.node:
+            wrong |= reached
+    return frozenset(wrong)
+
+
+def _takes_everything(use) -> bool:
+    selection = getattr(use.var_list, "selection", None)
+    return use.var_list is None or (selection is not None and selection.how == "all")

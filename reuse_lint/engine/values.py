@@ -8,7 +8,7 @@ only on what is known, because a false positive costs more than a miss.
 from __future__ import annotations
 
 import ast
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 
@@ -98,6 +98,13 @@ class FuncVal:
     bound_self: Any = None
     is_tf_function: bool = False
     owner: "ClassVal | None" = None
+    defaults: list = field(default_factory=list)  # evaluated where the function is defined
+    kw_defaults: list = field(default_factory=list)
+
+    def bound(self, self_value: Any, is_tf_function: bool | None = None) -> "FuncVal":
+        """The same function bound to an instance (or wrapped by tf.function)."""
+        tf_function = self.is_tf_function if is_tf_function is None else is_tf_function
+        return replace(self, bound_self=self_value, is_tf_function=tf_function)
 
 
 @dataclass(eq=False)

@@ -3,7 +3,7 @@ from __future__ import annotations
 from typing import Iterable
 
 from reuse_lint.diagnostics import Diagnostic
-from reuse_lint.engine.queries import graph_models, reached_models
+from reuse_lint.engine.queries import wrongly_trained
 from reuse_lint.rules.base import Rule, RuleContext
 
 
@@ -11,10 +11,12 @@ class MinimizeWithoutVarList(Rule):
     """
     ## What it does
     Finds `optimizer.minimize(loss)` or `optimizer.compute_gradients(loss)` without
-    `var_list` where the loss reaches the trainable variables of two or more models (model
-    = top-level variable scope). It stays silent where the other model's output reaches the
-    loss only through `tf.stop_gradient`, a placeholder or a `trainable=False` target
-    network, as in DQN and PPO.
+    `var_list` whose loss reaches the trainable variables of another model (model =
+    top-level variable scope) that has a training step of its own: a GAN's generator step
+    reaching the discriminator, a DDPG critic step reaching the actor. It stays silent where
+    the other model's output reaches the loss only through `tf.stop_gradient`, a
+    placeholder or a `trainable=False` target network (DQN, PPO), and where one loss is
+    meant to train several scopes together (a VAE's encoder and decoder, an A3C trunk).
 
     ## Why is this bad?
     Without `var_list` the optimizer takes every trainable variable. In a GAN the
@@ -50,6 +52,34 @@ loss = tf.reduce_mean(tf.square(online - target))
 train = tf.train.AdamOptimizer().minimize(loss)
 """,
     )
+    VALID = VALID + (
+        # A VAE: one loss, one optimizer, encoder and decoder trained together.
+        """
+import tensorflow as tf
+x = tf.placeholder(tf.float32, [None, 4])
+with tf.variable_scope("encoder"):
+    z = tf.layers.dense(x, 2)
+with tf.variable_scope("decoder"):
+    x_hat = tf.layers.dense(z, 4)
+train = tf.train.AdamOptimizer().minimize(tf.reduce_mean(tf.square(x - x_hat)))
+""",
+    )
+    VALID = VALID + (
+        # A3C: two heads on one trunk, both steps meant to train the trunk.
+        """
+import tensorflow as tf
+s = tf.placeholder(tf.float32, [None, 4])
+with tf.variable_scope("shared"):
+    h = tf.layers.dense(s, 16)
+with tf.variable_scope("policy_net"):
+    logits = tf.layers.dense(h, 4)
+with tf.variable_scope("value_net"):
+    v = tf.layers.dense(h, 1)
+opt = tf.train.RMSPropOptimizer(1e-3)
+pg = opt.compute_gradients(tf.reduce_mean(logits))
+vg = opt.compute_gradients(tf.reduce_mean(v))
+""",
+    )
     INVALID = (
         """
 import tensorflow as tf
@@ -62,7 +92,21 @@ def d(x, reuse=False):
 fake = g(tf.random.normal([8, 4]))
 d_fake = d(fake)
 g_loss = -tf.reduce_mean(d_fake)
+d_loss = tf.reduce_mean(d_fake)
+d_step = tf.train.AdamOptimizer().minimize(d_loss, var_list=tf.trainable_variables("discriminator/"))
 g_step = tf.train.AdamOptimizer().minimize(g_loss)  # expect: RL109
+""",
+        # DDPG: the critic's loss takes the actor's action tensor directly.
+        """
+import tensorflow as tf
+s = tf.placeholder(tf.float32, [None, 3])
+with tf.variable_scope("actor"):
+    a = tf.layers.dense(s, 1)
+with tf.variable_scope("critic"):
+    q = tf.layers.dense(tf.concat([s, a], 1), 1)
+y = tf.placeholder(tf.float32, [None, 1])
+actor_step = tf.train.AdamOptimizer().minimize(-tf.reduce_mean(q), var_list=tf.trainable_variables("actor/"))
+critic_step = tf.train.AdamOptimizer().minimize(tf.reduce_mean(tf.square(y - q)))  # expect: RL109
 """,
     )
 
@@ -70,12 +114,12 @@ g_step = tf.train.AdamOptimizer().minimize(g_loss)  # expect: RL109
         for use in ctx.analysis.optimizers:
             if use.method == "apply_gradients" or use.var_list is not None:
                 continue
-            reached = reached_models(use.loss) & graph_models(ctx.analysis, use)
-            if len(reached) < 2:
+            wrong = wrongly_trained(ctx.analysis, use)
+            if not wrong:
                 continue
-            names = ", ".join(f"`{m}/`" for m in sorted(reached))
+            names = ", ".join(f"`{m}/`" for m in sorted(wrong))
             yield from ctx.report(
                 self, use.site,
-                f"`{use.method}` without var_list trains every model its loss reaches: {names}",
+                f"`{use.method}` without var_list also trains {names}, which another step trains as its own",
                 help="pass var_list with this model's own variables, e.g. tf.trainable_variables(\"<scope>/\")",
             )

@@ -206,6 +206,19 @@ class GAN:
         with tf.variable_scope("D"):
             return tf.layers.dense(x, 1)
 """,
+        # A discriminator class whose __call__ takes reuse with a default.
+        """
+import tensorflow as tf
+class Discriminator:
+    def __call__(self, x, reuse=False):
+        with tf.variable_scope("D") as scope:
+            if reuse:
+                scope.reuse_variables()
+            return tf.layers.dense(x, 1)
+d = Discriminator()
+real = d(tf.zeros([1, 2]))
+fake = d(tf.ones([1, 2]))  # expect: RL101
+""",
     )
 
     def check(self, ctx: RuleContext) -> Iterable[Diagnostic]:

@@ -57,6 +57,28 @@ def discriminator(x, reuse=False):
         return tf.layers.dense(x, 1)
 """,
     )
+    VALID = VALID + (
+        # The scope shares on its own: the parameter is redundant, not dropped.
+        """
+import tensorflow as tf
+class Critic:
+    def __call__(self, x, reuse=False):
+        with tf.variable_scope("critic", reuse=tf.AUTO_REUSE):
+            return tf.layers.dense(x, 1)
+critic = Critic()
+a = critic(tf.zeros([1, 2]))
+b = critic(tf.zeros([1, 2]), reuse=True)
+""",
+        # Called only inside an AUTO_REUSE scope.
+        """
+import tensorflow as tf
+def head(x, reuse=False):
+    with tf.variable_scope("head"):
+        return tf.layers.dense(x, 1)
+with tf.variable_scope("model", reuse=tf.AUTO_REUSE):
+    a = head(tf.zeros([1, 2]))
+""",
+    )
     INVALID = (
         """
 import tensorflow as tf

@@ -77,6 +77,15 @@ with tf.Graph().as_default():
     with tf.variable_scope("d", reuse=True):  # expect: RL102
         w = tf.get_variable("w", [1])
 """,
+        # Through a method.
+        """
+import tensorflow as tf
+class Disc:
+    def __call__(self, x, reuse=False):
+        with tf.variable_scope("D", reuse=reuse):
+            return tf.layers.dense(x, 1)
+fake = Disc()(tf.ones([1, 2]), reuse=True)  # expect: RL102
+""",
     )
 
     def check(self, ctx: RuleContext) -> Iterable[Diagnostic]:

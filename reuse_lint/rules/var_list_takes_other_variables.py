@@ -5,7 +5,7 @@ from typing import Iterable
 
 from reuse_lint.diagnostics import Diagnostic, Edit, Fix
 from reuse_lint.engine.events import Selection
-from reuse_lint.engine.queries import model_scopes_of, reached_models
+from reuse_lint.engine.queries import wrongly_trained
 from reuse_lint.rules.base import Rule, RuleContext, char_column
 
 
@@ -84,8 +84,10 @@ fake = g(tf.random.normal([8, 4]))
 d_real = d(tf.placeholder(tf.float32, [None, 2]))
 d_fake = d(fake, reuse=True)
 d_loss = tf.reduce_mean(d_fake - d_real)
+g_loss = -tf.reduce_mean(d_fake)
 d_vars = tf.trainable_variables()  # expect: RL108
 d_step = tf.train.AdamOptimizer().minimize(d_loss, var_list=d_vars)
+g_step = tf.train.AdamOptimizer().minimize(g_loss, var_list=tf.trainable_variables("generator/"))
 """,
     )
 
@@ -114,14 +116,14 @@ d_step = tf.train.AdamOptimizer().minimize(d_loss, var_list=d_vars)
         )
 
     def _everything(self, ctx: RuleContext, sel: Selection) -> Iterable[Diagnostic]:
-        models = model_scopes_of(ctx.analysis, sel)
         for use in sel.used_by:
-            reached = reached_models(use.loss) & models
-            if use.method == "apply_gradients" or len(models) < 2 or len(reached) < 2:
+            wrong = wrongly_trained(ctx.analysis, use) if use.method != "apply_gradients" else frozenset()
+            if not wrong:
                 continue
+            names = ", ".join(sorted(f"`{m}/`" for m in wrong))
             yield from ctx.report(
                 self, sel.site,
-                f"Every trainable variable is this optimizer's list, and its loss reaches {len(reached)} models ({', '.join(sorted(f'`{m}/`' for m in reached))}): one step trains them all",
+                f"Every trainable variable is this optimizer's list, so its step also trains {names}, which another step trains as its own",
                 related=[ctx.related(use.site, "the optimizer that takes this list")],
                 help="select this model's own variables: tf.trainable_variables(\"<scope>/\")",
             )
