@@ -48,6 +48,8 @@ def render(
 
 
 def _render_full(diagnostics: list[Diagnostic], stream: TextIO, sources: SourceLookup) -> None:
+    if not diagnostics:
+        return  # a clean run (the usual pre-commit call) need not import rich at all
     # rich is imported here so that `concise` and `json` runs never pay for it.
     from rich.console import Console
     from rich.markup import escape
