@@ -1093,8 +1093,10 @@ class Interpreter:
             return _deps(args, kwargs) if any(isinstance(a, Tensor) for a in args) else UNKNOWN
         if func is UNKNOWN:
             builtin = node.func.id if isinstance(node.func, ast.Name) else None
-            if builtin in ("list", "sorted", "tuple") and len(args) == 1 and isinstance(args[0], (VarList, ListVal)):
+            if builtin in ("list", "sorted", "tuple") and len(args) == 1 and isinstance(args[0], (VarList, ListVal, _Gradients)):
                 return args[0]
+            if builtin == "zip" and len(args) == 2 and isinstance(args[1], VarList):
+                return _Gradients(UNKNOWN, args[1])  # zip(grads, var_list) for apply_gradients
             if builtin == "filter" and len(args) == 2 and isinstance(args[1], VarList):
                 return self._filter_builtin(args[0], args[1], Site(module.path, node))
             if builtin == "range" and all(isinstance(a, Const) and isinstance(a.value, int) for a in args) and args:
@@ -1254,6 +1256,7 @@ class Interpreter:
             return Tensor(calls=_deps(args, kwargs).calls)
         if canon in tfnames.VARIABLE:
             self._build("variable", canon, node, module)
+            self.graph.unnamed = True  # named by name_scope, which selections cannot see here
             trainable = truthy(kwargs.get("trainable", Const(True))) is not False
             model = self._model_scope()
             return Tensor(scopes=frozenset({model})) if trainable and model else EMPTY_TENSOR

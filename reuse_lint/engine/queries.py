@@ -243,14 +243,14 @@ def wrongly_trained(analysis: Analysis, use) -> frozenset:
     reached = reached_models(use.loss)
     if len(reached) < 2:
         return frozenset()
-    others = [u for u in analysis.optimizers
-              if u is not use and (u.trace, u.graph) == (use.trace, use.graph) and u.method != "apply_gradients"]
+    others = [u for u in analysis.optimizers if u is not use and (u.trace, u.graph) == (use.trace, use.graph)]
     wrong: set[str] = set()
     for other in others:
         selection = getattr(other.var_list, "selection", None)
         if selection is not None and selection.how != "all":
             wrong |= set(model_scopes_of(analysis, selection)) & reached
-        elif _takes_everything(other) and reached_models(other.loss) == reached and other.site.node is not use.site.node:
+        elif (other.method != "apply_gradients" and _takes_everything(other)
+              and reached_models(other.loss) == reached and other.site.node is not use.site.node):
             wrong |= reached
     return frozenset(wrong)
 

@@ -108,6 +108,20 @@ y = tf.placeholder(tf.float32, [None, 1])
 actor_step = tf.train.AdamOptimizer().minimize(-tf.reduce_mean(q), var_list=tf.trainable_variables("actor/"))
 critic_step = tf.train.AdamOptimizer().minimize(tf.reduce_mean(tf.square(y - q)))  # expect: RL109
 """,
+        # The actor trained through apply_gradients(zip(grads, actor_vars)).
+        """
+import tensorflow as tf
+s = tf.placeholder(tf.float32, [None, 3])
+with tf.variable_scope("Actor"):
+    a = tf.layers.dense(s, 1)
+actor_vars = tf.get_collection(tf.GraphKeys.GLOBAL_VARIABLES, scope="Actor/")
+with tf.variable_scope("Critic"):
+    q = tf.layers.dense(tf.concat([s, a], 1), 1)
+grads = tf.gradients(a, actor_vars, grad_ys=tf.gradients(q, a)[0])
+actor_step = tf.train.AdamOptimizer().apply_gradients(zip(grads, actor_vars))
+y = tf.placeholder(tf.float32, [None, 1])
+critic_step = tf.train.RMSPropOptimizer(1e-3).minimize(tf.reduce_mean(tf.square(y - q)))  # expect: RL109
+""",
     )
 
     def check(self, ctx: RuleContext) -> Iterable[Diagnostic]:

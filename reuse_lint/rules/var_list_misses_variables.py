@@ -59,6 +59,16 @@ d_step = tf.train.AdamOptimizer().minimize(tf.reduce_mean(d_fake - d_real), var_
 g_step = tf.train.AdamOptimizer().minimize(-tf.reduce_mean(d_fake), var_list=g_vars)
 """,
     )
+    VALID = VALID + (
+        # Variables from tf.Variable: the collection is not known to be empty.
+        """
+import tensorflow as tf
+w = tf.Variable(tf.zeros([2, 1]))
+loss = tf.reduce_sum(w)
+grads = list(zip(tf.gradients(loss, tf.trainable_variables()), tf.trainable_variables()))
+step = tf.train.GradientDescentOptimizer(0.1).apply_gradients(grads_and_vars=grads)
+""",
+    )
     INVALID = (
         """
 import tensorflow as tf
