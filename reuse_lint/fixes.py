@@ -37,8 +37,10 @@ class FixOutcome:
 
 
 def _offsets(text: str) -> list[int]:
+    from reuse_lint.engine import split_lines
+
     starts, total = [0], 0
-    for line in text.splitlines(keepends=True):
+    for line in split_lines(text):
         total += len(line)
         starts.append(total)
     return starts

@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from reuse_lint.rules.base import Rule
 
-__all__ = ["lint_source", "parse_module", "ParseFailure", "decode"]
+__all__ = ["lint_source", "parse_module", "ParseFailure", "decode", "split_lines"]
 
 
 class ParseFailure(Exception):
@@ -38,10 +38,22 @@ def decode(source: bytes) -> str:
         raise ParseFailure(f"cannot decode the file: {exc}", 1, 1) from None
 
 
+_LINE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n|$)")
+
+
+def split_lines(text: str) -> list[str]:
+    """Lines as the parser counts them: only \n, \r\n and \r end a line (str.splitlines
+    would also split at form feeds and Unicode separators, shifting every position)."""
+    lines = _LINE.findall(text)
+    if lines and lines[-1] == "":
+        lines.pop()
+    return lines
+
+
 def parse_module(source: bytes | str, path: str, name: str = "__main__") -> ModuleState:
     text = decode(source) if isinstance(source, bytes) else source
     text = text.lstrip("\ufeff")
-    lines = text.splitlines(keepends=True)
+    lines = split_lines(text)
     try:
         tree = ast.parse(text, filename=path)
     except SyntaxError as exc:

@@ -45,6 +45,7 @@ class Creation:
     model_scope: str | None = None  # the outermost user variable_scope, when known
     auto_named: bool = False  # a layer named by TF's counter (`dense_2`), not by the code
     frame_entry: Any = None  # the ScopeVal of the innermost user scope entry
+    name_scope_sites: tuple = ()  # the `name_scope(...)` calls active at the creation
 
 
 @dataclass(frozen=True)

@@ -209,7 +209,7 @@ class Interpreter:
         self.graph = self._new_graph(fresh)
         self.scopes: list[ScopeVal] = []
         self.scope_sites: list[Site | None] = []  # where each frame's reuse became True
-        self.name_scopes: list[Any] = []
+        self.name_scopes: list[tuple[Any, Site]] = []  # (name or None, the name_scope call)
         self.calls: list[Site] = []
         self.call_info: list[CallInfo] = []
         self.tf_functions: list[int] = []  # len(conds) at each tf.function entry
@@ -547,7 +547,8 @@ class Interpreter:
         if isinstance(ctx, ScopeCtx):
             return self._enter_scope(ctx, module)
         if isinstance(ctx, NameScopeCtx):
-            self.name_scopes.append(ctx.name.value if isinstance(ctx.name, Const) else None)
+            name = ctx.name.value if isinstance(ctx.name, Const) else None
+            self.name_scopes.append((name, Site(module.path, node)))
             return UNKNOWN
         if isinstance(ctx, GraphCtx):
             state = self._graph_states[ctx.graph.gid]
@@ -686,7 +687,7 @@ class Interpreter:
                 loops=tuple(self.loops),
                 trace=self.trace,
                 fresh_graph=self.graph.fresh,
-                name_scopes=tuple(self.name_scopes),
+                name_scopes=tuple(name for name, _ in self.name_scopes),
                 reuse_site=reuse_site,
                 opaque_before=self.graph.opaque,
                 scope_nodes=tuple(s.node for s in self.scopes),
@@ -694,6 +695,7 @@ class Interpreter:
                 model_scope=self._model_scope(),
                 auto_named=auto_named,
                 frame_entry=self.scopes[-1] if self.scopes else None,
+                name_scope_sites=tuple(site for _, site in self.name_scopes),
             )
         self.analysis.creations.append(creation)
         if reuse != Const(True):

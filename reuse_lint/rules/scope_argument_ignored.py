@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from typing import Iterable
 
-from reuse_lint.diagnostics import Diagnostic
+from reuse_lint.diagnostics import Diagnostic, Edit, Fix
 from reuse_lint.rules.base import Rule, RuleContext
 
 
@@ -32,10 +32,16 @@ class ScopeArgumentIgnored(Rule):
     with tf.variable_scope(scope, reuse=reuse):
         ...
     ```
+
+    ## Fix safety
+    For a reuse flag, the fix passes it by keyword (`reuse=reuse`): safe, it does what the
+    call says. A scope passed as `default_name` has no automatic fix: whether the caller's
+    scope or the literal name should win is the author's call.
     """
 
     CODE = "RL115"
     NAME = "scope-argument-ignored"
+    FIXABLE = True
     VALID = (
         """
 import tensorflow as tf
@@ -65,10 +71,20 @@ def bert(x, scope=None):
             if id(site.node) in seen:
                 continue
             seen.add(id(site.node))
+            fix = None
             if kind == "reuse":
                 message = "This reuse flag is passed as `default_name` (the 2nd positional parameter) and is ignored"
                 hint = "pass it by keyword: reuse=..."
+                fix = self._fix(ctx, site, _call)
             else:
                 message = "This argument is passed as `default_name`, which is ignored when a scope name is given"
                 hint = "pass the scope first (name_or_scope) and the fixed name as default_name: variable_scope(scope, \"name\")"
-            yield from ctx.report(self, site, message, help=hint)
+            yield from ctx.report(self, site, message, help=hint, fix=fix)
+
+    def _fix(self, ctx: RuleContext, site, call) -> Fix | None:
+        # Only the plain form `variable_scope(name, flag)`: with more positional arguments,
+        # moving one to a keyword would shift the others.
+        if len(call.args) != 2 or any(kw.arg == "reuse" for kw in call.keywords):
+            return None
+        line, col, _, _ = ctx.position(site)
+        return Fix("pass the flag as reuse=", (Edit(line, col, line, col, "reuse="),), safe=True)

@@ -2,7 +2,10 @@ from __future__ import annotations
 
 from typing import Iterable
 
-from reuse_lint.diagnostics import Diagnostic
+import ast
+
+from reuse_lint.diagnostics import Diagnostic, Edit, Fix
+from reuse_lint.engine.events import Site
 from reuse_lint.engine.queries import repeated_builds
 from reuse_lint.rules.base import Rule, RuleContext
 
@@ -40,13 +43,15 @@ class UniqueScopeCopies(Rule):
     ```
 
     ## Fix safety
-    There is no automatic fix: the repair (a fixed name with `AUTO_REUSE`) renames the
-    variables, which breaks existing checkpoints, and whether each call should share is a
-    decision only the author can make.
+    The fix gives the scope its default name as a fixed name and `reuse=tf.AUTO_REUSE`
+    (spelled through the file's own TensorFlow alias). It is unsafe: the variables of the
+    later calls disappear (they now share the first call's), so checkpoints written before
+    no longer match, and a call that was meant to have weights of its own now shares too.
     """
 
     CODE = "RL105"
     NAME = "unique-scope-copies"
+    FIXABLE = True
     VALID = (
         # Stacked blocks: each call is fed by the previous one and should have its own weights.
         """
@@ -89,4 +94,21 @@ d_fake = discriminator(fake)  # expect: RL105
                 f"This call builds a second set of variables (`{second}/`, a copy of `{first}/`): the default-name scope is made unique on every call",
                 related=[ctx.related(r.related, f"`{first}/` is built here")],
                 help="give the scope a fixed name and reuse=tf.AUTO_REUSE (or reuse=True on this call) to share one set",
+                fix=self._fix(ctx, r.second.site) if r.second.site.path == r.site.path else None,
             )
+
+    def _fix(self, ctx: RuleContext, scope: Site) -> Fix | None:
+        call = scope.node
+        if not isinstance(call, ast.Call) or len(call.args) > 1 or not isinstance(call.func, ast.Attribute):
+            return None
+        default = next((kw.value for kw in call.keywords if kw.arg == "default_name"), None)
+        others = [kw for kw in call.keywords if kw.arg not in ("default_name", "name_or_scope")]
+        if not isinstance(default, ast.Constant) or not isinstance(default.value, str) or others:
+            return None
+        if call.args and not (isinstance(call.args[0], ast.Constant) and call.args[0].value is None):
+            return None
+        alias = ctx.tf_alias(scope.path, call)
+        line, col, end_line, end_col = ctx.position(scope)
+        literal = ast.get_source_segment("".join(ctx.lines(scope.path)), default) or repr(default.value)
+        text = f"{ast.unparse(call.func)}({literal}, reuse={alias}.AUTO_REUSE)"
+        return Fix("a fixed scope name shared with AUTO_REUSE", (Edit(line, col, end_line, end_col, text),), safe=False)

@@ -2,8 +2,10 @@ from __future__ import annotations
 
 from typing import Iterable
 
-from reuse_lint.diagnostics import Diagnostic
-from reuse_lint.engine.queries import clashes
+import ast
+
+from reuse_lint.diagnostics import Diagnostic, Edit, Fix
+from reuse_lint.engine.queries import Clash, clashes
 from reuse_lint.rules.base import Rule, RuleContext
 
 
@@ -35,10 +37,17 @@ class VariableInNameScope(Rule):
     with tf.variable_scope("decoder"):
         w = tf.get_variable("w", [10, 10])
     ```
+
+    ## Fix safety
+    The fix turns the two `tf.name_scope`s that differ into `tf.variable_scope`s, which
+    gives the variables different names and removes the clash. It is unsafe: if the two
+    creations were meant to share one variable, the fix makes two; and the variables' names
+    change, so existing checkpoints no longer match.
     """
 
     CODE = "RL104"
     NAME = "variable-in-name-scope"
+    FIXABLE = True
     VALID = (
         """
 import tensorflow as tf
@@ -77,4 +86,19 @@ with tf.name_scope("decoder"):
                 f"Variable `{name}` is created again: `tf.name_scope` does not prefix variable names",
                 related=[ctx.related(clash.related, f"`{name}` is first created here, under another name_scope")],
                 help="use tf.variable_scope to give the variables different names, or reuse=True to share them",
+                fix=self._fix(ctx, clash),
             )
+
+    def _fix(self, ctx: RuleContext, clash: Clash) -> Fix | None:
+        first, second = clash.first.name_scope_sites, clash.second.name_scope_sites
+        differing = [s for s in first + second if not any(s.node is o.node for o in (second if s in first else first))]
+        edits = []
+        for site in differing:
+            func = getattr(site.node, "func", None)
+            if site.path != clash.site.path or not isinstance(func, ast.Attribute) or func.attr != "name_scope":
+                return None
+            line, _, end_line, end_col = ctx.position(type(site)(site.path, func))
+            edits.append(Edit(end_line, end_col - len("name_scope"), end_line, end_col, "variable_scope"))
+        if not edits:
+            return None
+        return Fix("use tf.variable_scope instead of tf.name_scope", tuple(edits), safe=False)
