@@ -26,8 +26,9 @@ SKIP_DIRS = frozenset(
      ".eggs", "node_modules", ".mypy_cache", ".pytest_cache", ".reuse_lint_cache", "site-packages"}
 )
 PROJECT_MARKERS = ("pyproject.toml", "setup.py", "setup.cfg", ".git")
-# Below this many files one process wins: starting workers costs more than it saves
-# (measured on this project's corpus, see benchmarks/lint_corpus.py).
+# Below this many files one process wins: starting workers costs more than it saves.
+# Measured on even samples of tf_keras, 2 cores (seconds, 1 vs 2 processes): 16 files
+# 0.13 vs 0.17, 32 files 0.17 vs 0.18, 48 files 0.20 vs 0.16, 128 files 0.46 vs 0.29.
 PARALLEL_MIN_FILES = 48
 CHUNK = 16  # files per task: big enough to amortise the pickling, small enough to balance
 
