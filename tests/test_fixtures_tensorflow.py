@@ -84,6 +84,11 @@ SILENT = {
     "rl106_bad.py": lambda b: len([n for n in b["created"] if n.endswith("kernel:0")]) == 4,
     # The discriminator's step also trains the auxiliary classifier disc_aux/.
     "rl108_bad.py": lambda b: b["steps"]["d_step"] == _dense("disc", "dense", "dense_1") + _dense("disc_aux", "dense"),
+    # The "target" list is the online network's: the sync copies online onto itself.
+    "rl108_target_bad.py": lambda b: b["lists"]["target_vars"] == b["lists"]["online_vars"]
+    and all(n.startswith("online/") for n in b["lists"]["target_vars"]),
+    # The critic's step also moves the actor.
+    "rl109_ddpg_bad.py": lambda b: b["steps"]["critic_step"] == _dense("actor", "dense") + _dense("critic", "dense"),
     # The generator's step also changes every discriminator variable.
     "rl109_bad.py": lambda b: b["steps"]["g_step"] == _dense("discriminator", "dense", "dense_1") + _dense("generator", "dense", "dense_1"),
     # tf.Variable under reuse: two variables, one per call.
@@ -105,6 +110,8 @@ GOOD_SHOWS = {
     "rl109_good.py": lambda b: b["steps"]["g_step"] == _dense("generator", "dense", "dense_1")
     and b["steps"]["q_step"] == _dense("online", "dense"),
     "rl113_good.py": lambda b: b["created"] == ["discriminator/w:0"],
+    "rl108_target_good.py": lambda b: all(n.startswith("target/") for n in b["lists"]["target_vars"]),
+    "rl109_ddpg_good.py": lambda b: b["steps"]["critic_step"] == _dense("critic", "dense"),
     "rl114_good.py": lambda b: set(b["trainable"]) == set().union(*b["steps"].values()),
     "rl116_good.py": lambda b: b["lists"]["model_vars"] == ["model/out/kernel:0", "model/out/bias:0"],
     "rl118_good.py": lambda b: sorted(b["created"]) == _d("proj/dense/kernel", "proj/dense/bias"),

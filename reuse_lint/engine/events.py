@@ -117,6 +117,8 @@ class Selection:
     complete: bool  # every variable of the graph so far has a known name
     trainable_only: bool = True
     used_by: list = field(default_factory=list)  # OptimizerUse events that train it
+    literal: bool = False  # the scope was a string literal in the call (a fix can edit it)
+    stale: Any = None  # (site of a finished scope's `with`, the scope being built) when so
 
 
 @dataclass(eq=False)

@@ -54,6 +54,7 @@ from reuse_lint.engine.values import (
     ListVal,
     ModuleState,
     ModuleVal,
+    ScopeName,
     ScopeVal,
     TemplateVal,
     TFRef,
@@ -814,7 +815,7 @@ class Interpreter:
             return found if found is not None else UNKNOWN
         if isinstance(base, ScopeVal):
             if attr == "name":
-                return Const(base.name) if base.name is not None else UNKNOWN
+                return ScopeName(base.name, base) if base.name is not None else UNKNOWN
             if attr == "reuse_variables":
                 return Method("reuse_variables", base)
             if attr == "original_name_scope":
@@ -1211,7 +1212,15 @@ class Interpreter:
         else:
             trainable = canon in tfnames.TRAINABLE_SELECTORS
             scope = args[0] if args else kwargs.get("scope", Const(None))
+        stale = None
+        if isinstance(scope, ScopeName):
+            scope = scope.scope
         if isinstance(scope, ScopeVal):
+            prefix = self._prefix()
+            if (scope.node is not None and all(scope is not f for f in self.scopes) and prefix
+                    and scope.name is not None and not prefix.startswith(scope.name)):
+                # The `as scope` of a finished block, used while building another scope.
+                stale = (Site(scope.path or module.path, scope.node), prefix)
             scope = Const(scope.name) if scope.name is not None else UNKNOWN
         if not isinstance(scope, Const) or not (scope.value is None or isinstance(scope.value, str)):
             return UNKNOWN
@@ -1225,7 +1234,8 @@ class Interpreter:
             complete=self.graph.fresh and not self.graph.unnamed and not self.graph.opaque,
             trainable_only=trainable,
         )
-        selection.literal = arg is not None and isinstance(arg, ast.Constant)  # type: ignore[attr-defined]
+        selection.literal = arg is not None and isinstance(arg, ast.Constant)
+        selection.stale = stale
         self.analysis.selections.append(selection)
         return VarList(names, selection)
 

@@ -28,6 +28,13 @@ class Const:
 
 
 @dataclass(frozen=True)
+class ScopeName(Const):
+    """`scope.name`: a known string that remembers which scope object it came from."""
+
+    scope: Any = field(default=None, compare=False)
+
+
+@dataclass(frozen=True)
 class TFRef:
     """A TensorFlow (or Keras, slim) module attribute, by qualified name."""
 

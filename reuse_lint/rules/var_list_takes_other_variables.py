@@ -17,7 +17,10 @@ class VarListTakesOtherVariables(Rule):
     `tf.global_variables(scope)` where the scope string is also a prefix of another scope
     (`"disc"` matches `disc_aux/`, `"worker_1"` matches `worker_10/`, `"resnet50"` matches
     `resnet50_1/`), and `tf.trainable_variables()` with no scope used as one model's
-    `var_list` when its loss reaches another model too. It reports the scope string.
+    `var_list` when another step trains some of those variables as its own, and the
+    `as scope` object of a finished `with variable_scope(...)` block used to select the
+    variables of a later scope (a target network whose "own" list is the online
+    network's). It reports the scope argument.
 
     ## Why is this bad?
     TensorFlow selects by `re.match(scope, variable.name)`, a prefix test, so `"disc"`
@@ -66,6 +69,16 @@ tower_vars = tf.trainable_variables("tower")
     INVALID = (
         """
 import tensorflow as tf
+s = tf.placeholder(tf.float32, [None, 3])
+with tf.variable_scope("online") as scope:
+    q = tf.layers.dense(s, 2)
+    online_vars = tf.get_collection(tf.GraphKeys.GLOBAL_VARIABLES, scope=scope.name)
+with tf.variable_scope("target"):
+    q_target = tf.layers.dense(s, 2)
+    target_vars = tf.get_collection(tf.GraphKeys.GLOBAL_VARIABLES, scope=scope.name)  # expect: RL108
+""",
+        """
+import tensorflow as tf
 with tf.variable_scope("disc"):
     w = tf.get_variable("w", [1])
 with tf.variable_scope("disc_aux"):
@@ -93,7 +106,9 @@ g_step = tf.train.AdamOptimizer().minimize(g_loss, var_list=tf.trainable_variabl
 
     def check(self, ctx: RuleContext) -> Iterable[Diagnostic]:
         for sel in ctx.analysis.selections:
-            if sel.how == "scope":
+            if sel.how == "scope" and sel.stale is not None:
+                yield from self._stale_scope(ctx, sel)
+            elif sel.how == "scope":
                 yield from self._prefix_clash(ctx, sel)
             elif sel.how == "all":
                 yield from self._everything(ctx, sel)
@@ -106,13 +121,24 @@ g_step = tf.train.AdamOptimizer().minimize(g_loss, var_list=tf.trainable_variabl
         others = [n for n in sel.names if not n.startswith(pattern + "/")]
         if not own or not others:
             return
-        other_scope = others[0].rsplit("/", 1)[0]
+        # The scope the prefix ran into: as many levels as the pattern has, plus the clash.
+        depth = pattern.count("/") + 1
+        other_scope = "/".join(others[0].split("/")[:depth])
         yield from ctx.report(
             self, sel.site,
             f"Scope `{pattern}` also selects `{other_scope}/` (`{others[0]}`): TensorFlow matches the scope as a prefix",
             related=[],
             help=f"end the scope with a slash: \"{pattern}/\"",
             fix=self._fix(ctx, sel),
+        )
+
+    def _stale_scope(self, ctx: RuleContext, sel: Selection) -> Iterable[Diagnostic]:
+        scope_site, building = sel.stale
+        yield from ctx.report(
+            self, sel.site,
+            f"This selects `{sel.pattern}/`, the scope of a finished `with` block, while `{building}/` is being built: its list is the other network's",
+            related=[ctx.related(scope_site, f"`{sel.pattern}` is the scope bound here")],
+            help=f"select by the scope being built: tf.get_variable_scope().name or \"{building}/\"",
         )
 
     def _everything(self, ctx: RuleContext, sel: Selection) -> Iterable[Diagnostic]:
