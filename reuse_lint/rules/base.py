@@ -35,8 +35,10 @@ class Rule:
     def summary(cls) -> str:
         text = cls.doc()
         match = re.search(r"## What it does\s+(.+?)(?:\n\n|$)", text, re.S)
-        first = (match.group(1) if match else text).split(". ")[0]
-        return " ".join(first.split()).rstrip(".")
+        first = " ".join((match.group(1) if match else text).split(". ")[0].split())
+        if len(first) > 90 and ": " in first:
+            first = first.split(": ")[0]  # the listing wants the pattern, not its variants
+        return first.rstrip(".")
 
 
 def char_column(line: str, byte_offset: int) -> int:
