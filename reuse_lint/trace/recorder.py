@@ -61,11 +61,14 @@ class UserCode:
 
     def __init__(self, root: str):
         self.root = os.path.realpath(root) + os.sep
-        here = os.path.dirname(os.path.dirname(os.path.realpath(__file__)))
-        self._excluded = tuple(
-            os.path.realpath(p) + os.sep
-            for p in {here, sys.prefix, sys.base_prefix, sys.exec_prefix}
-        )
+        package = os.path.dirname(os.path.dirname(os.path.realpath(__file__)))
+        trees = {os.path.realpath(p) + os.sep
+                 for p in {package, sys.prefix, sys.base_prefix, sys.exec_prefix}}
+        # A target may itself live in an excluded tree (the GAN variants ship inside
+        # reuse_lint; an installed package sits in site-packages): then only a tree that does
+        # not hold the root is excluded. The hooks' own frames never count.
+        hooks = os.path.dirname(os.path.realpath(__file__)) + os.sep
+        self._excluded = tuple(t for t in trees if not self.root.startswith(t)) + (hooks,)
         self._cache: dict[str, bool] = {}
 
     def is_user(self, filename: str) -> bool:
@@ -75,7 +78,7 @@ class UserCode:
             known = (
                 real.startswith(self.root)
                 and not real.startswith(self._excluded)
-                and "site-packages" not in real
+                and "site-packages" not in real[len(self.root):]
             )
             self._cache[filename] = known
         return known
