@@ -100,7 +100,9 @@ def _check_main(argv: list[str]) -> int:
             sources=result.source_lines, rule_codes=result.rule_codes,
         )
         if settings.statistics:
-            output.statistics(result.diagnostics, out)
+            # Machine formats must stay parseable: their counts go to stderr.
+            text_format = settings.output_format in ("full", "concise")
+            output.statistics(result.diagnostics, out if text_format else sys.stderr)
         if settings.output_format in ("full", "concise") and not settings.quiet:
             out.write(output.summary_line(result.diagnostics, fixed=result.fixed) + "\n")
     if result.errors:
