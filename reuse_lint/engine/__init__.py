@@ -93,28 +93,39 @@ def lint_source(
     for rule in rules:
         for d in rule().check(ctx):
             diagnostics.setdefault((d.code, d.path, d.line, d.column), d)
-    kept = [d for d in diagnostics.values() if not suppressed(d, module.lines)]
+    by_line = comments(module.lines) if diagnostics else {}
+    kept = [d for d in diagnostics.values() if not suppressed(d, by_line)]
     return sorted(kept, key=Diagnostic.sort_key)
 
 
 _NOQA = re.compile(r"#\s*noqa(?::\s*(?P<codes>[A-Z]+[0-9]+(?:[\s,]+[A-Z]+[0-9]+)*))?", re.I)
-_IGNORE = re.compile(r"#\s*reuse-lint:\s*ignore(?:\[(?P<codes>[^\]]*)\])?", re.I)
+_IGNORE = re.compile(r"#\s*reuse-lint:\s*ignore(?P<list>\[(?P<codes>[^\]]*)\])?", re.I)
 
 
-def suppressed(d: Diagnostic, lines: list[str]) -> bool:
+def comments(lines: list[str]) -> dict[int, str]:
+    """The comment of each line, from the tokenizer: a `# noqa` inside a string is not one."""
+    found: dict[int, str] = {}
+    try:
+        for tok in tokenize.generate_tokens(iter(lines).__next__):
+            if tok.type == tokenize.COMMENT:
+                found[tok.start[0]] = tok.string
+    except (tokenize.TokenError, SyntaxError, StopIteration):
+        pass
+    return found
+
+
+def suppressed(d: Diagnostic, by_line: dict[int, str]) -> bool:
     """`# noqa`, `# noqa: RL101,RL102`, `# reuse-lint: ignore[RL101]` on the reported line."""
     for lineno in {d.line, d.end_line}:
-        if not 0 < lineno <= len(lines):
-            continue
-        text = lines[lineno - 1]
-        if "#" not in text:
+        text = by_line.get(lineno)
+        if not text:
             continue
         for pattern in (_NOQA, _IGNORE):
             for match in pattern.finditer(text):
                 codes = match.group("codes")
-                if not codes:
-                    return True
-                if d.code in {c.upper() for c in re.split(r"[\s,]+", codes) if c}:
+                if codes is None and match.groupdict().get("list") is None:
+                    return True  # a bare `# noqa` or `# reuse-lint: ignore`
+                if d.code in {c.upper() for c in re.split(r"[\s,]+", codes or "") if c}:
                     return True
     return False
 
