@@ -1,7 +1,8 @@
 """The content-hash cache: one small JSON file per (file bytes, tool version, settings) key.
 
 A file's findings can also depend on the project modules its analysis loaded, so an entry
-records those paths with their content hashes, and a hit is only a hit while they match.
+records those paths with their content hashes, and the imports that found no project module;
+a hit is only a hit while the hashes match and those imports still find nothing.
 Entries are written to a temporary file and renamed into place, so concurrent runs never
 see half an entry; an entry that cannot be read or decoded is a miss.
 """
@@ -18,7 +19,7 @@ from reuse_lint import __version__
 from reuse_lint.diagnostics import Diagnostic, Edit, Fix, Related
 
 CACHE_DIR = ".reuse_lint_cache"
-_FORMAT = 1  # bump when the entry layout changes
+_FORMAT = 2  # bump when the entry layout changes
 
 
 def digest(data: bytes) -> str:
@@ -65,22 +66,25 @@ class Cache:
     def _path(self, key: str) -> Path:
         return self.dir / key[:2] / f"{key}.json"
 
-    def get(self, key: str, hash_of) -> list[Diagnostic] | None:
-        """The entry's findings, if every dependency still hashes as recorded.
+    def get(self, key: str, hash_of, resolves) -> list[Diagnostic] | None:
+        """The entry's findings, if every dependency still hashes as recorded and every
+        import that found no project module still finds none.
 
-        `hash_of(path) -> str | None` hashes a dependency now (None when it is gone)."""
+        `hash_of(path) -> str | None` hashes a dependency now (None when it is gone);
+        `resolves(importer, name, level) -> bool` asks the loader about a missed import."""
         try:
             entry = json.loads(self._path(key).read_bytes())
-            deps = entry["deps"]
-            if any(hash_of(path) != h for path, h in deps.items()):
+            if any(hash_of(path) != h for path, h in entry["deps"].items()):
                 return None
+            if any(resolves(importer, name, level) for importer, name, level in entry["misses"]):
+                return None  # a module created since would now be loaded
             return [_from_json(j) for j in entry["diagnostics"]]
         except (OSError, ValueError, KeyError, TypeError, AttributeError):
             return None  # missing or corrupt: lint again
 
-    def put(self, key: str, diagnostics: list[Diagnostic], deps: dict[str, str]) -> None:
+    def put(self, key: str, diagnostics: list[Diagnostic], deps: dict[str, str | None], misses: list) -> None:
         path = self._path(key)
-        body = json.dumps({"deps": deps, "diagnostics": [_to_json(d) for d in diagnostics]})
+        body = json.dumps({"deps": deps, "misses": misses, "diagnostics": [_to_json(d) for d in diagnostics]})
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
             fd, tmp = tempfile.mkstemp(prefix=f".{key[:8]}.", suffix=".tmp", dir=path.parent)

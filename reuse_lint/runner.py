@@ -111,10 +111,12 @@ class ProjectLoader:
         self._parsed: dict[Path, ModuleState | None] = {}
         self.hashes: dict[Path, str | None] = {}
         self._states: dict[Path, ModuleState] = {}
+        self._misses: set[tuple[str, str, int]] = set()
 
     def __call__(self, importer: ModuleState, name: str, level: int) -> ModuleState | None:
         path = self.resolve(Path(importer.path), name, level)
         if path is None:
+            self._misses.add((str(Path(importer.path).resolve()), name, level))
             return None
         # One state per module and lint, as Python keeps one module object: a cycle (or a
         # package's `math.py` that the approximate resolution maps `import math` to) then
@@ -129,9 +131,17 @@ class ProjectLoader:
     def begin(self) -> None:
         """A new lint: forget the module states (globals) of the last one, keep the parses."""
         self._states = {}
+        self._misses = set()
 
     def loaded(self) -> dict[str, str | None]:
         return {str(p): self.hashes.get(p) for p in sorted(self._states)}
+
+    def misses(self) -> list[tuple[str, str, int]]:
+        """Imports of the last lint that found no project module (stdlib, third party)."""
+        return sorted(self._misses)
+
+    def resolves(self, importer: str, name: str, level: int) -> bool:
+        return self.resolve(Path(importer), name, level) is not None
 
     def resolve(self, importer: Path, name: str, level: int) -> Path | None:
         parts = [p for p in name.split(".") if p]
@@ -228,25 +238,28 @@ class Prefilter:
         self._loader = loader
         self._modules: dict[Path, tuple[bool, tuple[Path, ...]] | None] = {}
 
-    def inert(self, path: Path, data: bytes) -> tuple[bool, dict[str, str | None]]:
-        """(True, deps) when nothing but RL001 can come out; deps are the modules consulted."""
+    def inert(self, path: Path, data: bytes) -> tuple[bool, dict[str, str | None], list]:
+        """(True, deps, misses) when nothing but RL001 can come out. deps: the project modules
+        consulted, with their hashes; misses: the imports that found no project module."""
         if _has_marker(data):
-            return False, {}
+            return False, {}, []
         try:
             tree = engine.parse_module(data, str(path)).tree
         except engine.ParseFailure:
-            return False, {}  # the engine reports RL001 itself
-        closure = self._closure(path, tree)
-        if closure is None:
-            return False, {}
-        if any(self._modules[module][0] for module in closure):
-            return False, {}
-        return True, {str(p): self._loader.hashes.get(p) for p in sorted(closure)}
+            return False, {}, []  # the engine reports RL001 itself
+        found, misses = self._project_imports(path, tree)
+        closure = self._closure(found)
+        if closure is None or any(self._modules[m][0] for m in closure):
+            return False, {}, []
+        for module in closure:
+            misses = misses + self._modules[module][2]
+        deps = {str(p): self._loader.hashes.get(p) for p in sorted(closure)}
+        return True, deps, sorted(set(misses))
 
-    def _closure(self, path: Path, tree: ast.Module) -> set[Path] | None:
+    def _closure(self, found: list[Path]) -> set[Path] | None:
         """The project modules the file reaches; None when one cannot be read or parsed."""
         seen: set[Path] = set()
-        todo = list(self._project_imports(path, tree))
+        todo = list(found)
         while todo:
             module = todo.pop()
             if module in seen:
@@ -258,14 +271,17 @@ class Prefilter:
             todo.extend(info[1])
         return seen
 
-    def _project_imports(self, path: Path, tree: ast.Module) -> set[Path]:
-        found = set()
+    def _project_imports(self, path: Path, tree: ast.Module) -> tuple[list[Path], list]:
+        found, misses = [], []
+        importer = str(path.resolve())
         for stmt in _imports(tree):
             for name, level in _imported_names(stmt):
                 target = self._loader.resolve(path, name, level)
                 if target is not None:
-                    found.add(target)
-        return found
+                    found.append(target)
+                else:
+                    misses.append((importer, name, level))
+        return found, misses
 
     def _module(self, path: Path):
         if path not in self._modules:
@@ -275,7 +291,7 @@ class Prefilter:
             except (OSError, engine.ParseFailure):
                 self._modules[path] = None
             else:
-                self._modules[path] = (_has_marker(data), tuple(self._project_imports(path, tree)))
+                self._modules[path] = (_has_marker(data), *self._project_imports(path, tree))
         return self._modules[path]
 
 
@@ -321,25 +337,25 @@ class Worker:
         if self.cache is not None:
             codes = ",".join(r.CODE for r in file_rules)
             key = entry_key(data, shown, f"{self.settings.cache_key()}|{codes}")
-            hit = self.cache.get(key, self._hash_now)
+            hit = self.cache.get(key, self._hash_now, self.loader.resolves)
             if hit is not None:
                 self.stats["cached"] += 1
                 return hit
-        diagnostics, deps = self._analyse(path, data, shown, file_rules)
+        diagnostics, deps, misses = self._analyse(path, data, shown, file_rules)
         if key is not None:
-            self.cache.put(key, diagnostics, deps)
+            self.cache.put(key, diagnostics, deps, misses)
         return diagnostics
 
     def _analyse(self, path: Path, data: bytes, shown: str, file_rules):
         if self.prefilter is not None:
-            inert, deps = self.prefilter.inert(path, data)
+            inert, deps, misses = self.prefilter.inert(path, data)
             if inert:
                 self.stats["skipped"] += 1
-                return [], deps
+                return [], deps, misses
         self.stats["linted"] += 1
         self.loader.begin()
         diagnostics = engine.lint_source(data, shown, file_rules, loader=self.loader)
-        return diagnostics, self.loader.loaded()
+        return diagnostics, self.loader.loaded(), self.loader.misses()
 
 
 def lint_file(path: Path, settings: Settings, loader: ProjectLoader, rules, result: Result) -> tuple[list[Diagnostic], list[str] | None]:

@@ -111,3 +111,13 @@ def test_concurrent_runs_agree_and_leave_no_temporary_files(project):
     assert [f["path"] for f in json.loads(outputs[0])] == ["train.py"]
     assert len(entries(project)) == 43
     assert not [p for p in (project / CACHE_DIR).rglob("*") if p.name.endswith(".tmp")]
+
+
+def test_a_module_created_later_invalidates_the_files_whose_import_it_now_satisfies(project):
+    # `helpers` does not exist yet: the import is external, there is nothing to report.
+    (project / "later.py").write_text(TRAIN.replace("from model", "from helpers"))
+    assert check()[0] == [("train.py", "RL101", 3, 8)]
+    (project / "helpers.py").write_text(MODEL)
+    findings, stats = check()
+    assert findings == [("later.py", "RL101", 3, 8), ("train.py", "RL101", 3, 8)]
+    assert stats["cached"] == 3  # model, train, util: their imports found the same modules
