@@ -153,3 +153,5 @@ def is_rnn_cell(canon: str) -> bool:
             last = canon[len(prefix):]
             return last.endswith("Cell") and "." not in last
     return False
+
+SAVERS = frozenset({"tf.train.Saver"})

@@ -1288,6 +1288,11 @@ class Interpreter:
             self._build("keras", canon, node, module)
             self.graph.opaque = True  # Keras names its variables its own way
             return KerasObject(canon, node)
+        if canon in tfnames.SAVERS:
+            var_list = kwargs.get("var_list", args[0] if args else None)
+            if isinstance(var_list, VarList) and var_list.selection is not None:
+                var_list.selection.used_by.append(_SaverUse(Site(module.path, node)))
+            return UNKNOWN
         if tfnames.is_optimizer(canon) or canon == tfnames.EMA:
             return Optimizer(canon, node)
         if canon in tfnames.TF_FUNCTION and args and isinstance(args[0], FuncVal):
@@ -1458,6 +1463,16 @@ class _VarOp:
 
     def __init__(self, name: str) -> None:
         self.name = name
+
+
+class _SaverUse:
+    """A Saver built on a selection: an empty list makes it save nothing, silently."""
+
+    method = "saver"
+    loss = None
+
+    def __init__(self, site: Site) -> None:
+        self.site = site
 
 
 class _Gradients:

@@ -36,6 +36,9 @@ class LayerAutonameReuse(Rule):
         scope.reuse_variables()
         b = tf.layers.dense(y, 1, name="out")
     ```
+
+    ## Fix safety
+    No automatic fix: inventing layer names would rename variables and break checkpoints.
     """
 
     CODE = "RL112"

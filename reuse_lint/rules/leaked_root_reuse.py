@@ -38,6 +38,9 @@ class LeakedRootReuse(Rule):
     d_fake = discriminator(fake, reuse=True)
     train = tf.train.AdamOptimizer().minimize(loss)
     ```
+
+    ## Fix safety
+    No automatic fix: the right place for `reuse=True` (which later call should share) cannot be inferred safely.
     """
 
     CODE = "RL107"

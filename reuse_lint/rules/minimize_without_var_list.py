@@ -34,6 +34,9 @@ class MinimizeWithoutVarList(Rule):
     g_vars = tf.trainable_variables("generator/")
     g_step = tf.train.AdamOptimizer().minimize(g_loss, var_list=g_vars)
     ```
+
+    ## Fix safety
+    No automatic fix: which variables are this step's own is a modelling decision; the help line shows the usual form.
     """
 
     CODE = "RL109"

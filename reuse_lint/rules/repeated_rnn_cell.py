@@ -31,6 +31,9 @@ class RepeatedRnnCell(Rule):
     ```python
     stack = tf.nn.rnn_cell.MultiRNNCell([tf.nn.rnn_cell.LSTMCell(128) for _ in range(3)])
     ```
+
+    ## Fix safety
+    No automatic fix: building one cell per layer needs the cell's constructor arguments repeated, which the rule does not rewrite.
     """
 
     CODE = "RL117"

@@ -36,6 +36,9 @@ class ReuseBeforeCreation(Rule):
     real_logits = discriminator(real_images)
     fake_logits = discriminator(generated_images, reuse=True)
     ```
+
+    ## Fix safety
+    No automatic fix: the fix is to build the variables first, which means moving calls: the author's decision.
     """
 
     CODE = "RL102"

@@ -33,6 +33,9 @@ class ReuseFalseInherited(Rule):
     with tf.variable_scope("model/new_head"):
         w = tf.get_variable("w", [10])
     ```
+
+    ## Fix safety
+    No automatic fix: moving the new variables out of the reusing scope restructures the code.
     """
 
     CODE = "RL110"

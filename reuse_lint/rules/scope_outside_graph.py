@@ -33,6 +33,9 @@ class ScopeOutsideGraph(Rule):
         with tf.variable_scope("model"):
             y = tf.layers.dense(x, 1)
     ```
+
+    ## Fix safety
+    No automatic fix: swapping the nesting of the two `with` blocks moves code between blocks.
     """
 
     CODE = "RL116"

@@ -35,6 +35,9 @@ class VarListMissesVariables(Rule):
     ```python
     d_vars = tf.trainable_variables("discriminator/")
     ```
+
+    ## Fix safety
+    No automatic fix: whether to widen the filter or rename the layers is the author's choice.
     """
 
     CODE = "RL114"
@@ -97,6 +100,14 @@ with tf.variable_scope("discriminator"):
     logits = tf.layers.dense(x, 1)
 step = tf.train.AdamOptimizer().minimize(tf.reduce_mean(logits), var_list=d_vars)
 """,
+        # A Saver on a misspelled scope saves nothing, and says nothing.
+        """
+import tensorflow as tf
+x = tf.placeholder(tf.float32, [None, 2])
+with tf.variable_scope("generator"):
+    y = tf.layers.dense(x, 2)
+saver = tf.train.Saver(var_list=tf.trainable_variables("genrator/"))  # expect: RL114
+""",
     )
 
     def check(self, ctx: RuleContext) -> Iterable[Diagnostic]:
@@ -107,7 +118,7 @@ step = tf.train.AdamOptimizer().minimize(tf.reduce_mean(logits), var_list=d_vars
                 yield from ctx.report(
                     self, sel.site,
                     "This selection is empty when it runs: no variable matches it yet",
-                    related=[ctx.related(u.site, "the optimizer that gets the empty list") for u in sel.used_by[:1]],
+                    related=[ctx.related(u.site, "the empty list is used here") for u in sel.used_by[:1]],
                     help="select the variables after the model is built, and check the scope name",
                 )
             elif sel.how == "filter":

@@ -35,6 +35,9 @@ class VariableFetchCreates(Rule):
     with tf.variable_scope("proj/dense", reuse=True):
         w = tf.get_variable("kernel")
     ```
+
+    ## Fix safety
+    No automatic fix: the intended variable (the layer's) may need its own scope and reuse; no single edit is right.
     """
 
     CODE = "RL118"

@@ -34,6 +34,9 @@ class VariableIgnoresReuse(Rule):
             w = tf.get_variable("w", [2, 1], initializer=tf.zeros_initializer())
             return tf.matmul(x, w)
     ```
+
+    ## Fix safety
+    No automatic fix: `tf.get_variable` needs a name and an initializer that only the author can choose.
     """
 
     CODE = "RL113"

@@ -36,6 +36,9 @@ class VariableInTfFunction(Rule):
     def step(x):
         return tf.matmul(x, w)
     ```
+
+    ## Fix safety
+    No automatic fix: hoisting the creation out of the function changes the program's structure.
     """
 
     CODE = "RL111"
