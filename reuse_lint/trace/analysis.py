@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 
 from reuse_lint.diagnostics import Diagnostic
@@ -122,6 +123,8 @@ def silent_copies(rec: Recording) -> list[tuple[Diagnostic, list[tuple[Creation,
     for (orig_key, copy_key), (orig, again, pairs) in groups.items():
         if copy_key in seen_copy_sites:
             continue  # a third call: report it once, against the first original
+        if not any(_unique_suffixed(a.name, b.name) for a, b in pairs):
+            continue  # the caller named each set on purpose: encoder/proj and decoder/proj
         if rec.chained and rec.chained([a.handle for a, _ in pairs], [b.handle for _, b in pairs]):
             continue  # one copy feeds the other: stacked blocks, meant to differ
         seen_copy_sites.add(copy_key)
@@ -136,6 +139,15 @@ def silent_copies(rec: Recording) -> list[tuple[Diagnostic, list[tuple[Creation,
                  "call, or build the Keras layers once outside the builder",
         ), pairs))
     return out
+
+
+_UNIQUE_SUFFIX = re.compile(r"_\d+(?=/|$)")
+
+
+def _unique_suffixed(original: str, copy: str) -> bool:
+    """The copy's name is the original's made unique by TensorFlow or Keras
+    (`discriminator_1/`, `dense_2/`), not a name somebody chose."""
+    return original != copy and _UNIQUE_SUFFIX.sub("", original) == _UNIQUE_SUFFIX.sub("", copy)
 
 
 def _copy_groups(rec: Recording) -> dict:
@@ -180,7 +192,7 @@ def _cross_builder(rec: Recording, first: dict[str, Creation]) -> list[Diagnosti
         made = first.get(look.name)
         if look.problem is not None or not look.stack or made is None or made.site is None:
             continue
-        if look.stack[-1].builder != made.site.builder:
+        if look.stack[-1].builder != made.site.builder and not _asked_for(look):
             groups[(look.stack[-1].key, made.site.builder)].append((look, made))
     out = []
     for items in groups.values():
@@ -196,6 +208,13 @@ def _cross_builder(rec: Recording, first: dict[str, Creation]) -> list[Diagnosti
     return out
 
 
+def _asked_for(look) -> bool:
+    """The reusing builder itself wrote reuse=True or reuse_variables(): sharing on purpose
+    (a sampler rebuilding the generator, tied weights). AUTO_REUSE asks for nothing: it
+    creates or reuses, whichever the names happen to allow."""
+    return look.origin is not None and look.origin == ("True", look.stack[-1].builder)
+
+
 def model_scope(name: str) -> str:
     return name.split("/", 1)[0] if "/" in name else "(root)"
 
@@ -209,38 +228,92 @@ def _var_lists(rec: Recording) -> list[Diagnostic]:
                 help="check the scope name passed to tf.get_collection / tf.trainable_variables",
             ))
     for opt in rec.optimizers:
-        out += _mixed_models(opt)
-    if rec.optimizers or rec.empty_var_lists:
-        out += _untrained(rec)
+        out += _trains_anothers_model(rec, opt)
+    out += _prefix_selections(rec)
+    out += _partly_trained(rec)
     return out
 
 
-def _mixed_models(opt) -> list[Diagnostic]:
-    scopes: dict[str, int] = defaultdict(int)
-    for name in opt.var_list:
-        scopes[model_scope(name)] += 1
-    if len(scopes) < 2 or opt.site is None:
+def _models(names) -> frozenset:
+    return frozenset(model_scope(n) for n in names)
+
+
+def wrongly_trained(rec: Recording, opt) -> frozenset:
+    """Models that `opt`, taking every trainable variable, trains although they are evidently
+    another step's: the static `wrongly_trained` (engine/queries.py) on what TF really did.
+
+    A loss reaching two models is no bug by itself (a VAE's encoder and decoder, an A3C
+    trunk under two heads). It is one when another optimizer of the graph trains one of
+    them with a list of its own (a GAN's discriminator step, DDPG's actor step), or when two
+    steps without lists reach the very same models: each then trains its adversary.
+    """
+    reached = _models(opt.var_list)  # the variables its gradients reach
+    if not opt.takes_all or len(reached) < 2:
+        return frozenset()
+    wrong: set[str] = set()
+    for other in rec.optimizers:
+        if other is opt or other.graph != opt.graph:
+            continue
+        if not other.takes_all:
+            wrong |= _models(other.var_list) & reached
+        elif _models(other.var_list) == reached and _key(other.site) != _key(opt.site):
+            wrong |= reached
+    return frozenset(wrong)
+
+
+def _key(site: Site | None):
+    return site.key if site else None
+
+
+def _trains_anothers_model(rec: Recording, opt) -> list[Diagnostic]:
+    wrong = wrongly_trained(rec, opt)
+    if not wrong or opt.site is None:
         return []
-    how = "without var_list, so it trains every trainable variable" if opt.implicit else "with a var_list"
-    parts = ", ".join(f"{s}/ ({n})" for s, n in sorted(scopes.items()))
+    how = "without var_list" if opt.implicit else "with every trainable variable as var_list"
+    models = ", ".join(f"`{m}/`" for m in sorted(wrong))
     return [F.diagnostic(
         F.OPTIMIZER_VAR_LIST, opt.site,
-        f"{opt.kind} is applied {how} of {len(scopes)} models: {parts}",
-        help="pass var_list=tf.trainable_variables('<model scope>') so each step trains one model",
+        f"{opt.kind} is applied {how}, so it also trains {models}, which another step trains as its own",
+        help="pass var_list=tf.trainable_variables('<model scope>/') so each step trains one model",
     )]
 
 
-def _untrained(rec: Recording) -> list[Diagnostic]:
+def _prefix_selections(rec: Recording) -> list[Diagnostic]:
     trained = {n for opt in rec.optimizers for n in opt.var_list}
+    out = []
+    for sel in rec.selections:
+        prefix = sel.scope.rstrip("/") + "/"
+        stray = [n for n in sel.names if not n.startswith(prefix) and n in trained]
+        if not stray or sel.site is None:
+            continue
+        models = ", ".join(f"`{m}/`" for m in sorted(_models(stray)))
+        out.append(F.diagnostic(
+            F.OPTIMIZER_VAR_LIST, sel.site,
+            f"scope `{sel.scope}` also selected {models} ({_names(stray)}), and an optimizer "
+            "trains them: TensorFlow matches the scope as a prefix",
+            help=f'end the scope with a slash: "{prefix}"',
+        ))
+    return out
+
+
+def _partly_trained(rec: Recording) -> list[Diagnostic]:
+    """Trainable variables no optimizer trains, in a model whose other variables are
+    trained: a var_list that missed some (batch-norm parameters in another collection).
+    A model no step trains at all (a DQN target network) is left alone."""
+    if not rec.optimizers or any(opt.takes_all for opt in rec.optimizers):
+        return []
+    trained = {n for opt in rec.optimizers for n in opt.var_list}
+    trained_models = _models(trained)
     missing: dict[str, list[Creation]] = defaultdict(list)
     for c in rec.creations:
-        if c.trainable and c.name not in trained and c.site is not None:
+        if c.trainable and c.name not in trained and c.site is not None and model_scope(c.name) in trained_models:
             missing[model_scope(c.name)].append(c)
     return [
         F.diagnostic(
             F.OPTIMIZER_VAR_LIST, made[0].site,
             f"{len(made)} trainable variable{'s' if len(made) > 1 else ''} of {scope}/ "
-            f"({_names([c.name for c in made])}) {'are' if len(made) > 1 else 'is'} in no optimizer's var_list",
+            f"({_names([c.name for c in made])}) {'are' if len(made) > 1 else 'is'} in no "
+            "optimizer's var_list, although the rest of the model is trained",
             help="add them to a var_list, or create them with trainable=False",
         )
         for scope, made in missing.items()

@@ -116,12 +116,15 @@ judges fakes is not the one trained on real data.
 """)
 
 CROSS_BUILDER_SHARING = _rule(
-    "RT205", "cross-builder-sharing", "one builder reused a variable created by another builder",
+    "RT205", "cross-builder-sharing", "one builder got another builder's variable without asking to reuse it",
     """
 ## What it does
-Reports a reuse lookup made by one builder function that returned a variable created by
-different code, typically through `reuse=tf.AUTO_REUSE` or a scope with reuse switched on
-that is wider than the builder that meant to share.
+Reports a lookup made by one builder function that returned a variable created by
+different code, where the reusing builder never asked for reuse itself: the reuse came
+from `reuse=tf.AUTO_REUSE` (which creates or reuses, whichever the names allow) or from a
+reuse flag inherited from a scope that other code opened. Sharing the builder wrote on
+purpose, `reuse=True` or `scope.reuse_variables()` in its own code (a sampler rebuilding
+the generator, tied embedding weights), is not reported.
 
 ## Why is this bad?
 Two parts of the model silently train the same weights (the decoder's `w` is the
@@ -140,23 +143,30 @@ encoder's `w`).
 """)
 
 OPTIMIZER_VAR_LIST = _rule(
-    "RT206", "optimizer-var-list", "an optimizer's var_list mixes models, misses or is empty",
+    "RT206", "optimizer-var-list", "an optimizer trains another step's model, misses variables or trains nothing",
     """
 ## What it does
-Reports an optimizer whose `var_list` holds variables of more than one model (top-level
-scope), a trainable variable that no optimizer trains, or an empty `var_list`. A
-`minimize` without `var_list` trains every trainable variable.
+The dynamic side of RL108, RL109 and RL114. Reports:
+  * an optimizer that takes every trainable variable (no `var_list`, or all of
+    `tf.trainable_variables()`) whose gradients reach two models (top-level scopes), when
+    another optimizer trains one of them with a list of its own, or when two such
+    optimizers reach the very same models (RL109; a VAE or an A3C trunk is not reported);
+  * a selection by scope string (`tf.get_collection(..., scope="disc")`) that returned
+    variables of another scope (`disc_aux/`) which an optimizer then trains (RL108);
+  * trainable variables in no optimizer's `var_list` in a model whose other variables are
+    trained (RL114; a model no step trains, such as a DQN target, is left alone);
+  * an empty `var_list`.
 
 ## Why is this bad?
-With two models and `minimize(g_loss)` the generator step also moves the discriminator's
-weights; a variable in no `var_list` never learns.
+With `minimize(g_loss)` the generator step also moves the discriminator's weights; a
+variable in no `var_list` never learns.
 
 ## Example
-    train_g = tf.train.AdamOptimizer().minimize(g_loss)     # RT206: trains discriminator/ too
+    d_step = opt.minimize(d_loss, var_list=tf.trainable_variables("discriminator/"))
+    g_step = opt.minimize(g_loss)     # RT206: trains discriminator/ too
 
 ## Use instead:
-    train_g = tf.train.AdamOptimizer().minimize(
-        g_loss, var_list=tf.trainable_variables("generator"))
+    g_step = opt.minimize(g_loss, var_list=tf.trainable_variables("generator/"))
 """)
 
 MISSING_CONTRIB = _rule(

@@ -7,18 +7,20 @@ from __future__ import annotations
 
 import functools
 import inspect
+import re
 import sys
 
 import numpy as np
 import tensorflow as tf
 from tensorflow.python.client import session as tf_session
 from tensorflow.python.eager import backprop
+from tensorflow.python.framework import ops
 from tensorflow.python.ops import variable_scope, variable_v1, variables
 from tensorflow.python.training import monitored_session
 from tensorflow.python.training import optimizer as v1_optimizer
 
 from reuse_lint.trace.recorder import (
-    Creation, Lookup, OptimizerUse, Recording, Site, StopTrace, UserCode,
+    Creation, Lookup, OptimizerUse, Recording, Selection, Site, StopTrace, UserCode,
 )
 
 
@@ -43,6 +45,10 @@ class Tracer:
         self._seen_vars: set[int] = set()
         self._forward_end: dict[int, int] = {}  # graph id -> op id where optimizers begin
         self.rec.chained = self.chained
+        # [reuse flag or None, builder that wrote it] per open variable_scope, innermost
+        # last; the root scope's entry changes only through reuse_variables().
+        self.scopes: list[list] = []
+        self.root_reuse: list = [None, None]
         self._patched: list[tuple[object, str, object]] = []
 
     def patch(self, owner, attr: str, replacement) -> None:
@@ -62,6 +68,17 @@ class Tracer:
     def site(self) -> Site | None:
         stack = self.user.stack(sys._getframe(2))
         return stack[-1] if stack else None
+
+    def builder_of(self, frame) -> tuple | None:
+        """The user function running `frame`, None for TensorFlow's (or a library's) code."""
+        code = frame.f_code
+        return (code.co_filename, code.co_name, code.co_firstlineno) if self.user.is_user(code.co_filename) else None
+
+    def reuse_origin(self) -> tuple[str, tuple | None] | None:
+        for flag, builder in reversed([self.root_reuse, *self.scopes]):
+            if flag is not None:
+                return flag, builder
+        return None
 
     def handles(self, graph=None) -> list:
         return [c.handle for c in self.rec.creations
@@ -138,7 +155,7 @@ def _wrap_variable_store(tracer: Tracer) -> None:
                 a["reuse"] = tf.compat.v1.AUTO_REUSE
             return original(*bound.args, **bound.kwargs)
         look = Lookup(name, _shape(shape) if shape else None, _reuse_text(reuse), tracer.stack(),
-                      found_shape=_shape(existing.shape))
+                      found_shape=_shape(existing.shape), origin=tracer.reuse_origin())
         if reuse is False:
             look.problem = "duplicate"  # TF: "Variable ... already exists, disallowed."
             a["reuse"] = True
@@ -156,6 +173,65 @@ def _reuse_text(reuse) -> str:
     return "AUTO_REUSE" if reuse is tf.compat.v1.AUTO_REUSE else str(reuse)
 
 
+def _wrap_scopes(tracer: Tracer) -> None:
+    """Track which code switched reuse on: RT205 tells reuse that a builder asked for
+    (reuse=True, reuse_variables() in its own code) from reuse it merely inherited."""
+    cls = variable_scope.variable_scope
+    enter, exit_ = cls.__enter__, cls.__exit__
+    reuse_variables = variable_scope.VariableScope.reuse_variables
+
+    @functools.wraps(enter)
+    def hooked_enter(self):
+        builder = tracer.builder_of(sys._getframe(1))
+        entered = enter(self)
+        flag = _reuse_text(self._reuse) if self._reuse in (True, tf.compat.v1.AUTO_REUSE) else None
+        tracer.scopes.append([flag, builder])
+        return entered
+
+    @functools.wraps(exit_)
+    def hooked_exit(self, *exc):
+        if tracer.scopes:
+            tracer.scopes.pop()
+        return exit_(self, *exc)
+
+    @functools.wraps(reuse_variables)
+    def hooked_reuse_variables(self):
+        entry = tracer.scopes[-1] if tracer.scopes else tracer.root_reuse
+        entry[:] = ["True", tracer.builder_of(sys._getframe(1))]
+        return reuse_variables(self)
+
+    tracer.patch(cls, "__enter__", hooked_enter)
+    tracer.patch(cls, "__exit__", hooked_exit)
+    tracer.patch(variable_scope.VariableScope, "reuse_variables", hooked_reuse_variables)
+
+
+def _wrap_collections(tracer: Tracer) -> None:
+    """Record a selection by a plain scope string that returned another scope's variables:
+    TensorFlow matches the scope with re.match, so "disc" also takes "disc_aux/"."""
+    original = ops.Graph.get_collection
+
+    @functools.wraps(original)
+    def hooked(self, name, scope=None):
+        items = original(self, name, scope)
+        if isinstance(scope, str) and scope and re.escape(scope) == scope:
+            prefix = scope.rstrip("/") + "/"
+            names = [var_name(v) for v in items if isinstance(v, variables.Variable)]
+            if any(not n.startswith(prefix) for n in names):
+                tracer.rec.selections.append(Selection(scope, names, tracer.site()))
+        return items
+
+    tracer.patch(ops.Graph, "get_collection", hooked)
+
+
+def _takes_all(loss, var_list) -> bool:
+    """No var_list, or one that holds every trainable variable of the loss's graph."""
+    if var_list is None:
+        return True
+    graph = getattr(loss, "graph", None)
+    trainable = graph.get_collection(ops.GraphKeys.TRAINABLE_VARIABLES) if graph is not None else []
+    return bool(trainable) and {id(v) for v in trainable} <= {id(v) for v in var_list}
+
+
 def _wrap_v1_optimizers(tracer: Tracer) -> None:
     base = v1_optimizer.Optimizer
     minimize, compute, apply = base.minimize, base.compute_gradients, base.apply_gradients
@@ -163,7 +239,8 @@ def _wrap_v1_optimizers(tracer: Tracer) -> None:
     @functools.wraps(minimize)
     def hooked_minimize(self, loss, global_step=None, var_list=None, *args, **kwargs):
         tracer.mark_forward_end(loss)
-        if var_list is not None and len(list(var_list)) == 0:
+        var_list = list(var_list) if var_list is not None else None
+        if var_list is not None and not var_list:
             # TF: "No variables to optimize." Record it and hand back a train op that does nothing.
             tracer.rec.empty_var_lists.append((type(self).__name__, tracer.site()))
             return tf.no_op(name="reuse_lint_empty_var_list")
@@ -172,7 +249,9 @@ def _wrap_v1_optimizers(tracer: Tracer) -> None:
     @functools.wraps(compute)
     def hooked_compute(self, loss, var_list=None, *args, **kwargs):
         tracer.mark_forward_end(loss)
+        var_list = list(var_list) if var_list is not None else None
         self._reuse_lint_implicit = var_list is None
+        self._reuse_lint_takes_all = _takes_all(loss, var_list)
         return compute(self, loss, var_list, *args, **kwargs)
 
     @functools.wraps(apply)
@@ -183,7 +262,11 @@ def _wrap_v1_optimizers(tracer: Tracer) -> None:
             kind=type(self).__name__, site=tracer.site(),
             var_list=[var_name(v) for g, v in grads_and_vars if g is not None],
             implicit=getattr(self, "_reuse_lint_implicit", False),
+            takes_all=getattr(self, "_reuse_lint_takes_all", False),
+            graph=0 if tf.executing_eagerly() else id(train_op.graph),
         )
+        # A later apply_gradients(zip(grads, vars)) of the same optimizer has its own list.
+        self._reuse_lint_implicit = self._reuse_lint_takes_all = False
         tracer.rec.optimizers.append(use)
         if not tf.executing_eagerly():
             tracer.train_ops[train_op.name] = use
@@ -344,6 +427,8 @@ def install(user: UserCode, steps: int) -> Tracer:
     tracer = Tracer(user, steps)
     _wrap_creators(tracer)
     _wrap_variable_store(tracer)
+    _wrap_scopes(tracer)
+    _wrap_collections(tracer)
     _wrap_v1_optimizers(tracer)
     _wrap_session(tracer)
     _wrap_monitored_session(tracer)

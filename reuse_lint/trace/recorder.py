@@ -122,6 +122,18 @@ class Lookup:
     stack: tuple[Site, ...]
     problem: str | None = None  # None, "duplicate", "missing", "shape"
     found_shape: tuple | None = None
+    # Who switched reuse on: ("True" or "AUTO_REUSE", builder of the user code that wrote
+    # it, or None when TensorFlow's own code did), None when no open scope set it.
+    origin: tuple[str, tuple | None] | None = None
+
+
+@dataclass(eq=False)
+class Selection:
+    """A collection query by scope (tf.get_collection, tf.trainable_variables(scope))."""
+
+    scope: str
+    names: list[str]  # the variables it returned
+    site: Site | None
 
 
 @dataclass(eq=False)
@@ -130,6 +142,8 @@ class OptimizerUse:
     site: Site | None
     var_list: list[str]
     implicit: bool  # var_list=None: all trainable variables
+    takes_all: bool = False  # implicit, or a var_list holding every trainable variable
+    graph: int = 0  # id of the graph it was built in
     train_ops: set = field(default_factory=set)  # op names of the returned train ops
     changed: set = field(default_factory=set)
     steps: int = 0
@@ -141,6 +155,7 @@ class Recording:
     lookups: list[Lookup] = field(default_factory=list)
     optimizers: list[OptimizerUse] = field(default_factory=list)
     empty_var_lists: list[tuple[str, Site | None]] = field(default_factory=list)
+    selections: list[Selection] = field(default_factory=list)
     missing_contrib: list[tuple[str, Site | None]] = field(default_factory=list)
     steps_run: int = 0
     stopped: str | None = None
