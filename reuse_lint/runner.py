@@ -100,6 +100,12 @@ def _project_root_of(here: Path) -> Path:
     return here
 
 
+@lru_cache(maxsize=8192)
+def _real_parent(path: str) -> Path:
+    # Memoised: realpath costs a syscall per component, and a warm run asks for every import.
+    return Path(path).resolve().parent
+
+
 class ProjectLoader:
     """Resolves `import model`, `from .ops import linear` to the project's own files.
 
@@ -146,12 +152,12 @@ class ProjectLoader:
     def resolve(self, importer: Path, name: str, level: int) -> Path | None:
         parts = [p for p in name.split(".") if p]
         if level:
-            base = importer.resolve().parent
+            base = _real_parent(str(importer))
             for _ in range(level - 1):
                 base = base.parent
             bases = [base]
         else:
-            here = importer.resolve().parent
+            here = _real_parent(str(importer))
             root = _project_root_of(here)
             bases = [here, root] if here != root else [root]
             src = root / "src"
