@@ -102,7 +102,8 @@ def _project_root_of(here: Path) -> Path:
 
 @lru_cache(maxsize=8192)
 def _real_parent(path: str) -> Path:
-    # Memoised: realpath costs a syscall per component, and a warm run asks for every import.
+    # Memoised on the absolute path (a relative one changes meaning with the cwd): realpath
+    # costs a syscall per component, and a warm run asks again for every missed import.
     return Path(path).resolve().parent
 
 
@@ -152,12 +153,12 @@ class ProjectLoader:
     def resolve(self, importer: Path, name: str, level: int) -> Path | None:
         parts = [p for p in name.split(".") if p]
         if level:
-            base = _real_parent(str(importer))
+            base = _real_parent(os.path.abspath(importer))
             for _ in range(level - 1):
                 base = base.parent
             bases = [base]
         else:
-            here = _real_parent(str(importer))
+            here = _real_parent(os.path.abspath(importer))
             root = _project_root_of(here)
             bases = [here, root] if here != root else [root]
             src = root / "src"
