@@ -4,7 +4,7 @@ Importing this package does not import TensorFlow; only the child process does.
 """
 
 from reuse_lint.trace.api import (
-    TracedOptimizer, TracedVariable, TraceError, TraceResult, run_trace,
+    TracedOptimizer, TracedVariable, TraceError, TraceResult, run_trace, run_traces,
 )
 
-__all__ = ["run_trace", "TraceResult", "TraceError", "TracedVariable", "TracedOptimizer"]
+__all__ = ["run_trace", "run_traces", "TraceResult", "TraceError", "TracedVariable", "TracedOptimizer"]

@@ -81,6 +81,35 @@ def run_trace(target: str, args: list[str] = (), *, steps: int = 0, timeout: flo
     return _result(target, data)
 
 
+def run_traces(scripts: list[str], *, timeout: float = 600) -> dict[str, TraceResult | TraceError]:
+    """Trace many scripts with one TensorFlow start-up per mode (TF1, TF2) instead of one per
+    script: each script gets a fresh graph and recording, so the results are those of
+    `run_trace(script)`. The time limit is for each child as a whole; a time-out or a dead
+    child raises TraceError. A script that cannot be traced maps to its TraceError."""
+    from reuse_lint.trace.shim import looks_like_tf1
+
+    groups: dict[str, list[str]] = {}
+    for script in scripts:
+        with open(script, encoding="utf-8", errors="replace") as f:
+            groups.setdefault("tf1" if looks_like_tf1(f.read()) else "tf2", []).append(script)
+    out: dict[str, TraceResult | TraceError] = {}
+    with tempfile.TemporaryDirectory(prefix="reuse-lint-trace-") as tmp:
+        for mode, group in groups.items():
+            result_path, log_path = os.path.join(tmp, f"{mode}.json"), os.path.join(tmp, f"{mode}.log")
+            cmd = [sys.executable, "-m", "reuse_lint.trace.runner", "--batch", result_path, mode, *group]
+            _run_child(cmd, log_path, timeout, f"a batch of {len(group)} scripts")
+            if not os.path.exists(result_path):
+                raise TraceError(f"the trace process died without a result; last output: {_tail(log_path)}")
+            with open(result_path, encoding="utf-8") as f:
+                data = json.load(f)
+            for script in group:
+                try:
+                    out[script] = _result(script, data[script])
+                except TraceError as exc:
+                    out[script] = exc
+    return out
+
+
 def _run_child(cmd: list[str], log_path: str, timeout: float, target: str) -> None:
     # The child's stdout and stderr (the script's prints, TF's logging) go to a log file,
     # so they neither mix with our output nor fill a pipe and block the child.

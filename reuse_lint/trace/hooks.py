@@ -38,18 +38,22 @@ class Tracer:
     many training steps may run before the trace stops."""
 
     def __init__(self, user: UserCode, steps: int):
-        self.rec = Recording()
-        self.user = user
         self.steps = steps
+        self._patched: list[tuple[object, str, object]] = []
+        self.reset(user)
+
+    def reset(self, user: UserCode) -> None:
+        """Start a new recording: the next target of a batch, under its own project root."""
+        self.rec = Recording()
+        self.rec.chained = self.chained
+        self.user = user
         self.train_ops: dict[str, OptimizerUse] = {}
         self._seen_vars: set[int] = set()
         self._forward_end: dict[int, int] = {}  # graph id -> op id where optimizers begin
-        self.rec.chained = self.chained
         # [reuse flag or None, builder that wrote it] per open variable_scope, innermost
         # last; the root scope's entry changes only through reuse_variables().
         self.scopes: list[list] = []
         self.root_reuse: list = [None, None]
-        self._patched: list[tuple[object, str, object]] = []
 
     def patch(self, owner, attr: str, replacement) -> None:
         self._patched.append((owner, attr, getattr(owner, attr)))

@@ -2,6 +2,7 @@
 write what was recorded as JSON to the file named on the command line.
 
     python -m reuse_lint.trace.runner RESULT.json MODE STEPS TARGET [ARGS...]
+    python -m reuse_lint.trace.runner --batch RESULT.json MODE TARGET...
 
 MODE is auto, tf1 or tf2. Nothing is written anywhere but RESULT.json.
 """
@@ -108,23 +109,71 @@ def _report(rec, status: str, mode: str, **extra) -> dict:
 
 
 def trace(target: str, mode: str, steps: int, args: list[str]) -> dict:
-    from reuse_lint.trace.recorder import Recording, StopTrace, UserCode
+    return trace_many([target], mode, steps, args)[target]
+
+
+def trace_many(targets: list[str], mode: str, steps: int, args: list[str]) -> dict[str, dict]:
+    """Trace each target in turn in this one process (TensorFlow starts once), each with a
+    fresh recording and a fresh default graph. The first target that can be resolved
+    fixes the mode (the v1 shim cannot be undone); a target of the other mode is an error.
+    """
     from reuse_lint.trace import shim
+    from reuse_lint.trace.recorder import UserCode
 
     _prepare_environment()
-    try:
-        source_path, root, function = _resolve(target)
-        if mode == "auto":
-            with open(source_path, encoding="utf-8", errors="replace") as f:
-                mode = "tf1" if shim.looks_like_tf1(f.read()) else "tf2"
-    except (TargetError, OSError) as exc:
-        return {"status": "error", "message": str(exc)}
-    user = UserCode(root)
-    from reuse_lint.trace import hooks  # imports TensorFlow
+    results, tracer, installed = {}, None, None
+    for target in targets:
+        try:
+            source_path, root, function = _resolve(target)
+            wanted = mode
+            if mode == "auto":
+                with open(source_path, encoding="utf-8", errors="replace") as f:
+                    wanted = "tf1" if shim.looks_like_tf1(f.read()) else "tf2"
+        except (TargetError, OSError) as exc:
+            results[target] = {"status": "error", "message": str(exc)}
+            continue
+        if tracer is None:
+            from reuse_lint.trace import hooks  # imports TensorFlow
 
-    tracer = hooks.install(user, steps)
+            tracer, installed = hooks.install(UserCode(root), steps), wanted
+            if wanted == "tf1":
+                shim.install_v1(tracer)
+        elif wanted != installed:
+            results[target] = {"status": "error", "message": f"{target} needs {wanted}, but this "
+                               f"batch runs under {installed}: trace it on its own"}
+            continue
+        else:
+            tracer.reset(UserCode(root))
+            _fresh_tensorflow(installed)
+        results[target] = _isolated(tracer, target, function, args, installed)
+    return results
+
+
+def _fresh_tensorflow(mode: str) -> None:
+    """Forget what the previous target built: its graph, variable store and layer names."""
+    import tensorflow as tf
+
+    tf.keras.backend.clear_session()
     if mode == "tf1":
-        shim.install_v1(tracer.rec, user)
+        tf.compat.v1.reset_default_graph()
+
+
+def _isolated(tracer, target: str, function: str | None, args: list[str], mode: str) -> dict:
+    """Run one target and undo what it did to the interpreter: sys.argv, sys.path and the
+    user modules it imported (the next target may import its own `model.py`)."""
+    argv, path, modules = sys.argv[:], sys.path[:], set(sys.modules)
+    try:
+        return _run_traced(tracer, target, function, args, mode)
+    finally:
+        sys.argv[:], sys.path[:] = argv, path
+        for name in set(sys.modules) - modules:
+            if tracer.user.is_user(getattr(sys.modules[name], "__file__", None) or ""):
+                del sys.modules[name]
+
+
+def _run_traced(tracer, target: str, function: str | None, args: list[str], mode: str) -> dict:
+    from reuse_lint.trace.recorder import StopTrace
+
     try:
         _run_target(target, function, args)
     except StopTrace as stop:
@@ -138,13 +187,19 @@ def trace(target: str, mode: str, steps: int, args: list[str]) -> dict:
     except BaseException as exc:  # the user's own crash: report it with user frames only
         return _report(tracer.rec, "error", mode,
                        message=f"{target} raised {type(exc).__name__}: {exc}".splitlines()[0],
-                       traceback=_user_traceback(exc, user))
+                       traceback=_user_traceback(exc, tracer.user))
     return _report(tracer.rec, "ok", mode)
 
 
 def main(argv: list[str]) -> int:
-    result_path, mode, steps, target, *args = argv
-    result = trace(target, mode, int(steps), args)
+    """RESULT.json MODE STEPS TARGET [ARGS...], or --batch RESULT.json MODE TARGET... (one
+    JSON object per target, keyed by target)."""
+    if argv[0] == "--batch":
+        result_path, mode, *targets = argv[1:]
+        result = trace_many(targets, mode, 0, [])
+    else:
+        result_path, mode, steps, target, *args = argv
+        result = trace(target, mode, int(steps), args)
     with open(result_path, "w", encoding="utf-8") as f:
         json.dump(result, f)
     return 0

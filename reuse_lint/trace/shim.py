@@ -12,7 +12,7 @@ import re
 import sys
 import types
 
-from reuse_lint.trace.recorder import Recording, StopTrace, UserCode
+from reuse_lint.trace.recorder import StopTrace
 
 # Names that only exist in TF 1.x style code. A script that mentions none of them (and so
 # uses tf.keras, tf.function, GradientTape) runs on plain TF 2.x without the shim.
@@ -60,10 +60,11 @@ class _Missing:
         self._stop(self._name)
 
 
-def _contrib(rec: Recording, user: UserCode) -> dict[str, types.ModuleType]:
+def _contrib(tracer) -> dict[str, types.ModuleType]:
     def stop(name: str):
-        stack = user.stack(sys._getframe(1))
-        rec.missing_contrib.append((name.removeprefix("contrib."), stack[-1] if stack else None))
+        # The tracer's recording and user code change from target to target in a batch.
+        stack = tracer.user.stack(sys._getframe(1))
+        tracer.rec.missing_contrib.append((name.removeprefix("contrib."), stack[-1] if stack else None))
         raise StopTrace(f"tf.{name} has no TF 2.x replacement")
 
     slim = _LazyModule("tensorflow.contrib.slim", ("tf_slim",), lambda n: _Missing(n, stop))
@@ -91,10 +92,10 @@ class _V1Tensorflow(types.ModuleType):
         return getattr(self._v1, attr)
 
 
-def install_v1(rec: Recording, user: UserCode) -> None:
+def install_v1(tracer) -> None:
     import tensorflow as tf
 
     tf.compat.v1.disable_v2_behavior()
-    modules = _contrib(rec, user)
+    modules = _contrib(tracer)
     sys.modules.update(modules)
     sys.modules["tensorflow"] = _V1Tensorflow(tf, tf.compat.v1, modules["tensorflow.contrib"])

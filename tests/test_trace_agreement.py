@@ -1,0 +1,180 @@
+"""The static linter and the trace agree, fixture by fixture.
+
+One table: for every fixture of the static rules, the article's examples and the project's
+runnable scripts, what `lint_files` reports, what `run_trace` reports (a finding is
+`CODE@line` in the fixture itself, `CODE@file:line` in a module it imports) and why the two
+map onto each other, or why a rule has no dynamic counterpart. The traces run in one child
+per mode (`run_traces`), so TensorFlow starts twice for the whole table.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+
+import pytest
+
+from reuse_lint.runner import lint_files
+from reuse_lint.trace import TraceError, run_trace, run_traces
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+FIXTURES = os.path.join(ROOT, "fixtures")
+
+
+@dataclass(frozen=True)
+class Row:
+    fixture: str  # under fixtures/
+    static: tuple[str, ...]
+    dynamic: tuple[str, ...]
+    why: str
+    crash: str | None = None  # TensorFlow's error, when the traced program dies
+    also_lint: tuple[str, ...] = ()  # modules whose own findings the script runs into
+
+    @property
+    def path(self) -> str:
+        return os.path.join(FIXTURES, self.fixture)
+
+
+NO_COUNTERPART = "no dynamic counterpart: "
+GOOD = "good: nothing to report"
+
+TABLE = (
+    Row("rules/real_patterns_good.py", (), (), GOOD),
+    Row("rules/rl101_bad.py", ("RL101@16",), ("RT201@16",),
+        "RL101→RT201: the second call creates discriminator/ again without reuse"),
+    Row("rules/rl101_good.py", (), (), GOOD),
+    Row("rules/rl102_bad.py", ("RL102@14",), ("RT201@15", "RT202@9"),
+        "RL102→RT202: reuse=True before anything exists, reported inside the builder (line 9); "
+        "the trace then creates the variables, so the later reuse=False call is an RT201"),
+    Row("rules/rl102_good.py", (), (), GOOD),
+    Row("rules/rl103_bad.py", ("RL103@8",), ("RT201@15",),
+        "RL103→RT201 (the symptom): the scope drops `reuse`, so the reuse=True call at 15 creates again"),
+    Row("rules/rl103_good.py", (), (), GOOD),
+    Row("rules/rl104_bad.py", ("RL104@17",), ("RT201@17",),
+        "RL104→RT201: name_scope does not prefix get_variable, so proj/w is created twice"),
+    Row("rules/rl104_good.py", (), (), GOOD),
+    Row("rules/rl105_bad.py", ("RL105@16",), ("RT204@16",),
+        "RL105→RT204: default_name makes discriminator_1/, a silent copy"),
+    Row("rules/rl105_good.py", (), (), GOOD),
+    Row("rules/rl106_bad.py", ("RL106@13",), ("RT204@13",),
+        "RL106→RT204: Keras layers built per call, dense_2/ copies dense/"),
+    Row("rules/rl106_good.py", (), (), GOOD),
+    Row("rules/rl107_bad.py", ("RL107@15",), ("RT202@18",),
+        "RL107→RT202: the root reuse_variables() (15) leaks into minimize (18), whose Adam slots "
+        "cannot be created"),
+    Row("rules/rl107_good.py", (), (), GOOD),
+    Row("rules/rl108_bad.py", ("RL108@33",), ("RT206@33",),
+        'RL108→RT206: scope "disc" returned disc_aux/ variables, which the discriminator step trains'),
+    Row("rules/rl108_good.py", (), (), GOOD),
+    Row("rules/rl108_target_bad.py", ("RL108@12",), (),
+        NO_COUNTERPART + "the finished `online` scope object selects exactly online/'s variables, "
+        "as asked; that target/'s were meant is only in the source, and no optimizer trains them"),
+    Row("rules/rl108_target_good.py", (), (), GOOD),
+    Row("rules/rl109_bad.py", ("RL109@28",), ("RT206@28",),
+        "RL109→RT206: the generator step without var_list also trains discriminator/"),
+    Row("rules/rl109_ddpg_bad.py", ("RL109@14",), ("RT206@14",),
+        "RL109→RT206: the critic step without var_list also trains actor/"),
+    Row("rules/rl109_ddpg_good.py", (), (), GOOD),
+    Row("rules/rl109_good.py", (), (), GOOD),
+    Row("rules/rl110_bad.py", ("RL110@11",), ("RT202@12",),
+        "RL110→RT202: reuse=False inherits reuse=True, so head/out (12) is looked up, never created"),
+    Row("rules/rl110_good.py", (), (), GOOD),
+    Row("rules/rl111_bad.py", ("RL111@7",), (),
+        NO_COUNTERPART + "TF 2 raises while tracing the tf.function; the trace reports that "
+        "error and no finding", crash="tf.function only supports singleton tf.Variables"),
+    Row("rules/rl111_good.py", (), (), GOOD),
+    Row("rules/rl112_bad.py", ("RL112@12",), ("RT202@12", "RT202@13"),
+        "RL112→RT202: after reuse_variables() the auto-named layers dense_2, dense_3 do not exist; "
+        "the trace reports each layer, the linter the first"),
+    Row("rules/rl112_good.py", (), (), GOOD),
+    Row("rules/rl113_bad.py", ("RL113@9",), ("RT204@16",),
+        "RL113→RT204: tf.Variable ignores reuse, so the reuse=True call (16) makes discriminator_1/Variable"),
+    Row("rules/rl113_good.py", (), (), GOOD),
+    Row("rules/rl114_bad.py", ("RL114@28",), ("RT206@15",),
+        "RL114→RT206: the linter reports the selection (28), the trace the variables it missed "
+        "(bn1/gamma, beta, created at 15)"),
+    Row("rules/rl114_good.py", (), (), GOOD),
+    Row("rules/rl115_bad.py", ("RL115@8",), ("RT201@13",),
+        "RL115→RT201: the positional True is default_name, not reuse; the second call (13) creates again"),
+    Row("rules/rl115_good.py", (), (), GOOD),
+    Row("rules/rl116_bad.py", ("RL116@6",), (),
+        NO_COUNTERPART + "the new graph builds out/ at its root as TF always does; the empty "
+        "trainable_variables('model/') feeds no optimizer, so nothing fails or trains wrongly"),
+    Row("rules/rl116_good.py", (), (), GOOD),
+    Row("rules/rl117_bad.py", ("RL117@8",), (),
+        NO_COUNTERPART + "TF raises while building (the second layer gets the first's kernel); "
+        "the trace reports that error and no finding", crash="Dimensions must be equal"),
+    Row("rules/rl117_good.py", (), (), GOOD),
+    Row("rules/rl118_bad.py", ("RL118@9",), (),
+        NO_COUNTERPART + "get_variable creates a new proj/kernel beside proj/dense/kernel; to TF "
+        "it is one more variable, indistinguishable from an intended one"),
+    Row("rules/rl118_good.py", (), (), GOOD),
+    Row("seed/example1_incorrect_reuse.py", ("RL101@16",), ("RT201@16",),
+        "RL101→RT201: the article's Example 1"),
+    Row("seed/example2_correct_reuse.py", (), (), GOOD),
+    Row("seed/example3_basic_gan.py", (), (), GOOD),
+    Row("project/train.py", ("RL101@12",), ("RT201@12",),
+        "RL101→RT201: the builder comes from model.py"),
+    Row("project/run_gan.py", ("RL101@gan.py:9",), ("RT201@gan.py:9",),
+        "RL101→RT201 in gan.py, whose inherited discriminator the script builds twice",
+        also_lint=("project/gan.py",)),
+)
+ROWS = {row.fixture: row for row in TABLE}
+
+
+def _label(row: Row, diagnostic) -> str:
+    here = os.path.samefile(diagnostic.path, row.path)
+    return f"{diagnostic.code}@{diagnostic.line if here else f'{os.path.basename(diagnostic.path)}:{diagnostic.line}'}"
+
+
+def _labels(row: Row, diagnostics) -> tuple[str, ...]:
+    return tuple(sorted(_label(row, d) for d in diagnostics))
+
+
+@pytest.fixture(scope="session")
+def traces() -> dict:
+    return run_traces([row.path for row in TABLE])
+
+
+def test_every_fixture_has_a_row():
+    files = {
+        f"{folder}/{name}"
+        for folder in ("rules", "seed")
+        for name in os.listdir(os.path.join(FIXTURES, folder)) if name.endswith(".py")
+    }
+    assert set(ROWS) == files | {"project/train.py", "project/run_gan.py"}
+
+
+def test_a_bad_row_explains_its_mapping_and_a_good_row_is_silent():
+    for row in TABLE:
+        if row.why == GOOD:
+            assert (row.static, row.dynamic) == ((), ()), row.fixture
+        elif not row.dynamic:
+            assert row.why.startswith(NO_COUNTERPART), row.fixture
+        else:
+            rule, counterpart = row.why.split(":")[0].split(" ")[0].split("→")
+            assert rule == row.static[0].split("@")[0], row.fixture
+            assert counterpart in {d.split("@")[0] for d in row.dynamic}, row.fixture
+
+
+@pytest.mark.parametrize("row", TABLE, ids=lambda row: row.fixture)
+def test_static(row):
+    paths = [row.path, *(os.path.join(FIXTURES, p) for p in row.also_lint)]
+    assert _labels(row, lint_files(paths)) == tuple(sorted(row.static))
+
+
+@pytest.mark.parametrize("row", TABLE, ids=lambda row: row.fixture)
+def test_dynamic(row, traces):
+    traced = traces[row.path]
+    if row.crash:
+        assert isinstance(traced, TraceError) and row.crash in traced.traceback
+        traced = traced.result
+    assert not isinstance(traced, TraceError), traced
+    assert _labels(row, traced.diagnostics) == tuple(sorted(row.dynamic))
+
+
+@pytest.mark.parametrize("fixture", ["rules/rl106_bad.py", "project/run_gan.py"])
+def test_a_batch_traces_like_single_runs(fixture, traces):
+    row, alone = ROWS[fixture], run_trace(ROWS[fixture].path, timeout=120)
+    assert _labels(row, alone.diagnostics) == _labels(row, traces[row.path].diagnostics)
+    assert [v.name for v in alone.variables] == [v.name for v in traces[row.path].variables]
