@@ -80,11 +80,12 @@ def test_generator_without_var_list_trains_the_discriminator_too():
     assert _optimizers(built) == (DISCRIMINATOR, GENERATOR | DISCRIMINATOR)
 
 
-def test_prefix_var_list_selects_the_generator_for_the_discriminator():
+def test_prefix_var_list_selects_the_discriminator_for_the_generator():
     built = _built("prefix-var-list")
-    decoder = _layers("decoder")
-    assert _trainable(built) == decoder | DISCRIMINATOR
-    assert _optimizers(built) == (decoder | DISCRIMINATOR, decoder)
+    generator, discriminator = _layers("g"), _layers("global_discriminator")
+    assert _trainable(built) == generator | discriminator
+    # get_collection(scope="g") also matches "global_discriminator/...".
+    assert _optimizers(built) == (discriminator, generator | discriminator)
 
 
 def test_duplicate_is_refused_by_tensorflow():

@@ -1,8 +1,9 @@
 """Training the variants: the correct GAN covers the ring, every silent bug collapses.
 
-A short fixed-seed run (1,000 steps, seed 0). Measured on it: shared 8/8 modes and 59 %
-high-quality samples; unshared and keras-per-call 0/8 and 0 %; generator-trains-
-discriminator 0/8 and 0 %; prefix-var-list 1/8 and 9 %. The thresholds leave a margin.
+A short fixed-seed run (1,000 steps, seed 0). Measured on it: shared 8/8 modes and 60 %
+high-quality samples; unshared, keras-per-call, generator-trains-discriminator and
+prefix-var-list 0/8 and 0 %. The thresholds leave a margin. (At the default 2,000 steps,
+seeds 0-4: shared 8/8 and 83-89 %, every silent bug 0/8 and 0 %.)
 """
 
 import json
@@ -39,7 +40,7 @@ def test_silent_bug_collapses(name, shared):
     result = _run(name)
     assert result.error is None
     assert result.modes <= 1
-    assert result.high_quality <= 0.25
+    assert result.high_quality <= 0.1
     assert shared.high_quality - result.high_quality >= 0.3
 
 
@@ -47,6 +48,14 @@ def test_a_seed_reproduces():
     first, second = _run("shared", steps=100), _run("shared", steps=100)
     np.testing.assert_array_equal(first.samples, second.samples)
     assert first.d_loss == second.d_loss
+
+
+def test_variants_trained_side_by_side_match_one_at_a_time():
+    # `reuse-lint gan --all` trains two variants at once, each in its own session.
+    names = ("shared", "prefix-var-list")
+    together = cli._train_all([by_name(n) for n in names], 100, SEED)
+    for name, result in zip(names, together):
+        np.testing.assert_array_equal(result.samples, _run(name, steps=100).samples)
 
 
 def test_json_output_and_plot(tmp_path, capsys):

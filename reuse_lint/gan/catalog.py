@@ -34,7 +34,9 @@ VARIANTS = (
         "RL109",
         "generator's minimize without var_list",
     ),
-    Variant("prefix-var-list", "prefix_var_list", "RL108", 'scope "d" also selects "decoder"'),
+    Variant(
+        "prefix-var-list", "prefix_var_list", "RL108", 'scope "g" also selects "global_discriminator"'
+    ),
     Variant("duplicate", "duplicate", "RL101", "discriminator called twice without reuse"),
 )
 

@@ -91,8 +91,12 @@ def train(built: Built, *, steps: int, seed: int, on_step: Callable[[], None] = 
 
 def _session_config(tf):
     # One thread each: these matmuls are too small to gain from more, and a fixed
-    # thread count keeps the reductions in one order.
-    return tf.compat.v1.ConfigProto(intra_op_parallelism_threads=1, inter_op_parallelism_threads=1)
+    # thread count keeps the reductions in one order. Per-session pools, so that two
+    # sessions trained from two Python threads (`reuse-lint gan --all`) do not queue
+    # on one process-wide pool.
+    return tf.compat.v1.ConfigProto(
+        intra_op_parallelism_threads=1, inter_op_parallelism_threads=1, use_per_session_threads=True
+    )
 
 
 def _noise(rng: np.random.Generator, n: int, dim: int) -> np.ndarray:
