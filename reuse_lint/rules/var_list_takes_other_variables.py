@@ -66,6 +66,18 @@ for name in ["tower_0", "tower_1"]:
 tower_vars = tf.trainable_variables("tower")
 """,
     )
+    VALID = VALID + (
+        # The extra scope is a default-name copy (`d_1/`): RL105 names that cause.
+        """
+import tensorflow as tf
+def d(x):
+    with tf.variable_scope(None, default_name="d"):
+        return tf.layers.dense(x, 1)
+a = d(tf.placeholder(tf.float32, [None, 2]))
+b = d(tf.random.normal([8, 2]))
+d_vars = tf.trainable_variables("d")
+""",
+    )
     INVALID = (
         """
 import tensorflow as tf
@@ -119,7 +131,7 @@ g_step = tf.train.AdamOptimizer().minimize(g_loss, var_list=tf.trainable_variabl
             return
         own = [n for n in sel.names if n.startswith(pattern + "/")]
         others = [n for n in sel.names if not n.startswith(pattern + "/")]
-        if not own or not others:
+        if not own or not others or _only_unique_copies(ctx, pattern, others):
             return
         # The scope the prefix ran into: as many levels as the pattern has, plus the clash.
         depth = pattern.count("/") + 1
@@ -166,3 +178,10 @@ g_step = tf.train.AdamOptimizer().minimize(g_loss, var_list=tf.trainable_variabl
             return None
         column = char_column(line, node.end_col_offset) - 1
         return Fix("end the scope with `/`", (Edit(node.lineno, column, node.lineno, column, "/"),), safe=True)
+
+
+def _only_unique_copies(ctx: RuleContext, pattern: str, others: list[str]) -> bool:
+    """The other scopes are `pattern_1/`... that a default-name scope made: RL105 names that
+    cause, and fixing it removes these variables from the selection too."""
+    copies = {b.name for b in ctx.analysis.builds if b.kind == "default_scope" and b.name}
+    return all(n.split("/")[0] in copies and n.split("/")[0].startswith(pattern + "_") for n in others)
