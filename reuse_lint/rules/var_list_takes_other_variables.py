@@ -66,18 +66,6 @@ for name in ["tower_0", "tower_1"]:
 tower_vars = tf.trainable_variables("tower")
 """,
     )
-    VALID = VALID + (
-        # The extra scope is a default-name copy (`d_1/`): RL105 names that cause.
-        """
-import tensorflow as tf
-def d(x):
-    with tf.variable_scope(None, default_name="d"):
-        return tf.layers.dense(x, 1)
-a = d(tf.placeholder(tf.float32, [None, 2]))
-b = d(tf.random.normal([8, 2]))
-d_vars = tf.trainable_variables("d")
-""",
-    )
     INVALID = (
         """
 import tensorflow as tf
