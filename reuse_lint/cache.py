@@ -9,6 +9,7 @@ see half an entry; an entry that cannot be read or decoded is a miss.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import os
@@ -26,9 +27,21 @@ def digest(data: bytes) -> str:
     return hashlib.blake2b(data, digest_size=20).hexdigest()
 
 
+@functools.lru_cache(maxsize=1)
+def analysis_fingerprint() -> str:
+    """The analysis's own code (engine, rules, names), by size and mtime: a rule edited in a
+    checkout without a version bump must not be answered from entries the old rule wrote."""
+    package = Path(__file__).resolve().parent
+    h = hashlib.blake2b(digest_size=12)
+    for path in sorted([*package.glob("*.py"), *(package / "engine").glob("*.py"), *(package / "rules").glob("*.py")]):
+        stat = path.stat()
+        h.update(f"{path.name}:{stat.st_size}:{stat.st_mtime_ns}\0".encode())
+    return h.hexdigest()
+
+
 def entry_key(data: bytes, shown: str, settings_key: str) -> str:
     h = hashlib.blake2b(digest_size=20)
-    for part in (__version__, str(_FORMAT), settings_key, shown):
+    for part in (__version__, analysis_fingerprint(), str(_FORMAT), settings_key, shown):
         h.update(part.encode("utf-8", "surrogatepass") + b"\0")
     h.update(data)
     return h.hexdigest()

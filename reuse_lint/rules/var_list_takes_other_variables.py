@@ -25,9 +25,10 @@ class VarListTakesOtherVariables(Rule):
     ## Why is this bad?
     TensorFlow selects by `re.match(scope, variable.name)`, a prefix test, so `"disc"`
     silently takes `disc_aux/...` too. The discriminator's optimizer then also trains the
-    auxiliary network (or a GAN's generator, in the reference GAN's `prefix-var-list`
-    variant, which collapses to one or two modes), a `Saver` saves the wrong model, and a
-    target-network copy assigns the wrong weights. Nothing fails.
+    auxiliary network, a `Saver` saves the wrong model, a target-network copy assigns the
+    wrong weights, and nothing fails. In the reference GAN's `prefix-var-list` variant,
+    `scope="g"` also takes `global_discriminator/`: every generator step also trains the
+    discriminator to call the fakes real, and the generator covers no mode at all.
 
     ## Example
     ```python
