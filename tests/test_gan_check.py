@@ -13,16 +13,7 @@ from reuse_lint.gan import check
 from reuse_lint.gan.catalog import VARIANTS, by_name
 
 # Known disagreements with the catalog, each a strict xfail so that a fix shows up.
-EXTRA_PREFIX_SELECTION = (
-    'd_vars = get_collection(..., scope="discriminator") also selects the copy discriminator_1/, '
-    "which d_train then trains"
-)
-KNOWN = {
-    ("unshared", "static"): "the linter also reports RL108: " + EXTRA_PREFIX_SELECTION,
-    ("unshared", "trace"): "the trace also reports RT206 (the dynamic RL108): " + EXTRA_PREFIX_SELECTION,
-    ("keras-per-call", "trace"): "the trace also reports RT206: " + EXTRA_PREFIX_SELECTION
-    + "; the linter gives no RL108 here although it does for `unshared`",
-}
+KNOWN: dict[tuple[str, str], str] = {}
 
 
 @pytest.fixture(scope="module")

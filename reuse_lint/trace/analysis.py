@@ -280,10 +280,13 @@ def _trains_anothers_model(rec: Recording, opt) -> list[Diagnostic]:
 
 def _prefix_selections(rec: Recording) -> list[Diagnostic]:
     trained = {n for opt in rec.optimizers for n in opt.var_list}
+    # Silent copies (`discriminator_1/`) that a prefix also takes: RT204 names their cause,
+    # as the static RL108 leaves default-name copies to RL105.
+    copies = {b.name for _, pairs in silent_copies(rec) for _, b in pairs}
     out = []
     for sel in rec.selections:
         prefix = sel.scope.rstrip("/") + "/"
-        stray = [n for n in sel.names if not n.startswith(prefix) and n in trained]
+        stray = [n for n in sel.names if not n.startswith(prefix) and n in trained and n not in copies]
         if not stray or sel.site is None:
             continue
         models = ", ".join(f"`{m}/`" for m in sorted(_models(stray)))
