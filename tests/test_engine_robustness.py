@@ -59,3 +59,67 @@ def test_very_long_loop_nest_stays_within_budget():
     body += f"{indent}w = tf.get_variable('w' + str(i0), [1])\n"
     findings = lint(body)
     assert all(f.code == "RL101" for f in findings)
+
+
+def test_context_manager_state_reaches_the_with_body():
+    # A guard flag flipped by a @contextmanager: the second build creates nothing.
+    assert lint("""
+        import contextlib
+        import tensorflow as tf
+        class Bench(object):
+            def __init__(self):
+                self.eval_mode = False
+            @contextlib.contextmanager
+            def eval_ctx(self):
+                self.eval_mode = True
+                yield
+                self.eval_mode = False
+            def build(self):
+                if not self.eval_mode:
+                    tf.get_variable("scale", initializer=1.0, trainable=False)
+            def run(self):
+                self.build()
+                with self.eval_ctx():
+                    with tf.name_scope("Evaluation"):
+                        self.build()
+        Bench().run()
+    """) == []
+
+
+def test_context_manager_wrapping_a_variable_scope():
+    from contextlib import contextmanager  # noqa: F401 - the linted code imports it by name
+
+    findings = lint("""
+        from contextlib import contextmanager
+        import tensorflow as tf
+        @contextmanager
+        def model_scope(name, reuse=None):
+            with tf.variable_scope(name, reuse=reuse):
+                yield
+        with model_scope("d"):
+            a = tf.get_variable("w", [1])
+        with model_scope("d", reuse=True):
+            b = tf.get_variable("w", [1])
+        with model_scope("d"):
+            c = tf.get_variable("w", [1])
+    """)
+    assert [(f.line, f.code) for f in findings] == [(13, "RL101")]
+
+
+def test_values_list_in_second_position_is_not_a_misplaced_argument():
+    assert lint("""
+        import tensorflow as tf
+        def net(images, reuse=None):
+            with tf.variable_scope("net", [images], reuse=reuse):
+                return tf.layers.dense(images, 4, name="fc")
+    """) == []
+
+
+def test_method_of_an_unknown_object_may_create_variables():
+    assert lint("""
+        import tensorflow as tf
+        def main(net):
+            with tf.Graph().as_default():
+                y = net.encoder(tf.placeholder(tf.float32, [None, 4]))
+                return tf.train.Saver(tf.trainable_variables()), y
+    """) == []

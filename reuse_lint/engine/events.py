@@ -46,6 +46,7 @@ class Creation:
     auto_named: bool = False  # a layer named by TF's counter (`dense_2`), not by the code
     frame_entry: Any = None  # the ScopeVal of the innermost user scope entry
     name_scope_sites: tuple = ()  # the `name_scope(...)` calls active at the creation
+    seq: int = 0  # order among all events (creations, leaks, slot creations)
 
 
 @dataclass(frozen=True)
@@ -86,7 +87,7 @@ class Leak:
     site: Site
     graph: int
     trace: int
-    index: int  # how many creations came before it
+    seq: int  # order among all events
 
 
 @dataclass(eq=False)
@@ -152,9 +153,14 @@ class Analysis:
     optimizers: list[OptimizerUse] = field(default_factory=list)
     selections: list[Selection] = field(default_factory=list)
     reuse_false: list[ReuseFalse] = field(default_factory=list)
-    slot_creations: list = field(default_factory=list)  # (graph, trace, index, site, what)
+    slot_creations: list = field(default_factory=list)  # (graph, trace, seq, site, what)
     misplaced: list = field(default_factory=list)  # (site of the argument, "scope" | "reuse", scope call)
     repeated_cells: list = field(default_factory=list)  # (site of the list, cell)
     cell_uses: list = field(default_factory=list)  # (cell, site, prefix, graph, trace, conds)
     graph_switches: list = field(default_factory=list)  # (scope, site, new graph, trace)
     memo: dict[str, Any] = field(default_factory=dict)  # answers of engine.queries
+    events: int = 0  # the sequence counter shared by creations, leaks and slot creations
+
+    def tick(self) -> int:
+        self.events += 1
+        return self.events

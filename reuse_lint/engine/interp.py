@@ -320,6 +320,7 @@ class Interpreter:
 
     def _make_function(self, stmt, env, module, owner: ClassVal | None = None) -> Any:
         is_tf_function = False
+        is_context_manager = False
         for deco in stmt.decorator_list:
             target = deco.func if isinstance(deco, ast.Call) else deco
             value = self.eval(target, env, module)
@@ -327,6 +328,8 @@ class Interpreter:
                 is_tf_function = True
             elif isinstance(target, ast.Name) and target.id in ("staticmethod", "classmethod", "property"):
                 continue
+            elif isinstance(value, External) and value.qualname.split(".")[-1] == "contextmanager":
+                is_context_manager = True
             elif isinstance(value, External) and value.qualname.split(".")[-1] in ("wraps", "lru_cache", "cache", "abstractmethod", "add_arg_scope"):
                 continue
             elif isinstance(value, TFRef):
@@ -337,7 +340,7 @@ class Interpreter:
         defaults = [self.eval(d, env, module) for d in stmt.args.defaults]
         kw_defaults = [self.eval(d, env, module) if d is not None else None for d in stmt.args.kw_defaults]
         return FuncVal(stmt, module, env, is_tf_function=is_tf_function, owner=owner,
-                       defaults=defaults, kw_defaults=kw_defaults)
+                       defaults=defaults, kw_defaults=kw_defaults, is_context_manager=is_context_manager)
 
     def _stmt_ClassDef(self, stmt: ast.ClassDef, env, module) -> None:
         bases = [self.eval(b, env, module) for b in stmt.bases]
@@ -545,6 +548,8 @@ class Interpreter:
         return self.scopes[-1].name if self.scopes else ""
 
     def _enter(self, ctx: Any, module: ModuleState, node: ast.AST) -> Any:
+        if isinstance(ctx, _Generator):
+            return self._enter_generator(ctx)
         if isinstance(ctx, ScopeCtx):
             return self._enter_scope(ctx, module)
         if isinstance(ctx, NameScopeCtx):
@@ -560,7 +565,10 @@ class Interpreter:
         return UNKNOWN
 
     def _exit(self, ctx: Any) -> None:
-        if isinstance(ctx, ScopeCtx):
+        if isinstance(ctx, _Generator):
+            if ctx.resume is not None:
+                self._in_generator(ctx, ctx.resume)
+        elif isinstance(ctx, ScopeCtx):
             self.scopes.pop()
             self.scope_sites.pop()
             if self.open_drops and self.open_drops[-1].site.node is ctx.node:
@@ -571,6 +579,84 @@ class Interpreter:
             self.name_scopes.pop()
         elif isinstance(ctx, GraphCtx):
             self._graph_stack_pop()
+
+    # ----- @contextmanager: the body up to `yield` runs at the `with`, the rest after it -----
+    def _enter_generator(self, gen: "_Generator") -> Any:
+        func = gen.func
+        if len(self.funcs) >= MAX_DEPTH or any(f.node is func.node for f in self.funcs):
+            self.graph.opaque = True
+            return UNKNOWN
+        self.executed.add(id(func.node))
+        gen.env = [self._bind_arguments(func, gen.args, gen.kwargs, gen.unknown_args)] + func.closure
+        outcome = self._in_generator(gen, lambda: self._until_yield(func.node.body, gen.env, func.module))
+        if outcome is None:
+            self.graph.opaque = True  # a yield we cannot place (in a loop, an if): unknown effects
+            return UNKNOWN
+        gen.resume, value = outcome
+        return value
+
+    def _in_generator(self, gen: "_Generator", step):
+        if gen.site is not None:
+            self.calls.append(gen.site)
+        self.funcs.append(gen.func)
+        try:
+            return step()
+        except _Terminator:
+            return None
+        finally:
+            self.funcs.pop()
+            if gen.site is not None:
+                self.calls.pop()
+
+    def _until_yield(self, stmts, env, module):
+        """Run statements up to a top-level `yield` (also inside `with` and `try`); return a
+        function that runs the rest, and the yielded value; None if the yield is elsewhere."""
+        for i, stmt in enumerate(stmts):
+            rest = stmts[i + 1:]
+            if isinstance(stmt, ast.Expr) and isinstance(stmt.value, ast.Yield):
+                value = self.eval(stmt.value.value, env, module)
+                return (lambda: self.exec_block(rest, env, module)), value
+            if not any(isinstance(n, (ast.Yield, ast.YieldFrom)) for n in ast.walk(stmt)):
+                self.exec_stmt(stmt, env, module)
+                continue
+            if isinstance(stmt, ast.With):
+                entered = []
+                for item in stmt.items:
+                    ctx = self.eval(item.context_expr, env, module)
+                    value = self._enter(ctx, module, item.context_expr)
+                    entered.append(ctx)
+                    if item.optional_vars is not None:
+                        self.assign(item.optional_vars, value, env, module)
+                inner = self._until_yield(stmt.body, env, module)
+                if inner is None:
+                    for ctx in reversed(entered):
+                        self._exit(ctx)
+                    return None
+
+                def resume(inner_resume=inner[0], entered=entered, rest=rest):
+                    try:
+                        inner_resume()
+                    finally:
+                        for ctx in reversed(entered):
+                            self._exit(ctx)
+                    self.exec_block(rest, env, module)
+
+                return resume, inner[1]
+            if isinstance(stmt, ast.Try):
+                inner = self._until_yield(stmt.body, env, module)
+                if inner is None:
+                    return None
+
+                def resume(inner_resume=inner[0], final=stmt.finalbody, rest=rest):
+                    try:
+                        inner_resume()
+                    finally:
+                        self.exec_block(final, env, module)
+                    self.exec_block(rest, env, module)
+
+                return resume, inner[1]
+            return None
+        return None
 
     def _graph_stack_push(self, state: GraphState) -> None:
         self._graph_stack.append((self.graph, self.scopes, self.scope_sites, self.name_scopes))
@@ -697,6 +783,7 @@ class Interpreter:
                 auto_named=auto_named,
                 frame_entry=self.scopes[-1] if self.scopes else None,
                 name_scope_sites=tuple(site for _, site in self.name_scopes),
+                seq=self.analysis.tick(),
             )
         self.analysis.creations.append(creation)
         if reuse != Const(True):
@@ -1108,8 +1195,9 @@ class Interpreter:
                 except (TypeError, ValueError):
                     return UNKNOWN
             if builtin is None or builtin not in _BUILTINS:
-                if not isinstance(node.func, ast.Attribute):
-                    self.graph.opaque = True
+                # An unknown callable or a method of an unknown object (`net.encoder(x)`):
+                # it may create variables we cannot see.
+                self.graph.opaque = True
             return UNKNOWN
         return UNKNOWN
 
@@ -1128,7 +1216,7 @@ class Interpreter:
             return self._optimizer_use(method, node, module, args, kwargs)
         if method.kind == "apply":  # ExponentialMovingAverage.apply makes shadow variables
             self.analysis.slot_creations.append(
-                (self.graph.gid, self.trace, len(self.analysis.creations), Site(module.path, node), method.target.canon))
+                (self.graph.gid, self.trace, self.analysis.tick(), Site(module.path, node), method.target.canon))
             return EMPTY_TENSOR
         if method.kind == "reuse_variables":
             scope: ScopeVal = method.target
@@ -1136,7 +1224,7 @@ class Interpreter:
             site = Site(module.path, node)
             if scope is self.graph.root:
                 self.graph.root_reuse_site = site
-                self.analysis.leaks.append(Leak(site, self.graph.gid, self.trace, len(self.analysis.creations)))
+                self.analysis.leaks.append(Leak(site, self.graph.gid, self.trace, self.analysis.tick()))
             for i, frame in enumerate(self.scopes):
                 if frame is scope:
                     self.scope_sites[i] = site
@@ -1152,6 +1240,8 @@ class Interpreter:
             return
         second = node.args[1]
         value = args[1] if len(args) > 1 else UNKNOWN
+        if isinstance(second, (ast.List, ast.Tuple)) or isinstance(value, ListVal):
+            return  # `variable_scope("net", [images])`: `values` by position, harmless
         looks_like_reuse = (
             (isinstance(second, ast.Name) and "reuse" in second.id.lower())
             or (isinstance(value, Const) and isinstance(value.value, bool))
@@ -1195,7 +1285,7 @@ class Interpreter:
             return _Gradients(loss, var_list)
         if optimizer.canon.split(".")[-1] in tfnames.SLOT_OPTIMIZERS:
             self.analysis.slot_creations.append(
-                (self.graph.gid, self.trace, len(self.analysis.creations), use.site, optimizer.canon))
+                (self.graph.gid, self.trace, self.analysis.tick(), use.site, optimizer.canon))
         return EMPTY_TENSOR
 
     def _select(self, canon: str, node: ast.Call, args, kwargs, module) -> Any:
@@ -1339,6 +1429,8 @@ class Interpreter:
             self.scope_sites.pop()
 
     def call_function(self, func: FuncVal, args, kwargs, site: Site | None, unknown_args=False) -> Any:
+        if func.is_context_manager:
+            return _Generator(func, args, kwargs, site, unknown_args)
         node = func.node
         if len(self.funcs) >= MAX_DEPTH or any(f.node is node for f in self.funcs):
             self.graph.opaque = True
@@ -1473,6 +1565,17 @@ class _SaverUse:
 
     def __init__(self, site: Site) -> None:
         self.site = site
+
+
+class _Generator:
+    """A call of a @contextmanager function, waiting for its `with`."""
+
+    __slots__ = ("func", "args", "kwargs", "site", "unknown_args", "env", "resume")
+
+    def __init__(self, func, args, kwargs, site, unknown_args) -> None:
+        self.func, self.args, self.kwargs, self.site, self.unknown_args = func, args, kwargs, site, unknown_args
+        self.env = None
+        self.resume = None
 
 
 class _Gradients:

@@ -105,6 +105,7 @@ class FuncVal:
     bound_self: Any = None
     is_tf_function: bool = False
     owner: "ClassVal | None" = None
+    is_context_manager: bool = False  # decorated with contextlib.contextmanager
     defaults: list = field(default_factory=list)  # evaluated where the function is defined
     kw_defaults: list = field(default_factory=list)
 

@@ -46,6 +46,13 @@ class LeakedRootReuse(Rule):
     CODE = "RL107"
     NAME = "leaked-root-reuse"
     VALID = (
+        # The optimizer's slots were made before the leak.
+        """
+import tensorflow as tf
+w = tf.get_variable("w", [3, 4])
+train = tf.train.AdamOptimizer().minimize(tf.reduce_sum(w))
+tf.get_variable_scope().reuse_variables()
+""",
         """
 import tensorflow as tf
 with tf.variable_scope(tf.get_variable_scope()):
@@ -94,16 +101,16 @@ train = tf.train.AdamOptimizer(1e-3).minimize(loss)
 
     def _first_victim(self, ctx: RuleContext, leak, existed):
         candidates = []
-        for i, c in enumerate(ctx.analysis.creations[leak.index:], leak.index):
-            if (c.trace, c.graph) != (leak.trace, leak.graph) or c.reuse != TRUE or c.name is None:
+        for c in ctx.analysis.creations:
+            if c.seq < leak.seq or (c.trace, c.graph) != (leak.trace, leak.graph):
                 continue
-            if c.reuse_site is leak.site and not existed[id(c)]:
-                candidates.append((i, c.stack[-1], f"`Variable {c.name} does not exist`"))
+            if c.reuse == TRUE and c.name is not None and c.reuse_site is leak.site and not existed[id(c)]:
+                candidates.append((c.seq, c.stack[-1], f"`Variable {c.name} does not exist`"))
                 break
-        for graph, trace, index, site, what in ctx.analysis.slot_creations:
-            if (graph, trace) == (leak.graph, leak.trace) and index >= leak.index:
+        for graph, trace, seq, site, what in ctx.analysis.slot_creations:
+            if (graph, trace) == (leak.graph, leak.trace) and seq > leak.seq:
                 kind = what.split(".")[-1].replace("Optimizer", "")
-                candidates.append((index, site, f"the `{kind}` variables it creates will fail with `Variable .../{kind}/ does not exist`"))
+                candidates.append((seq, site, f"the `{kind}` variables it creates will fail with `Variable .../{kind}/ does not exist`"))
                 break
         if not candidates:
             return None
