@@ -123,3 +123,17 @@ def test_method_of_an_unknown_object_may_create_variables():
                 y = net.encoder(tf.placeholder(tf.float32, [None, 4]))
                 return tf.train.Saver(tf.trainable_variables()), y
     """) == []
+
+
+def test_unknown_context_manager_may_switch_reuse():
+    # A variable manager's `reuse_variables()` context (defined in a library we cannot see).
+    assert lint("""
+        import tensorflow as tf
+        from benchmarks import variable_mgr
+        def build():
+            return tf.get_variable("loss_scale", [1])
+        mgr = variable_mgr.make()
+        a = build()
+        with mgr.reuse_variables():
+            b = build()
+    """) == []

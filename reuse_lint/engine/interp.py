@@ -522,7 +522,7 @@ class Interpreter:
         try:
             for item in stmt.items:
                 ctx = self.eval(item.context_expr, env, module)
-                value = self._enter(ctx, module, item.context_expr)
+                ctx, value = self._enter_item(ctx, module, item.context_expr)
                 entered.append(ctx)
                 if item.optional_vars is not None:
                     self.assign(item.optional_vars, value, env, module)
@@ -547,6 +547,24 @@ class Interpreter:
     def _prefix(self) -> str | None:
         return self.scopes[-1].name if self.scopes else ""
 
+    def _enter_item(self, ctx: Any, module: ModuleState, node: ast.AST) -> tuple[Any, Any]:
+        """Enter one `with` item; returns what to exit later and the `as` value. A context
+        manager we cannot see into may open a scope or switch reuse (a variable manager's
+        `reuse_variables()`), so inside it names and reuse are unknown."""
+        if isinstance(ctx, _Generator):
+            value = self._enter_generator(ctx)
+            if ctx.resume is not None:
+                return ctx, value
+        elif isinstance(ctx, Tensor):
+            return ctx, ctx  # `with tf.Session() as sess`: a TF object, no scope
+        elif isinstance(ctx, (ScopeCtx, NameScopeCtx, GraphCtx, TFRef, KerasObject)):
+            return ctx, self._enter(ctx, module, node)
+        elif isinstance(ctx, External) and ctx.safe:
+            return ctx, UNKNOWN
+        self.scopes.append(ScopeVal(None, UNKNOWN, self.graph.gid))
+        self.scope_sites.append(None)
+        return _OPAQUE_CONTEXT, UNKNOWN
+
     def _enter(self, ctx: Any, module: ModuleState, node: ast.AST) -> Any:
         if isinstance(ctx, _Generator):
             return self._enter_generator(ctx)
@@ -565,7 +583,10 @@ class Interpreter:
         return UNKNOWN
 
     def _exit(self, ctx: Any) -> None:
-        if isinstance(ctx, _Generator):
+        if ctx is _OPAQUE_CONTEXT:
+            self.scopes.pop()
+            self.scope_sites.pop()
+        elif isinstance(ctx, _Generator):
             if ctx.resume is not None:
                 self._in_generator(ctx, ctx.resume)
         elif isinstance(ctx, ScopeCtx):
@@ -623,7 +644,7 @@ class Interpreter:
                 entered = []
                 for item in stmt.items:
                     ctx = self.eval(item.context_expr, env, module)
-                    value = self._enter(ctx, module, item.context_expr)
+                    ctx, value = self._enter_item(ctx, module, item.context_expr)
                     entered.append(ctx)
                     if item.optional_vars is not None:
                         self.assign(item.optional_vars, value, env, module)
@@ -1543,6 +1564,7 @@ class Interpreter:
 
 _BUILTINS = frozenset(dir(builtins))
 _NOT_SPECIAL = object()
+_OPAQUE_CONTEXT = object()  # a `with` whose manager we cannot see into
 _STR_METHODS = frozenset(
     "startswith endswith split rsplit replace lower upper strip lstrip rstrip find count format partition".split()
 )
