@@ -201,8 +201,10 @@ class ProjectLoader:
 # engine's model grows (Keras classes, optimizers, selections) faster than such a list could
 # follow it safely; see the report in benchmarks/lint_corpus.py.
 
-def _has_marker(data: bytes) -> bool:
-    return any(m in data for m in tfnames.RAW_MARKERS)
+def _markers(data: bytes) -> tuple[bool, bool]:
+    """(mentions a TensorFlow module, mentions an API that records events). Code records
+    something only where both hold across the file and the project modules it imports."""
+    return any(m in data for m in tfnames.RAW_MARKERS), any(m in data for m in tfnames.API_MARKERS)
 
 
 def _imports(tree: ast.Module):
@@ -243,12 +245,14 @@ class Prefilter:
 
     def __init__(self, loader: ProjectLoader) -> None:
         self._loader = loader
-        self._modules: dict[Path, tuple[bool, tuple[Path, ...]] | None] = {}
+        # path -> (mentions a TF module, mentions an event API, project imports, misses)
+        self._modules: dict[Path, tuple | None] = {}
 
     def inert(self, path: Path, data: bytes) -> tuple[bool, dict[str, str | None], list]:
         """(True, deps, misses) when nothing but RL001 can come out. deps: the project modules
         consulted, with their hashes; misses: the imports that found no project module."""
-        if _has_marker(data):
+        raw, api = _markers(data)
+        if raw and api:
             return False, {}, []
         try:
             tree = engine.parse_module(data, str(path)).tree
@@ -256,10 +260,14 @@ class Prefilter:
             return False, {}, []  # the engine reports RL001 itself
         found, misses = self._project_imports(path, tree)
         closure = self._closure(found)
-        if closure is None or any(self._modules[m][0] for m in closure):
+        if closure is None:
+            return False, {}, []
+        raw = raw or any(self._modules[m][0] for m in closure)
+        api = api or any(self._modules[m][1] for m in closure)
+        if raw and api:
             return False, {}, []
         for module in closure:
-            misses = misses + self._modules[module][2]
+            misses = misses + self._modules[module][3]
         deps = {str(p): self._loader.hashes.get(p) for p in sorted(closure)}
         return True, deps, sorted(set(misses))
 
@@ -275,7 +283,7 @@ class Prefilter:
             info = self._module(module)
             if info is None:
                 return None
-            todo.extend(info[1])
+            todo.extend(info[2])
         return seen
 
     def _project_imports(self, path: Path, tree: ast.Module) -> tuple[list[Path], list]:
@@ -298,7 +306,7 @@ class Prefilter:
             except (OSError, engine.ParseFailure):
                 self._modules[path] = None
             else:
-                self._modules[path] = (_has_marker(data), *self._project_imports(path, tree))
+                self._modules[path] = (*_markers(data), *self._project_imports(path, tree))
         return self._modules[path]
 
 

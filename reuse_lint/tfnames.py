@@ -155,3 +155,21 @@ def is_rnn_cell(canon: str) -> bool:
     return False
 
 SAVERS = frozenset({"tf.train.Saver"})
+
+
+def _leaf(canon: str) -> bytes:
+    return canon.rsplit(".", 1)[-1].encode()
+
+
+# Every event the engine records starts at a call whose name (or module path) holds one of
+# these words, in the file or in a project module it imports: a file with none of them can
+# yield nothing but RL001. Optimizers, graphs, templates, savers and `tf.function` are absent
+# on purpose: alone they record nothing, and every rule about them also needs a creation or
+# a selection, which is listed. The runner's prefilter relies on this (and a test proves it
+# on a corpus): keep it in step with the tables above.
+API_MARKERS = tuple(sorted(
+    # Keras objects are matched by pattern: `*.layers.<Class>`, `Sequential`, `Model`.
+    {b"variable_scope", b"get_variable", b"Variable", b"layers", b"Sequential", b"Model", b"Cell", b"_rnn"}
+    | {_leaf(c) for c in LAYER_FUNCTIONS}
+    | {_leaf(c) for c in SELECTORS}
+))

@@ -65,8 +65,9 @@ def test_files_reaching_tensorflow_through_project_modules_are_linted(project):
     for name in ("direct.py", "module_attr.py", "two_hops.py", "relative.py", "in_function.py", "reexported_tf.py"):
         assert any(path == name and code == "RL101" for path, code in by_file), (name, by_file)
     assert ("broken.py", "RL001") in by_file
-    # no_imports, stdlib_only, plain_project, pkg/__init__, pkg/plain: parsed only, never interpreted.
-    assert stats["skipped"] == 5
+    # no_imports, stdlib_only, plain_project, pkg/__init__, pkg/plain, and pkg/reexport (it
+    # imports TensorFlow but calls nothing that records an event): never interpreted.
+    assert stats["skipped"] == 6
 
 
 def test_prefilter_on_and_off_agree_on_the_project(project):
@@ -100,3 +101,27 @@ def test_prefilter_never_changes_the_findings_on_a_corpus():
     assert on == off
     assert stats["skipped"] > 0  # the corpus exercises the shortcut, not only the full path
     assert any(f["code"] != "RL001" for f in on)  # and it holds real findings to compare
+
+
+def test_skipping_irrelevant_entry_points_changes_no_finding(monkeypatch):
+    """The engine skips entry points that cannot reach an event API; on the fixtures and a
+    sample of real library code, the findings are the same with the shortcut off."""
+    from reuse_lint.engine import interp, lint_source
+
+    files = sorted((ROOT / "fixtures").rglob("*.py"))
+    for package in ("tf_keras", "tensorflow"):
+        spec = importlib.util.find_spec(package)
+        if spec is not None and spec.submodule_search_locations:
+            files += sorted(Path(list(spec.submodule_search_locations)[0]).rglob("*.py"))[::25]
+    assert len(files) > 150
+
+    def findings():
+        out = []
+        for path in files:
+            out += [d.to_json() for d in lint_source(path.read_bytes(), str(path))]
+        return out
+
+    with_shortcut = findings()
+    monkeypatch.setattr(interp, "SKIP_IRRELEVANT_ENTRIES", False)
+    assert findings() == with_shortcut
+    assert with_shortcut  # the fixtures alone have findings: the comparison is not empty

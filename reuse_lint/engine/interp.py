@@ -20,6 +20,7 @@ from __future__ import annotations
 import ast
 import builtins
 import os
+import re
 from typing import Any, Callable
 
 from reuse_lint import tfnames
@@ -63,6 +64,9 @@ from reuse_lint.engine.values import (
 )
 
 MAX_DEPTH = 24
+# Entry points that cannot reach an event-recording API are not run (a test lints a corpus
+# with this on and off and compares the findings).
+SKIP_IRRELEVANT_ENTRIES = True
 MAX_STEPS = 200_000
 MAX_LITERAL_ITERATIONS = 2
 
@@ -250,15 +254,17 @@ class Interpreter:
             pass
 
     def _run_entries(self, module: ModuleState) -> None:
+        relevant = _relevant_functions(module) if SKIP_IRRELEVANT_ENTRIES else None
         for stmt in module.tree.body:
             value = module.globals.get(getattr(stmt, "name", None))
             if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef)) and isinstance(value, FuncVal):
-                if id(value.node) not in self.executed:
+                if id(value.node) not in self.executed and (relevant is None or id(stmt) in relevant):
                     self._entry(value, None)
             elif isinstance(stmt, ast.ClassDef) and isinstance(value, ClassVal):
                 for item in stmt.body:
                     method = value.attrs.get(getattr(item, "name", None))
-                    if isinstance(method, FuncVal) and id(method.node) not in self.executed:
+                    if (isinstance(method, FuncVal) and id(method.node) not in self.executed
+                            and (relevant is None or id(item) in relevant)):
                         self._entry(method, Instance(value))
 
     def _entry(self, func: FuncVal, self_value: Any) -> None:
@@ -739,10 +745,12 @@ class Interpreter:
             self.analysis.dropped_reuse.append(entry)
         self.open_drops.append(entry)
 
-    def _generator(self, node: ast.AST) -> bool:
+    def _generator(self, node: ast.AST, module: ModuleState) -> bool:
         key = ("gen", id(node))
         if key not in self._loaded_cache:
-            self._loaded_cache[key] = _is_generator(node)
+            # The text first: most functions have no `yield` at all, and that costs no walk.
+            text = "".join(module.lines[node.lineno - 1:node.end_lineno])
+            self._loaded_cache[key] = "yield" in text and _is_generator(node)
         return self._loaded_cache[key]
 
     def _loaded(self, node: ast.AST) -> frozenset[str]:
@@ -881,6 +889,24 @@ class Interpreter:
                     self.eval(child, env, module)
             return UNKNOWN
         return handler(node, env, module)
+
+    def _expr_Dict(self, node: ast.Dict, env, module) -> Any:
+        for key in node.keys:
+            if key is not None:
+                self.eval(key, env, module)
+        for value in node.values:
+            self.eval(value, env, module)
+        return UNKNOWN
+
+    def _expr_Starred(self, node: ast.Starred, env, module) -> Any:
+        self.eval(node.value, env, module)
+        return UNKNOWN
+
+    def _expr_Slice(self, node: ast.Slice, env, module) -> Any:
+        for part in (node.lower, node.upper, node.step):
+            if part is not None:
+                self.eval(part, env, module)
+        return UNKNOWN
 
     def _expr_Constant(self, node: ast.Constant, env, module) -> Any:
         return Const(node.value)
@@ -1488,7 +1514,7 @@ class Interpreter:
         try:
             if isinstance(node, ast.Lambda):
                 return self.eval(node.body, env, func.module)
-            if isinstance(node, ast.AsyncFunctionDef) or self._generator(node):
+            if isinstance(node, ast.AsyncFunctionDef) or self._generator(node, func.module):
                 self.exec_block(node.body, env, func.module)
                 return UNKNOWN
             self.exec_block(node.body, env, func.module)
@@ -1564,6 +1590,7 @@ class Interpreter:
 
 _BUILTINS = frozenset(dir(builtins))
 _NOT_SPECIAL = object()
+_WORD = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 _OPAQUE_CONTEXT = object()  # a `with` whose manager we cannot see into
 _STR_METHODS = frozenset(
     "startswith endswith split rsplit replace lower upper strip lstrip rstrip find count format partition".split()
@@ -1640,8 +1667,6 @@ def _consts(args, kwargs) -> tuple:
 
 def _re_match(pattern: str, name: str) -> bool:
     """TF's get_collection(scope=...) keeps items whose name `re.match`es the scope."""
-    import re
-
     try:
         return re.match(pattern, name) is not None
     except re.error:
@@ -1649,8 +1674,6 @@ def _re_match(pattern: str, name: str) -> bool:
 
 
 def _regex(kind: str, pattern: Any, text: Any) -> Any:
-    import re
-
     if not (isinstance(pattern, Const) and isinstance(text, Const)):
         return UNKNOWN
     if not isinstance(pattern.value, str) or not isinstance(text.value, str):
@@ -1685,5 +1708,48 @@ def _scope_argument(node: ast.Call) -> ast.AST | None:
     return node.args[index] if len(node.args) > index else None
 
 
+def _relevant_functions(module: ModuleState) -> set[int]:
+    """Entry points worth running: only code that reaches an API recording events can yield a
+    finding. A top-level function or method is relevant when its text names such an API
+    (tfnames.API_MARKERS), a project module or a function imported from one, or another
+    relevant one; or when it imports something itself. Entry points only: a function that is
+    called runs whatever it is, so skipping here changes no state a finding depends on."""
+    markers = [m.decode() for m in tfnames.API_MARKERS]
+    imported = {name for name, value in module.globals.items()
+                if isinstance(value, ModuleVal)
+                or (isinstance(value, (FuncVal, ClassVal)) and value.module is not module)}
+    candidates = [stmt for stmt in module.tree.body if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef))]
+    for cls in module.tree.body:
+        if isinstance(cls, ast.ClassDef):
+            candidates += [m for m in cls.body if isinstance(m, (ast.FunctionDef, ast.AsyncFunctionDef))]
+    names_of: dict[int, frozenset[str]] = {}
+    relevant: set[int] = set()
+    for node in candidates:
+        # The words of the text, not a walk of the tree: a superset of the names used (strings
+        # and comments add some), found at C speed.
+        text = "".join(module.lines[node.lineno - 1:node.end_lineno])
+        names = frozenset(_WORD.findall(text))
+        names_of[id(node)] = names
+        if "import" in names or names & imported or any(m in text for m in markers):
+            relevant.add(id(node))
+    changed = True
+    while changed:  # a function that calls a relevant one is relevant
+        changed = False
+        relevant_names = {node.name for node in candidates if id(node) in relevant}
+        for node in candidates:
+            if id(node) not in relevant and names_of[id(node)] & relevant_names:
+                relevant.add(id(node))
+                changed = True
+    return relevant
+
+
 def _is_generator(node: ast.AST) -> bool:
-    return any(isinstance(c, (ast.Yield, ast.YieldFrom)) for c in ast.walk(node))
+    """A `yield` of this function's own (a nested function's does not count)."""
+    todo = list(ast.iter_child_nodes(node))
+    while todo:
+        child = todo.pop()
+        if isinstance(child, (ast.Yield, ast.YieldFrom)):
+            return True
+        if not isinstance(child, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)):
+            todo.extend(ast.iter_child_nodes(child))
+    return False
