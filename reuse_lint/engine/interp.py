@@ -1727,7 +1727,10 @@ def _relevant_functions(module: ModuleState) -> set[int]:
     for node in candidates:
         # The words of the text, not a walk of the tree: a superset of the names used (strings
         # and comments add some), found at C speed.
-        text = "".join(module.lines[node.lineno - 1:node.end_lineno])
+        first = node.lineno
+        if node.body and isinstance(node.body[0], ast.Expr) and isinstance(getattr(node.body[0], "value", None), ast.Constant):
+            first = node.body[0].end_lineno + 1  # a docstring's words are no calls
+        text = "".join(module.lines[first - 1:node.end_lineno])
         names = frozenset(_WORD.findall(text))
         names_of[id(node)] = names
         if "import" in names or names & imported or any(m in text for m in markers):
