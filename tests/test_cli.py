@@ -135,3 +135,16 @@ def test_static_path_never_imports_tensorflow(tmp_path):
     proc = subprocess.run([sys.executable, "-c", code, str(tmp_path / "bad.py")], capture_output=True, text=True, cwd=ROOT)
     assert proc.returncode == 0, proc.stderr
     assert "rc 1" in proc.stdout
+
+
+def test_trace_and_gan_without_tensorflow_name_the_extra():
+    for command in ("trace", "gan"):
+        code = (
+            "import sys; sys.modules['tensorflow'] = None; from reuse_lint.cli import main; "
+            f"sys.exit(main(['{command}', 'fixtures/seed/example1_incorrect_reuse.py']))"
+        )
+        proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT)
+        assert proc.returncode == 2
+        assert proc.stderr.strip() == (
+            f"reuse-lint: error: `reuse-lint {command}` needs TensorFlow; install the extra: pip install 'reuse-lint[tf]'"
+        )
