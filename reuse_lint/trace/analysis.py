@@ -234,8 +234,13 @@ def _var_lists(rec: Recording) -> list[Diagnostic]:
     return out
 
 
-def _models(names) -> frozenset:
-    return frozenset(model_scope(n) for n in names)
+def _model(rec: Recording, name: str) -> str:
+    """The model a variable belongs to: its Keras model in TF 2, else its top scope."""
+    return rec.model_of.get(name) or model_scope(name)
+
+
+def _models(rec: Recording, names) -> frozenset:
+    return frozenset(_model(rec, n) for n in names)
 
 
 def wrongly_trained(rec: Recording, opt) -> frozenset:
@@ -247,7 +252,7 @@ def wrongly_trained(rec: Recording, opt) -> frozenset:
     them with a list of its own (a GAN's discriminator step, DDPG's actor step), or when two
     steps without lists reach the very same models: each then trains its adversary.
     """
-    reached = _models(opt.var_list)  # the variables its gradients reach
+    reached = _models(rec, opt.var_list)  # the variables its gradients reach
     if not opt.takes_all or len(reached) < 2:
         return frozenset()
     wrong: set[str] = set()
@@ -255,8 +260,8 @@ def wrongly_trained(rec: Recording, opt) -> frozenset:
         if other is opt or other.graph != opt.graph:
             continue
         if not other.takes_all:
-            wrong |= _models(other.var_list) & reached
-        elif _models(other.var_list) == reached and _key(other.site) != _key(opt.site):
+            wrong |= _models(rec, other.var_list) & reached
+        elif _models(rec, other.var_list) == reached and _key(other.site) != _key(opt.site):
             wrong |= reached
     return frozenset(wrong)
 
@@ -269,6 +274,14 @@ def _trains_anothers_model(rec: Recording, opt) -> list[Diagnostic]:
     wrong = wrongly_trained(rec, opt)
     if not wrong or opt.site is None:
         return []
+    if rec.model_of:  # TF 2: apply_gradients got the variables of several Keras models
+        models = ", ".join(f"model `{m}`" for m in sorted(wrong))
+        return [F.diagnostic(
+            F.OPTIMIZER_VAR_LIST, opt.site,
+            f"{opt.kind}.apply_gradients gets every trainable variable, so it also trains "
+            f"{models}, which another optimizer trains as its own",
+            help="take the gradients of each loss w.r.t. its own model's trainable_variables only",
+        )]
     how = "without var_list" if opt.implicit else "with every trainable variable as var_list"
     models = ", ".join(f"`{m}/`" for m in sorted(wrong))
     return [F.diagnostic(
@@ -289,7 +302,7 @@ def _prefix_selections(rec: Recording) -> list[Diagnostic]:
         stray = [n for n in sel.names if not n.startswith(prefix) and n in trained and n not in copies]
         if not stray or sel.site is None:
             continue
-        models = ", ".join(f"`{m}/`" for m in sorted(_models(stray)))
+        models = ", ".join(f"`{m}/`" for m in sorted(_models(rec, stray)))
         out.append(F.diagnostic(
             F.OPTIMIZER_VAR_LIST, sel.site,
             f"scope `{sel.scope}` also selected {models} ({_names(stray)}), and an optimizer "
@@ -306,11 +319,11 @@ def _partly_trained(rec: Recording) -> list[Diagnostic]:
     if not rec.optimizers or any(opt.takes_all for opt in rec.optimizers):
         return []
     trained = {n for opt in rec.optimizers for n in opt.var_list}
-    trained_models = _models(trained)
+    trained_models = _models(rec, trained)
     missing: dict[str, list[Creation]] = defaultdict(list)
     for c in rec.creations:
-        if c.trainable and c.name not in trained and c.site is not None and model_scope(c.name) in trained_models:
-            missing[model_scope(c.name)].append(c)
+        if c.trainable and c.name not in trained and c.site is not None and _model(rec, c.name) in trained_models:
+            missing[_model(rec, c.name)].append(c)
     return [
         F.diagnostic(
             F.OPTIMIZER_VAR_LIST, made[0].site,

@@ -19,6 +19,7 @@ from tensorflow.python.ops import variable_scope, variable_v1, variables
 from tensorflow.python.training import monitored_session
 from tensorflow.python.training import optimizer as v1_optimizer
 
+from reuse_lint.trace import steps_tf2
 from reuse_lint.trace.recorder import (
     Creation, Lookup, OptimizerUse, Recording, Selection, Site, StopTrace, UserCode,
 )
@@ -54,6 +55,12 @@ class Tracer:
         # last; the root scope's entry changes only through reuse_variables().
         self.scopes: list[list] = []
         self.root_reuse: list = [None, None]
+        # TF 2 --steps (steps_tf2): one use per (optimizer, call site); the uses each
+        # tf.function was traced with; the tf.functions being called, outermost first.
+        self.keras_uses: dict[tuple, OptimizerUse] = {}
+        self.function_uses: dict[int, set] = {}
+        self.calls: list = []
+        self.applying = False
 
     def patch(self, owner, attr: str, replacement) -> None:
         self._patched.append((owner, attr, getattr(owner, attr)))
@@ -417,10 +424,13 @@ def _wrap_monitored_session(tracer: Tracer) -> None:
 def _wrap_gradient_tape(tracer: Tracer) -> None:
     # In TF2 code a training step is whatever asks a GradientTape for gradients: custom
     # loops and Keras' train_step alike, eager or while a tf.function is being traced.
+    # Under --steps the optimizers' apply_gradients count the steps instead (steps_tf2).
     original = backprop.GradientTape.gradient
 
     @functools.wraps(original)
     def hooked(self, *args, **kwargs):
+        if tracer.steps:
+            return original(self, *args, **kwargs)
         raise StopTrace(f"GradientTape.gradient at {_label(tracer.site())}: the first TF2 "
                         "training step")
 
@@ -437,4 +447,5 @@ def install(user: UserCode, steps: int) -> Tracer:
     _wrap_session(tracer)
     _wrap_monitored_session(tracer)
     _wrap_gradient_tape(tracer)
+    steps_tf2.install(tracer)
     return tracer

@@ -158,6 +158,8 @@ class Recording:
     selections: list[Selection] = field(default_factory=list)
     missing_contrib: list[tuple[str, Site | None]] = field(default_factory=list)
     steps_run: int = 0
+    # TF 2: variable name -> the Keras model holding it (the name itself does not say).
+    model_of: dict[str, str] = field(default_factory=dict)
     stopped: str | None = None
     # Set by the hooks: (orig handles, copy handles) -> True when one set feeds the other.
     chained: object = None

@@ -1,0 +1,197 @@
+"""Keras training under the trace: the TF 2 `--steps N` measurement and the TF 1 stop at
+Keras' own training loop.
+
+A TF 2 training step is one call of a tf_keras optimizer's apply_gradients (the new and
+the legacy optimizer; Keras' fit reaches it through minimize). Each (optimizer, call site)
+is one OptimizerUse, as a v1 minimize is in TF 1. Around each call every trainable
+variable is read before and after, and the ones whose value differs are the use's
+`changed`:
+
+  * eagerly, by comparing numpy copies, and the trace stops before an optimizer's N+1th
+    apply_gradients;
+  * inside a tf.function, apply_gradients runs once, while the function is traced, so the
+    reads, the comparison and a py_function that records the result are put into the
+    graph; automatic control dependencies order each read against the update of the same
+    variable as the Python code reads. Which optimizers a function holds is noted while it
+    is traced, and the trace stops before the outermost call of a function one of whose
+    optimizers has already run N times (the step does not run half-way).
+
+So each optimizer runs at most N times (per optimizer, not in total); one that the script
+calls less often than another (k discriminator steps for one generator step, with N < k)
+may not run at all before the stop.
+"""
+
+from __future__ import annotations
+
+import functools
+import gc
+
+import numpy as np
+import tensorflow as tf
+from tensorflow.python.eager.polymorphic_function import polymorphic_function
+from tensorflow.python.framework import ops
+
+from reuse_lint.trace.recorder import OptimizerUse, StopTrace
+
+try:
+    from tf_keras.src.engine import training as keras_training
+    from tf_keras.src.engine import training_v1 as keras_training_v1
+    from tf_keras.src.optimizers import optimizer as keras_optimizer
+    from tf_keras.src.optimizers.legacy import optimizer_v2 as keras_optimizer_v2
+except ImportError:  # no tf_keras: tf.keras is Keras 3, which these hooks do not cover
+    keras_training = None
+
+
+def install(tracer) -> None:
+    if keras_training is None:
+        return
+    _wrap_fit_in_tf1(tracer)
+    if tracer.steps:
+        for cls in (keras_optimizer.Optimizer, keras_optimizer_v2.OptimizerV2):
+            _wrap_apply_gradients(tracer, cls)
+        _wrap_function_call(tracer)
+
+
+def _tf1() -> bool:
+    return not ops.executing_eagerly_outside_functions()
+
+
+def _wrap_fit_in_tf1(tracer) -> None:
+    """Keras' fit runs its Session.runs from its own code, which the Session hook lets
+    through: stop at the user's fit instead (the first training step)."""
+    for cls in (keras_training.Model, keras_training_v1.Model):
+        for name in ("fit", "fit_generator", "train_on_batch"):
+            if name not in vars(cls):
+                continue
+            original = getattr(cls, name)
+
+            @functools.wraps(original)
+            def hooked(self, *args, _original=original, _name=name, **kwargs):
+                if not _tf1():
+                    return _original(self, *args, **kwargs)
+                where = tracer.site()
+                label = where.label() if where else "(TensorFlow internals)"
+                note = ("; --steps is not supported for Keras training in TF 1 mode, nothing "
+                        "was trained" if tracer.steps else "")
+                raise StopTrace(f"Model.{_name} at {label}: the first training step{note}")
+
+            tracer.patch(cls, name, hooked)
+
+
+def _wrap_apply_gradients(tracer, cls) -> None:
+    original = cls.apply_gradients
+
+    @functools.wraps(original)
+    def hooked(self, grads_and_vars, *args, **kwargs):
+        if _tf1() or tracer.applying:
+            return original(self, grads_and_vars, *args, **kwargs)
+        grads_and_vars = list(grads_and_vars)
+        use = _use_of(tracer, self, grads_and_vars)
+        tracer.applying = True
+        try:
+            if tf.inside_function():
+                return _apply_in_graph(tracer, use, original, self, grads_and_vars, args, kwargs)
+            return _apply_eagerly(tracer, use, original, self, grads_and_vars, args, kwargs)
+        finally:
+            tracer.applying = False
+
+    tracer.patch(cls, "apply_gradients", hooked)
+
+
+def _use_of(tracer, optimizer, grads_and_vars) -> OptimizerUse:
+    from reuse_lint.trace.hooks import var_name
+
+    site = tracer.site()
+    key = (id(optimizer), site.key if site else None)
+    use = tracer.keras_uses.get(key)
+    if use is None:
+        _map_models(tracer)
+        names = [var_name(v) for g, v in grads_and_vars if g is not None]
+        # Every trainable variable of the Keras models (their batch counters are
+        # "trainable" tf.Variables too, but no optimizer could take those).
+        trainable = set(tracer.rec.model_of) or {c.name for c in tracer.rec.creations if c.trainable}
+        use = OptimizerUse(kind=type(optimizer).__name__, site=site, var_list=names,
+                           implicit=False, takes_all=bool(trainable) and trainable <= set(names))
+        tracer.keras_uses[key] = use
+        tracer.rec.optimizers.append(use)
+    if tracer.calls:  # being traced into a tf.function: the outermost one holds this step
+        tracer.function_uses.setdefault(id(tracer.calls[0]), set()).add(use)
+    return use
+
+
+def _map_models(tracer) -> None:
+    """Variable name -> the innermost Keras model holding it: a GAN's generator and
+    discriminator rather than a combined model around both. TF 2 variable names carry the
+    layer's name only (`dense_2/kernel`), so the name cannot tell the model."""
+    from reuse_lint.trace.hooks import var_name
+
+    models = [o for o in gc.get_objects() if isinstance(o, keras_training.Model)]
+    sized = sorted(((len(m.trainable_variables), m) for m in models), key=lambda p: -p[0])
+    for _, model in sized:
+        for v in model.trainable_variables:
+            tracer.rec.model_of[var_name(v)] = model.name
+
+
+def _trainable(tracer) -> list:
+    return [c.handle for c in tracer.rec.creations
+            if c.trainable and not getattr(c.handle, "_in_graph_mode", False)]
+
+
+def _count(tracer, use: OptimizerUse, names: list[str], flags) -> None:
+    use.changed |= {n for n, changed in zip(names, flags) if changed}
+    use.steps += 1
+    tracer.rec.steps_run = max(tracer.rec.steps_run, use.steps)
+
+
+def _stop(tracer, use: OptimizerUse) -> StopTrace:
+    return StopTrace(f"after {use.steps} training steps of {use.kind} (--steps {tracer.steps})")
+
+
+def _apply_eagerly(tracer, use, apply, optimizer, grads_and_vars, args, kwargs):
+    if use.steps >= tracer.steps:
+        raise _stop(tracer, use)
+    from reuse_lint.trace.hooks import var_name
+
+    handles = _trainable(tracer)
+    before = [v.numpy() for v in handles]
+    result = apply(optimizer, grads_and_vars, *args, **kwargs)
+    flags = [not np.array_equal(b, v.numpy()) for b, v in zip(before, handles)]
+    _count(tracer, use, [var_name(v) for v in handles], flags)
+    return result
+
+
+def _apply_in_graph(tracer, use, apply, optimizer, grads_and_vars, args, kwargs):
+    from reuse_lint.trace.hooks import var_name
+
+    handles = _trainable(tracer)
+    before = [v.read_value() for v in handles]
+    result = apply(optimizer, grads_and_vars, *args, **kwargs)
+    if handles:
+        after = [v.read_value() for v in handles]
+        flags = tf.stack([tf.reduce_any(tf.not_equal(a, b)) for a, b in zip(after, before)])
+        names = [var_name(v) for v in handles]
+        record = functools.partial(_record_flags, tracer, use, names)
+        tf.py_function(record, [flags], [])
+    return result
+
+
+def _record_flags(tracer, use, names, flags) -> None:
+    _count(tracer, use, names, flags.numpy())
+
+
+def _wrap_function_call(tracer) -> None:
+    original = polymorphic_function.Function.__call__
+
+    @functools.wraps(original)
+    def hooked(self, *args, **kwargs):
+        if not tracer.calls:
+            ran = [u for u in tracer.function_uses.get(id(self), ()) if u.steps >= tracer.steps]
+            if ran:
+                raise _stop(tracer, ran[0])
+        tracer.calls.append(self)
+        try:
+            return original(self, *args, **kwargs)
+        finally:
+            tracer.calls.pop()
+
+    tracer.patch(polymorphic_function.Function, "__call__", hooked)
