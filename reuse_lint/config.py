@@ -53,10 +53,14 @@ class Settings:
     force_exclude: bool = False
 
     def is_excluded(self, path: Path) -> bool:
+        if not self.exclude:
+            return False  # the common case: no path to resolve for every file of a tree
         rel = _relative(path, self.root)
         return any(_matches(rel, path.name, pat) for pat in self.exclude)
 
     def rules_for(self, path: Path, rules):
+        if not self.per_file_ignores:
+            return rules
         rel = _relative(path, self.root)
         ignored = [code for pat, codes in self.per_file_ignores.items()
                    if _matches(rel, path.name, pat) for code in codes]

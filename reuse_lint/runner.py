@@ -55,10 +55,16 @@ def _is_venv(path: Path) -> bool:
 def collect_files(paths: list[str], settings: Settings, errors: list[str]) -> list[Path]:
     """Files named on the command line are always linted; directories are walked."""
     found: list[Path] = []
-    seen: set[Path] = set()
+    seen: set = set()
 
     def add(p: Path) -> None:
-        key = p.resolve()
+        # The file's identity (device, inode), not its resolved path: one stat, not one per
+        # path component; a file reached twice (a symlink, `a/` and `a/b.py`) is linted once.
+        try:
+            st = os.stat(p)
+            key = (st.st_dev, st.st_ino)
+        except OSError:
+            key = p
         if key not in seen:
             seen.add(key)
             found.append(p)
@@ -100,11 +106,17 @@ def _project_root_of(here: Path) -> Path:
     return here
 
 
-@lru_cache(maxsize=8192)
 def _real_parent(path: str) -> Path:
-    # Memoised on the absolute path (a relative one changes meaning with the cwd): realpath
-    # costs a syscall per component, and a warm run asks again for every missed import.
-    return Path(path).resolve().parent
+    # The file's real directory; realpath costs a syscall per component, so it is memoised
+    # on the absolute directory (a relative one changes meaning with the cwd): a tree has
+    # far fewer folders than files, and a warm run asks again for every missed import.
+    # (A symlinked file resolves to its link's folder here, which is where Python looks too.)
+    return _real_dir(os.path.dirname(path))
+
+
+@lru_cache(maxsize=8192)
+def _real_dir(directory: str) -> Path:
+    return Path(directory).resolve()
 
 
 class ProjectLoader:
@@ -119,6 +131,7 @@ class ProjectLoader:
         self.hashes: dict[Path, str | None] = {}
         self._states: dict[Path, ModuleState] = {}
         self._misses: set[tuple[str, str, int]] = set()
+        self._resolved: dict[tuple[str, str, int], Path | None] = {}
 
     def __call__(self, importer: ModuleState, name: str, level: int) -> ModuleState | None:
         path = self.resolve(Path(importer.path), name, level)
@@ -151,6 +164,14 @@ class ProjectLoader:
         return self.resolve(Path(importer), name, level) is not None
 
     def resolve(self, importer: Path, name: str, level: int) -> Path | None:
+        # Memoised per directory: a warm run checks every file's unresolved imports again,
+        # and the same `import numpy` from one folder always resolves the same way in a run.
+        key = (os.path.dirname(os.path.abspath(importer)), name, level)
+        if key not in self._resolved:
+            self._resolved[key] = self._resolve(importer, name, level)
+        return self._resolved[key]
+
+    def _resolve(self, importer: Path, name: str, level: int) -> Path | None:
         parts = [p for p in name.split(".") if p]
         if level:
             base = _real_parent(os.path.abspath(importer))
@@ -343,6 +364,17 @@ class Worker:
         except OSError:
             return None
 
+    def _key(self, path: Path, data: bytes, file_rules) -> str:
+        codes = ",".join(r.CODE for r in file_rules)
+        return entry_key(data, _display(path), f"{self.settings.cache_key()}|{codes}")
+
+    def cached(self, path: Path) -> list[Diagnostic] | None:
+        """The cached findings for one file, or None: a miss costs only a read and a hash."""
+        if self.cache is None:
+            return None
+        key = self._key(path, path.read_bytes(), self.settings.rules_for(path, self.rules))
+        return self.cache.get(key, self._hash_now, self.loader.resolves)
+
     def lint(self, path: Path) -> list[Diagnostic]:
         """Findings for one file, from the cache when its bytes and dependencies are unchanged."""
         data = path.read_bytes()
@@ -350,8 +382,7 @@ class Worker:
         file_rules = self.settings.rules_for(path, self.rules)
         key = None
         if self.cache is not None:
-            codes = ",".join(r.CODE for r in file_rules)
-            key = entry_key(data, shown, f"{self.settings.cache_key()}|{codes}")
+            key = self._key(path, data, file_rules)
             hit = self.cache.get(key, self._hash_now, self.loader.resolves)
             if hit is not None:
                 self.stats["cached"] += 1
@@ -438,7 +469,40 @@ def _jobs(settings: Settings, n_files: int) -> int:
     return max(1, min(os.cpu_count() or 1, n_files // CHUNK))
 
 
+def _cache_hits(files: list[Path], settings: Settings, rules, cache_root: Path | None, result: Result) -> dict[int, list]:
+    """Answer what the cache can in this process: a warm run then starts no worker at all."""
+    if cache_root is None:
+        return {}
+    probe = Worker(settings, rules, cache_root)
+    hits = {}
+    for i, path in enumerate(files):
+        try:
+            found = probe.cached(path)
+        except OSError:
+            continue  # the worker reports it
+        if found is not None:
+            hits[i] = found
+    result.stats["cached"] += len(hits)
+    return hits
+
+
 def _check_files(files: list[Path], settings: Settings, rules, cache_root: Path | None, result: Result) -> None:
+    hits = _cache_hits(files, settings, rules, cache_root, result)
+    pending = [path for i, path in enumerate(files) if i not in hits]
+    per_path: dict[Path, tuple[list[Diagnostic], str | None]] = {}
+    _lint_pending(pending, settings, rules, cache_root, result, per_path)
+    for i, path in enumerate(files):  # the order of a serial run, whoever answered
+        diagnostics, error = (hits[i], None) if i in hits else per_path[path]
+        if error:
+            result.errors.append(error)
+        result.diagnostics.extend(diagnostics)
+        if diagnostics:
+            _remember_source(path, result)
+
+
+def _lint_pending(files: list[Path], settings: Settings, rules, cache_root: Path | None, result: Result, per_path: dict) -> None:
+    if not files:
+        return
     chunks = [files[i:i + CHUNK] for i in range(0, len(files), CHUNK)]
     jobs = _jobs(settings, len(files))
     if jobs == 1:
@@ -455,12 +519,7 @@ def _check_files(files: list[Path], settings: Settings, rules, cache_root: Path 
         for chunk, (per_file, counts) in zip(chunks, outcomes):
             for k, v in counts.items():
                 result.stats[k] += v
-            for path, (diagnostics, error) in zip(chunk, per_file):
-                if error:
-                    result.errors.append(error)
-                result.diagnostics.extend(diagnostics)
-                if diagnostics:
-                    _remember_source(path, result)
+            per_path.update(zip(chunk, per_file))
     finally:
         if pool is not None:
             pool.shutdown()
