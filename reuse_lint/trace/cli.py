@@ -7,12 +7,19 @@ Where the trace stops (nothing trains unless --steps asks for it):
   * TF 1.x: at the first Session.run, called from user code, that fetches anything but
     variable initializers; at MonitoredTrainingSession; at the first run of a train op
     (an op returned by a v1 optimizer's minimize/apply_gradients).
+  * TF 1.x with Keras: at the first Model.fit / fit_generator / train_on_batch (Keras runs
+    its Session.runs from its own code). --steps is not supported there: the trace stops
+    at the call all the same and says so.
   * TF 2.x: at the first GradientTape.gradient call, eager or while a tf.function train
     step is traced. This covers custom loops and Keras' train_step.
---steps N lets N Session.runs with train ops go through. A run that fetches several train
-ops is split: the other fetches first, then each train op alone, with the trainable
-variables read before and after, so each train op's changed variables are known. In TF 2
-mode --steps is not supported: the trace stops at the first gradient computation.
+--steps N in TF 1 lets N Session.runs with train ops go through. A run that fetches several
+train ops is split: the other fetches first, then each train op alone, with the trainable
+variables read before and after, so each train op's changed variables are known.
+--steps N in TF 2 lets each tf_keras optimizer (per optimizer and call site) apply its
+gradients N times, custom loops and fit alike, and compares every trainable variable before
+and after each apply_gradients (inside a tf.function the comparison is built into the
+graph). The trace stops before an optimizer's N+1th apply_gradients, or before the call of
+the tf.function that would run it (see steps_tf2). Keras 3 optimizers are not measured.
 
 TF 1.x or TF 2.x: a script (or the module of pkg.module:function) that mentions a TF 1.x
 only name (placeholder, Session, variable_scope, get_variable, compat.v1, contrib,
@@ -43,8 +50,9 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--output-format", choices=("full", "concise", "json"), default="full")
     p.add_argument("--tree", action="store_true", help="print the variable scope tree")
     p.add_argument("--steps", type=int, default=0, metavar="N",
-                   help="let N training steps (Session.run of train ops) run and report the "
-                        "variables each train op changed")
+                   help="let N training steps (TF 1: Session.runs of train ops; TF 2: "
+                        "apply_gradients calls of each optimizer) run and report the variables "
+                        "each train op or optimizer changed")
     p.add_argument("--timeout", type=float, default=300, metavar="S",
                    help="time limit for the traced program in seconds (default: 300)")
     mode = p.add_mutually_exclusive_group()

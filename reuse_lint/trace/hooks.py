@@ -59,6 +59,7 @@ class Tracer:
         # tf.function was traced with; the tf.functions being called, outermost first.
         self.keras_uses: dict[tuple, OptimizerUse] = {}
         self.function_uses: dict[int, set] = {}
+        self.model_vars: dict[int, object] = {}  # the Keras models' trainable variables
         self.calls: list = []
         self.applying = False
 

@@ -77,6 +77,7 @@ class UserCode:
             real = os.path.realpath(filename)
             known = (
                 real.startswith(self.root)
+                and "__autograph_generated_file" not in real  # tf.function's rewrite
                 and not real.startswith(self._excluded)
                 and "site-packages" not in real[len(self.root):]
             )

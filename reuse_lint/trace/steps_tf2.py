@@ -130,11 +130,18 @@ def _map_models(tracer) -> None:
     for _, model in sized:
         for v in model.trainable_variables:
             tracer.rec.model_of[var_name(v)] = model.name
+            tracer.model_vars[id(v)] = v
 
 
-def _trainable(tracer) -> list:
-    return [c.handle for c in tracer.rec.creations
-            if c.trainable and not getattr(c.handle, "_in_graph_mode", False)]
+def _trainable(tracer, grads_and_vars) -> list:
+    """The trainable variables to compare: those recorded, the Keras models' and the ones
+    being applied. A model first built inside a tf.function (Keras' fit) makes its
+    variables through tf.function's own creator, which the creation hook does not see."""
+    found = {id(c.handle): c.handle for c in tracer.rec.creations
+             if c.trainable and not getattr(c.handle, "_in_graph_mode", False)}
+    found.update(tracer.model_vars)
+    found.update((id(v), v) for _, v in grads_and_vars)
+    return list(found.values())
 
 
 def _count(tracer, use: OptimizerUse, names: list[str], flags) -> None:
@@ -152,7 +159,7 @@ def _apply_eagerly(tracer, use, apply, optimizer, grads_and_vars, args, kwargs):
         raise _stop(tracer, use)
     from reuse_lint.trace.hooks import var_name
 
-    handles = _trainable(tracer)
+    handles = _trainable(tracer, grads_and_vars)
     before = [v.numpy() for v in handles]
     result = apply(optimizer, grads_and_vars, *args, **kwargs)
     flags = [not np.array_equal(b, v.numpy()) for b, v in zip(before, handles)]
@@ -163,7 +170,7 @@ def _apply_eagerly(tracer, use, apply, optimizer, grads_and_vars, args, kwargs):
 def _apply_in_graph(tracer, use, apply, optimizer, grads_and_vars, args, kwargs):
     from reuse_lint.trace.hooks import var_name
 
-    handles = _trainable(tracer)
+    handles = _trainable(tracer, grads_and_vars)
     before = [v.read_value() for v in handles]
     result = apply(optimizer, grads_and_vars, *args, **kwargs)
     if handles:

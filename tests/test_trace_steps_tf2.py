@@ -1,0 +1,116 @@
+"""`reuse-lint trace --steps N` on TF 2 training loops, and TF 1 scripts trained by Keras'
+fit: the real CLI, real TensorFlow, no mocks. The runs start once, in parallel."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import time
+from concurrent.futures import ThreadPoolExecutor
+
+import pytest
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+TRACE = os.path.join(ROOT, "fixtures", "trace")
+
+
+def _trace(tmp, name: str, *args: str) -> dict:
+    report = os.path.join(tmp, name + ".json")
+    cmd = [sys.executable, "-m", "reuse_lint", "trace", os.path.join(TRACE, name), *args,
+           "--timeout", "60", "--report", report]
+    start = time.monotonic()
+    done = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True, timeout=120)
+    out = {"rc": done.returncode, "stdout": done.stdout, "stderr": done.stderr,
+           "seconds": time.monotonic() - start}
+    if os.path.exists(report):
+        with open(report, encoding="utf-8") as f:
+            out["report"] = json.load(f)
+    return out
+
+
+@pytest.fixture(scope="module")
+def runs(tmp_path_factory) -> dict:
+    tmp = str(tmp_path_factory.mktemp("steps"))
+    jobs = {
+        "gan": ("tf2_gan_steps.py", "--steps", "3"),
+        "bad": ("tf2_gan_steps_bad.py", "--steps", "3"),
+        "fit": ("keras_fit_tf1.py",),
+        "fit_steps": ("keras_fit_tf1.py", "--steps", "2"),
+    }
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        futures = {key: pool.submit(_trace, tmp, *job) for key, job in jobs.items()}
+        return {key: f.result() for key, f in futures.items()}
+
+
+def _models(report: dict) -> tuple[set, set]:
+    """(generator, discriminator) trainable variables: both fixtures build the generator
+    on line 11 and the discriminator on line 12."""
+    by_line: dict[int, set] = {}
+    for v in report["variables"]:
+        if v["trainable"] and v["dtype"] == "float32":
+            by_line.setdefault(v["site"][1], set()).add(v["name"])
+    return by_line[11], by_line[12]
+
+
+def _optimizer_of(report: dict, model: set) -> dict:
+    [opt] = [o for o in report["optimizers"] if set(o["var_list"]) & model == set(o["var_list"])]
+    return opt
+
+
+def test_each_tf2_optimizer_changes_exactly_its_own_model(runs):
+    run = runs["gan"]
+    assert run["rc"] == 0, run["stderr"]
+    report = run["report"]
+    assert report["mode"] == "tf2"
+    assert report["diagnostics"] == []
+    assert report["stopped"] == "after 3 training steps of Adam (--steps 3)"
+    assert report["steps_run"] == 3
+    g_vars, d_vars = _models(report)
+    assert len(g_vars) == len(d_vars) == 4
+    g_opt, d_opt = _optimizer_of(report, g_vars), _optimizer_of(report, d_vars)
+    assert set(g_opt["changed"]) == set(g_opt["var_list"]) == g_vars
+    assert set(d_opt["changed"]) == set(d_opt["var_list"]) == d_vars
+    assert g_opt["steps"] == d_opt["steps"] == 3
+    # Both steps live in one tf.function: its call is where they are run from.
+    assert g_opt["site"][1] == d_opt["site"][1] == 35
+    assert "Training steps run: 3" in run["stdout"]
+    assert "3 runs changed 4 of 4 variables in its var_list" in run["stdout"]
+
+
+def test_tf2_generator_step_training_the_discriminator_is_rt206(runs):
+    run = runs["bad"]
+    assert run["rc"] == 1, run["stderr"]
+    report = run["report"]
+    [d] = report["diagnostics"]
+    assert (d["code"], d["line"], d["column"]) == ("RT206", 33, 5)
+    assert "model `discriminator`" in d["message"]
+    assert "generator`" not in d["message"]
+    g_vars, d_vars = _models(report)
+    d_opt = _optimizer_of(report, d_vars)
+    [g_opt] = [o for o in report["optimizers"] if o is not d_opt]
+    assert (g_opt["site"][1], d_opt["site"][1]) == (33, 24)  # eager steps: their own lines
+    assert set(g_opt["changed"]) == g_vars | d_vars
+    assert set(d_opt["changed"]) == d_vars
+    assert g_opt["steps"] == d_opt["steps"] == 3
+
+
+def test_tf1_keras_fit_stops_at_the_fit_call(runs):
+    run = runs["fit"]
+    assert run["rc"] == 0, run["stderr"]
+    assert run["seconds"] < 30  # 100 epochs would run on to the time limit
+    report = run["report"]
+    assert report["mode"] == "tf1"
+    assert report["stopped"] == "Model.fit at keras_fit_tf1.py:12: the first training step"
+    assert {v["name"] for v in report["variables"]} >= {"dense/kernel", "dense_1/kernel"}
+
+
+def test_tf1_keras_fit_says_steps_are_not_supported(runs):
+    run = runs["fit_steps"]
+    assert run["rc"] == 0, run["stderr"]
+    assert run["seconds"] < 30
+    assert run["report"]["stopped"].endswith("--steps is not supported for Keras training in TF 1 "
+                                      "mode, nothing was trained")
+    assert "--steps is not supported for Keras training in TF 1 mode" in run["stdout"]
+    assert run["report"]["steps_run"] == 0
