@@ -60,6 +60,7 @@ class Tracer:
         self.keras_uses: dict[tuple, OptimizerUse] = {}
         self.function_uses: dict[int, set] = {}
         self.model_vars: dict[int, object] = {}  # the Keras models' trainable variables
+        self.whole_call_uses: dict[int, set] = {}  # jit_compile'd functions: measured whole
         self.calls: list = []
         self.applying = False
 

@@ -14,7 +14,10 @@ variable is read before and after, and the ones whose value differs are the use'
     graph; automatic control dependencies order each read against the update of the same
     variable as the Python code reads. Which optimizers a function holds is noted while it
     is traced, and the trace stops before the outermost call of a function one of whose
-    optimizers has already run N times (the step does not run half-way).
+    optimizers has already run N times (the step does not run half-way);
+  * inside a jit_compile'd tf.function (XLA compiles no py_function), around each call of
+    the whole function from Python, after the first call that traces it: its changes are
+    its optimizer's when it holds one; with several only their steps are counted.
 
 So each optimizer runs at most N times (per optimizer, not in total); one that the script
 calls less often than another (k discriminator steps for one generator step, with N < k)
@@ -170,6 +173,10 @@ def _apply_eagerly(tracer, use, apply, optimizer, grads_and_vars, args, kwargs):
 def _apply_in_graph(tracer, use, apply, optimizer, grads_and_vars, args, kwargs):
     from reuse_lint.trace.hooks import var_name
 
+    if getattr(tracer.calls[0], "_jit_compile", False):
+        # XLA compiles no py_function: the whole call is measured from Python instead.
+        tracer.whole_call_uses.setdefault(id(tracer.calls[0]), set()).add(use)
+        return apply(optimizer, grads_and_vars, *args, **kwargs)
     handles = _trainable(tracer, grads_and_vars)
     before = [v.read_value() for v in handles]
     result = apply(optimizer, grads_and_vars, *args, **kwargs)
@@ -195,10 +202,37 @@ def _wrap_function_call(tracer) -> None:
             ran = [u for u in tracer.function_uses.get(id(self), ()) if u.steps >= tracer.steps]
             if ran:
                 raise _stop(tracer, ran[0])
+        whole = tracer.whole_call_uses.get(id(self)) if not tracer.calls else None
+        if whole:
+            return _measure_call(tracer, whole, original, self, args, kwargs)
         tracer.calls.append(self)
         try:
-            return original(self, *args, **kwargs)
+            result = original(self, *args, **kwargs)
         finally:
             tracer.calls.pop()
+        if not tracer.calls:  # a jit_compile'd step traced just now: it ran once, unmeasured
+            for use in tracer.whole_call_uses.get(id(self), ()):
+                _count(tracer, use, [], [])
+        return result
 
     tracer.patch(polymorphic_function.Function, "__call__", hooked)
+
+
+def _measure_call(tracer, uses: set, call, function, args, kwargs):
+    """A jit_compile'd step: compare the variables around the whole call. Its changes
+    belong to its optimizer when it has one; with several they cannot be told apart,
+    so only the steps are counted."""
+    from reuse_lint.trace.hooks import var_name
+
+    handles = _trainable(tracer, [])
+    before = [v.numpy() for v in handles]
+    tracer.calls.append(function)
+    try:
+        result = call(function, *args, **kwargs)
+    finally:
+        tracer.calls.pop()
+    flags = [not np.array_equal(b, v.numpy()) for b, v in zip(before, handles)]
+    names = [var_name(v) for v in handles]
+    for use in uses:
+        _count(tracer, use, names, flags if len(uses) == 1 else [])
+    return result
