@@ -524,14 +524,9 @@ class Interpreter:
             self.exec_block(stmt.orelse, env, module)
 
     def _stmt_With(self, stmt: ast.With, env, module) -> None:
-        entered = []
+        entered: list[Any] = []
         try:
-            for item in stmt.items:
-                ctx = self.eval(item.context_expr, env, module)
-                ctx, value = self._enter_item(ctx, module, item.context_expr)
-                entered.append(ctx)
-                if item.optional_vars is not None:
-                    self.assign(item.optional_vars, value, env, module)
+            self._enter_items(stmt.items, env, module, entered)
             self.exec_block(stmt.body, env, module)
         finally:
             for ctx in reversed(entered):
@@ -552,6 +547,15 @@ class Interpreter:
     # ----- scopes and graphs ------------------------------------------------------------------
     def _prefix(self) -> str | None:
         return self.scopes[-1].name if self.scopes else ""
+
+    def _enter_items(self, items: list[ast.withitem], env, module, entered: list) -> None:
+        """Enter a `with`'s items in order; `entered` collects what to exit, even on failure."""
+        for item in items:
+            ctx = self.eval(item.context_expr, env, module)
+            ctx, value = self._enter_item(ctx, module, item.context_expr)
+            entered.append(ctx)
+            if item.optional_vars is not None:
+                self.assign(item.optional_vars, value, env, module)
 
     def _enter_item(self, ctx: Any, module: ModuleState, node: ast.AST) -> tuple[Any, Any]:
         """Enter one `with` item; returns what to exit later and the `as` value. A context
@@ -647,13 +651,8 @@ class Interpreter:
                 self.exec_stmt(stmt, env, module)
                 continue
             if isinstance(stmt, ast.With):
-                entered = []
-                for item in stmt.items:
-                    ctx = self.eval(item.context_expr, env, module)
-                    ctx, value = self._enter_item(ctx, module, item.context_expr)
-                    entered.append(ctx)
-                    if item.optional_vars is not None:
-                        self.assign(item.optional_vars, value, env, module)
+                entered: list[Any] = []
+                self._enter_items(stmt.items, env, module, entered)
                 inner = self._until_yield(stmt.body, env, module)
                 if inner is None:
                     for ctx in reversed(entered):
