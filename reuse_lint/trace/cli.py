@@ -19,7 +19,7 @@ variables read before and after, so each train op's changed variables are known.
 gradients N times, custom loops and fit alike, and compares every trainable variable before
 and after each apply_gradients (inside a tf.function the comparison is built into the
 graph). The trace stops before an optimizer's N+1th apply_gradients, or before the call of
-the tf.function that would run it (see steps_tf2). Keras 3 optimizers are not measured.
+the tf.function that would run it (see steps_tf2). tf_keras and Keras 3 optimizers alike.
 
 TF 1.x or TF 2.x: a script (or the module of pkg.module:function) that mentions a TF 1.x
 only name (placeholder, Session, variable_scope, get_variable, compat.v1, contrib,

@@ -2,7 +2,8 @@
 Keras' own training loop.
 
 A TF 2 training step is one call of a tf_keras optimizer's apply_gradients (the new and
-the legacy optimizer; Keras' fit reaches it through minimize). Each (optimizer, call site)
+the legacy optimizer; Keras' fit reaches it through minimize) or of a Keras 3 optimizer's
+apply (its apply_gradients calls it). Each (optimizer, call site)
 is one OptimizerUse, as a v1 minimize is in TF 1. Around each call every trainable
 variable is read before and after, and the ones whose value differs are the use's
 `changed`:
@@ -41,8 +42,18 @@ try:
     from tf_keras.src.engine import training_v1 as keras_training_v1
     from tf_keras.src.optimizers import optimizer as keras_optimizer
     from tf_keras.src.optimizers.legacy import optimizer_v2 as keras_optimizer_v2
-except ImportError:  # no tf_keras: tf.keras is Keras 3, which these hooks do not cover
+except ImportError:  # no tf_keras: nothing Keras is hooked
     keras_training = None
+
+
+def _keras3():
+    """Keras 3's base optimizer and Model, or None. Imported only under --steps (~0.5 s)."""
+    try:
+        from keras.src.models import model as keras3_model
+        from keras.src.optimizers import base_optimizer
+    except ImportError:
+        return None
+    return base_optimizer.BaseOptimizer, keras3_model.Model
 
 
 def install(tracer) -> None:
@@ -50,8 +61,13 @@ def install(tracer) -> None:
         return
     _wrap_fit_in_tf1(tracer)
     if tracer.steps:
+        tracer.model_classes = (keras_training.Model,)
         for cls in (keras_optimizer.Optimizer, keras_optimizer_v2.OptimizerV2):
             _wrap_apply_gradients(tracer, cls)
+        keras3 = _keras3()
+        if keras3 is not None:
+            _wrap_keras3_apply(tracer, keras3[0])
+            tracer.model_classes = (keras_training.Model, keras3[1])
         _wrap_function_call(tracer)
 
 
@@ -89,16 +105,43 @@ def _wrap_apply_gradients(tracer, cls) -> None:
         if _tf1() or tracer.applying:
             return original(self, grads_and_vars, *args, **kwargs)
         grads_and_vars = list(grads_and_vars)
-        use = _use_of(tracer, self, grads_and_vars)
-        tracer.applying = True
-        try:
-            if tf.inside_function():
-                return _apply_in_graph(tracer, use, original, self, grads_and_vars, args, kwargs)
-            return _apply_eagerly(tracer, use, original, self, grads_and_vars, args, kwargs)
-        finally:
-            tracer.applying = False
+        run = functools.partial(original, self, grads_and_vars, *args, **kwargs)
+        return _measured(tracer, self, grads_and_vars, run)
 
     tracer.patch(cls, "apply_gradients", hooked)
+
+
+def _wrap_keras3_apply(tracer, cls) -> None:
+    """Keras 3: apply_gradients calls apply(grads, variables); its variables hold the
+    tf.Variables (named by their path, `generator/dense/kernel`) in `.value`."""
+    original = cls.apply
+
+    @functools.wraps(original)
+    def hooked(self, grads, trainable_variables=None):
+        if _tf1() or tracer.applying:
+            return original(self, grads, trainable_variables)
+        grads = list(grads)
+        keras_vars = trainable_variables if trainable_variables is not None else self._trainable_variables
+        pairs = [(g, _tf_variable(v)) for g, v in zip(grads, keras_vars)]
+        run = functools.partial(original, self, grads, trainable_variables)
+        return _measured(tracer, self, pairs, run)
+
+    tracer.patch(cls, "apply", hooked)
+
+
+def _tf_variable(v):
+    return v if isinstance(v, tf.Variable) else v.value
+
+
+def _measured(tracer, optimizer, grads_and_vars: list, run):
+    use = _use_of(tracer, optimizer, grads_and_vars)
+    tracer.applying = True
+    try:
+        if tf.inside_function():
+            return _apply_in_graph(tracer, use, run, grads_and_vars)
+        return _apply_eagerly(tracer, use, run, grads_and_vars)
+    finally:
+        tracer.applying = False
 
 
 def _use_of(tracer, optimizer, grads_and_vars) -> OptimizerUse:
@@ -128,10 +171,13 @@ def _map_models(tracer) -> None:
     layer's name only (`dense_2/kernel`), so the name cannot tell the model."""
     from reuse_lint.trace.hooks import var_name
 
-    models = [o for o in gc.get_objects() if isinstance(o, keras_training.Model)]
+    models = [o for o in gc.get_objects() if isinstance(o, tracer.model_classes)]
+    # A Keras 3 Sequential runs through a Functional model of its own, with its variables.
+    inner = {id(getattr(m, "_functional", None)) for m in models}
+    models = [m for m in models if id(m) not in inner]
     sized = sorted(((len(m.trainable_variables), m) for m in models), key=lambda p: -p[0])
     for _, model in sized:
-        for v in model.trainable_variables:
+        for v in map(_tf_variable, model.trainable_variables):
             tracer.rec.model_of[var_name(v)] = model.name
             tracer.model_vars[id(v)] = v
 
@@ -157,29 +203,29 @@ def _stop(tracer, use: OptimizerUse) -> StopTrace:
     return StopTrace(f"after {use.steps} training steps of {use.kind} (--steps {tracer.steps})")
 
 
-def _apply_eagerly(tracer, use, apply, optimizer, grads_and_vars, args, kwargs):
+def _apply_eagerly(tracer, use, run, grads_and_vars):
     if use.steps >= tracer.steps:
         raise _stop(tracer, use)
     from reuse_lint.trace.hooks import var_name
 
     handles = _trainable(tracer, grads_and_vars)
     before = [v.numpy() for v in handles]
-    result = apply(optimizer, grads_and_vars, *args, **kwargs)
+    result = run()
     flags = [not np.array_equal(b, v.numpy()) for b, v in zip(before, handles)]
     _count(tracer, use, [var_name(v) for v in handles], flags)
     return result
 
 
-def _apply_in_graph(tracer, use, apply, optimizer, grads_and_vars, args, kwargs):
+def _apply_in_graph(tracer, use, run, grads_and_vars):
     from reuse_lint.trace.hooks import var_name
 
     if getattr(tracer.calls[0], "_jit_compile", False):
         # XLA compiles no py_function: the whole call is measured from Python instead.
         tracer.whole_call_uses.setdefault(id(tracer.calls[0]), set()).add(use)
-        return apply(optimizer, grads_and_vars, *args, **kwargs)
+        return run()
     handles = _trainable(tracer, grads_and_vars)
     before = [v.read_value() for v in handles]
-    result = apply(optimizer, grads_and_vars, *args, **kwargs)
+    result = run()
     if handles:
         after = [v.read_value() for v in handles]
         flags = tf.stack([tf.reduce_any(tf.not_equal(a, b)) for a, b in zip(after, before)])
