@@ -19,7 +19,6 @@ from tensorflow.python.ops import variable_scope, variable_v1, variables
 from tensorflow.python.training import monitored_session
 from tensorflow.python.training import optimizer as v1_optimizer
 
-from reuse_lint.trace import steps_tf2
 from reuse_lint.trace.recorder import (
     Creation, Lookup, OptimizerUse, Recording, Selection, Site, StopTrace, UserCode,
 )
@@ -449,5 +448,7 @@ def install(user: UserCode, steps: int) -> Tracer:
     _wrap_session(tracer)
     _wrap_monitored_session(tracer)
     _wrap_gradient_tape(tracer)
+    from reuse_lint.trace import steps_tf2  # it builds on this module's helpers
+
     steps_tf2.install(tracer)
     return tracer

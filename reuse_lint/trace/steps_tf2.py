@@ -35,6 +35,7 @@ import tensorflow as tf
 from tensorflow.python.eager.polymorphic_function import polymorphic_function
 from tensorflow.python.framework import ops
 
+from reuse_lint.trace.hooks import var_name
 from reuse_lint.trace.recorder import OptimizerUse, StopTrace
 
 try:
@@ -145,8 +146,6 @@ def _measured(tracer, optimizer, grads_and_vars: list, run):
 
 
 def _use_of(tracer, optimizer, grads_and_vars) -> OptimizerUse:
-    from reuse_lint.trace.hooks import var_name
-
     site = tracer.site()
     key = (id(optimizer), site.key if site else None)
     use = tracer.keras_uses.get(key)
@@ -169,8 +168,6 @@ def _map_models(tracer) -> None:
     """Variable name -> the innermost Keras model holding it: a GAN's generator and
     discriminator rather than a combined model around both. TF 2 variable names carry the
     layer's name only (`dense_2/kernel`), so the name cannot tell the model."""
-    from reuse_lint.trace.hooks import var_name
-
     models = [o for o in gc.get_objects() if isinstance(o, tracer.model_classes)]
     # A Keras 3 Sequential runs through a Functional model of its own, with its variables.
     inner = {id(getattr(m, "_functional", None)) for m in models}
@@ -206,8 +203,6 @@ def _stop(tracer, use: OptimizerUse) -> StopTrace:
 def _apply_eagerly(tracer, use, run, grads_and_vars):
     if use.steps >= tracer.steps:
         raise _stop(tracer, use)
-    from reuse_lint.trace.hooks import var_name
-
     handles = _trainable(tracer, grads_and_vars)
     before = [v.numpy() for v in handles]
     result = run()
@@ -217,9 +212,7 @@ def _apply_eagerly(tracer, use, run, grads_and_vars):
 
 
 def _apply_in_graph(tracer, use, run, grads_and_vars):
-    from reuse_lint.trace.hooks import var_name
-
-    if getattr(tracer.calls[0], "_jit_compile", False):
+    if tracer.calls and getattr(tracer.calls[0], "_jit_compile", False):
         # XLA compiles no py_function: the whole call is measured from Python instead.
         tracer.whole_call_uses.setdefault(id(tracer.calls[0]), set()).add(use)
         return run()
@@ -268,8 +261,6 @@ def _measure_call(tracer, uses: set, call, function, args, kwargs):
     """A jit_compile'd step: compare the variables around the whole call. Its changes
     belong to its optimizer when it has one; with several they cannot be told apart,
     so only the steps are counted."""
-    from reuse_lint.trace.hooks import var_name
-
     handles = _trainable(tracer, [])
     before = [v.numpy() for v in handles]
     tracer.calls.append(function)
