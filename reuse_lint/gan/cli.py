@@ -125,7 +125,8 @@ def _write_table(variants: list[Variant], results: list, findings) -> None:
             trace = "[red]trace failed[/]" if f.trace_error else " ".join(f.trace) or "-"
             cells += [variant.expected or "-", (" ".join(f.static) or "-") + mark, trace]
         table.add_row(*cells, *_metric_cells(r))
-    console = Console()
+    # A pipe or a CI log has no width to ask; rich would then squeeze the table to 80 columns.
+    console = Console(width=None if sys.stdout.isatty() else 180)
     console.print(table)
     for name, f in (findings or {}).items():
         if f.trace_error:

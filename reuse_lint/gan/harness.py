@@ -30,7 +30,7 @@ def import_tf():
     """Import TensorFlow the way the variants need it: v1 layers on TF 2.x, deterministic."""
     # tf.compat.v1.layers exists only with Keras 2 (tf_keras); the switch is read at import.
     os.environ.setdefault("TF_USE_LEGACY_KERAS", "1")
-    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")  # TF's C++ chatter (cuInit on CPU) is not the user's
     import tensorflow as tf
 
     tf.get_logger().setLevel("ERROR")

@@ -25,7 +25,7 @@ class TargetError(Exception):
 def _prepare_environment() -> None:
     # Before TensorFlow is imported: tf.keras must be Keras 2 for tf.layers and v1 graphs.
     os.environ["TF_USE_LEGACY_KERAS"] = "1"
-    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")  # TF's C++ chatter (cuInit on CPU) is not the user's
     sys.dont_write_bytecode = True  # no __pycache__ in the user's tree
 
 
