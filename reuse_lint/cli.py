@@ -60,11 +60,20 @@ def _rule_main(argv: list[str]) -> int:
         for rule in all_rules():
             fix = "fix" if rule.FIXABLE else "   "
             sys.stdout.write(f"{rule.CODE}  {fix}  {rule.NAME:34}  {rule.summary()}\n")
+        # The trace's findings (their module imports no TensorFlow).
+        from reuse_lint.trace.findings import RULES
+
+        for found in RULES.values():
+            sys.stdout.write(f"{found.code}  {'   '}  {found.name:34}  {found.summary}\n")
         return EXIT_CLEAN
-    rule = rule_by_code(args.code)
-    if rule is None:
+    from reuse_lint.formats_ci import rule_doc
+
+    code = args.code.strip()
+    rule = rule_by_code(code)
+    doc = rule_doc(rule.CODE if rule else code.upper())
+    if doc is None:
         return _fail(f"unknown rule {args.code!r} (see `reuse-lint rule --all`)")
-    sys.stdout.write(f"# {rule.NAME} ({rule.CODE})\n\n{rule.doc()}\n")
+    sys.stdout.write(f"# {doc.name} ({doc.code})\n\n{doc.doc}\n")
     return EXIT_CLEAN
 
 

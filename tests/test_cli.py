@@ -120,6 +120,10 @@ def test_rule_command_prints_the_doc_and_lists_rules():
     for code in ("RL001", "RL101", "RL102", "RL103", "RL104"):
         assert code in listing
     assert run("rule", "RL999").returncode == 2
+    # The trace's findings are documented the same way.
+    assert "RT206" in listing and "optimizer-var-list" in listing
+    trace_doc = run("rule", "RT201")
+    assert trace_doc.returncode == 0 and trace_doc.stdout.startswith("# duplicate-creation (RT201)")
 
 
 def test_unknown_option_is_usage_error():
