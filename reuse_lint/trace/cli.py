@@ -30,7 +30,9 @@ anything else runs on plain TF 2.x. --tf1 / --tf2 override the guess.
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import json
+import os
 import sys
 
 from reuse_lint import output
@@ -96,7 +98,7 @@ def main(argv: list[str]) -> int:
 
 def _show(result: TraceResult, args) -> None:
     out = sys.stdout
-    output.render(result.diagnostics, args.output_format, out)
+    output.render([_relative(d) for d in result.diagnostics], args.output_format, out)
     if args.output_format == "json":
         return
     if args.tree:
@@ -123,3 +125,14 @@ def _show_steps(result: TraceResult, out) -> None:
         for name in opt.changed:
             mark = "" if name in opt.var_list else "   <- not in its var_list"
             out.write(f"    {name}{mark}\n")
+
+
+def _shown(path: str) -> str:
+    """Paths below the working directory as `check` shows them: relative."""
+    rel = os.path.relpath(path) if os.path.isabs(path) else path
+    return path if rel.startswith("..") else rel
+
+
+def _relative(d):
+    related = tuple(dataclasses.replace(r, path=_shown(r.path)) for r in d.related)
+    return dataclasses.replace(d, path=_shown(d.path), related=related)
