@@ -137,3 +137,18 @@ def test_unknown_context_manager_may_switch_reuse():
         with mgr.reuse_variables():
             b = build()
     """) == []
+
+
+def test_entry_points_calling_an_api_through_an_alias_are_run():
+    # The entry point names no API itself: it calls them under other names.
+    findings = lint("""
+        import tensorflow as tf
+        fc = tf.layers.dense
+        sc = tf.variable_scope
+        def twice(x):
+            with sc("e"):
+                a = fc(x, 1, name="out")
+            with sc("e"):
+                b = fc(x, 1, name="out")
+    """)
+    assert [(f.line, f.code) for f in findings] == [(9, "RL101")]

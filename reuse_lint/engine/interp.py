@@ -217,7 +217,8 @@ class Interpreter:
         self.name_scopes: list[tuple[Any, Site]] = []  # (name or None, the name_scope call)
         self.calls: list[Site] = []
         self.call_info: list[CallInfo] = []
-        self.tf_functions: list[int] = []  # len(conds) at each tf.function entry
+        self.tf_functions: list[int] = []  # self.guards at each tf.function entry
+        self.guards = 0  # how many `if` bodies enclose what runs now (known tests included)
         self.open_builds: list[Build] = []
         self.funcs: list[FuncVal] = []
         self.conds: list[Cond] = []
@@ -416,13 +417,16 @@ class Interpreter:
 
     def _stmt_If(self, stmt: ast.If, env, module) -> None:
         known = truthy(self.eval(stmt.test, env, module))
-        if known is True:
-            self.exec_block(stmt.body, env, module)
-            return
-        if known is False:
-            self.exec_block(stmt.orelse, env, module)
-            return
-        self._fork(stmt, [stmt.body, stmt.orelse], env, module)
+        self.guards += 1
+        try:
+            if known is True:
+                self.exec_block(stmt.body, env, module)
+            elif known is False:
+                self.exec_block(stmt.orelse, env, module)
+            else:
+                self._fork(stmt, [stmt.body, stmt.orelse], env, module)
+        finally:
+            self.guards -= 1
 
     def _fork(self, node: ast.AST, arms: list[list[ast.stmt]], env, module) -> None:
         """Run each arm from the same state; join what both could leave behind."""
@@ -832,7 +836,7 @@ class Interpreter:
             kind=kind, canon=canon, site=Site(module.path, node), calls=tuple(self.call_info),
             conds=tuple(self.conds), loops=tuple(self.loops), trace=self.trace, graph=self.graph.gid,
             reuse=reuse, reuse_site=reuse_site, in_tf_function=depth is not None,
-            conditional_in_function=depth is not None and len(self.conds) > depth,
+            conditional_in_function=depth is not None and self.guards > depth,
         )
         self.analysis.builds.append(build)
         return build
@@ -1492,7 +1496,7 @@ class Interpreter:
             self.call_info.append(CallInfo(site, _deps(args, kwargs).calls, _consts(args, kwargs), self._prefix()))
         self.funcs.append(func)
         if func.is_tf_function:
-            self.tf_functions.append(len(self.conds))
+            self.tf_functions.append(self.guards)
         try:
             result = self._run_body(func, env)
         finally:
@@ -1590,6 +1594,7 @@ class Interpreter:
 _BUILTINS = frozenset(dir(builtins))
 _NOT_SPECIAL = object()
 _WORD = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+_ATTRIBUTE_ASSIGN = re.compile(r"\.([A-Za-z_][A-Za-z0-9_]*)\s*=(?!=)([^\n]*)")
 _OPAQUE_CONTEXT = object()  # a `with` whose manager we cannot see into
 _STR_METHODS = frozenset(
     "startswith endswith split rsplit replace lower upper strip lstrip rstrip find count format partition".split()
@@ -1717,6 +1722,12 @@ def _relevant_functions(module: ModuleState) -> set[int]:
     imported = {name for name, value in module.globals.items()
                 if isinstance(value, ModuleVal)
                 or (isinstance(value, (FuncVal, ClassVal)) and value.module is not module)}
+    # Aliases of an API that a function may call by another name: `dense = tf.layers.dense`
+    # at module level, or `self.fc = tf.layers.dense` in one method and `self.fc(x)` in another.
+    imported |= {name for name, value in module.globals.items()
+                 if isinstance(value, TFRef) and any(m in value.qualname for m in markers)}
+    source = "".join(module.lines)
+    imported |= {attr for attr, rhs in _ATTRIBUTE_ASSIGN.findall(source) if any(m in rhs for m in markers)}
     candidates = [stmt for stmt in module.tree.body if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef))]
     for cls in module.tree.body:
         if isinstance(cls, ast.ClassDef):
