@@ -152,3 +152,45 @@ def test_entry_points_calling_an_api_through_an_alias_are_run():
                 b = fc(x, 1, name="out")
     """)
     assert [(f.line, f.code) for f in findings] == [(9, "RL101")]
+
+
+def test_attributes_set_on_one_arm_of_an_unknown_if_are_unknown_after_it():
+    # After the `if`, self.reuse may be True or False: no claim about the second build.
+    assert lint("""
+        import sys
+        import tensorflow as tf
+        class GAN:
+            def __init__(self):
+                self.reuse = False
+                d = self.disc(tf.zeros([1, 2]))
+                if len(sys.argv) > 1:
+                    self.reuse = True
+                else:
+                    self.reuse = False
+                d2 = self.disc(tf.ones([1, 2]))
+            def disc(self, x):
+                with tf.variable_scope("d", reuse=self.reuse):
+                    return tf.layers.dense(x, 1)
+        GAN()
+    """) == []
+
+
+def test_attributes_set_alike_on_both_arms_stay_known():
+    findings = lint("""
+        import sys
+        import tensorflow as tf
+        class GAN:
+            def __init__(self):
+                self.reuse = True
+                d = self.disc(tf.zeros([1, 2]))
+                if len(sys.argv) > 1:
+                    self.reuse = False
+                else:
+                    self.reuse = False
+                d2 = self.disc(tf.ones([1, 2]))
+            def disc(self, x):
+                with tf.variable_scope("d", reuse=self.reuse):
+                    return tf.layers.dense(x, 1)
+        GAN()
+    """)
+    assert [f.code for f in findings] == ["RL102"]

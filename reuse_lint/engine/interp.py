@@ -219,6 +219,7 @@ class Interpreter:
         self.call_info: list[CallInfo] = []
         self.tf_functions: list[int] = []  # self.guards at each tf.function entry
         self.guards = 0  # how many `if` bodies enclose what runs now (known tests included)
+        self.journals: list[list] = []  # attribute writes of the `if` arms being run
         self.open_builds: list[Build] = []
         self.funcs: list[FuncVal] = []
         self.conds: list[Cond] = []
@@ -432,9 +433,11 @@ class Interpreter:
         """Run each arm from the same state; join what both could leave behind."""
         before = self._snapshot(env)
         outcomes = []
+        writes = []  # per arm: the object attributes it set, with their final values
         for arm, block in enumerate(arms):
             self._restore(env, before)
             self.conds.append(Cond(id(node), tuple(self.loops), arm))
+            self.journals.append([])
             term = None
             try:
                 self.exec_block(block, env, module)
@@ -442,7 +445,9 @@ class Interpreter:
                 term = exc
             finally:
                 self.conds.pop()
+                writes.append(self._undo(self.journals.pop()))
             outcomes.append((arm, term, self._snapshot(env)))
+        self._join_attributes([w for (arm, term, _), w in zip(outcomes, writes) if term is None])
         alive = [(arm, snap) for arm, term, snap in outcomes if term is None]
         if not alive:
             terms = [t for _, t, _ in outcomes]
@@ -459,6 +464,35 @@ class Interpreter:
             self.conds.append(Cond(id(node), tuple(self.loops), arm))
             return
         self._restore(env, self._join_snapshots(alive[0][1], alive[1][1]))
+
+    def _set_attr(self, instance: Instance, attr: str, value: Any) -> None:
+        if self.journals:
+            self.journals[-1].append((instance, attr, instance.attrs.get(attr, _MISSING)))
+        instance.attrs[attr] = value
+
+    def _undo(self, journal: list) -> dict:
+        """Take an arm's attribute writes back; return their final values, by object and name."""
+        final = {(id(inst), attr): (inst, attr, inst.attrs.get(attr, _MISSING)) for inst, attr, _ in journal}
+        for inst, attr, old in reversed(journal):
+            if old is _MISSING:
+                inst.attrs.pop(attr, None)
+            else:
+                inst.attrs[attr] = old
+        return final
+
+    def _join_attributes(self, arms: list[dict]) -> None:
+        """`self.x = ...` on one arm of an unknown `if`: after it, x is known only if every
+        arm that goes on leaves the same value (the state before counts for an arm that
+        did not set it)."""
+        for key in {k for arm in arms for k in arm}:
+            inst, attr, _ = next(arm[key] for arm in arms if key in arm)
+            values = [arm[key][2] if key in arm else inst.attrs.get(attr, _MISSING) for arm in arms]
+            value = values[0]
+            for other in values[1:]:
+                value = value if same(value, other) else UNKNOWN
+            if value is _MISSING:
+                continue
+            self._set_attr(inst, attr, value)
 
     def _snapshot(self, env):
         frames = [self.graph.root] + self.scopes
@@ -1583,7 +1617,7 @@ class Interpreter:
         elif isinstance(target, ast.Attribute):
             base = self.eval(target.value, env, module)
             if isinstance(base, Instance):
-                base.attrs[target.attr] = value
+                self._set_attr(base, target.attr, value)
         elif isinstance(target, ast.Subscript):
             self.eval(target.value, env, module)
             self.eval(target.slice, env, module)
@@ -1593,6 +1627,7 @@ class Interpreter:
 
 _BUILTINS = frozenset(dir(builtins))
 _NOT_SPECIAL = object()
+_MISSING = object()  # an attribute an object did not have
 _WORD = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 _ATTRIBUTE_ASSIGN = re.compile(r"\.([A-Za-z_][A-Za-z0-9_]*)\s*=(?!=)([^\n]*)")
 _OPAQUE_CONTEXT = object()  # a `with` whose manager we cannot see into
