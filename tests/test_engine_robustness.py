@@ -194,3 +194,18 @@ def test_attributes_set_alike_on_both_arms_stay_known():
         GAN()
     """)
     assert [f.code for f in findings] == ["RL102"]
+
+
+def test_a_method_entry_sees_what_init_set():
+    findings = lint("""
+        import tensorflow as tf
+        class D:
+            def __init__(self):
+                self.head = tf.layers.dense
+            def twice(self, x):
+                with tf.variable_scope("d"):
+                    a = self.head(x, 1, name="out")
+                with tf.variable_scope("d"):
+                    b = self.head(x, 1, name="out")
+    """)
+    assert [(f.line, f.code) for f in findings] == [(10, "RL101")]

@@ -207,6 +207,7 @@ class Interpreter:
         self.trace = 0
         self._graph_states: dict[int, GraphState] = {}
         self.modules: dict[str, ModuleState] = {}
+        self._constructed: dict[int, dict] = {}  # class -> the attributes its __init__ set
         self._reset_trace(fresh=True)
 
     # ----- trace state ------------------------------------------------------------------
@@ -272,9 +273,27 @@ class Interpreter:
     def _entry(self, func: FuncVal, self_value: Any) -> None:
         self.trace += 1
         self._reset_trace(fresh=False)
+        if isinstance(self_value, Instance):
+            self._construct(self_value, func)
         bound = func.bound(UNKNOWN if self_value is None and func.owner is not None else self_value)
         site = Site(func.module.path, func.node)
         self.call_function(bound, [], {}, site, unknown_args=True)
+
+    def _construct(self, instance: Instance, method: FuncVal) -> None:
+        """A method runs on an object its class's `__init__` made: run that first, with
+        unknown arguments, so that `self.head = tf.layers.dense` or `self.reuse = False` are
+        known. What `__init__` creates goes to a graph of its own, apart from the method's."""
+        init = instance.cls.lookup("__init__")
+        if not isinstance(init, FuncVal) or init.node is method.node:
+            return
+        key = id(instance.cls)
+        if key not in self._constructed:  # once per class: each method starts from a copy
+            made = Instance(instance.cls)
+            self.graph = self._new_graph(fresh=False)
+            self.call_function(init.bound(made), [], {}, None, unknown_args=True)
+            self._constructed[key] = made.attrs
+            self._reset_trace(fresh=False)
+        instance.attrs.update(self._constructed[key])
 
     # ----- statements --------------------------------------------------------------------
     def exec_block(self, stmts: list[ast.stmt], env: list[dict], module: ModuleState) -> None:
