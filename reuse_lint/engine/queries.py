@@ -186,9 +186,7 @@ def reused_site(stack, fallback: Site | None) -> Site:
             for kw in node.keywords
         ):
             return site
-    if fallback is not None:
-        return fallback
-    return stack[-1] if isinstance(stack[-1], Site) else stack[-1].site
+    return fallback if fallback is not None else stack[-1]
 
 
 def reached_models(loss) -> frozenset:
@@ -217,16 +215,6 @@ def model_scope_of(analysis: Analysis, trace: int, graph: int, name: str) -> str
 def model_scopes_of(analysis: Analysis, sel) -> frozenset:
     return frozenset(
         m for n in sel.names if (m := model_scope_of(analysis, sel.trace, sel.graph, n)) is not None
-    )
-
-
-def graph_models(analysis: Analysis, use) -> frozenset:
-    """Models with trainable variables in the optimizer's graph when it was called."""
-    return frozenset(
-        c.model_scope
-        for c in analysis.creations[: use.index]
-        if c.trace == use.trace and c.graph == use.graph and c.trainable and c.model_scope
-        and c.reuse != TRUE
     )
 
 

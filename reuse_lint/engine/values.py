@@ -45,14 +45,6 @@ class TFRef:
 
 
 @dataclass(frozen=True)
-class TFCallResult:
-    """The result of calling a TF API whose identity later code needs (`tf.Graph()`)."""
-
-    canon: str
-    node: ast.AST | None = None
-
-
-@dataclass(frozen=True)
 class Tensor:
     """A tensor and what flows into it: the user calls whose results it is built from (to
     tell a chain `block(block(x))` from two parallel calls), and the model scopes whose
