@@ -11,6 +11,15 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = ROOT / "fixtures"
 
+# A builder called twice without reuse: RL101 at line 6, column 5.
+BAD = '''import tensorflow as tf
+def d(x, reuse=False):
+    with tf.variable_scope("d", reuse=reuse):
+        return tf.layers.dense(x, 1)
+a = d(tf.zeros([1, 2]))
+b = d(tf.zeros([1, 2]))
+'''
+
 
 def is_eager(path: Path) -> bool:
     """TF2 fixtures run eagerly; the others disable v2 behaviour themselves."""

@@ -8,18 +8,10 @@ import subprocess
 import sys
 from pathlib import Path
 
-import pytest
+from conftest import BAD
 
 ROOT = Path(__file__).resolve().parent.parent
 SEED = ROOT / "fixtures" / "seed"
-
-BAD = '''import tensorflow as tf
-def d(x, reuse=False):
-    with tf.variable_scope("d", reuse=reuse):
-        return tf.layers.dense(x, 1)
-a = d(tf.zeros([1, 2]))
-b = d(tf.zeros([1, 2]))
-'''
 
 
 def run(*args: str, cwd: Path = ROOT, stdin: str | None = None, env: dict | None = None):

@@ -13,14 +13,7 @@ import pytest
 from reuse_lint.cli import _check_parser
 from reuse_lint.config import ConfigError, settings_from_args
 from reuse_lint.runner import run
-
-BAD = '''import tensorflow as tf
-def d(x, reuse=False):
-    with tf.variable_scope("d", reuse=reuse):
-        return tf.layers.dense(x, 1)
-a = d(tf.zeros([1, 2]))
-b = d(tf.zeros([1, 2]))
-'''
+from conftest import BAD
 
 
 def settings(tmp_path: Path, config: str, *argv: str):

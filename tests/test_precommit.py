@@ -13,16 +13,10 @@ import sys
 from pathlib import Path
 
 import pytest
+from conftest import BAD
 
 ROOT = Path(__file__).resolve().parent.parent
 
-BAD = '''import tensorflow as tf
-def d(x, reuse=False):
-    with tf.variable_scope("d", reuse=reuse):
-        return tf.layers.dense(x, 1)
-a = d(tf.zeros([1, 2]))
-b = d(tf.zeros([1, 2]))
-'''
 GOOD = BAD.replace("b = d(tf.zeros([1, 2]))", "b = d(tf.zeros([1, 2]), reuse=True)")
 
 
