@@ -64,9 +64,6 @@ from reuse_lint.engine.values import (
 )
 
 MAX_DEPTH = 24
-# Entry points that cannot reach an event-recording API are not run (a test lints a corpus
-# with this on and off and compares the findings).
-SKIP_IRRELEVANT_ENTRIES = True
 MAX_STEPS = 200_000
 MAX_LITERAL_ITERATIONS = 2
 
@@ -244,6 +241,14 @@ class Interpreter:
         except (_OutOfBudget, RecursionError):
             pass  # what was seen up to the limit stands: every event so far was fully followed
 
+    def release(self) -> None:
+        """Break the reference cycles a run leaves (a module's functions hold its globals,
+        which hold them), so that its syntax trees are freed at once, not by the collector."""
+        for state in self.modules.values():
+            state.globals.clear()
+        self.modules.clear()
+        self.analysis = Analysis()
+
     def _load(self, module: ModuleState) -> None:
         if module.loaded:
             return
@@ -257,17 +262,15 @@ class Interpreter:
             pass
 
     def _run_entries(self, module: ModuleState) -> None:
-        relevant = _relevant_functions(module) if SKIP_IRRELEVANT_ENTRIES else None
         for stmt in module.tree.body:
             value = module.globals.get(getattr(stmt, "name", None))
             if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef)) and isinstance(value, FuncVal):
-                if id(value.node) not in self.executed and (relevant is None or id(stmt) in relevant):
+                if id(value.node) not in self.executed:
                     self._entry(value, None)
             elif isinstance(stmt, ast.ClassDef) and isinstance(value, ClassVal):
                 for item in stmt.body:
                     method = value.attrs.get(getattr(item, "name", None))
-                    if (isinstance(method, FuncVal) and id(method.node) not in self.executed
-                            and (relevant is None or id(item) in relevant)):
+                    if isinstance(method, FuncVal) and id(method.node) not in self.executed:
                         self._entry(method, Instance(value))
 
     def _entry(self, func: FuncVal, self_value: Any) -> None:
@@ -301,12 +304,14 @@ class Interpreter:
             self.steps += 1
             if self.steps > MAX_STEPS:
                 raise _OutOfBudget
-            self.exec_stmt(stmt, env, module)
+            handler = _STMT_HANDLERS.get(type(stmt))
+            if handler is not None:
+                handler(self, stmt, env, module)
 
     def exec_stmt(self, stmt: ast.stmt, env: list[dict], module: ModuleState) -> None:
-        handler = getattr(self, f"_stmt_{type(stmt).__name__}", None)
+        handler = _STMT_HANDLERS.get(type(stmt))
         if handler is not None:
-            handler(stmt, env, module)
+            handler(self, stmt, env, module)
 
     def _stmt_Expr(self, stmt: ast.Expr, env, module) -> None:
         self.eval(stmt.value, env, module)
@@ -461,7 +466,8 @@ class Interpreter:
             try:
                 self.exec_block(block, env, module)
             except _Terminator as exc:
-                term = exc
+                # Kept past this frame: without its traceback it holds no frame, so no cycle.
+                term = exc.with_traceback(None)
             finally:
                 self.conds.pop()
                 writes.append(self._undo(self.journals.pop()))
@@ -938,13 +944,13 @@ class Interpreter:
     def eval(self, node: ast.AST | None, env: list[dict], module: ModuleState) -> Any:
         if node is None:
             return Const(None)
-        handler = getattr(self, f"_expr_{type(node).__name__}", None)
+        handler = _EXPR_HANDLERS.get(type(node))
         if handler is None:
             for child in ast.iter_child_nodes(node):
                 if isinstance(child, ast.expr):
                     self.eval(child, env, module)
             return UNKNOWN
-        return handler(node, env, module)
+        return handler(self, node, env, module)
 
     def _expr_Dict(self, node: ast.Dict, env, module) -> Any:
         for key in node.keys:
@@ -1642,11 +1648,23 @@ class Interpreter:
             self.assign(target.value, UNKNOWN, env, module)
 
 
+def _handlers(prefix: str) -> dict[type, Any]:
+    """Node type -> handler, looked up once: a per-node getattr on a formatted name was the
+    interpreter's single largest cost."""
+    table = {}
+    for name in dir(ast):
+        node_type = getattr(ast, name)
+        handler = getattr(Interpreter, prefix + name, None)
+        if isinstance(node_type, type) and issubclass(node_type, ast.AST) and handler is not None:
+            table[node_type] = handler
+    return table
+
+
+_STMT_HANDLERS = _handlers("_stmt_")
+_EXPR_HANDLERS = _handlers("_expr_")
 _BUILTINS = frozenset(dir(builtins))
 _NOT_SPECIAL = object()
 _MISSING = object()  # an attribute an object did not have
-_WORD = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
-_ATTRIBUTE_ASSIGN = re.compile(r"\.([A-Za-z_][A-Za-z0-9_]*)\s*=(?!=)([^\n]*)")
 _OPAQUE_CONTEXT = object()  # a `with` whose manager we cannot see into
 _STR_METHODS = frozenset(
     "startswith endswith split rsplit replace lower upper strip lstrip rstrip find count format partition".split()
@@ -1762,50 +1780,6 @@ def _scope_argument(node: ast.Call) -> ast.AST | None:
     name = func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", "")
     index = 1 if name == "get_collection" else 0
     return node.args[index] if len(node.args) > index else None
-
-
-def _relevant_functions(module: ModuleState) -> set[int]:
-    """Entry points worth running: only code that reaches an API recording events can yield a
-    finding. A top-level function or method is relevant when its text names such an API
-    (tfnames.API_MARKERS), a project module or a function imported from one, or another
-    relevant one; or when it imports something itself. Entry points only: a function that is
-    called runs whatever it is, so skipping here changes no state a finding depends on."""
-    markers = [m.decode() for m in tfnames.API_MARKERS]
-    imported = {name for name, value in module.globals.items()
-                if isinstance(value, ModuleVal)
-                or (isinstance(value, (FuncVal, ClassVal)) and value.module is not module)}
-    # Aliases of an API that a function may call by another name: `dense = tf.layers.dense`
-    # at module level, or `self.fc = tf.layers.dense` in one method and `self.fc(x)` in another.
-    imported |= {name for name, value in module.globals.items()
-                 if isinstance(value, TFRef) and any(m in value.qualname for m in markers)}
-    source = "".join(module.lines)
-    imported |= {attr for attr, rhs in _ATTRIBUTE_ASSIGN.findall(source) if any(m in rhs for m in markers)}
-    candidates = [stmt for stmt in module.tree.body if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef))]
-    for cls in module.tree.body:
-        if isinstance(cls, ast.ClassDef):
-            candidates += [m for m in cls.body if isinstance(m, (ast.FunctionDef, ast.AsyncFunctionDef))]
-    names_of: dict[int, frozenset[str]] = {}
-    relevant: set[int] = set()
-    for node in candidates:
-        # The words of the text, not a walk of the tree: a superset of the names used (strings
-        # and comments add some), found at C speed.
-        first = node.lineno
-        if node.body and isinstance(node.body[0], ast.Expr) and isinstance(getattr(node.body[0], "value", None), ast.Constant):
-            first = node.body[0].end_lineno + 1  # a docstring's words are no calls
-        text = "".join(module.lines[first - 1:node.end_lineno])
-        names = frozenset(_WORD.findall(text))
-        names_of[id(node)] = names
-        if "import" in names or names & imported or any(m in text for m in markers):
-            relevant.add(id(node))
-    changed = True
-    while changed:  # a function that calls a relevant one is relevant
-        changed = False
-        relevant_names = {node.name for node in candidates if id(node) in relevant}
-        for node in candidates:
-            if id(node) not in relevant and names_of[id(node)] & relevant_names:
-                relevant.add(id(node))
-                changed = True
-    return relevant
 
 
 def _is_generator(node: ast.AST) -> bool:

@@ -159,6 +159,18 @@ def discriminator(x, reuse=False):
 real = discriminator(tf.zeros([1, 2]))
 fake = discriminator(tf.ones([1, 2]))  # expect: RL101
 """,
+        # A builder class constructed twice inside a function nothing calls (an entry point).
+        """
+import tensorflow.compat.v1 as tf
+class Discriminator:
+    def __init__(self, x):
+        with tf.variable_scope("disc"):
+            self.logit = tf.layers.dense(x, 1)
+def build(real_images, fake_images):
+    real = Discriminator(real_images)
+    fake = Discriminator(fake_images)  # expect: RL101
+    return real, fake
+""",
         # Two `with` blocks of one scope name.
         """
 from tensorflow.compat.v1 import variable_scope as vs, get_variable
