@@ -7,8 +7,10 @@ loader callback from here.
 from __future__ import annotations
 
 import ast
+import gc
 import os
 import sys
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -212,20 +214,21 @@ class ProjectLoader:
 
 # ----- the prefilter -------------------------------------------------------------------------
 #
-# Every finding needs a TensorFlow value, and the interpreter makes one only from an import
-# of a TensorFlow module (tfnames.ROOT_MODULES; it follows neither getattr nor __import__),
-# whose name is one of tfnames.RAW_MARKERS. The interpreter runs the file and, transitively,
-# the project modules it imports (`from model import tf` re-exports one). When none of those
-# contains a marker, nothing but a syntax error (RL001) can be reported.
-#
-# A second stage on API names (`variable_scope`, `dense`, ...) would skip far more, but the
-# engine's model grows (Keras classes, optimizers, selections) faster than such a list could
-# follow it safely; see the report in benchmarks/lint_corpus.py.
+# Every finding but RL001 needs an event, every event starts at a TensorFlow value, and the
+# interpreter makes those only from imports of TensorFlow's modules (tfnames.may_reach_api
+# says which imported names can lead to an API it models). The interpreter runs the file and,
+# transitively, the project modules it imports (`from model import tf` re-exports one). When
+# none of those imports such a name, nothing but a syntax error (RL001) can be reported.
 
-def _markers(data: bytes) -> tuple[bool, bool]:
-    """(mentions a TensorFlow module, mentions an API that records events). Code records
-    something only where both hold across the file and the project modules it imports."""
-    return any(m in data for m in tfnames.RAW_MARKERS), any(m in data for m in tfnames.API_MARKERS)
+_BLOCKS = {
+    ast.FunctionDef: ("body",), ast.AsyncFunctionDef: ("body",), ast.ClassDef: ("body",),
+    ast.If: ("body", "orelse"), ast.For: ("body", "orelse"), ast.AsyncFor: ("body", "orelse"),
+    ast.While: ("body", "orelse"), ast.With: ("body",), ast.AsyncWith: ("body",),
+    ast.Try: ("body", "handlers", "orelse", "finalbody"), ast.ExceptHandler: ("body",),
+    ast.Match: ("cases",), ast.match_case: ("body",),
+}
+if hasattr(ast, "TryStar"):  # Python 3.11
+    _BLOCKS[ast.TryStar] = _BLOCKS[ast.Try]
 
 
 def _imports(tree: ast.Module):
@@ -233,16 +236,29 @@ def _imports(tree: ast.Module):
     stack = list(tree.body)
     while stack:
         stmt = stack.pop()
-        if isinstance(stmt, (ast.Import, ast.ImportFrom)):
+        kind = type(stmt)
+        if kind is ast.Import or kind is ast.ImportFrom:
             yield stmt
             continue
-        for name in ("body", "orelse", "finalbody", "handlers", "cases"):
-            for child in getattr(stmt, name, ()):
-                stack.append(child)
+        for name in _BLOCKS.get(kind, ()):
+            stack.extend(getattr(stmt, name))
+
+
+def _tensorflow_names(stmt: ast.Import | ast.ImportFrom) -> list[str]:
+    """The qualified names of TensorFlow values the statement binds (as the interpreter's
+    `_stmt_Import`/`_stmt_ImportFrom` do), or [] for an import of anything else."""
+    if isinstance(stmt, ast.Import):
+        # `import a.b.c` binds `a`; `import a.b.c as d` binds `a.b.c`.
+        names = [alias.name if alias.asname else alias.name.split(".")[0] for alias in stmt.names]
+    elif stmt.level == 0 and stmt.module:
+        names = [stmt.module if a.name == "*" else f"{stmt.module}.{a.name}" for a in stmt.names]
+    else:
+        return []
+    return [name for name in names if name.split(".")[0] in tfnames.ROOT_MODULES]
 
 
 def _imported_names(stmt: ast.Import | ast.ImportFrom) -> list[tuple[str, int]]:
-    """(dotted name, level) for every module the statement might load, prefixes included."""
+    """(dotted name, level) for every project module the statement might load, prefixes included."""
     if isinstance(stmt, ast.Import):
         dotted = [alias.name for alias in stmt.names]
         level = 0
@@ -266,29 +282,22 @@ class Prefilter:
 
     def __init__(self, loader: ProjectLoader) -> None:
         self._loader = loader
-        # path -> (mentions a TF module, mentions an event API, project imports, misses)
+        # path -> (imports a name that may reach an API, project imports, misses); None when
+        # the module cannot be read or parsed
         self._modules: dict[Path, tuple | None] = {}
 
-    def inert(self, path: Path, data: bytes) -> tuple[bool, dict[str, str | None], list]:
-        """(True, deps, misses) when nothing but RL001 can come out. deps: the project modules
-        consulted, with their hashes; misses: the imports that found no project module."""
-        raw, api = _markers(data)
-        if raw and api:
+    def inert(self, path: Path, data: bytes, module: ModuleState) -> tuple[bool, dict[str, str | None], list]:
+        """(True, deps, misses) when nothing but RL001 can come out of the file (its bytes and
+        their parse). deps: the project modules consulted, with their hashes; misses: the
+        imports that found no project module."""
+        reaches, found, misses = self._scan(path, data, module.tree)
+        if reaches:
             return False, {}, []
-        try:
-            tree = engine.parse_module(data, str(path)).tree
-        except engine.ParseFailure:
-            return False, {}, []  # the engine reports RL001 itself
-        found, misses = self._project_imports(path, tree)
         closure = self._closure(found)
-        if closure is None:
+        if closure is None or any(self._modules[m][0] for m in closure):
             return False, {}, []
-        raw = raw or any(self._modules[m][0] for m in closure)
-        api = api or any(self._modules[m][1] for m in closure)
-        if raw and api:
-            return False, {}, []
-        for module in closure:
-            misses = misses + self._modules[module][3]
+        for dependency in closure:
+            misses = misses + self._modules[dependency][2]
         deps = {str(p): self._loader.hashes.get(p) for p in sorted(closure)}
         return True, deps, sorted(set(misses))
 
@@ -304,20 +313,24 @@ class Prefilter:
             info = self._module(module)
             if info is None:
                 return None
-            todo.extend(info[2])
+            todo.extend(info[1])
         return seen
 
-    def _project_imports(self, path: Path, tree: ast.Module) -> tuple[list[Path], list]:
-        found, misses = [], []
+    def _scan(self, path: Path, data: bytes, tree: ast.Module) -> tuple[bool, list[Path], list]:
+        # Without the bytes of a root module's name there is no TensorFlow import to look at.
+        reaches, found, misses = False, [], []
+        tensorflow = any(marker in data for marker in tfnames.RAW_MARKERS)
         importer = str(path.resolve())
         for stmt in _imports(tree):
+            if tensorflow and not reaches:
+                reaches = any(tfnames.may_reach_api(name) for name in _tensorflow_names(stmt))
             for name, level in _imported_names(stmt):
                 target = self._loader.resolve(path, name, level)
                 if target is not None:
                     found.append(target)
                 else:
                     misses.append((importer, name, level))
-        return found, misses
+        return reaches, found, misses
 
     def _module(self, path: Path):
         if path not in self._modules:
@@ -327,7 +340,7 @@ class Prefilter:
             except (OSError, engine.ParseFailure):
                 self._modules[path] = None
             else:
-                self._modules[path] = (*_markers(data), *self._project_imports(path, tree))
+                self._modules[path] = self._scan(path, data, tree)
         return self._modules[path]
 
 
@@ -393,14 +406,22 @@ class Worker:
         return diagnostics
 
     def _analyse(self, path: Path, data: bytes, shown: str, file_rules):
-        if self.prefilter is not None:
-            inert, deps, misses = self.prefilter.inert(path, data)
+        try:
+            module = engine.parse_module(data, shown)
+        except engine.ParseFailure:
+            module = None  # the engine reports RL001
+        if self.prefilter is not None and module is not None:
+            inert, deps, misses = self.prefilter.inert(path, data, module)
             if inert:
                 self.stats["skipped"] += 1
                 return [], deps, misses
         self.stats["linted"] += 1
         self.loader.begin()
-        diagnostics = engine.lint_source(data, shown, file_rules, loader=self.loader)
+        diagnostics = engine.lint_source(data, shown, file_rules, loader=self.loader, parsed=module)
+        del module
+        # The interpretation's garbage (some of it cyclic) is young: one collection of the
+        # young generations now, while the run keeps the automatic collector off (_quiet_gc).
+        gc.collect(1)
         return diagnostics, self.loader.loaded(), self.loader.misses()
 
 
@@ -439,9 +460,29 @@ def lint_file(path: Path, settings: Settings, loader: ProjectLoader, rules, resu
 _WORKER: Worker | None = None
 
 
+@contextmanager
+def _quiet_gc():
+    """The automatic cyclic collector off for a run. Its passes are triggered by allocation
+    counts, and parsing allocates hundreds of thousands of nodes a file (none of them in a
+    cycle), so it walked the live trees again and again: a fifth of a cold run on TF's sources.
+    Workers collect the young generations after each interpreted file instead."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
 def _init_worker(settings: Settings, rules, cache_root: Path | None) -> None:
     global _WORKER
     _WORKER = Worker(settings, rules, cache_root)
+
+
+def _init_process(settings: Settings, rules, cache_root: Path | None) -> None:
+    gc.disable()  # a worker process lives for one run: see _quiet_gc
+    _init_worker(settings, rules, cache_root)
 
 
 def _lint_chunk(paths: list[Path]) -> tuple[list[tuple[list[Diagnostic], str | None]], dict[str, int]]:
@@ -513,7 +554,7 @@ def _lint_pending(files: list[Path], settings: Settings, rules, cache_root: Path
         # Imported here: it costs a one-file pre-commit call ~12 ms and serves only big trees.
         from concurrent.futures import ProcessPoolExecutor
 
-        pool = ProcessPoolExecutor(jobs, initializer=_init_worker, initargs=(settings, rules, cache_root))
+        pool = ProcessPoolExecutor(jobs, initializer=_init_process, initargs=(settings, rules, cache_root))
         outcomes = pool.map(_lint_chunk, chunks)
     try:
         for chunk, (per_file, counts) in zip(chunks, outcomes):
@@ -575,7 +616,8 @@ def run(settings: Settings) -> Result:
             if lines is not None:
                 result.sources[_display(path)] = lines
     else:
-        _check_files(files, settings, rules, _cache_root(settings), result)
+        with _quiet_gc():
+            _check_files(files, settings, rules, _cache_root(settings), result)
     result.diagnostics.sort(key=Diagnostic.sort_key)
     return result
 

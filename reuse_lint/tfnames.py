@@ -8,6 +8,8 @@ variable_scope as vs`, the interpreter resolves the value to the qualified name
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 # Module roots whose imports we follow, with the canonical prefix each stands for.
 # Order matters: the longest prefix wins.
 _PREFIXES = (
@@ -95,9 +97,8 @@ def may_create_opaquely(canon: str) -> bool:
     return canon.startswith(OPAQUE_CREATOR_PREFIXES)
 
 
-# Files that mention none of these bytes cannot contain a TensorFlow variable or scope
-# (every creating API is reached through one of these module names).
-RAW_MARKERS = (b"tensorflow", b"tf_slim", b"keras", b"slim")
+# Files that mention none of these bytes import no TensorFlow root module.
+RAW_MARKERS = (b"tensorflow", b"tf_slim", b"keras")
 
 NON_TRAINABLE = frozenset({"moving_mean", "moving_variance"})
 STOP_GRADIENT = "tf.stop_gradient"
@@ -157,19 +158,47 @@ def is_rnn_cell(canon: str) -> bool:
 SAVERS = frozenset({"tf.train.Saver"})
 
 
-def _leaf(canon: str) -> bytes:
-    return canon.rsplit(".", 1)[-1].encode()
+# ----- what can reach an API the interpreter models -------------------------------------------
+#
+# Every event the engine records (a creation, a scope, a selection, an optimizer use...) starts
+# at a TensorFlow value, and the interpreter makes those only from an import of a module in
+# ROOT_MODULES (it follows neither getattr nor __import__). An imported qualified name can
+# lead to an event only if attributes of it canonicalise to one of the names below, or into one
+# of the namespaces below; `tensorflow.python.ops.array_ops` (how TF's own sources import
+# themselves) never does. The runner's prefilter skips the files whose imports, and those of
+# the project modules they import, all fail this test; a test proves on a corpus that it
+# changes no finding. Keep this in step with the tables above and the interpreter's dispatch.
+SPECIAL_NAMES = frozenset(
+    {VARIABLE_SCOPE, GET_VARIABLE, GET_VARIABLE_SCOPE, AUTO_REUSE, MAKE_TEMPLATE, GRAPH,
+     "tf.get_default_graph", RESET_DEFAULT_GRAPH, STOP_GRADIENT, EMA}
+    | NAME_SCOPES | VARIABLE | TF_FUNCTION | set(LAYER_FUNCTIONS) | SELECTORS | MULTI_RNN_CELL
+    | RNN_RUNNERS | SAVERS | {k for k in TRAINABLE_KEYS | GLOBAL_KEYS if k.startswith("tf.")}
+    | _KERAS_MODELS
+)
+# Matched by pattern: Keras layer classes, optimizers, RNN cells.
+SPECIAL_NAMESPACES = ("tf.layers", "keras.layers", "tf.train", "tf.nn.rnn_cell", "contrib.rnn",
+                      "tf.contrib.rnn", "tf.compat.v1.nn.rnn_cell")
+_RAW_PREFIXES = tuple(raw for raw, _ in _PREFIXES)
+# `tf`, `tf.nn`, `tf.nn.rnn_cell`...: every dotted prefix of a special name or namespace.
+_SPECIAL_PREFIXES = frozenset(
+    ".".join(parts[:i])
+    for name in SPECIAL_NAMES | set(SPECIAL_NAMESPACES)
+    for parts in [name.split(".")]
+    for i in range(1, len(parts) + 1)
+)
 
 
-# Every event the engine records starts at a call whose name (or module path) holds one of
-# these words, in the file or in a project module it imports: a file with none of them can
-# yield nothing but RL001. Optimizers, graphs, templates, savers and `tf.function` are absent
-# on purpose: alone they record nothing, and every rule about them also needs a creation or
-# a selection, which is listed. The runner's prefilter relies on this (and a test proves it
-# on a corpus): keep it in step with the tables above.
-API_MARKERS = tuple(sorted(
-    # Keras objects are matched by pattern: `*.layers.<Class>`, `Sequential`, `Model`.
-    {b"variable_scope", b"get_variable", b"Variable", b"layers", b"Sequential", b"Model", b"Cell", b"_rnn"}
-    | {_leaf(c) for c in LAYER_FUNCTIONS}
-    | {_leaf(c) for c in SELECTORS}
-))
+@lru_cache(maxsize=4096)
+def may_reach_api(qualname: str) -> bool:
+    """Whether `qualname` (a module or name imported from a TF root) or an attribute of it
+    can canonicalise to a name the interpreter gives a meaning to."""
+    dotted = qualname + "."
+    # `tensorflow`, `tensorflow.compat`: longer spellings below them map elsewhere.
+    if any(raw.startswith(dotted) for raw in _RAW_PREFIXES):
+        return True
+    # Past every prefix it is a part of, the canonical name of `qualname.x` is that of
+    # `qualname` plus `.x`: compare canonical names.
+    canon = canonical(qualname)
+    if canon in _SPECIAL_PREFIXES:
+        return True
+    return any(canon.startswith(ns + ".") for ns in SPECIAL_NAMESPACES)

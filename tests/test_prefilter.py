@@ -65,9 +65,9 @@ def test_files_reaching_tensorflow_through_project_modules_are_linted(project):
     for name in ("direct.py", "module_attr.py", "two_hops.py", "relative.py", "in_function.py", "reexported_tf.py"):
         assert any(path == name and code == "RL101" for path, code in by_file), (name, by_file)
     assert ("broken.py", "RL001") in by_file
-    # no_imports, stdlib_only, plain_project, pkg/__init__, pkg/plain, and pkg/reexport (it
-    # imports TensorFlow but calls nothing that records an event): never interpreted.
-    assert stats["skipped"] == 6
+    # no_imports, stdlib_only, plain_project, pkg/__init__ and pkg/plain: never interpreted
+    # (pkg/reexport imports TensorFlow itself, so it is).
+    assert stats["skipped"] == 5
 
 
 def test_prefilter_on_and_off_agree_on_the_project(project):
@@ -83,12 +83,12 @@ def test_a_changed_dependency_turns_a_skipped_file_into_a_linted_one(project, tm
 def _corpus() -> list[str]:
     """Every fixture, plus every third file of the installed Keras sources (several hundred)."""
     files = sorted(str(p) for p in (ROOT / "fixtures").rglob("*.py"))
-    for package in ("tf_keras", "keras"):
+    for package, step in (("tf_keras", 3), ("keras", 3), ("tensorflow", 6)):
         spec = importlib.util.find_spec(package)
         if spec is None or not spec.submodule_search_locations:
             continue
         base = Path(list(spec.submodule_search_locations)[0])
-        files += [str(p) for p in sorted(base.rglob("*.py"))[::3]]
+        files += [str(p) for p in sorted(base.rglob("*.py"))[::step]]
     return files
 
 
@@ -103,25 +103,35 @@ def test_prefilter_never_changes_the_findings_on_a_corpus():
     assert any(f["code"] != "RL001" for f in on)  # and it holds real findings to compare
 
 
-def test_skipping_irrelevant_entry_points_changes_no_finding(monkeypatch):
-    """The engine skips entry points that cannot reach an event API; on the fixtures and a
-    sample of real library code, the findings are the same with the shortcut off."""
-    from reuse_lint.engine import interp, lint_source
+@pytest.mark.parametrize("qualname, reaches", [
+    ("tensorflow", True),  # `import tensorflow.python.ops.array_ops` binds this too
+    ("tensorflow.compat", True),  # `.v1.variable_scope` below it
+    ("tensorflow.compat.v1", True),
+    ("tensorflow.compat.v1.layers.dense", True),
+    ("tensorflow.python.keras.layers", True),  # canonically `keras.layers`
+    ("tensorflow.keras", True),
+    ("tensorflow.train", True),  # optimizers, by pattern
+    ("tf_slim", True),
+    ("keras.models", True),
+    ("tensorflow.python.ops.array_ops", False),  # how TF's own sources import themselves
+    ("tensorflow.python.ops.variable_scope", False),  # not a spelling the interpreter models
+    ("tensorflow.math", False),
+    ("keras.src.layers", False),
+    ("keras.ops", False),
+])
+def test_which_imported_names_can_reach_a_modelled_api(qualname, reaches):
+    from reuse_lint.tfnames import may_reach_api
 
-    files = sorted((ROOT / "fixtures").rglob("*.py"))
-    for package in ("tf_keras", "tensorflow"):
-        spec = importlib.util.find_spec(package)
-        if spec is not None and spec.submodule_search_locations:
-            files += sorted(Path(list(spec.submodule_search_locations)[0]).rglob("*.py"))[::25]
-    assert len(files) > 150
+    assert may_reach_api(qualname) is reaches
 
-    def findings():
-        out = []
-        for path in files:
-            out += [d.to_json() for d in lint_source(path.read_bytes(), str(path))]
-        return out
 
-    with_shortcut = findings()
-    monkeypatch.setattr(interp, "SKIP_IRRELEVANT_ENTRIES", False)
-    assert findings() == with_shortcut
-    assert with_shortcut  # the fixtures alone have findings: the comparison is not empty
+def test_files_importing_only_unmodelled_tensorflow_modules_are_skipped(tmp_path, monkeypatch):
+    (tmp_path / "pyproject.toml").write_text("")
+    (tmp_path / "internal.py").write_text(
+        "from tensorflow.python.ops import array_ops, variable_scope as vs\n"
+        "def f(x):\n    with vs.variable_scope('a'):\n        return array_ops.identity(x)\n"
+    )
+    (tmp_path / "public.py").write_text("from tensorflow.python.ops import array_ops\nimport tensorflow.python\n")
+    monkeypatch.chdir(tmp_path)
+    findings, stats = lint(["."], prefilter=True)
+    assert findings == [] and stats == {"linted": 1, "cached": 0, "skipped": 1}
