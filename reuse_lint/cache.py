@@ -1,10 +1,21 @@
-"""The content-hash cache: one small JSON file per (file bytes, tool version, settings) key.
+"""The cache: content-hash entries, and a stat index in front of them.
 
-A file's findings can also depend on the project modules its analysis loaded, so an entry
-records those paths with their content hashes, and the imports that found no project module;
-a hit is only a hit while the hashes match and those imports still find nothing.
-Entries are written to a temporary file and renamed into place, so concurrent runs never
-see half an entry; an entry that cannot be read or decoded is a miss.
+Entries: one small JSON file per (file bytes, tool version, settings) key. A file's findings
+can also depend on the project modules its analysis loaded, so an entry records those paths
+with their content hashes, and the imports that found no project module; a hit is only a hit
+while the hashes match and those imports still find nothing.
+
+The index: one JSON file mapping each linted path to its stat signature (size, mtime, inode),
+the context of its key, its findings, the signatures of the modules it loaded and the
+modification times of the folders its missed imports were looked for in (a module created
+there changes them). A warm run answers from the index with a few `stat` calls a file and
+reads no source; anything that differs falls back to the entries. As in git's index, a file
+modified within the last seconds is not indexed, since a same-tick change would keep its
+signature.
+
+Everything is written to a temporary file and renamed into place, so concurrent runs never see
+half of one; the last index written wins, which loses only speed. What cannot be read or
+decoded is a miss.
 """
 
 from __future__ import annotations
@@ -13,14 +24,39 @@ import functools
 import hashlib
 import json
 import os
+import stat
 import tempfile
+import time
 from pathlib import Path
 
 from reuse_lint import __version__
 from reuse_lint.diagnostics import Diagnostic, Edit, Fix, Related
 
 CACHE_DIR = ".reuse_lint_cache"
-_FORMAT = 2  # bump when the entry layout changes
+_FORMAT = 3  # bump when the entry or index layout changes
+INDEX = "index.json"
+# A signature taken this close to the file's last change may not show a change made in the
+# same clock tick (seconds on some file systems): such files are not indexed.
+RACY_NS = 2_000_000_000
+
+
+def signature(path: str) -> list[int] | None:
+    """[size, mtime, inode] of a file; [mtime] of a folder (a folder's size means nothing
+    portable); None when it is missing."""
+    try:
+        st = os.stat(path)
+    except OSError:
+        return None
+    if stat.S_ISDIR(st.st_mode):
+        return [st.st_mtime_ns]
+    return [st.st_size, st.st_mtime_ns, st.st_ino]
+
+
+def racy(sig: list[int] | None) -> bool:
+    if sig is None:
+        return False
+    mtime = sig[1] if len(sig) == 3 else sig[0]
+    return time.time_ns() - mtime < RACY_NS
 
 
 def digest(data: bytes) -> str:
@@ -39,10 +75,17 @@ def analysis_fingerprint() -> str:
     return h.hexdigest()
 
 
-def entry_key(data: bytes, shown: str, settings_key: str) -> str:
+def context_key(shown: str, settings_key: str) -> str:
+    """Everything but the file's bytes that its findings depend on: tool, analysis code,
+    settings and selected rules, and the path as shown."""
     h = hashlib.blake2b(digest_size=20)
     for part in (__version__, analysis_fingerprint(), str(_FORMAT), settings_key, shown):
         h.update(part.encode("utf-8", "surrogatepass") + b"\0")
+    return h.hexdigest()
+
+
+def entry_key(data: bytes, context: str) -> str:
+    h = hashlib.blake2b(context.encode(), digest_size=20)
     h.update(data)
     return h.hexdigest()
 
@@ -79,35 +122,79 @@ class Cache:
     def _path(self, key: str) -> Path:
         return self.dir / key[:2] / f"{key}.json"
 
-    def get(self, key: str, hash_of, resolves) -> list[Diagnostic] | None:
-        """The entry's findings, if every dependency still hashes as recorded and every
-        import that found no project module still finds none.
-
-        `hash_of(path) -> str | None` hashes a dependency now (None when it is gone);
-        `resolves(importer, name, level) -> bool` asks the loader about a missed import."""
+    def entry(self, key: str, hash_of, resolves) -> dict | None:
+        """The entry (deps, misses, diagnostics as JSON) if every dependency still hashes as
+        recorded and every import that found no project module still finds none."""
         try:
             entry = json.loads(self._path(key).read_bytes())
             if any(hash_of(path) != h for path, h in entry["deps"].items()):
                 return None
             if any(resolves(importer, name, level) for importer, name, level in entry["misses"]):
                 return None  # a module created since would now be loaded
-            return [_from_json(j) for j in entry["diagnostics"]]
+            entry["found"] = [_from_json(j) for j in entry["diagnostics"]]
+            return entry
         except (OSError, ValueError, KeyError, TypeError, AttributeError):
             return None  # missing or corrupt: lint again
 
+    def get(self, key: str, hash_of, resolves) -> list[Diagnostic] | None:
+        entry = self.entry(key, hash_of, resolves)
+        return None if entry is None else entry["found"]
+
     def put(self, key: str, diagnostics: list[Diagnostic], deps: dict[str, str | None], misses: list) -> None:
-        path = self._path(key)
         body = json.dumps({"deps": deps, "misses": misses, "diagnostics": [_to_json(d) for d in diagnostics]})
+        _write(self._path(key), body)
+
+    # ----- the stat index ------------------------------------------------------------------
+    def load_index(self) -> dict[str, dict]:
         try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            fd, tmp = tempfile.mkstemp(prefix=f".{key[:8]}.", suffix=".tmp", dir=path.parent)
-            try:
-                with os.fdopen(fd, "w", encoding="utf-8") as handle:
-                    handle.write(body)
-                os.replace(tmp, path)
-            except BaseException:
-                if os.path.exists(tmp):
-                    os.unlink(tmp)
-                raise
-        except OSError:
-            pass  # a read-only tree still lints; it just is not cached
+            index = json.loads((self.dir / INDEX).read_bytes())
+        except (OSError, ValueError):
+            return {}
+        return index if isinstance(index, dict) else {}
+
+    def save_index(self, records: dict[str, dict]) -> None:
+        """Merge this run's records into the index on disk (another run may have written it)."""
+        if records:
+            index = self.load_index()
+            index.update(records)
+            _write(self.dir / INDEX, json.dumps(index, separators=(",", ":")))
+
+
+def index_record(sig: list[int], context: str, diagnostics: list[Diagnostic], deps: dict, dirs: dict) -> dict:
+    """deps: module path -> signature; dirs: folder -> signature (None: it did not exist).
+    The caller leaves out files whose signatures are racy."""
+    return {"sig": sig, "context": context, "deps": deps, "dirs": dirs,
+            "diagnostics": [_to_json(d) for d in diagnostics]}
+
+
+def indexed(record: dict | None, sig: list[int] | None, context: str, signature_of) -> list[Diagnostic] | None:
+    """The findings the index holds for a file whose signature is `sig`, if the file, its
+    key's context, the modules it loaded and the folders its missed imports searched are all
+    as they were. `signature_of(path)` is `signature`, memoised by the caller."""
+    if record is None or sig is None:
+        return None
+    try:
+        if record["sig"] != sig or record["context"] != context:
+            return None
+        for path, expected in (*record["deps"].items(), *record["dirs"].items()):
+            if signature_of(path) != expected:
+                return None
+        return [_from_json(j) for j in record["diagnostics"]]
+    except (KeyError, TypeError, AttributeError, ValueError, IndexError):
+        return None
+
+
+def _write(path: Path, body: str) -> None:
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name[:8]}.", suffix=".tmp", dir=path.parent)
+        try:
+            with os.fdopen(fd, "w", encoding="utf-8") as handle:
+                handle.write(body)
+            os.replace(tmp, path)
+        except BaseException:
+            if os.path.exists(tmp):
+                os.unlink(tmp)
+            raise
+    except OSError:
+        pass  # a read-only tree still lints; it just is not cached

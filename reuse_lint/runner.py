@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Callable
 
 from reuse_lint import engine, fixes, tfnames
-from reuse_lint.cache import Cache, digest, entry_key
+from reuse_lint.cache import Cache, context_key, digest, entry_key, index_record, indexed, racy, signature
 from reuse_lint.config import ConfigError, Settings, settings_from_args  # noqa: F401 - re-exported
 from reuse_lint.diagnostics import Diagnostic
 from reuse_lint.engine.values import ModuleState
@@ -134,6 +134,8 @@ class ProjectLoader:
         self._states: dict[Path, ModuleState] = {}
         self._misses: set[tuple[str, str, int]] = set()
         self._resolved: dict[tuple[str, str, int], Path | None] = {}
+        # path -> its signature, taken just before its bytes were read (cache.signature)
+        self.signatures: dict[str, list[int] | None] = {}
 
     def __call__(self, importer: ModuleState, name: str, level: int) -> ModuleState | None:
         path = self.resolve(Path(importer.path), name, level)
@@ -173,21 +175,39 @@ class ProjectLoader:
             self._resolved[key] = self._resolve(importer, name, level)
         return self._resolved[key]
 
-    def _resolve(self, importer: Path, name: str, level: int) -> Path | None:
-        parts = [p for p in name.split(".") if p]
+    def _bases(self, importer: Path, level: int) -> list[Path]:
+        """The folders an import is looked for in, as Python's path would hold them."""
         if level:
             base = _real_parent(os.path.abspath(importer))
             for _ in range(level - 1):
                 base = base.parent
-            bases = [base]
-        else:
-            here = _real_parent(os.path.abspath(importer))
-            root = _project_root_of(here)
-            bases = [here, root] if here != root else [root]
-            src = root / "src"
-            if src.is_dir():
-                bases.append(src)
-        for base in bases:
+            return [base]
+        here = _real_parent(os.path.abspath(importer))
+        root = _project_root_of(here)
+        bases = [here, root] if here != root else [root]
+        src = root / "src"
+        if src.is_dir():
+            bases.append(src)
+        return bases
+
+    def watched(self, importer: str, name: str, level: int) -> list[str]:
+        """The folders whose change could make a missed import find a project module: every
+        base it was looked for in, and each existing folder along its dotted name (creating
+        `x.py`, `x/` or `x/__init__.py` changes one of them)."""
+        parts = [p for p in name.split(".") if p]
+        folders = []
+        for base in self._bases(Path(importer), level):
+            folders.append(str(base))
+            for part in parts:
+                base = base / part
+                if not base.is_dir():
+                    break
+                folders.append(str(base))
+        return folders
+
+    def _resolve(self, importer: Path, name: str, level: int) -> Path | None:
+        parts = [p for p in name.split(".") if p]
+        for base in self._bases(importer, level):
             target = base.joinpath(*parts) if parts else base
             for candidate in (target.with_suffix(".py") if parts else None, target / "__init__.py"):
                 if candidate is not None and candidate.is_file():
@@ -195,6 +215,7 @@ class ProjectLoader:
         return None
 
     def read(self, path: Path) -> bytes:
+        self.signatures[str(path)] = signature(str(path))  # first: a later change shows
         data = self._read(path)
         self.hashes[path] = digest(data)
         return data
@@ -372,38 +393,40 @@ class Worker:
         self.stats = {"linted": 0, "cached": 0, "skipped": 0}
 
     def _hash_now(self, path: str) -> str | None:
+        self.loader.signatures[path] = signature(path)
         try:
             return digest(Path(path).read_bytes())
         except OSError:
             return None
 
-    def _key(self, path: Path, data: bytes, file_rules) -> str:
-        codes = ",".join(r.CODE for r in file_rules)
-        return entry_key(data, _display(path), f"{self.settings.cache_key()}|{codes}")
-
-    def cached(self, path: Path) -> list[Diagnostic] | None:
-        """The cached findings for one file, or None: a miss costs only a read and a hash."""
-        if self.cache is None:
-            return None
-        key = self._key(path, path.read_bytes(), self.settings.rules_for(path, self.rules))
-        return self.cache.get(key, self._hash_now, self.loader.resolves)
-
-    def lint(self, path: Path) -> list[Diagnostic]:
-        """Findings for one file, from the cache when its bytes and dependencies are unchanged."""
+    def lint(self, path: Path) -> tuple[list[Diagnostic], dict | None]:
+        """Findings for one file, from the cache when its bytes and dependencies are
+        unchanged, and the file's record for the stat index (None: not cached or racy)."""
+        sig = signature(str(path)) if self.cache is not None else None  # before the read
         data = path.read_bytes()
         shown = _display(path)
         file_rules = self.settings.rules_for(path, self.rules)
-        key = None
-        if self.cache is not None:
-            key = self._key(path, data, file_rules)
-            hit = self.cache.get(key, self._hash_now, self.loader.resolves)
-            if hit is not None:
-                self.stats["cached"] += 1
-                return hit
-        diagnostics, deps, misses = self._analyse(path, data, shown, file_rules)
-        if key is not None:
+        if self.cache is None:
+            return self._analyse(path, data, shown, file_rules)[0], None
+        context = _context(self.settings, shown, file_rules)
+        key = entry_key(data, context)
+        entry = self.cache.entry(key, self._hash_now, self.loader.resolves)
+        if entry is not None:
+            self.stats["cached"] += 1
+            diagnostics, deps, misses = entry["found"], entry["deps"], entry["misses"]
+        else:
+            diagnostics, deps, misses = self._analyse(path, data, shown, file_rules)
             self.cache.put(key, diagnostics, deps, misses)
-        return diagnostics
+        return diagnostics, self._index_record(sig, context, diagnostics, deps, misses)
+
+    def _index_record(self, sig, context: str, diagnostics, deps: dict, misses: list) -> dict | None:
+        signatures = self.loader.signatures
+        dep_sigs = {p: signatures.get(p) for p in deps}
+        folders = {f for importer, name, level in misses for f in self.loader.watched(importer, name, level)}
+        dir_sigs = {f: signatures[f] if f in signatures else signatures.setdefault(f, signature(f)) for f in sorted(folders)}
+        if sig is None or any(racy(s) for s in (sig, *dep_sigs.values(), *dir_sigs.values())):
+            return None
+        return index_record(sig, context, diagnostics, dep_sigs, dir_sigs)
 
     def _analyse(self, path: Path, data: bytes, shown: str, file_rules):
         try:
@@ -485,20 +508,22 @@ def _init_process(settings: Settings, rules, cache_root: Path | None) -> None:
     _init_worker(settings, rules, cache_root)
 
 
-def _lint_chunk(paths: list[Path]) -> tuple[list[tuple[list[Diagnostic], str | None]], dict[str, int]]:
-    """In a worker process: (findings or an error message) per path, and the worker's counts."""
+def _lint_chunk(paths: list[Path]) -> tuple[list[tuple[list[Diagnostic], str | None, dict | None]], dict[str, int]]:
+    """In a worker process: (findings, error message, index record) per path, and the
+    worker's counts."""
     assert _WORKER is not None
     before = dict(_WORKER.stats)
     out = []
     for path in paths:
         try:
-            out.append((_WORKER.lint(path), None))
+            diagnostics, record = _WORKER.lint(path)
+            out.append((diagnostics, None, record))
         except OSError as exc:
-            out.append(([], f"{_display(path)}: cannot read: {exc.strerror or exc}"))
+            out.append(([], f"{_display(path)}: cannot read: {exc.strerror or exc}", None))
         except (RecursionError, MemoryError) as exc:
-            out.append(([], f"{_display(path)}: too deep or too large to analyse: {type(exc).__name__}"))
+            out.append(([], f"{_display(path)}: too deep or too large to analyse: {type(exc).__name__}", None))
         except Exception as exc:  # noqa: BLE001 - an engine bug on one file must not lose the rest
-            out.append(([], f"{_display(path)}: internal error, please report: {type(exc).__name__}: {exc}"))
+            out.append(([], f"{_display(path)}: internal error, please report: {type(exc).__name__}: {exc}", None))
     return out, {k: _WORKER.stats[k] - before[k] for k in before}
 
 
@@ -510,17 +535,32 @@ def _jobs(settings: Settings, n_files: int) -> int:
     return max(1, min(os.cpu_count() or 1, n_files // CHUNK))
 
 
-def _cache_hits(files: list[Path], settings: Settings, rules, cache_root: Path | None, result: Result) -> dict[int, list]:
-    """Answer what the cache can in this process: a warm run then starts no worker at all."""
-    if cache_root is None:
+def _context(settings: Settings, shown: str, file_rules) -> str:
+    codes = ",".join(r.CODE for r in file_rules)
+    return context_key(shown, f"{settings.cache_key()}|{codes}")
+
+
+def _index_hits(files: list[Path], settings: Settings, rules, cache: Cache, result: Result) -> dict[int, list]:
+    """Answer what the stat index can in this process, reading no source: a warm run then
+    starts no worker at all."""
+    index = cache.load_index()
+    if not index:
         return {}
-    probe = Worker(settings, rules, cache_root)
+    memo: dict[str, list[int] | None] = {}
+
+    def signature_of(path: str) -> list[int] | None:
+        if path not in memo:
+            memo[path] = signature(path)
+        return memo[path]
+
     hits = {}
     for i, path in enumerate(files):
-        try:
-            found = probe.cached(path)
-        except OSError:
-            continue  # the worker reports it
+        where = os.path.abspath(path)
+        record = index.get(where)
+        if record is None:
+            continue
+        context = _context(settings, _display(path), settings.rules_for(path, rules))
+        found = indexed(record, signature(where), context, signature_of)
         if found is not None:
             hits[i] = found
     result.stats["cached"] += len(hits)
@@ -528,17 +568,23 @@ def _cache_hits(files: list[Path], settings: Settings, rules, cache_root: Path |
 
 
 def _check_files(files: list[Path], settings: Settings, rules, cache_root: Path | None, result: Result) -> None:
-    hits = _cache_hits(files, settings, rules, cache_root, result)
+    cache = Cache(cache_root) if cache_root is not None else None
+    hits = _index_hits(files, settings, rules, cache, result) if cache is not None else {}
     pending = [path for i, path in enumerate(files) if i not in hits]
-    per_path: dict[Path, tuple[list[Diagnostic], str | None]] = {}
+    per_path: dict[Path, tuple[list[Diagnostic], str | None, dict | None]] = {}
     _lint_pending(pending, settings, rules, cache_root, result, per_path)
+    records = {}
     for i, path in enumerate(files):  # the order of a serial run, whoever answered
-        diagnostics, error = (hits[i], None) if i in hits else per_path[path]
+        diagnostics, error, record = (hits[i], None, None) if i in hits else per_path[path]
         if error:
             result.errors.append(error)
+        if record is not None:
+            records[os.path.abspath(path)] = record
         result.diagnostics.extend(diagnostics)
         if diagnostics:
             _remember_source(path, result)
+    if cache is not None:
+        cache.save_index(records)
 
 
 def _lint_pending(files: list[Path], settings: Settings, rules, cache_root: Path | None, result: Result, per_path: dict) -> None:

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from reuse_lint.cache import CACHE_DIR
+from reuse_lint.cache import CACHE_DIR, INDEX
 from reuse_lint.config import Settings
 from reuse_lint.runner import run
 
@@ -44,7 +44,20 @@ def check(**overrides):
 
 
 def entries(root: Path) -> list[Path]:
-    return sorted(p for p in (root / CACHE_DIR).rglob("*.json"))
+    return sorted(p for p in (root / CACHE_DIR).rglob("*.json") if p.name != INDEX)
+
+
+def age(*paths: Path, seconds: int = 3600) -> None:
+    """Set modification times in the past, as files of a checkout are: the stat index leaves
+    out files changed in the last seconds (a same-tick change would keep their signature)."""
+    for path in paths:
+        then = path.stat().st_mtime - seconds
+        os.utime(path, (then, then))
+
+
+def index(root: Path) -> dict:
+    found = list((root / CACHE_DIR).rglob(INDEX))
+    return json.loads(found[0].read_text()) if found else {}
 
 
 def test_second_run_is_served_from_the_cache_with_the_same_findings(project):
@@ -121,3 +134,66 @@ def test_a_module_created_later_invalidates_the_files_whose_import_it_now_satisf
     findings, stats = check()
     assert findings == [("later.py", "RL101", 3, 8), ("train.py", "RL101", 3, 8)]
     assert stats["cached"] == 3  # model, train, util: their imports found the same modules
+
+
+# ----- the stat index ---------------------------------------------------------------------------
+
+def aged_project(project: Path) -> Path:
+    age(*project.glob("*.py"), project)
+    return project
+
+
+def test_a_warm_run_answers_from_the_stat_index_without_reading_a_source(project, monkeypatch):
+    aged_project(project)
+    first = check()
+    assert sorted(index(project)) == sorted(str(p) for p in project.glob("*.py"))
+
+    read_bytes, sources = Path.read_bytes, []
+
+    def recorded(self):
+        if self.suffix == ".py":
+            sources.append(self.name)
+        return read_bytes(self)
+
+    monkeypatch.setattr(Path, "read_bytes", recorded)
+    findings, stats = check()
+    assert findings == first[0] == [("train.py", "RL101", 3, 8)]
+    assert stats == {"linted": 0, "cached": 3, "skipped": 0}
+    assert sources == ["train.py"]  # only for the excerpt that the output shows
+
+
+def test_the_index_sees_a_changed_file_and_a_changed_dependency(project):
+    aged_project(project)
+    check()
+    (project / "model.py").write_text(MODEL_AUTO)
+    age(project / "model.py", seconds=60)  # a new signature, and old enough to be indexed again
+    findings, stats = check()
+    assert findings == []  # train.py's finding came through model.py
+    assert stats["cached"] == 1  # util.py
+    assert check()[1]["cached"] == 3  # and the new signatures are indexed
+
+
+def test_the_index_sees_a_module_created_where_a_missed_import_looked(project):
+    (project / "later.py").write_text(TRAIN.replace("from model", "from helpers"))
+    aged_project(project)
+    assert check()[0] == [("train.py", "RL101", 3, 8)]
+    (project / "helpers.py").write_text(MODEL)  # changes the folder's modification time
+    age(project / "helpers.py", project, seconds=60)
+    findings, stats = check()
+    assert findings == [("later.py", "RL101", 3, 8), ("train.py", "RL101", 3, 8)]
+
+
+def test_files_changed_moments_ago_are_not_indexed(project):
+    aged_project(project)
+    (project / "util.py").write_text("def f():\n    return 3\n")  # now: racy
+    check()
+    assert sorted(index(project)) == sorted(str(project / n) for n in ("model.py", "train.py"))
+
+
+def test_a_corrupt_index_is_ignored_and_rewritten(project):
+    aged_project(project)
+    check()
+    path = next((project / CACHE_DIR).rglob(INDEX))
+    path.write_text('{"x": ')
+    assert check() == ([("train.py", "RL101", 3, 8)], {"linted": 0, "cached": 3, "skipped": 0})  # entries
+    assert len(index(project)) == 3
