@@ -285,7 +285,7 @@ def _imported_names(stmt: ast.Import | ast.ImportFrom) -> list[tuple[str, int]]:
         level = 0
     else:
         base, level = stmt.module or "", stmt.level
-        dotted = [base] if base else []
+        dotted = [base] if base or level else []  # `from . import x` loads the package first
         dotted += [f"{base}.{a.name}" if base else a.name for a in stmt.names if a.name != "*"]
         if not dotted:
             dotted = [""]
