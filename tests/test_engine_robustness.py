@@ -209,3 +209,27 @@ def test_a_method_entry_sees_what_init_set():
                     b = self.head(x, 1, name="out")
     """)
     assert [(f.line, f.code) for f in findings] == [(10, "RL101")]
+
+
+def test_a_list_of_unknown_length_is_only_known_from_its_start():
+    """`[f(x) for x in argv]` and `[cell] * n` stand for lists of any length: their first
+    items are known, but not their truth (they may be empty), their end or their unpacking."""
+    from reuse_lint.engine import parse_module
+    from reuse_lint.engine.interp import Interpreter
+    from reuse_lint.engine.values import Const
+
+    module = parse_module(textwrap.dedent("""
+        import sys
+        items = [1 for x in sys.argv]
+        repeated = [2] * len(sys.argv)
+        first, last, head = items[0], items[-1], repeated[0]
+        a, b = items
+        if items:
+            flag = 1
+        else:
+            flag = 2
+    """), "m.py")
+    Interpreter().run_module(module)
+    g = module.globals
+    assert g["first"] == Const(1) and g["head"] == Const(2)
+    assert not any(isinstance(g[name], Const) for name in ("last", "a", "b", "flag")), g

@@ -1138,7 +1138,9 @@ class Interpreter:
         if isinstance(base, Tensor):
             return base
         if isinstance(base, ListVal) and isinstance(index, Const) and isinstance(index.value, int):
-            if -len(base.items) <= index.value < len(base.items):
+            # A sample's first items are the list's first items; its last ones are not.
+            lowest = 0 if base.sample else -len(base.items)
+            if lowest <= index.value < len(base.items):
                 return base.items[index.value]
         return UNKNOWN
 
@@ -1631,7 +1633,8 @@ class Interpreter:
         if isinstance(target, ast.Name):
             self._bind(target.id, value, env)
         elif isinstance(target, (ast.Tuple, ast.List)):
-            items = value.items if isinstance(value, ListVal) and len(value.items) == len(target.elts) else None
+            exact = isinstance(value, ListVal) and not value.sample and len(value.items) == len(target.elts)
+            items = value.items if exact else None
             for i, elt in enumerate(target.elts):
                 if isinstance(elt, ast.Starred):
                     self.assign(elt.value, UNKNOWN, env, module)

@@ -196,7 +196,7 @@ def truthy(value: Any) -> bool | None:
     if isinstance(value, (FuncVal, ClassVal, Instance, ScopeVal, GraphVal, TemplateVal, TFRef, Optimizer, KerasObject, VarRef)):
         return True
     if isinstance(value, ListVal):
-        return bool(value.items)
+        return None if value.sample else bool(value.items)  # a sample's list may be empty
     if isinstance(value, VarList):
         return bool(value.names)
     return None
