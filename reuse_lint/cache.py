@@ -153,17 +153,30 @@ class Cache:
         return index if isinstance(index, dict) else {}
 
     def save_index(self, records: dict[str, dict]) -> None:
-        """Merge this run's records into the index on disk (another run may have written it)."""
-        if records:
-            index = self.load_index()
-            index.update(records)
-            _write(self.dir / INDEX, json.dumps(index, separators=(",", ":")))
+        """Merge this run's records into the index on disk (another run may have written it).
+        The entry a path's previous record pointed to, and the records and entries of files
+        that are gone, are deleted: the cache holds about one entry a file, however often
+        the files are edited."""
+        if not records:
+            return
+        index = self.load_index()
+        stale = [old.get("key") for path, old in index.items() if path in records and old.get("key") != records[path]["key"]]
+        index.update(records)
+        for path in [p for p in index if not os.path.exists(p)]:
+            stale.append(index.pop(path).get("key"))
+        _write(self.dir / INDEX, json.dumps(index, separators=(",", ":")))
+        for key in stale:
+            if isinstance(key, str):
+                try:
+                    os.unlink(self._path(key))
+                except (OSError, ValueError):
+                    pass  # already gone, or another run's to remove
 
 
-def index_record(sig: list[int], context: str, diagnostics: list[Diagnostic], deps: dict, dirs: dict) -> dict:
-    """deps: module path -> signature; dirs: folder -> signature (None: it did not exist).
-    The caller leaves out files whose signatures are racy."""
-    return {"sig": sig, "context": context, "deps": deps, "dirs": dirs,
+def index_record(sig: list[int], key: str, context: str, diagnostics: list[Diagnostic], deps: dict, dirs: dict) -> dict:
+    """key: the file's content-hash entry; deps: module path -> signature; dirs: folder ->
+    signature (None: it did not exist). The caller leaves out files whose signatures are racy."""
+    return {"sig": sig, "key": key, "context": context, "deps": deps, "dirs": dirs,
             "diagnostics": [_to_json(d) for d in diagnostics]}
 
 

@@ -417,16 +417,16 @@ class Worker:
         else:
             diagnostics, deps, misses = self._analyse(path, data, shown, file_rules)
             self.cache.put(key, diagnostics, deps, misses)
-        return diagnostics, self._index_record(sig, context, diagnostics, deps, misses)
+        return diagnostics, self._index_record(sig, key, context, diagnostics, deps, misses)
 
-    def _index_record(self, sig, context: str, diagnostics, deps: dict, misses: list) -> dict | None:
+    def _index_record(self, sig, key: str, context: str, diagnostics, deps: dict, misses: list) -> dict | None:
         signatures = self.loader.signatures
         dep_sigs = {p: signatures.get(p) for p in deps}
         folders = {f for importer, name, level in misses for f in self.loader.watched(importer, name, level)}
         dir_sigs = {f: signatures[f] if f in signatures else signatures.setdefault(f, signature(f)) for f in sorted(folders)}
         if sig is None or any(racy(s) for s in (sig, *dep_sigs.values(), *dir_sigs.values())):
             return None
-        return index_record(sig, context, diagnostics, dep_sigs, dir_sigs)
+        return index_record(sig, key, context, diagnostics, dep_sigs, dir_sigs)
 
     def _analyse(self, path: Path, data: bytes, shown: str, file_rules):
         try:

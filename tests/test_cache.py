@@ -197,3 +197,20 @@ def test_a_corrupt_index_is_ignored_and_rewritten(project):
     path.write_text('{"x": ')
     assert check() == ([("train.py", "RL101", 3, 8)], {"linted": 0, "cached": 3, "skipped": 0})  # entries
     assert len(index(project)) == 3
+
+
+def test_edits_and_deletions_do_not_grow_the_cache(project):
+    aged_project(project)
+    check()
+    assert len(entries(project)) == 3
+    for i in range(3):
+        (project / "util.py").write_text(f"def f():\n    return {i + 10}\n")
+        age(project / "util.py", seconds=60 - i)
+        check()
+    assert len(entries(project)) == 3
+    (project / "util.py").unlink()
+    (project / "model.py").write_text(MODEL + "\n")  # a change, so that the run saves the index
+    age(project / "model.py", seconds=30)
+    check()
+    assert sorted(index(project)) == sorted(str(project / n) for n in ("model.py", "train.py"))
+    assert len(entries(project)) == 2
