@@ -7,11 +7,12 @@ from __future__ import annotations
 
 import argparse
 import importlib.util
+import os
 import sys
 
 from reuse_lint import __version__
 
-SUBCOMMANDS = ("check", "rule", "trace", "gan")
+SUBCOMMANDS = ("check", "rule", "clean", "trace", "gan")
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 
 
@@ -77,6 +78,19 @@ def _rule_main(argv: list[str]) -> int:
     return EXIT_CLEAN
 
 
+def _clean_main(argv: list[str]) -> int:
+    from reuse_lint import runner
+
+    p = argparse.ArgumentParser(prog="reuse-lint clean", description="Remove the cache of a project.")
+    p.add_argument("path", nargs="?", default=".", help="a file or folder of the project (default: .)")
+    args = p.parse_args(argv)
+    if not os.path.exists(args.path):
+        return _fail(f"{args.path}: no such file or directory")
+    removed = runner.clean_cache(args.path)
+    sys.stdout.write(f"Removed {removed}\n" if removed else "No cache to remove\n")
+    return EXIT_CLEAN
+
+
 def _needs_tensorflow(command: str) -> str | None:
     if importlib.util.find_spec("tensorflow") is None:
         return (
@@ -130,9 +144,10 @@ def main(argv: list[str] | None = None) -> int:
         return EXIT_CLEAN
     if argv and argv[0] in ("-h", "--help"):
         sys.stdout.write(
-            "usage: reuse-lint [check] PATH... | rule CODE | trace SCRIPT | gan\n\n"
+            "usage: reuse-lint [check] PATH... | rule CODE | clean | trace SCRIPT | gan\n\n"
             "  check PATH...   lint files and directories (the default command)\n"
             "  rule CODE       print a rule's documentation; `rule --all` lists them\n"
+            "  clean [PATH]    remove the project's cache (.reuse_lint_cache/)\n"
             "  trace SCRIPT    build the graph of SCRIPT under a variable hook (needs [tf])\n"
             "  gan             train the reference GAN, correct and broken (needs [tf])\n\n"
             "`reuse-lint check --help` lists the linter's options.\n"
@@ -143,6 +158,8 @@ def main(argv: list[str] | None = None) -> int:
     try:
         if command == "rule":
             return _rule_main(rest)
+        if command == "clean":
+            return _clean_main(rest)
         if command in ("trace", "gan"):
             missing = _needs_tensorflow(command)
             if missing:

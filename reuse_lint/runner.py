@@ -9,6 +9,7 @@ from __future__ import annotations
 import ast
 import gc
 import os
+import shutil
 import sys
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -17,7 +18,7 @@ from pathlib import Path
 from typing import Callable
 
 from reuse_lint import engine, fixes, tfnames
-from reuse_lint.cache import Cache, context_key, digest, entry_key, index_record, indexed, racy, signature
+from reuse_lint.cache import CACHE_DIR, Cache, context_key, digest, entry_key, index_record, indexed, racy, signature
 from reuse_lint.config import ConfigError, Settings, settings_from_args  # noqa: F401 - re-exported
 from reuse_lint.diagnostics import Diagnostic
 from reuse_lint.engine.values import ModuleState
@@ -628,6 +629,15 @@ def _cache_root(settings: Settings) -> Path | None:
     if settings.config_path is not None:
         return settings.config_path.parent
     return find_project_root(Path(settings.paths[0]) if settings.paths else Path.cwd())
+
+
+def clean_cache(path: str) -> Path | None:
+    """Remove the cache of the project that `path` belongs to; the folder removed, if any."""
+    folder = find_project_root(Path(path)) / CACHE_DIR
+    if not folder.is_dir():
+        return None
+    shutil.rmtree(folder)
+    return folder
 
 
 def _run_stdin(settings: Settings, rules, result: Result) -> None:

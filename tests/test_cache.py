@@ -214,3 +214,15 @@ def test_edits_and_deletions_do_not_grow_the_cache(project):
     check()
     assert sorted(index(project)) == sorted(str(project / n) for n in ("model.py", "train.py"))
     assert len(entries(project)) == 2
+
+
+def test_clean_removes_the_project_cache(project):
+    check()
+    (project / "sub").mkdir()
+    cmd = [sys.executable, "-m", "reuse_lint", "clean"]
+    first = subprocess.run([*cmd, "sub"], capture_output=True, text=True, timeout=60)
+    assert first.returncode == 0 and first.stdout == f"Removed {project / CACHE_DIR}\n"
+    assert not (project / CACHE_DIR).exists()
+    assert subprocess.run(cmd, capture_output=True, text=True, timeout=60).stdout == "No cache to remove\n"
+    missing = subprocess.run([*cmd, "nowhere"], capture_output=True, text=True, timeout=60)
+    assert missing.returncode == 2 and missing.stderr == "reuse-lint: error: nowhere: no such file or directory\n"
