@@ -139,3 +139,29 @@ def test_files_importing_only_unmodelled_tensorflow_modules_are_skipped(tmp_path
     monkeypatch.chdir(tmp_path)
     findings, stats = lint(["."], prefilter=True)
     assert findings == [] and stats == {"linted": 1, "cached": 0, "skipped": 1}
+
+
+def test_every_name_the_engine_acts_on_is_reachable_for_the_prefilter():
+    """The prefilter's table must follow the engine: every canonical TensorFlow name written
+    in the engine, the rules or the name table can be reached from its import (bar the
+    prefixes that only mark a graph opaque, which records no event)."""
+    import ast as python_ast
+
+    from reuse_lint import tfnames
+
+    spelled = {"tf": "tensorflow.compat.v1", "keras": "tensorflow.keras", "slim": "tf_slim",
+               "contrib": "tensorflow.contrib"}
+    sources = [*(ROOT / "reuse_lint" / "engine").glob("*.py"), *(ROOT / "reuse_lint" / "rules").glob("*.py"),
+               ROOT / "reuse_lint" / "tfnames.py"]
+    names = set()
+    for path in sources:
+        for node in python_ast.walk(python_ast.parse(path.read_text())):
+            if isinstance(node, python_ast.Constant) and isinstance(node.value, str):
+                head, _, rest = node.value.rstrip(".").partition(".")
+                if head in spelled and rest and " " not in rest:
+                    names.add(node.value)
+    assert len(names) > 40
+    only_opaque = set(tfnames.OPAQUE_CREATOR_PREFIXES)
+    for name in sorted(names - only_opaque):
+        head, _, rest = name.rstrip(".").partition(".")
+        assert tfnames.may_reach_api(f"{spelled[head]}.{rest}"), name
