@@ -1,6 +1,7 @@
-"""Precision of RT205 and RT206 on small TF1 programs: sharing written on purpose and models
-trained together on purpose stay silent; collisions and adversaries trained by the wrong
-step are reported at their line. Real TensorFlow through `run_trace`, one child each.
+"""Precision of RT204, RT205 and RT206 on small TF1 programs: sets of weights named apart on
+purpose, sharing written on purpose and models trained together on purpose stay silent;
+copies, collisions and adversaries trained by the wrong step are reported at their line.
+Real TensorFlow through `run_trace`, one child each.
 """
 
 from __future__ import annotations
@@ -98,6 +99,30 @@ PROGRAMS = {
         actor_step = tf.train.AdamOptimizer().minimize(-tf.reduce_mean(q), var_list=actor_vars)
         critic_step = tf.train.AdamOptimizer().minimize(tf.reduce_mean(tf.square(y - q)))
     """,
+    # An ensemble: one builder under scopes the code numbers itself, each with its own weights.
+    "towers": """
+        def net(x):
+            return tf.layers.dense(x, 1, name="out")
+
+        x = tf.placeholder(tf.float32, [None, 4])
+        with tf.variable_scope("tower_0"):
+            a = net(x)
+        with tf.variable_scope("tower_1"):
+            b = net(x)
+        with tf.variable_scope("tower_2"):
+            c = net(x)
+        ensemble = (a + b + c) / 3.0
+    """,
+    # A head called twice, after an unrelated layer took `dense`: TensorFlow names the copies
+    # `dense_1` and `dense_2`.
+    "heads": """
+        def head(x):
+            return tf.layers.dense(x, 1)
+
+        h = tf.layers.dense(tf.placeholder(tf.float32, [None, 4]), 4)
+        real = head(h)
+        fake = head(h * 2.0)
+    """,
 }
 
 
@@ -147,3 +172,13 @@ def test_step_training_another_steps_model_is_rt206(traced, name, step, model):
     [(code, line, message)] = traced[name]
     assert (code, line) == ("RT206", _line(name, step))
     assert f"also trains `{model}/`, which another step trains as its own" in message
+
+
+def test_sets_of_weights_named_apart_by_the_code_are_not_rt204(traced):
+    assert traced["towers"] == []
+
+
+def test_a_copy_named_by_tensorflow_after_an_unrelated_layer_is_rt204(traced):
+    [(code, line, message)] = traced["heads"]
+    assert (code, line) == ("RT204", _line("heads", "fake = head("))
+    assert "`dense_2/kernel` copies `dense_1/kernel`" in message

@@ -119,12 +119,13 @@ def _shape_mismatches(rec: Recording, first: dict[str, Creation]) -> list[Diagno
 def silent_copies(rec: Recording) -> list[tuple[Diagnostic, list[tuple[Creation, Creation]]]]:
     """RT204 findings, each with its (original, copy) variable pairs."""
     groups = _copy_groups(rec)
+    scopes = _scopes(rec)
     out, seen_copy_sites = [], set()
     for (orig_key, copy_key), (orig, again, pairs) in groups.items():
         if copy_key in seen_copy_sites:
             continue  # a third call: report it once, against the first original
-        if not any(_unique_suffixed(a.name, b.name) for a, b in pairs):
-            continue  # the caller named each set on purpose: encoder/proj and decoder/proj
+        if not any(_unique_suffixed(a.name, b.name, scopes) for a, b in pairs):
+            continue  # the caller named each set on purpose: encoder/proj, tower_0 and tower_1
         if rec.chained and rec.chained([a.handle for a, _ in pairs], [b.handle for _, b in pairs]):
             continue  # one copy feeds the other: stacked blocks, meant to differ
         seen_copy_sites.add(copy_key)
@@ -141,13 +142,39 @@ def silent_copies(rec: Recording) -> list[tuple[Diagnostic, list[tuple[Creation,
     return out
 
 
-_UNIQUE_SUFFIX = re.compile(r"_\d+(?=/|$)")
+_SUFFIX = re.compile(r"^(.*)_(\d+)$")
 
 
-def _unique_suffixed(original: str, copy: str) -> bool:
+def _scopes(rec: Recording) -> set[str]:
+    """The name of every scope that holds variables: `d` and `dense` for `d/dense/kernel`."""
+    found = set()
+    for c in rec.creations:
+        found.update(c.name.split("/")[:-1])
+    return found
+
+
+def _unique_suffixed(original: str, copy: str, scopes: set[str]) -> bool:
     """The copy's name is the original's made unique by TensorFlow or Keras
-    (`discriminator_1/`, `dense_2/`), not a name somebody chose."""
-    return original != copy and _UNIQUE_SUFFIX.sub("", original) == _UNIQUE_SUFFIX.sub("", copy)
+    (`discriminator_1/`, `dense_2/`), not a name somebody chose (`tower_1/` next to
+    `tower_0/`). TensorFlow adds `_N` only to a name already taken, so where the two differ,
+    the copy's part must be `base_N` with a scope named `base` somewhere (Keras counts layer
+    names across the graph: `discriminator/dense_3` copies into `discriminator_1/dense_6`
+    because `generator/dense` took the name)."""
+    a, b = original.split("/"), copy.split("/")
+    if original == copy or len(a) != len(b):
+        return False
+    for i, (x, y) in enumerate(zip(a, b)):
+        if x == y:
+            continue
+        suffixed = _SUFFIX.match(y)
+        if suffixed is None:
+            return False
+        base = suffixed.group(1)
+        if x != base and (_SUFFIX.match(x) is None or _SUFFIX.match(x).group(1) != base):
+            return False
+        if base not in scopes:
+            return False
+    return True
 
 
 def _copy_groups(rec: Recording) -> dict:
