@@ -43,6 +43,8 @@ def _check_parser() -> argparse.ArgumentParser:
     p.add_argument("-q", "--quiet", action="store_true", help="print findings only, no summary")
     p.add_argument("--no-cache", action="store_true", help="neither read nor write the cache")
     p.add_argument("--stdin-filename", help="the name to report for source read from '-'")
+    p.add_argument("--exclude", help="comma-separated glob patterns to skip, instead of the configured ones")
+    p.add_argument("--extend-exclude", help="comma-separated glob patterns to skip, on top of the configured ones")
     p.add_argument("--force-exclude", action="store_true",
                    help="apply exclude to files named on the command line too (for pre-commit)")
     p.add_argument("--config", help="a pyproject.toml to read instead of the nearest one")

@@ -108,6 +108,10 @@ def _patterns(value: Any, where: str) -> list[str]:
     return value
 
 
+def _flag_patterns(value: str) -> list[str]:
+    return [p.strip() for p in value.split(",") if p.strip()]
+
+
 def find_pyproject(start: Path) -> Path | None:
     here = start.resolve()
     here = here if here.is_dir() else here.parent
@@ -170,8 +174,13 @@ def settings_from_args(args) -> Settings:
         select = (select or ["ALL"]) + extend
     s.select, s.ignore = select, ignore
 
+    # As in ruff: --exclude replaces the file's `exclude`; both extend-excludes add to it.
     s.exclude = _patterns(section.get("exclude", []), f"{where}: exclude")
+    if getattr(args, "exclude", None):
+        s.exclude = _flag_patterns(args.exclude)
     s.exclude += _patterns(section.get("extend-exclude", []), f"{where}: extend-exclude")
+    if getattr(args, "extend_exclude", None):
+        s.exclude += _flag_patterns(args.extend_exclude)
     pfi = section.get("per-file-ignores", {})
     if not isinstance(pfi, dict):
         raise ConfigError(f"{where}: per-file-ignores must be a table of pattern = [codes]")

@@ -82,6 +82,12 @@ def test_exclude_and_extend_exclude(tree):
         ("broken.py", "RL001"), ("src/model.py", "RL101"), ("tests/test_model.py", "RL101")]
 
 
+def test_exclude_flags_replace_and_extend_the_configured_patterns(tree):
+    config = 'exclude = ["legacy"]\nextend-exclude = ["*_pb2.py"]\n'
+    assert codes(tree, config, "--exclude", "tests,src/model.py") == [("broken.py", "RL001"), ("legacy/old.py", "RL101")]
+    assert codes(tree, config, "--extend-exclude", "tests/") == [("broken.py", "RL001"), ("src/model.py", "RL101")]
+
+
 def test_a_file_named_on_the_command_line_is_linted_even_if_excluded(tree):
     assert codes(tree, 'exclude = ["legacy"]\n', "legacy/old.py") == [("legacy/old.py", "RL101")]
 
