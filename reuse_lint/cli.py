@@ -38,6 +38,7 @@ def _check_parser() -> argparse.ArgumentParser:
     p.add_argument("--fix", action="store_true", help="apply safe fixes")
     p.add_argument("--unsafe-fixes", action="store_true", help="also apply unsafe fixes")
     p.add_argument("--diff", action="store_true", help="print the fixes as a diff; write nothing")
+    p.add_argument("-o", "--output-file", help="write the report to this file instead of standard output")
     p.add_argument("--statistics", action="store_true", help="print counts per rule")
     p.add_argument("--exit-zero", action="store_true", help="exit 0 even with findings")
     p.add_argument("-q", "--quiet", action="store_true", help="print findings only, no summary")
@@ -103,7 +104,7 @@ def _needs_tensorflow(command: str) -> str | None:
 
 
 def _check_main(argv: list[str]) -> int:
-    from reuse_lint import output, runner
+    from reuse_lint import runner
 
     args = _check_parser().parse_args(argv)
     try:
@@ -116,7 +117,26 @@ def _check_main(argv: list[str]) -> int:
 
     for message in result.errors:
         sys.stderr.write(f"reuse-lint: error: {message}\n")
-    out = sys.stdout
+    if args.output_file:
+        try:
+            with open(args.output_file, "w", encoding="utf-8") as out:
+                _report(result, settings, out)
+        except OSError as exc:
+            return _fail(f"{args.output_file}: cannot write: {exc.strerror or exc}")
+    else:
+        _report(result, settings, sys.stdout)
+    if result.errors:
+        return EXIT_ERROR
+    if settings.exit_zero:
+        return EXIT_CLEAN
+    if settings.diff:
+        return EXIT_FINDINGS if result.diff_text else EXIT_CLEAN
+    return EXIT_FINDINGS if result.diagnostics else EXIT_CLEAN
+
+
+def _report(result, settings, out) -> None:
+    from reuse_lint import output
+
     if settings.diff:
         out.write(result.diff_text)
     else:
@@ -130,13 +150,6 @@ def _check_main(argv: list[str]) -> int:
             output.statistics(result.diagnostics, out if text_format else sys.stderr)
         if settings.output_format in ("full", "concise") and not settings.quiet:
             out.write(output.summary_line(result.diagnostics, fixed=result.fixed) + "\n")
-    if result.errors:
-        return EXIT_ERROR
-    if settings.exit_zero:
-        return EXIT_CLEAN
-    if settings.diff:
-        return EXIT_FINDINGS if result.diff_text else EXIT_CLEAN
-    return EXIT_FINDINGS if result.diagnostics else EXIT_CLEAN
 
 
 def main(argv: list[str] | None = None) -> int:

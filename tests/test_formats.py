@@ -141,3 +141,16 @@ def test_github_serves_trace_findings():
         "::error file=train.py,line=9,col=5,endLine=9,endColumn=21,title=RT201 duplicate-creation::"
         "`D/w` already exists, created again%0Ahelp: pass reuse=True\n"
     )
+
+
+def test_output_file_holds_the_report_and_stdout_stays_empty(tmp_path, sarif_schema):
+    report = tmp_path / "reuse-lint.sarif"
+    proc = reuse_lint("check", "--no-cache", "--output-format", "sarif", "-o", str(report), "fixtures/seed")
+    assert proc.returncode == 1 and proc.stdout == ""
+    log = json.loads(report.read_text())
+    jsonschema.validate(log, sarif_schema)
+    assert [r["ruleId"] for r in log["runs"][0]["results"]] == ["RL101"]
+    proc = reuse_lint("check", "--no-cache", "-o", str(tmp_path / "missing" / "out.txt"), "fixtures/seed")
+    assert proc.returncode == 2
+    assert proc.stderr.startswith("reuse-lint: error: ") and proc.stderr.count("\n") == 1
+    assert "cannot write" in proc.stderr
