@@ -44,7 +44,17 @@ def runs(tmp_path_factory) -> dict:
     keras3 = os.path.join(tmp, "keras3_gan_steps_bad.py")
     with open(keras3, "w", encoding="utf-8") as f:
         f.write(source.replace("tf.keras.", "keras."))
+    # The generator's step inside the tf.function also takes the discriminator's variables.
+    with open(os.path.join(TRACE, "tf2_gan_steps.py"), encoding="utf-8") as f:
+        source = f.read()
+    both = "generator.trainable_variables + discriminator.trainable_variables"
+    source = source.replace("g_loss, generator.trainable_variables)", f"g_loss, {both})")
+    source = source.replace("zip(g_grads, generator.trainable_variables)", f"zip(g_grads, {both})")
+    in_function = os.path.join(tmp, "function_gan_steps_bad.py")
+    with open(in_function, "w", encoding="utf-8") as f:
+        f.write(source)
     jobs = {
+        "in_function": (in_function, "--steps", "3"),
         "jit": (jit, "--steps", "3"),
         "keras3": (keras3, "--steps", "2"),
         "gan": ("tf2_gan_steps.py", "--steps", "3"),
@@ -52,7 +62,7 @@ def runs(tmp_path_factory) -> dict:
         "fit": ("keras_fit_tf1.py",),
         "fit_steps": ("keras_fit_tf1.py", "--steps", "2"),
     }
-    with ThreadPoolExecutor(max_workers=6) as pool:
+    with ThreadPoolExecutor(max_workers=7) as pool:
         futures = {key: pool.submit(_trace, tmp, *job) for key, job in jobs.items()}
         return {key: f.result() for key, f in futures.items()}
 
@@ -86,10 +96,19 @@ def test_each_tf2_optimizer_changes_exactly_its_own_model(runs):
     assert set(g_opt["changed"]) == set(g_opt["var_list"]) == g_vars
     assert set(d_opt["changed"]) == set(d_opt["var_list"]) == d_vars
     assert g_opt["steps"] == d_opt["steps"] == 3
-    # Both steps live in one tf.function: its call is where they are run from.
-    assert g_opt["site"][1] == d_opt["site"][1] == 35
+    # Inside the tf.function, each step at its own line (autograph's map back to the source).
+    assert (d_opt["site"][1], g_opt["site"][1]) == (28, 29)
     assert "Training steps run: 3" in run["stdout"]
     assert "3 runs changed 4 of 4 variables in its var_list" in run["stdout"]
+
+
+def test_a_step_inside_a_tf_function_is_reported_at_its_own_line(runs):
+    run = runs["in_function"]
+    assert run["rc"] == 1, run["stderr"]
+    [d] = run["report"]["diagnostics"]
+    # Line 29 of the function body, not line 35 that calls the function; the statement's span.
+    assert (d["code"], d["line"], d["column"], d["end_column"]) == ("RT206", 29, 5, 113)
+    assert "model `discriminator`" in d["message"]
 
 
 def test_tf2_generator_step_training_the_discriminator_is_rt206(runs):

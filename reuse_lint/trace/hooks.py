@@ -9,6 +9,7 @@ import functools
 import inspect
 import re
 import sys
+import threading
 
 import numpy as np
 import tensorflow as tf
@@ -18,6 +19,7 @@ from tensorflow.python.framework import ops
 from tensorflow.python.ops import variable_scope, variable_v1, variables
 from tensorflow.python.training import monitored_session
 from tensorflow.python.training import optimizer as v1_optimizer
+from tensorflow.python.util import tf_stack
 
 from reuse_lint.trace.recorder import (
     Creation, Lookup, OptimizerUse, Recording, Selection, Site, StopTrace, UserCode,
@@ -47,6 +49,7 @@ class Tracer:
         self.rec = Recording()
         self.rec.chained = self.chained
         self.user = user
+        user.origin = _autograph_origin
         self.train_ops: dict[str, OptimizerUse] = {}
         self._seen_vars: set[int] = set()
         self._forward_end: dict[int, int] = {}  # graph id -> op id where optimizers begin
@@ -436,6 +439,13 @@ def _wrap_gradient_tape(tracer: Tracer) -> None:
                         "training step")
 
     tracer.patch(backprop.GradientTape, "gradient", hooked)
+
+
+def _autograph_origin(filename: str, line: int) -> tuple[str, int, str] | None:
+    """Where autograph's rewrite of a tf.function body came from: TensorFlow keeps the map
+    for its own tracebacks while the function is traced."""
+    stack = tf_stack._source_mapper_stacks.get(threading.get_ident())
+    return stack[-1].get_effective_source_map().get((filename, line)) if stack else None
 
 
 def install(user: UserCode, steps: int) -> Tracer:

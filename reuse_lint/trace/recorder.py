@@ -5,10 +5,15 @@ analysis can be read and tested without it.
 
 from __future__ import annotations
 
+import linecache
 import os
 import sys
 from dataclasses import dataclass, field
 from types import CodeType, FrameType
+from typing import Callable
+
+
+_AUTOGRAPH = "__autograph_generated_file"
 
 
 @dataclass(eq=False)
@@ -46,7 +51,11 @@ class Site:
                     if end_line != line:
                         end_line, end_col = line, col + 1
                     return line, col + 1, end_line, end_col + 1
-        return self.line, 1, self.line, 2
+        # No positions (a line of a tf.function body): the line's statement, from its text.
+        text = linecache.getline(self.path, self.line)
+        start = len(text) - len(text.lstrip()) + 1
+        end = len(text.rstrip()) + 1
+        return (self.line, start, self.line, end) if end > start else (self.line, 1, self.line, 2)
 
     def label(self) -> str:
         return f"{os.path.basename(self.path)}:{self.line}"
@@ -70,6 +79,9 @@ class UserCode:
         hooks = os.path.dirname(os.path.realpath(__file__)) + os.sep
         self._excluded = tuple(t for t in trees if not self.root.startswith(t)) + (hooks,)
         self._cache: dict[str, bool] = {}
+        # (generated file, line) -> (file, line, function) of the code tf.function's autograph
+        # rewrote, while it traces it; set by the hooks, which may import TensorFlow.
+        self.origin: Callable[[str, int], tuple[str, int, str] | None] | None = None
 
     def is_user(self, filename: str) -> bool:
         known = self._cache.get(filename)
@@ -77,7 +89,7 @@ class UserCode:
             real = os.path.realpath(filename)
             known = (
                 real.startswith(self.root)
-                and "__autograph_generated_file" not in real  # tf.function's rewrite
+                and _AUTOGRAPH not in real  # tf.function's rewrite
                 and not real.startswith(self._excluded)
                 and "site-packages" not in real[len(self.root):]
             )
@@ -94,6 +106,12 @@ class UserCode:
                     Site(code.co_filename, frame.f_lineno, code.co_name,
                          code.co_firstlineno, code, frame.f_lasti)
                 )
+            elif self.origin is not None and _AUTOGRAPH in code.co_filename:
+                # The user's own line inside a tf.function body (no column: the code that
+                # runs is autograph's rewrite, whose positions are not the user's).
+                origin = self.origin(code.co_filename, frame.f_lineno)
+                if origin is not None and self.is_user(origin[0]):
+                    sites.append(Site(origin[0], origin[1], origin[2], -1))
             frame = frame.f_back
         sites.reverse()
         return tuple(sites)
