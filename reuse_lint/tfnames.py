@@ -121,6 +121,20 @@ SLOT_OPTIMIZERS = frozenset({
 })
 
 
+_SCOPE_LEAVES = frozenset({"variable_scope", "variable_op_scope", "op_scope", "name_scope"})
+
+
+def opens_unknown_scope(canon: str, keywords: frozenset[str], starred: bool) -> bool:
+    """A context manager the interpreter does not model that may still name or reuse
+    variables: a scope reached by another spelling (`from tensorflow.python.ops import
+    variable_scope as vs; vs.variable_scope(...)`, the old `variable_op_scope`), or an
+    `arg_scope` that sets `reuse` for the layers inside it."""
+    leaf = canon.rsplit(".", 1)[-1]
+    if leaf in _SCOPE_LEAVES:
+        return canon != VARIABLE_SCOPE and canon not in NAME_SCOPES
+    return leaf == "arg_scope" and ("reuse" in keywords or starred)
+
+
 def is_optimizer(canon: str) -> bool:
     return canon.startswith("tf.train.") and canon.endswith("Optimizer")
 

@@ -233,3 +233,49 @@ def test_a_list_of_unknown_length_is_only_known_from_its_start():
     g = module.globals
     assert g["first"] == Const(1) and g["head"] == Const(2)
     assert not any(isinstance(g[name], Const) for name in ("last", "a", "b", "flag")), g
+
+
+def test_a_value_returned_on_one_arm_joins_what_the_function_returns():
+    """`if p: return x` and then falling off the end: the call gives x or None, not None."""
+    from reuse_lint.engine import parse_module
+    from reuse_lint.engine.interp import Interpreter
+    from reuse_lint.engine.values import Const
+
+    module = parse_module(textwrap.dedent("""
+        import sys
+        def checkpoint(flag):
+            if flag:
+                return "/tmp/ckpt"
+        def always(flag):
+            if flag:
+                return 1
+            return 1
+        maybe = checkpoint(sys.argv[1] == "x")
+        sure = always(sys.argv[1] == "x")
+        known = checkpoint(False)
+    """), "m.py")
+    Interpreter().run_module(module)
+    g = module.globals
+    assert not isinstance(g["maybe"], Const), g["maybe"]
+    assert g["sure"] == Const(1) and g["known"] == Const(None)
+
+
+def test_an_arm_after_a_nested_early_return_carries_only_its_own_tag():
+    """A nested `if b: return` tags the rest of its arm; the tag must not outlive the arm."""
+    from reuse_lint.engine import parse_module
+    from reuse_lint.engine.interp import Interpreter
+
+    module = parse_module(textwrap.dedent("""
+        import tensorflow.compat.v1 as tf
+        def f(a, b):
+            if a:
+                if b:
+                    return
+                x = 1
+            else:
+                w = tf.get_variable("w", [1])
+    """), "m.py")
+    interpreter = Interpreter()
+    interpreter.run_module(module)
+    [creation] = interpreter.analysis.creations
+    assert [c.arm for c in creation.conds] == [1]

@@ -111,8 +111,9 @@ GOOD_SHOWS = {
     and b["steps"]["q_step"] == _dense("online", "dense"),
     "rl113_good.py": lambda b: b["created"] == ["discriminator/w:0"],
     # One set of weights per shared network, and each step trains its own model only.
-    "real_patterns_good.py": lambda b: [n for n in b["created"] if n.startswith(("encoder/", "head/", "tower_fc/"))]
-    == ["encoder/proj/kernel:0", "encoder/proj/bias:0", "tower_fc/kernel:0", "tower_fc/bias:0", "head/out/kernel:0", "head/out/bias:0"]
+    "real_patterns_good.py": lambda b: [n for n in b["created"] if n.startswith(("encoder/", "head/", "tower_fc/", "decoder/"))]
+    == ["encoder/proj/kernel:0", "encoder/proj/bias:0", "tower_fc/kernel:0", "tower_fc/bias:0", "head/out/kernel:0", "head/out/bias:0",
+        "decoder/Linear/Matrix:0", "decoder/attention/Linear/Matrix:0"]
     and b["steps"] == {"actor_step": _dense("actor", "dense"), "critic_step": _d("critic/q/bias", "critic/q/kernel"),
                        "dqn_step": _dense("online", "dense")},
     "rl108_target_good.py": lambda b: all(n.startswith("target/") for n in b["lists"]["target_vars"]),

@@ -220,6 +220,7 @@ class Interpreter:
         self.journals: list[list] = []  # attribute writes of the `if` arms being run
         self.open_builds: list[Build] = []
         self.funcs: list[FuncVal] = []
+        self.early_returns: list[list] = []  # per running function: values returned on one arm
         self.conds: list[Cond] = []
         self.loops: list[tuple[int, int]] = []
         self.open_drops: list[ScopeEntry] = []
@@ -460,6 +461,7 @@ class Interpreter:
         writes = []  # per arm: the object attributes it set, with their final values
         for arm, block in enumerate(arms):
             self._restore(env, before)
+            depth = len(self.conds)
             self.conds.append(Cond(id(node), tuple(self.loops), arm))
             self.journals.append([])
             term = None
@@ -469,11 +471,15 @@ class Interpreter:
                 # Kept past this frame: without its traceback it holds no frame, so no cycle.
                 term = exc.with_traceback(None)
             finally:
-                self.conds.pop()
+                # Also the tags a nested `if` left for "the rest runs on this arm only".
+                del self.conds[depth:]
                 writes.append(self._undo(self.journals.pop()))
             outcomes.append((arm, term, self._snapshot(env)))
         self._join_attributes([w for (arm, term, _), w in zip(outcomes, writes) if term is None])
         alive = [(arm, snap) for arm, term, snap in outcomes if term is None]
+        if alive and self.early_returns:
+            # `if p: return x` with the function going on: x is one of the values it returns.
+            self.early_returns[-1].extend(t.value for _, t, _ in outcomes if isinstance(t, _Return))
         if not alive:
             terms = [t for _, t, _ in outcomes]
             if all(isinstance(t, _Return) for t in terms):
@@ -1259,6 +1265,8 @@ class Interpreter:
 
     # ----- calls ---------------------------------------------------------------------------------
     def call(self, func, args, kwargs, node, env, module, starred=False) -> Any:
+        if _exits(func, node, env):
+            raise _Raise()  # SystemExit: nothing after it runs on this path
         site = Site(module.path, node)
         if isinstance(func, TFRef):
             return self._call_tf(tfnames.canonical(func.qualname), node, args, kwargs, module)
@@ -1418,8 +1426,11 @@ class Interpreter:
         if isinstance(scope, ScopeVal):
             prefix = self._prefix()
             if (scope.node is not None and all(scope is not f for f in self.scopes) and prefix
-                    and scope.name is not None and not prefix.startswith(scope.name)):
-                # The `as scope` of a finished block, used while building another scope.
+                    and scope.name is not None and not prefix.startswith(scope.name)
+                    and any(n.startswith(prefix + "/") for n in self.graph.variables)):
+                # The `as scope` of a finished block, used while building another scope that
+                # has variables of its own (a target network's): the list is not the new one's.
+                # A scope that only applies weights made earlier (a `backward/` block) has none.
                 stale = (Site(scope.path or module.path, scope.node), prefix)
             scope = Const(scope.name) if scope.name is not None else UNKNOWN
         if not isinstance(scope, Const) or not (scope.value is None or isinstance(scope.value, str)):
@@ -1443,6 +1454,8 @@ class Interpreter:
         if result is _NOT_SPECIAL:
             if tfnames.may_create_opaquely(canon):
                 self.graph.opaque = True
+            if tfnames.opens_unknown_scope(canon, frozenset(kwargs), any(k.arg is None for k in node.keywords)):
+                return _UNKNOWN_SCOPE  # a `with` of it: names and reuse inside are unknown
             deps = _deps(args, kwargs)
             # A source (a placeholder, noise) is its own input, so two sources stay apart.
             return deps if deps != EMPTY_TENSOR else Tensor(calls=frozenset({id(node)}))
@@ -1556,9 +1569,13 @@ class Interpreter:
         self.funcs.append(func)
         if func.is_tf_function:
             self.tf_functions.append(self.guards)
+        self.early_returns.append([])
         try:
             result = self._run_body(func, env)
+            for value in self.early_returns[-1]:
+                result = _join(result, value)
         finally:
+            self.early_returns.pop()
             if func.is_tf_function:
                 self.tf_functions.pop()
             self.funcs.pop()
@@ -1651,6 +1668,17 @@ class Interpreter:
             self.assign(target.value, UNKNOWN, env, module)
 
 
+_EXITS = frozenset({"sys.exit", "os._exit", "os.abort"})
+
+
+def _exits(func: Any, node: ast.Call, env: list[dict]) -> bool:
+    """`sys.exit()`, `os._exit(1)`, or the builtins `exit()` and `quit()` (not shadowed)."""
+    if isinstance(func, External):
+        return func.qualname in _EXITS
+    name = node.func.id if isinstance(node.func, ast.Name) else None
+    return func is UNKNOWN and name in ("exit", "quit") and not any(name in scope for scope in env)
+
+
 def _handlers(prefix: str) -> dict[type, Any]:
     """Node type -> handler, looked up once: a per-node getattr on a formatted name was the
     interpreter's single largest cost."""
@@ -1669,6 +1697,7 @@ _BUILTINS = frozenset(dir(builtins))
 _NOT_SPECIAL = object()
 _MISSING = object()  # an attribute an object did not have
 _OPAQUE_CONTEXT = object()  # a `with` whose manager we cannot see into
+_UNKNOWN_SCOPE = object()  # what an unmodelled scope-like TF call returns
 _STR_METHODS = frozenset(
     "startswith endswith split rsplit replace lower upper strip lstrip rstrip find count format partition".split()
 )

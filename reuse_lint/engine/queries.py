@@ -83,6 +83,11 @@ def _compute_clashes(analysis: Analysis) -> list[Clash]:
                 if not compatible(p, c):
                     continue
                 site, related, in_loop = divergence(p, c, analysis.loops)
+                if in_loop and c.trace > 0 and not c.fresh_graph:
+                    # A loop repeating a builder in a function nothing in view calls, in the
+                    # caller's graph: the towers of a multi-GPU model, which callers share by
+                    # wrapping the model in AUTO_REUSE (a reuse no scope inside can switch off).
+                    break
                 if id(site.node) not in reported:
                     reported.add(id(site.node))
                     found.append(Clash(p, c, site, related, in_loop))

@@ -57,6 +57,54 @@ class RepeatedScopeWithoutReuse(Rule):
     NAME = "repeated-scope-without-reuse"
     FIXABLE = True
     VALID = (
+        # A path that ends in sys.exit() never reaches the second build.
+        """
+import sys
+import tensorflow.compat.v1 as tf
+def policy(name):
+    with tf.variable_scope(name):
+        return tf.get_variable("logstd", [1, 2])
+def main(mode):
+    if mode == "evaluate":
+        policy("pi")
+        sys.exit()
+    policy("pi")
+main(sys.argv[1])
+""",
+        # A scope spelled through TensorFlow's internal module: its names are unknown here.
+        """
+import tensorflow.compat.v1 as tf
+from tensorflow.python.ops import variable_scope as vs
+def linear(x, n):
+    with tf.variable_scope("Linear"):
+        return tf.matmul(x, tf.get_variable("Matrix", [2, n]))
+with vs.variable_scope("decoder"):
+    h = linear(tf.zeros([1, 2]), 2)
+    with vs.variable_scope("Attention"):
+        a = linear(h, 2)
+""",
+        # An arg_scope that sets reuse for the layers inside it.
+        """
+import tensorflow.compat.v1 as tf
+import tf_slim as slim
+x = tf.zeros([1, 2])
+a = slim.fully_connected(x, 2, scope="fc")
+with slim.arg_scope([slim.fully_connected], reuse=True):
+    b = slim.fully_connected(x, 2, scope="fc")
+""",
+        # Towers in a loop, in a method nothing here calls: its caller shares them by wrapping
+        # the model in AUTO_REUSE, a reuse that no scope inside can switch off.
+        """
+import tensorflow.compat.v1 as tf
+class Tacotron:
+    def initialize(self, inputs, num_gpus):
+        outs = []
+        for i in range(num_gpus):
+            with tf.variable_scope("inference"):
+                table = tf.get_variable("inputs_embedding", [10, 4])
+                outs.append(tf.nn.embedding_lookup(table, inputs))
+        return outs
+""",
         # Reuse passed on the second call.
         """
 import tensorflow as tf

@@ -50,6 +50,22 @@ class VarListTakesOtherVariables(Rule):
     NAME = "var-list-takes-other-variables"
     FIXABLE = True
     VALID = (
+        # A finished block's scope selected from a scope that only applies weights made
+        # earlier: the list is exactly that network's.
+        """
+import tensorflow.compat.v1 as tf
+with tf.variable_scope("params"):
+    with tf.variable_scope("enc") as enc_scope:
+        w_enc = tf.get_variable("w", [4, 4])
+    with tf.variable_scope("dec") as dec_scope:
+        w_dec = tf.get_variable("w", [4, 4])
+x = tf.zeros([2, 4])
+with tf.variable_scope("forward"):
+    loss = tf.reduce_mean(tf.matmul(tf.matmul(x, w_enc), w_dec))
+with tf.variable_scope("backward"):
+    dec_vars = tf.get_collection(tf.GraphKeys.TRAINABLE_VARIABLES, dec_scope.name)
+    enc_vars = tf.get_collection(tf.GraphKeys.TRAINABLE_VARIABLES, enc_scope.name)
+""",
         """
 import tensorflow as tf
 with tf.variable_scope("disc"):
