@@ -136,10 +136,6 @@ class Cache:
         except (OSError, ValueError, KeyError, TypeError, AttributeError):
             return None  # missing or corrupt: lint again
 
-    def get(self, key: str, hash_of, resolves) -> list[Diagnostic] | None:
-        entry = self.entry(key, hash_of, resolves)
-        return None if entry is None else entry["found"]
-
     def put(self, key: str, diagnostics: list[Diagnostic], deps: dict[str, str | None], misses: list) -> None:
         body = json.dumps({"deps": deps, "misses": misses, "diagnostics": [_to_json(d) for d in diagnostics]})
         _write(self._path(key), body)

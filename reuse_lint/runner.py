@@ -135,6 +135,7 @@ class ProjectLoader:
         self._states: dict[Path, ModuleState] = {}
         self._misses: set[tuple[str, str, int]] = set()
         self._resolved: dict[tuple[str, str, int], Path | None] = {}
+        self._watched: dict[tuple[str, str, int], list[str]] = {}
         # path -> its signature, taken just before its bytes were read (cache.signature)
         self.signatures: dict[str, list[int] | None] = {}
 
@@ -195,6 +196,12 @@ class ProjectLoader:
         """The folders whose change could make a missed import find a project module: every
         base it was looked for in, and each existing folder along its dotted name (creating
         `x.py`, `x/` or `x/__init__.py` changes one of them)."""
+        key = (os.path.dirname(importer), name, level)
+        if key not in self._watched:
+            self._watched[key] = self._folders(importer, name, level)
+        return self._watched[key]
+
+    def _folders(self, importer: str, name: str, level: int) -> list[str]:
         parts = [p for p in name.split(".") if p]
         folders = []
         for base in self._bases(Path(importer), level):
@@ -424,7 +431,9 @@ class Worker:
         signatures = self.loader.signatures
         dep_sigs = {p: signatures.get(p) for p in deps}
         folders = {f for importer, name, level in misses for f in self.loader.watched(importer, name, level)}
-        dir_sigs = {f: signatures[f] if f in signatures else signatures.setdefault(f, signature(f)) for f in sorted(folders)}
+        for folder in folders - signatures.keys():
+            signatures[folder] = signature(folder)
+        dir_sigs = {f: signatures[f] for f in sorted(folders)}
         if sig is None or any(racy(s) for s in (sig, *dep_sigs.values(), *dir_sigs.values())):
             return None
         return index_record(sig, key, context, diagnostics, dep_sigs, dir_sigs)
