@@ -53,7 +53,15 @@ def runs(tmp_path_factory) -> dict:
     in_function = os.path.join(tmp, "function_gan_steps_bad.py")
     with open(in_function, "w", encoding="utf-8") as f:
         f.write(source)
+    # The same Keras GAN without freezing the discriminator: the combined model trains it too.
+    with open(os.path.join(TRACE, "keras_gan_tf1.py"), encoding="utf-8") as f:
+        source = f.read().replace("discriminator.trainable = False  # FREEZE\n", "")
+    unfrozen = os.path.join(tmp, "keras_gan_tf1_unfrozen.py")
+    with open(unfrozen, "w", encoding="utf-8") as f:
+        f.write(source)
     jobs = {
+        "keras_gan": ("keras_gan_tf1.py", "--steps", "2"),
+        "keras_gan_unfrozen": (unfrozen, "--steps", "2"),
         "in_function": (in_function, "--steps", "3"),
         "jit": (jit, "--steps", "3"),
         "keras3": (keras3, "--steps", "2"),
@@ -62,7 +70,7 @@ def runs(tmp_path_factory) -> dict:
         "fit": ("keras_fit_tf1.py",),
         "fit_steps": ("keras_fit_tf1.py", "--steps", "2"),
     }
-    with ThreadPoolExecutor(max_workers=7) as pool:
+    with ThreadPoolExecutor(max_workers=9) as pool:
         futures = {key: pool.submit(_trace, tmp, *job) for key, job in jobs.items()}
         return {key: f.result() for key, f in futures.items()}
 
@@ -138,14 +146,38 @@ def test_tf1_keras_fit_stops_at_the_fit_call(runs):
     assert {v["name"] for v in report["variables"]} >= {"dense/kernel", "dense_1/kernel"}
 
 
-def test_tf1_keras_fit_says_steps_are_not_supported(runs):
+def test_tf1_keras_fit_runs_n_steps_and_measures_them(runs):
     run = runs["fit_steps"]
     assert run["rc"] == 0, run["stderr"]
     assert run["seconds"] < 30
-    assert run["report"]["stopped"].endswith("--steps is not supported for Keras training in TF 1 "
-                                      "mode, nothing was trained")
-    assert "--steps is not supported for Keras training in TF 1 mode" in run["stdout"]
-    assert run["report"]["steps_run"] == 0
+    report = run["report"]
+    assert report["stopped"] == "after 2 training steps of Adam (--steps 2)"
+    [opt] = report["optimizers"]
+    assert opt["site"][1] == 12 and opt["steps"] == 2
+    assert set(opt["changed"]) == set(opt["var_list"]) == {"dense/kernel", "dense/bias", "dense_1/kernel", "dense_1/bias"}
+
+
+def test_tf1_keras_gan_each_model_trains_its_own_weights(runs):
+    run = runs["keras_gan"]
+    assert run["rc"] == 0, run["stderr"]
+    report = run["report"]
+    assert report["diagnostics"] == []
+    d_step, g_step = report["optimizers"]
+    assert (d_step["site"][1], g_step["site"][1], d_step["steps"], g_step["steps"]) == (21, 22, 2, 2)
+    d_vars = {"dense_2/kernel", "dense_2/bias", "dense_3/kernel", "dense_3/bias"}
+    assert set(d_step["changed"]) == d_vars
+    assert set(g_step["changed"]) == {"dense/kernel", "dense/bias", "dense_1/kernel", "dense_1/bias"}
+
+
+def test_tf1_keras_gan_without_freezing_is_rt206_at_the_combined_step(runs):
+    run = runs["keras_gan_unfrozen"]
+    assert run["rc"] == 1, run["stderr"]
+    [d] = run["report"]["diagnostics"]
+    assert (d["code"], d["line"]) == ("RT206", 21)
+    assert "Keras model `combined`" in d["message"] and "the weights of `discriminator`" in d["message"]
+    assert d["help"] == "set `trainable = False` on `discriminator` before compiling `combined`"
+    g_step = run["report"]["optimizers"][1]
+    assert {"dense_2/kernel", "dense_3/kernel"} <= set(g_step["changed"])  # it did train them
 
 
 def test_jit_compiled_tf2_step_is_counted_but_its_two_optimizers_are_not_told_apart(runs):

@@ -309,8 +309,18 @@ def _trains_anothers_model(rec: Recording, opt) -> list[Diagnostic]:
             f"{models}, which another optimizer trains as its own",
             help="take the gradients of each loss w.r.t. its own model's trainable_variables only",
         )]
-    how = "without var_list" if opt.implicit else "with every trainable variable as var_list"
     models = ", ".join(f"`{m}/`" for m in sorted(wrong))
+    if opt.keras_model:  # TF 1 Keras: a compiled model trains every weight it holds
+        owners = sorted({o.keras_model for o in rec.optimizers if o is not opt and o.keras_model
+                         and set(o.var_list) & set(opt.var_list)})
+        shared = ", ".join(f"`{m}`" for m in owners) or "the other model"
+        return [F.diagnostic(
+            F.OPTIMIZER_VAR_LIST, opt.site,
+            f"the training step of Keras model `{opt.keras_model}` ({opt.kind}) also trains {models}, "
+            f"the weights of {shared}, which another step trains as its own",
+            help=f"set `trainable = False` on {shared} before compiling `{opt.keras_model}`",
+        )]
+    how = "without var_list" if opt.implicit else "with every trainable variable as var_list"
     return [F.diagnostic(
         F.OPTIMIZER_VAR_LIST, opt.site,
         f"{opt.kind} is applied {how}, so it also trains {models}, which another step trains as its own",

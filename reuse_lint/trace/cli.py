@@ -8,8 +8,8 @@ Where the trace stops (nothing trains unless --steps asks for it):
     variable initializers; at MonitoredTrainingSession; at the first run of a train op
     (an op returned by a v1 optimizer's minimize/apply_gradients).
   * TF 1.x with Keras: at the first Model.fit / fit_generator / train_on_batch (Keras runs
-    its Session.runs from its own code). --steps is not supported there: the trace stops
-    at the call all the same and says so.
+    its Session.runs from its own code). With --steps N, each call of a compiled model's
+    train function is one step of its optimizer, measured like a TF 1 train op.
   * TF 2.x: at the first GradientTape.gradient call, eager or while a tf.function train
     step is traced. This covers custom loops and Keras' train_step.
 --steps N in TF 1 lets N Session.runs with train ops go through. A run that fetches several

@@ -166,6 +166,7 @@ class OptimizerUse:
     train_ops: set = field(default_factory=set)  # op names of the returned train ops
     changed: set = field(default_factory=set)
     steps: int = 0
+    keras_model: str | None = None  # a TF 1 Keras model's train function: the model's name
 
 
 @dataclass(eq=False)

@@ -39,6 +39,7 @@ from reuse_lint.trace.hooks import var_name
 from reuse_lint.trace.recorder import OptimizerUse, StopTrace
 
 try:
+    from tf_keras.src import backend as keras_backend
     from tf_keras.src.engine import training as keras_training
     from tf_keras.src.engine import training_v1 as keras_training_v1
     from tf_keras.src.optimizers import optimizer as keras_optimizer
@@ -77,8 +78,13 @@ def _tf1() -> bool:
 
 
 def _wrap_fit_in_tf1(tracer) -> None:
-    """Keras' fit runs its Session.runs from its own code, which the Session hook lets
-    through: stop at the user's fit instead (the first training step)."""
+    """Keras' fit runs its Session.runs from its own code (a callable, not Session.run),
+    which the Session hook does not see. Without --steps: stop at the user's fit (the first
+    training step). With --steps N: let fit run, and measure each call of the model's train
+    function as one step of its optimizer, stopping before the N+1th."""
+    if tracer.steps:
+        _wrap_train_function_in_tf1(tracer)
+        return
     for cls in (keras_training.Model, keras_training_v1.Model):
         for name in ("fit", "fit_generator", "train_on_batch"):
             if name not in vars(cls):
@@ -91,11 +97,50 @@ def _wrap_fit_in_tf1(tracer) -> None:
                     return _original(self, *args, **kwargs)
                 where = tracer.site()
                 label = where.label() if where else "(TensorFlow internals)"
-                note = ("; --steps is not supported for Keras training in TF 1 mode, nothing "
-                        "was trained" if tracer.steps else "")
-                raise StopTrace(f"Model.{_name} at {label}: the first training step{note}")
+                raise StopTrace(f"Model.{_name} at {label}: the first training step")
 
             tracer.patch(cls, name, hooked)
+
+
+def _wrap_train_function_in_tf1(tracer) -> None:
+    original = keras_training_v1.Model._make_train_function
+
+    @functools.wraps(original)
+    def hooked(self):
+        original(self)
+        if not isinstance(self.train_function, _MeasuredTrainFunction):
+            self.train_function = _MeasuredTrainFunction(tracer, self, self.train_function)
+
+    tracer.patch(keras_training_v1.Model, "_make_train_function", hooked)
+
+
+class _MeasuredTrainFunction:
+    """A TF 1 Keras model's train function, one optimizer step a call: the model's trainable
+    variables are read before and after it, in the model's session."""
+
+    def __init__(self, tracer, model, function) -> None:
+        self.tracer, self.model, self.function = tracer, model, function
+        self.variables = list(model._collected_trainable_weights)
+        names = [var_name(v) for v in self.variables]
+        trainable = {c.name for c in tracer.rec.creations if c.trainable}
+        self.use = OptimizerUse(kind=type(model.optimizer).__name__, site=tracer.site(), var_list=names,
+                                implicit=False, takes_all=bool(trainable) and trainable <= set(names),
+                                keras_model=model.name)
+        tracer.rec.optimizers.append(self.use)
+
+    def __call__(self, inputs):
+        if self.use.steps >= self.tracer.steps:
+            raise _stop(self.tracer, self.use)
+        session = keras_backend.get_session()
+        before = session.run(self.variables)
+        outputs = self.function(inputs)
+        after = session.run(self.variables)
+        flags = [not np.array_equal(b, a) for b, a in zip(before, after)]
+        _count(self.tracer, self.use, self.use.var_list, flags)
+        return outputs
+
+    def __getattr__(self, name):
+        return getattr(self.function, name)  # Keras may read the function's inputs, outputs
 
 
 def _wrap_apply_gradients(tracer, cls) -> None:
