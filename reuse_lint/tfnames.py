@@ -139,12 +139,31 @@ def is_optimizer(canon: str) -> bool:
     return canon.startswith("tf.train.") and canon.endswith("Optimizer")
 
 
-_KERAS_MODELS = frozenset({"keras.Sequential", "keras.Model", "keras.models.Sequential", "keras.models.Model"})
+KERAS_MODELS = frozenset({"keras.Sequential", "keras.Model", "keras.models.Sequential", "keras.models.Model"})
+
+
+# Keras layers that own no weights: building one per call shares nothing and copies nothing.
+KERAS_WEIGHTLESS = frozenset(
+    """Activation ReLU LeakyReLU ELU Softmax ThresholdedReLU Dropout SpatialDropout1D
+    SpatialDropout2D SpatialDropout3D GaussianNoise GaussianDropout AlphaDropout Flatten Reshape
+    Permute RepeatVector Lambda Masking Identity InputLayer ActivityRegularization Add Subtract
+    Multiply Average Maximum Minimum Concatenate Dot MaxPooling1D MaxPooling2D MaxPooling3D
+    AveragePooling1D AveragePooling2D AveragePooling3D MaxPool1D MaxPool2D MaxPool3D AvgPool1D
+    AvgPool2D AvgPool3D GlobalMaxPooling1D GlobalMaxPooling2D GlobalMaxPooling3D
+    GlobalAveragePooling1D GlobalAveragePooling2D GlobalAveragePooling3D GlobalMaxPool1D
+    GlobalMaxPool2D GlobalMaxPool3D GlobalAvgPool1D GlobalAvgPool2D GlobalAvgPool3D
+    ZeroPadding1D ZeroPadding2D ZeroPadding3D Cropping1D Cropping2D Cropping3D UpSampling1D
+    UpSampling2D UpSampling3D""".split()
+)
+
+
+def is_weightless_layer(canon: str) -> bool:
+    return canon.rsplit(".", 1)[-1] in KERAS_WEIGHTLESS
 
 
 def is_keras_object(canon: str) -> bool:
     """A Keras layer or model class (`keras.layers.Dense`, `tf.layers.Dense`), not a function."""
-    if canon in _KERAS_MODELS:
+    if canon in KERAS_MODELS:
         return True
     for prefix in ("keras.layers.", "tf.layers."):
         if canon.startswith(prefix):
@@ -187,7 +206,7 @@ SPECIAL_NAMES = frozenset(
      "tf.get_default_graph", RESET_DEFAULT_GRAPH, STOP_GRADIENT, EMA}
     | NAME_SCOPES | VARIABLE | TF_FUNCTION | set(LAYER_FUNCTIONS) | SELECTORS | MULTI_RNN_CELL
     | RNN_RUNNERS | SAVERS | {k for k in TRAINABLE_KEYS | GLOBAL_KEYS if k.startswith("tf.")}
-    | _KERAS_MODELS
+    | KERAS_MODELS
 )
 # Matched by pattern: Keras layer classes, optimizers, RNN cells.
 SPECIAL_NAMESPACES = ("tf.layers", "keras.layers", "tf.train", "tf.nn.rnn_cell", "contrib.rnn",

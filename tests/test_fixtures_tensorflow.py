@@ -76,6 +76,11 @@ def _dense(scope: str, *layers: str) -> list[str]:
     return _d(*(f"{scope}/{layer}/{v}" for layer in layers for v in ("kernel", "bias")))
 
 
+def _keras(*layers: str) -> list[str]:
+    """The kernels and biases of named Keras layers (TF 1 Keras names them by layer only)."""
+    return _d(*(f"{layer}/{v}" for layer in layers for v in ("kernel", "bias")))
+
+
 # Silent bugs: nothing fails, and TensorFlow's own bookkeeping shows the damage.
 SILENT = {
     # Two discriminators: discriminator/ and a silent copy discriminator_1/.
@@ -96,6 +101,8 @@ SILENT = {
     # No step trains the discriminator's batch-norm scale and offset.
     "rl114_bad.py": lambda b: {"discriminator/bn1/gamma:0", "discriminator/bn1/beta:0"}.isdisjoint(
         set().union(*b["steps"].values())) and "discriminator/bn1/gamma:0" in b["trainable"],
+    # The combined model's step also changes the discriminator's weights.
+    "rl119_bad.py": lambda b: b["keras_steps"]["combined"] == _keras("d_hidden", "d_out", "g_hidden", "g_out"),
     # The new graph ignores the scope: the filter by model/ selects nothing.
     "rl116_bad.py": lambda b: b["lists"]["model_vars"] == [],
     # A fresh proj/kernel beside the layer's proj/dense/kernel.
@@ -121,6 +128,8 @@ GOOD_SHOWS = {
     "rl114_good.py": lambda b: set(b["trainable"]) == set().union(*b["steps"].values()),
     "rl116_good.py": lambda b: b["lists"]["model_vars"] == ["model/out/kernel:0", "model/out/bias:0"],
     "rl118_good.py": lambda b: sorted(b["created"]) == _d("proj/dense/kernel", "proj/dense/bias"),
+    "rl119_good.py": lambda b: b["keras_steps"]["combined"] == _keras("g_hidden", "g_out")
+    and b["keras_steps"]["discriminator"] == _keras("d_hidden", "d_out"),
 }
 
 

@@ -29,6 +29,7 @@ class Row:
     why: str
     crash: str | None = None  # TensorFlow's error, when the traced program dies
     also_lint: tuple[str, ...] = ()  # modules whose own findings the script runs into
+    steps: int = 0  # traced with --steps: the bug shows only once training runs
 
     @property
     def path(self) -> str:
@@ -109,6 +110,10 @@ TABLE = (
         NO_COUNTERPART + "get_variable creates a new proj/kernel beside proj/dense/kernel; to TF "
         "it is one more variable, indistinguishable from an intended one"),
     Row("rules/rl118_good.py", (), (), GOOD),
+    Row("rules/rl119_bad.py", ("RL119@16",), ("RT206@23",),
+        "RL119→RT206: the linter reports the compile (16), the trace the combined model's step "
+        "(23), which also changes the discriminator's weights", steps=2),
+    Row("rules/rl119_good.py", (), (), GOOD, steps=2),
     Row("seed/example1_incorrect_reuse.py", ("RL101@16",), ("RT201@16",),
         "RL101→RT201: the article's Example 1"),
     Row("seed/example2_correct_reuse.py", (), (), GOOD),
@@ -133,7 +138,11 @@ def _labels(row: Row, diagnostics) -> tuple[str, ...]:
 
 @pytest.fixture(scope="session")
 def traces() -> dict:
-    return run_traces([row.path for row in TABLE])
+    found = run_traces([row.path for row in TABLE if not row.steps])
+    for row in TABLE:
+        if row.steps:
+            found[row.path] = run_trace(row.path, steps=row.steps, timeout=120)
+    return found
 
 
 def test_every_fixture_has_a_row():

@@ -14,10 +14,11 @@ import pytest
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 TRACE = os.path.join(ROOT, "fixtures", "trace")
+RULES = os.path.join(ROOT, "fixtures", "rules")
 
 
 def _trace(tmp, name: str, *args: str) -> dict:
-    report = os.path.join(tmp, name + ".json")
+    report = os.path.join(tmp, os.path.basename(name) + ".json")
     script = name if os.path.isabs(name) else os.path.join(TRACE, name)
     cmd = [sys.executable, "-m", "reuse_lint", "trace", script, *args,
            "--timeout", "60", "--report", report]
@@ -53,15 +54,9 @@ def runs(tmp_path_factory) -> dict:
     in_function = os.path.join(tmp, "function_gan_steps_bad.py")
     with open(in_function, "w", encoding="utf-8") as f:
         f.write(source)
-    # The same Keras GAN without freezing the discriminator: the combined model trains it too.
-    with open(os.path.join(TRACE, "keras_gan_tf1.py"), encoding="utf-8") as f:
-        source = f.read().replace("discriminator.trainable = False  # FREEZE\n", "")
-    unfrozen = os.path.join(tmp, "keras_gan_tf1_unfrozen.py")
-    with open(unfrozen, "w", encoding="utf-8") as f:
-        f.write(source)
     jobs = {
-        "keras_gan": ("keras_gan_tf1.py", "--steps", "2"),
-        "keras_gan_unfrozen": (unfrozen, "--steps", "2"),
+        "keras_gan": (os.path.join(RULES, "rl119_good.py"), "--steps", "2"),
+        "keras_gan_unfrozen": (os.path.join(RULES, "rl119_bad.py"), "--steps", "2"),
         "in_function": (in_function, "--steps", "3"),
         "jit": (jit, "--steps", "3"),
         "keras3": (keras3, "--steps", "2"),
@@ -163,21 +158,20 @@ def test_tf1_keras_gan_each_model_trains_its_own_weights(runs):
     report = run["report"]
     assert report["diagnostics"] == []
     d_step, g_step = report["optimizers"]
-    assert (d_step["site"][1], g_step["site"][1], d_step["steps"], g_step["steps"]) == (21, 22, 2, 2)
-    d_vars = {"dense_2/kernel", "dense_2/bias", "dense_3/kernel", "dense_3/bias"}
-    assert set(d_step["changed"]) == d_vars
-    assert set(g_step["changed"]) == {"dense/kernel", "dense/bias", "dense_1/kernel", "dense_1/bias"}
+    assert (d_step["site"][1], g_step["site"][1], d_step["steps"], g_step["steps"]) == (23, 24, 2, 2)
+    assert set(d_step["changed"]) == {"d_hidden/kernel", "d_hidden/bias", "d_out/kernel", "d_out/bias"}
+    assert set(g_step["changed"]) == {"g_hidden/kernel", "g_hidden/bias", "g_out/kernel", "g_out/bias"}
 
 
 def test_tf1_keras_gan_without_freezing_is_rt206_at_the_combined_step(runs):
     run = runs["keras_gan_unfrozen"]
     assert run["rc"] == 1, run["stderr"]
     [d] = run["report"]["diagnostics"]
-    assert (d["code"], d["line"]) == ("RT206", 21)
+    assert (d["code"], d["line"]) == ("RT206", 23)
     assert "Keras model `combined`" in d["message"] and "the weights of `discriminator`" in d["message"]
     assert d["help"] == "set `trainable = False` on `discriminator` before compiling `combined`"
     g_step = run["report"]["optimizers"][1]
-    assert {"dense_2/kernel", "dense_3/kernel"} <= set(g_step["changed"])  # it did train them
+    assert {"d_hidden/kernel", "d_out/kernel"} <= set(g_step["changed"])  # it did train them
 
 
 def test_jit_compiled_tf2_step_is_counted_but_its_two_optimizers_are_not_told_apart(runs):

@@ -1,7 +1,8 @@
 """Builds fixture scripts under real TensorFlow in one child process and reports, for each,
 what TensorFlow did: the error it raised, the variables it created (through a variable
 creator, so Keras and eager variables count too), and, for every training op the script
-defines, which trainable variables one run of that op changed.
+defines (and each compiled Keras model it binds to a name), which trainable variables one
+run of that op (one `train_on_batch`) changed.
 
 Run as `python tests/tf_build.py [--eager] FILE...`; prints JSON. Graph-mode scripts run
 through `tf.compat.v1` with v2 behaviour disabled; `--eager` runs TF2 scripts as they are.
@@ -69,6 +70,27 @@ def _steps(graph, namespace: dict) -> dict[str, list[str]]:
     return changed
 
 
+def _keras_steps(namespace: dict) -> dict[str, list[str]]:
+    """One `train_on_batch` of each compiled Keras model the script binds to a name, on
+    random data of its shapes; which trainable weights, of all those models, it changed."""
+    models = {k: v for k, v in namespace.items() if isinstance(v, tf.keras.Model) and getattr(v, "optimizer", None)}
+    if not models:
+        return {}
+    weights = {id(w): w for m in namespace.values() if isinstance(m, tf.keras.Model) for w in m.weights if w.trainable}
+    weights = list(weights.values())
+    sess = v1.keras.backend.get_session()
+    rng = np.random.RandomState(0)
+    changed: dict[str, list[str]] = {}
+    for name, model in sorted(models.items()):
+        x = rng.normal(size=[8 if d is None else d for d in model.input_shape]).astype("float32")
+        y = rng.normal(size=[8 if d is None else d for d in model.output_shape]).astype("float32")
+        before = sess.run(weights)
+        model.train_on_batch(x, y)
+        after = sess.run(weights)
+        changed[name] = sorted(w.name for w, a, b in zip(weights, before, after) if not np.allclose(a, b))
+    return changed
+
+
 def _variable_lists(namespace: dict) -> dict[str, list[str]]:
     """The lists of variables the script bound to names (`d_vars`), as names."""
     return {
@@ -89,6 +111,7 @@ def build_graph(path: str) -> dict:
             "variables": [v.name for v in v1.global_variables()],
             "trainable": [v.name for v in v1.trainable_variables()],
             "steps": _steps(graph, namespace) if error is None else {},
+            "keras_steps": _keras_steps(namespace) if error is None else {},
             "lists": _variable_lists(namespace),
         }
     return result

@@ -91,6 +91,20 @@ class Leak:
 
 
 @dataclass(eq=False)
+class KerasStep:
+    """A Keras model's `compile`, a training call (`train_on_batch`, `fit`), or a write of its
+    `trainable` flag."""
+
+    kind: str  # "compile" | "train" | "freeze"
+    model: Any  # the KerasObject
+    site: Site
+    loops: tuple
+    trace: int
+    seq: int  # order among all events
+    last_trainable: Any = None  # compile: the `trainable` flag of the model's last stage
+
+
+@dataclass(eq=False)
 class OptimizerUse:
     site: Site
     method: str  # minimize | compute_gradients | apply_gradients
@@ -153,6 +167,10 @@ class Analysis:
     repeated_cells: list = field(default_factory=list)  # (site of the list, cell)
     cell_uses: list = field(default_factory=list)  # (cell, site, prefix, graph, trace, conds)
     graph_switches: list = field(default_factory=list)  # (scope, site, new graph, trace)
+    keras_steps: list[KerasStep] = field(default_factory=list)
+    # `x.trainable = ...` on something that is not a model the interpreter follows (a layer
+    # of `model.layers`): freezing it cannot see.
+    unseen_freezing: bool = False
     memo: dict[str, Any] = field(default_factory=dict)  # answers of engine.queries
     events: int = 0  # the sequence counter shared by creations, leaks and slot creations
 

@@ -30,6 +30,7 @@ from reuse_lint.engine.events import (
     CallInfo,
     Cond,
     Creation,
+    KerasStep,
     Leak,
     OptimizerUse,
     ReuseFalse,
@@ -221,6 +222,7 @@ class Interpreter:
         self.open_builds: list[Build] = []
         self.funcs: list[FuncVal] = []
         self.early_returns: list[list] = []  # per running function: values returned on one arm
+        self.keras_outputs: dict[int, tuple] = {}  # id(tensor) -> (tensor, the model that made it)
         self.conds: list[Cond] = []
         self.loops: list[tuple[int, int]] = []
         self.open_drops: list[ScopeEntry] = []
@@ -1025,6 +1027,13 @@ class Interpreter:
             return UNKNOWN
         if isinstance(base, GraphVal) and attr == "as_default":
             return Method("as_default", base)
+        if isinstance(base, KerasObject) and base.model:
+            if attr == "compile":
+                return Method("keras_compile", base)
+            if attr in ("fit", "fit_generator", "train_on_batch"):
+                return Method("keras_train", base)
+            if attr == "trainable":
+                return base.trainable
         return UNKNOWN
 
     def _expr_BoolOp(self, node: ast.BoolOp, env, module) -> Any:
@@ -1291,7 +1300,14 @@ class Interpreter:
         if isinstance(func, Method):
             return self._call_method(func, node, module, args, kwargs)
         if isinstance(func, KerasObject):
-            return _deps(args, kwargs)
+            if not func.model:
+                return _deps(args, kwargs)
+            # A model applied to tensors: a fresh tensor that remembers which model made it,
+            # so `Model(z, d(g(z)))` knows the model it ends in.
+            deps = _deps(args, kwargs)
+            out = Tensor(deps.calls | {id(node)}, deps.scopes)
+            self.keras_outputs[id(out)] = (out, func)
+            return out
         if isinstance(func, Tensor):
             return func | _deps(args, kwargs)
         if isinstance(func, External):
@@ -1327,8 +1343,28 @@ class Interpreter:
         kept = self._filter_names(source, [(node.args.args[0].arg, node.body)], predicate.closure, predicate.module)
         return UNKNOWN if kept is None else self._derived_selection(source, kept, site)
 
+    def _last_stage(self, canon: str, args, kwargs) -> KerasObject | None:
+        """The model a new model's output comes out of: the last of `Sequential([g, d])`,
+        or the model applied last in `Model(z, d(g(z)))`."""
+        if canon.endswith("Sequential"):
+            stages = args[0] if args else kwargs.get("layers")
+            last = stages.items[-1] if isinstance(stages, ListVal) and stages.items and not stages.sample else None
+        else:
+            outputs = args[1] if len(args) > 1 else kwargs.get("outputs")
+            made = self.keras_outputs.get(id(outputs))
+            last = made[1] if made is not None and made[0] is outputs else None
+        return last if isinstance(last, KerasObject) and last.model else None
+
+    def _keras_step(self, kind: str, model: KerasObject, node: ast.AST, module: ModuleState) -> None:
+        last = model.last.trainable if kind == "compile" and model.last is not None else None
+        self.analysis.keras_steps.append(KerasStep(
+            kind, model, Site(module.path, node), tuple(self.loops), self.trace, self.analysis.tick(), last))
+
     def _call_method(self, method: Method, node: ast.Call, module: ModuleState, args=(), kwargs=None) -> Any:
         kwargs = kwargs or {}
+        if method.kind in ("keras_compile", "keras_train"):
+            self._keras_step(method.kind[6:], method.target, node, module)
+            return UNKNOWN
         if method.kind == "str":
             return _string_method(method.target, args, kwargs)
         if method.kind in ("minimize", "compute_gradients", "apply_gradients"):
@@ -1497,9 +1533,13 @@ class Interpreter:
             self.graph.opaque = True
             return _deps(args, kwargs)
         if tfnames.is_keras_object(canon):
-            self._build("keras", canon, node, module)
-            self.graph.opaque = True  # Keras names its variables its own way
-            return KerasObject(canon, node)
+            if not tfnames.is_weightless_layer(canon):
+                self._build("keras", canon, node, module)
+                self.graph.opaque = True  # Keras names its variables its own way
+            made = KerasObject(canon, node)
+            if canon in tfnames.KERAS_MODELS:
+                made.model, made.last = True, self._last_stage(canon, args, kwargs)
+            return made
         if canon in tfnames.SAVERS:
             var_list = kwargs.get("var_list", args[0] if args else None)
             if isinstance(var_list, VarList) and var_list.selection is not None:
@@ -1583,9 +1623,10 @@ class Interpreter:
                 self.calls.pop()
                 self.call_info.pop()
             del self.conds[saved_conds:]
-        if isinstance(result, Tensor) and site is not None:
-            # The call's own site joins what flows out, so a later call can see it is fed by this one.
-            result = Tensor(result.calls | {id(site.node)}, result.scopes)
+        if site is not None:
+            # The call's own site joins what flows out (each tensor of a returned tuple too),
+            # so a later call can see it is fed by this one.
+            result = _through(result, id(site.node))
         return result
 
     def _run_body(self, func: FuncVal, env) -> Any:
@@ -1638,6 +1679,14 @@ class Interpreter:
             local[a.kwarg.arg] = UNKNOWN
         return local
 
+    def _set_trainable(self, base: Any, value: Any, node: ast.AST, module: ModuleState) -> None:
+        if not (isinstance(base, KerasObject) and base.model):
+            self.analysis.unseen_freezing = True  # a layer of `model.layers`, an unknown object
+            return
+        # On one arm of an unknown `if`, the flag is known only if it does not change.
+        base.trainable = value if not self.journals or same(value, base.trainable) else UNKNOWN
+        self._keras_step("freeze", base, node, module)
+
     # ----- binding ----------------------------------------------------------------------------------
     def _bind(self, name: str, value: Any, env: list[dict]) -> None:
         declared = env[0].get("__globals__", ())
@@ -1661,11 +1710,21 @@ class Interpreter:
             base = self.eval(target.value, env, module)
             if isinstance(base, Instance):
                 self._set_attr(base, target.attr, value)
+            elif target.attr == "trainable":
+                self._set_trainable(base, value, target, module)
         elif isinstance(target, ast.Subscript):
             self.eval(target.value, env, module)
             self.eval(target.slice, env, module)
         elif isinstance(target, ast.Starred):
             self.assign(target.value, UNKNOWN, env, module)
+
+
+def _through(value: Any, call: int) -> Any:
+    if isinstance(value, Tensor):
+        return Tensor(value.calls | {call}, value.scopes)
+    if isinstance(value, ListVal) and any(isinstance(item, Tensor) for item in value.items):
+        return ListVal([_through(item, call) for item in value.items], value.sample)
+    return value
 
 
 _EXITS = frozenset({"sys.exit", "os._exit", "os.abort"})

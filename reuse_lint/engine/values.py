@@ -87,6 +87,9 @@ class KerasObject:
 
     canon: str
     node: ast.AST
+    model: bool = False  # a Sequential or a functional Model, not a layer
+    last: "KerasObject | None" = None  # a model: the model its output comes out of, if any
+    trainable: Any = field(default_factory=lambda: Const(True))  # a model's `trainable` flag
 
 
 @dataclass(eq=False)

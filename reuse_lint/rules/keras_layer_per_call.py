@@ -50,6 +50,24 @@ class KerasLayerPerCall(Rule):
     CODE = "RL106"
     NAME = "keras-layer-per-call"
     VALID = (
+        # Layers without weights: a new Activation per call shares and copies nothing.
+        """
+import tensorflow as tf
+def act(x):
+    return tf.keras.layers.Dropout(0.5)(tf.keras.layers.Activation("relu")(x))
+a = act(tf.zeros([1, 2]))
+b = act(tf.ones([1, 2]))
+""",
+        # Stacked blocks that return a tuple: each block is fed by the one before.
+        """
+import tensorflow as tf
+def block(x, p):
+    h = tf.keras.layers.Conv2D(4, 1)(x) + tf.random.normal([4])
+    return h, x
+x, p = tf.zeros([1, 8, 8, 4]), tf.ones([1, 8, 8, 4])
+x, p = block(x, p)
+x, p = block(x, p)
+""",
         """
 import tensorflow as tf
 head = tf.keras.layers.Dense(1)
