@@ -146,7 +146,7 @@ KERAS_MODELS = frozenset({"keras.Sequential", "keras.Model", "keras.models.Seque
 KERAS_WEIGHTLESS = frozenset(
     """Activation ReLU LeakyReLU ELU Softmax ThresholdedReLU Dropout SpatialDropout1D
     SpatialDropout2D SpatialDropout3D GaussianNoise GaussianDropout AlphaDropout Flatten Reshape
-    Permute RepeatVector Lambda Masking Identity InputLayer ActivityRegularization Add Subtract
+    Permute RepeatVector Lambda Masking Identity Input InputLayer ActivityRegularization Add Subtract
     Multiply Average Maximum Minimum Concatenate Dot MaxPooling1D MaxPooling2D MaxPooling3D
     AveragePooling1D AveragePooling2D AveragePooling3D MaxPool1D MaxPool2D MaxPool3D AvgPool1D
     AvgPool2D AvgPool3D GlobalMaxPooling1D GlobalMaxPooling2D GlobalMaxPooling3D

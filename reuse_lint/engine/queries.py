@@ -109,10 +109,10 @@ class Repeat:
 
 
 def repeated_builds(analysis: Analysis, kind: str) -> list[Repeat]:
-    """Builds from one line of code, reached through two calls that look like one model
-    applied twice: not a chain (`block(block(x))`), not under different scope names, not
-    with different constant arguments, and on different inputs (twin critics on the same
-    input are meant to differ)."""
+    """Builds from one line of code, reached through two calls of one function that look like
+    one model applied twice: not a chain (`block(block(x))`), not under different scope
+    names, not with different constant arguments, and on independent inputs (twin critics
+    on the same input, or two branches of one network, are meant to differ)."""
     key = f"repeats:{kind}"
     if key in analysis.memo:
         return analysis.memo[key]
@@ -139,7 +139,7 @@ def _as_repeat(a: Build, b: Build, analysis: Analysis) -> Repeat | None:
         return None
     for ca, cb in zip(a.calls, b.calls):
         if ca.site.node is not cb.site.node:
-            return Repeat(a, b, cb.site, ca.site, False) if _meant_to_share(ca, cb) else None
+            return Repeat(a, b, cb.site, ca.site, False) if _meant_to_share(ca, cb, analysis) else None
     if len(a.calls) != len(b.calls):
         return None
     # One call site, run twice by a loop: compare its two runs.
@@ -149,17 +149,40 @@ def _as_repeat(a: Build, b: Build, analysis: Analysis) -> Repeat | None:
             loop_site = analysis.loops[loop_id]
             for ca, cb in zip(a.calls, b.calls):
                 if _inside(cb.site, loop_site):
-                    return Repeat(a, b, cb.site, loop_site, True) if _meant_to_share(ca, cb) else None
+                    return Repeat(a, b, cb.site, loop_site, True) if _meant_to_share(ca, cb, analysis) else None
             return None
     return None
 
 
-def _meant_to_share(first: CallInfo, second: CallInfo) -> bool:
+def _meant_to_share(first: CallInfo, second: CallInfo, analysis: Analysis) -> bool:
     if id(first.site.node) in second.inputs:
         return False  # the second call is fed by the first: stacked blocks
-    if first.consts != second.consts or first.prefix != second.prefix:
+    callee = analysis.callees.get(id(first.site.node))
+    if callee is not analysis.callees.get(id(second.site.node)):
+        return False  # two functions (an actor's and a critic's) that both build some block
+    if getattr(callee, "name", None) == "__init__":
+        return False  # a class instantiated twice: two objects, as the code asks
+    if any(_is_size(value) for _, value in first.consts):
+        return False  # a block configured at the call (`conv_bn(x, filters=256)`): architecture
+    if first.consts != second.consts or first.prefix != second.prefix or _factory(first) != _factory(second):
         return False
-    return bool(first.inputs) and bool(second.inputs) and first.inputs != second.inputs
+    # A model applied twice takes independent inputs: real data and the generator's fakes,
+    # the two sides of a siamese pair. A block applied to two tensors that share an ancestor
+    # is one network's architecture: a backbone's branches, a detector's heads.
+    return bool(first.inputs) and bool(second.inputs) and not (first.inputs & second.inputs)
+
+
+def _is_size(value) -> bool:
+    """A layer size: an int, or a tuple of them (`(3, 3)`), not a flag."""
+    if isinstance(value, tuple):
+        return bool(value) and all(_is_size(v) for v in value)
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def _factory(call: CallInfo) -> str | None:
+    """`Head(512, name="out_0")(x)`: how the called object was made, where the call says."""
+    func = getattr(call.site.node, "func", None)
+    return ast.unparse(func) if isinstance(func, ast.Call) else None
 
 
 def created_before(analysis: Analysis) -> dict[int, bool]:

@@ -13,8 +13,11 @@ class KerasLayerPerCall(Rule):
     ## What it does
     Finds Keras layer or model objects (`tf.keras.layers.Dense(...)`, `keras.Sequential`,
     `tf.compat.v1.layers.Dense`) constructed inside a function that is applied more than
-    once to different inputs, or constructed under `variable_scope(..., reuse=True)`.
-    It reports the repeated call (the one asking for reuse).
+    once to independent inputs (real data and the generator's fakes), or constructed under
+    `variable_scope(..., reuse=True)`. It reports the repeated call (the one asking for
+    reuse). Architecture is left alone: layers without weights, a block configured at each
+    call (`conv_bn(x, filters=256)`), a block applied to branches of one network (inputs
+    that share an ancestor), stacked blocks, and classes instantiated more than once.
 
     ## Why is this bad?
     A Keras layer owns its weights; `variable_scope` reuse does not apply to it. Each
@@ -57,6 +60,50 @@ def act(x):
     return tf.keras.layers.Dropout(0.5)(tf.keras.layers.Activation("relu")(x))
 a = act(tf.zeros([1, 2]))
 b = act(tf.ones([1, 2]))
+""",
+        # A block configured at each call, on the two inputs of one functional model.
+        """
+import tensorflow as tf
+def conv_bn(x, filters):
+    x = tf.keras.layers.Conv2D(filters, 1, use_bias=False)(x)
+    return tf.keras.layers.BatchNormalization()(x)
+small, large = tf.keras.Input([16, 16, 8]), tf.keras.Input([32, 32, 4])
+a = conv_bn(small, 16)
+b = conv_bn(large, 16)
+""",
+        # Two classes whose constructors build the same encoder: two models, as asked.
+        """
+import tensorflow as tf
+def encoder(spec):
+    return tf.keras.Sequential([tf.keras.layers.Dense(8)])
+class Actor:
+    def __init__(self, spec):
+        self.body = encoder(spec)
+class Critic:
+    def __init__(self, spec):
+        self.body = encoder(spec)
+actor = Actor(tf.TensorSpec([3]))
+critic = Critic(tf.TensorSpec([3]))
+""",
+        # One class instantiated twice: two networks, as the code asks.
+        """
+import tensorflow as tf
+class Net:
+    def __init__(self, spec):
+        self.fc = tf.keras.layers.Dense(4)
+a = Net(tf.TensorSpec([3]))
+b = Net(tf.TensorSpec([5]))
+""",
+        # Heads made by a factory, configured apart.
+        """
+import tensorflow as tf
+def Head(units, name):
+    def head(x):
+        return tf.keras.layers.Dense(units, name=name)(x)
+    return head
+x1, x2 = tf.keras.Input([4]), tf.keras.Input([8])
+out_0 = Head(3, "head_0")(x1)
+out_1 = Head(3, "head_1")(x2)
 """,
         # Stacked blocks that return a tuple: each block is fed by the one before.
         """
