@@ -381,9 +381,13 @@ class Interpreter:
         bases = [self.eval(b, env, module) for b in stmt.bases]
         cls = ClassVal(stmt, module, {}, bases)
         class_env = [{}] + env
+        keras_model = _derives_from_keras_model(cls)
         for item in stmt.body:
             if isinstance(item, (ast.FunctionDef, ast.AsyncFunctionDef)):
-                cls.attrs[item.name] = self._make_function(item, env, module, owner=cls)
+                method = self._make_function(item, env, module, owner=cls)
+                if keras_model and item.name in _KERAS_STEPS and isinstance(method, FuncVal):
+                    method = method.bound(None, True)  # Keras' fit runs it in a tf.function
+                cls.attrs[item.name] = method
             elif isinstance(item, ast.Assign):
                 value = self.eval(item.value, class_env, module)
                 for t in item.targets:
@@ -1717,6 +1721,18 @@ class Interpreter:
             self.eval(target.slice, env, module)
         elif isinstance(target, ast.Starred):
             self.assign(target.value, UNKNOWN, env, module)
+
+
+_KERAS_STEPS = frozenset({"train_step", "test_step", "predict_step"})
+
+
+def _derives_from_keras_model(cls: ClassVal, depth: int = 0) -> bool:
+    for base in cls.bases:
+        if isinstance(base, TFRef) and tfnames.canonical(base.qualname) in tfnames.KERAS_MODELS:
+            return True
+        if isinstance(base, ClassVal) and depth < 8 and _derives_from_keras_model(base, depth + 1):
+            return True
+    return False
 
 
 def _through(value: Any, call: int) -> Any:

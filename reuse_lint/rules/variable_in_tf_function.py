@@ -10,7 +10,8 @@ class VariableInTfFunction(Rule):
     """
     ## What it does
     Finds `tf.Variable(...)`, Keras layers or Keras models constructed unconditionally inside
-    the body of a `@tf.function` (or a function wrapped by `tf.function(f)`).
+    the body of a `@tf.function` (or a function wrapped by `tf.function(f)`, or the
+    `train_step`, `test_step` or `predict_step` of a Keras model, which `fit` runs in one).
 
     ## Why is this bad?
     A `tf.function` body runs again on every trace. A variable made there is made again,
@@ -57,6 +58,24 @@ class Model:
 """,
     )
     INVALID = (
+        # Keras' fit runs a model's train_step in a tf.function.
+        """
+import tensorflow as tf
+class Net(tf.keras.Model):
+    def __init__(self):
+        super().__init__()
+        self.d = tf.keras.layers.Dense(1)
+    def call(self, x):
+        return self.d(x)
+    def _loss(self, y, p):
+        normalizer = tf.Variable(0.0, trainable=False)  # expect: RL111
+        return tf.reduce_sum((y - p) ** 2) / (normalizer + 1.0)
+    def train_step(self, data):
+        x, y = data
+        with tf.GradientTape() as tape:
+            loss = self._loss(y, self(x, training=True))
+        return {"loss": loss}
+""",
         """
 import tensorflow as tf
 @tf.function
