@@ -1034,6 +1034,8 @@ class Interpreter:
         if isinstance(base, KerasObject) and base.model:
             if attr == "compile":
                 return Method("keras_compile", base)
+            if attr == "add":
+                return Method("keras_add", base)
             if attr in ("fit", "fit_generator", "train_on_batch"):
                 return Method("keras_train", base)
             if attr == "trainable":
@@ -1369,6 +1371,10 @@ class Interpreter:
         if method.kind in ("keras_compile", "keras_train"):
             self._keras_step(method.kind[6:], method.target, node, module)
             return UNKNOWN
+        if method.kind == "keras_add":  # `Sequential().add(stage)`: the last stage so far
+            stage = args[0] if args else kwargs.get("layer")
+            method.target.last = stage if isinstance(stage, KerasObject) and stage.model else None
+            return Const(None)
         if method.kind == "str":
             return _string_method(method.target, args, kwargs)
         if method.kind in ("minimize", "compute_gradients", "apply_gradients"):

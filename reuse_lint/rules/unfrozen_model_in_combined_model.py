@@ -82,6 +82,26 @@ for step in range(10):
     d.train_on_batch(x, y)
     gan.train_on_batch(noise, y)
 """,
+        # Frozen while the stack is built with add(), before it is compiled.
+        """
+from keras.models import Sequential
+from keras.layers import Dense
+def stack(g, d):
+    model = Sequential()
+    model.add(g)
+    d.trainable = False
+    model.add(d)
+    return model
+def train(g, d):
+    d_on_g = stack(g, d)
+    d_on_g.compile(loss="binary_crossentropy", optimizer="sgd")
+    d.trainable = True
+    d.compile(loss="binary_crossentropy", optimizer="sgd")
+    for index in range(100):
+        d.train_on_batch(images, labels)
+        d_on_g.train_on_batch(noise, ones)
+train(Sequential([Dense(2)]), Sequential([Dense(1)]))
+""",
         # An autoencoder: the encoder is pre-trained, then fine-tuned with the whole model.
         """
 import tensorflow as tf
@@ -120,6 +140,24 @@ gan.compile(optimizer="adam", loss="mse")  # expect: RL119
 for step in range(10):
     d.train_on_batch(x, y)
     gan.train_on_batch(noise, y)
+""",
+        # Built stage by stage with add(), in functions.
+        """
+from keras.models import Sequential
+from keras.layers import Dense
+def stack(g, d):
+    model = Sequential()
+    model.add(g)
+    model.add(d)
+    return model
+def train(g, d):
+    d.compile(loss="binary_crossentropy", optimizer="sgd")
+    d_on_g = stack(g, d)
+    d_on_g.compile(loss="binary_crossentropy", optimizer="sgd")  # expect: RL119
+    for index in range(100):
+        d.train_on_batch(images, labels)
+        d_on_g.train_on_batch(noise, ones)
+train(Sequential([Dense(2)]), Sequential([Dense(1)]))
 """,
         # The class form of Keras GAN code: built in __init__, trained in a method.
         """
