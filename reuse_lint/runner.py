@@ -117,6 +117,12 @@ def _real_parent(path: str) -> Path:
     return _real_dir(os.path.dirname(path))
 
 
+@lru_cache(maxsize=16384)
+def _resolved_path(path: str) -> str:
+    # Asked for every missed import of every module a lint loads (stdlib, third party).
+    return str(Path(path).resolve())
+
+
 @lru_cache(maxsize=8192)
 def _real_dir(directory: str) -> Path:
     return Path(directory).resolve()
@@ -140,9 +146,9 @@ class ProjectLoader:
         self.signatures: dict[str, list[int] | None] = {}
 
     def __call__(self, importer: ModuleState, name: str, level: int) -> ModuleState | None:
-        path = self.resolve(Path(importer.path), name, level)
+        path = self.resolve(importer.path, name, level)  # a str: no Path made per import
         if path is None:
-            self._misses.add((str(Path(importer.path).resolve()), name, level))
+            self._misses.add((_resolved_path(importer.path), name, level))
             return None
         # One state per module and lint, as Python keeps one module object: a cycle (or a
         # package's `math.py` that the approximate resolution maps `import math` to) then
@@ -169,7 +175,7 @@ class ProjectLoader:
     def resolves(self, importer: str, name: str, level: int) -> bool:
         return self.resolve(Path(importer), name, level) is not None
 
-    def resolve(self, importer: Path, name: str, level: int) -> Path | None:
+    def resolve(self, importer: Path | str, name: str, level: int) -> Path | None:
         # Memoised per directory: a warm run checks every file's unresolved imports again,
         # and the same `import numpy` from one folder always resolves the same way in a run.
         key = (os.path.dirname(os.path.abspath(importer)), name, level)
@@ -177,7 +183,7 @@ class ProjectLoader:
             self._resolved[key] = self._resolve(importer, name, level)
         return self._resolved[key]
 
-    def _bases(self, importer: Path, level: int) -> list[Path]:
+    def _bases(self, importer: Path | str, level: int) -> list[Path]:
         """The folders an import is looked for in, as Python's path would hold them."""
         if level:
             base = _real_parent(os.path.abspath(importer))
@@ -213,7 +219,7 @@ class ProjectLoader:
                 folders.append(str(base))
         return folders
 
-    def _resolve(self, importer: Path, name: str, level: int) -> Path | None:
+    def _resolve(self, importer: Path | str, name: str, level: int) -> Path | None:
         parts = [p for p in name.split(".") if p]
         for base in self._bases(importer, level):
             target = base.joinpath(*parts) if parts else base
@@ -349,7 +355,7 @@ class Prefilter:
         # Without the bytes of a root module's name there is no TensorFlow import to look at.
         reaches, found, misses = False, [], []
         tensorflow = any(marker in data for marker in tfnames.RAW_MARKERS)
-        importer = str(path.resolve())
+        importer = _resolved_path(str(path))
         for stmt in _imports(tree):
             if tensorflow and not reaches:
                 reaches = any(tfnames.may_reach_api(name) for name in _tensorflow_names(stmt))

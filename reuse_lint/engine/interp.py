@@ -21,6 +21,7 @@ import ast
 import builtins
 import os
 import re
+from functools import lru_cache
 from typing import Any, Callable
 
 from reuse_lint import tfnames
@@ -237,7 +238,7 @@ class Interpreter:
 
     # ----- entry points ------------------------------------------------------------------
     def run_module(self, module: ModuleState) -> None:
-        self.modules.setdefault(os.path.realpath(module.path), module)
+        self.modules.setdefault(_realpath(module.path), module)
         try:
             self._load(module)
             self._run_entries(module)
@@ -430,7 +431,7 @@ class Interpreter:
             if state is not None:
                 # One module object per file and interpretation, as in Python: an import
                 # cycle finds the partly loaded module instead of loading it again.
-                state = self.modules.setdefault(os.path.realpath(state.path), state)
+                state = self.modules.setdefault(_realpath(state.path), state)
                 saved = self._save_context()
                 try:
                     self._load(state)
@@ -1727,6 +1728,12 @@ class Interpreter:
             self.eval(target.slice, env, module)
         elif isinstance(target, ast.Starred):
             self.assign(target.value, UNKNOWN, env, module)
+
+
+@lru_cache(maxsize=16384)
+def _realpath(path: str) -> str:
+    # A module's identity; asked on every import of every lint, and a syscall per component.
+    return os.path.realpath(path)
 
 
 _KERAS_STEPS = frozenset({"train_step", "test_step", "predict_step"})
