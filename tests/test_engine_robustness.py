@@ -4,8 +4,18 @@ from __future__ import annotations
 
 import textwrap
 
-from reuse_lint.engine import lint_source
+from reuse_lint.engine import lint_source, parse_module
+from reuse_lint.engine.interp import Interpreter
+from reuse_lint.engine.values import Const
 from reuse_lint.runner import ProjectLoader
+
+
+def interpret(source: str):
+    """The interpreter after running `source`, and the module's globals (before release)."""
+    module = parse_module(textwrap.dedent(source), "m.py")
+    interpreter = Interpreter()
+    interpreter.run_module(module)
+    return interpreter, module.globals
 
 
 def lint(source: str, path: str = "example.py", loader=None):
@@ -214,11 +224,7 @@ def test_a_method_entry_sees_what_init_set():
 def test_a_list_of_unknown_length_is_only_known_from_its_start():
     """`[f(x) for x in argv]` and `[cell] * n` stand for lists of any length: their first
     items are known, but not their truth (they may be empty), their end or their unpacking."""
-    from reuse_lint.engine import parse_module
-    from reuse_lint.engine.interp import Interpreter
-    from reuse_lint.engine.values import Const
-
-    module = parse_module(textwrap.dedent("""
+    _, g = interpret("""
         import sys
         items = [1 for x in sys.argv]
         repeated = [2] * len(sys.argv)
@@ -228,20 +234,14 @@ def test_a_list_of_unknown_length_is_only_known_from_its_start():
             flag = 1
         else:
             flag = 2
-    """), "m.py")
-    Interpreter().run_module(module)
-    g = module.globals
+    """)
     assert g["first"] == Const(1) and g["head"] == Const(2)
     assert not any(isinstance(g[name], Const) for name in ("last", "a", "b", "flag")), g
 
 
 def test_a_value_returned_on_one_arm_joins_what_the_function_returns():
     """`if p: return x` and then falling off the end: the call gives x or None, not None."""
-    from reuse_lint.engine import parse_module
-    from reuse_lint.engine.interp import Interpreter
-    from reuse_lint.engine.values import Const
-
-    module = parse_module(textwrap.dedent("""
+    _, g = interpret("""
         import sys
         def checkpoint(flag):
             if flag:
@@ -253,19 +253,14 @@ def test_a_value_returned_on_one_arm_joins_what_the_function_returns():
         maybe = checkpoint(sys.argv[1] == "x")
         sure = always(sys.argv[1] == "x")
         known = checkpoint(False)
-    """), "m.py")
-    Interpreter().run_module(module)
-    g = module.globals
+    """)
     assert not isinstance(g["maybe"], Const), g["maybe"]
     assert g["sure"] == Const(1) and g["known"] == Const(None)
 
 
 def test_an_arm_after_a_nested_early_return_carries_only_its_own_tag():
     """A nested `if b: return` tags the rest of its arm; the tag must not outlive the arm."""
-    from reuse_lint.engine import parse_module
-    from reuse_lint.engine.interp import Interpreter
-
-    module = parse_module(textwrap.dedent("""
+    interpreter, _ = interpret("""
         import tensorflow.compat.v1 as tf
         def f(a, b):
             if a:
@@ -274,8 +269,6 @@ def test_an_arm_after_a_nested_early_return_carries_only_its_own_tag():
                 x = 1
             else:
                 w = tf.get_variable("w", [1])
-    """), "m.py")
-    interpreter = Interpreter()
-    interpreter.run_module(module)
+    """)
     [creation] = interpreter.analysis.creations
     assert [c.arm for c in creation.conds] == [1]
