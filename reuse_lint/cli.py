@@ -89,7 +89,10 @@ def _clean_main(argv: list[str]) -> int:
     args = p.parse_args(argv)
     if not os.path.exists(args.path):
         return _fail(f"{args.path}: no such file or directory")
-    removed = runner.clean_cache(args.path)
+    try:
+        removed = runner.clean_cache(args.path)
+    except OSError as exc:
+        return _fail(f"cannot remove the cache: {exc.strerror or exc}")
     sys.stdout.write(f"Removed {removed}\n" if removed else "No cache to remove\n")
     return EXIT_CLEAN
 
