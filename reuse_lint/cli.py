@@ -21,8 +21,14 @@ class UsageError(Exception):
 
 
 def _fail(message: str) -> int:
-    sys.stderr.write(f"reuse-lint: error: {message}\n")
+    sys.stderr.write(f"reuse-lint: error: {_printable(message)}\n")
     return EXIT_ERROR
+
+
+def _printable(message: str) -> str:
+    from reuse_lint.output import printable
+
+    return printable(message)
 
 
 def _check_parser() -> argparse.ArgumentParser:
@@ -119,7 +125,7 @@ def _check_main(argv: list[str]) -> int:
         return _fail(str(exc))
 
     for message in result.errors:
-        sys.stderr.write(f"reuse-lint: error: {message}\n")
+        sys.stderr.write(f"reuse-lint: error: {_printable(message)}\n")
     if args.output_file:
         try:
             with open(args.output_file, "w", encoding="utf-8") as out:

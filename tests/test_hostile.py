@@ -162,3 +162,62 @@ def test_clean_removes_a_symlinked_cache_folder_but_not_what_it_points_to(projec
     assert proc.returncode == 0, proc.stderr
     assert not (project / CACHE_DIR).exists() and not (project / CACHE_DIR).is_symlink()
     assert (outside / "keep.txt").read_text() == "theirs"
+
+
+# ----- output injection ----------------------------------------------------------------------------
+
+HOSTILE_SCOPE = BAD.replace('"d"', '"d\\n::error file=evil.py,line=1::owned\\x1b[2J\\r\\u202e"')
+NAMES = ["a\x1b[2Jb\r\n::error file=x.py::y.py", "::error file=evil.py,line=1::z.py", "tab\there.py"]
+
+
+@pytest.mark.parametrize("fmt", ["full", "concise", "github"])
+def test_control_characters_in_names_and_messages_are_escaped_in_text_formats(tmp_path, fmt):
+    for name in NAMES:
+        (tmp_path / name).write_text(HOSTILE_SCOPE)
+    proc = subprocess.run(
+        [sys.executable, "-m", "reuse_lint", "check", "--no-cache", "--output-format", fmt, "."],
+        capture_output=True, text=True, timeout=120, cwd=tmp_path,
+    )
+    assert proc.returncode == 1, proc.stderr
+    lines = proc.stdout.splitlines()
+    assert not [c for c in proc.stdout if c in "\x1b\r\t\u202e"]
+    # Only our own annotations may start a workflow command, one a finding.
+    commands = [line for line in lines if line.startswith("::")]
+    assert len(commands) == (3 if fmt == "github" else 0)
+    if fmt == "concise":
+        assert lines[:3] == [
+            "./::error file=evil.py,line=1::z.py:6:5: RL101 Variable "
+            "`d\\n::error file=evil.py,line=1::owned\\x1b[2J\\r\\u202e/dense/kernel` is created a second "
+            "time in this graph, without reuse",
+            "a\\x1b[2Jb\\r\\n::error file=x.py::y.py:6:5: RL101 Variable "
+            "`d\\n::error file=evil.py,line=1::owned\\x1b[2J\\r\\u202e/dense/kernel` is created a second "
+            "time in this graph, without reuse",
+            "tab\\there.py:6:5: RL101 Variable "
+            "`d\\n::error file=evil.py,line=1::owned\\x1b[2J\\r\\u202e/dense/kernel` is created a second "
+            "time in this graph, without reuse",
+        ]
+
+
+def test_the_full_format_escapes_the_excerpt_and_keeps_the_caret_under_the_call():
+    from reuse_lint.diagnostics import Diagnostic
+    from reuse_lint.output import render
+    import io
+
+    d = Diagnostic(code="RL101", name="n", message="m", path="p.py", line=1, column=10, end_line=1, end_column=14)
+    stream = io.StringIO()
+    render([d], "full", stream, sources=lambda path: ['s = "\x1b"; f(x)\n'])
+    excerpt, caret = stream.getvalue().splitlines()[2:4]
+    assert excerpt == '1 | s = "\\x1b"; f(x)'
+    assert caret.index("^") == excerpt.index("f(x)") and caret.count("^") == 4
+
+
+def test_a_file_name_that_is_not_utf8_is_shown_by_its_bytes_in_every_format(tmp_path):
+    (tmp_path / os.fsdecode(b"bad\xff.py")).write_text(BAD)
+    env = dict(os.environ, LC_ALL="C.UTF-8", PYTHONIOENCODING="utf-8:strict")
+    for fmt in ("full", "concise", "github", "json", "sarif"):
+        proc = subprocess.run(
+            [sys.executable, "-m", "reuse_lint", "check", "--no-cache", "--output-format", fmt, "."],
+            capture_output=True, text=True, timeout=120, cwd=tmp_path, env=env,
+        )
+        assert proc.returncode == 1 and proc.stderr == "", (fmt, proc.stderr)
+        assert ("bad%FF.py" if fmt == "sarif" else "bad\\udcff.py" if fmt == "json" else "bad\\xff.py") in proc.stdout
