@@ -76,7 +76,9 @@ def parse_module(source: bytes | str, path: str, name: str = "__main__") -> Modu
         column = exc.offset or 1
         column = min(max(column, 1), len(line_text.rstrip("\r\n")) + 1)
         raise ParseFailure(f"syntax error: {exc.msg}", line, column) from None
-    except (ValueError, RecursionError, MemoryError) as exc:
+    except (ValueError, RecursionError) as exc:
+        # (A MemoryError is not the file's fault: it propagates, and the runner reports the
+        # analysis as cut short rather than the file as unparsable.)
         raise ParseFailure(f"cannot parse the file: {exc}", 1, 1) from None
     return ModuleState(path=path, name=name, tree=tree, lines=lines)
 
@@ -89,10 +91,12 @@ def lint_source(
     loader: Loader | None = None,
     module_name: str = "__main__",
     parsed: ModuleState | None = None,
+    cut_short: list[str] | None = None,
 ) -> list[Diagnostic]:
     """Findings for one module. `parsed`: the caller's own `parse_module(source, path,
     module_name)` of the same source, so a file is parsed once; it is interpreted here and
-    must not be used again."""
+    must not be used again. `cut_short`: receives the limit the analysis reached, if any (the
+    findings are then those made before it)."""
     # Imported here: the rules import engine submodules, so the registry loads after us.
     from reuse_lint.rules import all_rules, syntax_error
     from reuse_lint.rules.base import RuleContext
@@ -105,7 +109,10 @@ def lint_source(
             return []
         return [syntax_error.SyntaxError.diagnostic(path, failure.message, failure.line, failure.column)]
     interpreter = Interpreter(loader)
+    interpreter.set_budget(len(source))
     interpreter.run_module(module)
+    if interpreter.cut_short and cut_short is not None:
+        cut_short.append(interpreter.cut_short)
     ctx = RuleContext(interpreter.analysis, frozenset({path}))
     diagnostics: dict[tuple, Diagnostic] = {}
     for rule in rules:
