@@ -15,6 +15,7 @@ from typing import Iterable
 
 from reuse_lint.diagnostics import Diagnostic
 from reuse_lint.engine.interp import Interpreter, Loader
+from reuse_lint.engine.queries import CUT_SHORT
 from reuse_lint.engine.values import ModuleState
 from typing import TYPE_CHECKING
 
@@ -111,13 +112,14 @@ def lint_source(
     interpreter = Interpreter(loader)
     interpreter.set_budget(len(source))
     interpreter.run_module(module)
-    if interpreter.cut_short and cut_short is not None:
-        cut_short.append(interpreter.cut_short)
     ctx = RuleContext(interpreter.analysis, frozenset({path}))
     diagnostics: dict[tuple, Diagnostic] = {}
     for rule in rules:
         for d in rule().check(ctx):
             diagnostics.setdefault((d.code, d.path, d.line, d.column), d)
+    limit = interpreter.cut_short or interpreter.analysis.memo.get(CUT_SHORT)
+    if limit and cut_short is not None:
+        cut_short.append(limit)
     interpreter.release()
     by_line = comments(module.lines) if diagnostics else {}
     kept = [d for d in diagnostics.values() if not suppressed(d, by_line)]
