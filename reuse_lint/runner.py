@@ -499,6 +499,7 @@ class Worker:
 def lint_file(path: Path, settings: Settings, loader: ProjectLoader, rules, result: Result) -> tuple[list[Diagnostic], list[str] | None]:
     """Fix (or diff) one file; the checking path without fixes is `Worker.lint`."""
     global current_file
+    before = os.stat(path)  # first: a change after it shows, and the fix is not written
     data = path.read_bytes()
     shown = current_file = _display(path)
     file_rules = settings.rules_for(path, rules)
@@ -516,9 +517,10 @@ def lint_file(path: Path, settings: Settings, loader: ProjectLoader, rules, resu
                 result.diff_text += fixes.unified_diff(shown, data, fixed)
             else:
                 try:
-                    fixes.write_atomic(path, fixed)
-                except OSError as exc:
-                    result.errors.append(f"{shown}: cannot write the fix: {exc.strerror or exc}")
+                    fixes.write_atomic(path, fixed, original=data, before=before)
+                except (OSError, fixes.NotWritten) as exc:
+                    reason = str(exc) if isinstance(exc, fixes.NotWritten) else f"cannot write the fix: {exc.strerror or exc}"
+                    result.errors.append(f"{shown}: {reason}")
                     diagnostics = lint(data)
                     count = 0
                 else:
@@ -594,7 +596,8 @@ def internal_error_message(shown: str | None, exc: BaseException) -> str:
 
 def _jobs(settings: Settings, n_files: int) -> int:
     if settings.jobs is not None:
-        return max(1, settings.jobs)
+        # Never more processes than tasks: `--jobs 10000` would start them all at once.
+        return max(1, min(settings.jobs, -(-n_files // CHUNK)))
     if n_files < PARALLEL_MIN_FILES:
         return 1
     return max(1, min(os.cpu_count() or 1, n_files // CHUNK))
