@@ -767,6 +767,9 @@ def _cache_root(settings: Settings) -> Path | None:
 def clean_cache(path: str) -> Path | None:
     """Remove the cache of the project that `path` belongs to; the folder removed, if any."""
     folder = find_project_root(Path(path)) / CACHE_DIR
+    if folder.is_symlink():
+        folder.unlink()  # the link only: what it points to is not the project's
+        return folder
     if not folder.is_dir():
         return None
     shutil.rmtree(folder)
