@@ -196,9 +196,22 @@ class ProjectLoader:
         self._main = _resolved_path(main) if main is not None else None
 
     def _share(self) -> None:
+        """Keep the modules of the last lint that later lints can start from: those whose
+        top level and every import's, transitively, left a snapshot (a cycle's members are
+        judged here, once all of them finished loading)."""
+        verdict: dict[int, bool] = {}
+
+        def shareable(state: ModuleState) -> bool:
+            key = id(state)
+            if key not in verdict:
+                verdict[key] = True  # a cycle back to a module being judged does not veto it
+                verdict[key] = (key in self._path_of and state.loaded and state.snapshot is not None
+                                and all(shareable(r) for r in state.requires))
+            return verdict[key]
+
         for path, state in self._states.items():
-            if state.loaded and state.snapshot is not None:
-                self._shared.setdefault(path, state)
+            if path not in self._shared and shareable(state):
+                self._shared[path] = state
 
     def loaded(self) -> dict[str, str | None]:
         return {str(p): self.hashes.get(p) for p in sorted(self._states)}

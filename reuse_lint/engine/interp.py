@@ -245,6 +245,8 @@ class Interpreter:
             self._run_entries(module)
         except (_OutOfBudget, RecursionError):
             pass  # what was seen up to the limit stands: every event so far was fully followed
+        finally:
+            module.snapshot = None  # the program itself is never shared, nor what imports it
 
     def release(self) -> None:
         """Break the reference cycles a run leaves (a module's functions hold its globals,
@@ -272,9 +274,13 @@ class Interpreter:
             pass
         finally:
             self._loading.pop()
-        # Shareable: a top level with no TensorFlow effect, whose imports are shareable too
-        # (its globals may hold them).
-        if self._footprint() == before and all(r.snapshot is not None for r in module.requires):
+        # Shareable: a top level with no TensorFlow effect but an unknown call (replayed when
+        # it is handed out: the graph becomes opaque), whose imports are shareable too (its
+        # globals may hold them). An import still loading (a cycle) is judged when the loader
+        # shares modules, after the lint (`ProjectLoader._share`).
+        after = self._footprint()
+        if after[:-1] == before[:-1] and all(r.snapshot is not None or r in self._loading for r in module.requires):
+            module.opaque_effect = after[-1] and not before[-1]
             module.take_snapshot()
 
     def _register(self, module: ModuleState) -> None:
@@ -285,19 +291,22 @@ class Interpreter:
             state = todo.pop()
             if state.path not in self.analysis.sources:
                 self.analysis.sources[state.path] = state
+                if state.opaque_effect:
+                    self.graph.opaque = True
                 self.modules.setdefault(_realpath(state.path), state)
                 todo.extend(state.requires)
 
     def _footprint(self) -> tuple:
         """Everything a top level could change that is not a Python binding: if a module's
-        top level leaves this as it found it, running it again would record nothing."""
+        top level leaves this as it found it, running it again would record nothing. The
+        graph's opaque flag comes last: that one effect can be replayed."""
         a, g = self.analysis, self.graph
         return (
             a.events, len(a.creations), len(a.builds), len(a.leaks), len(a.optimizers),
             len(a.selections), len(a.dropped_reuse), len(a.slot_creations), len(a.misplaced),
             len(a.repeated_cells), len(a.cell_uses), len(a.graph_switches), len(a.keras_steps),
             len(a.reuse_false), self._next_graph, id(g), g.root.reuse, len(g.variables),
-            len(g.counts), sum(g.counts.values()), g.opaque, g.unnamed,
+            len(g.counts), sum(g.counts.values()), g.unnamed, g.opaque,
         )
 
     def _run_entries(self, module: ModuleState) -> None:

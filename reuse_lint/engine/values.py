@@ -189,6 +189,7 @@ class ModuleState:
     # (a class's or an object's attributes too), so that later analyses in the same process
     # can start from them instead of running the top level again (see `restore`).
     snapshot: dict | None = None
+    opaque_effect: bool = False  # its top level made an unknown call: replayed on reuse
 
     def take_snapshot(self) -> None:
         inner = {id(v): dict(v.attrs) for v in self.globals.values() if isinstance(v, (ClassVal, Instance))}
