@@ -199,21 +199,39 @@ def main() -> None:
     parser.add_argument("corpus", type=Path, help="one folder per project (see benchmarks/corpus/export.sh)")
     parser.add_argument("--repeat", type=int, default=3, help="repetitions; the table shows medians (default 3)")
     parser.add_argument("--source", type=Path, default=ROOT,
-                        help="the reuse-lint checkout to time, put on PYTHONPATH (default: this one)")
+                        help="the reuse-lint to time: a folder holding reuse_lint, or a git revision of this "
+                        "repository, put on PYTHONPATH (default: this checkout)")
     parser.add_argument("--one-file", help="PROJECT/path/to/file.py for the one-file rows "
                         "(default: the most imported module of the project nearest 200 files)")
     args = parser.parse_args()
-    projects = sorted(p for p in args.corpus.iterdir() if p.is_dir())
-    if not projects:
+    if not any(p.is_dir() for p in args.corpus.iterdir()):
         sys.exit(f"{args.corpus}: no project folders")
-    run = Runner(args.source.resolve())
+    with tempfile.TemporaryDirectory() as tmp:
+        source = args.source if args.source.is_dir() else export_revision(str(args.source), Path(tmp))
+        measure(args, source.resolve())
+
+
+def export_revision(rev: str, into: Path) -> Path:
+    """A git revision of this repository's `reuse_lint`, exported to `into`."""
+    archive = subprocess.run(["git", "-C", str(ROOT), "archive", rev, "reuse_lint"], capture_output=True)
+    if archive.returncode != 0:
+        sys.exit(f"--source {rev}: neither a folder nor a revision: {archive.stderr.decode().strip()}")
+    subprocess.run(["tar", "-x", "-C", str(into)], input=archive.stdout, check=True)
+    return into
+
+
+def measure(args, source: Path) -> None:
+    projects = sorted(p for p in args.corpus.iterdir() if p.is_dir())
+    run = Runner(source)
     if run.ruff is None:
         sys.exit("ruff not found: pip install 'reuse-lint[bench]'")
     files = {p: project_files(p) for p in projects}
     lines = {p: sum(f.read_bytes().count(b"\n") for f in files[p]) for p in projects}
     one = pick_one_file(projects, files, args.one_file)
     version = subprocess.run([run.ruff, "--version"], capture_output=True, text=True).stdout.strip()
-    commit = subprocess.run(["git", "-C", str(args.source), "log", "-1", "--format=%h %s"],
+    where = args.source if args.source.is_dir() else ROOT
+    rev = [] if args.source.is_dir() else [str(args.source)]
+    commit = subprocess.run(["git", "-C", str(where), "log", "-1", "--format=%h %s", *rev],
                             capture_output=True, text=True).stdout.strip() or "(not a git checkout)"
     print(f"corpus: {len(projects)} projects, {sum(map(len, files.values())):,} files, "
           f"{sum(lines.values()):,} lines; {os.cpu_count()} cores; Python {sys.version.split()[0]}; "
