@@ -125,8 +125,8 @@ def pick_one_file(projects: list[Path], files: dict[Path, list[Path]], given: st
 
 
 def one_repetition(run: Runner, projects: list[Path], files: dict[Path, list[Path]],
-                   one: tuple[Path, Path], empty: Path) -> dict[str, dict[str, float]]:
-    """One time per row and project (the one-file and startup rows have one entry)."""
+                   one: tuple[Path, Path], empty: Path, whole: bool) -> dict[str, dict[str, float]]:
+    """One time per row and project (the one-file and whole-corpus rows have one entry)."""
     rows: dict[str, dict[str, float]] = {name: {} for name in ROWS}
     for project in projects:
         rows["floor"][project.name] = floor(files[project])
@@ -137,6 +137,7 @@ def one_repetition(run: Runner, projects: list[Path], files: dict[Path, list[Pat
             sys.exit(f"{project.name}: the cold run wrote no {CACHE_DIR}/, so 'warm' would not be warm")
         rows["warm"][project.name] = run.check(project, ".")
         rows["startup"][project.name] = run.check(empty, "--no-cache", ".")
+        rows["python"][project.name] = run.timed([sys.executable, "-c", "pass"], empty, ok=(0,))
     project, path = one
     rel = str(path.relative_to(project))
     run.clean(project)
@@ -147,6 +148,12 @@ def one_repetition(run: Runner, projects: list[Path], files: dict[Path, list[Pat
     if not (project / CACHE_DIR).is_dir():
         sys.exit(f"{rel}: its cache is not at {project.name}/{CACHE_DIR}/ (a project marker below "
                  "the project's root?), so the one-file run cannot use the project's warm cache")
+    if whole:
+        corpus = projects[0].parent
+        run.clean(corpus)
+        rows["whole cold"]["*"] = run.check(corpus, ".")
+        rows["whole warm"]["*"] = run.check(corpus, ".")
+        run.clean(corpus)
     return rows
 
 
@@ -158,12 +165,15 @@ ROWS = {
     "one warm": "one file of the ~200-file project, warm cache",
     "one cold": "one file of the ~200-file project, no cache (after clean)",
     "startup": "(reuse-lint started on an empty folder, once per project)",
+    "python": "(`python -c pass`, once per project)",
+    "whole cold": "(--whole) reuse-lint cold, the corpus folder as one run",
+    "whole warm": "(--whole) reuse-lint warm, the corpus folder as one run",
 }
 
 
 def median_rows(reps: list[dict[str, dict[str, float]]]) -> tuple[dict[str, float], dict[str, dict[str, float]]]:
     """Per row: the median over repetitions of the summed run, and each project's median."""
-    totals = {row: statistics.median(sum(rep[row].values()) for rep in reps) for row in ROWS}
+    totals = {row: statistics.median(sum(rep[row].values()) for rep in reps) for row in ROWS if reps[0][row]}
     per_project = {
         row: {name: statistics.median(rep[row][name] for rep in reps) for name in reps[0][row]}
         for row in ROWS
@@ -177,7 +187,7 @@ def print_tables(totals, per_project, projects, files, lines, one) -> None:
     one_floor = per_project["floor"][project.name]
     print("\n| run | seconds | x floor |\n|---|---:|---:|")
     for row, label in ROWS.items():
-        if row.startswith("one"):
+        if row.startswith("one") or row not in totals:
             continue
         print(f"| {label} | {totals[row]:.2f} | {totals[row] / base:.2f} |")
     print(f"\nOne file: `{path.relative_to(project)}` of {project.name} ({len(files[project])} files; "
@@ -201,6 +211,8 @@ def main() -> None:
     parser.add_argument("--source", type=Path, default=ROOT,
                         help="the reuse-lint to time: a folder holding reuse_lint, or a git revision of this "
                         "repository, put on PYTHONPATH (default: this checkout)")
+    parser.add_argument("--whole", action="store_true", help="also time the corpus folder linted as one "
+                        "run, cold and warm (not how users run it: shows the per-run cost apart)")
     parser.add_argument("--one-file", help="PROJECT/path/to/file.py for the one-file rows "
                         "(default: the most imported module of the project nearest 200 files)")
     args = parser.parse_args()
@@ -235,16 +247,17 @@ def measure(args, source: Path) -> None:
                             capture_output=True, text=True).stdout.strip() or "(not a git checkout)"
     print(f"corpus: {len(projects)} projects, {sum(map(len, files.values())):,} files, "
           f"{sum(lines.values()):,} lines; {os.cpu_count()} cores; Python {sys.version.split()[0]}; "
-          f"{version}; medians of {args.repeat}")
+          f"{version}; medians of {args.repeat}; load average {os.getloadavg()[0]:.2f} at the start")
     print(f"reuse-lint: {args.source} at {commit}")
     reps = []
     with tempfile.TemporaryDirectory() as empty:
         for i in range(args.repeat):
             start = time.perf_counter()
-            reps.append(one_repetition(run, projects, files, one, Path(empty)))
+            reps.append(one_repetition(run, projects, files, one, Path(empty), args.whole))
             print(f"repetition {i + 1}: {time.perf_counter() - start:.0f} s", file=sys.stderr)
     for project in projects:  # leave the corpus as exported
         shutil.rmtree(project / CACHE_DIR, ignore_errors=True)
+    print(f"load average {os.getloadavg()[0]:.2f} at the end (the machine is shared: compare ratios)")
     totals, per_project = median_rows(reps)
     print_tables(totals, per_project, projects, files, lines, one)
 
