@@ -41,7 +41,7 @@ SUFFIX = " (read as Python 2)"
 _INDENT = re.compile(r"[ \t\f]*")
 
 
-@dataclass
+@dataclass(frozen=True)
 class Conversion:
     """The lines a conversion changed: line number -> (converted, original) text."""
 
@@ -62,9 +62,12 @@ class Conversion:
         return min(column, len(original) + 1)
 
 
-def convert(text: str, lines: list[str]) -> tuple[str, Conversion] | None:
+@functools.lru_cache(maxsize=128)
+def convert(text: str) -> tuple[str, Conversion] | None:
     """The file read as Python 2 and written as Python 3 on the same lines, or None when it
-    is not Python 2 either (or no line-keeping conversion parses)."""
+    is not Python 2 either (or no line-keeping conversion parses). Memoised: a run parses
+    an imported module for the prefilter and for the interpreter, and fissix's parser
+    costs ~100 times CPython's."""
     # Imported here: 40 ms, paid only by a run that meets a file Python 3 cannot parse.
     from fissix.pgen2.parse import ParseError
     from fissix.pgen2.tokenize import TokenError
@@ -79,6 +82,8 @@ def convert(text: str, lines: list[str]) -> tuple[str, Conversion] | None:
         return out if text.endswith("\n") else out[:-1]
 
     from reuse_lint.engine import split_lines  # the engine imports this module lazily too
+
+    lines = split_lines(text)
 
     def keeps_lines(out: str) -> list[str] | None:
         new = split_lines(out)

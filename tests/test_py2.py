@@ -14,7 +14,7 @@ import pytest
 
 from conftest import ROOT, tf_build
 from reuse_lint import py2
-from reuse_lint.engine import lint_source, parse_module, split_lines
+from reuse_lint.engine import lint_source, parse_module
 from reuse_lint.runner import lint_files
 
 FIXTURES = ROOT / "fixtures" / "py2"
@@ -27,7 +27,7 @@ def _expected(path: Path) -> set[tuple[int, str]]:
 
 def _converted(path: Path, into: Path) -> Path:
     text = path.read_text()
-    out = py2.convert(text, split_lines(text))
+    out = py2.convert(text)
     assert out is not None, path.name
     target = into / path.name
     target.write_text(out[0])
@@ -68,7 +68,7 @@ def test_a_finding_on_a_rewritten_line_is_at_the_original_column():
 def test_converted_lines_keep_their_numbers_and_indentation():
     for path in FIXTURES.glob("*.py"):
         text = path.read_text()
-        converted, _ = py2.convert(text, split_lines(text))
+        converted, _ = py2.convert(text)
         before, after = text.splitlines(), converted.splitlines()
         assert len(before) == len(after)
         for a, b in zip(before, after):

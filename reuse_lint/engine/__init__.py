@@ -80,14 +80,14 @@ def parse_module(source: bytes | str, path: str, name: str = "__main__") -> Modu
         failure = ParseFailure(f"cannot parse the file: {exc}", 1, 1)
     else:
         return ModuleState(path=path, name=name, tree=tree, lines=lines)
-    return _parse_python2(text, lines, path, name, failure)
+    return _parse_python2(text, path, name, failure)
 
 
-def _parse_python2(text: str, lines: list[str], path: str, name: str, failure: ParseFailure) -> ModuleState:
+def _parse_python2(text: str, path: str, name: str, failure: ParseFailure) -> ModuleState:
     """The file read as Python 2; the Python 3 error when it is not Python 2 either."""
     from reuse_lint import py2
 
-    converted = py2.convert(text, lines)
+    converted = py2.convert(text)
     if converted is None:
         raise failure
     new_text, conversion = converted
