@@ -165,3 +165,22 @@ def test_an_imported_python_2_module_is_read_as_python_2(tmp_path):
     found = lint_files([str(tmp_path / "train.py"), str(tmp_path / "train3.py")])
     assert [(Path(d.path).name, d.code, d.line, d.message.endswith("(read as Python 2)")) for d in found] == [
         ("train.py", "RL101", 6, True), ("train3.py", "RL101", 6, False)]
+
+
+def test_a_fixer_that_would_split_a_line_is_dropped_for_that_file():
+    # fix_urllib writes this import as two lines (urllib.parse, urllib.request): every
+    # line after it would move, so it is left as Python 2 wrote it.
+    source = (
+        "from urllib import urlencode, urlopen\n"
+        "import tensorflow as tf\n"
+        "def d(x):\n"
+        "    with tf.variable_scope('d'):\n"
+        "        return tf.layers.dense(x, 1)\n"
+        "a = d(1)\n"
+        "print urlencode({}), d(2)\n"
+    )
+    converted, conversion = py2.convert(source)
+    assert converted.splitlines()[0] == "from urllib import urlencode, urlopen"
+    assert converted.splitlines()[6] == "print(urlencode({}), d(2))"
+    assert sorted(conversion.changed) == [7]
+    assert [(d.code, d.line, d.column) for d in lint_source(source.encode(), "x.py")] == [("RL101", 7, 22)]
