@@ -262,6 +262,7 @@ class Interpreter:
         self.modules: dict[str, ModuleState] = {}
         self._constructed: dict[int, dict] = {}  # class -> the attributes its __init__ set
         self._stateful_runs = 0  # tokens for the runs of `if`s on state their function changes
+        self._loading: list[ModuleState] = []  # the modules whose top level runs now
         self._reset_trace(fresh=True)
 
     # ----- trace state ------------------------------------------------------------------
@@ -299,26 +300,69 @@ class Interpreter:
             self._run_entries(module)
         except (_OutOfBudget, RecursionError):
             pass  # what was seen up to the limit stands: every event so far was fully followed
+        finally:
+            module.snapshot = None  # the program itself is never shared, nor what imports it
 
     def release(self) -> None:
         """Break the reference cycles a run leaves (a module's functions hold its globals,
-        which hold them), so that its syntax trees are freed at once, not by the collector."""
+        which hold them), so that its syntax trees are freed at once, not by the collector.
+        Modules that later analyses may start from (see `_load`) keep theirs."""
         for state in self.modules.values():
-            state.globals.clear()
+            if state.snapshot is None:
+                state.globals.clear()
         self.modules.clear()
         self.analysis = Analysis()
 
     def _load(self, module: ModuleState) -> None:
         if module.loaded:
+            self._register(module)
             return
         module.loaded = True
         self.analysis.sources[module.path] = module
         module.globals.setdefault("__name__", Const(module.name))
         env = [module.globals]
+        before = self._footprint()
+        self._loading.append(module)
         try:
             self.exec_block(module.tree.body, env, module)
         except _Terminator:
             pass
+        finally:
+            self._loading.pop()
+        # Shareable: a top level with no TensorFlow effect but an unknown call (replayed when
+        # it is handed out: the graph becomes opaque), whose imports are shareable too (its
+        # globals may hold them). An import still loading (a cycle) is judged when the loader
+        # shares modules, after the lint (`ProjectLoader._share`).
+        after = self._footprint()
+        if after[:-1] == before[:-1] and all(r.snapshot is not None or r in self._loading for r in module.requires):
+            module.opaque_effect = after[-1] and not before[-1]
+            module.take_snapshot()
+
+    def _register(self, module: ModuleState) -> None:
+        """A module loaded by an earlier analysis: its sources, and those of the modules its
+        top level imported, are this analysis's too."""
+        todo = [module]
+        while todo:
+            state = todo.pop()
+            if state.path not in self.analysis.sources:
+                self.analysis.sources[state.path] = state
+                if state.opaque_effect:
+                    self.graph.opaque = True
+                self.modules.setdefault(_realpath(state.path), state)
+                todo.extend(state.requires)
+
+    def _footprint(self) -> tuple:
+        """Everything a top level could change that is not a Python binding: if a module's
+        top level leaves this as it found it, running it again would record nothing. The
+        graph's opaque flag comes last: that one effect can be replayed."""
+        a, g = self.analysis, self.graph
+        return (
+            a.events, len(a.creations), len(a.builds), len(a.leaks), len(a.optimizers),
+            len(a.selections), len(a.dropped_reuse), len(a.slot_creations), len(a.misplaced),
+            len(a.repeated_cells), len(a.cell_uses), len(a.graph_switches), len(a.keras_steps),
+            len(a.reuse_false), self._next_graph, id(g), g.root.reuse, len(g.variables),
+            len(g.counts), sum(g.counts.values()), g.unnamed, g.opaque,
+        )
 
     def _run_entries(self, module: ModuleState) -> None:
         for stmt in module.tree.body:
@@ -487,6 +531,8 @@ class Interpreter:
                 # One module object per file and interpretation, as in Python: an import
                 # cycle finds the partly loaded module instead of loading it again.
                 state = self.modules.setdefault(_realpath(state.path), state)
+                if self._loading and state not in self._loading[-1].requires:
+                    self._loading[-1].requires.append(state)
                 saved = self._save_context()
                 try:
                     self._load(state)
