@@ -320,7 +320,7 @@ class ProjectLoader:
         if parsed is None:
             return None
         # Each lint gets its own globals: module state is per interpretation.
-        return ModuleState(path=parsed.path, name=name, tree=parsed.tree, lines=parsed.lines)
+        return ModuleState(path=parsed.path, name=name, tree=parsed.tree, lines=parsed.lines, py2=parsed.py2)
 
 
 # ----- the prefilter -------------------------------------------------------------------------

@@ -75,12 +75,29 @@ def parse_module(source: bytes | str, path: str, name: str = "__main__") -> Modu
         line_text = lines[line - 1] if 0 < line <= len(lines) else ""
         column = exc.offset or 1
         column = min(max(column, 1), len(line_text.rstrip("\r\n")) + 1)
-        raise ParseFailure(f"syntax error: {exc.msg}", line, column) from None
+        failure = ParseFailure(f"syntax error: {exc.msg}", line, column)
     except (ValueError, RecursionError) as exc:
         # (A MemoryError is not the file's fault: it propagates, and the runner reports the
         # analysis as cut short rather than the file as unparsable.)
-        raise ParseFailure(f"cannot parse the file: {exc}", 1, 1) from None
-    return ModuleState(path=path, name=name, tree=tree, lines=lines)
+        failure = ParseFailure(f"cannot parse the file: {exc}", 1, 1)
+    else:
+        return ModuleState(path=path, name=name, tree=tree, lines=lines)
+    return _parse_python2(text, path, name, failure)
+
+
+def _parse_python2(text: str, path: str, name: str, failure: ParseFailure) -> ModuleState:
+    """The file read as Python 2; the Python 3 error when it is not Python 2 either."""
+    from reuse_lint import py2
+
+    converted = py2.convert(text)
+    if converted is None:
+        raise failure
+    new_text, conversion = converted
+    try:
+        tree = _parse(new_text, path)
+    except (SyntaxError, ValueError, RecursionError):
+        raise failure from None
+    return ModuleState(path=path, name=name, tree=tree, lines=split_lines(new_text), py2=conversion)
 
 
 def lint_source(
@@ -123,9 +140,15 @@ def lint_source(
     for rule in rules:
         for d in rule().check(ctx):
             diagnostics.setdefault((d.code, d.path, d.line, d.column), d)
-    # `# noqa` is read in the file where the finding is, whichever analysis found it.
+    # `# noqa` is read in the file where the finding is, whichever analysis found it (a
+    # converted Python 2 file keeps its comments on their lines).
     by_path = {p: comments(sources[p].lines) for p in {d.path for d in diagnostics.values()} if p in sources}
+    converted = {p: m.py2 for p, m in sources.items() if m.py2 is not None}
     interpreter.release()
+    if converted:
+        from reuse_lint import py2
+
+        diagnostics = {k: py2.original_positions(d, converted) for k, d in diagnostics.items()}
     kept = [d for d in diagnostics.values() if not suppressed(d, by_path.get(d.path, {}))]
     return sorted(kept, key=Diagnostic.sort_key)
 

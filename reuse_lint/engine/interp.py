@@ -195,6 +195,60 @@ def _join(a: Any, b: Any) -> Any:
     return a if same(a, b) else UNKNOWN
 
 
+def _equality_test(node: ast.AST, module: ModuleState) -> tuple | None:
+    """(subject text, file, constant) of `if subject == constant` (either side), where the
+    subject is a dotted name (`args.mode`, `FLAGS.phase`, `mode`); None for other tests."""
+    test = getattr(node, "test", None)
+    if not (isinstance(test, ast.Compare) and len(test.ops) == 1 and isinstance(test.ops[0], ast.Eq)):
+        return None
+    left, right = test.left, test.comparators[0]
+    if isinstance(left, ast.Constant):
+        left, right = right, left
+    if not isinstance(right, ast.Constant) or not _dotted(left):
+        return None
+    return (ast.dump(left), module.path, right.value)
+
+
+_MUTATORS = frozenset({"append", "add", "update", "setdefault", "extend", "insert", "pop", "clear"})
+
+
+@lru_cache(maxsize=4096)
+def _self_attrs_changed(func: ast.AST) -> frozenset[str]:
+    """The `self.x` a function changes: assigns, item stores, mutating method calls."""
+    changed = set()
+    for n in ast.walk(func):
+        target = None
+        if isinstance(n, (ast.Assign, ast.AugAssign, ast.AnnAssign)):
+            for t in getattr(n, "targets", None) or [n.target]:
+                target = t.value if isinstance(t, ast.Subscript) else t
+                if _self_attr(target):
+                    changed.add(target.attr)
+        elif isinstance(n, ast.Call) and isinstance(n.func, ast.Attribute) and n.func.attr in _MUTATORS:
+            if _self_attr(n.func.value):
+                changed.add(n.func.value.attr)
+    return frozenset(changed)
+
+
+def _self_attr(node: ast.AST) -> bool:
+    return isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name) and node.value.id == "self"
+
+
+def _stateful_test(node: ast.AST, func: ast.AST) -> bool:
+    """`if self._built:` in a method that fills `self._built`: the first call and the later
+    ones take different arms (a builder that memoises, or reuses after its first build)."""
+    test = getattr(node, "test", None)
+    if test is None:
+        return False
+    read = {n.attr for n in ast.walk(test) if _self_attr(n)}
+    return bool(read) and not read.isdisjoint(_self_attrs_changed(func))
+
+
+def _dotted(node: ast.AST) -> bool:
+    while isinstance(node, ast.Attribute):
+        node = node.value
+    return isinstance(node, ast.Name)
+
+
 def _loaded_names(node: ast.AST) -> frozenset[str]:
     return frozenset(
         n.id for n in ast.walk(node) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load)
@@ -213,6 +267,7 @@ class Interpreter:
         self._graph_states: dict[int, GraphState] = {}
         self.modules: dict[str, ModuleState] = {}
         self._constructed: dict[int, dict] = {}  # class -> the attributes its __init__ set
+        self._stateful_runs = 0  # tokens for the runs of `if`s on state their function changes
         self._loading: list[ModuleState] = []  # the modules whose top level runs now
         # The limits of one analysis (set_budget), and the one it reached, if any: what was
         # seen before stands, but the analysis is incomplete and must say so.
@@ -533,10 +588,15 @@ class Interpreter:
         before = self._snapshot(env)
         outcomes = []
         writes = []  # per arm: the object attributes it set, with their final values
+        test = _equality_test(node, module)
+        loops, stateful = tuple(self.loops), bool(self.funcs) and _stateful_test(node, self.funcs[-1].node)
+        if stateful:
+            self._stateful_runs += 1
+            loops += ((id(node), -self._stateful_runs),)
         for arm, block in enumerate(arms):
             self._restore(env, before)
             depth = len(self.conds)
-            self.conds.append(Cond(id(node), tuple(self.loops), arm))
+            self.conds.append(Cond(id(node), loops, arm, test, stateful))
             self.journals.append([])
             term = None
             try:
@@ -566,7 +626,7 @@ class Interpreter:
             arm, snap = alive[0]
             self._restore(env, snap)
             # Everything after this point runs only on that arm.
-            self.conds.append(Cond(id(node), tuple(self.loops), arm))
+            self.conds.append(Cond(id(node), loops, arm, test, stateful))
             return
         self._restore(env, self._join_snapshots(alive[0][1], alive[1][1]))
 
@@ -1593,9 +1653,9 @@ class Interpreter:
         if canon == tfnames.STOP_GRADIENT:
             return Tensor(calls=_deps(args, kwargs).calls)
         if canon in tfnames.VARIABLE:
-            self._build("variable", canon, node, module)
-            self.graph.unnamed = True  # named by name_scope, which selections cannot see here
             trainable = truthy(kwargs.get("trainable", Const(True))) is not False
+            self._build("variable", canon, node, module).trainable = trainable
+            self.graph.unnamed = True  # named by name_scope, which selections cannot see here
             model = self._model_scope()
             return Tensor(scopes=frozenset({model})) if trainable and model else EMPTY_TENSOR
         if tfnames.is_rnn_cell(canon):
@@ -1611,7 +1671,10 @@ class Interpreter:
             self.graph.opaque = True
             return _deps(args, kwargs)
         if tfnames.is_keras_object(canon):
-            if not tfnames.is_weightless_layer(canon):
+            # A functional `Model(inputs, outputs)` wraps layers already applied (another
+            # model's: `Model(vgg.input, vgg.get_layer(...).output)`); it makes no weights.
+            functional = canon in tfnames.FUNCTIONAL_MODELS and (len(args) >= 2 or "outputs" in kwargs)
+            if not tfnames.is_weightless_layer(canon) and not functional:
                 self._build("keras", canon, node, module)
                 self.graph.opaque = True  # Keras names its variables its own way
             made = KerasObject(canon, node)

@@ -182,6 +182,9 @@ class ModuleState:
     lines: list[str] = field(default_factory=list)
     globals: dict[str, Any] = field(default_factory=dict)
     loaded: bool = False
+    # A Python 2 file read as Python 3 (reuse_lint.py2.Conversion): `tree` and `lines` are
+    # the converted text, on the file's own line numbers.
+    py2: Any = None
     # The project modules its top level imported: an analysis that is handed this module
     # already loaded must still know their sources.
     requires: list["ModuleState"] = field(default_factory=list)
