@@ -383,7 +383,8 @@ def _partly_trained(rec: Recording) -> list[Diagnostic]:
                 F.OPTIMIZER_VAR_LIST, listed[0].site,
                 f"{_count(listed)} of {scope}/ ({_names([c.name for c in listed])}) "
                 f"{'are' if len(listed) > 1 else 'is'} in the var_list of {opt.kind}{where} but "
-                "get no gradient: its loss does not depend on them",
+                f"{'get' if len(listed) > 1 else 'gets'} no gradient: its loss does not depend "
+                f"on {'them' if len(listed) > 1 else 'it'}",
                 help="check that the loss is computed through these variables (no stop_gradient, "
                      "no unused branch), or create them with trainable=False",
             ))

@@ -39,13 +39,14 @@ import sys
 import threading
 
 from reuse_lint import output
+from reuse_lint.cli import Parser
 from reuse_lint.trace.api import TraceError, TraceResult, result_to_json, run_trace
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 
 
 def _parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(
+    p = Parser(
         prog="reuse-lint trace",
         usage="reuse-lint trace [options] SCRIPT.py|pkg.module:function [-- ARGS...]",
         description="Build the graph of a script (or call a function that builds it) under "
