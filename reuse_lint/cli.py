@@ -23,7 +23,7 @@ class UsageError(Exception):
 
 
 def _fail(message: str) -> int:
-    sys.stderr.write(f"reuse-lint: error: {message}\n")
+    sys.stderr.write(f"reuse-lint: error: {_printable(message)}\n")
     return EXIT_ERROR
 
 
@@ -44,6 +44,12 @@ class Parser(argparse.ArgumentParser):
             elif word.startswith("-"):
                 tip = f"to pass '{word}' as a value, use '-- {word}'"
         self.exit(EXIT_ERROR, f"reuse-lint: error: {message}\n  tip: {tip}\n")
+
+
+def _printable(message: str) -> str:
+    from reuse_lint.output import printable
+
+    return printable(message)
 
 
 def _check_parser() -> argparse.ArgumentParser:
@@ -110,7 +116,10 @@ def _clean_main(argv: list[str]) -> int:
     args = p.parse_args(argv)
     if not os.path.exists(args.path):
         return _fail(f"{args.path}: no such file or directory")
-    removed = runner.clean_cache(args.path)
+    try:
+        removed = runner.clean_cache(args.path)
+    except OSError as exc:
+        return _fail(f"cannot remove the cache: {exc.strerror or exc}")
     sys.stdout.write(f"Removed {removed}\n" if removed else "No cache to remove\n")
     return EXIT_CLEAN
 
@@ -137,9 +146,9 @@ def _check_main(argv: list[str]) -> int:
         return _fail(str(exc))
 
     for message in result.errors:
-        sys.stderr.write(f"reuse-lint: error: {message}\n")
+        sys.stderr.write(f"reuse-lint: error: {_printable(message)}\n")
     for folder in result.empty:
-        sys.stderr.write(f"reuse-lint: warning: no Python files found under {folder}\n")
+        sys.stderr.write(f"reuse-lint: warning: no Python files found under {_printable(folder)}\n")
     if args.output_file:
         try:
             with open(args.output_file, "w", encoding="utf-8") as out:

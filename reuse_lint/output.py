@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import linecache
+import re
 from collections import Counter
 from typing import Callable, Iterable, TextIO
 
@@ -12,6 +13,38 @@ from reuse_lint.diagnostics import Diagnostic
 FORMATS = ("full", "concise", "json", "sarif", "github")
 
 SourceLookup = Callable[[str], "list[str] | None"]
+
+# What a terminal or a CI log could act on rather than show: C0 and C1 controls (ESC starts
+# an escape sequence, CR rewrites the line, LF starts one that could read `::error`), line and
+# paragraph separators, the bidirectional overrides that reorder what is shown, and the lone
+# surrogates that undecodable bytes in a file name become (they cannot even be encoded).
+_UNPRINTABLE = re.compile("[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028-\u202e\u2066-\u2069\ud800-\udfff]")
+_NAMED = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
+
+
+def _escape(match: re.Match) -> str:
+    ch = match.group()
+    if ch in _NAMED:
+        return _NAMED[ch]
+    code = ord(ch)
+    if 0xDC80 <= code <= 0xDCFF:
+        return f"\\x{code - 0xDC00:02x}"  # the byte that surrogateescape stood in for
+    return f"\\x{code:02x}" if code <= 0xFF else f"\\u{code:04x}"
+
+
+def printable(text: str, keep: str = "") -> str:
+    """The text with every character a terminal or CI log could act on written as an escape;
+    `keep`: characters the caller encodes its own way."""
+    if keep:
+        return _UNPRINTABLE.sub(lambda m: m.group() if m.group() in keep else _escape(m), text)
+    return _UNPRINTABLE.sub(_escape, text)
+
+
+def shown_path(path: str) -> str:
+    """A path as a text format's line starts with it: printable, and never `::` (a line of
+    the concise format could otherwise read as a GitHub workflow command)."""
+    path = printable(path)
+    return f"./{path}" if path.startswith("::") else path
 
 
 def _disk_lines(path: str) -> list[str] | None:
@@ -34,7 +67,7 @@ def render(
         stream.write("\n")
     elif fmt == "concise":
         for d in diagnostics:
-            stream.write(f"{d.path}:{d.line}:{d.column}: {d.code} {d.message}\n")
+            stream.write(f"{shown_path(d.path)}:{d.line}:{d.column}: {d.code} {printable(d.message)}\n")
     elif fmt == "github":
         from reuse_lint.formats_ci import write_github
 
@@ -54,11 +87,11 @@ def _render_full(diagnostics: list[Diagnostic], stream: TextIO, sources: SourceL
     from rich.console import Console
     from rich.markup import escape
 
-    console = Console(file=stream, highlight=False, soft_wrap=True)
+    console = Console(file=stream, highlight=False, soft_wrap=True, emoji=False)
     for d in diagnostics:
         console.print(
-            f"[bold]{escape(d.path)}:{d.line}:{d.column}[/]: "
-            f"[bold red]{d.code}[/] [red]{d.name}[/] {escape(d.message)}"
+            f"[bold]{escape(shown_path(d.path))}:{d.line}:{d.column}[/]: "
+            f"[bold red]{d.code}[/] [red]{d.name}[/] {escape(printable(d.message))}"
         )
         lines = sources(d.path)
         if lines and 1 <= d.line <= len(lines):
@@ -66,16 +99,20 @@ def _render_full(diagnostics: list[Diagnostic], stream: TextIO, sources: SourceL
             gutter = " " * len(str(d.line))
             width = (d.end_column - d.column) if d.end_line == d.line else len(text) - d.column + 1
             width = max(1, width)
+            # The caret is measured on the text as shown, escapes included.
+            before = printable(text[:d.column - 1])
+            span = text[d.column - 1:d.column - 1 + width]
+            width += len(printable(span)) - len(span)
             console.print(f"[blue]{gutter} |[/]")
-            console.print(f"[blue]{d.line} |[/] {escape(text)}")
-            console.print(f"[blue]{gutter} |[/] {' ' * (d.column - 1)}[bold red]{'^' * width}[/]")
+            console.print(f"[blue]{d.line} |[/] {escape(printable(text))}")
+            console.print(f"[blue]{gutter} |[/] {' ' * len(before)}[bold red]{'^' * width}[/]")
         for r in d.related:
-            console.print(f"  [blue]= related:[/] {escape(r.path)}:{r.line}:{r.column}: {escape(r.message)}")
+            console.print(f"  [blue]= related:[/] {escape(printable(r.path))}:{r.line}:{r.column}: {escape(printable(r.message))}")
         if d.help:
-            console.print(f"  [cyan]= help:[/] {escape(d.help)}")
+            console.print(f"  [cyan]= help:[/] {escape(printable(d.help))}")
         if d.fix:
             kind = "fix" if d.fix.safe else "unsafe fix"
-            console.print(f"  [green]= {kind} available:[/] {escape(d.fix.message)}")
+            console.print(f"  [green]= {kind} available:[/] {escape(printable(d.fix.message))}")
         console.print()
 
 

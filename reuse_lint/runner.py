@@ -140,14 +140,24 @@ class ProjectLoader:
     """Resolves `import model`, `from .ops import linear` to the project's own files.
 
     It remembers the content hash of every module it parsed and, between `begin()` and
-    `loaded()`, which modules one lint pulled in: the cache keys a file's findings on them."""
+    `loaded()`, which modules one lint pulled in: the cache keys a file's findings on them.
+
+    A module whose top level touched no TensorFlow state (the interpreter takes a snapshot of
+    its globals then) is interpreted once per process: later lints are handed the same module,
+    its globals restored to the snapshot. On real projects, where every file imports the same
+    siblings, running those top levels again for every file was most of the time."""
 
     def __init__(self, read: Callable[[Path], bytes]) -> None:
         self._read = read
         self._parsed: dict[Path, ModuleState | None] = {}
         self.hashes: dict[Path, str | None] = {}
         self._states: dict[Path, ModuleState] = {}
-        self._misses: set[tuple[str, str, int]] = set()
+        self._shared: dict[Path, ModuleState] = {}
+        self._path_of: dict[int, Path] = {}  # id(state) -> its file
+        # importer (resolved) -> its imports that found no project module, from every lint:
+        # a shared module's top-level misses were recorded by the lint that ran it
+        self._misses: dict[str, set[tuple[str, str, int]]] = {}
+        self._main: str | None = None
         self._resolved: dict[tuple[str, str, int], Path | None] = {}
         self._watched: dict[tuple[str, str, int], list[str]] = {}
         # path -> its signature, taken just before its bytes were read (cache.signature)
@@ -156,29 +166,57 @@ class ProjectLoader:
     def __call__(self, importer: ModuleState, name: str, level: int) -> ModuleState | None:
         path = self.resolve(importer.path, name, level)  # a str: no Path made per import
         if path is None:
-            self._misses.add((_resolved_path(importer.path), name, level))
+            where = _resolved_path(importer.path)
+            self._misses.setdefault(where, set()).add((where, name, level))
             return None
         # One state per module and lint, as Python keeps one module object: a cycle (or a
         # package's `math.py` that the approximate resolution maps `import math` to) then
         # meets a module already loading instead of recursing without end.
         if path not in self._states:
+            shared = self._shared.get(path)
+            if shared is not None:
+                self._hand_out(shared)
+                return shared
             state = self._fresh_state(path, name)
             if state is None:
                 return None
             self._states[path] = state
+            self._path_of[id(state)] = path
         return self._states[path]
 
-    def begin(self) -> None:
-        """A new lint: forget the module states (globals) of the last one, keep the parses."""
+    def _hand_out(self, state: ModuleState) -> None:
+        """A shared module and the modules its top level imported, as their top levels left
+        them, become this lint's."""
+        todo = [state]
+        while todo:
+            s = todo.pop()
+            path = self._path_of[id(s)]
+            if path not in self._states:
+                s.restore()
+                self._states[path] = s
+                todo.extend(s.requires)
+
+    def begin(self, main: str | None = None) -> None:
+        """A new lint (of the file `main`): forget the module states (globals) of the last
+        one, keep the parses and the modules that can be shared."""
+        self._share()
         self._states = {}
-        self._misses = set()
+        self._main = _resolved_path(main) if main is not None else None
+
+    def _share(self) -> None:
+        for path, state in self._states.items():
+            if state.loaded and state.snapshot is not None:
+                self._shared.setdefault(path, state)
 
     def loaded(self) -> dict[str, str | None]:
         return {str(p): self.hashes.get(p) for p in sorted(self._states)}
 
     def misses(self) -> list[tuple[str, str, int]]:
         """Imports of the last lint that found no project module (stdlib, third party)."""
-        return sorted(self._misses)
+        importers = {_resolved_path(str(p)) for p in self._states}
+        if self._main is not None:
+            importers.add(self._main)
+        return sorted(m for where in importers for m in self._misses.get(where, ()))
 
     def resolves(self, importer: str, name: str, level: int) -> bool:
         return self.resolve(Path(importer), name, level) is not None
@@ -245,7 +283,7 @@ class ProjectLoader:
     def _fresh_state(self, path: Path, name: str) -> ModuleState | None:
         if path not in self._parsed:
             try:
-                self._parsed[path] = engine.parse_module(self.read(path), str(path), name)
+                self._parsed[path] = engine.parse_module(self.read(path), _display(path), name)
             except (OSError, engine.ParseFailure):
                 self._parsed[path] = None
         parsed = self._parsed[path]
@@ -422,22 +460,22 @@ class Worker:
             return None
 
     def lint(self, path: Path) -> tuple[list[Diagnostic], dict | None]:
-        """Findings for one file, from the cache when its bytes and dependencies are
+        """Findings of one file's analysis, wherever their sites are (the runner keeps those
+        in the files asked for), from the cache when its bytes and dependencies are
         unchanged, and the file's record for the stat index (None: not cached or racy)."""
         sig = signature(str(path)) if self.cache is not None else None  # before the read
         data = path.read_bytes()
         shown = _display(path)
-        file_rules = self.settings.rules_for(path, self.rules)
         if self.cache is None:
-            return self._analyse(path, data, shown, file_rules)[0], None
-        context = _context(self.settings, shown, file_rules)
+            return self._analyse(path, data, shown)[0], None
+        context = _context(self.settings, shown, self.rules)
         key = entry_key(data, context)
         entry = self.cache.entry(key, self._hash_now, self.loader.resolves)
         if entry is not None:
             self.stats["cached"] += 1
             diagnostics, deps, misses = entry["found"], entry["deps"], entry["misses"]
         else:
-            diagnostics, deps, misses = self._analyse(path, data, shown, file_rules)
+            diagnostics, deps, misses = self._analyse(path, data, shown)
             self.cache.put(key, diagnostics, deps, misses)
         return diagnostics, self._index_record(sig, key, context, diagnostics, deps, misses)
 
@@ -452,7 +490,7 @@ class Worker:
             return None
         return index_record(sig, key, context, diagnostics, dep_sigs, dir_sigs)
 
-    def _analyse(self, path: Path, data: bytes, shown: str, file_rules):
+    def _analyse(self, path: Path, data: bytes, shown: str):
         try:
             module = engine.parse_module(data, shown)
         except engine.ParseFailure:
@@ -463,8 +501,8 @@ class Worker:
                 self.stats["skipped"] += 1
                 return [], deps, misses
         self.stats["linted"] += 1
-        self.loader.begin()
-        diagnostics = engine.lint_source(data, shown, file_rules, loader=self.loader, parsed=module)
+        self.loader.begin(shown)
+        diagnostics = engine.lint_source(data, shown, self.rules, loader=self.loader, parsed=module, everywhere=True)
         del module
         # The interpretation's garbage (some of it cyclic) is young: one collection of the
         # young generations now, while the run keeps the automatic collector off (_quiet_gc).
@@ -479,7 +517,7 @@ def lint_file(path: Path, settings: Settings, loader: ProjectLoader, rules, resu
     file_rules = settings.rules_for(path, rules)
 
     def lint(source: bytes) -> list[Diagnostic]:
-        loader.begin()
+        loader.begin(shown)
         return engine.lint_source(source, shown, file_rules, loader=loader)
 
     if settings.fix or settings.diff:
@@ -564,10 +602,9 @@ def _context(settings: Settings, shown: str, file_rules) -> str:
     return context_key(shown, f"{settings.cache_key()}|{codes}")
 
 
-def _index_hits(files: list[Path], settings: Settings, rules, cache: Cache, result: Result) -> dict[int, list]:
+def _index_hits(files: list[Path], settings: Settings, rules, index: dict, result: Result) -> dict[int, list]:
     """Answer what the stat index can in this process, reading no source: a warm run then
     starts no worker at all."""
-    index = cache.load_index()
     if not index:
         return {}
     memo: dict[str, list[int] | None] = {}
@@ -583,30 +620,111 @@ def _index_hits(files: list[Path], settings: Settings, rules, cache: Cache, resu
         record = index.get(where)
         if record is None:
             continue
-        context = _context(settings, _display(path), settings.rules_for(path, rules))
-        found = indexed(record, signature(where), context, signature_of)
+        found = indexed(record, signature_of(where), _context(settings, _display(path), rules), signature_of)
         if found is not None:
             hits[i] = found
     result.stats["cached"] += len(hits)
     return hits
 
 
+def _stem(path: Path) -> bytes:
+    """The name an import of this module must spell somewhere (a package: its folder)."""
+    return (path.parent.name if path.name == "__init__.py" else path.stem).encode()
+
+
+def importers(targets: list[Path], settings: Settings, index: dict) -> list[Path]:
+    """The project modules whose analysis may reach the targets: those that import them,
+    directly or through other modules. A leak in `model.py` that only `train.py`'s calls
+    reveal is found by analysing train.py, so linting model.py alone analyses train.py too.
+
+    A file whose stat index record is current answers from the modules its last analysis
+    loaded; any other file is read, and parsed only when it spells a target's name."""
+    wanted = {t.resolve() for t in targets}
+    roots = {find_project_root(t) for t in targets}
+    candidates: list[Path] = []
+    for root in sorted(roots):
+        for path in collect_files([str(root)], settings, []):
+            if path.resolve() not in wanted:
+                candidates.append(path)
+    loader = ProjectLoader(lambda p: p.read_bytes())
+    direct: dict[Path, set[Path] | None] = {}
+
+    def imports_of(path: Path, stems: set[bytes]) -> set[Path]:
+        record = index.get(os.path.abspath(path))
+        if record is not None and record.get("sig") == signature(os.path.abspath(path)):
+            deps = record.get("deps")
+            return {Path(p) for p in deps} if isinstance(deps, dict) else set()
+        if path not in direct:
+            try:
+                data = path.read_bytes()
+            except OSError:
+                return set()
+            if not any(stem in data for stem in stems):
+                return set()  # asked again, with other names, if the frontier grows
+            try:
+                tree = engine.parse_module(data, str(path)).tree
+            except engine.ParseFailure:
+                direct[path] = set()
+                return set()
+            found = set()
+            for stmt in _imports(tree):
+                for name, level in _imported_names(stmt):
+                    target = loader.resolve(path, name, level)
+                    if target is not None:
+                        found.add(target)
+            direct[path] = found
+        return direct[path]
+
+    found: list[Path] = []
+    frontier = set(wanted)
+    while frontier and candidates:
+        stems = {_stem(p) for p in frontier}
+        new = [c for c in candidates if imports_of(c, stems) & frontier]
+        found.extend(new)
+        candidates = [c for c in candidates if c not in set(new)]
+        frontier = {c.resolve() for c in new}
+    return sorted(found)
+
+
 def _check_files(files: list[Path], settings: Settings, rules, cache_root: Path | None, result: Result) -> None:
+    """Each file is analysed as the program it is (`python file.py`), following its imports.
+    A finding is reported in the file where its site is, whichever analysis found it, once;
+    and only in the files asked for. Their importers are analysed too, for the findings
+    only a caller reveals."""
     cache = Cache(cache_root) if cache_root is not None else None
-    hits = _index_hits(files, settings, rules, cache, result) if cache is not None else {}
-    pending = [path for i, path in enumerate(files) if i not in hits]
+    index = cache.load_index() if cache is not None else {}
+    callers = importers(files, settings, index) if files else []
+    analysed = files + callers
+    hits = _index_hits(analysed, settings, rules, index, result) if cache is not None else {}
+    pending = [path for i, path in enumerate(analysed) if i not in hits]
     per_path: dict[Path, tuple[list[Diagnostic], str | None, dict | None]] = {}
     _lint_pending(pending, settings, rules, cache_root, result, per_path)
+    wanted = {_display(p): p for p in files}
+    allowed: dict[str, set[str]] = {}
+    seen: set[tuple] = set()
     records = {}
-    for i, path in enumerate(files):  # the order of a serial run, whoever answered
+    for i, path in enumerate(analysed):  # the order of a serial run, whoever answered
         diagnostics, error, record = (hits[i], None, None) if i in hits else per_path[path]
         if error:
             result.errors.append(error)
         if record is not None:
             records[os.path.abspath(path)] = record
-        result.diagnostics.extend(diagnostics)
-        if diagnostics:
-            _remember_source(path, result)
+        asked = i < len(files)
+        for d in diagnostics:
+            key = (d.code, d.path, d.line, d.column)
+            # A file asked for is a program: its bugs are reported wherever they are, in the
+            # modules it imports too. A caller only tells what it reveals in the files asked for.
+            if key in seen or not (d.path in wanted or asked):
+                continue
+            if d.path not in allowed:  # exclusions and per-file-ignores: the finding's file's
+                where = wanted.get(d.path, Path(d.path))
+                excluded = d.path not in wanted and settings.is_excluded(where)
+                allowed[d.path] = set() if excluded else {r.CODE for r in settings.rules_for(where, rules)}
+            if d.code in allowed[d.path]:
+                seen.add(key)
+                result.diagnostics.append(d)
+    for shown in sorted({d.path for d in result.diagnostics}):
+        _remember_source(wanted.get(shown, Path(shown)), result)
     if cache is not None:
         cache.save_index(records)
 
@@ -657,6 +775,9 @@ def _cache_root(settings: Settings) -> Path | None:
 def clean_cache(path: str) -> Path | None:
     """Remove the cache of the project that `path` belongs to; the folder removed, if any."""
     folder = find_project_root(Path(path)) / CACHE_DIR
+    if folder.is_symlink():
+        folder.unlink()  # the link only: what it points to is not the project's
+        return folder
     if not folder.is_dir():
         return None
     shutil.rmtree(folder)

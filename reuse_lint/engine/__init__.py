@@ -105,10 +105,13 @@ def lint_source(
     loader: Loader | None = None,
     module_name: str = "__main__",
     parsed: ModuleState | None = None,
+    everywhere: bool = False,
 ) -> list[Diagnostic]:
-    """Findings for one module. `parsed`: the caller's own `parse_module(source, path,
-    module_name)` of the same source, so a file is parsed once; it is interpreted here and
-    must not be used again."""
+    """Findings of one module's analysis: at the module's own sites, or, with `everywhere`,
+    at the sites of every module the analysis loaded (a leak in `model.py` that only the
+    caller `main.py` reveals is found by main.py's analysis and reported in model.py).
+    `parsed`: the caller's own `parse_module(source, path, module_name)` of the same source,
+    so a file is parsed once; it is interpreted here and must not be used again."""
     # Imported here: the rules import engine submodules, so the registry loads after us.
     from reuse_lint.rules import all_rules, syntax_error
     from reuse_lint.rules.base import RuleContext
@@ -122,14 +125,16 @@ def lint_source(
         return [syntax_error.SyntaxError.diagnostic(path, failure.message, failure.line, failure.column)]
     interpreter = Interpreter(loader)
     interpreter.run_module(module)
-    ctx = RuleContext(interpreter.analysis, frozenset({path}))
+    sources = interpreter.analysis.sources
+    ctx = RuleContext(interpreter.analysis, frozenset(sources) if everywhere else frozenset({path}))
     diagnostics: dict[tuple, Diagnostic] = {}
     for rule in rules:
         for d in rule().check(ctx):
             diagnostics.setdefault((d.code, d.path, d.line, d.column), d)
+    # `# noqa` is read in the file where the finding is, whichever analysis found it.
+    by_path = {p: comments(sources[p].lines) for p in {d.path for d in diagnostics.values()} if p in sources}
     interpreter.release()
-    by_line = comments(module.lines) if diagnostics else {}
-    kept = [d for d in diagnostics.values() if not suppressed(d, by_line)]
+    kept = [d for d in diagnostics.values() if not suppressed(d, by_path.get(d.path, {}))]
     return sorted(kept, key=Diagnostic.sort_key)
 
 

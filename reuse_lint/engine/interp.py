@@ -207,6 +207,7 @@ class Interpreter:
         self._graph_states: dict[int, GraphState] = {}
         self.modules: dict[str, ModuleState] = {}
         self._constructed: dict[int, dict] = {}  # class -> the attributes its __init__ set
+        self._loading: list[ModuleState] = []  # the modules whose top level runs now
         self._reset_trace(fresh=True)
 
     # ----- trace state ------------------------------------------------------------------
@@ -247,23 +248,57 @@ class Interpreter:
 
     def release(self) -> None:
         """Break the reference cycles a run leaves (a module's functions hold its globals,
-        which hold them), so that its syntax trees are freed at once, not by the collector."""
+        which hold them), so that its syntax trees are freed at once, not by the collector.
+        Modules that later analyses may start from (see `_load`) keep theirs."""
         for state in self.modules.values():
-            state.globals.clear()
+            if state.snapshot is None:
+                state.globals.clear()
         self.modules.clear()
         self.analysis = Analysis()
 
     def _load(self, module: ModuleState) -> None:
         if module.loaded:
+            self._register(module)
             return
         module.loaded = True
         self.analysis.sources[module.path] = module
         module.globals.setdefault("__name__", Const(module.name))
         env = [module.globals]
+        before = self._footprint()
+        self._loading.append(module)
         try:
             self.exec_block(module.tree.body, env, module)
         except _Terminator:
             pass
+        finally:
+            self._loading.pop()
+        # Shareable: a top level with no TensorFlow effect, whose imports are shareable too
+        # (its globals may hold them).
+        if self._footprint() == before and all(r.snapshot is not None for r in module.requires):
+            module.take_snapshot()
+
+    def _register(self, module: ModuleState) -> None:
+        """A module loaded by an earlier analysis: its sources, and those of the modules its
+        top level imported, are this analysis's too."""
+        todo = [module]
+        while todo:
+            state = todo.pop()
+            if state.path not in self.analysis.sources:
+                self.analysis.sources[state.path] = state
+                self.modules.setdefault(_realpath(state.path), state)
+                todo.extend(state.requires)
+
+    def _footprint(self) -> tuple:
+        """Everything a top level could change that is not a Python binding: if a module's
+        top level leaves this as it found it, running it again would record nothing."""
+        a, g = self.analysis, self.graph
+        return (
+            a.events, len(a.creations), len(a.builds), len(a.leaks), len(a.optimizers),
+            len(a.selections), len(a.dropped_reuse), len(a.slot_creations), len(a.misplaced),
+            len(a.repeated_cells), len(a.cell_uses), len(a.graph_switches), len(a.keras_steps),
+            len(a.reuse_false), self._next_graph, id(g), g.root.reuse, len(g.variables),
+            len(g.counts), sum(g.counts.values()), g.opaque, g.unnamed,
+        )
 
     def _run_entries(self, module: ModuleState) -> None:
         for stmt in module.tree.body:
@@ -432,6 +467,8 @@ class Interpreter:
                 # One module object per file and interpretation, as in Python: an import
                 # cycle finds the partly loaded module instead of loading it again.
                 state = self.modules.setdefault(_realpath(state.path), state)
+                if self._loading and state not in self._loading[-1].requires:
+                    self._loading[-1].requires.append(state)
                 saved = self._save_context()
                 try:
                     self._load(state)
