@@ -115,7 +115,7 @@ def _clean_main(argv: list[str]) -> int:
     p.add_argument("path", nargs="?", default=".", help="a file or folder of the project (default: .)")
     args = p.parse_args(argv)
     if not os.path.exists(args.path):
-        return _fail(f"{args.path}: no such file or directory")
+        return _fail(f"{os.path.relpath(args.path) if os.path.isabs(args.path) else args.path}: no such file or directory")
     try:
         removed = runner.clean_cache(args.path)
     except OSError as exc:

@@ -80,7 +80,7 @@ def collect_files(paths: list[str], settings: Settings, errors: list[str],
     for raw in paths:
         p = Path(raw)
         if not p.exists():
-            errors.append(f"{raw}: no such file or directory")
+            errors.append(f"{_display(p)}: no such file or directory")
         elif p.is_file():
             if not (settings.force_exclude and settings.is_excluded(p)):
                 add(p)
@@ -98,7 +98,7 @@ def collect_files(paths: list[str], settings: Settings, errors: list[str],
                     if name.endswith(".py") and not settings.is_excluded(root_path / name):
                         add(root_path / name)
             if empty is not None and len(found) == before:
-                empty.append(raw)
+                empty.append(_display(p))
     return found
 
 
