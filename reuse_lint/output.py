@@ -145,7 +145,12 @@ def _plural(n: int, word: str) -> str:
     return f"{n} {word}{'s' if n != 1 else ''}"
 
 
-def statistics(diagnostics: Iterable[Diagnostic], stream: TextIO) -> None:
+def statistics(diagnostics: Iterable[Diagnostic], stream: TextIO, as_json: bool = False) -> None:
     counts = Counter((d.code, d.name) for d in diagnostics)
-    for (code, name), n in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])):
+    rows = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))
+    if as_json:
+        json.dump([{"code": code, "name": name, "count": n} for (code, name), n in rows], stream, indent=2)
+        stream.write("\n")
+        return
+    for (code, name), n in rows:
         stream.write(f"{n:>5}\t{code}\t{name}\n")

@@ -7,6 +7,7 @@ loader callback from here.
 from __future__ import annotations
 
 import ast
+import dataclasses
 import gc
 import os
 import shutil
@@ -45,6 +46,8 @@ class Result:
     diff_text: str = ""
     sources: dict[str, list[str]] = field(default_factory=dict)
     rule_codes: list[str] = field(default_factory=list)
+    # Folders named on the command line that held no Python file to lint (ruff's warning).
+    empty: list[str] = field(default_factory=list)
     # What the run did, for tests and benchmarks: files linted, from cache, skipped unparsed.
     stats: dict[str, int] = field(default_factory=lambda: {"linted": 0, "cached": 0, "skipped": 0})
 
@@ -63,16 +66,18 @@ def _is_venv(path: Path) -> bool:
 current_file: str | None = None
 
 
-def collect_files(paths: list[str], settings: Settings, errors: list[str]) -> list[Path]:
-    """Files named on the command line are always linted; directories are walked. Only
-    regular files are linted: a FIFO or a device would block or never end."""
+def collect_files(paths: list[str], settings: Settings, errors: list[str],
+                  empty: list[str] | None = None) -> list[Path]:
+    """Files named on the command line are always linted; directories are walked, and
+    those that hold no Python file to lint are added to `empty`. Only regular files are
+    linted: a FIFO or a device would block or never end."""
     found: list[Path] = []
     seen: set = set()
 
     def add(p: Path, named: bool) -> None:
         # The file's identity (device, inode), not its resolved path: one stat, not one per
         # path component; a file reached twice (a symlink, `a/` and `a/b.py`) is linted once.
-        shown = str(p) if named else _display(p)
+        shown = _display(p)
         try:
             st = os.stat(p)
         except OSError as exc:
@@ -96,15 +101,16 @@ def collect_files(paths: list[str], settings: Settings, errors: list[str]) -> li
         try:
             st = os.stat(p)
         except FileNotFoundError:
-            errors.append(f"{raw}: no such file or directory")
+            errors.append(f"{_display(p)}: no such file or directory")
             continue
         except OSError as exc:
-            errors.append(f"{raw}: cannot read: {exc.strerror or exc}")
+            errors.append(f"{_display(p)}: cannot read: {exc.strerror or exc}")
             continue
         if not stat.S_ISDIR(st.st_mode):
             if not (settings.force_exclude and settings.is_excluded(p)):
                 add(p, named=True)
         else:
+            before = len(found)
             for root, dirs, files in os.walk(p, onerror=unreadable):
                 root_path = Path(root)
                 dirs[:] = sorted(
@@ -116,6 +122,8 @@ def collect_files(paths: list[str], settings: Settings, errors: list[str]) -> li
                 for name in sorted(files):
                     if name.endswith(".py") and not settings.is_excluded(root_path / name):
                         add(root_path / name, named=False)
+            if empty is not None and len(found) == before:
+                empty.append(_display(p))
     return found
 
 
@@ -888,8 +896,9 @@ def run(settings: Settings) -> Result:
     result.rule_codes = [r.CODE for r in rules]
     if settings.stdin:
         _run_stdin(settings, rules, result)
+        result.diagnostics = [_relative_paths(d) for d in result.diagnostics]
         return result
-    files = collect_files(settings.paths, settings, result.errors)
+    files = collect_files(settings.paths, settings, result.errors, result.empty)
     if settings.fix or settings.diff:
         loader = ProjectLoader(lambda p: p.read_bytes())
         for path in files:
@@ -910,8 +919,18 @@ def run(settings: Settings) -> Result:
     else:
         with _quiet_gc():
             _check_files(files, settings, rules, _cache_root(settings), result)
+    result.diagnostics = [_relative_paths(d) for d in result.diagnostics]
     result.diagnostics.sort(key=Diagnostic.sort_key)
     return result
+
+
+def _relative_paths(d: Diagnostic) -> Diagnostic:
+    """No absolute path in any output: a related location in an imported module is known
+    by its absolute path; show it relative to the working directory, as the file itself."""
+    if not os.path.isabs(d.path) and not any(os.path.isabs(r.path) for r in d.related):
+        return d
+    related = tuple(dataclasses.replace(r, path=_display(Path(r.path))) for r in d.related)
+    return dataclasses.replace(d, path=_display(Path(d.path)), related=related)
 
 
 def lint_files(paths: list[str]) -> list[Diagnostic]:
