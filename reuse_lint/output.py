@@ -34,7 +34,7 @@ def render(
         stream.write("\n")
     elif fmt == "concise":
         for d in diagnostics:
-            stream.write(f"{d.path}:{d.line}:{d.column}: {d.code} {d.message}\n")
+            stream.write(f"{d.where()}: {d.code} {d.message}\n")
     elif fmt == "github":
         from reuse_lint.formats_ci import write_github
 
@@ -57,10 +57,11 @@ def _render_full(diagnostics: list[Diagnostic], stream: TextIO, sources: SourceL
     console = Console(file=stream, highlight=False, soft_wrap=True)
     for d in diagnostics:
         console.print(
-            f"[bold]{escape(d.path)}:{d.line}:{d.column}[/]: "
+            f"[bold]{escape(d.where())}[/]: "
             f"[bold red]{d.code}[/] [red]{d.name}[/] {escape(d.message)}"
         )
-        lines = sources(d.path)
+        # A notebook's excerpt is its cell's text (notebook.where_key).
+        lines = sources(d.path if d.cell is None else f"{d.path}:cell {d.cell}")
         if lines and 1 <= d.line <= len(lines):
             text = lines[d.line - 1].rstrip("\r\n").expandtabs(1)
             gutter = " " * len(str(d.line))
@@ -70,7 +71,7 @@ def _render_full(diagnostics: list[Diagnostic], stream: TextIO, sources: SourceL
             console.print(f"[blue]{d.line} |[/] {escape(text)}")
             console.print(f"[blue]{gutter} |[/] {' ' * (d.column - 1)}[bold red]{'^' * width}[/]")
         for r in d.related:
-            console.print(f"  [blue]= related:[/] {escape(r.path)}:{r.line}:{r.column}: {escape(r.message)}")
+            console.print(f"  [blue]= related:[/] {escape(r.where())}: {escape(r.message)}")
         if d.help:
             console.print(f"  [cyan]= help:[/] {escape(d.help)}")
         if d.fix:
