@@ -255,3 +255,13 @@ def test_fix_is_not_written_into_a_file_that_nbformat_would_lay_out_otherwise(tm
     assert proc.returncode == 2
     assert "nb.ipynb: fix not written: the file is not laid out as nbformat writes it" in proc.stderr
     assert path.read_bytes() == before
+
+
+# ----- trace ----------------------------------------------------------------------------------
+
+def test_trace_runs_the_code_cells_as_one_script_and_reports_at_cells():
+    proc = run("trace", "fixtures/notebooks/rl101_bad.ipynb", "--output-format", "json")
+    assert proc.returncode == 1, proc.stderr[-2000:]
+    [d] = json.loads(proc.stdout)
+    assert (d["code"], d["path"], d["cell"], d["line"], d["column"]) == ("RT201", "fixtures/notebooks/rl101_bad.ipynb", 10, 1, 10)
+    assert [(r["cell"], r["line"]) for r in d["related"]] == [(8, 1)]
