@@ -32,6 +32,10 @@ class ReuseLintServer(LanguageServer):
         self.project: Project | None = None
         self.findings: dict[str, list[Diagnostic]] = {}  # uri -> last findings published
         self._pending: dict[str, asyncio.TimerHandle] = {}
+        # Open documents to re-check because a module they import changed, in order (a dict
+        # as an ordered set); checked one per turn of the event loop, after pending edits.
+        self._dependents: dict[str, None] = {}
+        self._draining: asyncio.Handle | None = None
 
     # ----- the project -------------------------------------------------------------------
 
@@ -58,17 +62,37 @@ class ReuseLintServer(LanguageServer):
         self._pending[uri] = asyncio.get_running_loop().call_later(DEBOUNCE, self.check_changed, uri)
 
     def check_changed(self, uri: str) -> None:
-        """Check the document and the open documents whose findings depend on it."""
+        """Check the document now, and queue the open documents whose findings depend on it."""
         self._pending.pop(uri, None)
         project = self.project_for()
         path = _path(uri)
         if project is None or path is None:
             return
-        open_uris = {str(project.key(p)): u for u in self.workspace.text_documents if (p := _path(u)) is not None}
-        for module in project.affected(path, [Path(p) for p in open_uris]):
-            target = open_uris.get(str(module), uri if module == project.key(path) else None)
-            if target is not None:
-                self.publish(target, project.check(module))
+        self.publish(uri, project.check(path))
+        open_uris = {project.key(p): u for u in self.workspace.text_documents if (p := _path(u)) is not None}
+        for module in project.affected(path, list(open_uris))[1:]:
+            self._dependents[open_uris[module]] = None
+        self._drain_soon()
+
+    def _drain_soon(self, delay: float = 0.0) -> None:
+        if self._draining is None and self._dependents:
+            self._draining = asyncio.get_running_loop().call_later(delay, self._drain_one)
+
+    def _drain_one(self) -> None:
+        """Re-check one queued dependent. An edit waiting for its check goes first: the
+        document being typed in is answered before the ones that import it."""
+        self._draining = None
+        if self._pending:
+            self._drain_soon(DEBOUNCE)
+            return
+        uri = next(iter(self._dependents), None)
+        if uri is None:
+            return
+        del self._dependents[uri]
+        path = _path(uri)
+        if path is not None and self.project is not None and uri in self.workspace.text_documents:
+            self.publish(uri, self.project.check(path))
+        self._drain_soon()
 
     def publish(self, uri: str, findings: list[Diagnostic]) -> None:
         self.findings[uri] = findings
@@ -105,8 +129,11 @@ def _utf16(line_text: str, column: int) -> int:
 
 
 def _position(line: int, column: int, lines) -> types.Position:
-    text = lines[line - 1] if 0 < line <= len(lines) else ""
-    return types.Position(line=max(line - 1, 0), character=_utf16(text, column))
+    if not 0 < line <= len(lines):
+        # Another module's line we do not hold: characters stand for UTF-16 units (exact
+        # outside the astral planes).
+        return types.Position(line=max(line - 1, 0), character=max(column - 1, 0))
+    return types.Position(line=line - 1, character=_utf16(lines[line - 1], column))
 
 
 def _range(line: int, column: int, end_line: int, end_column: int, lines) -> types.Range:
