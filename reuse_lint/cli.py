@@ -167,7 +167,7 @@ def main(argv: list[str] | None = None) -> int:
         return EXIT_CLEAN
     if argv and argv[0] in ("-h", "--help"):
         sys.stdout.write(
-            "usage: reuse-lint [check] PATH... | rule CODE | clean | trace SCRIPT | gan\n\n"
+            "usage: reuse-lint [check] PATH... | rule CODE | clean | trace SCRIPT | gan | server\n\n"
             "  check PATH...   lint files and directories (the default command)\n"
             "  rule CODE       print a rule's documentation; `rule --all` lists them\n"
             "  clean [PATH]    remove the project's cache (.reuse_lint_cache/)\n"
