@@ -718,7 +718,14 @@ def _run_stdin(settings: Settings, rules, result: Result) -> None:
     name = settings.stdin_filename or "-"
     file_rules = settings.rules_for(Path(name), rules) if settings.stdin_filename else rules
     loader = ProjectLoader(lambda p: p.read_bytes())
-    result.diagnostics = engine.lint_source(data, name, file_rules, loader=loader)
+    source, book, unreadable = _python_source(Path(name), data, name, file_rules)
+    if unreadable is not None:
+        result.diagnostics = unreadable
+        return
+    result.diagnostics = _mapped(book, engine.lint_source(source, name, file_rules, loader=loader), name)
+    if book is not None:
+        result.sources.update(book.sources(name))
+        return
     lines = _decode_lines(data)
     if lines is not None:
         result.sources[name] = lines

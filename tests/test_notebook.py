@@ -187,6 +187,14 @@ def test_a_notebook_that_is_not_json_is_rl001_and_the_rest_is_linted(tmp_path):
         ("RL001", "broken.ipynb", None, 1), ("RL101", "gan.ipynb", 3, 3)]
 
 
+def test_a_notebook_on_standard_input_is_read_as_one(tmp_path):
+    path = write(tmp_path / "gan.ipynb", code(TF1), code(BUILDER), code("x = tf.zeros([1, 2])\na = d(x)"), code("b = d(x)"))
+    proc = subprocess.run(
+        [sys.executable, "-m", "reuse_lint", "check", "-", "--stdin-filename", "gan.ipynb", "--output-format", "concise"],
+        input=path.read_text(), capture_output=True, text=True, cwd=tmp_path, timeout=120)
+    assert proc.stdout.splitlines()[0].startswith("gan.ipynb:cell 4:1:5: RL101 ")
+
+
 # ----- suppressions, configuration, exclusions, cache -------------------------------------------
 
 def test_noqa_in_a_cell_suppresses(tmp_path):
