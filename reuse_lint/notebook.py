@@ -48,17 +48,24 @@ def _lines(text: str) -> list[str]:
     return split_lines(text)
 
 
-def _without_ipython(source: str) -> str | None:
-    """The cell with its IPython lines blanked; None when it is not Python even then."""
-    lines = _lines(source)
-    if lines and lines[0].lstrip().startswith("%%"):
-        return None  # a cell magic: the body is the magic's input, not Python
-    text = "".join("\n" if _IPYTHON_LINE.match(line) else line for line in lines)
+def _parses(text: str) -> bool:
     try:
         ast.parse(text)
     except (SyntaxError, ValueError, RecursionError, MemoryError):
-        return None
-    return text
+        return False
+    return True
+
+
+def _without_ipython(source: str) -> str | None:
+    """The cell with its IPython lines blanked; None when it is not Python even then. A cell
+    that parses as it is keeps every line (a continuation line may start with `%`)."""
+    lines = _lines(source)
+    if lines and lines[0].lstrip().startswith("%%"):
+        return None  # a cell magic: the body is the magic's input, not Python
+    if _parses(source):
+        return source
+    text = "".join("\n" if _IPYTHON_LINE.match(line) else line for line in lines)
+    return text if _parses(text) else None
 
 
 def _blank(source: str) -> str:
@@ -178,7 +185,7 @@ def read(data: bytes) -> Notebook:
         raise NotebookError(f"cannot decode the notebook: {exc}") from None
     import warnings
 
-    from nbformat import convert, reader
+    from nbformat import ValidationError, convert, reader
 
     try:
         with warnings.catch_warnings():
@@ -186,8 +193,11 @@ def read(data: bytes) -> Notebook:
             node = reader.reads(text)
             if node.get("nbformat") != 4:
                 node = convert(node, 4)
-    except (reader.NotJSONError, ValueError, KeyError, TypeError, AttributeError) as exc:
-        raise NotebookError(f"cannot read the notebook: {str(exc).splitlines()[0] if str(exc) else type(exc).__name__}") from None
+    # What nbformat raises for JSON that is not a notebook of a version it knows: its own
+    # errors, and a few from walking a structure of the wrong shape.
+    except (ValidationError, ValueError, KeyError, TypeError, AttributeError) as exc:
+        reason = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+        raise NotebookError(f"cannot read the notebook: {reason}") from None
     if not isinstance(node.get("cells"), list):
         raise NotebookError("cannot read the notebook: it has no list of cells")
     stripped = text.rstrip()

@@ -173,6 +173,20 @@ def test_magics_shell_lines_and_unparsable_cells_are_blanked_keeping_positions(t
     assert "files = !ls" not in notebook.read(path.read_bytes()).script
 
 
+def test_a_cell_that_parses_keeps_its_lines_that_start_like_magics():
+    assert notebook._blank('s = ("%d"\n     % 3)\n') == 's = ("%d"\n     % 3)\n'
+    # Beside a shell line the continuation is blanked too, the cell no longer parses, and
+    # all of it is blanked: a miss, never a finding on code the kernel would not run.
+    assert notebook._blank('s = ("%d"\n     % 3)\n!echo') == "\n\n\n"
+
+
+@pytest.mark.parametrize("data", [b"[]", b'{"a": 1}', b'{"nbformat": 3}', b'{"nbformat": 9, "nbformat_minor": 0}',
+                                  b'{"nbformat": 4, "nbformat_minor": 2, "cells": 5, "metadata": {}}', b"\xff\xfe"])
+def test_json_that_is_not_a_notebook_is_one_clear_error(data):
+    with pytest.raises(notebook.NotebookError, match=r"^cannot (read|decode) the notebook: "):
+        notebook.read(data)
+
+
 def test_notebook_of_another_language_is_not_linted(tmp_path):
     book = new_notebook(cells=[code("x <- c(1, 2")], metadata={"kernelspec": {"language": "R", "name": "ir", "display_name": "R"}})
     nbformat.write(book, tmp_path / "r.ipynb")
