@@ -90,6 +90,11 @@ VERDICT = {
     "rl101_good": lambda b: b["error"] is None
     and [n for n in b["created"] if n.startswith("discriminator")] == ["discriminator/h1/kernel:0", "discriminator/h1/bias:0",
                                                                          "discriminator/logits/kernel:0", "discriminator/logits/bias:0"],
+    "rl101_sampling_bad": lambda b: b["error"]["type"] == "ValueError"
+    and "Variable generator/h1/kernel already exists, disallowed" in b["error"]["message"],
+    "rl101_sampling_good": lambda b: b["error"] is None and sorted(b["created"]) == _d("generator", "h1", "out"),
+    "rl107_bad": lambda b: b["error"]["type"] == "ValueError" and "Variable d_w1/Adam/ does not exist" in b["error"]["message"],
+    "rl107_good": lambda b: b["error"] is None and b["steps"]["d_step"] == ["discriminator/d_w1:0"],
     "rl102_bad": lambda b: b["error"]["type"] == "ValueError"
     and "Variable discriminator/h1/kernel does not exist" in b["error"]["message"],
     "rl102_good": lambda b: b["error"] is None and len([n for n in b["created"] if n.startswith("discriminator")]) == 4,
