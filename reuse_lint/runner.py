@@ -19,7 +19,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Callable
 
-from reuse_lint import engine, fixes, tfnames
+from reuse_lint import engine, fixes, notebook, tfnames
 from reuse_lint.cache import CACHE_DIR, Cache, context_key, digest, entry_key, index_record, indexed, racy, signature
 from reuse_lint.config import ConfigError, Settings, settings_from_args  # noqa: F401 - re-exported
 from reuse_lint.diagnostics import Diagnostic
@@ -120,7 +120,7 @@ def collect_files(paths: list[str], settings: Settings, errors: list[str],
                     and not settings.is_excluded(root_path / d)
                 )
                 for name in sorted(files):
-                    if name.endswith(".py") and not settings.is_excluded(root_path / name):
+                    if name.endswith((".py", notebook.SUFFIX)) and not settings.is_excluded(root_path / name):
                         add(root_path / name, named=False)
             if empty is not None and len(found) == before:
                 empty.append(_display(p))
@@ -534,6 +534,9 @@ class Worker:
         return index_record(sig, key, context, diagnostics, dep_sigs, dir_sigs)
 
     def _analyse(self, path: Path, data: bytes, shown: str):
+        data, book, unreadable = _python_source(path, data, shown, self.rules)
+        if unreadable is not None:
+            return unreadable, {}, []
         try:
             module = engine.parse_module(data, shown)
         except engine.ParseFailure:
@@ -546,14 +549,60 @@ class Worker:
         self.stats["linted"] += 1
         self.loader.begin(shown)
         limits: list[str] = []
-        diagnostics = engine.lint_source(data, shown, self.rules, loader=self.loader, parsed=module,
-                                         everywhere=True, cut_short=limits)
+        diagnostics = _mapped(book, engine.lint_source(data, shown, self.rules, loader=self.loader, parsed=module,
+                                                       everywhere=True, cut_short=limits), shown)
         self.cut_short = limits[0] if limits else None
         del module
         # The interpretation's garbage (some of it cyclic) is young: one collection of the
         # young generations now, while the run keeps the automatic collector off (_quiet_gc).
         gc.collect(1)
         return diagnostics, self.loader.loaded(), self.loader.misses()
+
+
+def _python_source(path: Path, data: bytes, shown: str, file_rules):
+    """(Python source, notebook, None) for a file's bytes: a notebook's code cells as one script,
+    with the Notebook that maps positions back; (b"", None, findings) for a notebook that
+    cannot be read (RL001, as for a file that cannot be decoded)."""
+    if not notebook.is_notebook(path):
+        return data, None, None
+    try:
+        book = notebook.read(data)
+    except notebook.NotebookError as exc:
+        from reuse_lint.rules import syntax_error
+
+        rule = syntax_error.SyntaxError
+        return b"", None, [rule.diagnostic(shown, str(exc), 1, 1)] if rule in file_rules else []
+    return notebook.script_bytes(book), book, None
+
+
+def _mapped(book: "notebook.Notebook | None", diagnostics: list[Diagnostic], shown: str) -> list[Diagnostic]:
+    """Positions in a notebook's script back to its cells."""
+    return diagnostics if book is None else book.map(diagnostics, shown)
+
+
+def _fix_notebook(path: Path, data: bytes, shown: str, lint, settings: Settings, result: Result) -> list[Diagnostic]:
+    """--fix and --diff on a notebook: only the edited cells' sources change, and only in a
+    file that nbformat itself would write byte for byte."""
+    book = notebook.read(data)
+    fixed, count, diagnostics = notebook.fix_notebook(
+        book, lambda nb: lint(notebook.script_bytes(nb)), unsafe=settings.unsafe_fixes)
+    error = None
+    if count and settings.diff:
+        result.diff_text += notebook.cell_diff(shown, book, fixed)
+    elif count and not notebook.in_nbformat_layout(data, book):
+        error = "fix not written: the file is not laid out as nbformat writes it (save it from Jupyter first)"
+    elif count:
+        try:
+            fixes.write_atomic(path, fixed.dumps().encode("utf-8"))
+        except OSError as exc:
+            error = f"cannot write the fix: {exc.strerror or exc}"
+    if error is not None:
+        result.errors.append(f"{shown}: {error}")
+        fixed, diagnostics = book, lint(notebook.script_bytes(book))
+    else:
+        result.fixed += count
+    result.sources.update(fixed.sources(shown))
+    return _mapped(fixed, diagnostics, shown)
 
 
 def lint_file(path: Path, settings: Settings, loader: ProjectLoader, rules, result: Result) -> tuple[list[Diagnostic], list[str] | None]:
@@ -569,6 +618,11 @@ def lint_file(path: Path, settings: Settings, loader: ProjectLoader, rules, resu
         limits.clear()  # only the last analysis's limit describes what is reported
         return engine.lint_source(source, shown, file_rules, loader=loader, cut_short=limits)
 
+    if notebook.is_notebook(path):
+        unreadable = _python_source(path, data, shown, file_rules)[2]
+        if unreadable is not None:
+            return unreadable, None
+        return _fix_notebook(path, data, shown, lint, settings, result), None
     if settings.fix or settings.diff:
         fixed, count, diagnostics = fixes.fix_source(data, lint, unsafe=settings.unsafe_fixes)
         if fixed != data:
@@ -774,7 +828,7 @@ def _check_files(files: list[Path], settings: Settings, rules, cache_root: Path 
             records[os.path.abspath(path)] = record
         asked = i < len(files)
         for d in diagnostics:
-            key = (d.code, d.path, d.line, d.column)
+            key = (d.code, d.path, d.cell, d.line, d.column)
             # A file asked for is a program: its bugs are reported wherever they are, in the
             # modules it imports too. A caller only tells what it reveals in the files asked for.
             if key in seen or not (d.path in wanted or asked):
@@ -846,8 +900,12 @@ def _in_pool(chunks: list[list[Path]], jobs: int, initargs: tuple, result: Resul
 def _remember_source(path: Path, result: Result) -> None:
     # Only files with findings need their text, for the `full` format's excerpts.
     try:
-        lines = _decode_lines(path.read_bytes())
-    except OSError:
+        data = path.read_bytes()
+        if notebook.is_notebook(path):
+            result.sources.update(notebook.read(data).sources(_display(path)))
+            return
+        lines = _decode_lines(data)
+    except (OSError, notebook.NotebookError):
         return
     if lines is not None:
         result.sources[_display(path)] = lines
@@ -880,10 +938,17 @@ def _run_stdin(settings: Settings, rules, result: Result) -> None:
     loader = ProjectLoader(lambda p: p.read_bytes())
     global current_file
     current_file = name
+    source, book, unreadable = _python_source(Path(name), data, name, file_rules)
+    if unreadable is not None:
+        result.diagnostics = unreadable
+        return
     limits: list[str] = []
-    result.diagnostics = engine.lint_source(data, name, file_rules, loader=loader, cut_short=limits)
+    result.diagnostics = _mapped(book, engine.lint_source(source, name, file_rules, loader=loader, cut_short=limits), name)
     if limits:
         result.errors.append(cut_short_message(name, limits[0]))
+    if book is not None:
+        result.sources.update(book.sources(name))
+        return
     lines = _decode_lines(data)
     if lines is not None:
         result.sources[name] = lines
