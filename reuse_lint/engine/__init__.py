@@ -65,18 +65,6 @@ def _parse(text: str, path: str) -> ast.Module:
 
 
 # The one wording for a Python 2 file, until Python 2 sources are converted before analysis.
-PYTHON2_NOT_ANALYSED = "this looks like Python 2 code, which reuse-lint does not analyse: nothing in this file was checked"
-
-# CPython's own messages for Python 2 statements, and Python 2 syntax on the failing line.
-_PY2_MESSAGES = ("Missing parentheses in call to 'print'", "Missing parentheses in call to 'exec'",
-                 "multiple exception types must be parenthesized", "leading zeros in decimal integer literals")
-_PY2_LINE = re.compile(r"^\s*(print\s+[^\s(=]|exec\s+['\"]|raise\s+[\w.]+\s*,)|<>|`|\bur['\"]")
-
-
-def looks_like_python2(message: str, line_text: str) -> bool:
-    return message.startswith(_PY2_MESSAGES) or _PY2_LINE.search(line_text) is not None
-
-
 def parse_module(source: bytes | str, path: str, name: str = "__main__") -> ModuleState:
     text = decode(source) if isinstance(source, bytes) else source
     text = text.lstrip("\ufeff")
@@ -88,10 +76,7 @@ def parse_module(source: bytes | str, path: str, name: str = "__main__") -> Modu
         line_text = lines[line - 1] if 0 < line <= len(lines) else ""
         column = exc.offset or 1
         column = min(max(column, 1), len(line_text.rstrip("\r\n")) + 1)
-        message = f"syntax error: {exc.msg}"
-        if looks_like_python2(exc.msg, line_text):
-            message += f" ({PYTHON2_NOT_ANALYSED})"  # said only when fissix cannot read it either
-        failure = ParseFailure(message, line, column)
+        failure = ParseFailure(f"syntax error: {exc.msg}", line, column)
     except (ValueError, RecursionError) as exc:
         # (A MemoryError is not the file's fault: it propagates, and the runner reports the
         # analysis as cut short rather than the file as unparsable.)
