@@ -16,14 +16,25 @@ signature.
 Everything is written to a temporary file and renamed into place, so concurrent runs never see
 half of one; the last index written wins, which loses only speed. What cannot be read or
 decoded is a miss.
+
+The cache folder is input that anyone may have written (a committed or copied cache, a crafted
+one): every file in it is sealed with a keyed hash (blake2b) under a random secret kept
+outside the project, in the user's cache folder, together with the tool's version; a file
+whose seal does not match this machine's secret is a miss, so the index and the entries this
+machine wrote are the only ones trusted. Keys read back are checked to be digests before they
+name a file, and nothing is written or removed outside the cache folder, which is not used
+when it (or a folder in it) is a symbolic link.
 """
 
 from __future__ import annotations
 
 import functools
 import hashlib
+import hmac
 import json
 import os
+import re
+import secrets
 import stat
 import tempfile
 import time
@@ -33,8 +44,10 @@ from reuse_lint import __version__
 from reuse_lint.diagnostics import Diagnostic, Edit, Fix, Related
 
 CACHE_DIR = ".reuse_lint_cache"
-_FORMAT = 3  # bump when the entry or index layout changes
+_FORMAT = 4  # bump when the entry or index layout changes
 INDEX = "index.json"
+_KEY = re.compile(r"[0-9a-f]{40}")  # entry_key's digest: the only names an entry may have
+_SECRET_BYTES = 32
 # A signature taken this close to the file's last change may not show a change made in the
 # same clock tick (seconds on some file systems): such files are not indexed.
 RACY_NS = 2_000_000_000
@@ -90,6 +103,71 @@ def entry_key(data: bytes, context: str) -> str:
     return h.hexdigest()
 
 
+# ----- the seal ---------------------------------------------------------------------------------
+
+def _secret_path() -> Path:
+    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    return Path(base) / "reuse-lint" / "secret"
+
+
+@functools.lru_cache(maxsize=1)
+def machine_secret() -> bytes | None:
+    """This user's random secret, created on first use; None when it can be neither read nor
+    created (the cache is then not used: an unsealed cache could be anyone's)."""
+    path = _secret_path()
+    try:
+        return _read_secret(path)
+    except FileNotFoundError:
+        pass
+    except OSError:
+        return None
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=".secret.", dir=path.parent)  # mode 0600
+        try:
+            os.write(fd, secrets.token_bytes(_SECRET_BYTES))
+            os.close(fd)
+            try:
+                os.link(tmp, path)  # atomic, and never replaces a secret another run made
+            except FileExistsError:
+                pass
+        finally:
+            os.unlink(tmp)
+        return _read_secret(path)
+    except OSError:
+        return None
+
+
+def _read_secret(path: Path) -> bytes | None:
+    fd = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0))
+    try:
+        data = os.read(fd, _SECRET_BYTES + 1)
+    finally:
+        os.close(fd)
+    return data if len(data) == _SECRET_BYTES else None
+
+
+def _mac(secret: bytes, body: bytes) -> bytes:
+    h = hashlib.blake2b(key=secret, digest_size=20)
+    h.update(f"reuse-lint {__version__} {_FORMAT}\0".encode())
+    h.update(body)
+    return h.hexdigest().encode()
+
+
+def seal(secret: bytes, body: str) -> str:
+    """The body, behind a first line that proves this machine's tool wrote it."""
+    data = body.encode("utf-8", "surrogatepass")
+    return _mac(secret, data).decode() + "\n" + body
+
+
+def unseal(secret: bytes, data: bytes):
+    """The JSON value of a sealed file, or None when the seal does not match."""
+    mac, _, body = data.partition(b"\n")
+    if not hmac.compare_digest(mac, _mac(secret, body)):
+        return None
+    return json.loads(body)
+
+
 # ----- diagnostics to and from JSON ------------------------------------------------------------
 
 def _to_json(d: Diagnostic) -> dict:
@@ -116,18 +194,58 @@ def _from_json(j: dict) -> Diagnostic:
     )
 
 
+def _inside(root: Path, folders: list[Path]) -> bool:
+    """No folder is a symbolic link and each really lies in the project: the cache must not
+    lead a write or an unlink out of it."""
+    try:
+        real_root = os.path.realpath(root)
+        for folder in folders:
+            if os.path.islink(folder):
+                return False
+            real = os.path.realpath(folder)
+            if os.path.commonpath([real_root, real]) != real_root:
+                return False
+    except (OSError, ValueError):
+        return False
+    return True
+
+
 class Cache:
     def __init__(self, root: Path) -> None:
         self.dir = root / CACHE_DIR / f"v{_FORMAT}"
+        self.secret = machine_secret()
+        # Checked once a run: a cache folder that leads elsewhere is not used at all.
+        self.usable = self.secret is not None and _inside(root, [root / CACHE_DIR, self.dir])
+        self._ignored = False
 
     def _path(self, key: str) -> Path:
+        if not isinstance(key, str) or not _KEY.fullmatch(key):
+            raise ValueError(f"not a cache key: {key!r}")
         return self.dir / key[:2] / f"{key}.json"
+
+    def _read(self, path: Path):
+        if not self.usable:
+            return None
+        try:
+            return unseal(self.secret, path.read_bytes())
+        except (OSError, ValueError, RecursionError):
+            return None  # missing, corrupt or too deeply nested: a miss
+
+    def _write(self, path: Path, body: str) -> None:
+        if not self.usable or (path.parent.exists() and not _inside(self.dir, [path.parent])):
+            return
+        _write(path, seal(self.secret, body))
+        ignore = self.dir.parent / ".gitignore"
+        if not self._ignored and not os.path.lexists(ignore):
+            # As ruff does: the cache is this machine's, never a file to commit.
+            _write(ignore, "*\n")
+        self._ignored = True
 
     def entry(self, key: str, hash_of, resolves) -> dict | None:
         """The entry (deps, misses, diagnostics as JSON) if every dependency still hashes as
         recorded and every import that found no project module still finds none."""
         try:
-            entry = json.loads(self._path(key).read_bytes())
+            entry = self._read(self._path(key))
             if any(hash_of(path) != h for path, h in entry["deps"].items()):
                 return None
             if any(resolves(importer, name, level) for importer, name, level in entry["misses"]):
@@ -139,15 +257,14 @@ class Cache:
 
     def put(self, key: str, diagnostics: list[Diagnostic], deps: dict[str, str | None], misses: list) -> None:
         body = json.dumps({"deps": deps, "misses": misses, "diagnostics": [_to_json(d) for d in diagnostics]})
-        _write(self._path(key), body)
+        self._write(self._path(key), body)
 
     # ----- the stat index ------------------------------------------------------------------
     def load_index(self) -> dict[str, dict]:
-        try:
-            index = json.loads((self.dir / INDEX).read_bytes())
-        except (OSError, ValueError):
+        index = self._read(self.dir / INDEX)
+        if not isinstance(index, dict):
             return {}
-        return index if isinstance(index, dict) else {}
+        return {path: record for path, record in index.items() if isinstance(record, dict)}
 
     def save_index(self, records: dict[str, dict]) -> None:
         """Merge this run's records into the index on disk (another run may have written it).
@@ -161,13 +278,14 @@ class Cache:
         index.update(records)
         for path in [p for p in index if not os.path.exists(p)]:
             stale.append(index.pop(path).get("key"))
-        _write(self.dir / INDEX, json.dumps(index, separators=(",", ":")))
+        self._write(self.dir / INDEX, json.dumps(index, separators=(",", ":")))
         for key in stale:
-            if isinstance(key, str):
-                try:
-                    os.unlink(self._path(key))
-                except (OSError, ValueError):
-                    pass  # already gone, or another run's to remove
+            try:
+                path = self._path(key)
+                if _inside(self.dir, [path.parent]):
+                    os.unlink(path)
+            except (OSError, ValueError):
+                pass  # already gone, another run's to remove, or not a key
 
 
 def index_record(sig: list[int], key: str, context: str, diagnostics: list[Diagnostic], deps: dict, dirs: dict) -> dict:

@@ -6,6 +6,7 @@ Both serve the static (RLxxx) and the dynamic (RTxxx) findings, since they share
 from __future__ import annotations
 
 import json
+import os
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import Iterable, TextIO
@@ -13,6 +14,7 @@ from urllib.parse import quote
 
 from reuse_lint import __version__
 from reuse_lint.diagnostics import Diagnostic, Edit
+from reuse_lint.output import printable
 
 SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 INFORMATION_URI = "https://github.com/reuse-lint/reuse-lint"
@@ -49,7 +51,8 @@ def _uri(path: str) -> dict:
     p = Path(path)
     if p.is_absolute():
         return {"uri": p.as_uri()}
-    return {"uri": quote(PurePosixPath(*p.parts).as_posix()), "uriBaseId": SRCROOT}
+    # From the bytes: a name that is not valid UTF-8 (a lone surrogate here) still has a URI.
+    return {"uri": quote(os.fsencode(PurePosixPath(*p.parts).as_posix())), "uriBaseId": SRCROOT}
 
 
 def _region(line: int, column: int, end_line: int, end_column: int) -> dict:
@@ -157,6 +160,9 @@ def write_sarif(diagnostics: list[Diagnostic], stream: TextIO, rule_codes: Itera
 
 # ----- GitHub workflow commands --------------------------------------------------------------
 
+_DATA_ENCODED = "\r\n"  # a workflow command encodes these itself (%0D, %0A)
+
+
 def _escape_data(text: str) -> str:
     return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
 
@@ -166,12 +172,14 @@ def _escape_property(text: str) -> str:
 
 
 def github_line(d: Diagnostic) -> str:
-    props = [f"file={_escape_property(d.path)}", f"line={d.line}"]
+    # Escaped for the log as well as for the command: an ESC sequence would reach the reader.
+    shown = _escape_property(printable(d.path, keep=_DATA_ENCODED))
+    props = [f"file={shown}", f"line={d.line}"]
     if d.cell is not None:
         # GitHub would place a line of a notebook's JSON: the annotation names the cell instead.
         title = _escape_property(f"{d.code} {d.name}")
         text = f"cell {d.cell}:{d.line}:{d.column}: {d.message}" + (f"\nhelp: {d.help}" if d.help else "")
-        return f"::error file={_escape_property(d.path)},title={title}::{_escape_data(text)}"
+        return f"::error file={shown},title={title}::{_escape_data(printable(text, keep=_DATA_ENCODED))}"
     if d.end_line == d.line:
         # GitHub honours columns only for a one-line annotation.
         props += [f"col={d.column}", f"endLine={d.end_line}", f"endColumn={max(d.end_column, d.column)}"]
@@ -179,7 +187,7 @@ def github_line(d: Diagnostic) -> str:
         props += [f"col={d.column}", f"endLine={d.end_line}"]
     props.append(f"title={_escape_property(f'{d.code} {d.name}')}")
     text = d.message if not d.help else f"{d.message}\nhelp: {d.help}"
-    return f"::error {','.join(props)}::{_escape_data(text)}"
+    return f"::error {','.join(props)}::{_escape_data(printable(text, keep=_DATA_ENCODED))}"
 
 
 def write_github(diagnostics: list[Diagnostic], stream: TextIO) -> None:

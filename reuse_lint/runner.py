@@ -7,9 +7,11 @@ loader callback from here.
 from __future__ import annotations
 
 import ast
+import dataclasses
 import gc
 import os
 import shutil
+import stat
 import sys
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -44,6 +46,8 @@ class Result:
     diff_text: str = ""
     sources: dict[str, list[str]] = field(default_factory=dict)
     rule_codes: list[str] = field(default_factory=list)
+    # Folders named on the command line that held no Python file to lint (ruff's warning).
+    empty: list[str] = field(default_factory=list)
     # What the run did, for tests and benchmarks: files linted, from cache, skipped unparsed.
     stats: dict[str, int] = field(default_factory=lambda: {"linted": 0, "cached": 0, "skipped": 0})
 
@@ -52,35 +56,62 @@ class Result:
 
 
 def _is_venv(path: Path) -> bool:
-    return (path / "pyvenv.cfg").exists()
+    try:
+        return os.path.exists(path / "pyvenv.cfg")  # False, not an error, in a folder we cannot read
+    except OSError:
+        return False
 
 
-def collect_files(paths: list[str], settings: Settings, errors: list[str]) -> list[Path]:
-    """Files named on the command line are always linted; directories are walked."""
+# The file currently being analysed in this process, for the one line an internal error gets.
+current_file: str | None = None
+
+
+def collect_files(paths: list[str], settings: Settings, errors: list[str],
+                  empty: list[str] | None = None) -> list[Path]:
+    """Files named on the command line are always linted; directories are walked, and
+    those that hold no Python file to lint are added to `empty`. Only regular files are
+    linted: a FIFO or a device would block or never end."""
     found: list[Path] = []
     seen: set = set()
 
-    def add(p: Path) -> None:
+    def add(p: Path, named: bool) -> None:
         # The file's identity (device, inode), not its resolved path: one stat, not one per
         # path component; a file reached twice (a symlink, `a/` and `a/b.py`) is linted once.
+        shown = _display(p)
         try:
             st = os.stat(p)
-            key = (st.st_dev, st.st_ino)
-        except OSError:
-            key = p
+        except OSError as exc:
+            errors.append(f"{shown}: cannot read: {exc.strerror or exc}")
+            return
+        if not stat.S_ISREG(st.st_mode):
+            if named:
+                errors.append(f"{shown}: not a regular file")
+            return
+        key = (st.st_dev, st.st_ino)
         if key not in seen:
             seen.add(key)
             found.append(p)
 
+    def unreadable(exc: OSError) -> None:
+        where = _display(Path(exc.filename)) if exc.filename else "a folder"
+        errors.append(f"{where}: cannot read the folder: {exc.strerror or exc}")
+
     for raw in paths:
         p = Path(raw)
-        if not p.exists():
-            errors.append(f"{raw}: no such file or directory")
-        elif p.is_file():
+        try:
+            st = os.stat(p)
+        except FileNotFoundError:
+            errors.append(f"{_display(p)}: no such file or directory")
+            continue
+        except OSError as exc:
+            errors.append(f"{_display(p)}: cannot read: {exc.strerror or exc}")
+            continue
+        if not stat.S_ISDIR(st.st_mode):
             if not (settings.force_exclude and settings.is_excluded(p)):
-                add(p)
+                add(p, named=True)
         else:
-            for root, dirs, files in os.walk(p):
+            before = len(found)
+            for root, dirs, files in os.walk(p, onerror=unreadable):
                 root_path = Path(root)
                 dirs[:] = sorted(
                     d for d in dirs
@@ -90,13 +121,15 @@ def collect_files(paths: list[str], settings: Settings, errors: list[str]) -> li
                 )
                 for name in sorted(files):
                     if name.endswith((".py", notebook.SUFFIX)) and not settings.is_excluded(root_path / name):
-                        add(root_path / name)
+                        add(root_path / name, named=False)
+            if empty is not None and len(found) == before:
+                empty.append(_display(p))
     return found
 
 
 def find_project_root(start: Path) -> Path:
     here = start.resolve()
-    here = here if here.is_dir() else here.parent
+    here = here if os.path.isdir(here) else here.parent
     return _project_root_of(here)
 
 
@@ -104,7 +137,7 @@ def find_project_root(start: Path) -> Path:
 def _project_root_of(here: Path) -> Path:
     # Memoised per directory: the loader and the prefilter ask once per import.
     for candidate in (here, *here.parents):
-        if any((candidate / marker).exists() for marker in PROJECT_MARKERS):
+        if any(os.path.exists(candidate / marker) for marker in PROJECT_MARKERS):
             return candidate
     return here
 
@@ -132,14 +165,24 @@ class ProjectLoader:
     """Resolves `import model`, `from .ops import linear` to the project's own files.
 
     It remembers the content hash of every module it parsed and, between `begin()` and
-    `loaded()`, which modules one lint pulled in: the cache keys a file's findings on them."""
+    `loaded()`, which modules one lint pulled in: the cache keys a file's findings on them.
+
+    A module whose top level touched no TensorFlow state (the interpreter takes a snapshot of
+    its globals then) is interpreted once per process: later lints are handed the same module,
+    its globals restored to the snapshot. On real projects, where every file imports the same
+    siblings, running those top levels again for every file was most of the time."""
 
     def __init__(self, read: Callable[[Path], bytes]) -> None:
         self._read = read
         self._parsed: dict[Path, ModuleState | None] = {}
         self.hashes: dict[Path, str | None] = {}
         self._states: dict[Path, ModuleState] = {}
-        self._misses: set[tuple[str, str, int]] = set()
+        self._shared: dict[Path, ModuleState] = {}
+        self._path_of: dict[int, Path] = {}  # id(state) -> its file
+        # importer (resolved) -> its imports that found no project module, from every lint:
+        # a shared module's top-level misses were recorded by the lint that ran it
+        self._misses: dict[str, set[tuple[str, str, int]]] = {}
+        self._main: str | None = None
         self._resolved: dict[tuple[str, str, int], Path | None] = {}
         self._watched: dict[tuple[str, str, int], list[str]] = {}
         # path -> its signature, taken just before its bytes were read (cache.signature)
@@ -148,29 +191,70 @@ class ProjectLoader:
     def __call__(self, importer: ModuleState, name: str, level: int) -> ModuleState | None:
         path = self.resolve(importer.path, name, level)  # a str: no Path made per import
         if path is None:
-            self._misses.add((_resolved_path(importer.path), name, level))
+            where = _resolved_path(importer.path)
+            self._misses.setdefault(where, set()).add((where, name, level))
             return None
         # One state per module and lint, as Python keeps one module object: a cycle (or a
         # package's `math.py` that the approximate resolution maps `import math` to) then
         # meets a module already loading instead of recursing without end.
         if path not in self._states:
+            shared = self._shared.get(path)
+            if shared is not None:
+                self._hand_out(shared)
+                return shared
             state = self._fresh_state(path, name)
             if state is None:
                 return None
             self._states[path] = state
+            self._path_of[id(state)] = path
         return self._states[path]
 
-    def begin(self) -> None:
-        """A new lint: forget the module states (globals) of the last one, keep the parses."""
+    def _hand_out(self, state: ModuleState) -> None:
+        """A shared module and the modules its top level imported, as their top levels left
+        them, become this lint's."""
+        todo = [state]
+        while todo:
+            s = todo.pop()
+            path = self._path_of[id(s)]
+            if path not in self._states:
+                s.restore()
+                self._states[path] = s
+                todo.extend(s.requires)
+
+    def begin(self, main: str | None = None) -> None:
+        """A new lint (of the file `main`): forget the module states (globals) of the last
+        one, keep the parses and the modules that can be shared."""
+        self._share()
         self._states = {}
-        self._misses = set()
+        self._main = _resolved_path(main) if main is not None else None
+
+    def _share(self) -> None:
+        """Keep the modules of the last lint that later lints can start from: those whose
+        top level and every import's, transitively, left a snapshot (a cycle's members are
+        judged here, once all of them finished loading)."""
+        verdict: dict[int, bool] = {}
+
+        def shareable(state: ModuleState) -> bool:
+            key = id(state)
+            if key not in verdict:
+                verdict[key] = True  # a cycle back to a module being judged does not veto it
+                verdict[key] = (key in self._path_of and state.loaded and state.snapshot is not None
+                                and all(shareable(r) for r in state.requires))
+            return verdict[key]
+
+        for path, state in self._states.items():
+            if path not in self._shared and shareable(state):
+                self._shared[path] = state
 
     def loaded(self) -> dict[str, str | None]:
         return {str(p): self.hashes.get(p) for p in sorted(self._states)}
 
     def misses(self) -> list[tuple[str, str, int]]:
         """Imports of the last lint that found no project module (stdlib, third party)."""
-        return sorted(self._misses)
+        importers = {_resolved_path(str(p)) for p in self._states}
+        if self._main is not None:
+            importers.add(self._main)
+        return sorted(m for where in importers for m in self._misses.get(where, ()))
 
     def resolves(self, importer: str, name: str, level: int) -> bool:
         return self.resolve(Path(importer), name, level) is not None
@@ -194,7 +278,7 @@ class ProjectLoader:
         root = _project_root_of(here)
         bases = [here, root] if here != root else [root]
         src = root / "src"
-        if src.is_dir():
+        if os.path.isdir(src):
             bases.append(src)
         return bases
 
@@ -214,7 +298,7 @@ class ProjectLoader:
             folders.append(str(base))
             for part in parts:
                 base = base / part
-                if not base.is_dir():
+                if not os.path.isdir(base):
                     break
                 folders.append(str(base))
         return folders
@@ -224,7 +308,7 @@ class ProjectLoader:
         for base in self._bases(importer, level):
             target = base.joinpath(*parts) if parts else base
             for candidate in (target.with_suffix(".py") if parts else None, target / "__init__.py"):
-                if candidate is not None and candidate.is_file():
+                if candidate is not None and os.path.isfile(candidate):
                     return candidate
         return None
 
@@ -237,14 +321,14 @@ class ProjectLoader:
     def _fresh_state(self, path: Path, name: str) -> ModuleState | None:
         if path not in self._parsed:
             try:
-                self._parsed[path] = engine.parse_module(self.read(path), str(path), name)
+                self._parsed[path] = engine.parse_module(self.read(path), _display(path), name)
             except (OSError, engine.ParseFailure):
                 self._parsed[path] = None
         parsed = self._parsed[path]
         if parsed is None:
             return None
         # Each lint gets its own globals: module state is per interpretation.
-        return ModuleState(path=parsed.path, name=name, tree=parsed.tree, lines=parsed.lines)
+        return ModuleState(path=parsed.path, name=name, tree=parsed.tree, lines=parsed.lines, py2=parsed.py2)
 
 
 # ----- the prefilter -------------------------------------------------------------------------
@@ -405,6 +489,7 @@ class Worker:
         self.prefilter = Prefilter(self.loader) if settings.prefilter else None
         self.cache = Cache(cache_root) if cache_root is not None else None
         self.stats = {"linted": 0, "cached": 0, "skipped": 0}
+        self.cut_short: str | None = None  # the limit the last file's analysis reached
 
     def _hash_now(self, path: str) -> str | None:
         self.loader.signatures[path] = signature(path)
@@ -414,22 +499,26 @@ class Worker:
             return None
 
     def lint(self, path: Path) -> tuple[list[Diagnostic], dict | None]:
-        """Findings for one file, from the cache when its bytes and dependencies are
+        """Findings of one file's analysis, wherever their sites are (the runner keeps those
+        in the files asked for), from the cache when its bytes and dependencies are
         unchanged, and the file's record for the stat index (None: not cached or racy)."""
+        global current_file
+        self.cut_short = None
         sig = signature(str(path)) if self.cache is not None else None  # before the read
         data = path.read_bytes()
-        shown = _display(path)
-        file_rules = self.settings.rules_for(path, self.rules)
+        shown = current_file = _display(path)
         if self.cache is None:
-            return self._analyse(path, data, shown, file_rules)[0], None
-        context = _context(self.settings, shown, file_rules)
+            return self._analyse(path, data, shown)[0], None
+        context = _context(self.settings, shown, self.rules)
         key = entry_key(data, context)
         entry = self.cache.entry(key, self._hash_now, self.loader.resolves)
         if entry is not None:
             self.stats["cached"] += 1
             diagnostics, deps, misses = entry["found"], entry["deps"], entry["misses"]
         else:
-            diagnostics, deps, misses = self._analyse(path, data, shown, file_rules)
+            diagnostics, deps, misses = self._analyse(path, data, shown)
+            if self.cut_short is not None:
+                return diagnostics, None  # incomplete: analysed again, and reported again, next run
             self.cache.put(key, diagnostics, deps, misses)
         return diagnostics, self._index_record(sig, key, context, diagnostics, deps, misses)
 
@@ -444,8 +533,8 @@ class Worker:
             return None
         return index_record(sig, key, context, diagnostics, dep_sigs, dir_sigs)
 
-    def _analyse(self, path: Path, data: bytes, shown: str, file_rules):
-        data, book, unreadable = _python_source(path, data, shown, file_rules)
+    def _analyse(self, path: Path, data: bytes, shown: str):
+        data, book, unreadable = _python_source(path, data, shown, self.rules)
         if unreadable is not None:
             return unreadable, {}, []
         try:
@@ -458,8 +547,11 @@ class Worker:
                 self.stats["skipped"] += 1
                 return [], deps, misses
         self.stats["linted"] += 1
-        self.loader.begin()
-        diagnostics = _mapped(book, engine.lint_source(data, shown, file_rules, loader=self.loader, parsed=module), shown)
+        self.loader.begin(shown)
+        limits: list[str] = []
+        diagnostics = _mapped(book, engine.lint_source(data, shown, self.rules, loader=self.loader, parsed=module,
+                                                       everywhere=True, cut_short=limits), shown)
+        self.cut_short = limits[0] if limits else None
         del module
         # The interpretation's garbage (some of it cyclic) is young: one collection of the
         # young generations now, while the run keeps the automatic collector off (_quiet_gc).
@@ -515,13 +607,16 @@ def _fix_notebook(path: Path, data: bytes, shown: str, lint, settings: Settings,
 
 def lint_file(path: Path, settings: Settings, loader: ProjectLoader, rules, result: Result) -> tuple[list[Diagnostic], list[str] | None]:
     """Fix (or diff) one file; the checking path without fixes is `Worker.lint`."""
+    global current_file
     data = path.read_bytes()
-    shown = _display(path)
+    shown = current_file = _display(path)
     file_rules = settings.rules_for(path, rules)
+    limits: list[str] = []
 
     def lint(source: bytes) -> list[Diagnostic]:
-        loader.begin()
-        return engine.lint_source(source, shown, file_rules, loader=loader)
+        loader.begin(shown)
+        limits.clear()  # only the last analysis's limit describes what is reported
+        return engine.lint_source(source, shown, file_rules, loader=loader, cut_short=limits)
 
     if notebook.is_notebook(path):
         unreadable = _python_source(path, data, shown, file_rules)[2]
@@ -545,6 +640,8 @@ def lint_file(path: Path, settings: Settings, loader: ProjectLoader, rules, resu
             result.fixed += count
     else:
         diagnostics = lint(data)
+    if limits:
+        result.errors.append(cut_short_message(shown, limits[0]))
     return diagnostics, (_decode_lines(data) if diagnostics else None)
 
 
@@ -587,14 +684,26 @@ def _lint_chunk(paths: list[Path]) -> tuple[list[tuple[list[Diagnostic], str | N
     for path in paths:
         try:
             diagnostics, record = _WORKER.lint(path)
-            out.append((diagnostics, None, record))
+            limit = _WORKER.cut_short
+            out.append((diagnostics, cut_short_message(_display(path), limit) if limit else None, record))
         except OSError as exc:
             out.append(([], f"{_display(path)}: cannot read: {exc.strerror or exc}", None))
-        except (RecursionError, MemoryError) as exc:
-            out.append(([], f"{_display(path)}: too deep or too large to analyse: {type(exc).__name__}", None))
+        except RecursionError:
+            out.append(([], cut_short_message(_display(path), "nested too deeply"), None))
+        except MemoryError:
+            out.append(([], cut_short_message(_display(path), "out of memory"), None))
         except Exception as exc:  # noqa: BLE001 - an engine bug on one file must not lose the rest
-            out.append(([], f"{_display(path)}: internal error, please report: {type(exc).__name__}: {exc}", None))
+            out.append(([], internal_error_message(_display(path), exc), None))
     return out, {k: _WORKER.stats[k] - before[k] for k in before}
+
+
+def cut_short_message(shown: str, limit: str) -> str:
+    return f"{shown}: analysis cut short ({limit}): findings past that point may be missing"
+
+
+def internal_error_message(shown: str | None, exc: BaseException) -> str:
+    where = f" while analysing {shown}" if shown else ""
+    return f"internal error{where}, please report: {type(exc).__name__}: {exc}"
 
 
 def _jobs(settings: Settings, n_files: int) -> int:
@@ -610,10 +719,9 @@ def _context(settings: Settings, shown: str, file_rules) -> str:
     return context_key(shown, f"{settings.cache_key()}|{codes}")
 
 
-def _index_hits(files: list[Path], settings: Settings, rules, cache: Cache, result: Result) -> dict[int, list]:
+def _index_hits(files: list[Path], settings: Settings, rules, index: dict, result: Result) -> dict[int, list]:
     """Answer what the stat index can in this process, reading no source: a warm run then
     starts no worker at all."""
-    index = cache.load_index()
     if not index:
         return {}
     memo: dict[str, list[int] | None] = {}
@@ -629,30 +737,111 @@ def _index_hits(files: list[Path], settings: Settings, rules, cache: Cache, resu
         record = index.get(where)
         if record is None:
             continue
-        context = _context(settings, _display(path), settings.rules_for(path, rules))
-        found = indexed(record, signature(where), context, signature_of)
+        found = indexed(record, signature_of(where), _context(settings, _display(path), rules), signature_of)
         if found is not None:
             hits[i] = found
     result.stats["cached"] += len(hits)
     return hits
 
 
+def _stem(path: Path) -> bytes:
+    """The name an import of this module must spell somewhere (a package: its folder)."""
+    return (path.parent.name if path.name == "__init__.py" else path.stem).encode()
+
+
+def importers(targets: list[Path], settings: Settings, index: dict) -> list[Path]:
+    """The project modules whose analysis may reach the targets: those that import them,
+    directly or through other modules. A leak in `model.py` that only `train.py`'s calls
+    reveal is found by analysing train.py, so linting model.py alone analyses train.py too.
+
+    A file whose stat index record is current answers from the modules its last analysis
+    loaded; any other file is read, and parsed only when it spells a target's name."""
+    wanted = {t.resolve() for t in targets}
+    roots = {find_project_root(t) for t in targets}
+    candidates: list[Path] = []
+    for root in sorted(roots):
+        for path in collect_files([str(root)], settings, []):
+            if path.resolve() not in wanted:
+                candidates.append(path)
+    loader = ProjectLoader(lambda p: p.read_bytes())
+    direct: dict[Path, set[Path] | None] = {}
+
+    def imports_of(path: Path, stems: set[bytes]) -> set[Path]:
+        record = index.get(os.path.abspath(path))
+        if record is not None and record.get("sig") == signature(os.path.abspath(path)):
+            deps = record.get("deps")
+            return {Path(p) for p in deps} if isinstance(deps, dict) else set()
+        if path not in direct:
+            try:
+                data = path.read_bytes()
+            except OSError:
+                return set()
+            if not any(stem in data for stem in stems):
+                return set()  # asked again, with other names, if the frontier grows
+            try:
+                tree = engine.parse_module(data, str(path)).tree
+            except engine.ParseFailure:
+                direct[path] = set()
+                return set()
+            found = set()
+            for stmt in _imports(tree):
+                for name, level in _imported_names(stmt):
+                    target = loader.resolve(path, name, level)
+                    if target is not None:
+                        found.add(target)
+            direct[path] = found
+        return direct[path]
+
+    found: list[Path] = []
+    frontier = set(wanted)
+    while frontier and candidates:
+        stems = {_stem(p) for p in frontier}
+        new = [c for c in candidates if imports_of(c, stems) & frontier]
+        found.extend(new)
+        candidates = [c for c in candidates if c not in set(new)]
+        frontier = {c.resolve() for c in new}
+    return sorted(found)
+
+
 def _check_files(files: list[Path], settings: Settings, rules, cache_root: Path | None, result: Result) -> None:
+    """Each file is analysed as the program it is (`python file.py`), following its imports.
+    A finding is reported in the file where its site is, whichever analysis found it, once;
+    and only in the files asked for. Their importers are analysed too, for the findings
+    only a caller reveals."""
     cache = Cache(cache_root) if cache_root is not None else None
-    hits = _index_hits(files, settings, rules, cache, result) if cache is not None else {}
-    pending = [path for i, path in enumerate(files) if i not in hits]
+    index = cache.load_index() if cache is not None else {}
+    callers = importers(files, settings, index) if files else []
+    analysed = files + callers
+    hits = _index_hits(analysed, settings, rules, index, result) if cache is not None else {}
+    pending = [path for i, path in enumerate(analysed) if i not in hits]
     per_path: dict[Path, tuple[list[Diagnostic], str | None, dict | None]] = {}
     _lint_pending(pending, settings, rules, cache_root, result, per_path)
+    wanted = {_display(p): p for p in files}
+    allowed: dict[str, set[str]] = {}
+    seen: set[tuple] = set()
     records = {}
-    for i, path in enumerate(files):  # the order of a serial run, whoever answered
+    for i, path in enumerate(analysed):  # the order of a serial run, whoever answered
         diagnostics, error, record = (hits[i], None, None) if i in hits else per_path[path]
         if error:
             result.errors.append(error)
         if record is not None:
             records[os.path.abspath(path)] = record
-        result.diagnostics.extend(diagnostics)
-        if diagnostics:
-            _remember_source(path, result)
+        asked = i < len(files)
+        for d in diagnostics:
+            key = (d.code, d.path, d.cell, d.line, d.column)
+            # A file asked for is a program: its bugs are reported wherever they are, in the
+            # modules it imports too. A caller only tells what it reveals in the files asked for.
+            if key in seen or not (d.path in wanted or asked):
+                continue
+            if d.path not in allowed:  # exclusions and per-file-ignores: the finding's file's
+                where = wanted.get(d.path, Path(d.path))
+                excluded = d.path not in wanted and settings.is_excluded(where)
+                allowed[d.path] = set() if excluded else {r.CODE for r in settings.rules_for(where, rules)}
+            if d.code in allowed[d.path]:
+                seen.add(key)
+                result.diagnostics.append(d)
+    for shown in sorted({d.path for d in result.diagnostics}):
+        _remember_source(wanted.get(shown, Path(shown)), result)
     if cache is not None:
         cache.save_index(records)
 
@@ -664,22 +853,48 @@ def _lint_pending(files: list[Path], settings: Settings, rules, cache_root: Path
     jobs = _jobs(settings, len(files))
     if jobs == 1:
         _init_worker(settings, rules, cache_root)
-        outcomes = map(_lint_chunk, chunks)
-        pool = None
-    else:
-        # Imported here: it costs a one-file pre-commit call ~12 ms and serves only big trees.
-        from concurrent.futures import ProcessPoolExecutor
+        for chunk in chunks:
+            _take(chunk, _lint_chunk(chunk), result, per_path)
+        return
+    lost = _in_pool(chunks, jobs, (settings, rules, cache_root), result, per_path)
+    # A worker killed (the OOM killer, a signal) breaks the pool and loses every chunk in
+    # flight. Their files run again, one a task, in new pools while that makes progress; then
+    # each alone, so that a file whose process dies even alone is reported, not lost.
+    while lost:
+        retry = [[path] for chunk in lost for path in chunk]
+        lost = _in_pool(retry, min(jobs, len(retry)), (settings, rules, cache_root), result, per_path)
+        if len(lost) == len(retry):
+            break
+    for chunk in lost:
+        if _in_pool([chunk], 1, (settings, rules, cache_root), result, per_path):
+            per_path[chunk[0]] = ([], f"{_display(chunk[0])}: the process analysing it was killed (out of memory?)", None)
 
-        pool = ProcessPoolExecutor(jobs, initializer=_init_process, initargs=(settings, rules, cache_root))
-        outcomes = pool.map(_lint_chunk, chunks)
+
+def _take(chunk: list[Path], outcome, result: Result, per_path: dict) -> None:
+    per_file, counts = outcome
+    for k, v in counts.items():
+        result.stats[k] += v
+    per_path.update(zip(chunk, per_file))
+
+
+def _in_pool(chunks: list[list[Path]], jobs: int, initargs: tuple, result: Result, per_path: dict) -> list[list[Path]]:
+    """Lint the chunks in a pool of worker processes; the chunks lost to a broken pool."""
+    # Imported here: it costs a one-file pre-commit call ~12 ms and serves only big trees.
+    from concurrent.futures import ProcessPoolExecutor
+    from concurrent.futures.process import BrokenProcessPool
+
+    pool = ProcessPoolExecutor(jobs, initializer=_init_process, initargs=initargs)
+    lost = []
     try:
-        for chunk, (per_file, counts) in zip(chunks, outcomes):
-            for k, v in counts.items():
-                result.stats[k] += v
-            per_path.update(zip(chunk, per_file))
+        futures = [pool.submit(_lint_chunk, chunk) for chunk in chunks]
+        for chunk, future in zip(chunks, futures):
+            try:
+                _take(chunk, future.result(), result, per_path)
+            except BrokenProcessPool:
+                lost.append(chunk)
     finally:
-        if pool is not None:
-            pool.shutdown()
+        pool.shutdown()
+    return lost
 
 
 def _remember_source(path: Path, result: Result) -> None:
@@ -707,6 +922,9 @@ def _cache_root(settings: Settings) -> Path | None:
 def clean_cache(path: str) -> Path | None:
     """Remove the cache of the project that `path` belongs to; the folder removed, if any."""
     folder = find_project_root(Path(path)) / CACHE_DIR
+    if folder.is_symlink():
+        folder.unlink()  # the link only: what it points to is not the project's
+        return folder
     if not folder.is_dir():
         return None
     shutil.rmtree(folder)
@@ -718,11 +936,16 @@ def _run_stdin(settings: Settings, rules, result: Result) -> None:
     name = settings.stdin_filename or "-"
     file_rules = settings.rules_for(Path(name), rules) if settings.stdin_filename else rules
     loader = ProjectLoader(lambda p: p.read_bytes())
+    global current_file
+    current_file = name
     source, book, unreadable = _python_source(Path(name), data, name, file_rules)
     if unreadable is not None:
         result.diagnostics = unreadable
         return
-    result.diagnostics = _mapped(book, engine.lint_source(source, name, file_rules, loader=loader), name)
+    limits: list[str] = []
+    result.diagnostics = _mapped(book, engine.lint_source(source, name, file_rules, loader=loader, cut_short=limits), name)
+    if limits:
+        result.errors.append(cut_short_message(name, limits[0]))
     if book is not None:
         result.sources.update(book.sources(name))
         return
@@ -738,8 +961,9 @@ def run(settings: Settings) -> Result:
     result.rule_codes = [r.CODE for r in rules]
     if settings.stdin:
         _run_stdin(settings, rules, result)
+        result.diagnostics = [_relative_paths(d) for d in result.diagnostics]
         return result
-    files = collect_files(settings.paths, settings, result.errors)
+    files = collect_files(settings.paths, settings, result.errors, result.empty)
     if settings.fix or settings.diff:
         loader = ProjectLoader(lambda p: p.read_bytes())
         for path in files:
@@ -748,14 +972,30 @@ def run(settings: Settings) -> Result:
             except OSError as exc:
                 result.errors.append(f"{_display(path)}: cannot read: {exc.strerror or exc}")
                 continue
+            except RecursionError:
+                result.errors.append(cut_short_message(_display(path), "nested too deeply"))
+                continue
+            except MemoryError:
+                result.errors.append(cut_short_message(_display(path), "out of memory"))
+                continue
             result.diagnostics.extend(diagnostics)
             if lines is not None:
                 result.sources[_display(path)] = lines
     else:
         with _quiet_gc():
             _check_files(files, settings, rules, _cache_root(settings), result)
+    result.diagnostics = [_relative_paths(d) for d in result.diagnostics]
     result.diagnostics.sort(key=Diagnostic.sort_key)
     return result
+
+
+def _relative_paths(d: Diagnostic) -> Diagnostic:
+    """No absolute path in any output: a related location in an imported module is known
+    by its absolute path; show it relative to the working directory, as the file itself."""
+    if not os.path.isabs(d.path) and not any(os.path.isabs(r.path) for r in d.related):
+        return d
+    related = tuple(dataclasses.replace(r, path=_display(Path(r.path))) for r in d.related)
+    return dataclasses.replace(d, path=_display(Path(d.path)), related=related)
 
 
 def lint_files(paths: list[str]) -> list[Diagnostic]:

@@ -21,6 +21,13 @@ b = d(tf.zeros([1, 2]))
 '''
 
 
+@pytest.fixture(autouse=True, scope="session")
+def _machine_secret_in_a_temporary_folder(tmp_path_factory):
+    """The cache's per-user secret (cache.machine_secret) lives in the user's cache folder:
+    tests, and the processes they start, keep theirs in a temporary one."""
+    os.environ["XDG_CACHE_HOME"] = str(tmp_path_factory.mktemp("user-cache"))
+
+
 def is_eager(path: Path) -> bool:
     """TF2 fixtures run eagerly; the others disable v2 behaviour themselves."""
     return "disable_v2_behavior" not in path.read_text()

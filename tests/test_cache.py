@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from reuse_lint.cache import CACHE_DIR, INDEX
+from reuse_lint.cache import CACHE_DIR, INDEX, machine_secret, unseal
 from reuse_lint.config import Settings
 from reuse_lint.runner import run
 
@@ -57,7 +57,7 @@ def age(*paths: Path, seconds: int = 3600) -> None:
 
 def index(root: Path) -> dict:
     found = list((root / CACHE_DIR).rglob(INDEX))
-    return json.loads(found[0].read_text()) if found else {}
+    return unseal(machine_secret(), found[0].read_bytes()) if found else {}
 
 
 def test_second_run_is_served_from_the_cache_with_the_same_findings(project):
@@ -95,7 +95,7 @@ def test_corrupt_entries_are_ignored_and_rewritten(project):
     assert stats["cached"] == 0
     assert check()[1]["cached"] == 3
     for entry in entries(project):
-        json.loads(entry.read_text())
+        assert isinstance(unseal(machine_secret(), entry.read_bytes()), dict)
 
 
 def test_no_cache_and_fix_neither_read_nor_write_it(project):

@@ -1,0 +1,382 @@
+"""Hostile input, faults and limits (issue 15): nothing deleted, nothing hidden, nothing lost."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from reuse_lint import cache as cache_module
+from reuse_lint.cache import CACHE_DIR, INDEX, machine_secret, seal, unseal
+from reuse_lint.config import Settings
+from reuse_lint.runner import run
+
+from conftest import BAD
+
+CLEAN = "def f():\n    return 1\n"
+
+
+@pytest.fixture
+def project(tmp_path: Path, monkeypatch) -> Path:
+    root = tmp_path / "project"
+    root.mkdir()
+    (root / "pyproject.toml").write_text("[tool.reuse-lint]\n")
+    (root / "bad.py").write_text(BAD)
+    (root / "util.py").write_text(CLEAN)
+    for path in (*root.glob("*.py"), root):
+        os.utime(path, (1_000_000_000, 1_000_000_000))  # old enough for the stat index
+    monkeypatch.chdir(root)
+    return root
+
+
+def check(**overrides) -> list[tuple[str, str, int]]:
+    s = Settings(paths=["."], root=Path.cwd(), config_path=Path.cwd() / "pyproject.toml", **overrides)
+    return [(d.path, d.code, d.line) for d in run(s).diagnostics]
+
+
+def cache_files(root: Path) -> list[Path]:
+    return sorted(p for p in (root / CACHE_DIR).rglob("*") if p.is_file())
+
+
+def entries(root: Path) -> list[Path]:
+    return [p for p in cache_files(root) if p.suffix == ".json" and p.name != INDEX]
+
+
+def index_path(root: Path) -> Path:
+    return next((root / CACHE_DIR).rglob(INDEX))
+
+
+FOUND = [("bad.py", "RL101", 6)]
+
+
+def touch(path: Path) -> None:
+    """A change the stat index records: a new signature, old enough not to be racy."""
+    path.write_text(path.read_text() + "\n")
+    then = path.stat().st_mtime - 600
+    os.utime(path, (then, then))
+
+
+# ----- the cache ---------------------------------------------------------------------------------
+
+def test_a_key_read_from_the_index_never_names_a_file_outside_the_cache(project, tmp_path):
+    victim = tmp_path / "victim.json"
+    victim.write_text("keep me")
+    assert check() == FOUND
+    gone = str(project / "gone.py")
+    # Sealed with this machine's secret, as a bug of our own could have written it, and
+    # unsealed, as an attacker would: neither may delete the victim.
+    for write in (lambda body: seal(machine_secret(), body), lambda body: body):
+        index = unseal(machine_secret(), index_path(project).read_bytes())
+        index[gone] = {"key": str(tmp_path / "victim"), "sig": [1, 2, 3]}
+        index[str(project / "also-gone.py")] = {"key": "../../../victim"}
+        index_path(project).write_text(write(json.dumps(index)))
+        touch(project / "util.py")  # a change: the run saves the index
+        assert check() == FOUND
+        assert victim.read_text() == "keep me"
+
+
+def test_crafted_or_copied_entries_do_not_hide_findings(project):
+    assert check() == FOUND
+    empty = json.dumps({"deps": {}, "misses": [], "diagnostics": []})
+    other_machine = b"x" * 32
+    for body in (empty, seal(other_machine, empty)):
+        index_path(project).unlink()  # the entries alone must not be trusted either
+        for entry in entries(project):
+            entry.write_text(body)
+        assert check() == FOUND
+    # A copied index, sealed elsewhere, that says the file is clean.
+    index = unseal(machine_secret(), index_path(project).read_bytes())
+    for record in index.values():
+        record["diagnostics"] = []
+    index_path(project).write_text(seal(other_machine, json.dumps(index)))
+    assert check() == FOUND
+
+
+def test_the_cache_folder_ignores_itself_for_git(project):
+    check()
+    assert (project / CACHE_DIR / ".gitignore").read_text() == "*\n"
+
+
+def test_the_seal_is_tied_to_the_tool_version(project, monkeypatch):
+    assert check() == FOUND
+    sealed = index_path(project).read_bytes()
+    assert unseal(machine_secret(), sealed) is not None
+    monkeypatch.setattr(cache_module, "__version__", "99.0")
+    assert unseal(machine_secret(), sealed) is None
+
+
+def test_a_symlinked_cache_folder_is_not_followed_out_of_the_project(project, tmp_path):
+    outside = tmp_path / "elsewhere"
+    outside.mkdir()
+    (project / CACHE_DIR).symlink_to(outside)
+    assert check() == FOUND
+    assert check() == FOUND
+    assert list(outside.iterdir()) == []
+
+
+def test_a_symlinked_folder_inside_the_cache_is_neither_written_nor_emptied(project, tmp_path):
+    assert check() == FOUND
+    outside = tmp_path / "elsewhere"
+    outside.mkdir()
+    for entry in entries(project):
+        folder = entry.parent
+        for child in folder.iterdir():
+            (outside / child.name).write_text("theirs")
+            child.unlink()
+        folder.rmdir()
+        folder.symlink_to(outside)
+    theirs = sorted(outside.iterdir())
+    touch(project / "bad.py")
+    touch(project / "util.py")
+    assert check() == FOUND
+    assert sorted(outside.iterdir()) == theirs
+    assert all(p.read_text() == "theirs" for p in theirs)
+
+
+@pytest.mark.parametrize("index", [
+    [1, 2],
+    {"/x.py": 5, "/y.py": [1], "/z.py": {"key": 7}, "/w.py": {"key": None, "sig": "s"}},
+    "nest",
+])
+def test_an_index_of_the_wrong_shape_or_nesting_is_a_miss(project, index):
+    assert check() == FOUND
+    body = "[" * 100_000 + "]" * 100_000 if index == "nest" else json.dumps(index)
+    index_path(project).write_text(seal(machine_secret(), body))
+    for entry in entries(project):
+        entry.write_text(seal(machine_secret(), body))
+    touch(project / "util.py")
+    assert check() == FOUND
+    assert check() == FOUND
+
+
+def test_clean_removes_a_symlinked_cache_folder_but_not_what_it_points_to(project, tmp_path):
+    outside = tmp_path / "elsewhere"
+    outside.mkdir()
+    (outside / "keep.txt").write_text("theirs")
+    (project / CACHE_DIR).symlink_to(outside)
+    proc = subprocess.run([sys.executable, "-m", "reuse_lint", "clean"], capture_output=True, text=True, timeout=60)
+    assert proc.returncode == 0, proc.stderr
+    assert not (project / CACHE_DIR).exists() and not (project / CACHE_DIR).is_symlink()
+    assert (outside / "keep.txt").read_text() == "theirs"
+
+
+# ----- output injection ----------------------------------------------------------------------------
+
+HOSTILE_SCOPE = BAD.replace('"d"', '"d\\n::error file=evil.py,line=1::owned\\x1b[2J\\r\\u202e"')
+NAMES = ["a\x1b[2Jb\r\n::error file=x.py::y.py", "::error file=evil.py,line=1::z.py", "tab\there.py"]
+
+
+@pytest.mark.parametrize("fmt", ["full", "concise", "github"])
+def test_control_characters_in_names_and_messages_are_escaped_in_text_formats(tmp_path, fmt):
+    for name in NAMES:
+        (tmp_path / name).write_text(HOSTILE_SCOPE)
+    proc = subprocess.run(
+        [sys.executable, "-m", "reuse_lint", "check", "--no-cache", "--output-format", fmt, "."],
+        capture_output=True, text=True, timeout=120, cwd=tmp_path,
+    )
+    assert proc.returncode == 1, proc.stderr
+    lines = proc.stdout.splitlines()
+    assert not [c for c in proc.stdout if c in "\x1b\r\t\u202e"]
+    # Only our own annotations may start a workflow command, one a finding.
+    commands = [line for line in lines if line.startswith("::")]
+    assert len(commands) == (3 if fmt == "github" else 0)
+    if fmt == "concise":
+        assert lines[:3] == [
+            "./::error file=evil.py,line=1::z.py:6:5: RL101 Variable "
+            "`d\\n::error file=evil.py,line=1::owned\\x1b[2J\\r\\u202e/dense/kernel` is created a second "
+            "time in this graph, without reuse",
+            "a\\x1b[2Jb\\r\\n::error file=x.py::y.py:6:5: RL101 Variable "
+            "`d\\n::error file=evil.py,line=1::owned\\x1b[2J\\r\\u202e/dense/kernel` is created a second "
+            "time in this graph, without reuse",
+            "tab\\there.py:6:5: RL101 Variable "
+            "`d\\n::error file=evil.py,line=1::owned\\x1b[2J\\r\\u202e/dense/kernel` is created a second "
+            "time in this graph, without reuse",
+        ]
+
+
+def test_the_full_format_escapes_the_excerpt_and_keeps_the_caret_under_the_call():
+    from reuse_lint.diagnostics import Diagnostic
+    from reuse_lint.output import render
+    import io
+
+    d = Diagnostic(code="RL101", name="n", message="m", path="p.py", line=1, column=10, end_line=1, end_column=14)
+    stream = io.StringIO()
+    render([d], "full", stream, sources=lambda path: ['s = "\x1b"; f(x)\n'])
+    excerpt, caret = stream.getvalue().splitlines()[2:4]
+    assert excerpt == '1 | s = "\\x1b"; f(x)'
+    assert caret.index("^") == excerpt.index("f(x)") and caret.count("^") == 4
+
+
+def test_a_file_name_that_is_not_utf8_is_shown_by_its_bytes_in_every_format(tmp_path):
+    (tmp_path / os.fsdecode(b"bad\xff.py")).write_text(BAD)
+    env = dict(os.environ, LC_ALL="C.UTF-8", PYTHONIOENCODING="utf-8:strict")
+    for fmt in ("full", "concise", "github", "json", "sarif"):
+        proc = subprocess.run(
+            [sys.executable, "-m", "reuse_lint", "check", "--no-cache", "--output-format", fmt, "."],
+            capture_output=True, text=True, timeout=120, cwd=tmp_path, env=env,
+        )
+        assert proc.returncode == 1 and proc.stderr == "", (fmt, proc.stderr)
+        assert ("bad%FF.py" if fmt == "sarif" else "bad\\udcff.py" if fmt == "json" else "bad\\xff.py") in proc.stdout
+
+
+# ----- exit codes and crashes ----------------------------------------------------------------------
+
+def cli(*args: str, cwd: Path, prefix: tuple[str, ...] = ()) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [*prefix, sys.executable, "-m", "reuse_lint", *args],
+        capture_output=True, text=True, timeout=120, cwd=cwd,
+    )
+
+
+def test_an_internal_error_exits_2_with_one_line_naming_the_file(project, monkeypatch, capsys):
+    from reuse_lint import cli as cli_module, engine
+
+    def broken(source, path, *args, **kwargs):
+        raise ZeroDivisionError("engine bug")
+
+    monkeypatch.setattr(engine, "lint_source", broken)
+    for args in (["--no-cache", "bad.py"], ["--fix", "bad.py"], ["--diff", "bad.py"]):
+        assert cli_module.main(["check", *args]) == 2
+        err = capsys.readouterr().err
+        assert err.splitlines() == [
+            "reuse-lint: error: internal error while analysing bad.py, please report: ZeroDivisionError: engine bug"
+        ], args
+
+
+def _without_root_privileges() -> tuple[str, ...]:
+    """A prefix that runs a command without the power to read what mode 000 forbids."""
+    if os.geteuid() != 0:
+        return ()
+    if not shutil.which("capsh"):
+        pytest.skip("root without capsh: mode 000 denies nothing")
+    return ("capsh", "--drop=cap_dac_override,cap_dac_read_search", "--", "-c", '"$0" "$@"')
+
+
+def test_an_unreadable_folder_gets_one_line_and_the_rest_is_linted(project):
+    locked = project / "locked"
+    locked.mkdir()
+    (locked / "hidden.py").write_text(BAD)
+    (project / "sub").mkdir()
+    (project / "sub" / "more.py").write_text(BAD)
+    locked.chmod(0)
+    try:
+        prefix = _without_root_privileges()
+        proc = cli("check", "--no-cache", "--output-format", "concise", ".", cwd=project, prefix=prefix)
+        named = cli("check", "--no-cache", "locked/hidden.py", cwd=project, prefix=prefix)
+        inside = cli("check", "--no-cache", ".", cwd=project / "sub", prefix=prefix)
+    finally:
+        locked.chmod(0o755)
+    assert proc.returncode == 2
+    assert proc.stderr == "reuse-lint: error: locked: cannot read the folder: Permission denied\n"
+    assert [line.split(":")[0] for line in proc.stdout.splitlines()[:-1]] == ["bad.py", "sub/more.py"]
+    assert proc.stdout.splitlines()[-1].endswith("Not every file was checked fully: 1 error above.")
+    assert (named.returncode, named.stderr) == (2, "reuse-lint: error: locked/hidden.py: cannot read: Permission denied\n")
+    assert inside.returncode == 1, inside.stderr
+
+
+@pytest.mark.parametrize("tool", ["5", '"reuse-lint"', '["reuse-lint"]'])
+def test_a_tool_key_that_is_not_a_table(project, tool):
+    (project / "pyproject.toml").write_text(f"tool = {tool}\n")
+    found = cli("check", "--no-cache", "--output-format", "concise", ".", cwd=project)
+    assert (found.returncode, found.stderr) == (1, "")  # not our configuration: the defaults
+    named = cli("check", "--no-cache", "--config", "pyproject.toml", ".", cwd=project)
+    assert (named.returncode, named.stderr) == (2, "reuse-lint: error: pyproject.toml: [tool] must be a table\n")
+
+
+def test_a_fifo_is_never_opened_and_one_named_on_the_command_line_is_an_error(project):
+    os.mkfifo(project / "x.py")
+    walked = cli("check", "--no-cache", "--output-format", "concise", ".", cwd=project)
+    assert walked.returncode == 1 and walked.stderr == ""
+    assert walked.stdout.splitlines()[0].startswith("bad.py:6:5: RL101")
+    named = cli("check", "--no-cache", "x.py", "/dev/null", "util.py", cwd=project)
+    assert named.returncode == 2
+    assert named.stderr.splitlines() == [
+        "reuse-lint: error: x.py: not a regular file",
+        "reuse-lint: error: /dev/null: not a regular file",
+    ]
+    # A module of that name is not imported either.
+    (project / "user.py").write_text("import x\n" + BAD)
+    assert cli("check", "--no-cache", "user.py", cwd=project).returncode == 1
+
+
+def test_a_recursion_error_is_reported_as_an_analysis_cut_short(project):
+    # The interpreter recurses with the code it follows; a low limit stands in for a deep input.
+    (project / "deep.py").write_text(BAD + "".join(f"def g{i}():\n    return g{i + 1}()\n" for i in range(30)) + "g0()\n")
+    code = "import sys; sys.setrecursionlimit(130); from reuse_lint.cli import main; sys.exit(main(sys.argv[1:]))"
+    proc = subprocess.run(
+        [sys.executable, "-c", code, "check", "--no-cache", "--output-format", "concise", "deep.py"],
+        capture_output=True, text=True, timeout=120, cwd=project,
+    )
+    assert proc.returncode == 2
+    assert proc.stderr == (
+        "reuse-lint: error: deep.py: analysis cut short (nested too deeply): findings past that point may be missing\n"
+    )
+    lines = proc.stdout.splitlines()
+    assert lines[0].startswith("deep.py:6:5: RL101")  # what was found before the limit stands
+    assert lines[-1] == "Found 1 finding. 1 fixable with --fix. Not every file was checked fully: 1 error above."
+
+
+def test_out_of_memory_is_an_analysis_cut_short_not_a_syntax_error(project, monkeypatch):
+    from reuse_lint import engine
+
+    def no_memory(text, path):
+        raise MemoryError
+
+    monkeypatch.setattr(engine, "_parse", no_memory)
+    s = Settings(paths=["bad.py"], root=project, config_path=project / "pyproject.toml", no_cache=True)
+    result = run(s)
+    assert result.diagnostics == []
+    assert result.errors == ["bad.py: analysis cut short (out of memory): findings past that point may be missing"]
+
+
+def test_a_cut_short_analysis_keeps_its_findings_and_is_not_cached(project, monkeypatch):
+    from reuse_lint.engine import interp
+
+    # A step budget that ends the analysis after the finding was made (BAD takes 8 steps).
+    source = BAD + "y = 1\n" * 50
+    monkeypatch.setattr(interp, "MAX_STEPS", 20 - 20 * len(source))
+    (project / "bad.py").write_text(source)
+    s = Settings(paths=["bad.py"], root=project, config_path=project / "pyproject.toml")
+    for _ in range(2):
+        result = run(s)
+        assert [(d.path, d.code, d.line) for d in result.diagnostics] == FOUND
+        assert result.errors == ["bad.py: analysis cut short (over its step budget): findings past that point may be missing"]
+
+
+@pytest.mark.parametrize("dies", ["once", "always"])
+def test_a_killed_worker_loses_no_output(project, monkeypatch, dies):
+    import multiprocessing
+
+    from reuse_lint import runner
+
+    if multiprocessing.get_start_method() != "fork":
+        pytest.skip("the workers must inherit the patched method")
+    for i in range(40):
+        (project / f"m{i:02}.py").write_text(BAD if i % 10 == 0 else CLEAN)
+    (project / "die.py").write_text(BAD)
+    marker = project / "died"
+    lint = runner.Worker.lint
+
+    def killed(self, path):
+        # As the OOM killer would: no exception, no cleanup, the process is gone.
+        if path.name == "die.py" and (dies == "always" or not marker.exists()):
+            marker.write_text("")
+            os._exit(9)
+        return lint(self, path)
+
+    monkeypatch.setattr(runner.Worker, "lint", killed)
+    s = Settings(paths=["."], root=project, config_path=project / "pyproject.toml", jobs=2, no_cache=True)
+    result = run(s)
+    found = sorted({d.path for d in result.diagnostics})
+    expected = ["bad.py", "m00.py", "m10.py", "m20.py", "m30.py"]
+    if dies == "once":
+        assert found == sorted(["die.py", *expected]) and result.errors == []
+    else:
+        assert found == expected
+        assert result.errors == ["die.py: the process analysing it was killed (out of memory?)"]
+    assert result.stats["linted"] + result.stats["skipped"] >= 42 - (dies == "always")
