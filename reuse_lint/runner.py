@@ -622,7 +622,10 @@ def lint_file(path: Path, settings: Settings, loader: ProjectLoader, rules, resu
         unreadable = _python_source(path, data, shown, file_rules)[2]
         if unreadable is not None:
             return unreadable, None
-        return _fix_notebook(path, data, shown, lint, settings, result), None
+        diagnostics = _fix_notebook(path, data, shown, lint, settings, result)
+        if limits:
+            result.errors.append(cut_short_message(shown, limits[0]))
+        return diagnostics, None
     if settings.fix or settings.diff:
         fixed, count, diagnostics = fixes.fix_source(data, lint, unsafe=settings.unsafe_fixes)
         if fixed != data:
@@ -773,7 +776,8 @@ def importers(targets: list[Path], settings: Settings, index: dict) -> list[Path
             return {Path(p) for p in deps} if isinstance(deps, dict) else set()
         if path not in direct:
             try:
-                data = path.read_bytes()
+                # A notebook imports through its code cells (its JSON may even parse as a dict).
+                data = _python_source(path, path.read_bytes(), _display(path), ())[0]
             except OSError:
                 return set()
             if not any(stem in data for stem in stems):

@@ -31,10 +31,14 @@ class _Loader(runner.ProjectLoader):
     """The runner's loader, reading through the overlay and able to drop one module's parse."""
 
     def forget(self, path: Path) -> None:
-        # ProjectLoader keeps each module's parse for the life of a run; here the run is the
-        # editing session, so a changed module's parse must go.
+        # ProjectLoader keeps each module's parse, and the module states it can share between
+        # lints, for the life of a run; here the run is the editing session. A changed module's
+        # parse goes, and so do the shared states (any of them may hold what it defined) and
+        # the last lint's, which the next begin() would share again.
         self._parsed.pop(path, None)
         self.hashes.pop(path, None)
+        self._shared.clear()
+        self._states = {}
 
 
 def _settings(root: Path) -> runner.Settings:
@@ -92,7 +96,7 @@ class Project:
             source = self._read(path)
         except OSError:
             return []
-        self._loader.begin()
+        self._loader.begin(str(path))
         findings = engine.lint_source(source, str(path), self.settings.rules_for(path, self.rules), loader=self._loader)
         self._loaded[path] = frozenset(Path(p) for p in self._loader.loaded())
         return findings

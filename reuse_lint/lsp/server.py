@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import os
 from pathlib import Path
 
 from lsprotocol import types
@@ -160,7 +161,7 @@ def _doc_link(code: str) -> types.CodeDescription | None:
 def _lsp_diagnostic(d: Diagnostic, lines) -> types.Diagnostic:
     related = [
         types.DiagnosticRelatedInformation(
-            location=types.Location(uri=from_fs_path(r.path), range=_range(r.line, r.column, r.line, r.column, lines if r.path == d.path else [])),
+            location=types.Location(uri=from_fs_path(os.path.abspath(r.path)), range=_range(r.line, r.column, r.line, r.column, lines if r.path == d.path else [])),
             message=r.message)
         for r in d.related
     ]

@@ -166,7 +166,7 @@ def _show(result: TraceResult, args) -> None:
         # The error first, then what was found before it.
         out.write(header + (" Found before it:\n" if result.diagnostics else "\n"))
     diagnostics, sources = _in_cells(result)
-    output.render([_relative(d) for d in diagnostics], args.output_format, out, **sources)
+    output.render(diagnostics, args.output_format, out, **sources)
     if not text:
         return
     if args.tree:
@@ -203,13 +203,13 @@ def _in_cells(result: TraceResult) -> tuple[list, dict]:
     the cells' text for the excerpts."""
     if not notebook.is_notebook(result.target):
         return result.diagnostics, {}
-    path = os.path.abspath(result.target)
+    path = _shown(os.path.abspath(result.target))  # as the findings' paths are shown
     try:
         with open(path, "rb") as f:
             book = notebook.read(f.read())
     except (OSError, notebook.NotebookError):
         return result.diagnostics, {}
-    return book.map(result.diagnostics, path), {"sources": book.sources(_shown(path)).get}
+    return book.map(result.diagnostics, path), {"sources": book.sources(path).get}
 
 
 def _shown(path: str) -> str:
