@@ -130,6 +130,10 @@ def test_server_publishes_diagnostics_and_quick_fixes_over_stdio(client, project
     assert client.diagnostics(model, version=2)[1] == []
     assert client.diagnostics(uri, version=3)[1] == []
 
+    # didSave checks at once, with the document's text as the editor holds it.
+    client.notify("textDocument/didSave", {"textDocument": {"uri": uri}})
+    assert client.diagnostics(uri, version=3)[1] == []
+
     # An unsafe fix is offered, titled as unsafe and not preferred.
     scopes = _open(client, project / "scopes.py")
     _, [d104] = client.diagnostics(scopes, version=1)
