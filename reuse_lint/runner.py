@@ -7,6 +7,7 @@ loader callback from here.
 from __future__ import annotations
 
 import ast
+import dataclasses
 import gc
 import os
 import shutil
@@ -18,7 +19,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Callable
 
-from reuse_lint import engine, fixes, tfnames
+from reuse_lint import engine, fixes, notebook, tfnames
 from reuse_lint.cache import CACHE_DIR, Cache, context_key, digest, entry_key, index_record, indexed, racy, signature
 from reuse_lint.config import ConfigError, Settings, settings_from_args  # noqa: F401 - re-exported
 from reuse_lint.diagnostics import Diagnostic
@@ -45,6 +46,8 @@ class Result:
     diff_text: str = ""
     sources: dict[str, list[str]] = field(default_factory=dict)
     rule_codes: list[str] = field(default_factory=list)
+    # Folders named on the command line that held no Python file to lint (ruff's warning).
+    empty: list[str] = field(default_factory=list)
     # What the run did, for tests and benchmarks: files linted, from cache, skipped unparsed.
     stats: dict[str, int] = field(default_factory=lambda: {"linted": 0, "cached": 0, "skipped": 0})
 
@@ -63,16 +66,18 @@ def _is_venv(path: Path) -> bool:
 current_file: str | None = None
 
 
-def collect_files(paths: list[str], settings: Settings, errors: list[str]) -> list[Path]:
-    """Files named on the command line are always linted; directories are walked. Only
-    regular files are linted: a FIFO or a device would block or never end."""
+def collect_files(paths: list[str], settings: Settings, errors: list[str],
+                  empty: list[str] | None = None) -> list[Path]:
+    """Files named on the command line are always linted; directories are walked, and
+    those that hold no Python file to lint are added to `empty`. Only regular files are
+    linted: a FIFO or a device would block or never end."""
     found: list[Path] = []
     seen: set = set()
 
     def add(p: Path, named: bool) -> None:
         # The file's identity (device, inode), not its resolved path: one stat, not one per
         # path component; a file reached twice (a symlink, `a/` and `a/b.py`) is linted once.
-        shown = str(p) if named else _display(p)
+        shown = str(p) if named else _display(p)  # a named path as the user typed it
         try:
             st = os.stat(p)
         except OSError as exc:
@@ -96,15 +101,16 @@ def collect_files(paths: list[str], settings: Settings, errors: list[str]) -> li
         try:
             st = os.stat(p)
         except FileNotFoundError:
-            errors.append(f"{raw}: no such file or directory")
+            errors.append(f"{_display(p)}: no such file or directory")
             continue
         except OSError as exc:
-            errors.append(f"{raw}: cannot read: {exc.strerror or exc}")
+            errors.append(f"{_display(p)}: cannot read: {exc.strerror or exc}")
             continue
         if not stat.S_ISDIR(st.st_mode):
             if not (settings.force_exclude and settings.is_excluded(p)):
                 add(p, named=True)
         else:
+            before = len(found)
             for root, dirs, files in os.walk(p, onerror=unreadable):
                 root_path = Path(root)
                 dirs[:] = sorted(
@@ -114,8 +120,10 @@ def collect_files(paths: list[str], settings: Settings, errors: list[str]) -> li
                     and not settings.is_excluded(root_path / d)
                 )
                 for name in sorted(files):
-                    if name.endswith(".py") and not settings.is_excluded(root_path / name):
+                    if name.endswith((".py", notebook.SUFFIX)) and not settings.is_excluded(root_path / name):
                         add(root_path / name, named=False)
+            if empty is not None and len(found) == before:
+                empty.append(_display(p))
     return found
 
 
@@ -157,14 +165,24 @@ class ProjectLoader:
     """Resolves `import model`, `from .ops import linear` to the project's own files.
 
     It remembers the content hash of every module it parsed and, between `begin()` and
-    `loaded()`, which modules one lint pulled in: the cache keys a file's findings on them."""
+    `loaded()`, which modules one lint pulled in: the cache keys a file's findings on them.
+
+    A module whose top level touched no TensorFlow state (the interpreter takes a snapshot of
+    its globals then) is interpreted once per process: later lints are handed the same module,
+    its globals restored to the snapshot. On real projects, where every file imports the same
+    siblings, running those top levels again for every file was most of the time."""
 
     def __init__(self, read: Callable[[Path], bytes]) -> None:
         self._read = read
         self._parsed: dict[Path, ModuleState | None] = {}
         self.hashes: dict[Path, str | None] = {}
         self._states: dict[Path, ModuleState] = {}
-        self._misses: set[tuple[str, str, int]] = set()
+        self._shared: dict[Path, ModuleState] = {}
+        self._path_of: dict[int, Path] = {}  # id(state) -> its file
+        # importer (resolved) -> its imports that found no project module, from every lint:
+        # a shared module's top-level misses were recorded by the lint that ran it
+        self._misses: dict[str, set[tuple[str, str, int]]] = {}
+        self._main: str | None = None
         self._resolved: dict[tuple[str, str, int], Path | None] = {}
         self._watched: dict[tuple[str, str, int], list[str]] = {}
         # path -> its signature, taken just before its bytes were read (cache.signature)
@@ -173,29 +191,70 @@ class ProjectLoader:
     def __call__(self, importer: ModuleState, name: str, level: int) -> ModuleState | None:
         path = self.resolve(importer.path, name, level)  # a str: no Path made per import
         if path is None:
-            self._misses.add((_resolved_path(importer.path), name, level))
+            where = _resolved_path(importer.path)
+            self._misses.setdefault(where, set()).add((where, name, level))
             return None
         # One state per module and lint, as Python keeps one module object: a cycle (or a
         # package's `math.py` that the approximate resolution maps `import math` to) then
         # meets a module already loading instead of recursing without end.
         if path not in self._states:
+            shared = self._shared.get(path)
+            if shared is not None:
+                self._hand_out(shared)
+                return shared
             state = self._fresh_state(path, name)
             if state is None:
                 return None
             self._states[path] = state
+            self._path_of[id(state)] = path
         return self._states[path]
 
-    def begin(self) -> None:
-        """A new lint: forget the module states (globals) of the last one, keep the parses."""
+    def _hand_out(self, state: ModuleState) -> None:
+        """A shared module and the modules its top level imported, as their top levels left
+        them, become this lint's."""
+        todo = [state]
+        while todo:
+            s = todo.pop()
+            path = self._path_of[id(s)]
+            if path not in self._states:
+                s.restore()
+                self._states[path] = s
+                todo.extend(s.requires)
+
+    def begin(self, main: str | None = None) -> None:
+        """A new lint (of the file `main`): forget the module states (globals) of the last
+        one, keep the parses and the modules that can be shared."""
+        self._share()
         self._states = {}
-        self._misses = set()
+        self._main = _resolved_path(main) if main is not None else None
+
+    def _share(self) -> None:
+        """Keep the modules of the last lint that later lints can start from: those whose
+        top level and every import's, transitively, left a snapshot (a cycle's members are
+        judged here, once all of them finished loading)."""
+        verdict: dict[int, bool] = {}
+
+        def shareable(state: ModuleState) -> bool:
+            key = id(state)
+            if key not in verdict:
+                verdict[key] = True  # a cycle back to a module being judged does not veto it
+                verdict[key] = (key in self._path_of and state.loaded and state.snapshot is not None
+                                and all(shareable(r) for r in state.requires))
+            return verdict[key]
+
+        for path, state in self._states.items():
+            if path not in self._shared and shareable(state):
+                self._shared[path] = state
 
     def loaded(self) -> dict[str, str | None]:
         return {str(p): self.hashes.get(p) for p in sorted(self._states)}
 
     def misses(self) -> list[tuple[str, str, int]]:
         """Imports of the last lint that found no project module (stdlib, third party)."""
-        return sorted(self._misses)
+        importers = {_resolved_path(str(p)) for p in self._states}
+        if self._main is not None:
+            importers.add(self._main)
+        return sorted(m for where in importers for m in self._misses.get(where, ()))
 
     def resolves(self, importer: str, name: str, level: int) -> bool:
         return self.resolve(Path(importer), name, level) is not None
@@ -262,14 +321,14 @@ class ProjectLoader:
     def _fresh_state(self, path: Path, name: str) -> ModuleState | None:
         if path not in self._parsed:
             try:
-                self._parsed[path] = engine.parse_module(self.read(path), str(path), name)
+                self._parsed[path] = engine.parse_module(self.read(path), _display(path), name)
             except (OSError, engine.ParseFailure):
                 self._parsed[path] = None
         parsed = self._parsed[path]
         if parsed is None:
             return None
         # Each lint gets its own globals: module state is per interpretation.
-        return ModuleState(path=parsed.path, name=name, tree=parsed.tree, lines=parsed.lines)
+        return ModuleState(path=parsed.path, name=name, tree=parsed.tree, lines=parsed.lines, py2=parsed.py2)
 
 
 # ----- the prefilter -------------------------------------------------------------------------
@@ -440,24 +499,24 @@ class Worker:
             return None
 
     def lint(self, path: Path) -> tuple[list[Diagnostic], dict | None]:
-        """Findings for one file, from the cache when its bytes and dependencies are
+        """Findings of one file's analysis, wherever their sites are (the runner keeps those
+        in the files asked for), from the cache when its bytes and dependencies are
         unchanged, and the file's record for the stat index (None: not cached or racy)."""
         global current_file
         self.cut_short = None
         sig = signature(str(path)) if self.cache is not None else None  # before the read
         data = path.read_bytes()
         shown = current_file = _display(path)
-        file_rules = self.settings.rules_for(path, self.rules)
         if self.cache is None:
-            return self._analyse(path, data, shown, file_rules)[0], None
-        context = _context(self.settings, shown, file_rules)
+            return self._analyse(path, data, shown)[0], None
+        context = _context(self.settings, shown, self.rules)
         key = entry_key(data, context)
         entry = self.cache.entry(key, self._hash_now, self.loader.resolves)
         if entry is not None:
             self.stats["cached"] += 1
             diagnostics, deps, misses = entry["found"], entry["deps"], entry["misses"]
         else:
-            diagnostics, deps, misses = self._analyse(path, data, shown, file_rules)
+            diagnostics, deps, misses = self._analyse(path, data, shown)
             if self.cut_short is not None:
                 return diagnostics, None  # incomplete: analysed again, and reported again, next run
             self.cache.put(key, diagnostics, deps, misses)
@@ -474,7 +533,10 @@ class Worker:
             return None
         return index_record(sig, key, context, diagnostics, dep_sigs, dir_sigs)
 
-    def _analyse(self, path: Path, data: bytes, shown: str, file_rules):
+    def _analyse(self, path: Path, data: bytes, shown: str):
+        data, book, unreadable = _python_source(path, data, shown, self.rules)
+        if unreadable is not None:
+            return unreadable, {}, []
         try:
             module = engine.parse_module(data, shown)
         except engine.ParseFailure:
@@ -485,15 +547,62 @@ class Worker:
                 self.stats["skipped"] += 1
                 return [], deps, misses
         self.stats["linted"] += 1
-        self.loader.begin()
+        self.loader.begin(shown)
         limits: list[str] = []
-        diagnostics = engine.lint_source(data, shown, file_rules, loader=self.loader, parsed=module, cut_short=limits)
+        diagnostics = _mapped(book, engine.lint_source(data, shown, self.rules, loader=self.loader, parsed=module,
+                                                       everywhere=True, cut_short=limits), shown)
         self.cut_short = limits[0] if limits else None
         del module
         # The interpretation's garbage (some of it cyclic) is young: one collection of the
         # young generations now, while the run keeps the automatic collector off (_quiet_gc).
         gc.collect(1)
         return diagnostics, self.loader.loaded(), self.loader.misses()
+
+
+def _python_source(path: Path, data: bytes, shown: str, file_rules):
+    """(Python source, notebook, None) for a file's bytes: a notebook's code cells as one script,
+    with the Notebook that maps positions back; (b"", None, findings) for a notebook that
+    cannot be read (RL001, as for a file that cannot be decoded)."""
+    if not notebook.is_notebook(path):
+        return data, None, None
+    try:
+        book = notebook.read(data)
+    except notebook.NotebookError as exc:
+        from reuse_lint.rules import syntax_error
+
+        rule = syntax_error.SyntaxError
+        return b"", None, [rule.diagnostic(shown, str(exc), 1, 1)] if rule in file_rules else []
+    return notebook.script_bytes(book), book, None
+
+
+def _mapped(book: "notebook.Notebook | None", diagnostics: list[Diagnostic], shown: str) -> list[Diagnostic]:
+    """Positions in a notebook's script back to its cells."""
+    return diagnostics if book is None else book.map(diagnostics, shown)
+
+
+def _fix_notebook(path: Path, data: bytes, shown: str, lint, settings: Settings, result: Result) -> list[Diagnostic]:
+    """--fix and --diff on a notebook: only the edited cells' sources change, and only in a
+    file that nbformat itself would write byte for byte."""
+    book = notebook.read(data)
+    fixed, count, diagnostics = notebook.fix_notebook(
+        book, lambda nb: lint(notebook.script_bytes(nb)), unsafe=settings.unsafe_fixes)
+    error = None
+    if count and settings.diff:
+        result.diff_text += notebook.cell_diff(shown, book, fixed)
+    elif count and not notebook.in_nbformat_layout(data, book):
+        error = "fix not written: the file is not laid out as nbformat writes it (save it from Jupyter first)"
+    elif count:
+        try:
+            fixes.write_atomic(path, fixed.dumps().encode("utf-8"))
+        except OSError as exc:
+            error = f"cannot write the fix: {exc.strerror or exc}"
+    if error is not None:
+        result.errors.append(f"{shown}: {error}")
+        fixed, diagnostics = book, lint(notebook.script_bytes(book))
+    else:
+        result.fixed += count
+    result.sources.update(fixed.sources(shown))
+    return _mapped(fixed, diagnostics, shown)
 
 
 def lint_file(path: Path, settings: Settings, loader: ProjectLoader, rules, result: Result) -> tuple[list[Diagnostic], list[str] | None]:
@@ -506,10 +615,18 @@ def lint_file(path: Path, settings: Settings, loader: ProjectLoader, rules, resu
     limits: list[str] = []
 
     def lint(source: bytes) -> list[Diagnostic]:
-        loader.begin()
+        loader.begin(shown)
         limits.clear()  # only the last analysis's limit describes what is reported
         return engine.lint_source(source, shown, file_rules, loader=loader, cut_short=limits)
 
+    if notebook.is_notebook(path):
+        unreadable = _python_source(path, data, shown, file_rules)[2]
+        if unreadable is not None:
+            return unreadable, None
+        diagnostics = _fix_notebook(path, data, shown, lint, settings, result)
+        if limits:
+            result.errors.append(cut_short_message(shown, limits[0]))
+        return diagnostics, None
     if settings.fix or settings.diff:
         fixed, count, diagnostics = fixes.fix_source(data, lint, unsafe=settings.unsafe_fixes)
         if fixed != data:
@@ -608,10 +725,9 @@ def _context(settings: Settings, shown: str, file_rules) -> str:
     return context_key(shown, f"{settings.cache_key()}|{codes}")
 
 
-def _index_hits(files: list[Path], settings: Settings, rules, cache: Cache, result: Result) -> dict[int, list]:
+def _index_hits(files: list[Path], settings: Settings, rules, index: dict, result: Result) -> dict[int, list]:
     """Answer what the stat index can in this process, reading no source: a warm run then
     starts no worker at all."""
-    index = cache.load_index()
     if not index:
         return {}
     memo: dict[str, list[int] | None] = {}
@@ -627,30 +743,112 @@ def _index_hits(files: list[Path], settings: Settings, rules, cache: Cache, resu
         record = index.get(where)
         if record is None:
             continue
-        context = _context(settings, _display(path), settings.rules_for(path, rules))
-        found = indexed(record, signature(where), context, signature_of)
+        found = indexed(record, signature_of(where), _context(settings, _display(path), rules), signature_of)
         if found is not None:
             hits[i] = found
     result.stats["cached"] += len(hits)
     return hits
 
 
+def _stem(path: Path) -> bytes:
+    """The name an import of this module must spell somewhere (a package: its folder)."""
+    return (path.parent.name if path.name == "__init__.py" else path.stem).encode()
+
+
+def importers(targets: list[Path], settings: Settings, index: dict) -> list[Path]:
+    """The project modules whose analysis may reach the targets: those that import them,
+    directly or through other modules. A leak in `model.py` that only `train.py`'s calls
+    reveal is found by analysing train.py, so linting model.py alone analyses train.py too.
+
+    A file whose stat index record is current answers from the modules its last analysis
+    loaded; any other file is read, and parsed only when it spells a target's name."""
+    wanted = {t.resolve() for t in targets}
+    roots = {find_project_root(t) for t in targets}
+    candidates: list[Path] = []
+    for root in sorted(roots):
+        for path in collect_files([str(root)], settings, []):
+            if path.resolve() not in wanted:
+                candidates.append(path)
+    loader = ProjectLoader(lambda p: p.read_bytes())
+    direct: dict[Path, set[Path] | None] = {}
+
+    def imports_of(path: Path, stems: set[bytes]) -> set[Path]:
+        record = index.get(os.path.abspath(path))
+        if record is not None and record.get("sig") == signature(os.path.abspath(path)):
+            deps = record.get("deps")
+            return {Path(p) for p in deps} if isinstance(deps, dict) else set()
+        if path not in direct:
+            try:
+                # A notebook imports through its code cells (its JSON may even parse as a dict).
+                data = _python_source(path, path.read_bytes(), _display(path), ())[0]
+            except OSError:
+                return set()
+            if not any(stem in data for stem in stems):
+                return set()  # asked again, with other names, if the frontier grows
+            try:
+                tree = engine.parse_module(data, str(path)).tree
+            except engine.ParseFailure:
+                direct[path] = set()
+                return set()
+            found = set()
+            for stmt in _imports(tree):
+                for name, level in _imported_names(stmt):
+                    target = loader.resolve(path, name, level)
+                    if target is not None:
+                        found.add(target)
+            direct[path] = found
+        return direct[path]
+
+    found: list[Path] = []
+    frontier = set(wanted)
+    while frontier and candidates:
+        stems = {_stem(p) for p in frontier}
+        new = [c for c in candidates if imports_of(c, stems) & frontier]
+        found.extend(new)
+        candidates = [c for c in candidates if c not in set(new)]
+        frontier = {c.resolve() for c in new}
+    return sorted(found)
+
+
 def _check_files(files: list[Path], settings: Settings, rules, cache_root: Path | None, result: Result) -> None:
+    """Each file is analysed as the program it is (`python file.py`), following its imports.
+    A finding is reported in the file where its site is, whichever analysis found it, once;
+    and only in the files asked for. Their importers are analysed too, for the findings
+    only a caller reveals."""
     cache = Cache(cache_root) if cache_root is not None else None
-    hits = _index_hits(files, settings, rules, cache, result) if cache is not None else {}
-    pending = [path for i, path in enumerate(files) if i not in hits]
+    index = cache.load_index() if cache is not None else {}
+    callers = importers(files, settings, index) if files else []
+    analysed = files + callers
+    hits = _index_hits(analysed, settings, rules, index, result) if cache is not None else {}
+    pending = [path for i, path in enumerate(analysed) if i not in hits]
     per_path: dict[Path, tuple[list[Diagnostic], str | None, dict | None]] = {}
     _lint_pending(pending, settings, rules, cache_root, result, per_path)
+    wanted = {_display(p): p for p in files}
+    allowed: dict[str, set[str]] = {}
+    seen: set[tuple] = set()
     records = {}
-    for i, path in enumerate(files):  # the order of a serial run, whoever answered
+    for i, path in enumerate(analysed):  # the order of a serial run, whoever answered
         diagnostics, error, record = (hits[i], None, None) if i in hits else per_path[path]
         if error:
             result.errors.append(error)
         if record is not None:
             records[os.path.abspath(path)] = record
-        result.diagnostics.extend(diagnostics)
-        if diagnostics:
-            _remember_source(path, result)
+        asked = i < len(files)
+        for d in diagnostics:
+            key = (d.code, d.path, d.cell, d.line, d.column)
+            # A file asked for is a program: its bugs are reported wherever they are, in the
+            # modules it imports too. A caller only tells what it reveals in the files asked for.
+            if key in seen or not (d.path in wanted or asked):
+                continue
+            if d.path not in allowed:  # exclusions and per-file-ignores: the finding's file's
+                where = wanted.get(d.path, Path(d.path))
+                excluded = d.path not in wanted and settings.is_excluded(where)
+                allowed[d.path] = set() if excluded else {r.CODE for r in settings.rules_for(where, rules)}
+            if d.code in allowed[d.path]:
+                seen.add(key)
+                result.diagnostics.append(d)
+    for shown in sorted({d.path for d in result.diagnostics}):
+        _remember_source(wanted.get(shown, Path(shown)), result)
     if cache is not None:
         cache.save_index(records)
 
@@ -709,8 +907,12 @@ def _in_pool(chunks: list[list[Path]], jobs: int, initargs: tuple, result: Resul
 def _remember_source(path: Path, result: Result) -> None:
     # Only files with findings need their text, for the `full` format's excerpts.
     try:
-        lines = _decode_lines(path.read_bytes())
-    except OSError:
+        data = path.read_bytes()
+        if notebook.is_notebook(path):
+            result.sources.update(notebook.read(data).sources(_display(path)))
+            return
+        lines = _decode_lines(data)
+    except (OSError, notebook.NotebookError):
         return
     if lines is not None:
         result.sources[_display(path)] = lines
@@ -743,10 +945,17 @@ def _run_stdin(settings: Settings, rules, result: Result) -> None:
     loader = ProjectLoader(lambda p: p.read_bytes())
     global current_file
     current_file = name
+    source, book, unreadable = _python_source(Path(name), data, name, file_rules)
+    if unreadable is not None:
+        result.diagnostics = unreadable
+        return
     limits: list[str] = []
-    result.diagnostics = engine.lint_source(data, name, file_rules, loader=loader, cut_short=limits)
+    result.diagnostics = _mapped(book, engine.lint_source(source, name, file_rules, loader=loader, cut_short=limits), name)
     if limits:
         result.errors.append(cut_short_message(name, limits[0]))
+    if book is not None:
+        result.sources.update(book.sources(name))
+        return
     lines = _decode_lines(data)
     if lines is not None:
         result.sources[name] = lines
@@ -759,8 +968,9 @@ def run(settings: Settings) -> Result:
     result.rule_codes = [r.CODE for r in rules]
     if settings.stdin:
         _run_stdin(settings, rules, result)
+        result.diagnostics = [_relative_paths(d) for d in result.diagnostics]
         return result
-    files = collect_files(settings.paths, settings, result.errors)
+    files = collect_files(settings.paths, settings, result.errors, result.empty)
     if settings.fix or settings.diff:
         loader = ProjectLoader(lambda p: p.read_bytes())
         for path in files:
@@ -781,8 +991,18 @@ def run(settings: Settings) -> Result:
     else:
         with _quiet_gc():
             _check_files(files, settings, rules, _cache_root(settings), result)
+    result.diagnostics = [_relative_paths(d) for d in result.diagnostics]
     result.diagnostics.sort(key=Diagnostic.sort_key)
     return result
+
+
+def _relative_paths(d: Diagnostic) -> Diagnostic:
+    """No absolute path in any output: a related location in an imported module is known
+    by its absolute path; show it relative to the working directory, as the file itself."""
+    if not os.path.isabs(d.path) and not any(os.path.isabs(r.path) for r in d.related):
+        return d
+    related = tuple(dataclasses.replace(r, path=_display(Path(r.path))) for r in d.related)
+    return dataclasses.replace(d, path=_display(Path(d.path)), related=related)
 
 
 def lint_files(paths: list[str]) -> list[Diagnostic]:

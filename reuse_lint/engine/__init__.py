@@ -65,6 +65,7 @@ def _parse(text: str, path: str) -> ast.Module:
             gc.enable()
 
 
+# The one wording for a Python 2 file, until Python 2 sources are converted before analysis.
 def parse_module(source: bytes | str, path: str, name: str = "__main__") -> ModuleState:
     text = decode(source) if isinstance(source, bytes) else source
     text = text.lstrip("\ufeff")
@@ -76,12 +77,29 @@ def parse_module(source: bytes | str, path: str, name: str = "__main__") -> Modu
         line_text = lines[line - 1] if 0 < line <= len(lines) else ""
         column = exc.offset or 1
         column = min(max(column, 1), len(line_text.rstrip("\r\n")) + 1)
-        raise ParseFailure(f"syntax error: {exc.msg}", line, column) from None
+        failure = ParseFailure(f"syntax error: {exc.msg}", line, column)
     except (ValueError, RecursionError) as exc:
         # (A MemoryError is not the file's fault: it propagates, and the runner reports the
         # analysis as cut short rather than the file as unparsable.)
-        raise ParseFailure(f"cannot parse the file: {exc}", 1, 1) from None
-    return ModuleState(path=path, name=name, tree=tree, lines=lines)
+        failure = ParseFailure(f"cannot parse the file: {exc}", 1, 1)
+    else:
+        return ModuleState(path=path, name=name, tree=tree, lines=lines)
+    return _parse_python2(text, path, name, failure)
+
+
+def _parse_python2(text: str, path: str, name: str, failure: ParseFailure) -> ModuleState:
+    """The file read as Python 2; the Python 3 error when it is not Python 2 either."""
+    from reuse_lint import py2
+
+    converted = py2.convert(text)
+    if converted is None:
+        raise failure
+    new_text, conversion = converted
+    try:
+        tree = _parse(new_text, path)
+    except (SyntaxError, ValueError, RecursionError):
+        raise failure from None
+    return ModuleState(path=path, name=name, tree=tree, lines=split_lines(new_text), py2=conversion)
 
 
 def lint_source(
@@ -92,12 +110,16 @@ def lint_source(
     loader: Loader | None = None,
     module_name: str = "__main__",
     parsed: ModuleState | None = None,
+    everywhere: bool = False,
     cut_short: list[str] | None = None,
 ) -> list[Diagnostic]:
-    """Findings for one module. `parsed`: the caller's own `parse_module(source, path,
-    module_name)` of the same source, so a file is parsed once; it is interpreted here and
-    must not be used again. `cut_short`: receives the limit the analysis reached, if any (the
-    findings are then those made before it)."""
+    """Findings of one module's analysis: at the module's own sites, or, with `everywhere`,
+    at the sites of every module the analysis loaded (a leak in `model.py` that only the
+    caller `main.py` reveals is found by main.py's analysis and reported in model.py).
+    `parsed`: the caller's own `parse_module(source, path, module_name)` of the same source,
+    so a file is parsed once; it is interpreted here and must not be used again.
+    `cut_short`: receives the limit the analysis reached, if any (the findings are then
+    those made before it)."""
     # Imported here: the rules import engine submodules, so the registry loads after us.
     from reuse_lint.rules import all_rules, syntax_error
     from reuse_lint.rules.base import RuleContext
@@ -112,7 +134,8 @@ def lint_source(
     interpreter = Interpreter(loader)
     interpreter.set_budget(len(source))
     interpreter.run_module(module)
-    ctx = RuleContext(interpreter.analysis, frozenset({path}))
+    sources = interpreter.analysis.sources
+    ctx = RuleContext(interpreter.analysis, frozenset(sources) if everywhere else frozenset({path}))
     diagnostics: dict[tuple, Diagnostic] = {}
     for rule in rules:
         for d in rule().check(ctx):
@@ -120,9 +143,16 @@ def lint_source(
     limit = interpreter.cut_short or interpreter.analysis.memo.get(CUT_SHORT)
     if limit and cut_short is not None:
         cut_short.append(limit)
+    # `# noqa` is read in the file where the finding is, whichever analysis found it (a
+    # converted Python 2 file keeps its comments on their lines).
+    by_path = {p: comments(sources[p].lines) for p in {d.path for d in diagnostics.values()} if p in sources}
+    converted = {p: m.py2 for p, m in sources.items() if m.py2 is not None}
     interpreter.release()
-    by_line = comments(module.lines) if diagnostics else {}
-    kept = [d for d in diagnostics.values() if not suppressed(d, by_line)]
+    if converted:
+        from reuse_lint import py2
+
+        diagnostics = {k: py2.original_positions(d, converted) for k, d in diagnostics.items()}
+    kept = [d for d in diagnostics.values() if not suppressed(d, by_path.get(d.path, {}))]
     return sorted(kept, key=Diagnostic.sort_key)
 
 

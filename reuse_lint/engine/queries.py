@@ -30,6 +30,12 @@ def _paths(event) -> dict[int, frozenset]:
     return paths
 
 
+def _signature(event) -> tuple:
+    """All that `compatible` reads of an event (its `if`s, and their tests)."""
+    tests = tuple(sorted({(c.if_id, repr(c.test)) for c in event.conds if c.test is not None}))
+    return frozenset(_paths(event).items()), tests
+
+
 def _too_many(analysis: Analysis) -> None:
     analysis.memo[CUT_SHORT] = f"over {MAX_VARIANTS} `if` paths to one variable or build"
 
@@ -40,7 +46,7 @@ def compatible(a: Creation, b: Creation) -> bool:
     Arms taken in different iterations of a loop are not comparable at all (the test may
     depend on the iteration), so such pairs count as incompatible: no finding.
     """
-    return _compatible_paths(_paths(a), _paths(b))
+    return _compatible_paths(_paths(a), _paths(b)) and not _exclusive_tests(a.conds, b.conds)
 
 
 def _compatible_paths(a: dict, b: dict) -> bool:
@@ -53,6 +59,31 @@ def _compatible_paths(a: dict, b: dict) -> bool:
         if other is not None and (other != taken or len(taken) > 1):
             return False
     return True
+
+
+def _exclusive_tests(first: tuple, second: tuple) -> bool:
+    """Two separate `if args.mode == 'train':` and `if args.mode == 'eval':` (not `elif`):
+    one name compared with different constants, in one iteration, cannot both hold; nor can
+    `x == c` hold on one `if` and fail on another's first arm. The tests are taken to see
+    one value of the name (a script's mode, set once)."""
+    tests = {}
+    for ca in first:
+        if ca.test is not None:
+            tests.setdefault(ca.test[:2], []).append(ca)
+    if not tests:
+        return False
+    for cb in second:
+        if cb.test is None:
+            continue
+        for ca in tests.get(cb.test[:2], ()):
+            if ca.if_id == cb.if_id or ca.loops != cb.loops:
+                continue
+            same_constant = ca.test[2] == cb.test[2] and type(ca.test[2]) is type(cb.test[2])
+            if ca.arm == cb.arm == 0 and not same_constant:
+                return True
+            if same_constant and ca.arm != cb.arm:
+                return True
+    return False
 
 
 @dataclass(frozen=True)
@@ -122,7 +153,7 @@ def _compute_clashes(analysis: Analysis) -> list[Clash]:
         if c.reuse != TRUE:  # a pure lookup creates nothing (and fails if nothing is there)
             # Only the first creation on each path: a later one on the same path would never
             # be the first compatible one.
-            path, known = frozenset(_paths(c).items()), paths.setdefault(key, set())
+            path, known = _signature(c), paths.setdefault(key, set())
             if path not in known:
                 if len(known) >= MAX_VARIANTS:
                     _too_many(analysis)

@@ -188,6 +188,34 @@ class ModuleState:
     lines: list[str] = field(default_factory=list)
     globals: dict[str, Any] = field(default_factory=dict)
     loaded: bool = False
+    # A Python 2 file read as Python 3 (reuse_lint.py2.Conversion): `tree` and `lines` are
+    # the converted text, on the file's own line numbers.
+    py2: Any = None
+    # The project modules its top level imported: an analysis that is handed this module
+    # already loaded must still know their sources.
+    requires: list["ModuleState"] = field(default_factory=list)
+    # Set when its top level touched no TensorFlow state: the globals it left, one level deep
+    # (a class's or an object's attributes too), so that later analyses in the same process
+    # can start from them instead of running the top level again (see `restore`).
+    snapshot: dict | None = None
+    opaque_effect: bool = False  # its top level made an unknown call: replayed on reuse
+
+    def take_snapshot(self) -> None:
+        inner = {id(v): dict(v.attrs) for v in self.globals.values() if isinstance(v, (ClassVal, Instance))}
+        self.snapshot = {"globals": dict(self.globals), "attrs": inner}
+
+    def restore(self) -> None:
+        """The globals as the top level left them: what an earlier analysis wrote into the
+        module, its classes or its objects is undone."""
+        assert self.snapshot is not None
+        self.globals.clear()
+        self.globals.update(self.snapshot["globals"])
+        attrs = self.snapshot["attrs"]
+        for value in self.globals.values():
+            saved = attrs.get(id(value))
+            if saved is not None:
+                value.attrs.clear()
+                value.attrs.update(saved)
 
 
 @dataclass(eq=False)

@@ -1,0 +1,167 @@
+"""Whole-project analysis: a bug that only a caller in another module reveals is found by
+analysing that caller and reported at its site, in the module where it is, whichever file
+was asked for; TensorFlow fails on both shapes and builds their repairs."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from conftest import ROOT
+
+CROSS = ROOT / "fixtures" / "crossmodule"
+DCGAN = ("fixtures/crossmodule/dcgan_bad/model.py", 45, "RL107")
+SAMPLER = ("fixtures/crossmodule/sampler_bad/gen.py", 8, "RL107")
+
+
+def lint(*paths: str, cwd: Path = ROOT, cache: bool = False, extra: tuple = ()) -> list[dict]:
+    flags = [] if cache else ["--no-cache"]
+    proc = subprocess.run(
+        [sys.executable, "-m", "reuse_lint", "check", *flags, "--output-format", "json", *extra, *paths],
+        capture_output=True, text=True, cwd=cwd, timeout=120,
+    )
+    assert proc.returncode in (0, 1), proc.stderr
+    return json.loads(proc.stdout)
+
+
+def found(findings: list[dict]) -> set[tuple[str, int, str]]:
+    return {(f["path"], f["line"], f["code"]) for f in findings}
+
+
+@pytest.mark.parametrize("paths", [
+    ("fixtures/crossmodule/dcgan_bad",),
+    ("fixtures/crossmodule/dcgan_bad/main.py",),
+    ("fixtures/crossmodule/dcgan_bad/model.py",),
+    ("fixtures/crossmodule/dcgan_bad/model.py", "fixtures/crossmodule/dcgan_bad/main.py"),
+])
+def test_a_leak_in_a_model_class_that_only_main_trains_is_reported_at_the_leak(paths):
+    findings = lint(*paths)
+    assert found(findings) == {DCGAN}
+    (finding,) = findings
+    # The victim: the optimizer built in train(), which only main.py calls.
+    assert [(r["path"], r["line"]) for r in finding["related"]] == [("fixtures/crossmodule/dcgan_bad/model.py", 34)]
+
+
+@pytest.mark.parametrize("paths", [
+    ("fixtures/crossmodule/sampler_bad",),
+    ("fixtures/crossmodule/sampler_bad/main.py",),
+    ("fixtures/crossmodule/sampler_bad/gen.py",),
+])
+def test_a_leak_in_a_sampler_module_is_reported_at_the_leak_with_mains_optimizer(paths):
+    findings = lint(*paths)
+    assert found(findings) == {SAMPLER}
+    (finding,) = findings
+    assert [r["path"] for r in finding["related"]] == ["fixtures/crossmodule/sampler_bad/main.py"]
+
+
+def test_the_repaired_projects_are_clean():
+    assert lint("fixtures/crossmodule/dcgan_good", "fixtures/crossmodule/sampler_good") == []
+
+
+def test_order_and_workers_change_nothing():
+    files = sorted(str(p.relative_to(ROOT)) for p in CROSS.rglob("*.py"))
+    serial = lint(*files, extra=("--jobs", "1"))
+    assert found(serial) == {DCGAN, SAMPLER}
+    assert lint(*reversed(files), extra=("--jobs", "2")) == serial
+
+
+@pytest.mark.parametrize("project", ["dcgan", "sampler"])
+def test_tensorflow_fails_on_the_bad_project_and_trains_the_good_one(project):
+    env = dict(os.environ, TF_USE_LEGACY_KERAS="1", TF_CPP_MIN_LOG_LEVEL="3", PYTHONWARNINGS="ignore")
+    outcomes = {}
+    for twin in ("bad", "good"):
+        proc = subprocess.run([sys.executable, "main.py"], capture_output=True, text=True, env=env,
+                              cwd=CROSS / f"{project}_{twin}", timeout=600)
+        outcomes[twin] = proc
+    assert outcomes["bad"].returncode != 0
+    assert "/Adam/ does not exist" in outcomes["bad"].stderr
+    assert outcomes["good"].returncode == 0, outcomes["good"].stderr[-2000:]
+
+
+# ----- the cache follows the unit: edits, new and deleted modules between runs ----------------
+
+MODEL = '''import tensorflow.compat.v1 as tf
+
+
+def discriminator(x, reuse=False):
+    if reuse:
+        tf.get_variable_scope().reuse_variables()
+    return tf.layers.dense(x, 1, name="d_out")
+'''
+TRAIN_BUILDS = '''import tensorflow.compat.v1 as tf
+from model import discriminator
+
+real = tf.random.normal([8, 2])
+d_real = discriminator(real)
+d_fake = discriminator(real * 2.0, reuse=True)
+'''
+TRAIN_STEPS = TRAIN_BUILDS + "step = tf.train.AdamOptimizer(1e-3).minimize(tf.reduce_mean(d_fake - d_real))\n"
+LEAK = ("model.py", 6, "RL107")
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Path:
+    (tmp_path / "pyproject.toml").write_text("[project]\nname = 'p'\n")
+    (tmp_path / "model.py").write_text(MODEL)
+    return tmp_path
+
+
+def write(path: Path, text: str) -> None:
+    # A new mtime even on a coarse clock, so that the stat index sees the change.
+    old = path.stat().st_mtime_ns if path.exists() else 0
+    path.write_text(text)
+    st = path.stat()
+    if st.st_mtime_ns <= old:
+        os.utime(path, ns=(st.st_atime_ns, old + 1_000_000_000))
+
+
+@pytest.mark.parametrize("asked", ["model.py", "."])
+def test_editing_the_caller_rechecks_the_model(project, asked):
+    write(project / "train.py", TRAIN_BUILDS)
+    assert found(lint(asked, cwd=project, cache=True)) == set()
+    write(project / "train.py", TRAIN_STEPS)
+    assert found(lint(asked, cwd=project, cache=True)) == {LEAK}
+    write(project / "train.py", TRAIN_BUILDS)
+    assert found(lint(asked, cwd=project, cache=True)) == set()
+
+
+def test_a_new_caller_and_a_deleted_one(project):
+    assert found(lint("model.py", cwd=project, cache=True)) == set()
+    write(project / "train.py", TRAIN_STEPS)  # a module created since the last run
+    assert found(lint("model.py", cwd=project, cache=True)) == {LEAK}
+    assert found(lint("model.py", cwd=project, cache=True)) == {LEAK}  # warm: the same
+    (project / "train.py").unlink()
+    assert found(lint("model.py", cwd=project, cache=True)) == set()
+
+
+def test_a_caller_through_another_module(project):
+    """train.py imports nets.py, which imports model.py: linting model.py analyses both."""
+    write(project / "nets.py", "from model import discriminator\n")
+    write(project / "train.py", TRAIN_STEPS.replace("from model import", "from nets import"))
+    assert found(lint("model.py", cwd=project, cache=True)) == {LEAK}
+    assert found(lint("model.py", cwd=project)) == {LEAK}
+
+
+def test_editing_the_imported_module_rechecks_the_caller(project):
+    write(project / "train.py", TRAIN_STEPS)
+    assert found(lint("train.py", cwd=project, cache=True)) == {LEAK}
+    repaired = MODEL.replace("    if reuse:\n        tf.get_variable_scope().reuse_variables()\n    return",
+                             "    with tf.variable_scope('d', reuse=reuse):\n        return")
+    assert repaired != MODEL
+    write(project / "model.py", repaired)
+    assert found(lint("train.py", cwd=project, cache=True)) == set()
+
+
+def test_a_callers_own_findings_stay_out_of_a_one_file_run(project):
+    """train.py's own repeated builder call is train.py's finding: linting model.py alone
+    does not report it."""
+    write(project / "model.py", "import tensorflow.compat.v1 as tf\n\n\ndef d(x):\n    return tf.layers.dense(x, 1, name='d')\n")
+    write(project / "train.py", "import tensorflow.compat.v1 as tf\nfrom model import d\n\nx = tf.ones([2, 2])\nd(x)\nd(x)\n")
+    assert {f[2] for f in found(lint(".", cwd=project))} == {"RL101"}
+    assert found(lint("model.py", cwd=project)) == set()
