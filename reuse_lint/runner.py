@@ -77,7 +77,7 @@ def collect_files(paths: list[str], settings: Settings, errors: list[str],
     def add(p: Path, named: bool) -> None:
         # The file's identity (device, inode), not its resolved path: one stat, not one per
         # path component; a file reached twice (a symlink, `a/` and `a/b.py`) is linted once.
-        shown = str(p) if named else _display(p)  # a named path as the user typed it
+        shown = _display(p)  # a named path as the user typed it
         try:
             st = os.stat(p)
         except OSError as exc:
