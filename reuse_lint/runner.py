@@ -321,6 +321,8 @@ class ProjectLoader:
     def _fresh_state(self, path: Path, name: str) -> ModuleState | None:
         if path not in self._parsed:
             try:
+                if _too_large(os.path.getsize(path)):
+                    raise engine.ParseFailure("too large", 1, 1)  # an import we do not follow
                 self._parsed[path] = engine.parse_module(self.read(path), _display(path), name)
             except (OSError, engine.ParseFailure):
                 self._parsed[path] = None
@@ -493,6 +495,8 @@ class Worker:
 
     def _hash_now(self, path: str) -> str | None:
         self.loader.signatures[path] = signature(path)
+        if not os.path.isfile(path):
+            return None  # gone, or now a FIFO or a device: reading it could block for ever
         try:
             return digest(Path(path).read_bytes())
         except OSError:
@@ -503,7 +507,9 @@ class Worker:
         in the files asked for), from the cache when its bytes and dependencies are
         unchanged, and the file's record for the stat index (None: not cached or racy)."""
         global current_file
-        self.cut_short = None
+        self.cut_short = _too_large(os.path.getsize(path))
+        if self.cut_short:
+            return [], None
         sig = signature(str(path)) if self.cache is not None else None  # before the read
         data = path.read_bytes()
         shown = current_file = _display(path)
@@ -609,8 +615,12 @@ def lint_file(path: Path, settings: Settings, loader: ProjectLoader, rules, resu
     """Fix (or diff) one file; the checking path without fixes is `Worker.lint`."""
     global current_file
     before = os.stat(path)  # first: a change after it shows, and the fix is not written
-    data = path.read_bytes()
     shown = current_file = _display(path)
+    large = _too_large(before.st_size)
+    if large:
+        result.errors.append(cut_short_message(shown, large))
+        return [], None
+    data = path.read_bytes()
     file_rules = settings.rules_for(path, rules)
     limits: list[str] = []
 
@@ -702,7 +712,21 @@ def _lint_chunk(paths: list[Path]) -> tuple[list[tuple[list[Diagnostic], str | N
     return out, {k: _WORKER.stats[k] - before[k] for k in before}
 
 
+# Parsing costs about 220 MB a MB of source, and the analysis 3 to 4 CPU seconds a MB: past
+# this size a file would risk the promise of 10 s and 1 GB a file on a busy machine. The largest real module seen
+# (TensorFlow's generated schema_py_generated.py) is 0.7 MB; bigger ones are generated data.
+MAX_FILE_BYTES = 1_000_000
+
+
+def _too_large(size: int) -> str | None:
+    if size <= MAX_FILE_BYTES:
+        return None
+    return f"too large: {size:,} bytes, over the {MAX_FILE_BYTES:,} a file may have"
+
+
 def cut_short_message(shown: str, limit: str) -> str:
+    if limit.startswith("too large"):
+        return f"{shown}: not analysed ({limit})"  # nothing of it was seen: no findings at all
     return f"{shown}: analysis cut short ({limit}): findings past that point may be missing"
 
 
@@ -939,8 +963,12 @@ def clean_cache(path: str) -> Path | None:
 
 
 def _run_stdin(settings: Settings, rules, result: Result) -> None:
-    data = sys.stdin.buffer.read()
+    data = sys.stdin.buffer.read(MAX_FILE_BYTES + 1)
     name = settings.stdin_filename or "-"
+    large = _too_large(len(data))
+    if large:
+        result.errors.append(cut_short_message(name, large))
+        return
     file_rules = settings.rules_for(Path(name), rules) if settings.stdin_filename else rules
     loader = ProjectLoader(lambda p: p.read_bytes())
     global current_file

@@ -627,3 +627,17 @@ def test_a_time_budget_cuts_the_analysis_short_and_says_so(project, monkeypatch)
     result = run(s)
     assert [(d.path, d.code, d.line) for d in result.diagnostics] == FOUND
     assert result.errors == ["bad.py: analysis cut short (over its time budget): findings past that point may be missing"]
+
+
+def test_a_file_too_large_to_analyse_in_time_and_memory_says_so(project, monkeypatch):
+    from reuse_lint import runner
+
+    monkeypatch.setattr(runner, "MAX_FILE_BYTES", 100)
+    (project / "train.py").write_text("from model import x\n" + BAD)
+    s = Settings(paths=["bad.py", "train.py"], root=project, config_path=project / "pyproject.toml", no_cache=True)
+    result = run(s)
+    assert result.diagnostics == []
+    assert result.errors == [
+        f"bad.py: not analysed (too large: {len(BAD):,} bytes, over the 100 a file may have)",
+        f"train.py: not analysed (too large: {len(BAD) + 20:,} bytes, over the 100 a file may have)",
+    ]

@@ -71,7 +71,7 @@ MAX_STEPS = 200_000
 # CPU seconds a file's analysis may take: a floor, and more for a bigger file, up to a cap
 # that keeps any one file under ten seconds. Checked every CLOCK_EVERY steps (a clock read
 # costs more than a step).
-TIME_FLOOR, TIME_PER_MB, TIME_CAP = 3.0, 20.0, 8.0
+TIME_FLOOR, TIME_PER_MB, TIME_CAP = 2.0, 20.0, 6.0
 CLOCK_EVERY = 256
 MAX_LITERAL_ITERATIONS = 2
 
