@@ -14,7 +14,8 @@ import pytest
 
 from conftest import ROOT, tf_build
 from reuse_lint import py2
-from reuse_lint.engine import lint_source, parse_module
+from reuse_lint.checker import lint_source
+from reuse_lint.engine import parse_module
 from reuse_lint.runner import lint_files
 
 FIXTURES = ROOT / "fixtures" / "py2"
@@ -129,7 +130,7 @@ def test_python_3_files_are_not_converted():
     module = parse_module(b"print('x')\n", "x.py")
     assert module.py2 is None
     # fissix is imported only when a file fails to parse: a Python 3 run never loads it.
-    probe = "import sys; from reuse_lint.engine import lint_source; lint_source(b\"print('x')\\n\", 'x.py'); print('fissix' in sys.modules)"
+    probe = "import sys; from reuse_lint.checker import lint_source; lint_source(b\"print('x')\\n\", 'x.py'); print('fissix' in sys.modules)"
     assert subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, cwd=ROOT).stdout.strip() == "False"
 
 
