@@ -158,7 +158,7 @@ def _report(result, settings, out) -> None:
             text_format = settings.output_format in ("full", "concise")
             output.statistics(result.diagnostics, out if text_format else sys.stderr)
         if settings.output_format in ("full", "concise") and not settings.quiet:
-            out.write(output.summary_line(result.diagnostics, fixed=result.fixed) + "\n")
+            out.write(output.summary_line(result.diagnostics, fixed=result.fixed, errors=len(result.errors)) + "\n")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -200,3 +200,19 @@ def main(argv: list[str] | None = None) -> int:
         return _fail("interrupted")
     except BrokenPipeError:
         return EXIT_ERROR
+    except RecursionError:
+        return _fail(_cut_short("nested too deeply"))
+    except MemoryError:
+        return _fail(_cut_short("out of memory"))
+    except Exception as exc:  # noqa: BLE001 - the one place an internal error becomes exit 2
+        from reuse_lint import runner
+
+        return _fail(runner.internal_error_message(runner.current_file, exc))
+
+
+def _cut_short(limit: str) -> str:
+    from reuse_lint import runner
+
+    if runner.current_file is None:
+        return f"cut short ({limit})"
+    return runner.cut_short_message(runner.current_file, limit)

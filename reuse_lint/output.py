@@ -116,9 +116,13 @@ def _render_full(diagnostics: list[Diagnostic], stream: TextIO, sources: SourceL
         console.print()
 
 
-def summary_line(diagnostics: list[Diagnostic], fixed: int = 0) -> str:
+def summary_line(diagnostics: list[Diagnostic], fixed: int = 0, errors: int = 0) -> str:
+    """`errors`: the error lines the run printed (files unread, analyses cut short): a run
+    with any never claims that all checks passed."""
     n = len(diagnostics)
     if n == 0 and fixed == 0:
+        if errors:
+            return f"No findings, but not every file was checked fully: {_plural(errors, 'error')} above."
         return "All checks passed!"
     parts = []
     if fixed:
@@ -132,7 +136,13 @@ def summary_line(diagnostics: list[Diagnostic], fixed: int = 0) -> str:
         if unsafe:
             s += f" {unsafe} more with --unsafe-fixes."
         parts.append(s)
+    if errors:
+        parts.append(f"Not every file was checked fully: {_plural(errors, 'error')} above.")
     return " ".join(parts)
+
+
+def _plural(n: int, word: str) -> str:
+    return f"{n} {word}{'s' if n != 1 else ''}"
 
 
 def statistics(diagnostics: Iterable[Diagnostic], stream: TextIO) -> None:

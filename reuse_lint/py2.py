@@ -110,7 +110,7 @@ def convert(text: str) -> tuple[str, Conversion] | None:
     out, new = _python3_tabs(out, new)
     try:
         ast.parse(out)
-    except (SyntaxError, ValueError, RecursionError, MemoryError):
+    except (SyntaxError, ValueError, RecursionError):
         return None
     changed = {i: (a, b) for i, (a, b) in enumerate(zip(new, lines), start=1) if a != b}
     return out, Conversion(changed)
@@ -131,7 +131,7 @@ def _python3_tabs(text: str, lines: list[str]) -> tuple[str, list[str]]:
     try:
         ast.parse(text)
         return text, lines
-    except (SyntaxError, ValueError, RecursionError, MemoryError):
+    except (SyntaxError, ValueError, RecursionError):
         pass
     out = []
     for line in lines:

@@ -10,6 +10,7 @@ import ast
 import gc
 import os
 import shutil
+import stat
 import sys
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -52,35 +53,59 @@ class Result:
 
 
 def _is_venv(path: Path) -> bool:
-    return (path / "pyvenv.cfg").exists()
+    try:
+        return os.path.exists(path / "pyvenv.cfg")  # False, not an error, in a folder we cannot read
+    except OSError:
+        return False
+
+
+# The file currently being analysed in this process, for the one line an internal error gets.
+current_file: str | None = None
 
 
 def collect_files(paths: list[str], settings: Settings, errors: list[str]) -> list[Path]:
-    """Files named on the command line are always linted; directories are walked."""
+    """Files named on the command line are always linted; directories are walked. Only
+    regular files are linted: a FIFO or a device would block or never end."""
     found: list[Path] = []
     seen: set = set()
 
-    def add(p: Path) -> None:
+    def add(p: Path, named: bool) -> None:
         # The file's identity (device, inode), not its resolved path: one stat, not one per
         # path component; a file reached twice (a symlink, `a/` and `a/b.py`) is linted once.
+        shown = str(p) if named else _display(p)
         try:
             st = os.stat(p)
-            key = (st.st_dev, st.st_ino)
-        except OSError:
-            key = p
+        except OSError as exc:
+            errors.append(f"{shown}: cannot read: {exc.strerror or exc}")
+            return
+        if not stat.S_ISREG(st.st_mode):
+            if named:
+                errors.append(f"{shown}: not a regular file")
+            return
+        key = (st.st_dev, st.st_ino)
         if key not in seen:
             seen.add(key)
             found.append(p)
 
+    def unreadable(exc: OSError) -> None:
+        where = _display(Path(exc.filename)) if exc.filename else "a folder"
+        errors.append(f"{where}: cannot read the folder: {exc.strerror or exc}")
+
     for raw in paths:
         p = Path(raw)
-        if not p.exists():
+        try:
+            st = os.stat(p)
+        except FileNotFoundError:
             errors.append(f"{raw}: no such file or directory")
-        elif p.is_file():
+            continue
+        except OSError as exc:
+            errors.append(f"{raw}: cannot read: {exc.strerror or exc}")
+            continue
+        if not stat.S_ISDIR(st.st_mode):
             if not (settings.force_exclude and settings.is_excluded(p)):
-                add(p)
+                add(p, named=True)
         else:
-            for root, dirs, files in os.walk(p):
+            for root, dirs, files in os.walk(p, onerror=unreadable):
                 root_path = Path(root)
                 dirs[:] = sorted(
                     d for d in dirs
@@ -90,13 +115,13 @@ def collect_files(paths: list[str], settings: Settings, errors: list[str]) -> li
                 )
                 for name in sorted(files):
                     if name.endswith(".py") and not settings.is_excluded(root_path / name):
-                        add(root_path / name)
+                        add(root_path / name, named=False)
     return found
 
 
 def find_project_root(start: Path) -> Path:
     here = start.resolve()
-    here = here if here.is_dir() else here.parent
+    here = here if os.path.isdir(here) else here.parent
     return _project_root_of(here)
 
 
@@ -104,7 +129,7 @@ def find_project_root(start: Path) -> Path:
 def _project_root_of(here: Path) -> Path:
     # Memoised per directory: the loader and the prefilter ask once per import.
     for candidate in (here, *here.parents):
-        if any((candidate / marker).exists() for marker in PROJECT_MARKERS):
+        if any(os.path.exists(candidate / marker) for marker in PROJECT_MARKERS):
             return candidate
     return here
 
@@ -245,7 +270,7 @@ class ProjectLoader:
         root = _project_root_of(here)
         bases = [here, root] if here != root else [root]
         src = root / "src"
-        if src.is_dir():
+        if os.path.isdir(src):
             bases.append(src)
         return bases
 
@@ -265,7 +290,7 @@ class ProjectLoader:
             folders.append(str(base))
             for part in parts:
                 base = base / part
-                if not base.is_dir():
+                if not os.path.isdir(base):
                     break
                 folders.append(str(base))
         return folders
@@ -275,7 +300,7 @@ class ProjectLoader:
         for base in self._bases(importer, level):
             target = base.joinpath(*parts) if parts else base
             for candidate in (target.with_suffix(".py") if parts else None, target / "__init__.py"):
-                if candidate is not None and candidate.is_file():
+                if candidate is not None and os.path.isfile(candidate):
                     return candidate
         return None
 
@@ -456,6 +481,7 @@ class Worker:
         self.prefilter = Prefilter(self.loader) if settings.prefilter else None
         self.cache = Cache(cache_root) if cache_root is not None else None
         self.stats = {"linted": 0, "cached": 0, "skipped": 0}
+        self.cut_short: str | None = None  # the limit the last file's analysis reached
 
     def _hash_now(self, path: str) -> str | None:
         self.loader.signatures[path] = signature(path)
@@ -468,9 +494,11 @@ class Worker:
         """Findings of one file's analysis, wherever their sites are (the runner keeps those
         in the files asked for), from the cache when its bytes and dependencies are
         unchanged, and the file's record for the stat index (None: not cached or racy)."""
+        global current_file
+        self.cut_short = None
         sig = signature(str(path)) if self.cache is not None else None  # before the read
         data = path.read_bytes()
-        shown = _display(path)
+        shown = current_file = _display(path)
         if self.cache is None:
             return self._analyse(path, data, shown)[0], None
         context = _context(self.settings, shown, self.rules)
@@ -481,6 +509,8 @@ class Worker:
             diagnostics, deps, misses = entry["found"], entry["deps"], entry["misses"]
         else:
             diagnostics, deps, misses = self._analyse(path, data, shown)
+            if self.cut_short is not None:
+                return diagnostics, None  # incomplete: analysed again, and reported again, next run
             self.cache.put(key, diagnostics, deps, misses)
         return diagnostics, self._index_record(sig, key, context, diagnostics, deps, misses)
 
@@ -507,7 +537,10 @@ class Worker:
                 return [], deps, misses
         self.stats["linted"] += 1
         self.loader.begin(shown)
-        diagnostics = engine.lint_source(data, shown, self.rules, loader=self.loader, parsed=module, everywhere=True)
+        limits: list[str] = []
+        diagnostics = engine.lint_source(data, shown, self.rules, loader=self.loader, parsed=module,
+                                         everywhere=True, cut_short=limits)
+        self.cut_short = limits[0] if limits else None
         del module
         # The interpretation's garbage (some of it cyclic) is young: one collection of the
         # young generations now, while the run keeps the automatic collector off (_quiet_gc).
@@ -517,13 +550,16 @@ class Worker:
 
 def lint_file(path: Path, settings: Settings, loader: ProjectLoader, rules, result: Result) -> tuple[list[Diagnostic], list[str] | None]:
     """Fix (or diff) one file; the checking path without fixes is `Worker.lint`."""
+    global current_file
     data = path.read_bytes()
-    shown = _display(path)
+    shown = current_file = _display(path)
     file_rules = settings.rules_for(path, rules)
+    limits: list[str] = []
 
     def lint(source: bytes) -> list[Diagnostic]:
         loader.begin(shown)
-        return engine.lint_source(source, shown, file_rules, loader=loader)
+        limits.clear()  # only the last analysis's limit describes what is reported
+        return engine.lint_source(source, shown, file_rules, loader=loader, cut_short=limits)
 
     if settings.fix or settings.diff:
         fixed, count, diagnostics = fixes.fix_source(data, lint, unsafe=settings.unsafe_fixes)
@@ -542,6 +578,8 @@ def lint_file(path: Path, settings: Settings, loader: ProjectLoader, rules, resu
             result.fixed += count
     else:
         diagnostics = lint(data)
+    if limits:
+        result.errors.append(cut_short_message(shown, limits[0]))
     return diagnostics, (_decode_lines(data) if diagnostics else None)
 
 
@@ -584,14 +622,26 @@ def _lint_chunk(paths: list[Path]) -> tuple[list[tuple[list[Diagnostic], str | N
     for path in paths:
         try:
             diagnostics, record = _WORKER.lint(path)
-            out.append((diagnostics, None, record))
+            limit = _WORKER.cut_short
+            out.append((diagnostics, cut_short_message(_display(path), limit) if limit else None, record))
         except OSError as exc:
             out.append(([], f"{_display(path)}: cannot read: {exc.strerror or exc}", None))
-        except (RecursionError, MemoryError) as exc:
-            out.append(([], f"{_display(path)}: too deep or too large to analyse: {type(exc).__name__}", None))
+        except RecursionError:
+            out.append(([], cut_short_message(_display(path), "nested too deeply"), None))
+        except MemoryError:
+            out.append(([], cut_short_message(_display(path), "out of memory"), None))
         except Exception as exc:  # noqa: BLE001 - an engine bug on one file must not lose the rest
-            out.append(([], f"{_display(path)}: internal error, please report: {type(exc).__name__}: {exc}", None))
+            out.append(([], internal_error_message(_display(path), exc), None))
     return out, {k: _WORKER.stats[k] - before[k] for k in before}
+
+
+def cut_short_message(shown: str, limit: str) -> str:
+    return f"{shown}: analysis cut short ({limit}): findings past that point may be missing"
+
+
+def internal_error_message(shown: str | None, exc: BaseException) -> str:
+    where = f" while analysing {shown}" if shown else ""
+    return f"internal error{where}, please report: {type(exc).__name__}: {exc}"
 
 
 def _jobs(settings: Settings, n_files: int) -> int:
@@ -741,22 +791,48 @@ def _lint_pending(files: list[Path], settings: Settings, rules, cache_root: Path
     jobs = _jobs(settings, len(files))
     if jobs == 1:
         _init_worker(settings, rules, cache_root)
-        outcomes = map(_lint_chunk, chunks)
-        pool = None
-    else:
-        # Imported here: it costs a one-file pre-commit call ~12 ms and serves only big trees.
-        from concurrent.futures import ProcessPoolExecutor
+        for chunk in chunks:
+            _take(chunk, _lint_chunk(chunk), result, per_path)
+        return
+    lost = _in_pool(chunks, jobs, (settings, rules, cache_root), result, per_path)
+    # A worker killed (the OOM killer, a signal) breaks the pool and loses every chunk in
+    # flight. Their files run again, one a task, in new pools while that makes progress; then
+    # each alone, so that a file whose process dies even alone is reported, not lost.
+    while lost:
+        retry = [[path] for chunk in lost for path in chunk]
+        lost = _in_pool(retry, min(jobs, len(retry)), (settings, rules, cache_root), result, per_path)
+        if len(lost) == len(retry):
+            break
+    for chunk in lost:
+        if _in_pool([chunk], 1, (settings, rules, cache_root), result, per_path):
+            per_path[chunk[0]] = ([], f"{_display(chunk[0])}: the process analysing it was killed (out of memory?)", None)
 
-        pool = ProcessPoolExecutor(jobs, initializer=_init_process, initargs=(settings, rules, cache_root))
-        outcomes = pool.map(_lint_chunk, chunks)
+
+def _take(chunk: list[Path], outcome, result: Result, per_path: dict) -> None:
+    per_file, counts = outcome
+    for k, v in counts.items():
+        result.stats[k] += v
+    per_path.update(zip(chunk, per_file))
+
+
+def _in_pool(chunks: list[list[Path]], jobs: int, initargs: tuple, result: Result, per_path: dict) -> list[list[Path]]:
+    """Lint the chunks in a pool of worker processes; the chunks lost to a broken pool."""
+    # Imported here: it costs a one-file pre-commit call ~12 ms and serves only big trees.
+    from concurrent.futures import ProcessPoolExecutor
+    from concurrent.futures.process import BrokenProcessPool
+
+    pool = ProcessPoolExecutor(jobs, initializer=_init_process, initargs=initargs)
+    lost = []
     try:
-        for chunk, (per_file, counts) in zip(chunks, outcomes):
-            for k, v in counts.items():
-                result.stats[k] += v
-            per_path.update(zip(chunk, per_file))
+        futures = [pool.submit(_lint_chunk, chunk) for chunk in chunks]
+        for chunk, future in zip(chunks, futures):
+            try:
+                _take(chunk, future.result(), result, per_path)
+            except BrokenProcessPool:
+                lost.append(chunk)
     finally:
-        if pool is not None:
-            pool.shutdown()
+        pool.shutdown()
+    return lost
 
 
 def _remember_source(path: Path, result: Result) -> None:
@@ -794,7 +870,12 @@ def _run_stdin(settings: Settings, rules, result: Result) -> None:
     name = settings.stdin_filename or "-"
     file_rules = settings.rules_for(Path(name), rules) if settings.stdin_filename else rules
     loader = ProjectLoader(lambda p: p.read_bytes())
-    result.diagnostics = engine.lint_source(data, name, file_rules, loader=loader)
+    global current_file
+    current_file = name
+    limits: list[str] = []
+    result.diagnostics = engine.lint_source(data, name, file_rules, loader=loader, cut_short=limits)
+    if limits:
+        result.errors.append(cut_short_message(name, limits[0]))
     lines = _decode_lines(data)
     if lines is not None:
         result.sources[name] = lines
@@ -816,6 +897,12 @@ def run(settings: Settings) -> Result:
                 diagnostics, lines = lint_file(path, settings, loader, rules, result)
             except OSError as exc:
                 result.errors.append(f"{_display(path)}: cannot read: {exc.strerror or exc}")
+                continue
+            except RecursionError:
+                result.errors.append(cut_short_message(_display(path), "nested too deeply"))
+                continue
+            except MemoryError:
+                result.errors.append(cut_short_message(_display(path), "out of memory"))
                 continue
             result.diagnostics.extend(diagnostics)
             if lines is not None:

@@ -76,7 +76,9 @@ def parse_module(source: bytes | str, path: str, name: str = "__main__") -> Modu
         column = exc.offset or 1
         column = min(max(column, 1), len(line_text.rstrip("\r\n")) + 1)
         failure = ParseFailure(f"syntax error: {exc.msg}", line, column)
-    except (ValueError, RecursionError, MemoryError) as exc:
+    except (ValueError, RecursionError) as exc:
+        # (A MemoryError is not the file's fault: it propagates, and the runner reports the
+        # analysis as cut short rather than the file as unparsable.)
         failure = ParseFailure(f"cannot parse the file: {exc}", 1, 1)
     else:
         return ModuleState(path=path, name=name, tree=tree, lines=lines)
@@ -93,7 +95,7 @@ def _parse_python2(text: str, path: str, name: str, failure: ParseFailure) -> Mo
     new_text, conversion = converted
     try:
         tree = _parse(new_text, path)
-    except (SyntaxError, ValueError, RecursionError, MemoryError):
+    except (SyntaxError, ValueError, RecursionError):
         raise failure from None
     return ModuleState(path=path, name=name, tree=tree, lines=split_lines(new_text), py2=conversion)
 
@@ -107,12 +109,15 @@ def lint_source(
     module_name: str = "__main__",
     parsed: ModuleState | None = None,
     everywhere: bool = False,
+    cut_short: list[str] | None = None,
 ) -> list[Diagnostic]:
     """Findings of one module's analysis: at the module's own sites, or, with `everywhere`,
     at the sites of every module the analysis loaded (a leak in `model.py` that only the
     caller `main.py` reveals is found by main.py's analysis and reported in model.py).
     `parsed`: the caller's own `parse_module(source, path, module_name)` of the same source,
-    so a file is parsed once; it is interpreted here and must not be used again."""
+    so a file is parsed once; it is interpreted here and must not be used again.
+    `cut_short`: receives the limit the analysis reached, if any (the findings are then
+    those made before it)."""
     # Imported here: the rules import engine submodules, so the registry loads after us.
     from reuse_lint.rules import all_rules, syntax_error
     from reuse_lint.rules.base import RuleContext
@@ -125,7 +130,10 @@ def lint_source(
             return []
         return [syntax_error.SyntaxError.diagnostic(path, failure.message, failure.line, failure.column)]
     interpreter = Interpreter(loader)
+    interpreter.set_budget(len(source))
     interpreter.run_module(module)
+    if interpreter.cut_short and cut_short is not None:
+        cut_short.append(interpreter.cut_short)
     sources = interpreter.analysis.sources
     ctx = RuleContext(interpreter.analysis, frozenset(sources) if everywhere else frozenset({path}))
     diagnostics: dict[tuple, Diagnostic] = {}

@@ -21,6 +21,7 @@ import ast
 import builtins
 import os
 import re
+import time
 from functools import lru_cache
 from typing import Any, Callable
 
@@ -67,6 +68,11 @@ from reuse_lint.engine.values import (
 
 MAX_DEPTH = 24
 MAX_STEPS = 200_000
+# CPU seconds a file's analysis may take: a floor, and more for a bigger file, up to a cap
+# that keeps any one file under ten seconds. Checked every CLOCK_EVERY steps (a clock read
+# costs more than a step).
+TIME_FLOOR, TIME_PER_MB, TIME_CAP = 3.0, 20.0, 8.0
+CLOCK_EVERY = 256
 MAX_LITERAL_ITERATIONS = 2
 
 # Modules whose functions never create TensorFlow variables: calling them tells us nothing.
@@ -103,7 +109,7 @@ class _Raise(_Terminator):
 
 
 class _OutOfBudget(Exception):
-    pass
+    """The analysis reached a limit; the message says which."""
 
 
 class External:
@@ -263,7 +269,18 @@ class Interpreter:
         self._constructed: dict[int, dict] = {}  # class -> the attributes its __init__ set
         self._stateful_runs = 0  # tokens for the runs of `if`s on state their function changes
         self._loading: list[ModuleState] = []  # the modules whose top level runs now
+        # The limits of one analysis (set_budget), and the one it reached, if any: what was
+        # seen before stands, but the analysis is incomplete and must say so.
+        self.max_steps = MAX_STEPS
+        self.deadline: float | None = None
+        self.cut_short: str | None = None
         self._reset_trace(fresh=True)
+
+    def set_budget(self, source_size: int) -> None:
+        """Steps and CPU time that grow with the file's size."""
+        self.max_steps = MAX_STEPS + 20 * source_size
+        seconds = min(TIME_CAP, TIME_FLOOR + TIME_PER_MB * source_size / 1e6)
+        self.deadline = time.process_time() + seconds
 
     # ----- trace state ------------------------------------------------------------------
     def _reset_trace(self, fresh: bool) -> None:
@@ -298,8 +315,10 @@ class Interpreter:
         try:
             self._load(module)
             self._run_entries(module)
-        except (_OutOfBudget, RecursionError):
-            pass  # what was seen up to the limit stands: every event so far was fully followed
+        except _OutOfBudget as exc:
+            self.cut_short = str(exc)  # what was seen up to the limit stands
+        except RecursionError:
+            self.cut_short = "nested too deeply"
         finally:
             module.snapshot = None  # the program itself is never shared, nor what imports it
 
@@ -405,8 +424,10 @@ class Interpreter:
     def exec_block(self, stmts: list[ast.stmt], env: list[dict], module: ModuleState) -> None:
         for stmt in stmts:
             self.steps += 1
-            if self.steps > MAX_STEPS:
-                raise _OutOfBudget
+            if self.steps > self.max_steps:
+                raise _OutOfBudget("over its step budget")
+            if not self.steps % CLOCK_EVERY and self.deadline is not None and time.process_time() > self.deadline:
+                raise _OutOfBudget("over its time budget")
             handler = _STMT_HANDLERS.get(type(stmt))
             if handler is not None:
                 handler(self, stmt, env, module)
