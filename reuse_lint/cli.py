@@ -6,13 +6,15 @@ Exit codes: 0 no findings, 1 findings, 2 usage or internal error.
 from __future__ import annotations
 
 import argparse
+import difflib
 import importlib.util
 import os
+import re
 import sys
 
 from reuse_lint import __version__
 
-SUBCOMMANDS = ("check", "rule", "clean", "trace", "gan")
+SUBCOMMANDS = ("check", "rule", "clean", "trace", "gan", "server")
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 
 
@@ -25,6 +27,25 @@ def _fail(message: str) -> int:
     return EXIT_ERROR
 
 
+class Parser(argparse.ArgumentParser):
+    """argparse that answers a mistake as ruff does: one error line and a tip, not the
+    whole usage text (`--help` still prints it)."""
+
+    def error(self, message: str):
+        unknown = re.match(r"unrecognized arguments: (\S+)", message)
+        tip = f"for more information, try '{self.prog} --help'"
+        if unknown:
+            word = unknown.group(1)
+            message = f"unexpected argument '{word}' found"
+            options = [o for a in self._actions for o in a.option_strings]
+            close = difflib.get_close_matches(word.split("=", 1)[0], options, n=1, cutoff=0.75)
+            if close:
+                tip = f"a similar argument exists: '{close[0]}'"
+            elif word.startswith("-"):
+                tip = f"to pass '{word}' as a value, use '-- {word}'"
+        self.exit(EXIT_ERROR, f"reuse-lint: error: {message}\n  tip: {tip}\n")
+
+
 def _printable(message: str) -> str:
     from reuse_lint.output import printable
 
@@ -32,7 +53,7 @@ def _printable(message: str) -> str:
 
 
 def _check_parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(
+    p = Parser(
         prog="reuse-lint check",
         description="Lint Python files for TensorFlow variable-sharing bugs.",
     )
@@ -62,7 +83,7 @@ def _check_parser() -> argparse.ArgumentParser:
 def _rule_main(argv: list[str]) -> int:
     from reuse_lint.rules import all_rules, rule_by_code
 
-    p = argparse.ArgumentParser(prog="reuse-lint rule", description="Show a rule's documentation.")
+    p = Parser(prog="reuse-lint rule", description="Show a rule's documentation.")
     p.add_argument("code", nargs="?", help="a rule code (RL101) or name")
     p.add_argument("--all", action="store_true", help="list every rule")
     args = p.parse_args(argv)
@@ -90,17 +111,25 @@ def _rule_main(argv: list[str]) -> int:
 def _clean_main(argv: list[str]) -> int:
     from reuse_lint import runner
 
-    p = argparse.ArgumentParser(prog="reuse-lint clean", description="Remove the cache of a project.")
+    p = Parser(prog="reuse-lint clean", description="Remove the cache of a project.")
     p.add_argument("path", nargs="?", default=".", help="a file or folder of the project (default: .)")
     args = p.parse_args(argv)
     if not os.path.exists(args.path):
-        return _fail(f"{args.path}: no such file or directory")
+        return _fail(f"{os.path.relpath(args.path) if os.path.isabs(args.path) else args.path}: no such file or directory")
     try:
         removed = runner.clean_cache(args.path)
     except OSError as exc:
         return _fail(f"cannot remove the cache: {exc.strerror or exc}")
     sys.stdout.write(f"Removed {removed}\n" if removed else "No cache to remove\n")
     return EXIT_CLEAN
+
+
+def _server_main(argv: list[str]) -> int:
+    if importlib.util.find_spec("pygls") is None or importlib.util.find_spec("lsprotocol") is None:
+        return _fail("`reuse-lint server` needs pygls; install the extra: pip install 'reuse-lint[server]'")
+    from reuse_lint.lsp.server import main as server_main
+
+    return server_main(argv)
 
 
 def _needs_tensorflow(command: str) -> str | None:
@@ -126,6 +155,8 @@ def _check_main(argv: list[str]) -> int:
 
     for message in result.errors:
         sys.stderr.write(f"reuse-lint: error: {_printable(message)}\n")
+    for folder in result.empty:
+        sys.stderr.write(f"reuse-lint: warning: no Python files found under {_printable(folder)}\n")
     if args.output_file:
         try:
             with open(args.output_file, "w", encoding="utf-8") as out:
@@ -148,16 +179,17 @@ def _report(result, settings, out) -> None:
 
     if settings.diff:
         out.write(result.diff_text)
+    elif settings.statistics:
+        # Only the counts, as ruff prints them; `json` keeps them parseable.
+        output.statistics(result.diagnostics, out, as_json=settings.output_format == "json")
     else:
         output.render(
             result.diagnostics, settings.output_format, out,
             sources=result.source_lines, rule_codes=result.rule_codes,
         )
-        if settings.statistics:
-            # Machine formats must stay parseable: their counts go to stderr.
-            text_format = settings.output_format in ("full", "concise")
-            output.statistics(result.diagnostics, out if text_format else sys.stderr)
-        if settings.output_format in ("full", "concise") and not settings.quiet:
+        # Never "All checks passed!" beside an error or a folder that held nothing to check.
+        empty = not result.diagnostics and not result.fixed and result.empty and not result.errors
+        if settings.output_format in ("full", "concise") and not settings.quiet and not empty:
             out.write(output.summary_line(result.diagnostics, fixed=result.fixed, errors=len(result.errors)) + "\n")
 
 
@@ -168,12 +200,13 @@ def main(argv: list[str] | None = None) -> int:
         return EXIT_CLEAN
     if argv and argv[0] in ("-h", "--help"):
         sys.stdout.write(
-            "usage: reuse-lint [check] PATH... | rule CODE | clean | trace SCRIPT | gan\n\n"
+            "usage: reuse-lint [check] PATH... | rule CODE | clean | trace SCRIPT | gan | server\n\n"
             "  check PATH...   lint files and directories (the default command)\n"
             "  rule CODE       print a rule's documentation; `rule --all` lists them\n"
             "  clean [PATH]    remove the project's cache (.reuse_lint_cache/)\n"
             "  trace SCRIPT    build the graph of SCRIPT under a variable hook (needs [tf])\n"
-            "  gan             train the reference GAN, correct and broken (needs [tf])\n\n"
+            "  gan             train the reference GAN, correct and broken (needs [tf])\n"
+            "  server          the Language Server Protocol over stdio, for editors (needs [server])\n\n"
             "`reuse-lint check --help` lists the linter's options.\n"
         )
         return EXIT_CLEAN
@@ -184,6 +217,8 @@ def main(argv: list[str] | None = None) -> int:
             return _rule_main(rest)
         if command == "clean":
             return _clean_main(rest)
+        if command == "server":
+            return _server_main(rest)
         if command in ("trace", "gan"):
             missing = _needs_tensorflow(command)
             if missing:

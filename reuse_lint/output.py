@@ -47,6 +47,12 @@ def shown_path(path: str) -> str:
     return f"./{path}" if path.startswith("::") else path
 
 
+def shown_where(d) -> str:
+    """`path:line:column` (`notebook.ipynb:cell 7:line:column`) of a finding or a related
+    location, with its path as `shown_path` makes it."""
+    return shown_path(d.path) + d.where()[len(d.path):]
+
+
 def _disk_lines(path: str) -> list[str] | None:
     lines = linecache.getlines(path)
     return lines or None
@@ -67,7 +73,7 @@ def render(
         stream.write("\n")
     elif fmt == "concise":
         for d in diagnostics:
-            stream.write(f"{shown_path(d.path)}:{d.line}:{d.column}: {d.code} {printable(d.message)}\n")
+            stream.write(f"{shown_where(d)}: {d.code} {printable(d.message)}\n")
     elif fmt == "github":
         from reuse_lint.formats_ci import write_github
 
@@ -90,10 +96,11 @@ def _render_full(diagnostics: list[Diagnostic], stream: TextIO, sources: SourceL
     console = Console(file=stream, highlight=False, soft_wrap=True, emoji=False)
     for d in diagnostics:
         console.print(
-            f"[bold]{escape(shown_path(d.path))}:{d.line}:{d.column}[/]: "
+            f"[bold]{escape(shown_where(d))}[/]: "
             f"[bold red]{d.code}[/] [red]{d.name}[/] {escape(printable(d.message))}"
         )
-        lines = sources(d.path)
+        # A notebook's excerpt is its cell's text (notebook.where_key).
+        lines = sources(d.path if d.cell is None else f"{d.path}:cell {d.cell}")
         if lines and 1 <= d.line <= len(lines):
             text = lines[d.line - 1].rstrip("\r\n").expandtabs(1)
             gutter = " " * len(str(d.line))
@@ -107,7 +114,7 @@ def _render_full(diagnostics: list[Diagnostic], stream: TextIO, sources: SourceL
             console.print(f"[blue]{d.line} |[/] {escape(printable(text))}")
             console.print(f"[blue]{gutter} |[/] {' ' * len(before)}[bold red]{'^' * width}[/]")
         for r in d.related:
-            console.print(f"  [blue]= related:[/] {escape(printable(r.path))}:{r.line}:{r.column}: {escape(printable(r.message))}")
+            console.print(f"  [blue]= related:[/] {escape(shown_where(r))}: {escape(printable(r.message))}")
         if d.help:
             console.print(f"  [cyan]= help:[/] {escape(printable(d.help))}")
         if d.fix:
@@ -145,7 +152,12 @@ def _plural(n: int, word: str) -> str:
     return f"{n} {word}{'s' if n != 1 else ''}"
 
 
-def statistics(diagnostics: Iterable[Diagnostic], stream: TextIO) -> None:
+def statistics(diagnostics: Iterable[Diagnostic], stream: TextIO, as_json: bool = False) -> None:
     counts = Counter((d.code, d.name) for d in diagnostics)
-    for (code, name), n in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])):
+    rows = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))
+    if as_json:
+        json.dump([{"code": code, "name": name, "count": n} for (code, name), n in rows], stream, indent=2)
+        stream.write("\n")
+        return
+    for (code, name), n in rows:
         stream.write(f"{n:>5}\t{code}\t{name}\n")

@@ -7,6 +7,7 @@ loader callback from here.
 from __future__ import annotations
 
 import ast
+import dataclasses
 import gc
 import os
 import shutil
@@ -18,7 +19,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Callable
 
-from reuse_lint import engine, fixes, tfnames
+from reuse_lint import engine, fixes, notebook, tfnames
 from reuse_lint.cache import CACHE_DIR, Cache, context_key, digest, entry_key, index_record, indexed, racy, signature
 from reuse_lint.config import ConfigError, Settings, settings_from_args  # noqa: F401 - re-exported
 from reuse_lint.diagnostics import Diagnostic
@@ -45,6 +46,8 @@ class Result:
     diff_text: str = ""
     sources: dict[str, list[str]] = field(default_factory=dict)
     rule_codes: list[str] = field(default_factory=list)
+    # Folders named on the command line that held no Python file to lint (ruff's warning).
+    empty: list[str] = field(default_factory=list)
     # What the run did, for tests and benchmarks: files linted, from cache, skipped unparsed.
     stats: dict[str, int] = field(default_factory=lambda: {"linted": 0, "cached": 0, "skipped": 0})
 
@@ -63,16 +66,18 @@ def _is_venv(path: Path) -> bool:
 current_file: str | None = None
 
 
-def collect_files(paths: list[str], settings: Settings, errors: list[str]) -> list[Path]:
-    """Files named on the command line are always linted; directories are walked. Only
-    regular files are linted: a FIFO or a device would block or never end."""
+def collect_files(paths: list[str], settings: Settings, errors: list[str],
+                  empty: list[str] | None = None) -> list[Path]:
+    """Files named on the command line are always linted; directories are walked, and
+    those that hold no Python file to lint are added to `empty`. Only regular files are
+    linted: a FIFO or a device would block or never end."""
     found: list[Path] = []
     seen: set = set()
 
     def add(p: Path, named: bool) -> None:
         # The file's identity (device, inode), not its resolved path: one stat, not one per
         # path component; a file reached twice (a symlink, `a/` and `a/b.py`) is linted once.
-        shown = str(p) if named else _display(p)
+        shown = str(p) if named else _display(p)  # a named path as the user typed it
         try:
             st = os.stat(p)
         except OSError as exc:
@@ -96,15 +101,16 @@ def collect_files(paths: list[str], settings: Settings, errors: list[str]) -> li
         try:
             st = os.stat(p)
         except FileNotFoundError:
-            errors.append(f"{raw}: no such file or directory")
+            errors.append(f"{p}: no such file or directory")
             continue
         except OSError as exc:
-            errors.append(f"{raw}: cannot read: {exc.strerror or exc}")
+            errors.append(f"{p}: cannot read: {exc.strerror or exc}")
             continue
         if not stat.S_ISDIR(st.st_mode):
             if not (settings.force_exclude and settings.is_excluded(p)):
                 add(p, named=True)
         else:
+            before = len(found)
             for root, dirs, files in os.walk(p, onerror=unreadable):
                 root_path = Path(root)
                 dirs[:] = sorted(
@@ -114,8 +120,10 @@ def collect_files(paths: list[str], settings: Settings, errors: list[str]) -> li
                     and not settings.is_excluded(root_path / d)
                 )
                 for name in sorted(files):
-                    if name.endswith(".py") and not settings.is_excluded(root_path / name):
+                    if name.endswith((".py", notebook.SUFFIX)) and not settings.is_excluded(root_path / name):
                         add(root_path / name, named=False)
+            if empty is not None and len(found) == before:
+                empty.append(_display(p))
     return found
 
 
@@ -526,6 +534,9 @@ class Worker:
         return index_record(sig, key, context, diagnostics, dep_sigs, dir_sigs)
 
     def _analyse(self, path: Path, data: bytes, shown: str):
+        data, book, unreadable = _python_source(path, data, shown, self.rules)
+        if unreadable is not None:
+            return unreadable, {}, []
         try:
             module = engine.parse_module(data, shown)
         except engine.ParseFailure:
@@ -538,14 +549,60 @@ class Worker:
         self.stats["linted"] += 1
         self.loader.begin(shown)
         limits: list[str] = []
-        diagnostics = engine.lint_source(data, shown, self.rules, loader=self.loader, parsed=module,
-                                         everywhere=True, cut_short=limits)
+        diagnostics = _mapped(book, engine.lint_source(data, shown, self.rules, loader=self.loader, parsed=module,
+                                                       everywhere=True, cut_short=limits), shown)
         self.cut_short = limits[0] if limits else None
         del module
         # The interpretation's garbage (some of it cyclic) is young: one collection of the
         # young generations now, while the run keeps the automatic collector off (_quiet_gc).
         gc.collect(1)
         return diagnostics, self.loader.loaded(), self.loader.misses()
+
+
+def _python_source(path: Path, data: bytes, shown: str, file_rules):
+    """(Python source, notebook, None) for a file's bytes: a notebook's code cells as one script,
+    with the Notebook that maps positions back; (b"", None, findings) for a notebook that
+    cannot be read (RL001, as for a file that cannot be decoded)."""
+    if not notebook.is_notebook(path):
+        return data, None, None
+    try:
+        book = notebook.read(data)
+    except notebook.NotebookError as exc:
+        from reuse_lint.rules import syntax_error
+
+        rule = syntax_error.SyntaxError
+        return b"", None, [rule.diagnostic(shown, str(exc), 1, 1)] if rule in file_rules else []
+    return notebook.script_bytes(book), book, None
+
+
+def _mapped(book: "notebook.Notebook | None", diagnostics: list[Diagnostic], shown: str) -> list[Diagnostic]:
+    """Positions in a notebook's script back to its cells."""
+    return diagnostics if book is None else book.map(diagnostics, shown)
+
+
+def _fix_notebook(path: Path, data: bytes, shown: str, lint, settings: Settings, result: Result) -> list[Diagnostic]:
+    """--fix and --diff on a notebook: only the edited cells' sources change, and only in a
+    file that nbformat itself would write byte for byte."""
+    book = notebook.read(data)
+    fixed, count, diagnostics = notebook.fix_notebook(
+        book, lambda nb: lint(notebook.script_bytes(nb)), unsafe=settings.unsafe_fixes)
+    error = None
+    if count and settings.diff:
+        result.diff_text += notebook.cell_diff(shown, book, fixed)
+    elif count and not notebook.in_nbformat_layout(data, book):
+        error = "fix not written: the file is not laid out as nbformat writes it (save it from Jupyter first)"
+    elif count:
+        try:
+            fixes.write_atomic(path, fixed.dumps().encode("utf-8"))
+        except OSError as exc:
+            error = f"cannot write the fix: {exc.strerror or exc}"
+    if error is not None:
+        result.errors.append(f"{shown}: {error}")
+        fixed, diagnostics = book, lint(notebook.script_bytes(book))
+    else:
+        result.fixed += count
+    result.sources.update(fixed.sources(shown))
+    return _mapped(fixed, diagnostics, shown)
 
 
 def lint_file(path: Path, settings: Settings, loader: ProjectLoader, rules, result: Result) -> tuple[list[Diagnostic], list[str] | None]:
@@ -561,6 +618,14 @@ def lint_file(path: Path, settings: Settings, loader: ProjectLoader, rules, resu
         limits.clear()  # only the last analysis's limit describes what is reported
         return engine.lint_source(source, shown, file_rules, loader=loader, cut_short=limits)
 
+    if notebook.is_notebook(path):
+        unreadable = _python_source(path, data, shown, file_rules)[2]
+        if unreadable is not None:
+            return unreadable, None
+        diagnostics = _fix_notebook(path, data, shown, lint, settings, result)
+        if limits:
+            result.errors.append(cut_short_message(shown, limits[0]))
+        return diagnostics, None
     if settings.fix or settings.diff:
         fixed, count, diagnostics = fixes.fix_source(data, lint, unsafe=settings.unsafe_fixes)
         if fixed != data:
@@ -711,7 +776,8 @@ def importers(targets: list[Path], settings: Settings, index: dict) -> list[Path
             return {Path(p) for p in deps} if isinstance(deps, dict) else set()
         if path not in direct:
             try:
-                data = path.read_bytes()
+                # A notebook imports through its code cells (its JSON may even parse as a dict).
+                data = _python_source(path, path.read_bytes(), _display(path), ())[0]
             except OSError:
                 return set()
             if not any(stem in data for stem in stems):
@@ -766,7 +832,7 @@ def _check_files(files: list[Path], settings: Settings, rules, cache_root: Path 
             records[os.path.abspath(path)] = record
         asked = i < len(files)
         for d in diagnostics:
-            key = (d.code, d.path, d.line, d.column)
+            key = (d.code, d.path, d.cell, d.line, d.column)
             # A file asked for is a program: its bugs are reported wherever they are, in the
             # modules it imports too. A caller only tells what it reveals in the files asked for.
             if key in seen or not (d.path in wanted or asked):
@@ -838,8 +904,12 @@ def _in_pool(chunks: list[list[Path]], jobs: int, initargs: tuple, result: Resul
 def _remember_source(path: Path, result: Result) -> None:
     # Only files with findings need their text, for the `full` format's excerpts.
     try:
-        lines = _decode_lines(path.read_bytes())
-    except OSError:
+        data = path.read_bytes()
+        if notebook.is_notebook(path):
+            result.sources.update(notebook.read(data).sources(_display(path)))
+            return
+        lines = _decode_lines(data)
+    except (OSError, notebook.NotebookError):
         return
     if lines is not None:
         result.sources[_display(path)] = lines
@@ -872,10 +942,17 @@ def _run_stdin(settings: Settings, rules, result: Result) -> None:
     loader = ProjectLoader(lambda p: p.read_bytes())
     global current_file
     current_file = name
+    source, book, unreadable = _python_source(Path(name), data, name, file_rules)
+    if unreadable is not None:
+        result.diagnostics = unreadable
+        return
     limits: list[str] = []
-    result.diagnostics = engine.lint_source(data, name, file_rules, loader=loader, cut_short=limits)
+    result.diagnostics = _mapped(book, engine.lint_source(source, name, file_rules, loader=loader, cut_short=limits), name)
     if limits:
         result.errors.append(cut_short_message(name, limits[0]))
+    if book is not None:
+        result.sources.update(book.sources(name))
+        return
     lines = _decode_lines(data)
     if lines is not None:
         result.sources[name] = lines
@@ -888,8 +965,9 @@ def run(settings: Settings) -> Result:
     result.rule_codes = [r.CODE for r in rules]
     if settings.stdin:
         _run_stdin(settings, rules, result)
+        result.diagnostics = [_relative_paths(d) for d in result.diagnostics]
         return result
-    files = collect_files(settings.paths, settings, result.errors)
+    files = collect_files(settings.paths, settings, result.errors, result.empty)
     if settings.fix or settings.diff:
         loader = ProjectLoader(lambda p: p.read_bytes())
         for path in files:
@@ -910,8 +988,18 @@ def run(settings: Settings) -> Result:
     else:
         with _quiet_gc():
             _check_files(files, settings, rules, _cache_root(settings), result)
+    result.diagnostics = [_relative_paths(d) for d in result.diagnostics]
     result.diagnostics.sort(key=Diagnostic.sort_key)
     return result
+
+
+def _relative_paths(d: Diagnostic) -> Diagnostic:
+    """No absolute path in any output: a related location in an imported module is known
+    by its absolute path; show it relative to the working directory, as the file itself."""
+    if not os.path.isabs(d.path) and not any(os.path.isabs(r.path) for r in d.related):
+        return d
+    related = tuple(dataclasses.replace(r, path=_display(Path(r.path))) for r in d.related)
+    return dataclasses.replace(d, path=_display(Path(d.path)), related=related)
 
 
 def lint_files(paths: list[str]) -> list[Diagnostic]:

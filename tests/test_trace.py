@@ -62,7 +62,17 @@ def runs(tmp_path_factory) -> dict:
         "exit3": lambda: _trace(_fx("exit_three.py")),
         "no_function": lambda: _trace("fixtures.trace.gan_module:nope"),
         "no_module": lambda: _trace("fixtures.trace.no_such_module:build"),
-        "no_file": lambda: _trace(_fx("does_not_exist.py")),
+        "no_file": lambda: _trace(_fx("does_not_exist.py"), report=str(tmp / "no_file.json")),
+        "slim": lambda: _trace(_fx("contrib_slim_gan.py"), "--tree", report=str(tmp / "slim.json")),
+        "example1_tree": lambda: _trace(os.path.join(SEED, "example1_incorrect_reuse.py"), "--tree",
+                                        "--output-format", "concise"),
+        "clean_concise": lambda: _trace(_fx("exit_zero.py"), "--output-format", "concise"),
+        "untrained": lambda: _trace(_fx("untrained_variables.py"), *JSON),
+        "interrupted": lambda: _trace(_fx("interrupted.py"), report=str(tmp / "interrupted.json")),
+        "reads_input": lambda: _trace(_fx("reads_input.py")),
+        "killed": lambda: _trace(_fx("killed.py"), report=str(tmp / "killed.json")),
+        "crash_report": lambda: _trace(_fx("crash.py"), "--output-format", "concise",
+                                       report=str(tmp / "crash.json")),
     }
     with ThreadPoolExecutor(max_workers=3) as pool:
         futures = {name: pool.submit(job) for name, job in jobs.items()}
@@ -185,7 +195,8 @@ def test_tf2_script_runs_without_the_shim_and_stops_at_the_first_step(runs):
 def test_module_function_target(runs):
     run = runs["module"]
     assert run["rc"] == 1, run["stderr"]
-    [line] = run["stdout"].strip().splitlines()
+    line, summary = run["stdout"].strip().splitlines()
+    assert summary.endswith("ran to the end). Found 1 finding.")
     assert line.endswith("gan_module.py:19:14: RT201 " + line.split(" RT201 ", 1)[1])
     assert "`discriminator/dense/kernel`" in line
 
@@ -193,9 +204,13 @@ def test_module_function_target(runs):
 def test_crash_prints_user_traceback_and_one_error_line(runs):
     run = runs["crash"]
     error = _one_line_error(run)
-    assert error == f"reuse-lint: error: {_fx('crash.py')} raised KeyError: 'probs'"
-    assert 'crash.py", line 6, in build' in run["stderr"]
-    assert "site-packages" not in run["stderr"]
+    crash = "fixtures/trace/crash.py"
+    assert error == f"reuse-lint: error: {crash} crashed at {crash}:6: KeyError: 'probs'"
+    assert f'File "{crash}", line 6, in build' in run["stderr"]
+    assert "site-packages" not in run["stderr"] and "<frozen" not in run["stderr"]
+    # Never "ran to the end" nor "All checks passed!" after a crash.
+    assert run["stdout"] == (f"Traced {crash} (tf1, 0 variables, crashed at {crash}:6: KeyError: 'probs').\n"
+                             "No findings before the program failed.\n")
 
 
 def test_hang_hits_the_time_limit(runs):
@@ -206,7 +221,10 @@ def test_hang_hits_the_time_limit(runs):
 def test_sys_exit(runs):
     assert runs["exit0"]["rc"] == 0, runs["exit0"]["stderr"]
     assert "w [3, 3] float32" in runs["exit0"]["stdout"]  # --tree shows what was built
-    assert "sys.exit(3)" in _one_line_error(runs["exit3"])
+    assert "sys.exit(0)" in runs["exit0"]["stdout"] and "All checks passed!" in runs["exit0"]["stdout"]
+    assert _one_line_error(runs["exit3"]) == "reuse-lint: error: fixtures/trace/exit_three.py called sys.exit(3)"
+    assert "ended with sys.exit(3)" in runs["exit3"]["stdout"]
+    assert "All checks passed" not in runs["exit3"]["stdout"]
 
 
 def test_arguments_after_double_dash_reach_the_script(runs):
@@ -217,3 +235,73 @@ def test_bad_targets(runs):
     assert "has no function 'nope'" in _one_line_error(runs["no_function"])
     assert "no_such_module" in _one_line_error(runs["no_module"])
     assert "no such file" in _one_line_error(runs["no_file"])
+
+
+def test_tf_contrib_layers_run_on_current_tensorflow_through_tf_slim(runs):
+    run = runs["slim"]
+    assert run["rc"] == 0, run["stderr"]
+    report = run["report"]
+    assert report["ending"] == "finished" and report["diagnostics"] == []
+    names = {v["name"]: v for v in report["variables"]}
+    assert {"discriminator/conv1/weights", "discriminator/conv2/weights", "discriminator/bn1/beta",
+            "discriminator/bn1/moving_mean", "discriminator/ln2/gamma",
+            "discriminator/logits/weights"} <= set(names)
+    assert names["discriminator/conv1/weights"]["shape"] == [3, 3, 1, 8]  # arg_scope's kernel_size
+    # The second call reused every variable of the first: one set of weights.
+    assert len(names) == 11
+    assert names["discriminator/bn1/beta"]["reuse_sites"] == 1
+    assert "ran to the end" in run["stdout"]
+
+
+def test_tree_does_not_count_a_refused_duplicate_as_a_reuse(runs):
+    run = runs["example1_tree"]
+    assert run["rc"] == 1, run["stderr"]
+    assert "reused by 1 call site" not in run["stdout"]
+    assert "kernel [784, 128] float32  created example1_incorrect_reuse.py:6, reused by 0 call sites, " \
+           "created again by 1 call site without reuse" in run["stdout"]
+
+
+def test_concise_clean_trace_prints_one_line(runs):
+    run = runs["clean_concise"]
+    assert run["rc"] == 0, run["stderr"]
+    assert run["stdout"] == ("Traced fixtures/trace/exit_zero.py (tf1, 1 variable, ended with sys.exit(0)). "
+                             "All checks passed!\n")
+
+
+def test_rt206_tells_a_variable_left_out_from_one_without_gradient(runs):
+    run = runs["untrained"]
+    assert run["rc"] == 1, run["stderr"]
+    left_out, no_gradient = run["json"]
+    assert (left_out["code"], left_out["line"]) == ("RT206", 10)
+    assert "(`generator/out/kernel`, `generator/out/bias`) are in no optimizer's var_list" in left_out["message"]
+    assert (no_gradient["code"], no_gradient["line"]) == ("RT206", 12)
+    assert ("(`discriminator/unused`) is in the var_list of AdamOptimizer at untrained_variables.py:17 "
+            "but gets no gradient") in no_gradient["message"]
+
+
+def test_keyboard_interrupt_and_eof_are_reported_as_how_the_script_ended(runs):
+    run = runs["interrupted"]
+    error = _one_line_error(run)
+    assert error.endswith("crashed at fixtures/trace/interrupted.py:5: KeyboardInterrupt")
+    assert "All checks passed" not in run["stdout"] and "ran to the end" not in run["stdout"]
+    assert run["report"]["ending"] == "crashed" and run["report"]["crash_site"] == ["fixtures/trace/interrupted.py", 5]
+    assert [v["name"] for v in run["report"]["variables"]] == ["model/w"]  # what was built before
+    error = _one_line_error(runs["reads_input"])
+    assert error.endswith("crashed at fixtures/trace/reads_input.py:5: EOFError: EOF when reading a line")
+
+
+def test_a_child_killed_by_a_signal_is_reported_as_such(runs):
+    run = runs["killed"]
+    assert _one_line_error(run) == ("reuse-lint: error: fixtures/trace/killed.py: the traced program "
+                                    "was killed by signal SIGABRT")
+    assert run["report"] == {"target": "fixtures/trace/killed.py", "ending": "failed",
+                             "error": "fixtures/trace/killed.py: the traced program was killed by signal SIGABRT"}
+
+
+def test_report_is_written_on_a_crash_and_when_nothing_ran(runs):
+    run = runs["crash_report"]
+    assert run["rc"] == 2
+    assert run["report"]["ending"] == "crashed" and run["report"]["error"] == "KeyError: 'probs'"
+    assert run["stdout"].splitlines()[-1] == "No findings before the program failed."
+    assert runs["no_file"]["report"]["ending"] == "failed"
+    assert "no such file" in runs["no_file"]["report"]["error"]

@@ -64,6 +64,7 @@ def _parse(text: str, path: str) -> ast.Module:
             gc.enable()
 
 
+# The one wording for a Python 2 file, until Python 2 sources are converted before analysis.
 def parse_module(source: bytes | str, path: str, name: str = "__main__") -> ModuleState:
     text = decode(source) if isinstance(source, bytes) else source
     text = text.lstrip("\ufeff")

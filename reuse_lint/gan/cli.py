@@ -12,6 +12,7 @@ import json
 import sys
 from concurrent.futures import ThreadPoolExecutor
 
+from reuse_lint.cli import Parser
 from reuse_lint.gan.catalog import NAMES, VARIANTS, Variant, by_name
 
 DEFAULT_STEPS = 2000
@@ -20,7 +21,7 @@ EXIT_OK, EXIT_MISMATCH, EXIT_ERROR = 0, 1, 2
 
 
 def _parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(
+    p = Parser(
         prog="reuse-lint gan",
         description="Train the reference GAN, correct and broken, on a ring of 8 Gaussians.",
     )

@@ -361,16 +361,38 @@ def _partly_trained(rec: Recording) -> list[Diagnostic]:
     for c in rec.creations:
         if c.trainable and c.name not in trained and c.site is not None and _model(rec, c.name) in trained_models:
             missing[_model(rec, c.name)].append(c)
-    return [
-        F.diagnostic(
-            F.OPTIMIZER_VAR_LIST, made[0].site,
-            f"{len(made)} trainable variable{'s' if len(made) > 1 else ''} of {scope}/ "
-            f"({_names([c.name for c in made])}) {'are' if len(made) > 1 else 'is'} in no "
-            "optimizer's var_list, although the rest of the model is trained",
-            help="add them to a var_list, or create them with trainable=False",
-        )
-        for scope, made in missing.items()
-    ]
+    given = {n: opt for opt in rec.optimizers for n in opt.no_gradient}
+    out = []
+    for scope, made in missing.items():
+        # Two different mistakes: a var_list that leaves the variables out, and a loss that
+        # does not reach variables the var_list holds (a stop_gradient, an unused branch).
+        listed = [c for c in made if c.name in given]
+        unlisted = [c for c in made if c.name not in given]
+        if unlisted:
+            out.append(F.diagnostic(
+                F.OPTIMIZER_VAR_LIST, unlisted[0].site,
+                f"{_count(unlisted)} of {scope}/ ({_names([c.name for c in unlisted])}) "
+                f"{'are' if len(unlisted) > 1 else 'is'} in no optimizer's var_list, although "
+                "the rest of the model is trained",
+                help="add them to a var_list, or create them with trainable=False",
+            ))
+        if listed:
+            opt = given[listed[0].name]
+            where = f" at {opt.site.label()}" if opt.site else ""
+            out.append(F.diagnostic(
+                F.OPTIMIZER_VAR_LIST, listed[0].site,
+                f"{_count(listed)} of {scope}/ ({_names([c.name for c in listed])}) "
+                f"{'are' if len(listed) > 1 else 'is'} in the var_list of {opt.kind}{where} but "
+                f"{'get' if len(listed) > 1 else 'gets'} no gradient: its loss does not depend "
+                f"on {'them' if len(listed) > 1 else 'it'}",
+                help="check that the loss is computed through these variables (no stop_gradient, "
+                     "no unused branch), or create them with trainable=False",
+            ))
+    return out
+
+
+def _count(made: list[Creation]) -> str:
+    return f"{len(made)} trainable variable{'s' if len(made) > 1 else ''}"
 
 
 def _contrib(rec: Recording) -> list[Diagnostic]:

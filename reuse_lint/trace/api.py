@@ -11,6 +11,7 @@ import signal
 import subprocess
 import sys
 import tempfile
+import time
 from dataclasses import dataclass, field
 
 from reuse_lint.diagnostics import Diagnostic, Related
@@ -26,6 +27,7 @@ class TracedVariable:
     function: str | None
     reuse_sites: int  # distinct user call sites that looked it up with reuse
     copy_of: str | None  # set when RT204 found it to be a silent copy of another variable
+    duplicate_sites: int = 0  # distinct user call sites that created it again without reuse
 
 
 @dataclass(frozen=True)
@@ -36,6 +38,7 @@ class TracedOptimizer:
     implicit_var_list: bool
     steps: int  # training runs of its train op measured under --steps
     changed: tuple[str, ...]  # trainable variables those runs changed
+    no_gradient: tuple[str, ...] = ()  # variables it was given whose gradient was None
 
 
 @dataclass
@@ -47,6 +50,12 @@ class TraceResult:
     diagnostics: list[Diagnostic] = field(default_factory=list)
     variables: list[TracedVariable] = field(default_factory=list)
     optimizers: list[TracedOptimizer] = field(default_factory=list)
+    # How the program ended: "stopped" (before training, see `stopped`), "finished", "exit"
+    # (sys.exit(exit_code)), "crashed" (`error`, at `crash_site`), "failed" (never ran: `error`).
+    ending: str = "finished"
+    exit_code: int = 0
+    error: str | None = None
+    crash_site: tuple[str, int] | None = None
 
 
 class TraceError(Exception):
@@ -72,10 +81,11 @@ def run_trace(target: str, args: list[str] = (), *, steps: int = 0, timeout: flo
         log_path = os.path.join(tmp, "child.log")
         cmd = [sys.executable, "-m", "reuse_lint.trace.runner", result_path, mode, str(steps),
                target, *args]
-        _run_child(cmd, log_path, timeout, target)
+        code = _run_child(cmd, log_path, timeout, target)
         if not os.path.exists(result_path):
-            raise TraceError(f"{target}: the trace process died without a result; "
-                             f"last output: {_tail(log_path)}")
+            # os._exit(n) in the script, or the interpreter failing before the runner reported.
+            raise TraceError(f"{target}: the traced program exited with code {code} before the "
+                             f"trace could report (os._exit?); last output: {_tail(log_path)}")
         with open(result_path, encoding="utf-8") as f:
             data = json.load(f)
     return _result(target, data)
@@ -110,23 +120,53 @@ def run_traces(scripts: list[str], *, timeout: float = 600) -> dict[str, TraceRe
     return out
 
 
-def _run_child(cmd: list[str], log_path: str, timeout: float, target: str) -> None:
+def _run_child(cmd: list[str], log_path: str, timeout: float, target: str) -> int:
+    """Run the child in its own session and process group, and kill that whole group on
+    every way out: after the child ends (a process the script forked may outlive it), on a
+    time-out, and on any exception here (Ctrl-C, or SIGTERM/SIGHUP turned into one by the
+    CLI). Raises TraceError when the child was killed by a signal."""
     # The child's stdout and stderr (the script's prints, TF's logging) go to a log file,
     # so they neither mix with our output nor fill a pipe and block the child.
     with open(log_path, "wb") as log:
         child = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=log, stderr=log,
                                  start_new_session=True)
         try:
-            child.wait(timeout=timeout)
-        except subprocess.TimeoutExpired:
-            os.killpg(child.pid, signal.SIGKILL)  # its own session: takes its children too
+            ended = _wait_unreaped(child.pid, timeout)
+        finally:
+            # The child is not reaped yet, so its pid still names the group: the kill
+            # cannot reach an unrelated process that took a reused pid.
+            _kill_group(child.pid)
             child.wait()
-            raise TraceError(f"{target} did not finish within the time limit of {timeout:g} s "
-                             "(--timeout); it may be waiting for input or looping") from None
-        except BaseException:
-            os.killpg(child.pid, signal.SIGKILL)
-            child.wait()
-            raise
+    if not ended:
+        raise TraceError(f"{target} did not finish within the time limit of {timeout:g} s "
+                         "(--timeout); it may be waiting for input or looping")
+    if child.returncode < 0:
+        name = signal.Signals(-child.returncode).name
+        raise TraceError(f"{target}: the traced program was killed by signal {name}"
+                         + (" (out of memory?)" if name == "SIGKILL" else ""))
+    return child.returncode
+
+
+def _wait_unreaped(pid: int, timeout: float) -> bool:
+    """Wait until `pid` exits, leaving it a zombie (not reaped); False on time-out."""
+    deadline = time.monotonic() + timeout
+    delay = 0.005
+    while True:
+        info = os.waitid(os.P_PID, pid, os.WEXITED | os.WNOHANG | os.WNOWAIT)
+        if info is not None:
+            return True
+        left = deadline - time.monotonic()
+        if left <= 0:
+            return False
+        time.sleep(min(delay, left))
+        delay = min(delay * 2, 0.1)
+
+
+def _kill_group(pgid: int) -> None:
+    try:
+        os.killpg(pgid, signal.SIGKILL)
+    except (ProcessLookupError, PermissionError):
+        pass  # the group is already empty
 
 
 def _tail(path: str) -> str:
@@ -143,6 +183,8 @@ def _result(target: str, data: dict) -> TraceResult:
         diagnostics=[_diagnostic(d) for d in data["diagnostics"]],
         variables=[_variable(v) for v in data["variables"]],
         optimizers=[_optimizer(o) for o in data["optimizers"]],
+        ending=data["ending"], exit_code=data.get("exit_code", 0),
+        error=data.get("message"), crash_site=_site(data.get("site")),
     )
     if data["status"] == "error":
         raise TraceError(data["message"], data.get("traceback", ""), result)
@@ -165,7 +207,7 @@ def _variable(v: dict) -> TracedVariable:
     return TracedVariable(
         name=v["name"], shape=tuple(v["shape"]), dtype=v["dtype"], trainable=v["trainable"],
         site=_site(v["site"]), function=v["site"]["function"] if v["site"] else None,
-        reuse_sites=v["reuse_sites"], copy_of=v["copy_of"],
+        reuse_sites=v["reuse_sites"], copy_of=v["copy_of"], duplicate_sites=v["duplicate_sites"],
     )
 
 
@@ -173,16 +215,20 @@ def _optimizer(o: dict) -> TracedOptimizer:
     return TracedOptimizer(
         kind=o["kind"], site=_site(o["site"]), var_list=tuple(o["var_list"]),
         implicit_var_list=o["implicit_var_list"], steps=o["steps"], changed=tuple(o["changed"]),
+        no_gradient=tuple(o["no_gradient"]),
     )
 
 
 def result_to_json(result: TraceResult) -> dict:
     """The whole result as plain data, for `--report FILE`."""
     return {
-        "target": result.target, "mode": result.mode, "stopped": result.stopped,
+        "target": result.target, "mode": result.mode, "ending": result.ending,
+        "stopped": result.stopped, "exit_code": result.exit_code, "error": result.error,
+        "crash_site": list(result.crash_site) if result.crash_site else None,
         "steps_run": result.steps_run,
         "diagnostics": [d.to_json() for d in result.diagnostics],
         "variables": [v.__dict__ | {"shape": list(v.shape)} for v in result.variables],
-        "optimizers": [o.__dict__ | {"var_list": list(o.var_list), "changed": list(o.changed)}
+        "optimizers": [o.__dict__ | {"var_list": list(o.var_list), "changed": list(o.changed),
+                                     "no_gradient": list(o.no_gradient)}
                        for o in result.optimizers],
     }

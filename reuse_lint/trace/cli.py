@@ -30,19 +30,23 @@ anything else runs on plain TF 2.x. --tf1 / --tf2 override the guess.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import dataclasses
 import json
 import os
+import signal
 import sys
+import threading
 
-from reuse_lint import output
+from reuse_lint import notebook, output
+from reuse_lint.cli import Parser
 from reuse_lint.trace.api import TraceError, TraceResult, result_to_json, run_trace
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 
 
 def _parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(
+    p = Parser(
         prog="reuse-lint trace",
         usage="reuse-lint trace [options] SCRIPT.py|pkg.module:function [-- ARGS...]",
         description="Build the graph of a script (or call a function that builds it) under "
@@ -73,6 +77,29 @@ def _fail(message: str) -> int:
     return EXIT_ERROR
 
 
+class Signalled(BaseException):
+    """SIGTERM or SIGHUP reached `reuse-lint trace`: unwind so that the traced program's
+    process group is killed and its temporary folder removed on the way out."""
+
+    def __init__(self, signum: int):
+        super().__init__(signal.Signals(signum).name)
+        self.signum = signum
+
+
+@contextlib.contextmanager
+def _signals_unwind():
+    def raise_signalled(signum, _frame):
+        raise Signalled(signum)
+
+    wanted = [s for s in (signal.SIGTERM, signal.SIGHUP) if threading.current_thread() is threading.main_thread()]
+    previous = {s: signal.signal(s, raise_signalled) for s in wanted}
+    try:
+        yield
+    finally:
+        for s, handler in previous.items():
+            signal.signal(s, handler)
+
+
 def main(argv: list[str]) -> int:
     # Everything after `--` belongs to the traced script, even words that look like options.
     split = argv.index("--") if "--" in argv else len(argv)
@@ -80,26 +107,67 @@ def main(argv: list[str]) -> int:
     args.args = argv[split + 1:]
     if args.steps < 0 or args.timeout <= 0:
         return _fail("--steps must be >= 0 and --timeout > 0")
+    failure: TraceError | None = None
     try:
-        result = run_trace(args.target, args.args, steps=args.steps, timeout=args.timeout,
-                           mode=args.mode)
+        with _signals_unwind():
+            result = run_trace(args.target, args.args, steps=args.steps, timeout=args.timeout,
+                               mode=args.mode)
     except TraceError as exc:
-        if exc.result is not None:
-            _show(exc.result, args)
-        if exc.traceback:
-            sys.stderr.write(exc.traceback)
-        return _fail(str(exc))
-    _show(result, args)
+        failure, result = exc, exc.result
+    except (Signalled, KeyboardInterrupt) as exc:
+        name = exc.args[0] if isinstance(exc, Signalled) else "SIGINT"
+        failure, result = TraceError(f"interrupted by {name}; the traced program was stopped"), None
+    if result is not None:
+        result = _relative_result(result)
     if args.report:
-        with open(args.report, "w", encoding="utf-8") as f:
-            json.dump(result_to_json(result), f, indent=2)
+        _write_report(args.report, result, failure, args.target)
+    if result is not None:
+        _show(result, args)
+    if failure is not None:
+        if failure.traceback:
+            sys.stderr.write(failure.traceback)
+        if result is not None and result.ending == "crashed":
+            return _fail(f"{result.target} {ending_text(result)}")
+        return _fail(_shown_message(str(failure), args.target))
     return EXIT_FINDINGS if result.diagnostics else EXIT_CLEAN
+
+
+def _write_report(path: str, result: TraceResult | None, failure: TraceError | None, target: str) -> None:
+    # Written on every ending, a failed run too: CI reads it to learn what happened.
+    data = result_to_json(result) if result is not None else {
+        "target": _shown(target), "ending": "failed", "error": _shown_message(str(failure), target)}
+    try:
+        with open(path, "w", encoding="utf-8") as f:
+            json.dump(data, f, indent=2)
+    except OSError as exc:
+        sys.stderr.write(f"reuse-lint: error: {_shown(path)}: cannot write the report: {exc.strerror or exc}\n")
+
+
+def ending_text(result: TraceResult) -> str:
+    """How the traced program ended, in the words the summary line uses."""
+    if result.ending == "stopped":
+        return f"stopped: {result.stopped}"
+    if result.ending == "exit":
+        return f"ended with sys.exit({result.exit_code})"
+    if result.ending == "crashed":
+        where = f" at {result.crash_site[0]}:{result.crash_site[1]}" if result.crash_site else ""
+        return f"crashed{where}: {result.error}"
+    return "ran to the end"
 
 
 def _show(result: TraceResult, args) -> None:
     out = sys.stdout
-    output.render([_relative(d) for d in result.diagnostics], args.output_format, out)
-    if args.output_format == "json":
+    failed = result.ending == "crashed" or (result.ending == "exit" and result.exit_code != 0)
+    text = args.output_format != "json"
+    n = len(result.variables)
+    header = (f"Traced {result.target} ({result.mode}, {n} variable{'s' if n != 1 else ''}, "
+              f"{ending_text(result)}).")
+    if failed and text:
+        # The error first, then what was found before it.
+        out.write(header + (" Found before it:\n" if result.diagnostics else "\n"))
+    diagnostics, sources = _in_cells(result)
+    output.render(diagnostics, args.output_format, out, **sources)
+    if not text:
         return
     if args.tree:
         from rich.console import Console
@@ -109,11 +177,14 @@ def _show(result: TraceResult, args) -> None:
         Console(file=out, highlight=False, width=160).print(scope_tree(result.variables, result.target))
     if result.steps_run or args.steps:
         _show_steps(result, out)
-    if args.output_format == "full":
-        where = f"stopped: {result.stopped}" if result.stopped else "ran to the end"
-        out.write(f"Traced {result.target} ({result.mode}, {len(result.variables)} variables, "
-                  f"{where}).\n")
-        out.write(output.summary_line(result.diagnostics) + "\n")
+    if failed:
+        n = len(result.diagnostics)
+        out.write(f"Found {n} finding{'s' if n != 1 else ''} before the program failed.\n" if n
+                  else "No findings before the program failed.\n")
+    elif args.output_format == "full":
+        out.write(header + "\n" + output.summary_line(result.diagnostics) + "\n")
+    else:  # concise: one line, a clean trace too
+        out.write(f"{header} {output.summary_line(result.diagnostics)}\n")
 
 
 def _show_steps(result: TraceResult, out) -> None:
@@ -127,12 +198,45 @@ def _show_steps(result: TraceResult, out) -> None:
             out.write(f"    {name}{mark}\n")
 
 
+def _in_cells(result: TraceResult) -> tuple[list, dict]:
+    """A notebook's findings at its cells (the child ran the code cells as one script), and
+    the cells' text for the excerpts."""
+    if not notebook.is_notebook(result.target):
+        return result.diagnostics, {}
+    path = _shown(os.path.abspath(result.target))  # as the findings' paths are shown
+    try:
+        with open(path, "rb") as f:
+            book = notebook.read(f.read())
+    except (OSError, notebook.NotebookError):
+        return result.diagnostics, {}
+    return book.map(result.diagnostics, path), {"sources": book.sources(path).get}
+
+
 def _shown(path: str) -> str:
-    """Paths below the working directory as `check` shows them: relative."""
-    rel = os.path.relpath(path) if os.path.isabs(path) else path
-    return path if rel.startswith("..") else rel
+    """Paths as `check` shows them: relative to the working directory, never absolute (a CI
+    log must not expose the runner's layout)."""
+    return os.path.relpath(path) if os.path.isabs(path) else path
 
 
-def _relative(d):
-    related = tuple(dataclasses.replace(r, path=_shown(r.path)) for r in d.related)
-    return dataclasses.replace(d, path=_shown(d.path), related=related)
+def _shown_message(message: str, target: str) -> str:
+    if os.path.isabs(target):
+        return message.replace(target, _shown(target))
+    return message
+
+
+def _site(site):
+    return (_shown(site[0]), site[1]) if site else None
+
+
+def _relative_result(result: TraceResult) -> TraceResult:
+    def diagnostic(d):
+        related = tuple(dataclasses.replace(r, path=_shown(r.path)) for r in d.related)
+        return dataclasses.replace(d, path=_shown(d.path), related=related)
+
+    return dataclasses.replace(
+        result, target=_shown(result.target),
+        diagnostics=[diagnostic(d) for d in result.diagnostics],
+        variables=[dataclasses.replace(v, site=_site(v.site)) for v in result.variables],
+        optimizers=[dataclasses.replace(o, site=_site(o.site)) for o in result.optimizers],
+        crash_site=_site(result.crash_site),
+    )

@@ -154,7 +154,8 @@ The dynamic side of RL108, RL109 and RL114. Reports:
   * a selection by scope string (`tf.get_collection(..., scope="disc")`) that returned
     variables of another scope (`disc_aux/`) which an optimizer then trains (RL108);
   * trainable variables in no optimizer's `var_list` in a model whose other variables are
-    trained (RL114; a model no step trains, such as a DQN target, is left alone);
+    trained (RL114; a model no step trains, such as a DQN target, is left alone), and,
+    told apart from them, variables in a `var_list` that get no gradient from its loss;
   * an empty `var_list`.
 
 ## Why is this bad?

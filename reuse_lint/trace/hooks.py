@@ -279,6 +279,7 @@ def _wrap_v1_optimizers(tracer: Tracer) -> None:
             implicit=getattr(self, "_reuse_lint_implicit", False),
             takes_all=getattr(self, "_reuse_lint_takes_all", False),
             graph=0 if tf.executing_eagerly() else id(train_op.graph),
+            no_gradient=[var_name(v) for g, v in grads_and_vars if g is None],
         )
         # A later apply_gradients(zip(grads, vars)) of the same optimizer has its own list.
         self._reuse_lint_implicit = self._reuse_lint_takes_all = False

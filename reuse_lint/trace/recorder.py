@@ -85,6 +85,8 @@ class UserCode:
 
     def is_user(self, filename: str) -> bool:
         known = self._cache.get(filename)
+        if known is None and filename.startswith("<"):
+            known = self._cache[filename] = False  # <frozen runpy>, <string>: no file of the user's
         if known is None:
             real = os.path.realpath(filename)
             known = (
@@ -167,6 +169,8 @@ class OptimizerUse:
     changed: set = field(default_factory=set)
     steps: int = 0
     keras_model: str | None = None  # a TF 1 Keras model's train function: the model's name
+    # Variables it was given whose gradient is None: its loss does not reach them.
+    no_gradient: list[str] = field(default_factory=list)
 
 
 @dataclass(eq=False)

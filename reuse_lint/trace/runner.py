@@ -9,13 +9,17 @@ MODE is auto, tf1 or tf2. Nothing is written anywhere but RESULT.json.
 
 from __future__ import annotations
 
+import builtins
 import importlib
 import importlib.util
 import json
+import linecache
 import os
 import runpy
 import sys
 import traceback
+
+from reuse_lint import notebook
 
 
 class TargetError(Exception):
@@ -53,7 +57,10 @@ def _run_target(target: str, function: str | None, args: list[str]) -> None:
         path = os.path.abspath(target)
         sys.argv = [path, *args]
         sys.path.insert(0, os.path.dirname(path))
-        runpy.run_path(path, run_name="__main__")
+        if notebook.is_notebook(path):
+            _run_notebook(path)
+        else:
+            runpy.run_path(path, run_name="__main__")
         return
     module = importlib.import_module(target.partition(":")[0])
     fn = getattr(module, function, None)
@@ -63,24 +70,51 @@ def _run_target(target: str, function: str | None, args: list[str]) -> None:
     fn()
 
 
+def _run_notebook(path: str) -> None:
+    """A notebook's code cells as one script, as a kernel runs them top to bottom; its lines
+    are the script's (the parent maps them back to cells)."""
+    try:
+        with open(path, "rb") as f:
+            script = notebook.to_script(f.read())
+    except notebook.NotebookError as exc:
+        raise TargetError(f"{path}: {exc}") from None
+    # Tracebacks and site excerpts read the script's lines, not the notebook's JSON.
+    linecache.cache[path] = (len(script), None, script.splitlines(keepends=True), path)
+    exec(compile(script, path, "exec"), {"__name__": "__main__", "__file__": path, "__builtins__": builtins})
+
+
 def _user_traceback(exc: BaseException, user) -> str:
     frames = [f for f in traceback.extract_tb(exc.__traceback__) if user.is_user(f.filename)]
     lines = ["Traceback (most recent call last, user frames only):\n"]
-    lines += traceback.format_list(frames)
+    for f in frames:  # paths as the user's working directory sees them, never absolute
+        lines.append(f'  File "{_shown(f.filename)}", line {f.lineno}, in {f.name}\n')
+        if f.line:
+            lines.append(f"    {f.line.strip()}\n")
     lines += traceback.format_exception_only(type(exc), exc)
     return "".join(lines)
 
 
+def _crash_site(exc: BaseException, user) -> dict | None:
+    """The script's own line the exception left last: where the user should look."""
+    frames = [f for f in traceback.extract_tb(exc.__traceback__) if user.is_user(f.filename)]
+    return {"path": frames[-1].filename, "line": frames[-1].lineno} if frames else None
+
+
 def _variables(rec, copies: dict[str, str]) -> list[dict]:
+    # A call that failed as a duplicate (TF: "already exists, disallowed") read nothing:
+    # it is counted apart, never as a reuse.
     readers: dict[str, set] = {}
+    duplicates: dict[str, set] = {}
     for look in rec.lookups:
         if look.stack:
-            readers.setdefault(look.name, set()).add(look.stack[-1].key)
+            into = duplicates if look.problem == "duplicate" else readers
+            into.setdefault(look.name, set()).add(look.stack[-1].key)
     return [
         {
             "name": c.name, "shape": list(c.shape), "dtype": c.dtype, "trainable": c.trainable,
             "site": c.site.to_json() if c.site else None,
-            "reuse_sites": len(readers.get(c.name, ())), "copy_of": copies.get(c.name),
+            "reuse_sites": len(readers.get(c.name, ())),
+            "duplicate_sites": len(duplicates.get(c.name, ())), "copy_of": copies.get(c.name),
         }
         for c in rec.creations
     ]
@@ -92,17 +126,22 @@ def _optimizers(rec) -> list[dict]:
             "kind": o.kind, "site": o.site.to_json() if o.site else None,
             "var_list": o.var_list, "implicit_var_list": o.implicit,
             "train_ops": sorted(o.train_ops), "steps": o.steps, "changed": sorted(o.changed),
+            "no_gradient": sorted(o.no_gradient),
         }
         for o in rec.optimizers
     ]
 
 
-def _report(rec, status: str, mode: str, **extra) -> dict:
+def _report(rec, status: str, mode: str, ending: str, **extra) -> dict:
+    """`ending`: how the program ended, one of "stopped" (the trace stopped it before
+    training), "finished" (it ran to its end), "exit" (sys.exit; `exit_code`), "crashed"
+    (an exception; `message`, `site` and `traceback`)."""
     from reuse_lint.trace.analysis import analyze, silent_copies
 
     copies = {b.name: a.name for _, pairs in silent_copies(rec) for a, b in pairs}
     return {
-        "status": status, "mode": mode, "stopped": rec.stopped, "steps_run": rec.steps_run,
+        "status": status, "mode": mode, "ending": ending, "stopped": rec.stopped,
+        "steps_run": rec.steps_run,
         "diagnostics": [d.to_json() for d in analyze(rec)],
         "variables": _variables(rec, copies), "optimizers": _optimizers(rec), **extra,
     }
@@ -178,17 +217,26 @@ def _run_traced(tracer, target: str, function: str | None, args: list[str], mode
         _run_target(target, function, args)
     except StopTrace as stop:
         tracer.rec.stopped = stop.reason
+        return _report(tracer.rec, "ok", mode, "stopped")
     except TargetError as exc:
         return {"status": "error", "message": str(exc)}
     except SystemExit as exc:
-        if exc.code not in (None, 0):
-            return _report(tracer.rec, "error", mode,
-                           message=f"{target} called sys.exit({exc.code!r})")
-    except BaseException as exc:  # the user's own crash: report it with user frames only
-        return _report(tracer.rec, "error", mode,
-                       message=f"{target} raised {type(exc).__name__}: {exc}".splitlines()[0],
+        code = exc.code
+        if code is None or code == 0:
+            return _report(tracer.rec, "ok", mode, "exit", exit_code=0)
+        # sys.exit("message") exits 1 after printing the message, as Python does.
+        return _report(tracer.rec, "error", mode, "exit", exit_code=code if isinstance(code, int) else 1,
+                       message=f"{_shown(target)} called sys.exit({code!r})")
+    except BaseException as exc:  # the user's own crash, KeyboardInterrupt and EOFError too
+        return _report(tracer.rec, "error", mode, "crashed",
+                       message=f"{type(exc).__name__}: {exc}".splitlines()[0].rstrip(": "),
+                       site=_crash_site(exc, tracer.user),
                        traceback=_user_traceback(exc, tracer.user))
-    return _report(tracer.rec, "ok", mode)
+    return _report(tracer.rec, "ok", mode, "finished")
+
+
+def _shown(path: str) -> str:
+    return os.path.relpath(path) if os.path.isabs(path) else path
 
 
 def main(argv: list[str]) -> int:

@@ -68,13 +68,16 @@ def _contrib(tracer) -> dict[str, types.ModuleType]:
         raise StopTrace(f"tf.{name} has no TF 2.x replacement")
 
     slim = _LazyModule("tensorflow.contrib.slim", ("tf_slim",), lambda n: _Missing(n, stop))
+    # contrib.framework's arg_scope, add_arg_scope and variable helpers are tf_slim's.
+    framework = _LazyModule("tensorflow.contrib.framework", ("tf_slim", "tf_slim.ops.variables"),
+                            lambda n: _Missing(n, stop))
     layers = _LazyModule("tensorflow.contrib.layers", ("tf_slim.layers", "tf_slim"),
                          lambda n: _Missing(n, stop))
     contrib = types.ModuleType("tensorflow.contrib")
-    contrib.slim, contrib.layers = slim, layers
+    contrib.slim, contrib.layers, contrib.framework = slim, layers, framework
     contrib.__getattr__ = lambda attr: _Missing(f"contrib.{attr}", stop)
     return {"tensorflow.contrib": contrib, "tensorflow.contrib.slim": slim,
-            "tensorflow.contrib.layers": layers}
+            "tensorflow.contrib.layers": layers, "tensorflow.contrib.framework": framework}
 
 
 class _V1Tensorflow(types.ModuleType):
@@ -92,10 +95,30 @@ class _V1Tensorflow(types.ModuleType):
         return getattr(self._v1, attr)
 
 
+def _tf_slim_on_current_tensorflow() -> None:
+    """tf_slim 1.1 was written for TF <= 2.15; two names it needs moved since:
+    `ops.Tensor` (now `tensor.Tensor`; slim's layers check `isinstance(x, ops.Tensor)`), and
+    TF's own `layers.normalization` loads `tf_keras.legacy_tf_layers`, which tf_keras keeps
+    under `tf_keras.src` (slim's batch_norm and layer_norm go through it)."""
+    from tensorflow.python.framework import ops, tensor
+
+    if not hasattr(ops, "Tensor"):
+        ops.Tensor = tensor.Tensor
+    try:
+        legacy = importlib.import_module("tf_keras.src.legacy_tf_layers")
+    except ImportError:  # no tf_keras: slim's normalization layers stay unavailable
+        return
+    sys.modules.setdefault("tf_keras.legacy_tf_layers", legacy)
+    for name in ("base", "core", "convolutional", "normalization", "pooling"):
+        sys.modules.setdefault(f"tf_keras.legacy_tf_layers.{name}",
+                               importlib.import_module(f"tf_keras.src.legacy_tf_layers.{name}"))
+
+
 def install_v1(tracer) -> None:
     import tensorflow as tf
 
     tf.compat.v1.disable_v2_behavior()
+    _tf_slim_on_current_tensorflow()
     modules = _contrib(tracer)
     sys.modules.update(modules)
     sys.modules["tensorflow"] = _V1Tensorflow(tf, tf.compat.v1, modules["tensorflow.contrib"])

@@ -31,6 +31,9 @@ def _leaf(v: TracedVariable) -> str:
     where = f"{os.path.basename(v.site[0])}:{v.site[1]}" if v.site else "TensorFlow"
     text = f"{escape(leaf)} {list(v.shape)} {v.dtype}  [dim]created {where}"
     text += f", reused by {v.reuse_sites} call site{'s' if v.reuse_sites != 1 else ''}[/]"
+    if v.duplicate_sites:  # calls TF refused ("already exists"): they reused nothing
+        text += (f", [bold red]created again by {v.duplicate_sites} call "
+                 f"site{'s' if v.duplicate_sites != 1 else ''} without reuse[/]")
     if not v.trainable:
         text += " [dim](not trainable)[/]"
     if v.copy_of:

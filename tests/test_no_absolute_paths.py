@@ -1,0 +1,96 @@
+"""No output holds an absolute path: every format of `check` and `trace`, related locations
+included, given an absolute path on the command line. A CI log must not expose the
+runner's layout, and GitHub links only relative locations."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+from concurrent.futures import ThreadPoolExecutor
+
+import pytest
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+ENV = dict(os.environ, PYTHONPATH=ROOT, NO_COLOR="1")
+
+OPS = '''import tensorflow as tf
+
+
+def discriminator(x):
+    with tf.variable_scope("d"):
+        return tf.layers.dense(x, 1)
+'''
+MAIN = '''import tensorflow as tf
+
+from ops import discriminator
+
+real = tf.placeholder(tf.float32, [None, 4])
+fake = tf.placeholder(tf.float32, [None, 4])
+d_real = discriminator(real)
+d_fake = discriminator(fake)
+'''
+
+
+@pytest.fixture(scope="module")
+def project(tmp_path_factory):
+    root = tmp_path_factory.mktemp("proj")
+    (root / "pkg").mkdir()
+    # A finding in one module whose related location is in another.
+    shutil.copytree(os.path.join(ROOT, "fixtures", "crossmodule", "sampler_bad"), root / "sampler")
+    (root / "pkg" / "ops.py").write_text(OPS)
+    (root / "pkg" / "main.py").write_text(MAIN)
+    return root
+
+
+def _run(cwd, *args: str) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "reuse_lint", *args], cwd=cwd, env=ENV,
+                          capture_output=True, text=True, timeout=300)
+
+
+def _no_absolute(text: str, root) -> None:
+    assert str(root) not in text and os.path.realpath(root) not in text
+    assert "file://" not in text
+
+
+@pytest.mark.parametrize("fmt", ["full", "concise", "json", "sarif", "github"])
+def test_check_shows_every_path_relative(project, fmt):
+    proc = _run(project, "check", "--no-cache", "--output-format", fmt, str(project / "sampler"),
+                str(project / "pkg"))
+    assert proc.returncode == 1, proc.stderr
+    assert "sampler/gen.py" in proc.stdout and "pkg/main.py" in proc.stdout
+    _no_absolute(proc.stdout + proc.stderr, project)
+    if fmt == "sarif":
+        results = json.loads(proc.stdout)["runs"][0]["results"]
+        [leak] = [r for r in results if r["ruleId"] == "RL107"]
+        related = leak["relatedLocations"][0]["physicalLocation"]["artifactLocation"]
+        assert related == {"uri": "sampler/main.py", "uriBaseId": "%SRCROOT%"}
+
+
+def test_check_errors_and_outside_paths_are_relative(project, tmp_path):
+    proc = _run(tmp_path, "check", "--no-cache", "--output-format", "concise", str(project / "pkg"),
+                str(project / "missing.py"))
+    assert proc.returncode == 2
+    assert "missing.py: no such file or directory" in proc.stderr
+    _no_absolute(proc.stdout + proc.stderr, project)
+
+
+def test_trace_shows_every_path_relative(project, tmp_path):
+    script = str(project / "pkg" / "main.py")
+    report = tmp_path / "report.json"
+    jobs = [("full", "--tree", "--report", str(report)), ("concise",), ("json",)]
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        runs = list(pool.map(lambda job: _run(project, "trace", script, "--output-format", *job), jobs))
+    for proc in runs:
+        assert proc.returncode == 1, proc.stderr
+        assert "pkg/main.py" in proc.stdout
+        _no_absolute(proc.stdout + proc.stderr, project)
+    text = report.read_text()
+    _no_absolute(text, project)
+    data = json.loads(text)
+    assert data["target"] == "pkg/main.py"
+    [d] = data["diagnostics"]
+    assert (d["path"], d["related"][0]["path"]) == ("pkg/main.py", "pkg/main.py")
+    assert {v["site"][0] for v in data["variables"]} == {"pkg/ops.py"}

@@ -1,0 +1,80 @@
+"""`reuse-lint trace` never leaves a process behind: not the traced script, not a process it
+forked, not its temporary folder, whether the script ends, or `reuse-lint trace` itself gets
+SIGTERM or SIGHUP. Real processes, real signals."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+
+import pytest
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+ORPHAN = os.path.join("fixtures", "trace", "orphan.py")
+
+
+def _alive(pid: int) -> bool:
+    try:
+        with open(f"/proc/{pid}/stat", encoding="ascii") as f:
+            return f.read().rsplit(")", 1)[1].split()[0] != "Z"  # a zombie has ended
+    except FileNotFoundError:
+        return False
+
+
+def _gone(pids: list[int], within: float = 10) -> bool:
+    # The kill is immediate; its reaping by init may take a moment.
+    deadline = time.monotonic() + within
+    while any(_alive(p) for p in pids):
+        if time.monotonic() > deadline:
+            return False
+        time.sleep(0.05)
+    return True
+
+
+def _command(pidfile, *script_args: str) -> list[str]:
+    return [sys.executable, "-m", "reuse_lint", "trace", ORPHAN, "--", str(pidfile), *script_args]
+
+
+def _env(tmp) -> dict:
+    return dict(os.environ, TMPDIR=str(tmp))
+
+
+def _pids(pidfile) -> list[int]:
+    return [int(p) for p in pidfile.read_text().split()]
+
+
+def test_a_forked_child_that_outlives_the_script_is_killed(tmp_path):
+    pidfile, temp = tmp_path / "pids", tmp_path / "tmp"
+    temp.mkdir()
+    done = subprocess.run(_command(pidfile), cwd=ROOT, env=_env(temp), capture_output=True,
+                          text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    script, forked = _pids(pidfile)
+    assert _gone([script, forked])
+    assert list(temp.iterdir()) == []
+
+
+@pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGHUP])
+def test_a_signal_to_trace_kills_the_script_and_what_it_forked(tmp_path, signum):
+    pidfile, temp = tmp_path / "pids", tmp_path / "tmp"
+    temp.mkdir()
+    proc = subprocess.Popen(_command(pidfile, "wait"), cwd=ROOT, env=_env(temp),
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        deadline = time.monotonic() + 120
+        while not (pidfile.exists() and len(pidfile.read_text().split()) == 2):
+            assert proc.poll() is None and time.monotonic() < deadline, proc.communicate()
+            time.sleep(0.1)
+        proc.send_signal(signum)
+        out, err = proc.communicate(timeout=60)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+    assert proc.returncode == 2
+    assert err.strip().splitlines()[-1] == (f"reuse-lint: error: interrupted by {signum.name}; "
+                                            "the traced program was stopped")
+    assert _gone(_pids(pidfile))
+    assert list(temp.iterdir()) == []
