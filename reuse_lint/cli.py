@@ -188,8 +188,8 @@ def _report(result, settings, out) -> None:
             sources=result.source_lines, rule_codes=result.rule_codes,
         )
         # Never "All checks passed!" beside an error or a folder that held nothing to check.
-        empty = not result.diagnostics and not result.fixed and result.empty and not result.errors
-        if settings.output_format in ("full", "concise") and not settings.quiet and not empty:
+        would_mislead = not result.diagnostics and not result.fixed and (result.errors or result.empty)
+        if settings.output_format in ("full", "concise") and not settings.quiet and not would_mislead:
             out.write(output.summary_line(result.diagnostics, fixed=result.fixed, errors=len(result.errors)) + "\n")
 
 
