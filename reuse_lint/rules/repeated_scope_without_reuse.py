@@ -292,6 +292,24 @@ else:
 if not args.mode:
     d = model(tf.zeros([8, 2]))  # expect: RL101
 """,
+        # A builder whose reuse test reads state that nothing ever sets: every call builds.
+        """
+import tensorflow as tf
+class LanguageModel(object):
+    def __init__(self):
+        self._built = {}
+    def __call__(self, inputs):
+        if self._built:
+            with tf.variable_scope('', reuse=True):
+                return self._build(inputs)
+        return self._build(inputs)
+    def _build(self, inputs):
+        with tf.variable_scope("lm"):
+            return tf.matmul(inputs, tf.get_variable("softmax_w", [2, 4]))
+lm = LanguageModel()
+a = lm(tf.zeros([8, 2]))
+b = lm(tf.ones([8, 2]))  # expect: RL101
+""",
         # The article's Example 1.
         """
 import tensorflow as tf
