@@ -130,6 +130,10 @@ def test_server_publishes_diagnostics_and_quick_fixes_over_stdio(client, project
     assert client.diagnostics(model, version=2)[1] == []
     assert client.diagnostics(uri, version=3)[1] == []
 
+    # didSave checks at once, with the document's text as the editor holds it.
+    client.notify("textDocument/didSave", {"textDocument": {"uri": uri}})
+    assert client.diagnostics(uri, version=3)[1] == []
+
     # An unsafe fix is offered, titled as unsafe and not preferred.
     scopes = _open(client, project / "scopes.py")
     _, [d104] = client.diagnostics(scopes, version=1)
@@ -141,3 +145,17 @@ def test_server_publishes_diagnostics_and_quick_fixes_over_stdio(client, project
 
     assert client.close() == 0
     assert not (project / "IMPORTED").exists(), "the server imported tensorflow"
+
+
+def test_related_location_in_another_module_is_that_module_s_uri(client, project):
+    (project / "shared.py").write_text(
+        "import tensorflow.compat.v1 as tf\nfrom model import discriminator\n\nfirst = discriminator(tf.zeros([8, 2]))\n")
+    (project / "again.py").write_text("import tensorflow.compat.v1 as tf\nfrom shared import discriminator\n\nsecond = discriminator(tf.zeros([8, 2]))\n")
+    client.initialize(project)
+    uri = _open(client, project / "again.py")
+    _, [d] = client.diagnostics(uri, version=1)
+    assert d["code"] == "RL101"
+    [related] = d["relatedInformation"]
+    assert related["location"]["uri"] == (project / "shared.py").resolve().as_uri()
+    assert related["location"]["range"]["start"] == {"line": 3, "character": 8}
+    assert client.close() == 0

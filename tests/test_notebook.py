@@ -287,9 +287,11 @@ def test_fix_is_not_written_into_a_file_that_nbformat_would_lay_out_otherwise(tm
 
 # ----- trace ----------------------------------------------------------------------------------
 
-def test_trace_runs_the_code_cells_as_one_script_and_reports_at_cells():
-    proc = run("trace", "fixtures/notebooks/rl101_bad.ipynb", "--output-format", "json")
+def test_trace_runs_the_code_cells_as_one_script_and_reports_at_cells(tmp_path):
+    report = tmp_path / "report.json"
+    proc = run("trace", "fixtures/notebooks/rl101_bad.ipynb", "--output-format", "json", "--report", str(report))
     assert proc.returncode == 1, proc.stderr[-2000:]
     [d] = json.loads(proc.stdout)
     assert (d["code"], d["path"], d["cell"], d["line"], d["column"]) == ("RT201", "fixtures/notebooks/rl101_bad.ipynb", 10, 1, 10)
     assert [(r["cell"], r["line"]) for r in d["related"]] == [(8, 1)]
+    assert json.loads(report.read_text())["diagnostics"] == [d]  # the report too, at cells

@@ -33,11 +33,21 @@ class _Loader(runner.ProjectLoader):
     def forget(self, path: Path) -> None:
         # ProjectLoader keeps each module's parse, and the module states it can share between
         # lints, for the life of a run; here the run is the editing session. A changed module's
-        # parse goes, and so do the shared states (any of them may hold what it defined) and
-        # the last lint's, which the next begin() would share again.
+        # parse goes, and so do the shared states of it and of every module whose top level
+        # imported it, transitively (they may hold what it defined), and the last lint's
+        # states, which the next begin() would share again.
         self._parsed.pop(path, None)
         self.hashes.pop(path, None)
-        self._shared.clear()
+        stale = {path}
+        grew = True
+        while grew:
+            grew = False
+            for shared, state in self._shared.items():
+                if shared not in stale and any(self._path_of.get(id(r)) in stale for r in state.requires):
+                    stale.add(shared)
+                    grew = True
+        for shared in stale:
+            self._shared.pop(shared, None)
         self._states = {}
 
 

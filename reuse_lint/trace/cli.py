@@ -117,12 +117,15 @@ def main(argv: list[str]) -> int:
     except (Signalled, KeyboardInterrupt) as exc:
         name = exc.args[0] if isinstance(exc, Signalled) else "SIGINT"
         failure, result = TraceError(f"interrupted by {name}; the traced program was stopped"), None
+    sources: dict = {}
     if result is not None:
         result = _relative_result(result)
+        diagnostics, sources = _in_cells(result)
+        result = dataclasses.replace(result, diagnostics=diagnostics)
     if args.report:
         _write_report(args.report, result, failure, args.target)
     if result is not None:
-        _show(result, args)
+        _show(result, args, sources)
     if failure is not None:
         if failure.traceback:
             sys.stderr.write(failure.traceback)
@@ -155,7 +158,8 @@ def ending_text(result: TraceResult) -> str:
     return "ran to the end"
 
 
-def _show(result: TraceResult, args) -> None:
+def _show(result: TraceResult, args, sources: dict) -> None:
+    """`sources`: render()'s source lookup, for a notebook's cells (see _in_cells)."""
     out = sys.stdout
     failed = result.ending == "crashed" or (result.ending == "exit" and result.exit_code != 0)
     text = args.output_format != "json"
@@ -165,8 +169,7 @@ def _show(result: TraceResult, args) -> None:
     if failed and text:
         # The error first, then what was found before it.
         out.write(header + (" Found before it:\n" if result.diagnostics else "\n"))
-    diagnostics, sources = _in_cells(result)
-    output.render(diagnostics, args.output_format, out, **sources)
+    output.render(result.diagnostics, args.output_format, out, **sources)
     if not text:
         return
     if args.tree:
