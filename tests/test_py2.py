@@ -201,3 +201,12 @@ def test_a_bug_in_a_python_2_module_that_its_caller_reveals_is_reported_there(tm
         findings = json.loads(_cli("check", "--no-cache", "--output-format", "json", asked, cwd=project).stdout)
         assert [(f["path"], f["line"], f["column"], f["code"], f["message"].endswith("(read as Python 2)")) for f in findings] == [
             ("gen.py", line, 9, "RL107", True)], asked
+
+
+def test_without_the_usual_culprit_the_fixer_that_moves_lines_is_found_one_by_one(monkeypatch):
+    # The general fallback: each fixer tried alone, the ones that keep lines kept.
+    monkeypatch.setattr(py2, "_URLLIB", "no such fixer")
+    source = "from urllib import urlencode, urlopen\nprint urlencode({})\nx = 1L\n"
+    converted, conversion = py2.convert.__wrapped__(source)
+    assert converted == "from urllib import urlencode, urlopen\nprint(urlencode({}))\nx = 1\n"
+    assert sorted(conversion.changed) == [2, 3]
