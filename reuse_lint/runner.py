@@ -101,10 +101,10 @@ def collect_files(paths: list[str], settings: Settings, errors: list[str],
         try:
             st = os.stat(p)
         except FileNotFoundError:
-            errors.append(f"{p}: no such file or directory")
+            errors.append(f"{_display(p)}: no such file or directory")
             continue
         except OSError as exc:
-            errors.append(f"{p}: cannot read: {exc.strerror or exc}")
+            errors.append(f"{_display(p)}: cannot read: {exc.strerror or exc}")
             continue
         if not stat.S_ISDIR(st.st_mode):
             if not (settings.force_exclude and settings.is_excluded(p)):
