@@ -185,3 +185,29 @@ def test_a_fixer_that_would_split_a_line_is_dropped_for_that_file():
     assert converted.splitlines()[6] == "print(urlencode({}), d(2))"
     assert sorted(conversion.changed) == [7]
     assert [(d.code, d.line, d.column) for d in lint_source(source.encode(), "x.py")] == [("RL101", 7, 22)]
+
+
+def test_a_bug_in_a_python_2_module_that_its_caller_reveals_is_reported_there(tmp_path):
+    # fixtures/crossmodule/sampler_bad (judged by TensorFlow in test_crossmodule.py), both
+    # files made Python 2: the leak in gen.py is found through main.py, whichever is asked.
+    project = tmp_path / "sampler"
+    shutil.copytree(ROOT / "fixtures" / "crossmodule" / "sampler_bad", project)
+    (project / "setup.py").write_text("")
+    gen = (project / "gen.py").read_text().replace("    if reuse:\n", "    if reuse:\n        print 'sampling from', `z`\n")
+    (project / "gen.py").write_text(gen)
+    main = (project / "main.py").read_text().replace("    sess.run([d_step, g_step])", "    print sess.run([d_step, g_step])")
+    (project / "main.py").write_text(main)
+    line = gen.splitlines().index("        tf.get_variable_scope().reuse_variables()  # expect: RL107") + 1
+    for asked in ("main.py", "gen.py", "."):
+        findings = json.loads(_cli("check", "--no-cache", "--output-format", "json", asked, cwd=project).stdout)
+        assert [(f["path"], f["line"], f["column"], f["code"], f["message"].endswith("(read as Python 2)")) for f in findings] == [
+            ("gen.py", line, 9, "RL107", True)], asked
+
+
+def test_without_the_usual_culprit_the_fixer_that_moves_lines_is_found_one_by_one(monkeypatch):
+    # The general fallback: each fixer tried alone, the ones that keep lines kept.
+    monkeypatch.setattr(py2, "_URLLIB", "no such fixer")
+    source = "from urllib import urlencode, urlopen\nprint urlencode({})\nx = 1L\n"
+    converted, conversion = py2.convert.__wrapped__(source)
+    assert converted == "from urllib import urlencode, urlopen\nprint(urlencode({}))\nx = 1\n"
+    assert sorted(conversion.changed) == [2, 3]
