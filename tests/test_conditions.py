@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from reuse_lint.engine import lint_source
+from reuse_lint.checker import lint_source
 
 TEMPLATE = '''import tensorflow as tf
 def model(x):
