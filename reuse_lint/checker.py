@@ -14,6 +14,7 @@ from typing import Iterable
 from reuse_lint import engine
 from reuse_lint.diagnostics import Diagnostic
 from reuse_lint.engine.interp import Loader
+from reuse_lint.engine.queries import CUT_SHORT
 from reuse_lint.engine.values import ModuleState
 from reuse_lint.rules import all_rules, syntax_error
 from reuse_lint.rules.base import Rule, RuleContext
@@ -47,14 +48,16 @@ def lint_source(
             return []
         return [syntax_error.SyntaxError.diagnostic(path, failure.message, failure.line, failure.column)]
     analysed = engine.analyse(module, loader, len(source))
-    if analysed.cut_short and cut_short is not None:
-        cut_short.append(analysed.cut_short)
     sources = analysed.analysis.sources
     ctx = RuleContext(analysed.analysis, frozenset(sources) if everywhere else frozenset({path}))
     diagnostics: dict[tuple, Diagnostic] = {}
     for rule in rules:
         for d in rule().check(ctx):
             diagnostics.setdefault((d.code, d.path, d.line, d.column), d)
+    # A query the rules asked may have reached its own limit too.
+    limit = analysed.cut_short or analysed.analysis.memo.get(CUT_SHORT)
+    if limit and cut_short is not None:
+        cut_short.append(limit)
     # `# noqa` is read in the file where the finding is, whichever analysis found it (a
     # converted Python 2 file keeps its comments on their lines).
     by_path = {p: comments(sources[p].lines) for p in {d.path for d in diagnostics.values()} if p in sources}

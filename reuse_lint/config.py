@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import fnmatch
 import os
+import re
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -63,14 +64,61 @@ class Settings:
         if not self.per_file_ignores:
             return rules
         rel = _relative(path, self.root)
-        ignored = [code for pat, codes in self.per_file_ignores.items()
-                   if _matches(rel, path.name, pat) for code in codes]
+        ignored = self._ignores().codes(rel, path.name)
         if not ignored:
             return rules
         return tuple(r for r in rules if not any(r.CODE.startswith(c) or c == "ALL" for c in ignored))
 
+    def _ignores(self) -> "_PatternTable":
+        # Built once a run (settings are complete by then), for the per-file-ignores as they are.
+        key = id(self.per_file_ignores), len(self.per_file_ignores)
+        if getattr(self, "_ignores_for", None) != key:
+            self._ignores_table = _PatternTable(self.per_file_ignores)
+            self._ignores_for = key
+        return self._ignores_table
+
     def cache_key(self) -> str:
-        return repr((sorted(self.select or ["ALL"]), sorted(self.ignore), sorted(self.per_file_ignores.items())))
+        # Asked for every file: with 20 k per-file-ignores the repr is worth keeping.
+        inputs = (self.select, self.ignore, self.per_file_ignores)
+        cached = getattr(self, "_cache_key", None)
+        if cached is None or cached[0] != [id(x) for x in inputs] + [len(self.per_file_ignores)]:
+            key = repr((sorted(self.select or ["ALL"]), sorted(self.ignore), sorted(self.per_file_ignores.items())))
+            cached = self._cache_key = ([id(x) for x in inputs] + [len(self.per_file_ignores)], key)
+        return cached[1]
+
+
+class _PatternTable:
+    """Which codes the per-file-ignores give a file, as `_matches` would say pattern by
+    pattern, without trying every pattern on every file: plain names are looked up (the file,
+    its name, and each folder above it), and the globs of each code list are one regex."""
+
+    def __init__(self, table: dict[str, list[str]]) -> None:
+        self.plain: dict[str, list[str]] = {}
+        globs: dict[tuple, list[str]] = {}
+        for pattern, codes in table.items():
+            for p in {pattern.rstrip("/"), pattern.rstrip("/").replace("**/", "")}:
+                if any(ch in p for ch in "*?["):
+                    globs.setdefault(tuple(codes), []).append(p)
+                else:
+                    self.plain.setdefault(p, []).extend(codes)
+        self.globs = [
+            (re.compile("|".join(fnmatch.translate(os.path.normcase(p)) for p in pats)),
+             re.compile("|".join(fnmatch.translate(os.path.normcase(p + "/*")) for p in pats)),
+             list(codes))
+            for codes, pats in globs.items()
+        ]
+
+    def codes(self, rel: str, name: str) -> list[str]:
+        rel_n, name_n = os.path.normcase(rel), os.path.normcase(name)
+        found: list[str] = []
+        # fnmatch(rel, p), fnmatch(name, p), and fnmatch(rel, p + "/*"): p is a folder above.
+        parts = rel_n.split("/")
+        for key in {rel_n, name_n, *("/".join(parts[:i]) for i in range(1, len(parts)))}:
+            found += self.plain.get(key, ())
+        for whole, below, codes in self.globs:
+            if whole.match(rel_n) or whole.match(name_n) or below.match(rel_n):
+                found += codes
+        return found
 
 
 def _matches(rel: str, name: str, pattern: str) -> bool:

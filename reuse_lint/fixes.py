@@ -12,6 +12,7 @@ import codecs
 import difflib
 import io
 import os
+import stat
 import tempfile
 import tokenize
 from pathlib import Path
@@ -111,21 +112,64 @@ def fix_source(
     return data, total, diagnostics
 
 
-def write_atomic(path: Path, data: bytes) -> None:
-    """Temporary file in the same directory, same mode, then rename over the original."""
-    mode = path.stat().st_mode & 0o7777
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".reuse-lint", dir=path.parent)
+class NotWritten(Exception):
+    """A fix was not written, and why (one line for the user); the file is as it was."""
+
+
+def write_atomic(path: Path, data: bytes, original: bytes | None = None, before: os.stat_result | None = None) -> None:
+    """Write the fixed bytes over the file, keeping everything the file is besides its text.
+
+    Through a symbolic link, the target is written (the link stays a link). A file without
+    its owner's write bit is not written. A file with other hard links, or whose owner and
+    group a new file could not take, is written in place (a rename would split the links or
+    change the owner); any other file goes through a temporary file in its folder, with the
+    same mode, owner and group, renamed over it. `original` and `before` are the bytes and
+    the stat the fix was computed from: if the file changed since, nothing is written."""
+    target = Path(os.path.realpath(path))
+    st = os.stat(target)
+    if not st.st_mode & stat.S_IWUSR:
+        raise NotWritten("read-only (no write permission bit); not fixed")
+    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".reuse-lint", dir=target.parent)
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
             handle.flush()
             os.fsync(handle.fileno())
-        os.chmod(tmp, mode)
-        os.replace(tmp, path)
+        os.chmod(tmp, st.st_mode & 0o7777)
+        in_place = st.st_nlink > 1
+        if not in_place and (st.st_uid, st.st_gid) != _owner(tmp):
+            try:
+                os.chown(tmp, st.st_uid, st.st_gid)
+            except OSError:
+                in_place = True
+        _unchanged(target, original, before)  # the last moment before the file is replaced
+        if in_place:
+            os.unlink(tmp)
+            with open(target, "r+b") as handle:
+                handle.write(data)
+                handle.truncate()
+                handle.flush()
+                os.fsync(handle.fileno())
+        else:
+            os.replace(tmp, target)
     except BaseException:
         if os.path.exists(tmp):
             os.unlink(tmp)
         raise
+
+
+def _owner(path: str) -> tuple[int, int]:
+    st = os.stat(path)
+    return st.st_uid, st.st_gid
+
+
+def _unchanged(target: Path, original: bytes | None, before: os.stat_result | None) -> None:
+    if original is None or before is None:
+        return
+    now = os.stat(target)
+    same_stat = (now.st_size, now.st_mtime_ns, now.st_ino) == (before.st_size, before.st_mtime_ns, before.st_ino)
+    if not same_stat or target.read_bytes() != original:
+        raise NotWritten("changed while it was being fixed; not written (run --fix again)")
 
 
 def unified_diff(path: str, before: bytes, after: bytes) -> str:

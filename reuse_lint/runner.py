@@ -77,7 +77,7 @@ def collect_files(paths: list[str], settings: Settings, errors: list[str],
     def add(p: Path, named: bool) -> None:
         # The file's identity (device, inode), not its resolved path: one stat, not one per
         # path component; a file reached twice (a symlink, `a/` and `a/b.py`) is linted once.
-        shown = str(p) if named else _display(p)  # a named path as the user typed it
+        shown = _display(p)  # a named path as the user typed it
         try:
             st = os.stat(p)
         except OSError as exc:
@@ -608,6 +608,7 @@ def _fix_notebook(path: Path, data: bytes, shown: str, lint, settings: Settings,
 def lint_file(path: Path, settings: Settings, loader: ProjectLoader, rules, result: Result) -> tuple[list[Diagnostic], list[str] | None]:
     """Fix (or diff) one file; the checking path without fixes is `Worker.lint`."""
     global current_file
+    before = os.stat(path)  # first: a change after it shows, and the fix is not written
     data = path.read_bytes()
     shown = current_file = _display(path)
     file_rules = settings.rules_for(path, rules)
@@ -633,9 +634,10 @@ def lint_file(path: Path, settings: Settings, loader: ProjectLoader, rules, resu
                 result.diff_text += fixes.unified_diff(shown, data, fixed)
             else:
                 try:
-                    fixes.write_atomic(path, fixed)
-                except OSError as exc:
-                    result.errors.append(f"{shown}: cannot write the fix: {exc.strerror or exc}")
+                    fixes.write_atomic(path, fixed, original=data, before=before)
+                except (OSError, fixes.NotWritten) as exc:
+                    reason = str(exc) if isinstance(exc, fixes.NotWritten) else f"cannot write the fix: {exc.strerror or exc}"
+                    result.errors.append(f"{shown}: {reason}")
                     diagnostics = lint(data)
                     count = 0
                 else:
@@ -711,7 +713,8 @@ def internal_error_message(shown: str | None, exc: BaseException) -> str:
 
 def _jobs(settings: Settings, n_files: int) -> int:
     if settings.jobs is not None:
-        return max(1, settings.jobs)
+        # Never more processes than tasks: `--jobs 10000` would start them all at once.
+        return max(1, min(settings.jobs, -(-n_files // CHUNK)))
     if n_files < PARALLEL_MIN_FILES:
         return 1
     return max(1, min(os.cpu_count() or 1, n_files // CHUNK))

@@ -39,6 +39,9 @@ def canonical(qualname: str) -> str:
 
 
 VARIABLE_SCOPE = "tf.variable_scope"
+# `reuse` is variable_scope's ninth positional parameter (after name_or_scope, default_name,
+# values, initializer, regularizer, caching_device, partitioner, custom_getter).
+VARIABLE_SCOPE_REUSE_POSITION = 8
 NAME_SCOPES = frozenset({"tf.name_scope", "tf.op_scope"})
 GET_VARIABLE = "tf.get_variable"
 GET_VARIABLE_SCOPE = "tf.get_variable_scope"

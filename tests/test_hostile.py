@@ -123,8 +123,7 @@ def test_a_symlinked_folder_inside_the_cache_is_neither_written_nor_emptied(proj
     assert check() == FOUND
     outside = tmp_path / "elsewhere"
     outside.mkdir()
-    for entry in entries(project):
-        folder = entry.parent
+    for folder in sorted({entry.parent for entry in entries(project)}):
         for child in folder.iterdir():
             (outside / child.name).write_text("theirs")
             child.unlink()
@@ -297,7 +296,7 @@ def test_a_fifo_is_never_opened_and_one_named_on_the_command_line_is_an_error(pr
     assert named.returncode == 2
     assert named.stderr.splitlines() == [
         "reuse-lint: error: x.py: not a regular file",
-        "reuse-lint: error: /dev/null: not a regular file",
+        f"reuse-lint: error: {os.path.relpath('/dev/null', project)}: not a regular file",
     ]
     # A module of that name is not imported either.
     (project / "user.py").write_text("import x\n" + BAD)
@@ -380,3 +379,251 @@ def test_a_killed_worker_loses_no_output(project, monkeypatch, dies):
         assert found == expected
         assert result.errors == ["die.py: the process analysing it was killed (out of memory?)"]
     assert result.stats["linted"] + result.stats["skipped"] >= 42 - (dies == "always")
+
+
+# ----- --fix ---------------------------------------------------------------------------------------
+
+FIXED = BAD.replace("b = d(tf.zeros([1, 2]))", "b = d(tf.zeros([1, 2]), reuse=True)")
+
+
+def fix(project: Path, *paths: str):
+    s = Settings(paths=list(paths) or ["."], root=project, config_path=project / "pyproject.toml", fix=True)
+    return run(s)
+
+
+@pytest.mark.parametrize("source", [
+    # `reuse` is d's second positional parameter, and the call already passes it.
+    BAD.replace("b = d(tf.zeros([1, 2]))", "b = d(tf.zeros([1, 2]), False)"),
+    # A method: `self` is given by the object.
+    BAD.replace("def d(x, reuse=False):", "class M:\n  def d(self, x, reuse=False):\n    if True:")
+       .replace("    with tf", "      with tf").replace("        return", "          return")
+       .replace("a = d(", "m = M()\na = m.d(").replace("b = d(tf.zeros([1, 2]))", "b = m.d(tf.zeros([1, 2]), False)"),
+    # `**opts` may hold reuse already.
+    BAD.replace("b = d(tf.zeros([1, 2]))", "opts = {}\nb = d(tf.zeros([1, 2]), **opts)"),
+    BAD.replace("b = d(tf.zeros([1, 2]))", "args = []\nb = d(tf.zeros([1, 2]), *args)"),
+])
+def test_no_safe_fix_whose_keyword_may_already_be_bound(project, source):
+    (project / "bad.py").write_text(source)
+    s = Settings(paths=["bad.py"], root=project, config_path=project / "pyproject.toml", no_cache=True)
+    found = run(s).diagnostics
+    assert [d.code for d in found if d.fix] == []
+    fix(project, "bad.py")
+    assert (project / "bad.py").read_text() == source
+
+
+def test_the_dropped_reuse_fix_is_not_offered_past_kwargs(project):
+    source = (
+        "import tensorflow as tf\n"
+        "def d(x, reuse=False, **opts):\n"
+        "    with tf.variable_scope('d', **opts):\n"
+        "        return tf.layers.dense(x, 1)\n"
+        "a = d(tf.zeros([1, 2]))\n"
+    )
+    (project / "bad.py").write_text(source)
+    s = Settings(paths=["bad.py"], root=project, config_path=project / "pyproject.toml", no_cache=True)
+    found = run(s).diagnostics
+    assert [(d.code, d.fix) for d in found] == [("RL103", None)]
+
+
+def test_a_positional_argument_before_reuse_still_gets_the_keyword(project):
+    (project / "bad.py").write_text(BAD.replace("b = d(tf.zeros([1, 2]))", "b = d(tf.zeros([1, 2]))"))
+    fix(project, "bad.py")
+    assert (project / "bad.py").read_text() == FIXED
+
+
+def test_a_file_changed_during_fix_is_not_overwritten(project, monkeypatch):
+    from reuse_lint import fixes
+
+    valid = fixes.valid_python
+
+    def edited_meanwhile(text):
+        (project / "bad.py").write_text(BAD + "# the user's edit\n")
+        return valid(text)
+
+    monkeypatch.setattr(fixes, "valid_python", edited_meanwhile)
+    result = fix(project, "bad.py")
+    assert result.errors == ["bad.py: changed while it was being fixed; not written (run --fix again)"]
+    assert (project / "bad.py").read_text() == BAD + "# the user's edit\n"
+    assert not [p for p in project.iterdir() if p.name.endswith(".reuse-lint")]
+
+
+def test_a_symlink_is_fixed_through_and_stays_a_link(project):
+    (project / "real").mkdir()
+    target = project / "real" / "model.py"
+    target.write_text(BAD)
+    (project / "bad.py").unlink()
+    (project / "bad.py").symlink_to(Path("real") / "model.py")
+    fix(project, "bad.py")
+    assert (project / "bad.py").is_symlink()
+    assert target.read_text() == FIXED
+
+
+def test_a_read_only_file_is_skipped_with_a_message(project):
+    (project / "bad.py").chmod(0o444)
+    result = fix(project, "bad.py")
+    assert result.errors == ["bad.py: read-only (no write permission bit); not fixed"]
+    assert (project / "bad.py").read_text() == BAD
+    assert result.fixed == 0
+
+
+def test_hard_links_stay_one_file(project):
+    os.link(project / "bad.py", project / "twin.py")
+    fix(project, "bad.py")
+    assert (project / "bad.py").read_text() == (project / "twin.py").read_text() == FIXED
+    assert os.path.samefile(project / "bad.py", project / "twin.py")
+
+
+def test_owner_group_and_mode_are_kept(project):
+    if os.geteuid() != 0:
+        pytest.skip("only root can give a file another owner")
+    path = project / "bad.py"
+    os.chown(path, 1234, 5678)
+    path.chmod(0o640)
+    fix(project, "bad.py")
+    st = path.stat()
+    assert (st.st_uid, st.st_gid, st.st_mode & 0o7777) == (1234, 5678, 0o640)
+    assert path.read_text() == FIXED
+
+
+# ----- cost that grows too fast (counted, never timed: benchmarks/growth.py times them) ------------
+
+class CountingDict(dict):
+    """A dict that counts the lookups and iterations made on it."""
+
+    def __init__(self, *args):
+        super().__init__(*args)
+        self.reads = 0
+
+    def get(self, key, default=None):
+        self.reads += 1
+        return super().get(key, default)
+
+    def __contains__(self, key):
+        self.reads += 1
+        return super().__contains__(key)
+
+    def __iter__(self):
+        for key in super().__iter__():
+            self.reads += 1
+            yield key
+
+
+def test_unique_names_and_reopened_scopes_cost_no_scan_of_every_name():
+    from reuse_lint.engine.interp import GraphState
+
+    graph = GraphState(0, fresh=True)
+    graph.counts = CountingDict()
+    names = []
+    for _ in range(2000):
+        name = graph.unique("", "dense")
+        graph.open(name)
+        names.append(name)
+    for i in range(2000):
+        graph.open(f"scope{i}")
+    assert names[:3] == ["dense", "dense_1", "dense_2"] and names[-1] == "dense_1999"
+    assert graph.counts.reads < 10 * 4000  # each name once or twice, not every name each time
+    # Reopening a scope still zeroes the counts of the names under it, at any depth.
+    graph.open("outer")
+    graph.open("outer/inner")
+    graph.open("outer/inner/deep")
+    graph.open("outer")
+    assert (graph.counts["outer/inner"], graph.counts["outer/inner/deep"]) == (0, 0)
+    assert graph.unique("outer", "inner") == "inner"
+
+
+def test_a_diamond_hierarchy_is_looked_up_once_a_class():
+    from reuse_lint.engine.values import ClassVal
+
+    top = ClassVal(None, None, CountingDict(), [])
+    classes = [top]
+    for _ in range(30):
+        left = ClassVal(None, None, CountingDict(), [top])
+        right = ClassVal(None, None, CountingDict(), [top])
+        top = ClassVal(None, None, CountingDict(), [left, right])
+        classes += [left, right, top]
+    classes[0].attrs["found"] = "root"
+    assert top.lookup("missing") is None
+    assert sum(c.attrs.reads for c in classes) == len(classes)  # was 2**31 with the repeats
+    assert top.lookup("found") == "root"
+
+
+def test_a_1200_deep_class_chain_keeps_its_finding(project):
+    chain = "class C0:\n    pass\n" + "".join(f"class C{i}(C{i - 1}):\n    pass\n" for i in range(1, 1200))
+    (project / "deep.py").write_text(chain + "x = C1199()\nx.foo\n" + BAD)
+    proc = cli("check", "--no-cache", "--output-format", "concise", "deep.py", cwd=project)
+    assert (proc.returncode, proc.stderr) == (1, "")
+    assert proc.stdout.startswith("deep.py:2408:5: RL101")
+
+
+def test_if_paths_of_one_variable_are_compared_a_bounded_number_of_times(monkeypatch):
+    from reuse_lint.engine import lint_source, queries
+
+    calls = []
+    compatible_paths = queries._compatible_paths
+    monkeypatch.setattr(queries, "_compatible_paths", lambda a, b: calls.append(1) or compatible_paths(a, b))
+    levels = 10  # 1,024 creations of `v`, each on its own path
+    source = "import tensorflow as tf\ndef f0(x):\n    return tf.get_variable('v', [1])\n" + "".join(
+        f"def f{i}(x):\n    if x:\n        return f{i - 1}(x)\n    else:\n        return f{i - 1}(x)\n"
+        for i in range(1, levels + 1)
+    ) + f"f{levels}(unknown)\n"
+    limits: list[str] = []
+    assert lint_source(source, "arms.py", cut_short=limits) == []
+    assert limits == [f"over {queries.MAX_VARIANTS} `if` paths to one variable or build"]
+    assert 0 < len(calls) <= 2 * queries.MAX_VARIANTS * 2 ** levels  # not 2**levels squared
+
+
+def test_bindings_of_if_arms_join_as_before(project):
+    from reuse_lint.engine import parse_module
+    from reuse_lint.engine.interp import Interpreter
+    from reuse_lint.engine.values import UNKNOWN, Const
+
+    source = (
+        "x = 1\nkept = 1\n"
+        "if c:\n    x = 2\n    same = 7\n    if d:\n        x = 3\n        only = 1\nelse:\n    same = 7\n    y = 5\n"
+        "if e:\n    raise ValueError\nelse:\n    z = 4\n"
+    )
+    module = parse_module(source, "m.py")
+    Interpreter().run_module(module)
+    g = module.globals
+    assert g["x"] is UNKNOWN and g["y"] is UNKNOWN and g["only"] is UNKNOWN
+    assert (g["kept"], g["same"], g["z"]) == (Const(1), Const(7), Const(4))
+
+
+def test_plain_per_file_ignores_are_looked_up_not_matched_one_by_one(monkeypatch):
+    import fnmatch
+    import random
+
+    from reuse_lint.config import _matches, _PatternTable
+
+    table = {f"pkg{i}/mod{i}.py": ["RL101"] for i in range(20_000)}
+    settings = Settings(root=Path("/project"), per_file_ignores=table)
+    calls = []
+    real = fnmatch.fnmatch
+    monkeypatch.setattr(fnmatch, "fnmatch", lambda *a: calls.append(a) or real(*a))
+    rules = (type("R", (), {"CODE": "RL101"}), type("S", (), {"CODE": "RL102"}))
+    assert [r.CODE for r in settings.rules_for(Path("/project/pkg7/mod7.py"), rules)] == ["RL102"]
+    assert [r.CODE for r in settings.rules_for(Path("/project/pkg7/other.py"), rules)] == ["RL101", "RL102"]
+    assert calls == []
+    # And the table says what matching each pattern in turn says.
+    monkeypatch.setattr(fnmatch, "fnmatch", real)
+    rng = random.Random(15)
+    pieces = ["a", "b", "src", "x.py", "*.py", "**/", "*", "?.py", "[ab]", "dir/", "tests"]
+    patterns = {"".join(rng.choice(pieces) + rng.choice(["", "/"]) for _ in range(rng.randint(1, 3))): [f"RL{100 + i % 20}"]
+                for i in range(300)}
+    matcher = _PatternTable(patterns)
+    for rel in ["a/x.py", "src/b/y.py", "x.py", "tests/a.py", "b/a/x.py", "a.py", "dir/x.py", "src/x.py"]:
+        name = rel.rsplit("/", 1)[-1]
+        expected = {c for p, codes in patterns.items() if _matches(rel, name, p) for c in codes}
+        assert set(matcher.codes(rel, name)) == expected, rel
+
+
+def test_a_time_budget_cuts_the_analysis_short_and_says_so(project, monkeypatch):
+    from reuse_lint.engine import interp
+
+    monkeypatch.setattr(interp, "TIME_FLOOR", 0.0)
+    monkeypatch.setattr(interp, "TIME_PER_MB", 0.0)
+    (project / "bad.py").write_text(BAD + "y = 1\n" * 600)
+    s = Settings(paths=["bad.py"], root=project, config_path=project / "pyproject.toml", no_cache=True)
+    result = run(s)
+    assert [(d.path, d.code, d.line) for d in result.diagnostics] == FOUND
+    assert result.errors == ["bad.py: analysis cut short (over its time budget): findings past that point may be missing"]

@@ -171,6 +171,17 @@ class GraphState:
         self.opaque = False
         self.variables: dict[str, Creation] = {}  # created so far, in order
         self.unnamed = False  # some variable was created under a name we do not know
+        # Every name ever counted, by its parent scope: reopening a scope zeroes what is
+        # under it without scanning every name (20 k scopes made that quadratic).
+        self._under: dict[str, set[str]] = {}
+        # full -> the suffix to try first: `dense_1`, `dense_2`... are taken in turn, so the
+        # next search starts where the last ended. It holds only while no count went back to
+        # zero (open's reset) or was taken back (set_counts).
+        self._next: dict[str, int] = {}
+
+    def set_counts(self, counts: dict[str, int]) -> None:
+        self.counts = counts
+        self._next.clear()
 
     def unique(self, prefix: str | None, base: str) -> str | None:
         if prefix is None:
@@ -178,18 +189,28 @@ class GraphState:
         full = f"{prefix}/{base}" if prefix else base
         if not self.counts.get(full):
             return base
-        i = 1
+        i = self._next.get(full, 1)
         while self.counts.get(f"{full}_{i}"):
             i += 1
+        self._next[full] = i
         return f"{base}_{i}"
 
     def open(self, full: str | None) -> None:
         if full is None:
             return
+        if full not in self.counts and full:
+            parent = full.rpartition("/")[0]
+            self._under.setdefault(parent, set()).add(full)
         self.counts[full] = self.counts.get(full, 0) + 1
-        inner = full + "/"
-        for key in [k for k in self.counts if k.startswith(inner)]:
-            self.counts[key] = 0
+        # Names under `full/`: the root scope "" has none (its names have no "/" prefix).
+        stack = list(self._under.get(full, ())) if full else []
+        if stack:
+            self._next.clear()  # counts go back to zero: every search starts again from 1
+        while stack:
+            key = stack.pop()
+            if key in self.counts:
+                self.counts[key] = 0
+            stack.extend(self._under.get(key, ()))
 
 
 def _join(a: Any, b: Any) -> Any:
@@ -280,6 +301,7 @@ class Interpreter:
         # seen before stands, but the analysis is incomplete and must say so.
         self.max_steps = MAX_STEPS
         self.deadline: float | None = None
+        self._binding_journals: dict[int, list[list]] = {}  # id(frame) -> one journal an open arm
         self.cut_short: str | None = None
         self._reset_trace(fresh=True)
 
@@ -474,7 +496,9 @@ class Interpreter:
         raise _Continue()
 
     def _stmt_Global(self, stmt: ast.Global, env, module) -> None:
-        env[0].setdefault("__globals__", set()).update(stmt.names)
+        if "__globals__" not in env[0]:
+            self._write(env[0], "__globals__", set())
+        env[0]["__globals__"].update(stmt.names)
 
     def _stmt_FunctionDef(self, stmt: ast.FunctionDef, env, module) -> None:
         self._bind(stmt.name, self._make_function(stmt, env, module), env)
@@ -593,6 +617,9 @@ class Interpreter:
     def _fork(self, node: ast.AST, arms: list[list[ast.stmt]], env, module) -> None:
         """Run each arm from the same state; join what both could leave behind."""
         before = self._snapshot(env)
+        frame = env[0]
+        # The frame's bindings are not copied at every `if` (a module of 5 k globals and 5 k
+        # `if`s copied 25 M entries): an arm's writes are journaled, and taken back after it.
         outcomes = []
         writes = []  # per arm: the object attributes it set, with their final values
         test = _equality_test(node, module)
@@ -605,6 +632,8 @@ class Interpreter:
             depth = len(self.conds)
             self.conds.append(Cond(id(node), loops, arm, test, stateful))
             self.journals.append([])
+            bindings = self._binding_journals.setdefault(id(frame), [])
+            bindings.append([])
             term = None
             try:
                 self.exec_block(block, env, module)
@@ -615,13 +644,17 @@ class Interpreter:
                 # Also the tags a nested `if` left for "the rest runs on this arm only".
                 del self.conds[depth:]
                 writes.append(self._undo(self.journals.pop()))
-            outcomes.append((arm, term, self._snapshot(env)))
+                bound = self._undo_bindings(frame, bindings.pop())
+                if not bindings:
+                    self._binding_journals.pop(id(frame), None)
+            outcomes.append((arm, term, (bound, *self._snapshot(env)[1:])))
         self._join_attributes([w for (arm, term, _), w in zip(outcomes, writes) if term is None])
         alive = [(arm, snap) for arm, term, snap in outcomes if term is None]
         if alive and self.early_returns:
             # `if p: return x` with the function going on: x is one of the values it returns.
             self.early_returns[-1].extend(t.value for _, t, _ in outcomes if isinstance(t, _Return))
         if not alive:
+            self._rebind(frame, outcomes[-1][2][0])  # as the last arm left them
             terms = [t for _, t, _ in outcomes]
             if all(isinstance(t, _Return) for t in terms):
                 value = terms[0].value
@@ -632,10 +665,39 @@ class Interpreter:
         if len(alive) == 1:
             arm, snap = alive[0]
             self._restore(env, snap)
+            self._rebind(frame, snap[0])
             # Everything after this point runs only on that arm.
             self.conds.append(Cond(id(node), loops, arm, test, stateful))
             return
-        self._restore(env, self._join_snapshots(alive[0][1], alive[1][1]))
+        joined = self._join_snapshots(alive[0][1], alive[1][1], frame)
+        self._restore(env, joined)
+        self._rebind(frame, joined[0])
+
+    def _write(self, frame: dict, name: str, value: Any) -> None:
+        """A binding, journaled when an `if` arm running on that frame may take it back."""
+        journals = self._binding_journals.get(id(frame))
+        if journals:
+            journals[-1].append((name, frame.get(name, _MISSING)))
+        frame[name] = value
+
+    def _undo_bindings(self, frame: dict, journal: list) -> dict:
+        """Take an arm's bindings back; return their final values (_MISSING: unbound)."""
+        final = {name: frame.get(name, _MISSING) for name, _ in journal}
+        for name, old in reversed(journal):
+            if old is _MISSING:
+                frame.pop(name, None)
+            else:
+                frame[name] = old
+        return final
+
+    def _rebind(self, frame: dict, final: dict) -> None:
+        for name, value in final.items():
+            if value is _MISSING:
+                if name in frame:
+                    self._write(frame, name, _MISSING)  # journaled, then dropped
+                    del frame[name]
+            else:
+                self._write(frame, name, value)
 
     def _set_attr(self, instance: Instance, attr: str, value: Any) -> None:
         if self.journals:
@@ -667,28 +729,35 @@ class Interpreter:
             self._set_attr(inst, attr, value)
 
     def _snapshot(self, env):
+        """What an `if` arm may change, but the frame's bindings (journaled: see _fork)."""
         frames = [self.graph.root] + self.scopes
         return (
-            dict(env[0]),
+            None,
             dict(self.graph.counts),
             [(s, s.reuse) for s in frames],
             self.graph.opaque,
         )
 
     def _restore(self, env, snap) -> None:
-        bindings, counts, reuses, opaque = snap
-        env[0].clear()
-        env[0].update(bindings)
-        self.graph.counts = dict(counts)
+        _, counts, reuses, opaque = snap
+        self.graph.set_counts(dict(counts))
         for scope, reuse in reuses:
             scope.reuse = reuse
         self.graph.opaque = opaque
 
-    def _join_snapshots(self, a, b):
+    def _join_snapshots(self, a, b, frame: dict):
+        """a, b: what two arms left; their bindings are those the arms wrote, the others are
+        as in `frame` (as before the `if`)."""
         keys = set(a[0]) | set(b[0])
-        bindings = {k: _join(a[0].get(k, UNKNOWN), b[0].get(k, UNKNOWN)) for k in keys}
+
+        def value(arm: dict, k: str) -> Any:
+            v = arm[k] if k in arm else frame.get(k, _MISSING)
+            return UNKNOWN if v is _MISSING else v
+
+        bindings = {k: _join(value(a[0], k), value(b[0], k)) for k in keys}
         if "__globals__" in keys:  # declarations, not values: both arms' hold
-            bindings["__globals__"] = set(a[0].get("__globals__", ())) | set(b[0].get("__globals__", ()))
+            declared = [arm.get("__globals__", frame.get("__globals__", _MISSING)) for arm in (a[0], b[0])]
+            bindings["__globals__"] = set().union(*(d for d in declared if d is not _MISSING))
         counts = {k: max(a[1].get(k, 0), b[1].get(k, 0)) for k in set(a[1]) | set(b[1])}
         reuses = [(s, _join(ra, rb)) for (s, ra), (_, rb) in zip(a[2], b[2])]
         return bindings, counts, reuses, a[3] or b[3]
@@ -1839,9 +1908,9 @@ class Interpreter:
     def _bind(self, name: str, value: Any, env: list[dict]) -> None:
         declared = env[0].get("__globals__", ())
         if isinstance(declared, set) and name in declared:
-            env[-1][name] = value
+            self._write(env[-1], name, value)
         else:
-            env[0][name] = value
+            self._write(env[0], name, value)
 
     def assign(self, target: ast.AST, value: Any, env: list[dict], module: ModuleState) -> None:
         if isinstance(target, ast.Name):

@@ -11,6 +11,33 @@ from reuse_lint.engine.values import Const
 
 FALSE = Const(False)
 TRUE = Const(True)
+# Events of one name (or from one call site) on this many different `if` paths are compared
+# with each new one at most: paths multiply with nested `if`s, and comparing every pair grew
+# with their square. Past it the analysis is cut short, and says so (CUT_SHORT in memo).
+MAX_VARIANTS = 16
+CUT_SHORT = "cut_short"
+
+
+def _paths(event) -> dict[int, frozenset]:
+    """What `compatible` reads of an event, by `if`: the (loops, arm) it was met in. Memoised
+    on the event: a new event is compared with up to MAX_VARIANTS earlier ones."""
+    paths = event.__dict__.get("_paths")
+    if paths is None:
+        by_if: dict[int, set] = {}
+        for c in event.conds:
+            by_if.setdefault(c.if_id, set()).add((c.loops, c.arm))
+        paths = event.__dict__["_paths"] = {k: frozenset(v) for k, v in by_if.items()}
+    return paths
+
+
+def _signature(event) -> tuple:
+    """All that `compatible` reads of an event (its `if`s, and their tests)."""
+    tests = tuple(sorted({(c.if_id, repr(c.test)) for c in event.conds if c.test is not None}))
+    return frozenset(_paths(event).items()), tests
+
+
+def _too_many(analysis: Analysis) -> None:
+    analysis.memo[CUT_SHORT] = f"over {MAX_VARIANTS} `if` paths to one variable or build"
 
 
 def compatible(a: Creation, b: Creation) -> bool:
@@ -19,14 +46,19 @@ def compatible(a: Creation, b: Creation) -> bool:
     Arms taken in different iterations of a loop are not comparable at all (the test may
     depend on the iteration), so such pairs count as incompatible: no finding.
     """
-    by_if: dict[int, list] = {}
-    for cond in a.conds:
-        by_if.setdefault(cond.if_id, []).append(cond)
-    for cb in b.conds:
-        for ca in by_if.get(cb.if_id, ()):
-            if ca.loops != cb.loops or ca.arm != cb.arm:
-                return False
-    return not _exclusive_tests(a.conds, b.conds)
+    return _compatible_paths(_paths(a), _paths(b)) and not _exclusive_tests(a.conds, b.conds)
+
+
+def _compatible_paths(a: dict, b: dict) -> bool:
+    if len(b) < len(a):
+        a, b = b, a
+    for if_id, taken in a.items():
+        other = b.get(if_id)
+        # Every pair must agree: an `if` met twice on one path (a recursive call) in two
+        # ways agrees with nothing.
+        if other is not None and (other != taken or len(taken) > 1):
+            return False
+    return True
 
 
 def _exclusive_tests(first: tuple, second: tuple) -> bool:
@@ -104,6 +136,7 @@ def clashes(analysis: Analysis) -> list[Clash]:
 def _compute_clashes(analysis: Analysis) -> list[Clash]:
     """Creations without reuse of a variable that an earlier, compatible request made."""
     seen: dict[tuple, list[Creation]] = {}
+    paths: dict[tuple, set[frozenset]] = {}
     found: list[Clash] = []
     reported: set[int] = set()
     for c in analysis.creations:
@@ -126,7 +159,15 @@ def _compute_clashes(analysis: Analysis) -> list[Clash]:
                     found.append(Clash(p, c, site, related, in_loop))
                 break
         if c.reuse != TRUE:  # a pure lookup creates nothing (and fails if nothing is there)
-            earlier.append(c)
+            # Only the first creation on each path: a later one on the same path would never
+            # be the first compatible one.
+            path, known = _signature(c), paths.setdefault(key, set())
+            if path not in known:
+                if len(known) >= MAX_VARIANTS:
+                    _too_many(analysis)
+                else:
+                    known.add(path)
+                    earlier.append(c)
     return found
 
 
@@ -162,7 +203,10 @@ def repeated_builds(analysis: Analysis, kind: str) -> list[Repeat]:
                 reported.add(id(repeat.site.node))
                 found.append(repeat)
                 break
-        earlier.append(b)
+        if len(earlier) >= MAX_VARIANTS:
+            _too_many(analysis)
+        else:
+            earlier.append(b)
     analysis.memo[key] = found
     return found
 

@@ -117,14 +117,20 @@ class ClassVal:
     attrs: dict[str, Any]
     bases: list[Any]
 
-    def lookup(self, name: str, seen: frozenset = frozenset()) -> Any:
-        if name in self.attrs:
-            return self.attrs[name]
-        for base in self.bases:
-            if isinstance(base, ClassVal) and id(base) not in seen:
-                found = base.lookup(name, seen | {id(self)})
-                if found is not None:
-                    return found
+    def lookup(self, name: str) -> Any:
+        """Depth first, left to right, each class once: a base reached again (a diamond)
+        has already answered, and was asked again at every level before (twice as much work
+        per level). A loop, not a recursion: a chain of 1,200 classes is fine."""
+        seen: set[int] = set()
+        stack: list[ClassVal] = [self]
+        while stack:
+            cls = stack.pop()
+            if id(cls) in seen:
+                continue
+            seen.add(id(cls))
+            if name in cls.attrs:
+                return cls.attrs[name]
+            stack.extend(b for b in reversed(cls.bases) if isinstance(b, ClassVal))
         return None
 
 

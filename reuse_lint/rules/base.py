@@ -70,12 +70,22 @@ class RuleContext:
             end_line, end_col = line, len(text.rstrip("\r\n")) + 1  # the header line only
         return line, col, end_line, end_col
 
-    def keyword_edit(self, site: Site, keyword: str, value: str) -> Edit | None:
+    def keyword_edit(self, site: Site, keyword: str, value: str, position: int | None = None) -> Edit | None:
         """Set `keyword=value` on the call at `site`: replace the value if the keyword is
-        there, else insert it after the last argument (or just inside the parenthesis)."""
+        there, else insert it after the last argument (or just inside the parenthesis).
+
+        None when an inserted keyword cannot be proven to bind: `position` is the keyword's
+        index among the callee's positional parameters (None: keyword-only), and a call
+        with that many positional arguments already gives it ("multiple values for
+        argument"); `*args` or `**kwargs` may already hold it."""
         call = site.node
         if not isinstance(call, ast.Call):
             return None
+        if all(kw.arg != keyword for kw in call.keywords):
+            if any(isinstance(a, ast.Starred) for a in call.args) or any(kw.arg is None for kw in call.keywords):
+                return None
+            if position is not None and len(call.args) > position:
+                return None
         lines = self.lines(site.path)
 
         def point(line: int, byte_col: int) -> tuple[int, int]:
@@ -101,6 +111,17 @@ class RuleContext:
                 return Edit(*at, *at, f"{keyword}={value}")
             line, col = line + 1, 0
         return None
+
+    @staticmethod
+    def parameter_position(call: ast.AST, func: ast.AST, name: str) -> int | None:
+        """Where the call's positional arguments would reach parameter `name` of the
+        function `func` (a bound method's first parameter is given by its object)."""
+        params = [a.arg for a in (*func.args.posonlyargs, *func.args.args)]
+        if name not in params:
+            return None
+        index = params.index(name)
+        bound = params[:1] in (["self"], ["cls"]) and isinstance(getattr(call, "func", None), ast.Attribute)
+        return index - 1 if bound else index
 
     def tf_alias(self, path: str, call: ast.AST) -> str | None:
         """How this file spells the TensorFlow module (`tf`, `v1`, `tf.compat.v1`)."""

@@ -4,6 +4,7 @@ from typing import Iterable
 
 import ast
 
+from reuse_lint import tfnames
 from reuse_lint.diagnostics import Diagnostic, Fix
 from reuse_lint.engine.events import Site
 from reuse_lint.engine.queries import Clash, clashes
@@ -422,7 +423,8 @@ fake = d(tf.ones([1, 2]))  # expect: RL101
         site = clash.site
         callee = ctx.analysis.callees.get(id(site.node))
         if isinstance(callee, (ast.FunctionDef, ast.AsyncFunctionDef)) and _forwards_reuse(callee):
-            edit = ctx.keyword_edit(site, "reuse", "True")
+            position = ctx.parameter_position(site.node, callee, "reuse")
+            edit = ctx.keyword_edit(site, "reuse", "True", position)
             return Fix("pass reuse=True", (edit,), safe=True) if edit else None
         scope = _scope_to_share(clash, callee)
         if scope is None or scope.path != site.path:
@@ -430,7 +432,7 @@ fake = d(tf.ones([1, 2]))  # expect: RL101
         alias = ctx.tf_alias(scope.path, scope.node)
         if alias is None:
             return None
-        edit = ctx.keyword_edit(scope, "reuse", f"{alias}.AUTO_REUSE")
+        edit = ctx.keyword_edit(scope, "reuse", f"{alias}.AUTO_REUSE", tfnames.VARIABLE_SCOPE_REUSE_POSITION)
         return Fix(f"share with reuse={alias}.AUTO_REUSE", (edit,), safe=False) if edit else None
 
 

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from typing import Iterable
 
+from reuse_lint import tfnames
 from reuse_lint.diagnostics import Diagnostic, Fix
 from reuse_lint.rules.base import Rule, RuleContext
 
@@ -103,5 +104,5 @@ real = discriminator(tf.zeros([1, 2]))
             )
 
     def _fix(self, ctx: RuleContext, site) -> Fix | None:
-        edit = ctx.keyword_edit(site, "reuse", "reuse")
+        edit = ctx.keyword_edit(site, "reuse", "reuse", tfnames.VARIABLE_SCOPE_REUSE_POSITION)
         return Fix("pass reuse=reuse", (edit,), safe=True) if edit else None
