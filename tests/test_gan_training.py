@@ -69,3 +69,21 @@ def test_json_output_and_plot(tmp_path, capsys):
     assert rows[1]["modes"] is None
     assert rows[1]["error"].startswith("Variable discriminator/dense/kernel already exists")
     assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def test_no_tensorflow_log_line_reaches_the_user():
+    # TF 2.21's native libraries log while they load, before TF_CPP_MIN_LOG_LEVEL is read.
+    import os
+    import subprocess
+    import sys
+
+    root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    env = {k: v for k, v in os.environ.items() if not k.startswith("TF_")}
+    env["PYTHONPATH"] = root
+    done = subprocess.run([sys.executable, "-m", "reuse_lint", "gan", "--variant", "shared", "--steps", "2",
+                           "--output-format", "json"], env=env, capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout)[0]["steps"] == 2
+    # Only the progress bar: no absl, oneDNN or CUDA line.
+    for marker in ("absl", "oneDNN", "cuda", "I0000", "E0000", "W0000"):
+        assert marker not in done.stderr, done.stderr
