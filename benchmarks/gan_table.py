@@ -1,6 +1,7 @@
 """The README's table of the reference GAN, and what `reuse-lint gan --all` costs.
 
     python benchmarks/gan_table.py [--seeds 0-4] [--steps 2000]
+    python benchmarks/gan_table.py --profile     # where one variant's CPU time goes
 
 Runs `reuse-lint gan --all --seed S --output-format json` once per seed, as a user would,
 and prints the table as Markdown: each figure as the range over the seeds (float results
@@ -47,17 +48,58 @@ def _span(values: list, fmt) -> str:
     return fmt(low) if low == high else f"{fmt(low)}–{fmt(high)}"
 
 
+def profile(steps: int, variant: str = "shared") -> None:
+    """CPU seconds (time.process_time) of each part of one variant's run, in this process."""
+    import numpy as np
+
+    from reuse_lint.gan import harness, ring
+    from reuse_lint.gan.catalog import by_name
+
+    def cpu(fn) -> float:
+        start = time.process_time()
+        fn()
+        return time.process_time() - start
+
+    tf = None
+
+    def load():
+        nonlocal tf
+        tf = harness.import_tf()
+
+    parts = {"import TensorFlow": cpu(load)}
+    built = []
+    parts["build the graph"] = cpu(lambda: built.append(harness.build(str(by_name(variant).path), 0)))
+    h, rng, n = built[0].handles, np.random.default_rng(0), harness.BATCH
+    noise_dim = int(h["z"].shape[1])
+    real, noise = ring.sample(rng, n), harness._noise(rng, n, noise_dim)
+    parts["sample the ring and the noise"] = cpu(lambda: [(ring.sample(rng, n), harness._noise(rng, n, noise_dim))
+                                                          for _ in range(steps)])
+    with built[0].graph.as_default(), tf.compat.v1.Session(config=harness._session_config(tf)) as sess:
+        sess.run(tf.compat.v1.global_variables_initializer())
+        parts["discriminator steps"] = cpu(lambda: [sess.run(h["d_train"], {h["z"]: noise, h["real"]: real})
+                                                    for _ in range(steps)])
+        parts["generator steps"] = cpu(lambda: [sess.run(h["g_train"], {h["z"]: noise}) for _ in range(steps)])
+        parts["evaluation"] = cpu(lambda: harness._evaluate(sess, h, np.random.default_rng(1), noise_dim))
+    print(f"`{variant}`, {steps} steps, CPU seconds:")
+    for name, seconds in parts.items():
+        print(f"  {name:32} {seconds:6.2f}")
+
+
 def main() -> None:
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("--seeds", default="0-4")
     p.add_argument("--steps", type=int, default=2000)
+    p.add_argument("--profile", action="store_true", help="where one variant's CPU time goes")
     args = p.parse_args()
+    if args.profile:
+        profile(args.steps)
+        return
     seeds = _seeds(args.seeds)
     rows: dict[str, list[dict]] = {}
     timings = []
     for seed in seeds:
         results, wall, cpu = run(seed, args.steps)
-        timings.append((seed, wall, cpu))
+        timings.append((seed, wall, cpu, os.getloadavg()[0]))
         for r in results:
             rows.setdefault(r["variant"], []).append(r)
     print(f"`reuse-lint gan --all`, {args.steps} steps, seeds {args.seeds} "
@@ -73,9 +115,9 @@ def main() -> None:
         quality = _span([r["high_quality"] for r in runs], lambda q: f"{q:.0%}")
         print(f"| `{name}` | {RULES[name]} | {modes} | {quality} |")
     print()
-    for seed, wall, cpu in timings:
-        print(f"seed {seed}: {wall:.1f} s wall, {cpu:.1f} s CPU (load average now "
-              f"{os.getloadavg()[0]:.1f} on {os.cpu_count()} cores)")
+    for seed, wall, cpu, load in timings:
+        print(f"seed {seed}: {wall:.1f} s wall, {cpu:.1f} s CPU (load average {load:.1f} "
+              f"on {os.cpu_count()} cores)")
 
 
 if __name__ == "__main__":
