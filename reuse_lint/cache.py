@@ -186,10 +186,11 @@ def _from_json(j: dict) -> Diagnostic:
     return Diagnostic(
         code=j["code"], name=j["name"], message=j["message"], path=j["path"],
         line=j["line"], column=j["column"], end_line=j["end_line"], end_column=j["end_column"],
-        related=tuple(Related(r["path"], r["line"], r["column"], r["message"]) for r in j["related"]),
+        related=tuple(Related(r["path"], r["line"], r["column"], r["message"], r.get("cell")) for r in j["related"]),
         help=j["help"],
         fix=Fix(fix["message"], tuple(_edit(e) for e in fix["edits"]), fix["applicability"] == "safe") if fix else None,
         extra=j.get("extra") or {},
+        cell=j.get("cell"),
     )
 
 

@@ -14,7 +14,7 @@ import sys
 
 from reuse_lint import __version__
 
-SUBCOMMANDS = ("check", "rule", "clean", "trace", "gan")
+SUBCOMMANDS = ("check", "rule", "clean", "trace", "gan", "server")
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 
 
@@ -124,6 +124,14 @@ def _clean_main(argv: list[str]) -> int:
     return EXIT_CLEAN
 
 
+def _server_main(argv: list[str]) -> int:
+    if importlib.util.find_spec("pygls") is None or importlib.util.find_spec("lsprotocol") is None:
+        return _fail("`reuse-lint server` needs pygls; install the extra: pip install 'reuse-lint[server]'")
+    from reuse_lint.lsp.server import main as server_main
+
+    return server_main(argv)
+
+
 def _needs_tensorflow(command: str) -> str | None:
     if importlib.util.find_spec("tensorflow") is None:
         return (
@@ -182,7 +190,7 @@ def _report(result, settings, out) -> None:
         # Never "All checks passed!" beside an error or a folder that held nothing to check.
         would_mislead = not result.diagnostics and not result.fixed and (result.errors or result.empty)
         if settings.output_format in ("full", "concise") and not settings.quiet and not would_mislead:
-            out.write(output.summary_line(result.diagnostics, fixed=result.fixed) + "\n")
+            out.write(output.summary_line(result.diagnostics, fixed=result.fixed, errors=len(result.errors)) + "\n")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -192,12 +200,13 @@ def main(argv: list[str] | None = None) -> int:
         return EXIT_CLEAN
     if argv and argv[0] in ("-h", "--help"):
         sys.stdout.write(
-            "usage: reuse-lint [check] PATH... | rule CODE | clean | trace SCRIPT | gan\n\n"
+            "usage: reuse-lint [check] PATH... | rule CODE | clean | trace SCRIPT | gan | server\n\n"
             "  check PATH...   lint files and directories (the default command)\n"
             "  rule CODE       print a rule's documentation; `rule --all` lists them\n"
             "  clean [PATH]    remove the project's cache (.reuse_lint_cache/)\n"
             "  trace SCRIPT    build the graph of SCRIPT under a variable hook (needs [tf])\n"
-            "  gan             train the reference GAN, correct and broken (needs [tf])\n\n"
+            "  gan             train the reference GAN, correct and broken (needs [tf])\n"
+            "  server          the Language Server Protocol over stdio, for editors (needs [server])\n\n"
             "`reuse-lint check --help` lists the linter's options.\n"
         )
         return EXIT_CLEAN
@@ -208,6 +217,8 @@ def main(argv: list[str] | None = None) -> int:
             return _rule_main(rest)
         if command == "clean":
             return _clean_main(rest)
+        if command == "server":
+            return _server_main(rest)
         if command in ("trace", "gan"):
             missing = _needs_tensorflow(command)
             if missing:
@@ -224,3 +235,19 @@ def main(argv: list[str] | None = None) -> int:
         return _fail("interrupted")
     except BrokenPipeError:
         return EXIT_ERROR
+    except RecursionError:
+        return _fail(_cut_short("nested too deeply"))
+    except MemoryError:
+        return _fail(_cut_short("out of memory"))
+    except Exception as exc:  # noqa: BLE001 - the one place an internal error becomes exit 2
+        from reuse_lint import runner
+
+        return _fail(runner.internal_error_message(runner.current_file, exc))
+
+
+def _cut_short(limit: str) -> str:
+    from reuse_lint import runner
+
+    if runner.current_file is None:
+        return f"cut short ({limit})"
+    return runner.cut_short_message(runner.current_file, limit)

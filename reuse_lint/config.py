@@ -6,6 +6,7 @@ Read only when a run asks for it, never at import time.
 from __future__ import annotations
 
 import fnmatch
+import os
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -114,19 +115,21 @@ def _flag_patterns(value: str) -> list[str]:
 
 def find_pyproject(start: Path) -> Path | None:
     here = start.resolve()
-    here = here if here.is_dir() else here.parent
+    here = here if os.path.isdir(here) else here.parent  # (False, not an error, when unreadable)
     for candidate in (here, *here.parents):
         path = candidate / "pyproject.toml"
-        if path.is_file():
-            try:
-                data = tomllib.loads(path.read_text(encoding="utf-8"))
-            except (OSError, UnicodeDecodeError):
+        try:
+            if not path.is_file():
                 continue
-            except tomllib.TOMLDecodeError as exc:
-                # It may hold our section; linting with defaults would hide that silently.
-                raise ConfigError(f"{path}: invalid TOML: {exc}") from None
-            if "reuse-lint" in data.get("tool", {}):
-                return path
+            data = tomllib.loads(path.read_text(encoding="utf-8"))
+        except (OSError, UnicodeDecodeError):
+            continue  # a folder we may not look into holds no configuration of ours
+        except tomllib.TOMLDecodeError as exc:
+            # It may hold our section; linting with defaults would hide that silently.
+            raise ConfigError(f"{path}: invalid TOML: {exc}") from None
+        tool = data.get("tool")
+        if isinstance(tool, dict) and "reuse-lint" in tool:
+            return path
     return None
 
 
@@ -137,7 +140,10 @@ def load_config(path: Path) -> dict[str, Any]:
         raise ConfigError(f"{path}: cannot read: {exc}") from None
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"{path}: invalid TOML: {exc}") from None
-    section = data.get("tool", {}).get("reuse-lint", {})
+    tool = data.get("tool", {})
+    if not isinstance(tool, dict):
+        raise ConfigError(f"{path}: [tool] must be a table")
+    section = tool.get("reuse-lint", {})
     if not isinstance(section, dict):
         raise ConfigError(f"{path}: [tool.reuse-lint] must be a table")
     unknown = sorted(set(section) - KEYS)
@@ -150,9 +156,9 @@ def settings_from_args(args) -> Settings:
     paths = list(args.paths) or ["."]
     stdin = paths == ["-"]
     start = Path(args.stdin_filename or ".") if stdin else Path(paths[0])
-    while not start.exists() and start != start.parent:
+    while not os.path.exists(start) and start != start.parent:
         start = start.parent  # a --stdin-filename need not exist; its directory usually does
-    config_path = Path(args.config) if args.config else find_pyproject(start if start.exists() else Path.cwd())
+    config_path = Path(args.config) if args.config else find_pyproject(start if os.path.exists(start) else Path.cwd())
     section = load_config(config_path) if config_path else {}
     where = str(config_path) if config_path else "config"
     s = Settings(paths=paths, stdin=stdin, stdin_filename=args.stdin_filename)

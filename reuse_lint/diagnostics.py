@@ -1,7 +1,8 @@
 """The one finding type shared by the static linter (RLxxx) and the dynamic trace (RTxxx).
 
 Every output format renders this type, so a format added once serves both modes.
-Lines and columns are 1-based; columns count characters, not bytes.
+Lines and columns are 1-based; columns count characters, not bytes. In a notebook, `cell` is
+the cell's number (1-based, over all cells) and lines count from the cell's first line.
 """
 
 from __future__ import annotations
@@ -17,9 +18,16 @@ class Related:
     line: int
     column: int
     message: str
+    cell: int | None = None
+
+    def where(self) -> str:
+        return location(self.path, self.cell, self.line, self.column)
 
     def to_json(self) -> dict:
-        return {"path": self.path, "line": self.line, "column": self.column, "message": self.message}
+        out = {"path": self.path, "line": self.line, "column": self.column, "message": self.message}
+        if self.cell is not None:
+            out["cell"] = self.cell
+        return out
 
 
 @dataclass(frozen=True)
@@ -71,12 +79,17 @@ class Diagnostic:
     fix: Fix | None = None
     # Free-form facts a format may show (variable names, shapes); never needed to act.
     extra: dict = field(default_factory=dict, compare=False, hash=False)
+    cell: int | None = None  # a notebook's cell; line, column and the fix's edits are in it
 
     def sort_key(self) -> tuple:
-        return (self.path, self.line, self.column, self.code, self.message)
+        return (self.path, self.cell or 0, self.line, self.column, self.code, self.message)
+
+    def where(self) -> str:
+        """`path:line:column`, or `notebook.ipynb:cell 7:line:column`."""
+        return location(self.path, self.cell, self.line, self.column)
 
     def to_json(self) -> dict:
-        return {
+        out = {
             "code": self.code,
             "name": self.name,
             "path": self.path,
@@ -89,3 +102,10 @@ class Diagnostic:
             "related": [r.to_json() for r in self.related],
             "fix": self.fix.to_json() if self.fix else None,
         }
+        if self.cell is not None:
+            out["cell"] = self.cell
+        return out
+
+
+def location(path: str, cell: int | None, line: int, column: int) -> str:
+    return f"{path}:{line}:{column}" if cell is None else f"{path}:cell {cell}:{line}:{column}"

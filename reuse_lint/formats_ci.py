@@ -88,6 +88,9 @@ def _sarif_result(d: Diagnostic, index: int) -> dict:
         "artifactLocation": _uri(d.path),
         "region": _region(d.line, d.column, d.end_line, d.end_column),
     }}
+    if d.cell is not None:
+        # A notebook's region counts lines from its cell's first line, not the file's JSON.
+        location["properties"] = {"cell": d.cell}
     text = d.message if not d.help else f"{d.message}\nhelp: {d.help}"
     result: dict = {
         "ruleId": d.code,
@@ -97,17 +100,7 @@ def _sarif_result(d: Diagnostic, index: int) -> dict:
         "locations": [location],
     }
     if d.related:
-        result["relatedLocations"] = [
-            {
-                "id": i,
-                "message": {"text": r.message},
-                "physicalLocation": {
-                    "artifactLocation": _uri(r.path),
-                    "region": _region(r.line, r.column, r.line, r.column),
-                },
-            }
-            for i, r in enumerate(d.related)
-        ]
+        result["relatedLocations"] = [_sarif_related(i, r) for i, r in enumerate(d.related)]
     if d.fix and d.fix.edits:
         kind = "" if d.fix.safe else " (unsafe)"
         result["fixes"] = [{
@@ -118,6 +111,20 @@ def _sarif_result(d: Diagnostic, index: int) -> dict:
             }],
         }]
     return result
+
+
+def _sarif_related(i: int, r) -> dict:
+    related = {
+        "id": i,
+        "message": {"text": r.message},
+        "physicalLocation": {
+            "artifactLocation": _uri(r.path),
+            "region": _region(r.line, r.column, r.line, r.column),
+        },
+    }
+    if r.cell is not None:
+        related["properties"] = {"cell": r.cell}
+    return related
 
 
 def sarif_log(diagnostics: list[Diagnostic], rule_codes: Iterable[str] = ()) -> dict:
@@ -166,7 +173,13 @@ def _escape_property(text: str) -> str:
 
 def github_line(d: Diagnostic) -> str:
     # Escaped for the log as well as for the command: an ESC sequence would reach the reader.
-    props = [f"file={_escape_property(printable(d.path, keep=_DATA_ENCODED))}", f"line={d.line}"]
+    shown = _escape_property(printable(d.path, keep=_DATA_ENCODED))
+    props = [f"file={shown}", f"line={d.line}"]
+    if d.cell is not None:
+        # GitHub would place a line of a notebook's JSON: the annotation names the cell instead.
+        title = _escape_property(f"{d.code} {d.name}")
+        text = f"cell {d.cell}:{d.line}:{d.column}: {d.message}" + (f"\nhelp: {d.help}" if d.help else "")
+        return f"::error file={shown},title={title}::{_escape_data(printable(text, keep=_DATA_ENCODED))}"
     if d.end_line == d.line:
         # GitHub honours columns only for a one-line annotation.
         props += [f"col={d.column}", f"endLine={d.end_line}", f"endColumn={max(d.end_column, d.column)}"]

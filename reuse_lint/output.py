@@ -47,6 +47,12 @@ def shown_path(path: str) -> str:
     return f"./{path}" if path.startswith("::") else path
 
 
+def shown_where(d) -> str:
+    """`path:line:column` (`notebook.ipynb:cell 7:line:column`) of a finding or a related
+    location, with its path as `shown_path` makes it."""
+    return shown_path(d.path) + d.where()[len(d.path):]
+
+
 def _disk_lines(path: str) -> list[str] | None:
     lines = linecache.getlines(path)
     return lines or None
@@ -67,7 +73,7 @@ def render(
         stream.write("\n")
     elif fmt == "concise":
         for d in diagnostics:
-            stream.write(f"{shown_path(d.path)}:{d.line}:{d.column}: {d.code} {printable(d.message)}\n")
+            stream.write(f"{shown_where(d)}: {d.code} {printable(d.message)}\n")
     elif fmt == "github":
         from reuse_lint.formats_ci import write_github
 
@@ -90,10 +96,11 @@ def _render_full(diagnostics: list[Diagnostic], stream: TextIO, sources: SourceL
     console = Console(file=stream, highlight=False, soft_wrap=True, emoji=False)
     for d in diagnostics:
         console.print(
-            f"[bold]{escape(shown_path(d.path))}:{d.line}:{d.column}[/]: "
+            f"[bold]{escape(shown_where(d))}[/]: "
             f"[bold red]{d.code}[/] [red]{d.name}[/] {escape(printable(d.message))}"
         )
-        lines = sources(d.path)
+        # A notebook's excerpt is its cell's text (notebook.where_key).
+        lines = sources(d.path if d.cell is None else f"{d.path}:cell {d.cell}")
         if lines and 1 <= d.line <= len(lines):
             text = lines[d.line - 1].rstrip("\r\n").expandtabs(1)
             gutter = " " * len(str(d.line))
@@ -107,7 +114,7 @@ def _render_full(diagnostics: list[Diagnostic], stream: TextIO, sources: SourceL
             console.print(f"[blue]{d.line} |[/] {escape(printable(text))}")
             console.print(f"[blue]{gutter} |[/] {' ' * len(before)}[bold red]{'^' * width}[/]")
         for r in d.related:
-            console.print(f"  [blue]= related:[/] {escape(printable(r.path))}:{r.line}:{r.column}: {escape(printable(r.message))}")
+            console.print(f"  [blue]= related:[/] {escape(shown_where(r))}: {escape(printable(r.message))}")
         if d.help:
             console.print(f"  [cyan]= help:[/] {escape(printable(d.help))}")
         if d.fix:
@@ -116,10 +123,12 @@ def _render_full(diagnostics: list[Diagnostic], stream: TextIO, sources: SourceL
         console.print()
 
 
-def summary_line(diagnostics: list[Diagnostic], fixed: int = 0) -> str:
+def summary_line(diagnostics: list[Diagnostic], fixed: int = 0, errors: int = 0) -> str:
+    """`errors`: the error lines the run printed (files unread, analyses cut short): a run
+    with any never claims that all checks passed."""
     n = len(diagnostics)
     if n == 0 and fixed == 0:
-        return "All checks passed!"
+        return "All checks passed!"  # never said beside an error: the caller prints nothing then
     parts = []
     if fixed:
         parts.append(f"Fixed {fixed} finding{'s' if fixed != 1 else ''}, {n} remaining.")
@@ -132,7 +141,13 @@ def summary_line(diagnostics: list[Diagnostic], fixed: int = 0) -> str:
         if unsafe:
             s += f" {unsafe} more with --unsafe-fixes."
         parts.append(s)
+    if errors:
+        parts.append(f"Not every file was checked fully: {_plural(errors, 'error')} above.")
     return " ".join(parts)
+
+
+def _plural(n: int, word: str) -> str:
+    return f"{n} {word}{'s' if n != 1 else ''}"
 
 
 def statistics(diagnostics: Iterable[Diagnostic], stream: TextIO, as_json: bool = False) -> None:

@@ -11,6 +11,7 @@ import dataclasses
 import gc
 import os
 import shutil
+import stat
 import sys
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -18,7 +19,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Callable
 
-from reuse_lint import engine, fixes, tfnames
+from reuse_lint import engine, fixes, notebook, tfnames
 from reuse_lint.cache import CACHE_DIR, Cache, context_key, digest, entry_key, index_record, indexed, racy, signature
 from reuse_lint.config import ConfigError, Settings, settings_from_args  # noqa: F401 - re-exported
 from reuse_lint.diagnostics import Diagnostic
@@ -55,38 +56,62 @@ class Result:
 
 
 def _is_venv(path: Path) -> bool:
-    return (path / "pyvenv.cfg").exists()
+    try:
+        return os.path.exists(path / "pyvenv.cfg")  # False, not an error, in a folder we cannot read
+    except OSError:
+        return False
+
+
+# The file currently being analysed in this process, for the one line an internal error gets.
+current_file: str | None = None
 
 
 def collect_files(paths: list[str], settings: Settings, errors: list[str],
                   empty: list[str] | None = None) -> list[Path]:
     """Files named on the command line are always linted; directories are walked, and
-    those that hold no Python file to lint are added to `empty`."""
+    those that hold no Python file to lint are added to `empty`. Only regular files are
+    linted: a FIFO or a device would block or never end."""
     found: list[Path] = []
     seen: set = set()
 
-    def add(p: Path) -> None:
+    def add(p: Path, named: bool) -> None:
         # The file's identity (device, inode), not its resolved path: one stat, not one per
         # path component; a file reached twice (a symlink, `a/` and `a/b.py`) is linted once.
+        shown = str(p) if named else _display(p)  # a named path as the user typed it
         try:
             st = os.stat(p)
-            key = (st.st_dev, st.st_ino)
-        except OSError:
-            key = p
+        except OSError as exc:
+            errors.append(f"{shown}: cannot read: {exc.strerror or exc}")
+            return
+        if not stat.S_ISREG(st.st_mode):
+            if named:
+                errors.append(f"{shown}: not a regular file")
+            return
+        key = (st.st_dev, st.st_ino)
         if key not in seen:
             seen.add(key)
             found.append(p)
 
+    def unreadable(exc: OSError) -> None:
+        where = _display(Path(exc.filename)) if exc.filename else "a folder"
+        errors.append(f"{where}: cannot read the folder: {exc.strerror or exc}")
+
     for raw in paths:
         p = Path(raw)
-        if not p.exists():
-            errors.append(f"{_display(p)}: no such file or directory")
-        elif p.is_file():
+        try:
+            st = os.stat(p)
+        except FileNotFoundError:
+            errors.append(f"{p}: no such file or directory")
+            continue
+        except OSError as exc:
+            errors.append(f"{p}: cannot read: {exc.strerror or exc}")
+            continue
+        if not stat.S_ISDIR(st.st_mode):
             if not (settings.force_exclude and settings.is_excluded(p)):
-                add(p)
+                add(p, named=True)
         else:
             before = len(found)
-            for root, dirs, files in os.walk(p):
+            for root, dirs, files in os.walk(p, onerror=unreadable):
                 root_path = Path(root)
                 dirs[:] = sorted(
                     d for d in dirs
@@ -95,8 +120,8 @@ def collect_files(paths: list[str], settings: Settings, errors: list[str],
                     and not settings.is_excluded(root_path / d)
                 )
                 for name in sorted(files):
-                    if name.endswith(".py") and not settings.is_excluded(root_path / name):
-                        add(root_path / name)
+                    if name.endswith((".py", notebook.SUFFIX)) and not settings.is_excluded(root_path / name):
+                        add(root_path / name, named=False)
             if empty is not None and len(found) == before:
                 empty.append(_display(p))
     return found
@@ -104,7 +129,7 @@ def collect_files(paths: list[str], settings: Settings, errors: list[str],
 
 def find_project_root(start: Path) -> Path:
     here = start.resolve()
-    here = here if here.is_dir() else here.parent
+    here = here if os.path.isdir(here) else here.parent
     return _project_root_of(here)
 
 
@@ -112,7 +137,7 @@ def find_project_root(start: Path) -> Path:
 def _project_root_of(here: Path) -> Path:
     # Memoised per directory: the loader and the prefilter ask once per import.
     for candidate in (here, *here.parents):
-        if any((candidate / marker).exists() for marker in PROJECT_MARKERS):
+        if any(os.path.exists(candidate / marker) for marker in PROJECT_MARKERS):
             return candidate
     return here
 
@@ -204,9 +229,22 @@ class ProjectLoader:
         self._main = _resolved_path(main) if main is not None else None
 
     def _share(self) -> None:
+        """Keep the modules of the last lint that later lints can start from: those whose
+        top level and every import's, transitively, left a snapshot (a cycle's members are
+        judged here, once all of them finished loading)."""
+        verdict: dict[int, bool] = {}
+
+        def shareable(state: ModuleState) -> bool:
+            key = id(state)
+            if key not in verdict:
+                verdict[key] = True  # a cycle back to a module being judged does not veto it
+                verdict[key] = (key in self._path_of and state.loaded and state.snapshot is not None
+                                and all(shareable(r) for r in state.requires))
+            return verdict[key]
+
         for path, state in self._states.items():
-            if state.loaded and state.snapshot is not None:
-                self._shared.setdefault(path, state)
+            if path not in self._shared and shareable(state):
+                self._shared[path] = state
 
     def loaded(self) -> dict[str, str | None]:
         return {str(p): self.hashes.get(p) for p in sorted(self._states)}
@@ -240,7 +278,7 @@ class ProjectLoader:
         root = _project_root_of(here)
         bases = [here, root] if here != root else [root]
         src = root / "src"
-        if src.is_dir():
+        if os.path.isdir(src):
             bases.append(src)
         return bases
 
@@ -260,7 +298,7 @@ class ProjectLoader:
             folders.append(str(base))
             for part in parts:
                 base = base / part
-                if not base.is_dir():
+                if not os.path.isdir(base):
                     break
                 folders.append(str(base))
         return folders
@@ -270,7 +308,7 @@ class ProjectLoader:
         for base in self._bases(importer, level):
             target = base.joinpath(*parts) if parts else base
             for candidate in (target.with_suffix(".py") if parts else None, target / "__init__.py"):
-                if candidate is not None and candidate.is_file():
+                if candidate is not None and os.path.isfile(candidate):
                     return candidate
         return None
 
@@ -290,7 +328,7 @@ class ProjectLoader:
         if parsed is None:
             return None
         # Each lint gets its own globals: module state is per interpretation.
-        return ModuleState(path=parsed.path, name=name, tree=parsed.tree, lines=parsed.lines)
+        return ModuleState(path=parsed.path, name=name, tree=parsed.tree, lines=parsed.lines, py2=parsed.py2)
 
 
 # ----- the prefilter -------------------------------------------------------------------------
@@ -451,6 +489,7 @@ class Worker:
         self.prefilter = Prefilter(self.loader) if settings.prefilter else None
         self.cache = Cache(cache_root) if cache_root is not None else None
         self.stats = {"linted": 0, "cached": 0, "skipped": 0}
+        self.cut_short: str | None = None  # the limit the last file's analysis reached
 
     def _hash_now(self, path: str) -> str | None:
         self.loader.signatures[path] = signature(path)
@@ -463,9 +502,11 @@ class Worker:
         """Findings of one file's analysis, wherever their sites are (the runner keeps those
         in the files asked for), from the cache when its bytes and dependencies are
         unchanged, and the file's record for the stat index (None: not cached or racy)."""
+        global current_file
+        self.cut_short = None
         sig = signature(str(path)) if self.cache is not None else None  # before the read
         data = path.read_bytes()
-        shown = _display(path)
+        shown = current_file = _display(path)
         if self.cache is None:
             return self._analyse(path, data, shown)[0], None
         context = _context(self.settings, shown, self.rules)
@@ -476,6 +517,8 @@ class Worker:
             diagnostics, deps, misses = entry["found"], entry["deps"], entry["misses"]
         else:
             diagnostics, deps, misses = self._analyse(path, data, shown)
+            if self.cut_short is not None:
+                return diagnostics, None  # incomplete: analysed again, and reported again, next run
             self.cache.put(key, diagnostics, deps, misses)
         return diagnostics, self._index_record(sig, key, context, diagnostics, deps, misses)
 
@@ -491,6 +534,9 @@ class Worker:
         return index_record(sig, key, context, diagnostics, dep_sigs, dir_sigs)
 
     def _analyse(self, path: Path, data: bytes, shown: str):
+        data, book, unreadable = _python_source(path, data, shown, self.rules)
+        if unreadable is not None:
+            return unreadable, {}, []
         try:
             module = engine.parse_module(data, shown)
         except engine.ParseFailure:
@@ -502,7 +548,10 @@ class Worker:
                 return [], deps, misses
         self.stats["linted"] += 1
         self.loader.begin(shown)
-        diagnostics = engine.lint_source(data, shown, self.rules, loader=self.loader, parsed=module, everywhere=True)
+        limits: list[str] = []
+        diagnostics = _mapped(book, engine.lint_source(data, shown, self.rules, loader=self.loader, parsed=module,
+                                                       everywhere=True, cut_short=limits), shown)
+        self.cut_short = limits[0] if limits else None
         del module
         # The interpretation's garbage (some of it cyclic) is young: one collection of the
         # young generations now, while the run keeps the automatic collector off (_quiet_gc).
@@ -510,16 +559,73 @@ class Worker:
         return diagnostics, self.loader.loaded(), self.loader.misses()
 
 
+def _python_source(path: Path, data: bytes, shown: str, file_rules):
+    """(Python source, notebook, None) for a file's bytes: a notebook's code cells as one script,
+    with the Notebook that maps positions back; (b"", None, findings) for a notebook that
+    cannot be read (RL001, as for a file that cannot be decoded)."""
+    if not notebook.is_notebook(path):
+        return data, None, None
+    try:
+        book = notebook.read(data)
+    except notebook.NotebookError as exc:
+        from reuse_lint.rules import syntax_error
+
+        rule = syntax_error.SyntaxError
+        return b"", None, [rule.diagnostic(shown, str(exc), 1, 1)] if rule in file_rules else []
+    return notebook.script_bytes(book), book, None
+
+
+def _mapped(book: "notebook.Notebook | None", diagnostics: list[Diagnostic], shown: str) -> list[Diagnostic]:
+    """Positions in a notebook's script back to its cells."""
+    return diagnostics if book is None else book.map(diagnostics, shown)
+
+
+def _fix_notebook(path: Path, data: bytes, shown: str, lint, settings: Settings, result: Result) -> list[Diagnostic]:
+    """--fix and --diff on a notebook: only the edited cells' sources change, and only in a
+    file that nbformat itself would write byte for byte."""
+    book = notebook.read(data)
+    fixed, count, diagnostics = notebook.fix_notebook(
+        book, lambda nb: lint(notebook.script_bytes(nb)), unsafe=settings.unsafe_fixes)
+    error = None
+    if count and settings.diff:
+        result.diff_text += notebook.cell_diff(shown, book, fixed)
+    elif count and not notebook.in_nbformat_layout(data, book):
+        error = "fix not written: the file is not laid out as nbformat writes it (save it from Jupyter first)"
+    elif count:
+        try:
+            fixes.write_atomic(path, fixed.dumps().encode("utf-8"))
+        except OSError as exc:
+            error = f"cannot write the fix: {exc.strerror or exc}"
+    if error is not None:
+        result.errors.append(f"{shown}: {error}")
+        fixed, diagnostics = book, lint(notebook.script_bytes(book))
+    else:
+        result.fixed += count
+    result.sources.update(fixed.sources(shown))
+    return _mapped(fixed, diagnostics, shown)
+
+
 def lint_file(path: Path, settings: Settings, loader: ProjectLoader, rules, result: Result) -> tuple[list[Diagnostic], list[str] | None]:
     """Fix (or diff) one file; the checking path without fixes is `Worker.lint`."""
+    global current_file
     data = path.read_bytes()
-    shown = _display(path)
+    shown = current_file = _display(path)
     file_rules = settings.rules_for(path, rules)
+    limits: list[str] = []
 
     def lint(source: bytes) -> list[Diagnostic]:
         loader.begin(shown)
-        return engine.lint_source(source, shown, file_rules, loader=loader)
+        limits.clear()  # only the last analysis's limit describes what is reported
+        return engine.lint_source(source, shown, file_rules, loader=loader, cut_short=limits)
 
+    if notebook.is_notebook(path):
+        unreadable = _python_source(path, data, shown, file_rules)[2]
+        if unreadable is not None:
+            return unreadable, None
+        diagnostics = _fix_notebook(path, data, shown, lint, settings, result)
+        if limits:
+            result.errors.append(cut_short_message(shown, limits[0]))
+        return diagnostics, None
     if settings.fix or settings.diff:
         fixed, count, diagnostics = fixes.fix_source(data, lint, unsafe=settings.unsafe_fixes)
         if fixed != data:
@@ -537,6 +643,8 @@ def lint_file(path: Path, settings: Settings, loader: ProjectLoader, rules, resu
             result.fixed += count
     else:
         diagnostics = lint(data)
+    if limits:
+        result.errors.append(cut_short_message(shown, limits[0]))
     return diagnostics, (_decode_lines(data) if diagnostics else None)
 
 
@@ -579,14 +687,26 @@ def _lint_chunk(paths: list[Path]) -> tuple[list[tuple[list[Diagnostic], str | N
     for path in paths:
         try:
             diagnostics, record = _WORKER.lint(path)
-            out.append((diagnostics, None, record))
+            limit = _WORKER.cut_short
+            out.append((diagnostics, cut_short_message(_display(path), limit) if limit else None, record))
         except OSError as exc:
             out.append(([], f"{_display(path)}: cannot read: {exc.strerror or exc}", None))
-        except (RecursionError, MemoryError) as exc:
-            out.append(([], f"{_display(path)}: too deep or too large to analyse: {type(exc).__name__}", None))
+        except RecursionError:
+            out.append(([], cut_short_message(_display(path), "nested too deeply"), None))
+        except MemoryError:
+            out.append(([], cut_short_message(_display(path), "out of memory"), None))
         except Exception as exc:  # noqa: BLE001 - an engine bug on one file must not lose the rest
-            out.append(([], f"{_display(path)}: internal error, please report: {type(exc).__name__}: {exc}", None))
+            out.append(([], internal_error_message(_display(path), exc), None))
     return out, {k: _WORKER.stats[k] - before[k] for k in before}
+
+
+def cut_short_message(shown: str, limit: str) -> str:
+    return f"{shown}: analysis cut short ({limit}): findings past that point may be missing"
+
+
+def internal_error_message(shown: str | None, exc: BaseException) -> str:
+    where = f" while analysing {shown}" if shown else ""
+    return f"internal error{where}, please report: {type(exc).__name__}: {exc}"
 
 
 def _jobs(settings: Settings, n_files: int) -> int:
@@ -656,7 +776,8 @@ def importers(targets: list[Path], settings: Settings, index: dict) -> list[Path
             return {Path(p) for p in deps} if isinstance(deps, dict) else set()
         if path not in direct:
             try:
-                data = path.read_bytes()
+                # A notebook imports through its code cells (its JSON may even parse as a dict).
+                data = _python_source(path, path.read_bytes(), _display(path), ())[0]
             except OSError:
                 return set()
             if not any(stem in data for stem in stems):
@@ -711,7 +832,7 @@ def _check_files(files: list[Path], settings: Settings, rules, cache_root: Path 
             records[os.path.abspath(path)] = record
         asked = i < len(files)
         for d in diagnostics:
-            key = (d.code, d.path, d.line, d.column)
+            key = (d.code, d.path, d.cell, d.line, d.column)
             # A file asked for is a program: its bugs are reported wherever they are, in the
             # modules it imports too. A caller only tells what it reveals in the files asked for.
             if key in seen or not (d.path in wanted or asked):
@@ -736,29 +857,59 @@ def _lint_pending(files: list[Path], settings: Settings, rules, cache_root: Path
     jobs = _jobs(settings, len(files))
     if jobs == 1:
         _init_worker(settings, rules, cache_root)
-        outcomes = map(_lint_chunk, chunks)
-        pool = None
-    else:
-        # Imported here: it costs a one-file pre-commit call ~12 ms and serves only big trees.
-        from concurrent.futures import ProcessPoolExecutor
+        for chunk in chunks:
+            _take(chunk, _lint_chunk(chunk), result, per_path)
+        return
+    lost = _in_pool(chunks, jobs, (settings, rules, cache_root), result, per_path)
+    # A worker killed (the OOM killer, a signal) breaks the pool and loses every chunk in
+    # flight. Their files run again, one a task, in new pools while that makes progress; then
+    # each alone, so that a file whose process dies even alone is reported, not lost.
+    while lost:
+        retry = [[path] for chunk in lost for path in chunk]
+        lost = _in_pool(retry, min(jobs, len(retry)), (settings, rules, cache_root), result, per_path)
+        if len(lost) == len(retry):
+            break
+    for chunk in lost:
+        if _in_pool([chunk], 1, (settings, rules, cache_root), result, per_path):
+            per_path[chunk[0]] = ([], f"{_display(chunk[0])}: the process analysing it was killed (out of memory?)", None)
 
-        pool = ProcessPoolExecutor(jobs, initializer=_init_process, initargs=(settings, rules, cache_root))
-        outcomes = pool.map(_lint_chunk, chunks)
+
+def _take(chunk: list[Path], outcome, result: Result, per_path: dict) -> None:
+    per_file, counts = outcome
+    for k, v in counts.items():
+        result.stats[k] += v
+    per_path.update(zip(chunk, per_file))
+
+
+def _in_pool(chunks: list[list[Path]], jobs: int, initargs: tuple, result: Result, per_path: dict) -> list[list[Path]]:
+    """Lint the chunks in a pool of worker processes; the chunks lost to a broken pool."""
+    # Imported here: it costs a one-file pre-commit call ~12 ms and serves only big trees.
+    from concurrent.futures import ProcessPoolExecutor
+    from concurrent.futures.process import BrokenProcessPool
+
+    pool = ProcessPoolExecutor(jobs, initializer=_init_process, initargs=initargs)
+    lost = []
     try:
-        for chunk, (per_file, counts) in zip(chunks, outcomes):
-            for k, v in counts.items():
-                result.stats[k] += v
-            per_path.update(zip(chunk, per_file))
+        futures = [pool.submit(_lint_chunk, chunk) for chunk in chunks]
+        for chunk, future in zip(chunks, futures):
+            try:
+                _take(chunk, future.result(), result, per_path)
+            except BrokenProcessPool:
+                lost.append(chunk)
     finally:
-        if pool is not None:
-            pool.shutdown()
+        pool.shutdown()
+    return lost
 
 
 def _remember_source(path: Path, result: Result) -> None:
     # Only files with findings need their text, for the `full` format's excerpts.
     try:
-        lines = _decode_lines(path.read_bytes())
-    except OSError:
+        data = path.read_bytes()
+        if notebook.is_notebook(path):
+            result.sources.update(notebook.read(data).sources(_display(path)))
+            return
+        lines = _decode_lines(data)
+    except (OSError, notebook.NotebookError):
         return
     if lines is not None:
         result.sources[_display(path)] = lines
@@ -789,7 +940,19 @@ def _run_stdin(settings: Settings, rules, result: Result) -> None:
     name = settings.stdin_filename or "-"
     file_rules = settings.rules_for(Path(name), rules) if settings.stdin_filename else rules
     loader = ProjectLoader(lambda p: p.read_bytes())
-    result.diagnostics = engine.lint_source(data, name, file_rules, loader=loader)
+    global current_file
+    current_file = name
+    source, book, unreadable = _python_source(Path(name), data, name, file_rules)
+    if unreadable is not None:
+        result.diagnostics = unreadable
+        return
+    limits: list[str] = []
+    result.diagnostics = _mapped(book, engine.lint_source(source, name, file_rules, loader=loader, cut_short=limits), name)
+    if limits:
+        result.errors.append(cut_short_message(name, limits[0]))
+    if book is not None:
+        result.sources.update(book.sources(name))
+        return
     lines = _decode_lines(data)
     if lines is not None:
         result.sources[name] = lines
@@ -812,6 +975,12 @@ def run(settings: Settings) -> Result:
                 diagnostics, lines = lint_file(path, settings, loader, rules, result)
             except OSError as exc:
                 result.errors.append(f"{_display(path)}: cannot read: {exc.strerror or exc}")
+                continue
+            except RecursionError:
+                result.errors.append(cut_short_message(_display(path), "nested too deeply"))
+                continue
+            except MemoryError:
+                result.errors.append(cut_short_message(_display(path), "out of memory"))
                 continue
             result.diagnostics.extend(diagnostics)
             if lines is not None:

@@ -140,6 +140,7 @@ def is_optimizer(canon: str) -> bool:
 
 
 KERAS_MODELS = frozenset({"keras.Sequential", "keras.Model", "keras.models.Sequential", "keras.models.Model"})
+FUNCTIONAL_MODELS = frozenset({"keras.Model", "keras.models.Model"})
 
 
 # Keras layers that own no weights: building one per call shares nothing and copies nothing.

@@ -123,6 +123,13 @@ GOOD_SHOWS = {
         "decoder/Linear/Matrix:0", "decoder/attention/Linear/Matrix:0"]
     and b["steps"] == {"actor_step": _dense("actor", "dense"), "critic_step": _d("critic/q/bias", "critic/q/kernel"),
                        "dqn_step": _dense("online", "dense")},
+    # One variable per shared weight: one model/out, one rnn/w (a state buffer per call),
+    # one generator/g_w and lm/softmax_w, no weights for a model cut out of another, and one
+    # scope per template module.
+    "issue16_patterns_good.py": lambda b: [n.replace(":0", "") for n in b["created"] if "Adam" not in n and "_power" not in n] == [
+        "model/out/kernel", "model/out/bias", "rnn/state", "rnn/w", "rnn_1/state", "generator/g_w", "generator/dense/kernel", "generator/dense/bias", "lm/softmax_w",
+        "block1_conv1/kernel", "block1_conv1/bias", "block1_conv2/kernel", "block1_conv2/bias",
+        "encoder/proj/kernel", "encoder/proj/bias", "encoder_1/proj/kernel", "encoder_1/proj/bias"],
     "rl108_target_good.py": lambda b: all(n.startswith("target/") for n in b["lists"]["target_vars"]),
     "rl109_ddpg_good.py": lambda b: b["steps"]["critic_step"] == _dense("critic", "dense"),
     "rl114_good.py": lambda b: set(b["trainable"]) == set().union(*b["steps"].values()),

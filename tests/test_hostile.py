@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -221,3 +222,161 @@ def test_a_file_name_that_is_not_utf8_is_shown_by_its_bytes_in_every_format(tmp_
         )
         assert proc.returncode == 1 and proc.stderr == "", (fmt, proc.stderr)
         assert ("bad%FF.py" if fmt == "sarif" else "bad\\udcff.py" if fmt == "json" else "bad\\xff.py") in proc.stdout
+
+
+# ----- exit codes and crashes ----------------------------------------------------------------------
+
+def cli(*args: str, cwd: Path, prefix: tuple[str, ...] = ()) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [*prefix, sys.executable, "-m", "reuse_lint", *args],
+        capture_output=True, text=True, timeout=120, cwd=cwd,
+    )
+
+
+def test_an_internal_error_exits_2_with_one_line_naming_the_file(project, monkeypatch, capsys):
+    from reuse_lint import cli as cli_module, engine
+
+    def broken(source, path, *args, **kwargs):
+        raise ZeroDivisionError("engine bug")
+
+    monkeypatch.setattr(engine, "lint_source", broken)
+    for args in (["--no-cache", "bad.py"], ["--fix", "bad.py"], ["--diff", "bad.py"]):
+        assert cli_module.main(["check", *args]) == 2
+        err = capsys.readouterr().err
+        assert err.splitlines() == [
+            "reuse-lint: error: internal error while analysing bad.py, please report: ZeroDivisionError: engine bug"
+        ], args
+
+
+def _without_root_privileges() -> tuple[str, ...]:
+    """A prefix that runs a command without the power to read what mode 000 forbids."""
+    if os.geteuid() != 0:
+        return ()
+    if not shutil.which("capsh"):
+        pytest.skip("root without capsh: mode 000 denies nothing")
+    return ("capsh", "--drop=cap_dac_override,cap_dac_read_search", "--", "-c", '"$0" "$@"')
+
+
+def test_an_unreadable_folder_gets_one_line_and_the_rest_is_linted(project):
+    locked = project / "locked"
+    locked.mkdir()
+    (locked / "hidden.py").write_text(BAD)
+    (project / "sub").mkdir()
+    (project / "sub" / "more.py").write_text(BAD)
+    locked.chmod(0)
+    try:
+        prefix = _without_root_privileges()
+        proc = cli("check", "--no-cache", "--output-format", "concise", ".", cwd=project, prefix=prefix)
+        named = cli("check", "--no-cache", "locked/hidden.py", cwd=project, prefix=prefix)
+        inside = cli("check", "--no-cache", ".", cwd=project / "sub", prefix=prefix)
+    finally:
+        locked.chmod(0o755)
+    assert proc.returncode == 2
+    assert proc.stderr == "reuse-lint: error: locked: cannot read the folder: Permission denied\n"
+    assert [line.split(":")[0] for line in proc.stdout.splitlines()[:-1]] == ["bad.py", "sub/more.py"]
+    assert proc.stdout.splitlines()[-1].endswith("Not every file was checked fully: 1 error above.")
+    assert (named.returncode, named.stderr) == (2, "reuse-lint: error: locked/hidden.py: cannot read: Permission denied\n")
+    assert inside.returncode == 1, inside.stderr
+
+
+@pytest.mark.parametrize("tool", ["5", '"reuse-lint"', '["reuse-lint"]'])
+def test_a_tool_key_that_is_not_a_table(project, tool):
+    (project / "pyproject.toml").write_text(f"tool = {tool}\n")
+    found = cli("check", "--no-cache", "--output-format", "concise", ".", cwd=project)
+    assert (found.returncode, found.stderr) == (1, "")  # not our configuration: the defaults
+    named = cli("check", "--no-cache", "--config", "pyproject.toml", ".", cwd=project)
+    assert (named.returncode, named.stderr) == (2, "reuse-lint: error: pyproject.toml: [tool] must be a table\n")
+
+
+def test_a_fifo_is_never_opened_and_one_named_on_the_command_line_is_an_error(project):
+    os.mkfifo(project / "x.py")
+    walked = cli("check", "--no-cache", "--output-format", "concise", ".", cwd=project)
+    assert walked.returncode == 1 and walked.stderr == ""
+    assert walked.stdout.splitlines()[0].startswith("bad.py:6:5: RL101")
+    named = cli("check", "--no-cache", "x.py", "/dev/null", "util.py", cwd=project)
+    assert named.returncode == 2
+    assert named.stderr.splitlines() == [
+        "reuse-lint: error: x.py: not a regular file",
+        "reuse-lint: error: /dev/null: not a regular file",
+    ]
+    # A module of that name is not imported either.
+    (project / "user.py").write_text("import x\n" + BAD)
+    assert cli("check", "--no-cache", "user.py", cwd=project).returncode == 1
+
+
+def test_a_recursion_error_is_reported_as_an_analysis_cut_short(project):
+    # The interpreter recurses with the code it follows; a low limit stands in for a deep input.
+    (project / "deep.py").write_text(BAD + "".join(f"def g{i}():\n    return g{i + 1}()\n" for i in range(30)) + "g0()\n")
+    code = "import sys; sys.setrecursionlimit(130); from reuse_lint.cli import main; sys.exit(main(sys.argv[1:]))"
+    proc = subprocess.run(
+        [sys.executable, "-c", code, "check", "--no-cache", "--output-format", "concise", "deep.py"],
+        capture_output=True, text=True, timeout=120, cwd=project,
+    )
+    assert proc.returncode == 2
+    assert proc.stderr == (
+        "reuse-lint: error: deep.py: analysis cut short (nested too deeply): findings past that point may be missing\n"
+    )
+    lines = proc.stdout.splitlines()
+    assert lines[0].startswith("deep.py:6:5: RL101")  # what was found before the limit stands
+    assert lines[-1] == "Found 1 finding. 1 fixable with --fix. Not every file was checked fully: 1 error above."
+
+
+def test_out_of_memory_is_an_analysis_cut_short_not_a_syntax_error(project, monkeypatch):
+    from reuse_lint import engine
+
+    def no_memory(text, path):
+        raise MemoryError
+
+    monkeypatch.setattr(engine, "_parse", no_memory)
+    s = Settings(paths=["bad.py"], root=project, config_path=project / "pyproject.toml", no_cache=True)
+    result = run(s)
+    assert result.diagnostics == []
+    assert result.errors == ["bad.py: analysis cut short (out of memory): findings past that point may be missing"]
+
+
+def test_a_cut_short_analysis_keeps_its_findings_and_is_not_cached(project, monkeypatch):
+    from reuse_lint.engine import interp
+
+    # A step budget that ends the analysis after the finding was made (BAD takes 8 steps).
+    source = BAD + "y = 1\n" * 50
+    monkeypatch.setattr(interp, "MAX_STEPS", 20 - 20 * len(source))
+    (project / "bad.py").write_text(source)
+    s = Settings(paths=["bad.py"], root=project, config_path=project / "pyproject.toml")
+    for _ in range(2):
+        result = run(s)
+        assert [(d.path, d.code, d.line) for d in result.diagnostics] == FOUND
+        assert result.errors == ["bad.py: analysis cut short (over its step budget): findings past that point may be missing"]
+
+
+@pytest.mark.parametrize("dies", ["once", "always"])
+def test_a_killed_worker_loses_no_output(project, monkeypatch, dies):
+    import multiprocessing
+
+    from reuse_lint import runner
+
+    if multiprocessing.get_start_method() != "fork":
+        pytest.skip("the workers must inherit the patched method")
+    for i in range(40):
+        (project / f"m{i:02}.py").write_text(BAD if i % 10 == 0 else CLEAN)
+    (project / "die.py").write_text(BAD)
+    marker = project / "died"
+    lint = runner.Worker.lint
+
+    def killed(self, path):
+        # As the OOM killer would: no exception, no cleanup, the process is gone.
+        if path.name == "die.py" and (dies == "always" or not marker.exists()):
+            marker.write_text("")
+            os._exit(9)
+        return lint(self, path)
+
+    monkeypatch.setattr(runner.Worker, "lint", killed)
+    s = Settings(paths=["."], root=project, config_path=project / "pyproject.toml", jobs=2, no_cache=True)
+    result = run(s)
+    found = sorted({d.path for d in result.diagnostics})
+    expected = ["bad.py", "m00.py", "m10.py", "m20.py", "m30.py"]
+    if dies == "once":
+        assert found == sorted(["die.py", *expected]) and result.errors == []
+    else:
+        assert found == expected
+        assert result.errors == ["die.py: the process analysing it was killed (out of memory?)"]
+    assert result.stats["linted"] + result.stats["skipped"] >= 42 - (dies == "always")

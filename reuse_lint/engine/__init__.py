@@ -65,18 +65,6 @@ def _parse(text: str, path: str) -> ast.Module:
 
 
 # The one wording for a Python 2 file, until Python 2 sources are converted before analysis.
-PYTHON2_NOT_ANALYSED = "this looks like Python 2 code, which reuse-lint does not analyse: nothing in this file was checked"
-
-# CPython's own messages for Python 2 statements, and Python 2 syntax on the failing line.
-_PY2_MESSAGES = ("Missing parentheses in call to 'print'", "Missing parentheses in call to 'exec'",
-                 "multiple exception types must be parenthesized", "leading zeros in decimal integer literals")
-_PY2_LINE = re.compile(r"^\s*(print\s+[^\s(=]|exec\s+['\"]|raise\s+[\w.]+\s*,)|<>|`|\bur['\"]")
-
-
-def looks_like_python2(message: str, line_text: str) -> bool:
-    return message.startswith(_PY2_MESSAGES) or _PY2_LINE.search(line_text) is not None
-
-
 def parse_module(source: bytes | str, path: str, name: str = "__main__") -> ModuleState:
     text = decode(source) if isinstance(source, bytes) else source
     text = text.lstrip("\ufeff")
@@ -88,13 +76,29 @@ def parse_module(source: bytes | str, path: str, name: str = "__main__") -> Modu
         line_text = lines[line - 1] if 0 < line <= len(lines) else ""
         column = exc.offset or 1
         column = min(max(column, 1), len(line_text.rstrip("\r\n")) + 1)
-        message = f"syntax error: {exc.msg}"
-        if looks_like_python2(exc.msg, line_text):
-            message += f" ({PYTHON2_NOT_ANALYSED})"
-        raise ParseFailure(message, line, column) from None
-    except (ValueError, RecursionError, MemoryError) as exc:
-        raise ParseFailure(f"cannot parse the file: {exc}", 1, 1) from None
-    return ModuleState(path=path, name=name, tree=tree, lines=lines)
+        failure = ParseFailure(f"syntax error: {exc.msg}", line, column)
+    except (ValueError, RecursionError) as exc:
+        # (A MemoryError is not the file's fault: it propagates, and the runner reports the
+        # analysis as cut short rather than the file as unparsable.)
+        failure = ParseFailure(f"cannot parse the file: {exc}", 1, 1)
+    else:
+        return ModuleState(path=path, name=name, tree=tree, lines=lines)
+    return _parse_python2(text, path, name, failure)
+
+
+def _parse_python2(text: str, path: str, name: str, failure: ParseFailure) -> ModuleState:
+    """The file read as Python 2; the Python 3 error when it is not Python 2 either."""
+    from reuse_lint import py2
+
+    converted = py2.convert(text)
+    if converted is None:
+        raise failure
+    new_text, conversion = converted
+    try:
+        tree = _parse(new_text, path)
+    except (SyntaxError, ValueError, RecursionError):
+        raise failure from None
+    return ModuleState(path=path, name=name, tree=tree, lines=split_lines(new_text), py2=conversion)
 
 
 def lint_source(
@@ -106,12 +110,15 @@ def lint_source(
     module_name: str = "__main__",
     parsed: ModuleState | None = None,
     everywhere: bool = False,
+    cut_short: list[str] | None = None,
 ) -> list[Diagnostic]:
     """Findings of one module's analysis: at the module's own sites, or, with `everywhere`,
     at the sites of every module the analysis loaded (a leak in `model.py` that only the
     caller `main.py` reveals is found by main.py's analysis and reported in model.py).
     `parsed`: the caller's own `parse_module(source, path, module_name)` of the same source,
-    so a file is parsed once; it is interpreted here and must not be used again."""
+    so a file is parsed once; it is interpreted here and must not be used again.
+    `cut_short`: receives the limit the analysis reached, if any (the findings are then
+    those made before it)."""
     # Imported here: the rules import engine submodules, so the registry loads after us.
     from reuse_lint.rules import all_rules, syntax_error
     from reuse_lint.rules.base import RuleContext
@@ -124,16 +131,25 @@ def lint_source(
             return []
         return [syntax_error.SyntaxError.diagnostic(path, failure.message, failure.line, failure.column)]
     interpreter = Interpreter(loader)
+    interpreter.set_budget(len(source))
     interpreter.run_module(module)
+    if interpreter.cut_short and cut_short is not None:
+        cut_short.append(interpreter.cut_short)
     sources = interpreter.analysis.sources
     ctx = RuleContext(interpreter.analysis, frozenset(sources) if everywhere else frozenset({path}))
     diagnostics: dict[tuple, Diagnostic] = {}
     for rule in rules:
         for d in rule().check(ctx):
             diagnostics.setdefault((d.code, d.path, d.line, d.column), d)
-    # `# noqa` is read in the file where the finding is, whichever analysis found it.
+    # `# noqa` is read in the file where the finding is, whichever analysis found it (a
+    # converted Python 2 file keeps its comments on their lines).
     by_path = {p: comments(sources[p].lines) for p in {d.path for d in diagnostics.values()} if p in sources}
+    converted = {p: m.py2 for p, m in sources.items() if m.py2 is not None}
     interpreter.release()
+    if converted:
+        from reuse_lint import py2
+
+        diagnostics = {k: py2.original_positions(d, converted) for k, d in diagnostics.items()}
     kept = [d for d in diagnostics.values() if not suppressed(d, by_path.get(d.path, {}))]
     return sorted(kept, key=Diagnostic.sort_key)
 

@@ -22,6 +22,12 @@ class Cond:
     if_id: int
     loops: tuple
     arm: int
+    # `x.y == const` tests: (the subject's text, its file, the constant), so that
+    # two `if`s testing one name against different constants are known exclusive.
+    test: tuple | None = None
+    # The test reads object state that its own function then changes (a memo filled by the
+    # first call): each call may take another arm, so `loops` holds a token per run.
+    stateful: bool = False
 
 
 @dataclass(eq=False)
@@ -78,6 +84,7 @@ class Build:
     conditional_in_function: bool = False  # under an `if` inside the tf.function body
     name: str | None = None  # the unique scope name TF gave (default_scope)
     created: bool = False
+    trainable: bool = True  # False: `tf.Variable(..., trainable=False)`, per-call state
 
 
 @dataclass(eq=False)

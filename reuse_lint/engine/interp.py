@@ -21,6 +21,7 @@ import ast
 import builtins
 import os
 import re
+import time
 from functools import lru_cache
 from typing import Any, Callable
 
@@ -67,6 +68,11 @@ from reuse_lint.engine.values import (
 
 MAX_DEPTH = 24
 MAX_STEPS = 200_000
+# CPU seconds a file's analysis may take: a floor, and more for a bigger file, up to a cap
+# that keeps any one file under ten seconds. Checked every CLOCK_EVERY steps (a clock read
+# costs more than a step).
+TIME_FLOOR, TIME_PER_MB, TIME_CAP = 3.0, 20.0, 8.0
+CLOCK_EVERY = 256
 MAX_LITERAL_ITERATIONS = 2
 
 # Modules whose functions never create TensorFlow variables: calling them tells us nothing.
@@ -103,7 +109,7 @@ class _Raise(_Terminator):
 
 
 class _OutOfBudget(Exception):
-    pass
+    """The analysis reached a limit; the message says which."""
 
 
 class External:
@@ -189,6 +195,60 @@ def _join(a: Any, b: Any) -> Any:
     return a if same(a, b) else UNKNOWN
 
 
+def _equality_test(node: ast.AST, module: ModuleState) -> tuple | None:
+    """(subject text, file, constant) of `if subject == constant` (either side), where the
+    subject is a dotted name (`args.mode`, `FLAGS.phase`, `mode`); None for other tests."""
+    test = getattr(node, "test", None)
+    if not (isinstance(test, ast.Compare) and len(test.ops) == 1 and isinstance(test.ops[0], ast.Eq)):
+        return None
+    left, right = test.left, test.comparators[0]
+    if isinstance(left, ast.Constant):
+        left, right = right, left
+    if not isinstance(right, ast.Constant) or not _dotted(left):
+        return None
+    return (ast.dump(left), module.path, right.value)
+
+
+_MUTATORS = frozenset({"append", "add", "update", "setdefault", "extend", "insert", "pop", "clear"})
+
+
+@lru_cache(maxsize=4096)
+def _self_attrs_changed(func: ast.AST) -> frozenset[str]:
+    """The `self.x` a function changes: assigns, item stores, mutating method calls."""
+    changed = set()
+    for n in ast.walk(func):
+        target = None
+        if isinstance(n, (ast.Assign, ast.AugAssign, ast.AnnAssign)):
+            for t in getattr(n, "targets", None) or [n.target]:
+                target = t.value if isinstance(t, ast.Subscript) else t
+                if _self_attr(target):
+                    changed.add(target.attr)
+        elif isinstance(n, ast.Call) and isinstance(n.func, ast.Attribute) and n.func.attr in _MUTATORS:
+            if _self_attr(n.func.value):
+                changed.add(n.func.value.attr)
+    return frozenset(changed)
+
+
+def _self_attr(node: ast.AST) -> bool:
+    return isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name) and node.value.id == "self"
+
+
+def _stateful_test(node: ast.AST, func: ast.AST) -> bool:
+    """`if self._built:` in a method that fills `self._built`: the first call and the later
+    ones take different arms (a builder that memoises, or reuses after its first build)."""
+    test = getattr(node, "test", None)
+    if test is None:
+        return False
+    read = {n.attr for n in ast.walk(test) if _self_attr(n)}
+    return bool(read) and not read.isdisjoint(_self_attrs_changed(func))
+
+
+def _dotted(node: ast.AST) -> bool:
+    while isinstance(node, ast.Attribute):
+        node = node.value
+    return isinstance(node, ast.Name)
+
+
 def _loaded_names(node: ast.AST) -> frozenset[str]:
     return frozenset(
         n.id for n in ast.walk(node) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load)
@@ -207,8 +267,20 @@ class Interpreter:
         self._graph_states: dict[int, GraphState] = {}
         self.modules: dict[str, ModuleState] = {}
         self._constructed: dict[int, dict] = {}  # class -> the attributes its __init__ set
+        self._stateful_runs = 0  # tokens for the runs of `if`s on state their function changes
         self._loading: list[ModuleState] = []  # the modules whose top level runs now
+        # The limits of one analysis (set_budget), and the one it reached, if any: what was
+        # seen before stands, but the analysis is incomplete and must say so.
+        self.max_steps = MAX_STEPS
+        self.deadline: float | None = None
+        self.cut_short: str | None = None
         self._reset_trace(fresh=True)
+
+    def set_budget(self, source_size: int) -> None:
+        """Steps and CPU time that grow with the file's size."""
+        self.max_steps = MAX_STEPS + 20 * source_size
+        seconds = min(TIME_CAP, TIME_FLOOR + TIME_PER_MB * source_size / 1e6)
+        self.deadline = time.process_time() + seconds
 
     # ----- trace state ------------------------------------------------------------------
     def _reset_trace(self, fresh: bool) -> None:
@@ -243,8 +315,12 @@ class Interpreter:
         try:
             self._load(module)
             self._run_entries(module)
-        except (_OutOfBudget, RecursionError):
-            pass  # what was seen up to the limit stands: every event so far was fully followed
+        except _OutOfBudget as exc:
+            self.cut_short = str(exc)  # what was seen up to the limit stands
+        except RecursionError:
+            self.cut_short = "nested too deeply"
+        finally:
+            module.snapshot = None  # the program itself is never shared, nor what imports it
 
     def release(self) -> None:
         """Break the reference cycles a run leaves (a module's functions hold its globals,
@@ -272,9 +348,13 @@ class Interpreter:
             pass
         finally:
             self._loading.pop()
-        # Shareable: a top level with no TensorFlow effect, whose imports are shareable too
-        # (its globals may hold them).
-        if self._footprint() == before and all(r.snapshot is not None for r in module.requires):
+        # Shareable: a top level with no TensorFlow effect but an unknown call (replayed when
+        # it is handed out: the graph becomes opaque), whose imports are shareable too (its
+        # globals may hold them). An import still loading (a cycle) is judged when the loader
+        # shares modules, after the lint (`ProjectLoader._share`).
+        after = self._footprint()
+        if after[:-1] == before[:-1] and all(r.snapshot is not None or r in self._loading for r in module.requires):
+            module.opaque_effect = after[-1] and not before[-1]
             module.take_snapshot()
 
     def _register(self, module: ModuleState) -> None:
@@ -285,19 +365,22 @@ class Interpreter:
             state = todo.pop()
             if state.path not in self.analysis.sources:
                 self.analysis.sources[state.path] = state
+                if state.opaque_effect:
+                    self.graph.opaque = True
                 self.modules.setdefault(_realpath(state.path), state)
                 todo.extend(state.requires)
 
     def _footprint(self) -> tuple:
         """Everything a top level could change that is not a Python binding: if a module's
-        top level leaves this as it found it, running it again would record nothing."""
+        top level leaves this as it found it, running it again would record nothing. The
+        graph's opaque flag comes last: that one effect can be replayed."""
         a, g = self.analysis, self.graph
         return (
             a.events, len(a.creations), len(a.builds), len(a.leaks), len(a.optimizers),
             len(a.selections), len(a.dropped_reuse), len(a.slot_creations), len(a.misplaced),
             len(a.repeated_cells), len(a.cell_uses), len(a.graph_switches), len(a.keras_steps),
             len(a.reuse_false), self._next_graph, id(g), g.root.reuse, len(g.variables),
-            len(g.counts), sum(g.counts.values()), g.opaque, g.unnamed,
+            len(g.counts), sum(g.counts.values()), g.unnamed, g.opaque,
         )
 
     def _run_entries(self, module: ModuleState) -> None:
@@ -341,8 +424,10 @@ class Interpreter:
     def exec_block(self, stmts: list[ast.stmt], env: list[dict], module: ModuleState) -> None:
         for stmt in stmts:
             self.steps += 1
-            if self.steps > MAX_STEPS:
-                raise _OutOfBudget
+            if self.steps > self.max_steps:
+                raise _OutOfBudget("over its step budget")
+            if not self.steps % CLOCK_EVERY and self.deadline is not None and time.process_time() > self.deadline:
+                raise _OutOfBudget("over its time budget")
             handler = _STMT_HANDLERS.get(type(stmt))
             if handler is not None:
                 handler(self, stmt, env, module)
@@ -503,10 +588,15 @@ class Interpreter:
         before = self._snapshot(env)
         outcomes = []
         writes = []  # per arm: the object attributes it set, with their final values
+        test = _equality_test(node, module)
+        loops, stateful = tuple(self.loops), bool(self.funcs) and _stateful_test(node, self.funcs[-1].node)
+        if stateful:
+            self._stateful_runs += 1
+            loops += ((id(node), -self._stateful_runs),)
         for arm, block in enumerate(arms):
             self._restore(env, before)
             depth = len(self.conds)
-            self.conds.append(Cond(id(node), tuple(self.loops), arm))
+            self.conds.append(Cond(id(node), loops, arm, test, stateful))
             self.journals.append([])
             term = None
             try:
@@ -536,7 +626,7 @@ class Interpreter:
             arm, snap = alive[0]
             self._restore(env, snap)
             # Everything after this point runs only on that arm.
-            self.conds.append(Cond(id(node), tuple(self.loops), arm))
+            self.conds.append(Cond(id(node), loops, arm, test, stateful))
             return
         self._restore(env, self._join_snapshots(alive[0][1], alive[1][1]))
 
@@ -1563,9 +1653,9 @@ class Interpreter:
         if canon == tfnames.STOP_GRADIENT:
             return Tensor(calls=_deps(args, kwargs).calls)
         if canon in tfnames.VARIABLE:
-            self._build("variable", canon, node, module)
-            self.graph.unnamed = True  # named by name_scope, which selections cannot see here
             trainable = truthy(kwargs.get("trainable", Const(True))) is not False
+            self._build("variable", canon, node, module).trainable = trainable
+            self.graph.unnamed = True  # named by name_scope, which selections cannot see here
             model = self._model_scope()
             return Tensor(scopes=frozenset({model})) if trainable and model else EMPTY_TENSOR
         if tfnames.is_rnn_cell(canon):
@@ -1581,7 +1671,10 @@ class Interpreter:
             self.graph.opaque = True
             return _deps(args, kwargs)
         if tfnames.is_keras_object(canon):
-            if not tfnames.is_weightless_layer(canon):
+            # A functional `Model(inputs, outputs)` wraps layers already applied (another
+            # model's: `Model(vgg.input, vgg.get_layer(...).output)`); it makes no weights.
+            functional = canon in tfnames.FUNCTIONAL_MODELS and (len(args) >= 2 or "outputs" in kwargs)
+            if not tfnames.is_weightless_layer(canon) and not functional:
                 self._build("keras", canon, node, module)
                 self.graph.opaque = True  # Keras names its variables its own way
             made = KerasObject(canon, node)

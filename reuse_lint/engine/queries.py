@@ -26,7 +26,32 @@ def compatible(a: Creation, b: Creation) -> bool:
         for ca in by_if.get(cb.if_id, ()):
             if ca.loops != cb.loops or ca.arm != cb.arm:
                 return False
-    return True
+    return not _exclusive_tests(a.conds, b.conds)
+
+
+def _exclusive_tests(first: tuple, second: tuple) -> bool:
+    """Two separate `if args.mode == 'train':` and `if args.mode == 'eval':` (not `elif`):
+    one name compared with different constants, in one iteration, cannot both hold; nor can
+    `x == c` hold on one `if` and fail on another's first arm. The tests are taken to see
+    one value of the name (a script's mode, set once)."""
+    tests = {}
+    for ca in first:
+        if ca.test is not None:
+            tests.setdefault(ca.test[:2], []).append(ca)
+    if not tests:
+        return False
+    for cb in second:
+        if cb.test is None:
+            continue
+        for ca in tests.get(cb.test[:2], ()):
+            if ca.if_id == cb.if_id or ca.loops != cb.loops:
+                continue
+            same_constant = ca.test[2] == cb.test[2] and type(ca.test[2]) is type(cb.test[2])
+            if ca.arm == cb.arm == 0 and not same_constant:
+                return True
+            if same_constant and ca.arm != cb.arm:
+                return True
+    return False
 
 
 @dataclass(frozen=True)

@@ -182,6 +182,9 @@ class ModuleState:
     lines: list[str] = field(default_factory=list)
     globals: dict[str, Any] = field(default_factory=dict)
     loaded: bool = False
+    # A Python 2 file read as Python 3 (reuse_lint.py2.Conversion): `tree` and `lines` are
+    # the converted text, on the file's own line numbers.
+    py2: Any = None
     # The project modules its top level imported: an analysis that is handed this module
     # already loaded must still know their sources.
     requires: list["ModuleState"] = field(default_factory=list)
@@ -189,6 +192,7 @@ class ModuleState:
     # (a class's or an object's attributes too), so that later analyses in the same process
     # can start from them instead of running the top level again (see `restore`).
     snapshot: dict | None = None
+    opaque_effect: bool = False  # its top level made an unknown call: replayed on reuse
 
     def take_snapshot(self) -> None:
         inner = {id(v): dict(v.attrs) for v in self.globals.values() if isinstance(v, (ClassVal, Instance))}

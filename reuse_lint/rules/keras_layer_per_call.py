@@ -134,6 +134,17 @@ s = tf.zeros([8, 2])
 q1 = critic(s)
 q2 = critic(s)
 """,
+        # Issue #16: a model cut out of an existing one makes no weights, even per call.
+        """
+import tensorflow as tf
+vgg = tf.keras.applications.VGG19(include_top=False, weights=None)
+def perceptual(images):
+    with tf.variable_scope("vgg", reuse=tf.AUTO_REUSE):
+        cut = tf.keras.Model(inputs=vgg.input, outputs=vgg.get_layer("block5_conv4").output)
+        return cut(images)
+real = perceptual(tf.zeros([1, 32, 32, 3]))
+fake = perceptual(tf.ones([1, 32, 32, 3]))
+""",
     )
     INVALID = (
         """

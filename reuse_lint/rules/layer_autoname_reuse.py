@@ -60,6 +60,19 @@ with tf.variable_scope("d"):
 with tf.variable_scope("d", reuse=True):
     b = tf.layers.dense(x, 1)
 """,
+        # Issue #16: a sampler analysed alone (nothing in view calls it) looks up the
+        # unnamed layers that `generator` made; it creates nothing before its reuse.
+        """
+import tensorflow as tf
+class DCGAN(object):
+    def generator(self, z):
+        with tf.variable_scope("generator"):
+            return tf.layers.dense(tf.layers.dense(z, 4), 2)
+    def sampler(self, z):
+        with tf.variable_scope("generator") as scope:
+            scope.reuse_variables()
+            return tf.layers.dense(tf.layers.dense(z, 4), 2)
+""",
     )
     INVALID = (
         """
@@ -90,8 +103,14 @@ with tf.variable_scope("d") as scope:
 
 def autoname_victims(ctx: RuleContext) -> list:
     existed = created_before(ctx.analysis)
+    # Scope entries that created something before their reuse_variables(): the counter
+    # moved on in view. Without that, only a graph whose whole history is known can say
+    # a name was never created (a `sampler()` analysed alone looks up what another
+    # method made).
+    creating = {id(c.frame_entry) for c in ctx.analysis.creations if c.reuse != TRUE and c.frame_entry is not None}
     return [
         c for c in ctx.analysis.creations
         if c.kind == "layer" and c.auto_named and c.reuse == TRUE and c.name
         and not existed[id(c)] and is_reuse_variables_call(c.reuse_site)
+        and ((c.fresh_graph and not c.opaque_before) or id(c.frame_entry) in creating)
     ]

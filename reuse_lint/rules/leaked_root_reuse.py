@@ -69,6 +69,17 @@ w = tf.get_variable("w", [1])
 tf.get_variable_scope().reuse_variables()
 w2 = tf.get_variable("w", [1])
 """,
+        # Issue #16: a sampler analysed alone reuses at the scope its caller opened and
+        # looks up what another method made: no "does not exist" claim without a history.
+        """
+import tensorflow as tf
+class Model(object):
+    def generator(self, z):
+        return tf.layers.dense(z, 4, name="g1")
+    def sampler(self, z):
+        tf.get_variable_scope().reuse_variables()
+        return tf.layers.dense(z, 4, name="g1")
+""",
     )
     INVALID = (
         """
@@ -104,7 +115,10 @@ train = tf.train.AdamOptimizer(1e-3).minimize(loss)
         for c in ctx.analysis.creations:
             if c.seq < leak.seq or (c.trace, c.graph) != (leak.trace, leak.graph):
                 continue
-            if c.reuse == TRUE and c.name is not None and c.reuse_site is leak.site and not existed[id(c)]:
+            # "does not exist" needs the graph's whole history: an entry point analysed
+            # alone (a `sampler()`) may look up what another method made before it.
+            if (c.reuse == TRUE and c.name is not None and c.reuse_site is leak.site and not existed[id(c)]
+                    and c.fresh_graph and not c.opaque_before):
                 candidates.append((c.seq, c.stack[-1], f"`Variable {c.name} does not exist`"))
                 break
         for graph, trace, seq, site, what in ctx.analysis.slot_creations:

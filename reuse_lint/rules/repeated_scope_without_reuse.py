@@ -196,8 +196,83 @@ with tf.variable_scope(tf.get_variable_scope()):
             w = tf.get_variable("w", [1])
             tf.get_variable_scope().reuse_variables()
 """,
+        # Issue #16: two separate `if`s (not elif) on one name against different constants.
+        """
+import tensorflow as tf
+def model(x):
+    with tf.variable_scope("model"):
+        return tf.layers.dense(x, 1, name="out")
+def train():
+    return tf.train.AdamOptimizer().minimize(tf.reduce_mean(model(tf.zeros([8, 2]))))
+def evaluate():
+    return model(tf.zeros([8, 2]))
+if args.mode == 'train':
+    train()
+if args.mode == 'eval':
+    evaluate()
+""",
+        # Issue #16: a builder that memoises by input and reuses every build after the first.
+        """
+import tensorflow as tf
+class LanguageModel(object):
+    def __init__(self):
+        self._built = {}
+    def __call__(self, inputs):
+        key = id(inputs)
+        if key in self._built:
+            return self._built[key]
+        if self._built:
+            with tf.variable_scope('', reuse=True):
+                out = self._build(inputs)
+        else:
+            out = self._build(inputs)
+        self._built[key] = out
+        return out
+    def _build(self, inputs):
+        with tf.variable_scope("lm"):
+            return tf.matmul(inputs, tf.get_variable("softmax_w", [2, 4]))
+lm = LanguageModel()
+x = tf.zeros([8, 2])
+a = lm(x)
+b = lm(x * 2.0)
+c = lm(x)
+""",
+        # Issue #16: modules on tf.make_template, instantiated twice: a scope each.
+        """
+import tensorflow as tf
+class GraphModule(object):
+    def __init__(self, name=None):
+        self.name = name or type(self).__name__
+        self._template = tf.make_template(self.name, self._build)
+    def __call__(self, *args):
+        return self._template(*args)
+class Classifier(GraphModule):
+    def _build(self, x):
+        return tf.layers.dense(tf.layers.dense(x, 4, name="hidden"), 1, name="logits")
+def test_two_models():
+    x = tf.zeros([8, 2])
+    a = Classifier()
+    b = Classifier()
+    return a(x), b(x), a(x)
+""",
     )
     INVALID = (
+        # Two `if`s on one name can both hold when they test the same constant (or the
+        # second is an `else`): only different constants exclude each other.
+        """
+import tensorflow as tf
+def model(x):
+    with tf.variable_scope("model"):
+        return tf.layers.dense(x, 1, name="out")
+if args.mode == 'train':
+    a = model(tf.zeros([8, 2]))
+if args.mode == 'train':
+    b = model(tf.zeros([8, 2]))  # expect: RL101
+if args.mode == 'eval':
+    pass
+else:
+    c = model(tf.zeros([8, 2]))  # expect: RL101
+""",
         # The article's Example 1.
         """
 import tensorflow as tf

@@ -64,6 +64,21 @@ import tensorflow as tf
 with tf.variable_scope("d", reuse=tf.AUTO_REUSE):
     w = tf.get_variable("w", [1])
 """,
+        # Issue #16: a sampler that only looks up what `generator` made; nothing in view
+        # calls either, so each is analysed alone: no "does not exist" claim.
+        """
+import tensorflow as tf
+class DCGAN(object):
+    def __init__(self, sess):
+        self.sess = sess
+    def generator(self, z):
+        with tf.variable_scope("generator"):
+            return tf.matmul(z, tf.get_variable("g_w", [4, 2]))
+    def sampler(self, z):
+        with tf.variable_scope("generator") as scope:
+            scope.reuse_variables()
+            return tf.matmul(z, tf.get_variable("g_w", [4, 2]))
+""",
     )
     INVALID = (
         """
@@ -104,6 +119,8 @@ fake = Disc()(tf.ones([1, 2]), reuse=True)  # expect: RL102
             if (
                 c.reuse == TRUE and c.name is not None and c.fresh_graph and not c.opaque_before
                 and key not in unnamed and not existed[id(c)] and id(c) not in explained
+                # an arm chosen by object state that the first call sets up (a memo)
+                and not any(cond.stateful for cond in c.conds)
             ):
                 site = reused_site(c.stack, c.reuse_site)
                 if id(site.node) not in reported:

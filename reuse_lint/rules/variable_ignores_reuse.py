@@ -52,6 +52,17 @@ def d(x, reuse=False):
 a = d(tf.zeros([1, 2]))
 b = d(tf.ones([1, 2]), reuse=True)
 """,
+        # Per-call state buffers on purpose (issue #16): each input gets its own state.
+        """
+import tensorflow as tf
+def rnn_step(x, reuse=False):
+    with tf.variable_scope("rnn", reuse=reuse):
+        state = tf.Variable(tf.zeros([8, 4]), trainable=False, name="state")
+        w = tf.get_variable("w", [2, 4])
+        return tf.matmul(x, w) + state
+a = rnn_step(tf.zeros([8, 2]))
+b = rnn_step(tf.ones([8, 2]), reuse=True)
+""",
     )
     INVALID = (
         """
@@ -66,7 +77,9 @@ b = d(tf.ones([1, 2]), reuse=True)
     )
 
     def check(self, ctx: RuleContext) -> Iterable[Diagnostic]:
-        reported = set()
+        # A non-trainable tf.Variable made per call is state kept per input (an RNN's
+        # state buffer, a counter), not a weight meant to be shared.
+        reported = {id(b.site.node) for b in ctx.analysis.builds if b.kind == "variable" and not b.trainable}
         for b in ctx.analysis.builds:
             if b.kind == "variable" and b.reuse in (TRUE, AUTO) and id(b.site.node) not in reported:
                 reported.add(id(b.site.node))

@@ -38,7 +38,7 @@ import signal
 import sys
 import threading
 
-from reuse_lint import output
+from reuse_lint import notebook, output
 from reuse_lint.cli import Parser
 from reuse_lint.trace.api import TraceError, TraceResult, result_to_json, run_trace
 
@@ -165,7 +165,8 @@ def _show(result: TraceResult, args) -> None:
     if failed and text:
         # The error first, then what was found before it.
         out.write(header + (" Found before it:\n" if result.diagnostics else "\n"))
-    output.render(result.diagnostics, args.output_format, out)
+    diagnostics, sources = _in_cells(result)
+    output.render(diagnostics, args.output_format, out, **sources)
     if not text:
         return
     if args.tree:
@@ -195,6 +196,20 @@ def _show_steps(result: TraceResult, out) -> None:
         for name in opt.changed:
             mark = "" if name in opt.var_list else "   <- not in its var_list"
             out.write(f"    {name}{mark}\n")
+
+
+def _in_cells(result: TraceResult) -> tuple[list, dict]:
+    """A notebook's findings at its cells (the child ran the code cells as one script), and
+    the cells' text for the excerpts."""
+    if not notebook.is_notebook(result.target):
+        return result.diagnostics, {}
+    path = _shown(os.path.abspath(result.target))  # as the findings' paths are shown
+    try:
+        with open(path, "rb") as f:
+            book = notebook.read(f.read())
+    except (OSError, notebook.NotebookError):
+        return result.diagnostics, {}
+    return book.map(result.diagnostics, path), {"sources": book.sources(path).get}
 
 
 def _shown(path: str) -> str:

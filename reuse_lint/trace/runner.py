@@ -9,13 +9,17 @@ MODE is auto, tf1 or tf2. Nothing is written anywhere but RESULT.json.
 
 from __future__ import annotations
 
+import builtins
 import importlib
 import importlib.util
 import json
+import linecache
 import os
 import runpy
 import sys
 import traceback
+
+from reuse_lint import notebook
 
 
 class TargetError(Exception):
@@ -53,7 +57,10 @@ def _run_target(target: str, function: str | None, args: list[str]) -> None:
         path = os.path.abspath(target)
         sys.argv = [path, *args]
         sys.path.insert(0, os.path.dirname(path))
-        runpy.run_path(path, run_name="__main__")
+        if notebook.is_notebook(path):
+            _run_notebook(path)
+        else:
+            runpy.run_path(path, run_name="__main__")
         return
     module = importlib.import_module(target.partition(":")[0])
     fn = getattr(module, function, None)
@@ -61,6 +68,19 @@ def _run_target(target: str, function: str | None, args: list[str]) -> None:
         raise TargetError(f"module {module.__name__!r} has no function {function!r}")
     sys.argv = [target, *args]
     fn()
+
+
+def _run_notebook(path: str) -> None:
+    """A notebook's code cells as one script, as a kernel runs them top to bottom; its lines
+    are the script's (the parent maps them back to cells)."""
+    try:
+        with open(path, "rb") as f:
+            script = notebook.to_script(f.read())
+    except notebook.NotebookError as exc:
+        raise TargetError(f"{path}: {exc}") from None
+    # Tracebacks and site excerpts read the script's lines, not the notebook's JSON.
+    linecache.cache[path] = (len(script), None, script.splitlines(keepends=True), path)
+    exec(compile(script, path, "exec"), {"__name__": "__main__", "__file__": path, "__builtins__": builtins})
 
 
 def _user_traceback(exc: BaseException, user) -> str:

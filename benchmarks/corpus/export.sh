@@ -1,0 +1,41 @@
+#!/usr/bin/env bash
+# Export the .py files of every project listed in projects.tsv, at its pinned commit, from the
+# git snapshots already on this machine into DEST/OWNER__NAME/. Downloads nothing: a project
+# whose snapshot or commit is missing is reported and skipped (exit 1 at the end).
+#   benchmarks/corpus/export.sh DEST            (MIRROR=/work/.mirror by default)
+# The snapshots are the `fetch` tool's: MIRROR/OWNER+NAME/repo, or repo/.git for clones.
+set -u -o pipefail
+[ $# -eq 1 ] || { echo "usage: $0 DEST" >&2; exit 2; }
+DEST=$1
+MIRROR=${MIRROR:-/work/.mirror}
+LIST=$(dirname "$0")/projects.tsv
+mkdir -p "$DEST"
+status=0
+while IFS=$'\t' read -r repo commit _rest; do
+  case "$repo" in ''|'#'*|repo) continue ;; esac
+  git_dir=$MIRROR/${repo/\//+}/repo
+  [ -d "$git_dir/.git" ] && git_dir=$git_dir/.git
+  out=$DEST/${repo/\//__}
+  if ! git --git-dir="$git_dir" cat-file -e "$commit^{commit}" 2>/dev/null; then
+    echo "$repo: no snapshot with commit $commit under $MIRROR (fetch it first)" >&2
+    status=1; continue
+  fi
+  rm -rf "$out" && mkdir -p "$out"
+  # '*.py' as a pathspec matches at any depth (git's wildcards cross '/'). git archive still
+  # walks the whole tree and names every blob the snapshot lacks (files of 4 MiB and more);
+  # only a missing .py file matters here, so the others' complaints are dropped.
+  if ! git --git-dir="$git_dir" archive "$commit" -- '*.py' 2>"$out.err" | tar -x -C "$out"; then
+    echo "$repo: export failed: $(tail -n 1 "$out.err")" >&2
+    status=1
+  fi
+  if grep "\.py'\$" "$out.err" >&2; then
+    echo "$repo: the snapshot lacks the .py files above" >&2
+    status=1
+  fi
+  rm -f "$out.err"
+  want=$(git --git-dir="$git_dir" ls-tree -r "$commit" | awk '$1 != "120000" && $NF ~ /\.py$/' | wc -l)
+  got=$(find "$out" -name '*.py' -type f | wc -l)
+  [ "$want" -eq "$got" ] || { echo "$repo: $got of $want .py files exported" >&2; status=1; }
+  echo "$repo $got .py files"
+done <"$LIST"
+exit $status

@@ -1,0 +1,143 @@
+"""`reuse-lint server` driven over stdio as an editor drives it: initialize, didOpen, didChange,
+codeAction, shutdown. Timings are measured in benchmarks/lsp_latency.py, not here."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from lsp_client import LspClient
+
+ROOT = Path(__file__).resolve().parent.parent
+
+MODEL = '''import tensorflow.compat.v1 as tf
+
+
+def discriminator(x, reuse=False):
+    with tf.variable_scope("d", reuse=reuse):
+        return tf.layers.dense(x, 1, name="out")
+'''
+TRAIN = '''import tensorflow.compat.v1 as tf
+from model import discriminator
+
+x = tf.zeros([8, 2])
+real = discriminator(x)
+fake = discriminator(x)
+'''
+NAME_SCOPES = '''import tensorflow.compat.v1 as tf
+
+
+def project(x):
+    with tf.variable_scope("proj"):
+        return tf.matmul(x, tf.get_variable("w", [2, 2]))
+
+
+x = tf.zeros([8, 2])
+with tf.name_scope("encoder"):
+    e = project(x)
+with tf.name_scope("decoder"):
+    d = project(e)
+'''
+
+
+@pytest.fixture
+def project(tmp_path):
+    (tmp_path / "pyproject.toml").write_text("[tool.reuse-lint]\n")
+    (tmp_path / "model.py").write_text(MODEL)
+    (tmp_path / "train.py").write_text(TRAIN)
+    (tmp_path / "scopes.py").write_text(NAME_SCOPES)
+    # A `tensorflow` that leaves a mark if anything imports it: the server must not.
+    fake = tmp_path / "fake_site" / "tensorflow"
+    fake.mkdir(parents=True)
+    (fake / "__init__.py").write_text(f"open({str(tmp_path / 'IMPORTED')!r}, 'w').close()\n")
+    return tmp_path
+
+
+@pytest.fixture
+def client(project):
+    env = dict(os.environ, PYTHONPATH=os.pathsep.join([str(project / "fake_site"), str(ROOT)]))
+    with open(project / "server.log", "w") as log:
+        lsp = LspClient(project, env, log)
+        yield lsp
+        if lsp.proc.poll() is None:
+            lsp.proc.kill()
+            lsp.proc.wait()
+
+
+def _open(client: LspClient, path: Path, version: int = 1) -> str:
+    uri = path.as_uri()
+    client.notify("textDocument/didOpen", {"textDocument": {
+        "uri": uri, "languageId": "python", "version": version, "text": path.read_text()}})
+    return uri
+
+
+def _change(client: LspClient, uri: str, version: int, line: int, start: int, end: int, text: str) -> None:
+    client.notify("textDocument/didChange", {
+        "textDocument": {"uri": uri, "version": version},
+        "contentChanges": [{"range": {"start": {"line": line, "character": start}, "end": {"line": line, "character": end}},
+                            "text": text}]})
+
+
+def _apply(text: str, edits: list[dict]) -> str:
+    lines = text.splitlines(keepends=True)
+    for e in sorted(edits, key=lambda e: (e["range"]["start"]["line"], e["range"]["start"]["character"]), reverse=True):
+        s, t = e["range"]["start"], e["range"]["end"]
+        assert s["line"] == t["line"]  # the fixes used here are one-line edits
+        line = lines[s["line"]]
+        lines[s["line"]] = line[: s["character"]] + e["newText"] + line[t["character"]:]
+    return "".join(lines)
+
+
+def test_server_publishes_diagnostics_and_quick_fixes_over_stdio(client, project):
+    init = client.initialize(project)
+    capabilities = init["capabilities"]
+    assert capabilities["codeActionProvider"]["codeActionKinds"] == ["quickfix"]
+    assert capabilities["textDocumentSync"]["change"] == 2  # incremental
+
+    # didOpen: RL101 on the second call, the first call related, the rule's doc linked.
+    uri = _open(client, project / "train.py")
+    _, [d] = client.diagnostics(uri, version=1)
+    assert (d["code"], d["source"], d["severity"]) == ("RL101", "reuse-lint", 1)
+    assert d["range"] == {"start": {"line": 5, "character": 7}, "end": {"line": 5, "character": 23}}
+    assert d["message"].startswith("Variable `d/out/kernel` is created a second time")
+    assert d["codeDescription"]["href"].endswith("/reuse_lint/rules/repeated_scope_without_reuse.py")
+    [related] = d["relatedInformation"]
+    assert related["location"] == {"uri": uri, "range": {"start": {"line": 4, "character": 7}, "end": {"line": 4, "character": 7}}}
+
+    # codeAction: the safe fix as the preferred quick fix; applied, it is the repair.
+    [action] = client.request("textDocument/codeAction", {
+        "textDocument": {"uri": uri}, "range": d["range"], "context": {"diagnostics": [d]}})
+    assert (action["title"], action["kind"], action["isPreferred"]) == ("RL101: pass reuse=True", "quickfix", True)
+    fixed = _apply(TRAIN, action["edit"]["changes"][uri])
+    assert fixed.splitlines()[5] == "fake = discriminator(x, reuse=True)"
+
+    # didChange: `# noqa: RL101` typed at the end of the line suppresses the finding...
+    _change(client, uri, 2, 5, 23, 23, "  # noqa: RL101")
+    assert client.diagnostics(uri, version=2)[1] == []
+    # ...and removing it brings the finding back.
+    _change(client, uri, 3, 5, 23, 38, "")
+    assert [d["code"] for d in client.diagnostics(uri, version=3)[1]] == ["RL101"]
+
+    # A change to the imported module re-checks the module that depends on it: with
+    # AUTO_REUSE in the builder, train.py is clean without being touched.
+    model = _open(client, project / "model.py")
+    assert client.diagnostics(model, version=1)[1] == []
+    # (opening it re-checks its dependents too: train.py unchanged, still RL101)
+    assert [d["code"] for d in client.diagnostics(uri, version=3)[1]] == ["RL101"]
+    _change(client, model, 2, 4, 38, 43, "tf.AUTO_REUSE")
+    assert client.diagnostics(model, version=2)[1] == []
+    assert client.diagnostics(uri, version=3)[1] == []
+
+    # An unsafe fix is offered, titled as unsafe and not preferred.
+    scopes = _open(client, project / "scopes.py")
+    _, [d104] = client.diagnostics(scopes, version=1)
+    [unsafe] = client.request("textDocument/codeAction", {
+        "textDocument": {"uri": scopes}, "range": d104["range"], "context": {"diagnostics": [d104]}})
+    assert unsafe["title"] == "RL104: use tf.variable_scope instead of tf.name_scope (unsafe fix)"
+    assert unsafe["isPreferred"] is False
+    assert "with tf.variable_scope(\"decoder\"):" in _apply(NAME_SCOPES, unsafe["edit"]["changes"][scopes])
+
+    assert client.close() == 0
+    assert not (project / "IMPORTED").exists(), "the server imported tensorflow"

@@ -1,0 +1,186 @@
+"""Python 2 sources: read in memory as Python 3 on the same lines, analysed, reported at the
+file's own positions with a note, never fixed; TensorFlow judges the converted fixtures."""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from conftest import ROOT, tf_build
+from reuse_lint import py2
+from reuse_lint.engine import lint_source, parse_module
+from reuse_lint.runner import lint_files
+
+FIXTURES = ROOT / "fixtures" / "py2"
+EXPECT = re.compile(r"#\s*expect:\s*([A-Z]+\d+)")
+
+
+def _expected(path: Path) -> set[tuple[int, str]]:
+    return {(i, m.group(1)) for i, line in enumerate(path.read_text().splitlines(), 1) if (m := EXPECT.search(line))}
+
+
+def _converted(path: Path, into: Path) -> Path:
+    text = path.read_text()
+    out = py2.convert(text)
+    assert out is not None, path.name
+    target = into / path.name
+    target.write_text(out[0])
+    return target
+
+
+def test_the_fixtures_are_python_2_only():
+    for path in FIXTURES.glob("*.py"):
+        with pytest.raises(SyntaxError):
+            compile(path.read_text(), path.name, "exec")
+
+
+@pytest.mark.parametrize("name", sorted(p.name for p in FIXTURES.glob("*_bad.py")))
+def test_bad_fixture_findings_are_the_marked_lines_read_as_python_2_without_a_fix(name):
+    path = FIXTURES / name
+    found = lint_source(path.read_bytes(), str(path))
+    assert {(d.line, d.code) for d in found} == _expected(path) != set()
+    for d in found:
+        assert d.message.endswith(" (read as Python 2)")
+        assert d.fix is None
+
+
+@pytest.mark.parametrize("name", sorted(p.name for p in FIXTURES.glob("*_good.py")))
+def test_good_fixture_is_clean(name):
+    path = FIXTURES / name
+    assert lint_source(path.read_bytes(), str(path)) == []
+
+
+def test_a_finding_on_a_rewritten_line_is_at_the_original_column():
+    path = FIXTURES / "rl101_bad.py"
+    (finding,) = lint_source(path.read_bytes(), str(path))
+    line = path.read_text().splitlines()[finding.line - 1]
+    assert line.startswith('print >>LOG, "D(G(z)):", discriminator(fake)')  # `print(` when converted
+    assert finding.column == line.index("discriminator(") + 1
+    assert finding.end_column == line.index("  # expect") + 1
+
+
+def test_converted_lines_keep_their_numbers_and_indentation():
+    for path in FIXTURES.glob("*.py"):
+        text = path.read_text()
+        converted, _ = py2.convert(text)
+        before, after = text.splitlines(), converted.splitlines()
+        assert len(before) == len(after)
+        for a, b in zip(before, after):
+            assert len(a) - len(a.lstrip()) == len(b) - len(b.lstrip())
+            assert ("#" in a) == ("#" in b)
+
+
+@pytest.fixture(scope="module")
+def converted_built(tmp_path_factory) -> dict[str, dict]:
+    into = tmp_path_factory.mktemp("py2_converted")
+    return tf_build([_converted(p, into) for p in sorted(FIXTURES.glob("*.py"))])
+
+
+def _dense(scope: str, *layers: str) -> list[str]:
+    return sorted(f"{scope}/{layer}/{v}:0" for layer in layers for v in ("kernel", "bias"))
+
+
+def test_tensorflow_fails_on_the_converted_rl101_bad_and_builds_its_twin(converted_built):
+    error = converted_built["rl101_bad.py"]["error"]
+    assert error["type"] == "ValueError"
+    assert "Variable discriminator/h1/kernel already exists, disallowed" in error["message"]
+    assert converted_built["rl101_good.py"]["error"] is None
+    assert sorted(converted_built["rl101_good.py"]["created"]) == _dense("discriminator", "h1", "logits")
+
+
+def test_tensorflow_shows_the_converted_rl109_bad_training_the_discriminator(converted_built):
+    bad, good = converted_built["rl109_bad.py"], converted_built["rl109_good.py"]
+    assert bad["error"] is None and good["error"] is None
+    assert bad["steps"]["g_step"] == _dense("discriminator", "dense", "dense_1") + _dense("generator", "dense", "dense_1")
+    assert good["steps"]["g_step"] == _dense("generator", "dense", "dense_1")
+
+
+def _cli(*args: str, cwd: Path) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "reuse_lint", *args], capture_output=True, text=True, cwd=cwd, timeout=120)
+
+
+def test_fix_and_diff_skip_a_converted_file(tmp_path):
+    shutil.copy(FIXTURES / "rl101_bad.py", tmp_path / "bad.py")
+    # The same code as Python 3 does get a fix: the Python 2 file is skipped, not unfixable.
+    _converted(FIXTURES / "rl101_bad.py", tmp_path).rename(tmp_path / "bad3.py")
+    assert "reuse=True" in _cli("check", "--diff", "--unsafe-fixes", "bad3.py", cwd=tmp_path).stdout
+    before = (tmp_path / "bad.py").read_bytes()
+    diff = _cli("check", "--diff", "--unsafe-fixes", "bad.py", cwd=tmp_path)
+    assert (diff.returncode, diff.stdout) == (0, "")  # --diff prints only fixes, and there are none
+    fixed = _cli("check", "--fix", "--unsafe-fixes", "--output-format", "json", "bad.py", cwd=tmp_path)
+    assert (tmp_path / "bad.py").read_bytes() == before
+    assert [(f["code"], f["line"], f["fix"]) for f in json.loads(fixed.stdout)] == [("RL101", 30, None)]
+
+
+def test_neither_python_3_nor_python_2_stays_a_syntax_error_at_the_python_3_position():
+    source = b'print "building"\ndef f(:\n    pass\n'
+    (finding,) = lint_source(source, "broken.py")
+    assert (finding.code, finding.line, finding.column) == ("RL001", 1, 1)
+    assert finding.message.startswith("syntax error: ") and "Python 2" not in finding.message
+
+
+def test_python_3_files_are_not_converted():
+    module = parse_module(b"print('x')\n", "x.py")
+    assert module.py2 is None
+    # fissix is imported only when a file fails to parse: a Python 3 run never loads it.
+    probe = "import sys; from reuse_lint.engine import lint_source; lint_source(b\"print('x')\\n\", 'x.py'); print('fissix' in sys.modules)"
+    assert subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, cwd=ROOT).stdout.strip() == "False"
+
+
+def test_an_indent_of_tabs_and_spaces_reads_as_python_2_did():
+    source = "import tensorflow as tf\ndef d(x):\n    with tf.variable_scope('d'):\n\treturn tf.layers.dense(x, 1)\nprint d(1)\nprint d(2)\n"
+    found = lint_source(source.encode(), "tabs.py")
+    assert [(d.code, d.line, d.column) for d in found] == [("RL101", 6, 7)]
+
+
+PY2_MODEL = '''import tensorflow as tf
+
+
+def discriminator(x, reuse=False):
+    with tf.variable_scope("discriminator", reuse=reuse):
+        print "building on", x
+        return tf.layers.dense(x, 1, name="logits")
+'''
+PY2_TRAIN = '''import tensorflow as tf
+from model import discriminator
+
+real = tf.placeholder(tf.float32, [None, 2])
+d_real = discriminator(real)
+d_fake = discriminator(real * 2.0)
+print "built", d_real, d_fake
+'''
+
+
+def test_an_imported_python_2_module_is_read_as_python_2(tmp_path):
+    (tmp_path / "setup.py").write_text("")
+    (tmp_path / "model.py").write_text(PY2_MODEL)
+    (tmp_path / "train.py").write_text(PY2_TRAIN)
+    (tmp_path / "train3.py").write_text(PY2_TRAIN.replace('print "built", d_real, d_fake', "print(d_real, d_fake)"))
+    found = lint_files([str(tmp_path / "train.py"), str(tmp_path / "train3.py")])
+    assert [(Path(d.path).name, d.code, d.line, d.message.endswith("(read as Python 2)")) for d in found] == [
+        ("train.py", "RL101", 6, True), ("train3.py", "RL101", 6, False)]
+
+
+def test_a_fixer_that_would_split_a_line_is_dropped_for_that_file():
+    # fix_urllib writes this import as two lines (urllib.parse, urllib.request): every
+    # line after it would move, so it is left as Python 2 wrote it.
+    source = (
+        "from urllib import urlencode, urlopen\n"
+        "import tensorflow as tf\n"
+        "def d(x):\n"
+        "    with tf.variable_scope('d'):\n"
+        "        return tf.layers.dense(x, 1)\n"
+        "a = d(1)\n"
+        "print urlencode({}), d(2)\n"
+    )
+    converted, conversion = py2.convert(source)
+    assert converted.splitlines()[0] == "from urllib import urlencode, urlopen"
+    assert converted.splitlines()[6] == "print(urlencode({}), d(2))"
+    assert sorted(conversion.changed) == [7]
+    assert [(d.code, d.line, d.column) for d in lint_source(source.encode(), "x.py")] == [("RL101", 7, 22)]
