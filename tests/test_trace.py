@@ -70,6 +70,7 @@ def runs(tmp_path_factory) -> dict:
         "interrupted": lambda: _trace(_fx("interrupted.py"), report=str(tmp / "interrupted.json")),
         "reads_input": lambda: _trace(_fx("reads_input.py")),
         "killed": lambda: _trace(_fx("killed.py"), report=str(tmp / "killed.json")),
+        "os_exit": lambda: _trace(_fx("os_exit.py")),
     }
     with ThreadPoolExecutor(max_workers=3) as pool:
         futures = {name: pool.submit(job) for name, job in jobs.items()}
@@ -303,3 +304,10 @@ def test_report_is_written_on_a_crash_and_when_nothing_ran(runs):
     assert run["stdout"].splitlines()[-1] == "No findings before the program failed."
     assert runs["no_file"]["report"]["ending"] == "failed"
     assert "no such file" in runs["no_file"]["report"]["error"]
+
+
+def test_a_script_leaving_by_os_exit_is_named_with_its_code_and_last_words(runs):
+    assert _one_line_error(runs["os_exit"]) == (
+        "reuse-lint: error: fixtures/trace/os_exit.py: the traced program exited with code 3 before the "
+        "trace could report (os._exit?); last output: leaving without a word")
+    assert runs["os_exit"]["stdout"] == ""
