@@ -19,7 +19,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from reuse_lint.config import Settings  # noqa: E402
-from reuse_lint.engine import lint_source  # noqa: E402
+from reuse_lint.checker import lint_source  # noqa: E402
 
 
 def both_arms(n: int) -> str:

@@ -162,7 +162,7 @@ class Editor:
 
 def cold_floor(root: Path, module: Path, runs: int) -> float:
     """The same module's analysis in-process with nothing kept: a fresh loader each time."""
-    from reuse_lint import engine, runner
+    from reuse_lint import checker, runner
 
     times = []
     cwd = os.getcwd()
@@ -171,7 +171,7 @@ def cold_floor(root: Path, module: Path, runs: int) -> float:
         for _ in range(runs):
             loader = runner.ProjectLoader(lambda p: p.read_bytes())
             start = time.perf_counter()
-            engine.lint_source(module.read_bytes(), str(module), loader=loader)
+            checker.lint_source(module.read_bytes(), str(module), loader=loader)
             times.append(time.perf_counter() - start)
     finally:
         os.chdir(cwd)

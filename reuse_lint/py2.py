@@ -30,6 +30,7 @@ FIXERS = tuple(
         "map", "filter", "zip",
     )
 )
+_URLLIB = "fissix.fixes.fix_urllib"
 # Without these a Python 2 file does not parse as Python 3 at all.
 ESSENTIAL = frozenset(
     f"fissix.fixes.fix_{name}"
@@ -99,7 +100,12 @@ def convert(text: str) -> tuple[str, Conversion] | None:
         return None
     new = keeps_lines(out)
     if new is None:
-        # One of the fixers moved lines in this file: keep the ones that do not.
+        # fix_urllib splits `from urllib import urlencode, urlopen` in two lines: the usual
+        # culprit, tried first (a parse each, so one try instead of one per fixer).
+        out = run(f for f in FIXERS if f != _URLLIB)
+        new = keeps_lines(out) if out is not None else None
+    if new is None:
+        # Another fixer moved lines in this file: keep the ones that do not.
         kept = [f for f in FIXERS if (one := run([f])) is not None and keeps_lines(one) is not None]
         if not ESSENTIAL <= set(kept):
             return None
@@ -110,7 +116,7 @@ def convert(text: str) -> tuple[str, Conversion] | None:
     out, new = _python3_tabs(out, new)
     try:
         ast.parse(out)
-    except (SyntaxError, ValueError, RecursionError, MemoryError):
+    except (SyntaxError, ValueError, RecursionError):
         return None
     changed = {i: (a, b) for i, (a, b) in enumerate(zip(new, lines), start=1) if a != b}
     return out, Conversion(changed)
@@ -131,7 +137,7 @@ def _python3_tabs(text: str, lines: list[str]) -> tuple[str, list[str]]:
     try:
         ast.parse(text)
         return text, lines
-    except (SyntaxError, ValueError, RecursionError, MemoryError):
+    except (SyntaxError, ValueError, RecursionError):
         pass
     out = []
     for line in lines:

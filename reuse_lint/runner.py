@@ -19,7 +19,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Callable
 
-from reuse_lint import engine, fixes, notebook, tfnames
+from reuse_lint import checker, engine, fixes, notebook, tfnames
 from reuse_lint.cache import CACHE_DIR, Cache, context_key, digest, entry_key, index_record, indexed, racy, signature
 from reuse_lint.config import ConfigError, Settings, settings_from_args  # noqa: F401 - re-exported
 from reuse_lint.diagnostics import Diagnostic
@@ -555,7 +555,7 @@ class Worker:
         self.stats["linted"] += 1
         self.loader.begin(shown)
         limits: list[str] = []
-        diagnostics = _mapped(book, engine.lint_source(data, shown, self.rules, loader=self.loader, parsed=module,
+        diagnostics = _mapped(book, checker.lint_source(data, shown, self.rules, loader=self.loader, parsed=module,
                                                        everywhere=True, cut_short=limits), shown)
         self.cut_short = limits[0] if limits else None
         del module
@@ -627,7 +627,7 @@ def lint_file(path: Path, settings: Settings, loader: ProjectLoader, rules, resu
     def lint(source: bytes) -> list[Diagnostic]:
         loader.begin(shown)
         limits.clear()  # only the last analysis's limit describes what is reported
-        return engine.lint_source(source, shown, file_rules, loader=loader, cut_short=limits)
+        return checker.lint_source(source, shown, file_rules, loader=loader, cut_short=limits)
 
     if notebook.is_notebook(path):
         unreadable = _python_source(path, data, shown, file_rules)[2]
@@ -978,7 +978,7 @@ def _run_stdin(settings: Settings, rules, result: Result) -> None:
         result.diagnostics = unreadable
         return
     limits: list[str] = []
-    result.diagnostics = _mapped(book, engine.lint_source(source, name, file_rules, loader=loader, cut_short=limits), name)
+    result.diagnostics = _mapped(book, checker.lint_source(source, name, file_rules, loader=loader, cut_short=limits), name)
     if limits:
         result.errors.append(cut_short_message(name, limits[0]))
     if book is not None:

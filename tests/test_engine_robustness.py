@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import textwrap
 
-from reuse_lint.engine import lint_source, parse_module
+from reuse_lint.checker import lint_source
+from reuse_lint.engine import parse_module
 from reuse_lint.engine.interp import Interpreter
 from reuse_lint.engine.values import Const
 from reuse_lint.runner import ProjectLoader

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from conftest import ROOT, tf_build
-from reuse_lint.engine import lint_source
+from reuse_lint.checker import lint_source
 from reuse_lint.fixes import valid_python
 from reuse_lint.rules import all_rules
 

@@ -9,7 +9,7 @@ from pathlib import Path
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from reuse_lint.engine import lint_source
+from reuse_lint.checker import lint_source
 from reuse_lint.fixes import fix_source, valid_python
 
 ROOT = Path(__file__).resolve().parent.parent

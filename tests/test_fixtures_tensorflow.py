@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from reuse_lint.engine import lint_source
+from reuse_lint.checker import lint_source
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "rules"
 EXPECT = re.compile(r"#\s*expect:\s*([A-Z]+\d+)")

@@ -556,7 +556,8 @@ def test_a_1200_deep_class_chain_keeps_its_finding(project):
 
 
 def test_if_paths_of_one_variable_are_compared_a_bounded_number_of_times(monkeypatch):
-    from reuse_lint.engine import lint_source, queries
+    from reuse_lint.checker import lint_source
+    from reuse_lint.engine import queries
 
     calls = []
     compatible_paths = queries._compatible_paths

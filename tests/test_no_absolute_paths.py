@@ -69,11 +69,13 @@ def test_check_shows_every_path_relative(project, fmt):
         assert related == {"uri": "sampler/main.py", "uriBaseId": "%SRCROOT%"}
 
 
-def test_check_errors_and_outside_paths_are_relative(project, tmp_path):
+def test_check_paths_outside_the_working_directory_are_relative(project, tmp_path):
+    # A missing path is shown as the user gave it; everything the run found, relative.
     proc = _run(tmp_path, "check", "--no-cache", "--output-format", "concise", str(project / "pkg"),
-                str(project / "missing.py"))
+                "missing.py")
     assert proc.returncode == 2
-    assert "missing.py: no such file or directory" in proc.stderr
+    assert proc.stderr.splitlines()[-1] == "reuse-lint: error: missing.py: no such file or directory"
+    assert proc.stdout.startswith(os.path.join(os.path.relpath(project, tmp_path), "pkg", "main.py") + ":8:10: RL101")
     _no_absolute(proc.stdout + proc.stderr, project)
 
 

@@ -14,7 +14,8 @@ import pytest
 
 from conftest import ROOT, tf_build
 from reuse_lint import py2
-from reuse_lint.engine import lint_source, parse_module
+from reuse_lint.checker import lint_source
+from reuse_lint.engine import parse_module
 from reuse_lint.runner import lint_files
 
 FIXTURES = ROOT / "fixtures" / "py2"
@@ -129,7 +130,7 @@ def test_python_3_files_are_not_converted():
     module = parse_module(b"print('x')\n", "x.py")
     assert module.py2 is None
     # fissix is imported only when a file fails to parse: a Python 3 run never loads it.
-    probe = "import sys; from reuse_lint.engine import lint_source; lint_source(b\"print('x')\\n\", 'x.py'); print('fissix' in sys.modules)"
+    probe = "import sys; from reuse_lint.checker import lint_source; lint_source(b\"print('x')\\n\", 'x.py'); print('fissix' in sys.modules)"
     assert subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, cwd=ROOT).stdout.strip() == "False"
 
 
@@ -184,3 +185,29 @@ def test_a_fixer_that_would_split_a_line_is_dropped_for_that_file():
     assert converted.splitlines()[6] == "print(urlencode({}), d(2))"
     assert sorted(conversion.changed) == [7]
     assert [(d.code, d.line, d.column) for d in lint_source(source.encode(), "x.py")] == [("RL101", 7, 22)]
+
+
+def test_a_bug_in_a_python_2_module_that_its_caller_reveals_is_reported_there(tmp_path):
+    # fixtures/crossmodule/sampler_bad (judged by TensorFlow in test_crossmodule.py), both
+    # files made Python 2: the leak in gen.py is found through main.py, whichever is asked.
+    project = tmp_path / "sampler"
+    shutil.copytree(ROOT / "fixtures" / "crossmodule" / "sampler_bad", project)
+    (project / "setup.py").write_text("")
+    gen = (project / "gen.py").read_text().replace("    if reuse:\n", "    if reuse:\n        print 'sampling from', `z`\n")
+    (project / "gen.py").write_text(gen)
+    main = (project / "main.py").read_text().replace("    sess.run([d_step, g_step])", "    print sess.run([d_step, g_step])")
+    (project / "main.py").write_text(main)
+    line = gen.splitlines().index("        tf.get_variable_scope().reuse_variables()  # expect: RL107") + 1
+    for asked in ("main.py", "gen.py", "."):
+        findings = json.loads(_cli("check", "--no-cache", "--output-format", "json", asked, cwd=project).stdout)
+        assert [(f["path"], f["line"], f["column"], f["code"], f["message"].endswith("(read as Python 2)")) for f in findings] == [
+            ("gen.py", line, 9, "RL107", True)], asked
+
+
+def test_without_the_usual_culprit_the_fixer_that_moves_lines_is_found_one_by_one(monkeypatch):
+    # The general fallback: each fixer tried alone, the ones that keep lines kept.
+    monkeypatch.setattr(py2, "_URLLIB", "no such fixer")
+    source = "from urllib import urlencode, urlopen\nprint urlencode({})\nx = 1L\n"
+    converted, conversion = py2.convert.__wrapped__(source)
+    assert converted == "from urllib import urlencode, urlopen\nprint(urlencode({}))\nx = 1\n"
+    assert sorted(conversion.changed) == [2, 3]

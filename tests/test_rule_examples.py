@@ -7,7 +7,7 @@ import textwrap
 
 import pytest
 
-from reuse_lint.engine import lint_source
+from reuse_lint.checker import lint_source
 from reuse_lint.rules import all_rules
 from reuse_lint.rules.base import REQUIRED_HEADINGS
 

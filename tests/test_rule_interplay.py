@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import textwrap
 
-from reuse_lint.engine import lint_source
+from reuse_lint.checker import lint_source
 
 
 def codes(source: str) -> list[tuple[int, str]]:

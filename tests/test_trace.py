@@ -55,9 +55,9 @@ def runs(tmp_path_factory) -> dict:
         "contrib": lambda: _trace(_fx("contrib_layers.py"), *JSON, report=str(tmp / "contrib.json")),
         "tf2": lambda: _trace(_fx("tf2_keras.py"), "--timeout", "60", report=str(tmp / "tf2.json")),
         "module": lambda: _trace("fixtures.trace.gan_module:build", "--output-format", "concise"),
-        "crash": lambda: _trace(_fx("crash.py")),
+        "crash": lambda: _trace(_fx("crash.py"), report=str(tmp / "crash.json")),
         "hang": lambda: _trace(_fx("hang.py"), "--timeout", "5"),
-        "exit0": lambda: _trace(_fx("exit_zero.py"), "--tree"),
+        "exit0": lambda: _trace(_fx("exit_zero.py"), "--tree", "--output-format", "concise"),
         "args": lambda: _trace(_fx("needs_args.py"), "--output-format", "concise", "--", "--lr", "0.1"),
         "exit3": lambda: _trace(_fx("exit_three.py")),
         "no_function": lambda: _trace("fixtures.trace.gan_module:nope"),
@@ -66,13 +66,11 @@ def runs(tmp_path_factory) -> dict:
         "slim": lambda: _trace(_fx("contrib_slim_gan.py"), "--tree", report=str(tmp / "slim.json")),
         "example1_tree": lambda: _trace(os.path.join(SEED, "example1_incorrect_reuse.py"), "--tree",
                                         "--output-format", "concise"),
-        "clean_concise": lambda: _trace(_fx("exit_zero.py"), "--output-format", "concise"),
         "untrained": lambda: _trace(_fx("untrained_variables.py"), *JSON),
         "interrupted": lambda: _trace(_fx("interrupted.py"), report=str(tmp / "interrupted.json")),
         "reads_input": lambda: _trace(_fx("reads_input.py")),
         "killed": lambda: _trace(_fx("killed.py"), report=str(tmp / "killed.json")),
-        "crash_report": lambda: _trace(_fx("crash.py"), "--output-format", "concise",
-                                       report=str(tmp / "crash.json")),
+        "os_exit": lambda: _trace(_fx("os_exit.py")),
     }
     with ThreadPoolExecutor(max_workers=3) as pool:
         futures = {name: pool.submit(job) for name, job in jobs.items()}
@@ -262,10 +260,11 @@ def test_tree_does_not_count_a_refused_duplicate_as_a_reuse(runs):
 
 
 def test_concise_clean_trace_prints_one_line(runs):
-    run = runs["clean_concise"]
+    run = runs["exit0"]
     assert run["rc"] == 0, run["stderr"]
-    assert run["stdout"] == ("Traced fixtures/trace/exit_zero.py (tf1, 1 variable, ended with sys.exit(0)). "
-                             "All checks passed!\n")
+    # After the --tree, one line: how it ended, and that nothing was found.
+    assert run["stdout"].splitlines()[-1] == ("Traced fixtures/trace/exit_zero.py (tf1, 1 variable, "
+                                              "ended with sys.exit(0)). All checks passed!")
 
 
 def test_rt206_tells_a_variable_left_out_from_one_without_gradient(runs):
@@ -299,9 +298,16 @@ def test_a_child_killed_by_a_signal_is_reported_as_such(runs):
 
 
 def test_report_is_written_on_a_crash_and_when_nothing_ran(runs):
-    run = runs["crash_report"]
+    run = runs["crash"]
     assert run["rc"] == 2
     assert run["report"]["ending"] == "crashed" and run["report"]["error"] == "KeyError: 'probs'"
     assert run["stdout"].splitlines()[-1] == "No findings before the program failed."
     assert runs["no_file"]["report"]["ending"] == "failed"
     assert "no such file" in runs["no_file"]["report"]["error"]
+
+
+def test_a_script_leaving_by_os_exit_is_named_with_its_code_and_last_words(runs):
+    assert _one_line_error(runs["os_exit"]) == (
+        "reuse-lint: error: fixtures/trace/os_exit.py: the traced program exited with code 3 before the "
+        "trace could report (os._exit?); last output: leaving without a word")
+    assert runs["os_exit"]["stdout"] == ""

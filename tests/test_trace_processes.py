@@ -78,3 +78,24 @@ def test_a_signal_to_trace_kills_the_script_and_what_it_forked(tmp_path, signum)
                                             "the traced program was stopped")
     assert _gone(_pids(pidfile))
     assert list(temp.iterdir()) == []
+
+
+def test_the_script_dies_with_a_killed_trace(tmp_path):
+    # SIGKILL reaches no handler: the kernel kills the traced script with its parent (Linux).
+    pidfile, temp = tmp_path / "pids", tmp_path / "tmp"
+    temp.mkdir()
+    proc = subprocess.Popen(_command(pidfile, "wait"), cwd=ROOT, env=_env(temp),
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        deadline = time.monotonic() + 120
+        while not (pidfile.exists() and len(pidfile.read_text().split()) == 2):
+            assert proc.poll() is None and time.monotonic() < deadline
+            time.sleep(0.1)
+        proc.kill()
+        proc.wait(timeout=60)
+        script, forked = _pids(pidfile)
+        assert _gone([script])
+    finally:
+        for pid in _pids(pidfile) if pidfile.exists() else []:
+            if _alive(pid):
+                os.kill(pid, signal.SIGKILL)  # the fork is out of reach of a killed parent

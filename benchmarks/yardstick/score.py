@@ -12,7 +12,8 @@ MIRROR_ROOT/owner+name/repo/.git, MIRROR_ROOT/owner+name/repo (bare) or MIRROR_R
 `no-snapshot` and counts as a miss (it is not dropped from the denominator).
 
 For each row the buggy commit (column bug_commit, else the fix commit's first parent) and the fix
-commit are exported with `git archive` to a temporary directory and the whole project is linted with
+commit are exported (their .py files and pyproject.toml, read with `git cat-file`) to a temporary
+directory, and the whole project is linted with
 `python -m reuse_lint check . --output-format json`. A bug is found when a finding
 * has the labelled rule (a label `any` or `new:...` accepts any RL1xx code; RL001 never counts), and
 * is in the labelled file at the labelled line +-2, or names the labelled file and line +-2 among
@@ -30,7 +31,6 @@ import json
 import os
 import subprocess
 import sys
-import tarfile
 import tempfile
 from collections import defaultdict
 from pathlib import Path
@@ -103,17 +103,37 @@ def resolve(gd: Path, rev: str) -> str | None:
 
 
 def export(gd: Path, commit: str, dest: Path) -> None:
+    """Write the commit's Python sources (and pyproject.toml files) under dest.
+
+    Snapshots may lack large blobs (data sets, weights), so `git archive` of a whole commit can
+    fail; the linter only reads these files, and a blob missing from the snapshot is skipped."""
     dest.mkdir(parents=True)
-    with tempfile.TemporaryFile() as tar:
-        subprocess.run(["git", f"--git-dir={gd}", "archive", "--format=tar", commit], check=True, stdout=tar)
-        tar.seek(0)
-        with tarfile.open(fileobj=tar) as t:
-            # Symlinks and special files could point outside the export; only plain files are kept.
-            members = [m for m in t.getmembers() if m.isfile() or m.isdir()]
-            if hasattr(tarfile, "data_filter"):
-                t.extractall(dest, members=members, filter="data")
-            else:  # Python < 3.10.12 has no extraction filters
-                t.extractall(dest, members=members)
+    listing = _git(gd, "ls-tree", "-r", "-z", "--full-tree", commit).split("\0")
+    wanted = []
+    for entry in filter(None, listing):
+        meta, path = entry.split("\t", 1)
+        mode, kind, sha = meta.split()
+        if kind == "blob" and mode != "120000" and (path.endswith((".py", ".pyi")) or
+                                                     Path(path).name == "pyproject.toml"):
+            wanted.append((sha, path))
+    if not wanted:
+        return
+    batch = subprocess.run(["git", f"--git-dir={gd}", "cat-file", "--batch"], check=True, capture_output=True,
+                           input="".join(f"{sha}\n" for sha, _ in wanted).encode())
+    out, pos = batch.stdout, 0
+    for sha, path in wanted:
+        nl = out.index(b"\n", pos)
+        header = out[pos:nl].split()
+        pos = nl + 1
+        if header[-1] == b"missing":
+            continue
+        size = int(header[2])
+        target = dest / path
+        if ".." in Path(path).parts:
+            raise SystemExit(f"refusing to export {path!r}")
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(out[pos:pos + size])
+        pos += size + 1
 
 
 def lint(project: Path, python: str, timeout: float) -> tuple[list[dict] | None, str]:

@@ -1,4 +1,5 @@
-"""The engine: source text in, diagnostics out. No file system, no configuration, no output.
+"""The engine: source text in, facts out (`analyse`). No file system, no configuration, no
+rules, no output: `reuse_lint.checker` brings the facts and the rules together.
 
 Other modules of a project reach the engine only through the `loader` callback, which the
 runner supplies; the engine itself never opens a file.
@@ -11,18 +12,12 @@ import gc
 import io
 import re
 import tokenize
-from typing import Iterable
 
-from reuse_lint.diagnostics import Diagnostic
+from reuse_lint.engine.events import Analysis
 from reuse_lint.engine.interp import Interpreter, Loader
-from reuse_lint.engine.queries import CUT_SHORT
 from reuse_lint.engine.values import ModuleState
-from typing import TYPE_CHECKING
 
-if TYPE_CHECKING:
-    from reuse_lint.rules.base import Rule
-
-__all__ = ["lint_source", "parse_module", "ParseFailure", "decode", "split_lines"]
+__all__ = ["analyse", "Analysed", "parse_module", "ParseFailure", "decode", "split_lines"]
 
 
 class ParseFailure(Exception):
@@ -102,88 +97,22 @@ def _parse_python2(text: str, path: str, name: str, failure: ParseFailure) -> Mo
     return ModuleState(path=path, name=name, tree=tree, lines=split_lines(new_text), py2=conversion)
 
 
-def lint_source(
-    source: bytes | str,
-    path: str,
-    rules: "Iterable[type[Rule]] | None" = None,
-    *,
-    loader: Loader | None = None,
-    module_name: str = "__main__",
-    parsed: ModuleState | None = None,
-    everywhere: bool = False,
-    cut_short: list[str] | None = None,
-) -> list[Diagnostic]:
-    """Findings of one module's analysis: at the module's own sites, or, with `everywhere`,
-    at the sites of every module the analysis loaded (a leak in `model.py` that only the
-    caller `main.py` reveals is found by main.py's analysis and reported in model.py).
-    `parsed`: the caller's own `parse_module(source, path, module_name)` of the same source,
-    so a file is parsed once; it is interpreted here and must not be used again.
-    `cut_short`: receives the limit the analysis reached, if any (the findings are then
-    those made before it)."""
-    # Imported here: the rules import engine submodules, so the registry loads after us.
-    from reuse_lint.rules import all_rules, syntax_error
-    from reuse_lint.rules.base import RuleContext
+class Analysed:
+    """One module's analysis: the facts, and the limit it reached, if any (the facts are then
+    those gathered before it). `release()` once the rules have read them."""
 
-    rules = tuple(all_rules() if rules is None else rules)
-    try:
-        module = parsed if parsed is not None else parse_module(source, path, module_name)
-    except ParseFailure as failure:
-        if syntax_error.SyntaxError not in rules:
-            return []
-        return [syntax_error.SyntaxError.diagnostic(path, failure.message, failure.line, failure.column)]
+    def __init__(self, interpreter: Interpreter) -> None:
+        self._interpreter = interpreter
+        self.analysis: Analysis = interpreter.analysis
+        self.cut_short: str | None = interpreter.cut_short
+
+    def release(self) -> None:
+        self._interpreter.release()
+
+
+def analyse(module: ModuleState, loader: Loader | None, source_size: int) -> Analysed:
+    """Interpret a parsed module as a program, following its imports through `loader`."""
     interpreter = Interpreter(loader)
-    interpreter.set_budget(len(source))
+    interpreter.set_budget(source_size)
     interpreter.run_module(module)
-    sources = interpreter.analysis.sources
-    ctx = RuleContext(interpreter.analysis, frozenset(sources) if everywhere else frozenset({path}))
-    diagnostics: dict[tuple, Diagnostic] = {}
-    for rule in rules:
-        for d in rule().check(ctx):
-            diagnostics.setdefault((d.code, d.path, d.line, d.column), d)
-    limit = interpreter.cut_short or interpreter.analysis.memo.get(CUT_SHORT)
-    if limit and cut_short is not None:
-        cut_short.append(limit)
-    # `# noqa` is read in the file where the finding is, whichever analysis found it (a
-    # converted Python 2 file keeps its comments on their lines).
-    by_path = {p: comments(sources[p].lines) for p in {d.path for d in diagnostics.values()} if p in sources}
-    converted = {p: m.py2 for p, m in sources.items() if m.py2 is not None}
-    interpreter.release()
-    if converted:
-        from reuse_lint import py2
-
-        diagnostics = {k: py2.original_positions(d, converted) for k, d in diagnostics.items()}
-    kept = [d for d in diagnostics.values() if not suppressed(d, by_path.get(d.path, {}))]
-    return sorted(kept, key=Diagnostic.sort_key)
-
-
-_NOQA = re.compile(r"#\s*noqa(?::\s*(?P<codes>[A-Z]+[0-9]+(?:[\s,]+[A-Z]+[0-9]+)*))?", re.I)
-_IGNORE = re.compile(r"#\s*reuse-lint:\s*ignore(?P<list>\[(?P<codes>[^\]]*)\])?", re.I)
-
-
-def comments(lines: list[str]) -> dict[int, str]:
-    """The comment of each line, from the tokenizer: a `# noqa` inside a string is not one."""
-    found: dict[int, str] = {}
-    try:
-        for tok in tokenize.generate_tokens(iter(lines).__next__):
-            if tok.type == tokenize.COMMENT:
-                found[tok.start[0]] = tok.string
-    except (tokenize.TokenError, SyntaxError, StopIteration):
-        pass
-    return found
-
-
-def suppressed(d: Diagnostic, by_line: dict[int, str]) -> bool:
-    """`# noqa`, `# noqa: RL101,RL102`, `# reuse-lint: ignore[RL101]` on the reported line."""
-    for lineno in {d.line, d.end_line}:
-        text = by_line.get(lineno)
-        if not text:
-            continue
-        for pattern in (_NOQA, _IGNORE):
-            for match in pattern.finditer(text):
-                codes = match.group("codes")
-                if codes is None and match.groupdict().get("list") is None:
-                    return True  # a bare `# noqa` or `# reuse-lint: ignore`
-                if d.code in {c.upper() for c in re.split(r"[\s,]+", codes or "") if c}:
-                    return True
-    return False
-
+    return Analysed(interpreter)

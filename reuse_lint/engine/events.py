@@ -15,6 +15,9 @@ class Site:
     node: ast.AST
 
 
+TRUTH = ("truth",)  # Cond.test's value for `if x:` (the parser makes no tuple constants)
+
+
 @dataclass(frozen=True)
 class Cond:
     """This event happened on one arm of an `if` (within one iteration of enclosing loops)."""
@@ -22,8 +25,8 @@ class Cond:
     if_id: int
     loops: tuple
     arm: int
-    # `x.y == const` tests: (the subject's text, its file, the constant), so that
-    # two `if`s testing one name against different constants are known exclusive.
+    # What the test says of one dotted name: (its text, its file, a constant or TRUTH,
+    # negated), so that separate `if`s on one name can be known exclusive.
     test: tuple | None = None
     # The test reads object state that its own function then changes (a memo filled by the
     # first call): each call may take another arm, so `loops` holds a token per run.

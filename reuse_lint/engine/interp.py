@@ -27,6 +27,7 @@ from typing import Any, Callable
 
 from reuse_lint import tfnames
 from reuse_lint.engine.events import (
+    TRUTH,
     Analysis,
     Build,
     CallInfo,
@@ -217,17 +218,23 @@ def _join(a: Any, b: Any) -> Any:
 
 
 def _equality_test(node: ast.AST, module: ModuleState) -> tuple | None:
-    """(subject text, file, constant) of `if subject == constant` (either side), where the
-    subject is a dotted name (`args.mode`, `FLAGS.phase`, `mode`); None for other tests."""
+    """What an `if` tests about one dotted name (`args.mode`, `FLAGS.phase`, `is_training`):
+    (its text, the file, a constant or TRUTH, negated) for `x == c`, `x != c`, `x`, `not x`;
+    None for other tests."""
     test = getattr(node, "test", None)
-    if not (isinstance(test, ast.Compare) and len(test.ops) == 1 and isinstance(test.ops[0], ast.Eq)):
+    negated = False
+    while isinstance(test, ast.UnaryOp) and isinstance(test.op, ast.Not):
+        test, negated = test.operand, not negated
+    if _dotted(test):
+        return (ast.dump(test), module.path, TRUTH, negated)
+    if not (isinstance(test, ast.Compare) and len(test.ops) == 1 and isinstance(test.ops[0], (ast.Eq, ast.NotEq))):
         return None
     left, right = test.left, test.comparators[0]
     if isinstance(left, ast.Constant):
         left, right = right, left
     if not isinstance(right, ast.Constant) or not _dotted(left):
         return None
-    return (ast.dump(left), module.path, right.value)
+    return (ast.dump(left), module.path, right.value, negated != isinstance(test.ops[0], ast.NotEq))
 
 
 _MUTATORS = frozenset({"append", "add", "update", "setdefault", "extend", "insert", "pop", "clear"})

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 import ast
 
-from reuse_lint.engine.events import Analysis, Build, CallInfo, Creation, Site
+from reuse_lint.engine.events import TRUTH, Analysis, Build, CallInfo, Creation, Site
 from reuse_lint.engine.values import Const
 
 FALSE = Const(False)
@@ -63,9 +63,9 @@ def _compatible_paths(a: dict, b: dict) -> bool:
 
 def _exclusive_tests(first: tuple, second: tuple) -> bool:
     """Two separate `if args.mode == 'train':` and `if args.mode == 'eval':` (not `elif`):
-    one name compared with different constants, in one iteration, cannot both hold; nor can
-    `x == c` hold on one `if` and fail on another's first arm. The tests are taken to see
-    one value of the name (a script's mode, set once)."""
+    one name equal to two constants, in one iteration, cannot both hold; nor can `x == c`
+    (or `x`) hold on one `if` and fail on another. The tests are taken to see one value of
+    the name (a script's mode, set once)."""
     tests = {}
     for ca in first:
         if ca.test is not None:
@@ -78,10 +78,18 @@ def _exclusive_tests(first: tuple, second: tuple) -> bool:
         for ca in tests.get(cb.test[:2], ()):
             if ca.if_id == cb.if_id or ca.loops != cb.loops:
                 continue
-            same_constant = ca.test[2] == cb.test[2] and type(ca.test[2]) is type(cb.test[2])
-            if ca.arm == cb.arm == 0 and not same_constant:
-                return True
-            if same_constant and ca.arm != cb.arm:
+            a_value, b_value = ca.test[2], cb.test[2]
+            a_holds, b_holds = (ca.arm == 0) != ca.test[3], (cb.arm == 0) != cb.test[3]
+            if (a_value is TRUTH) != (b_value is TRUTH):
+                # `x` against `x == c`: when x equals c, x's truth is c's
+                truth, (value, equal) = (a_holds, (b_value, b_holds)) if a_value is TRUTH else (b_holds, (a_value, a_holds))
+                if equal and bool(value) != truth:
+                    return True
+            elif a_value == b_value:
+                # (1 and True are equal but not one constant: no conclusion from them)
+                if type(a_value) is type(b_value) and a_holds != b_holds:
+                    return True
+            elif a_holds and b_holds:  # equal to two different constants
                 return True
     return False
 

@@ -10,8 +10,12 @@ the discriminator step, then the generator step.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import runpy
+import sys
+import tempfile
+import threading
 import warnings
 from dataclasses import dataclass, field
 from typing import Callable
@@ -26,17 +30,46 @@ BATCH = 384
 HANDLES = ("z", "real", "fake", "real_logits", "fake_logits", "d_loss", "g_loss", "d_train", "g_train")
 
 
+_IMPORT_LOCK = threading.Lock()
+
+
 def import_tf():
     """Import TensorFlow the way the variants need it: v1 layers on TF 2.x, deterministic."""
     # tf.compat.v1.layers exists only with Keras 2 (tf_keras); the switch is read at import.
     os.environ.setdefault("TF_USE_LEGACY_KERAS", "1")
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")  # TF's C++ chatter (cuInit on CPU) is not the user's
+    with _IMPORT_LOCK:  # the variants' threads: one import, one redirection of fd 2 at a time
+        if "tensorflow" not in sys.modules:
+            with _native_stderr_muted():
+                import tensorflow  # noqa: F401 - imported for its side effect, once
     import tensorflow as tf
 
     tf.get_logger().setLevel("ERROR")
     tf.compat.v1.logging.set_verbosity(tf.compat.v1.logging.ERROR)
     tf.config.experimental.enable_op_determinism()
     return tf
+
+
+@contextlib.contextmanager
+def _native_stderr_muted():
+    """TF 2.21's native libraries log at load time, before absl is set up, and so ignore
+    TF_CPP_MIN_LOG_LEVEL ("All log messages before absl::InitializeLog()", oneDNN, "Could
+    not find cuda drivers"). Those lines go to fd 2 while TensorFlow is imported; they are
+    kept in a file and shown only if the import fails."""
+    sys.stderr.flush()
+    saved = os.dup(2)
+    with tempfile.TemporaryFile() as log:
+        os.dup2(log.fileno(), 2)
+        try:
+            yield
+        except BaseException:
+            os.dup2(saved, 2)
+            log.seek(0)
+            sys.stderr.write(log.read().decode("utf-8", "replace"))
+            raise
+        finally:
+            os.dup2(saved, 2)
+            os.close(saved)
 
 
 @dataclass

@@ -16,7 +16,7 @@ import os
 from pathlib import Path
 from typing import Iterable, Mapping
 
-from reuse_lint import engine, runner
+from reuse_lint import checker, engine, runner
 from reuse_lint.diagnostics import Diagnostic
 from reuse_lint.rules import select_rules
 
@@ -107,7 +107,7 @@ class Project:
         except OSError:
             return []
         self._loader.begin(str(path))
-        findings = engine.lint_source(source, str(path), self.settings.rules_for(path, self.rules), loader=self._loader)
+        findings = checker.lint_source(source, str(path), self.settings.rules_for(path, self.rules), loader=self._loader)
         self._loaded[path] = frozenset(Path(p) for p in self._loader.loaded())
         return findings
 

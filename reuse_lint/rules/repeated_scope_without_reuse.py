@@ -212,6 +212,23 @@ if args.mode == 'train':
 if args.mode == 'eval':
     evaluate()
 """,
+        # Likewise `if x:` and `if not x:` (or `x == c` and `x != c`) on one name.
+        """
+import tensorflow as tf
+def model(x):
+    with tf.variable_scope("model"):
+        return tf.layers.dense(x, 1, name="out")
+def build(is_training, phase):
+    if is_training:
+        a = model(tf.zeros([8, 2]))
+    if not is_training:
+        b = model(tf.zeros([8, 2]))
+def build_phase(phase):
+    if phase == 'train':
+        a = model(tf.zeros([8, 2]))
+    if phase != 'train':
+        b = model(tf.zeros([8, 2]))
+""",
         # Issue #16: a builder that memoises by input and reuses every build after the first.
         """
 import tensorflow as tf
@@ -273,6 +290,26 @@ if args.mode == 'eval':
     pass
 else:
     c = model(tf.zeros([8, 2]))  # expect: RL101
+if not args.mode:
+    d = model(tf.zeros([8, 2]))  # expect: RL101
+""",
+        # A builder whose reuse test reads state that nothing ever sets: every call builds.
+        """
+import tensorflow as tf
+class LanguageModel(object):
+    def __init__(self):
+        self._built = {}
+    def __call__(self, inputs):
+        if self._built:
+            with tf.variable_scope('', reuse=True):
+                return self._build(inputs)
+        return self._build(inputs)
+    def _build(self, inputs):
+        with tf.variable_scope("lm"):
+            return tf.matmul(inputs, tf.get_variable("softmax_w", [2, 4]))
+lm = LanguageModel()
+a = lm(tf.zeros([8, 2]))
+b = lm(tf.ones([8, 2]))  # expect: RL101
 """,
         # The article's Example 1.
         """

@@ -91,8 +91,9 @@ def _signals_unwind():
     def raise_signalled(signum, _frame):
         raise Signalled(signum)
 
-    wanted = [s for s in (signal.SIGTERM, signal.SIGHUP) if threading.current_thread() is threading.main_thread()]
-    previous = {s: signal.signal(s, raise_signalled) for s in wanted}
+    # Only the main thread may set handlers (main() called from a thread keeps the defaults).
+    main_thread = threading.current_thread() is threading.main_thread()
+    previous = {s: signal.signal(s, raise_signalled) for s in (signal.SIGTERM, signal.SIGHUP) if main_thread}
     try:
         yield
     finally:

@@ -239,9 +239,25 @@ def _shown(path: str) -> str:
     return os.path.relpath(path) if os.path.isabs(path) else path
 
 
+def _die_with_parent() -> None:
+    """`reuse-lint trace` killed outright (SIGKILL, which no handler sees) cannot kill this
+    process group itself: on Linux, ask the kernel to kill this process when it goes."""
+    if not sys.platform.startswith("linux"):
+        return
+    import ctypes
+    import signal
+
+    pr_set_pdeathsig = 1
+    try:
+        ctypes.CDLL(None, use_errno=True).prctl(pr_set_pdeathsig, signal.SIGKILL)
+    except (OSError, AttributeError):
+        return  # no prctl in this libc: the parent's own clean-up still applies
+
+
 def main(argv: list[str]) -> int:
     """RESULT.json MODE STEPS TARGET [ARGS...], or --batch RESULT.json MODE TARGET... (one
     JSON object per target, keyed by target)."""
+    _die_with_parent()
     if argv[0] == "--batch":
         result_path, mode, *targets = argv[1:]
         result = trace_many(targets, mode, 0, [])
