@@ -233,12 +233,12 @@ def cli(*args: str, cwd: Path, prefix: tuple[str, ...] = ()) -> subprocess.Compl
 
 
 def test_an_internal_error_exits_2_with_one_line_naming_the_file(project, monkeypatch, capsys):
-    from reuse_lint import cli as cli_module, engine
+    from reuse_lint import checker, cli as cli_module
 
     def broken(source, path, *args, **kwargs):
         raise ZeroDivisionError("engine bug")
 
-    monkeypatch.setattr(engine, "lint_source", broken)
+    monkeypatch.setattr(checker, "lint_source", broken)
     for args in (["--no-cache", "bad.py"], ["--fix", "bad.py"], ["--diff", "bad.py"]):
         assert cli_module.main(["check", *args]) == 2
         err = capsys.readouterr().err
