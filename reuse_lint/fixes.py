@@ -176,5 +176,10 @@ def unified_diff(path: str, before: bytes, after: bytes) -> str:
     encoding = _encoding(before)
     a = before.decode(encoding, errors="replace").splitlines(keepends=True)
     b = after.decode(encoding, errors="replace").splitlines(keepends=True)
-    lines = difflib.unified_diff(a, b, fromfile=f"a/{path}", tofile=f"b/{path}")
+    from reuse_lint.output import printable
+
+    # The header's name is escaped (a newline in it would start a line of its own); the
+    # lines themselves are the file's, byte for byte, as a patch needs them.
+    shown = printable(path)
+    lines = difflib.unified_diff(a, b, fromfile=f"a/{shown}", tofile=f"b/{shown}")
     return "".join(line if line.endswith("\n") else line + "\n\\ No newline at end of file\n" for line in lines)

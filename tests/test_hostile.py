@@ -642,3 +642,12 @@ def test_a_file_too_large_to_analyse_in_time_and_memory_says_so(project, monkeyp
         f"bad.py: not analysed (too large: {len(BAD):,} bytes, over the 100 a file may have)",
         f"train.py: not analysed (too large: {len(BAD) + 20:,} bytes, over the 100 a file may have)",
     ]
+
+
+def test_a_diff_header_escapes_the_file_name(project):
+    name = "evil\n::error file=x.py::y.py"
+    (project / name).write_text(BAD)
+    proc = cli("check", "--no-cache", "--diff", name, cwd=project)
+    assert proc.returncode == 1, proc.stderr
+    assert proc.stdout.splitlines()[:2] == ["--- a/evil\\n::error file=x.py::y.py", "+++ b/evil\\n::error file=x.py::y.py"]
+    assert not [line for line in proc.stdout.splitlines() if line.startswith("::")]
