@@ -61,9 +61,13 @@ class Runner:
         start = time.perf_counter()
         proc = subprocess.run(cmd, cwd=cwd, env=self.env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
         elapsed = time.perf_counter() - start
-        if proc.returncode not in ok:
+        # Exit 2 with only "analysis cut short" lines is a finished run that said where it
+        # stopped (a file over its budget); anything else is a failure.
+        stderr = proc.stderr.decode(errors="replace")
+        cut_short = proc.returncode == 2 and stderr and all("analysis cut short" in line for line in stderr.splitlines())
+        if proc.returncode not in ok and not cut_short:
             sys.exit(f"{' '.join(cmd[2:] if cmd[0] == sys.executable else cmd)} in {cwd.name}: "
-                     f"exit {proc.returncode}\n{proc.stderr.decode(errors='replace')[-800:]}")
+                     f"exit {proc.returncode}\n{stderr[-800:]}")
         return elapsed
 
     def clean(self, project: Path) -> None:

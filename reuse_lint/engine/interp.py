@@ -1677,10 +1677,12 @@ class Interpreter:
             prefix = self._prefix()
             if (scope.node is not None and all(scope is not f for f in self.scopes) and prefix
                     and scope.name is not None and not prefix.startswith(scope.name)
+                    and not scope.name.startswith(prefix + "/")
                     and any(n.startswith(prefix + "/") for n in self.graph.variables)):
                 # The `as scope` of a finished block, used while building another scope that
                 # has variables of its own (a target network's): the list is not the new one's.
-                # A scope that only applies weights made earlier (a `backward/` block) has none.
+                # A scope that only applies weights made earlier (a `backward/` block) has none,
+                # and one below the scope being built (`train/params` in `train/`) is its own.
                 stale = (Site(scope.path or module.path, scope.node), prefix)
             scope = Const(scope.name) if scope.name is not None else UNKNOWN
         if not isinstance(scope, Const) or not (scope.value is None or isinstance(scope.value, str)):

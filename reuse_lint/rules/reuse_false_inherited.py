@@ -41,6 +41,34 @@ class ReuseFalseInherited(Rule):
     CODE = "RL110"
     NAME = "reuse-false-inherited"
     VALID = (
+        # A method run on its own (an entry point, before its caller) reuses what another
+        # method creates (UGATIT's discriminate_fake): its graph's history is unknown, so the
+        # lookups under the inherited reuse are not called missing.
+        """
+import tensorflow.compat.v1 as tf
+
+
+def fully_connected_with_w(x, reuse=False, scope="linear"):
+    with tf.variable_scope(scope, reuse=reuse):
+        w = tf.get_variable("kernel", [4, 1])
+        return tf.matmul(x, w)
+
+
+class UGATIT:
+    def discriminator(self, x, reuse=False, scope="discriminator"):
+        with tf.variable_scope(scope, reuse=reuse):
+            return fully_connected_with_w(x, scope="CAM_logit")
+
+    def discriminate_real(self, x):
+        return self.discriminator(x, scope="discriminator_A")
+
+    def discriminate_fake(self, x):
+        return self.discriminator(x, reuse=True, scope="discriminator_A")
+
+    def build_model(self):
+        x = tf.zeros([2, 4])
+        return self.discriminate_real(x), self.discriminate_fake(x * 2.0)
+""",
         """
 import tensorflow as tf
 with tf.variable_scope("model"):
@@ -69,7 +97,10 @@ with tf.variable_scope("model", reuse=True):
             node = event.scope.node
             victim = next(
                 (c for c in ctx.analysis.creations
-                 if c.reuse == TRUE and c.name and not existed[id(c)] and any(n is node for n in c.scope_nodes)),
+                 # Only in a graph whose history is known: an entry point's graph may hold
+                 # what a caller the linter cannot see created before.
+                 if c.reuse == TRUE and c.name and c.fresh_graph and not existed[id(c)]
+                 and any(n is node for n in c.scope_nodes)),
                 None,
             )
             if victim is None:

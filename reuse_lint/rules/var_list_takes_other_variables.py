@@ -66,6 +66,28 @@ with tf.variable_scope("backward"):
     dec_vars = tf.get_collection(tf.GraphKeys.TRAINABLE_VARIABLES, dec_scope.name)
     enc_vars = tf.get_collection(tf.GraphKeys.TRAINABLE_VARIABLES, enc_scope.name)
 """,
+        # A model built inside `train/` saves `train/params/`, a finished block's scope that
+        # its constructor filled: the scope is below the one being built, so it is its own
+        # (a VQ-VAE's training script and model class, in two modules).
+        """
+import tensorflow.compat.v1 as tf
+
+
+class VQVAE:
+    def __init__(self, x, param_scope):
+        with tf.variable_scope(param_scope):
+            w = tf.get_variable("w", [4, 4])
+        with tf.variable_scope("forward"):
+            self.loss = tf.reduce_mean(tf.matmul(x, w))
+        save_vars = tf.get_collection(tf.GraphKeys.GLOBAL_VARIABLES, param_scope.name)
+        self.saver = tf.train.Saver(var_list=save_vars)
+
+
+with tf.variable_scope("train"):
+    with tf.variable_scope("params") as params:
+        pass
+    net = VQVAE(tf.zeros([2, 4]), params)
+""",
         """
 import tensorflow as tf
 with tf.variable_scope("disc"):
