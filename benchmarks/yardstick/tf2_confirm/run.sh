@@ -60,3 +60,10 @@ for side in before after; do
     show bryanlimy/tf2-transformer-chatbot "$c" main.py "$OUT/chat/$side.py"
     echo "-- tf2-chatbot-metric $side"; "$PY" "$HERE/chatbot_metric.py" "$OUT/chat/$side.py" 2>&1 | grep "^fit" || true
 done
+for side in before after; do
+    c=ffadf08a; [ $side = before ] && c="ffadf08a^"
+    show stellargraph/stellargraph "$c" stellargraph/layer/link_inference.py "$OUT/link/$side.py"
+done
+# the fix removed output_dim from LinkEmbedding (the Dense moved to the link_inference() builder)
+echo "-- tf2-stellargraph-linkembedding before"; "$PY" "$HERE/layer.py" "$OUT/link/before.py" LinkEmbedding '{"output_dim": 2, "method": "l1"}' '[3, 2, 4]' 2>&1 | grep -E "^(variables|tf.function)" || true
+echo "-- tf2-stellargraph-linkembedding after"; "$PY" "$HERE/layer.py" "$OUT/link/after.py" LinkEmbedding '{"method": "l1"}' '[3, 2, 4]' 2>&1 | grep -E "^(variables|tf.function)" || true
