@@ -1,6 +1,7 @@
 import os, sys; sys.path.insert(0, os.path.dirname(os.path.abspath(__file__))); from common import *
 setup(sys.argv[1])
 from models.densenet import DenseBlock
+
 b = DenseBlock(num_layers=2, growth_rate=4, drop_rate=0.1)
 x = tf.random.normal([2, 8, 8, 6])
 f = lambda: b(x, training=True)

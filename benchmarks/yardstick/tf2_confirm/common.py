@@ -1,7 +1,11 @@
-import os, sys, re
+import os
+import sys
+
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 os.environ.setdefault("TF_USE_LEGACY_KERAS", "1")
 import tensorflow as tf
+
+
 def setup(d):
     sys.path.insert(0, d); os.chdir(d)
 def msg(e):
@@ -15,7 +19,7 @@ def try_tf_function(fn, *a):
     try:
         f(*a); f(*a)
         return "tf.function OK"
-    except Exception as e:
+    except Exception as e:  # noqa: BLE001  (report whatever TensorFlow raises)
         return "tf.function RAISES " + msg(e)
 def new_vars(fn, *a):
     made = []

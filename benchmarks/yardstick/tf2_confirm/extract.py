@@ -1,13 +1,17 @@
-import ast, textwrap
+import ast
+import textwrap
+
+
 def extract(path, qual):
-    src = open(path).read(); tree = ast.parse(src)
+    with open(path) as fh:
+        src = fh.read()
+    tree = ast.parse(src)
     cls, _, meth = qual.rpartition(".")
     for node in ast.walk(tree):
         if isinstance(node, ast.ClassDef) and (not cls or node.name == cls):
             for f in node.body:
                 if isinstance(f, ast.FunctionDef) and f.name == meth:
-                    seg = ast.get_source_segment(src, f)
-                    # keep decorators
+                    # keep the decorators: @tf.function is part of the bug
                     start = min([d.lineno for d in f.decorator_list] + [f.lineno])
                     lines = src.splitlines()[start - 1:f.end_lineno]
                     return textwrap.dedent("\n".join(lines))
@@ -17,5 +21,6 @@ def extract(path, qual):
     raise KeyError(qual)
 def load(path, qual, ns):
     code = extract(path, qual)
-    exec(compile(code, path + "::" + qual, "exec"), ns)
+    # runs the project's own function source from the exported commit, on purpose
+    exec(compile(code, path + "::" + qual, "exec"), ns)  # noqa: S102
     return ns[qual.rpartition(".")[2]]

@@ -1,6 +1,7 @@
 import os, sys; sys.path.insert(0, os.path.dirname(os.path.abspath(__file__))); from common import *
 setup(sys.argv[1])
 from src.bigacgan.arch_ops import NonLocalBlock
+
 blk = NonLocalBlock("nlb", None)
 x = tf.random.normal([2, 4, 4, 16])
 made = []

@@ -2,6 +2,7 @@ import os, sys; sys.path.insert(0, os.path.dirname(os.path.abspath(__file__))); 
 import numpy as np
 setup(sys.argv[1])
 from gan.model import Generator
+
 g = Generator(); z = tf.random.normal([4, 100]); g(z)
 opt = tf.keras.optimizers.Adam(1e-2)
 w0 = g.dense_1.kernel.numpy().copy()

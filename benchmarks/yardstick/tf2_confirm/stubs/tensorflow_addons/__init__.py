@@ -1,6 +1,10 @@
 # Stub for tensorflow_addons (no build for TF 2.21): crf_log_likelihood mirrors tfa's variable
 # handling only: it creates a transitions tf.Variable when none is passed, else uses the one given.
-import types, tensorflow as tf
+import types
+
+import tensorflow as tf
+
+
 def crf_log_likelihood(inputs, tag_indices, sequence_lengths, transition_params=None):
     if transition_params is None:
         transition_params = tf.Variable(tf.keras.initializers.GlorotUniform()([inputs.shape[-1]] * 2), name="transitions")
