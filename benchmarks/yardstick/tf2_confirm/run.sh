@@ -1,0 +1,69 @@
+#!/bin/sh
+# Re-run the TF2 yardstick confirmations: export each row's buggy and fixed commit to a scratch
+# directory and run its check on both. Needs TensorFlow 2.21 with tf_keras, and the snapshots
+# of fetch_list_tf2.txt under MIRROR (the `fetch` tool's /work/.mirror by default).
+# usage: run.sh [SCRATCH]     (SCRATCH defaults to a new temporary directory)
+set -e
+HERE=$(cd "$(dirname "$0")" && pwd)
+MIRROR=${MIRROR:-/work/.mirror}
+PY=${PY:-python}
+OUT=${1:-$(mktemp -d)}
+
+gitdir() { g="$MIRROR/$(echo "$1" | tr / +)/repo"; [ -d "$g/.git" ] && g="$g/.git"; echo "$g"; }
+# export REPO COMMIT DEST: code files only (large data blobs may be missing from a snapshot)
+export_tree() {
+    g=$(gitdir "$1"); mkdir -p "$3"
+    git --git-dir="$g" ls-tree -r --name-only "$2" | grep -E '\.py$' > "$3.list"
+    git --git-dir="$g" archive "$2" $(cat "$3.list") | tar -x -C "$3"
+}
+show() { g=$(gitdir "$1"); mkdir -p "$(dirname "$4")"; git --git-dir="$g" show "$2:$3" > "$4"; }
+both() {  # both ID REPO FIX FILE-OR-DOT: export bug (FIX^) and fix trees, then run CMD with {} = tree
+    id=$1; repo=$2; fix=$3; shift 3
+    for side in before after; do
+        c=$fix; [ $side = before ] && c="$fix^"
+        export_tree "$repo" "$c" "$OUT/$id/$side"
+        echo "-- $id $side"; "$PY" "$@" "$OUT/$id/$side" 2>&1 | grep -E "^(variables|tf.function|kernels|critic|RAISES|both|None|dense_1|call [12]|fit|combined|LayerNorm)" || true
+    done
+}
+layer() {  # layer ID REPO FIX FILE CLASS KWARGS SHAPE: one file, loaded as a module
+    id=$1; repo=$2; fix=$3; f=$4; shift 4
+    for side in before after; do
+        c=$fix; [ $side = before ] && c="$fix^"
+        show "$repo" "$c" "$f" "$OUT/$id/$side.py"
+        echo "-- $id $side"; "$PY" "$HERE/layer.py" "$OUT/$id/$side.py" "$@" 2>&1 | grep -E "^(variables|tf.function)" || true
+    done
+}
+both tf2-basiccnn-densenet calmiLovesAI/Basic_CNNs_TensorFlow2 59d5cdb "$HERE/basiccnn_densenet.py"
+both tf2-basiccnn-groupconv calmiLovesAI/Basic_CNNs_TensorFlow2 f333d85 "$HERE/basiccnn_groupconv.py"
+both tf2-scrabblegan-scalar Nikolai10/scrabble-gan 00b234a "$HERE/scrabblegan_nonlocal.py"
+both tf2-scrabblegan-conv Nikolai10/scrabble-gan e6f60ac "$HERE/scrabblegan_nonlocal.py"
+both tf2-tf2rl-sacae-encoder keiohta/tf2rl 82d9eec "$HERE/tf2rl_sacae.py"
+both tf2-tf2rl-mpc-optimizer keiohta/tf2rl 489e8fd "$HERE/tf2rl_mpc.py"
+both tf2-tf2gan-dense thisisiron/TF2-GAN ae087d2 "$HERE/tf2gan_dense.py"
+both tf2-saiwaiyanyu-crf-transitions saiwaiyanyu/bi-lstm-crf-ner-tf2.0 da20d43 "$HERE/crf_transitions.py"
+layer tf2-kerascv-vit-patch keras-team/keras-cv de3993fe6 keras_cv/layers/vit_layers.py PatchingAndEmbedding '{"project_dim": 8, "patch_size": 4}' '[2, 16, 16, 3]'
+layer tf2-kerascv-fusedmbconv keras-team/keras-cv 9b3b99871 keras_cv/layers/fusedmbconv.py FusedMBConvBlock '{"input_filters": 8, "output_filters": 8, "expand_ratio": 2, "se_ratio": 0.25}' '[2, 8, 8, 8]'
+layer tf2-kerascv-mbconv keras-team/keras-cv 9b3b99871 keras_cv/layers/mbconv.py MBConvBlock '{"input_filters": 8, "output_filters": 8, "expand_ratio": 2, "se_ratio": 0.25}' '[2, 8, 8, 8]'
+# the fix commit itself fails on a typo; the after side is the file two follow-up fixes later
+show keras-team/keras-cv 9821c3259^ keras_cv/layers/transformer_encoder.py "$OUT/tenc/before.py"
+show keras-team/keras-cv 66f4f6dde keras_cv/layers/transformer_encoder.py "$OUT/tenc/after.py"
+for side in before after; do echo "-- tf2-kerascv-transformer-encoder $side"; "$PY" "$HERE/layer.py" "$OUT/tenc/$side.py" TransformerEncoder '{"project_dim": 8, "intermediate_dim": 16, "num_heads": 2}' '[2, 5, 8]' 2>&1 | grep -E "^(variables|tf.function)" || true; done
+for side in before after; do
+    c=6a129ce9f; [ $side = before ] && c="6a129ce9f^"
+    show keras-team/keras-cv "$c" keras_cv/layers/transformer_encoder.py "$OUT/ln/$side.py"
+    echo "-- tf2-kerascv-shared-layernorm $side"; "$PY" "$HERE/kerascv_layernorm.py" "$OUT/ln/$side.py" 2>&1 | grep "^LayerNorm" || true
+done
+layer tf2-kerasattention-dense philipperemy/keras-attention 08095bf attention/attention.py Attention '{"units": 8}' '[2, 5, 6]'
+layer tf2-hypergraph-conv GouravWadhwa/Hypergraphs-Image-Inpainting 6b401f6 models/hypergraph_layer.py HypergraphConv '{"in_features": 4, "out_features": 4, "features_height": 4, "features_width": 4, "edges": 3, "filters": 4}' '[2, 4, 4, 4]'
+for side in before after; do
+    c=af911a4; [ $side = before ] && c="af911a4^"
+    show bryanlimy/tf2-transformer-chatbot "$c" main.py "$OUT/chat/$side.py"
+    echo "-- tf2-chatbot-metric $side"; "$PY" "$HERE/chatbot_metric.py" "$OUT/chat/$side.py" 2>&1 | grep "^fit" || true
+done
+for side in before after; do
+    c=ffadf08a; [ $side = before ] && c="ffadf08a^"
+    show stellargraph/stellargraph "$c" stellargraph/layer/link_inference.py "$OUT/link/$side.py"
+done
+# the fix removed output_dim from LinkEmbedding (the Dense moved to the link_inference() builder)
+echo "-- tf2-stellargraph-linkembedding before"; "$PY" "$HERE/layer.py" "$OUT/link/before.py" LinkEmbedding '{"output_dim": 2, "method": "l1"}' '[3, 2, 4]' 2>&1 | grep -E "^(variables|tf.function)" || true
+echo "-- tf2-stellargraph-linkembedding after"; "$PY" "$HERE/layer.py" "$OUT/link/after.py" LinkEmbedding '{"method": "l1"}' '[3, 2, 4]' 2>&1 | grep -E "^(variables|tf.function)" || true
