@@ -233,7 +233,8 @@ def main() -> None:
     parser.add_argument("--whole", action="store_true", help="also time the corpus folder linted as one "
                         "run, cold and warm (not how users run it: shows the per-run cost apart)")
     parser.add_argument("--one-file", help="PROJECT/path/to/file.py for the one-file rows "
-                        "(default: DEFAULT_ONE_FILE if the corpus has it, else the most imported TF-using module of the project nearest 200 files)")
+                        "(default: DEFAULT_ONE_FILE if the corpus has it, else the most imported "
+                        "TF-using module of the project nearest 200 files)")
     args = parser.parse_args()
     if not any(p.is_dir() for p in args.corpus.iterdir()):
         sys.exit(f"{args.corpus}: no project folders")
