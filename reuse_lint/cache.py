@@ -255,8 +255,12 @@ class Cache:
         except (OSError, ValueError, KeyError, TypeError, AttributeError):
             return None  # missing or corrupt: lint again
 
-    def put(self, key: str, diagnostics: list[Diagnostic], deps: dict[str, str | None], misses: list) -> None:
-        body = json.dumps({"deps": deps, "misses": misses, "diagnostics": [_to_json(d) for d in diagnostics]})
+    def put(self, key: str, diagnostics: list[Diagnostic], deps: dict[str, str | None], misses: list,
+            cut_short: str | None = None) -> None:
+        """`cut_short`: the limit the analysis reached; the same bytes reach it again, so a
+        warm run answers with the findings made before it and says so again."""
+        body = json.dumps({"deps": deps, "misses": misses, "diagnostics": [_to_json(d) for d in diagnostics],
+                           "cut_short": cut_short})
         self._write(self._path(key), body)
 
     # ----- the stat index ------------------------------------------------------------------
@@ -288,11 +292,19 @@ class Cache:
                 pass  # already gone, another run's to remove, or not a key
 
 
-def index_record(sig: list[int], key: str, context: str, diagnostics: list[Diagnostic], deps: dict, dirs: dict) -> dict:
+def index_record(sig: list[int], key: str, context: str, diagnostics: list[Diagnostic], deps: dict, dirs: dict,
+                 cut_short: str | None = None) -> dict:
     """key: the file's content-hash entry; deps: module path -> signature; dirs: folder ->
-    signature (None: it did not exist). The caller leaves out files whose signatures are racy."""
+    signature (None: it did not exist); cut_short: the limit the analysis reached. The caller
+    leaves out files whose signatures are racy."""
     return {"sig": sig, "key": key, "context": context, "deps": deps, "dirs": dirs,
-            "diagnostics": [_to_json(d) for d in diagnostics]}
+            "diagnostics": [_to_json(d) for d in diagnostics], "cut_short": cut_short}
+
+
+def recorded_limit(record: dict) -> str | None:
+    """The limit an entry's or a record's analysis reached, if it holds a well-formed one."""
+    limit = record.get("cut_short")
+    return limit if isinstance(limit, str) and len(limit) < 200 else None
 
 
 def indexed(record: dict | None, sig: list[int] | None, context: str, signature_of) -> list[Diagnostic] | None:

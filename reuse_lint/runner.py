@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Callable
 
 from reuse_lint import checker, engine, fixes, notebook, tfnames
-from reuse_lint.cache import CACHE_DIR, Cache, context_key, digest, entry_key, index_record, indexed, racy, signature
+from reuse_lint.cache import CACHE_DIR, Cache, context_key, digest, entry_key, index_record, indexed, racy, recorded_limit, signature
 from reuse_lint.config import ConfigError, Settings, settings_from_args  # noqa: F401 - re-exported
 from reuse_lint.diagnostics import Diagnostic
 from reuse_lint.engine.values import ModuleState
@@ -521,11 +521,12 @@ class Worker:
         if entry is not None:
             self.stats["cached"] += 1
             diagnostics, deps, misses = entry["found"], entry["deps"], entry["misses"]
+            self.cut_short = recorded_limit(entry)
         else:
+            # An analysis cut short is cached too: the same bytes reach the same limit, and a
+            # warm run must not redo, file after file, the work that costs the most.
             diagnostics, deps, misses = self._analyse(path, data, shown)
-            if self.cut_short is not None:
-                return diagnostics, None  # incomplete: analysed again, and reported again, next run
-            self.cache.put(key, diagnostics, deps, misses)
+            self.cache.put(key, diagnostics, deps, misses, self.cut_short)
         return diagnostics, self._index_record(sig, key, context, diagnostics, deps, misses)
 
     def _index_record(self, sig, key: str, context: str, diagnostics, deps: dict, misses: list) -> dict | None:
@@ -537,7 +538,7 @@ class Worker:
         dir_sigs = {f: signatures[f] for f in sorted(folders)}
         if sig is None or any(racy(s) for s in (sig, *dep_sigs.values(), *dir_sigs.values())):
             return None
-        return index_record(sig, key, context, diagnostics, dep_sigs, dir_sigs)
+        return index_record(sig, key, context, diagnostics, dep_sigs, dir_sigs, self.cut_short)
 
     def _analyse(self, path: Path, data: bytes, shown: str):
         data, book, unreadable = _python_source(path, data, shown, self.rules)
@@ -769,7 +770,8 @@ def _index_hits(files: list[Path], settings: Settings, rules, index: dict, resul
             continue
         found = indexed(record, signature_of(where), _context(settings, _display(path), rules), signature_of)
         if found is not None:
-            hits[i] = found
+            limit = recorded_limit(record)
+            hits[i] = (found, cut_short_message(_display(path), limit) if limit else None)
     result.stats["cached"] += len(hits)
     return hits
 
@@ -852,7 +854,7 @@ def _check_files(files: list[Path], settings: Settings, rules, cache_root: Path 
     seen: set[tuple] = set()
     records = {}
     for i, path in enumerate(analysed):  # the order of a serial run, whoever answered
-        diagnostics, error, record = (hits[i], None, None) if i in hits else per_path[path]
+        diagnostics, error, record = (*hits[i], None) if i in hits else per_path[path]
         if error:
             result.errors.append(error)
         if record is not None:

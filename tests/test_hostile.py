@@ -333,18 +333,26 @@ def test_out_of_memory_is_an_analysis_cut_short_not_a_syntax_error(project, monk
     assert result.errors == ["bad.py: analysis cut short (out of memory): findings past that point may be missing"]
 
 
-def test_a_cut_short_analysis_keeps_its_findings_and_is_not_cached(project, monkeypatch):
+def test_a_cut_short_analysis_keeps_its_findings_and_says_so_from_the_cache_too(project, monkeypatch):
+    from reuse_lint import runner
     from reuse_lint.engine import interp
 
     # A step budget that ends the analysis after the finding was made (BAD takes 8 steps).
     source = BAD + "y = 1\n" * 50
     monkeypatch.setattr(interp, "MAX_STEPS", 20 - 20 * len(source))
     (project / "bad.py").write_text(source)
+    os.utime(project / "bad.py", (1_000_000_000, 1_000_000_000))  # not racy: the index takes it
     s = Settings(paths=["bad.py"], root=project, config_path=project / "pyproject.toml")
-    for _ in range(2):
+    analysed = []
+    analyse = runner.Worker._analyse
+    monkeypatch.setattr(runner.Worker, "_analyse", lambda self, *a: analysed.append(a[0]) or analyse(self, *a))
+    for run_number in range(3):  # cold, then from the stat index, then from the entry
+        if run_number == 2:
+            index_path(project).unlink()
         result = run(s)
         assert [(d.path, d.code, d.line) for d in result.diagnostics] == FOUND
         assert result.errors == ["bad.py: analysis cut short (over its step budget): findings past that point may be missing"]
+    assert len(analysed) == 1  # the warm runs answered from the cache
 
 
 @pytest.mark.parametrize("dies", ["once", "always"])
