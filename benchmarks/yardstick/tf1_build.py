@@ -167,7 +167,7 @@ class _StubFinder(importlib.abc.MetaPathFinder, importlib.abc.Loader):
     def create_module(self, spec): return _Dummy(spec.name)
     def exec_module(self, m): pass
 sys.meta_path.insert(0, _StubFinder())
-for _name in ("joblib", "cloudpickle", "mpi4py", "atari_py", "visdom", "nltk", "SimpleITK", "nibabel", "tqdm", "msgpack", "msgpack_numpy", "zmq", "tabulate", "termcolor", "lmdb", "gym", "gym.spaces", "psutil", "scipy", "scipy.misc", "scipy.io", "scipy.ndimage", "scipy.stats", "cv2", "h5py", "skimage", "skimage.io", "skimage.transform"):
+for _name in ("python_speech_features", "pandas", "sklearn", "joblib", "cloudpickle", "mpi4py", "atari_py", "visdom", "nltk", "SimpleITK", "nibabel", "tqdm", "msgpack", "msgpack_numpy", "zmq", "tabulate", "termcolor", "lmdb", "gym", "gym.spaces", "psutil", "scipy", "scipy.misc", "scipy.io", "scipy.ndimage", "scipy.stats", "cv2", "h5py", "skimage", "skimage.io", "skimage.transform"):
     try:
         importlib.import_module(_name)
     except ImportError:
