@@ -9,7 +9,8 @@ Prints `RESULT ERROR <TF's exception>` or `RESULT STOPPED_AT_SESSION_RUN|FINISHE
 graph's variables (`VAR name shape`). What it adds so 2016-2018 code reaches its variable code:
 `import tensorflow` is tf.compat.v1 with v2 behaviour off; tf.contrib.layers/slim map to tf_slim,
 tf.contrib.rnn to tf.nn.rnn_cell, and small re-implementations stand in for
-legacy_seq2seq.rnn_decoder/sequence_loss(_by_example) and contrib.seq2seq.sequence_loss; pre-1.0
+legacy_seq2seq.rnn_decoder/embedding_rnn_seq2seq/sequence_loss(_by_example) and
+contrib.seq2seq.sequence_loss; pre-1.0
 names (histogram_summary, mul, concat(axis, values), positional sigmoid_cross_entropy...) are
 aliased; data and IO packages the graph code does not use before Session.run (scipy, cv2, gym,
 tqdm...) are replaced by inert modules. Everything else is the project's own code.
@@ -87,6 +88,16 @@ def sequence_loss_by_example(logits, targets, weights, average_across_timesteps=
     return v1.add_n(losses)
 def sequence_loss(logits, targets, weights, **k):
     return v1.reduce_mean(sequence_loss_by_example(logits, targets, weights))
+def embedding_rnn_seq2seq(encoder_inputs, decoder_inputs, cell, num_encoder_symbols, num_decoder_symbols,
+                          embedding_size, output_projection=None, feed_previous=False, dtype=None, scope=None):
+    # enough of the TF 1.x function to create the encoder/decoder variables through `cell`
+    with v1.variable_scope(scope or "embedding_rnn_seq2seq"):
+        emb = v1.get_variable("encoder_embedding", [num_encoder_symbols, embedding_size])
+        _, state = v1.nn.static_rnn(cell, [v1.nn.embedding_lookup(emb, i) for i in encoder_inputs],
+                                    dtype=dtype or v1.float32)
+        demb = v1.get_variable("decoder_embedding", [num_decoder_symbols, embedding_size])
+        return rnn_decoder([v1.nn.embedding_lookup(demb, i) for i in decoder_inputs], state, cell)
+ls2s.embedding_rnn_seq2seq = embedding_rnn_seq2seq
 ls2s.rnn_decoder = rnn_decoder; ls2s.sequence_loss_by_example = sequence_loss_by_example; ls2s.sequence_loss = sequence_loss
 contrib.layers = _Lazy("tensorflow.contrib.layers", ("tf_slim.layers", "tf_slim"))
 contrib.slim = tf_slim
