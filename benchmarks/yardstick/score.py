@@ -28,7 +28,6 @@ import argparse
 import csv
 import hashlib
 import json
-import os
 import subprocess
 import sys
 import tempfile
@@ -141,7 +140,7 @@ def lint(project: Path, python: str, timeout: float) -> tuple[list[dict] | None,
     cmd = [python, "-m", "reuse_lint", "check", ".", "--output-format", "json", "--no-cache",
            "--exit-zero", "--quiet", "--jobs", "1"]
     try:
-        p = subprocess.run(cmd, cwd=project, capture_output=True, text=True, timeout=timeout)
+        p = subprocess.run(cmd, cwd=project, capture_output=True, text=True, timeout=timeout, check=False)
     except subprocess.TimeoutExpired:
         return None, f"timeout after {timeout:.0f}s"
     try:
