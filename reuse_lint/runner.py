@@ -468,10 +468,25 @@ class Prefilter:
 # ----- linting one file ------------------------------------------------------------------------
 
 def _display(path: Path) -> str:
+    return _shown(str(path))
+
+
+@lru_cache(maxsize=65536)
+def _shown(path: str) -> str:
+    # Asked several times a file per run (index, report, sources); relpath is a walk of both
+    # paths' components. The working directory does not change during a run.
     try:
         return os.path.relpath(path)
     except ValueError:
-        return str(path)
+        return path
+
+
+def _identity(path: str) -> tuple | str:
+    try:
+        st = os.stat(path)
+    except OSError:
+        return path
+    return (st.st_dev, st.st_ino)
 
 
 def _decode_lines(data: bytes) -> list[str] | None:
@@ -788,13 +803,19 @@ def importers(targets: list[Path], settings: Settings, index: dict) -> list[Path
 
     A file whose stat index record is current answers from the modules its last analysis
     loaded; any other file is read, and parsed only when it spells a target's name."""
+    # Files are compared by identity (device, inode): a stat each, no path resolution. A
+    # root inside another root is walked with it.
+    asked = {_identity(str(t)) for t in targets}
+    roots = {_project_root_of(_real_dir(os.path.dirname(os.path.abspath(t)))) for t in targets}
+    roots = {r for r in roots if not any(parent in roots for parent in r.parents)}
+    walked = [Path(p).resolve() for p in settings.paths if os.path.isdir(p)]
+    if all(any(d == r or d in r.parents for d in walked) for r in roots):
+        return []  # every root lies in a folder asked for: its importers are all analysed anyway
+    candidates = [path for root in sorted(roots) for path in collect_files([str(root)], settings, [])
+                  if _identity(str(path)) not in asked]
+    if not candidates:
+        return []  # the whole project was asked for: every importer is analysed anyway
     wanted = {t.resolve() for t in targets}
-    roots = {find_project_root(t) for t in targets}
-    candidates: list[Path] = []
-    for root in sorted(roots):
-        for path in collect_files([str(root)], settings, []):
-            if path.resolve() not in wanted:
-                candidates.append(path)
     loader = ProjectLoader(lambda p: p.read_bytes())
     direct: dict[Path, set[Path] | None] = {}
 
