@@ -826,12 +826,15 @@ def importers(targets: list[Path], settings: Settings, index: dict) -> list[Path
             return {Path(p) for p in deps} if isinstance(deps, dict) else set()
         if path not in direct:
             try:
-                # A notebook imports through its code cells (its JSON may even parse as a dict).
-                data = _python_source(path, path.read_bytes(), _display(path), ())[0]
+                raw = path.read_bytes()
             except OSError:
                 return set()
-            if not any(stem in data for stem in stems):
+            # The name is in the bytes of a notebook's JSON too: most files stop here, and
+            # nbformat is loaded only for a notebook that may import a target.
+            if not any(stem in raw for stem in stems):
                 return set()  # asked again, with other names, if the frontier grows
+            # A notebook imports through its code cells (its JSON may even parse as a dict).
+            data = _python_source(path, raw, _display(path), ())[0]
             try:
                 tree = engine.parse_module(data, str(path)).tree
             except engine.ParseFailure:

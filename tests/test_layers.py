@@ -39,3 +39,20 @@ def test_static_modules_import_neither_tensorflow_nor_trace_nor_gan():
             # which holds the trace's rule texts and imports no TensorFlow.
             allowed = path.name in {"cli.py", "__main__.py"} or name.startswith("reuse_lint.trace.findings")
             assert not name.startswith(("reuse_lint.trace", "reuse_lint.gan")) or allowed, (path, name)
+
+
+def test_a_pre_commit_call_on_a_python_file_loads_no_heavy_module():
+    """One `.py` file checked in a project that also holds notebooks: neither TensorFlow nor
+    the libraries of other paths (fixes, notebooks, Python 2, the server) are imported."""
+    import subprocess
+    import sys
+
+    probe = (
+        "import sys; from reuse_lint import cli\n"
+        "code = cli.main(['check', '--no-cache', 'fixtures/seed/example3_basic_gan.py'])\n"
+        "heavy = ('tensorflow', 'libcst', 'rich', 'nbformat', 'jsonschema', 'fissix', 'pygls')\n"
+        "print(code, sorted(m for m in heavy if m in sys.modules))\n"
+    )
+    proc = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, cwd=ROOT, timeout=120)
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.splitlines()[-1] == "0 []"
