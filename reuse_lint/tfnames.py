@@ -49,7 +49,8 @@ AUTO_REUSE = "tf.AUTO_REUSE"
 MAKE_TEMPLATE = "tf.make_template"
 GRAPH = "tf.Graph"
 RESET_DEFAULT_GRAPH = "tf.reset_default_graph"
-VARIABLE = frozenset({"tf.Variable", "tf.compat.v2.Variable"})
+# `keras.backend.variable` (`K.variable`) makes a tf.Variable under TensorFlow.
+VARIABLE = frozenset({"tf.Variable", "tf.compat.v2.Variable", "keras.backend.variable"})
 TF_FUNCTION = frozenset({"tf.function", "tf.compat.v2.function"})
 
 # Functional layers: canonical name -> (default scope name, variables it creates).
@@ -150,7 +151,7 @@ FUNCTIONAL_MODELS = frozenset({"keras.Model", "keras.models.Model"})
 KERAS_WEIGHTLESS = frozenset(
     """Activation ReLU LeakyReLU ELU Softmax ThresholdedReLU Dropout SpatialDropout1D
     SpatialDropout2D SpatialDropout3D GaussianNoise GaussianDropout AlphaDropout Flatten Reshape
-    Permute RepeatVector Lambda Masking Identity Input InputLayer ActivityRegularization Add Subtract
+    InputSpec Permute RepeatVector Lambda Masking Identity Input InputLayer ActivityRegularization Add Subtract
     Multiply Average Maximum Minimum Concatenate Dot MaxPooling1D MaxPooling2D MaxPooling3D
     AveragePooling1D AveragePooling2D AveragePooling3D MaxPool1D MaxPool2D MaxPool3D AvgPool1D
     AvgPool2D AvgPool3D GlobalMaxPooling1D GlobalMaxPooling2D GlobalMaxPooling3D
@@ -163,6 +164,13 @@ KERAS_WEIGHTLESS = frozenset(
 
 def is_weightless_layer(canon: str) -> bool:
     return canon.rsplit(".", 1)[-1] in KERAS_WEIGHTLESS
+
+
+def is_keras_layer_class(canon: str) -> bool:
+    """A Keras layer or model class a user class may subclass (`keras.layers.Layer`,
+    `keras.Model`): Keras runs the subclass's `call` on every call of the object. TF 1's
+    `tf.layers` classes are left out: graph code runs `call` outside any tf.function."""
+    return canon == "keras.Layer" or (canon.startswith("keras.") and is_keras_object(canon))
 
 
 def is_keras_object(canon: str) -> bool:
@@ -210,7 +218,7 @@ SPECIAL_NAMES = frozenset(
      "tf.get_default_graph", RESET_DEFAULT_GRAPH, STOP_GRADIENT, EMA}
     | NAME_SCOPES | VARIABLE | TF_FUNCTION | set(LAYER_FUNCTIONS) | SELECTORS | MULTI_RNN_CELL
     | RNN_RUNNERS | SAVERS | {k for k in TRAINABLE_KEYS | GLOBAL_KEYS if k.startswith("tf.")}
-    | KERAS_MODELS
+    | KERAS_MODELS | {"keras.Layer"}
 )
 # Matched by pattern: Keras layer classes, optimizers, RNN cells.
 SPECIAL_NAMESPACES = ("tf.layers", "keras.layers", "tf.train", "tf.nn.rnn_cell", "contrib.rnn",

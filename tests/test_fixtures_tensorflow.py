@@ -22,6 +22,7 @@ BAD = {
     "rl107_bad.py": ("ValueError", "Variable discriminator/dense/kernel/Adam/ does not exist"),
     "rl110_bad.py": ("ValueError", "Variable model/head/out/kernel does not exist"),
     "rl111_bad.py": ("ValueError", "tf.function only supports singleton tf.Variables created on the first call"),
+    "rl111_call_bad.py": ("ValueError", "tf.function only supports singleton tf.Variables created on the first call"),
     "rl112_bad.py": ("ValueError", "Variable discriminator/dense_2/kernel does not exist"),
     "rl115_bad.py": ("ValueError", "Variable encoder/proj/kernel already exists, disallowed"),
     "rl117_bad.py": ("ValueError", "Dimensions must be equal"),

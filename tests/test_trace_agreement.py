@@ -88,6 +88,10 @@ TABLE = (
     Row("rules/rl111_bad.py", ("RL111@7",), (),
         NO_COUNTERPART + "TF 2 raises while tracing the tf.function; the trace reports that "
         "error and no finding", crash="tf.function only supports singleton tf.Variables"),
+    Row("rules/rl111_call_bad.py", ("RL111@13", "RL111@16", "RL111@19", "RL111@20", "RL111@24"), (),
+        NO_COUNTERPART + "without --steps the trace stops at fit's first gradient step, before "
+        "the retrace on which TF 2 raises; the layers' first weights are one legitimate set"),
+    Row("rules/rl111_call_good.py", (), (), GOOD),
     Row("rules/rl111_good.py", (), (), GOOD),
     Row("rules/rl112_bad.py", ("RL112@12",), ("RT202@12", "RT202@13"),
         "RL112→RT202: after reuse_variables() the auto-named layers dense_2, dense_3 do not exist; "

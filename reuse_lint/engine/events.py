@@ -85,6 +85,7 @@ class Build:
     reuse_site: Site | None
     in_tf_function: bool = False
     conditional_in_function: bool = False  # under an `if` inside the tf.function body
+    keras_call: str | None = None  # `Net.call`: the tf.function body is a Keras subclass's call
     name: str | None = None  # the unique scope name TF gave (default_scope)
     created: bool = False
     trainable: bool = True  # False: `tf.Variable(..., trainable=False)`, per-call state

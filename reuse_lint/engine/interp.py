@@ -22,6 +22,7 @@ import builtins
 import os
 import re
 import time
+from dataclasses import replace
 from functools import lru_cache
 from typing import Any, Callable
 
@@ -319,7 +320,7 @@ class Interpreter:
         self.name_scopes: list[tuple[Any, Site]] = []  # (name or None, the name_scope call)
         self.calls: list[Site] = []
         self.call_info: list[CallInfo] = []
-        self.tf_functions: list[int] = []  # self.guards at each tf.function entry
+        self.tf_functions: list[tuple[int, FuncVal]] = []  # (self.guards, the function) at each tf.function entry
         self.guards = 0  # how many `if` bodies enclose what runs now (known tests included)
         self.journals: list[list] = []  # attribute writes of the `if` arms being run
         self.open_builds: list[Build] = []
@@ -534,11 +535,16 @@ class Interpreter:
         cls = ClassVal(stmt, module, {}, bases)
         class_env = [{}] + env
         keras_model = _derives_from_keras_model(cls)
+        keras_layer = _derives_from_keras_layer(cls)
         for item in stmt.body:
             if isinstance(item, (ast.FunctionDef, ast.AsyncFunctionDef)):
                 method = self._make_function(item, env, module, owner=cls)
                 if keras_model and item.name in _KERAS_STEPS and isinstance(method, FuncVal):
                     method = method.bound(None, True)  # Keras' fit runs it in a tf.function
+                elif keras_layer and item.name == "call" and isinstance(method, FuncVal):
+                    # Keras runs `call` on every call of the object, traced in a tf.function
+                    # under `fit`: what it creates is created again each time.
+                    method = replace(method.bound(None, True), keras_call=True)
                 cls.attrs[item.name] = method
             elif isinstance(item, ast.Assign):
                 value = self.eval(item.value, class_env, module)
@@ -1106,12 +1112,13 @@ class Interpreter:
 
     def _build(self, kind: str, canon: str, node: ast.AST, module: ModuleState) -> Build:
         reuse, reuse_site = self.effective_reuse()
-        depth = self.tf_functions[-1] if self.tf_functions else None
+        depth, func = self.tf_functions[-1] if self.tf_functions else (None, None)
         build = Build(
             kind=kind, canon=canon, site=Site(module.path, node), calls=tuple(self.call_info),
             conds=tuple(self.conds), loops=tuple(self.loops), trace=self.trace, graph=self.graph.gid,
             reuse=reuse, reuse_site=reuse_site, in_tf_function=depth is not None,
             conditional_in_function=depth is not None and self.guards > depth,
+            keras_call=f"{func.owner.node.name}.call" if func is not None and func.keras_call and func.owner else None,
         )
         self.analysis.builds.append(build)
         return build
@@ -1827,7 +1834,7 @@ class Interpreter:
             self.call_info.append(CallInfo(site, _deps(args, kwargs).calls, _consts(args, kwargs), self._prefix()))
         self.funcs.append(func)
         if func.is_tf_function:
-            self.tf_functions.append(self.guards)
+            self.tf_functions.append((self.guards, func))
         self.early_returns.append([])
         try:
             result = self._run_body(func, env)
@@ -1952,6 +1959,15 @@ def _derives_from_keras_model(cls: ClassVal, depth: int = 0) -> bool:
         if isinstance(base, TFRef) and tfnames.canonical(base.qualname) in tfnames.KERAS_MODELS:
             return True
         if isinstance(base, ClassVal) and depth < 8 and _derives_from_keras_model(base, depth + 1):
+            return True
+    return False
+
+
+def _derives_from_keras_layer(cls: ClassVal, depth: int = 0) -> bool:
+    for base in cls.bases:
+        if isinstance(base, TFRef) and tfnames.is_keras_layer_class(tfnames.canonical(base.qualname)):
+            return True
+        if isinstance(base, ClassVal) and depth < 8 and _derives_from_keras_layer(base, depth + 1):
             return True
     return False
 

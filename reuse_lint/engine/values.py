@@ -99,6 +99,7 @@ class FuncVal:
     closure: list[dict]
     bound_self: Any = None
     is_tf_function: bool = False
+    keras_call: bool = False  # the `call` of a Keras Layer or Model subclass
     owner: "ClassVal | None" = None
     is_context_manager: bool = False  # decorated with contextlib.contextmanager
     defaults: list = field(default_factory=list)  # evaluated where the function is defined

@@ -11,14 +11,20 @@ class VariableInTfFunction(Rule):
     ## What it does
     Finds `tf.Variable(...)`, Keras layers or Keras models constructed unconditionally inside
     the body of a `@tf.function` (or a function wrapped by `tf.function(f)`, or the
-    `train_step`, `test_step` or `predict_step` of a Keras model, which `fit` runs in one).
+    `train_step`, `test_step` or `predict_step` of a Keras model, which `fit` runs in one),
+    or in the `call` of a subclass of a Keras `Layer` or `Model` (`tf.keras`, `keras`,
+    `tf_keras`), including helpers and lambdas that `call` runs. Layers without weights
+    (`Flatten`, `Activation`, `Dropout`, ...) are not reported.
 
     ## Why is this bad?
     A `tf.function` body runs again on every trace. A variable made there is made again,
     and TensorFlow stops with `ValueError: tf.function only supports singleton tf.Variables
     created on the first call. Make sure the tf.Variable is only created once or created
     outside tf.function.` A Keras layer built in the body owns new weights each trace, so
-    what was meant to be one model's weights is never the same twice. Creation guarded by
+    what was meant to be one model's weights is never the same twice. Keras runs a layer's
+    `call` on every call of the layer: eager, each call makes new, untrained weights; under
+    `fit` or `tf.function`, TensorFlow raises the error above. Build layers and variables in
+    `__init__` or `build()` and only apply them in `call`. Creation guarded by
     `if self.v is None:` (the documented singleton pattern) is fine.
 
     ## Example
@@ -56,8 +62,57 @@ class Model:
             self.w = tf.Variable(tf.ones([2, 2]))
         return tf.matmul(x, self.w)
 """,
+        # Built in __init__ and build(), applied in call; a weightless layer made in call.
+        """
+import tensorflow as tf
+class Net(tf.keras.Model):
+    def __init__(self):
+        super().__init__()
+        self.conv = tf.keras.layers.Conv2D(64, 3)
+        self.norm = tf.keras.layers.BatchNormalization()
+    def build(self, input_shape):
+        self.scale = tf.Variable(1.0)
+    def call(self, x):
+        x = self.norm(self.conv(x))
+        return tf.keras.layers.Flatten()(x) * self.scale
+""",
+        # `call` of a class that is not a Keras subclass: nothing traces it.
+        """
+import tensorflow as tf
+class Block:
+    def call(self, x):
+        return tf.keras.layers.Dense(4)(x)
+""",
     )
     INVALID = (
+        # Keras runs `call` on every call of the model, traced in a tf.function under fit.
+        """
+from tensorflow.keras import layers, Model
+class Net(Model):
+    def call(self, x):
+        x = layers.Conv2D(64, 3)(x)  # expect: RL111
+        x = layers.BatchNormalization()(x)  # expect: RL111
+        return layers.Activation("relu")(x)
+""",
+        # A helper run by `call`, and a lambda stored in __init__ that builds a layer.
+        """
+import keras
+class Block(keras.layers.Layer):
+    def __init__(self):
+        super().__init__()
+        self.proj = lambda x: keras.layers.Dense(8)(x)  # expect: RL111
+    def _make_layer(self, x):
+        return keras.layers.Conv2D(8, 3, padding="same")(x)  # expect: RL111
+    def call(self, x):
+        return self.proj(self._make_layer(x))
+""",
+        """
+import tf_keras
+from tf_keras import backend as K
+class Scaled(tf_keras.layers.Layer):
+    def call(self, x):
+        return x * K.variable(2.0)  # expect: RL111
+""",
         # Keras' fit runs a model's train_step in a tf.function.
         """
 import tensorflow as tf
@@ -97,6 +152,14 @@ y = fast(tf.ones([1, 2]))
             if b.kind not in ("variable", "keras") or not b.in_tf_function or b.conditional_in_function:
                 continue
             what = "tf.Variable" if b.kind == "variable" else f"`{b.canon.split('.')[-1]}`"
+            if b.keras_call:
+                yield from ctx.report(
+                    self, b.site,
+                    f"{what} is created inside `{b.keras_call}`: Keras runs `call` on every call, "
+                    "so it is created again each time (and TF raises under `fit` or `tf.function`)",
+                    help="create it in `__init__` or `build()` and only apply it in `call`",
+                )
+                continue
             yield from ctx.report(
                 self, b.site,
                 f"{what} is created inside a tf.function body: it is created again on every trace",
