@@ -765,9 +765,9 @@ def _context(settings: Settings, shown: str, file_rules) -> str:
     return context_key(shown, f"{settings.cache_key()}|{codes}")
 
 
-def _index_hits(files: list[Path], settings: Settings, rules, index: dict, result: Result) -> dict[int, list]:
+def _index_hits(files: list[Path], settings: Settings, rules, index: dict, result: Result) -> dict[int, tuple[list, str | None]]:
     """Answer what the stat index can in this process, reading no source: a warm run then
-    starts no worker at all."""
+    starts no worker at all. Per file index: (findings, the cut-short line or None)."""
     if not index:
         return {}
     memo: dict[str, list[int] | None] = {}
