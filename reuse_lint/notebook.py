@@ -18,7 +18,7 @@ import re
 from dataclasses import dataclass, replace
 from typing import Callable
 
-from reuse_lint.diagnostics import Diagnostic, Edit, Fix, Related
+from reuse_lint.diagnostics import Diagnostic, Fix, Related
 
 SUFFIX = ".ipynb"
 # A line the kernel hands to IPython rather than to Python: `%magic`, `!shell`, `?help`,

@@ -16,7 +16,7 @@ import os
 from pathlib import Path
 from typing import Iterable, Mapping
 
-from reuse_lint import checker, engine, runner
+from reuse_lint import checker, runner
 from reuse_lint.diagnostics import Diagnostic
 from reuse_lint.rules import select_rules
 
