@@ -3,12 +3,16 @@
 # git snapshots already on this machine into DEST/OWNER__NAME/. Downloads nothing: a project
 # whose snapshot or commit is missing is reported and skipped (exit 1 at the end).
 #   benchmarks/corpus/export.sh DEST            (MIRROR=/work/.mirror by default)
+# LIST= names another pinned list (e.g. unseen_tf1.tsv); EXTS="py ipynb" exports notebooks too.
 # The snapshots are the `fetch` tool's: MIRROR/OWNER+NAME/repo, or repo/.git for clones.
 set -u -o pipefail
 [ $# -eq 1 ] || { echo "usage: $0 DEST" >&2; exit 2; }
 DEST=$1
 MIRROR=${MIRROR:-/work/.mirror}
-LIST=$(dirname "$0")/projects.tsv
+LIST=${LIST:-$(dirname "$0")/projects.tsv}
+EXTS=${EXTS:-py}
+specs=(); for e in $EXTS; do specs+=("*.$e"); done
+want_re="[.](${EXTS// /|})\$"
 mkdir -p "$DEST"
 status=0
 while IFS=$'\t' read -r repo commit _rest; do
@@ -28,14 +32,14 @@ while IFS=$'\t' read -r repo commit _rest; do
     echo "$repo: export failed: $(tail -n 1 "$out.err")" >&2
     status=1
   fi
-  if grep "\.py'\$" "$out.err" >&2; then
-    echo "$repo: the snapshot lacks the .py files above" >&2
+  if grep -E "${want_re%\$}'\$" "$out.err" >&2; then
+    echo "$repo: the snapshot lacks the files above" >&2
     status=1
   fi
   rm -f "$out.err"
-  want=$(git --git-dir="$git_dir" ls-tree -r "$commit" | awk '$1 != "120000" && $NF ~ /\.py$/' | wc -l)
-  got=$(find "$out" -name '*.py' -type f | wc -l)
-  [ "$want" -eq "$got" ] || { echo "$repo: $got of $want .py files exported" >&2; status=1; }
-  echo "$repo $got .py files"
+  want=$(git --git-dir="$git_dir" ls-tree -r "$commit" | awk -v re="$want_re" '$1 != "120000" && $NF ~ re' | wc -l)
+  got=$(find "$out" -type f | grep -cE "$want_re")
+  [ "$want" -eq "$got" ] || { echo "$repo: $got of $want files ($EXTS) exported" >&2; status=1; }
+  echo "$repo $got files ($EXTS)"
 done <"$LIST"
 exit $status
