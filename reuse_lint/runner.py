@@ -1042,6 +1042,14 @@ def run(settings: Settings) -> Result:
             result.diagnostics.extend(diagnostics)
             if lines is not None:
                 result.sources[_display(path)] = lines
+        if settings.fix:
+            # Each fix above was found by linting its file alone; what is left is listed as
+            # `check` lists it, with what importers and imported modules reveal.
+            errors, result.errors = result.errors, []
+            result.diagnostics, result.sources = [], {}
+            with _quiet_gc():
+                _check_files(files, settings, rules, None, result)
+            result.errors = list(dict.fromkeys(errors + result.errors))
     else:
         with _quiet_gc():
             _check_files(files, settings, rules, _cache_root(settings), result)
