@@ -96,3 +96,13 @@ def test_trace_shows_every_path_relative(project, tmp_path):
     [d] = data["diagnostics"]
     assert (d["path"], d["related"][0]["path"]) == ("pkg/main.py", "pkg/main.py")
     assert {v["site"][0] for v in data["variables"]} == {"pkg/ops.py"}
+
+
+@pytest.mark.parametrize("text", ["[tool.reuse-lint]\nselect = 5\n", "[tool.reuse-lint\n"])
+def test_configuration_errors_name_the_file_relatively(tmp_path, text):
+    (tmp_path / "pyproject.toml").write_text(text)
+    (tmp_path / "a.py").write_text("x = 1\n")
+    proc = _run(tmp_path.parent, "check", str(tmp_path / "a.py"))
+    assert proc.returncode == 2
+    assert f"{tmp_path.name}/pyproject.toml: " in proc.stderr
+    assert str(tmp_path) not in proc.stderr
