@@ -29,10 +29,8 @@ from reuse_lint.engine import tfapi
 from reuse_lint.engine.events import (
     TRUTH,
     Analysis,
-    Build,
     CallInfo,
     Cond,
-    ScopeEntry,
     Site,
 )
 from reuse_lint.engine.values import (
@@ -46,7 +44,6 @@ from reuse_lint.engine.values import (
     ListVal,
     ModuleState,
     ModuleVal,
-    ScopeVal,
     TFRef,
     same,
     deps as _deps,
@@ -198,10 +195,8 @@ class Interpreter:
         self.analysis = Analysis()
         self.executed: set[int] = set()
         self._loaded_cache: dict[int, frozenset[str]] = {}
-        self._next_graph = 0
         self.steps = 0
         self.trace = 0
-        self._graph_states: dict[int, tfapi.GraphState] = {}
         self.modules: dict[str, ModuleState] = {}
         self._constructed: dict[int, dict] = {}  # class -> the attributes its __init__ set
         self._stateful_runs = 0  # tokens for the runs of `if`s on state their function changes
@@ -212,6 +207,7 @@ class Interpreter:
         self.deadline: float | None = None
         self._binding_journals: dict[int, list[list]] = {}  # id(frame) -> one journal an open arm
         self.cut_short: str | None = None
+        self.tf = tfapi.TFState()  # what TensorFlow keeps: graphs, the scope stack...
         self._reset_trace(fresh=True)
 
     def set_budget(self, source_size: int) -> None:
@@ -222,30 +218,15 @@ class Interpreter:
 
     # ----- trace state ------------------------------------------------------------------
     def _reset_trace(self, fresh: bool) -> None:
-        self.graph = self._new_graph(fresh)
-        self.scopes: list[ScopeVal] = []
-        self.scope_sites: list[Site | None] = []  # where each frame's reuse became True
-        self.name_scopes: list[tuple[Any, Site]] = []  # (name or None, the name_scope call)
+        self.tf.reset(fresh)
         self.calls: list[Site] = []
         self.call_info: list[CallInfo] = []
-        self.tf_functions: list[tuple[int, FuncVal]] = []  # (self.guards, the function) at each tf.function entry
         self.guards = 0  # how many `if` bodies enclose what runs now (known tests included)
         self.journals: list[list] = []  # attribute writes of the `if` arms being run
-        self.open_builds: list[Build] = []
         self.funcs: list[FuncVal] = []
         self.early_returns: list[list] = []  # per running function: values returned on one arm
-        self.keras_outputs: dict[int, tuple] = {}  # id(tensor) -> (tensor, the model that made it)
         self.conds: list[Cond] = []
         self.loops: list[tuple[int, int]] = []
-        self.open_drops: list[ScopeEntry] = []
-        self._graph_stack: list[tuple] = []
-
-    def _new_graph(self, fresh: bool) -> tfapi.GraphState:
-        gid = self._next_graph
-        self._next_graph += 1
-        state = tfapi.GraphState(gid, fresh)
-        self._graph_states[gid] = state
-        return state
 
     # ----- entry points ------------------------------------------------------------------
     def run_module(self, module: ModuleState) -> None:
@@ -304,7 +285,7 @@ class Interpreter:
             if state.path not in self.analysis.sources:
                 self.analysis.sources[state.path] = state
                 if state.opaque_effect:
-                    self.graph.opaque = True
+                    self.tf.graph.opaque = True
                 self.modules.setdefault(_realpath(state.path), state)
                 todo.extend(state.requires)
 
@@ -312,12 +293,12 @@ class Interpreter:
         """Everything a top level could change that is not a Python binding: if a module's
         top level leaves this as it found it, running it again would record nothing. The
         graph's opaque flag comes last: that one effect can be replayed."""
-        a, g = self.analysis, self.graph
+        a, g = self.analysis, self.tf.graph
         return (
             a.events, len(a.creations), len(a.builds), len(a.leaks), len(a.optimizers),
             len(a.selections), len(a.dropped_reuse), len(a.slot_creations), len(a.misplaced),
             len(a.repeated_cells), len(a.cell_uses), len(a.graph_switches), len(a.keras_steps),
-            len(a.reuse_false), self._next_graph, id(g), g.root.reuse, len(g.variables),
+            len(a.reuse_false), self.tf.next_graph, id(g), g.root.reuse, len(g.variables),
             len(g.counts), sum(g.counts.values()), g.unnamed, g.opaque,
         )
 
@@ -352,7 +333,7 @@ class Interpreter:
         key = id(instance.cls)
         if key not in self._constructed:  # once per class: each method starts from a copy
             made = Instance(instance.cls)
-            self.graph = self._new_graph(fresh=False)
+            self.tf.graph = self.tf.new_graph(fresh=False)
             self.call_function(init.bound(made), [], {}, None, unknown_args=True)
             self._constructed[key] = made.attrs
             self._reset_trace(fresh=False)
@@ -503,12 +484,14 @@ class Interpreter:
         return External(name) if level == 0 else External("." + name)
 
     def _save_context(self):
-        saved = (self.scopes, self.scope_sites, self.name_scopes, self.calls, self.call_info, self.funcs, self.conds, self.loops)
-        self.scopes, self.scope_sites, self.name_scopes, self.calls, self.call_info, self.funcs, self.conds, self.loops = [], [], [], [], [], [], [], []
+        """An imported module's top level runs outside every call and scope of the importer."""
+        saved = (self.tf.save_context(), self.calls, self.call_info, self.funcs, self.conds, self.loops)
+        self.calls, self.call_info, self.funcs, self.conds, self.loops = [], [], [], [], []
         return saved
 
     def _restore_context(self, saved) -> None:
-        (self.scopes, self.scope_sites, self.name_scopes, self.calls, self.call_info, self.funcs, self.conds, self.loops) = saved
+        tf, self.calls, self.call_info, self.funcs, self.conds, self.loops = saved
+        self.tf.restore_context(tf)
 
     def _stmt_If(self, stmt: ast.If, env, module) -> None:
         known = truthy(self.eval(stmt.test, env, module))
@@ -639,20 +622,10 @@ class Interpreter:
 
     def _snapshot(self, env):
         """What an `if` arm may change, but the frame's bindings (journaled: see _fork)."""
-        frames = [self.graph.root] + self.scopes
-        return (
-            None,
-            dict(self.graph.counts),
-            [(s, s.reuse) for s in frames],
-            self.graph.opaque,
-        )
+        return None, self.tf.snapshot()
 
     def _restore(self, env, snap) -> None:
-        _, counts, reuses, opaque = snap
-        self.graph.set_counts(dict(counts))
-        for scope, reuse in reuses:
-            scope.reuse = reuse
-        self.graph.opaque = opaque
+        self.tf.restore(snap[1])
 
     def _join_snapshots(self, a, b, frame: dict):
         """a, b: what two arms left; their bindings are those the arms wrote, the others are
@@ -667,9 +640,7 @@ class Interpreter:
         if "__globals__" in keys:  # declarations, not values: both arms' hold
             declared = [arm.get("__globals__", frame.get("__globals__", _MISSING)) for arm in (a[0], b[0])]
             bindings["__globals__"] = set().union(*(d for d in declared if d is not _MISSING))
-        counts = {k: max(a[1].get(k, 0), b[1].get(k, 0)) for k in set(a[1]) | set(b[1])}
-        reuses = [(s, _join(ra, rb)) for (s, ra), (_, rb) in zip(a[2], b[2])]
-        return bindings, counts, reuses, a[3] or b[3]
+        return bindings, self.tf.join(a[1], b[1])
 
     def _stmt_For(self, stmt: ast.For, env, module) -> None:
         iterable = self.eval(stmt.iter, env, module)
@@ -771,13 +742,13 @@ class Interpreter:
     def _enter_generator(self, gen: "_Generator") -> Any:
         func = gen.func
         if len(self.funcs) >= MAX_DEPTH or any(f.node is func.node for f in self.funcs):
-            self.graph.opaque = True
+            self.tf.graph.opaque = True
             return UNKNOWN
         self.executed.add(id(func.node))
         gen.env = [self._bind_arguments(func, gen.args, gen.kwargs, gen.unknown_args)] + func.closure
         outcome = self._in_generator(gen, lambda: self._until_yield(func.node.body, gen.env, func.module))
         if outcome is None:
-            self.graph.opaque = True  # a yield we cannot place (in a loop, an if): unknown effects
+            self.tf.graph.opaque = True  # a yield we cannot place (in a loop, an if): unknown effects
             return UNKNOWN
         gen.resume, value = outcome
         return value
@@ -1131,13 +1102,13 @@ class Interpreter:
             if isinstance(init, FuncVal):
                 self.call_function(init.bound(instance, False), args, kwargs, site, unknown_args=starred)
             elif any(not isinstance(b, ClassVal) for b in func.bases):
-                self.graph.opaque = True  # a subclass of something we do not model (a Keras Model)
+                self.tf.graph.opaque = True  # a subclass of something we do not model (a Keras Model)
             return instance
         if isinstance(func, Instance):
             method = func.cls.lookup("__call__")
             if isinstance(method, FuncVal):
                 return self.call_function(method.bound(func), args, kwargs, site, unknown_args=starred)
-            self.graph.opaque = True
+            self.tf.graph.opaque = True
             return UNKNOWN
         if isinstance(func, Method):
             return _string_method(func.target, args, kwargs)
@@ -1145,7 +1116,7 @@ class Interpreter:
             if func.qualname in ("re.match", "re.search", "re.fullmatch") and len(args) >= 2:
                 return _regex(func.qualname.split(".")[1], args[0], args[1])
             if not func.safe:
-                self.graph.opaque = True
+                self.tf.graph.opaque = True
             return _deps(args, kwargs) if any(isinstance(a, Tensor) for a in args) else UNKNOWN
         if func is UNKNOWN:
             builtin = node.func.id if isinstance(node.func, ast.Name) else None
@@ -1162,7 +1133,7 @@ class Interpreter:
             if builtin is None or builtin not in _BUILTINS:
                 # An unknown callable or a method of an unknown object (`net.encoder(x)`):
                 # it may create variables we cannot see.
-                self.graph.opaque = True
+                self.tf.graph.opaque = True
             return UNKNOWN
         return UNKNOWN
 
@@ -1171,7 +1142,7 @@ class Interpreter:
             return _Generator(func, args, kwargs, site, unknown_args)
         node = func.node
         if len(self.funcs) >= MAX_DEPTH or any(f.node is node for f in self.funcs):
-            self.graph.opaque = True
+            self.tf.graph.opaque = True
             return UNKNOWN
         self.executed.add(id(node))
         if site is not None:
@@ -1184,7 +1155,7 @@ class Interpreter:
             self.call_info.append(CallInfo(site, _deps(args, kwargs).calls, _consts(args, kwargs), tfapi.scope_prefix(self)))
         self.funcs.append(func)
         if func.is_tf_function:
-            self.tf_functions.append((self.guards, func))
+            self.tf.tf_functions.append((self.guards, func))
         self.early_returns.append([])
         try:
             result = self._run_body(func, env)
@@ -1193,7 +1164,7 @@ class Interpreter:
         finally:
             self.early_returns.pop()
             if func.is_tf_function:
-                self.tf_functions.pop()
+                self.tf.tf_functions.pop()
             self.funcs.pop()
             if site is not None:
                 self.calls.pop()

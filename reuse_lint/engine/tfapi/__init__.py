@@ -121,7 +121,7 @@ def call(interp, canon: str, node, args, kwargs, module) -> Any:
     if result is not NOT_SPECIAL:
         return result
     if tfnames.may_create_opaquely(canon):
-        interp.graph.opaque = True
+        interp.tf.graph.opaque = True
     if tfnames.opens_unknown_scope(canon, frozenset(kwargs), any(k.arg is None for k in node.keywords)):
         return UNKNOWN_SCOPE  # a `with` of it: names and reuse inside are unknown
     made = deps(args, kwargs)
@@ -197,7 +197,7 @@ __all__ = [
 
 
 # ----- hooks that live in one family ---------------------------------------------------------------
-GraphState = graphs.GraphState
+TFState = core.TFState
 enter_unknown = scopes.enter_unknown
 comprehension = selections.select_by_name
 set_attribute = keras.set_attribute

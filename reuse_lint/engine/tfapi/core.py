@@ -2,8 +2,9 @@
 two records the rules reason over, a `Creation` per variable request and a `Build` per object
 that makes variables its own way (a Keras layer, a `tf.Variable`, a default-named scope).
 
-The state itself (graph, scope stack, name scopes) is kept on the interpreter, which saves and
-restores it around imports and entry points along with its own.
+`TFState` is that state (graphs, the scope stack, name scopes...): the interpreter holds one
+(`interp.tf`), resets it for each entry point, and saves, snapshots and joins it where it does
+its own (imports, the arms of an `if`) without looking inside.
 """
 
 from __future__ import annotations
@@ -12,13 +13,70 @@ import ast
 from typing import Any
 
 from reuse_lint import tfnames
-from reuse_lint.engine.events import Build, Creation, Site
-from reuse_lint.engine.values import AUTO, EMPTY_TENSOR, UNKNOWN, Const, ModuleState, ScopeVal, Tensor, TFRef
+from reuse_lint.engine.events import Build, Creation, ScopeEntry, Site
+from reuse_lint.engine.tfapi.graphs import GraphState
+from reuse_lint.engine.values import AUTO, EMPTY_TENSOR, UNKNOWN, Const, FuncVal, ModuleState, ScopeVal, Tensor, TFRef, same
+
+
+class TFState:
+    """What TensorFlow keeps while a program builds its graphs."""
+
+    def __init__(self) -> None:
+        """Empty until `reset` opens the first graph."""
+        self.graphs: dict[int, GraphState] = {}
+        self.next_graph = 0
+
+    def reset(self, fresh: bool) -> None:
+        """A new entry point: a default graph of its own (`fresh`: known empty) and no scope."""
+        self.graph = self.new_graph(fresh)
+        self.scopes: list[ScopeVal] = []
+        self.scope_sites: list[Site | None] = []  # where each frame's reuse became True
+        self.name_scopes: list[tuple[Any, Site]] = []  # (name or None, the name_scope call)
+        self.tf_functions: list[tuple[int, FuncVal]] = []  # (interp.guards, the function) at each tf.function entry
+        self.open_builds: list[Build] = []
+        self.keras_outputs: dict[int, tuple] = {}  # id(tensor) -> (tensor, the model that made it)
+        self.open_drops: list[ScopeEntry] = []
+        self.graph_stack: list[tuple] = []  # what `graph.as_default()` blocks hid
+
+    def new_graph(self, fresh: bool) -> GraphState:
+        gid = self.next_graph
+        self.next_graph += 1
+        state = GraphState(gid, fresh)
+        self.graphs[gid] = state
+        return state
+
+    def save_context(self) -> tuple:
+        """Leave every scope (an imported module's top level runs outside them)."""
+        saved = (self.scopes, self.scope_sites, self.name_scopes)
+        self.scopes, self.scope_sites, self.name_scopes = [], [], []
+        return saved
+
+    def restore_context(self, saved: tuple) -> None:
+        self.scopes, self.scope_sites, self.name_scopes = saved
+
+    def snapshot(self) -> tuple:
+        """What an `if` arm may change: the scope counters, the reuse flags, opacity."""
+        frames = [self.graph.root] + self.scopes
+        return dict(self.graph.counts), [(s, s.reuse) for s in frames], self.graph.opaque
+
+    def restore(self, snap: tuple) -> None:
+        counts, reuses, opaque = snap
+        self.graph.set_counts(dict(counts))
+        for scope, reuse in reuses:
+            scope.reuse = reuse
+        self.graph.opaque = opaque
+
+    @staticmethod
+    def join(a: tuple, b: tuple) -> tuple:
+        """What either of two arms may have left: a name counted on one arm is taken."""
+        counts = {k: max(a[0].get(k, 0), b[0].get(k, 0)) for k in set(a[0]) | set(b[0])}
+        reuses = [(s, ra if same(ra, rb) else UNKNOWN) for (s, ra), (_, rb) in zip(a[1], b[1])]
+        return counts, reuses, a[2] or b[2]
 
 
 def prefix(interp) -> str | None:
     """The full name of the innermost variable scope ("" at the root, None when unknown)."""
-    return interp.scopes[-1].name if interp.scopes else ""
+    return interp.tf.scopes[-1].name if interp.tf.scopes else ""
 
 
 def reuse_value(value: Any) -> Any:
@@ -34,8 +92,8 @@ def reuse_value(value: Any) -> Any:
 
 
 def effective_reuse(interp, extra: Any = None) -> tuple[Any, Site | None]:
-    reuse, site = interp.graph.root.reuse, interp.graph.root_reuse_site
-    frames = list(zip(interp.scopes, interp.scope_sites))
+    reuse, site = interp.tf.graph.root.reuse, interp.tf.graph.root_reuse_site
+    frames = list(zip(interp.tf.scopes, interp.tf.scope_sites))
     if extra is not None:
         frames.append(extra)
     for scope, scope_site in frames:
@@ -48,16 +106,16 @@ def effective_reuse(interp, extra: Any = None) -> tuple[Any, Site | None]:
 
 
 def model_scope(interp) -> str | None:
-    if not interp.scopes or interp.scopes[0].name is None:
+    if not interp.tf.scopes or interp.tf.scopes[0].name is None:
         return None
-    return interp.scopes[0].name.split("/")[0] or None
+    return interp.tf.scopes[0].name.split("/")[0] or None
 
 
 def record(interp, name: str | None, kind: str, node: ast.AST, module: ModuleState, extra=None,
            trainable: bool = True, auto_named: bool = False) -> Creation:
     reuse, reuse_site = effective_reuse(interp, extra)
     stack = tuple(interp.calls) + (Site(module.path, node),)
-    graph = interp.graph
+    graph = interp.tf.graph
     creation = Creation(
             graph=graph.gid,
             name=name,
@@ -68,15 +126,15 @@ def record(interp, name: str | None, kind: str, node: ast.AST, module: ModuleSta
             loops=tuple(interp.loops),
             trace=interp.trace,
             fresh_graph=graph.fresh,
-            name_scopes=tuple(name for name, _ in interp.name_scopes),
+            name_scopes=tuple(name for name, _ in interp.tf.name_scopes),
             reuse_site=reuse_site,
             opaque_before=graph.opaque,
-            scope_nodes=tuple(s.node for s in interp.scopes),
+            scope_nodes=tuple(s.node for s in interp.tf.scopes),
             trainable=trainable,
             model_scope=model_scope(interp),
             auto_named=auto_named,
-            frame_entry=interp.scopes[-1] if interp.scopes else None,
-            name_scope_sites=tuple(site for _, site in interp.name_scopes),
+            frame_entry=interp.tf.scopes[-1] if interp.tf.scopes else None,
+            name_scope_sites=tuple(site for _, site in interp.tf.name_scopes),
             seq=interp.analysis.tick(),
         )
     interp.analysis.creations.append(creation)
@@ -85,19 +143,19 @@ def record(interp, name: str | None, kind: str, node: ast.AST, module: ModuleSta
             graph.unnamed = True
         else:
             graph.variables.setdefault(name, creation)
-    for entry in interp.open_drops:
+    for entry in interp.tf.open_drops:
         entry.created = True
-    for build_ in interp.open_builds:
+    for build_ in interp.tf.open_builds:
         build_.created = True
     return creation
 
 
 def build(interp, kind: str, canon: str, node: ast.AST, module: ModuleState) -> Build:
     reuse, reuse_site = effective_reuse(interp)
-    depth, func = interp.tf_functions[-1] if interp.tf_functions else (None, None)
+    depth, func = interp.tf.tf_functions[-1] if interp.tf.tf_functions else (None, None)
     made = Build(
         kind=kind, canon=canon, site=Site(module.path, node), calls=tuple(interp.call_info),
-        conds=tuple(interp.conds), loops=tuple(interp.loops), trace=interp.trace, graph=interp.graph.gid,
+        conds=tuple(interp.conds), loops=tuple(interp.loops), trace=interp.trace, graph=interp.tf.graph.gid,
         reuse=reuse, reuse_site=reuse_site, in_tf_function=depth is not None,
         conditional_in_function=depth is not None and interp.guards > depth,
         keras_call=f"{func.owner.node.name}.call" if func is not None and func.keras_call and func.owner else None,

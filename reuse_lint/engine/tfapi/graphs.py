@@ -79,18 +79,18 @@ class GraphCtx:
 
 @register(tfnames.GRAPH)
 def _graph(interp, canon, node, args, kwargs, module) -> Any:
-    return GraphVal(interp._new_graph(fresh=True).gid)
+    return GraphVal(interp.tf.new_graph(fresh=True).gid)
 
 
 @register("tf.get_default_graph")
 def _get_default_graph(interp, canon, node, args, kwargs, module) -> Any:
-    return GraphVal(interp.graph.gid)
+    return GraphVal(interp.tf.graph.gid)
 
 
 @register(tfnames.RESET_DEFAULT_GRAPH)
 def _reset_default_graph(interp, canon, node, args, kwargs, module) -> Any:
-    interp.graph = interp._new_graph(fresh=interp.graph.fresh)
-    interp.scopes, interp.scope_sites, interp.name_scopes = [], [], []
+    interp.tf.graph = interp.tf.new_graph(fresh=interp.tf.graph.fresh)
+    interp.tf.scopes, interp.tf.scope_sites, interp.tf.name_scopes = [], [], []
     return Const(None)
 
 
@@ -104,14 +104,14 @@ def _as_default(interp, graph: GraphVal, node, module, args, kwargs) -> Any:
 
 
 def _exit_graph(interp, ctx: GraphCtx) -> None:
-    interp.graph, interp.scopes, interp.scope_sites, interp.name_scopes = interp._graph_stack.pop()
+    interp.tf.graph, interp.tf.scopes, interp.tf.scope_sites, interp.tf.name_scopes = interp.tf.graph_stack.pop()
 
 
 @context(GraphCtx, exit=_exit_graph)
 def _enter_graph(interp, ctx: GraphCtx, module: ModuleState, node: ast.AST) -> Any:
-    state = interp._graph_states[ctx.graph.gid]
-    if interp.scopes and state is not interp.graph:
-        interp.analysis.graph_switches.append((interp.scopes[-1], Site(module.path, node), state.gid, interp.trace))
-    interp._graph_stack.append((interp.graph, interp.scopes, interp.scope_sites, interp.name_scopes))
-    interp.graph, interp.scopes, interp.scope_sites, interp.name_scopes = state, [], [], []
+    state = interp.tf.graphs[ctx.graph.gid]
+    if interp.tf.scopes and state is not interp.tf.graph:
+        interp.analysis.graph_switches.append((interp.tf.scopes[-1], Site(module.path, node), state.gid, interp.trace))
+    interp.tf.graph_stack.append((interp.tf.graph, interp.tf.scopes, interp.tf.scope_sites, interp.tf.name_scopes))
+    interp.tf.graph, interp.tf.scopes, interp.tf.scope_sites, interp.tf.name_scopes = state, [], [], []
     return ctx.graph

@@ -29,7 +29,7 @@ def _keras_object(interp, canon, node, args, kwargs, module) -> Any:
     functional = canon in tfnames.FUNCTIONAL_MODELS and (len(args) >= 2 or "outputs" in kwargs)
     if not tfnames.is_weightless_layer(canon) and not functional:
         build(interp, "keras", canon, node, module)
-        interp.graph.opaque = True  # Keras names its variables its own way
+        interp.tf.graph.opaque = True  # Keras names its variables its own way
     made = KerasObject(canon, node)
     if canon in tfnames.KERAS_MODELS:
         made.model, made.last = True, _last_stage(interp, canon, args, kwargs)
@@ -44,7 +44,7 @@ def _last_stage(interp, canon: str, args, kwargs) -> KerasObject | None:
         last = stages.items[-1] if isinstance(stages, ListVal) and stages.items and not stages.sample else None
     else:
         outputs = args[1] if len(args) > 1 else kwargs.get("outputs")
-        made = interp.keras_outputs.get(id(outputs))
+        made = interp.tf.keras_outputs.get(id(outputs))
         last = made[1] if made is not None and made[0] is outputs else None
     return last if isinstance(last, KerasObject) and last.model else None
 
@@ -57,7 +57,7 @@ def _apply(interp, func: KerasObject, node, args, kwargs, module, site, starred)
     # so `Model(z, d(g(z)))` knows the model it ends in.
     inputs = deps(args, kwargs)
     out = Tensor(inputs.calls | {id(node)}, inputs.scopes)
-    interp.keras_outputs[id(out)] = (out, func)
+    interp.tf.keras_outputs[id(out)] = (out, func)
     return out
 
 

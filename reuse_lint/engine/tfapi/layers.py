@@ -18,7 +18,7 @@ def _layer(interp, canon, node, args, kwargs, module) -> Tensor:
     base, variables = tfnames.LAYER_FUNCTIONS[canon]
     explicit = kwargs.get(tfnames.layer_name_argument(canon), Const(None))
     outer = prefix(interp)
-    graph = interp.graph
+    graph = interp.tf.graph
     if isinstance(explicit, Const) and explicit.value is None:
         sub = graph.unique(outer, base)
     elif isinstance(explicit, Const) and isinstance(explicit.value, str):

@@ -60,7 +60,7 @@ def _optimizer_attribute(base: Optimizer, attr: str) -> Any:
 def _apply_average(interp, optimizer: Optimizer, node, module, args, kwargs) -> Any:
     """ExponentialMovingAverage.apply makes shadow variables."""
     interp.analysis.slot_creations.append(
-        (interp.graph.gid, interp.trace, interp.analysis.tick(), Site(module.path, node), optimizer.canon))
+        (interp.tf.graph.gid, interp.trace, interp.analysis.tick(), Site(module.path, node), optimizer.canon))
     return EMPTY_TENSOR
 
 
@@ -78,7 +78,7 @@ def _optimizer_use(interp, kind: str, optimizer: Optimizer, node, module, args, 
         grads = kwargs.get("grads_and_vars", args[0] if args else UNKNOWN)
         loss, var_list = (grads.loss, grads.var_list) if isinstance(grads, Gradients) else (UNKNOWN, UNKNOWN)
     use = OptimizerUse(
-        site=Site(module.path, node), method=kind, optimizer=optimizer.canon, graph=interp.graph.gid,
+        site=Site(module.path, node), method=kind, optimizer=optimizer.canon, graph=interp.tf.graph.gid,
         trace=interp.trace, loss=loss, var_list=var_list,
     )
     if isinstance(var_list, VarList) and var_list.selection is not None:
@@ -88,7 +88,7 @@ def _optimizer_use(interp, kind: str, optimizer: Optimizer, node, module, args, 
         return Gradients(loss, var_list)
     if optimizer.canon.split(".")[-1] in tfnames.SLOT_OPTIMIZERS:
         interp.analysis.slot_creations.append(
-            (interp.graph.gid, interp.trace, interp.analysis.tick(), use.site, optimizer.canon))
+            (interp.tf.graph.gid, interp.trace, interp.analysis.tick(), use.site, optimizer.canon))
     return EMPTY_TENSOR
 
 

@@ -32,8 +32,8 @@ def _run_rnn(interp, canon, node, args, kwargs, module) -> Any:
     cell = args[0] if args else kwargs.get("cell", UNKNOWN)
     if isinstance(cell, Cell):
         interp.analysis.cell_uses.append(
-            (cell, Site(module.path, node), prefix(interp), interp.graph.gid, interp.trace, tuple(interp.conds)))
-    interp.graph.opaque = True
+            (cell, Site(module.path, node), prefix(interp), interp.tf.graph.gid, interp.trace, tuple(interp.conds)))
+    interp.tf.graph.opaque = True
     return deps(args, kwargs)
 
 

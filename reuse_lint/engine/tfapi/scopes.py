@@ -43,14 +43,14 @@ OPAQUE = OpaqueCtx()
 
 
 def enter_unknown(interp) -> OpaqueCtx:
-    interp.scopes.append(ScopeVal(None, UNKNOWN, interp.graph.gid))
-    interp.scope_sites.append(None)
+    interp.tf.scopes.append(ScopeVal(None, UNKNOWN, interp.tf.graph.gid))
+    interp.tf.scope_sites.append(None)
     return OPAQUE
 
 
 def _exit_unknown(interp, ctx: OpaqueCtx) -> None:
-    interp.scopes.pop()
-    interp.scope_sites.pop()
+    interp.tf.scopes.pop()
+    interp.tf.scope_sites.pop()
 
 
 context(OpaqueCtx, exit=_exit_unknown)(lambda interp, ctx, module, node: UNKNOWN)
@@ -72,16 +72,16 @@ def _name_scope(interp, canon, node, args, kwargs, module) -> Any:
 
 @register(tfnames.GET_VARIABLE_SCOPE)
 def _get_variable_scope(interp, canon, node, args, kwargs, module) -> Any:
-    return interp.scopes[-1] if interp.scopes else interp.graph.root
+    return interp.tf.scopes[-1] if interp.tf.scopes else interp.tf.graph.root
 
 
 def _exit_scope(interp, ctx: ScopeCtx) -> None:
-    interp.scopes.pop()
-    interp.scope_sites.pop()
-    if interp.open_drops and interp.open_drops[-1].site.node is ctx.node:
-        interp.open_drops.pop()
-    if interp.open_builds and interp.open_builds[-1].site.node is ctx.node:
-        interp.open_builds.pop()
+    interp.tf.scopes.pop()
+    interp.tf.scope_sites.pop()
+    if interp.tf.open_drops and interp.tf.open_drops[-1].site.node is ctx.node:
+        interp.tf.open_drops.pop()
+    if interp.tf.open_builds and interp.tf.open_builds[-1].site.node is ctx.node:
+        interp.tf.open_builds.pop()
 
 
 @context(ScopeCtx, exit=_exit_scope)
@@ -91,7 +91,7 @@ def enter_scope(interp, ctx: ScopeCtx, module: ModuleState, node: ast.AST = None
     outer_reuse, outer_site = effective_reuse(interp)
     explicit_false = isinstance(ctx.reuse, Const) and ctx.reuse.value is False
     default_named = isinstance(ctx.name, Const) and ctx.name.value is None
-    graph = interp.graph
+    graph = interp.tf.graph
     if isinstance(ctx.name, ScopeVal):
         full = ctx.name.name
         if truthy(reuse) is not True:
@@ -114,30 +114,30 @@ def enter_scope(interp, ctx: ScopeCtx, module: ModuleState, node: ast.AST = None
     scope = ScopeVal(full, reuse, graph.gid, ctx.node, module.path)
     if explicit_false and outer_reuse == Const(True):
         interp.analysis.reuse_false.append(ReuseFalse(site, outer_site, scope))
-    interp.scopes.append(scope)
-    interp.scope_sites.append(site if truthy(reuse) else None)
+    interp.tf.scopes.append(scope)
+    interp.tf.scope_sites.append(site if truthy(reuse) else None)
     if effective_reuse(interp)[0] == Const(False):
         _note_dropped_reuse(interp, site)
     if default_named:
         made = build(interp, "default_scope", "tf.variable_scope", ctx.node, module)
         made.name = full
-        interp.open_builds.append(made)
+        interp.tf.open_builds.append(made)
     return scope
 
 
 def _exit_name_scope(interp, ctx: NameScopeCtx) -> None:
-    interp.name_scopes.pop()
+    interp.tf.name_scopes.pop()
 
 
 @context(NameScopeCtx, exit=_exit_name_scope)
 def _enter_name_scope(interp, ctx: NameScopeCtx, module: ModuleState, node: ast.AST) -> Any:
     name = ctx.name.value if isinstance(ctx.name, Const) else None
-    interp.name_scopes.append((name, Site(module.path, node)))
+    interp.tf.name_scopes.append((name, Site(module.path, node)))
     return UNKNOWN
 
 
 def _note_dropped_reuse(interp, site: Site) -> None:
-    if not interp.funcs or interp.open_drops and interp.open_drops[-1].func is interp.funcs[-1].node:
+    if not interp.funcs or interp.tf.open_drops and interp.tf.open_drops[-1].func is interp.funcs[-1].node:
         return
     func = interp.funcs[-1].node
     if isinstance(func, ast.Lambda):
@@ -149,7 +149,7 @@ def _note_dropped_reuse(interp, site: Site) -> None:
     if entry is None:
         entry = ScopeEntry(site, func)
         interp.analysis.dropped_reuse.append(entry)
-    interp.open_drops.append(entry)
+    interp.tf.open_drops.append(entry)
 
 
 def _check_positional_scope_args(interp, node: ast.Call, args, module) -> None:
@@ -185,11 +185,11 @@ def _scope_attribute(base: ScopeVal, attr: str) -> Any:
 def _reuse_variables(interp, scope: ScopeVal, node, module, args, kwargs) -> Any:
     scope.reuse = Const(True)
     site = Site(module.path, node)
-    graph = interp.graph
+    graph = interp.tf.graph
     if scope is graph.root:
         graph.root_reuse_site = site
         interp.analysis.leaks.append(Leak(site, graph.gid, interp.trace, interp.analysis.tick()))
-    for i, frame in enumerate(interp.scopes):
+    for i, frame in enumerate(interp.tf.scopes):
         if frame is scope:
-            interp.scope_sites[i] = site
+            interp.tf.scope_sites[i] = site
     return Const(None)

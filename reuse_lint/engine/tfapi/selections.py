@@ -52,13 +52,13 @@ def _select(interp, canon: str, node: ast.Call, args, kwargs, module) -> Any:
     else:
         trainable = canon in tfnames.TRAINABLE_SELECTORS
         scope = args[0] if args else kwargs.get("scope", Const(None))
-    graph = interp.graph
+    graph = interp.tf.graph
     stale = None
     if isinstance(scope, ScopeName):
         scope = scope.scope
     if isinstance(scope, ScopeVal):
         outer = prefix(interp)
-        if (scope.node is not None and all(scope is not f for f in interp.scopes) and outer
+        if (scope.node is not None and all(scope is not f for f in interp.tf.scopes) and outer
                 and scope.name is not None and not outer.startswith(scope.name)
                 and not scope.name.startswith(outer + "/")
                 and any(n.startswith(outer + "/") for n in graph.variables)):
@@ -140,7 +140,7 @@ def _derived_selection(interp, source: VarList, kept: list[str], site: Site) -> 
     parent = source.selection
     selection = Selection(
         site=site, how="filter", pattern=None, names=tuple(kept),
-        available=parent.available if parent else source.names, graph=interp.graph.gid,
+        available=parent.available if parent else source.names, graph=interp.tf.graph.gid,
         trace=interp.trace, complete=parent.complete if parent else False,
         trainable_only=parent.trainable_only if parent else True,
     )

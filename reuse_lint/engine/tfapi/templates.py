@@ -22,7 +22,7 @@ def _make_template(interp, canon, node, args, kwargs, module) -> Any:
 
 @callable_values(TemplateVal)
 def _call_template(interp, template: TemplateVal, node, args, kwargs, module, site: Site, starred) -> Any:
-    graph = interp.graph
+    graph = interp.tf.graph
     gid = graph.gid
     first = gid not in template.created_in
     if first:
@@ -34,15 +34,15 @@ def _call_template(interp, template: TemplateVal, node, args, kwargs, module, si
     # Every call enters the template's scope afresh, so layer names restart (dense, not dense_1).
     graph.open(full)
     scope = ScopeVal(full, Const(not first), gid, template.node)
-    interp.scopes.append(scope)
-    interp.scope_sites.append(None if first else Site(module.path, template.node))
+    interp.tf.scopes.append(scope)
+    interp.tf.scope_sites.append(None if first else Site(module.path, template.node))
     interp.calls.append(site)
     try:
         if isinstance(template.func, FuncVal):
             return interp.call_function(template.func, args, kwargs, None, unknown_args=starred)
-        interp.graph.opaque = True
+        interp.tf.graph.opaque = True
         return UNKNOWN
     finally:
         interp.calls.pop()
-        interp.scopes.pop()
-        interp.scope_sites.pop()
+        interp.tf.scopes.pop()
+        interp.tf.scope_sites.pop()

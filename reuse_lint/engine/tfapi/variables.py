@@ -30,6 +30,6 @@ def _get_variable(interp, canon, node, args, kwargs, module) -> Tensor:
 def _variable(interp, canon, node, args, kwargs, module) -> Any:
     trainable = truthy(kwargs.get("trainable", Const(True))) is not False
     build(interp, "variable", canon, node, module).trainable = trainable
-    interp.graph.unnamed = True  # named by name_scope, which selections cannot see here
+    interp.tf.graph.unnamed = True  # named by name_scope, which selections cannot see here
     model = model_scope(interp)
     return Tensor(scopes=frozenset({model})) if trainable and model else EMPTY_TENSOR
