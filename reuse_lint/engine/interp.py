@@ -35,8 +35,6 @@ from reuse_lint.engine.events import (
 )
 from reuse_lint.engine.values import (
     UNKNOWN,
-    Tensor,
-    VarList,
     ClassVal,
     Const,
     FuncVal,
@@ -44,9 +42,7 @@ from reuse_lint.engine.values import (
     ListVal,
     ModuleState,
     ModuleVal,
-    TFRef,
     same,
-    deps as _deps,
     truthy,
 )
 
@@ -285,7 +281,7 @@ class Interpreter:
             if state.path not in self.analysis.sources:
                 self.analysis.sources[state.path] = state
                 if state.opaque_effect:
-                    self.tf.graph.opaque = True
+                    self.tf.unknown_effect()
                 self.modules.setdefault(_realpath(state.path), state)
                 todo.extend(state.requires)
 
@@ -293,13 +289,12 @@ class Interpreter:
         """Everything a top level could change that is not a Python binding: if a module's
         top level leaves this as it found it, running it again would record nothing. The
         graph's opaque flag comes last: that one effect can be replayed."""
-        a, g = self.analysis, self.tf.graph
+        a = self.analysis
         return (
             a.events, len(a.creations), len(a.builds), len(a.leaks), len(a.optimizers),
             len(a.selections), len(a.dropped_reuse), len(a.slot_creations), len(a.misplaced),
             len(a.repeated_cells), len(a.cell_uses), len(a.graph_switches), len(a.keras_steps),
-            len(a.reuse_false), self.tf.next_graph, id(g), g.root.reuse, len(g.variables),
-            len(g.counts), sum(g.counts.values()), g.unnamed, g.opaque,
+            len(a.reuse_false), *self.tf.footprint(),
         )
 
     def _run_entries(self, module: ModuleState) -> None:
@@ -333,7 +328,7 @@ class Interpreter:
         key = id(instance.cls)
         if key not in self._constructed:  # once per class: each method starts from a copy
             made = Instance(instance.cls)
-            self.tf.graph = self.tf.new_graph(fresh=False)
+            self.tf.open_graph(fresh=False)
             self.call_function(init.bound(made), [], {}, None, unknown_args=True)
             self._constructed[key] = made.attrs
             self._reset_trace(fresh=False)
@@ -409,7 +404,7 @@ class Interpreter:
                 is_context_manager = True
             elif isinstance(value, External) and value.qualname.split(".")[-1] in ("wraps", "lru_cache", "cache", "abstractmethod", "add_arg_scope"):
                 continue
-            elif isinstance(value, TFRef):
+            elif tfapi.is_modelled(value):
                 continue
             else:
                 # An unknown decorator may wrap the function in anything (a template, a scope).
@@ -465,8 +460,9 @@ class Interpreter:
             self._bind(alias.asname or alias.name, value, env)
 
     def _import(self, name: str, level: int, module: ModuleState) -> Any:
-        if level == 0 and tfapi.is_modelled_module(name):
-            return TFRef(name)
+        modelled = tfapi.imported(name) if level == 0 else None
+        if modelled is not None:
+            return modelled
         if self.loader is not None:
             state = self.loader(module, name, level)
             if state is not None:
@@ -742,13 +738,13 @@ class Interpreter:
     def _enter_generator(self, gen: "_Generator") -> Any:
         func = gen.func
         if len(self.funcs) >= MAX_DEPTH or any(f.node is func.node for f in self.funcs):
-            self.tf.graph.opaque = True
+            self.tf.unknown_effect()
             return UNKNOWN
         self.executed.add(id(func.node))
         gen.env = [self._bind_arguments(func, gen.args, gen.kwargs, gen.unknown_args)] + func.closure
         outcome = self._in_generator(gen, lambda: self._until_yield(func.node.body, gen.env, func.module))
         if outcome is None:
-            self.tf.graph.opaque = True  # a yield we cannot place (in a loop, an if): unknown effects
+            self.tf.unknown_effect()  # a yield we cannot place (in a loop, an if): unknown effects
             return UNKNOWN
         gen.resume, value = outcome
         return value
@@ -908,8 +904,9 @@ class Interpreter:
 
     def _expr_UnaryOp(self, node: ast.UnaryOp, env, module) -> Any:
         operand = self.eval(node.operand, env, module)
-        if isinstance(operand, Tensor):
-            return operand
+        modelled = tfapi.unary_op(operand)
+        if modelled is not tfapi.NOT_SPECIAL:
+            return modelled
         if isinstance(node.op, ast.Not):
             t = truthy(operand)
             return UNKNOWN if t is None else Const(not t)
@@ -921,10 +918,9 @@ class Interpreter:
     def _expr_BinOp(self, node: ast.BinOp, env, module) -> Any:
         left = self.eval(node.left, env, module)
         right = self.eval(node.right, env, module)
-        if isinstance(left, Tensor) or isinstance(right, Tensor):
-            return _deps([left, right], {})
-        if isinstance(node.op, ast.Add) and isinstance(left, VarList) and isinstance(right, VarList):
-            return VarList(left.names + tuple(n for n in right.names if n not in left.names), left.selection)
+        modelled = tfapi.binary_op(node.op, left, right)
+        if modelled is not tfapi.NOT_SPECIAL:
+            return modelled
         if isinstance(node.op, ast.Mult) and isinstance(left, ListVal):
             if isinstance(right, Const) and isinstance(right.value, int) and 0 <= right.value <= 64:
                 return ListVal(left.items * right.value)
@@ -1004,8 +1000,9 @@ class Interpreter:
     def _expr_Subscript(self, node: ast.Subscript, env, module) -> Any:
         base = self.eval(node.value, env, module)
         index = self.eval(node.slice, env, module)
-        if isinstance(base, Tensor):
-            return base
+        modelled = tfapi.subscript(base)
+        if modelled is not tfapi.NOT_SPECIAL:
+            return modelled
         if isinstance(base, ListVal) and isinstance(index, Const) and isinstance(index.value, int):
             # A sample's first items are the list's first items; its last ones are not.
             lowest = 0 if base.sample else -len(base.items)
@@ -1102,13 +1099,13 @@ class Interpreter:
             if isinstance(init, FuncVal):
                 self.call_function(init.bound(instance, False), args, kwargs, site, unknown_args=starred)
             elif any(not isinstance(b, ClassVal) for b in func.bases):
-                self.tf.graph.opaque = True  # a subclass of something we do not model (a Keras Model)
+                self.tf.unknown_effect()  # a subclass of something we do not model (a Keras Model)
             return instance
         if isinstance(func, Instance):
             method = func.cls.lookup("__call__")
             if isinstance(method, FuncVal):
                 return self.call_function(method.bound(func), args, kwargs, site, unknown_args=starred)
-            self.tf.graph.opaque = True
+            self.tf.unknown_effect()
             return UNKNOWN
         if isinstance(func, Method):
             return _string_method(func.target, args, kwargs)
@@ -1116,8 +1113,8 @@ class Interpreter:
             if func.qualname in ("re.match", "re.search", "re.fullmatch") and len(args) >= 2:
                 return _regex(func.qualname.split(".")[1], args[0], args[1])
             if not func.safe:
-                self.tf.graph.opaque = True
-            return _deps(args, kwargs) if any(isinstance(a, Tensor) for a in args) else UNKNOWN
+                self.tf.unknown_effect()
+            return tfapi.external_result(args, kwargs)
         if func is UNKNOWN:
             builtin = node.func.id if isinstance(node.func, ast.Name) else None
             if builtin in ("list", "sorted", "tuple") and len(args) == 1 and isinstance(args[0], ListVal):
@@ -1133,7 +1130,7 @@ class Interpreter:
             if builtin is None or builtin not in _BUILTINS:
                 # An unknown callable or a method of an unknown object (`net.encoder(x)`):
                 # it may create variables we cannot see.
-                self.tf.graph.opaque = True
+                self.tf.unknown_effect()
             return UNKNOWN
         return UNKNOWN
 
@@ -1142,7 +1139,7 @@ class Interpreter:
             return _Generator(func, args, kwargs, site, unknown_args)
         node = func.node
         if len(self.funcs) >= MAX_DEPTH or any(f.node is node for f in self.funcs):
-            self.tf.graph.opaque = True
+            self.tf.unknown_effect()
             return UNKNOWN
         self.executed.add(id(node))
         if site is not None:
@@ -1152,10 +1149,9 @@ class Interpreter:
         saved_conds = len(self.conds)
         if site is not None:
             self.calls.append(site)
-            self.call_info.append(CallInfo(site, _deps(args, kwargs).calls, _consts(args, kwargs), tfapi.scope_prefix(self)))
+            self.call_info.append(CallInfo(site, tfapi.call_inputs(args, kwargs), _consts(args, kwargs), self.tf.prefix()))
         self.funcs.append(func)
-        if func.is_tf_function:
-            self.tf.tf_functions.append((self.guards, func))
+        self.tf.enter_function(func, self.guards)
         self.early_returns.append([])
         try:
             result = self._run_body(func, env)
@@ -1163,8 +1159,7 @@ class Interpreter:
                 result = _join(result, value)
         finally:
             self.early_returns.pop()
-            if func.is_tf_function:
-                self.tf.tf_functions.pop()
+            self.tf.exit_function(func)
             self.funcs.pop()
             if site is not None:
                 self.calls.pop()
@@ -1173,7 +1168,7 @@ class Interpreter:
         if site is not None:
             # The call's own site joins what flows out (each tensor of a returned tuple too),
             # so a later call can see it is fed by this one.
-            result = _through(result, id(site.node))
+            result = tfapi.through(result, id(site.node))
         return result
 
     def _run_body(self, func: FuncVal, env) -> Any:
@@ -1262,14 +1257,6 @@ class Interpreter:
 def _realpath(path: str) -> str:
     # A module's identity; asked on every import of every lint, and a syscall per component.
     return os.path.realpath(path)
-
-
-def _through(value: Any, call: int) -> Any:
-    if isinstance(value, Tensor):
-        return Tensor(value.calls | {call}, value.scopes)
-    if isinstance(value, ListVal) and any(isinstance(item, Tensor) for item in value.items):
-        return ListVal([_through(item, call) for item in value.items], value.sample)
-    return value
 
 
 _EXITS = frozenset({"sys.exit", "os._exit", "os.abort"})

@@ -203,4 +203,27 @@ comprehension = selections.select_by_name
 set_attribute = keras.set_attribute
 class_methods = keras.class_methods
 traces = functions.traces
-scope_prefix = core.prefix
+
+
+
+def binary_op(op, left: Any, right: Any) -> Any:
+    """A binary operator on values the models made, or NOT_SPECIAL."""
+    result = tensors.binary(op, left, right)
+    return result if result is not NOT_SPECIAL else selections.binary(op, left, right)
+
+
+unary_op = tensors.unary
+subscript = tensors.subscript
+external_result = tensors.external_result
+call_inputs = tensors.call_inputs
+through = tensors.through
+
+
+def imported(name: str) -> Any:
+    """The value of `import name` when the models own it (a TFRef), else None."""
+    return TFRef(name) if is_modelled_module(name) else None
+
+
+def is_modelled(value: Any) -> bool:
+    """A name of a modelled library (a decorator from it wraps nothing we must see)."""
+    return isinstance(value, TFRef)

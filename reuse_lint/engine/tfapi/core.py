@@ -45,6 +45,33 @@ class TFState:
         self.graphs[gid] = state
         return state
 
+    def open_graph(self, fresh: bool) -> None:
+        """Build in a new graph from here on (an object's `__init__` run on its own)."""
+        self.graph = self.new_graph(fresh)
+
+    def unknown_effect(self) -> None:
+        """Code we cannot see ran (an unknown call, a subclass of a library class): it may
+        have created variables, so what the graph holds is no longer known."""
+        self.graph.opaque = True
+
+    def footprint(self) -> tuple:
+        """What a module's top level may have changed here; opacity last (see the caller)."""
+        g = self.graph
+        return (self.next_graph, id(g), g.root.reuse, len(g.variables), len(g.counts), sum(g.counts.values()),
+                g.unnamed, g.opaque)
+
+    def enter_function(self, func: FuncVal, guards: int) -> None:
+        if func.is_tf_function:
+            self.tf_functions.append((guards, func))
+
+    def exit_function(self, func: FuncVal) -> None:
+        if func.is_tf_function:
+            self.tf_functions.pop()
+
+    def prefix(self) -> str | None:
+        """The full name of the innermost variable scope ("" at the root, None when unknown)."""
+        return self.scopes[-1].name if self.scopes else ""
+
     def save_context(self) -> tuple:
         """Leave every scope (an imported module's top level runs outside them)."""
         saved = (self.scopes, self.scope_sites, self.name_scopes)
@@ -75,8 +102,7 @@ class TFState:
 
 
 def prefix(interp) -> str | None:
-    """The full name of the innermost variable scope ("" at the root, None when unknown)."""
-    return interp.tf.scopes[-1].name if interp.tf.scopes else ""
+    return interp.tf.prefix()
 
 
 def reuse_value(value: Any) -> Any:

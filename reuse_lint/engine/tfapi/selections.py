@@ -165,3 +165,10 @@ def _scope_argument(node: ast.Call) -> ast.AST | None:
     name = func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", "")
     index = 1 if name == "get_collection" else 0
     return node.args[index] if len(node.args) > index else None
+
+
+def binary(op: ast.operator, left: Any, right: Any) -> Any:
+    """`d_vars + g_vars`: one list, each name once."""
+    if isinstance(op, ast.Add) and isinstance(left, VarList) and isinstance(right, VarList):
+        return VarList(left.names + tuple(n for n in right.names if n not in left.names), left.selection)
+    return NOT_SPECIAL
