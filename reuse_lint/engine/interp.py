@@ -1,10 +1,11 @@
 """An abstract interpreter for the graph-building part of a Python program.
 
-It runs the module body in order, follows calls into user functions and methods (so a
-builder's behaviour is computed in the context of each call, with its arguments), and keeps
-the state that TensorFlow 1.x keeps: the default graph, the variable-scope stack with its
-reuse flags, the per-scope counters that make `dense`, `dense_1`, and the name scopes. Every
-variable request is recorded as a `Creation`; the rules reason over those.
+It runs the module body in order and follows calls into user functions and methods (so a
+builder's behaviour is computed in the context of each call, with its arguments). It knows
+Python, not TensorFlow: a call of a TensorFlow name, an attribute, call or `with` of a value
+the models made, goes to the registry in `tfapi/`, whose family modules model the APIs
+(scopes and graphs, variables and layers, selections and optimizers, Keras, RNN cells,
+templates) and keep TensorFlow's state in the `TFState` this interpreter holds (`self.tf`).
 
 Values are known exactly or not at all (see `values.py`). Control flow: both arms of an `if`
 whose test is unknown run, each tagged with its arm, so that two events on different arms
@@ -55,7 +56,8 @@ TIME_FLOOR, TIME_PER_MB, TIME_CAP = 2.0, 20.0, 6.0
 CLOCK_EVERY = 256
 MAX_LITERAL_ITERATIONS = 2
 
-# Modules whose functions never create TensorFlow variables: calling them tells us nothing.
+# Libraries whose functions have no effect the models care about (they make no variable):
+# calling them tells us nothing.
 SAFE_EXTERNAL_ROOTS = frozenset(
     """numpy np math os sys time random collections functools itertools re json logging
     argparse scipy PIL matplotlib pickle glob six absl datetime shutil pandas typing
