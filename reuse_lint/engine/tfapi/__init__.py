@@ -14,7 +14,9 @@ a builtin, it asks this registry. Each family module registers what it models:
 
 A call handler takes (interp, canon, node, args, kwargs, module) and returns the call's value,
 or NOT_SPECIAL to leave it to the treatment every unmodelled TensorFlow call gets (`call`).
-Adding an API is adding an entry in its family module.
+Adding an API is adding an entry in its family module. The interpreter uses only the hooks
+below (and `TFState`, TensorFlow's state, which it holds as `interp.tf`); handlers read and
+change that state and record facts in `interp.analysis`.
 """
 
 from __future__ import annotations
@@ -114,6 +116,9 @@ class TFMethod:
 
 
 # ----- the hooks the interpreter calls -------------------------------------------------------------
+UNKNOWN_SCOPE = object()  # what an unmodelled scope-like TF call returns: a `with` of it is opaque
+
+
 def call(interp, canon: str, node, args, kwargs, module) -> Any:
     """A call of a TensorFlow name: its model, or what an unmodelled TF op gives."""
     handler = lookup(canon)
@@ -121,15 +126,12 @@ def call(interp, canon: str, node, args, kwargs, module) -> Any:
     if result is not NOT_SPECIAL:
         return result
     if tfnames.may_create_opaquely(canon):
-        interp.tf.graph.opaque = True
+        interp.tf.unknown_effect()
     if tfnames.opens_unknown_scope(canon, frozenset(kwargs), any(k.arg is None for k in node.keywords)):
         return UNKNOWN_SCOPE  # a `with` of it: names and reuse inside are unknown
     made = deps(args, kwargs)
     # A source (a placeholder, noise) is its own input, so two sources stay apart.
     return made if made != EMPTY_TENSOR else Tensor(calls=frozenset({id(node)}))
-
-
-UNKNOWN_SCOPE = object()  # what an unmodelled scope-like TF call returns
 
 
 def attribute_handler(value_type: type) -> Handler | None:
@@ -173,7 +175,7 @@ def _call_method(interp, method: TFMethod, node, args, kwargs, module, site, sta
 
 
 # The families register on import. Kept last: they import the registry above.
-from reuse_lint.engine.tfapi import (  # noqa: E402
+from reuse_lint.engine.tfapi import (  # noqa: E402, F401  (layers, optimizers... only register)
     core,
     functions,
     graphs,
@@ -188,35 +190,24 @@ from reuse_lint.engine.tfapi import (  # noqa: E402
     variables,
 )
 
-__all__ = [
-    "NOT_SPECIAL", "UNKNOWN_SCOPE", "TFMethod", "attribute_handler", "builtin_call", "call", "call_handler",
-    "context_handlers", "is_modelled_module", "lookup", "register", "register_family", "registered_names",
-    "core", "functions", "graphs", "keras", "layers", "optimizers", "rnn", "scopes", "selections", "templates",
-    "tensors", "variables",
-]
-
-
-# ----- hooks that live in one family ---------------------------------------------------------------
+# Hooks whose model lives in one family.
 TFState = core.TFState
 enter_unknown = scopes.enter_unknown
 comprehension = selections.select_by_name
 set_attribute = keras.set_attribute
 class_methods = keras.class_methods
 traces = functions.traces
-
+unary_op = tensors.unary
+subscript = tensors.subscript
+external_result = tensors.external_result
+call_inputs = tensors.call_inputs
+through = tensors.through
 
 
 def binary_op(op, left: Any, right: Any) -> Any:
     """A binary operator on values the models made, or NOT_SPECIAL."""
     result = tensors.binary(op, left, right)
     return result if result is not NOT_SPECIAL else selections.binary(op, left, right)
-
-
-unary_op = tensors.unary
-subscript = tensors.subscript
-external_result = tensors.external_result
-call_inputs = tensors.call_inputs
-through = tensors.through
 
 
 def imported(name: str) -> Any:

@@ -101,10 +101,6 @@ class TFState:
         return counts, reuses, a[2] or b[2]
 
 
-def prefix(interp) -> str | None:
-    return interp.tf.prefix()
-
-
 def reuse_value(value: Any) -> Any:
     if value is None or (isinstance(value, Const) and value.value in (None, False)):
         return Const(False)

@@ -9,7 +9,7 @@ from __future__ import annotations
 from reuse_lint import tfnames
 from reuse_lint.engine.events import Site
 from reuse_lint.engine.tfapi import register
-from reuse_lint.engine.tfapi.core import prefix, record, reuse_value, variable_tensor
+from reuse_lint.engine.tfapi.core import record, reuse_value, variable_tensor
 from reuse_lint.engine.values import Const, ScopeVal, Tensor, deps, truthy
 
 
@@ -17,7 +17,7 @@ from reuse_lint.engine.values import Const, ScopeVal, Tensor, deps, truthy
 def _layer(interp, canon, node, args, kwargs, module) -> Tensor:
     base, variables = tfnames.LAYER_FUNCTIONS[canon]
     explicit = kwargs.get(tfnames.layer_name_argument(canon), Const(None))
-    outer = prefix(interp)
+    outer = interp.tf.prefix()
     graph = interp.tf.graph
     if isinstance(explicit, Const) and explicit.value is None:
         sub = graph.unique(outer, base)

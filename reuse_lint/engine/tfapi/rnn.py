@@ -11,7 +11,6 @@ from typing import Any
 from reuse_lint import tfnames
 from reuse_lint.engine.events import Site
 from reuse_lint.engine.tfapi import register, register_family
-from reuse_lint.engine.tfapi.core import prefix
 from reuse_lint.engine.values import UNKNOWN, Cell, ListVal, ModuleState, deps
 
 
@@ -32,7 +31,7 @@ def _run_rnn(interp, canon, node, args, kwargs, module) -> Any:
     cell = args[0] if args else kwargs.get("cell", UNKNOWN)
     if isinstance(cell, Cell):
         interp.analysis.cell_uses.append(
-            (cell, Site(module.path, node), prefix(interp), interp.tf.graph.gid, interp.trace, tuple(interp.conds)))
+            (cell, Site(module.path, node), interp.tf.prefix(), interp.tf.graph.gid, interp.trace, tuple(interp.conds)))
     interp.tf.graph.opaque = True
     return deps(args, kwargs)
 

@@ -12,7 +12,7 @@ from typing import Any
 from reuse_lint import tfnames
 from reuse_lint.engine.events import Leak, ReuseFalse, ScopeEntry, Site
 from reuse_lint.engine.tfapi import TFMethod, attributes, context, register
-from reuse_lint.engine.tfapi.core import build, effective_reuse, prefix, reuse_value
+from reuse_lint.engine.tfapi.core import build, effective_reuse, reuse_value
 from reuse_lint.engine.values import UNKNOWN, Const, ListVal, ModuleState, ScopeName, ScopeVal, TFRef, truthy
 
 
@@ -53,7 +53,9 @@ def _exit_unknown(interp, ctx: OpaqueCtx) -> None:
     interp.tf.scope_sites.pop()
 
 
-context(OpaqueCtx, exit=_exit_unknown)(lambda interp, ctx, module, node: UNKNOWN)
+@context(OpaqueCtx, exit=_exit_unknown)
+def _reenter_unknown(interp, ctx: OpaqueCtx, module, node) -> Any:
+    return UNKNOWN  # never called: `enter_unknown` enters it; registered for its exit
 
 
 @register(tfnames.VARIABLE_SCOPE)
@@ -85,7 +87,7 @@ def _exit_scope(interp, ctx: ScopeCtx) -> None:
 
 
 @context(ScopeCtx, exit=_exit_scope)
-def enter_scope(interp, ctx: ScopeCtx, module: ModuleState, node: ast.AST = None) -> ScopeVal:
+def _enter_scope(interp, ctx: ScopeCtx, module: ModuleState, node: ast.AST) -> ScopeVal:
     site = Site(module.path, ctx.node)
     reuse = reuse_value(ctx.reuse)
     outer_reuse, outer_site = effective_reuse(interp)
@@ -101,11 +103,11 @@ def enter_scope(interp, ctx: ScopeCtx, module: ModuleState, node: ast.AST = None
         if isinstance(name, Const) and name.value is None:
             default = ctx.default_name
             if isinstance(default, Const) and isinstance(default.value, str):
-                base = graph.unique(prefix(interp), default.value)
+                base = graph.unique(interp.tf.prefix(), default.value)
                 name = Const(base) if base is not None else UNKNOWN
             else:
                 name = UNKNOWN
-        outer = prefix(interp)
+        outer = interp.tf.prefix()
         if isinstance(name, Const) and isinstance(name.value, str) and outer is not None:
             full = f"{outer}/{name.value}" if outer else name.value
         else:

@@ -14,7 +14,6 @@ from typing import Any
 from reuse_lint import tfnames
 from reuse_lint.engine.events import Selection, Site
 from reuse_lint.engine.tfapi import NOT_SPECIAL, attributes, builtin, register
-from reuse_lint.engine.tfapi.core import prefix
 from reuse_lint.engine.values import UNKNOWN, Const, ScopeName, ScopeVal, TFRef, VarList, VarRef, truthy
 
 
@@ -57,7 +56,7 @@ def _select(interp, canon: str, node: ast.Call, args, kwargs, module) -> Any:
     if isinstance(scope, ScopeName):
         scope = scope.scope
     if isinstance(scope, ScopeVal):
-        outer = prefix(interp)
+        outer = interp.tf.prefix()
         if (scope.node is not None and all(scope is not f for f in interp.tf.scopes) and outer
                 and scope.name is not None and not outer.startswith(scope.name)
                 and not scope.name.startswith(outer + "/")

@@ -9,7 +9,6 @@ from typing import Any
 from reuse_lint import tfnames
 from reuse_lint.engine.events import Site
 from reuse_lint.engine.tfapi import callable_values, register
-from reuse_lint.engine.tfapi.core import prefix
 from reuse_lint.engine.values import UNKNOWN, Const, FuncVal, ScopeVal, TemplateVal
 
 
@@ -26,8 +25,8 @@ def _call_template(interp, template: TemplateVal, node, args, kwargs, module, si
     gid = graph.gid
     first = gid not in template.created_in
     if first:
-        base = graph.unique(prefix(interp), template.name) if template.name else None
-        outer = prefix(interp)
+        base = graph.unique(interp.tf.prefix(), template.name) if template.name else None
+        outer = interp.tf.prefix()
         full = None if base is None or outer is None else (f"{outer}/{base}" if outer else base)
         template.created_in[gid] = full
     full = template.created_in[gid]

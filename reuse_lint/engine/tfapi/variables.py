@@ -9,14 +9,14 @@ from typing import Any
 
 from reuse_lint import tfnames
 from reuse_lint.engine.tfapi import register
-from reuse_lint.engine.tfapi.core import build, model_scope, prefix, record, variable_tensor
+from reuse_lint.engine.tfapi.core import build, model_scope, record, variable_tensor
 from reuse_lint.engine.values import EMPTY_TENSOR, UNKNOWN, Const, Tensor, truthy
 
 
 @register(tfnames.GET_VARIABLE)
 def _get_variable(interp, canon, node, args, kwargs, module) -> Tensor:
     name = kwargs.get("name", args[0] if args else UNKNOWN)
-    outer = prefix(interp)
+    outer = interp.tf.prefix()
     if isinstance(name, Const) and isinstance(name.value, str) and outer is not None:
         full = f"{outer}/{name.value}" if outer else name.value
     else:
