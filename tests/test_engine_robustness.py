@@ -273,3 +273,19 @@ def test_an_arm_after_a_nested_early_return_carries_only_its_own_tag():
     """)
     [creation] = interpreter.analysis.creations
     assert [c.arm for c in creation.conds] == [1]
+
+
+def test_graph_reset_inside_an_unknown_context_manager():
+    # tensorflow/minigo's oneoffs/sharp_positions.py resets the graph inside `with open(...)`:
+    # leaving the block must not pop the fresh graph's empty scope stack.
+    assert lint("""
+        import tensorflow as tf
+        def evaluate(paths, restore):
+            with open("results.csv", "w") as results:
+                with tf.name_scope("eval"):
+                    for idx, path in enumerate(paths):
+                        if idx % 50 == 0:
+                            tf.reset_default_graph()
+                        restore(path)
+                        results.write(path)
+    """) == []

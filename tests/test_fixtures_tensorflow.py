@@ -135,6 +135,12 @@ GOOD_SHOWS = {
         "block1_conv1/kernel", "block1_conv1/bias", "block1_conv2/kernel", "block1_conv2/bias",
         "encoder/proj/kernel", "encoder/proj/bias", "encoder_1/proj/kernel", "encoder_1/proj/bias"],
     "rl108_target_good.py": lambda b: all(n.startswith("target/") for n in b["lists"]["target_vars"]),
+    # One set of clone weights; counters per model beside one shared softmax weight; one
+    # highway shared by both calls.
+    "unseen_tf1_good.py": lambda b: b["lists"]["clone_vars"] == ["net/fc/kernel:0", "net/fc/bias:0", "net/predict/weights:0"]
+    and b["lists"]["monitor_vars"] == ["softmax/softmax_w:0", "training/loss_monitor/count:0", "training/loss_monitor/sum_mean_loss:0",
+                                       "validation/loss_monitor/count:0", "validation/loss_monitor/sum_mean_loss:0"]
+    and b["created"] == ["highway/input_projection/kernel:0", "highway/gate/kernel:0", "highway/activation/kernel:0"],
     "rl109_ddpg_good.py": lambda b: b["steps"]["critic_step"] == _dense("critic", "dense"),
     "rl114_good.py": lambda b: set(b["trainable"]) == set().union(*b["steps"].values()),
     "rl116_good.py": lambda b: b["lists"]["model_vars"] == ["model/out/kernel:0", "model/out/bias:0"],

@@ -89,6 +89,7 @@ class Build:
     name: str | None = None  # the unique scope name TF gave (default_scope)
     created: bool = False
     trainable: bool = True  # False: `tf.Variable(..., trainable=False)`, per-call state
+    state: bool = False  # a tf.Variable the same code updates with `.assign*(...)`: per-call state
 
 
 @dataclass(eq=False)
@@ -175,6 +176,8 @@ class Analysis:
     reuse_false: list[ReuseFalse] = field(default_factory=list)
     slot_creations: list = field(default_factory=list)  # (graph, trace, seq, site, what)
     misplaced: list = field(default_factory=list)  # (site of the argument, "scope" | "reuse", scope call)
+    # id(scope call) whose ignored positional reuse flag would have changed a creation under it
+    ignored_reuse_matters: set = field(default_factory=set)
     repeated_cells: list = field(default_factory=list)  # (site of the list, cell)
     cell_uses: list = field(default_factory=list)  # (cell, site, prefix, graph, trace, conds)
     graph_switches: list = field(default_factory=list)  # (scope, site, new graph, trace)

@@ -150,6 +150,8 @@ class ScopeVal:
     graph: int
     node: ast.AST | None = None  # the `variable_scope(...)` call that made it
     path: str | None = None  # the file of that call
+    # A reuse flag passed by position into `default_name`, which TF ignores (None: none).
+    ignored_reuse: Any = None
 
 
 @dataclass(eq=False)

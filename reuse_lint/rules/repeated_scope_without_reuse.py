@@ -58,6 +58,18 @@ class RepeatedScopeWithoutReuse(Rule):
     NAME = "repeated-scope-without-reuse"
     FIXABLE = True
     VALID = (
+        # Clones in a fresh graph (slim's model_deploy, round 6 of TRIAGE.md): each clone after
+        # the first reopens the current scope with a reuse known only per iteration.
+        """
+import tensorflow.compat.v1 as tf
+def create_clones(num_clones, model_fn):
+    for i in range(num_clones):
+        with tf.variable_scope(tf.get_variable_scope(), reuse=True if i > 0 else None):
+            model_fn()
+def main(num_clones):
+    with tf.Graph().as_default():
+        create_clones(num_clones, lambda: tf.get_variable("w", [3]))
+""",
         # A path that ends in sys.exit() never reaches the second build.
         """
 import sys

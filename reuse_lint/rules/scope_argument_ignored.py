@@ -13,7 +13,9 @@ class ScopeArgumentIgnored(Rule):
     `tf.variable_scope(name_or_scope, default_name=None, values=None, ...)`:
     `tf.variable_scope("bert", scope)` puts the caller's `scope` into `default_name`, and
     `tf.variable_scope(scope, reuse)` puts `reuse` into `default_name`. It reports the
-    argument.
+    argument; a reuse flag only where it would have changed a variable's creation: not when
+    it is off wherever the scope is entered, nor when the variables under it are reused
+    anyway (the flag is also handed to the inner scopes that create them).
 
     ## Why is this bad?
     `default_name` is used only when `name_or_scope` is None, so the argument is ignored.
@@ -49,6 +51,18 @@ def linear(x, scope=None):
     with tf.variable_scope(scope, "Linear"):
         return tf.layers.dense(x, 1)
 """,
+        # The flag is ignored here but handed to every inner scope that creates (QANet's
+        # highway, round 6 of TRIAGE.md): the second call still shares everything.
+        """
+import tensorflow as tf
+def conv(x, size, name, reuse=None):
+    with tf.variable_scope(name, reuse=reuse):
+        return tf.matmul(x, tf.get_variable("kernel", [3, size]))
+def highway(x, size, scope="highway", reuse=None):
+    with tf.variable_scope(scope, reuse):
+        gate = tf.sigmoid(conv(x, size, "gate", reuse=reuse))
+        return gate * conv(x, size, "activation", reuse=reuse)
+""",
     )
     INVALID = (
         """
@@ -72,6 +86,8 @@ def bert(x, scope=None):
                 continue
             seen.add(id(site.node))
             fix = None
+            if kind == "reuse" and id(_call) not in ctx.analysis.ignored_reuse_matters:
+                continue  # off wherever it was read, or every creation under it reuses anyway
             if kind == "reuse":
                 message = "This reuse flag is passed as `default_name` (the 2nd positional parameter) and is ignored"
                 hint = "pass it by keyword: reuse=..."

@@ -12,7 +12,9 @@ class VariableIgnoresReuse(Rule):
     """
     ## What it does
     Finds `tf.Variable(...)` (not `tf.get_variable`) under a reusing scope, or in a scoped
-    builder applied twice to different inputs. It reports the `tf.Variable` call.
+    builder applied twice to different inputs. It reports the `tf.Variable` call, but not
+    state kept per call on purpose: a variable made with `trainable=False`, or one the same
+    code updates with `.assign(...)` (a counter, an accumulator).
 
     ## Why is this bad?
     `tf.Variable` knows nothing of `variable_scope` reuse: every call makes a new variable
@@ -63,6 +65,23 @@ def rnn_step(x, reuse=False):
 a = rnn_step(tf.zeros([8, 2]))
 b = rnn_step(tf.ones([8, 2]), reuse=True)
 """,
+        # Loss counters kept per model and updated in place (round 6 of TRIAGE.md): the
+        # validation model, built once the root scope reuses, counts its own batches.
+        """
+import tensorflow as tf
+class CharRNN(object):
+    def __init__(self, x):
+        w = tf.get_variable("softmax_w", [2, 1])
+        self.loss = tf.reduce_mean(tf.matmul(x, w))
+        with tf.name_scope("loss_monitor"):
+            count = tf.Variable(1.0, name="count")
+            self.update = count.assign(count + 1)
+with tf.name_scope("training"):
+    train_model = CharRNN(tf.zeros([8, 2]))
+tf.get_variable_scope().reuse_variables()
+with tf.name_scope("validation"):
+    valid_model = CharRNN(tf.ones([8, 2]))
+""",
     )
     INVALID = (
         """
@@ -77,9 +96,10 @@ b = d(tf.ones([1, 2]), reuse=True)
     )
 
     def check(self, ctx: RuleContext) -> Iterable[Diagnostic]:
-        # A non-trainable tf.Variable made per call is state kept per input (an RNN's
-        # state buffer, a counter), not a weight meant to be shared.
-        reported = {id(b.site.node) for b in ctx.analysis.builds if b.kind == "variable" and not b.trainable}
+        # A non-trainable tf.Variable made per call, or one the code updates in place, is
+        # state kept per input or per model (an RNN's state buffer, a loss counter), not a
+        # weight meant to be shared.
+        reported = {id(b.site.node) for b in ctx.analysis.builds if b.kind == "variable" and (not b.trainable or b.state)}
         for b in ctx.analysis.builds:
             if b.kind == "variable" and b.reuse in (TRUE, AUTO) and id(b.site.node) not in reported:
                 reported.add(id(b.site.node))

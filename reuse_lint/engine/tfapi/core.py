@@ -15,7 +15,7 @@ from typing import Any
 from reuse_lint import tfnames
 from reuse_lint.engine.events import Build, Creation, ScopeEntry, Site
 from reuse_lint.engine.tfapi.graphs import GraphState
-from reuse_lint.engine.values import AUTO, EMPTY_TENSOR, UNKNOWN, Const, FuncVal, ModuleState, ScopeVal, Tensor, TFRef, same
+from reuse_lint.engine.values import AUTO, EMPTY_TENSOR, UNKNOWN, Const, FuncVal, ModuleState, ScopeVal, Tensor, TFRef, same, truthy
 
 
 class TFState:
@@ -165,11 +165,28 @@ def record(interp, name: str | None, kind: str, node: ast.AST, module: ModuleSta
             graph.unnamed = True
         else:
             graph.variables.setdefault(name, creation)
+    if reuse != Const(True) and reuse is not AUTO:
+        _note_ignored_reuse(interp, extra)
     for entry in interp.tf.open_drops:
         entry.created = True
     for build_ in interp.tf.open_builds:
         build_.created = True
     return creation
+
+
+def _note_ignored_reuse(interp, extra) -> None:
+    """A creation under `variable_scope(name, reuse)`, which TF opened without reuse. The
+    flag mattered if it was on (or may be), unless the creation reuses anyway. When it is
+    unknown, an inner scope given an unknown reuse of its own is taken to have been handed the
+    same flag (`conv(x, reuse=reuse)` inside): nothing was lost there."""
+    frames = interp.tf.scopes + ([extra[0]] if extra is not None else [])
+    for k, scope in enumerate(frames):
+        flag = scope.ignored_reuse
+        if flag is None or truthy(flag) is False:
+            continue
+        if flag is UNKNOWN and any(inner.reuse is UNKNOWN for inner in frames[k + 1:]):
+            continue
+        interp.analysis.ignored_reuse_matters.add(id(scope.node))
 
 
 def build(interp, kind: str, canon: str, node: ast.AST, module: ModuleState) -> Build:

@@ -19,10 +19,11 @@ from reuse_lint.engine.values import UNKNOWN, Const, ListVal, ModuleState, Scope
 class ScopeCtx:
     """What `variable_scope(...)` returns: entered by a `with`."""
 
-    __slots__ = ("node", "name", "default_name", "reuse")
+    __slots__ = ("node", "name", "default_name", "reuse", "ignored_reuse")
 
-    def __init__(self, node: ast.Call, name: Any, default_name: Any, reuse: Any) -> None:
+    def __init__(self, node: ast.Call, name: Any, default_name: Any, reuse: Any, ignored_reuse: Any = None) -> None:
         self.node, self.name, self.default_name, self.reuse = node, name, default_name, reuse
+        self.ignored_reuse = ignored_reuse
 
 
 class NameScopeCtx:
@@ -48,9 +49,16 @@ def enter_unknown(interp) -> OpaqueCtx:
     return OPAQUE
 
 
+def _pop_scope(interp) -> None:
+    # `tf.reset_default_graph()` inside the block (`with open(...)`, a tower loop's scope)
+    # left the new graph's empty stack in place of the frame entered here.
+    if interp.tf.scopes:
+        interp.tf.scopes.pop()
+        interp.tf.scope_sites.pop()
+
+
 def _exit_unknown(interp, ctx: OpaqueCtx) -> None:
-    interp.tf.scopes.pop()
-    interp.tf.scope_sites.pop()
+    _pop_scope(interp)
 
 
 @context(OpaqueCtx, exit=_exit_unknown)
@@ -60,11 +68,11 @@ def _reenter_unknown(interp, ctx: OpaqueCtx, module, node) -> Any:
 
 @register(tfnames.VARIABLE_SCOPE)
 def _variable_scope(interp, canon, node, args, kwargs, module) -> Any:
-    _check_positional_scope_args(interp, node, args, module)
+    ignored = _check_positional_scope_args(interp, node, args, module)
     name = args[0] if args else kwargs.get("name_or_scope", Const(None))
     default = args[1] if len(args) > 1 else kwargs.get("default_name", Const(None))
     reuse = args[8] if len(args) > 8 else kwargs.get("reuse", Const(None))
-    return ScopeCtx(node, name, default, reuse)
+    return ScopeCtx(node, name, default, reuse, ignored)
 
 
 @register(*tfnames.NAME_SCOPES)
@@ -78,8 +86,7 @@ def _get_variable_scope(interp, canon, node, args, kwargs, module) -> Any:
 
 
 def _exit_scope(interp, ctx: ScopeCtx) -> None:
-    interp.tf.scopes.pop()
-    interp.tf.scope_sites.pop()
+    _pop_scope(interp)
     if interp.tf.open_drops and interp.tf.open_drops[-1].site.node is ctx.node:
         interp.tf.open_drops.pop()
     if interp.tf.open_builds and interp.tf.open_builds[-1].site.node is ctx.node:
@@ -96,7 +103,9 @@ def _enter_scope(interp, ctx: ScopeCtx, module: ModuleState, node: ast.AST) -> S
     graph = interp.tf.graph
     if isinstance(ctx.name, ScopeVal):
         full = ctx.name.name
-        if truthy(reuse) is not True:
+        # TF opens it with `reuse or scope.reuse`: an argument we cannot evaluate (`True if
+        # i > 0 else None` in a clone loop) stays unknown unless the scope already reuses.
+        if reuse == Const(False) or (reuse is UNKNOWN and truthy(ctx.name.reuse) is True):
             reuse = ctx.name.reuse
     else:
         name = ctx.name
@@ -113,7 +122,7 @@ def _enter_scope(interp, ctx: ScopeCtx, module: ModuleState, node: ast.AST) -> S
         else:
             full = None
     graph.open(full)
-    scope = ScopeVal(full, reuse, graph.gid, ctx.node, module.path)
+    scope = ScopeVal(full, reuse, graph.gid, ctx.node, module.path, ctx.ignored_reuse)
     if explicit_false and outer_reuse == Const(True):
         interp.analysis.reuse_false.append(ReuseFalse(site, outer_site, scope))
     interp.tf.scopes.append(scope)
@@ -128,7 +137,8 @@ def _enter_scope(interp, ctx: ScopeCtx, module: ModuleState, node: ast.AST) -> S
 
 
 def _exit_name_scope(interp, ctx: NameScopeCtx) -> None:
-    interp.tf.name_scopes.pop()
+    if interp.tf.name_scopes:  # empty after a `tf.reset_default_graph()` inside the block
+        interp.tf.name_scopes.pop()
 
 
 @context(NameScopeCtx, exit=_exit_name_scope)
@@ -154,15 +164,16 @@ def _note_dropped_reuse(interp, site: Site) -> None:
     interp.tf.open_drops.append(entry)
 
 
-def _check_positional_scope_args(interp, node: ast.Call, args, module) -> None:
+def _check_positional_scope_args(interp, node: ast.Call, args, module) -> Any:
     """`variable_scope("bert", scope)` or `variable_scope(scope, reuse)`: the second
-    positional parameter is `default_name`, used only when the first is None."""
+    positional parameter is `default_name`, used only when the first is None. Returns the
+    value of a reuse flag passed there (None when there is none)."""
     if len(node.args) < 2 or isinstance(node.args[1], ast.Starred):
-        return
+        return None
     second = node.args[1]
     value = args[1] if len(args) > 1 else UNKNOWN
     if isinstance(second, (ast.List, ast.Tuple)) or isinstance(value, ListVal):
-        return  # `variable_scope("net", [images])`: `values` by position, harmless
+        return None  # `variable_scope("net", [images])`: `values` by position, harmless
     looks_like_reuse = (
         (isinstance(second, ast.Name) and "reuse" in second.id.lower())
         or (isinstance(value, Const) and isinstance(value.value, bool))
@@ -171,8 +182,10 @@ def _check_positional_scope_args(interp, node: ast.Call, args, module) -> None:
     first_is_name = isinstance(node.args[0], ast.Constant) and isinstance(node.args[0].value, str)
     if looks_like_reuse:
         interp.analysis.misplaced.append((Site(module.path, second), "reuse", node))
-    elif first_is_name and not (isinstance(value, Const) and value.value is None):
+        return value
+    if first_is_name and not (isinstance(value, Const) and value.value is None):
         interp.analysis.misplaced.append((Site(module.path, second), "scope", node))
+    return None
 
 
 @attributes(ScopeVal)

@@ -5,6 +5,7 @@
 
 from __future__ import annotations
 
+import ast
 from typing import Any
 
 from reuse_lint import tfnames
@@ -29,7 +30,41 @@ def _get_variable(interp, canon, node, args, kwargs, module) -> Tensor:
 @register(*tfnames.VARIABLE)
 def _variable(interp, canon, node, args, kwargs, module) -> Any:
     trainable = truthy(kwargs.get("trainable", Const(True))) is not False
-    build(interp, "variable", canon, node, module).trainable = trainable
+    made = build(interp, "variable", canon, node, module)
+    made.trainable = trainable
+    owner = interp.funcs[-1].node if interp.funcs else module.tree
+    key = ("updated in place", id(owner))
+    if key not in interp._loaded_cache:
+        interp._loaded_cache[key] = _updated_in_place(owner)
+    made.state = id(node) in interp._loaded_cache[key]
     interp.tf.graph.unnamed = True  # named by name_scope, which selections cannot see here
     model = model_scope(interp)
     return Tensor(scopes=frozenset({model})) if trainable and model else EMPTY_TENSOR
+
+
+_IN_PLACE = frozenset({"assign", "assign_add", "assign_sub"})
+
+
+def _updated_in_place(owner: ast.AST) -> frozenset[int]:
+    """The calls in a function (or module) whose result is bound to a name or `obj.attr` that
+    the same code then updates with `.assign(...)`, `.assign_add(...)` or `.assign_sub(...)`:
+    a counter or an accumulator, state kept per call rather than a weight."""
+
+    def key(target: ast.AST) -> tuple | None:
+        if isinstance(target, ast.Name):
+            return (target.id,)
+        if isinstance(target, ast.Attribute) and isinstance(target.value, ast.Name):
+            return (target.value.id, target.attr)
+        return None
+
+    bound: dict[tuple, list[int]] = {}
+    updated = set()
+    for node in ast.walk(owner):
+        if isinstance(node, ast.Assign) and isinstance(node.value, ast.Call):
+            for target in node.targets:
+                if (k := key(target)) is not None:
+                    bound.setdefault(k, []).append(id(node.value))
+        elif isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr in _IN_PLACE:
+            if (k := key(node.func.value)) is not None:
+                updated.add(k)
+    return frozenset(call for k, calls in bound.items() if k in updated for call in calls)
