@@ -184,21 +184,44 @@ def is_keras_object(canon: str) -> bool:
     return False
 
 
-MULTI_RNN_CELL = frozenset({"tf.nn.rnn_cell.MultiRNNCell", "contrib.rnn.MultiRNNCell", "tf.contrib.rnn.MultiRNNCell"})
+# Where TF 0.x to 2.x kept its graph-mode RNN cells: `tf.nn.rnn_cell` (and
+# `tf.compat.v1.nn.rnn_cell`, canonically the same), `tf.contrib.rnn` and its 1.0-1.1
+# `core_rnn_cell` modules, the implementation modules projects imported directly (TF 2 keeps
+# them in `tensorflow.python.keras.layers.legacy_rnn`), and TF 0.x's `tensorflow.models.rnn.rnn_cell`.
+RNN_CELL_NAMESPACES = frozenset({
+    "tf.nn.rnn_cell", "contrib.rnn", "tf.contrib.rnn", "contrib.rnn.core_rnn_cell", "contrib.rnn.python.ops.core_rnn_cell",
+    "contrib.rnn.python.ops.core_rnn_cell_impl", "contrib.rnn.python.ops.rnn_cell", "tf.python.ops.rnn_cell",
+    "tf.python.ops.rnn_cell_impl", "tf.models.rnn.rnn_cell", "keras.layers.legacy_rnn.rnn_cell_impl",
+})
 RNN_RUNNERS = frozenset({
-    "tf.nn.dynamic_rnn", "tf.nn.static_rnn", "tf.nn.bidirectional_dynamic_rnn",
-    "contrib.rnn.static_rnn", "tf.contrib.rnn.static_rnn",
+    "tf.nn.dynamic_rnn", "tf.nn.static_rnn", "tf.nn.bidirectional_dynamic_rnn", "tf.nn.static_bidirectional_rnn",
+    "tf.nn.rnn", "tf.nn.bidirectional_rnn", "contrib.rnn.static_rnn", "contrib.rnn.static_bidirectional_rnn",
+})
+# Runners whose second argument is a cell too: the backward direction.
+BIDIRECTIONAL_RUNNERS = frozenset({
+    "tf.nn.bidirectional_dynamic_rnn", "tf.nn.static_bidirectional_rnn", "tf.nn.bidirectional_rnn",
+    "contrib.rnn.static_bidirectional_rnn",
 })
 
 
+def rnn_cell_kind(canon: str) -> str | None:
+    """"multi" for MultiRNNCell, "wrapper" for a cell that runs another one (DropoutWrapper,
+    ResidualWrapper: the weights are the inner cell's), "cell" for a cell class, else None."""
+    namespace, _, last = canon.rpartition(".")
+    if namespace not in RNN_CELL_NAMESPACES:
+        return None
+    if last == "MultiRNNCell":
+        return "multi"
+    if last.endswith("Wrapper"):
+        return "wrapper"
+    return "cell" if last.endswith("Cell") else None
+
+
+MULTI_RNN_CELL = frozenset(f"{ns}.MultiRNNCell" for ns in RNN_CELL_NAMESPACES)
+
+
 def is_rnn_cell(canon: str) -> bool:
-    if canon in MULTI_RNN_CELL:
-        return False
-    for prefix in ("tf.nn.rnn_cell.", "contrib.rnn.", "tf.contrib.rnn.", "tf.compat.v1.nn.rnn_cell."):
-        if canon.startswith(prefix):
-            last = canon[len(prefix):]
-            return last.endswith("Cell") and "." not in last
-    return False
+    return rnn_cell_kind(canon) in ("cell", "wrapper")
 
 SAVERS = frozenset({"tf.train.Saver"})
 
@@ -221,8 +244,7 @@ SPECIAL_NAMES = frozenset(
     | KERAS_MODELS | {"keras.Layer"}
 )
 # Matched by pattern: Keras layer classes, optimizers, RNN cells.
-SPECIAL_NAMESPACES = ("tf.layers", "keras.layers", "tf.train", "tf.nn.rnn_cell", "contrib.rnn",
-                      "tf.contrib.rnn", "tf.compat.v1.nn.rnn_cell")
+SPECIAL_NAMESPACES = ("tf.layers", "keras.layers", "tf.train", *sorted(RNN_CELL_NAMESPACES))
 _RAW_PREFIXES = tuple(raw for raw, _ in _PREFIXES)
 # `tf`, `tf.nn`, `tf.nn.rnn_cell`...: every dotted prefix of a special name or namespace.
 _SPECIAL_PREFIXES = frozenset(

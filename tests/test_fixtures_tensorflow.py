@@ -26,6 +26,14 @@ BAD = {
     "rl112_bad.py": ("ValueError", "Variable discriminator/dense_2/kernel does not exist"),
     "rl115_bad.py": ("ValueError", "Variable encoder/proj/kernel already exists, disallowed"),
     "rl117_bad.py": ("ValueError", "Dimensions must be equal"),
+    # The second layer of one (dropout-wrapped) GRU object gets the first one's 8-wide output.
+    "rl117_wrapped_bad.py": ("ValueError", "Dimensions must be equal"),
+    # A moving average made at each call of a scope that reuses after the first.
+    "rl107_scoped_bad.py": ("ValueError", "Variable gate/gate/Mean_1/ExponentialMovingAverage/ does not exist"),
+    # The sampling model's Adam slots, under `scope.reuse_variables()` of the named scope.
+    "rl107_model_bad.py": ("ValueError", "Variable lstm_model/lstm_model/lstm_vars/W/Adam_2/ does not exist"),
+    # `variable_scope(get_variable_scope(), reuse=False)` keeps the leaked root reuse.
+    "rl107_reuse_false_bad.py": ("ValueError", "Variable d_w1/Adam/ does not exist"),
 }
 
 
@@ -108,6 +116,12 @@ SILENT = {
     "rl119_bad.py": lambda b: b["keras_steps"]["combined"] == _keras("d_hidden", "d_out", "g_hidden", "g_out"),
     # The new graph ignores the scope: the filter by model/ selects nothing.
     "rl116_bad.py": lambda b: b["lists"]["model_vars"] == [],
+    # Three stacked LSTM layers, one set of weights: TensorFlow makes cell_0's variables only.
+    "rl117_helper_bad.py": lambda b: sorted(b["created"]) == _d(
+        "rnn/rnn/multi_rnn_cell/cell_0/lstm_cell/bias", "rnn/rnn/multi_rnn_cell/cell_0/lstm_cell/kernel"),
+    # The decoder runs on the encoder's weights, the backward direction on the forward's.
+    "rl117_runners_bad.py": lambda b: not any(n.startswith(("decoder/", "bidirectional_rnn/bw/")) for n in b["created"])
+    and any(n.startswith("encoder/") for n in b["created"]) and any(n.startswith("bidirectional_rnn/fw/") for n in b["created"]),
     # A fresh proj/kernel beside the layer's proj/dense/kernel.
     "rl118_bad.py": lambda b: sorted(b["created"]) == _d("proj/dense/kernel", "proj/dense/bias", "proj/kernel"),
 }
@@ -138,6 +152,10 @@ GOOD_SHOWS = {
     "rl109_ddpg_good.py": lambda b: b["steps"]["critic_step"] == _dense("critic", "dense"),
     "rl114_good.py": lambda b: set(b["trainable"]) == set().union(*b["steps"].values()),
     "rl116_good.py": lambda b: b["lists"]["model_vars"] == ["model/out/kernel:0", "model/out/bias:0"],
+    "rl117_wrapped_good.py": lambda b: {n.split("/")[2] for n in b["created"]} == {"cell_0", "cell_1"},
+    "rl117_helper_good.py": lambda b: {n.split("/")[3] for n in b["created"]} == {"cell_0", "cell_1", "cell_2"},
+    "rl117_runners_good.py": lambda b: any(n.startswith("decoder/") for n in b["created"])
+    and any(n.startswith("bidirectional_rnn/bw/") for n in b["created"]),
     "rl118_good.py": lambda b: sorted(b["created"]) == _d("proj/dense/kernel", "proj/dense/bias"),
     "rl119_good.py": lambda b: b["keras_steps"]["combined"] == _keras("g_hidden", "g_out")
     and b["keras_steps"]["discriminator"] == _keras("d_hidden", "d_out"),

@@ -69,6 +69,18 @@ TABLE = (
         "RL107→RT202: the root reuse_variables() (15) leaks into minimize (18), whose Adam slots "
         "cannot be created"),
     Row("rules/rl107_good.py", (), (), GOOD),
+    Row("rules/rl107_model_bad.py", ("RL107@25",), ("RT202@20",),
+        "RL107→RT202: scope.reuse_variables() (25) still holds when the sampling model's "
+        "apply_gradients (20) makes its Adam slots, which cannot be created"),
+    Row("rules/rl107_model_good.py", (), (), GOOD),
+    Row("rules/rl107_reuse_false_bad.py", ("RL107@12",), ("RT202@36", "RT202@37"),
+        "RL107→RT202: the root reuse_variables() (12) survives the reuse=False scope; both "
+        "minimize calls (36, 37) fail to make their slots"),
+    Row("rules/rl107_reuse_false_good.py", (), (), GOOD),
+    Row("rules/rl107_scoped_bad.py", ("RL107@23",), ("RT202@13",),
+        "RL107→RT202: the gate scope's reuse_variables() (23) holds at the next call, whose "
+        "moving average (13) cannot be created"),
+    Row("rules/rl107_scoped_good.py", (), (), GOOD),
     Row("rules/rl108_bad.py", ("RL108@33",), ("RT206@33",),
         'RL108→RT206: scope "disc" returned disc_aux/ variables, which the discriminator step trains'),
     Row("rules/rl108_good.py", (), (), GOOD),
@@ -118,6 +130,18 @@ TABLE = (
         NO_COUNTERPART + "TF raises while building (the second layer gets the first's kernel); "
         "the trace reports that error and no finding", crash="Dimensions must be equal"),
     Row("rules/rl117_good.py", (), (), GOOD),
+    Row("rules/rl117_helper_bad.py", ("RL117@14",), (),
+        NO_COUNTERPART + "the three layers run on cell_0's weights; to TF one set of variables "
+        "used three times is one layer's, nothing is created twice or looked up in vain"),
+    Row("rules/rl117_helper_good.py", (), (), GOOD),
+    Row("rules/rl117_runners_bad.py", ("RL117@16", "RL117@26"), (),
+        NO_COUNTERPART + "the decoder and the backward direction run on weights made for the "
+        "encoder and the forward direction; TF creates nothing twice, so the trace sees no event"),
+    Row("rules/rl117_runners_good.py", (), (), GOOD),
+    Row("rules/rl117_wrapped_bad.py", ("RL117@22",), (),
+        NO_COUNTERPART + "TF raises while building (the second layer gets the first's kernel); "
+        "the trace reports that error and no finding", crash="Dimensions must be equal"),
+    Row("rules/rl117_wrapped_good.py", (), (), GOOD),
     Row("rules/rl118_bad.py", ("RL118@9",), (),
         NO_COUNTERPART + "get_variable creates a new proj/kernel beside proj/dense/kernel; to TF "
         "it is one more variable, indistinguishable from an intended one"),

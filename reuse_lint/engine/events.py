@@ -93,12 +93,15 @@ class Build:
 
 @dataclass(eq=False)
 class Leak:
-    """`tf.get_variable_scope().reuse_variables()` on the root scope of a graph."""
+    """`reuse_variables()` on the root scope of a graph, or (root=False) on a named scope
+    inside its own `with` block."""
 
     site: Site
     graph: int
     trace: int
     seq: int  # order among all events
+    root: bool = True
+    scope: str | None = None  # the named scope's full name, when known
 
 
 @dataclass(eq=False)
@@ -173,9 +176,11 @@ class Analysis:
     optimizers: list[OptimizerUse] = field(default_factory=list)
     selections: list[Selection] = field(default_factory=list)
     reuse_false: list[ReuseFalse] = field(default_factory=list)
-    slot_creations: list = field(default_factory=list)  # (graph, trace, seq, site, what)
+    # (graph, trace, seq, site, what, (reuse, reuse_site) where the slots are made)
+    slot_creations: list = field(default_factory=list)
     misplaced: list = field(default_factory=list)  # (site of the argument, "scope" | "reuse", scope call)
-    repeated_cells: list = field(default_factory=list)  # (site of the list, cell)
+    # (site of the list or of the bidirectional runner, the cell or None when unknown, "layers" | "directions")
+    repeated_cells: list = field(default_factory=list)
     cell_uses: list = field(default_factory=list)  # (cell, site, prefix, graph, trace, conds)
     graph_switches: list = field(default_factory=list)  # (scope, site, new graph, trace)
     keras_steps: list[KerasStep] = field(default_factory=list)

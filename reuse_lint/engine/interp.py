@@ -924,10 +924,11 @@ class Interpreter:
         if modelled is not tfapi.NOT_SPECIAL:
             return modelled
         if isinstance(node.op, ast.Mult) and isinstance(left, ListVal):
+            repeats = bool(left.items) and not left.sample
             if isinstance(right, Const) and isinstance(right.value, int) and 0 <= right.value <= 64:
-                return ListVal(left.items * right.value)
+                return ListVal(left.items * right.value, repeats=repeats and right.value >= 2)
             # `[cell] * num_layers`: a sample of what the list repeats.
-            return ListVal(left.items * MAX_LITERAL_ITERATIONS, sample=True)
+            return ListVal(left.items * MAX_LITERAL_ITERATIONS, sample=True, repeats=repeats)
         if not (isinstance(left, Const) and isinstance(right, Const)):
             if isinstance(node.op, ast.Mod) and isinstance(left, Const) and isinstance(right, ListVal):
                 if all(isinstance(i, Const) for i in right.items):
@@ -1053,7 +1054,8 @@ class Interpreter:
 
         run(list(node.generators))
         if len(elts) == 1:
-            return ListVal(results, sample=not known)
+            repeats = _same_each_time(node, elts[0]) and (not known or len(results) >= 2)
+            return ListVal(results, sample=not known, repeats=repeats)
         return UNKNOWN
 
     def _expr_ListComp(self, node, env, module) -> Any:
@@ -1348,3 +1350,12 @@ def _is_generator(node: ast.AST) -> bool:
         if not isinstance(child, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)):
             todo.extend(ast.iter_child_nodes(child))
     return False
+
+
+def _same_each_time(node, elt: ast.expr) -> bool:
+    """`[cell for _ in range(n)]`: the element is a name no generator binds, and nothing
+    filters, so every item is the one object that name holds."""
+    if not isinstance(elt, ast.Name) or any(gen.ifs for gen in node.generators):
+        return False
+    bound = {n.id for gen in node.generators for n in ast.walk(gen.target) if isinstance(n, ast.Name)}
+    return elt.id not in bound

@@ -79,6 +79,15 @@ class VarList:
 class Optimizer:
     canon: str
     node: ast.AST
+    inner: Any = None  # a wrapper's cell (DropoutWrapper(cell)): the weights are the inner one's
+
+    @property
+    def owner(self) -> "Cell":
+        """The cell whose weights this one runs on."""
+        cell = self
+        while isinstance(cell.inner, Cell):
+            cell = cell.inner
+        return cell
 
 
 @dataclass(eq=False)
@@ -169,6 +178,9 @@ class TemplateVal:
 class ListVal:
     items: list[Any]
     sample: bool = False  # the items stand for a list of unknown length (`[cell] * n`)
+    # Every position holds one same object, whatever it is: `[x] * n` (n unknown or >= 2), or
+    # `[x for _ in range(n)]` where `x` is a name the loop does not bind.
+    repeats: bool = False
 
 
 @dataclass(eq=False)
@@ -177,6 +189,15 @@ class Cell:
 
     canon: str
     node: ast.AST
+    inner: Any = None  # a wrapper's cell (DropoutWrapper(cell)): the weights are the inner one's
+
+    @property
+    def owner(self) -> "Cell":
+        """The cell whose weights this one runs on."""
+        cell = self
+        while isinstance(cell.inner, Cell):
+            cell = cell.inner
+        return cell
 
 
 @dataclass(eq=False)
@@ -245,6 +266,9 @@ def same(a: Any, b: Any) -> bool:
         return True
     if isinstance(a, (Const, TFRef)) and type(a) is type(b):
         return a == b
+    if isinstance(a, Cell) and isinstance(b, Cell):
+        # `if training: cell = DropoutWrapper(cell)`: either way, the one cell's weights.
+        return a.owner is b.owner
     return False
 
 

@@ -12,6 +12,7 @@ from typing import Any
 from reuse_lint import tfnames
 from reuse_lint.engine.events import OptimizerUse, Site
 from reuse_lint.engine.tfapi import NOT_SPECIAL, TFMethod, attributes, builtin, register, register_family
+from reuse_lint.engine.tfapi.core import effective_reuse
 from reuse_lint.engine.values import EMPTY_TENSOR, UNKNOWN, Optimizer, VarList
 
 
@@ -60,7 +61,8 @@ def _optimizer_attribute(base: Optimizer, attr: str) -> Any:
 def _apply_average(interp, optimizer: Optimizer, node, module, args, kwargs) -> Any:
     """ExponentialMovingAverage.apply makes shadow variables."""
     interp.analysis.slot_creations.append(
-        (interp.tf.graph.gid, interp.trace, interp.analysis.tick(), Site(module.path, node), optimizer.canon))
+        (interp.tf.graph.gid, interp.trace, interp.analysis.tick(), Site(module.path, node), optimizer.canon,
+         effective_reuse(interp)))
     return EMPTY_TENSOR
 
 
@@ -88,7 +90,7 @@ def _optimizer_use(interp, kind: str, optimizer: Optimizer, node, module, args, 
         return Gradients(loss, var_list)
     if optimizer.canon.split(".")[-1] in tfnames.SLOT_OPTIMIZERS:
         interp.analysis.slot_creations.append(
-            (interp.tf.graph.gid, interp.trace, interp.analysis.tick(), use.site, optimizer.canon))
+            (interp.tf.graph.gid, interp.trace, interp.analysis.tick(), use.site, optimizer.canon, effective_reuse(interp)))
     return EMPTY_TENSOR
 
 
