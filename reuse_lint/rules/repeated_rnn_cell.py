@@ -137,6 +137,12 @@ class DynamicRNNLayer(object):
             self.cell = tf.contrib.rnn.MultiRNNCell([self.cell] * n_layer)  # expect: RL117
         self.outputs, _ = tf.nn.dynamic_rnn(self.cell, inputs, dtype=tf.float32)
 """,
+        # A new wrapper per layer, around one cell: the weights are still the one cell's.
+        """
+import tensorflow.compat.v1 as tf
+lstm = tf.nn.rnn_cell.LSTMCell(8)
+stack = tf.nn.rnn_cell.MultiRNNCell([tf.nn.rnn_cell.DropoutWrapper(lstm, output_keep_prob=0.5) for _ in range(3)])  # expect: RL117
+""",
         # Both directions of a bidirectional RNN on one cell.
         """
 import tensorflow as tf
