@@ -130,7 +130,7 @@ def _equality_test(node: ast.AST, module: ModuleState) -> tuple | None:
     while isinstance(test, ast.UnaryOp) and isinstance(test.op, ast.Not):
         test, negated = test.operand, not negated
     if _dotted(test):
-        return (ast.dump(test), module.path, TRUTH, negated)
+        return (_text(test), module.path, TRUTH, negated)
     if not (isinstance(test, ast.Compare) and len(test.ops) == 1 and isinstance(test.ops[0], (ast.Eq, ast.NotEq))):
         return None
     left, right = test.left, test.comparators[0]
@@ -138,7 +138,14 @@ def _equality_test(node: ast.AST, module: ModuleState) -> tuple | None:
         left, right = right, left
     if not isinstance(right, ast.Constant) or not _dotted(left):
         return None
-    return (ast.dump(left), module.path, right.value, negated != isinstance(test.ops[0], ast.NotEq))
+    return (_text(left), module.path, right.value, negated != isinstance(test.ops[0], ast.NotEq))
+
+
+@lru_cache(maxsize=16384)
+def _text(node: ast.AST) -> str:
+    # Asked at every run of an `if` on a dotted name: a loop or a function called often
+    # dumps the same test again and again.
+    return ast.dump(node)
 
 
 _MUTATORS = frozenset({"append", "add", "update", "setdefault", "extend", "insert", "pop", "clear"})
@@ -171,8 +178,15 @@ def _stateful_test(node: ast.AST, func: ast.AST) -> bool:
     test = getattr(node, "test", None)
     if test is None:
         return False
-    read = {n.attr for n in ast.walk(test) if _self_attr(n)}
+    read = _self_attrs_read(test)
     return bool(read) and not read.isdisjoint(_self_attrs_changed(func))
+
+
+@lru_cache(maxsize=16384)
+def _self_attrs_read(test: ast.AST) -> frozenset[str]:
+    # Asked at every run of an `if` inside a function: a walk of the test each time was a
+    # seventh of the analysis of tensorflow/benchmarks' tests.
+    return frozenset(n.attr for n in ast.walk(test) if _self_attr(n))
 
 
 def _dotted(node: ast.AST) -> bool:
