@@ -108,6 +108,29 @@ def step(x, y):
         loss = tf.reduce_mean(tf.square(y - head(backbone(x))))
     opt.apply_gradients(zip(tape.gradient(loss, head.trainable_variables), head.trainable_variables))
 """,
+        # TF2 WGAN-GP: the penalty's gradient is with respect to the mixed images, not a
+        # list; every model is in its own step's list.
+        """
+import tensorflow as tf
+gen = tf.keras.Sequential([tf.keras.layers.Dense(8)])
+disc = tf.keras.Sequential([tf.keras.layers.Dense(1)])
+opt = tf.keras.optimizers.Adam()
+def d_step(x, z):
+    with tf.GradientTape() as tape:
+        fake = gen(z)
+        alpha = tf.random.uniform([8, 1])
+        mixed = alpha * x + (1 - alpha) * fake
+        with tf.GradientTape() as gp_tape:
+            gp_tape.watch(mixed)
+            pred = disc(mixed)
+        slopes = gp_tape.gradient(pred, [mixed])[0]
+        loss = tf.reduce_mean(disc(fake)) - tf.reduce_mean(disc(x)) + tf.reduce_mean(tf.square(slopes))
+    opt.apply_gradients(zip(tape.gradient(loss, disc.trainable_variables), disc.trainable_variables))
+def g_step(z):
+    with tf.GradientTape() as tape:
+        loss = -tf.reduce_mean(disc(gen(z)))
+    opt.apply_gradients(zip(tape.gradient(loss, gen.trainable_variables), gen.trainable_variables))
+""",
         # TF2: an encoder restored from a checkpoint, used as it is under a trained head.
         """
 import tensorflow as tf
