@@ -106,6 +106,7 @@ RAW_MARKERS = (b"tensorflow", b"tf_slim", b"keras")
 
 NON_TRAINABLE = frozenset({"moving_mean", "moving_variance"})
 STOP_GRADIENT = "tf.stop_gradient"
+GRADIENT_TAPES = frozenset({"tf.GradientTape", "tf.autodiff.GradientTape"})
 EMA = "tf.train.ExponentialMovingAverage"
 
 # Selections of variables: `get_collection(KEY, scope)` and its shorthands.
@@ -239,6 +240,7 @@ SAVERS = frozenset({"tf.train.Saver"})
 SPECIAL_NAMES = frozenset(
     {VARIABLE_SCOPE, GET_VARIABLE, GET_VARIABLE_SCOPE, AUTO_REUSE, MAKE_TEMPLATE, GRAPH,
      "tf.get_default_graph", RESET_DEFAULT_GRAPH, STOP_GRADIENT, EMA}
+    | GRADIENT_TAPES
     | NAME_SCOPES | VARIABLE | TF_FUNCTION | set(LAYER_FUNCTIONS) | SELECTORS | MULTI_RNN_CELL
     | RNN_RUNNERS | SAVERS | {k for k in TRAINABLE_KEYS | GLOBAL_KEYS if k.startswith("tf.")}
     | KERAS_MODELS | {"keras.Layer"}

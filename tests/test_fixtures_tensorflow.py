@@ -34,6 +34,8 @@ BAD = {
     "rl107_model_bad.py": ("ValueError", "Variable lstm_model/lstm_model/lstm_vars/W/Adam_2/ does not exist"),
     # `variable_scope(get_variable_scope(), reuse=False)` keeps the leaked root reuse.
     "rl107_reuse_false_bad.py": ("ValueError", "Variable d_w1/Adam/ does not exist"),
+    # The generator ran before the tape opened: every gradient is None.
+    "rl108_tape_bad.py": ("ValueError", "No gradients provided for any variable"),
 }
 
 
@@ -112,6 +114,18 @@ SILENT = {
     # No step trains the discriminator's batch-norm scale and offset.
     "rl114_bad.py": lambda b: {"discriminator/bn1/gamma:0", "discriminator/bn1/beta:0"}.isdisjoint(
         set().union(*b["steps"].values())) and "discriminator/bn1/gamma:0" in b["trainable"],
+    # TF2: a step trains the generator and the discriminator; the encoder the generator's
+    # loss flows through keeps its initial weights.
+    "rl114_tape_bad.py": lambda b: {"enc_h/kernel:0", "enc_h/bias:0"} <= set(b["unchanged"])
+    and {"gen_out/kernel:0", "disc_out/kernel:0"} <= set(b["changed"]),
+    # TF2, Keras 3: the head trains, the encoder under it keeps its initial weights.
+    "rl114_keras3_bad.py": lambda b: {"enc_dense/kernel:0", "enc_dense/bias:0"} <= set(b["unchanged"])
+    and "head_dense/kernel:0" in b["changed"],
+    # TF2: the generator's step alone also moves the discriminator.
+    "rl109_tape_bad.py": lambda b: {"disc_out/kernel:0", "disc_out/bias:0", "gen_out/kernel:0"} <= set(b["changed"]),
+    # TF2: the critic and the actor train; their shared encoder never does.
+    "rl114_critic_bad.py": lambda b: {"encoder/enc_fc/kernel:0", "encoder/enc_fc/bias:0"} <= set(b["unchanged"])
+    and {"critic/critic_q/kernel:0", "actor/actor_out/kernel:0"} <= set(b["changed"]),
     # The combined model's step also changes the discriminator's weights.
     "rl119_bad.py": lambda b: b["keras_steps"]["combined"] == _keras("d_hidden", "d_out", "g_hidden", "g_out"),
     # The new graph ignores the scope: the filter by model/ selects nothing.
@@ -151,6 +165,16 @@ GOOD_SHOWS = {
     "rl108_target_good.py": lambda b: all(n.startswith("target/") for n in b["lists"]["target_vars"]),
     "rl109_ddpg_good.py": lambda b: b["steps"]["critic_step"] == _dense("critic", "dense"),
     "rl114_good.py": lambda b: set(b["trainable"]) == set().union(*b["steps"].values()),
+    "rl114_tape_good.py": lambda b: {"enc_h/kernel:0", "gen_out/kernel:0", "disc_out/kernel:0"} <= set(b["changed"]),
+    "rl114_critic_good.py": lambda b: {"encoder/enc_fc/kernel:0", "critic/critic_q/kernel:0", "actor/actor_out/kernel:0"} <= set(b["changed"]),
+    "rl114_keras3_good.py": lambda b: {"enc_dense/kernel:0", "head_dense/kernel:0"} <= set(b["changed"]),
+    "rl109_tape_good.py": lambda b: "gen_out/kernel:0" in b["changed"] and {"disc_out/kernel:0", "disc_out/bias:0"} <= set(b["unchanged"]),
+    "rl108_tape_good.py": lambda b: {"gen_h/kernel:0", "gen_out/kernel:0"} <= set(b["changed"]),
+    # Each model meant to train moves; the frozen backbone does not, the target follows by
+    # polyak averaging.
+    "tape_patterns_good.py": lambda b: {f"{m}_fc/kernel:0" for m in ("gan_gen", "gan_enc", "gan_disc", "q_online", "q_target", "head",
+                                                                  "ae_enc", "ae_dec", "ae_pred", "ed_enc", "ed_dec")} <= set(b["changed"])
+    and {"backbone_fc/kernel:0", "backbone_fc/bias:0"} <= set(b["unchanged"]),
     "rl116_good.py": lambda b: b["lists"]["model_vars"] == ["model/out/kernel:0", "model/out/bias:0"],
     "rl117_wrapped_good.py": lambda b: {n.split("/")[2] for n in b["created"]} == {"cell_0", "cell_1"},
     "rl117_helper_good.py": lambda b: {n.split("/")[3] for n in b["created"]} == {"cell_0", "cell_1", "cell_2"},

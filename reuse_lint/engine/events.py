@@ -130,6 +130,17 @@ class OptimizerUse:
 
 
 @dataclass(eq=False)
+class TapeGradient:
+    """`tape.gradient(loss, model.trainable_variables)` in a TF2 training step."""
+
+    site: Site
+    tape: Any  # the TapeVal
+    loss: Any  # the Tensor (or UNKNOWN)
+    var_list: Any  # a ModelVars, or anything else when the list is not known
+    trace: int
+
+
+@dataclass(eq=False)
 class Selection:
     """A list of variables picked by scope or by name: what it took and from what."""
 
@@ -187,6 +198,12 @@ class Analysis:
     # `x.trainable = ...` on something that is not a model the interpreter follows (a layer
     # of `model.layers`): freezing it cannot see.
     unseen_freezing: bool = False
+    tape_gradients: list[TapeGradient] = field(default_factory=list)
+    model_reads: list = field(default_factory=list)  # every ModelVars made (`m.trainable_variables`)
+    # Keras models whose weights code we do not follow touches: loaded, set, fitted, read by a
+    # helper (a target network's polyak update). Their training is not ours to judge.
+    models_handled: list = field(default_factory=list)
+    model_labels: dict = field(default_factory=dict)  # id(Keras object) -> how the code first called it
     memo: dict[str, Any] = field(default_factory=dict)  # answers of engine.queries
     events: int = 0  # the sequence counter shared by creations, leaks and slot creations
 
@@ -201,5 +218,5 @@ class Analysis:
             self.events, len(self.creations), len(self.builds), len(self.leaks), len(self.optimizers),
             len(self.selections), len(self.dropped_reuse), len(self.slot_creations), len(self.misplaced),
             len(self.repeated_cells), len(self.cell_uses), len(self.graph_switches), len(self.keras_steps),
-            len(self.reuse_false),
+            len(self.reuse_false), len(self.tape_gradients), len(self.model_reads), len(self.models_handled),
         )

@@ -875,6 +875,9 @@ class Interpreter:
         return self._attr(self.eval(node.value, env, module), node.attr)
 
     def _attr(self, base: Any, attr: str) -> Any:
+        read = tfapi.value_attribute(self, base, attr)
+        if read is not tfapi.NOT_SPECIAL:
+            return read
         modelled = tfapi.attribute_handler(type(base))
         if modelled is not None:
             return modelled(base, attr)
@@ -890,7 +893,10 @@ class Interpreter:
             found = base.cls.lookup(attr)
             if isinstance(found, FuncVal):
                 return found.bound(base)
-            return found if found is not None else UNKNOWN
+            if found is None:
+                read = tfapi.model_attribute(self, base, attr)
+                return read if read is not tfapi.NOT_SPECIAL else UNKNOWN
+            return found
         if isinstance(base, ClassVal):
             found = base.lookup(attr)
             return found if found is not None else UNKNOWN
@@ -1100,6 +1106,7 @@ class Interpreter:
         if _exits(func, node, env):
             raise _Raise()  # SystemExit: nothing after it runs on this path
         site = Site(module.path, node)
+        tfapi.hand_over(self, func, args, kwargs)
         modelled = tfapi.call_handler(type(func))
         if modelled is not None:
             return modelled(self, func, node, args, kwargs, module, site, starred)
@@ -1118,6 +1125,10 @@ class Interpreter:
             if isinstance(method, FuncVal):
                 return self.call_function(method.bound(func), args, kwargs, site, unknown_args=starred)
             self.tf.unknown_effect()
+            applied = tfapi.apply_subclass(self, func, node, args, kwargs)
+            if applied is not tfapi.NOT_SPECIAL:
+                return applied
+            tfapi.blind(self)
             return UNKNOWN
         if isinstance(func, Method):
             return _string_method(func.target, args, kwargs)
@@ -1126,6 +1137,7 @@ class Interpreter:
                 return _regex(func.qualname.split(".")[1], args[0], args[1])
             if not func.safe:
                 self.tf.unknown_effect()
+                tfapi.blind(self)
             return tfapi.external_result(args, kwargs)
         if func is UNKNOWN:
             builtin = node.func.id if isinstance(node.func, ast.Name) else None
@@ -1143,6 +1155,7 @@ class Interpreter:
                 # An unknown callable or a method of an unknown object (`net.encoder(x)`):
                 # it may create variables we cannot see.
                 self.tf.unknown_effect()
+                tfapi.blind(self)
             return UNKNOWN
         return UNKNOWN
 
@@ -1247,11 +1260,13 @@ class Interpreter:
         elif isinstance(target, (ast.Tuple, ast.List)):
             exact = isinstance(value, ListVal) and not value.sample and len(value.items) == len(target.elts)
             items = value.items if exact else None
+            # A model's several outputs (`mean, var = encoder(x)`): each carries all it flowed through.
+            spread = tfapi.unpacked(value)
             for i, elt in enumerate(target.elts):
                 if isinstance(elt, ast.Starred):
                     self.assign(elt.value, UNKNOWN, env, module)
                 else:
-                    self.assign(elt, items[i] if items else UNKNOWN, env, module)
+                    self.assign(elt, items[i] if items else spread, env, module)
         elif isinstance(target, ast.Attribute):
             base = self.eval(target.value, env, module)
             if isinstance(base, Instance):

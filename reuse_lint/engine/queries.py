@@ -6,8 +6,9 @@ from dataclasses import dataclass
 
 import ast
 
+from reuse_lint import tfnames
 from reuse_lint.engine.events import TRUTH, Analysis, Build, CallInfo, Creation, Site
-from reuse_lint.engine.values import Const
+from reuse_lint.engine.values import ClassVal, Const, Instance, KerasObject, ListVal, ModelVars, Tensor, TFRef
 
 FALSE = Const(False)
 TRUE = Const(True)
@@ -351,3 +352,148 @@ def wrongly_trained(analysis: Analysis, use) -> frozenset:
 def _takes_everything(use) -> bool:
     selection = getattr(use.var_list, "selection", None)
     return use.var_list is None or (selection is not None and selection.how == "all")
+
+
+# ----- TF2 training steps: which models a tape's gradient reaches -------------------------------
+def model_parts(model) -> list:
+    """A Keras model and every Keras object it holds: a Sequential's stages, a functional
+    model's, a subclassed model's attributes (its `trainable_variables` are all of theirs)."""
+    out, stack, seen = [], [model], set()
+    while stack:
+        m = stack.pop()
+        if id(m) in seen:
+            continue
+        seen.add(id(m))
+        out.append(m)
+        if isinstance(m, KerasObject):
+            stack.extend(m.parts)
+        elif isinstance(m, Instance):
+            for value in m.attrs.values():
+                items = value.items if isinstance(value, ListVal) else [value]
+                stack.extend(v for v in items if isinstance(v, (KerasObject, Instance)))
+    return out
+
+
+def model_key(m) -> tuple:
+    """A Keras model by where the code builds it, not by object: each method of a class runs
+    on an object its `__init__` built anew, and a script's own `Agent()` is another one, yet
+    they are the same models of one program."""
+    if isinstance(m, KerasObject):
+        return ("keras", id(m.node))
+    if isinstance(m, Instance):
+        return ("class", id(m.cls.node))
+    return ("object", id(m))
+
+
+def _keys(models) -> set[tuple]:
+    """The keys of these models and of every part they hold."""
+    return {model_key(p) for m in models for p in model_parts(m)}
+
+
+@dataclass
+class TapeFinding:
+    gradient: object  # the TapeGradient
+    model: object  # the Keras model the finding is about
+    # "untrained" (in no list, feeds a listed model) | "untaped" (listed, applied outside the
+    # tape) | "wide" (a listed container's part that another step trains as its own)
+    kind: str
+
+
+def tape_findings(analysis: Analysis) -> list[TapeFinding]:
+    """What TF2 gradient lists get wrong, one finding per model:
+
+    - "untrained": a user-built model the loss flows through, upstream of a listed model,
+      that no list anywhere holds, nothing else touches (a load, a polyak update, a `fit`),
+      and that is not frozen: no step ever trains it.
+    - "untaped": a listed model the loss reached only through a forward pass made while the
+      tape was not recording (and the tape saw no unknown call): its gradients are None.
+    - "wide": see `_wide`.
+
+    "untrained" is not claimed when any gradient list of the file is not known."""
+    key = "tape_findings"
+    if key in analysis.memo:
+        return analysis.memo[key]
+    found: list[TapeFinding] = []
+    analysis.memo[key] = found
+    grads = analysis.tape_gradients
+    if not grads:
+        return found
+    # Any other list (a `minimize` without one, a list we cannot see) may hold any model.
+    lists_known = all(isinstance(g.var_list, ModelVars) for g in grads + analysis.optimizers)
+    trained = _keys(m for g in grads if isinstance(g.var_list, ModelVars) for m in g.var_list.models)
+    handled = _keys(analysis.models_handled)
+    handled |= _keys(m for r in analysis.model_reads if not r.consumed for m in r.models)
+    reported: set[tuple] = set()
+    wide_sites: set[int] = set()
+    for g in grads:
+        if not isinstance(g.var_list, ModelVars) or not isinstance(g.loss, Tensor):
+            continue
+        listed = _keys(g.var_list.models)
+        reached: dict[tuple, list] = {}
+        for m, tapes in g.loss.models:
+            reached.setdefault(model_key(m), [m, False])[1] |= g.tape in tapes
+        taped = _keys(m for m, on in reached.values() if on)
+        if not g.tape.blind:
+            applied = {id(m) for m, _ in g.loss.models}
+            for m in g.var_list.models:
+                k = model_key(m)
+                if id(m) in applied and k not in taped and k not in reported:
+                    reported.add(k)
+                    found.append(TapeFinding(g, m, "untaped"))
+        if id(g.site.node) not in wide_sites:
+            wide = _wide(g, grads, taped)
+            if wide is not None:
+                wide_sites.add(id(g.site.node))
+                found.append(wide)
+        if not lists_known:
+            continue
+        for k, (m, _) in reached.items():
+            if k in reported or k in trained or k in handled or k in listed or not _trainable_model(m):
+                continue
+            if any(model_key(up) == k and model_key(down) in listed for up, down in g.loss.feeds):
+                reported.add(k)
+                found.append(TapeFinding(g, m, "untrained"))
+    return found
+
+
+def _wide(g, grads, taped: set[tuple]) -> TapeFinding | None:
+    """A list that is a whole container's (`self.trainable_variables` of a GAN model) while a
+    part of it, applied in this loss on the output of another listed part, has a step of its
+    own whose list leaves that other part out: this loss trains the part too (RL109)."""
+    for container in g.var_list.models:
+        parts = model_parts(container)
+        inside = {model_key(p) for p in parts}
+        for part in parts[1:]:
+            k = model_key(part)
+            if k not in taped or not _trainable_model(part):
+                continue
+            for other in grads:
+                if other is g or not isinstance(other.var_list, ModelVars):
+                    continue
+                its = _keys(other.var_list.models)
+                if k not in its or model_key(container) in its:
+                    continue
+                if any(model_key(down) == k and model_key(up) in inside and model_key(up) not in its
+                       for up, down in g.loss.feeds):
+                    return TapeFinding(g, part, "wide")
+    return None
+
+
+def _trainable_model(m) -> bool:
+    """A model the code built itself (not a layer, not loaded) and did not freeze."""
+    if isinstance(m, KerasObject):
+        return m.model and m.trainable == TRUE
+    if isinstance(m, Instance):
+        return keras_model_class(m.cls) and m.attrs.get("trainable", TRUE) == TRUE
+    return False
+
+
+def keras_model_class(cls, depth: int = 0) -> bool:
+    """A class deriving from `keras.Model` (through project classes too)."""
+
+    for base in cls.bases:
+        if isinstance(base, TFRef) and tfnames.canonical(base.qualname) in tfnames.KERAS_MODELS:
+            return True
+        if isinstance(base, ClassVal) and depth < 8 and keras_model_class(base, depth + 1):
+            return True
+    return False

@@ -48,13 +48,20 @@ class TFRef:
 class Tensor:
     """A tensor and what flows into it: the user calls whose results it is built from (to
     tell a chain `block(block(x))` from two parallel calls), and the model scopes whose
-    trainable variables a gradient from it reaches (`tf.stop_gradient` clears those)."""
+    trainable variables a gradient from it reaches (`tf.stop_gradient` clears those).
+
+    TF2 models are known by object, not by scope: `models` holds (Keras object, the
+    GradientTapes recording when it was applied) for each model it flowed through, and
+    `feeds` the pairs (upstream, downstream) of models applied one on the other's output."""
 
     calls: frozenset = frozenset()
     scopes: frozenset = frozenset()
+    models: frozenset = frozenset()
+    feeds: frozenset = frozenset()
 
     def __or__(self, other: "Tensor") -> "Tensor":
-        return Tensor(self.calls | other.calls, self.scopes | other.scopes)
+        return Tensor(self.calls | other.calls, self.scopes | other.scopes,
+                      self.models | other.models, self.feeds | other.feeds)
 
 
 EMPTY_TENSOR = Tensor()
@@ -73,6 +80,30 @@ class VarList:
 
     names: tuple[str, ...]
     selection: Any  # the Selection event that made it (or its source)
+
+
+@dataclass(eq=False)
+class ModelVars:
+    """A TF2 variable list named by its models: `model.trainable_variables`, or a sum of
+    such lists. `consumed` is set once a gradient or `zip(grads, ...)` takes it; a read that
+    goes anywhere else (a polyak update, a helper) leaves the models to code we do not follow."""
+
+    models: tuple
+    consumed: bool = False
+    sources: tuple = ()  # the lists a sum was made of
+
+    def consume(self) -> None:
+        self.consumed = True
+        for source in self.sources:
+            source.consume()
+
+
+@dataclass(eq=False)
+class TapeVal:
+    """A `tf.GradientTape`: what is applied while it records is what its gradients reach."""
+
+    node: ast.AST
+    blind: bool = False  # an unknown call ran while it recorded: what it reached is not all known
 
 
 @dataclass(eq=False)
@@ -98,6 +129,7 @@ class KerasObject:
     node: ast.AST
     model: bool = False  # a Sequential or a functional Model, not a layer
     last: "KerasObject | None" = None  # a model: the model its output comes out of, if any
+    parts: tuple = ()  # a model: the Keras objects it is made of (a Sequential's stages, a functional model's)
     trainable: Any = field(default_factory=lambda: Const(True))  # a model's `trainable` flag
 
 
@@ -252,7 +284,7 @@ def truthy(value: Any) -> bool | None:
     """Python truth of a known value, None when it cannot be known."""
     if isinstance(value, Const):
         return bool(value.value)
-    if isinstance(value, (FuncVal, ClassVal, Instance, ScopeVal, GraphVal, TemplateVal, TFRef, Optimizer, KerasObject, VarRef)):
+    if isinstance(value, (FuncVal, ClassVal, Instance, ScopeVal, GraphVal, TemplateVal, TFRef, Optimizer, KerasObject, VarRef, TapeVal)):
         return True
     if isinstance(value, ListVal):
         return None if value.sample else bool(value.items)  # a sample's list may be empty

@@ -4,7 +4,7 @@ from typing import Iterable
 
 from reuse_lint.diagnostics import Diagnostic
 from reuse_lint.engine.events import Selection
-from reuse_lint.engine.queries import model_scope_of, model_scopes_of, reached_models
+from reuse_lint.engine.queries import model_scope_of, model_scopes_of, reached_models, tape_findings
 from reuse_lint.engine.values import VarList
 from reuse_lint.rules.base import Rule, RuleContext
 
@@ -24,6 +24,13 @@ class VarListMissesVariables(Rule):
     1, a layer stays random, and the model trains worse with no error. An empty list fails
     only in `minimize` (`ValueError: No variables to optimize.`); a `Saver` or a copy op
     built on it silently does nothing. The name-filter form was common in DCGAN-style code.
+
+    In TF2 it finds `tape.gradient(loss, generator.trainable_variables)` where the loss also
+    flows through a model upstream of the listed one (an encoder, a critic's shared
+    encoder) whose variables are in no gradient list at all: that model keeps its random
+    weights. It stays silent when the model is frozen (`trainable = False`), detached
+    (`tf.stop_gradient`), in another step's list, or has weights that other code loads,
+    sets or copies (a target network's polyak update, `load_weights`, `fit`).
 
     ## Example
     ```python
@@ -72,7 +79,85 @@ grads = list(zip(tf.gradients(loss, tf.trainable_variables()), tf.trainable_vari
 step = tf.train.GradientDescentOptimizer(0.1).apply_gradients(grads_and_vars=grads)
 """,
     )
+    VALID = VALID + (
+        # TF2 DCGAN: the discriminator's loss flows through the generator, which its own
+        # step trains.
+        """
+import tensorflow as tf
+gen = tf.keras.Sequential([tf.keras.layers.Dense(8)])
+disc = tf.keras.Sequential([tf.keras.layers.Dense(1)])
+opt = tf.keras.optimizers.Adam()
+@tf.function
+def train_step(x, z):
+    with tf.GradientTape() as g_tape, tf.GradientTape() as d_tape:
+        fake = gen(z)
+        g_loss = -tf.reduce_mean(disc(fake))
+        d_loss = tf.reduce_mean(disc(fake)) - tf.reduce_mean(disc(x))
+    opt.apply_gradients(zip(g_tape.gradient(g_loss, gen.trainable_variables), gen.trainable_variables))
+    opt.apply_gradients(zip(d_tape.gradient(d_loss, disc.trainable_variables), disc.trainable_variables))
+""",
+        # TF2: a frozen pretrained backbone under a trained head.
+        """
+import tensorflow as tf
+backbone = tf.keras.Sequential([tf.keras.layers.Dense(8)])
+backbone.trainable = False
+head = tf.keras.Sequential([tf.keras.layers.Dense(1)])
+opt = tf.keras.optimizers.SGD()
+def step(x, y):
+    with tf.GradientTape() as tape:
+        loss = tf.reduce_mean(tf.square(y - head(backbone(x))))
+    opt.apply_gradients(zip(tape.gradient(loss, head.trainable_variables), head.trainable_variables))
+""",
+        # TF2 WGAN-GP: the penalty's gradient is with respect to the mixed images, not a
+        # list; every model is in its own step's list.
+        """
+import tensorflow as tf
+gen = tf.keras.Sequential([tf.keras.layers.Dense(8)])
+disc = tf.keras.Sequential([tf.keras.layers.Dense(1)])
+opt = tf.keras.optimizers.Adam()
+def d_step(x, z):
+    with tf.GradientTape() as tape:
+        fake = gen(z)
+        alpha = tf.random.uniform([8, 1])
+        mixed = alpha * x + (1 - alpha) * fake
+        with tf.GradientTape() as gp_tape:
+            gp_tape.watch(mixed)
+            pred = disc(mixed)
+        slopes = gp_tape.gradient(pred, [mixed])[0]
+        loss = tf.reduce_mean(disc(fake)) - tf.reduce_mean(disc(x)) + tf.reduce_mean(tf.square(slopes))
+    opt.apply_gradients(zip(tape.gradient(loss, disc.trainable_variables), disc.trainable_variables))
+def g_step(z):
+    with tf.GradientTape() as tape:
+        loss = -tf.reduce_mean(disc(gen(z)))
+    opt.apply_gradients(zip(tape.gradient(loss, gen.trainable_variables), gen.trainable_variables))
+""",
+        # TF2: an encoder restored from a checkpoint, used as it is under a trained head.
+        """
+import tensorflow as tf
+encoder = tf.keras.Sequential([tf.keras.layers.Dense(8)])
+tf.train.Checkpoint(encoder=encoder).restore("pretrained/ckpt-1")
+head = tf.keras.Sequential([tf.keras.layers.Dense(1)])
+opt = tf.keras.optimizers.SGD()
+def step(x, y):
+    with tf.GradientTape() as tape:
+        loss = tf.reduce_mean(tf.square(y - head(encoder(x))))
+    opt.apply_gradients(zip(tape.gradient(loss, head.trainable_variables), head.trainable_variables))
+""",
+    )
     INVALID = (
+        # TF2: the encoder the generator's loss flows through is in no list.
+        """
+import tensorflow as tf
+encoder = tf.keras.Sequential([tf.keras.layers.Dense(4)])
+generator = tf.keras.Sequential([tf.keras.layers.Dense(8)])
+opt = tf.keras.optimizers.Adam()
+@tf.function
+def train_step(x, y):
+    with tf.GradientTape() as tape:
+        loss = tf.reduce_mean(tf.square(y - generator(encoder(x))))
+    grads = tape.gradient(loss, generator.trainable_variables)  # expect: RL114
+    opt.apply_gradients(zip(grads, generator.trainable_variables))
+""",
         """
 import tensorflow as tf
 def g(z):
@@ -123,6 +208,20 @@ saver = tf.train.Saver(var_list=tf.trainable_variables("genrator/"))  # expect: 
                 )
             elif sel.how == "filter":
                 yield from self._missed(ctx, sel)
+        yield from self._untrained(ctx)
+
+    def _untrained(self, ctx: RuleContext) -> Iterable[Diagnostic]:
+        """TF2: a model the loss flows through into a listed model, in no list anywhere."""
+        for f in tape_findings(ctx.analysis):
+            if f.kind != "untrained":
+                continue
+            label = ctx.analysis.model_labels.get(id(f.model), "a model")
+            yield from ctx.report(
+                self, f.gradient.site,
+                f"This loss flows through `{label}`, whose variables are in no gradient list: no step ever trains it",
+                help=f"add `{label}.trainable_variables` to this list (and to apply_gradients), "
+                f"or freeze it (`{label}.trainable = False`, tf.stop_gradient) if it is meant to stay fixed",
+            )
 
     def _missed(self, ctx: RuleContext, sel: Selection) -> Iterable[Diagnostic]:
         uses = [u for u in ctx.analysis.optimizers

@@ -5,7 +5,7 @@ from typing import Iterable
 
 from reuse_lint.diagnostics import Diagnostic, Edit, Fix
 from reuse_lint.engine.events import Selection
-from reuse_lint.engine.queries import wrongly_trained
+from reuse_lint.engine.queries import tape_findings, wrongly_trained
 from reuse_lint.rules.base import Rule, RuleContext, char_column
 
 
@@ -20,13 +20,17 @@ class VarListTakesOtherVariables(Rule):
     `var_list` when another step trains some of those variables as its own, and the
     `as scope` object of a finished `with variable_scope(...)` block used to select the
     variables of a later scope (a target network whose "own" list is the online
-    network's). It reports the scope argument.
+    network's). It reports the scope argument. In TF2 it finds a `tape.gradient` whose list
+    takes a model that ran only before the `GradientTape` opened (outside its `with`
+    block): the tape never saw it, so its gradients are None; it reports the gradient.
 
     ## Why is this bad?
     TensorFlow selects by `re.match(scope, variable.name)`, a prefix test, so `"disc"`
     silently takes `disc_aux/...` too. The discriminator's optimizer then also trains the
     auxiliary network, a `Saver` saves the wrong model, a target-network copy assigns the
-    wrong weights, and nothing fails. In the reference GAN's `prefix-var-list` variant,
+    wrong weights, and nothing fails. In TF2 a model applied outside the tape gets None
+    gradients: TF warns "Gradients do not exist for variables", and `apply_gradients`
+    raises "No gradients provided for any variable" when all are None. In the reference GAN's `prefix-var-list` variant,
     `scope="g"` also takes `global_discriminator/`: every generator step also trains the
     discriminator to call the fakes real, and the generator covers no mode at all.
 
@@ -105,7 +109,54 @@ for name in ["tower_0", "tower_1"]:
 tower_vars = tf.trainable_variables("tower")
 """,
     )
+    VALID = VALID + (
+        # TF2: a persistent tape records both models; each gradient takes its own.
+        """
+import tensorflow as tf
+gen = tf.keras.Sequential([tf.keras.layers.Dense(8)])
+disc = tf.keras.Sequential([tf.keras.layers.Dense(1)])
+opt = tf.keras.optimizers.Adam()
+def step(z, x):
+    with tf.GradientTape(persistent=True) as tape:
+        fake = gen(z)
+        g_loss = -tf.reduce_mean(disc(fake))
+        d_loss = tf.reduce_mean(disc(fake)) - tf.reduce_mean(disc(x))
+    opt.apply_gradients(zip(tape.gradient(g_loss, gen.trainable_variables), gen.trainable_variables))
+    opt.apply_gradients(zip(tape.gradient(d_loss, disc.trainable_variables), disc.trainable_variables))
+""",
+    )
+    VALID = VALID + (
+        # TF2: a helper we cannot see runs inside the tape; it may apply the generator again.
+        """
+import tensorflow as tf
+from losses import adversarial_loss
+gen = tf.keras.Sequential([tf.keras.layers.Dense(8)])
+disc = tf.keras.Sequential([tf.keras.layers.Dense(1)])
+opt = tf.keras.optimizers.Adam()
+def step(z):
+    fake = gen(z)
+    with tf.GradientTape() as tape:
+        loss = adversarial_loss(gen, disc, z) + tf.reduce_mean(disc(fake))
+    grads = tape.gradient(loss, gen.trainable_variables)
+    opt.apply_gradients(zip(grads, gen.trainable_variables))
+""",
+    )
     INVALID = (
+        # TF2: the generator ran before the tape opened.
+        """
+import tensorflow as tf
+gen = tf.keras.Sequential([tf.keras.layers.Dense(8)])
+disc = tf.keras.Sequential([tf.keras.layers.Dense(1)])
+opt = tf.keras.optimizers.Adam()
+def step(z):
+    fake = gen(z)
+    with tf.GradientTape() as tape:
+        loss = -tf.reduce_mean(disc(fake))
+    grads = tape.gradient(loss, gen.trainable_variables)  # expect: RL108
+    opt.apply_gradients(zip(grads, gen.trainable_variables))
+""",
+    )
+    INVALID = INVALID + (
         """
 import tensorflow as tf
 s = tf.placeholder(tf.float32, [None, 3])
@@ -151,6 +202,20 @@ g_step = tf.train.AdamOptimizer().minimize(g_loss, var_list=tf.trainable_variabl
                 yield from self._prefix_clash(ctx, sel)
             elif sel.how == "all":
                 yield from self._everything(ctx, sel)
+        yield from self._untaped(ctx)
+
+    def _untaped(self, ctx: RuleContext) -> Iterable[Diagnostic]:
+        """TF2: a listed model the tape never saw applied."""
+        for f in tape_findings(ctx.analysis):
+            if f.kind != "untaped":
+                continue
+            label = ctx.analysis.model_labels.get(id(f.model), "a model")
+            yield from ctx.report(
+                self, f.gradient.site,
+                f"This list takes `{label}`'s variables, but `{label}` ran outside the GradientTape: "
+                "their gradients are None (apply_gradients raises when all are)",
+                help=f"call `{label}` inside the `with tf.GradientTape()` block",
+            )
 
     def _prefix_clash(self, ctx: RuleContext, sel: Selection) -> Iterable[Diagnostic]:
         pattern = sel.pattern or ""

@@ -21,6 +21,7 @@ change that state and record facts in `interp.analysis`.
 
 from __future__ import annotations
 
+import ast
 from typing import Any, Callable
 
 from reuse_lint import tfnames
@@ -186,6 +187,7 @@ from reuse_lint.engine.tfapi import (  # noqa: E402, F401  (layers, optimizers..
     scopes,
     selections,
     templates,
+    tapes,
     tensors,
     variables,
 )
@@ -202,11 +204,19 @@ subscript = tensors.subscript
 external_result = tensors.external_result
 call_inputs = tensors.call_inputs
 through = tensors.through
+model_attribute = keras.model_attribute
+value_attribute = keras.value_attribute
+unpacked = tensors.unpacked
+apply_subclass = keras.apply_subclass
+hand_over = keras.hand_over
+blind = tapes.blind
 
 
 def binary_op(op, left: Any, right: Any) -> Any:
     """A binary operator on values the models made, or NOT_SPECIAL."""
     result = tensors.binary(op, left, right)
+    if result is NOT_SPECIAL and isinstance(op, ast.Add):
+        result = tapes.add_lists(left, right)
     return result if result is not NOT_SPECIAL else selections.binary(op, left, right)
 
 

@@ -37,6 +37,7 @@ class TFState:
         self.keras_outputs: dict[int, tuple] = {}  # id(tensor) -> (tensor, the model that made it)
         self.open_drops: list[ScopeEntry] = []
         self.graph_stack: list[tuple] = []  # what `graph.as_default()` blocks hid
+        self.tapes: list = []  # the GradientTapes recording now, innermost last
 
     def new_graph(self, fresh: bool) -> GraphState:
         gid = self.next_graph
