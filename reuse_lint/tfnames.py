@@ -148,6 +148,10 @@ FUNCTIONAL_MODELS = frozenset({"keras.Model", "keras.models.Model"})
 
 
 # Keras layers that own no weights: building one per call shares nothing and copies nothing.
+# (The preprocessing layers Rescaling, Resizing and CenterCrop make no variable in tf_keras or
+# Keras 3; the random ones, RandomFlip..., make a seed generator's and are not listed. Keras 3
+# gives Dropout and the noise layers a seed variable too, so under Keras 3 they fail in `call`;
+# they stay listed because in tf_keras they make none, and a file's text rarely says which.)
 KERAS_WEIGHTLESS = frozenset(
     """Activation ReLU LeakyReLU ELU Softmax ThresholdedReLU Dropout SpatialDropout1D
     SpatialDropout2D SpatialDropout3D GaussianNoise GaussianDropout AlphaDropout Flatten Reshape
@@ -158,7 +162,7 @@ KERAS_WEIGHTLESS = frozenset(
     GlobalAveragePooling1D GlobalAveragePooling2D GlobalAveragePooling3D GlobalMaxPool1D
     GlobalMaxPool2D GlobalMaxPool3D GlobalAvgPool1D GlobalAvgPool2D GlobalAvgPool3D
     ZeroPadding1D ZeroPadding2D ZeroPadding3D Cropping1D Cropping2D Cropping3D UpSampling1D
-    UpSampling2D UpSampling3D""".split()
+    UpSampling2D UpSampling3D Rescaling Resizing CenterCrop""".split()
 )
 
 

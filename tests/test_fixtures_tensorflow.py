@@ -88,6 +88,8 @@ SILENT = {
     "rl105_bad.py": lambda b: sorted(b["created"]) == _dense("discriminator", "dense", "dense_1") + _dense("discriminator_1", "dense", "dense_1"),
     # Keras builds new Dense weights on each call: four layers for a two-layer network.
     "rl106_bad.py": lambda b: len([n for n in b["created"] if n.endswith("kernel:0")]) == 4,
+    # The combined model holds a second discriminator: d_out is built twice.
+    "rl106_gan_bad.py": lambda b: b["created"].count("d_out/kernel:0") == 2,
     # The discriminator's step also trains the auxiliary classifier disc_aux/.
     "rl108_bad.py": lambda b: b["steps"]["d_step"] == _dense("disc", "dense", "dense_1") + _dense("disc_aux", "dense"),
     # The "target" list is the online network's: the sync copies online onto itself.
@@ -114,6 +116,7 @@ SILENT = {
 GOOD_SHOWS = {
     "rl105_good.py": lambda b: sorted(n for n in b["created"] if n.startswith("discriminator")) == _dense("discriminator", "dense", "dense_1"),
     "rl106_good.py": lambda b: len([n for n in b["created"] if n.endswith("kernel:0")]) == 2,
+    "rl106_gan_good.py": lambda b: b["created"].count("d_out/kernel:0") == 1,
     "rl108_good.py": lambda b: b["steps"]["d_step"] == _dense("disc", "dense", "dense_1"),
     "rl109_good.py": lambda b: b["steps"]["g_step"] == _dense("generator", "dense", "dense_1")
     and b["steps"]["q_step"] == _dense("online", "dense"),
