@@ -188,6 +188,30 @@ def is_keras_object(canon: str) -> bool:
     return False
 
 
+# Normalization layers: one object applied at two places of one stack shares its scale and
+# offset (batch norm its moving statistics too) between them, and fails on a second width.
+KERAS_NORMALIZATION = frozenset({
+    "BatchNormalization", "SyncBatchNormalization", "LayerNormalization", "GroupNormalization",
+    "RMSNormalization",
+})
+
+
+def is_normalization_layer(canon: str) -> bool:
+    return is_keras_object(canon) and canon.rsplit(".", 1)[-1] in KERAS_NORMALIZATION
+
+
+def is_keras_metric(canon: str) -> bool:
+    """A stateful Keras metric class (`keras.metrics.SparseCategoricalAccuracy`; TF2's
+    `tf.metrics` is the same module): it holds variables (totals, counts). Lower-case
+    names are stateless functions (`sparse_categorical_accuracy`), and so is TF 1's
+    `tf.metrics.accuracy`, a function (its local variables are graph code's business)."""
+    for prefix in ("keras.metrics.", "tf.metrics."):
+        if canon.startswith(prefix):
+            last = canon[len(prefix):]
+            return "." not in last and last[:1].isupper() and last != "Metric"
+    return False
+
+
 MULTI_RNN_CELL = frozenset({"tf.nn.rnn_cell.MultiRNNCell", "contrib.rnn.MultiRNNCell", "tf.contrib.rnn.MultiRNNCell"})
 RNN_RUNNERS = frozenset({
     "tf.nn.dynamic_rnn", "tf.nn.static_rnn", "tf.nn.bidirectional_dynamic_rnn",
@@ -224,9 +248,9 @@ SPECIAL_NAMES = frozenset(
     | RNN_RUNNERS | SAVERS | {k for k in TRAINABLE_KEYS | GLOBAL_KEYS if k.startswith("tf.")}
     | KERAS_MODELS | {"keras.Layer"}
 )
-# Matched by pattern: Keras layer classes, optimizers, RNN cells.
+# Matched by pattern: Keras layer and metric classes, optimizers, RNN cells.
 SPECIAL_NAMESPACES = ("tf.layers", "keras.layers", "tf.train", "tf.nn.rnn_cell", "contrib.rnn",
-                      "tf.contrib.rnn", "tf.compat.v1.nn.rnn_cell")
+                      "tf.contrib.rnn", "tf.compat.v1.nn.rnn_cell", "keras.metrics", "tf.metrics")
 _RAW_PREFIXES = tuple(raw for raw, _ in _PREFIXES)
 # `tf`, `tf.nn`, `tf.nn.rnn_cell`...: every dotted prefix of a special name or namespace.
 _SPECIAL_PREFIXES = frozenset(

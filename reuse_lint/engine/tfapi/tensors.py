@@ -15,7 +15,8 @@ from reuse_lint.engine.values import UNKNOWN, ListVal, Tensor, deps
 
 @register(tfnames.STOP_GRADIENT)
 def _stop_gradient(interp, canon, node, args, kwargs, module) -> Any:
-    return Tensor(calls=deps(args, kwargs).calls)
+    made = deps(args, kwargs)
+    return Tensor(calls=made.calls, norms=made.norms)
 
 
 @attributes(Tensor)
@@ -63,7 +64,7 @@ def through(value: Any, call: int) -> Any:
     """A user function's result, and each tensor of a returned tuple, now also flow out of
     the call `call`, so a later call can see it is fed by this one."""
     if isinstance(value, Tensor):
-        return Tensor(value.calls | {call}, value.scopes)
+        return Tensor(value.calls | {call}, value.scopes, value.norms)
     if isinstance(value, ListVal) and any(isinstance(item, Tensor) for item in value.items):
         return ListVal([through(item, call) for item in value.items], value.sample)
     return value
