@@ -219,5 +219,5 @@ class Analysis:
             self.events, len(self.creations), len(self.builds), len(self.leaks), len(self.optimizers),
             len(self.selections), len(self.dropped_reuse), len(self.slot_creations), len(self.misplaced),
             len(self.repeated_cells), len(self.cell_uses), len(self.graph_switches), len(self.keras_steps),
-            len(self.reuse_false),
+            len(self.reuse_false), len(self.reapplied_layers),
         )
