@@ -149,6 +149,10 @@ FUNCTIONAL_MODELS = frozenset({"keras.Model", "keras.models.Model"})
 
 
 # Keras layers that own no weights: building one per call shares nothing and copies nothing.
+# (The preprocessing layers Rescaling, Resizing and CenterCrop make no variable in tf_keras or
+# Keras 3; the random ones, RandomFlip..., make a seed generator's and are not listed. Keras 3
+# gives Dropout and the noise layers a seed variable too, so under Keras 3 they fail in `call`;
+# they stay listed because in tf_keras they make none, and a file's text rarely says which.)
 KERAS_WEIGHTLESS = frozenset(
     """Activation ReLU LeakyReLU ELU Softmax ThresholdedReLU Dropout SpatialDropout1D
     SpatialDropout2D SpatialDropout3D GaussianNoise GaussianDropout AlphaDropout Flatten Reshape
@@ -159,7 +163,7 @@ KERAS_WEIGHTLESS = frozenset(
     GlobalAveragePooling1D GlobalAveragePooling2D GlobalAveragePooling3D GlobalMaxPool1D
     GlobalMaxPool2D GlobalMaxPool3D GlobalAvgPool1D GlobalAvgPool2D GlobalAvgPool3D
     ZeroPadding1D ZeroPadding2D ZeroPadding3D Cropping1D Cropping2D Cropping3D UpSampling1D
-    UpSampling2D UpSampling3D""".split()
+    UpSampling2D UpSampling3D Rescaling Resizing CenterCrop""".split()
 )
 
 
@@ -194,6 +198,31 @@ RNN_CELL_NAMESPACES = frozenset({
     "contrib.rnn.python.ops.core_rnn_cell_impl", "contrib.rnn.python.ops.rnn_cell", "tf.python.ops.rnn_cell",
     "tf.python.ops.rnn_cell_impl", "tf.models.rnn.rnn_cell", "keras.layers.legacy_rnn.rnn_cell_impl",
 })
+
+
+# Normalization layers: one object applied at two places of one stack shares its scale and
+# offset (batch norm its moving statistics too) between them, and fails on a second width.
+KERAS_NORMALIZATION = frozenset({
+    "BatchNormalization", "SyncBatchNormalization", "LayerNormalization", "GroupNormalization",
+    "RMSNormalization",
+})
+
+
+def is_normalization_layer(canon: str) -> bool:
+    return is_keras_object(canon) and canon.rsplit(".", 1)[-1] in KERAS_NORMALIZATION
+
+
+def is_keras_metric(canon: str) -> bool:
+    """A stateful Keras metric class (`keras.metrics.SparseCategoricalAccuracy`; TF2's
+    `tf.metrics` is the same module): it holds variables (totals, counts). Lower-case
+    names are stateless functions (`sparse_categorical_accuracy`), and so is TF 1's
+    `tf.metrics.accuracy`, a function (its local variables are graph code's business)."""
+    for prefix in ("keras.metrics.", "tf.metrics."):
+        if canon.startswith(prefix):
+            last = canon[len(prefix):]
+            return "." not in last and last[:1].isupper() and last != "Metric"
+    return False
+
 RNN_RUNNERS = frozenset({
     "tf.nn.dynamic_rnn", "tf.nn.static_rnn", "tf.nn.bidirectional_dynamic_rnn", "tf.nn.static_bidirectional_rnn",
     "tf.nn.rnn", "tf.nn.bidirectional_rnn", "contrib.rnn.static_rnn", "contrib.rnn.static_bidirectional_rnn",
@@ -245,8 +274,8 @@ SPECIAL_NAMES = frozenset(
     | RNN_RUNNERS | SAVERS | {k for k in TRAINABLE_KEYS | GLOBAL_KEYS if k.startswith("tf.")}
     | KERAS_MODELS | {"keras.Layer"}
 )
-# Matched by pattern: Keras layer classes, optimizers, RNN cells.
-SPECIAL_NAMESPACES = ("tf.layers", "keras.layers", "tf.train", *sorted(RNN_CELL_NAMESPACES))
+# Matched by pattern: Keras layer and metric classes, optimizers, RNN cells.
+SPECIAL_NAMESPACES = ("tf.layers", "keras.layers", "tf.train", "keras.metrics", "tf.metrics", *sorted(RNN_CELL_NAMESPACES))
 _RAW_PREFIXES = tuple(raw for raw, _ in _PREFIXES)
 # `tf`, `tf.nn`, `tf.nn.rnn_cell`...: every dotted prefix of a special name or namespace.
 _SPECIAL_PREFIXES = frozenset(

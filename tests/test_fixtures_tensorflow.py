@@ -8,6 +8,8 @@ from pathlib import Path
 
 import pytest
 
+from conftest import tf_build
+
 from reuse_lint.checker import lint_source
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "rules"
@@ -23,6 +25,8 @@ BAD = {
     "rl110_bad.py": ("ValueError", "Variable model/head/out/kernel does not exist"),
     "rl111_bad.py": ("ValueError", "tf.function only supports singleton tf.Variables created on the first call"),
     "rl111_call_bad.py": ("ValueError", "tf.function only supports singleton tf.Variables created on the first call"),
+    "rl111_metric_bad.py": ("ValueError", "tf.function only supports singleton tf.Variables created on the first call"),
+    "rl111_nested_bad.py": ("ValueError", "tf.function only supports singleton tf.Variables created on the first call"),
     "rl112_bad.py": ("ValueError", "Variable discriminator/dense_2/kernel does not exist"),
     "rl115_bad.py": ("ValueError", "Variable encoder/proj/kernel already exists, disallowed"),
     "rl117_bad.py": ("ValueError", "Dimensions must be equal"),
@@ -36,6 +40,8 @@ BAD = {
     "rl107_reuse_false_bad.py": ("ValueError", "Variable d_w1/Adam/ does not exist"),
     # The generator ran before the tape opened: every gradient is None.
     "rl108_tape_bad.py": ("ValueError", "No gradients provided for any variable"),
+    "rl121_bad.py": ("ValueError", "tf.function only supports singleton tf.Variables created on the first call"),
+    "rl120_bad.py": ("ValueError", "is incompatible with the layer: expected axis 3 of input shape to have value 8"),
 }
 
 
@@ -98,6 +104,10 @@ SILENT = {
     "rl105_bad.py": lambda b: sorted(b["created"]) == _dense("discriminator", "dense", "dense_1") + _dense("discriminator_1", "dense", "dense_1"),
     # Keras builds new Dense weights on each call: four layers for a two-layer network.
     "rl106_bad.py": lambda b: len([n for n in b["created"] if n.endswith("kernel:0")]) == 4,
+    # One LayerNormalization for two places: one gamma and beta where the block needs two.
+    "rl120_stack_bad.py": lambda b: len([n for n in b["created"] if n.endswith("gamma:0")]) == 1,
+    # The combined model holds a second discriminator: d_out is built twice.
+    "rl106_gan_bad.py": lambda b: b["created"].count("d_out/kernel:0") == 2,
     # The discriminator's two calls (fake, real) each make its two Dense layers: four kernels.
     "rl111_eager_bad.py": lambda b: len([n for n in b["created"] if n.startswith("discriminator/") and n.endswith("kernel:0")]) == 4,
     # The discriminator's step also trains the auxiliary classifier disc_aux/.
@@ -145,6 +155,10 @@ GOOD_SHOWS = {
     "rl105_good.py": lambda b: sorted(n for n in b["created"] if n.startswith("discriminator")) == _dense("discriminator", "dense", "dense_1"),
     "rl111_eager_good.py": lambda b: len([n for n in b["created"] if n.startswith("discriminator") and n.endswith("kernel:0") and "Adam" not in n]) == 2,
     "rl106_good.py": lambda b: len([n for n in b["created"] if n.endswith("kernel:0")]) == 2,
+    "rl106_gan_good.py": lambda b: b["created"].count("d_out/kernel:0") == 1,
+    "rl120_stack_good.py": lambda b: len([n for n in b["created"] if n.endswith("gamma:0")]) == 2,
+    # Two batch norms in the stem, one layer norm shared by the siamese towers.
+    "rl120_good.py": lambda b: len([n for n in b["created"] if n.endswith("gamma:0")]) == 3,
     "rl108_good.py": lambda b: b["steps"]["d_step"] == _dense("disc", "dense", "dense_1"),
     "rl109_good.py": lambda b: b["steps"]["g_step"] == _dense("generator", "dense", "dense_1")
     and b["steps"]["q_step"] == _dense("online", "dense"),
@@ -196,6 +210,37 @@ def test_silent_bad_fixture_builds_and_shows_the_damage(name, rule_fixtures_buil
 @pytest.mark.parametrize("name", sorted(GOOD_SHOWS))
 def test_good_twin_shows_the_repair(name, rule_fixtures_built):
     assert GOOD_SHOWS[name](rule_fixtures_built[name]), rule_fixtures_built[name]
+
+
+# Where the verdict rests on what Keras itself does, Keras 3 (`tf.keras` in TF 2.16+ without
+# TF_USE_LEGACY_KERAS) is asked too: it must agree with tf_keras.
+KERAS3 = {
+    "rl111_metric_bad.py": lambda b: "tf.function only supports singleton tf.Variables" in (b["error"] or {}).get("message", ""),
+    "rl111_metric_good.py": lambda b: b["error"] is None,
+    "rl111_nested_bad.py": lambda b: "tf.function only supports singleton tf.Variables" in (b["error"] or {}).get("message", ""),
+    "rl111_nested_good.py": lambda b: b["error"] is None,
+    # Rescaling, Resizing and CenterCrop made in `call` create no variable in Keras 3 either.
+    "rl111_call_good.py": lambda b: b["error"] is None,
+    "rl106_gan_bad.py": lambda b: b["error"] is None and b["created"].count("d_out/kernel:0") == 2,
+    "rl106_gan_good.py": lambda b: b["error"] is None and b["created"].count("d_out/kernel:0") == 1,
+    "rl120_bad.py": lambda b: "is incompatible with the layer" in (b["error"] or {}).get("message", ""),
+    "rl120_good.py": lambda b: b["error"] is None,
+    "rl121_bad.py": lambda b: "tf.function only supports singleton tf.Variables" in (b["error"] or {}).get("message", ""),
+    "rl121_good.py": lambda b: b["error"] is None,
+    # Keras 3 names variables by their own name only: one gamma against two.
+    "rl120_stack_bad.py": lambda b: b["error"] is None and len([n for n in b["created"] if n.endswith("gamma:0")]) == 1,
+    "rl120_stack_good.py": lambda b: b["error"] is None and len([n for n in b["created"] if n.endswith("gamma:0")]) == 2,
+}
+
+
+@pytest.fixture(scope="module")
+def keras3_built() -> dict[str, dict]:
+    return tf_build([FIXTURES / name for name in sorted(KERAS3)], eager=True, keras3=True)
+
+
+@pytest.mark.parametrize("name", sorted(KERAS3))
+def test_keras3_judges_the_fixture_as_tf_keras_does(name, keras3_built):
+    assert KERAS3[name](keras3_built[name]), keras3_built[name]
 
 
 def test_every_rule_has_fixtures():

@@ -65,6 +65,10 @@ TABLE = (
     Row("rules/rl106_bad.py", ("RL106@13",), ("RT204@13",),
         "RL106→RT204: Keras layers built per call, dense_2/ copies dense/"),
     Row("rules/rl106_good.py", (), (), GOOD),
+    Row("rules/rl106_gan_bad.py", ("RL106@15",), (),
+        NO_COUNTERPART + "the second discriminator is a new functional model with weights of its "
+        "own; the trace sees two models built, not a copy it can tell from an intended one"),
+    Row("rules/rl106_gan_good.py", (), (), GOOD),
     Row("rules/rl107_bad.py", ("RL107@15",), ("RT202@18",),
         "RL107→RT202: the root reuse_variables() (15) leaks into minimize (18), whose Adam slots "
         "cannot be created"),
@@ -104,6 +108,14 @@ TABLE = (
         NO_COUNTERPART + "without --steps the trace stops at fit's first gradient step, before "
         "the retrace on which TF 2 raises; the layers' first weights are one legitimate set"),
     Row("rules/rl111_call_good.py", (), (), GOOD),
+    Row("rules/rl111_metric_bad.py", ("RL111@18",), (),
+        NO_COUNTERPART + "as for rl111_call_bad: without --steps the trace stops at fit's first "
+        "gradient step, before the retrace of the metric function on which TF 2 raises"),
+    Row("rules/rl111_metric_good.py", (), (), GOOD),
+    Row("rules/rl111_nested_bad.py", ("RL111@25", "RL111@31"), (),
+        NO_COUNTERPART + "as for rl111_call_bad: without --steps the trace stops at fit's first "
+        "gradient step, before the retrace on which TF 2 raises"),
+    Row("rules/rl111_nested_good.py", (), (), GOOD),
     Row("rules/rl111_eager_bad.py", ("RL111@9", "RL111@10"), ("RT208@9", "RT208@10"),
         "RL111→RT208: the discriminator's second call (on real after fake) makes its Dense layers again"),
     Row("rules/rl111_eager_good.py", (), (), GOOD),
@@ -150,6 +162,18 @@ TABLE = (
         "RL119→RT206: the linter reports the compile (16), the trace the combined model's step "
         "(23), which also changes the discriminator's weights", steps=2),
     Row("rules/rl119_good.py", (), (), GOOD, steps=2),
+    Row("rules/rl120_bad.py", ("RL120@17",), (),
+        NO_COUNTERPART + "TF raises on the batch norm's second width; the trace reports that "
+        "error and no finding", crash="is incompatible with the layer"),
+    Row("rules/rl120_good.py", (), (), GOOD),
+    Row("rules/rl120_stack_bad.py", ("RL120@19",), (),
+        NO_COUNTERPART + "one LayerNormalization applied twice creates its weights once; to TF "
+        "that is one layer used twice, as siamese towers use theirs"),
+    Row("rules/rl120_stack_good.py", (), (), GOOD),
+    Row("rules/rl121_bad.py", ("RL121@22",), (),
+        NO_COUNTERPART + "run alone, TF raises on the second optimizer's retrace; under the "
+        "trace's hooks it does not (why is not yet investigated), and the trace reports nothing"),
+    Row("rules/rl121_good.py", (), (), GOOD),
     Row("seed/example1_incorrect_reuse.py", ("RL101@16",), ("RT201@16",),
         "RL101→RT201: the article's Example 1"),
     Row("seed/example2_correct_reuse.py", (), (), GOOD),

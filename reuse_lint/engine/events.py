@@ -73,7 +73,7 @@ class Build:
     """An object that owns variables and ignores `reuse`: `tf.Variable`, a Keras layer or
     model, or a scope that TF names uniquely (`variable_scope(None, default_name=...)`)."""
 
-    kind: str  # "variable" | "keras" | "default_scope"
+    kind: str  # "variable" | "keras" | "metric" | "default_scope"
     canon: str
     site: Site
     calls: tuple[CallInfo, ...]
@@ -86,6 +86,7 @@ class Build:
     in_tf_function: bool = False
     conditional_in_function: bool = False  # under an `if` inside the tf.function body
     keras_call: str | None = None  # `Net.call`: the tf.function body is a Keras subclass's call
+    compiled_fn: str | None = None  # `accuracy`: the tf.function body is a function given to compile
     name: str | None = None  # the unique scope name TF gave (default_scope)
     created: bool = False
     trainable: bool = True  # False: `tf.Variable(..., trainable=False)`, per-call state
@@ -116,6 +117,27 @@ class KerasStep:
     trace: int
     seq: int  # order among all events
     last_trainable: Any = None  # compile: the `trainable` flag of the model's last stage
+
+
+@dataclass(eq=False)
+class LayerUse:
+    """One application of a normalization layer object (`self.norm(x)`)."""
+
+    site: Site
+    conds: tuple[Cond, ...]
+    loops: tuple
+    trace: int
+
+
+@dataclass(eq=False)
+class ReappliedLayer:
+    """A normalization layer object applied to a tensor computed from its own earlier output:
+    one set of weights at two places of one stack."""
+
+    canon: str
+    made: Site  # where the layer object was constructed
+    first: LayerUse
+    second: LayerUse
 
 
 @dataclass(eq=False)
@@ -195,6 +217,7 @@ class Analysis:
     cell_uses: list = field(default_factory=list)  # (cell, site, prefix, graph, trace, conds)
     graph_switches: list = field(default_factory=list)  # (scope, site, new graph, trace)
     keras_steps: list[KerasStep] = field(default_factory=list)
+    reapplied_layers: list[ReappliedLayer] = field(default_factory=list)
     # `x.trainable = ...` on something that is not a model the interpreter follows (a layer
     # of `model.layers`): freezing it cannot see.
     unseen_freezing: bool = False
@@ -219,4 +242,5 @@ class Analysis:
             len(self.selections), len(self.dropped_reuse), len(self.slot_creations), len(self.misplaced),
             len(self.repeated_cells), len(self.cell_uses), len(self.graph_switches), len(self.keras_steps),
             len(self.reuse_false), len(self.tape_gradients), len(self.model_reads), len(self.models_handled),
+            len(self.reapplied_layers),
         )

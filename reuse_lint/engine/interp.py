@@ -172,6 +172,20 @@ def _self_attr(node: ast.AST) -> bool:
     return isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name) and node.value.id == "self"
 
 
+def _setting_test(test: ast.AST) -> bool:
+    """`self.expand_ratio != 1`, `self.method not in ["ip", "dot"]`: a name or attribute
+    compared with constants (None aside: `is None` is how a singleton guard reads)."""
+    def constant(n: ast.AST) -> bool:
+        if isinstance(n, (ast.List, ast.Tuple, ast.Set)):
+            return all(constant(e) for e in n.elts)
+        return isinstance(n, ast.Constant) and n.value is not None
+    return (
+        isinstance(test, ast.Compare) and isinstance(test.left, (ast.Name, ast.Attribute))
+        and not any(isinstance(op, (ast.Is, ast.IsNot)) for op in test.ops)
+        and all(constant(c) for c in test.comparators)
+    )
+
+
 def _stateful_test(node: ast.AST, func: ast.AST) -> bool:
     """`if self._built:` in a method that fills `self._built`: the first call and the later
     ones take different arms (a builder that memoises, or reuses after its first build)."""
@@ -501,7 +515,11 @@ class Interpreter:
 
     def _stmt_If(self, stmt: ast.If, env, module) -> None:
         known = truthy(self.eval(stmt.test, env, module))
-        self.guards += 1
+        # A setting compared with constants takes the same arm on every call: what runs
+        # under it is as unconditional as the code around it. Any other test may be a guard
+        # (`if self.w is None:`) that makes the body run once.
+        guard = not (_setting_test(stmt.test) and not (self.funcs and _stateful_test(stmt, self.funcs[-1].node)))
+        self.guards += guard
         try:
             if known is True:
                 self.exec_block(stmt.body, env, module)
@@ -510,7 +528,7 @@ class Interpreter:
             else:
                 self._fork(stmt, [stmt.body, stmt.orelse], env, module)
         finally:
-            self.guards -= 1
+            self.guards -= guard
 
     def _fork(self, node: ast.AST, arms: list[list[ast.stmt]], env, module) -> None:
         """Run each arm from the same state; join what both could leave behind."""
@@ -1115,10 +1133,21 @@ class Interpreter:
         if isinstance(func, ClassVal):
             instance = Instance(func)
             init = func.lookup("__init__")
-            if isinstance(init, FuncVal):
-                self.call_function(init.bound(instance, False), args, kwargs, site, unknown_args=starred)
-            elif any(not isinstance(b, ClassVal) for b in func.bases):
-                self.tf.unknown_effect()  # a subclass of a library's class: its __init__ is unseen
+            saved, before = self.tf.tf_functions, len(self.analysis.builds)
+            nested = bool(saved) and tfapi.is_keras_layer_class(func)
+            if nested:
+                # `BottleNeck(...)(x)` in a `call`: the new layer object is what is made per
+                # call; its `__init__`, where its own layers belong, is no tf.function body.
+                self.tf.tf_functions = []
+            try:
+                if isinstance(init, FuncVal):
+                    self.call_function(init.bound(instance, False), args, kwargs, site, unknown_args=starred)
+                elif any(not isinstance(b, ClassVal) for b in func.bases):
+                    self.tf.unknown_effect()  # a subclass of a library's class: its __init__ is unseen
+            finally:
+                self.tf.tf_functions = saved
+            if nested and any(b.kind != "default_scope" for b in self.analysis.builds[before:]):
+                tfapi.build(self, "keras", func.node.name, node, module)  # it owns weights
             return instance
         if isinstance(func, Instance):
             method = func.cls.lookup("__call__")
@@ -1140,6 +1169,8 @@ class Interpreter:
                 tfapi.blind(self)
             return tfapi.external_result(args, kwargs)
         if func is UNKNOWN:
+            if isinstance(node.func, ast.Attribute) and node.func.attr == "compile":
+                tfapi.run_compiled(self, args, kwargs)  # a Keras model we cannot see
             builtin = node.func.id if isinstance(node.func, ast.Name) else None
             if builtin in ("list", "sorted", "tuple") and len(args) == 1 and isinstance(args[0], ListVal):
                 return args[0]

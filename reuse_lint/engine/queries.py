@@ -250,6 +250,71 @@ def _meant_to_share(first: CallInfo, second: CallInfo, analysis: Analysis) -> bo
     return bool(first.inputs) and bool(second.inputs) and not (first.inputs & second.inputs)
 
 
+def rebuilt_models(analysis: Analysis) -> list[Repeat]:
+    """A builder of Keras layers called twice alike, once kept under a name (`discriminator =
+    build_d()`) and once applied on the spot (`Model(z, build_d()(build_g()(z)))`): the model
+    applied on the spot is a second one, with weights of its own, not the one kept. Twin
+    networks kept under two names (an online and a target network) are left alone."""
+    if "rebuilt_models" in analysis.memo:
+        return analysis.memo["rebuilt_models"]
+    found: list[Repeat] = []
+    reported: set[int] = set()
+    seen: dict[tuple, list[Build]] = {}
+    for b in analysis.builds:
+        if b.kind != "keras":
+            continue
+        earlier = seen.setdefault((b.trace, b.graph, id(b.site.node)), [])
+        for a in earlier:
+            repeat = _rebuilt(a, b, analysis)
+            if repeat is not None:
+                if id(repeat.site.node) not in reported:
+                    reported.add(id(repeat.site.node))
+                    found.append(repeat)
+                break
+        if len(earlier) >= MAX_VARIANTS:
+            _too_many(analysis)
+        else:
+            earlier.append(b)
+    analysis.memo["rebuilt_models"] = found
+    return found
+
+
+def _rebuilt(a: Build, b: Build, analysis: Analysis) -> Repeat | None:
+    if not compatible(a, b):
+        return None
+    for ca, cb in zip(a.calls, b.calls):
+        if ca.site.node is cb.site.node:
+            continue
+        callee = analysis.callees.get(id(ca.site.node))
+        if callee is None or callee is not analysis.callees.get(id(cb.site.node)):
+            return None
+        if getattr(callee, "name", None) == "__init__" or ca.inputs or cb.inputs:
+            return None  # objects of a class, or blocks applied to tensors (repeated_builds)
+        if any(_is_size(value) for _, value in ca.consts):
+            return None
+        if ca.consts != cb.consts or ca.prefix != cb.prefix:
+            return None
+        applied_a, applied_b = _applied_on_the_spot(ca.site, analysis), _applied_on_the_spot(cb.site, analysis)
+        if applied_a == applied_b:
+            return None  # two kept (twin networks) or two applied at once (an ensemble)
+        return Repeat(a, b, cb.site, ca.site, False) if applied_b else Repeat(b, a, ca.site, cb.site, False)
+    return None
+
+
+def _applied_on_the_spot(site: Site, analysis: Analysis) -> bool:
+    """`build_d()(x)`: the call's result is called at once, never kept."""
+    key = f"applied:{site.path}"
+    applied = analysis.memo.get(key)
+    if applied is None:
+        module = analysis.sources.get(site.path)
+        tree = getattr(module, "tree", None)
+        applied = analysis.memo[key] = frozenset(
+            id(n.func) for n in (ast.walk(tree) if tree is not None else ())
+            if isinstance(n, ast.Call) and isinstance(n.func, ast.Call)
+        )
+    return id(site.node) in applied
+
+
 def _is_size(value) -> bool:
     """A layer size: an int, or a tuple of them (`(3, 3)`), not a flag."""
     if isinstance(value, tuple):

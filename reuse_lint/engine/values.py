@@ -58,10 +58,13 @@ class Tensor:
     scopes: frozenset = frozenset()
     models: frozenset = frozenset()
     feeds: frozenset = frozenset()
+    # (id of a normalization layer object, its LayerUse) for each application it flows
+    # through: a second application of one object in one stack is then seen.
+    norms: frozenset = frozenset()
 
     def __or__(self, other: "Tensor") -> "Tensor":
-        return Tensor(self.calls | other.calls, self.scopes | other.scopes,
-                      self.models | other.models, self.feeds | other.feeds)
+        return Tensor(self.calls | other.calls, self.scopes | other.scopes, self.models | other.models,
+                      self.feeds | other.feeds, self.norms | other.norms)
 
 
 EMPTY_TENSOR = Tensor()
@@ -127,6 +130,7 @@ class KerasObject:
 
     canon: str
     node: ast.AST
+    path: str | None = None  # the file it was constructed in
     model: bool = False  # a Sequential or a functional Model, not a layer
     last: "KerasObject | None" = None  # a model: the model its output comes out of, if any
     parts: tuple = ()  # a model: the Keras objects it is made of (a Sequential's stages, a functional model's)
@@ -141,6 +145,7 @@ class FuncVal:
     bound_self: Any = None
     is_tf_function: bool = False
     keras_call: bool = False  # the `call` of a Keras Layer or Model subclass
+    compiled: bool = False  # a loss or metric function given to Keras' `compile`
     owner: "ClassVal | None" = None
     is_context_manager: bool = False  # decorated with contextlib.contextmanager
     defaults: list = field(default_factory=list)  # evaluated where the function is defined

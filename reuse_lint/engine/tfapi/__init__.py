@@ -25,7 +25,7 @@ import ast
 from typing import Any, Callable
 
 from reuse_lint import tfnames
-from reuse_lint.engine.values import EMPTY_TENSOR, Tensor, TFRef, deps
+from reuse_lint.engine.values import Tensor, TFRef, deps
 
 Handler = Callable[..., Any]
 
@@ -132,7 +132,9 @@ def call(interp, canon: str, node, args, kwargs, module) -> Any:
         return UNKNOWN_SCOPE  # a `with` of it: names and reuse inside are unknown
     made = deps(args, kwargs)
     # A source (a placeholder, noise) is its own input, so two sources stay apart.
-    return made if made != EMPTY_TENSOR else Tensor(calls=frozenset({id(node)}))
+    if made.calls or made.scopes:
+        return made
+    return Tensor(calls=frozenset({id(node)}), norms=made.norms)
 
 
 def attribute_handler(value_type: type) -> Handler | None:
@@ -198,6 +200,9 @@ enter_unknown = scopes.enter_unknown
 comprehension = selections.select_by_name
 set_attribute = keras.set_attribute
 class_methods = keras.class_methods
+is_keras_layer_class = keras.derives_from_keras_layer
+run_compiled = keras.run_compiled
+build = core.build
 traces = functions.traces
 unary_op = tensors.unary
 subscript = tensors.subscript

@@ -12,8 +12,8 @@ from dataclasses import replace
 from typing import Any
 
 from reuse_lint import tfnames
-from reuse_lint.engine.events import KerasStep, Site
-from reuse_lint.engine.tfapi import TFMethod, attributes, callable_values, context, register_family
+from reuse_lint.engine.events import KerasStep, LayerUse, ReappliedLayer, Site
+from reuse_lint.engine.tfapi import NOT_SPECIAL, TFMethod, attributes, callable_values, context, register_family
 from reuse_lint.engine.tfapi.core import build
 from reuse_lint.engine.tfapi import NOT_SPECIAL
 from reuse_lint.engine.tfapi.tapes import model_list
@@ -32,15 +32,23 @@ _MODEL_TOUCHES = _KERAS_TRAINING | frozenset({
 })
 
 
+@register_family(tfnames.is_keras_metric)
+def _keras_metric(interp, canon, node, args, kwargs, module) -> Any:
+    build(interp, "metric", canon, node, module)  # it holds variables (totals, counts)
+    return NOT_SPECIAL
+
+
 @register_family(tfnames.is_keras_object)
 def _keras_object(interp, canon, node, args, kwargs, module) -> Any:
+    if canon.rsplit(".", 1)[-1] == "Input":
+        return Tensor(calls=frozenset({id(node)}))  # a source, as `keras.Input` and placeholders are
     # A functional `Model(inputs, outputs)` wraps layers already applied (another
     # model's: `Model(vgg.input, vgg.get_layer(...).output)`); it makes no weights.
     functional = canon in tfnames.FUNCTIONAL_MODELS and (len(args) >= 2 or "outputs" in kwargs)
     if not tfnames.is_weightless_layer(canon) and not functional:
         build(interp, "keras", canon, node, module)
         interp.tf.graph.opaque = True  # Keras names its variables its own way
-    made = KerasObject(canon, node)
+    made = KerasObject(canon, node, path=module.path)
     if canon in tfnames.KERAS_MODELS:
         made.model, made.last = True, _last_stage(interp, canon, args, kwargs)
         made.parts = _parts(canon, args, kwargs)
@@ -83,7 +91,8 @@ def _last_stage(interp, canon: str, args, kwargs) -> KerasObject | None:
 @callable_values(KerasObject)
 def _apply(interp, func: KerasObject, node, args, kwargs, module, site, starred) -> Any:
     if not func.model:
-        return _applied(interp, func, node, deps(args, kwargs), fresh=False)
+        out = _applied(interp, func, node, deps(args, kwargs), fresh=False)
+        return _apply_norm(interp, func, out, node, module) if tfnames.is_normalization_layer(func.canon) else out
     # A model applied to tensors: a fresh tensor that remembers which model made it,
     # so `Model(z, d(g(z)))` knows the model it ends in.
     out = _applied(interp, func, node, deps(args, kwargs))
@@ -147,6 +156,18 @@ def hand_over(interp, func: Any, args, kwargs) -> None:
             interp.analysis.models_handled.append(value)
 
 
+def _apply_norm(interp, layer: KerasObject, inputs: Tensor, node: ast.AST, module: ModuleState) -> Tensor:
+    """A normalization layer object applied: if what goes in came out of this same object
+    at another place of this pass, one set of weights serves two places of one stack."""
+    use = LayerUse(Site(module.path, node), tuple(interp.conds), tuple(interp.loops), interp.trace)
+    for owner, earlier in inputs.norms:
+        if owner is layer and earlier.site.node is not node and earlier.trace == use.trace and earlier.loops == use.loops:
+            made = Site(layer.path, layer.node) if layer.path else earlier.site
+            interp.analysis.reapplied_layers.append(ReappliedLayer(layer.canon, made, earlier, use))
+            break
+    return replace(inputs, norms=inputs.norms | {(layer, use)})
+
+
 @context(KerasObject)
 def _enter_keras(interp, ctx, module, node) -> Any:
     return UNKNOWN
@@ -169,7 +190,22 @@ def _keras_attribute(base: KerasObject, attr: str) -> Any:
 
 def _compile(interp, model: KerasObject, node, module, args, kwargs) -> Any:
     _keras_step(interp, "compile", model, node, module)
+    run_compiled(interp, args, kwargs)
     return UNKNOWN
+
+
+def run_compiled(interp, args, kwargs) -> None:
+    """`model.compile(loss=f, metrics=[g])`: Keras runs `f` and `g` inside its train
+    function, a tf.function; run them so, with unknown arguments."""
+    given = [kwargs.get("loss"), kwargs.get("metrics"), kwargs.get("weighted_metrics"), *args[1:3]]
+    for item in [v for value in given for v in (value.items if isinstance(value, ListVal) else [value])]:
+        if isinstance(item, FuncVal) and not item.is_context_manager and id(item.node) not in interp.executed:
+            traced = replace(item.bound(item.bound_self, True), compiled=True)
+            interp.call_function(traced, [], {}, None, unknown_args=True)
+
+
+def derives_from_keras_layer(cls: ClassVal) -> bool:
+    return _derives_from_keras_layer(cls)
 
 
 def _train(interp, model: KerasObject, node, module, args, kwargs) -> Any:

@@ -16,7 +16,8 @@ from reuse_lint.engine.values import UNKNOWN, ListVal, Tensor, deps
 
 @register(tfnames.STOP_GRADIENT)
 def _stop_gradient(interp, canon, node, args, kwargs, module) -> Any:
-    return Tensor(calls=deps(args, kwargs).calls)
+    made = deps(args, kwargs)
+    return Tensor(calls=made.calls, norms=made.norms)
 
 
 @attributes(Tensor)
