@@ -102,6 +102,12 @@ SILENT = {
     # No step trains the discriminator's batch-norm scale and offset.
     "rl114_bad.py": lambda b: {"discriminator/bn1/gamma:0", "discriminator/bn1/beta:0"}.isdisjoint(
         set().union(*b["steps"].values())) and "discriminator/bn1/gamma:0" in b["trainable"],
+    # Models built by plain functions: no step trains the generator's batch norm bn1.
+    "rl114_function_bad.py": lambda b: {"bn1/gamma:0", "bn1/beta:0"} <= set(b["trainable"])
+    and {"bn1/gamma:0", "bn1/beta:0"}.isdisjoint(set().union(*b["steps"].values())),
+    # Network objects keeping "every trainable variable so far": the discriminators' step
+    # also changes both generators.
+    "rl108_object_lists_bad.py": lambda b: {"G/out/kernel:0", "F/out/kernel:0"} <= set(b["steps"]["d_step"]),
     # The combined model's step also changes the discriminator's weights.
     "rl119_bad.py": lambda b: b["keras_steps"]["combined"] == _keras("d_hidden", "d_out", "g_hidden", "g_out"),
     # The new graph ignores the scope: the filter by model/ selects nothing.
@@ -131,9 +137,12 @@ GOOD_SHOWS = {
         "model/out/kernel", "model/out/bias", "rnn/state", "rnn/w", "rnn_1/state", "generator/g_w", "generator/dense/kernel", "generator/dense/bias", "lm/softmax_w",
         "block1_conv1/kernel", "block1_conv1/bias", "block1_conv2/kernel", "block1_conv2/bias",
         "encoder/proj/kernel", "encoder/proj/bias", "encoder_1/proj/kernel", "encoder_1/proj/bias"],
+    "rl108_object_lists_good.py": lambda b: b["steps"]["d_step"] == _dense("D_X", "hidden", "out") + _dense("D_Y", "hidden", "out")
+    and b["steps"]["g_step"] == _dense("F", "hidden", "out") + _dense("G", "hidden", "out"),
     "rl108_target_good.py": lambda b: all(n.startswith("target/") for n in b["lists"]["target_vars"]),
     "rl109_ddpg_good.py": lambda b: b["steps"]["critic_step"] == _dense("critic", "dense"),
     "rl114_good.py": lambda b: set(b["trainable"]) == set().union(*b["steps"].values()),
+    "rl114_function_good.py": lambda b: set(b["trainable"]) == set().union(*b["steps"].values()),
     "rl116_good.py": lambda b: b["lists"]["model_vars"] == ["model/out/kernel:0", "model/out/bias:0"],
     "rl118_good.py": lambda b: sorted(b["created"]) == _d("proj/dense/kernel", "proj/dense/bias"),
     "rl119_good.py": lambda b: b["keras_steps"]["combined"] == _keras("g_hidden", "g_out")

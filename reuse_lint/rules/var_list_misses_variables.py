@@ -4,7 +4,9 @@ from typing import Iterable
 
 from reuse_lint.diagnostics import Diagnostic
 from reuse_lint.engine.events import Selection
-from reuse_lint.engine.queries import model_scope_of, model_scopes_of, reached_models
+from reuse_lint.engine.queries import (
+    builder_call, creation_of, made_during, model_scope_of, model_scopes_of, reached_models,
+)
 from reuse_lint.engine.values import VarList
 from reuse_lint.rules.base import Rule, RuleContext
 
@@ -17,7 +19,9 @@ class VarListMissesVariables(Rule):
     `[v for v in tvars if "d_" in v.name]` while some of the discriminator's layers were
     built under scopes that do not carry the prefix (`discriminator/bn1/`). Also finds a
     selection that matches nothing at all when it runs (the variables are built later, or
-    the scope is misspelled).
+    the scope is misspelled). A model need not have a scope: the variables made during one
+    call of a builder (`generator(z)`, a network class's constructor) are one model when no
+    other list takes any of them, so a filter that takes some of them leaves out the rest.
 
     ## Why is this bad?
     The missed variables keep their initial values for the whole run: batch-norm scales stay
@@ -72,7 +76,64 @@ grads = list(zip(tf.gradients(loss, tf.trainable_variables()), tf.trainable_vari
 step = tf.train.GradientDescentOptimizer(0.1).apply_gradients(grads_and_vars=grads)
 """,
     )
+    VALID = VALID + (
+        # Part of a builder call's variables restored from a checkpoint by a Saver of their
+        # own and left out of every list on purpose: a pretrained encoder.
+        """
+import tensorflow as tf
+def model(x):
+    enc_w = tf.get_variable("enc_w", [2, 4])
+    head_w = tf.get_variable("head_w", [4, 1])
+    return tf.matmul(tf.matmul(x, enc_w), head_w)
+def critic(x):
+    q_w = tf.get_variable("q_w", [2, 1])
+    return tf.matmul(x, q_w)
+x = tf.placeholder(tf.float32, [None, 2])
+out, q = model(x), critic(x)
+tvars = tf.trainable_variables()
+restorer = tf.train.Saver(var_list=[v for v in tvars if "enc_" in v.name])
+head_vars = [v for v in tvars if "head_" in v.name]
+q_vars = [v for v in tvars if "q_" in v.name]
+head_step = tf.train.AdamOptimizer().minimize(tf.reduce_mean(out), var_list=head_vars)
+q_step = tf.train.AdamOptimizer().minimize(tf.reduce_mean(q), var_list=q_vars)
+""",
+        # One builder call made both networks: it is no model, and what its lists leave out
+        # is not known to be a part of either (a discriminator's unnamed helper variable).
+        """
+import tensorflow as tf
+def build_model(x):
+    g_w = tf.get_variable("g_w", [2, 2])
+    fake = tf.matmul(x, g_w)
+    d_w = tf.get_variable("d_w", [2, 1])
+    scale = tf.get_variable("scale", [1])
+    return tf.matmul(fake, d_w) * scale, tf.matmul(x, d_w)
+d_fake, d_real = build_model(tf.placeholder(tf.float32, [None, 2]))
+tvars = tf.trainable_variables()
+g_vars = [v for v in tvars if "g_" in v.name]
+d_vars = [v for v in tvars if "d_" in v.name]
+g_step = tf.train.AdamOptimizer().minimize(-tf.reduce_mean(d_fake), var_list=g_vars)
+d_step = tf.train.AdamOptimizer().minimize(tf.reduce_mean(d_fake - d_real), var_list=d_vars)
+""",
+    )
     INVALID = (
+        # Models built by plain functions, no scope: bn1 was made during generator(z).
+        """
+import tensorflow as tf
+def generator(z):
+    g_w1 = tf.get_variable("g_w1", [4, 8])
+    g1 = tf.layers.batch_normalization(tf.matmul(z, g_w1), name="bn1")
+    g_w2 = tf.get_variable("g_w2", [8, 2])
+    return tf.matmul(g1, g_w2)
+def discriminator(x):
+    d_w = tf.get_variable("d_w", [2, 1])
+    return tf.matmul(x, d_w)
+logits = discriminator(tf.concat([tf.placeholder(tf.float32, [None, 2]), generator(tf.random.normal([8, 4]))], 0))
+tvars = tf.trainable_variables()
+d_vars = [v for v in tvars if "d_" in v.name]
+g_vars = [v for v in tvars if "g_" in v.name]  # expect: RL114
+d_step = tf.train.AdamOptimizer().minimize(tf.reduce_mean(logits), var_list=d_vars)
+g_step = tf.train.AdamOptimizer().minimize(-tf.reduce_mean(logits), var_list=g_vars)
+""",
         """
 import tensorflow as tf
 def g(z):
@@ -124,6 +185,35 @@ saver = tf.train.Saver(var_list=tf.trainable_variables("genrator/"))  # expect: 
             elif sel.how == "filter":
                 yield from self._missed(ctx, sel)
 
+    def _missed_in_builder(self, ctx: RuleContext, sel: Selection, covered: set[str], missed: set[str]):
+        """Variables with no variable scope, made during the same builder call as variables
+        of this list (`generator(z)` making `g_w1` and a batch norm's `bn1/beta`), which no
+        list takes. The call is one model when it made no variable that another list trains
+        (a `build_model()` making both networks is not one)."""
+        analysis = ctx.analysis
+        selected = [c for n in sel.names if (c := creation_of(analysis, sel.trace, sel.graph, n)) is not None]
+        unscoped = [c for c in selected if c.model_scope is None]
+        if not unscoped:
+            return [], None
+        others = [c for n in covered - set(sel.names)
+                  if (c := creation_of(analysis, sel.trace, sel.graph, n)) is not None]
+        # A list that a Saver restores by scope or name (a pretrained part) is left out on purpose.
+        restored = {n for s in analysis.selections if s.how != "all"
+                    and any(u.method == "saver" for u in s.used_by) for n in s.names}
+        found, where = [], None
+        for n in sel.available:
+            if n in covered or n in missed or n in restored:
+                continue
+            c = creation_of(analysis, sel.trace, sel.graph, n)
+            if c is None or not c.trainable or c.model_scope is not None:
+                continue
+            call = builder_call(c, unscoped)
+            if call is None or any(made_during(o, call) for o in others):
+                continue
+            found.append(n)
+            where = where or c.stack[len(call) - 1]
+        return found, where
+
     def _missed(self, ctx: RuleContext, sel: Selection) -> Iterable[Diagnostic]:
         uses = [u for u in ctx.analysis.optimizers
                 if (u.trace, u.graph) == (sel.trace, sel.graph) and u.method != "compute_gradients"]
@@ -142,12 +232,17 @@ saver = tf.train.Saver(var_list=tf.trainable_variables("genrator/"))  # expect: 
             n for n in sel.available
             if n not in covered and model_scope_of(ctx.analysis, sel.trace, sel.graph, n) in (models & reached)
         ]
+        in_builder, call = self._missed_in_builder(ctx, sel, covered, set(missed))
+        missed += in_builder
         if not missed:
             return
         shown = ", ".join(f"`{n}`" for n in missed[:3]) + (", ..." if len(missed) > 3 else "")
+        related = [ctx.related(u.site, "the optimizer that takes this list") for u in sel.used_by[:1]]
+        if call is not None:
+            related.append(ctx.related(call, "the builder call that made the variables it misses"))
         yield from ctx.report(
             self, sel.site,
             f"This list misses {len(missed)} variable{'s' if len(missed) != 1 else ''} of its model that no optimizer trains: {shown}",
-            related=[ctx.related(u.site, "the optimizer that takes this list") for u in sel.used_by[:1]],
+            related=related,
             help="select by scope (tf.trainable_variables(\"<scope>/\")) or make the name filter match every layer",
         )

@@ -106,6 +106,25 @@ tower_vars = tf.trainable_variables("tower")
 """,
     )
     INVALID = (
+        # Each network object keeps every trainable variable built so far as its own: the
+        # discriminators' list also takes the generator.
+        """
+import tensorflow as tf
+class Net:
+    def __init__(self, name):
+        self.name = name
+    def __call__(self, x):
+        with tf.variable_scope(self.name):
+            out = tf.layers.dense(x, 1)
+        self.variables = tf.get_collection(tf.GraphKeys.TRAINABLE_VARIABLES)  # expect: RL108
+        return out
+G, D_X, D_Y = Net("G"), Net("D_X"), Net("D_Y")
+x = tf.placeholder(tf.float32, [None, 1])
+fake = G(x)
+d_loss = tf.reduce_mean(D_X(tf.concat([x, fake], 0))) + tf.reduce_mean(D_Y(fake))
+g_step = tf.train.AdamOptimizer().minimize(-d_loss, var_list=G.variables)
+d_step = tf.train.AdamOptimizer().minimize(d_loss, var_list=D_X.variables + D_Y.variables)
+""",
         """
 import tensorflow as tf
 s = tf.placeholder(tf.float32, [None, 3])
