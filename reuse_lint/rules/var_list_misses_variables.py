@@ -115,7 +115,28 @@ g_step = tf.train.AdamOptimizer().minimize(-tf.reduce_mean(d_fake), var_list=g_v
 d_step = tf.train.AdamOptimizer().minimize(tf.reduce_mean(d_fake - d_real), var_list=d_vars)
 """,
     )
+    VALID = VALID + (
+        # An empty filter that is only a part of the list the optimizer takes.
+        """
+import tensorflow as tf
+x = tf.placeholder(tf.float32, [None, 2])
+with tf.variable_scope("generator"):
+    y = tf.layers.dense(x, 2)
+tvars = tf.trainable_variables()
+extra = [v for v in tvars if "BatchNorm" in v.name]
+step = tf.train.AdamOptimizer().minimize(tf.reduce_mean(y), var_list=extra + tvars)
+""",
+    )
     INVALID = (
+        # A name filter over known variables that keeps none of them.
+        """
+import tensorflow as tf
+x = tf.placeholder(tf.float32, [None, 2])
+with tf.variable_scope("generator"):
+    y = tf.layers.dense(x, 2)
+g_vars = [v for v in tf.trainable_variables() if v.name.startswith("gen/")]  # expect: RL114
+step = tf.train.AdamOptimizer().minimize(tf.reduce_mean(y), var_list=g_vars)
+""",
         # Models built by plain functions, no scope: bn1 was made during generator(z).
         """
 import tensorflow as tf
@@ -182,8 +203,24 @@ saver = tf.train.Saver(var_list=tf.trainable_variables("genrator/"))  # expect: 
                     related=[ctx.related(u.site, "the empty list is used here") for u in sel.used_by[:1]],
                     help="select the variables after the model is built, and check the scope name",
                 )
+            elif sel.how == "filter" and not sel.names and sel.complete and sel.available:
+                yield from self._matches_nothing(ctx, sel)
             elif sel.how == "filter":
                 yield from self._missed(ctx, sel)
+
+    def _matches_nothing(self, ctx: RuleContext, sel: Selection) -> Iterable[Diagnostic]:
+        """A name filter run over known variables that keeps none of them: the scope it
+        looks for was opened outside the graph the model was built in, or is misspelled.
+        Only where the empty list itself is what is used (not a part of a longer list)."""
+        uses = [u for u in sel.used_by if getattr(getattr(u, "var_list", None), "names", None) == ()]
+        if not uses:
+            return
+        yield from ctx.report(
+            self, sel.site,
+            f"This name filter matches none of the {len(sel.available)} variables of its graph: the list is empty",
+            related=[ctx.related(u.site, "the empty list is used here") for u in uses[:1]],
+            help="print the variables' names (tf.trainable_variables()) and filter by what they are",
+        )
 
     def _missed_in_builder(self, ctx: RuleContext, sel: Selection, covered: set[str], missed: set[str]):
         """Variables with no variable scope, made during the same builder call as variables
