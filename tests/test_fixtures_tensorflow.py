@@ -26,6 +26,7 @@ BAD = {
     "rl112_bad.py": ("ValueError", "Variable discriminator/dense_2/kernel does not exist"),
     "rl115_bad.py": ("ValueError", "Variable encoder/proj/kernel already exists, disallowed"),
     "rl117_bad.py": ("ValueError", "Dimensions must be equal"),
+    "rl120_bad.py": ("TypeError", "unexpected keyword argument 'list_var'"),
 }
 
 
@@ -143,6 +144,7 @@ GOOD_SHOWS = {
     "rl109_ddpg_good.py": lambda b: b["steps"]["critic_step"] == _dense("critic", "dense"),
     "rl114_good.py": lambda b: set(b["trainable"]) == set().union(*b["steps"].values()),
     "rl114_function_good.py": lambda b: set(b["trainable"]) == set().union(*b["steps"].values()),
+    "rl120_good.py": lambda b: b["steps"]["train_step"] == _dense("decoder", "dense"),
     "rl116_good.py": lambda b: b["lists"]["model_vars"] == ["model/out/kernel:0", "model/out/bias:0"],
     "rl118_good.py": lambda b: sorted(b["created"]) == _d("proj/dense/kernel", "proj/dense/bias"),
     "rl119_good.py": lambda b: b["keras_steps"]["combined"] == _keras("g_hidden", "g_out")

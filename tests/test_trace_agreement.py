@@ -72,6 +72,10 @@ TABLE = (
     Row("rules/rl108_bad.py", ("RL108@33",), ("RT206@33",),
         'RL108→RT206: scope "disc" returned disc_aux/ variables, which the discriminator step trains'),
     Row("rules/rl108_good.py", (), (), GOOD),
+    Row("rules/rl108_object_lists_bad.py", ("RL108@20",), ("RT206@38",),
+        "RL108→RT206: the linter reports each object's unscoped get_collection (20), the trace "
+        "the discriminators' step (38), which also changes F/ and G/"),
+    Row("rules/rl108_object_lists_good.py", (), (), GOOD),
     Row("rules/rl108_target_bad.py", ("RL108@12",), (),
         NO_COUNTERPART + "the finished `online` scope object selects exactly online/'s variables, "
         "as asked; that target/'s were meant is only in the source, and no optimizer trains them"),
@@ -104,6 +108,11 @@ TABLE = (
         "RL114→RT206: the linter reports the selection (28), the trace the variables it missed "
         "(bn1/gamma, beta, created at 15)"),
     Row("rules/rl114_good.py", (), (), GOOD),
+    Row("rules/rl114_function_bad.py", ("RL114@36",), (),
+        NO_COUNTERPART + "the trace knows a model by its variable scope, and these functions "
+        "open none: bn1/gamma and bn1/beta are variables no step trains, which it cannot tell "
+        "from variables kept out of training on purpose"),
+    Row("rules/rl114_function_good.py", (), (), GOOD),
     Row("rules/rl115_bad.py", ("RL115@8",), ("RT201@13",),
         "RL115→RT201: the positional True is default_name, not reuse; the second call (13) creates again"),
     Row("rules/rl115_good.py", (), (), GOOD),
@@ -123,6 +132,10 @@ TABLE = (
         "RL119→RT206: the linter reports the compile (16), the trace the combined model's step "
         "(23), which also changes the discriminator's weights", steps=2),
     Row("rules/rl119_good.py", (), (), GOOD, steps=2),
+    Row("rules/rl120_bad.py", ("RL120@14",), (),
+        NO_COUNTERPART + "TF raises TypeError at the misspelt keyword while building; the trace "
+        "reports that error and no finding", crash="unexpected keyword argument 'list_var'"),
+    Row("rules/rl120_good.py", (), (), GOOD),
     Row("seed/example1_incorrect_reuse.py", ("RL101@16",), ("RT201@16",),
         "RL101→RT201: the article's Example 1"),
     Row("seed/example2_correct_reuse.py", (), (), GOOD),

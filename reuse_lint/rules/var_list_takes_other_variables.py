@@ -1,11 +1,12 @@
 from __future__ import annotations
 
 import ast
+import re
 from typing import Iterable
 
 from reuse_lint.diagnostics import Diagnostic, Edit, Fix
 from reuse_lint.engine.events import Selection
-from reuse_lint.engine.queries import wrongly_trained
+from reuse_lint.engine.queries import creation_of, wrongly_trained
 from reuse_lint.rules.base import Rule, RuleContext, char_column
 
 
@@ -168,6 +169,7 @@ g_step = tf.train.AdamOptimizer().minimize(g_loss, var_list=tf.trainable_variabl
                 yield from self._stale_scope(ctx, sel)
             elif sel.how == "scope":
                 yield from self._prefix_clash(ctx, sel)
+                yield from self._later_loop_copies(ctx, sel)
             elif sel.how == "all":
                 yield from self._everything(ctx, sel)
 
@@ -189,6 +191,42 @@ g_step = tf.train.AdamOptimizer().minimize(g_loss, var_list=tf.trainable_variabl
             help=f"end the scope with a slash: \"{pattern}/\"",
             fix=self._fix(ctx, sel),
         )
+
+    def _later_loop_copies(self, ctx: RuleContext, sel: Selection) -> Iterable[Diagnostic]:
+        """`scope="worker_1"` after a loop of known length made `worker_0` ... `worker_11`:
+        the interpreter follows a loop's first iterations only, so `worker_10/` is not among
+        the variables it saw, but the loop makes it before the selection runs."""
+        pattern = sel.pattern or ""
+        digits = re.search(r"\d+$", pattern)
+        if digits is None or not sel.complete or not sel.names:
+            return
+        if any(not n.startswith(pattern + "/") for n in sel.names):
+            return  # a clash already seen: _prefix_clash reports it
+        base, index = pattern[:digits.start()], int(digits.group())
+        if digits.group() != str(index):
+            return  # `worker_01`: zero-padded names do not run into each other
+        own = creation_of(ctx.analysis, sel.trace, sel.graph, sel.names[0])
+        inside = {loop for loop, _ in sel.loops}
+        for loop, iteration in own.loops if own is not None else ():
+            length = ctx.analysis.loop_lengths.get(loop)
+            if length is None or loop in inside:
+                continue
+            offset = index - iteration
+            if not _named_by_iteration(ctx, sel, loop, base, offset):
+                continue
+            later = [f"{base}{k + offset}" for k in range(length) if k + offset != index
+                     and str(k + offset).startswith(str(index))]
+            if not later:
+                continue
+            shown = ", ".join(f"`{n}/`" for n in later[:3]) + (", ..." if len(later) > 3 else "")
+            yield from ctx.report(
+                self, sel.site,
+                f"Scope `{pattern}` also selects {shown}: the loop makes {length} such scopes before this runs, and TensorFlow matches the scope as a prefix",
+                related=[ctx.related(ctx.analysis.loops[loop], "the loop that names the scopes")],
+                help=f"end the scope with a slash: \"{pattern}/\"",
+                fix=self._fix(ctx, sel),
+            )
+            return
 
     def _stale_scope(self, ctx: RuleContext, sel: Selection) -> Iterable[Diagnostic]:
         scope_site, building = sel.stale
@@ -224,6 +262,19 @@ g_step = tf.train.AdamOptimizer().minimize(g_loss, var_list=tf.trainable_variabl
             return None
         column = char_column(line, node.end_col_offset) - 1
         return Fix("end the scope with `/`", (Edit(node.lineno, column, node.lineno, column, "/"),), safe=True)
+
+
+def _named_by_iteration(ctx: RuleContext, sel: Selection, loop: int, base: str, offset: int) -> bool:
+    """Did each iteration of `loop` that the interpreter followed make variables under
+    `base` + (its iteration + offset), and at least two of them?"""
+    seen: set[int] = set()
+    for c in ctx.analysis.creations:
+        if (c.trace, c.graph) != (sel.trace, sel.graph) or c.name is None:
+            continue
+        iteration = dict(c.loops).get(loop)
+        if iteration is not None and c.name.startswith(f"{base}{iteration + offset}/"):
+            seen.add(iteration)
+    return len(seen) >= 2
 
 
 def _only_unique_copies(ctx: RuleContext, pattern: str, others: list[str]) -> bool:
