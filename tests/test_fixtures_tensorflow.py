@@ -111,6 +111,11 @@ SILENT = {
     # Network objects keeping "every trainable variable so far": the discriminators' step
     # also changes both generators.
     "rl108_object_lists_bad.py": lambda b: {"G/out/kernel:0", "F/out/kernel:0"} <= set(b["steps"]["d_step"]),
+    # The scope opened outside the VAE's graph: the loop by its prefix collects nothing.
+    "rl114_empty_filter_bad.py": lambda b: b["lists"]["model_vars"] == [] and len(b["lists"]["all_vars"]) == 6,
+    # Workers built by a loop: worker_1's list also takes worker_10/ and worker_11/.
+    "rl108_workers_bad.py": lambda b: len(b["lists"]["worker1_vars"]) == 12
+    and {n.split("/")[0] for n in b["lists"]["worker1_vars"]} == {"worker_1", "worker_10", "worker_11"},
     # The combined model's step also changes the discriminator's weights.
     "rl119_bad.py": lambda b: b["keras_steps"]["combined"] == _keras("d_hidden", "d_out", "g_hidden", "g_out"),
     # The new graph ignores the scope: the filter by model/ selects nothing.
@@ -148,6 +153,8 @@ GOOD_SHOWS = {
     "rl114_good.py": lambda b: set(b["trainable"]) == set().union(*b["steps"].values()),
     "rl114_function_good.py": lambda b: set(b["trainable"]) == set().union(*b["steps"].values()),
     "rl120_good.py": lambda b: b["steps"]["train_step"] == _dense("decoder", "dense"),
+    "rl114_empty_filter_good.py": lambda b: b["lists"]["model_vars"] == b["lists"]["all_vars"] and len(b["lists"]["all_vars"]) == 6,
+    "rl108_workers_good.py": lambda b: sorted(b["lists"]["worker1_vars"]) == _dense("worker_1", "dense", "dense_1"),
     "rl116_good.py": lambda b: b["lists"]["model_vars"] == ["model/out/kernel:0", "model/out/bias:0"],
     "rl118_good.py": lambda b: sorted(b["created"]) == _d("proj/dense/kernel", "proj/dense/bias"),
     "rl119_good.py": lambda b: b["keras_steps"]["combined"] == _keras("g_hidden", "g_out")

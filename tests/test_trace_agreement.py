@@ -76,6 +76,10 @@ TABLE = (
         "RL108→RT206: the linter reports each object's unscoped get_collection (20), the trace "
         "the discriminators' step (38), which also changes F/ and G/"),
     Row("rules/rl108_object_lists_good.py", (), (), GOOD),
+    Row("rules/rl108_workers_bad.py", ("RL108@28",), ("RT206@28",),
+        'RL108→RT206: scope "worker_1", selected after the loop built twelve workers, also '
+        "returned worker_10/ and worker_11/"),
+    Row("rules/rl108_workers_good.py", (), (), GOOD),
     Row("rules/rl108_target_bad.py", ("RL108@12",), (),
         NO_COUNTERPART + "the finished `online` scope object selects exactly online/'s variables, "
         "as asked; that target/'s were meant is only in the source, and no optimizer trains them"),
@@ -116,6 +120,10 @@ TABLE = (
         "open none: bn1/gamma and bn1/beta are variables no step trains, which it cannot tell "
         "from variables kept out of training on purpose"),
     Row("rules/rl114_function_good.py", (), (), GOOD),
+    Row("rules/rl114_empty_filter_bad.py", ("RL114@30", "RL116@13"), (),
+        NO_COUNTERPART + "the new graph builds the VAE at its root as TF always does, and the "
+        "loop's empty selection feeds no optimizer: nothing fails or trains wrongly"),
+    Row("rules/rl114_empty_filter_good.py", (), (), GOOD),
     Row("rules/rl115_bad.py", ("RL115@8",), ("RT201@13",),
         "RL115→RT201: the positional True is default_name, not reuse; the second call (13) creates again"),
     Row("rules/rl115_good.py", (), (), GOOD),

@@ -298,7 +298,17 @@ def reached_models(loss) -> frozenset:
     """The model scopes whose trainable variables a gradient of `loss` reaches."""
     from reuse_lint.engine.values import Tensor
 
-    return loss.scopes if isinstance(loss, Tensor) else frozenset()
+    return frozenset(s for s in loss.scopes if isinstance(s, str)) if isinstance(loss, Tensor) else frozenset()
+
+
+def reached_unscoped(loss) -> frozenset:
+    """The trainable variables made outside any variable scope that a gradient of `loss`
+    reaches, by name."""
+    from reuse_lint.engine.values import Tensor
+
+    if not isinstance(loss, Tensor):
+        return frozenset()
+    return frozenset(s[1] for s in loss.scopes if isinstance(s, tuple))
 
 
 def _creations_by_name(analysis: Analysis, trace: int, graph: int) -> dict[str, Creation]:

@@ -169,6 +169,7 @@ class TemplateVal:
 class ListVal:
     items: list[Any]
     sample: bool = False  # the items stand for a list of unknown length (`[cell] * n`)
+    length: int | None = None  # `range(12)`: how many items the list really has
 
 
 @dataclass(eq=False)

@@ -5,7 +5,7 @@ from typing import Iterable
 from reuse_lint.diagnostics import Diagnostic
 from reuse_lint.engine.events import Selection
 from reuse_lint.engine.queries import (
-    builder_call, creation_of, made_during, model_scope_of, model_scopes_of, reached_models,
+    builder_call, creation_of, made_during, model_scope_of, model_scopes_of, reached_models, reached_unscoped,
 )
 from reuse_lint.engine.values import VarList
 from reuse_lint.rules.base import Rule, RuleContext
@@ -127,7 +127,60 @@ extra = [v for v in tvars if "BatchNorm" in v.name]
 step = tf.train.AdamOptimizer().minimize(tf.reduce_mean(y), var_list=extra + tvars)
 """,
     )
+    VALID = VALID + (
+        # A frozen part of a builder call, behind tf.stop_gradient: no gradient reaches it.
+        """
+import tensorflow as tf
+def generator(z):
+    enc_w = tf.get_variable("enc_w", [4, 4])
+    feat = tf.stop_gradient(tf.matmul(z, enc_w))
+    g_w = tf.get_variable("g_w", [4, 2])
+    return tf.matmul(feat, g_w)
+def discriminator(x):
+    d_w = tf.get_variable("d_w", [2, 1])
+    return tf.matmul(x, d_w)
+logits = discriminator(generator(tf.random.normal([8, 4])))
+tvars = tf.trainable_variables()
+g_vars = [v for v in tvars if "g_" in v.name]
+d_vars = [v for v in tvars if "d_" in v.name]
+g_step = tf.train.AdamOptimizer().minimize(-tf.reduce_mean(logits), var_list=g_vars)
+d_step = tf.train.AdamOptimizer().minimize(tf.reduce_mean(logits), var_list=d_vars)
+""",
+        # A loop whose name test keeps some variables.
+        """
+import tensorflow as tf
+with tf.variable_scope("vae"):
+    y = tf.layers.dense(tf.zeros([1, 2]), 1)
+params = []
+for var in tf.trainable_variables():
+    if var.name.startswith("vae"):
+        params.append(var)
+""",
+    )
     INVALID = (
+        # The scope was opened outside the model's graph: the loop's test keeps nothing.
+        """
+import tensorflow as tf
+def build():
+    g = tf.Graph()
+    with g.as_default():
+        y = tf.layers.dense(tf.zeros([1, 2]), 1)
+    return g
+with tf.variable_scope("vae"):
+    graph = build()
+params = []
+with graph.as_default():
+    for var in tf.trainable_variables():
+        if var.name.startswith("vae"):  # expect: RL114
+            params.append(var)
+""",
+        # A Saver on a name filter that keeps nothing saves nothing.
+        """
+import tensorflow as tf
+with tf.variable_scope("generator"):
+    y = tf.layers.dense(tf.zeros([1, 2]), 2)
+saver = tf.train.Saver(var_list=[v for v in tf.global_variables() if v.name.startswith("gen/")])  # expect: RL114
+""",
         # A name filter over known variables that keeps none of them.
         """
 import tensorflow as tf
@@ -237,9 +290,11 @@ saver = tf.train.Saver(var_list=tf.trainable_variables("genrator/"))  # expect: 
         # A list that a Saver restores by scope or name (a pretrained part) is left out on purpose.
         restored = {n for s in analysis.selections if s.how != "all"
                     and any(u.method == "saver" for u in s.used_by) for n in s.names}
+        # A variable the list's own loss does not reach (behind tf.stop_gradient) is frozen.
+        reached = frozenset().union(*(reached_unscoped(u.loss) for u in sel.used_by))
         found, where = [], None
         for n in sel.available:
-            if n in covered or n in missed or n in restored:
+            if n in covered or n in missed or n in restored or n not in reached:
                 continue
             c = creation_of(analysis, sel.trace, sel.graph, n)
             if c is None or not c.trainable or c.model_scope is not None:

@@ -97,6 +97,23 @@ with tf.variable_scope("disc_aux"):
     a = tf.get_variable("a", [1])
 d_vars = tf.get_collection(tf.GraphKeys.TRAINABLE_VARIABLES, scope="disc/")
 """,
+        # Each worker selects its scope while the loop builds it: worker_10/ is not there yet.
+        """
+import tensorflow as tf
+for i in range(12):
+    with tf.variable_scope("worker_{}".format(i)):
+        out = tf.layers.dense(tf.zeros([1, 2]), 1)
+    local_vars = tf.get_collection(tf.GraphKeys.TRAINABLE_VARIABLES, "worker_{}".format(i))
+""",
+        # Ten workers: no other worker's name starts with worker_1.
+        """
+import tensorflow as tf
+for i in range(10):
+    with tf.variable_scope("worker_{}".format(i)):
+        out = tf.layers.dense(tf.zeros([1, 2]), 1)
+for i in range(10):
+    local_vars = tf.get_collection(tf.GraphKeys.TRAINABLE_VARIABLES, "worker_{}".format(i))
+""",
         # A prefix that is no scope of its own gathers several scopes on purpose.
         """
 import tensorflow as tf
@@ -107,6 +124,15 @@ tower_vars = tf.trainable_variables("tower")
 """,
     )
     INVALID = (
+        # Sixteen workers built by a loop, then selected by name: worker_1 takes worker_10/...
+        """
+import tensorflow as tf
+for i in range(16):
+    with tf.variable_scope("worker_{}".format(i)):
+        out = tf.layers.dense(tf.zeros([1, 2]), 1)
+for i in range(16):
+    local_vars = tf.get_collection(tf.GraphKeys.TRAINABLE_VARIABLES, "worker_{}".format(i))  # expect: RL108
+""",
         # Each network object keeps every trainable variable built so far as its own: the
         # discriminators' list also takes the generator.
         """
