@@ -27,8 +27,10 @@ class VarListMissesVariables(Rule):
     ## Why is this bad?
     The missed variables keep their initial values for the whole run: batch-norm scales stay
     1, a layer stays random, and the model trains worse with no error. An empty list fails
-    only in `minimize` (`ValueError: No variables to optimize.`); a `Saver` or a copy op
-    built on it silently does nothing. The name-filter form was common in DCGAN-style code.
+    in `minimize` (`ValueError: No variables to optimize.`) and in a `Saver` (`No variables
+    to save`); a loop or a copy op over it silently does nothing (a world-models VAE whose
+    parameters were saved as an empty list). The name-filter form was common in
+    DCGAN-style code.
 
     ## Example
     ```python
