@@ -192,3 +192,13 @@ class Analysis:
     def tick(self) -> int:
         self.events += 1
         return self.events
+
+    def footprint(self) -> tuple:
+        """How many facts of each kind were recorded (they are only ever added): the same
+        before and after code that recorded nothing."""
+        return (
+            self.events, len(self.creations), len(self.builds), len(self.leaks), len(self.optimizers),
+            len(self.selections), len(self.dropped_reuse), len(self.slot_creations), len(self.misplaced),
+            len(self.repeated_cells), len(self.cell_uses), len(self.graph_switches), len(self.keras_steps),
+            len(self.reuse_false),
+        )

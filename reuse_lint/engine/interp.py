@@ -291,13 +291,7 @@ class Interpreter:
         """Everything a top level could change that is not a Python binding: if a module's
         top level leaves this as it found it, running it again would record nothing. The
         graph's opaque flag comes last: that one effect can be replayed."""
-        a = self.analysis
-        return (
-            a.events, len(a.creations), len(a.builds), len(a.leaks), len(a.optimizers),
-            len(a.selections), len(a.dropped_reuse), len(a.slot_creations), len(a.misplaced),
-            len(a.repeated_cells), len(a.cell_uses), len(a.graph_switches), len(a.keras_steps),
-            len(a.reuse_false), *self.tf.footprint(),
-        )
+        return (*self.analysis.footprint(), *self.tf.footprint())
 
     def _run_entries(self, module: ModuleState) -> None:
         for stmt in module.tree.body:
@@ -1104,7 +1098,7 @@ class Interpreter:
             if isinstance(init, FuncVal):
                 self.call_function(init.bound(instance, False), args, kwargs, site, unknown_args=starred)
             elif any(not isinstance(b, ClassVal) for b in func.bases):
-                self.tf.unknown_effect()  # a subclass of something we do not model (a Keras Model)
+                self.tf.unknown_effect()  # a subclass of a library's class: its __init__ is unseen
             return instance
         if isinstance(func, Instance):
             method = func.cls.lookup("__call__")
