@@ -178,6 +178,7 @@ def build():
     g = tf.Graph()
     with g.as_default():
         y = tf.layers.dense(tf.zeros([1, 2]), 1)
+        step = tf.Variable(0, name="global_step", trainable=False)
     return g
 with tf.variable_scope("vae"):
     graph = build()

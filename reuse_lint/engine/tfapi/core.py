@@ -58,7 +58,7 @@ class TFState:
         """What a module's top level may have changed here; opacity last (see the caller)."""
         g = self.graph
         return (self.next_graph, id(g), g.root.reuse, len(g.variables), len(g.counts), sum(g.counts.values()),
-                g.unnamed, g.opaque)
+                g.unnamed, g.unnamed_frozen, g.opaque)
 
     def enter_function(self, func: FuncVal, guards: int) -> None:
         if func.is_tf_function:

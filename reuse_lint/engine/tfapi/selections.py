@@ -76,7 +76,7 @@ def _select(interp, canon: str, node: ast.Call, args, kwargs, module) -> Any:
     selection = Selection(
         site=Site(module.path, arg if arg is not None else node), how="all" if pattern is None else "scope",
         pattern=pattern, names=names, available=available, graph=graph.gid, trace=interp.trace,
-        complete=graph.fresh and not graph.unnamed and not graph.opaque,
+        complete=graph.fresh and not graph.unnamed and not graph.opaque and not (graph.unnamed_frozen and not trainable),
         trainable_only=trainable,
     )
     selection.stale = stale
