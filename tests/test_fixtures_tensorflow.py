@@ -26,7 +26,7 @@ BAD = {
     "rl112_bad.py": ("ValueError", "Variable discriminator/dense_2/kernel does not exist"),
     "rl115_bad.py": ("ValueError", "Variable encoder/proj/kernel already exists, disallowed"),
     "rl117_bad.py": ("ValueError", "Dimensions must be equal"),
-    "rl120_bad.py": ("TypeError", "unexpected keyword argument 'list_var'"),
+    "rl122_bad.py": ("TypeError", "unexpected keyword argument 'list_var'"),
 }
 
 
@@ -152,7 +152,7 @@ GOOD_SHOWS = {
     "rl109_ddpg_good.py": lambda b: b["steps"]["critic_step"] == _dense("critic", "dense"),
     "rl114_good.py": lambda b: set(b["trainable"]) == set().union(*b["steps"].values()),
     "rl114_function_good.py": lambda b: set(b["trainable"]) == set().union(*b["steps"].values()),
-    "rl120_good.py": lambda b: b["steps"]["train_step"] == _dense("decoder", "dense"),
+    "rl122_good.py": lambda b: b["steps"]["train_step"] == _dense("decoder", "dense"),
     "rl114_empty_filter_good.py": lambda b: b["lists"]["model_vars"] == b["lists"]["all_vars"] and len(b["lists"]["all_vars"]) == 6,
     "rl108_workers_good.py": lambda b: sorted(b["lists"]["worker1_vars"]) == _dense("worker_1", "dense", "dense_1"),
     "rl116_good.py": lambda b: b["lists"]["model_vars"] == ["model/out/kernel:0", "model/out/bias:0"],

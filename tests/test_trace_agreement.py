@@ -143,10 +143,10 @@ TABLE = (
         "RL119→RT206: the linter reports the compile (16), the trace the combined model's step "
         "(23), which also changes the discriminator's weights", steps=2),
     Row("rules/rl119_good.py", (), (), GOOD, steps=2),
-    Row("rules/rl120_bad.py", ("RL120@14",), (),
+    Row("rules/rl122_bad.py", ("RL122@14",), (),
         NO_COUNTERPART + "TF raises TypeError at the misspelt keyword while building; the trace "
         "reports that error and no finding", crash="unexpected keyword argument 'list_var'"),
-    Row("rules/rl120_good.py", (), (), GOOD),
+    Row("rules/rl122_good.py", (), (), GOOD),
     Row("seed/example1_incorrect_reuse.py", ("RL101@16",), ("RT201@16",),
         "RL101→RT201: the article's Example 1"),
     Row("seed/example2_correct_reuse.py", (), (), GOOD),

@@ -40,7 +40,7 @@ class VarListKeywordTypo(Rule):
     variables, which the code asked for but never ran.
     """
 
-    CODE = "RL120"
+    CODE = "RL122"
     NAME = "var-list-keyword-typo"
     FIXABLE = True
     VALID = (
@@ -65,7 +65,7 @@ Solver().minimize(1.0, list_var=[])
 import tensorflow as tf
 w = tf.get_variable("w", [2, 1])
 opt = tf.train.AdamOptimizer()
-grads = opt.compute_gradients(tf.reduce_sum(w), list_var=[w])  # expect: RL120
+grads = opt.compute_gradients(tf.reduce_sum(w), list_var=[w])  # expect: RL122
 """,
     )
 
