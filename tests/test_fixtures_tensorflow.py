@@ -42,6 +42,7 @@ BAD = {
     "rl108_tape_bad.py": ("ValueError", "No gradients provided for any variable"),
     "rl121_bad.py": ("ValueError", "tf.function only supports singleton tf.Variables created on the first call"),
     "rl120_bad.py": ("ValueError", "is incompatible with the layer: expected axis 3 of input shape to have value 8"),
+    "rl122_bad.py": ("TypeError", "unexpected keyword argument 'list_var'"),
 }
 
 
@@ -136,6 +137,17 @@ SILENT = {
     # TF2: the critic and the actor train; their shared encoder never does.
     "rl114_critic_bad.py": lambda b: {"encoder/enc_fc/kernel:0", "encoder/enc_fc/bias:0"} <= set(b["unchanged"])
     and {"critic/critic_q/kernel:0", "actor/actor_out/kernel:0"} <= set(b["changed"]),
+    # Models built by plain functions: no step trains the generator's batch norm bn1.
+    "rl114_function_bad.py": lambda b: {"bn1/gamma:0", "bn1/beta:0"} <= set(b["trainable"])
+    and {"bn1/gamma:0", "bn1/beta:0"}.isdisjoint(set().union(*b["steps"].values())),
+    # Network objects keeping "every trainable variable so far": the discriminators' step
+    # also changes both generators.
+    "rl108_object_lists_bad.py": lambda b: {"G/out/kernel:0", "F/out/kernel:0"} <= set(b["steps"]["d_step"]),
+    # The scope opened outside the VAE's graph: the loop by its prefix collects nothing.
+    "rl114_empty_filter_bad.py": lambda b: b["lists"]["model_vars"] == [] and len(b["lists"]["all_vars"]) == 6,
+    # Workers built by a loop: worker_1's list also takes worker_10/ and worker_11/.
+    "rl108_workers_bad.py": lambda b: len(b["lists"]["worker1_vars"]) == 12
+    and {n.split("/")[0] for n in b["lists"]["worker1_vars"]} == {"worker_1", "worker_10", "worker_11"},
     # The combined model's step also changes the discriminator's weights.
     "rl119_bad.py": lambda b: b["keras_steps"]["combined"] == _keras("d_hidden", "d_out", "g_hidden", "g_out"),
     # The new graph ignores the scope: the filter by model/ selects nothing.
@@ -176,6 +188,8 @@ GOOD_SHOWS = {
         "model/out/kernel", "model/out/bias", "rnn/state", "rnn/w", "rnn_1/state", "generator/g_w", "generator/dense/kernel", "generator/dense/bias", "lm/softmax_w",
         "block1_conv1/kernel", "block1_conv1/bias", "block1_conv2/kernel", "block1_conv2/bias",
         "encoder/proj/kernel", "encoder/proj/bias", "encoder_1/proj/kernel", "encoder_1/proj/bias"],
+    "rl108_object_lists_good.py": lambda b: b["steps"]["d_step"] == _dense("D_X", "hidden", "out") + _dense("D_Y", "hidden", "out")
+    and b["steps"]["g_step"] == _dense("F", "hidden", "out") + _dense("G", "hidden", "out"),
     "rl108_target_good.py": lambda b: all(n.startswith("target/") for n in b["lists"]["target_vars"]),
     "rl109_ddpg_good.py": lambda b: b["steps"]["critic_step"] == _dense("critic", "dense"),
     "rl114_good.py": lambda b: set(b["trainable"]) == set().union(*b["steps"].values()),
@@ -189,6 +203,10 @@ GOOD_SHOWS = {
     "tape_patterns_good.py": lambda b: {f"{m}_fc/kernel:0" for m in ("gan_gen", "gan_enc", "gan_disc", "q_online", "q_target", "head",
                                                                   "ae_enc", "ae_dec", "ae_pred", "ed_enc", "ed_dec")} <= set(b["changed"])
     and {"backbone_fc/kernel:0", "backbone_fc/bias:0"} <= set(b["unchanged"]),
+    "rl114_function_good.py": lambda b: set(b["trainable"]) == set().union(*b["steps"].values()),
+    "rl122_good.py": lambda b: b["steps"]["train_step"] == _dense("decoder", "dense"),
+    "rl114_empty_filter_good.py": lambda b: b["lists"]["model_vars"] == b["lists"]["all_vars"] and len(b["lists"]["all_vars"]) == 6,
+    "rl108_workers_good.py": lambda b: sorted(b["lists"]["worker1_vars"]) == _dense("worker_1", "dense", "dense_1"),
     "rl116_good.py": lambda b: b["lists"]["model_vars"] == ["model/out/kernel:0", "model/out/bias:0"],
     "rl117_wrapped_good.py": lambda b: {n.split("/")[2] for n in b["created"]} == {"cell_0", "cell_1"},
     "rl117_helper_good.py": lambda b: {n.split("/")[3] for n in b["created"]} == {"cell_0", "cell_1", "cell_2"},

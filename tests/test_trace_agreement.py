@@ -88,6 +88,14 @@ TABLE = (
     Row("rules/rl108_bad.py", ("RL108@33",), ("RT206@33",),
         'RL108→RT206: scope "disc" returned disc_aux/ variables, which the discriminator step trains'),
     Row("rules/rl108_good.py", (), (), GOOD),
+    Row("rules/rl108_object_lists_bad.py", ("RL108@20",), ("RT206@38",),
+        "RL108→RT206: the linter reports each object's unscoped get_collection (20), the trace "
+        "the discriminators' step (38), which also changes F/ and G/"),
+    Row("rules/rl108_object_lists_good.py", (), (), GOOD),
+    Row("rules/rl108_workers_bad.py", ("RL108@28",), ("RT206@28",),
+        'RL108→RT206: scope "worker_1", selected after the loop built twelve workers, also '
+        "returned worker_10/ and worker_11/"),
+    Row("rules/rl108_workers_good.py", (), (), GOOD),
     Row("rules/rl108_target_bad.py", ("RL108@12",), (),
         NO_COUNTERPART + "the finished `online` scope object selects exactly online/'s variables, "
         "as asked; that target/'s were meant is only in the source, and no optimizer trains them"),
@@ -131,6 +139,15 @@ TABLE = (
         "RL114→RT206: the linter reports the selection (28), the trace the variables it missed "
         "(bn1/gamma, beta, created at 15)"),
     Row("rules/rl114_good.py", (), (), GOOD),
+    Row("rules/rl114_function_bad.py", ("RL114@36",), (),
+        NO_COUNTERPART + "the trace knows a model by its variable scope, and these functions "
+        "open none: bn1/gamma and bn1/beta are variables no step trains, which it cannot tell "
+        "from variables kept out of training on purpose"),
+    Row("rules/rl114_function_good.py", (), (), GOOD),
+    Row("rules/rl114_empty_filter_bad.py", ("RL114@30", "RL116@13"), (),
+        NO_COUNTERPART + "the new graph builds the VAE at its root as TF always does, and the "
+        "loop's empty selection feeds no optimizer: nothing fails or trains wrongly"),
+    Row("rules/rl114_empty_filter_good.py", (), (), GOOD),
     Row("rules/rl115_bad.py", ("RL115@8",), ("RT201@13",),
         "RL115→RT201: the positional True is default_name, not reuse; the second call (13) creates again"),
     Row("rules/rl115_good.py", (), (), GOOD),
@@ -174,6 +191,10 @@ TABLE = (
         NO_COUNTERPART + "run alone, TF raises on the second optimizer's retrace; under the "
         "trace's hooks it does not (why is not yet investigated), and the trace reports nothing"),
     Row("rules/rl121_good.py", (), (), GOOD),
+    Row("rules/rl122_bad.py", ("RL122@14",), (),
+        NO_COUNTERPART + "TF raises TypeError at the misspelt keyword while building; the trace "
+        "reports that error and no finding", crash="unexpected keyword argument 'list_var'"),
+    Row("rules/rl122_good.py", (), (), GOOD),
     Row("seed/example1_incorrect_reuse.py", ("RL101@16",), ("RT201@16",),
         "RL101→RT201: the article's Example 1"),
     Row("seed/example2_correct_reuse.py", (), (), GOOD),

@@ -177,6 +177,7 @@ class Selection:
     trainable_only: bool = True
     used_by: list = field(default_factory=list)  # OptimizerUse events that train it
     stale: Any = None  # (site of a finished scope's `with`, the scope being built) when so
+    loops: tuple = ()  # (loop id, iteration) of the loops it was made in
 
 
 @dataclass(eq=False)
@@ -202,6 +203,9 @@ class Analysis:
     creations: list[Creation] = field(default_factory=list)
     dropped_reuse: list[ScopeEntry] = field(default_factory=list)
     loops: dict[int, Site] = field(default_factory=dict)
+    # How many times a loop runs, when its iterable says (`range(12)`): the interpreter
+    # follows only its first iterations.
+    loop_lengths: dict[int, int] = field(default_factory=dict)
     sources: dict[str, Any] = field(default_factory=dict)  # path -> ModuleState
     callees: dict[int, Any] = field(default_factory=dict)  # id(call node) -> function node
     builds: list[Build] = field(default_factory=list)

@@ -668,6 +668,9 @@ class Interpreter:
 
     def _stmt_For(self, stmt: ast.For, env, module) -> None:
         iterable = self.eval(stmt.iter, env, module)
+        if isinstance(iterable, ListVal) and iterable.length is not None:
+            self.analysis.loop_lengths[id(stmt)] = iterable.length
+        tfapi.loop_over(self, stmt, iterable, env, module)
         self._loop(stmt, env, module, self._iteration_values(iterable), stmt.target)
 
     _stmt_AsyncFor = _stmt_For
@@ -1179,7 +1182,8 @@ class Interpreter:
                 return modelled
             if builtin == "range" and all(isinstance(a, Const) and isinstance(a.value, int) for a in args) and args:
                 try:
-                    return ListVal([Const(i) for i in range(*[a.value for a in args])[:MAX_LITERAL_ITERATIONS + 1]])
+                    numbers = range(*[a.value for a in args])
+                    return ListVal([Const(i) for i in numbers[:MAX_LITERAL_ITERATIONS + 1]], length=len(numbers))
                 except (TypeError, ValueError):
                     return UNKNOWN
             if builtin is None or builtin not in _BUILTINS:

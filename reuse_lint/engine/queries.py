@@ -364,7 +364,17 @@ def reached_models(loss) -> frozenset:
     """The model scopes whose trainable variables a gradient of `loss` reaches."""
     from reuse_lint.engine.values import Tensor
 
-    return loss.scopes if isinstance(loss, Tensor) else frozenset()
+    return frozenset(s for s in loss.scopes if isinstance(s, str)) if isinstance(loss, Tensor) else frozenset()
+
+
+def reached_unscoped(loss) -> frozenset:
+    """The trainable variables made outside any variable scope that a gradient of `loss`
+    reaches, by name."""
+    from reuse_lint.engine.values import Tensor
+
+    if not isinstance(loss, Tensor):
+        return frozenset()
+    return frozenset(s[1] for s in loss.scopes if isinstance(s, tuple))
 
 
 def _creations_by_name(analysis: Analysis, trace: int, graph: int) -> dict[str, Creation]:
@@ -404,14 +414,34 @@ def wrongly_trained(analysis: Analysis, use) -> frozenset:
         return frozenset()
     others = [u for u in analysis.optimizers if u is not use and (u.trace, u.graph) == (use.trace, use.graph)]
     wrong: set[str] = set()
+    mine = _all_list_models(analysis, use)
     for other in others:
         selection = getattr(other.var_list, "selection", None)
+        theirs = _all_list_models(analysis, other)
         if selection is not None and selection.how != "all":
             wrong |= set(model_scopes_of(analysis, selection)) & reached
+        elif mine is not None and theirs is not None and mine != theirs:
+            # Two lists of "every variable so far", taken at different times (a network
+            # object's `self.variables = tf.get_collection(TRAINABLE)`): the shorter one is
+            # its step's own, and the longer one takes it too.
+            if theirs < mine:
+                wrong |= theirs & reached
         elif (other.method != "apply_gradients" and _takes_everything(other)
               and reached_models(other.loss) == reached and other.site.node is not use.site.node):
             wrong |= reached
-    return frozenset(wrong)
+    return frozenset(wrong & mine if mine is not None else wrong)
+
+
+def _all_list_models(analysis: Analysis, use) -> frozenset | None:
+    """The models in an optimizer's list when it is a known list of every trainable variable
+    at some moment (or lists of them added up); None otherwise."""
+    from reuse_lint.engine.values import VarList
+
+    var_list = use.var_list
+    selection = getattr(var_list, "selection", None)
+    if not isinstance(var_list, VarList) or selection is None or selection.how != "all":
+        return None
+    return frozenset(m for n in var_list.names if (m := model_scope_of(analysis, use.trace, use.graph, n)) is not None)
 
 
 def _takes_everything(use) -> bool:
@@ -562,3 +592,31 @@ def keras_model_class(cls, depth: int = 0) -> bool:
         if isinstance(base, ClassVal) and depth < 8 and keras_model_class(base, depth + 1):
             return True
     return False
+
+
+def creation_of(analysis: Analysis, trace: int, graph: int, name: str) -> Creation | None:
+    """The request that first created `name` in its graph."""
+    return _creations_by_name(analysis, trace, graph).get(name)
+
+
+def builder_call(creation: Creation, others: list[Creation]) -> tuple | None:
+    """The deepest user call, on `creation`'s stack, during which one of `others` was also
+    created: the call of a model builder (`generator(z)`, `Net()`, `self.build()`) that the
+    two variables share, as the call sites from the outermost in. None when they share no
+    call (one of them made at module level, or by different top-level calls)."""
+    frames = creation.stack[:-1]
+    best = 0
+    for other in others:
+        depth = 0
+        for a, b in zip(frames, other.stack[:-1]):
+            if a.node is not b.node:
+                break
+            depth += 1
+        best = max(best, depth)
+    return tuple(id(s.node) for s in frames[:best]) or None
+
+
+def made_during(creation: Creation, call: tuple) -> bool:
+    """Was `creation` made during the builder call `call` (see builder_call)?"""
+    frames = creation.stack[:-1]
+    return len(frames) >= len(call) and all(id(s.node) == n for s, n in zip(frames, call))

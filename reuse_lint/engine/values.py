@@ -218,6 +218,7 @@ class ListVal:
     # Every position holds one same object, whatever it is: `[x] * n` (n unknown or >= 2), or
     # `[x for _ in range(n)]` where `x` is a name the loop does not bind.
     repeats: bool = False
+    length: int | None = None  # `range(12)`: how many items the list really has
 
 
 @dataclass(eq=False)

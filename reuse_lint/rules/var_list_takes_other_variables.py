@@ -1,11 +1,13 @@
 from __future__ import annotations
 
 import ast
+import re
 from typing import Iterable
 
 from reuse_lint.diagnostics import Diagnostic, Edit, Fix
 from reuse_lint.engine.events import Selection
 from reuse_lint.engine.queries import tape_findings, wrongly_trained
+from reuse_lint.engine.queries import creation_of, wrongly_trained
 from reuse_lint.rules.base import Rule, RuleContext, char_column
 
 
@@ -100,6 +102,23 @@ with tf.variable_scope("disc_aux"):
     a = tf.get_variable("a", [1])
 d_vars = tf.get_collection(tf.GraphKeys.TRAINABLE_VARIABLES, scope="disc/")
 """,
+        # Each worker selects its scope while the loop builds it: worker_10/ is not there yet.
+        """
+import tensorflow as tf
+for i in range(12):
+    with tf.variable_scope("worker_{}".format(i)):
+        out = tf.layers.dense(tf.zeros([1, 2]), 1)
+    local_vars = tf.get_collection(tf.GraphKeys.TRAINABLE_VARIABLES, "worker_{}".format(i))
+""",
+        # Ten workers: no other worker's name starts with worker_1.
+        """
+import tensorflow as tf
+for i in range(10):
+    with tf.variable_scope("worker_{}".format(i)):
+        out = tf.layers.dense(tf.zeros([1, 2]), 1)
+for i in range(10):
+    local_vars = tf.get_collection(tf.GraphKeys.TRAINABLE_VARIABLES, "worker_{}".format(i))
+""",
         # A prefix that is no scope of its own gathers several scopes on purpose.
         """
 import tensorflow as tf
@@ -157,6 +176,34 @@ def step(z):
 """,
     )
     INVALID = INVALID + (
+        # Sixteen workers built by a loop, then selected by name: worker_1 takes worker_10/...
+        """
+import tensorflow as tf
+for i in range(16):
+    with tf.variable_scope("worker_{}".format(i)):
+        out = tf.layers.dense(tf.zeros([1, 2]), 1)
+for i in range(16):
+    local_vars = tf.get_collection(tf.GraphKeys.TRAINABLE_VARIABLES, "worker_{}".format(i))  # expect: RL108
+""",
+        # Each network object keeps every trainable variable built so far as its own: the
+        # discriminators' list also takes the generator.
+        """
+import tensorflow as tf
+class Net:
+    def __init__(self, name):
+        self.name = name
+    def __call__(self, x):
+        with tf.variable_scope(self.name):
+            out = tf.layers.dense(x, 1)
+        self.variables = tf.get_collection(tf.GraphKeys.TRAINABLE_VARIABLES)  # expect: RL108
+        return out
+G, D_X, D_Y = Net("G"), Net("D_X"), Net("D_Y")
+x = tf.placeholder(tf.float32, [None, 1])
+fake = G(x)
+d_loss = tf.reduce_mean(D_X(tf.concat([x, fake], 0))) + tf.reduce_mean(D_Y(fake))
+g_step = tf.train.AdamOptimizer().minimize(-d_loss, var_list=G.variables)
+d_step = tf.train.AdamOptimizer().minimize(d_loss, var_list=D_X.variables + D_Y.variables)
+""",
         """
 import tensorflow as tf
 s = tf.placeholder(tf.float32, [None, 3])
@@ -200,6 +247,7 @@ g_step = tf.train.AdamOptimizer().minimize(g_loss, var_list=tf.trainable_variabl
                 yield from self._stale_scope(ctx, sel)
             elif sel.how == "scope":
                 yield from self._prefix_clash(ctx, sel)
+                yield from self._later_loop_copies(ctx, sel)
             elif sel.how == "all":
                 yield from self._everything(ctx, sel)
         yield from self._untaped(ctx)
@@ -236,6 +284,42 @@ g_step = tf.train.AdamOptimizer().minimize(g_loss, var_list=tf.trainable_variabl
             fix=self._fix(ctx, sel),
         )
 
+    def _later_loop_copies(self, ctx: RuleContext, sel: Selection) -> Iterable[Diagnostic]:
+        """`scope="worker_1"` after a loop of known length made `worker_0` ... `worker_11`:
+        the interpreter follows a loop's first iterations only, so `worker_10/` is not among
+        the variables it saw, but the loop makes it before the selection runs."""
+        pattern = sel.pattern or ""
+        digits = re.search(r"\d+$", pattern)
+        if digits is None or not sel.complete or not sel.names:
+            return
+        if any(not n.startswith(pattern + "/") for n in sel.names):
+            return  # a clash already seen: _prefix_clash reports it
+        base, index = pattern[:digits.start()], int(digits.group())
+        if digits.group() != str(index):
+            return  # `worker_01`: zero-padded names do not run into each other
+        own = creation_of(ctx.analysis, sel.trace, sel.graph, sel.names[0])
+        inside = {loop for loop, _ in sel.loops}
+        for loop, iteration in own.loops if own is not None else ():
+            length = ctx.analysis.loop_lengths.get(loop)
+            if length is None or loop in inside:
+                continue
+            offset = index - iteration
+            if not _named_by_iteration(ctx, sel, loop, base, offset):
+                continue
+            later = [f"{base}{k + offset}" for k in range(length) if k + offset != index
+                     and str(k + offset).startswith(str(index))]
+            if not later:
+                continue
+            shown = ", ".join(f"`{n}/`" for n in later[:3]) + (", ..." if len(later) > 3 else "")
+            yield from ctx.report(
+                self, sel.site,
+                f"Scope `{pattern}` also selects {shown}: the loop makes {length} such scopes before this runs, and TensorFlow matches the scope as a prefix",
+                related=[ctx.related(ctx.analysis.loops[loop], "the loop that names the scopes")],
+                help=f"end the scope with a slash: \"{pattern}/\"",
+                fix=self._fix(ctx, sel),
+            )
+            return
+
     def _stale_scope(self, ctx: RuleContext, sel: Selection) -> Iterable[Diagnostic]:
         scope_site, building = sel.stale
         yield from ctx.report(
@@ -270,6 +354,19 @@ g_step = tf.train.AdamOptimizer().minimize(g_loss, var_list=tf.trainable_variabl
             return None
         column = char_column(line, node.end_col_offset) - 1
         return Fix("end the scope with `/`", (Edit(node.lineno, column, node.lineno, column, "/"),), safe=True)
+
+
+def _named_by_iteration(ctx: RuleContext, sel: Selection, loop: int, base: str, offset: int) -> bool:
+    """Did each iteration of `loop` that the interpreter followed make variables under
+    `base` + (its iteration + offset), and at least two of them?"""
+    seen: set[int] = set()
+    for c in ctx.analysis.creations:
+        if (c.trace, c.graph) != (sel.trace, sel.graph) or c.name is None:
+            continue
+        iteration = dict(c.loops).get(loop)
+        if iteration is not None and c.name.startswith(f"{base}{iteration + offset}/"):
+            seen.add(iteration)
+    return len(seen) >= 2
 
 
 def _only_unique_copies(ctx: RuleContext, pattern: str, others: list[str]) -> bool:

@@ -198,6 +198,7 @@ from reuse_lint.engine.tfapi import (  # noqa: E402, F401  (layers, optimizers..
 TFState = core.TFState
 enter_unknown = scopes.enter_unknown
 comprehension = selections.select_by_name
+loop_over = selections.loop_filter
 set_attribute = keras.set_attribute
 class_methods = keras.class_methods
 is_keras_layer_class = keras.derives_from_keras_layer

@@ -59,7 +59,7 @@ class TFState:
         """What a module's top level may have changed here; opacity last (see the caller)."""
         g = self.graph
         return (self.next_graph, id(g), g.root.reuse, len(g.variables), len(g.counts), sum(g.counts.values()),
-                g.unnamed, g.opaque)
+                g.unnamed, g.unnamed_frozen, g.opaque)
 
     def enter_function(self, func: FuncVal, guards: int) -> None:
         if func.is_tf_function:
@@ -189,7 +189,11 @@ def build(interp, kind: str, canon: str, node: ast.AST, module: ModuleState) -> 
 
 
 def variable_tensor(created: Creation) -> Tensor:
-    """What a new variable carries downstream: the model scope it belongs to, if trainable."""
+    """What a new variable carries downstream: the model scope it belongs to, if trainable;
+    a variable made outside any scope carries itself, `("variable", name)`, so that a
+    gradient's reach is known for models that are functions with no scope."""
     if created.trainable and created.model_scope:
         return Tensor(scopes=frozenset({created.model_scope}))
+    if created.trainable and created.name is not None and created.model_scope is None:
+        return Tensor(scopes=frozenset({("variable", created.name)}))
     return EMPTY_TENSOR

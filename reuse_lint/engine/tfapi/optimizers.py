@@ -31,15 +31,15 @@ class SaverUse:
     method = "saver"
     loss = None
 
-    def __init__(self, site: Site) -> None:
-        self.site = site
+    def __init__(self, site: Site, var_list: Any = None) -> None:
+        self.site, self.var_list = site, var_list
 
 
 @register(*tfnames.SAVERS)
 def _saver(interp, canon, node, args, kwargs, module) -> Any:
     var_list = kwargs.get("var_list", args[0] if args else None)
     if isinstance(var_list, VarList) and var_list.selection is not None:
-        var_list.selection.used_by.append(SaverUse(Site(module.path, node)))
+        var_list.selection.used_by.append(SaverUse(Site(module.path, node), var_list))
     return UNKNOWN
 
 
