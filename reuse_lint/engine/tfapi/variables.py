@@ -37,7 +37,11 @@ def _variable(interp, canon, node, args, kwargs, module) -> Any:
     if key not in interp._loaded_cache:
         interp._loaded_cache[key] = _updated_in_place(owner)
     made.state = id(node) in interp._loaded_cache[key]
-    interp.tf.graph.unnamed = True  # named by name_scope, which selections cannot see here
+    # Named by name_scope, which selections cannot see here.
+    if trainable:
+        interp.tf.graph.unnamed = True
+    else:
+        interp.tf.graph.unnamed_frozen = True
     model = model_scope(interp)
     return Tensor(scopes=frozenset({model})) if trainable and model else EMPTY_TENSOR
 
