@@ -988,6 +988,12 @@ class Interpreter:
     def _expr_Compare(self, node: ast.Compare, env, module) -> Any:
         left = self.eval(node.left, env, module)
         rights = [self.eval(c, env, module) for c in node.comparators]
+        if len(rights) == 1 and isinstance(node.ops[0], (ast.In, ast.NotIn)) and isinstance(left, Const):
+            # `mode in ["train", "eval"]`: a known list of constants answers it.
+            r = rights[0]
+            if isinstance(r, ListVal) and not (r.sample or r.repeats) and all(isinstance(v, Const) for v in r.items):
+                found = any(v.value == left.value for v in r.items)
+                return Const(found if isinstance(node.ops[0], ast.In) else not found)
         if len(rights) != 1 or not isinstance(left, Const) or not isinstance(rights[0], Const):
             if len(node.ops) == 1 and isinstance(node.ops[0], (ast.Is, ast.IsNot)):
                 # `scope is None` with a known non-None object

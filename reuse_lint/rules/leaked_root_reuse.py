@@ -53,6 +53,21 @@ class LeakedRootReuse(Rule):
     CODE = "RL107"
     NAME = "leaked-root-reuse"
     VALID = (
+        # The model built after the scope's reuse makes no slots: `mode in [...]` rules out
+        # its EMA (openai/iaf's sampler, round 6 of TRIAGE.md).
+        """
+import tensorflow as tf
+class CVAE(object):
+    def __init__(self, mode):
+        w = tf.get_variable("w", [3, 1])
+        if mode in ["train", "eval"]:
+            tf.train.ExponentialMovingAverage(decay=0.999).apply(tf.trainable_variables())
+def run_eval():
+    with tf.variable_scope("model") as vs:
+        CVAE("eval")
+        vs.reuse_variables()
+        CVAE("sample")
+""",
         # The optimizer's slots were made before the leak.
         """
 import tensorflow as tf
