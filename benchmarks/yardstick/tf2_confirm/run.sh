@@ -81,3 +81,12 @@ for side in before after; do
     show keras-team/keras-contrib "$c" keras_contrib/layers/advanced_activations.py "$OUT/kc/$side.py"
     echo "-- tf2-kerascontrib-relus-variable $side"; "$PY" "$HERE/kerascontrib_activation.py" "$OUT/kc/$side.py" $cls 2>&1 | grep -E "^(variables|tf.function|fit)" || true
 done
+# tfts (LongxingTan/Time-series-prediction): the package exported from each commit and its parent
+for pair in "7639e28 head tf2-tfts-classification-head" "75dbfb3 decoder tf2-tfts-unet-decoder"; do
+    set -- $pair
+    for side in before after; do
+        c=$1; [ $side = before ] && c="$1^"
+        export_tree LongxingTan/Time-series-prediction "$c" "$OUT/$3/$side"
+        echo "-- $3 $side"; "$PY" "$HERE/tfts_layers.py" "$OUT/$3/$side" $2 2>&1 | grep -E "^(variables|tf.function)" || true
+    done
+done
