@@ -188,6 +188,28 @@ class ProjectLoader:
         # path -> its signature, taken just before its bytes were read (cache.signature)
         self.signatures: dict[str, list[int] | None] = {}
 
+    def forget(self, path: Path) -> None:
+        """Drop what the loader knows of a module whose text changed.
+
+        Parses and shareable module states are kept for the life of a run; in the editor
+        server the run is the editing session. The changed module's parse goes, and so do the
+        shared states of it and of every module whose top level imported it, transitively
+        (they may hold what it defined), and the last lint's states, which the next begin()
+        would share again."""
+        self._parsed.pop(path, None)
+        self.hashes.pop(path, None)
+        stale = {path}
+        grew = True
+        while grew:
+            grew = False
+            for shared, state in self._shared.items():
+                if shared not in stale and any(self._path_of.get(id(r)) in stale for r in state.requires):
+                    stale.add(shared)
+                    grew = True
+        for shared in stale:
+            self._shared.pop(shared, None)
+        self._states = {}
+
     def __call__(self, importer: ModuleState, name: str, level: int) -> ModuleState | None:
         path = self.resolve(importer.path, name, level)  # a str: no Path made per import
         if path is None:
@@ -1042,6 +1064,14 @@ def run(settings: Settings) -> Result:
             result.diagnostics.extend(diagnostics)
             if lines is not None:
                 result.sources[_display(path)] = lines
+        if settings.fix:
+            # Each fix above was found by linting its file alone; what is left is listed as
+            # `check` lists it, with what importers and imported modules reveal.
+            errors, result.errors = result.errors, []
+            result.diagnostics, result.sources = [], {}
+            with _quiet_gc():
+                _check_files(files, settings, rules, None, result)
+            result.errors = list(dict.fromkeys(errors + result.errors))
     else:
         with _quiet_gc():
             _check_files(files, settings, rules, _cache_root(settings), result)

@@ -164,3 +164,16 @@ def test_a_callers_own_findings_stay_out_of_a_one_file_run(project):
     write(project / "train.py", "import tensorflow.compat.v1 as tf\nfrom model import d\n\nx = tf.ones([2, 2])\nd(x)\nd(x)\n")
     assert {f[2] for f in found(lint(".", cwd=project))} == {"RL101"}
     assert found(lint("model.py", cwd=project)) == set()
+
+
+@pytest.mark.parametrize("asked", ["main.py", "model.py"])
+def test_fix_lists_what_is_left_as_check_does_callers_included(tmp_path, asked):
+    # --fix lints each file alone to fix it; what it then lists must not lose the leak
+    # that only main.py's call reveals.
+    project = tmp_path / "dcgan"
+    project.mkdir()
+    for path in (CROSS / "dcgan_bad").iterdir():
+        (project / path.name).write_bytes(path.read_bytes())
+    findings = lint(asked, cwd=project, extra=("--fix",))
+    assert found(findings) == {("model.py", 45, "RL107")}
+    assert all(path.read_bytes() == (project / path.name).read_bytes() for path in (CROSS / "dcgan_bad").iterdir())

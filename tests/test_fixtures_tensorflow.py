@@ -88,6 +88,8 @@ SILENT = {
     "rl105_bad.py": lambda b: sorted(b["created"]) == _dense("discriminator", "dense", "dense_1") + _dense("discriminator_1", "dense", "dense_1"),
     # Keras builds new Dense weights on each call: four layers for a two-layer network.
     "rl106_bad.py": lambda b: len([n for n in b["created"] if n.endswith("kernel:0")]) == 4,
+    # The discriminator's two calls (fake, real) each make its two Dense layers: four kernels.
+    "rl111_eager_bad.py": lambda b: len([n for n in b["created"] if n.startswith("discriminator/") and n.endswith("kernel:0")]) == 4,
     # The discriminator's step also trains the auxiliary classifier disc_aux/.
     "rl108_bad.py": lambda b: b["steps"]["d_step"] == _dense("disc", "dense", "dense_1") + _dense("disc_aux", "dense"),
     # The "target" list is the online network's: the sync copies online onto itself.
@@ -113,6 +115,7 @@ SILENT = {
 # What the good twin shows instead, where the bad one was silent.
 GOOD_SHOWS = {
     "rl105_good.py": lambda b: sorted(n for n in b["created"] if n.startswith("discriminator")) == _dense("discriminator", "dense", "dense_1"),
+    "rl111_eager_good.py": lambda b: len([n for n in b["created"] if n.startswith("discriminator") and n.endswith("kernel:0") and "Adam" not in n]) == 2,
     "rl106_good.py": lambda b: len([n for n in b["created"] if n.endswith("kernel:0")]) == 2,
     "rl108_good.py": lambda b: b["steps"]["d_step"] == _dense("disc", "dense", "dense_1"),
     "rl109_good.py": lambda b: b["steps"]["g_step"] == _dense("generator", "dense", "dense_1")

@@ -517,7 +517,7 @@ class CountingDict(dict):
 
 
 def test_unique_names_and_reopened_scopes_cost_no_scan_of_every_name():
-    from reuse_lint.engine.interp import GraphState
+    from reuse_lint.engine.tfapi.graphs import GraphState
 
     graph = GraphState(0, fresh=True)
     graph.counts = CountingDict()

@@ -23,7 +23,7 @@ def imported_modules(path: Path) -> set[str]:
 
 
 def test_the_engine_imports_no_rule_and_no_runner():
-    for path in (PACKAGE / "engine").glob("*.py"):
+    for path in (PACKAGE / "engine").rglob("*.py"):
         for name in imported_modules(path):
             assert not name.startswith(("reuse_lint.rules", "reuse_lint.runner", "reuse_lint.checker", "reuse_lint.cli")), (path.name, name)
 
@@ -56,3 +56,52 @@ def test_a_pre_commit_call_on_a_python_file_loads_no_heavy_module():
     proc = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, cwd=ROOT, timeout=120)
     assert proc.returncode == 0, proc.stderr
     assert proc.stdout.splitlines()[-1] == "0 []"
+
+
+def test_the_interpreter_knows_tensorflow_only_through_the_model_registry():
+    """interp.py runs Python; what TensorFlow's APIs do is in engine/tfapi/, one module a
+    family. The interpreter imports the registry, never the table of TF names nor a family."""
+    imported = imported_modules(PACKAGE / "engine" / "interp.py")
+    ours = {name for name in imported if name.startswith("reuse_lint")}
+    assert "reuse_lint.engine.tfapi" in ours
+    assert not {name for name in ours if name.startswith("reuse_lint.tfnames") or name == "reuse_lint.tfnames"}
+    assert not {name for name in ours if name.startswith("reuse_lint.engine.tfapi.")}, ours
+    # Nor the values only the models make: those reach the interpreter as opaque objects.
+    tf_values = {"Tensor", "VarList", "VarRef", "TFRef", "KerasObject", "Optimizer", "Cell", "ScopeVal",
+                 "ScopeName", "GraphVal", "TemplateVal", "deps"}
+    assert not {name for name in ours if name.rpartition(".")[2] in tf_values}, ours
+    assert ours <= {"reuse_lint.engine", "reuse_lint.engine.tfapi", "reuse_lint.engine.events",
+                    "reuse_lint.engine.values"} | {n for n in ours if n.startswith(("reuse_lint.engine.events.", "reuse_lint.engine.values."))}, ours
+
+
+def test_every_modelled_name_is_canonical_and_reaches_the_prefilter():
+    """A typo in a registration, or a name the prefilter does not know (its files would be
+    skipped before the model ever ran), fails here."""
+    from reuse_lint import tfnames
+    from reuse_lint.engine import tfapi
+
+    names = tfapi.registered_names()
+    assert len(names) > 40
+    for name in names:
+        assert tfnames.canonical(name) == name, name
+        assert name in tfnames.SPECIAL_NAMES, name
+    assert tfapi.lookup("tf.variable_scope") is not None
+    assert tfapi.lookup("tf.nn.rnn_cell.LSTMCell") is not None  # a family's, by its predicate
+    assert tfapi.lookup("tf.no_such_api") is None
+
+
+def test_no_modelled_name_is_claimed_by_a_family_too():
+    """Exact names are looked up before families: no name may be both, so the order in which
+    the family modules register can never change which model runs."""
+    from reuse_lint.engine import tfapi
+
+    for name in tfapi.registered_names():
+        assert not [p for p in tfapi.family_predicates() if p(name)], name
+
+
+def test_every_family_module_says_what_it_models():
+    folder = PACKAGE / "engine" / "tfapi"
+    modules = sorted(folder.glob("*.py"))
+    assert len(modules) >= 10
+    for path in modules:
+        assert ast.get_docstring(ast.parse(path.read_text(encoding="utf-8"))), path.name

@@ -6,10 +6,12 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
 from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
 
 import pytest
 
@@ -96,3 +98,27 @@ def test_trace_shows_every_path_relative(project, tmp_path):
     [d] = data["diagnostics"]
     assert (d["path"], d["related"][0]["path"]) == ("pkg/main.py", "pkg/main.py")
     assert {v["site"][0] for v in data["variables"]} == {"pkg/ops.py"}
+
+
+@pytest.mark.parametrize("text", ["[tool.reuse-lint]\nselect = 5\n", "[tool.reuse-lint\n"])
+def test_configuration_errors_name_the_file_relatively(tmp_path, text):
+    (tmp_path / "pyproject.toml").write_text(text)
+    (tmp_path / "a.py").write_text("x = 1\n")
+    proc = _run(tmp_path.parent, "check", str(tmp_path / "a.py"))
+    assert proc.returncode == 2
+    assert f"{tmp_path.name}/pyproject.toml: " in proc.stderr
+    assert str(tmp_path) not in proc.stderr
+
+
+def test_a_crash_whose_tensorflow_message_holds_a_traceback_is_shown_relative(tmp_path):
+    # fit's retrace raises TF's singleton error, whose message quotes TF's own traceback
+    # with the absolute paths of site-packages and of the script.
+    script = tmp_path / "net.py"
+    script.write_bytes((Path(ROOT) / "fixtures" / "rules" / "rl111_call_bad.py").read_bytes())
+    report = tmp_path / "report.json"
+    proc = _run(tmp_path, "trace", "--steps", "2", "--report", str(report), str(script))
+    assert proc.returncode == 2, proc.stderr
+    assert "tf.function only supports singleton tf.Variables" in proc.stderr
+    for text in (proc.stdout, proc.stderr, report.read_text()):
+        assert not re.search(r'File "/', text), text
+        assert str(tmp_path) not in text

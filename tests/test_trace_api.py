@@ -39,7 +39,7 @@ def test_run_trace_raises_for_a_missing_script():
 
 
 def test_every_rule_has_the_documentation_headings():
-    assert sorted(RULES) == [f"RT20{i}" for i in range(1, 8)]
+    assert sorted(RULES) == [f"RT20{i}" for i in range(1, 9)]
     for rule in RULES.values():
         assert rule.name == rule.name.lower() and " " not in rule.name
         for heading in ("## What it does", "## Why is this bad?", "## Example", "## Use instead:"):

@@ -59,6 +59,7 @@ def runs(tmp_path_factory) -> dict:
         "keras3": (keras3, "--steps", "2"),
         "gan": ("tf2_gan_steps.py", "--steps", "3"),
         "bad": ("tf2_gan_steps_bad.py", "--steps", "3"),
+        "per_call": ("tf2_call_per_step.py", "--steps", "3"),
         "fit": ("keras_fit_tf1.py",),
         "fit_steps": ("keras_fit_tf1.py", "--steps", "2"),
     }
@@ -195,3 +196,18 @@ def test_keras3_optimizers_are_measured_and_judged_alike(runs):
                                               for i in (2, 3) for w in ("bias", "kernel")]
     assert len(by_line[34]["changed"]) == 8
     assert by_line[25]["steps"] == by_line[34]["steps"] == 2
+
+
+def test_a_layer_built_in_call_is_rt208_on_the_next_steps_call(runs):
+    run = runs["per_call"]
+    assert run["rc"] == 1, run["stderr"]
+    report = run["report"]
+    [d] = report["diagnostics"]
+    assert (d["code"], d["line"], d["column"]) == ("RT208", 12, 13)
+    assert "call 2 of this `Regressor`" in d["message"]
+    assert [(r["path"], r["line"]) for r in d["related"]] == [("fixtures/trace/tf2_call_per_step.py", 12)]
+    # The optimizer's list holds the head alone: the hidden layer of each step is new.
+    [opt] = report["optimizers"]
+    assert len(opt["var_list"]) == 2 and set(opt["changed"]) == set(opt["var_list"])
+    assert {name.rsplit("/", 1)[0] for name in opt["var_list"]} == {"regressor/dense"}
+

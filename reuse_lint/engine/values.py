@@ -246,3 +246,23 @@ def same(a: Any, b: Any) -> bool:
     if isinstance(a, (Const, TFRef)) and type(a) is type(b):
         return a == b
     return False
+
+
+def flat(values) -> list[Any]:
+    """Values with the items of known lists spread out."""
+    out = []
+    for v in values:
+        if isinstance(v, ListVal):
+            out.extend(v.items)
+        else:
+            out.append(v)
+    return out
+
+
+def deps(args, kwargs) -> Tensor:
+    """A TF op's result: everything that flows into any of its inputs."""
+    result = EMPTY_TENSOR
+    for v in flat(list(args) + list(kwargs.values())):
+        if isinstance(v, Tensor):
+            result = result | v
+    return result

@@ -27,30 +27,6 @@ def dependents(changed: Path, loaded: Mapping[Path, frozenset[Path]]) -> set[Pat
     return {module for module, used in loaded.items() if changed in used}
 
 
-class _Loader(runner.ProjectLoader):
-    """The runner's loader, reading through the overlay and able to drop one module's parse."""
-
-    def forget(self, path: Path) -> None:
-        # ProjectLoader keeps each module's parse, and the module states it can share between
-        # lints, for the life of a run; here the run is the editing session. A changed module's
-        # parse goes, and so do the shared states of it and of every module whose top level
-        # imported it, transitively (they may hold what it defined), and the last lint's
-        # states, which the next begin() would share again.
-        self._parsed.pop(path, None)
-        self.hashes.pop(path, None)
-        stale = {path}
-        grew = True
-        while grew:
-            grew = False
-            for shared, state in self._shared.items():
-                if shared not in stale and any(self._path_of.get(id(r)) in stale for r in state.requires):
-                    stale.add(shared)
-                    grew = True
-        for shared in stale:
-            self._shared.pop(shared, None)
-        self._states = {}
-
-
 def _settings(root: Path) -> runner.Settings:
     """The project's configuration, as `reuse-lint check ROOT` would read it."""
     from reuse_lint.cli import _check_parser
@@ -65,7 +41,7 @@ class Project:
         self.settings = _settings(self.root)  # raises runner.ConfigError, which the server shows
         self.rules = () if self.settings.select == [] else select_rules(self.settings.select, self.settings.ignore)
         self._overlay: dict[Path, str] = {}
-        self._loader = _Loader(self._read)
+        self._loader = runner.ProjectLoader(self._read)
         self._loaded: dict[Path, frozenset[Path]] = {}
 
     # ----- documents ---------------------------------------------------------------------

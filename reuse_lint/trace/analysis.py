@@ -18,6 +18,7 @@ def analyze(rec: Recording) -> list[Diagnostic]:
         + _shape_mismatches(rec, first)
         + [d for d, _ in silent_copies(rec)]
         + _cross_builder(rec, first)
+        + _per_call_creations(rec)
         + _var_lists(rec)
         + _contrib(rec)
     )
@@ -401,3 +402,33 @@ def _contrib(rec: Recording) -> list[Diagnostic]:
                      "tf.compat.v1; the trace stopped here")
         for name, site in rec.missing_contrib if site
     ]
+
+
+def _per_call_creations(rec: Recording) -> list[Diagnostic]:
+    """RT208: a line in a user Keras layer's or model's call that made trainable variables
+    on one call of the object and again on a later call of the same object."""
+    first: dict[tuple, Creation] = {}
+    again: dict[tuple, list[Creation]] = defaultdict(list)
+    for c in rec.creations:
+        if not c.trainable or c.owner is None or c.site is None:
+            continue
+        key = (c.owner[0], c.site.key)
+        earlier = first.setdefault(key, c)
+        if earlier is not c and earlier.owner[2] != c.owner[2]:
+            again[key].append(c)
+    out = []
+    for key, copies in again.items():
+        orig = first[key]
+        later = copies[0]
+        calls = sorted({c.owner[2] for c in copies})
+        out.append(F.diagnostic(
+            F.PER_CALL_CREATION, later.site,
+            f"call {later.owner[2]} of this `{later.owner[1]}` created new weights here "
+            f"(`{later.name}`), as its call {orig.owner[2]} did (`{orig.name}`): they are "
+            f"made again on every call and never trained"
+            + (f" ({len(calls)} later calls did)" if len(calls) > 1 else ""),
+            related=[(orig.site, f"first made on call {orig.owner[2]}: `{orig.name}`")],
+            help="create the layer or variable once, in `__init__` or `build()`, and only apply it in `call`",
+        ))
+    return out
+

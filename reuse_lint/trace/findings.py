@@ -189,6 +189,35 @@ until the call is replaced.
 """)
 
 
+PER_CALL_CREATION = _rule(
+    "RT208", "per-call-creation", "a Keras layer's or model's call made new weights on a later call",
+    """
+## What it does
+The dynamic side of RL111 in a Keras `call`. Reports a line of a user `Layer` or `Model`
+subclass that created trainable variables on one call of the object and created them again
+on a later call of the same object: a layer built inside `call`, or `K.variable` there.
+
+## Why is this bad?
+Eager, every call makes new, randomly initialised weights that no optimizer has seen, so the
+model never learns; under `fit` or a `tf.function`, TensorFlow raises "tf.function only
+supports singleton tf.Variables created on the first call" on the retrace.
+
+## Example
+    class Net(tf.keras.Model):
+        def call(self, x):
+            return tf.keras.layers.Dense(4)(x)   # RT208 on the second call of the model
+
+## Use instead:
+    class Net(tf.keras.Model):
+        def __init__(self):
+            super().__init__()
+            self.dense = tf.keras.layers.Dense(4)
+
+        def call(self, x):
+            return self.dense(x)
+""")
+
+
 def diagnostic(rule: TraceRule, site, message: str, related=(), help: str | None = None) -> Diagnostic:
     """Build the shared finding type at a user `Site` (see recorder.Site)."""
     line, column, end_line, end_column = site.span()

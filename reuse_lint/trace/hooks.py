@@ -65,6 +65,10 @@ class Tracer:
         self.whole_call_uses: dict[int, set] = {}  # jit_compile'd functions: measured whole
         self.calls: list = []
         self.applying = False
+        # The user's Keras layers and models being called, innermost last, each as
+        # (id, class name, which call of it); and how often each was called.
+        self.keras_calls: list[tuple[int, str, int]] = []
+        self.keras_call_counts: dict[int, tuple[object, int]] = {}
 
     def patch(self, owner, attr: str, replacement) -> None:
         self._patched.append((owner, attr, getattr(owner, attr)))
@@ -108,6 +112,7 @@ class Tracer:
             name=var_name(v), shape=_shape(v.shape), dtype=v.dtype.base_dtype.name,
             trainable=bool(getattr(v, "trainable", True)),
             stack=self.user.stack(sys._getframe(2)), handle=v,
+            owner=self.keras_calls[-1] if self.keras_calls else None,
         ))
 
     def chained(self, originals: list, copies: list) -> bool:
@@ -442,6 +447,45 @@ def _wrap_gradient_tape(tracer: Tracer) -> None:
     tracer.patch(backprop.GradientTape, "gradient", hooked)
 
 
+def _keras_layer_classes() -> list[type]:
+    found = []
+    try:
+        from tf_keras.src.engine import base_layer
+        found.append(base_layer.Layer)
+    except ImportError:
+        pass
+    try:
+        from keras.src.layers import layer as keras3_layer
+        found.append(keras3_layer.Layer)
+    except ImportError:
+        pass
+    return found
+
+
+def _wrap_keras_calls(tracer: Tracer) -> None:
+    """Count the calls of each Keras layer or model the user defined, so that a variable
+    made again on a later call of the same object (a layer built inside `call`) shows as
+    what it is: new weights per call (RT208), not one legitimate set."""
+    for cls in _keras_layer_classes():
+        original = cls.__call__
+
+        @functools.wraps(original)
+        def hooked(self, *args, _original=original, **kwargs):
+            user_class = tracer.user.is_user(getattr(sys.modules.get(type(self).__module__), "__file__", None) or "<>")
+            if not user_class:
+                return _original(self, *args, **kwargs)
+            # The object is kept with its count: a dead layer's id may be given to a new one.
+            count = tracer.keras_call_counts.get(id(self), (self, 0))[1] + 1
+            tracer.keras_call_counts[id(self)] = (self, count)
+            tracer.keras_calls.append((id(self), type(self).__name__, count))
+            try:
+                return _original(self, *args, **kwargs)
+            finally:
+                tracer.keras_calls.pop()
+
+        tracer.patch(cls, "__call__", hooked)
+
+
 def _autograph_origin(filename: str, line: int) -> tuple[str, int, str] | None:
     """Where autograph's rewrite of a tf.function body came from: TensorFlow keeps the map
     for its own tracebacks while the function is traced."""
@@ -459,6 +503,7 @@ def install(user: UserCode, steps: int) -> Tracer:
     _wrap_session(tracer)
     _wrap_monitored_session(tracer)
     _wrap_gradient_tape(tracer)
+    _wrap_keras_calls(tracer)
     from reuse_lint.trace import steps_tf2  # it builds on this module's helpers
 
     steps_tf2.install(tracer)

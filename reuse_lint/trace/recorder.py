@@ -127,6 +127,9 @@ class Creation:
     trainable: bool
     stack: tuple[Site, ...]
     handle: object = field(default=None, repr=False)  # the TF variable, in the child only
+    # TF 2: the user's Keras layer or model whose `__call__` was running, as (its id, its
+    # class name, which call of it this was); None outside any.
+    owner: tuple[int, str, int] | None = None
 
     @property
     def site(self) -> Site | None:

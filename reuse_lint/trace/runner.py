@@ -15,6 +15,7 @@ import importlib.util
 import json
 import linecache
 import os
+import re
 import runpy
 import sys
 import traceback
@@ -90,8 +91,16 @@ def _user_traceback(exc: BaseException, user) -> str:
         lines.append(f'  File "{_shown(f.filename)}", line {f.lineno}, in {f.name}\n')
         if f.line:
             lines.append(f"    {f.line.strip()}\n")
-    lines += traceback.format_exception_only(type(exc), exc)
+    # TF's messages carry tracebacks of their own ("in user code: File "/abs/..."").
+    lines += [_relative_files(line) for line in traceback.format_exception_only(type(exc), exc)]
     return "".join(lines)
+
+
+_QUOTED_FILE = re.compile(r'File "(/[^"]+)"')
+
+
+def _relative_files(text: str) -> str:
+    return _QUOTED_FILE.sub(lambda m: f'File "{_shown(m.group(1))}"', text)
 
 
 def _crash_site(exc: BaseException, user) -> dict | None:
@@ -229,7 +238,7 @@ def _run_traced(tracer, target: str, function: str | None, args: list[str], mode
                        message=f"{_shown(target)} called sys.exit({code!r})")
     except BaseException as exc:  # the user's own crash, KeyboardInterrupt and EOFError too
         return _report(tracer.rec, "error", mode, "crashed",
-                       message=f"{type(exc).__name__}: {exc}".splitlines()[0].rstrip(": "),
+                       message=_relative_files(f"{type(exc).__name__}: {exc}".splitlines()[0].rstrip(": ")),
                        site=_crash_site(exc, tracer.user),
                        traceback=_user_traceback(exc, tracer.user))
     return _report(tracer.rec, "ok", mode, "finished")

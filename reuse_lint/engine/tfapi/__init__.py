@@ -1,0 +1,220 @@
+"""Models of TensorFlow's APIs, one module a family (STYLE.md, "Models of TensorFlow's APIs").
+
+The interpreter runs Python and knows no TensorFlow. When it calls a TensorFlow name, reads an
+attribute of a value a model made, calls such a value, enters one in a `with`, or hands one to
+a builtin, it asks this registry. Each family module registers what it models:
+
+- `register(*canonical_names)`: a handler for calls of those names (`tfnames.canonical` form);
+- `register_family(predicate)`: a handler for every name the predicate accepts (RNN cells,
+  optimizers, Keras classes). Exact names are looked up first, then families in registration
+  order; no exact name is also a family's (tests/test_layers.py), so the order cannot matter;
+- `attributes(type)`, `callable_values(type)`, `context(type)`, `builtin(name)`: what reading
+  an attribute of, calling, or entering a value of a type the models made does, and what a
+  builtin does to one.
+
+A call handler takes (interp, canon, node, args, kwargs, module) and returns the call's value,
+or NOT_SPECIAL to leave it to the treatment every unmodelled TensorFlow call gets (`call`).
+Adding an API is adding an entry in its family module. The interpreter uses only the hooks
+below (and `TFState`, TensorFlow's state, which it holds as `interp.tf`); handlers read and
+change that state and record facts in `interp.analysis`.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Callable
+
+from reuse_lint import tfnames
+from reuse_lint.engine.values import EMPTY_TENSOR, Tensor, TFRef, deps
+
+Handler = Callable[..., Any]
+
+NOT_SPECIAL = object()  # a handler's "not mine after all": the generic treatment applies
+
+_EXACT: dict[str, Handler] = {}
+_FAMILIES: list[tuple[Callable[[str], bool], Handler]] = []
+_ATTRIBUTES: dict[type, Handler] = {}
+_CALLABLES: dict[type, Handler] = {}
+_CONTEXTS: dict[type, tuple[Handler, Handler | None]] = {}
+_BUILTINS: dict[str, list[Handler]] = {}
+
+
+def register(*names: str) -> Callable[[Handler], Handler]:
+    def add(handler: Handler) -> Handler:
+        for name in names:
+            if name in _EXACT:
+                raise ValueError(f"{name} is modelled twice")
+            _EXACT[name] = handler
+        return handler
+    return add
+
+
+def register_family(predicate: Callable[[str], bool]) -> Callable[[Handler], Handler]:
+    def add(handler: Handler) -> Handler:
+        _FAMILIES.append((predicate, handler))
+        return handler
+    return add
+
+
+def attributes(value_type: type) -> Callable[[Handler], Handler]:
+    """handler(value, attr) -> the attribute's value (UNKNOWN when not modelled)."""
+    def add(handler: Handler) -> Handler:
+        _ATTRIBUTES[value_type] = handler
+        return handler
+    return add
+
+
+def callable_values(value_type: type) -> Callable[[Handler], Handler]:
+    """handler(interp, value, node, args, kwargs, module, site, starred) -> the call's value."""
+    def add(handler: Handler) -> Handler:
+        _CALLABLES[value_type] = handler
+        return handler
+    return add
+
+
+def context(value_type: type, exit: Handler | None = None) -> Callable[[Handler], Handler]:
+    """enter(interp, value, module, node) -> the `as` value; exit(interp, value) at the end."""
+    def add(enter: Handler) -> Handler:
+        _CONTEXTS[value_type] = (enter, exit)
+        return enter
+    return add
+
+
+def builtin(name: str) -> Callable[[Handler], Handler]:
+    """handler(interp, args, node, module) -> the value, or NOT_SPECIAL when not its case."""
+    def add(handler: Handler) -> Handler:
+        _BUILTINS.setdefault(name, []).append(handler)
+        return handler
+    return add
+
+
+def lookup(canon: str) -> Handler | None:
+    handler = _EXACT.get(canon)
+    if handler is not None:
+        return handler
+    for predicate, family_handler in _FAMILIES:
+        if predicate(canon):
+            return family_handler
+    return None
+
+
+def registered_names() -> frozenset[str]:
+    return frozenset(_EXACT)
+
+
+def family_predicates() -> list[Callable[[str], bool]]:
+    return [predicate for predicate, _ in _FAMILIES]
+
+
+class TFMethod:
+    """A bound method of a value a model made (`scope.reuse_variables`, `opt.minimize`)."""
+
+    __slots__ = ("fn", "target")
+
+    def __init__(self, fn: Handler, target: Any) -> None:
+        self.fn = fn  # fn(interp, target, node, module, args, kwargs)
+        self.target = target
+
+
+# ----- the hooks the interpreter calls -------------------------------------------------------------
+UNKNOWN_SCOPE = object()  # what an unmodelled scope-like TF call returns: a `with` of it is opaque
+
+
+def call(interp, canon: str, node, args, kwargs, module) -> Any:
+    """A call of a TensorFlow name: its model, or what an unmodelled TF op gives."""
+    handler = lookup(canon)
+    result = handler(interp, canon, node, args, kwargs, module) if handler is not None else NOT_SPECIAL
+    if result is not NOT_SPECIAL:
+        return result
+    if tfnames.may_create_opaquely(canon):
+        interp.tf.unknown_effect()
+    if tfnames.opens_unknown_scope(canon, frozenset(kwargs), any(k.arg is None for k in node.keywords)):
+        return UNKNOWN_SCOPE  # a `with` of it: names and reuse inside are unknown
+    made = deps(args, kwargs)
+    # A source (a placeholder, noise) is its own input, so two sources stay apart.
+    return made if made != EMPTY_TENSOR else Tensor(calls=frozenset({id(node)}))
+
+
+def attribute_handler(value_type: type) -> Handler | None:
+    return _ATTRIBUTES.get(value_type)
+
+
+def call_handler(value_type: type) -> Handler | None:
+    return _CALLABLES.get(value_type)
+
+
+def context_handlers(value_type: type) -> tuple[Handler, Handler | None] | None:
+    return _CONTEXTS.get(value_type)
+
+
+def builtin_call(interp, name: str | None, args, node, module) -> Any:
+    for handler in _BUILTINS.get(name, ()):
+        result = handler(interp, args, node, module)
+        if result is not NOT_SPECIAL:
+            return result
+    return NOT_SPECIAL
+
+
+def is_modelled_module(name: str) -> bool:
+    """An import of TensorFlow or a sibling: its names are TFRefs, never loaded."""
+    return name.split(".")[0] in tfnames.ROOT_MODULES
+
+
+@attributes(TFRef)
+def _tf_name_attribute(base: TFRef, attr: str) -> Any:
+    return base.attr(attr)
+
+
+@callable_values(TFRef)
+def _call_tf_name(interp, func: TFRef, node, args, kwargs, module, site, starred) -> Any:
+    return call(interp, tfnames.canonical(func.qualname), node, args, kwargs, module)
+
+
+@callable_values(TFMethod)
+def _call_method(interp, method: TFMethod, node, args, kwargs, module, site, starred) -> Any:
+    return method.fn(interp, method.target, node, module, args, kwargs or {})
+
+
+# The families register on import. Kept last: they import the registry above.
+from reuse_lint.engine.tfapi import (  # noqa: E402, F401  (layers, optimizers... only register)
+    core,
+    functions,
+    graphs,
+    keras,
+    layers,
+    optimizers,
+    rnn,
+    scopes,
+    selections,
+    templates,
+    tensors,
+    variables,
+)
+
+# Hooks whose model lives in one family.
+TFState = core.TFState
+enter_unknown = scopes.enter_unknown
+comprehension = selections.select_by_name
+set_attribute = keras.set_attribute
+class_methods = keras.class_methods
+traces = functions.traces
+unary_op = tensors.unary
+subscript = tensors.subscript
+external_result = tensors.external_result
+call_inputs = tensors.call_inputs
+through = tensors.through
+
+
+def binary_op(op, left: Any, right: Any) -> Any:
+    """A binary operator on values the models made, or NOT_SPECIAL."""
+    result = tensors.binary(op, left, right)
+    return result if result is not NOT_SPECIAL else selections.binary(op, left, right)
+
+
+def imported(name: str) -> Any:
+    """The value of `import name` when the models own it (a TFRef), else None."""
+    return TFRef(name) if is_modelled_module(name) else None
+
+
+def is_modelled(value: Any) -> bool:
+    """A name of a modelled library (a decorator from it wraps nothing we must see)."""
+    return isinstance(value, TFRef)

@@ -1,0 +1,193 @@
+"""What every family reads and writes: the scope a name lands in, the reuse in force, and the
+two records the rules reason over, a `Creation` per variable request and a `Build` per object
+that makes variables its own way (a Keras layer, a `tf.Variable`, a default-named scope).
+
+`TFState` is that state (graphs, the scope stack, name scopes...): the interpreter holds one
+(`interp.tf`), resets it for each entry point, and saves, snapshots and joins it where it does
+its own (imports, the arms of an `if`) without looking inside.
+"""
+
+from __future__ import annotations
+
+import ast
+from typing import Any
+
+from reuse_lint import tfnames
+from reuse_lint.engine.events import Build, Creation, ScopeEntry, Site
+from reuse_lint.engine.tfapi.graphs import GraphState
+from reuse_lint.engine.values import AUTO, EMPTY_TENSOR, UNKNOWN, Const, FuncVal, ModuleState, ScopeVal, Tensor, TFRef, same
+
+
+class TFState:
+    """What TensorFlow keeps while a program builds its graphs."""
+
+    def __init__(self) -> None:
+        """Empty until `reset` opens the first graph."""
+        self.graphs: dict[int, GraphState] = {}
+        self.next_graph = 0
+
+    def reset(self, fresh: bool) -> None:
+        """A new entry point: a default graph of its own (`fresh`: known empty) and no scope."""
+        self.graph = self.new_graph(fresh)
+        self.scopes: list[ScopeVal] = []
+        self.scope_sites: list[Site | None] = []  # where each frame's reuse became True
+        self.name_scopes: list[tuple[Any, Site]] = []  # (name or None, the name_scope call)
+        self.tf_functions: list[tuple[int, FuncVal]] = []  # (interp.guards, the function) at each tf.function entry
+        self.open_builds: list[Build] = []
+        self.keras_outputs: dict[int, tuple] = {}  # id(tensor) -> (tensor, the model that made it)
+        self.open_drops: list[ScopeEntry] = []
+        self.graph_stack: list[tuple] = []  # what `graph.as_default()` blocks hid
+
+    def new_graph(self, fresh: bool) -> GraphState:
+        gid = self.next_graph
+        self.next_graph += 1
+        state = GraphState(gid, fresh)
+        self.graphs[gid] = state
+        return state
+
+    def open_graph(self, fresh: bool) -> None:
+        """Build in a new graph from here on (an object's `__init__` run on its own)."""
+        self.graph = self.new_graph(fresh)
+
+    def unknown_effect(self) -> None:
+        """Code we cannot see ran (an unknown call, a subclass of a library class): it may
+        have created variables, so what the graph holds is no longer known."""
+        self.graph.opaque = True
+
+    def footprint(self) -> tuple:
+        """What a module's top level may have changed here; opacity last (see the caller)."""
+        g = self.graph
+        return (self.next_graph, id(g), g.root.reuse, len(g.variables), len(g.counts), sum(g.counts.values()),
+                g.unnamed, g.opaque)
+
+    def enter_function(self, func: FuncVal, guards: int) -> None:
+        if func.is_tf_function:
+            self.tf_functions.append((guards, func))
+
+    def exit_function(self, func: FuncVal) -> None:
+        if func.is_tf_function:
+            self.tf_functions.pop()
+
+    def prefix(self) -> str | None:
+        """The full name of the innermost variable scope ("" at the root, None when unknown)."""
+        return self.scopes[-1].name if self.scopes else ""
+
+    def save_context(self) -> tuple:
+        """Leave every scope (an imported module's top level runs outside them)."""
+        saved = (self.scopes, self.scope_sites, self.name_scopes)
+        self.scopes, self.scope_sites, self.name_scopes = [], [], []
+        return saved
+
+    def restore_context(self, saved: tuple) -> None:
+        self.scopes, self.scope_sites, self.name_scopes = saved
+
+    def snapshot(self) -> tuple:
+        """What an `if` arm may change: the scope counters, the reuse flags, opacity."""
+        frames = [self.graph.root] + self.scopes
+        return dict(self.graph.counts), [(s, s.reuse) for s in frames], self.graph.opaque
+
+    def restore(self, snap: tuple) -> None:
+        counts, reuses, opaque = snap
+        self.graph.set_counts(dict(counts))
+        for scope, reuse in reuses:
+            scope.reuse = reuse
+        self.graph.opaque = opaque
+
+    @staticmethod
+    def join(a: tuple, b: tuple) -> tuple:
+        """What either of two arms may have left: a name counted on one arm is taken."""
+        counts = {k: max(a[0].get(k, 0), b[0].get(k, 0)) for k in set(a[0]) | set(b[0])}
+        reuses = [(s, ra if same(ra, rb) else UNKNOWN) for (s, ra), (_, rb) in zip(a[1], b[1])]
+        return counts, reuses, a[2] or b[2]
+
+
+def reuse_value(value: Any) -> Any:
+    if value is None or (isinstance(value, Const) and value.value in (None, False)):
+        return Const(False)
+    if isinstance(value, Const) and value.value is True:
+        return Const(True)
+    if isinstance(value, TFRef) and tfnames.canonical(value.qualname) == tfnames.AUTO_REUSE:
+        return AUTO
+    if isinstance(value, ScopeVal):  # `reuse=scope` is a mistake we do not judge
+        return UNKNOWN
+    return UNKNOWN
+
+
+def effective_reuse(interp, extra: Any = None) -> tuple[Any, Site | None]:
+    reuse, site = interp.tf.graph.root.reuse, interp.tf.graph.root_reuse_site
+    frames = list(zip(interp.tf.scopes, interp.tf.scope_sites))
+    if extra is not None:
+        frames.append(extra)
+    for scope, scope_site in frames:
+        r = scope.reuse
+        if r is UNKNOWN:
+            reuse, site = UNKNOWN, None
+        elif r == Const(True) or r == AUTO:
+            reuse, site = r, scope_site
+    return reuse, site
+
+
+def model_scope(interp) -> str | None:
+    if not interp.tf.scopes or interp.tf.scopes[0].name is None:
+        return None
+    return interp.tf.scopes[0].name.split("/")[0] or None
+
+
+def record(interp, name: str | None, kind: str, node: ast.AST, module: ModuleState, extra=None,
+           trainable: bool = True, auto_named: bool = False) -> Creation:
+    reuse, reuse_site = effective_reuse(interp, extra)
+    stack = tuple(interp.calls) + (Site(module.path, node),)
+    graph = interp.tf.graph
+    creation = Creation(
+            graph=graph.gid,
+            name=name,
+            kind=kind,
+            reuse=reuse,
+            stack=stack,
+            conds=tuple(interp.conds),
+            loops=tuple(interp.loops),
+            trace=interp.trace,
+            fresh_graph=graph.fresh,
+            name_scopes=tuple(name for name, _ in interp.tf.name_scopes),
+            reuse_site=reuse_site,
+            opaque_before=graph.opaque,
+            scope_nodes=tuple(s.node for s in interp.tf.scopes),
+            trainable=trainable,
+            model_scope=model_scope(interp),
+            auto_named=auto_named,
+            frame_entry=interp.tf.scopes[-1] if interp.tf.scopes else None,
+            name_scope_sites=tuple(site for _, site in interp.tf.name_scopes),
+            seq=interp.analysis.tick(),
+        )
+    interp.analysis.creations.append(creation)
+    if reuse != Const(True):
+        if name is None:
+            graph.unnamed = True
+        else:
+            graph.variables.setdefault(name, creation)
+    for entry in interp.tf.open_drops:
+        entry.created = True
+    for build_ in interp.tf.open_builds:
+        build_.created = True
+    return creation
+
+
+def build(interp, kind: str, canon: str, node: ast.AST, module: ModuleState) -> Build:
+    reuse, reuse_site = effective_reuse(interp)
+    depth, func = interp.tf.tf_functions[-1] if interp.tf.tf_functions else (None, None)
+    made = Build(
+        kind=kind, canon=canon, site=Site(module.path, node), calls=tuple(interp.call_info),
+        conds=tuple(interp.conds), loops=tuple(interp.loops), trace=interp.trace, graph=interp.tf.graph.gid,
+        reuse=reuse, reuse_site=reuse_site, in_tf_function=depth is not None,
+        conditional_in_function=depth is not None and interp.guards > depth,
+        keras_call=f"{func.owner.node.name}.call" if func is not None and func.keras_call and func.owner else None,
+    )
+    interp.analysis.builds.append(made)
+    return made
+
+
+def variable_tensor(created: Creation) -> Tensor:
+    """What a new variable carries downstream: the model scope it belongs to, if trainable."""
+    if created.trainable and created.model_scope:
+        return Tensor(scopes=frozenset({created.model_scope}))
+    return EMPTY_TENSOR

@@ -1,0 +1,117 @@
+"""Graphs: `tf.Graph()`, `graph.as_default()` (a `with` that starts a scope stack of its own),
+`tf.get_default_graph()` and `tf.reset_default_graph()`. Names, counters and variables are per
+graph, so two graphs never share (or clash on) a variable.
+"""
+
+from __future__ import annotations
+
+import ast
+from typing import Any
+
+from reuse_lint import tfnames
+from reuse_lint.engine.events import Creation, Site
+from reuse_lint.engine.tfapi import TFMethod, attributes, context, register
+from reuse_lint.engine.values import UNKNOWN, Const, GraphVal, ModuleState, ScopeVal
+
+
+class GraphState:
+    """What TensorFlow keeps per graph: the root scope and the scope-name counters."""
+
+    def __init__(self, gid: int, fresh: bool) -> None:
+        self.gid = gid
+        self.fresh = fresh
+        self.root = ScopeVal("", Const(False), gid)
+        self.root_reuse_site: Site | None = None
+        self.counts: dict[str, int] = {}
+        self.opaque = False
+        self.variables: dict[str, Creation] = {}  # created so far, in order
+        self.unnamed = False  # some variable was created under a name we do not know
+        # Every name ever counted, by its parent scope: reopening a scope zeroes what is
+        # under it without scanning every name (20 k scopes made that quadratic).
+        self._under: dict[str, set[str]] = {}
+        # full -> the suffix to try first: `dense_1`, `dense_2`... are taken in turn, so the
+        # next search starts where the last ended. It holds only while no count went back to
+        # zero (open's reset) or was taken back (set_counts).
+        self._next: dict[str, int] = {}
+
+    def set_counts(self, counts: dict[str, int]) -> None:
+        self.counts = counts
+        self._next.clear()
+
+    def unique(self, prefix: str | None, base: str) -> str | None:
+        if prefix is None:
+            return None
+        full = f"{prefix}/{base}" if prefix else base
+        if not self.counts.get(full):
+            return base
+        i = self._next.get(full, 1)
+        while self.counts.get(f"{full}_{i}"):
+            i += 1
+        self._next[full] = i
+        return f"{base}_{i}"
+
+    def open(self, full: str | None) -> None:
+        if full is None:
+            return
+        if full not in self.counts and full:
+            parent = full.rpartition("/")[0]
+            self._under.setdefault(parent, set()).add(full)
+        self.counts[full] = self.counts.get(full, 0) + 1
+        # Names under `full/`: the root scope "" has none (its names have no "/" prefix).
+        stack = list(self._under.get(full, ())) if full else []
+        if stack:
+            self._next.clear()  # counts go back to zero: every search starts again from 1
+        while stack:
+            key = stack.pop()
+            if key in self.counts:
+                self.counts[key] = 0
+            stack.extend(self._under.get(key, ()))
+
+
+class GraphCtx:
+    """What `graph.as_default()` returns: entered by a `with`."""
+
+    __slots__ = ("graph",)
+
+    def __init__(self, graph: GraphVal) -> None:
+        self.graph = graph
+
+
+@register(tfnames.GRAPH)
+def _graph(interp, canon, node, args, kwargs, module) -> Any:
+    return GraphVal(interp.tf.new_graph(fresh=True).gid)
+
+
+@register("tf.get_default_graph")
+def _get_default_graph(interp, canon, node, args, kwargs, module) -> Any:
+    return GraphVal(interp.tf.graph.gid)
+
+
+@register(tfnames.RESET_DEFAULT_GRAPH)
+def _reset_default_graph(interp, canon, node, args, kwargs, module) -> Any:
+    interp.tf.graph = interp.tf.new_graph(fresh=interp.tf.graph.fresh)
+    interp.tf.scopes, interp.tf.scope_sites, interp.tf.name_scopes = [], [], []
+    return Const(None)
+
+
+@attributes(GraphVal)
+def _graph_attribute(base: GraphVal, attr: str) -> Any:
+    return TFMethod(_as_default, base) if attr == "as_default" else UNKNOWN
+
+
+def _as_default(interp, graph: GraphVal, node, module, args, kwargs) -> Any:
+    return GraphCtx(graph)
+
+
+def _exit_graph(interp, ctx: GraphCtx) -> None:
+    interp.tf.graph, interp.tf.scopes, interp.tf.scope_sites, interp.tf.name_scopes = interp.tf.graph_stack.pop()
+
+
+@context(GraphCtx, exit=_exit_graph)
+def _enter_graph(interp, ctx: GraphCtx, module: ModuleState, node: ast.AST) -> Any:
+    state = interp.tf.graphs[ctx.graph.gid]
+    if interp.tf.scopes and state is not interp.tf.graph:
+        interp.analysis.graph_switches.append((interp.tf.scopes[-1], Site(module.path, node), state.gid, interp.trace))
+    interp.tf.graph_stack.append((interp.tf.graph, interp.tf.scopes, interp.tf.scope_sites, interp.tf.name_scopes))
+    interp.tf.graph, interp.tf.scopes, interp.tf.scope_sites, interp.tf.name_scopes = state, [], [], []
+    return ctx.graph

@@ -1,0 +1,197 @@
+"""Variable scopes and name scopes: `tf.variable_scope` (entered by a `with`, with its reuse
+flag, default names counted per graph), `tf.name_scope`, `tf.get_variable_scope()` and
+`scope.reuse_variables()`. These decide the full name and the reuse of every variable request,
+which is what the sharing rules judge.
+"""
+
+from __future__ import annotations
+
+import ast
+from typing import Any
+
+from reuse_lint import tfnames
+from reuse_lint.engine.events import Leak, ReuseFalse, ScopeEntry, Site
+from reuse_lint.engine.tfapi import TFMethod, attributes, context, register
+from reuse_lint.engine.tfapi.core import build, effective_reuse, reuse_value
+from reuse_lint.engine.values import UNKNOWN, Const, ListVal, ModuleState, ScopeName, ScopeVal, TFRef, truthy
+
+
+class ScopeCtx:
+    """What `variable_scope(...)` returns: entered by a `with`."""
+
+    __slots__ = ("node", "name", "default_name", "reuse")
+
+    def __init__(self, node: ast.Call, name: Any, default_name: Any, reuse: Any) -> None:
+        self.node, self.name, self.default_name, self.reuse = node, name, default_name, reuse
+
+
+class NameScopeCtx:
+    __slots__ = ("name",)
+
+    def __init__(self, name: Any) -> None:
+        self.name = name
+
+
+class OpaqueCtx:
+    """A `with` whose manager we cannot see into: it may open a scope or switch reuse (a
+    variable manager's `reuse_variables()`), so inside it names and reuse are unknown."""
+
+    __slots__ = ()
+
+
+OPAQUE = OpaqueCtx()
+
+
+def enter_unknown(interp) -> OpaqueCtx:
+    interp.tf.scopes.append(ScopeVal(None, UNKNOWN, interp.tf.graph.gid))
+    interp.tf.scope_sites.append(None)
+    return OPAQUE
+
+
+def _exit_unknown(interp, ctx: OpaqueCtx) -> None:
+    interp.tf.scopes.pop()
+    interp.tf.scope_sites.pop()
+
+
+@context(OpaqueCtx, exit=_exit_unknown)
+def _reenter_unknown(interp, ctx: OpaqueCtx, module, node) -> Any:
+    return UNKNOWN  # never called: `enter_unknown` enters it; registered for its exit
+
+
+@register(tfnames.VARIABLE_SCOPE)
+def _variable_scope(interp, canon, node, args, kwargs, module) -> Any:
+    _check_positional_scope_args(interp, node, args, module)
+    name = args[0] if args else kwargs.get("name_or_scope", Const(None))
+    default = args[1] if len(args) > 1 else kwargs.get("default_name", Const(None))
+    reuse = args[8] if len(args) > 8 else kwargs.get("reuse", Const(None))
+    return ScopeCtx(node, name, default, reuse)
+
+
+@register(*tfnames.NAME_SCOPES)
+def _name_scope(interp, canon, node, args, kwargs, module) -> Any:
+    return NameScopeCtx(args[0] if args else kwargs.get("name", UNKNOWN))
+
+
+@register(tfnames.GET_VARIABLE_SCOPE)
+def _get_variable_scope(interp, canon, node, args, kwargs, module) -> Any:
+    return interp.tf.scopes[-1] if interp.tf.scopes else interp.tf.graph.root
+
+
+def _exit_scope(interp, ctx: ScopeCtx) -> None:
+    interp.tf.scopes.pop()
+    interp.tf.scope_sites.pop()
+    if interp.tf.open_drops and interp.tf.open_drops[-1].site.node is ctx.node:
+        interp.tf.open_drops.pop()
+    if interp.tf.open_builds and interp.tf.open_builds[-1].site.node is ctx.node:
+        interp.tf.open_builds.pop()
+
+
+@context(ScopeCtx, exit=_exit_scope)
+def _enter_scope(interp, ctx: ScopeCtx, module: ModuleState, node: ast.AST) -> ScopeVal:
+    site = Site(module.path, ctx.node)
+    reuse = reuse_value(ctx.reuse)
+    outer_reuse, outer_site = effective_reuse(interp)
+    explicit_false = isinstance(ctx.reuse, Const) and ctx.reuse.value is False
+    default_named = isinstance(ctx.name, Const) and ctx.name.value is None
+    graph = interp.tf.graph
+    if isinstance(ctx.name, ScopeVal):
+        full = ctx.name.name
+        if truthy(reuse) is not True:
+            reuse = ctx.name.reuse
+    else:
+        name = ctx.name
+        if isinstance(name, Const) and name.value is None:
+            default = ctx.default_name
+            if isinstance(default, Const) and isinstance(default.value, str):
+                base = graph.unique(interp.tf.prefix(), default.value)
+                name = Const(base) if base is not None else UNKNOWN
+            else:
+                name = UNKNOWN
+        outer = interp.tf.prefix()
+        if isinstance(name, Const) and isinstance(name.value, str) and outer is not None:
+            full = f"{outer}/{name.value}" if outer else name.value
+        else:
+            full = None
+    graph.open(full)
+    scope = ScopeVal(full, reuse, graph.gid, ctx.node, module.path)
+    if explicit_false and outer_reuse == Const(True):
+        interp.analysis.reuse_false.append(ReuseFalse(site, outer_site, scope))
+    interp.tf.scopes.append(scope)
+    interp.tf.scope_sites.append(site if truthy(reuse) else None)
+    if effective_reuse(interp)[0] == Const(False):
+        _note_dropped_reuse(interp, site)
+    if default_named:
+        made = build(interp, "default_scope", "tf.variable_scope", ctx.node, module)
+        made.name = full
+        interp.tf.open_builds.append(made)
+    return scope
+
+
+def _exit_name_scope(interp, ctx: NameScopeCtx) -> None:
+    interp.tf.name_scopes.pop()
+
+
+@context(NameScopeCtx, exit=_exit_name_scope)
+def _enter_name_scope(interp, ctx: NameScopeCtx, module: ModuleState, node: ast.AST) -> Any:
+    name = ctx.name.value if isinstance(ctx.name, Const) else None
+    interp.tf.name_scopes.append((name, Site(module.path, node)))
+    return UNKNOWN
+
+
+def _note_dropped_reuse(interp, site: Site) -> None:
+    if not interp.funcs or interp.tf.open_drops and interp.tf.open_drops[-1].func is interp.funcs[-1].node:
+        return
+    func = interp.funcs[-1].node
+    if isinstance(func, ast.Lambda):
+        return
+    params = {a.arg for a in func.args.args + func.args.kwonlyargs}
+    if "reuse" not in params or "reuse" in interp._loaded(func):
+        return
+    entry = next((e for e in interp.analysis.dropped_reuse if e.site.node is site.node), None)
+    if entry is None:
+        entry = ScopeEntry(site, func)
+        interp.analysis.dropped_reuse.append(entry)
+    interp.tf.open_drops.append(entry)
+
+
+def _check_positional_scope_args(interp, node: ast.Call, args, module) -> None:
+    """`variable_scope("bert", scope)` or `variable_scope(scope, reuse)`: the second
+    positional parameter is `default_name`, used only when the first is None."""
+    if len(node.args) < 2 or isinstance(node.args[1], ast.Starred):
+        return
+    second = node.args[1]
+    value = args[1] if len(args) > 1 else UNKNOWN
+    if isinstance(second, (ast.List, ast.Tuple)) or isinstance(value, ListVal):
+        return  # `variable_scope("net", [images])`: `values` by position, harmless
+    looks_like_reuse = (
+        (isinstance(second, ast.Name) and "reuse" in second.id.lower())
+        or (isinstance(value, Const) and isinstance(value.value, bool))
+        or (isinstance(value, TFRef) and tfnames.canonical(value.qualname) == tfnames.AUTO_REUSE)
+    )
+    first_is_name = isinstance(node.args[0], ast.Constant) and isinstance(node.args[0].value, str)
+    if looks_like_reuse:
+        interp.analysis.misplaced.append((Site(module.path, second), "reuse", node))
+    elif first_is_name and not (isinstance(value, Const) and value.value is None):
+        interp.analysis.misplaced.append((Site(module.path, second), "scope", node))
+
+
+@attributes(ScopeVal)
+def _scope_attribute(base: ScopeVal, attr: str) -> Any:
+    if attr == "name":
+        return ScopeName(base.name, base) if base.name is not None else UNKNOWN
+    if attr == "reuse_variables":
+        return TFMethod(_reuse_variables, base)
+    return UNKNOWN  # `original_name_scope` and the rest
+
+
+def _reuse_variables(interp, scope: ScopeVal, node, module, args, kwargs) -> Any:
+    scope.reuse = Const(True)
+    site = Site(module.path, node)
+    graph = interp.tf.graph
+    if scope is graph.root:
+        graph.root_reuse_site = site
+        interp.analysis.leaks.append(Leak(site, graph.gid, interp.trace, interp.analysis.tick()))
+    for i, frame in enumerate(interp.tf.scopes):
+        if frame is scope:
+            interp.tf.scope_sites[i] = site
+    return Const(None)

@@ -1,0 +1,173 @@
+"""Variable lists: `tf.trainable_variables(scope)`, `tf.get_collection(key, scope)` and
+their slim forms select the variables created so far whose names `re.match` the scope; a
+list comprehension or `filter` over one (`[v for v in tvars if 'd_' in v.name]`) keeps the
+names its test accepts. Each is a `Selection` the var_list rules judge against what the graph
+holds.
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+from typing import Any
+
+from reuse_lint import tfnames
+from reuse_lint.engine.events import Selection, Site
+from reuse_lint.engine.tfapi import NOT_SPECIAL, attributes, builtin, register
+from reuse_lint.engine.values import UNKNOWN, Const, ScopeName, ScopeVal, TFRef, VarList, VarRef, truthy
+
+
+class VarOp:
+    """`v.op` of a variable while a name filter looks at it: `v.op.name` has no `:0`."""
+
+    __slots__ = ("name",)
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+
+
+@attributes(VarRef)
+def _variable_attribute(base: VarRef, attr: str) -> Any:
+    return Const(f"{base.name}:0") if attr == "name" else (VarOp(base.name) if attr == "op" else UNKNOWN)
+
+
+@attributes(VarOp)
+def _op_attribute(base: VarOp, attr: str) -> Any:
+    return Const(base.name) if attr == "name" else UNKNOWN
+
+
+@register(*tfnames.SELECTORS)
+def _select(interp, canon: str, node: ast.Call, args, kwargs, module) -> Any:
+    if canon == "tf.get_collection":
+        key = args[0] if args else kwargs.get("key", UNKNOWN)
+        scope = args[1] if len(args) > 1 else kwargs.get("scope", Const(None))
+        key_name = tfnames.canonical(key.qualname) if isinstance(key, TFRef) else getattr(key, "value", None)
+        if key_name in tfnames.TRAINABLE_KEYS:
+            trainable = True
+        elif key_name in tfnames.GLOBAL_KEYS:
+            trainable = False
+        else:
+            return UNKNOWN
+    else:
+        trainable = canon in tfnames.TRAINABLE_SELECTORS
+        scope = args[0] if args else kwargs.get("scope", Const(None))
+    graph = interp.tf.graph
+    stale = None
+    if isinstance(scope, ScopeName):
+        scope = scope.scope
+    if isinstance(scope, ScopeVal):
+        outer = interp.tf.prefix()
+        if (scope.node is not None and all(scope is not f for f in interp.tf.scopes) and outer
+                and scope.name is not None and not outer.startswith(scope.name)
+                and not scope.name.startswith(outer + "/")
+                and any(n.startswith(outer + "/") for n in graph.variables)):
+            # The `as scope` of a finished block, used while building another scope that
+            # has variables of its own (a target network's): the list is not the new one's.
+            # A scope that only applies weights made earlier (a `backward/` block) has none,
+            # and one below the scope being built (`train/params` in `train/`) is its own.
+            stale = (Site(scope.path or module.path, scope.node), outer)
+        scope = Const(scope.name) if scope.name is not None else UNKNOWN
+    if not isinstance(scope, Const) or not (scope.value is None or isinstance(scope.value, str)):
+        return UNKNOWN
+    available = tuple(n for n, c in graph.variables.items() if c.trainable or not trainable)
+    pattern = scope.value
+    names = available if pattern is None else tuple(n for n in available if _re_match(pattern, n))
+    arg = _scope_argument(node)
+    selection = Selection(
+        site=Site(module.path, arg if arg is not None else node), how="all" if pattern is None else "scope",
+        pattern=pattern, names=names, available=available, graph=graph.gid, trace=interp.trace,
+        complete=graph.fresh and not graph.unnamed and not graph.opaque,
+        trainable_only=trainable,
+    )
+    selection.stale = stale
+    interp.analysis.selections.append(selection)
+    return VarList(names, selection)
+
+
+def select_by_name(interp, node, env, module, elts) -> Any:
+    """`[v for v in tvars if 'd_' in v.name]`: run the filter on every variable name. None
+    when the comprehension is not one over a variable list."""
+    gens = node.generators
+    if len(gens) != 1 or len(elts) != 1 or not isinstance(elts[0], ast.Name):
+        return None
+    gen = gens[0]
+    if not (isinstance(gen.target, ast.Name) and gen.target.id == elts[0].id):
+        return None
+    source = interp.eval(gen.iter, env, module)
+    if not isinstance(source, VarList):
+        return None
+    kept = _filter_names(interp, source, [(gen.target.id, cond) for cond in gen.ifs], env, module)
+    if kept is None:
+        return UNKNOWN
+    return _derived_selection(interp, source, kept, Site(module.path, node))
+
+
+@builtin("filter")
+def _filter_builtin(interp, args, node, module) -> Any:
+    if len(args) != 2 or not isinstance(args[1], VarList):
+        return NOT_SPECIAL
+    predicate, source = args
+    lam = getattr(predicate, "node", None)
+    if not isinstance(lam, ast.Lambda) or len(lam.args.args) != 1:
+        return UNKNOWN
+    kept = _filter_names(interp, source, [(lam.args.args[0].arg, lam.body)], predicate.closure, predicate.module)
+    return UNKNOWN if kept is None else _derived_selection(interp, source, kept, Site(module.path, node))
+
+
+@builtin("list")
+@builtin("sorted")
+@builtin("tuple")
+def _copy(interp, args, node, module) -> Any:
+    return args[0] if len(args) == 1 and isinstance(args[0], VarList) else NOT_SPECIAL
+
+
+def _filter_names(interp, source: VarList, conds, env, module) -> list[str] | None:
+    kept = []
+    for name in source.names:
+        keep = True
+        for var, cond in conds:
+            value = truthy(interp.eval(cond, [{var: VarRef(name)}] + env, module))
+            if value is None:
+                return None
+            keep = keep and value
+        if keep:
+            kept.append(name)
+    return kept
+
+
+def _derived_selection(interp, source: VarList, kept: list[str], site: Site) -> VarList:
+    parent = source.selection
+    selection = Selection(
+        site=site, how="filter", pattern=None, names=tuple(kept),
+        available=parent.available if parent else source.names, graph=interp.tf.graph.gid,
+        trace=interp.trace, complete=parent.complete if parent else False,
+        trainable_only=parent.trainable_only if parent else True,
+    )
+    interp.analysis.selections.append(selection)
+    return VarList(tuple(kept), selection)
+
+
+def _re_match(pattern: str, name: str) -> bool:
+    """TF's get_collection(scope=...) keeps items whose name `re.match`es the scope."""
+    try:
+        return re.match(pattern, name) is not None
+    except re.error:
+        return False
+
+
+def _scope_argument(node: ast.Call) -> ast.AST | None:
+    """The expression that gave a selection its scope (where RL108 points)."""
+    for kw in node.keywords:
+        if kw.arg == "scope":
+            return kw.value
+    func = node.func
+    name = func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", "")
+    index = 1 if name == "get_collection" else 0
+    return node.args[index] if len(node.args) > index else None
+
+
+def binary(op: ast.operator, left: Any, right: Any) -> Any:
+    """`d_vars + g_vars`: one list, each name once."""
+    if isinstance(op, ast.Add) and isinstance(left, VarList) and isinstance(right, VarList):
+        return VarList(left.names + tuple(n for n in right.names if n not in left.names), left.selection)
+    return NOT_SPECIAL

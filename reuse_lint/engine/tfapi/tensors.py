@@ -1,0 +1,69 @@
+"""Tensors: what flows into each (the calls and model scopes it depends on), so that a rule
+can tell which model a loss comes out of. `tf.stop_gradient` cuts the scopes off; a tensor's
+attributes and calls (`x.shape`, `x.get_shape()`), operators and subscripts keep what flowed in.
+"""
+
+from __future__ import annotations
+
+import ast
+from typing import Any
+
+from reuse_lint import tfnames
+from reuse_lint.engine.tfapi import NOT_SPECIAL, attributes, callable_values, context, register
+from reuse_lint.engine.values import UNKNOWN, ListVal, Tensor, deps
+
+
+@register(tfnames.STOP_GRADIENT)
+def _stop_gradient(interp, canon, node, args, kwargs, module) -> Any:
+    return Tensor(calls=deps(args, kwargs).calls)
+
+
+@attributes(Tensor)
+def _tensor_attribute(base: Tensor, attr: str) -> Any:
+    return base  # `x.shape`, `x.get_shape` (calling a Tensor keeps its inputs)
+
+
+@callable_values(Tensor)
+def _call_tensor(interp, func: Tensor, node, args, kwargs, module, site, starred) -> Any:
+    return func | deps(args, kwargs)
+
+
+@context(Tensor)
+def _enter_tensor(interp, ctx: Tensor, module, node) -> Any:
+    return ctx  # `with tf.Session() as sess`: a TF object, no scope
+
+
+# ----- how tensors flow through the Python the interpreter runs ------------------------------------
+def binary(op: ast.operator, left: Any, right: Any) -> Any:
+    """`x + y`, `x * 2`: a tensor of everything in either."""
+    if isinstance(left, Tensor) or isinstance(right, Tensor):
+        return deps([left, right], {})
+    return NOT_SPECIAL
+
+
+def unary(operand: Any) -> Any:
+    return operand if isinstance(operand, Tensor) else NOT_SPECIAL
+
+
+def subscript(base: Any) -> Any:
+    return base if isinstance(base, Tensor) else NOT_SPECIAL  # `x[0]`, `x[:, 1]`
+
+
+def external_result(args, kwargs) -> Any:
+    """What a function of a library we do not analyse (numpy) makes of tensors."""
+    return deps(args, kwargs) if any(isinstance(a, Tensor) for a in args) else UNKNOWN
+
+
+def call_inputs(args, kwargs) -> frozenset:
+    """The calls whose results flow into a call's arguments."""
+    return deps(args, kwargs).calls
+
+
+def through(value: Any, call: int) -> Any:
+    """A user function's result, and each tensor of a returned tuple, now also flow out of
+    the call `call`, so a later call can see it is fed by this one."""
+    if isinstance(value, Tensor):
+        return Tensor(value.calls | {call}, value.scopes)
+    if isinstance(value, ListVal) and any(isinstance(item, Tensor) for item in value.items):
+        return ListVal([through(item, call) for item in value.items], value.sample)
+    return value
