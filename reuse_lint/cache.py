@@ -76,15 +76,22 @@ def digest(data: bytes) -> str:
     return hashlib.blake2b(data, digest_size=20).hexdigest()
 
 
+def analysis_sources() -> list[Path]:
+    """The modules whose code decides the findings: the package's top level, the engine with
+    its subpackages (the TF API models in engine/tfapi/), and the rules."""
+    package = Path(__file__).resolve().parent
+    return sorted([*package.glob("*.py"), *(package / "engine").rglob("*.py"), *(package / "rules").glob("*.py")])
+
+
 @functools.lru_cache(maxsize=1)
 def analysis_fingerprint() -> str:
-    """The analysis's own code (engine, rules, names), by size and mtime: a rule edited in a
-    checkout without a version bump must not be answered from entries the old rule wrote."""
+    """The analysis's own code, by size and mtime: a rule or an API model edited in a
+    checkout without a version bump must not be answered from entries the old code wrote."""
     package = Path(__file__).resolve().parent
     h = hashlib.blake2b(digest_size=12)
-    for path in sorted([*package.glob("*.py"), *(package / "engine").glob("*.py"), *(package / "rules").glob("*.py")]):
+    for path in analysis_sources():
         stat = path.stat()
-        h.update(f"{path.name}:{stat.st_size}:{stat.st_mtime_ns}\0".encode())
+        h.update(f"{path.relative_to(package).as_posix()}:{stat.st_size}:{stat.st_mtime_ns}\0".encode())
     return h.hexdigest()
 
 

@@ -106,6 +106,7 @@ RAW_MARKERS = (b"tensorflow", b"tf_slim", b"keras")
 
 NON_TRAINABLE = frozenset({"moving_mean", "moving_variance"})
 STOP_GRADIENT = "tf.stop_gradient"
+GRADIENT_TAPES = frozenset({"tf.GradientTape", "tf.autodiff.GradientTape"})
 EMA = "tf.train.ExponentialMovingAverage"
 
 # Selections of variables: `get_collection(KEY, scope)` and its shorthands.
@@ -148,6 +149,10 @@ FUNCTIONAL_MODELS = frozenset({"keras.Model", "keras.models.Model"})
 
 
 # Keras layers that own no weights: building one per call shares nothing and copies nothing.
+# (The preprocessing layers Rescaling, Resizing and CenterCrop make no variable in tf_keras or
+# Keras 3; the random ones, RandomFlip..., make a seed generator's and are not listed. Keras 3
+# gives Dropout and the noise layers a seed variable too, so under Keras 3 they fail in `call`;
+# they stay listed because in tf_keras they make none, and a file's text rarely says which.)
 KERAS_WEIGHTLESS = frozenset(
     """Activation ReLU LeakyReLU ELU Softmax ThresholdedReLU Dropout SpatialDropout1D
     SpatialDropout2D SpatialDropout3D GaussianNoise GaussianDropout AlphaDropout Flatten Reshape
@@ -158,7 +163,7 @@ KERAS_WEIGHTLESS = frozenset(
     GlobalAveragePooling1D GlobalAveragePooling2D GlobalAveragePooling3D GlobalMaxPool1D
     GlobalMaxPool2D GlobalMaxPool3D GlobalAvgPool1D GlobalAvgPool2D GlobalAvgPool3D
     ZeroPadding1D ZeroPadding2D ZeroPadding3D Cropping1D Cropping2D Cropping3D UpSampling1D
-    UpSampling2D UpSampling3D""".split()
+    UpSampling2D UpSampling3D Rescaling Resizing CenterCrop""".split()
 )
 
 
@@ -184,21 +189,69 @@ def is_keras_object(canon: str) -> bool:
     return False
 
 
-MULTI_RNN_CELL = frozenset({"tf.nn.rnn_cell.MultiRNNCell", "contrib.rnn.MultiRNNCell", "tf.contrib.rnn.MultiRNNCell"})
-RNN_RUNNERS = frozenset({
-    "tf.nn.dynamic_rnn", "tf.nn.static_rnn", "tf.nn.bidirectional_dynamic_rnn",
-    "contrib.rnn.static_rnn", "tf.contrib.rnn.static_rnn",
+# Where TF 0.x to 2.x kept its graph-mode RNN cells: `tf.nn.rnn_cell` (and
+# `tf.compat.v1.nn.rnn_cell`, canonically the same), `tf.contrib.rnn` and its 1.0-1.1
+# `core_rnn_cell` modules, the implementation modules projects imported directly (TF 2 keeps
+# them in `tensorflow.python.keras.layers.legacy_rnn`), and TF 0.x's `tensorflow.models.rnn.rnn_cell`.
+RNN_CELL_NAMESPACES = frozenset({
+    "tf.nn.rnn_cell", "contrib.rnn", "tf.contrib.rnn", "contrib.rnn.core_rnn_cell", "contrib.rnn.python.ops.core_rnn_cell",
+    "contrib.rnn.python.ops.core_rnn_cell_impl", "contrib.rnn.python.ops.rnn_cell", "tf.python.ops.rnn_cell",
+    "tf.python.ops.rnn_cell_impl", "tf.models.rnn.rnn_cell", "keras.layers.legacy_rnn.rnn_cell_impl",
 })
 
 
-def is_rnn_cell(canon: str) -> bool:
-    if canon in MULTI_RNN_CELL:
-        return False
-    for prefix in ("tf.nn.rnn_cell.", "contrib.rnn.", "tf.contrib.rnn.", "tf.compat.v1.nn.rnn_cell."):
+# Normalization layers: one object applied at two places of one stack shares its scale and
+# offset (batch norm its moving statistics too) between them, and fails on a second width.
+KERAS_NORMALIZATION = frozenset({
+    "BatchNormalization", "SyncBatchNormalization", "LayerNormalization", "GroupNormalization",
+    "RMSNormalization",
+})
+
+
+def is_normalization_layer(canon: str) -> bool:
+    return is_keras_object(canon) and canon.rsplit(".", 1)[-1] in KERAS_NORMALIZATION
+
+
+def is_keras_metric(canon: str) -> bool:
+    """A stateful Keras metric class (`keras.metrics.SparseCategoricalAccuracy`; TF2's
+    `tf.metrics` is the same module): it holds variables (totals, counts). Lower-case
+    names are stateless functions (`sparse_categorical_accuracy`), and so is TF 1's
+    `tf.metrics.accuracy`, a function (its local variables are graph code's business)."""
+    for prefix in ("keras.metrics.", "tf.metrics."):
         if canon.startswith(prefix):
             last = canon[len(prefix):]
-            return last.endswith("Cell") and "." not in last
+            return "." not in last and last[:1].isupper() and last != "Metric"
     return False
+
+RNN_RUNNERS = frozenset({
+    "tf.nn.dynamic_rnn", "tf.nn.static_rnn", "tf.nn.bidirectional_dynamic_rnn", "tf.nn.static_bidirectional_rnn",
+    "tf.nn.rnn", "tf.nn.bidirectional_rnn", "contrib.rnn.static_rnn", "contrib.rnn.static_bidirectional_rnn",
+})
+# Runners whose second argument is a cell too: the backward direction.
+BIDIRECTIONAL_RUNNERS = frozenset({
+    "tf.nn.bidirectional_dynamic_rnn", "tf.nn.static_bidirectional_rnn", "tf.nn.bidirectional_rnn",
+    "contrib.rnn.static_bidirectional_rnn",
+})
+
+
+def rnn_cell_kind(canon: str) -> str | None:
+    """"multi" for MultiRNNCell, "wrapper" for a cell that runs another one (DropoutWrapper,
+    ResidualWrapper: the weights are the inner cell's), "cell" for a cell class, else None."""
+    namespace, _, last = canon.rpartition(".")
+    if namespace not in RNN_CELL_NAMESPACES:
+        return None
+    if last == "MultiRNNCell":
+        return "multi"
+    if last.endswith("Wrapper"):
+        return "wrapper"
+    return "cell" if last.endswith("Cell") else None
+
+
+MULTI_RNN_CELL = frozenset(f"{ns}.MultiRNNCell" for ns in RNN_CELL_NAMESPACES)
+
+
+def is_rnn_cell(canon: str) -> bool:
+    return rnn_cell_kind(canon) in ("cell", "wrapper")
 
 SAVERS = frozenset({"tf.train.Saver"})
 
@@ -216,13 +269,13 @@ SAVERS = frozenset({"tf.train.Saver"})
 SPECIAL_NAMES = frozenset(
     {VARIABLE_SCOPE, GET_VARIABLE, GET_VARIABLE_SCOPE, AUTO_REUSE, MAKE_TEMPLATE, GRAPH,
      "tf.get_default_graph", RESET_DEFAULT_GRAPH, STOP_GRADIENT, EMA}
+    | GRADIENT_TAPES
     | NAME_SCOPES | VARIABLE | TF_FUNCTION | set(LAYER_FUNCTIONS) | SELECTORS | MULTI_RNN_CELL
     | RNN_RUNNERS | SAVERS | {k for k in TRAINABLE_KEYS | GLOBAL_KEYS if k.startswith("tf.")}
     | KERAS_MODELS | {"keras.Layer"}
 )
-# Matched by pattern: Keras layer classes, optimizers, RNN cells.
-SPECIAL_NAMESPACES = ("tf.layers", "keras.layers", "tf.train", "tf.nn.rnn_cell", "contrib.rnn",
-                      "tf.contrib.rnn", "tf.compat.v1.nn.rnn_cell")
+# Matched by pattern: Keras layer and metric classes, optimizers, RNN cells.
+SPECIAL_NAMESPACES = ("tf.layers", "keras.layers", "tf.train", "keras.metrics", "tf.metrics", *sorted(RNN_CELL_NAMESPACES))
 _RAW_PREFIXES = tuple(raw for raw, _ in _PREFIXES)
 # `tf`, `tf.nn`, `tf.nn.rnn_cell`...: every dotted prefix of a special name or namespace.
 _SPECIAL_PREFIXES = frozenset(

@@ -33,12 +33,14 @@ def is_eager(path: Path) -> bool:
     return "disable_v2_behavior" not in path.read_text()
 
 
-def tf_build(paths: list[Path], eager: bool = False) -> dict[str, dict]:
+def tf_build(paths: list[Path], eager: bool = False, keras3: bool = False) -> dict[str, dict]:
     """What real TensorFlow does with each script: {name: {error, created, variables,
-    trainable, steps, lists}} (see tests/tf_build.py)."""
+    trainable, steps, lists}} (see tests/tf_build.py). `tf.keras` is tf_keras (Keras 2)
+    unless `keras3`, then it is Keras 3, TF 2.16+'s default."""
     if not paths:
         return {}
-    env = dict(os.environ, TF_USE_LEGACY_KERAS="1", TF_CPP_MIN_LOG_LEVEL="3", PYTHONWARNINGS="ignore")
+    legacy = "0" if keras3 else "1"
+    env = dict(os.environ, TF_USE_LEGACY_KERAS=legacy, TF_CPP_MIN_LOG_LEVEL="3", PYTHONWARNINGS="ignore")
     flag = ["--eager"] if eager else []
     proc = subprocess.run(
         [sys.executable, str(ROOT / "tests" / "tf_build.py"), *flag, *map(str, paths)],

@@ -226,3 +226,16 @@ def test_clean_removes_the_project_cache(project):
     assert subprocess.run(cmd, capture_output=True, text=True, timeout=60).stdout == "No cache to remove\n"
     missing = subprocess.run([*cmd, "nowhere"], capture_output=True, text=True, timeout=60)
     assert missing.returncode == 2 and missing.stderr == "reuse-lint: error: nowhere: no such file or directory\n"
+
+
+def test_the_analysis_fingerprint_covers_every_engine_module_and_rule():
+    # An API model edited in engine/tfapi/ (or any engine subpackage) changes the findings,
+    # so the cache keys must see it: every engine and rule module is an input.
+    import reuse_lint
+    from reuse_lint.cache import analysis_sources
+
+    package = Path(reuse_lint.__file__).resolve().parent
+    covered = {p.relative_to(package).as_posix() for p in analysis_sources()}
+    expected = {p.relative_to(package).as_posix() for folder in ("engine", "rules") for p in (package / folder).rglob("*.py")}
+    assert expected <= covered
+    assert "engine/tfapi/scopes.py" in covered

@@ -8,6 +8,8 @@ from pathlib import Path
 
 import pytest
 
+from conftest import tf_build
+
 from reuse_lint.checker import lint_source
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "rules"
@@ -23,9 +25,24 @@ BAD = {
     "rl110_bad.py": ("ValueError", "Variable model/head/out/kernel does not exist"),
     "rl111_bad.py": ("ValueError", "tf.function only supports singleton tf.Variables created on the first call"),
     "rl111_call_bad.py": ("ValueError", "tf.function only supports singleton tf.Variables created on the first call"),
+    "rl111_metric_bad.py": ("ValueError", "tf.function only supports singleton tf.Variables created on the first call"),
+    "rl111_nested_bad.py": ("ValueError", "tf.function only supports singleton tf.Variables created on the first call"),
     "rl112_bad.py": ("ValueError", "Variable discriminator/dense_2/kernel does not exist"),
     "rl115_bad.py": ("ValueError", "Variable encoder/proj/kernel already exists, disallowed"),
     "rl117_bad.py": ("ValueError", "Dimensions must be equal"),
+    # The second layer of one (dropout-wrapped) GRU object gets the first one's 8-wide output.
+    "rl117_wrapped_bad.py": ("ValueError", "Dimensions must be equal"),
+    # A moving average made at each call of a scope that reuses after the first.
+    "rl107_scoped_bad.py": ("ValueError", "Variable gate/gate/Mean_1/ExponentialMovingAverage/ does not exist"),
+    # The sampling model's Adam slots, under `scope.reuse_variables()` of the named scope.
+    "rl107_model_bad.py": ("ValueError", "Variable lstm_model/lstm_model/lstm_vars/W/Adam_2/ does not exist"),
+    # `variable_scope(get_variable_scope(), reuse=False)` keeps the leaked root reuse.
+    "rl107_reuse_false_bad.py": ("ValueError", "Variable d_w1/Adam/ does not exist"),
+    # The generator ran before the tape opened: every gradient is None.
+    "rl108_tape_bad.py": ("ValueError", "No gradients provided for any variable"),
+    "rl121_bad.py": ("ValueError", "tf.function only supports singleton tf.Variables created on the first call"),
+    "rl120_bad.py": ("ValueError", "is incompatible with the layer: expected axis 3 of input shape to have value 8"),
+    "rl122_bad.py": ("TypeError", "unexpected keyword argument 'list_var'"),
 }
 
 
@@ -88,6 +105,10 @@ SILENT = {
     "rl105_bad.py": lambda b: sorted(b["created"]) == _dense("discriminator", "dense", "dense_1") + _dense("discriminator_1", "dense", "dense_1"),
     # Keras builds new Dense weights on each call: four layers for a two-layer network.
     "rl106_bad.py": lambda b: len([n for n in b["created"] if n.endswith("kernel:0")]) == 4,
+    # One LayerNormalization for two places: one gamma and beta where the block needs two.
+    "rl120_stack_bad.py": lambda b: len([n for n in b["created"] if n.endswith("gamma:0")]) == 1,
+    # The combined model holds a second discriminator: d_out is built twice.
+    "rl106_gan_bad.py": lambda b: b["created"].count("d_out/kernel:0") == 2,
     # The discriminator's two calls (fake, real) each make its two Dense layers: four kernels.
     "rl111_eager_bad.py": lambda b: len([n for n in b["created"] if n.startswith("discriminator/") and n.endswith("kernel:0")]) == 4,
     # The discriminator's step also trains the auxiliary classifier disc_aux/.
@@ -104,10 +125,39 @@ SILENT = {
     # No step trains the discriminator's batch-norm scale and offset.
     "rl114_bad.py": lambda b: {"discriminator/bn1/gamma:0", "discriminator/bn1/beta:0"}.isdisjoint(
         set().union(*b["steps"].values())) and "discriminator/bn1/gamma:0" in b["trainable"],
+    # TF2: a step trains the generator and the discriminator; the encoder the generator's
+    # loss flows through keeps its initial weights.
+    "rl114_tape_bad.py": lambda b: {"enc_h/kernel:0", "enc_h/bias:0"} <= set(b["unchanged"])
+    and {"gen_out/kernel:0", "disc_out/kernel:0"} <= set(b["changed"]),
+    # TF2, Keras 3: the head trains, the encoder under it keeps its initial weights.
+    "rl114_keras3_bad.py": lambda b: {"enc_dense/kernel:0", "enc_dense/bias:0"} <= set(b["unchanged"])
+    and "head_dense/kernel:0" in b["changed"],
+    # TF2: the generator's step alone also moves the discriminator.
+    "rl109_tape_bad.py": lambda b: {"disc_out/kernel:0", "disc_out/bias:0", "gen_out/kernel:0"} <= set(b["changed"]),
+    # TF2: the critic and the actor train; their shared encoder never does.
+    "rl114_critic_bad.py": lambda b: {"encoder/enc_fc/kernel:0", "encoder/enc_fc/bias:0"} <= set(b["unchanged"])
+    and {"critic/critic_q/kernel:0", "actor/actor_out/kernel:0"} <= set(b["changed"]),
+    # Models built by plain functions: no step trains the generator's batch norm bn1.
+    "rl114_function_bad.py": lambda b: {"bn1/gamma:0", "bn1/beta:0"} <= set(b["trainable"])
+    and {"bn1/gamma:0", "bn1/beta:0"}.isdisjoint(set().union(*b["steps"].values())),
+    # Network objects keeping "every trainable variable so far": the discriminators' step
+    # also changes both generators.
+    "rl108_object_lists_bad.py": lambda b: {"G/out/kernel:0", "F/out/kernel:0"} <= set(b["steps"]["d_step"]),
+    # The scope opened outside the VAE's graph: the loop by its prefix collects nothing.
+    "rl114_empty_filter_bad.py": lambda b: b["lists"]["model_vars"] == [] and len(b["lists"]["all_vars"]) == 6,
+    # Workers built by a loop: worker_1's list also takes worker_10/ and worker_11/.
+    "rl108_workers_bad.py": lambda b: len(b["lists"]["worker1_vars"]) == 12
+    and {n.split("/")[0] for n in b["lists"]["worker1_vars"]} == {"worker_1", "worker_10", "worker_11"},
     # The combined model's step also changes the discriminator's weights.
     "rl119_bad.py": lambda b: b["keras_steps"]["combined"] == _keras("d_hidden", "d_out", "g_hidden", "g_out"),
     # The new graph ignores the scope: the filter by model/ selects nothing.
     "rl116_bad.py": lambda b: b["lists"]["model_vars"] == [],
+    # Three stacked LSTM layers, one set of weights: TensorFlow makes cell_0's variables only.
+    "rl117_helper_bad.py": lambda b: sorted(b["created"]) == _d(
+        "rnn/rnn/multi_rnn_cell/cell_0/lstm_cell/bias", "rnn/rnn/multi_rnn_cell/cell_0/lstm_cell/kernel"),
+    # The decoder runs on the encoder's weights, the backward direction on the forward's.
+    "rl117_runners_bad.py": lambda b: not any(n.startswith(("decoder/", "bidirectional_rnn/bw/")) for n in b["created"])
+    and any(n.startswith("encoder/") for n in b["created"]) and any(n.startswith("bidirectional_rnn/fw/") for n in b["created"]),
     # A fresh proj/kernel beside the layer's proj/dense/kernel.
     "rl118_bad.py": lambda b: sorted(b["created"]) == _d("proj/dense/kernel", "proj/dense/bias", "proj/kernel"),
 }
@@ -117,6 +167,10 @@ GOOD_SHOWS = {
     "rl105_good.py": lambda b: sorted(n for n in b["created"] if n.startswith("discriminator")) == _dense("discriminator", "dense", "dense_1"),
     "rl111_eager_good.py": lambda b: len([n for n in b["created"] if n.startswith("discriminator") and n.endswith("kernel:0") and "Adam" not in n]) == 2,
     "rl106_good.py": lambda b: len([n for n in b["created"] if n.endswith("kernel:0")]) == 2,
+    "rl106_gan_good.py": lambda b: b["created"].count("d_out/kernel:0") == 1,
+    "rl120_stack_good.py": lambda b: len([n for n in b["created"] if n.endswith("gamma:0")]) == 2,
+    # Two batch norms in the stem, one layer norm shared by the siamese towers.
+    "rl120_good.py": lambda b: len([n for n in b["created"] if n.endswith("gamma:0")]) == 3,
     "rl108_good.py": lambda b: b["steps"]["d_step"] == _dense("disc", "dense", "dense_1"),
     "rl109_good.py": lambda b: b["steps"]["g_step"] == _dense("generator", "dense", "dense_1")
     and b["steps"]["q_step"] == _dense("online", "dense"),
@@ -134,10 +188,30 @@ GOOD_SHOWS = {
         "model/out/kernel", "model/out/bias", "rnn/state", "rnn/w", "rnn_1/state", "generator/g_w", "generator/dense/kernel", "generator/dense/bias", "lm/softmax_w",
         "block1_conv1/kernel", "block1_conv1/bias", "block1_conv2/kernel", "block1_conv2/bias",
         "encoder/proj/kernel", "encoder/proj/bias", "encoder_1/proj/kernel", "encoder_1/proj/bias"],
+    "rl108_object_lists_good.py": lambda b: b["steps"]["d_step"] == _dense("D_X", "hidden", "out") + _dense("D_Y", "hidden", "out")
+    and b["steps"]["g_step"] == _dense("F", "hidden", "out") + _dense("G", "hidden", "out"),
     "rl108_target_good.py": lambda b: all(n.startswith("target/") for n in b["lists"]["target_vars"]),
     "rl109_ddpg_good.py": lambda b: b["steps"]["critic_step"] == _dense("critic", "dense"),
     "rl114_good.py": lambda b: set(b["trainable"]) == set().union(*b["steps"].values()),
+    "rl114_tape_good.py": lambda b: {"enc_h/kernel:0", "gen_out/kernel:0", "disc_out/kernel:0"} <= set(b["changed"]),
+    "rl114_critic_good.py": lambda b: {"encoder/enc_fc/kernel:0", "critic/critic_q/kernel:0", "actor/actor_out/kernel:0"} <= set(b["changed"]),
+    "rl114_keras3_good.py": lambda b: {"enc_dense/kernel:0", "head_dense/kernel:0"} <= set(b["changed"]),
+    "rl109_tape_good.py": lambda b: "gen_out/kernel:0" in b["changed"] and {"disc_out/kernel:0", "disc_out/bias:0"} <= set(b["unchanged"]),
+    "rl108_tape_good.py": lambda b: {"gen_h/kernel:0", "gen_out/kernel:0"} <= set(b["changed"]),
+    # Each model meant to train moves; the frozen backbone does not, the target follows by
+    # polyak averaging.
+    "tape_patterns_good.py": lambda b: {f"{m}_fc/kernel:0" for m in ("gan_gen", "gan_enc", "gan_disc", "q_online", "q_target", "head",
+                                                                  "ae_enc", "ae_dec", "ae_pred", "ed_enc", "ed_dec")} <= set(b["changed"])
+    and {"backbone_fc/kernel:0", "backbone_fc/bias:0"} <= set(b["unchanged"]),
+    "rl114_function_good.py": lambda b: set(b["trainable"]) == set().union(*b["steps"].values()),
+    "rl122_good.py": lambda b: b["steps"]["train_step"] == _dense("decoder", "dense"),
+    "rl114_empty_filter_good.py": lambda b: b["lists"]["model_vars"] == b["lists"]["all_vars"] and len(b["lists"]["all_vars"]) == 6,
+    "rl108_workers_good.py": lambda b: sorted(b["lists"]["worker1_vars"]) == _dense("worker_1", "dense", "dense_1"),
     "rl116_good.py": lambda b: b["lists"]["model_vars"] == ["model/out/kernel:0", "model/out/bias:0"],
+    "rl117_wrapped_good.py": lambda b: {n.split("/")[2] for n in b["created"]} == {"cell_0", "cell_1"},
+    "rl117_helper_good.py": lambda b: {n.split("/")[3] for n in b["created"]} == {"cell_0", "cell_1", "cell_2"},
+    "rl117_runners_good.py": lambda b: any(n.startswith("decoder/") for n in b["created"])
+    and any(n.startswith("bidirectional_rnn/bw/") for n in b["created"]),
     "rl118_good.py": lambda b: sorted(b["created"]) == _d("proj/dense/kernel", "proj/dense/bias"),
     "rl119_good.py": lambda b: b["keras_steps"]["combined"] == _keras("g_hidden", "g_out")
     and b["keras_steps"]["discriminator"] == _keras("d_hidden", "d_out"),
@@ -154,6 +228,37 @@ def test_silent_bad_fixture_builds_and_shows_the_damage(name, rule_fixtures_buil
 @pytest.mark.parametrize("name", sorted(GOOD_SHOWS))
 def test_good_twin_shows_the_repair(name, rule_fixtures_built):
     assert GOOD_SHOWS[name](rule_fixtures_built[name]), rule_fixtures_built[name]
+
+
+# Where the verdict rests on what Keras itself does, Keras 3 (`tf.keras` in TF 2.16+ without
+# TF_USE_LEGACY_KERAS) is asked too: it must agree with tf_keras.
+KERAS3 = {
+    "rl111_metric_bad.py": lambda b: "tf.function only supports singleton tf.Variables" in (b["error"] or {}).get("message", ""),
+    "rl111_metric_good.py": lambda b: b["error"] is None,
+    "rl111_nested_bad.py": lambda b: "tf.function only supports singleton tf.Variables" in (b["error"] or {}).get("message", ""),
+    "rl111_nested_good.py": lambda b: b["error"] is None,
+    # Rescaling, Resizing and CenterCrop made in `call` create no variable in Keras 3 either.
+    "rl111_call_good.py": lambda b: b["error"] is None,
+    "rl106_gan_bad.py": lambda b: b["error"] is None and b["created"].count("d_out/kernel:0") == 2,
+    "rl106_gan_good.py": lambda b: b["error"] is None and b["created"].count("d_out/kernel:0") == 1,
+    "rl120_bad.py": lambda b: "is incompatible with the layer" in (b["error"] or {}).get("message", ""),
+    "rl120_good.py": lambda b: b["error"] is None,
+    "rl121_bad.py": lambda b: "tf.function only supports singleton tf.Variables" in (b["error"] or {}).get("message", ""),
+    "rl121_good.py": lambda b: b["error"] is None,
+    # Keras 3 names variables by their own name only: one gamma against two.
+    "rl120_stack_bad.py": lambda b: b["error"] is None and len([n for n in b["created"] if n.endswith("gamma:0")]) == 1,
+    "rl120_stack_good.py": lambda b: b["error"] is None and len([n for n in b["created"] if n.endswith("gamma:0")]) == 2,
+}
+
+
+@pytest.fixture(scope="module")
+def keras3_built() -> dict[str, dict]:
+    return tf_build([FIXTURES / name for name in sorted(KERAS3)], eager=True, keras3=True)
+
+
+@pytest.mark.parametrize("name", sorted(KERAS3))
+def test_keras3_judges_the_fixture_as_tf_keras_does(name, keras3_built):
+    assert KERAS3[name](keras3_built[name]), keras3_built[name]
 
 
 def test_every_rule_has_fixtures():

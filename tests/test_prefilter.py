@@ -117,6 +117,8 @@ def test_prefilter_never_changes_the_findings_on_a_corpus():
     ("tensorflow.train", True),  # optimizers, by pattern
     ("tf_slim", True),
     ("keras.models", True),
+    ("tensorflow.python.ops.rnn_cell_impl", True),  # RNN cells, the way TF 1.x projects imported them
+    ("tensorflow.contrib.rnn.core_rnn_cell", True),
     ("tensorflow.python.ops.array_ops", False),  # how TF's own sources import themselves
     ("tensorflow.python.ops.variable_scope", False),  # not a spelling the interpreter models
     ("tensorflow.math", False),

@@ -65,13 +65,37 @@ TABLE = (
     Row("rules/rl106_bad.py", ("RL106@13",), ("RT204@13",),
         "RL106→RT204: Keras layers built per call, dense_2/ copies dense/"),
     Row("rules/rl106_good.py", (), (), GOOD),
+    Row("rules/rl106_gan_bad.py", ("RL106@15",), (),
+        NO_COUNTERPART + "the second discriminator is a new functional model with weights of its "
+        "own; the trace sees two models built, not a copy it can tell from an intended one"),
+    Row("rules/rl106_gan_good.py", (), (), GOOD),
     Row("rules/rl107_bad.py", ("RL107@15",), ("RT202@18",),
         "RL107→RT202: the root reuse_variables() (15) leaks into minimize (18), whose Adam slots "
         "cannot be created"),
     Row("rules/rl107_good.py", (), (), GOOD),
+    Row("rules/rl107_model_bad.py", ("RL107@25",), ("RT202@20",),
+        "RL107→RT202: scope.reuse_variables() (25) still holds when the sampling model's "
+        "apply_gradients (20) makes its Adam slots, which cannot be created"),
+    Row("rules/rl107_model_good.py", (), (), GOOD),
+    Row("rules/rl107_reuse_false_bad.py", ("RL107@12",), ("RT202@36", "RT202@37"),
+        "RL107→RT202: the root reuse_variables() (12) survives the reuse=False scope; both "
+        "minimize calls (36, 37) fail to make their slots"),
+    Row("rules/rl107_reuse_false_good.py", (), (), GOOD),
+    Row("rules/rl107_scoped_bad.py", ("RL107@23",), ("RT202@13",),
+        "RL107→RT202: the gate scope's reuse_variables() (23) holds at the next call, whose "
+        "moving average (13) cannot be created"),
+    Row("rules/rl107_scoped_good.py", (), (), GOOD),
     Row("rules/rl108_bad.py", ("RL108@33",), ("RT206@33",),
         'RL108→RT206: scope "disc" returned disc_aux/ variables, which the discriminator step trains'),
     Row("rules/rl108_good.py", (), (), GOOD),
+    Row("rules/rl108_object_lists_bad.py", ("RL108@20",), ("RT206@38",),
+        "RL108→RT206: the linter reports each object's unscoped get_collection (20), the trace "
+        "the discriminators' step (38), which also changes F/ and G/"),
+    Row("rules/rl108_object_lists_good.py", (), (), GOOD),
+    Row("rules/rl108_workers_bad.py", ("RL108@28",), ("RT206@28",),
+        'RL108→RT206: scope "worker_1", selected after the loop built twelve workers, also '
+        "returned worker_10/ and worker_11/"),
+    Row("rules/rl108_workers_good.py", (), (), GOOD),
     Row("rules/rl108_target_bad.py", ("RL108@12",), (),
         NO_COUNTERPART + "the finished `online` scope object selects exactly online/'s variables, "
         "as asked; that target/'s were meant is only in the source, and no optimizer trains them"),
@@ -92,6 +116,14 @@ TABLE = (
         NO_COUNTERPART + "without --steps the trace stops at fit's first gradient step, before "
         "the retrace on which TF 2 raises; the layers' first weights are one legitimate set"),
     Row("rules/rl111_call_good.py", (), (), GOOD),
+    Row("rules/rl111_metric_bad.py", ("RL111@18",), (),
+        NO_COUNTERPART + "as for rl111_call_bad: without --steps the trace stops at fit's first "
+        "gradient step, before the retrace of the metric function on which TF 2 raises"),
+    Row("rules/rl111_metric_good.py", (), (), GOOD),
+    Row("rules/rl111_nested_bad.py", ("RL111@25", "RL111@31"), (),
+        NO_COUNTERPART + "as for rl111_call_bad: without --steps the trace stops at fit's first "
+        "gradient step, before the retrace on which TF 2 raises"),
+    Row("rules/rl111_nested_good.py", (), (), GOOD),
     Row("rules/rl111_eager_bad.py", ("RL111@9", "RL111@10"), ("RT208@9", "RT208@10"),
         "RL111→RT208: the discriminator's second call (on real after fake) makes its Dense layers again"),
     Row("rules/rl111_eager_good.py", (), (), GOOD),
@@ -107,6 +139,15 @@ TABLE = (
         "RL114→RT206: the linter reports the selection (28), the trace the variables it missed "
         "(bn1/gamma, beta, created at 15)"),
     Row("rules/rl114_good.py", (), (), GOOD),
+    Row("rules/rl114_function_bad.py", ("RL114@36",), (),
+        NO_COUNTERPART + "the trace knows a model by its variable scope, and these functions "
+        "open none: bn1/gamma and bn1/beta are variables no step trains, which it cannot tell "
+        "from variables kept out of training on purpose"),
+    Row("rules/rl114_function_good.py", (), (), GOOD),
+    Row("rules/rl114_empty_filter_bad.py", ("RL114@30", "RL116@13"), (),
+        NO_COUNTERPART + "the new graph builds the VAE at its root as TF always does, and the "
+        "loop's empty selection feeds no optimizer: nothing fails or trains wrongly"),
+    Row("rules/rl114_empty_filter_good.py", (), (), GOOD),
     Row("rules/rl115_bad.py", ("RL115@8",), ("RT201@13",),
         "RL115→RT201: the positional True is default_name, not reuse; the second call (13) creates again"),
     Row("rules/rl115_good.py", (), (), GOOD),
@@ -118,6 +159,18 @@ TABLE = (
         NO_COUNTERPART + "TF raises while building (the second layer gets the first's kernel); "
         "the trace reports that error and no finding", crash="Dimensions must be equal"),
     Row("rules/rl117_good.py", (), (), GOOD),
+    Row("rules/rl117_helper_bad.py", ("RL117@14",), (),
+        NO_COUNTERPART + "the three layers run on cell_0's weights; to TF one set of variables "
+        "used three times is one layer's, nothing is created twice or looked up in vain"),
+    Row("rules/rl117_helper_good.py", (), (), GOOD),
+    Row("rules/rl117_runners_bad.py", ("RL117@16", "RL117@26"), (),
+        NO_COUNTERPART + "the decoder and the backward direction run on weights made for the "
+        "encoder and the forward direction; TF creates nothing twice, so the trace sees no event"),
+    Row("rules/rl117_runners_good.py", (), (), GOOD),
+    Row("rules/rl117_wrapped_bad.py", ("RL117@22",), (),
+        NO_COUNTERPART + "TF raises while building (the second layer gets the first's kernel); "
+        "the trace reports that error and no finding", crash="Dimensions must be equal"),
+    Row("rules/rl117_wrapped_good.py", (), (), GOOD),
     Row("rules/rl118_bad.py", ("RL118@9",), (),
         NO_COUNTERPART + "get_variable creates a new proj/kernel beside proj/dense/kernel; to TF "
         "it is one more variable, indistinguishable from an intended one"),
@@ -126,6 +179,22 @@ TABLE = (
         "RL119→RT206: the linter reports the compile (16), the trace the combined model's step "
         "(23), which also changes the discriminator's weights", steps=2),
     Row("rules/rl119_good.py", (), (), GOOD, steps=2),
+    Row("rules/rl120_bad.py", ("RL120@17",), (),
+        NO_COUNTERPART + "TF raises on the batch norm's second width; the trace reports that "
+        "error and no finding", crash="is incompatible with the layer"),
+    Row("rules/rl120_good.py", (), (), GOOD),
+    Row("rules/rl120_stack_bad.py", ("RL120@19",), (),
+        NO_COUNTERPART + "one LayerNormalization applied twice creates its weights once; to TF "
+        "that is one layer used twice, as siamese towers use theirs"),
+    Row("rules/rl120_stack_good.py", (), (), GOOD),
+    Row("rules/rl121_bad.py", ("RL121@22",), (),
+        NO_COUNTERPART + "run alone, TF raises on the second optimizer's retrace; under the "
+        "trace's hooks it does not (why is not yet investigated), and the trace reports nothing"),
+    Row("rules/rl121_good.py", (), (), GOOD),
+    Row("rules/rl122_bad.py", ("RL122@14",), (),
+        NO_COUNTERPART + "TF raises TypeError at the misspelt keyword while building; the trace "
+        "reports that error and no finding", crash="unexpected keyword argument 'list_var'"),
+    Row("rules/rl122_good.py", (), (), GOOD),
     Row("seed/example1_incorrect_reuse.py", ("RL101@16",), ("RT201@16",),
         "RL101→RT201: the article's Example 1"),
     Row("seed/example2_correct_reuse.py", (), (), GOOD),

@@ -25,10 +25,12 @@ tf.get_logger().setLevel("ERROR")
 v1 = tf.compat.v1
 
 
-def _run(path: str, created: list[str]) -> tuple[dict | None, dict]:
+def _run(path: str, created: list[str], made: list | None = None) -> tuple[dict | None, dict]:
     def creator(next_creator, **kwargs):
         variable = next_creator(**kwargs)
         created.append(variable.name)
+        if made is not None and variable.trainable and tf.executing_eagerly():
+            made.append((variable, variable.numpy().copy()))
         return variable
 
     # As `python path` would: the script's directory first on the import path.
@@ -118,9 +120,16 @@ def build_graph(path: str) -> dict:
 
 
 def build_eager(path: str) -> dict:
+    """A TF2 script's training runs inside it: `changed` names the trainable variables made
+    eagerly whose values differ at the end from their initial ones (what the script's steps
+    trained), `unchanged` the others."""
     created: list[str] = []
-    error, _ = _run(path, created)
-    return {"error": error, "created": created, "variables": created, "trainable": [], "steps": {}, "lists": {}}
+    made: list = []
+    error, _ = _run(path, created, made)
+    moved = [v.name for v, first in made if not np.allclose(v.numpy(), first)]
+    still = [v.name for v, first in made if np.allclose(v.numpy(), first)]
+    return {"error": error, "created": created, "variables": created, "trainable": [], "steps": {}, "lists": {},
+            "changed": sorted(moved), "unchanged": sorted(still)}
 
 
 if __name__ == "__main__":

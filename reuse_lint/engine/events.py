@@ -73,7 +73,7 @@ class Build:
     """An object that owns variables and ignores `reuse`: `tf.Variable`, a Keras layer or
     model, or a scope that TF names uniquely (`variable_scope(None, default_name=...)`)."""
 
-    kind: str  # "variable" | "keras" | "default_scope"
+    kind: str  # "variable" | "keras" | "metric" | "default_scope"
     canon: str
     site: Site
     calls: tuple[CallInfo, ...]
@@ -86,6 +86,7 @@ class Build:
     in_tf_function: bool = False
     conditional_in_function: bool = False  # under an `if` inside the tf.function body
     keras_call: str | None = None  # `Net.call`: the tf.function body is a Keras subclass's call
+    compiled_fn: str | None = None  # `accuracy`: the tf.function body is a function given to compile
     name: str | None = None  # the unique scope name TF gave (default_scope)
     created: bool = False
     trainable: bool = True  # False: `tf.Variable(..., trainable=False)`, per-call state
@@ -93,12 +94,15 @@ class Build:
 
 @dataclass(eq=False)
 class Leak:
-    """`tf.get_variable_scope().reuse_variables()` on the root scope of a graph."""
+    """`reuse_variables()` on the root scope of a graph, or (root=False) on a named scope
+    inside its own `with` block."""
 
     site: Site
     graph: int
     trace: int
     seq: int  # order among all events
+    root: bool = True
+    scope: str | None = None  # the named scope's full name, when known
 
 
 @dataclass(eq=False)
@@ -116,6 +120,27 @@ class KerasStep:
 
 
 @dataclass(eq=False)
+class LayerUse:
+    """One application of a normalization layer object (`self.norm(x)`)."""
+
+    site: Site
+    conds: tuple[Cond, ...]
+    loops: tuple
+    trace: int
+
+
+@dataclass(eq=False)
+class ReappliedLayer:
+    """A normalization layer object applied to a tensor computed from its own earlier output:
+    one set of weights at two places of one stack."""
+
+    canon: str
+    made: Site  # where the layer object was constructed
+    first: LayerUse
+    second: LayerUse
+
+
+@dataclass(eq=False)
 class OptimizerUse:
     site: Site
     method: str  # minimize | compute_gradients | apply_gradients
@@ -124,6 +149,17 @@ class OptimizerUse:
     trace: int
     loss: Any
     var_list: Any  # None when absent
+
+
+@dataclass(eq=False)
+class TapeGradient:
+    """`tape.gradient(loss, model.trainable_variables)` in a TF2 training step."""
+
+    site: Site
+    tape: Any  # the TapeVal
+    loss: Any  # the Tensor (or UNKNOWN)
+    var_list: Any  # a ModelVars, or anything else when the list is not known
+    trace: int
 
 
 @dataclass(eq=False)
@@ -141,6 +177,7 @@ class Selection:
     trainable_only: bool = True
     used_by: list = field(default_factory=list)  # OptimizerUse events that train it
     stale: Any = None  # (site of a finished scope's `with`, the scope being built) when so
+    loops: tuple = ()  # (loop id, iteration) of the loops it was made in
 
 
 @dataclass(eq=False)
@@ -166,6 +203,9 @@ class Analysis:
     creations: list[Creation] = field(default_factory=list)
     dropped_reuse: list[ScopeEntry] = field(default_factory=list)
     loops: dict[int, Site] = field(default_factory=dict)
+    # How many times a loop runs, when its iterable says (`range(12)`): the interpreter
+    # follows only its first iterations.
+    loop_lengths: dict[int, int] = field(default_factory=dict)
     sources: dict[str, Any] = field(default_factory=dict)  # path -> ModuleState
     callees: dict[int, Any] = field(default_factory=dict)  # id(call node) -> function node
     builds: list[Build] = field(default_factory=list)
@@ -173,18 +213,38 @@ class Analysis:
     optimizers: list[OptimizerUse] = field(default_factory=list)
     selections: list[Selection] = field(default_factory=list)
     reuse_false: list[ReuseFalse] = field(default_factory=list)
-    slot_creations: list = field(default_factory=list)  # (graph, trace, seq, site, what)
+    # (graph, trace, seq, site, what, (reuse, reuse_site) where the slots are made)
+    slot_creations: list = field(default_factory=list)
     misplaced: list = field(default_factory=list)  # (site of the argument, "scope" | "reuse", scope call)
-    repeated_cells: list = field(default_factory=list)  # (site of the list, cell)
+    # (site of the list or of the bidirectional runner, the cell or None when unknown, "layers" | "directions")
+    repeated_cells: list = field(default_factory=list)
     cell_uses: list = field(default_factory=list)  # (cell, site, prefix, graph, trace, conds)
     graph_switches: list = field(default_factory=list)  # (scope, site, new graph, trace)
     keras_steps: list[KerasStep] = field(default_factory=list)
+    reapplied_layers: list[ReappliedLayer] = field(default_factory=list)
     # `x.trainable = ...` on something that is not a model the interpreter follows (a layer
     # of `model.layers`): freezing it cannot see.
     unseen_freezing: bool = False
+    tape_gradients: list[TapeGradient] = field(default_factory=list)
+    model_reads: list = field(default_factory=list)  # every ModelVars made (`m.trainable_variables`)
+    # Keras models whose weights code we do not follow touches: loaded, set, fitted, read by a
+    # helper (a target network's polyak update). Their training is not ours to judge.
+    models_handled: list = field(default_factory=list)
+    model_labels: dict = field(default_factory=dict)  # id(Keras object) -> how the code first called it
     memo: dict[str, Any] = field(default_factory=dict)  # answers of engine.queries
     events: int = 0  # the sequence counter shared by creations, leaks and slot creations
 
     def tick(self) -> int:
         self.events += 1
         return self.events
+
+    def footprint(self) -> tuple:
+        """How many facts of each kind were recorded (they are only ever added): the same
+        before and after code that recorded nothing."""
+        return (
+            self.events, len(self.creations), len(self.builds), len(self.leaks), len(self.optimizers),
+            len(self.selections), len(self.dropped_reuse), len(self.slot_creations), len(self.misplaced),
+            len(self.repeated_cells), len(self.cell_uses), len(self.graph_switches), len(self.keras_steps),
+            len(self.reuse_false), len(self.tape_gradients), len(self.model_reads), len(self.models_handled),
+            len(self.reapplied_layers),
+        )

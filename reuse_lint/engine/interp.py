@@ -130,7 +130,7 @@ def _equality_test(node: ast.AST, module: ModuleState) -> tuple | None:
     while isinstance(test, ast.UnaryOp) and isinstance(test.op, ast.Not):
         test, negated = test.operand, not negated
     if _dotted(test):
-        return (ast.dump(test), module.path, TRUTH, negated)
+        return (_text(test), module.path, TRUTH, negated)
     if not (isinstance(test, ast.Compare) and len(test.ops) == 1 and isinstance(test.ops[0], (ast.Eq, ast.NotEq))):
         return None
     left, right = test.left, test.comparators[0]
@@ -138,7 +138,14 @@ def _equality_test(node: ast.AST, module: ModuleState) -> tuple | None:
         left, right = right, left
     if not isinstance(right, ast.Constant) or not _dotted(left):
         return None
-    return (ast.dump(left), module.path, right.value, negated != isinstance(test.ops[0], ast.NotEq))
+    return (_text(left), module.path, right.value, negated != isinstance(test.ops[0], ast.NotEq))
+
+
+@lru_cache(maxsize=16384)
+def _text(node: ast.AST) -> str:
+    # Asked at every run of an `if` on a dotted name: a loop or a function called often
+    # dumps the same test again and again.
+    return ast.dump(node)
 
 
 _MUTATORS = frozenset({"append", "add", "update", "setdefault", "extend", "insert", "pop", "clear"})
@@ -165,14 +172,35 @@ def _self_attr(node: ast.AST) -> bool:
     return isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name) and node.value.id == "self"
 
 
+def _setting_test(test: ast.AST) -> bool:
+    """`self.expand_ratio != 1`, `self.method not in ["ip", "dot"]`: a name or attribute
+    compared with constants (None aside: `is None` is how a singleton guard reads)."""
+    def constant(n: ast.AST) -> bool:
+        if isinstance(n, (ast.List, ast.Tuple, ast.Set)):
+            return all(constant(e) for e in n.elts)
+        return isinstance(n, ast.Constant) and n.value is not None
+    return (
+        isinstance(test, ast.Compare) and isinstance(test.left, (ast.Name, ast.Attribute))
+        and not any(isinstance(op, (ast.Is, ast.IsNot)) for op in test.ops)
+        and all(constant(c) for c in test.comparators)
+    )
+
+
 def _stateful_test(node: ast.AST, func: ast.AST) -> bool:
     """`if self._built:` in a method that fills `self._built`: the first call and the later
     ones take different arms (a builder that memoises, or reuses after its first build)."""
     test = getattr(node, "test", None)
     if test is None:
         return False
-    read = {n.attr for n in ast.walk(test) if _self_attr(n)}
+    read = _self_attrs_read(test)
     return bool(read) and not read.isdisjoint(_self_attrs_changed(func))
+
+
+@lru_cache(maxsize=16384)
+def _self_attrs_read(test: ast.AST) -> frozenset[str]:
+    # Asked at every run of an `if` inside a function: a walk of the test each time was a
+    # seventh of the analysis of tensorflow/benchmarks' tests.
+    return frozenset(n.attr for n in ast.walk(test) if _self_attr(n))
 
 
 def _dotted(node: ast.AST) -> bool:
@@ -291,13 +319,7 @@ class Interpreter:
         """Everything a top level could change that is not a Python binding: if a module's
         top level leaves this as it found it, running it again would record nothing. The
         graph's opaque flag comes last: that one effect can be replayed."""
-        a = self.analysis
-        return (
-            a.events, len(a.creations), len(a.builds), len(a.leaks), len(a.optimizers),
-            len(a.selections), len(a.dropped_reuse), len(a.slot_creations), len(a.misplaced),
-            len(a.repeated_cells), len(a.cell_uses), len(a.graph_switches), len(a.keras_steps),
-            len(a.reuse_false), *self.tf.footprint(),
-        )
+        return (*self.analysis.footprint(), *self.tf.footprint())
 
     def _run_entries(self, module: ModuleState) -> None:
         for stmt in module.tree.body:
@@ -493,7 +515,11 @@ class Interpreter:
 
     def _stmt_If(self, stmt: ast.If, env, module) -> None:
         known = truthy(self.eval(stmt.test, env, module))
-        self.guards += 1
+        # A setting compared with constants takes the same arm on every call: what runs
+        # under it is as unconditional as the code around it. Any other test may be a guard
+        # (`if self.w is None:`) that makes the body run once.
+        guard = not (_setting_test(stmt.test) and not (self.funcs and _stateful_test(stmt, self.funcs[-1].node)))
+        self.guards += guard
         try:
             if known is True:
                 self.exec_block(stmt.body, env, module)
@@ -502,7 +528,7 @@ class Interpreter:
             else:
                 self._fork(stmt, [stmt.body, stmt.orelse], env, module)
         finally:
-            self.guards -= 1
+            self.guards -= guard
 
     def _fork(self, node: ast.AST, arms: list[list[ast.stmt]], env, module) -> None:
         """Run each arm from the same state; join what both could leave behind."""
@@ -642,6 +668,9 @@ class Interpreter:
 
     def _stmt_For(self, stmt: ast.For, env, module) -> None:
         iterable = self.eval(stmt.iter, env, module)
+        if isinstance(iterable, ListVal) and iterable.length is not None:
+            self.analysis.loop_lengths[id(stmt)] = iterable.length
+        tfapi.loop_over(self, stmt, iterable, env, module)
         self._loop(stmt, env, module, self._iteration_values(iterable), stmt.target)
 
     _stmt_AsyncFor = _stmt_For
@@ -867,6 +896,9 @@ class Interpreter:
         return self._attr(self.eval(node.value, env, module), node.attr)
 
     def _attr(self, base: Any, attr: str) -> Any:
+        read = tfapi.value_attribute(self, base, attr)
+        if read is not tfapi.NOT_SPECIAL:
+            return read
         modelled = tfapi.attribute_handler(type(base))
         if modelled is not None:
             return modelled(base, attr)
@@ -882,7 +914,10 @@ class Interpreter:
             found = base.cls.lookup(attr)
             if isinstance(found, FuncVal):
                 return found.bound(base)
-            return found if found is not None else UNKNOWN
+            if found is None:
+                read = tfapi.model_attribute(self, base, attr)
+                return read if read is not tfapi.NOT_SPECIAL else UNKNOWN
+            return found
         if isinstance(base, ClassVal):
             found = base.lookup(attr)
             return found if found is not None else UNKNOWN
@@ -924,10 +959,11 @@ class Interpreter:
         if modelled is not tfapi.NOT_SPECIAL:
             return modelled
         if isinstance(node.op, ast.Mult) and isinstance(left, ListVal):
+            repeats = bool(left.items) and not left.sample
             if isinstance(right, Const) and isinstance(right.value, int) and 0 <= right.value <= 64:
-                return ListVal(left.items * right.value)
+                return ListVal(left.items * right.value, repeats=repeats and right.value >= 2)
             # `[cell] * num_layers`: a sample of what the list repeats.
-            return ListVal(left.items * MAX_LITERAL_ITERATIONS, sample=True)
+            return ListVal(left.items * MAX_LITERAL_ITERATIONS, sample=True, repeats=repeats)
         if not (isinstance(left, Const) and isinstance(right, Const)):
             if isinstance(node.op, ast.Mod) and isinstance(left, Const) and isinstance(right, ListVal):
                 if all(isinstance(i, Const) for i in right.items):
@@ -1053,7 +1089,8 @@ class Interpreter:
 
         run(list(node.generators))
         if len(elts) == 1:
-            return ListVal(results, sample=not known)
+            repeats = _same_each_time(node, elts[0]) and (not known or len(results) >= 2)
+            return ListVal(results, sample=not known, repeats=repeats)
         return UNKNOWN
 
     def _expr_ListComp(self, node, env, module) -> Any:
@@ -1090,6 +1127,7 @@ class Interpreter:
         if _exits(func, node, env):
             raise _Raise()  # SystemExit: nothing after it runs on this path
         site = Site(module.path, node)
+        tfapi.hand_over(self, func, args, kwargs)
         modelled = tfapi.call_handler(type(func))
         if modelled is not None:
             return modelled(self, func, node, args, kwargs, module, site, starred)
@@ -1098,16 +1136,31 @@ class Interpreter:
         if isinstance(func, ClassVal):
             instance = Instance(func)
             init = func.lookup("__init__")
-            if isinstance(init, FuncVal):
-                self.call_function(init.bound(instance, False), args, kwargs, site, unknown_args=starred)
-            elif any(not isinstance(b, ClassVal) for b in func.bases):
-                self.tf.unknown_effect()  # a subclass of something we do not model (a Keras Model)
+            saved, before = self.tf.tf_functions, len(self.analysis.builds)
+            nested = bool(saved) and tfapi.is_keras_layer_class(func)
+            if nested:
+                # `BottleNeck(...)(x)` in a `call`: the new layer object is what is made per
+                # call; its `__init__`, where its own layers belong, is no tf.function body.
+                self.tf.tf_functions = []
+            try:
+                if isinstance(init, FuncVal):
+                    self.call_function(init.bound(instance, False), args, kwargs, site, unknown_args=starred)
+                elif any(not isinstance(b, ClassVal) for b in func.bases):
+                    self.tf.unknown_effect()  # a subclass of a library's class: its __init__ is unseen
+            finally:
+                self.tf.tf_functions = saved
+            if nested and any(b.kind != "default_scope" for b in self.analysis.builds[before:]):
+                tfapi.build(self, "keras", func.node.name, node, module)  # it owns weights
             return instance
         if isinstance(func, Instance):
             method = func.cls.lookup("__call__")
             if isinstance(method, FuncVal):
                 return self.call_function(method.bound(func), args, kwargs, site, unknown_args=starred)
             self.tf.unknown_effect()
+            applied = tfapi.apply_subclass(self, func, node, args, kwargs)
+            if applied is not tfapi.NOT_SPECIAL:
+                return applied
+            tfapi.blind(self)
             return UNKNOWN
         if isinstance(func, Method):
             return _string_method(func.target, args, kwargs)
@@ -1116,8 +1169,11 @@ class Interpreter:
                 return _regex(func.qualname.split(".")[1], args[0], args[1])
             if not func.safe:
                 self.tf.unknown_effect()
+                tfapi.blind(self)
             return tfapi.external_result(args, kwargs)
         if func is UNKNOWN:
+            if isinstance(node.func, ast.Attribute) and node.func.attr == "compile":
+                tfapi.run_compiled(self, args, kwargs)  # a Keras model we cannot see
             builtin = node.func.id if isinstance(node.func, ast.Name) else None
             if builtin in ("list", "sorted", "tuple") and len(args) == 1 and isinstance(args[0], ListVal):
                 return args[0]
@@ -1126,13 +1182,15 @@ class Interpreter:
                 return modelled
             if builtin == "range" and all(isinstance(a, Const) and isinstance(a.value, int) for a in args) and args:
                 try:
-                    return ListVal([Const(i) for i in range(*[a.value for a in args])[:MAX_LITERAL_ITERATIONS + 1]])
+                    numbers = range(*[a.value for a in args])
+                    return ListVal([Const(i) for i in numbers[:MAX_LITERAL_ITERATIONS + 1]], length=len(numbers))
                 except (TypeError, ValueError):
                     return UNKNOWN
             if builtin is None or builtin not in _BUILTINS:
                 # An unknown callable or a method of an unknown object (`net.encoder(x)`):
                 # it may create variables we cannot see.
                 self.tf.unknown_effect()
+                tfapi.blind(self)
             return UNKNOWN
         return UNKNOWN
 
@@ -1237,11 +1295,13 @@ class Interpreter:
         elif isinstance(target, (ast.Tuple, ast.List)):
             exact = isinstance(value, ListVal) and not value.sample and len(value.items) == len(target.elts)
             items = value.items if exact else None
+            # A model's several outputs (`mean, var = encoder(x)`): each carries all it flowed through.
+            spread = tfapi.unpacked(value)
             for i, elt in enumerate(target.elts):
                 if isinstance(elt, ast.Starred):
                     self.assign(elt.value, UNKNOWN, env, module)
                 else:
-                    self.assign(elt, items[i] if items else UNKNOWN, env, module)
+                    self.assign(elt, items[i] if items else spread, env, module)
         elif isinstance(target, ast.Attribute):
             base = self.eval(target.value, env, module)
             if isinstance(base, Instance):
@@ -1348,3 +1408,12 @@ def _is_generator(node: ast.AST) -> bool:
         if not isinstance(child, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)):
             todo.extend(ast.iter_child_nodes(child))
     return False
+
+
+def _same_each_time(node, elt: ast.expr) -> bool:
+    """`[cell for _ in range(n)]`: the element is a name no generator binds, and nothing
+    filters, so every item is the one object that name holds."""
+    if not isinstance(elt, ast.Name) or any(gen.ifs for gen in node.generators):
+        return False
+    bound = {n.id for gen in node.generators for n in ast.walk(gen.target) if isinstance(n, ast.Name)}
+    return elt.id not in bound

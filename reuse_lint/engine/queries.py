@@ -6,8 +6,9 @@ from dataclasses import dataclass
 
 import ast
 
+from reuse_lint import tfnames
 from reuse_lint.engine.events import TRUTH, Analysis, Build, CallInfo, Creation, Site
-from reuse_lint.engine.values import Const
+from reuse_lint.engine.values import ClassVal, Const, Instance, KerasObject, ListVal, ModelVars, Tensor, TFRef
 
 FALSE = Const(False)
 TRUE = Const(True)
@@ -249,6 +250,71 @@ def _meant_to_share(first: CallInfo, second: CallInfo, analysis: Analysis) -> bo
     return bool(first.inputs) and bool(second.inputs) and not (first.inputs & second.inputs)
 
 
+def rebuilt_models(analysis: Analysis) -> list[Repeat]:
+    """A builder of Keras layers called twice alike, once kept under a name (`discriminator =
+    build_d()`) and once applied on the spot (`Model(z, build_d()(build_g()(z)))`): the model
+    applied on the spot is a second one, with weights of its own, not the one kept. Twin
+    networks kept under two names (an online and a target network) are left alone."""
+    if "rebuilt_models" in analysis.memo:
+        return analysis.memo["rebuilt_models"]
+    found: list[Repeat] = []
+    reported: set[int] = set()
+    seen: dict[tuple, list[Build]] = {}
+    for b in analysis.builds:
+        if b.kind != "keras":
+            continue
+        earlier = seen.setdefault((b.trace, b.graph, id(b.site.node)), [])
+        for a in earlier:
+            repeat = _rebuilt(a, b, analysis)
+            if repeat is not None:
+                if id(repeat.site.node) not in reported:
+                    reported.add(id(repeat.site.node))
+                    found.append(repeat)
+                break
+        if len(earlier) >= MAX_VARIANTS:
+            _too_many(analysis)
+        else:
+            earlier.append(b)
+    analysis.memo["rebuilt_models"] = found
+    return found
+
+
+def _rebuilt(a: Build, b: Build, analysis: Analysis) -> Repeat | None:
+    if not compatible(a, b):
+        return None
+    for ca, cb in zip(a.calls, b.calls):
+        if ca.site.node is cb.site.node:
+            continue
+        callee = analysis.callees.get(id(ca.site.node))
+        if callee is None or callee is not analysis.callees.get(id(cb.site.node)):
+            return None
+        if getattr(callee, "name", None) == "__init__" or ca.inputs or cb.inputs:
+            return None  # objects of a class, or blocks applied to tensors (repeated_builds)
+        if any(_is_size(value) for _, value in ca.consts):
+            return None
+        if ca.consts != cb.consts or ca.prefix != cb.prefix:
+            return None
+        applied_a, applied_b = _applied_on_the_spot(ca.site, analysis), _applied_on_the_spot(cb.site, analysis)
+        if applied_a == applied_b:
+            return None  # two kept (twin networks) or two applied at once (an ensemble)
+        return Repeat(a, b, cb.site, ca.site, False) if applied_b else Repeat(b, a, ca.site, cb.site, False)
+    return None
+
+
+def _applied_on_the_spot(site: Site, analysis: Analysis) -> bool:
+    """`build_d()(x)`: the call's result is called at once, never kept."""
+    key = f"applied:{site.path}"
+    applied = analysis.memo.get(key)
+    if applied is None:
+        module = analysis.sources.get(site.path)
+        tree = getattr(module, "tree", None)
+        applied = analysis.memo[key] = frozenset(
+            id(n.func) for n in (ast.walk(tree) if tree is not None else ())
+            if isinstance(n, ast.Call) and isinstance(n.func, ast.Call)
+        )
+    return id(site.node) in applied
+
+
 def _is_size(value) -> bool:
     """A layer size: an int, or a tuple of them (`(3, 3)`), not a flag."""
     if isinstance(value, tuple):
@@ -298,7 +364,17 @@ def reached_models(loss) -> frozenset:
     """The model scopes whose trainable variables a gradient of `loss` reaches."""
     from reuse_lint.engine.values import Tensor
 
-    return loss.scopes if isinstance(loss, Tensor) else frozenset()
+    return frozenset(s for s in loss.scopes if isinstance(s, str)) if isinstance(loss, Tensor) else frozenset()
+
+
+def reached_unscoped(loss) -> frozenset:
+    """The trainable variables made outside any variable scope that a gradient of `loss`
+    reaches, by name."""
+    from reuse_lint.engine.values import Tensor
+
+    if not isinstance(loss, Tensor):
+        return frozenset()
+    return frozenset(s[1] for s in loss.scopes if isinstance(s, tuple))
 
 
 def _creations_by_name(analysis: Analysis, trace: int, graph: int) -> dict[str, Creation]:
@@ -338,16 +414,209 @@ def wrongly_trained(analysis: Analysis, use) -> frozenset:
         return frozenset()
     others = [u for u in analysis.optimizers if u is not use and (u.trace, u.graph) == (use.trace, use.graph)]
     wrong: set[str] = set()
+    mine = _all_list_models(analysis, use)
     for other in others:
         selection = getattr(other.var_list, "selection", None)
+        theirs = _all_list_models(analysis, other)
         if selection is not None and selection.how != "all":
             wrong |= set(model_scopes_of(analysis, selection)) & reached
+        elif mine is not None and theirs is not None and mine != theirs:
+            # Two lists of "every variable so far", taken at different times (a network
+            # object's `self.variables = tf.get_collection(TRAINABLE)`): the shorter one is
+            # its step's own, and the longer one takes it too.
+            if theirs < mine:
+                wrong |= theirs & reached
         elif (other.method != "apply_gradients" and _takes_everything(other)
               and reached_models(other.loss) == reached and other.site.node is not use.site.node):
             wrong |= reached
-    return frozenset(wrong)
+    return frozenset(wrong & mine if mine is not None else wrong)
+
+
+def _all_list_models(analysis: Analysis, use) -> frozenset | None:
+    """The models in an optimizer's list when it is a known list of every trainable variable
+    at some moment (or lists of them added up); None otherwise."""
+    from reuse_lint.engine.values import VarList
+
+    var_list = use.var_list
+    selection = getattr(var_list, "selection", None)
+    if not isinstance(var_list, VarList) or selection is None or selection.how != "all":
+        return None
+    return frozenset(m for n in var_list.names if (m := model_scope_of(analysis, use.trace, use.graph, n)) is not None)
 
 
 def _takes_everything(use) -> bool:
     selection = getattr(use.var_list, "selection", None)
     return use.var_list is None or (selection is not None and selection.how == "all")
+
+
+# ----- TF2 training steps: which models a tape's gradient reaches -------------------------------
+def model_parts(model) -> list:
+    """A Keras model and every Keras object it holds: a Sequential's stages, a functional
+    model's, a subclassed model's attributes (its `trainable_variables` are all of theirs)."""
+    out, stack, seen = [], [model], set()
+    while stack:
+        m = stack.pop()
+        if id(m) in seen:
+            continue
+        seen.add(id(m))
+        out.append(m)
+        if isinstance(m, KerasObject):
+            stack.extend(m.parts)
+        elif isinstance(m, Instance):
+            for value in m.attrs.values():
+                items = value.items if isinstance(value, ListVal) else [value]
+                stack.extend(v for v in items if isinstance(v, (KerasObject, Instance)))
+    return out
+
+
+def model_key(m) -> tuple:
+    """A Keras model by where the code builds it, not by object: each method of a class runs
+    on an object its `__init__` built anew, and a script's own `Agent()` is another one, yet
+    they are the same models of one program."""
+    if isinstance(m, KerasObject):
+        return ("keras", id(m.node))
+    if isinstance(m, Instance):
+        return ("class", id(m.cls.node))
+    return ("object", id(m))
+
+
+def _keys(models) -> set[tuple]:
+    """The keys of these models and of every part they hold."""
+    return {model_key(p) for m in models for p in model_parts(m)}
+
+
+@dataclass
+class TapeFinding:
+    gradient: object  # the TapeGradient
+    model: object  # the Keras model the finding is about
+    # "untrained" (in no list, feeds a listed model) | "untaped" (listed, applied outside the
+    # tape) | "wide" (a listed container's part that another step trains as its own)
+    kind: str
+
+
+def tape_findings(analysis: Analysis) -> list[TapeFinding]:
+    """What TF2 gradient lists get wrong, one finding per model:
+
+    - "untrained": a user-built model the loss flows through, upstream of a listed model,
+      that no list anywhere holds, nothing else touches (a load, a polyak update, a `fit`),
+      and that is not frozen: no step ever trains it.
+    - "untaped": a listed model the loss reached only through a forward pass made while the
+      tape was not recording (and the tape saw no unknown call): its gradients are None.
+    - "wide": see `_wide`.
+
+    "untrained" is not claimed when any gradient list of the file is not known."""
+    key = "tape_findings"
+    if key in analysis.memo:
+        return analysis.memo[key]
+    found: list[TapeFinding] = []
+    analysis.memo[key] = found
+    grads = analysis.tape_gradients
+    if not grads:
+        return found
+    # Any other list (a `minimize` without one, a list we cannot see) may hold any model.
+    lists_known = all(isinstance(g.var_list, ModelVars) for g in grads + analysis.optimizers)
+    trained = _keys(m for g in grads if isinstance(g.var_list, ModelVars) for m in g.var_list.models)
+    handled = _keys(analysis.models_handled)
+    handled |= _keys(m for r in analysis.model_reads if not r.consumed for m in r.models)
+    reported: set[tuple] = set()
+    wide_sites: set[int] = set()
+    for g in grads:
+        if not isinstance(g.var_list, ModelVars) or not isinstance(g.loss, Tensor):
+            continue
+        listed = _keys(g.var_list.models)
+        reached: dict[tuple, list] = {}
+        for m, tapes in g.loss.models:
+            reached.setdefault(model_key(m), [m, False])[1] |= g.tape in tapes
+        taped = _keys(m for m, on in reached.values() if on)
+        if not g.tape.blind:
+            applied = {id(m) for m, _ in g.loss.models}
+            for m in g.var_list.models:
+                k = model_key(m)
+                if id(m) in applied and k not in taped and k not in reported:
+                    reported.add(k)
+                    found.append(TapeFinding(g, m, "untaped"))
+        if id(g.site.node) not in wide_sites:
+            wide = _wide(g, grads, taped)
+            if wide is not None:
+                wide_sites.add(id(g.site.node))
+                found.append(wide)
+        if not lists_known:
+            continue
+        for k, (m, _) in reached.items():
+            if k in reported or k in trained or k in handled or k in listed or not _trainable_model(m):
+                continue
+            if any(model_key(up) == k and model_key(down) in listed for up, down in g.loss.feeds):
+                reported.add(k)
+                found.append(TapeFinding(g, m, "untrained"))
+    return found
+
+
+def _wide(g, grads, taped: set[tuple]) -> TapeFinding | None:
+    """A list that is a whole container's (`self.trainable_variables` of a GAN model) while a
+    part of it, applied in this loss on the output of another listed part, has a step of its
+    own whose list leaves that other part out: this loss trains the part too (RL109)."""
+    for container in g.var_list.models:
+        parts = model_parts(container)
+        inside = {model_key(p) for p in parts}
+        for part in parts[1:]:
+            k = model_key(part)
+            if k not in taped or not _trainable_model(part):
+                continue
+            for other in grads:
+                if other is g or not isinstance(other.var_list, ModelVars):
+                    continue
+                its = _keys(other.var_list.models)
+                if k not in its or model_key(container) in its:
+                    continue
+                if any(model_key(down) == k and model_key(up) in inside and model_key(up) not in its
+                       for up, down in g.loss.feeds):
+                    return TapeFinding(g, part, "wide")
+    return None
+
+
+def _trainable_model(m) -> bool:
+    """A model the code built itself (not a layer, not loaded) and did not freeze."""
+    if isinstance(m, KerasObject):
+        return m.model and m.trainable == TRUE
+    if isinstance(m, Instance):
+        return keras_model_class(m.cls) and m.attrs.get("trainable", TRUE) == TRUE
+    return False
+
+
+def keras_model_class(cls, depth: int = 0) -> bool:
+    """A class deriving from `keras.Model` (through project classes too)."""
+
+    for base in cls.bases:
+        if isinstance(base, TFRef) and tfnames.canonical(base.qualname) in tfnames.KERAS_MODELS:
+            return True
+        if isinstance(base, ClassVal) and depth < 8 and keras_model_class(base, depth + 1):
+            return True
+    return False
+
+
+def creation_of(analysis: Analysis, trace: int, graph: int, name: str) -> Creation | None:
+    """The request that first created `name` in its graph."""
+    return _creations_by_name(analysis, trace, graph).get(name)
+
+
+def builder_call(creation: Creation, others: list[Creation]) -> tuple | None:
+    """The deepest user call, on `creation`'s stack, during which one of `others` was also
+    created: the call of a model builder (`generator(z)`, `Net()`, `self.build()`) that the
+    two variables share, as the call sites from the outermost in. None when they share no
+    call (one of them made at module level, or by different top-level calls)."""
+    frames = creation.stack[:-1]
+    best = 0
+    for other in others:
+        depth = 0
+        for a, b in zip(frames, other.stack[:-1]):
+            if a.node is not b.node:
+                break
+            depth += 1
+        best = max(best, depth)
+    return tuple(id(s.node) for s in frames[:best]) or None
+
+
+def made_during(creation: Creation, call: tuple) -> bool:
+    """Was `creation` made during the builder call `call` (see builder_call)?"""
+    frames = creation.stack[:-1]
+    return len(frames) >= len(call) and all(id(s.node) == n for s, n in zip(frames, call))

@@ -48,13 +48,23 @@ class TFRef:
 class Tensor:
     """A tensor and what flows into it: the user calls whose results it is built from (to
     tell a chain `block(block(x))` from two parallel calls), and the model scopes whose
-    trainable variables a gradient from it reaches (`tf.stop_gradient` clears those)."""
+    trainable variables a gradient from it reaches (`tf.stop_gradient` clears those).
+
+    TF2 models are known by object, not by scope: `models` holds (Keras object, the
+    GradientTapes recording when it was applied) for each model it flowed through, and
+    `feeds` the pairs (upstream, downstream) of models applied one on the other's output."""
 
     calls: frozenset = frozenset()
     scopes: frozenset = frozenset()
+    models: frozenset = frozenset()
+    feeds: frozenset = frozenset()
+    # (id of a normalization layer object, its LayerUse) for each application it flows
+    # through: a second application of one object in one stack is then seen.
+    norms: frozenset = frozenset()
 
     def __or__(self, other: "Tensor") -> "Tensor":
-        return Tensor(self.calls | other.calls, self.scopes | other.scopes)
+        return Tensor(self.calls | other.calls, self.scopes | other.scopes, self.models | other.models,
+                      self.feeds | other.feeds, self.norms | other.norms)
 
 
 EMPTY_TENSOR = Tensor()
@@ -76,9 +86,42 @@ class VarList:
 
 
 @dataclass(eq=False)
+class ModelVars:
+    """A TF2 variable list named by its models: `model.trainable_variables`, or a sum of
+    such lists. `consumed` is set once a gradient or `zip(grads, ...)` takes it; a read that
+    goes anywhere else (a polyak update, a helper) leaves the models to code we do not follow."""
+
+    models: tuple
+    consumed: bool = False
+    sources: tuple = ()  # the lists a sum was made of
+
+    def consume(self) -> None:
+        self.consumed = True
+        for source in self.sources:
+            source.consume()
+
+
+@dataclass(eq=False)
+class TapeVal:
+    """A `tf.GradientTape`: what is applied while it records is what its gradients reach."""
+
+    node: ast.AST
+    blind: bool = False  # an unknown call ran while it recorded: what it reached is not all known
+
+
+@dataclass(eq=False)
 class Optimizer:
     canon: str
     node: ast.AST
+    inner: Any = None  # a wrapper's cell (DropoutWrapper(cell)): the weights are the inner one's
+
+    @property
+    def owner(self) -> "Cell":
+        """The cell whose weights this one runs on."""
+        cell = self
+        while isinstance(cell.inner, Cell):
+            cell = cell.inner
+        return cell
 
 
 @dataclass(eq=False)
@@ -87,8 +130,10 @@ class KerasObject:
 
     canon: str
     node: ast.AST
+    path: str | None = None  # the file it was constructed in
     model: bool = False  # a Sequential or a functional Model, not a layer
     last: "KerasObject | None" = None  # a model: the model its output comes out of, if any
+    parts: tuple = ()  # a model: the Keras objects it is made of (a Sequential's stages, a functional model's)
     trainable: Any = field(default_factory=lambda: Const(True))  # a model's `trainable` flag
 
 
@@ -100,6 +145,7 @@ class FuncVal:
     bound_self: Any = None
     is_tf_function: bool = False
     keras_call: bool = False  # the `call` of a Keras Layer or Model subclass
+    compiled: bool = False  # a loss or metric function given to Keras' `compile`
     owner: "ClassVal | None" = None
     is_context_manager: bool = False  # decorated with contextlib.contextmanager
     defaults: list = field(default_factory=list)  # evaluated where the function is defined
@@ -169,6 +215,10 @@ class TemplateVal:
 class ListVal:
     items: list[Any]
     sample: bool = False  # the items stand for a list of unknown length (`[cell] * n`)
+    # Every position holds one same object, whatever it is: `[x] * n` (n unknown or >= 2), or
+    # `[x for _ in range(n)]` where `x` is a name the loop does not bind.
+    repeats: bool = False
+    length: int | None = None  # `range(12)`: how many items the list really has
 
 
 @dataclass(eq=False)
@@ -177,6 +227,15 @@ class Cell:
 
     canon: str
     node: ast.AST
+    inner: Any = None  # a wrapper's cell (DropoutWrapper(cell)): the weights are the inner one's
+
+    @property
+    def owner(self) -> "Cell":
+        """The cell whose weights this one runs on."""
+        cell = self
+        while isinstance(cell.inner, Cell):
+            cell = cell.inner
+        return cell
 
 
 @dataclass(eq=False)
@@ -231,7 +290,7 @@ def truthy(value: Any) -> bool | None:
     """Python truth of a known value, None when it cannot be known."""
     if isinstance(value, Const):
         return bool(value.value)
-    if isinstance(value, (FuncVal, ClassVal, Instance, ScopeVal, GraphVal, TemplateVal, TFRef, Optimizer, KerasObject, VarRef)):
+    if isinstance(value, (FuncVal, ClassVal, Instance, ScopeVal, GraphVal, TemplateVal, TFRef, Optimizer, KerasObject, VarRef, TapeVal)):
         return True
     if isinstance(value, ListVal):
         return None if value.sample else bool(value.items)  # a sample's list may be empty
@@ -245,6 +304,9 @@ def same(a: Any, b: Any) -> bool:
         return True
     if isinstance(a, (Const, TFRef)) and type(a) is type(b):
         return a == b
+    if isinstance(a, Cell) and isinstance(b, Cell):
+        # `if training: cell = DropoutWrapper(cell)`: either way, the one cell's weights.
+        return a.owner is b.owner
     return False
 
 

@@ -3,7 +3,7 @@ from __future__ import annotations
 from typing import Iterable
 
 from reuse_lint.diagnostics import Diagnostic
-from reuse_lint.engine.queries import TRUE, repeated_builds, reused_site
+from reuse_lint.engine.queries import TRUE, rebuilt_models, repeated_builds, reused_site
 from reuse_lint.engine.values import AUTO
 from reuse_lint.rules.base import Rule, RuleContext
 
@@ -14,10 +14,13 @@ class KerasLayerPerCall(Rule):
     Finds Keras layer or model objects (`tf.keras.layers.Dense(...)`, `keras.Sequential`,
     `tf.compat.v1.layers.Dense`) constructed inside a function that is applied more than
     once to independent inputs (real data and the generator's fakes), or constructed under
-    `variable_scope(..., reuse=True)`. It reports the repeated call (the one asking for
-    reuse). Architecture is left alone: layers without weights, a block configured at each
-    call (`conv_bn(x, filters=256)`), a block applied to branches of one network (inputs
-    that share an ancestor), stacked blocks, and classes instantiated more than once.
+    `variable_scope(..., reuse=True)`, or built by a model builder that is called again
+    and applied on the spot (`Model(z, build_d()(g(z)))`) beside the model it built before.
+    It reports the repeated call (the one asking for reuse). Architecture is left alone:
+    layers without weights, a block configured at each call (`conv_bn(x, filters=256)`), a
+    block applied to branches of one network (inputs that share an ancestor), stacked
+    blocks, classes instantiated more than once, and two models kept under two names (an
+    online and a target network).
 
     ## Why is this bad?
     A Keras layer owns its weights; `variable_scope` reuse does not apply to it. Each
@@ -145,8 +148,33 @@ def perceptual(images):
 real = perceptual(tf.zeros([1, 32, 32, 3]))
 fake = perceptual(tf.ones([1, 32, 32, 3]))
 """,
+        # Two networks kept under two names (an online and a target network): both meant.
+        """
+import keras
+def build_q():
+    x = keras.Input([4])
+    return keras.Model(x, keras.layers.Dense(2)(x))
+online = build_q()
+target = build_q()
+q = online(keras.Input([4]))
+""",
     )
     INVALID = (
+        # A Keras GAN whose combined model calls the builder again: a second discriminator.
+        """
+import keras
+from keras import layers
+def build_d():
+    x = keras.Input([4])
+    return keras.Model(x, layers.Dense(1)(layers.Dense(8)(x)))
+def build_g():
+    z = keras.Input([2])
+    return keras.Model(z, layers.Dense(4)(z))
+discriminator = build_d()
+discriminator.compile("adam", "binary_crossentropy")
+z = keras.Input([2])
+combined = keras.Model(z, build_d()(build_g()(z)))  # expect: RL106
+""",
         """
 import tensorflow as tf
 def discriminator(x, reuse=False):
@@ -193,4 +221,16 @@ b = discriminator(fake)  # expect: RL106
                 related=[ctx.related(r.related, "the first call builds its own layer"),
                          ctx.related(r.second.site, "constructed here on every call")],
                 help="construct the layer once and call the same object on every input",
+            )
+        for r in rebuilt_models(ctx.analysis):
+            if id(r.site.node) in reported:
+                continue
+            reported.add(id(r.site.node))
+            yield from ctx.report(
+                self, r.site,
+                "This call builds the model again and applies the new copy at once: it has weights "
+                "of its own, not those of the model this builder made before",
+                related=[ctx.related(r.related, "the model kept from this builder"),
+                         ctx.related(r.second.site, "constructed here on every call")],
+                help="apply the model you kept (`discriminator(x)`) instead of building another",
             )

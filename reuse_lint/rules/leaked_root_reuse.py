@@ -13,7 +13,10 @@ class LeakedRootReuse(Rule):
     Finds `tf.get_variable_scope().reuse_variables()` called on the root scope (outside a
     `with tf.variable_scope(...)` of its own) when something is created after it in the same
     graph: optimizer slots, moving averages, batch-norm statistics, another builder's
-    variables. It reports the call, with that later creation as the related location.
+    variables. Also `scope.reuse_variables()` inside a named scope's own block when optimizer
+    slots or moving averages are made later in that block (a gate applied to each input with
+    its own moving average, a model class built twice that makes its own optimizer). It
+    reports the call, with that later creation as the related location.
 
     ## Why is this bad?
     Reuse on the root scope never ends: every later `get_variable` in the graph only looks
@@ -23,6 +26,10 @@ class LeakedRootReuse(Rule):
     fails the same way (`.../ExponentialMovingAverage/ does not exist`). It is a classic of
     GAN code that switches the discriminator to reuse this way. A leak with nothing created
     after it (a function that builds and ends) is harmless and not reported.
+    `with tf.variable_scope(tf.get_variable_scope(), reuse=False):` around the optimizers
+    does not undo it: TensorFlow reads `reuse=False` as "inherit" (`False = None here`, in
+    `tensorflow/python/ops/variable_scope.py`), and a scope object re-entered keeps its own
+    reuse, which the leak switched on.
 
     ## Example
     ```python
@@ -71,6 +78,20 @@ w2 = tf.get_variable("w", [1])
 """,
         # Issue #16: a sampler analysed alone reuses at the scope its caller opened and
         # looks up what another method made: no "does not exist" claim without a history.
+        # Slots made in the named scope before its reuse_variables(), or after its block.
+        """
+import tensorflow as tf
+def gate(x):
+    return tf.matmul(x, tf.get_variable("w", [4, 4]))
+xs = [tf.placeholder(tf.float32, [None, 4]) for _ in range(3)]
+with tf.variable_scope("model") as scope:
+    y = gate(xs[0])
+    train = tf.train.AdamOptimizer().minimize(tf.reduce_sum(y))
+    scope.reuse_variables()
+    ys = [gate(x) for x in xs[1:]]
+ema = tf.train.ExponentialMovingAverage(0.99)
+update = ema.apply([tf.reduce_mean(y) for y in ys])
+""",
         """
 import tensorflow as tf
 class Model(object):
@@ -94,20 +115,53 @@ d_fake = discriminator(tf.random.normal([8, 2]))
 loss = tf.reduce_mean(d_real - d_fake)
 train = tf.train.AdamOptimizer(1e-3).minimize(loss)
 """,
+        # In a named scope: a moving average made at each call after the first.
+        """
+import tensorflow as tf
+def gate(x):
+    y = tf.matmul(x, tf.get_variable("w", [4, 4]))
+    ema = tf.train.ExponentialMovingAverage(0.99)
+    return y, ema.apply([tf.reduce_mean(y, 0)])
+xs = [tf.placeholder(tf.float32, [None, 4]) for _ in range(3)]
+with tf.variable_scope("gate") as scope:
+    for x in xs:
+        y, update = gate(x)
+        scope.reuse_variables()  # expect: RL107
+""",
+        # The leak, then `reuse=False` around the optimizer: reuse stays on.
+        """
+import tensorflow as tf
+def discriminator(x, reuse=False):
+    if reuse:
+        tf.get_variable_scope().reuse_variables()  # expect: RL107
+    d_w = tf.get_variable("d_w", [2, 1])
+    return tf.matmul(x, d_w)
+real = tf.placeholder(tf.float32, [None, 2])
+d_real = discriminator(real)
+d_fake = discriminator(tf.random.normal([8, 2]), reuse=True)
+with tf.variable_scope(tf.get_variable_scope(), reuse=False):
+    train = tf.train.AdamOptimizer(1e-3).minimize(tf.reduce_mean(d_real - d_fake))
+""",
     )
 
     def check(self, ctx: RuleContext) -> Iterable[Diagnostic]:
         existed = created_before(ctx.analysis)
         for leak in ctx.analysis.leaks:
-            victim = self._first_victim(ctx, leak, existed)
+            victim = self._first_victim(ctx, leak, existed) if leak.root else self._scoped_victim(ctx, leak)
             if victim is None:
                 continue
             site, what = victim
+            if leak.root:
+                message = f"Reuse is switched on for the whole graph here and never off: {what}"
+                help = "pass reuse=True to the builder call instead, or call reuse_variables() inside a `with tf.variable_scope(...)` block"
+            else:
+                scope = f"`{leak.scope}`" if leak.scope else "this scope"
+                message = f"Reuse is switched on for the rest of {scope}'s block here: {what}"
+                help = "create the optimizer or moving average outside the reusing block, or once before reuse_variables()"
             yield from ctx.report(
-                self, leak.site,
-                f"Reuse is switched on for the whole graph here and never off: {what}",
+                self, leak.site, message,
                 related=[ctx.related(site, "created here under the leaked reuse")],
-                help="pass reuse=True to the builder call instead, or call reuse_variables() inside a `with tf.variable_scope(...)` block",
+                help=help,
             )
 
     def _first_victim(self, ctx: RuleContext, leak, existed):
@@ -121,12 +175,26 @@ train = tf.train.AdamOptimizer(1e-3).minimize(loss)
                     and c.fresh_graph and not c.opaque_before):
                 candidates.append((c.seq, c.stack[-1], f"`Variable {c.name} does not exist`"))
                 break
-        for graph, trace, seq, site, what in ctx.analysis.slot_creations:
+        for graph, trace, seq, site, what, _reuse in ctx.analysis.slot_creations:
             if (graph, trace) == (leak.graph, leak.trace) and seq > leak.seq:
-                kind = what.split(".")[-1].replace("Optimizer", "")
-                candidates.append((seq, site, f"the `{kind}` variables it creates will fail with `Variable .../{kind}/ does not exist`"))
+                candidates.append((seq, site, _slot_failure(what)))
                 break
         if not candidates:
             return None
         _, site, what = min(candidates, key=lambda t: t[0])
         return site, what
+
+    @staticmethod
+    def _scoped_victim(ctx: RuleContext, leak):
+        """Slots (optimizer, moving average) made while this `scope.reuse_variables()` still
+        holds: they are always new variables, so they cannot be looked up. A variable that a
+        builder looks up there is RL102's to judge."""
+        for graph, trace, seq, site, what, (reuse, reuse_site) in ctx.analysis.slot_creations:
+            if (graph, trace) == (leak.graph, leak.trace) and seq > leak.seq and reuse == TRUE and reuse_site is leak.site:
+                return site, _slot_failure(what)
+        return None
+
+
+def _slot_failure(what: str) -> str:
+    kind = what.split(".")[-1].replace("Optimizer", "")
+    return f"the `{kind}` variables it creates will fail with `Variable .../{kind}/ does not exist`"

@@ -3,7 +3,7 @@ from __future__ import annotations
 from typing import Iterable
 
 from reuse_lint.diagnostics import Diagnostic
-from reuse_lint.engine.queries import wrongly_trained
+from reuse_lint.engine.queries import tape_findings, wrongly_trained
 from reuse_lint.rules.base import Rule, RuleContext
 
 
@@ -17,6 +17,9 @@ class MinimizeWithoutVarList(Rule):
     the other model's output reaches the loss only through `tf.stop_gradient`, a
     placeholder or a `trainable=False` target network (DQN, PPO), and where one loss is
     meant to train several scopes together (a VAE's encoder and decoder, an A3C trunk).
+    In TF2 it finds the same bug as `tape.gradient(g_loss, self.trainable_variables)` in a
+    Keras model holding a GAN: the whole model's list takes the discriminator's variables,
+    which another step trains as its own.
 
     ## Why is this bad?
     Without `var_list` the optimizer takes every trainable variable. In a GAN the
@@ -83,7 +86,46 @@ pg = opt.compute_gradients(tf.reduce_mean(logits))
 vg = opt.compute_gradients(tf.reduce_mean(v))
 """,
     )
+    VALID = VALID + (
+        # TF2: a Keras model's train_step trains all of it on one loss.
+        """
+import tensorflow as tf
+class AutoEncoder(tf.keras.Model):
+    def __init__(self):
+        super().__init__()
+        self.enc = tf.keras.Sequential([tf.keras.layers.Dense(2)])
+        self.dec = tf.keras.Sequential([tf.keras.layers.Dense(4)])
+    def train_step(self, x):
+        with tf.GradientTape() as tape:
+            loss = tf.reduce_mean(tf.square(x - self.dec(self.enc(x))))
+        grads = tape.gradient(loss, self.trainable_variables)
+        self.optimizer.apply_gradients(zip(grads, self.trainable_variables))
+        return {"loss": loss}
+""",
+    )
     INVALID = (
+        # TF2: the generator's step takes the whole GAN model's variables.
+        """
+import tensorflow as tf
+class GAN(tf.keras.Model):
+    def __init__(self):
+        super().__init__()
+        self.gen = tf.keras.Sequential([tf.keras.layers.Dense(8)])
+        self.disc = tf.keras.Sequential([tf.keras.layers.Dense(1)])
+        self.g_opt = tf.keras.optimizers.Adam()
+        self.d_opt = tf.keras.optimizers.Adam()
+    def train_step(self, data):
+        z = tf.random.normal([8, 4])
+        with tf.GradientTape() as d_tape:
+            d_loss = tf.reduce_mean(self.disc(self.gen(z))) - tf.reduce_mean(self.disc(data))
+        d_grads = d_tape.gradient(d_loss, self.disc.trainable_variables)
+        self.d_opt.apply_gradients(zip(d_grads, self.disc.trainable_variables))
+        with tf.GradientTape() as g_tape:
+            g_loss = -tf.reduce_mean(self.disc(self.gen(z)))
+        g_grads = g_tape.gradient(g_loss, self.trainable_variables)  # expect: RL109
+        self.g_opt.apply_gradients(zip(g_grads, self.trainable_variables))
+        return {"d": d_loss, "g": g_loss}
+""",
         """
 import tensorflow as tf
 def g(z):
@@ -128,6 +170,14 @@ critic_step = tf.train.RMSPropOptimizer(1e-3).minimize(tf.reduce_mean(tf.square(
     )
 
     def check(self, ctx: RuleContext) -> Iterable[Diagnostic]:
+        for f in tape_findings(ctx.analysis):
+            if f.kind == "wide":
+                label = ctx.analysis.model_labels.get(id(f.model), "a model")
+                yield from ctx.report(
+                    self, f.gradient.site,
+                    f"This list is the whole model's: it also trains `{label}`, which another step trains as its own",
+                    help="take the gradient of this step's own model only, e.g. self.generator.trainable_variables",
+                )
         for use in ctx.analysis.optimizers:
             if use.method == "apply_gradients" or use.var_list is not None:
                 continue

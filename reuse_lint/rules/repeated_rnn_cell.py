@@ -10,16 +10,29 @@ class RepeatedRnnCell(Rule):
     """
     ## What it does
     Finds one RNN cell object used for several layers: `MultiRNNCell([cell] * n)`,
-    `MultiRNNCell([cell for _ in range(n)])` with `cell` built once, or the same cell object
-    passed to two `dynamic_rnn` calls in different scopes. It reports the list (or the
-    second use).
+    `MultiRNNCell([cell for _ in range(n)])` with `cell` built once, the same with the cell
+    in a wrapper (`[DropoutWrapper(cell)] * n`, `[ResidualWrapper(cell)] * n`), chosen by an
+    `if` (GRU or LSTM), wrapped on one arm of an `if` (dropout only in training) or passed in
+    as a parameter (`[cell] * n` holds one object whatever it is); the same cell object given
+    to both directions of a bidirectional RNN, or to two `dynamic_rnn` calls in different
+    scopes (an encoder and a decoder). Every path TF kept its cells under counts:
+    `tf.nn.rnn_cell`, `tf.compat.v1.nn.rnn_cell`, `tf.contrib.rnn` and its `core_rnn_cell`,
+    `tensorflow.python.ops.rnn_cell_impl`. It reports the list (or the second use).
 
     ## Why is this bad?
     A cell object owns one set of weights. Stacked n times, every layer uses the same
     weights (or TensorFlow fails on the second layer when its input size differs:
     `ValueError: Trying to share variable rnn/multi_rnn_cell/cell_0/lstm_cell/kernel, but
-    specified shape (256, 512) and found shape (160, 512).`). Seq2seq encoders and stacked
-    LSTM language models were often written this way.
+    specified shape (256, 512) and found shape (160, 512).`, or in TF 2's `tf.compat.v1`
+    `ValueError: Dimensions must be equal`). When the input is as wide as the cell nothing
+    fails: TensorFlow makes `cell_0`'s variables only, and every layer runs on them. A
+    decoder given the encoder's cell, or a backward direction given the forward one, runs
+    on the other's weights the same silent way. TF 1.1 refused all of these (`ValueError:
+    Attempt to reuse RNNCell ... with a different variable scope than its first use`,
+    tensorflow/tensorflow#9401); from TF 1.2 a cell keeps the weights of its first use,
+    which is what TF 2's `tf.compat.v1` still does. Seq2seq encoders and stacked LSTM
+    language models were often written this way (in TF 0.x, before cells owned their
+    weights, it was the idiom).
 
     ## Example
     ```python
@@ -43,6 +56,37 @@ class RepeatedRnnCell(Rule):
 import tensorflow as tf
 stack = tf.nn.rnn_cell.MultiRNNCell([tf.nn.rnn_cell.LSTMCell(8) for _ in range(3)])
 """,
+        # A cell made (and wrapped) by a function called once per layer.
+        """
+import tensorflow as tf
+def make_cell(training):
+    cell = tf.nn.rnn_cell.GRUCell(8)
+    if training:
+        cell = tf.nn.rnn_cell.DropoutWrapper(cell, output_keep_prob=0.5)
+    return cell
+def build(n, training):
+    a = tf.nn.rnn_cell.MultiRNNCell([make_cell(training) for _ in range(n)])
+    b = tf.nn.rnn_cell.MultiRNNCell([tf.nn.rnn_cell.DropoutWrapper(make_cell(False)) for _ in range(n)])
+    return a, b
+""",
+        # A cell rebuilt in each iteration of a loop; cells picked one by one from a list.
+        """
+import tensorflow as tf
+def build(n, sizes):
+    cells = []
+    for i in range(n):
+        cells.append(tf.contrib.rnn.BasicLSTMCell(sizes[i]))
+    stack = tf.contrib.rnn.MultiRNNCell(cells)
+    again = tf.contrib.rnn.MultiRNNCell([cells[i] for i in range(n)])
+    return stack, again
+""",
+        # One cell used once; one layer of `[cell] * 1`.
+        """
+import tensorflow as tf
+x = tf.placeholder(tf.float32, [None, 5, 4])
+cell = tf.nn.rnn_cell.LSTMCell(8)
+outputs, state = tf.nn.dynamic_rnn(tf.nn.rnn_cell.MultiRNNCell([cell] * 1), x, dtype=tf.float32)
+""",
     )
     INVALID = (
         """
@@ -56,15 +100,79 @@ cell = tf.nn.rnn_cell.GRUCell(8)
 layers = 2
 stack = tf.nn.rnn_cell.MultiRNNCell([cell for _ in range(layers)])  # expect: RL117
 """,
+        # Old paths, with the cell in a wrapper.
+        """
+import tensorflow as tf
+from tensorflow.python.ops import rnn_cell_impl
+def encoder(size, n):
+    cell = tf.contrib.rnn.core_rnn_cell.BasicLSTMCell(size)
+    stack = tf.contrib.rnn.core_rnn_cell.MultiRNNCell([tf.contrib.rnn.core_rnn_cell.DropoutWrapper(cell)] * n)  # expect: RL117
+    res = rnn_cell_impl.MultiRNNCell([rnn_cell_impl.ResidualWrapper(rnn_cell_impl.GRUCell(size))] * n)  # expect: RL117
+    return stack, res
+""",
+        # Chosen by an `if`, wrapped on one arm of another, then stacked.
+        """
+import tensorflow.compat.v1 as tf
+def build(args, training):
+    if args.model == "gru":
+        cell_fn = tf.nn.rnn_cell.GRUCell
+    elif args.model == "lstm":
+        cell_fn = tf.nn.rnn_cell.BasicLSTMCell
+    else:
+        raise Exception(args.model)
+    cell = cell_fn(args.rnn_size)
+    if training:
+        cell = tf.nn.rnn_cell.DropoutWrapper(cell, output_keep_prob=args.keep_prob)
+    return tf.nn.rnn_cell.MultiRNNCell([cell for _ in range(args.num_layers)])  # expect: RL117
+""",
+        # A library layer: the cell class is a parameter (nothing in the file builds it).
+        """
+import tensorflow as tf
+class DynamicRNNLayer(object):
+    def __init__(self, inputs, cell_fn=None, n_hidden=256, dropout=None, n_layer=1):
+        self.cell = cell_fn(num_units=n_hidden)
+        if dropout:
+            self.cell = tf.contrib.rnn.DropoutWrapper(self.cell, input_keep_prob=dropout)
+        if n_layer > 1:
+            self.cell = tf.contrib.rnn.MultiRNNCell([self.cell] * n_layer)  # expect: RL117
+        self.outputs, _ = tf.nn.dynamic_rnn(self.cell, inputs, dtype=tf.float32)
+""",
+        # A new wrapper per layer, around one cell: the weights are still the one cell's.
+        """
+import tensorflow.compat.v1 as tf
+lstm = tf.nn.rnn_cell.LSTMCell(8)
+stack = tf.nn.rnn_cell.MultiRNNCell([tf.nn.rnn_cell.DropoutWrapper(lstm, output_keep_prob=0.5) for _ in range(3)])  # expect: RL117
+""",
+        # Both directions of a bidirectional RNN on one cell.
+        """
+import tensorflow as tf
+x = tf.placeholder(tf.float32, [None, 5, 4])
+cell = tf.nn.rnn_cell.DropoutWrapper(tf.nn.rnn_cell.LSTMCell(4), output_keep_prob=0.9)
+outputs, states = tf.nn.bidirectional_dynamic_rnn(cell, cell, x, dtype=tf.float32)  # expect: RL117
+""",
     )
 
     def check(self, ctx: RuleContext) -> Iterable[Diagnostic]:
-        for site, cell in ctx.analysis.repeated_cells:
+        for site, cell, what in ctx.analysis.repeated_cells:
+            if cell is None:  # `[x] * n`: one object, whatever cell it is
+                yield from ctx.report(
+                    self, site, "One cell object is used for every layer of this list: they share its weights",
+                    help="build a new cell for each layer: [make_cell() for _ in range(n)]",
+                )
+                continue
+            owner = cell.owner
+            related = [ctx.related(type(site)(site.path, owner.node), "the single cell is built here")]
+            if what == "directions":
+                yield from ctx.report(
+                    self, site,
+                    f"One `{_name(owner)}` object runs both directions: the backward pass uses the forward weights",
+                    related=related, help="give each direction a cell of its own",
+                )
+                continue
             yield from ctx.report(
                 self, site,
-                f"One `{cell.canon.split('.')[-1]}` object is used for several layers: they share its weights",
-                related=[ctx.related(type(site)(site.path, cell.node), "the single cell is built here")],
-                help="build a new cell for each layer: [Cell(...) for _ in range(n)]",
+                f"One `{_name(owner)}` object is used for several layers: they share its weights",
+                related=related, help="build a new cell for each layer: [Cell(...) for _ in range(n)]",
             )
         seen: dict[tuple, tuple] = {}
         for cell, site, prefix, graph, trace, _conds in ctx.analysis.cell_uses:
@@ -73,8 +181,12 @@ stack = tf.nn.rnn_cell.MultiRNNCell([cell for _ in range(layers)])  # expect: RL
                 first_site = seen[key][0]
                 yield from ctx.report(
                     self, site,
-                    f"This `{cell.canon.split('.')[-1]}` object already ran in another scope: both runs share its weights",
+                    f"This `{_name(cell)}` object already ran in another scope: both runs share its weights",
                     related=[ctx.related(first_site, "first used here")],
                     help="build one cell per use",
                 )
             seen.setdefault(key, (site, prefix))
+
+
+def _name(cell) -> str:
+    return cell.canon.split(".")[-1]

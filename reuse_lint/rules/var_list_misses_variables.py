@@ -1,10 +1,14 @@
 from __future__ import annotations
 
+import ast
 from typing import Iterable
 
 from reuse_lint.diagnostics import Diagnostic
 from reuse_lint.engine.events import Selection
-from reuse_lint.engine.queries import model_scope_of, model_scopes_of, reached_models
+from reuse_lint.engine.queries import (
+    builder_call, creation_of, made_during, model_scope_of, model_scopes_of, reached_models, reached_unscoped,
+    tape_findings,
+)
 from reuse_lint.engine.values import VarList
 from reuse_lint.rules.base import Rule, RuleContext
 
@@ -17,13 +21,24 @@ class VarListMissesVariables(Rule):
     `[v for v in tvars if "d_" in v.name]` while some of the discriminator's layers were
     built under scopes that do not carry the prefix (`discriminator/bn1/`). Also finds a
     selection that matches nothing at all when it runs (the variables are built later, or
-    the scope is misspelled).
+    the scope is misspelled). A model need not have a scope: the variables made during one
+    call of a builder (`generator(z)`, a network class's constructor) are one model when no
+    other list takes any of them, so a filter that takes some of them leaves out the rest.
 
     ## Why is this bad?
     The missed variables keep their initial values for the whole run: batch-norm scales stay
     1, a layer stays random, and the model trains worse with no error. An empty list fails
-    only in `minimize` (`ValueError: No variables to optimize.`); a `Saver` or a copy op
-    built on it silently does nothing. The name-filter form was common in DCGAN-style code.
+    in `minimize` (`ValueError: No variables to optimize.`) and in a `Saver` (`No variables
+    to save`); a loop or a copy op over it silently does nothing (a world-models VAE whose
+    parameters were saved as an empty list). The name-filter form was common in
+    DCGAN-style code.
+
+    In TF2 it finds `tape.gradient(loss, generator.trainable_variables)` where the loss also
+    flows through a model upstream of the listed one (an encoder, a critic's shared
+    encoder) whose variables are in no gradient list at all: that model keeps its random
+    weights. It stays silent when the model is frozen (`trainable = False`), detached
+    (`tf.stop_gradient`), in another step's list, or has weights that other code loads,
+    sets or copies (a target network's polyak update, `load_weights`, `fit`).
 
     ## Example
     ```python
@@ -72,7 +87,227 @@ grads = list(zip(tf.gradients(loss, tf.trainable_variables()), tf.trainable_vari
 step = tf.train.GradientDescentOptimizer(0.1).apply_gradients(grads_and_vars=grads)
 """,
     )
+    VALID = VALID + (
+        # Part of a builder call's variables restored from a checkpoint by a Saver of their
+        # own and left out of every list on purpose: a pretrained encoder.
+        """
+import tensorflow as tf
+def model(x):
+    enc_w = tf.get_variable("enc_w", [2, 4])
+    head_w = tf.get_variable("head_w", [4, 1])
+    return tf.matmul(tf.matmul(x, enc_w), head_w)
+def critic(x):
+    q_w = tf.get_variable("q_w", [2, 1])
+    return tf.matmul(x, q_w)
+x = tf.placeholder(tf.float32, [None, 2])
+out, q = model(x), critic(x)
+tvars = tf.trainable_variables()
+restorer = tf.train.Saver(var_list=[v for v in tvars if "enc_" in v.name])
+head_vars = [v for v in tvars if "head_" in v.name]
+q_vars = [v for v in tvars if "q_" in v.name]
+head_step = tf.train.AdamOptimizer().minimize(tf.reduce_mean(out), var_list=head_vars)
+q_step = tf.train.AdamOptimizer().minimize(tf.reduce_mean(q), var_list=q_vars)
+""",
+        # One builder call made both networks: it is no model, and what its lists leave out
+        # is not known to be a part of either (a discriminator's unnamed helper variable).
+        """
+import tensorflow as tf
+def build_model(x):
+    g_w = tf.get_variable("g_w", [2, 2])
+    fake = tf.matmul(x, g_w)
+    d_w = tf.get_variable("d_w", [2, 1])
+    scale = tf.get_variable("scale", [1])
+    return tf.matmul(fake, d_w) * scale, tf.matmul(x, d_w)
+d_fake, d_real = build_model(tf.placeholder(tf.float32, [None, 2]))
+tvars = tf.trainable_variables()
+g_vars = [v for v in tvars if "g_" in v.name]
+d_vars = [v for v in tvars if "d_" in v.name]
+g_step = tf.train.AdamOptimizer().minimize(-tf.reduce_mean(d_fake), var_list=g_vars)
+d_step = tf.train.AdamOptimizer().minimize(tf.reduce_mean(d_fake - d_real), var_list=d_vars)
+""",
+    )
+    VALID = VALID + (
+        # An empty filter that is only a part of the list the optimizer takes.
+        """
+import tensorflow as tf
+x = tf.placeholder(tf.float32, [None, 2])
+with tf.variable_scope("generator"):
+    y = tf.layers.dense(x, 2)
+tvars = tf.trainable_variables()
+extra = [v for v in tvars if "BatchNorm" in v.name]
+step = tf.train.AdamOptimizer().minimize(tf.reduce_mean(y), var_list=extra + tvars)
+""",
+    )
+    VALID = VALID + (
+        # A frozen part of a builder call, behind tf.stop_gradient: no gradient reaches it.
+        """
+import tensorflow as tf
+def generator(z):
+    enc_w = tf.get_variable("enc_w", [4, 4])
+    feat = tf.stop_gradient(tf.matmul(z, enc_w))
+    g_w = tf.get_variable("g_w", [4, 2])
+    return tf.matmul(feat, g_w)
+def discriminator(x):
+    d_w = tf.get_variable("d_w", [2, 1])
+    return tf.matmul(x, d_w)
+logits = discriminator(generator(tf.random.normal([8, 4])))
+tvars = tf.trainable_variables()
+g_vars = [v for v in tvars if "g_" in v.name]
+d_vars = [v for v in tvars if "d_" in v.name]
+g_step = tf.train.AdamOptimizer().minimize(-tf.reduce_mean(logits), var_list=g_vars)
+d_step = tf.train.AdamOptimizer().minimize(tf.reduce_mean(logits), var_list=d_vars)
+""",
+        # A loop testing for a layer kind this configuration does not build.
+        """
+import tensorflow as tf
+with tf.variable_scope("model"):
+    y = tf.layers.dense(tf.zeros([1, 2]), 1)
+decay = []
+for var in tf.trainable_variables():
+    if "BatchNorm" in var.name:
+        decay.append(var)
+""",
+        # A loop whose name test keeps some variables.
+        """
+import tensorflow as tf
+with tf.variable_scope("vae"):
+    y = tf.layers.dense(tf.zeros([1, 2]), 1)
+params = []
+for var in tf.trainable_variables():
+    if var.name.startswith("vae"):
+        params.append(var)
+""",
+    )
+    VALID = VALID + (
+        # TF2 DCGAN: the discriminator's loss flows through the generator, which its own
+        # step trains.
+        """
+import tensorflow as tf
+gen = tf.keras.Sequential([tf.keras.layers.Dense(8)])
+disc = tf.keras.Sequential([tf.keras.layers.Dense(1)])
+opt = tf.keras.optimizers.Adam()
+@tf.function
+def train_step(x, z):
+    with tf.GradientTape() as g_tape, tf.GradientTape() as d_tape:
+        fake = gen(z)
+        g_loss = -tf.reduce_mean(disc(fake))
+        d_loss = tf.reduce_mean(disc(fake)) - tf.reduce_mean(disc(x))
+    opt.apply_gradients(zip(g_tape.gradient(g_loss, gen.trainable_variables), gen.trainable_variables))
+    opt.apply_gradients(zip(d_tape.gradient(d_loss, disc.trainable_variables), disc.trainable_variables))
+""",
+        # TF2: a frozen pretrained backbone under a trained head.
+        """
+import tensorflow as tf
+backbone = tf.keras.Sequential([tf.keras.layers.Dense(8)])
+backbone.trainable = False
+head = tf.keras.Sequential([tf.keras.layers.Dense(1)])
+opt = tf.keras.optimizers.SGD()
+def step(x, y):
+    with tf.GradientTape() as tape:
+        loss = tf.reduce_mean(tf.square(y - head(backbone(x))))
+    opt.apply_gradients(zip(tape.gradient(loss, head.trainable_variables), head.trainable_variables))
+""",
+        # TF2 WGAN-GP: the penalty's gradient is with respect to the mixed images, not a
+        # list; every model is in its own step's list.
+        """
+import tensorflow as tf
+gen = tf.keras.Sequential([tf.keras.layers.Dense(8)])
+disc = tf.keras.Sequential([tf.keras.layers.Dense(1)])
+opt = tf.keras.optimizers.Adam()
+def d_step(x, z):
+    with tf.GradientTape() as tape:
+        fake = gen(z)
+        alpha = tf.random.uniform([8, 1])
+        mixed = alpha * x + (1 - alpha) * fake
+        with tf.GradientTape() as gp_tape:
+            gp_tape.watch(mixed)
+            pred = disc(mixed)
+        slopes = gp_tape.gradient(pred, [mixed])[0]
+        loss = tf.reduce_mean(disc(fake)) - tf.reduce_mean(disc(x)) + tf.reduce_mean(tf.square(slopes))
+    opt.apply_gradients(zip(tape.gradient(loss, disc.trainable_variables), disc.trainable_variables))
+def g_step(z):
+    with tf.GradientTape() as tape:
+        loss = -tf.reduce_mean(disc(gen(z)))
+    opt.apply_gradients(zip(tape.gradient(loss, gen.trainable_variables), gen.trainable_variables))
+""",
+        # TF2: an encoder restored from a checkpoint, used as it is under a trained head.
+        """
+import tensorflow as tf
+encoder = tf.keras.Sequential([tf.keras.layers.Dense(8)])
+tf.train.Checkpoint(encoder=encoder).restore("pretrained/ckpt-1")
+head = tf.keras.Sequential([tf.keras.layers.Dense(1)])
+opt = tf.keras.optimizers.SGD()
+def step(x, y):
+    with tf.GradientTape() as tape:
+        loss = tf.reduce_mean(tf.square(y - head(encoder(x))))
+    opt.apply_gradients(zip(tape.gradient(loss, head.trainable_variables), head.trainable_variables))
+""",
+    )
     INVALID = (
+        # TF2: the encoder the generator's loss flows through is in no list.
+        """
+import tensorflow as tf
+encoder = tf.keras.Sequential([tf.keras.layers.Dense(4)])
+generator = tf.keras.Sequential([tf.keras.layers.Dense(8)])
+opt = tf.keras.optimizers.Adam()
+@tf.function
+def train_step(x, y):
+    with tf.GradientTape() as tape:
+        loss = tf.reduce_mean(tf.square(y - generator(encoder(x))))
+    grads = tape.gradient(loss, generator.trainable_variables)  # expect: RL114
+    opt.apply_gradients(zip(grads, generator.trainable_variables))
+""",
+        # The scope was opened outside the model's graph: the loop's test keeps nothing.
+        """
+import tensorflow as tf
+def build():
+    g = tf.Graph()
+    with g.as_default():
+        y = tf.layers.dense(tf.zeros([1, 2]), 1)
+        step = tf.Variable(0, name="global_step", trainable=False)
+    return g
+with tf.variable_scope("vae"):
+    graph = build()
+params = []
+with graph.as_default():
+    for var in tf.trainable_variables():
+        if var.name.startswith("vae"):  # expect: RL114
+            params.append(var)
+""",
+        # A Saver on a name filter that keeps nothing saves nothing.
+        """
+import tensorflow as tf
+with tf.variable_scope("generator"):
+    y = tf.layers.dense(tf.zeros([1, 2]), 2)
+saver = tf.train.Saver(var_list=[v for v in tf.global_variables() if v.name.startswith("gen/")])  # expect: RL114
+""",
+        # A name filter over known variables that keeps none of them.
+        """
+import tensorflow as tf
+x = tf.placeholder(tf.float32, [None, 2])
+with tf.variable_scope("generator"):
+    y = tf.layers.dense(x, 2)
+g_vars = [v for v in tf.trainable_variables() if v.name.startswith("gen/")]  # expect: RL114
+step = tf.train.AdamOptimizer().minimize(tf.reduce_mean(y), var_list=g_vars)
+""",
+        # Models built by plain functions, no scope: bn1 was made during generator(z).
+        """
+import tensorflow as tf
+def generator(z):
+    g_w1 = tf.get_variable("g_w1", [4, 8])
+    g1 = tf.layers.batch_normalization(tf.matmul(z, g_w1), name="bn1")
+    g_w2 = tf.get_variable("g_w2", [8, 2])
+    return tf.matmul(g1, g_w2)
+def discriminator(x):
+    d_w = tf.get_variable("d_w", [2, 1])
+    return tf.matmul(x, d_w)
+logits = discriminator(tf.concat([tf.placeholder(tf.float32, [None, 2]), generator(tf.random.normal([8, 4]))], 0))
+tvars = tf.trainable_variables()
+d_vars = [v for v in tvars if "d_" in v.name]
+g_vars = [v for v in tvars if "g_" in v.name]  # expect: RL114
+d_step = tf.train.AdamOptimizer().minimize(tf.reduce_mean(logits), var_list=d_vars)
+g_step = tf.train.AdamOptimizer().minimize(-tf.reduce_mean(logits), var_list=g_vars)
+""",
         """
 import tensorflow as tf
 def g(z):
@@ -121,8 +356,73 @@ saver = tf.train.Saver(var_list=tf.trainable_variables("genrator/"))  # expect: 
                     related=[ctx.related(u.site, "the empty list is used here") for u in sel.used_by[:1]],
                     help="select the variables after the model is built, and check the scope name",
                 )
+            elif sel.how == "filter" and not sel.names and sel.complete and sel.available:
+                yield from self._matches_nothing(ctx, sel)
             elif sel.how == "filter":
                 yield from self._missed(ctx, sel)
+        yield from self._untrained(ctx)
+
+    def _untrained(self, ctx: RuleContext) -> Iterable[Diagnostic]:
+        """TF2: a model the loss flows through into a listed model, in no list anywhere."""
+        for f in tape_findings(ctx.analysis):
+            if f.kind != "untrained":
+                continue
+            label = ctx.analysis.model_labels.get(id(f.model), "a model")
+            yield from ctx.report(
+                self, f.gradient.site,
+                f"This loss flows through `{label}`, whose variables are in no gradient list: no step ever trains it",
+                help=f"add `{label}.trainable_variables` to this list (and to apply_gradients), "
+                f"or freeze it (`{label}.trainable = False`, tf.stop_gradient) if it is meant to stay fixed",
+            )
+
+    def _matches_nothing(self, ctx: RuleContext, sel: Selection) -> Iterable[Diagnostic]:
+        """A name filter run over known variables that keeps none of them: the scope it
+        looks for was opened outside the graph the model was built in, or is misspelled.
+        Only where the empty list itself is what is used (not a part of a longer list)."""
+        uses = [u for u in sel.used_by if getattr(getattr(u, "var_list", None), "names", None) == ()]
+        # A loop whose body finds nothing fails nowhere; one testing for a layer kind that
+        # this configuration leaves out (`'BatchNorm' in v.name`) is no bug. A loop is
+        # judged only on a prefix test: the model's own scope, which some variable must carry.
+        uses = [u for u in uses if u.method != "loop" or _prefix_test(sel.site.node)]
+        if not uses:
+            return
+        yield from ctx.report(
+            self, sel.site,
+            f"This name filter matches none of the {len(sel.available)} variables of its graph: the list is empty",
+            related=[ctx.related(u.site, "the empty list is used here") for u in uses[:1]],
+            help="print the variables' names (tf.trainable_variables()) and filter by what they are",
+        )
+
+    def _missed_in_builder(self, ctx: RuleContext, sel: Selection, covered: set[str], missed: set[str]):
+        """Variables with no variable scope, made during the same builder call as variables
+        of this list (`generator(z)` making `g_w1` and a batch norm's `bn1/beta`), which no
+        list takes. The call is one model when it made no variable that another list trains
+        (a `build_model()` making both networks is not one)."""
+        analysis = ctx.analysis
+        selected = [c for n in sel.names if (c := creation_of(analysis, sel.trace, sel.graph, n)) is not None]
+        unscoped = [c for c in selected if c.model_scope is None]
+        if not unscoped:
+            return [], None
+        others = [c for n in covered - set(sel.names)
+                  if (c := creation_of(analysis, sel.trace, sel.graph, n)) is not None]
+        # A list that a Saver restores by scope or name (a pretrained part) is left out on purpose.
+        restored = {n for s in analysis.selections if s.how != "all"
+                    and any(u.method == "saver" for u in s.used_by) for n in s.names}
+        # A variable the list's own loss does not reach (behind tf.stop_gradient) is frozen.
+        reached = frozenset().union(*(reached_unscoped(u.loss) for u in sel.used_by))
+        found, where = [], None
+        for n in sel.available:
+            if n in covered or n in missed or n in restored or n not in reached:
+                continue
+            c = creation_of(analysis, sel.trace, sel.graph, n)
+            if c is None or not c.trainable or c.model_scope is not None:
+                continue
+            call = builder_call(c, unscoped)
+            if call is None or any(made_during(o, call) for o in others):
+                continue
+            found.append(n)
+            where = where or c.stack[len(call) - 1]
+        return found, where
 
     def _missed(self, ctx: RuleContext, sel: Selection) -> Iterable[Diagnostic]:
         uses = [u for u in ctx.analysis.optimizers
@@ -142,12 +442,29 @@ saver = tf.train.Saver(var_list=tf.trainable_variables("genrator/"))  # expect: 
             n for n in sel.available
             if n not in covered and model_scope_of(ctx.analysis, sel.trace, sel.graph, n) in (models & reached)
         ]
+        in_builder, call = self._missed_in_builder(ctx, sel, covered, set(missed))
+        missed += in_builder
         if not missed:
             return
         shown = ", ".join(f"`{n}`" for n in missed[:3]) + (", ..." if len(missed) > 3 else "")
+        related = [ctx.related(u.site, "the optimizer that takes this list") for u in sel.used_by[:1]]
+        if call is not None:
+            related.append(ctx.related(call, "the builder call that made the variables it misses"))
         yield from ctx.report(
             self, sel.site,
             f"This list misses {len(missed)} variable{'s' if len(missed) != 1 else ''} of its model that no optimizer trains: {shown}",
-            related=[ctx.related(u.site, "the optimizer that takes this list") for u in sel.used_by[:1]],
+            related=related,
             help="select by scope (tf.trainable_variables(\"<scope>/\")) or make the name filter match every layer",
         )
+
+
+def _prefix_test(node) -> bool:
+    """`v.name.startswith("vae")`, `re.match("vae/", v.name)`, `"vae/" in v.name`."""
+    for sub in ast.walk(node):
+        func = getattr(sub, "func", None)
+        if isinstance(sub, ast.Call) and isinstance(func, ast.Attribute) and func.attr in ("startswith", "match"):
+            return True
+        if (isinstance(sub, ast.Compare) and isinstance(sub.left, ast.Constant) and isinstance(sub.left.value, str)
+                and sub.left.value.endswith("/") and all(isinstance(op, ast.In) for op in sub.ops)):
+            return True
+    return False

@@ -1,11 +1,13 @@
 from __future__ import annotations
 
 import ast
+import re
 from typing import Iterable
 
 from reuse_lint.diagnostics import Diagnostic, Edit, Fix
 from reuse_lint.engine.events import Selection
-from reuse_lint.engine.queries import wrongly_trained
+from reuse_lint.engine.queries import tape_findings, wrongly_trained
+from reuse_lint.engine.queries import creation_of, wrongly_trained
 from reuse_lint.rules.base import Rule, RuleContext, char_column
 
 
@@ -20,13 +22,17 @@ class VarListTakesOtherVariables(Rule):
     `var_list` when another step trains some of those variables as its own, and the
     `as scope` object of a finished `with variable_scope(...)` block used to select the
     variables of a later scope (a target network whose "own" list is the online
-    network's). It reports the scope argument.
+    network's). It reports the scope argument. In TF2 it finds a `tape.gradient` whose list
+    takes a model that ran only before the `GradientTape` opened (outside its `with`
+    block): the tape never saw it, so its gradients are None; it reports the gradient.
 
     ## Why is this bad?
     TensorFlow selects by `re.match(scope, variable.name)`, a prefix test, so `"disc"`
     silently takes `disc_aux/...` too. The discriminator's optimizer then also trains the
     auxiliary network, a `Saver` saves the wrong model, a target-network copy assigns the
-    wrong weights, and nothing fails. In the reference GAN's `prefix-var-list` variant,
+    wrong weights, and nothing fails. In TF2 a model applied outside the tape gets None
+    gradients: TF warns "Gradients do not exist for variables", and `apply_gradients`
+    raises "No gradients provided for any variable" when all are None. In the reference GAN's `prefix-var-list` variant,
     `scope="g"` also takes `global_discriminator/`: every generator step also trains the
     discriminator to call the fakes real, and the generator covers no mode at all.
 
@@ -96,6 +102,23 @@ with tf.variable_scope("disc_aux"):
     a = tf.get_variable("a", [1])
 d_vars = tf.get_collection(tf.GraphKeys.TRAINABLE_VARIABLES, scope="disc/")
 """,
+        # Each worker selects its scope while the loop builds it: worker_10/ is not there yet.
+        """
+import tensorflow as tf
+for i in range(12):
+    with tf.variable_scope("worker_{}".format(i)):
+        out = tf.layers.dense(tf.zeros([1, 2]), 1)
+    local_vars = tf.get_collection(tf.GraphKeys.TRAINABLE_VARIABLES, "worker_{}".format(i))
+""",
+        # Ten workers: no other worker's name starts with worker_1.
+        """
+import tensorflow as tf
+for i in range(10):
+    with tf.variable_scope("worker_{}".format(i)):
+        out = tf.layers.dense(tf.zeros([1, 2]), 1)
+for i in range(10):
+    local_vars = tf.get_collection(tf.GraphKeys.TRAINABLE_VARIABLES, "worker_{}".format(i))
+""",
         # A prefix that is no scope of its own gathers several scopes on purpose.
         """
 import tensorflow as tf
@@ -105,7 +128,82 @@ for name in ["tower_0", "tower_1"]:
 tower_vars = tf.trainable_variables("tower")
 """,
     )
+    VALID = VALID + (
+        # TF2: a persistent tape records both models; each gradient takes its own.
+        """
+import tensorflow as tf
+gen = tf.keras.Sequential([tf.keras.layers.Dense(8)])
+disc = tf.keras.Sequential([tf.keras.layers.Dense(1)])
+opt = tf.keras.optimizers.Adam()
+def step(z, x):
+    with tf.GradientTape(persistent=True) as tape:
+        fake = gen(z)
+        g_loss = -tf.reduce_mean(disc(fake))
+        d_loss = tf.reduce_mean(disc(fake)) - tf.reduce_mean(disc(x))
+    opt.apply_gradients(zip(tape.gradient(g_loss, gen.trainable_variables), gen.trainable_variables))
+    opt.apply_gradients(zip(tape.gradient(d_loss, disc.trainable_variables), disc.trainable_variables))
+""",
+    )
+    VALID = VALID + (
+        # TF2: a helper we cannot see runs inside the tape; it may apply the generator again.
+        """
+import tensorflow as tf
+from losses import adversarial_loss
+gen = tf.keras.Sequential([tf.keras.layers.Dense(8)])
+disc = tf.keras.Sequential([tf.keras.layers.Dense(1)])
+opt = tf.keras.optimizers.Adam()
+def step(z):
+    fake = gen(z)
+    with tf.GradientTape() as tape:
+        loss = adversarial_loss(gen, disc, z) + tf.reduce_mean(disc(fake))
+    grads = tape.gradient(loss, gen.trainable_variables)
+    opt.apply_gradients(zip(grads, gen.trainable_variables))
+""",
+    )
     INVALID = (
+        # TF2: the generator ran before the tape opened.
+        """
+import tensorflow as tf
+gen = tf.keras.Sequential([tf.keras.layers.Dense(8)])
+disc = tf.keras.Sequential([tf.keras.layers.Dense(1)])
+opt = tf.keras.optimizers.Adam()
+def step(z):
+    fake = gen(z)
+    with tf.GradientTape() as tape:
+        loss = -tf.reduce_mean(disc(fake))
+    grads = tape.gradient(loss, gen.trainable_variables)  # expect: RL108
+    opt.apply_gradients(zip(grads, gen.trainable_variables))
+""",
+    )
+    INVALID = INVALID + (
+        # Sixteen workers built by a loop, then selected by name: worker_1 takes worker_10/...
+        """
+import tensorflow as tf
+for i in range(16):
+    with tf.variable_scope("worker_{}".format(i)):
+        out = tf.layers.dense(tf.zeros([1, 2]), 1)
+for i in range(16):
+    local_vars = tf.get_collection(tf.GraphKeys.TRAINABLE_VARIABLES, "worker_{}".format(i))  # expect: RL108
+""",
+        # Each network object keeps every trainable variable built so far as its own: the
+        # discriminators' list also takes the generator.
+        """
+import tensorflow as tf
+class Net:
+    def __init__(self, name):
+        self.name = name
+    def __call__(self, x):
+        with tf.variable_scope(self.name):
+            out = tf.layers.dense(x, 1)
+        self.variables = tf.get_collection(tf.GraphKeys.TRAINABLE_VARIABLES)  # expect: RL108
+        return out
+G, D_X, D_Y = Net("G"), Net("D_X"), Net("D_Y")
+x = tf.placeholder(tf.float32, [None, 1])
+fake = G(x)
+d_loss = tf.reduce_mean(D_X(tf.concat([x, fake], 0))) + tf.reduce_mean(D_Y(fake))
+g_step = tf.train.AdamOptimizer().minimize(-d_loss, var_list=G.variables)
+d_step = tf.train.AdamOptimizer().minimize(d_loss, var_list=D_X.variables + D_Y.variables)
+""",
         """
 import tensorflow as tf
 s = tf.placeholder(tf.float32, [None, 3])
@@ -149,8 +247,23 @@ g_step = tf.train.AdamOptimizer().minimize(g_loss, var_list=tf.trainable_variabl
                 yield from self._stale_scope(ctx, sel)
             elif sel.how == "scope":
                 yield from self._prefix_clash(ctx, sel)
+                yield from self._later_loop_copies(ctx, sel)
             elif sel.how == "all":
                 yield from self._everything(ctx, sel)
+        yield from self._untaped(ctx)
+
+    def _untaped(self, ctx: RuleContext) -> Iterable[Diagnostic]:
+        """TF2: a listed model the tape never saw applied."""
+        for f in tape_findings(ctx.analysis):
+            if f.kind != "untaped":
+                continue
+            label = ctx.analysis.model_labels.get(id(f.model), "a model")
+            yield from ctx.report(
+                self, f.gradient.site,
+                f"This list takes `{label}`'s variables, but `{label}` ran outside the GradientTape: "
+                "their gradients are None (apply_gradients raises when all are)",
+                help=f"call `{label}` inside the `with tf.GradientTape()` block",
+            )
 
     def _prefix_clash(self, ctx: RuleContext, sel: Selection) -> Iterable[Diagnostic]:
         pattern = sel.pattern or ""
@@ -170,6 +283,42 @@ g_step = tf.train.AdamOptimizer().minimize(g_loss, var_list=tf.trainable_variabl
             help=f"end the scope with a slash: \"{pattern}/\"",
             fix=self._fix(ctx, sel),
         )
+
+    def _later_loop_copies(self, ctx: RuleContext, sel: Selection) -> Iterable[Diagnostic]:
+        """`scope="worker_1"` after a loop of known length made `worker_0` ... `worker_11`:
+        the interpreter follows a loop's first iterations only, so `worker_10/` is not among
+        the variables it saw, but the loop makes it before the selection runs."""
+        pattern = sel.pattern or ""
+        digits = re.search(r"\d+$", pattern)
+        if digits is None or not sel.complete or not sel.names:
+            return
+        if any(not n.startswith(pattern + "/") for n in sel.names):
+            return  # a clash already seen: _prefix_clash reports it
+        base, index = pattern[:digits.start()], int(digits.group())
+        if digits.group() != str(index):
+            return  # `worker_01`: zero-padded names do not run into each other
+        own = creation_of(ctx.analysis, sel.trace, sel.graph, sel.names[0])
+        inside = {loop for loop, _ in sel.loops}
+        for loop, iteration in own.loops if own is not None else ():
+            length = ctx.analysis.loop_lengths.get(loop)
+            if length is None or loop in inside:
+                continue
+            offset = index - iteration
+            if not _named_by_iteration(ctx, sel, loop, base, offset):
+                continue
+            later = [f"{base}{k + offset}" for k in range(length) if k + offset != index
+                     and str(k + offset).startswith(str(index))]
+            if not later:
+                continue
+            shown = ", ".join(f"`{n}/`" for n in later[:3]) + (", ..." if len(later) > 3 else "")
+            yield from ctx.report(
+                self, sel.site,
+                f"Scope `{pattern}` also selects {shown}: the loop makes {length} such scopes before this runs, and TensorFlow matches the scope as a prefix",
+                related=[ctx.related(ctx.analysis.loops[loop], "the loop that names the scopes")],
+                help=f"end the scope with a slash: \"{pattern}/\"",
+                fix=self._fix(ctx, sel),
+            )
+            return
 
     def _stale_scope(self, ctx: RuleContext, sel: Selection) -> Iterable[Diagnostic]:
         scope_site, building = sel.stale
@@ -205,6 +354,19 @@ g_step = tf.train.AdamOptimizer().minimize(g_loss, var_list=tf.trainable_variabl
             return None
         column = char_column(line, node.end_col_offset) - 1
         return Fix("end the scope with `/`", (Edit(node.lineno, column, node.lineno, column, "/"),), safe=True)
+
+
+def _named_by_iteration(ctx: RuleContext, sel: Selection, loop: int, base: str, offset: int) -> bool:
+    """Did each iteration of `loop` that the interpreter followed make variables under
+    `base` + (its iteration + offset), and at least two of them?"""
+    seen: set[int] = set()
+    for c in ctx.analysis.creations:
+        if (c.trace, c.graph) != (sel.trace, sel.graph) or c.name is None:
+            continue
+        iteration = dict(c.loops).get(loop)
+        if iteration is not None and c.name.startswith(f"{base}{iteration + offset}/"):
+            seen.add(iteration)
+    return len(seen) >= 2
 
 
 def _only_unique_copies(ctx: RuleContext, pattern: str, others: list[str]) -> bool:

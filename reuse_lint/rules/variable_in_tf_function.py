@@ -9,12 +9,17 @@ from reuse_lint.rules.base import Rule, RuleContext
 class VariableInTfFunction(Rule):
     """
     ## What it does
-    Finds `tf.Variable(...)`, Keras layers or Keras models constructed unconditionally inside
-    the body of a `@tf.function` (or a function wrapped by `tf.function(f)`, or the
-    `train_step`, `test_step` or `predict_step` of a Keras model, which `fit` runs in one),
-    or in the `call` of a subclass of a Keras `Layer` or `Model` (`tf.keras`, `keras`,
-    `tf_keras`), including helpers and lambdas that `call` runs. Layers without weights
-    (`Flatten`, `Activation`, `Dropout`, ...) are not reported.
+    Finds `tf.Variable(...)`, Keras layers, Keras models or stateful Keras metrics
+    (`SparseCategoricalAccuracy()`, `Mean()`) constructed unconditionally inside the body of
+    a `@tf.function` (or a function wrapped by `tf.function(f)`, or the `train_step`,
+    `test_step` or `predict_step` of a Keras model, which `fit` runs in one), in the `call`
+    of a subclass of a Keras `Layer` or `Model` (`tf.keras`, `keras`, `tf_keras`), including
+    helpers and lambdas that `call` runs, or in a loss or metric function given to
+    `compile(loss=..., metrics=[...])`, which Keras runs in its train function. A block of
+    one's own (a `Layer` subclass with weights) made there counts as one layer; code under
+    `if self.setting != constant:` runs on every call like the code around it. Layers
+    without weights (`Flatten`, `Activation`, `Dropout`, `Rescaling`, ...) and loss objects
+    (`SparseCategoricalCrossentropy()`, which hold no variables) are not reported.
 
     ## Why is this bad?
     A `tf.function` body runs again on every trace. A variable made there is made again,
@@ -23,9 +28,13 @@ class VariableInTfFunction(Rule):
     outside tf.function.` A Keras layer built in the body owns new weights each trace, so
     what was meant to be one model's weights is never the same twice. Keras runs a layer's
     `call` on every call of the layer: eager, each call makes new, untrained weights; under
-    `fit` or `tf.function`, TensorFlow raises the error above. Build layers and variables in
-    `__init__` or `build()` and only apply them in `call`. Creation guarded by
-    `if self.v is None:` (the documented singleton pattern) is fine.
+    `fit` or `tf.function`, TensorFlow raises the error above. A metric object holds
+    variables too: one made inside a metric function given to `compile` makes `fit` raise
+    the same error. Build layers and variables in `__init__` or `build()` and only apply
+    them in `call`; give `compile` a stateless metric function
+    (`sparse_categorical_accuracy`) or a metric object made once. Creation guarded by
+    `if self.v is None:` (the documented singleton pattern), or under any test other than a
+    setting compared with constants, is not reported.
 
     ## Example
     ```python
@@ -76,6 +85,41 @@ class Net(tf.keras.Model):
         x = self.norm(self.conv(x))
         return tf.keras.layers.Flatten()(x) * self.scale
 """,
+        # A loss object holds no variables; a stateless metric function makes none.
+        """
+import tensorflow as tf
+model = tf.keras.Sequential([tf.keras.layers.Dense(3)])
+def loss_fn(y_true, y_pred):
+    return tf.keras.losses.SparseCategoricalCrossentropy(from_logits=True)(y_true, y_pred)
+def accuracy(y_true, y_pred):
+    return tf.keras.metrics.sparse_categorical_accuracy(y_true, y_pred)
+model.compile("adam", loss=loss_fn, metrics=[accuracy])
+""",
+        # A metric made once, eagerly, for each evaluation: nothing traces the function.
+        """
+import tensorflow as tf
+def evaluate(model, batches):
+    acc = tf.keras.metrics.SparseCategoricalAccuracy()
+    for x, y in batches:
+        acc.update_state(y, model(x))
+    return acc.result()
+""",
+        # A layer of one's own without weights made in `call`; a layer made once under a
+        # guard on the object's state.
+        """
+import tensorflow as tf
+class Mish(tf.keras.layers.Layer):
+    def call(self, x):
+        return x * tf.tanh(tf.nn.softplus(x))
+class Head(tf.keras.layers.Layer):
+    def __init__(self):
+        super().__init__()
+        self.proj = None
+    def call(self, x):
+        if self.proj is None:
+            self.proj = tf.keras.layers.Dense(4)
+        return Mish()(self.proj(x))
+""",
         # `call` of a class that is not a Keras subclass: nothing traces it.
         """
 import tensorflow as tf
@@ -113,6 +157,49 @@ class Scaled(tf_keras.layers.Layer):
     def call(self, x):
         return x * K.variable(2.0)  # expect: RL111
 """,
+        # A block of one's own made by a helper of `call`, and a layer under a setting.
+        """
+import tensorflow as tf
+class BottleNeck(tf.keras.layers.Layer):
+    def __init__(self, growth_rate):
+        super().__init__()
+        self.conv = tf.keras.layers.Conv2D(growth_rate, 3, padding="same")
+    def call(self, x):
+        return self.conv(x)
+class DenseBlock(tf.keras.layers.Layer):
+    def __init__(self, growth_rate, expand_ratio):
+        super().__init__()
+        self.growth_rate, self.expand_ratio = growth_rate, expand_ratio
+    def _make_layer(self, x):
+        return tf.concat([x, BottleNeck(self.growth_rate)(x)], axis=-1)  # expect: RL111
+    def call(self, x):
+        if self.expand_ratio != 1:
+            x = tf.keras.layers.Conv2D(8, 1)(x)  # expect: RL111
+        return self._make_layer(x)
+""",
+        # Keras runs a metric function given to compile inside its train function.
+        """
+import tensorflow as tf
+def main(n):
+    model = tf.keras.Sequential([tf.keras.layers.Dense(3)])
+    def accuracy(y_true, y_pred):
+        y_true = tf.reshape(y_true, (-1, n))
+        return tf.metrics.SparseCategoricalAccuracy()(y_true, y_pred)  # expect: RL111
+    model.compile("adam", loss="mse", metrics=[accuracy])
+main(3)
+""",
+        """
+import keras
+class Net(keras.Model):
+    def __init__(self):
+        super().__init__()
+        self.d = keras.layers.Dense(1)
+    def train_step(self, data):
+        x, y = data
+        tracker = keras.metrics.Mean(name="loss")  # expect: RL111
+        tracker.update_state(keras.ops.mean((self.d(x) - y) ** 2))
+        return {"loss": tracker.result()}
+""",
         # Keras' fit runs a model's train_step in a tf.function.
         """
 import tensorflow as tf
@@ -149,9 +236,17 @@ y = fast(tf.ones([1, 2]))
 
     def check(self, ctx: RuleContext) -> Iterable[Diagnostic]:
         for b in ctx.analysis.builds:
-            if b.kind not in ("variable", "keras") or not b.in_tf_function or b.conditional_in_function:
+            if b.kind not in ("variable", "keras", "metric") or not b.in_tf_function or b.conditional_in_function:
                 continue
             what = "tf.Variable" if b.kind == "variable" else f"`{b.canon.split('.')[-1]}`"
+            if b.compiled_fn:
+                yield from ctx.report(
+                    self, b.site,
+                    f"{what} is created inside `{b.compiled_fn}`, which is given to `compile`: Keras runs it "
+                    "in its train function, a tf.function, so it is created again on every trace and TF raises under `fit`",
+                    help="use a stateless function (`tf.keras.metrics.sparse_categorical_accuracy`) or create the metric once, outside",
+                )
+                continue
             if b.keras_call:
                 yield from ctx.report(
                     self, b.site,

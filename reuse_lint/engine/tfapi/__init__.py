@@ -21,10 +21,11 @@ change that state and record facts in `interp.analysis`.
 
 from __future__ import annotations
 
+import ast
 from typing import Any, Callable
 
 from reuse_lint import tfnames
-from reuse_lint.engine.values import EMPTY_TENSOR, Tensor, TFRef, deps
+from reuse_lint.engine.values import Tensor, TFRef, deps
 
 Handler = Callable[..., Any]
 
@@ -131,7 +132,9 @@ def call(interp, canon: str, node, args, kwargs, module) -> Any:
         return UNKNOWN_SCOPE  # a `with` of it: names and reuse inside are unknown
     made = deps(args, kwargs)
     # A source (a placeholder, noise) is its own input, so two sources stay apart.
-    return made if made != EMPTY_TENSOR else Tensor(calls=frozenset({id(node)}))
+    if made.calls or made.scopes:
+        return made
+    return Tensor(calls=frozenset({id(node)}), norms=made.norms)
 
 
 def attribute_handler(value_type: type) -> Handler | None:
@@ -186,6 +189,7 @@ from reuse_lint.engine.tfapi import (  # noqa: E402, F401  (layers, optimizers..
     scopes,
     selections,
     templates,
+    tapes,
     tensors,
     variables,
 )
@@ -194,19 +198,31 @@ from reuse_lint.engine.tfapi import (  # noqa: E402, F401  (layers, optimizers..
 TFState = core.TFState
 enter_unknown = scopes.enter_unknown
 comprehension = selections.select_by_name
+loop_over = selections.loop_filter
 set_attribute = keras.set_attribute
 class_methods = keras.class_methods
+is_keras_layer_class = keras.derives_from_keras_layer
+run_compiled = keras.run_compiled
+build = core.build
 traces = functions.traces
 unary_op = tensors.unary
 subscript = tensors.subscript
 external_result = tensors.external_result
 call_inputs = tensors.call_inputs
 through = tensors.through
+model_attribute = keras.model_attribute
+value_attribute = keras.value_attribute
+unpacked = tensors.unpacked
+apply_subclass = keras.apply_subclass
+hand_over = keras.hand_over
+blind = tapes.blind
 
 
 def binary_op(op, left: Any, right: Any) -> Any:
     """A binary operator on values the models made, or NOT_SPECIAL."""
     result = tensors.binary(op, left, right)
+    if result is NOT_SPECIAL and isinstance(op, ast.Add):
+        result = tapes.add_lists(left, right)
     return result if result is not NOT_SPECIAL else selections.binary(op, left, right)
 
 

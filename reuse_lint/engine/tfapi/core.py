@@ -37,6 +37,7 @@ class TFState:
         self.keras_outputs: dict[int, tuple] = {}  # id(tensor) -> (tensor, the model that made it)
         self.open_drops: list[ScopeEntry] = []
         self.graph_stack: list[tuple] = []  # what `graph.as_default()` blocks hid
+        self.tapes: list = []  # the GradientTapes recording now, innermost last
 
     def new_graph(self, fresh: bool) -> GraphState:
         gid = self.next_graph
@@ -58,7 +59,7 @@ class TFState:
         """What a module's top level may have changed here; opacity last (see the caller)."""
         g = self.graph
         return (self.next_graph, id(g), g.root.reuse, len(g.variables), len(g.counts), sum(g.counts.values()),
-                g.unnamed, g.opaque)
+                g.unnamed, g.unnamed_frozen, g.opaque)
 
     def enter_function(self, func: FuncVal, guards: int) -> None:
         if func.is_tf_function:
@@ -181,13 +182,18 @@ def build(interp, kind: str, canon: str, node: ast.AST, module: ModuleState) -> 
         reuse=reuse, reuse_site=reuse_site, in_tf_function=depth is not None,
         conditional_in_function=depth is not None and interp.guards > depth,
         keras_call=f"{func.owner.node.name}.call" if func is not None and func.keras_call and func.owner else None,
+        compiled_fn=getattr(func.node, "name", "lambda") if func is not None and func.compiled else None,
     )
     interp.analysis.builds.append(made)
     return made
 
 
 def variable_tensor(created: Creation) -> Tensor:
-    """What a new variable carries downstream: the model scope it belongs to, if trainable."""
+    """What a new variable carries downstream: the model scope it belongs to, if trainable;
+    a variable made outside any scope carries itself, `("variable", name)`, so that a
+    gradient's reach is known for models that are functions with no scope."""
     if created.trainable and created.model_scope:
         return Tensor(scopes=frozenset({created.model_scope}))
+    if created.trainable and created.name is not None and created.model_scope is None:
+        return Tensor(scopes=frozenset({("variable", created.name)}))
     return EMPTY_TENSOR

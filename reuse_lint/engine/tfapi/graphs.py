@@ -26,6 +26,9 @@ class GraphState:
         self.opaque = False
         self.variables: dict[str, Creation] = {}  # created so far, in order
         self.unnamed = False  # some variable was created under a name we do not know
+        # ... a `tf.Variable(..., trainable=False)` (a global step): the trainable collection
+        # is still known.
+        self.unnamed_frozen = False
         # Every name ever counted, by its parent scope: reopening a scope zeroes what is
         # under it without scanning every name (20 k scopes made that quadratic).
         self._under: dict[str, set[str]] = {}

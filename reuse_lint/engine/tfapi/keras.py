@@ -12,28 +12,67 @@ from dataclasses import replace
 from typing import Any
 
 from reuse_lint import tfnames
-from reuse_lint.engine.events import KerasStep, Site
-from reuse_lint.engine.tfapi import TFMethod, attributes, callable_values, context, register_family
+from reuse_lint.engine.events import KerasStep, LayerUse, ReappliedLayer, Site
+from reuse_lint.engine.tfapi import NOT_SPECIAL, TFMethod, attributes, callable_values, context, register_family
 from reuse_lint.engine.tfapi.core import build
+from reuse_lint.engine.tfapi import NOT_SPECIAL
+from reuse_lint.engine.tfapi.tapes import model_list
 from reuse_lint.engine.values import (
-    UNKNOWN, ClassVal, Const, FuncVal, KerasObject, ListVal, ModuleState, Tensor, TFRef, deps, same,
+    UNKNOWN, ClassVal, Const, FuncVal, Instance, KerasObject, ListVal, ModuleState, Tensor, TFRef, deps, same,
 )
 
 _KERAS_STEPS = frozenset({"train_step", "test_step", "predict_step"})
+# A Keras object's attributes that are its trainable variables, as a gradient list.
+_MODEL_LISTS = frozenset({"trainable_variables", "trainable_weights"})
+# Attributes that let code we do not follow set, load or train a model's weights.
+_KERAS_TRAINING = frozenset({"fit", "fit_generator", "train_on_batch", "compile"})
+_MODEL_TOUCHES = _KERAS_TRAINING | frozenset({
+    "weights", "variables", "non_trainable_weights", "non_trainable_variables", "get_weights", "set_weights",
+    "load_weights", "layers", "get_layer", "submodules",
+})
+
+
+@register_family(tfnames.is_keras_metric)
+def _keras_metric(interp, canon, node, args, kwargs, module) -> Any:
+    build(interp, "metric", canon, node, module)  # it holds variables (totals, counts)
+    return NOT_SPECIAL
 
 
 @register_family(tfnames.is_keras_object)
 def _keras_object(interp, canon, node, args, kwargs, module) -> Any:
+    if canon.rsplit(".", 1)[-1] == "Input":
+        return Tensor(calls=frozenset({id(node)}))  # a source, as `keras.Input` and placeholders are
     # A functional `Model(inputs, outputs)` wraps layers already applied (another
     # model's: `Model(vgg.input, vgg.get_layer(...).output)`); it makes no weights.
     functional = canon in tfnames.FUNCTIONAL_MODELS and (len(args) >= 2 or "outputs" in kwargs)
     if not tfnames.is_weightless_layer(canon) and not functional:
         build(interp, "keras", canon, node, module)
         interp.tf.graph.opaque = True  # Keras names its variables its own way
-    made = KerasObject(canon, node)
+    made = KerasObject(canon, node, path=module.path)
     if canon in tfnames.KERAS_MODELS:
         made.model, made.last = True, _last_stage(interp, canon, args, kwargs)
+        made.parts = _parts(canon, args, kwargs)
     return made
+
+
+def _parts(canon: str, args, kwargs) -> tuple:
+    """The Keras objects a new model is made of: a Sequential's stages, or every one a
+    functional model's outputs flowed through."""
+    if canon.endswith("Sequential"):
+        stages = args[0] if args else kwargs.get("layers")
+        items = stages.items if isinstance(stages, ListVal) else []
+        return tuple(i for i in items if _keras_value(i))
+    outputs = args[1] if len(args) > 1 else kwargs.get("outputs", UNKNOWN)
+    return tuple(m for m, _ in deps([outputs], {}).models)
+
+
+def _keras_value(value: Any) -> bool:
+    """A Keras layer or model: built by a Keras class, or an object of a subclass."""
+    return isinstance(value, KerasObject) or (isinstance(value, Instance) and _keras_class(value.cls))
+
+
+def _keras_class(cls: ClassVal) -> bool:
+    return _derives_from_keras_model(cls) or _derives_from_keras_layer(cls)
 
 
 def _last_stage(interp, canon: str, args, kwargs) -> KerasObject | None:
@@ -52,13 +91,81 @@ def _last_stage(interp, canon: str, args, kwargs) -> KerasObject | None:
 @callable_values(KerasObject)
 def _apply(interp, func: KerasObject, node, args, kwargs, module, site, starred) -> Any:
     if not func.model:
-        return deps(args, kwargs)
+        out = _applied(interp, func, node, deps(args, kwargs), fresh=False)
+        return _apply_norm(interp, func, out, node, module) if tfnames.is_normalization_layer(func.canon) else out
     # A model applied to tensors: a fresh tensor that remembers which model made it,
     # so `Model(z, d(g(z)))` knows the model it ends in.
-    inputs = deps(args, kwargs)
-    out = Tensor(inputs.calls | {id(node)}, inputs.scopes)
+    out = _applied(interp, func, node, deps(args, kwargs))
     interp.tf.keras_outputs[id(out)] = (out, func)
     return out
+
+
+def _applied(interp, model: Any, node, inputs: Tensor, fresh: bool = True) -> Tensor:
+    """What comes out of a Keras object applied to `inputs`: it flowed through the object
+    (under the tapes recording now), after every model upstream of it."""
+    interp.analysis.model_labels.setdefault(id(model), _label(node.func))
+    feeds = inputs.feeds | {(up, model) for up, _ in inputs.models if up is not model}
+    return replace(inputs, calls=inputs.calls | {id(node)} if fresh else inputs.calls,
+                   models=inputs.models | {(model, frozenset(interp.tf.tapes))}, feeds=feeds)
+
+
+def _label(node: ast.AST) -> str:
+    try:
+        return ast.unparse(node)
+    except (ValueError, TypeError, RecursionError):
+        return "the model"
+
+
+def apply_subclass(interp, instance: Instance, node, args, kwargs) -> Any:
+    """An object of a Keras Model or Layer subclass applied to tensors: what its `call`
+    creates is RL111's; here only what flows through it."""
+    if not _keras_class(instance.cls):
+        return NOT_SPECIAL
+    return _applied(interp, instance, node, deps(args, kwargs))
+
+
+def model_attribute(interp, base: Any, attr: str) -> Any:
+    """`model.trainable_variables`: a list known by its model. Weights read any other way,
+    loaded, set, or a model trained by Keras' own loop, leave the model to code we do not
+    follow (a subclass whose `train_step` picks its lists is still ours to follow).
+    NOT_SPECIAL: the attribute is read as usual."""
+    if (attr not in _MODEL_LISTS and attr not in _MODEL_TOUCHES) or not _keras_value(base):
+        return NOT_SPECIAL
+    if attr in _MODEL_LISTS:
+        return model_list(interp, base)
+    own_loop = isinstance(base, Instance) and base.cls.lookup("train_step") is not None
+    if not (own_loop and attr in _KERAS_TRAINING):
+        interp.analysis.models_handled.append(base)
+    return NOT_SPECIAL
+
+
+def value_attribute(interp, base: Any, attr: str) -> Any:
+    """`model_attribute` of a Keras object the models built (a subclass's object is asked
+    only when neither it nor its class has the attribute)."""
+    return model_attribute(interp, base, attr) if isinstance(base, KerasObject) else NOT_SPECIAL
+
+
+def hand_over(interp, func: Any, args, kwargs) -> None:
+    """A Keras model given to code we do not follow (`tf.train.Checkpoint(encoder=enc)`
+    restores it, a helper may train it): its training is no longer ours to judge. Applying
+    a model, or calling the program's own code, is followed."""
+    if isinstance(func, (FuncVal, ClassVal, KerasObject, Instance)):
+        return
+    for value in list(args) + list(kwargs.values()):
+        if _keras_value(value):
+            interp.analysis.models_handled.append(value)
+
+
+def _apply_norm(interp, layer: KerasObject, inputs: Tensor, node: ast.AST, module: ModuleState) -> Tensor:
+    """A normalization layer object applied: if what goes in came out of this same object
+    at another place of this pass, one set of weights serves two places of one stack."""
+    use = LayerUse(Site(module.path, node), tuple(interp.conds), tuple(interp.loops), interp.trace)
+    for owner, earlier in inputs.norms:
+        if owner is layer and earlier.site.node is not node and earlier.trace == use.trace and earlier.loops == use.loops:
+            made = Site(layer.path, layer.node) if layer.path else earlier.site
+            interp.analysis.reapplied_layers.append(ReappliedLayer(layer.canon, made, earlier, use))
+            break
+    return replace(inputs, norms=inputs.norms | {(layer, use)})
 
 
 @context(KerasObject)
@@ -83,7 +190,22 @@ def _keras_attribute(base: KerasObject, attr: str) -> Any:
 
 def _compile(interp, model: KerasObject, node, module, args, kwargs) -> Any:
     _keras_step(interp, "compile", model, node, module)
+    run_compiled(interp, args, kwargs)
     return UNKNOWN
+
+
+def run_compiled(interp, args, kwargs) -> None:
+    """`model.compile(loss=f, metrics=[g])`: Keras runs `f` and `g` inside its train
+    function, a tf.function; run them so, with unknown arguments."""
+    given = [kwargs.get("loss"), kwargs.get("metrics"), kwargs.get("weighted_metrics"), *args[1:3]]
+    for item in [v for value in given for v in (value.items if isinstance(value, ListVal) else [value])]:
+        if isinstance(item, FuncVal) and not item.is_context_manager and id(item.node) not in interp.executed:
+            traced = replace(item.bound(item.bound_self, True), compiled=True)
+            interp.call_function(traced, [], {}, None, unknown_args=True)
+
+
+def derives_from_keras_layer(cls: ClassVal) -> bool:
+    return _derives_from_keras_layer(cls)
 
 
 def _train(interp, model: KerasObject, node, module, args, kwargs) -> Any:
@@ -95,6 +217,8 @@ def _add(interp, model: KerasObject, node, module, args, kwargs) -> Any:
     """`Sequential().add(stage)`: the last stage so far."""
     stage = args[0] if args else kwargs.get("layer")
     model.last = stage if isinstance(stage, KerasObject) and stage.model else None
+    if _keras_value(stage):
+        model.parts += (stage,)
     return Const(None)
 
 

@@ -12,6 +12,7 @@ from typing import Any
 from reuse_lint import tfnames
 from reuse_lint.engine.events import OptimizerUse, Site
 from reuse_lint.engine.tfapi import NOT_SPECIAL, TFMethod, attributes, builtin, register, register_family
+from reuse_lint.engine.tfapi.core import effective_reuse
 from reuse_lint.engine.values import EMPTY_TENSOR, UNKNOWN, Optimizer, VarList
 
 
@@ -30,15 +31,15 @@ class SaverUse:
     method = "saver"
     loss = None
 
-    def __init__(self, site: Site) -> None:
-        self.site = site
+    def __init__(self, site: Site, var_list: Any = None) -> None:
+        self.site, self.var_list = site, var_list
 
 
 @register(*tfnames.SAVERS)
 def _saver(interp, canon, node, args, kwargs, module) -> Any:
     var_list = kwargs.get("var_list", args[0] if args else None)
     if isinstance(var_list, VarList) and var_list.selection is not None:
-        var_list.selection.used_by.append(SaverUse(Site(module.path, node)))
+        var_list.selection.used_by.append(SaverUse(Site(module.path, node), var_list))
     return UNKNOWN
 
 
@@ -60,7 +61,8 @@ def _optimizer_attribute(base: Optimizer, attr: str) -> Any:
 def _apply_average(interp, optimizer: Optimizer, node, module, args, kwargs) -> Any:
     """ExponentialMovingAverage.apply makes shadow variables."""
     interp.analysis.slot_creations.append(
-        (interp.tf.graph.gid, interp.trace, interp.analysis.tick(), Site(module.path, node), optimizer.canon))
+        (interp.tf.graph.gid, interp.trace, interp.analysis.tick(), Site(module.path, node), optimizer.canon,
+         effective_reuse(interp)))
     return EMPTY_TENSOR
 
 
@@ -88,7 +90,7 @@ def _optimizer_use(interp, kind: str, optimizer: Optimizer, node, module, args, 
         return Gradients(loss, var_list)
     if optimizer.canon.split(".")[-1] in tfnames.SLOT_OPTIMIZERS:
         interp.analysis.slot_creations.append(
-            (interp.tf.graph.gid, interp.trace, interp.analysis.tick(), use.site, optimizer.canon))
+            (interp.tf.graph.gid, interp.trace, interp.analysis.tick(), use.site, optimizer.canon, effective_reuse(interp)))
     return EMPTY_TENSOR
 
 

@@ -1,6 +1,7 @@
 """RNN cells: a cell object owns its variables, made the first time an RNN runner
-(`dynamic_rnn`, `static_rnn`...) runs it; `MultiRNNCell([cell] * n)` repeats one cell, which
-then shares (or clashes on) its weights across layers.
+(`dynamic_rnn`, `static_rnn`...) runs it or it is called; `MultiRNNCell([cell] * n)` repeats
+one cell, which then shares (or clashes on) its weights across layers. A wrapper
+(`DropoutWrapper(cell)`) runs on the weights of the cell it wraps.
 """
 
 from __future__ import annotations
@@ -10,12 +11,15 @@ from typing import Any
 
 from reuse_lint import tfnames
 from reuse_lint.engine.events import Site
-from reuse_lint.engine.tfapi import register, register_family
-from reuse_lint.engine.values import UNKNOWN, Cell, ListVal, ModuleState, deps
+from reuse_lint.engine.tfapi import callable_values, register, register_family
+from reuse_lint.engine.values import UNKNOWN, Cell, Const, ListVal, ModuleState, deps
 
 
 @register_family(tfnames.is_rnn_cell)
 def _cell(interp, canon, node, args, kwargs, module) -> Any:
+    if tfnames.rnn_cell_kind(canon) == "wrapper":
+        inner = args[0] if args else kwargs.get("cell", UNKNOWN)
+        return Cell(canon, node, inner if isinstance(inner, Cell) else None)
     return Cell(canon, node)
 
 
@@ -28,22 +32,38 @@ def _multi_rnn_cell(interp, canon, node, args, kwargs, module) -> Any:
 
 @register(*tfnames.RNN_RUNNERS)
 def _run_rnn(interp, canon, node, args, kwargs, module) -> Any:
-    cell = args[0] if args else kwargs.get("cell", UNKNOWN)
+    cell = args[0] if args else kwargs.get("cell", kwargs.get("cell_fw", UNKNOWN))
     if isinstance(cell, Cell):
         interp.analysis.cell_uses.append(
-            (cell, Site(module.path, node), interp.tf.prefix(), interp.tf.graph.gid, interp.trace, tuple(interp.conds)))
+            (cell.owner, Site(module.path, node), interp.tf.prefix(), interp.tf.graph.gid, interp.trace, tuple(interp.conds)))
+    if canon in tfnames.BIDIRECTIONAL_RUNNERS:
+        backward = args[1] if len(args) > 1 else kwargs.get("cell_bw", UNKNOWN)
+        if isinstance(cell, Cell) and isinstance(backward, Cell) and cell.owner is backward.owner:
+            interp.analysis.repeated_cells.append((Site(module.path, node), cell.owner, "directions"))
     interp.tf.graph.opaque = True
     return deps(args, kwargs)
 
 
+@callable_values(Cell)
+def _call_cell(interp, cell: Cell, node, args, kwargs, module, site, starred) -> Any:
+    interp.tf.graph.opaque = True  # `cell(inputs, state)` makes the cell's variables, TF's way
+    return deps(args, kwargs)
+
+
 def _check_repeated_cells(interp, cells: Any, node: ast.Call, module: ModuleState) -> None:
+    """One cell object at two positions of MultiRNNCell's list: by identity (a wrapper counts
+    as the cell it wraps), or by the list's making: `[x] * n` holds one object even when the
+    linter cannot tell what `x` is (a cell class passed in, chosen by an `if`, or wrapped on
+    one arm of one)."""
     if not isinstance(cells, ListVal):
         return
+    arg = node.args[0] if node.args else next((k.value for k in node.keywords if k.arg == "cells"), node)
     seen = []
     for item in cells.items:
         if isinstance(item, Cell):
-            if any(item is other for other in seen):
-                arg = node.args[0] if node.args else next((k.value for k in node.keywords if k.arg == "cells"), node)
-                interp.analysis.repeated_cells.append((Site(module.path, arg), item))
+            if any(item.owner is other.owner for other in seen):
+                interp.analysis.repeated_cells.append((Site(module.path, arg), item, "layers"))
                 return
             seen.append(item)
+    if cells.repeats and cells.items and not seen and not any(isinstance(i, (Const, ListVal)) for i in cells.items):
+        interp.analysis.repeated_cells.append((Site(module.path, arg), None, "layers"))

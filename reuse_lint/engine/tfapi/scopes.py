@@ -191,6 +191,9 @@ def _reuse_variables(interp, scope: ScopeVal, node, module, args, kwargs) -> Any
     if scope is graph.root:
         graph.root_reuse_site = site
         interp.analysis.leaks.append(Leak(site, graph.gid, interp.trace, interp.analysis.tick()))
+    elif any(scope is frame for frame in interp.tf.scopes):
+        # `scope.reuse_variables()` inside its own block: reuse stays on to the block's end.
+        interp.analysis.leaks.append(Leak(site, graph.gid, interp.trace, interp.analysis.tick(), root=False, scope=scope.name))
     for i, frame in enumerate(interp.tf.scopes):
         if frame is scope:
             interp.tf.scope_sites[i] = site

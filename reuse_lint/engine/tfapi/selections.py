@@ -76,10 +76,11 @@ def _select(interp, canon: str, node: ast.Call, args, kwargs, module) -> Any:
     selection = Selection(
         site=Site(module.path, arg if arg is not None else node), how="all" if pattern is None else "scope",
         pattern=pattern, names=names, available=available, graph=graph.gid, trace=interp.trace,
-        complete=graph.fresh and not graph.unnamed and not graph.opaque,
+        complete=graph.fresh and not graph.unnamed and not graph.opaque and not (graph.unnamed_frozen and not trainable),
         trainable_only=trainable,
     )
     selection.stale = stale
+    selection.loops = tuple(interp.loops)
     interp.analysis.selections.append(selection)
     return VarList(names, selection)
 
@@ -100,6 +101,33 @@ def select_by_name(interp, node, env, module, elts) -> Any:
     if kept is None:
         return UNKNOWN
     return _derived_selection(interp, source, kept, Site(module.path, node))
+
+
+class LoopUse:
+    """The body of `for v in tvars: if <test of v.name>: ...`: it runs on the variables
+    the test keeps (copies them, saves them, assigns to them)."""
+
+    method = "loop"
+    loss = None
+
+    def __init__(self, site: Site, var_list: VarList) -> None:
+        self.site, self.var_list = site, var_list
+
+
+def loop_filter(interp, stmt: ast.For, iterable: Any, env, module) -> None:
+    """`for var in tf.trainable_variables(): if var.name.startswith('vae'): ...`: the `if`
+    that opens the body filters the list as a comprehension would."""
+    if not isinstance(iterable, VarList) or not isinstance(stmt.target, ast.Name) or not stmt.body:
+        return
+    test = stmt.body[0]
+    if not isinstance(test, ast.If) or test.orelse or stmt.target.id not in {
+            n.id for n in ast.walk(test.test) if isinstance(n, ast.Name)}:
+        return
+    kept = _filter_names(interp, iterable, [(stmt.target.id, test.test)], env, module)
+    if kept is None:
+        return
+    selected = _derived_selection(interp, iterable, kept, Site(module.path, test.test))
+    selected.selection.used_by.append(LoopUse(Site(module.path, stmt), selected))
 
 
 @builtin("filter")
@@ -141,7 +169,7 @@ def _derived_selection(interp, source: VarList, kept: list[str], site: Site) -> 
         site=site, how="filter", pattern=None, names=tuple(kept),
         available=parent.available if parent else source.names, graph=interp.tf.graph.gid,
         trace=interp.trace, complete=parent.complete if parent else False,
-        trainable_only=parent.trainable_only if parent else True,
+        trainable_only=parent.trainable_only if parent else True, loops=tuple(interp.loops),
     )
     interp.analysis.selections.append(selection)
     return VarList(tuple(kept), selection)

@@ -6,6 +6,7 @@ attributes and calls (`x.shape`, `x.get_shape()`), operators and subscripts keep
 from __future__ import annotations
 
 import ast
+from dataclasses import replace
 from typing import Any
 
 from reuse_lint import tfnames
@@ -15,7 +16,8 @@ from reuse_lint.engine.values import UNKNOWN, ListVal, Tensor, deps
 
 @register(tfnames.STOP_GRADIENT)
 def _stop_gradient(interp, canon, node, args, kwargs, module) -> Any:
-    return Tensor(calls=deps(args, kwargs).calls)
+    made = deps(args, kwargs)
+    return Tensor(calls=made.calls, norms=made.norms)
 
 
 @attributes(Tensor)
@@ -41,6 +43,12 @@ def binary(op: ast.operator, left: Any, right: Any) -> Any:
     return NOT_SPECIAL
 
 
+def unpacked(value: Any) -> Any:
+    """Each name of `mean, var = encoder(x)`: a model's outputs each carry all it flowed
+    through (UNKNOWN for anything else)."""
+    return value if isinstance(value, Tensor) and value.models else UNKNOWN
+
+
 def unary(operand: Any) -> Any:
     return operand if isinstance(operand, Tensor) else NOT_SPECIAL
 
@@ -63,7 +71,7 @@ def through(value: Any, call: int) -> Any:
     """A user function's result, and each tensor of a returned tuple, now also flow out of
     the call `call`, so a later call can see it is fed by this one."""
     if isinstance(value, Tensor):
-        return Tensor(value.calls | {call}, value.scopes)
+        return replace(value, calls=value.calls | {call})
     if isinstance(value, ListVal) and any(isinstance(item, Tensor) for item in value.items):
         return ListVal([through(item, call) for item in value.items], value.sample)
     return value

@@ -30,6 +30,10 @@ def _get_variable(interp, canon, node, args, kwargs, module) -> Tensor:
 def _variable(interp, canon, node, args, kwargs, module) -> Any:
     trainable = truthy(kwargs.get("trainable", Const(True))) is not False
     build(interp, "variable", canon, node, module).trainable = trainable
-    interp.tf.graph.unnamed = True  # named by name_scope, which selections cannot see here
+    # Named by name_scope, which selections cannot see here.
+    if trainable:
+        interp.tf.graph.unnamed = True
+    else:
+        interp.tf.graph.unnamed_frozen = True
     model = model_scope(interp)
     return Tensor(scopes=frozenset({model})) if trainable and model else EMPTY_TENSOR

@@ -1,0 +1,92 @@
+"""TF2 training steps: `tf.GradientTape` (what is applied while it records is what its
+gradients reach), `tape.gradient(loss, model.trainable_variables)` (a `TapeGradient`), the
+lists named by their models (`ModelVars`) and `zip(grads, model.trainable_variables)` carried
+to `apply_gradients`. Which models a loss flowed through, and under which tapes, is carried by
+the tensors (`Tensor.models`, `Tensor.feeds`; see keras.py, which applies the models).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from reuse_lint import tfnames
+from reuse_lint.engine.events import Site, TapeGradient
+from reuse_lint.engine.tfapi import NOT_SPECIAL, TFMethod, attributes, builtin, context, register
+from reuse_lint.engine.tfapi.optimizers import Gradients
+from reuse_lint.engine.values import UNKNOWN, Const, ListVal, ModelVars, TapeVal, Tensor
+
+
+@register(*tfnames.GRADIENT_TAPES)
+def _tape(interp, canon, node, args, kwargs, module) -> Any:
+    return TapeVal(node)
+
+
+def _exit_tape(interp, tape: TapeVal) -> None:
+    tapes = interp.tf.tapes
+    if tape in tapes:
+        del tapes[len(tapes) - 1 - tapes[::-1].index(tape)]
+
+
+@context(TapeVal, exit=_exit_tape)
+def _enter_tape(interp, tape: TapeVal, module, node) -> Any:
+    interp.tf.tapes.append(tape)
+    return tape
+
+
+@attributes(TapeVal)
+def _tape_attribute(base: TapeVal, attr: str) -> Any:
+    if attr == "gradient":
+        return TFMethod(_gradient, base)
+    if attr == "watch":
+        return TFMethod(_watch, base)
+    return UNKNOWN
+
+
+def _watch(interp, tape: TapeVal, node, module, args, kwargs) -> Any:
+    return Const(None)
+
+
+def _gradient(interp, tape: TapeVal, node, module, args, kwargs) -> Any:
+    loss = args[0] if args else kwargs.get("target", UNKNOWN)
+    sources = args[1] if len(args) > 1 else kwargs.get("sources", UNKNOWN)
+    if _computed(sources):
+        return Gradients(loss, UNKNOWN)  # with respect to tensors (a penalty's inputs): trains nothing
+    if isinstance(sources, ModelVars):
+        sources.consume()
+    interp.analysis.tape_gradients.append(TapeGradient(Site(module.path, node), tape, loss, sources, interp.trace))
+    return Gradients(loss, sources)
+
+
+def _computed(value: Any) -> bool:
+    """Tensors computed by ops (`interpolated` in a gradient penalty), not variables."""
+    items = value.items if isinstance(value, ListVal) and not value.sample else [value]
+    return bool(items) and all(isinstance(v, Tensor) and v.calls for v in items)
+
+
+@builtin("zip")
+def _zip(interp, args, node, module) -> Any:
+    if len(args) == 2 and isinstance(args[0], Gradients) and isinstance(args[1], ModelVars):
+        args[1].consume()
+        return Gradients(args[0].loss, args[1])  # zip(tape.gradient(...), model.trainable_variables)
+    return NOT_SPECIAL
+
+
+def model_list(interp, model: Any) -> ModelVars:
+    """`model.trainable_variables`: a list known by its model."""
+    made = ModelVars((model,))
+    interp.analysis.model_reads.append(made)
+    return made
+
+
+def add_lists(left: Any, right: Any) -> Any:
+    """`g.trainable_variables + e.trainable_variables`: one list of both models (taking
+    the sum takes both)."""
+    if not (isinstance(left, ModelVars) and isinstance(right, ModelVars)):
+        return NOT_SPECIAL
+    return ModelVars(left.models + tuple(m for m in right.models if m not in left.models), sources=(left, right))
+
+
+def blind(interp) -> None:
+    """An unknown call while tapes record: what they reach is not all known."""
+    for tape in interp.tf.tapes:
+        tape.blind = True

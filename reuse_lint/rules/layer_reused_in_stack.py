@@ -1,0 +1,162 @@
+from __future__ import annotations
+
+import re
+from typing import Iterable
+
+from reuse_lint.diagnostics import Diagnostic
+from reuse_lint.engine.queries import compatible
+from reuse_lint.rules.base import Rule, RuleContext
+
+# Words by which code says that one layer at two places is meant (`self.shared_norm`,
+# "# tied weights").
+_MEANT = re.compile(r"shar|tied|tying|\btie\b|same weights", re.I)
+
+
+class LayerReusedInStack(Rule):
+    """
+    ## What it does
+    Finds one normalization layer object (`BatchNormalization`, `LayerNormalization`,
+    `GroupNormalization`, ...) applied at two places of one stack: the second application's
+    input is computed from the first one's output (`x = self.norm(x)` ... `x =
+    self.norm(x2)`). The same layer applied to independent inputs (the two towers of a
+    siamese network) is sharing by design and is not reported, nor is a layer applied again
+    by a loop, nor code that says the sharing is meant (a name or comment with "shared" or
+    "tied").
+
+    ## Why is this bad?
+    A Keras layer object owns one set of weights. Applied after two blocks, it normalizes
+    both with one scale and offset (batch norm: one set of moving statistics for two
+    different distributions): a transformer block whose pre-attention and pre-MLP norms are
+    one `LayerNormalization` trains 2 variables where it needs 4, silently. After blocks of
+    different widths TensorFlow stops: `Input 0 of layer "batch_normalization" is
+    incompatible with the layer: expected axis 3 of input shape to have value 8`.
+
+    ## Example
+    ```python
+    class Block(tf.keras.layers.Layer):
+        def __init__(self):
+            super().__init__()
+            self.norm = tf.keras.layers.LayerNormalization()
+            self.attn = tf.keras.layers.MultiHeadAttention(2, 8)
+            self.mlp = tf.keras.layers.Dense(8)
+
+        def call(self, x):
+            h = x + self.attn(self.norm(x), self.norm(x))
+            return h + self.mlp(self.norm(h))
+    ```
+
+    Use instead:
+    ```python
+    class Block(tf.keras.layers.Layer):
+        def __init__(self):
+            super().__init__()
+            self.norm_attn = tf.keras.layers.LayerNormalization()
+            self.norm_mlp = tf.keras.layers.LayerNormalization()
+            self.attn = tf.keras.layers.MultiHeadAttention(2, 8)
+            self.mlp = tf.keras.layers.Dense(8)
+
+        def call(self, x):
+            h = x + self.attn(self.norm_attn(x), self.norm_attn(x))
+            return h + self.mlp(self.norm_mlp(h))
+    ```
+
+    ## Fix safety
+    No automatic fix: a new layer per place changes the model's weights and checkpoints.
+    """
+
+    CODE = "RL120"
+    NAME = "layer-reused-in-stack"
+    VALID = (
+        # Siamese towers: one layer on two independent inputs.
+        """
+import tensorflow as tf
+class Siamese(tf.keras.Model):
+    def __init__(self):
+        super().__init__()
+        self.embed = tf.keras.layers.Dense(4)
+        self.norm = tf.keras.layers.LayerNormalization()
+    def call(self, inputs):
+        left, right = inputs
+        a = self.norm(self.embed(left))
+        b = self.norm(self.embed(right))
+        return tf.reduce_sum(a * b, axis=-1)
+""",
+        # One norm per place; and one layer applied by a loop (weight tying across depth).
+        """
+import tensorflow as tf
+class Stem(tf.keras.layers.Layer):
+    def __init__(self):
+        super().__init__()
+        self.bn1 = tf.keras.layers.BatchNormalization()
+        self.bn2 = tf.keras.layers.BatchNormalization()
+        self.conv = tf.keras.layers.Conv2D(8, 3, padding="same")
+        self.norm = tf.keras.layers.LayerNormalization()
+    def call(self, x):
+        x = self.bn2(self.conv(self.bn1(x)))
+        for _ in range(3):
+            x = self.norm(x + self.conv(x))
+        return x
+""",
+        # The code says the sharing is meant.
+        """
+import tensorflow as tf
+class Block(tf.keras.layers.Layer):
+    def __init__(self):
+        super().__init__()
+        self.shared_norm = tf.keras.layers.LayerNormalization()
+        self.mlp = tf.keras.layers.Dense(8)
+    def call(self, x):
+        h = self.mlp(self.shared_norm(x))
+        return self.shared_norm(h)
+""",
+    )
+    INVALID = (
+        """
+import tensorflow as tf
+from tensorflow.keras import layers
+class EncoderBlock(layers.Layer):
+    def __init__(self, dim):
+        super().__init__()
+        self.layer_norm = layers.LayerNormalization(epsilon=1e-6)
+        self.attn = layers.MultiHeadAttention(num_heads=2, key_dim=dim)
+        self.mlp = layers.Dense(dim)
+    def call(self, inputs):
+        x1 = self.layer_norm(inputs)
+        x2 = self.attn(x1, x1) + inputs
+        x3 = self.layer_norm(x2)  # expect: RL120
+        return self.mlp(x3) + x2
+""",
+        # A functional model: one BatchNormalization after blocks of 16 and 32 filters.
+        """
+import keras
+from keras import layers
+bn = layers.BatchNormalization()
+inputs = keras.Input([32, 32, 3])
+x = bn(layers.Conv2D(16, 3)(inputs))
+x = bn(layers.Conv2D(32, 3)(x))  # expect: RL120
+model = keras.Model(inputs, x)
+""",
+    )
+
+    def check(self, ctx: RuleContext) -> Iterable[Diagnostic]:
+        reported = set()
+        for r in ctx.analysis.reapplied_layers:
+            if id(r.second.site.node) in reported or not compatible(r.first, r.second):
+                continue
+            lines = ctx.lines(r.second.site.path)
+            said = [
+                lines[site.node.lineno - 1] for site in (r.made, r.first.site, r.second.site)
+                if 0 < site.node.lineno <= len(lines) and site.path == r.second.site.path
+            ]
+            if any(_MEANT.search(line) for line in said):
+                continue
+            reported.add(id(r.second.site.node))
+            name = r.canon.split(".")[-1]
+            yield from ctx.report(
+                self, r.second.site,
+                f"This `{name}` object was already applied earlier in this stack: both places share one set "
+                "of weights (and TF raises if the widths differ)",
+                related=[ctx.related(r.first.site, "applied here first"),
+                         ctx.related(r.made, "the one layer object, constructed here")],
+                help=f"construct one `{name}` per place (in `__init__`) and apply each once",
+            )

@@ -1,0 +1,203 @@
+from __future__ import annotations
+
+import ast
+from typing import Iterable
+
+from reuse_lint.diagnostics import Diagnostic
+from reuse_lint.engine.events import Site
+from reuse_lint.rules.base import Rule, RuleContext
+
+_STEPS = frozenset({"apply_gradients", "minimize"})
+
+
+class OptimizerPassedToTfFunction(Rule):
+    """
+    ## What it does
+    Finds a `@tf.function` that takes an optimizer as an argument and steps it
+    (`optimizer.apply_gradients(...)`, `optimizer.minimize(...)`), called with more than one
+    optimizer: from a loop over several (`for model, opt in zip(models, optimizers)`), or
+    from two calls that pass different ones.
+
+    ## Why is this bad?
+    An optimizer makes its slot variables (Adam's `m` and `v`, its iteration counter) on its
+    first step. The tf.function traces once per new optimizer object, so the second
+    optimizer's variables are created on a later trace, and TensorFlow stops:
+    `ValueError: tf.function only supports singleton tf.Variables created on the first
+    call.` (tf_keras and Keras 3 optimizers alike).
+
+    ## Example
+    ```python
+    @tf.function
+    def train_step(model, optimizer, x, y):
+        with tf.GradientTape() as tape:
+            loss = tf.reduce_mean((model(x) - y) ** 2)
+        grads = tape.gradient(loss, model.trainable_variables)
+        optimizer.apply_gradients(zip(grads, model.trainable_variables))
+
+    for model, optimizer in zip(models, optimizers):
+        train_step(model, optimizer, x, y)
+    ```
+
+    Use instead:
+    ```python
+    def train_step(model, optimizer, x, y):
+        ...
+
+    steps = [tf.function(train_step) for _ in models]  # one tf.function per pair
+    for step, model, optimizer in zip(steps, models, optimizers):
+        step(model, optimizer, x, y)
+    ```
+
+    ## Fix safety
+    No automatic fix: the function's tracing is the author's design.
+    """
+
+    CODE = "RL121"
+    NAME = "optimizer-passed-to-tf-function"
+    VALID = (
+        # One optimizer, always the same object.
+        """
+import tensorflow as tf
+model = tf.keras.Sequential([tf.keras.layers.Dense(1)])
+opt = tf.keras.optimizers.Adam()
+@tf.function
+def step(model, optimizer, x):
+    with tf.GradientTape() as tape:
+        loss = tf.reduce_mean(model(x))
+    grads = tape.gradient(loss, model.trainable_variables)
+    optimizer.apply_gradients(zip(grads, model.trainable_variables))
+for x in [tf.zeros([2, 3]), tf.ones([2, 3])]:
+    step(model, opt, x)
+""",
+        # One tf.function per optimizer.
+        """
+import tensorflow as tf
+def body(model, optimizer, x):
+    with tf.GradientTape() as tape:
+        loss = tf.reduce_mean(model(x))
+    grads = tape.gradient(loss, model.trainable_variables)
+    optimizer.apply_gradients(zip(grads, model.trainable_variables))
+models = [tf.keras.Sequential([tf.keras.layers.Dense(1)]) for _ in range(2)]
+optimizers = [tf.keras.optimizers.Adam() for _ in range(2)]
+steps = [tf.function(body) for _ in range(2)]
+for step, model, optimizer in zip(steps, models, optimizers):
+    step(model, optimizer, tf.zeros([2, 3]))
+""",
+    )
+    INVALID = (
+        """
+import tensorflow as tf
+class Trainer:
+    def __init__(self, n):
+        self.models = [tf.keras.Sequential([tf.keras.layers.Dense(1)]) for _ in range(n)]
+        self.optimizers = [tf.keras.optimizers.Adam() for _ in range(n)]
+    @tf.function
+    def _fit_body(self, x, model, optimizer):
+        with tf.GradientTape() as tape:
+            loss = tf.reduce_mean(model(x))
+        grads = tape.gradient(loss, model.trainable_variables)
+        optimizer.apply_gradients(zip(grads, model.trainable_variables))
+    def fit(self, x):
+        for model, optimizer in zip(self.models, self.optimizers):
+            self._fit_body(x, model, optimizer)  # expect: RL121
+""",
+        """
+import tensorflow as tf
+@tf.function
+def step(model, optimizer, x):
+    optimizer.minimize(lambda: tf.reduce_mean(model(x)), model.trainable_variables)
+g, d = tf.keras.Sequential([tf.keras.layers.Dense(1)]), tf.keras.Sequential([tf.keras.layers.Dense(1)])
+g_opt, d_opt = tf.keras.optimizers.Adam(), tf.keras.optimizers.Adam()
+step(d, d_opt, tf.zeros([2, 3]))
+step(g, g_opt, tf.zeros([2, 3]))  # expect: RL121
+""",
+    )
+
+    def check(self, ctx: RuleContext) -> Iterable[Diagnostic]:
+        for path in sorted(ctx.targets):
+            module = ctx.analysis.sources.get(path)
+            tree = getattr(module, "tree", None)
+            if tree is not None:
+                yield from self._check_module(ctx, path, tree)
+
+    def _check_module(self, ctx: RuleContext, path: str, tree: ast.Module) -> Iterable[Diagnostic]:
+        parents: dict[int, ast.AST] = {}
+        calls: list[ast.Call] = []
+        for node in ast.walk(tree):
+            for child in ast.iter_child_nodes(node):
+                parents[id(child)] = node
+            if isinstance(node, ast.Call):
+                calls.append(node)
+        seen: dict[tuple[int, int], tuple[ast.Call, str]] = {}  # (function, parameter) -> first call
+        for call in calls:
+            func = ctx.analysis.callees.get(id(call))
+            if not isinstance(func, (ast.FunctionDef, ast.AsyncFunctionDef)) or not _is_tf_function(func):
+                continue
+            for index, param in _stepped_optimizers(func):
+                arg = _argument(call, func, index, param)
+                if arg is None:
+                    continue
+                looped = isinstance(arg, ast.Name) and _bound_by_loop(arg.id, call, parents)
+                first = seen.setdefault((id(func), index), (call, ast.unparse(arg)))
+                other = first[0] is not call and first[1] != ast.unparse(arg)
+                if looped or other:
+                    why = ("a loop passes it a new optimizer on each turn" if looped
+                           else f"this call passes `{ast.unparse(arg)}`, an earlier one `{first[1]}`")
+                    yield from ctx.report(
+                        self, Site(path, call),
+                        f"`{func.name}` is a tf.function that steps the optimizer it is given (`{param}`), and "
+                        f"{why}: the next optimizer's variables are created on a later trace, where TF raises "
+                        "`tf.function only supports singleton tf.Variables`",
+                        related=[ctx.related(Site(path, func), "the tf.function, traced again for each optimizer")]
+                        + ([ctx.related(Site(path, first[0]), "called first here")] if other and not looped else []),
+                        help="make one tf.function per optimizer (`tf.function(body)` for each), or build each "
+                             "optimizer's variables before the first call (`optimizer.build(model.trainable_variables)`)",
+                    )
+                    break
+
+
+def _is_tf_function(func: ast.AST) -> bool:
+    for dec in func.decorator_list:
+        target = dec.func if isinstance(dec, ast.Call) else dec
+        text = ast.unparse(target)
+        if text in ("tf.function", "function", "tensorflow.function") or text.endswith("compat.v2.function"):
+            return True
+    return False
+
+
+def _stepped_optimizers(func: ast.FunctionDef) -> list[tuple[int, str]]:
+    """(position, name) of the parameters the body calls `.apply_gradients`/`.minimize` on."""
+    params = [a.arg for a in func.args.posonlyargs + func.args.args]
+    stepped = {
+        node.func.value.id for node in ast.walk(func)
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr in _STEPS
+        and isinstance(node.func.value, ast.Name)
+    }
+    return [(i, p) for i, p in enumerate(params) if p in stepped]
+
+
+def _argument(call: ast.Call, func: ast.FunctionDef, index: int, param: str) -> ast.AST | None:
+    for kw in call.keywords:
+        if kw.arg == param:
+            return kw.value
+    if any(isinstance(a, ast.Starred) for a in call.args):
+        return None
+    params = [a.arg for a in func.args.posonlyargs + func.args.args]
+    # `self._fit(x, ...)` binds `self` to the first parameter.
+    if params and params[0] in ("self", "cls") and isinstance(call.func, ast.Attribute):
+        index -= 1
+    return call.args[index] if 0 <= index < len(call.args) else None
+
+
+def _bound_by_loop(name: str, call: ast.Call, parents: dict[int, ast.AST]) -> bool:
+    """`for model, opt in zip(models, optimizers): f(model, opt)`: a `for` around the call, in
+    the same function, whose target binds the name, over something other than `range`."""
+    node = parents.get(id(call))
+    while node is not None and not isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)):
+        if isinstance(node, (ast.For, ast.AsyncFor)):
+            bound = {n.id for n in ast.walk(node.target) if isinstance(n, ast.Name)}
+            ranged = isinstance(node.iter, ast.Call) and ast.unparse(node.iter.func) == "range"
+            if name in bound and not ranged:
+                return True
+        node = parents.get(id(node))
+    return False
