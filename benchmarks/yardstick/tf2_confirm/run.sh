@@ -67,3 +67,26 @@ done
 # the fix removed output_dim from LinkEmbedding (the Dense moved to the link_inference() builder)
 echo "-- tf2-stellargraph-linkembedding before"; "$PY" "$HERE/layer.py" "$OUT/link/before.py" LinkEmbedding '{"output_dim": 2, "method": "l1"}' '[3, 2, 4]' 2>&1 | grep -E "^(variables|tf.function)" || true
 echo "-- tf2-stellargraph-linkembedding after"; "$PY" "$HERE/layer.py" "$OUT/link/after.py" LinkEmbedding '{"method": "l1"}' '[3, 2, 4]' 2>&1 | grep -E "^(variables|tf.function)" || true
+# DeepCTR: two fix commits, each checked on the package exported from the commit and its parent
+for fix in b787cdf 82efc6f; do
+    for side in before after; do
+        c=$fix; [ $side = before ] && c="$fix^"
+        export_tree shenweichen/DeepCTR "$c" "$OUT/deepctr-$fix/$side"
+        echo "-- tf2-deepctr ($fix) $side"; "$PY" "$HERE/deepctr_layers.py" "$OUT/deepctr-$fix/$side" 2>&1 | grep -E "^(DNN|LocalActivationUnit|FGCNNLayer|AFMLayer|MLP)" || true
+    done
+done
+# keras-contrib: the class was renamed by the fix (ReLUs -> SineReLU)
+for side in before after; do
+    c=40d9f47; cls=SineReLU; [ $side = before ] && { c="40d9f47^"; cls=ReLUs; }
+    show keras-team/keras-contrib "$c" keras_contrib/layers/advanced_activations.py "$OUT/kc/$side.py"
+    echo "-- tf2-kerascontrib-relus-variable $side"; "$PY" "$HERE/kerascontrib_activation.py" "$OUT/kc/$side.py" $cls 2>&1 | grep -E "^(variables|tf.function|fit)" || true
+done
+# tfts (LongxingTan/Time-series-prediction): the package exported from each commit and its parent
+for pair in "7639e28 head tf2-tfts-classification-head" "75dbfb3 decoder tf2-tfts-unet-decoder"; do
+    set -- $pair
+    for side in before after; do
+        c=$1; [ $side = before ] && c="$1^"
+        export_tree LongxingTan/Time-series-prediction "$c" "$OUT/$3/$side"
+        echo "-- $3 $side"; "$PY" "$HERE/tfts_layers.py" "$OUT/$3/$side" $2 2>&1 | grep -E "^(variables|tf.function)" || true
+    done
+done
