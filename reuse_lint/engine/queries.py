@@ -6,9 +6,9 @@ from dataclasses import dataclass
 
 import ast
 
-from reuse_lint import tfnames
 from reuse_lint.engine.events import TRUTH, Analysis, Build, CallInfo, Creation, Site
-from reuse_lint.engine.values import ClassVal, Const, Instance, KerasObject, ListVal, ModelVars, Tensor, TFRef
+from reuse_lint.engine.tfapi.keras import derives_from_keras_model
+from reuse_lint.engine.values import Const, Instance, KerasObject, ListVal, ModelVars, Tensor
 
 FALSE = Const(False)
 TRUE = Const(True)
@@ -579,18 +579,7 @@ def _trainable_model(m) -> bool:
     if isinstance(m, KerasObject):
         return m.model and m.trainable == TRUE
     if isinstance(m, Instance):
-        return keras_model_class(m.cls) and m.attrs.get("trainable", TRUE) == TRUE
-    return False
-
-
-def keras_model_class(cls, depth: int = 0) -> bool:
-    """A class deriving from `keras.Model` (through project classes too)."""
-
-    for base in cls.bases:
-        if isinstance(base, TFRef) and tfnames.canonical(base.qualname) in tfnames.KERAS_MODELS:
-            return True
-        if isinstance(base, ClassVal) and depth < 8 and keras_model_class(base, depth + 1):
-            return True
+        return derives_from_keras_model(m.cls) and m.attrs.get("trainable", TRUE) == TRUE
     return False
 
 

@@ -72,7 +72,7 @@ def _keras_value(value: Any) -> bool:
 
 
 def _keras_class(cls: ClassVal) -> bool:
-    return _derives_from_keras_model(cls) or _derives_from_keras_layer(cls)
+    return derives_from_keras_model(cls) or _derives_from_keras_layer(cls)
 
 
 def _last_stage(interp, canon: str, args, kwargs) -> KerasObject | None:
@@ -243,7 +243,7 @@ def set_attribute(interp, base: Any, attr: str, value: Any, node: ast.AST, modul
 def class_methods(cls: ClassVal) -> Any:
     """A hook for the methods of a new class: (name, FuncVal) -> the FuncVal to store.
     None for classes Keras does not run in its own way."""
-    keras_model = _derives_from_keras_model(cls)
+    keras_model = derives_from_keras_model(cls)
     keras_layer = _derives_from_keras_layer(cls)
     if not (keras_model or keras_layer):
         return None
@@ -259,11 +259,11 @@ def class_methods(cls: ClassVal) -> Any:
     return adapt
 
 
-def _derives_from_keras_model(cls: ClassVal, depth: int = 0) -> bool:
+def derives_from_keras_model(cls: ClassVal, depth: int = 0) -> bool:
     for base in cls.bases:
         if isinstance(base, TFRef) and tfnames.canonical(base.qualname) in tfnames.KERAS_MODELS:
             return True
-        if isinstance(base, ClassVal) and depth < 8 and _derives_from_keras_model(base, depth + 1):
+        if isinstance(base, ClassVal) and depth < 8 and derives_from_keras_model(base, depth + 1):
             return True
     return False
 
