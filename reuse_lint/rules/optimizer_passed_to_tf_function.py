@@ -114,19 +114,24 @@ step(g, g_opt, tf.zeros([2, 3]))  # expect: RL121
     )
 
     def check(self, ctx: RuleContext) -> Iterable[Diagnostic]:
-        # Walking every module a program loads cost a project like stable-baselines nine
-        # tenths of its analysis; most programs call no tf.function that steps an optimizer.
-        called = {id(f): f for f in ctx.analysis.callees.values()}.values()
-        if not any(isinstance(f, (ast.FunctionDef, ast.AsyncFunctionDef)) and _is_tf_function(f)
-                   and _stepped_optimizers(f) for f in called):
+        # The called tf.functions that step an optimizer they are given, found once from the
+        # call map: walking every module a program loads cost a project like stable-baselines
+        # nine tenths of its analysis, and most programs call no such function.
+        stepping: dict[int, tuple[ast.FunctionDef, list[tuple[int, str]]]] = {}
+        for func in {id(f): f for f in ctx.analysis.callees.values()}.values():
+            if isinstance(func, (ast.FunctionDef, ast.AsyncFunctionDef)) and _is_tf_function(func):
+                params = _stepped_optimizers(func)
+                if params:
+                    stepping[id(func)] = (func, params)
+        if not stepping:
             return
         for path in sorted(ctx.targets):
             module = ctx.analysis.sources.get(path)
             tree = getattr(module, "tree", None)
             if tree is not None:
-                yield from self._check_module(ctx, path, tree)
+                yield from self._check_module(ctx, path, tree, stepping)
 
-    def _check_module(self, ctx: RuleContext, path: str, tree: ast.Module) -> Iterable[Diagnostic]:
+    def _check_module(self, ctx: RuleContext, path: str, tree: ast.Module, stepping: dict) -> Iterable[Diagnostic]:
         parents: dict[int, ast.AST] = {}
         calls: list[ast.Call] = []
         for node in ast.walk(tree):
@@ -136,10 +141,8 @@ step(g, g_opt, tf.zeros([2, 3]))  # expect: RL121
                 calls.append(node)
         seen: dict[tuple[int, int], tuple[ast.Call, str]] = {}  # (function, parameter) -> first call
         for call in calls:
-            func = ctx.analysis.callees.get(id(call))
-            if not isinstance(func, (ast.FunctionDef, ast.AsyncFunctionDef)) or not _is_tf_function(func):
-                continue
-            for index, param in _stepped_optimizers(func):
+            func, params = stepping.get(id(ctx.analysis.callees.get(id(call))), (None, ()))
+            for index, param in params:
                 arg = _argument(call, func, index, param)
                 if arg is None:
                     continue
