@@ -72,11 +72,13 @@ def collect_files(paths: list[str], settings: Settings, errors: list[str],
     those that hold no Python file to lint are added to `empty`. Only regular files are
     linted: a FIFO or a device would block or never end."""
     found: list[Path] = []
-    seen: set = set()
+    seen: dict[tuple[int, int], list[Path | str]] = {}  # (device, inode) -> paths linted (real, once asked)
 
     def add(p: Path, named: bool) -> None:
-        # The file's identity (device, inode), not its resolved path: one stat, not one per
-        # path component; a file reached twice (a symlink, `a/` and `a/b.py`) is linted once.
+        # A path reached twice (a symlink, `a/` and `a/b.py`) is linted once. The file's
+        # identity (device, inode) is one stat, not one per path component; only when it
+        # repeats is the real path asked, since hard links are one inode under two names,
+        # and each name is a file of its own to the user, with its findings at its path.
         shown = _display(p)  # a named path as the user typed it
         try:
             st = os.stat(p)
@@ -89,8 +91,18 @@ def collect_files(paths: list[str], settings: Settings, errors: list[str],
             return
         key = (st.st_dev, st.st_ino)
         if key not in seen:
-            seen.add(key)
+            seen[key] = [p]
             found.append(p)
+            return
+        real = os.path.realpath(p)
+        known = seen[key]
+        for i, other in enumerate(known):
+            if isinstance(other, Path):
+                known[i] = other = os.path.realpath(other)  # asked once, on the first repeat
+            if other == real:
+                return
+        known.append(real)
+        found.append(p)
 
     def unreadable(exc: OSError) -> None:
         where = _display(Path(exc.filename)) if exc.filename else "a folder"
