@@ -14,6 +14,7 @@ import pytest
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 ORPHAN = os.path.join("fixtures", "trace", "orphan.py")
+ESCAPES = os.path.join("fixtures", "trace", "escapes.py")
 
 
 def _alive(pid: int) -> bool:
@@ -34,8 +35,8 @@ def _gone(pids: list[int], within: float = 10) -> bool:
     return True
 
 
-def _command(pidfile, *script_args: str) -> list[str]:
-    return [sys.executable, "-m", "reuse_lint", "trace", ORPHAN, "--", str(pidfile), *script_args]
+def _command(pidfile, *script_args: str, script: str = ORPHAN) -> list[str]:
+    return [sys.executable, "-m", "reuse_lint", "trace", script, "--", str(pidfile), *script_args]
 
 
 def _env(tmp) -> dict:
@@ -99,3 +100,45 @@ def test_the_script_dies_with_a_killed_trace(tmp_path):
         for pid in _pids(pidfile) if pidfile.exists() else []:
             if _alive(pid):
                 os.kill(pid, signal.SIGKILL)  # the fork is out of reach of a killed parent
+
+
+def _kill_left(pids: list[int]) -> None:
+    for pid in pids:
+        if _alive(pid):
+            os.kill(pid, signal.SIGKILL)  # a failed test must not leave its sleepers behind
+
+
+def test_children_in_sessions_of_their_own_are_killed_when_the_script_ends(tmp_path):
+    # A new session is a new process group: the kill of the script's group misses them.
+    pidfile, temp = tmp_path / "pids", tmp_path / "tmp"
+    temp.mkdir()
+    done = subprocess.run(_command(pidfile, script=ESCAPES), cwd=ROOT, env=_env(temp),
+                          capture_output=True, text=True, timeout=120)
+    pids = _pids(pidfile)
+    try:
+        assert done.returncode == 0, done.stderr
+        assert len(pids) == 3
+        assert _gone(pids)
+    finally:
+        _kill_left(pids)
+    assert list(temp.iterdir()) == []
+
+
+def test_children_in_sessions_of_their_own_are_killed_on_an_interrupt(tmp_path):
+    pidfile, temp = tmp_path / "pids", tmp_path / "tmp"
+    temp.mkdir()
+    proc = subprocess.Popen(_command(pidfile, "wait", script=ESCAPES), cwd=ROOT, env=_env(temp),
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        deadline = time.monotonic() + 120
+        while not (pidfile.exists() and len(pidfile.read_text().split()) == 3):
+            assert proc.poll() is None and time.monotonic() < deadline, proc.communicate()
+            time.sleep(0.1)
+        proc.send_signal(signal.SIGTERM)
+        proc.communicate(timeout=60)
+        assert proc.returncode == 2
+        assert _gone(_pids(pidfile))
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+        _kill_left(_pids(pidfile) if pidfile.exists() else [])
