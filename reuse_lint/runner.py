@@ -24,6 +24,7 @@ from reuse_lint.cache import CACHE_DIR, Cache, context_key, digest, entry_key, i
 from reuse_lint.config import ConfigError, Settings, settings_from_args  # noqa: F401 - re-exported
 from reuse_lint.diagnostics import Diagnostic
 from reuse_lint.engine.values import ModuleState
+from reuse_lint.paths import shown as _display
 from reuse_lint.rules import select_rules
 
 SKIP_DIRS = frozenset(
@@ -508,26 +509,6 @@ class Prefilter:
 
 
 # ----- linting one file ------------------------------------------------------------------------
-
-def _display(path: Path) -> str:
-    return _shown(str(path))
-
-
-@lru_cache(maxsize=65536)
-def _shown(path: str) -> str:
-    # Asked several times a file per run (index, report, sources); relpath is a walk of both
-    # paths' components. The working directory does not change during a run.
-    if not os.path.isabs(path):
-        # Relative and not climbing out of the working directory (what a walk of `.` or of
-        # a folder named on the command line gives): relpath would only normalise it.
-        norm = os.path.normpath(path)
-        if norm != os.pardir and not norm.startswith(os.pardir + os.sep):
-            return norm
-    try:
-        return os.path.relpath(path)
-    except ValueError:
-        return path
-
 
 def _identity(path: str) -> tuple | str:
     try:
