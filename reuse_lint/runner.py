@@ -7,7 +7,6 @@ loader callback from here.
 from __future__ import annotations
 
 import ast
-import dataclasses
 import gc
 import os
 import shutil
@@ -1094,8 +1093,7 @@ def _relative_paths(d: Diagnostic) -> Diagnostic:
     by its absolute path; show it relative to the working directory, as the file itself."""
     if not os.path.isabs(d.path) and not any(os.path.isabs(r.path) for r in d.related):
         return d
-    related = tuple(dataclasses.replace(r, path=_display(Path(r.path))) for r in d.related)
-    return dataclasses.replace(d, path=_display(Path(d.path)), related=related)
+    return d.with_paths(_display)
 
 
 def lint_files(paths: list[str]) -> list[Diagnostic]:

@@ -228,13 +228,9 @@ def _site(site):
 
 
 def _relative_result(result: TraceResult) -> TraceResult:
-    def diagnostic(d):
-        related = tuple(dataclasses.replace(r, path=shown(r.path)) for r in d.related)
-        return dataclasses.replace(d, path=shown(d.path), related=related)
-
     return dataclasses.replace(
         result, target=shown(result.target),
-        diagnostics=[diagnostic(d) for d in result.diagnostics],
+        diagnostics=[d.with_paths(shown) for d in result.diagnostics],
         variables=[dataclasses.replace(v, site=_site(v.site)) for v in result.variables],
         optimizers=[dataclasses.replace(o, site=_site(o.site)) for o in result.optimizers],
         crash_site=_site(result.crash_site),
