@@ -114,5 +114,15 @@ class Diagnostic:
         return out
 
 
+@dataclass(frozen=True)
+class RuleDoc:
+    """What a static or a trace rule is, as `rule CODE` and the formats show it."""
+
+    code: str
+    name: str
+    summary: str
+    doc: str
+
+
 def location(path: str, cell: int | None, line: int, column: int) -> str:
     return f"{path}:{line}:{column}" if cell is None else f"{path}:cell {cell}:{line}:{column}"
