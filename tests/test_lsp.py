@@ -159,3 +159,36 @@ def test_related_location_in_another_module_is_that_module_s_uri(client, project
     assert related["location"]["uri"] == (project / "shared.py").resolve().as_uri()
     assert related["location"]["range"]["start"] == {"line": 3, "character": 8}
     assert client.close() == 0
+
+
+def test_a_changed_pyproject_is_read_again_and_every_open_document_checked_again(client, project):
+    client.initialize(project, {"workspace": {"didChangeWatchedFiles": {"dynamicRegistration": True}}})
+    _, registration = client.wait(lambda m: m.get("method") == "client/registerCapability")
+    [watch] = registration["params"]["registrations"]
+    assert watch["method"] == "workspace/didChangeWatchedFiles"
+    assert watch["registerOptions"]["watchers"] == [{"globPattern": "**/pyproject.toml"}]
+    client.respond(registration)
+    uri = _open(client, project / "train.py")
+    assert [d["code"] for d in client.diagnostics(uri, version=1)[1]] == ["RL101"]
+
+    config = project / "pyproject.toml"
+    config.write_text('[tool.reuse-lint]\nignore = ["RL101"]\n')
+    client.notify("workspace/didChangeWatchedFiles", {"changes": [{"uri": config.as_uri(), "type": 2}]})
+    assert client.diagnostics(uri, version=1)[1] == []
+
+    # A configuration that does not read is shown, and the last good one stays.
+    config.write_text("[tool.reuse-lint]\nselect = 5\n")
+    client.notify("workspace/didChangeWatchedFiles", {"changes": [{"uri": config.as_uri(), "type": 2}]})
+    _, shown = client.wait(lambda m: m.get("method") == "window/showMessage")
+    assert shown["params"]["type"] == 1 and "pyproject.toml" in shown["params"]["message"]
+
+    _change(client, uri, 2, 0, 0, 0, "x0 = 1  # unsaved\n")
+    assert client.diagnostics(uri, version=2)[1] == []  # still RL101 ignored
+
+    # A client that watches nothing: saving the open pyproject.toml reloads it too. The
+    # unsaved text of open documents is carried over.
+    config.write_text("[tool.reuse-lint]\n")
+    client.notify("textDocument/didSave", {"textDocument": {"uri": config.as_uri()}})
+    _, [d] = client.diagnostics(uri, version=2)
+    assert (d["code"], d["range"]["start"]["line"]) == ("RL101", 6)  # the unsaved line counts
+    assert client.close() == 0

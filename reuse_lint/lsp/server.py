@@ -25,6 +25,7 @@ from reuse_lint.lsp.project import Project
 # checked once, short enough to stay well inside 0.3 s from the last keystroke.
 DEBOUNCE = 0.08
 SOURCE = "reuse-lint"
+CONFIG_FILE = "pyproject.toml"
 
 
 class ReuseLintServer(LanguageServer):
@@ -49,6 +50,38 @@ class ReuseLintServer(LanguageServer):
                 self.window_show_message(types.ShowMessageParams(types.MessageType.Error, f"reuse-lint: {exc}"))
                 return None
         return self.project
+
+    def reload_configuration(self) -> None:
+        """A pyproject.toml changed: read the configuration again, carry the open documents'
+        unsaved text over, and check them all again. A configuration that no longer reads is
+        shown, and the last good one stays in use."""
+        try:
+            project = Project(Path(self.workspace.root_path or "."))
+        except runner.ConfigError as exc:
+            self.window_show_message(types.ShowMessageParams(types.MessageType.Error, f"reuse-lint: {exc}"))
+            return
+        for uri in self.workspace.text_documents:
+            path = _path(uri)
+            if path is not None:
+                project.open(path, self.text(uri))
+        self.project = project
+        self.findings.clear()  # found under the old settings: code actions must not offer them
+        for uri in self.workspace.text_documents:
+            if _path(uri) is not None:
+                self._dependents[uri] = None
+        self._drain_soon()
+
+    def watch_configuration(self) -> None:
+        """Ask the client to tell us of pyproject.toml changes, if it can be asked."""
+        workspace = self.client_capabilities.workspace
+        watched = workspace.did_change_watched_files if workspace else None
+        if watched is None or not watched.dynamic_registration:
+            return  # a save of an open pyproject.toml still reloads it
+        self.client_register_capability(types.RegistrationParams(registrations=[types.Registration(
+            id="reuse-lint-pyproject", method=types.WORKSPACE_DID_CHANGE_WATCHED_FILES,
+            register_options=types.DidChangeWatchedFilesRegistrationOptions(
+                watchers=[types.FileSystemWatcher(glob_pattern=f"**/{CONFIG_FILE}")]),
+        )]))
 
     def text(self, uri: str) -> str:
         return self.workspace.get_text_document(uri).source
@@ -178,6 +211,11 @@ def _lsp_diagnostic(d: Diagnostic, lines) -> types.Diagnostic:
     )
 
 
+def _is_config(uri: str) -> bool:
+    path = to_fs_path(uri)
+    return path is not None and os.path.basename(path) == CONFIG_FILE
+
+
 def _path(uri: str) -> Path | None:
     path = to_fs_path(uri)
     return Path(path) if path and path.endswith(".py") else None
@@ -187,6 +225,15 @@ def _path(uri: str) -> Path | None:
 
 def build() -> ReuseLintServer:
     server = ReuseLintServer()
+
+    @server.feature(types.INITIALIZED)
+    def initialized(ls: ReuseLintServer, params: types.InitializedParams) -> None:
+        ls.watch_configuration()
+
+    @server.feature(types.WORKSPACE_DID_CHANGE_WATCHED_FILES)
+    def did_change_watched_files(ls: ReuseLintServer, params: types.DidChangeWatchedFilesParams) -> None:
+        if any(_is_config(change.uri) for change in params.changes):
+            ls.reload_configuration()
 
     @server.feature(types.TEXT_DOCUMENT_DID_OPEN)
     def did_open(ls: ReuseLintServer, params: types.DidOpenTextDocumentParams) -> None:
@@ -208,6 +255,9 @@ def build() -> ReuseLintServer:
     @server.feature(types.TEXT_DOCUMENT_DID_SAVE)
     def did_save(ls: ReuseLintServer, params: types.DidSaveTextDocumentParams) -> None:
         uri = params.text_document.uri
+        if _is_config(uri):
+            ls.reload_configuration()
+            return
         path = _path(uri)
         project = ls.project_for()
         if path is not None and project is not None:
