@@ -142,3 +142,38 @@ def test_children_in_sessions_of_their_own_are_killed_on_an_interrupt(tmp_path):
         if proc.poll() is None:
             proc.kill()
         _kill_left(_pids(pidfile) if pidfile.exists() else [])
+
+
+def _subreaper() -> int:
+    import ctypes
+
+    value = ctypes.c_int(-1)
+    assert ctypes.CDLL(None, use_errno=True).prctl(37, ctypes.byref(value)) == 0  # PR_GET_CHILD_SUBREAPER
+    return value.value
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="a child subreaper is Linux's")
+def test_the_supervisor_adopts_orphans_only_while_a_trace_runs_and_leaves_other_children_alone(tmp_path):
+    # Without TensorFlow: the supervisor's clean-up alone, on a child that daemonises a
+    # sleeper (setsid, fork, exit) and exits, as a traced script may.
+    from reuse_lint.trace import api
+
+    pidfile = tmp_path / "pid"
+    daemonise = ("import os, sys, time\nif os.fork() == 0:\n    os.setsid()\n    if os.fork() == 0:\n"
+                 "        time.sleep(120)\n        os._exit(0)\n    os._exit(0)\nos.wait()\n"
+                 "time.sleep(0.5)\n")  # the daemon's pid is written by the daemon below
+    daemonise = daemonise.replace("time.sleep(120)", f"open({str(pidfile)!r}, 'w').write(str(os.getpid())); time.sleep(120)")
+    bystander = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(120)"])  # the caller's own
+    before = _subreaper()
+    try:
+        code = api._run_child([sys.executable, "-c", daemonise], str(tmp_path / "log"), 60, "daemonise")
+        assert code == 0
+        daemon = int(pidfile.read_text())
+        assert _gone([daemon])
+        assert bystander.poll() is None  # not the trace's: left running
+        assert _subreaper() == before  # restored: the caller is no subreaper after the trace
+    finally:
+        bystander.kill()
+        bystander.wait()
+        if pidfile.exists():
+            _kill_left([int(pidfile.read_text())])
