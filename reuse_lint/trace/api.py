@@ -242,13 +242,17 @@ def _kill_escaped(child: int, ours: set[int]) -> None:
         for pid in adopted:
             if procs[pid][1]:
                 _reap(pid)
-        live = {p: parent for p, (parent, ended, _) in procs.items() if not ended}
-        found, todo = {p for p in adopted if p in live}, [child, *adopted]
+        kids: dict[int, list[int]] = {}
+        for p, (parent, ended, _) in procs.items():
+            if not ended:
+                kids.setdefault(parent, []).append(p)
+        found = {p for p in adopted if not procs[p][1]}
+        todo = [child, *adopted]
         while todo:
-            pid = todo.pop()
-            kids = [p for p, parent in live.items() if parent == pid and p not in found]
-            found.update(kids)
-            todo.extend(kids)
+            for p in kids.get(todo.pop(), ()):
+                if p not in found:
+                    found.add(p)
+                    todo.append(p)
         if not found or time.monotonic() > deadline:
             return
         for pid in found:
