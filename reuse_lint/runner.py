@@ -7,7 +7,6 @@ loader callback from here.
 from __future__ import annotations
 
 import ast
-import dataclasses
 import gc
 import os
 import shutil
@@ -24,6 +23,7 @@ from reuse_lint.cache import CACHE_DIR, Cache, context_key, digest, entry_key, i
 from reuse_lint.config import ConfigError, Settings, settings_from_args  # noqa: F401 - re-exported
 from reuse_lint.diagnostics import Diagnostic
 from reuse_lint.engine.values import ModuleState
+from reuse_lint.paths import shown as _display
 from reuse_lint.rules import select_rules
 
 SKIP_DIRS = frozenset(
@@ -72,11 +72,13 @@ def collect_files(paths: list[str], settings: Settings, errors: list[str],
     those that hold no Python file to lint are added to `empty`. Only regular files are
     linted: a FIFO or a device would block or never end."""
     found: list[Path] = []
-    seen: set = set()
+    seen: dict[tuple[int, int], list[Path | str]] = {}  # (device, inode) -> paths linted (real, once asked)
 
     def add(p: Path, named: bool) -> None:
-        # The file's identity (device, inode), not its resolved path: one stat, not one per
-        # path component; a file reached twice (a symlink, `a/` and `a/b.py`) is linted once.
+        # A path reached twice (a symlink, `a/` and `a/b.py`) is linted once. The file's
+        # identity (device, inode) is one stat, not one per path component; only when it
+        # repeats is the real path asked, since hard links are one inode under two names,
+        # and each name is a file of its own to the user, with its findings at its path.
         shown = _display(p)  # a named path as the user typed it
         try:
             st = os.stat(p)
@@ -89,8 +91,18 @@ def collect_files(paths: list[str], settings: Settings, errors: list[str],
             return
         key = (st.st_dev, st.st_ino)
         if key not in seen:
-            seen.add(key)
+            seen[key] = [p]
             found.append(p)
+            return
+        real = os.path.realpath(p)
+        known = seen[key]
+        for i, other in enumerate(known):
+            if isinstance(other, Path):
+                known[i] = other = os.path.realpath(other)  # asked once, on the first repeat
+            if other == real:
+                return
+        known.append(real)
+        found.append(p)
 
     def unreadable(exc: OSError) -> None:
         where = _display(Path(exc.filename)) if exc.filename else "a folder"
@@ -496,26 +508,6 @@ class Prefilter:
 
 
 # ----- linting one file ------------------------------------------------------------------------
-
-def _display(path: Path) -> str:
-    return _shown(str(path))
-
-
-@lru_cache(maxsize=65536)
-def _shown(path: str) -> str:
-    # Asked several times a file per run (index, report, sources); relpath is a walk of both
-    # paths' components. The working directory does not change during a run.
-    if not os.path.isabs(path):
-        # Relative and not climbing out of the working directory (what a walk of `.` or of
-        # a folder named on the command line gives): relpath would only normalise it.
-        norm = os.path.normpath(path)
-        if norm != os.pardir and not norm.startswith(os.pardir + os.sep):
-            return norm
-    try:
-        return os.path.relpath(path)
-    except ValueError:
-        return path
-
 
 def _identity(path: str) -> tuple | str:
     try:
@@ -1101,8 +1093,7 @@ def _relative_paths(d: Diagnostic) -> Diagnostic:
     by its absolute path; show it relative to the working directory, as the file itself."""
     if not os.path.isabs(d.path) and not any(os.path.isabs(r.path) for r in d.related):
         return d
-    related = tuple(dataclasses.replace(r, path=_display(Path(r.path))) for r in d.related)
-    return dataclasses.replace(d, path=_display(Path(d.path)), related=related)
+    return d.with_paths(_display)
 
 
 def lint_files(paths: list[str]) -> list[Diagnostic]:
