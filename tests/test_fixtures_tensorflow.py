@@ -169,6 +169,9 @@ GOOD_SHOWS = {
     "rl106_good.py": lambda b: len([n for n in b["created"] if n.endswith("kernel:0")]) == 2,
     "rl106_gan_good.py": lambda b: b["created"].count("d_out/kernel:0") == 1,
     "rl120_stack_good.py": lambda b: len([n for n in b["created"] if n.endswith("gamma:0")]) == 2,
+    # Round 8 (TF2): each of the two blocks has its own expand and projection batch norm.
+    "unseen_tf2_good.py": lambda b: sorted(n for n in b["created"] if n.endswith("gamma:0")) == _d(
+        "block0_expand_bn/gamma", "block0_project_bn/gamma", "block1_expand_bn/gamma", "block1_project_bn/gamma"),
     # Two batch norms in the stem, one layer norm shared by the siamese towers.
     "rl120_good.py": lambda b: len([n for n in b["created"] if n.endswith("gamma:0")]) == 3,
     "rl108_good.py": lambda b: b["steps"]["d_step"] == _dense("disc", "dense", "dense_1"),
@@ -254,6 +257,7 @@ KERAS3 = {
     # Keras 3 names variables by their own name only: one gamma against two.
     "rl120_stack_bad.py": lambda b: b["error"] is None and len([n for n in b["created"] if n.endswith("gamma:0")]) == 1,
     "rl120_stack_good.py": lambda b: b["error"] is None and len([n for n in b["created"] if n.endswith("gamma:0")]) == 2,
+    "unseen_tf2_good.py": lambda b: b["error"] is None and len([n for n in b["created"] if n.endswith("gamma:0")]) == 4,
 }
 
 

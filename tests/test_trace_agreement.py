@@ -141,6 +141,7 @@ TABLE = (
     Row("rules/rl114_keras3_good.py", (), (), GOOD),
     Row("rules/tape_patterns_good.py", (), (), GOOD),
     Row("rules/unseen_tf1_good.py", (), (), GOOD),
+    Row("rules/unseen_tf2_good.py", (), (), GOOD),
     Row("rules/rl111_eager_bad.py", ("RL111@9", "RL111@10"), ("RT208@9", "RT208@10"),
         "RL111→RT208: the discriminator's second call (on real after fake) makes its Dense layers again"),
     Row("rules/rl111_eager_good.py", (), (), GOOD),

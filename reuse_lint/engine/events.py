@@ -66,6 +66,7 @@ class CallInfo:
     inputs: frozenset  # ids of earlier user calls whose results flow into the arguments
     consts: tuple  # the constant arguments, by position and keyword
     prefix: str | None  # the variable-scope prefix at the call
+    partial: bool = False  # some tensor argument was built on an input the analysis lost
 
 
 @dataclass(eq=False)

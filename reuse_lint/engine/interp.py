@@ -1215,7 +1215,8 @@ class Interpreter:
         saved_conds = len(self.conds)
         if site is not None:
             self.calls.append(site)
-            self.call_info.append(CallInfo(site, tfapi.call_inputs(args, kwargs), _consts(args, kwargs), self.tf.prefix()))
+            inputs = tfapi.call_inputs(args, kwargs)
+            self.call_info.append(CallInfo(site, inputs.calls, _consts(args, kwargs), self.tf.prefix(), inputs.partial))
         self.funcs.append(func)
         self.tf.enter_function(func, self.guards)
         self.early_returns.append([])

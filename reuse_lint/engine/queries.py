@@ -246,7 +246,11 @@ def _meant_to_share(first: CallInfo, second: CallInfo, analysis: Analysis) -> bo
         return False
     # A model applied twice takes independent inputs: real data and the generator's fakes,
     # the two sides of a siamese pair. A block applied to two tensors that share an ancestor
-    # is one network's architecture: a backbone's branches, a detector's heads.
+    # is one network's architecture: a backbone's branches, a detector's heads. Ancestry
+    # lost on the way (a layer applied to a value two `if` paths left unknown) proves no
+    # independence: EfficientNet's blocks lost it in a conditionally padded conv helper.
+    if first.partial or second.partial:
+        return False
     return bool(first.inputs) and bool(second.inputs) and not (first.inputs & second.inputs)
 
 

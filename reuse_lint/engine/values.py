@@ -61,10 +61,13 @@ class Tensor:
     # (id of a normalization layer object, its LayerUse) for each application it flows
     # through: a second application of one object in one stack is then seen.
     norms: frozenset = frozenset()
+    # Built on an input the analysis does not know (a layer applied to a value lost where two
+    # `if` paths met): `calls` may then lack ancestors it shares with other tensors.
+    partial: bool = False
 
     def __or__(self, other: "Tensor") -> "Tensor":
         return Tensor(self.calls | other.calls, self.scopes | other.scopes, self.models | other.models,
-                      self.feeds | other.feeds, self.norms | other.norms)
+                      self.feeds | other.feeds, self.norms | other.norms, self.partial or other.partial)
 
 
 EMPTY_TENSOR = Tensor()

@@ -90,14 +90,24 @@ def _last_stage(interp, canon: str, args, kwargs) -> KerasObject | None:
 
 @callable_values(KerasObject)
 def _apply(interp, func: KerasObject, node, args, kwargs, module, site, starred) -> Any:
+    inputs = deps(args, kwargs)
+    if _unknown_input(args, kwargs):
+        inputs = replace(inputs, partial=True)
     if not func.model:
-        out = _applied(interp, func, node, deps(args, kwargs), fresh=False)
+        out = _applied(interp, func, node, inputs, fresh=False)
         return _apply_norm(interp, func, out, node, module) if tfnames.is_normalization_layer(func.canon) else out
     # A model applied to tensors: a fresh tensor that remembers which model made it,
     # so `Model(z, d(g(z)))` knows the model it ends in.
-    out = _applied(interp, func, node, deps(args, kwargs))
+    out = _applied(interp, func, node, inputs)
     interp.tf.keras_outputs[id(out)] = (out, func)
     return out
+
+
+def _unknown_input(args, kwargs) -> bool:
+    """The layer's input (`layer(x)`, `Add()([x, y])`) is, or holds, a value the analysis lost."""
+    first = args[0] if args else kwargs.get("inputs")
+    items = first.items if isinstance(first, ListVal) else [first]
+    return any(item is UNKNOWN for item in items)
 
 
 def _applied(interp, model: Any, node, inputs: Tensor, fresh: bool = True) -> Tensor:
