@@ -102,6 +102,28 @@ def test_tensorflow_shows_the_converted_rl109_bad_training_the_discriminator(con
     assert good["steps"]["g_step"] == _dense("generator", "dense", "dense_1")
 
 
+def test_tensorflow_fails_on_the_converted_rl102_order_bad_and_builds_its_twin(converted_built):
+    # The fake branch's lookup comes first: TF finds nothing to reuse.
+    error = converted_built["rl102_order_bad.py"]["error"]
+    assert error["type"] == "ValueError"
+    assert "Variable discriminatorB/d_h0/w/kernel does not exist" in error["message"]
+    good = converted_built["rl102_order_good.py"]
+    assert good["error"] is None
+    assert sorted(good["created"]) == _dense("discriminatorB", "d_h0/w", "d_pred/w")
+
+
+def test_a_python_2_model_class_that_only_its_caller_constructs_reports_the_lookup_order(tmp_path):
+    # Nothing in view constructs the class: the graph's history is unknown, yet the lookup
+    # of the fake branch precedes the real branch's creation, so one of the two fails.
+    source = (FIXTURES / "rl102_order_bad.py").read_text()
+    module = source.split("def main():")[0]
+    (tmp_path / "model.py").write_text(module)
+    found = lint_source(module.encode(), str(tmp_path / "model.py"))
+    assert [(d.line, d.code) for d in found] == [(38, "RL102")]
+    assert "before it is created" in found[0].message and found[0].message.endswith(" (read as Python 2)")
+    assert [r.line for r in found[0].related] == [39]
+
+
 def _cli(*args: str, cwd: Path) -> subprocess.CompletedProcess:
     return subprocess.run([sys.executable, "-m", "reuse_lint", *args], capture_output=True, text=True, cwd=cwd, timeout=120)
 
