@@ -347,6 +347,33 @@ def created_before(analysis: Analysis) -> dict[int, bool]:
     return result
 
 
+def created_after(analysis: Analysis) -> dict[int, Creation]:
+    """Lookups (reuse on) whose name a later request in one run and graph creates with reuse
+    off, on a path that can follow the lookup's: the first such creation, by id of the lookup.
+    TensorFlow never deletes a variable from a graph, so one of the two fails whatever the
+    graph held before the run."""
+    if "created_after" in analysis.memo:
+        return analysis.memo["created_after"]
+    pending: dict[tuple, list[Creation]] = {}
+    result: dict[int, Creation] = {}
+    for c in analysis.creations:
+        if c.name is None:
+            continue
+        key = (c.trace, c.graph, c.name)
+        if c.reuse == TRUE:
+            waiting = pending.setdefault(key, [])
+            if len(waiting) < MAX_VARIANTS:
+                waiting.append(c)
+        elif c.reuse == FALSE and key in pending:
+            for lookup in pending.pop(key):
+                if compatible(lookup, c):
+                    result[id(lookup)] = c
+                else:
+                    pending.setdefault(key, []).append(lookup)
+    analysis.memo["created_after"] = result
+    return result
+
+
 def is_reuse_variables_call(site: Site | None) -> bool:
     node = site.node if site is not None else None
     return isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "reuse_variables"
