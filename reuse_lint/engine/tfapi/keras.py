@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import ast
 from dataclasses import replace
+from functools import lru_cache
 from typing import Any
 
 from reuse_lint import tfnames
@@ -202,6 +203,30 @@ def run_compiled(interp, args, kwargs) -> None:
         if isinstance(item, FuncVal) and not item.is_context_manager and id(item.node) not in interp.executed:
             traced = replace(item.bound(item.bound_self, True), compiled=True)
             interp.call_function(traced, [], {}, None, unknown_args=True)
+
+
+# Layer methods that make a weight of the layer's own.
+_ADD_WEIGHT = frozenset({"add_weight", "add_variable"})
+
+
+def run_keras_build(interp, cls: ClassVal, instance: Instance, site) -> bool:
+    """A layer of one's own made where it is made again (in a `call`): Keras runs its
+    `build` on its first call, so what `build` creates belongs to each new object. Runs
+    `build` with an unknown input shape (its creations are recorded as usual); True when
+    `build` or `__init__` calls `self.add_weight`, which makes a weight we do not model."""
+    method = cls.lookup("build")
+    if isinstance(method, FuncVal) and not isinstance(method.node, ast.Lambda):
+        interp.call_function(method.bound(instance, False), [], {}, site, unknown_args=True)
+    return any(_adds_weight(f.node) for f in (cls.lookup("__init__"), method) if isinstance(f, FuncVal))
+
+
+@lru_cache(maxsize=4096)
+def _adds_weight(func: ast.AST) -> bool:
+    return any(
+        isinstance(n, ast.Call) and isinstance(n.func, ast.Attribute) and n.func.attr in _ADD_WEIGHT
+        and isinstance(n.func.value, ast.Name) and n.func.value.id == "self"
+        for n in ast.walk(func)
+    )
 
 
 def derives_from_keras_layer(cls: ClassVal) -> bool:
