@@ -17,8 +17,9 @@ class VariableInTfFunction(Rule):
     helpers and lambdas that `call` runs, or in a loss or metric function given to
     `compile(loss=..., metrics=[...])`, which Keras runs in its train function. A block of
     one's own (a `Layer` subclass whose `__init__` or `build` makes weights, `add_weight`
-    included) made there counts as one layer; code under `if self.setting != constant:`,
-    `if self.use_bn:` or `if training:` runs on every call like the code around it. Layers
+    included) made there counts as one layer, and so does `self.add_weight(...)` there;
+    code under `if self.setting != constant:`, `if self.use_bn:` or `if training:` runs on
+    every call like the code around it. Layers
     without weights (`Flatten`, `Activation`, `Dropout`, `Rescaling`, ...) and loss objects
     (`SparseCategoricalCrossentropy()`, which hold no variables) are not reported.
 
@@ -223,6 +224,14 @@ class MLP(Layer):
     def call(self, x):
         return tf.matmul(x, self.kernel)
 """,
+        # `add_weight` in `call` asks for new weights on every call.
+        """
+import tensorflow as tf
+class Cross(tf.keras.layers.Layer):
+    def call(self, x):
+        w = self.add_weight(name="w", shape=(x.shape[-1], 4))  # expect: RL111
+        return tf.matmul(x, w)
+""",
         # Keras runs a metric function given to compile inside its train function.
         """
 import tensorflow as tf
@@ -282,9 +291,9 @@ y = fast(tf.ones([1, 2]))
 
     def check(self, ctx: RuleContext) -> Iterable[Diagnostic]:
         for b in ctx.analysis.builds:
-            if b.kind not in ("variable", "keras", "metric") or not b.in_tf_function or b.conditional_in_function:
+            if b.kind not in ("variable", "weight", "keras", "metric") or not b.in_tf_function or b.conditional_in_function:
                 continue
-            what = "tf.Variable" if b.kind == "variable" else f"`{b.canon.split('.')[-1]}`"
+            what = {"variable": "tf.Variable", "weight": "a weight (`add_weight`)"}.get(b.kind, f"`{b.canon.split('.')[-1]}`")
             if b.compiled_fn:
                 yield from ctx.report(
                     self, b.site,

@@ -17,7 +17,7 @@ from reuse_lint.engine.events import KerasStep, LayerUse, ReappliedLayer, Site
 from reuse_lint.engine.tfapi import NOT_SPECIAL, TFMethod, attributes, callable_values, context, register_family
 from reuse_lint.engine.tfapi.core import build
 from reuse_lint.engine.tfapi import NOT_SPECIAL
-from reuse_lint.engine.tfapi.tapes import model_list
+from reuse_lint.engine.tfapi.tapes import blind, model_list
 from reuse_lint.engine.values import (
     UNKNOWN, ClassVal, Const, FuncVal, Instance, KerasObject, ListVal, ModuleState, Tensor, TFRef, deps, same,
 )
@@ -130,6 +130,8 @@ def model_attribute(interp, base: Any, attr: str) -> Any:
     loaded, set, or a model trained by Keras' own loop, leave the model to code we do not
     follow (a subclass whose `train_step` picks its lists is still ours to follow).
     NOT_SPECIAL: the attribute is read as usual."""
+    if attr in _ADD_WEIGHT and isinstance(base, Instance) and _keras_class(base.cls):
+        return TFMethod(_add_weight, base)
     if (attr not in _MODEL_LISTS and attr not in _MODEL_TOUCHES) or not _keras_value(base):
         return NOT_SPECIAL
     if attr in _MODEL_LISTS:
@@ -218,6 +220,15 @@ def run_keras_build(interp, cls: ClassVal, instance: Instance, site) -> bool:
     if isinstance(method, FuncVal) and not isinstance(method.node, ast.Lambda):
         interp.call_function(method.bound(instance, False), [], {}, site, unknown_args=True)
     return any(_adds_weight(f.node) for f in (cls.lookup("__init__"), method) if isinstance(f, FuncVal))
+
+
+def _add_weight(interp, layer: Instance, node, module, args, kwargs) -> Any:
+    """`self.add_weight(...)` of a Layer subclass: a new variable each time it runs (in
+    `build`, once; in `call`, on every call). What it returns is left unknown, as before."""
+    build(interp, "weight", "add_weight", node, module)
+    interp.tf.unknown_effect()
+    blind(interp)
+    return UNKNOWN
 
 
 @lru_cache(maxsize=4096)
