@@ -224,6 +224,18 @@ class MLP(Layer):
     def call(self, x):
         return tf.matmul(x, self.kernel)
 """,
+        # Keras' base classes imported from where they are defined (tf.keras 2.x, Keras 3).
+        """
+import tensorflow as tf
+from tensorflow.python.keras.engine.base_layer import Layer
+from keras.src.models import Model
+class Head(Layer):
+    def call(self, x):
+        return tf.keras.layers.Dense(4)(x)  # expect: RL111
+class Net(Model):
+    def call(self, x):
+        return tf.keras.layers.Dense(4)(x)  # expect: RL111
+""",
         # `add_weight` in `call` asks for new weights on every call.
         """
 import tensorflow as tf

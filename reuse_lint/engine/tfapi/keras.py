@@ -297,7 +297,7 @@ def class_methods(cls: ClassVal) -> Any:
 
 def derives_from_keras_model(cls: ClassVal, depth: int = 0) -> bool:
     for base in cls.bases:
-        if isinstance(base, TFRef) and tfnames.canonical(base.qualname) in tfnames.KERAS_MODELS:
+        if isinstance(base, TFRef) and tfnames.keras_base_class(tfnames.canonical(base.qualname)) in tfnames.KERAS_MODELS:
             return True
         if isinstance(base, ClassVal) and depth < 8 and derives_from_keras_model(base, depth + 1):
             return True
