@@ -171,10 +171,31 @@ def is_weightless_layer(canon: str) -> bool:
     return canon.rsplit(".", 1)[-1] in KERAS_WEIGHTLESS
 
 
+# The modules where Keras defines its base classes, which projects import directly
+# (`from tensorflow.python.keras.engine.base_layer import Layer`, Keras 3's `keras.src`).
+_KERAS_BASE_CLASSES = {
+    "keras.engine.base_layer.Layer": "keras.layers.Layer",
+    "keras.engine.training.Model": "keras.Model",
+    "keras.engine.sequential.Sequential": "keras.Sequential",
+    "keras.layers.layer.Layer": "keras.layers.Layer",
+    "keras.models.model.Model": "keras.Model",
+    "keras.models.sequential.Sequential": "keras.Sequential",
+}
+
+
+def keras_base_class(canon: str) -> str:
+    """`keras.src.engine.base_layer.Layer` -> `keras.layers.Layer`: a Keras base class by
+    its public name (other names are returned as they are)."""
+    if canon.startswith("keras.src."):
+        canon = "keras." + canon[len("keras.src."):]
+    return _KERAS_BASE_CLASSES.get(canon, canon)
+
+
 def is_keras_layer_class(canon: str) -> bool:
     """A Keras layer or model class a user class may subclass (`keras.layers.Layer`,
     `keras.Model`): Keras runs the subclass's `call` on every call of the object. TF 1's
     `tf.layers` classes are left out: graph code runs `call` outside any tf.function."""
+    canon = keras_base_class(canon)
     return canon == "keras.Layer" or (canon.startswith("keras.") and is_keras_object(canon))
 
 

@@ -27,6 +27,9 @@ BAD = {
     "rl111_call_bad.py": ("ValueError", "tf.function only supports singleton tf.Variables created on the first call"),
     "rl111_metric_bad.py": ("ValueError", "tf.function only supports singleton tf.Variables created on the first call"),
     "rl111_nested_bad.py": ("ValueError", "tf.function only supports singleton tf.Variables created on the first call"),
+    "rl111_project_layer_bad.py": ("ValueError", "tf.function only supports singleton tf.Variables created on the first call"),
+    "rl111_flag_bad.py": ("ValueError", "tf.function only supports singleton tf.Variables created on the first call"),
+    "rl111_add_weight_bad.py": ("ValueError", "tf.function only supports singleton tf.Variables created on the first call"),
     "rl112_bad.py": ("ValueError", "Variable discriminator/dense_2/kernel does not exist"),
     "rl115_bad.py": ("ValueError", "Variable encoder/proj/kernel already exists, disallowed"),
     "rl117_bad.py": ("ValueError", "Dimensions must be equal"),
@@ -246,6 +249,13 @@ KERAS3 = {
     "rl111_metric_good.py": lambda b: b["error"] is None,
     "rl111_nested_bad.py": lambda b: "tf.function only supports singleton tf.Variables" in (b["error"] or {}).get("message", ""),
     "rl111_nested_good.py": lambda b: b["error"] is None,
+    "rl111_project_layer_bad.py": lambda b: "tf.function only supports singleton tf.Variables" in (b["error"] or {}).get("message", ""),
+    "rl111_project_layer_good.py": lambda b: b["error"] is None,
+    "rl111_flag_bad.py": lambda b: "tf.function only supports singleton tf.Variables" in (b["error"] or {}).get("message", ""),
+    "rl111_flag_good.py": lambda b: b["error"] is None,
+    # Keras 3 stops at once: a built layer may not add state.
+    "rl111_add_weight_bad.py": lambda b: "cannot add new elements of state" in (b["error"] or {}).get("message", ""),
+    "rl111_add_weight_good.py": lambda b: b["error"] is None,
     # Rescaling, Resizing and CenterCrop made in `call` create no variable in Keras 3 either.
     "rl111_call_good.py": lambda b: b["error"] is None,
     "rl106_gan_bad.py": lambda b: b["error"] is None and b["created"].count("d_out/kernel:0") == 2,

@@ -74,7 +74,7 @@ class Build:
     """An object that owns variables and ignores `reuse`: `tf.Variable`, a Keras layer or
     model, or a scope that TF names uniquely (`variable_scope(None, default_name=...)`)."""
 
-    kind: str  # "variable" | "keras" | "metric" | "default_scope"
+    kind: str  # "variable" | "weight" (a Layer's add_weight) | "keras" | "metric" | "default_scope"
     canon: str
     site: Site
     calls: tuple[CallInfo, ...]

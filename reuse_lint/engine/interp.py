@@ -186,6 +186,27 @@ def _setting_test(test: ast.AST) -> bool:
     )
 
 
+# Keras' own argument of `call`: a mode, not a once-only switch.
+_TRAINING_FLAGS = frozenset({"training", "is_training"})
+# Flags that read as "not done yet": a test on them may make the body run once.
+_ONCE_WORDS = ("built", "init", "first", "ready", "created", "done", "setup", "loaded")
+
+
+def _flag_test(stmt: ast.If) -> bool:
+    """`if self.use_bn:`, `if not self.residual and training:`: a setting of the object or
+    Keras' `training` flag, taken as it is, with a body that stores nothing on `self`
+    (`if not self.ready: self.w = ...` is how a build-once guard reads)."""
+    def flag(n: ast.AST) -> bool:
+        if isinstance(n, ast.UnaryOp) and isinstance(n.op, ast.Not):
+            return flag(n.operand)
+        if isinstance(n, ast.BoolOp):
+            return all(flag(v) for v in n.values)
+        if isinstance(n, ast.Name):
+            return n.id in _TRAINING_FLAGS
+        return _self_attr(n) and not any(w in n.attr.lower() for w in _ONCE_WORDS)
+    return flag(stmt.test) and not _self_attrs_changed(stmt)
+
+
 def _stateful_test(node: ast.AST, func: ast.AST) -> bool:
     """`if self._built:` in a method that fills `self._built`: the first call and the later
     ones take different arms (a builder that memoises, or reuses after its first build)."""
@@ -518,7 +539,8 @@ class Interpreter:
         # A setting compared with constants takes the same arm on every call: what runs
         # under it is as unconditional as the code around it. Any other test may be a guard
         # (`if self.w is None:`) that makes the body run once.
-        guard = not (_setting_test(stmt.test) and not (self.funcs and _stateful_test(stmt, self.funcs[-1].node)))
+        setting = _setting_test(stmt.test) or _flag_test(stmt)
+        guard = not (setting and not (self.funcs and _stateful_test(stmt, self.funcs[-1].node)))
         self.guards += guard
         try:
             if known is True:
@@ -1148,14 +1170,17 @@ class Interpreter:
                 # `BottleNeck(...)(x)` in a `call`: the new layer object is what is made per
                 # call; its `__init__`, where its own layers belong, is no tf.function body.
                 self.tf.tf_functions = []
+            weighted = False
             try:
                 if isinstance(init, FuncVal):
                     self.call_function(init.bound(instance, False), args, kwargs, site, unknown_args=starred)
                 elif any(not isinstance(b, ClassVal) for b in func.bases):
                     self.tf.unknown_effect()  # a subclass of a library's class: its __init__ is unseen
+                if nested:
+                    weighted = tfapi.run_keras_build(self, func, instance, site)
             finally:
                 self.tf.tf_functions = saved
-            if nested and any(b.kind != "default_scope" for b in self.analysis.builds[before:]):
+            if nested and (weighted or any(b.kind != "default_scope" for b in self.analysis.builds[before:])):
                 tfapi.build(self, "keras", func.node.name, node, module)  # it owns weights
             return instance
         if isinstance(func, Instance):

@@ -16,8 +16,10 @@ class VariableInTfFunction(Rule):
     of a subclass of a Keras `Layer` or `Model` (`tf.keras`, `keras`, `tf_keras`), including
     helpers and lambdas that `call` runs, or in a loss or metric function given to
     `compile(loss=..., metrics=[...])`, which Keras runs in its train function. A block of
-    one's own (a `Layer` subclass with weights) made there counts as one layer; code under
-    `if self.setting != constant:` runs on every call like the code around it. Layers
+    one's own (a `Layer` subclass whose `__init__` or `build` makes weights, `add_weight`
+    included) made there counts as one layer, and so does `self.add_weight(...)` there;
+    code under `if self.setting != constant:`, `if self.use_bn:` or `if training:` runs on
+    every call like the code around it. Layers
     without weights (`Flatten`, `Activation`, `Dropout`, `Rescaling`, ...) and loss objects
     (`SparseCategoricalCrossentropy()`, which hold no variables) are not reported.
 
@@ -33,8 +35,9 @@ class VariableInTfFunction(Rule):
     the same error. Build layers and variables in `__init__` or `build()` and only apply
     them in `call`; give `compile` a stateless metric function
     (`sparse_categorical_accuracy`) or a metric object made once. Creation guarded by
-    `if self.v is None:` (the documented singleton pattern), or under any test other than a
-    setting compared with constants, is not reported.
+    `if self.v is None:` (the documented singleton pattern), under a flag whose body stores
+    on `self` or that `call` changes (`if self.pending: ...; self.pending = False`), or under
+    any other test, is not reported.
 
     ## Example
     ```python
@@ -120,6 +123,25 @@ class Head(tf.keras.layers.Layer):
             self.proj = tf.keras.layers.Dense(4)
         return Mish()(self.proj(x))
 """,
+        # A layer of one's own whose `build` makes no weight; a flag that turns itself off.
+        """
+import tensorflow as tf
+from tensorflow.keras.layers import Layer
+class Head(Layer):
+    def __init__(self, use_bn):
+        super().__init__()
+        self.use_bn, self.pending = use_bn, True
+    def call(self, x):
+        if self.pending:
+            self.proj = tf.keras.layers.Dense(4)
+            self.pending = False
+        return Swish()(self.proj(x))
+class Swish(Layer):
+    def build(self, input_shape):
+        super().build(input_shape)
+    def call(self, x):
+        return x * tf.sigmoid(x)
+""",
         # `call` of a class that is not a Keras subclass: nothing traces it.
         """
 import tensorflow as tf
@@ -176,6 +198,51 @@ class DenseBlock(tf.keras.layers.Layer):
         if self.expand_ratio != 1:
             x = tf.keras.layers.Conv2D(8, 1)(x)  # expect: RL111
         return self._make_layer(x)
+""",
+        # A layer of one's own that makes its weights with `add_weight` in `build` (Keras runs
+        # it on the new object's first call), and layers under a setting and `training`.
+        """
+import tensorflow as tf
+from tensorflow.keras.layers import Layer
+class Unit(Layer):
+    def __init__(self, use_bn=False):
+        super().__init__()
+        self.use_bn = use_bn
+    def call(self, x, training=None):
+        x = MLP(8)(x)  # expect: RL111
+        if self.use_bn:
+            x = tf.keras.layers.BatchNormalization()(x, training=training)  # expect: RL111
+        if training:
+            x = tf.keras.layers.Dense(8)(x)  # expect: RL111
+        return x
+class MLP(Layer):
+    def __init__(self, units):
+        super().__init__()
+        self.units = units
+    def build(self, input_shape):
+        self.kernel = self.add_weight(name="kernel", shape=(int(input_shape[-1]), self.units))
+    def call(self, x):
+        return tf.matmul(x, self.kernel)
+""",
+        # Keras' base classes imported from where they are defined (tf.keras 2.x, Keras 3).
+        """
+import tensorflow as tf
+from tensorflow.python.keras.engine.base_layer import Layer
+from keras.src.models import Model
+class Head(Layer):
+    def call(self, x):
+        return tf.keras.layers.Dense(4)(x)  # expect: RL111
+class Net(Model):
+    def call(self, x):
+        return tf.keras.layers.Dense(4)(x)  # expect: RL111
+""",
+        # `add_weight` in `call` asks for new weights on every call.
+        """
+import tensorflow as tf
+class Cross(tf.keras.layers.Layer):
+    def call(self, x):
+        w = self.add_weight(name="w", shape=(x.shape[-1], 4))  # expect: RL111
+        return tf.matmul(x, w)
 """,
         # Keras runs a metric function given to compile inside its train function.
         """
@@ -236,9 +303,9 @@ y = fast(tf.ones([1, 2]))
 
     def check(self, ctx: RuleContext) -> Iterable[Diagnostic]:
         for b in ctx.analysis.builds:
-            if b.kind not in ("variable", "keras", "metric") or not b.in_tf_function or b.conditional_in_function:
+            if b.kind not in ("variable", "weight", "keras", "metric") or not b.in_tf_function or b.conditional_in_function:
                 continue
-            what = "tf.Variable" if b.kind == "variable" else f"`{b.canon.split('.')[-1]}`"
+            what = {"variable": "tf.Variable", "weight": "a weight (`add_weight`)"}.get(b.kind, f"`{b.canon.split('.')[-1]}`")
             if b.compiled_fn:
                 yield from ctx.report(
                     self, b.site,

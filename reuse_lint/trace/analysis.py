@@ -412,7 +412,7 @@ def _per_call_creations(rec: Recording) -> list[Diagnostic]:
     for c in rec.creations:
         if not c.trainable or c.owner is None or c.site is None:
             continue
-        key = (c.owner[0], c.site.key)
+        key = (c.owner[0], (c.call_site or c.site).key)
         earlier = first.setdefault(key, c)
         if earlier is not c and earlier.owner[2] != c.owner[2]:
             again[key].append(c)
@@ -422,12 +422,12 @@ def _per_call_creations(rec: Recording) -> list[Diagnostic]:
         later = copies[0]
         calls = sorted({c.owner[2] for c in copies})
         out.append(F.diagnostic(
-            F.PER_CALL_CREATION, later.site,
+            F.PER_CALL_CREATION, later.call_site or later.site,
             f"call {later.owner[2]} of this `{later.owner[1]}` created new weights here "
             f"(`{later.name}`), as its call {orig.owner[2]} did (`{orig.name}`): they are "
             f"made again on every call and never trained"
             + (f" ({len(calls)} later calls did)" if len(calls) > 1 else ""),
-            related=[(orig.site, f"first made on call {orig.owner[2]}: `{orig.name}`")],
+            related=[(orig.call_site or orig.site, f"first made on call {orig.owner[2]}: `{orig.name}`")],
             help="create the layer or variable once, in `__init__` or `build()`, and only apply it in `call`",
         ))
     return out

@@ -69,6 +69,7 @@ class Tracer:
         # (id, class name, which call of it); and how often each was called.
         self.keras_calls: list[tuple[int, str, int]] = []
         self.keras_call_counts: dict[int, tuple[object, int]] = {}
+        self.keras_callers: list = []  # per entry of keras_calls, the frame that called it
 
     def patch(self, owner, attr: str, replacement) -> None:
         self._patched.append((owner, attr, getattr(owner, attr)))
@@ -108,12 +109,39 @@ class Tracer:
         if id(v) in self._seen_vars:
             return  # a v1 creator may delegate to the v2 one; record the variable once
         self._seen_vars.add(id(v))
+        owner, call_site = self._creating_call()
         self.rec.creations.append(Creation(
             name=var_name(v), shape=_shape(v.shape), dtype=v.dtype.base_dtype.name,
             trainable=bool(getattr(v, "trainable", True)),
-            stack=self.user.stack(sys._getframe(2)), handle=v,
-            owner=self.keras_calls[-1] if self.keras_calls else None,
+            stack=self.user.stack(sys._getframe(2)), handle=v, owner=owner, call_site=call_site,
         ))
+
+    def _creating_call(self) -> tuple[tuple | None, Site | None]:
+        """The user's Keras call a new variable belongs to, and the line of that call's code
+        that made it (None: the creating line itself). A layer object on its first call that
+        its caller does not track (`DNN(...)(x)` in a `call`, weights made in DNN's `build`)
+        is new with each call of the caller: its weights belong to the caller's line."""
+        calls = self.keras_calls
+        k = len(calls) - 1
+        while k > 0 and calls[k][2] == 1 and self._untracked(calls[k - 1][0], calls[k][0]):
+            k -= 1
+        if k < 0:
+            return None, None
+        if k == len(calls) - 1:
+            return calls[k], None
+        stack = self.user.stack(self.keras_callers[k + 1])
+        return (calls[k], stack[-1]) if stack else (calls[-1], None)
+
+    def _untracked(self, parent_id: int, child_id: int) -> bool:
+        parent = self.keras_call_counts[parent_id][0]
+        child = self.keras_call_counts[child_id][0]
+        flatten = getattr(parent, "_flatten_layers", None)
+        if flatten is None:
+            return False
+        try:
+            return all(layer is not child for layer in flatten(include_self=False, recursive=True))
+        except (TypeError, AttributeError, ValueError):
+            return False  # a Keras without this walk: keep the creating line
 
     def chained(self, originals: list, copies: list) -> bool:
         """True when the forward graph of the copies reads an original: stacked blocks."""
@@ -478,10 +506,12 @@ def _wrap_keras_calls(tracer: Tracer) -> None:
             count = tracer.keras_call_counts.get(id(self), (self, 0))[1] + 1
             tracer.keras_call_counts[id(self)] = (self, count)
             tracer.keras_calls.append((id(self), type(self).__name__, count))
+            tracer.keras_callers.append(sys._getframe(1))
             try:
                 return _original(self, *args, **kwargs)
             finally:
                 tracer.keras_calls.pop()
+                tracer.keras_callers.pop()
 
         tracer.patch(cls, "__call__", hooked)
 

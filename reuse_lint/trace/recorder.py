@@ -130,6 +130,9 @@ class Creation:
     # TF 2: the user's Keras layer or model whose `__call__` was running, as (its id, its
     # class name, which call of it this was); None outside any.
     owner: tuple[int, str, int] | None = None
+    # The line of the owner's call that made it, when that is not the creating line (a new
+    # layer object applied there made its weights in its own `build`).
+    call_site: Site | None = None
 
     @property
     def site(self) -> Site | None:

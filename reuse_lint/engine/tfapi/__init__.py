@@ -203,6 +203,7 @@ set_attribute = keras.set_attribute
 class_methods = keras.class_methods
 is_keras_layer_class = keras.derives_from_keras_layer
 run_compiled = keras.run_compiled
+run_keras_build = keras.run_keras_build
 build = core.build
 traces = functions.traces
 unary_op = tensors.unary

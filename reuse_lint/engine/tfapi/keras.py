@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import ast
 from dataclasses import replace
+from functools import lru_cache
 from typing import Any
 
 from reuse_lint import tfnames
@@ -16,7 +17,7 @@ from reuse_lint.engine.events import KerasStep, LayerUse, ReappliedLayer, Site
 from reuse_lint.engine.tfapi import NOT_SPECIAL, TFMethod, attributes, callable_values, context, register_family
 from reuse_lint.engine.tfapi.core import build
 from reuse_lint.engine.tfapi import NOT_SPECIAL
-from reuse_lint.engine.tfapi.tapes import model_list
+from reuse_lint.engine.tfapi.tapes import blind, model_list
 from reuse_lint.engine.values import (
     UNKNOWN, ClassVal, Const, FuncVal, Instance, KerasObject, ListVal, ModuleState, Tensor, TFRef, deps, same,
 )
@@ -139,6 +140,8 @@ def model_attribute(interp, base: Any, attr: str) -> Any:
     loaded, set, or a model trained by Keras' own loop, leave the model to code we do not
     follow (a subclass whose `train_step` picks its lists is still ours to follow).
     NOT_SPECIAL: the attribute is read as usual."""
+    if attr in _ADD_WEIGHT and isinstance(base, Instance) and _keras_class(base.cls):
+        return TFMethod(_add_weight, base)
     if (attr not in _MODEL_LISTS and attr not in _MODEL_TOUCHES) or not _keras_value(base):
         return NOT_SPECIAL
     if attr in _MODEL_LISTS:
@@ -214,6 +217,39 @@ def run_compiled(interp, args, kwargs) -> None:
             interp.call_function(traced, [], {}, None, unknown_args=True)
 
 
+# Layer methods that make a weight of the layer's own.
+_ADD_WEIGHT = frozenset({"add_weight", "add_variable"})
+
+
+def run_keras_build(interp, cls: ClassVal, instance: Instance, site) -> bool:
+    """A layer of one's own made where it is made again (in a `call`): Keras runs its
+    `build` on its first call, so what `build` creates belongs to each new object. Runs
+    `build` with an unknown input shape (its creations are recorded as usual); True when
+    `build` or `__init__` calls `self.add_weight`, which makes a weight we do not model."""
+    method = cls.lookup("build")
+    if isinstance(method, FuncVal) and not isinstance(method.node, ast.Lambda):
+        interp.call_function(method.bound(instance, False), [], {}, site, unknown_args=True)
+    return any(_adds_weight(f.node) for f in (cls.lookup("__init__"), method) if isinstance(f, FuncVal))
+
+
+def _add_weight(interp, layer: Instance, node, module, args, kwargs) -> Any:
+    """`self.add_weight(...)` of a Layer subclass: a new variable each time it runs (in
+    `build`, once; in `call`, on every call). What it returns is left unknown, as before."""
+    build(interp, "weight", "add_weight", node, module)
+    interp.tf.unknown_effect()
+    blind(interp)
+    return UNKNOWN
+
+
+@lru_cache(maxsize=4096)
+def _adds_weight(func: ast.AST) -> bool:
+    return any(
+        isinstance(n, ast.Call) and isinstance(n.func, ast.Attribute) and n.func.attr in _ADD_WEIGHT
+        and isinstance(n.func.value, ast.Name) and n.func.value.id == "self"
+        for n in ast.walk(func)
+    )
+
+
 def derives_from_keras_layer(cls: ClassVal) -> bool:
     return _derives_from_keras_layer(cls)
 
@@ -271,7 +307,7 @@ def class_methods(cls: ClassVal) -> Any:
 
 def derives_from_keras_model(cls: ClassVal, depth: int = 0) -> bool:
     for base in cls.bases:
-        if isinstance(base, TFRef) and tfnames.canonical(base.qualname) in tfnames.KERAS_MODELS:
+        if isinstance(base, TFRef) and tfnames.keras_base_class(tfnames.canonical(base.qualname)) in tfnames.KERAS_MODELS:
             return True
         if isinstance(base, ClassVal) and depth < 8 and derives_from_keras_model(base, depth + 1):
             return True
