@@ -212,6 +212,10 @@ TABLE = (
         NO_COUNTERPART + "TF raises TypeError at the misspelt keyword while building; the trace "
         "reports that error and no finding", crash="unexpected keyword argument 'list_var'"),
     Row("rules/rl122_good.py", (), (), GOOD),
+    Row("rules/rl123_bad.py", ("RL123@15",), (),
+        NO_COUNTERPART + "to TF the overwritten layer is one more layer built once, and its None "
+        "gradients are skipped with a warning: the trace sees no sharing event"),
+    Row("rules/rl123_good.py", (), (), GOOD),
     Row("seed/example1_incorrect_reuse.py", ("RL101@16",), ("RT201@16",),
         "RL101→RT201: the article's Example 1"),
     Row("seed/example2_correct_reuse.py", (), (), GOOD),

@@ -225,6 +225,9 @@ class Analysis:
     graph_switches: list = field(default_factory=list)  # (scope, site, new graph, trace)
     keras_steps: list[KerasStep] = field(default_factory=list)
     reapplied_layers: list[ReappliedLayer] = field(default_factory=list)
+    # (site of the call, canonical class, the `call` function node) for each weighted Keras
+    # layer object applied in the `call` of a Keras subclass: RL123 asks whether its output is read.
+    layer_calls: list = field(default_factory=list)
     # `x.trainable = ...` on something that is not a model the interpreter follows (a layer
     # of `model.layers`): freezing it cannot see.
     unseen_freezing: bool = False
@@ -249,5 +252,5 @@ class Analysis:
             len(self.selections), len(self.dropped_reuse), len(self.slot_creations), len(self.misplaced),
             len(self.repeated_cells), len(self.cell_uses), len(self.graph_switches), len(self.keras_steps),
             len(self.reuse_false), len(self.tape_gradients), len(self.model_reads), len(self.models_handled),
-            len(self.reapplied_layers), len(self.ignored_reuse_matters),
+            len(self.reapplied_layers), len(self.ignored_reuse_matters), len(self.layer_calls),
         )

@@ -90,6 +90,7 @@ def _last_stage(interp, canon: str, args, kwargs) -> KerasObject | None:
 
 @callable_values(KerasObject)
 def _apply(interp, func: KerasObject, node, args, kwargs, module, site, starred) -> Any:
+    _note_layer_call(interp, func, node, module)
     if not func.model:
         out = _applied(interp, func, node, deps(args, kwargs), fresh=False)
         return _apply_norm(interp, func, out, node, module) if tfnames.is_normalization_layer(func.canon) else out
@@ -98,6 +99,15 @@ def _apply(interp, func: KerasObject, node, args, kwargs, module, site, starred)
     out = _applied(interp, func, node, deps(args, kwargs))
     interp.tf.keras_outputs[id(out)] = (out, func)
     return out
+
+
+def _note_layer_call(interp, layer: KerasObject, node, module: ModuleState) -> None:
+    """A Keras object with weights applied in the `call` of a Keras subclass."""
+    if tfnames.is_weightless_layer(layer.canon) or not interp.tf.tf_functions:
+        return
+    func = interp.tf.tf_functions[-1][1]
+    if func.keras_call:
+        interp.analysis.layer_calls.append((Site(module.path, node), layer.canon, func.node))
 
 
 def _applied(interp, model: Any, node, inputs: Tensor, fresh: bool = True) -> Tensor:
