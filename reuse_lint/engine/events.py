@@ -209,6 +209,8 @@ class Analysis:
     loop_lengths: dict[int, int] = field(default_factory=dict)
     sources: dict[str, Any] = field(default_factory=dict)  # path -> ModuleState
     callees: dict[int, Any] = field(default_factory=dict)  # id(call node) -> function node
+    # id(call node) of each call of a tf.function (`@tf.function` under any alias, `tf.function(f)`)
+    tf_function_calls: set = field(default_factory=set)
     builds: list[Build] = field(default_factory=list)
     leaks: list[Leak] = field(default_factory=list)
     optimizers: list[OptimizerUse] = field(default_factory=list)
@@ -252,5 +254,5 @@ class Analysis:
             len(self.selections), len(self.dropped_reuse), len(self.slot_creations), len(self.misplaced),
             len(self.repeated_cells), len(self.cell_uses), len(self.graph_switches), len(self.keras_steps),
             len(self.reuse_false), len(self.tape_gradients), len(self.model_reads), len(self.models_handled),
-            len(self.reapplied_layers), len(self.ignored_reuse_matters), len(self.layer_calls),
+            len(self.reapplied_layers), len(self.ignored_reuse_matters), len(self.layer_calls), len(self.tf_function_calls),
         )

@@ -490,7 +490,8 @@ class TapeFinding:
     gradient: object  # the TapeGradient
     model: object  # the Keras model the finding is about
     # "untrained" (in no list, feeds a listed model) | "untaped" (listed, applied outside the
-    # tape) | "wide" (a listed container's part that another step trains as its own)
+    # tape) | "wide" (a listed container's part that another step trains as its own) |
+    # "left_out" (another step trains it, this loss flows through it into listed models only)
     kind: str
 
 
@@ -540,6 +541,10 @@ def tape_findings(analysis: Analysis) -> list[TapeFinding]:
             if wide is not None:
                 wide_sites.add(id(g.site.node))
                 found.append(wide)
+        left_out = _left_out(g, grads, reached, listed, trained)
+        if left_out is not None and model_key(left_out) not in reported:
+            reported.add(model_key(left_out))
+            found.append(TapeFinding(g, left_out, "left_out"))
         if not lists_known:
             continue
         for k, (m, _) in reached.items():
@@ -549,6 +554,29 @@ def tape_findings(analysis: Analysis) -> list[TapeFinding]:
                 reported.add(k)
                 found.append(TapeFinding(g, m, "untrained"))
     return found
+
+
+def _left_out(g, grads, reached: dict, listed: set, trained: set) -> object:
+    """A model (a shared encoder) that another step's list trains, applied under this tape,
+    whose output this loss carries only into models of this list, each of which runs here on
+    its output alone (never on data, nor on another model's output): the list should hold
+    it too, or this loss trains a head on features it never shapes (SAC-AE's critic).
+    A discriminator applied to real data, or to two generators' outputs, is a model of its
+    own: the generators upstream of it are left out on purpose. Not claimed when another
+    gradient of the same tape has a list we cannot see."""
+    if any(o.tape is g.tape and not isinstance(o.var_list, ModelVars) for o in grads):
+        return None
+    raw = _keys(g.loss.raw)
+    for k, (m, on) in reached.items():
+        if not on or k in listed or k not in trained or not _trainable_model(m):
+            continue
+        downstream = {model_key(d) for up, d in g.loss.feeds if model_key(up) == k}
+        if not downstream or not downstream <= listed or downstream & raw:
+            continue
+        upstream = {model_key(up) for up, d in g.loss.feeds if model_key(d) in downstream}
+        if upstream - listed == {k}:
+            return m
+    return None
 
 
 def _wide(g, grads, taped: set[tuple]) -> TapeFinding | None:

@@ -113,10 +113,13 @@ def _note_layer_call(interp, layer: KerasObject, node, module: ModuleState) -> N
 def _applied(interp, model: Any, node, inputs: Tensor, fresh: bool = True) -> Tensor:
     """What comes out of a Keras object applied to `inputs`: it flowed through the object
     (under the tapes recording now), after every model upstream of it."""
-    interp.analysis.model_labels.setdefault(id(model), _label(node.func))
+    label = _label(node.func)
+    if label != "self":  # `self(dummy)` in its own __init__: the caller's name says more
+        interp.analysis.model_labels.setdefault(id(model), label)
     feeds = inputs.feeds | {(up, model) for up, _ in inputs.models if up is not model}
+    raw = inputs.raw if inputs.models else inputs.raw | {model}
     return replace(inputs, calls=inputs.calls | {id(node)} if fresh else inputs.calls,
-                   models=inputs.models | {(model, frozenset(interp.tf.tapes))}, feeds=feeds)
+                   models=inputs.models | {(model, frozenset(interp.tf.tapes))}, feeds=feeds, raw=raw)
 
 
 def _label(node: ast.AST) -> str:
