@@ -141,6 +141,10 @@ SILENT = {
     # flows through unchanged (its autoencoder step is the only one that trains it).
     "rl114_shared_bad.py": lambda b: {"encoder_fc/kernel:0", "encoder_fc/bias:0"} <= set(b["unchanged"])
     and {"qf1_fc/kernel:0", "qf2_fc/kernel:0"} <= set(b["changed"]),
+    # TF2: the generator's step is taken over the discriminator's variables: the generator
+    # never moves, the discriminator does.
+    "rl114_wrong_model_bad.py": lambda b: {"gen_out/kernel:0", "gen_out/bias:0"} <= set(b["unchanged"])
+    and "disc_out/kernel:0" in b["changed"],
     # Models built by plain functions: no step trains the generator's batch norm bn1.
     "rl114_function_bad.py": lambda b: {"bn1/gamma:0", "bn1/beta:0"} <= set(b["trainable"])
     and {"bn1/gamma:0", "bn1/beta:0"}.isdisjoint(set().union(*b["steps"].values())),
@@ -211,6 +215,7 @@ GOOD_SHOWS = {
     # The critic step now shapes the encoder; the actor's and the BiGAN's steps train what they list.
     "rl114_shared_good.py": lambda b: {"encoder_fc/kernel:0", "qf1_fc/kernel:0", "qf2_fc/kernel:0", "actor_fc/kernel:0",
                                        "bigan_disc_fc/kernel:0", "bigan_gen_fc/kernel:0", "bigan_enc_fc/kernel:0"} <= set(b["changed"]),
+    "rl114_wrong_model_good.py": lambda b: {"gen_out/kernel:0", "disc_out/kernel:0"} <= set(b["changed"]),
     "rl114_keras3_good.py": lambda b: {"enc_dense/kernel:0", "head_dense/kernel:0"} <= set(b["changed"]),
     "rl109_tape_good.py": lambda b: "gen_out/kernel:0" in b["changed"] and {"disc_out/kernel:0", "disc_out/bias:0"} <= set(b["unchanged"]),
     "rl108_tape_good.py": lambda b: {"gen_h/kernel:0", "gen_out/kernel:0"} <= set(b["changed"]),
