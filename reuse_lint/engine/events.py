@@ -209,8 +209,9 @@ class Analysis:
     loop_lengths: dict[int, int] = field(default_factory=dict)
     sources: dict[str, Any] = field(default_factory=dict)  # path -> ModuleState
     callees: dict[int, Any] = field(default_factory=dict)  # id(call node) -> function node
-    # id(call node) of each call of a tf.function (`@tf.function` under any alias, `tf.function(f)`)
-    tf_function_calls: set = field(default_factory=set)
+    # id(call node) -> (positional, keyword argument values, as first run) of each call of a
+    # tf.function (`@tf.function` under any alias, `tf.function(f)`)
+    tf_function_calls: dict = field(default_factory=dict)
     builds: list[Build] = field(default_factory=list)
     leaks: list[Leak] = field(default_factory=list)
     optimizers: list[OptimizerUse] = field(default_factory=list)

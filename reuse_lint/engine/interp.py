@@ -1226,7 +1226,7 @@ class Interpreter:
         if site is not None:
             self.analysis.callees.setdefault(id(site.node), node)
             if func.is_tf_function and not (func.keras_call or func.compiled):
-                self.analysis.tf_function_calls.add(id(site.node))
+                self.analysis.tf_function_calls.setdefault(id(site.node), (tuple(args), dict(kwargs)))
         local = self._bind_arguments(func, args, kwargs, unknown_args)
         env = [local] + func.closure
         saved_conds = len(self.conds)

@@ -5,6 +5,7 @@ from typing import Iterable
 
 from reuse_lint.diagnostics import Diagnostic
 from reuse_lint.engine.events import Site
+from reuse_lint.engine.values import UNKNOWN
 from reuse_lint.rules.base import Rule, RuleContext
 
 _STEPS = frozenset({"apply_gradients", "minimize"})
@@ -82,6 +83,25 @@ optimizers = [tf.keras.optimizers.Adam() for _ in range(2)]
 steps = [tf.function(body) for _ in range(2)]
 for step, model, optimizer in zip(steps, models, optimizers):
     step(model, optimizer, tf.zeros([2, 3]))
+""",
+    )
+    VALID = VALID + (
+        # `opt` and `self.opt`: two spellings of one optimizer.
+        """
+import tensorflow as tf
+class Trainer:
+    def __init__(self):
+        self.model = tf.keras.Sequential([tf.keras.layers.Dense(1)])
+        self.opt = tf.keras.optimizers.Adam()
+    @tf.function
+    def step(self, model, optimizer, x):
+        with tf.GradientTape() as tape:
+            loss = tf.reduce_mean(model(x))
+        optimizer.apply_gradients(zip(tape.gradient(loss, model.trainable_variables), model.trainable_variables))
+    def run(self, x):
+        opt = self.opt
+        self.step(self.model, opt, x)
+        self.step(self.model, self.opt, x)
 """,
     )
     INVALID = (
@@ -171,8 +191,11 @@ step(g, g_opt, tf.zeros([2, 3]))  # expect: RL121
                 looped = isinstance(arg, ast.Name) and _bound_by_loop(arg.id, call, parents)
                 # Two names for one body may be two tf.functions (`tf.function(body)` twice):
                 # only calls through one callee expression are compared.
-                first = seen.setdefault((id(func), index, ast.unparse(call.func)), (call, ast.unparse(arg)))
-                other = first[0] is not call and first[1] != ast.unparse(arg)
+                value = _value(ctx.analysis.tf_function_calls[id(call)], call, arg)
+                first = seen.setdefault((id(func), index, ast.unparse(call.func)), (call, ast.unparse(arg), value))
+                # `opt` and `self.opt` may be one object: the engine's values say so.
+                same = value is not None and value is first[2]
+                other = first[0] is not call and first[1] != ast.unparse(arg) and not same
                 if looped or other:
                     why = ("a loop passes it a new optimizer on each turn" if looped
                            else f"this call passes `{ast.unparse(arg)}`, an earlier one `{first[1]}`")
@@ -198,6 +221,19 @@ def _stepped_optimizers(func: ast.FunctionDef) -> list[tuple[int, str]]:
         and isinstance(node.func.value, ast.Name)
     }
     return [(i, p) for i, p in enumerate(params) if p in stepped]
+
+
+def _value(values: tuple, call: ast.Call, arg: ast.AST) -> object:
+    """The value the engine gave `arg` at `call` (None when it is not known)."""
+    args, kwargs = values
+    for kw in call.keywords:
+        if kw.value is arg:
+            found = kwargs.get(kw.arg)
+            break
+    else:
+        position = next((i for i, a in enumerate(call.args) if a is arg), None)
+        found = args[position] if position is not None and position < len(args) else None
+    return None if found is None or found is UNKNOWN else found
 
 
 def _argument(call: ast.Call, func: ast.FunctionDef, index: int, param: str) -> ast.AST | None:
