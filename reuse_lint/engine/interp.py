@@ -1397,6 +1397,11 @@ class _Super:
         self.cls, self.instance = cls, instance
 
     def lookup(self, attr: str) -> Any:
+        if attr != "__init__":
+            # Only the constructor chain, which sets the attributes the methods read: a base's
+            # other methods (`super().initialize(...)` of a library-sized hierarchy) are left
+            # unknown, as before, and cost no analysis time.
+            return UNKNOWN
         for base in self.cls.bases:
             if not isinstance(base, ClassVal):
                 return UNKNOWN  # a library base may answer first: its methods are unseen
