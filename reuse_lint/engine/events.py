@@ -239,6 +239,7 @@ class Analysis:
     # Keras models whose weights code we do not follow touches: loaded, set, fitted, read by a
     # helper (a target network's polyak update). Their training is not ours to judge.
     models_handled: list = field(default_factory=list)
+    inference_applied: list = field(default_factory=list)  # Keras objects applied with `training=False`
     model_labels: dict = field(default_factory=dict)  # id(Keras object) -> how the code first called it
     memo: dict[str, Any] = field(default_factory=dict)  # answers of engine.queries
     events: int = 0  # the sequence counter shared by creations, leaks and slot creations

@@ -541,7 +541,7 @@ def tape_findings(analysis: Analysis) -> list[TapeFinding]:
             if wide is not None:
                 wide_sites.add(id(g.site.node))
                 found.append(wide)
-        left_out = _left_out(g, grads, reached, listed, trained)
+        left_out = _left_out(g, grads, reached, listed, trained, {model_key(m) for m in analysis.inference_applied})
         if left_out is not None and model_key(left_out) not in reported:
             reported.add(model_key(left_out))
             found.append(TapeFinding(g, left_out, "left_out"))
@@ -556,19 +556,20 @@ def tape_findings(analysis: Analysis) -> list[TapeFinding]:
     return found
 
 
-def _left_out(g, grads, reached: dict, listed: set, trained: set) -> object:
+def _left_out(g, grads, reached: dict, listed: set, trained: set, inference: set) -> object:
     """A model (a shared encoder) that another step's list trains, applied under this tape,
     whose output this loss carries only into models of this list, each of which runs here on
     its output alone (never on data, nor on another model's output): the list should hold
     it too, or this loss trains a head on features it never shapes (SAC-AE's critic).
     A discriminator applied to real data, or to two generators' outputs, is a model of its
     own: the generators upstream of it are left out on purpose. Not claimed when another
-    gradient of the same tape has a list we cannot see."""
+    gradient of the same tape has a list we cannot see, nor for a model the code applies
+    with `training=False` (a fixed feature extractor under a linear probe)."""
     if any(o.tape is g.tape and not isinstance(o.var_list, ModelVars) for o in grads):
         return None
     raw = _keys(g.loss.raw)
     for k, (m, on) in reached.items():
-        if not on or k in listed or k not in trained or not _trainable_model(m):
+        if not on or k in listed or k not in trained or not _trainable_model(m) or k in inference:
             continue
         downstream = {model_key(d) for up, d in g.loss.feeds if model_key(up) == k}
         if not downstream or not downstream <= listed or downstream & raw:

@@ -247,6 +247,26 @@ def step(x, y):
     opt.apply_gradients(zip(tape.gradient(loss, head.trainable_variables), head.trainable_variables))
 """,
     )
+    VALID = VALID + (
+        # TF2 linear probe: the encoder, trained by its own step, runs with training=False
+        # under a classifier that is meant to train alone.
+        """
+import tensorflow as tf
+encoder = tf.keras.Sequential([tf.keras.layers.Dense(4)])
+decoder = tf.keras.Sequential([tf.keras.layers.Dense(6)])
+probe = tf.keras.Sequential([tf.keras.layers.Dense(3)])
+ae_opt, probe_opt = tf.keras.optimizers.Adam(), tf.keras.optimizers.Adam()
+def ae_step(x):
+    with tf.GradientTape() as tape:
+        loss = tf.reduce_mean(tf.square(x - decoder(encoder(x))))
+    ae_vars = encoder.trainable_variables + decoder.trainable_variables
+    ae_opt.apply_gradients(zip(tape.gradient(loss, ae_vars), ae_vars))
+def probe_step(x, y):
+    with tf.GradientTape() as tape:
+        loss = tf.reduce_mean(tf.square(y - probe(encoder(x, training=False))))
+    probe_opt.apply_gradients(zip(tape.gradient(loss, probe.trainable_variables), probe.trainable_variables))
+""",
+    )
     INVALID = (
         # TF2, SAC-AE: the autoencoder step trains the encoder; the critic step, whose loss
         # flows through it into the critic alone, leaves it out.

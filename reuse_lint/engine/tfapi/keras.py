@@ -91,6 +91,7 @@ def _last_stage(interp, canon: str, args, kwargs) -> KerasObject | None:
 @callable_values(KerasObject)
 def _apply(interp, func: KerasObject, node, args, kwargs, module, site, starred) -> Any:
     _note_layer_call(interp, func, node, module)
+    _note_inference(interp, func, kwargs)
     if not func.model:
         out = _applied(interp, func, node, deps(args, kwargs), fresh=False)
         return _apply_norm(interp, func, out, node, module) if tfnames.is_normalization_layer(func.canon) else out
@@ -134,7 +135,15 @@ def apply_subclass(interp, instance: Instance, node, args, kwargs) -> Any:
     creates is RL111's; here only what flows through it."""
     if not _keras_class(instance.cls):
         return NOT_SPECIAL
+    _note_inference(interp, instance, kwargs)
     return _applied(interp, instance, node, deps(args, kwargs))
+
+
+def _note_inference(interp, model: Any, kwargs) -> None:
+    """`encoder(x, training=False)`: the code runs the model as a fixed feature extractor."""
+    flag = kwargs.get("training")
+    if isinstance(flag, Const) and flag.value is False:
+        interp.analysis.inference_applied.append(model)
 
 
 def model_attribute(interp, base: Any, attr: str) -> Any:
