@@ -563,13 +563,16 @@ def _left_out(g, grads, reached: dict, listed: set, trained: set, inference: set
     it too, or this loss trains a head on features it never shapes (SAC-AE's critic).
     A discriminator applied to real data, or to two generators' outputs, is a model of its
     own: the generators upstream of it are left out on purpose. Not claimed when another
-    gradient of the same tape has a list we cannot see, nor for a model the code applies
-    with `training=False` (a fixed feature extractor under a linear probe)."""
+    gradient of the same tape has a list we cannot see or holds the model, nor for a model
+    the code applies with `training=False` (a fixed feature extractor under a linear probe)."""
     if any(o.tape is g.tape and not isinstance(o.var_list, ModelVars) for o in grads):
         return None
+    # One step split into a gradient per model (`tape.gradient(ae_loss, encoder...)`, then
+    # `tape.gradient(ae_loss, decoder...)`): a model another gradient of this tape takes is trained here.
+    tape_lists = _keys(m for o in grads if o.tape is g.tape and isinstance(o.var_list, ModelVars) for m in o.var_list.models)
     raw = _keys(g.loss.raw)
     for k, (m, on) in reached.items():
-        if not on or k in listed or k not in trained or not _trainable_model(m) or k in inference:
+        if not on or k in tape_lists or k not in trained or not _trainable_model(m) or k in inference:
             continue
         downstream = {model_key(d) for up, d in g.loss.feeds if model_key(up) == k}
         if not downstream or not downstream <= listed or downstream & raw:

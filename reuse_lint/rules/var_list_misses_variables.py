@@ -248,6 +248,20 @@ def step(x, y):
 """,
     )
     VALID = VALID + (
+        # TF2: one persistent tape, one loss, a gradient per model (tf2rl's SAC-AE encoder step).
+        """
+import tensorflow as tf
+encoder = tf.keras.Sequential([tf.keras.layers.Dense(4)])
+decoder = tf.keras.Sequential([tf.keras.layers.Dense(6)])
+opt = tf.keras.optimizers.Adam()
+def ae_step(x):
+    with tf.GradientTape(persistent=True) as tape:
+        loss = tf.reduce_mean(tf.square(x - decoder(encoder(x))))
+    opt.apply_gradients(zip(tape.gradient(loss, encoder.trainable_variables), encoder.trainable_variables))
+    opt.apply_gradients(zip(tape.gradient(loss, decoder.trainable_variables), decoder.trainable_variables))
+""",
+    )
+    VALID = VALID + (
         # TF2 linear probe: the encoder, trained by its own step, runs with training=False
         # under a classifier that is meant to train alone.
         """
