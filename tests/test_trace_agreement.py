@@ -139,6 +139,12 @@ TABLE = (
     Row("rules/rl114_keras3_bad.py", ("RL114@27",), (),
         NO_COUNTERPART + "without --steps the trace stops at this first tape.gradient, before the step whose damage (the encoder never changes) TF shows"),
     Row("rules/rl114_keras3_good.py", (), (), GOOD),
+    Row("rules/rl114_shared_bad.py", ("RL114@23",), (),
+        NO_COUNTERPART + "without --steps the trace stops at this first tape.gradient, before the step whose damage (the shared encoder unchanged by the critic step) TF shows"),
+    Row("rules/rl114_shared_good.py", (), (), GOOD),
+    Row("rules/rl114_wrong_model_bad.py", ("RL114@17",), (),
+        NO_COUNTERPART + "without --steps the trace stops at this first tape.gradient, before the step whose damage (the generator never changes) TF shows"),
+    Row("rules/rl114_wrong_model_good.py", (), (), GOOD),
     Row("rules/tape_patterns_good.py", (), (), GOOD),
     Row("rules/unseen_tf1_good.py", (), (), GOOD),
     Row("rules/unseen_tf2_good.py", (), (), GOOD),
@@ -213,6 +219,10 @@ TABLE = (
         NO_COUNTERPART + "TF raises TypeError at the misspelt keyword while building; the trace "
         "reports that error and no finding", crash="unexpected keyword argument 'list_var'"),
     Row("rules/rl122_good.py", (), (), GOOD),
+    Row("rules/rl123_bad.py", ("RL123@15",), (),
+        NO_COUNTERPART + "to TF the overwritten layer is one more layer built once, and its None "
+        "gradients are skipped with a warning: the trace sees no sharing event"),
+    Row("rules/rl123_good.py", (), (), GOOD),
     Row("seed/example1_incorrect_reuse.py", ("RL101@16",), ("RT201@16",),
         "RL101→RT201: the article's Example 1"),
     Row("seed/example2_correct_reuse.py", (), (), GOOD),

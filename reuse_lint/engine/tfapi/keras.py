@@ -91,6 +91,8 @@ def _last_stage(interp, canon: str, args, kwargs) -> KerasObject | None:
 
 @callable_values(KerasObject)
 def _apply(interp, func: KerasObject, node, args, kwargs, module, site, starred) -> Any:
+    _note_layer_call(interp, func, node, module)
+    _note_inference(interp, func, kwargs)
     inputs = deps(args, kwargs)
     if _unknown_input(args, kwargs):
         inputs = replace(inputs, partial=True)
@@ -111,13 +113,25 @@ def _unknown_input(args, kwargs) -> bool:
     return any(item is UNKNOWN for item in items)
 
 
+def _note_layer_call(interp, layer: KerasObject, node, module: ModuleState) -> None:
+    """A Keras object with weights applied in the `call` of a Keras subclass."""
+    if tfnames.is_weightless_layer(layer.canon) or not interp.tf.tf_functions:
+        return
+    func = interp.tf.tf_functions[-1][1]
+    if func.keras_call:
+        interp.analysis.layer_calls.append((Site(module.path, node), layer.canon, func.node))
+
+
 def _applied(interp, model: Any, node, inputs: Tensor, fresh: bool = True) -> Tensor:
     """What comes out of a Keras object applied to `inputs`: it flowed through the object
     (under the tapes recording now), after every model upstream of it."""
-    interp.analysis.model_labels.setdefault(id(model), _label(node.func))
+    label = _label(node.func)
+    if label != "self":  # `self(dummy)` in its own __init__: the caller's name says more
+        interp.analysis.model_labels.setdefault(id(model), label)
     feeds = inputs.feeds | {(up, model) for up, _ in inputs.models if up is not model}
+    raw = inputs.raw if inputs.models else inputs.raw | {model}
     return replace(inputs, calls=inputs.calls | {id(node)} if fresh else inputs.calls,
-                   models=inputs.models | {(model, frozenset(interp.tf.tapes))}, feeds=feeds)
+                   models=inputs.models | {(model, frozenset(interp.tf.tapes))}, feeds=feeds, raw=raw)
 
 
 def _label(node: ast.AST) -> str:
@@ -132,7 +146,15 @@ def apply_subclass(interp, instance: Instance, node, args, kwargs) -> Any:
     creates is RL111's; here only what flows through it."""
     if not _keras_class(instance.cls):
         return NOT_SPECIAL
+    _note_inference(interp, instance, kwargs)
     return _applied(interp, instance, node, deps(args, kwargs))
+
+
+def _note_inference(interp, model: Any, kwargs) -> None:
+    """`encoder(x, training=False)`: the code runs the model as a fixed feature extractor."""
+    flag = kwargs.get("training")
+    if isinstance(flag, Const) and flag.value is False:
+        interp.analysis.inference_applied.append(model)
 
 
 def model_attribute(interp, base: Any, attr: str) -> Any:
