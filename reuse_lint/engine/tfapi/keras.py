@@ -184,11 +184,13 @@ def hand_over(interp, func: Any, args, kwargs) -> None:
     """A Keras model given to code we do not follow (`tf.train.Checkpoint(encoder=enc)`
     restores it, a helper may train it): its training is no longer ours to judge. Applying
     a model, or calling the program's own code, is followed."""
-    if isinstance(func, (FuncVal, ClassVal, KerasObject, Instance)):
+    # Every call of the program passes here: no list is built for the common case.
+    if (not args and not kwargs) or isinstance(func, (FuncVal, ClassVal, KerasObject, Instance)):
         return
-    for value in list(args) + list(kwargs.values()):
-        if _keras_value(value):
-            interp.analysis.models_handled.append(value)
+    for values in (args, kwargs.values()):
+        for value in values:
+            if _keras_value(value):
+                interp.analysis.models_handled.append(value)
 
 
 def _apply_norm(interp, layer: KerasObject, inputs: Tensor, node: ast.AST, module: ModuleState) -> Tensor:
