@@ -90,6 +90,23 @@ class _Raise(_Terminator):
     pass
 
 
+def _lacks_required_argument(func, args, kwargs) -> bool:
+    """A plain `def` called without one of its required parameters: Python raises TypeError
+    before the body runs (`build_decoder()` for `def build_decoder(self, outputs, state)`).
+    Decorated functions are left alone: a decorator may change what they take."""
+    node = func.node
+    if not isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) or node.decorator_list:
+        return False
+    a = node.args
+    positional = [p.arg for p in a.posonlyargs + a.args]
+    if func.bound_self is not None:
+        positional = positional[1:]
+    required = positional[: len(positional) - len(a.defaults)] if a.defaults else positional
+    missing = [p for i, p in enumerate(required) if i >= len(args) and p not in kwargs]
+    missing += [k.arg for k, d in zip(a.kwonlyargs, a.kw_defaults) if d is None and k.arg not in kwargs]
+    return bool(missing)
+
+
 class _OutOfBudget(Exception):
     """The analysis reached a limit; the message says which."""
 
@@ -1162,6 +1179,8 @@ class Interpreter:
         if modelled is not None:
             return modelled(self, func, node, args, kwargs, module, site, starred)
         if isinstance(func, FuncVal):
+            if not starred and _lacks_required_argument(func, args, kwargs):
+                raise _Raise()  # TypeError: the call never runs, nor anything after it on this path
             return self.call_function(func, args, kwargs, site, unknown_args=starred)
         if isinstance(func, ClassVal):
             instance = Instance(func)
