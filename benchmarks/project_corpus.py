@@ -241,7 +241,7 @@ def main() -> None:
                         "(default: DEFAULT_ONE_FILE if the corpus has it, else the most imported "
                         "TF-using module of the project nearest 200 files)")
     args = parser.parse_args()
-    if not any(p.is_dir() for p in args.corpus.iterdir()):
+    if not project_dirs(args.corpus):
         sys.exit(f"{args.corpus}: no project folders")
     with tempfile.TemporaryDirectory() as tmp:
         source = args.source if args.source.is_dir() else export_revision(str(args.source), Path(tmp))
@@ -257,8 +257,14 @@ def export_revision(rev: str, into: Path) -> Path:
     return into
 
 
+def project_dirs(corpus: Path) -> list[Path]:
+    """The corpus's projects: its folders, but not `.reuse_lint_cache` (which `--whole` leaves
+    there) or any other whose name starts with a dot."""
+    return sorted(p for p in corpus.iterdir() if p.is_dir() and not p.name.startswith("."))
+
+
 def measure(args, source: Path, pycache: Path) -> None:
-    projects = sorted(p for p in args.corpus.iterdir() if p.is_dir())
+    projects = project_dirs(args.corpus)
     run = Runner(source, pycache)
     if run.ruff is None:
         sys.exit("ruff not found: pip install 'reuse-lint[bench]'")

@@ -13,6 +13,7 @@ import re
 import sys
 
 from reuse_lint import __version__
+from reuse_lint.paths import shown
 
 SUBCOMMANDS = ("check", "rule", "clean", "trace", "gan", "server")
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
@@ -115,12 +116,12 @@ def _clean_main(argv: list[str]) -> int:
     p.add_argument("path", nargs="?", default=".", help="a file or folder of the project (default: .)")
     args = p.parse_args(argv)
     if not os.path.exists(args.path):
-        return _fail(f"{os.path.relpath(args.path) if os.path.isabs(args.path) else args.path}: no such file or directory")
+        return _fail(f"{shown(args.path)}: no such file or directory")
     try:
         removed = runner.clean_cache(args.path)
     except OSError as exc:
         return _fail(f"cannot remove the cache: {exc.strerror or exc}")
-    sys.stdout.write(f"Removed {removed}\n" if removed else "No cache to remove\n")
+    sys.stdout.write(f"Removed {shown(removed)}\n" if removed else "No cache to remove\n")
     return EXIT_CLEAN
 
 

@@ -18,6 +18,7 @@ if sys.version_info >= (3, 11):
 else:  # pragma: no cover - Python 3.10
     import tomli as tomllib
 
+from reuse_lint.paths import shown
 from reuse_lint.rules import known_code
 
 KEYS = {"select", "ignore", "extend-select", "exclude", "extend-exclude", "per-file-ignores", "output-format"}
@@ -161,11 +162,6 @@ def _flag_patterns(value: str) -> list[str]:
     return [p.strip() for p in value.split(",") if p.strip()]
 
 
-def _shown(path: Path) -> str:
-    """The configuration file as a message names it: relative, as every path we print is."""
-    return os.path.relpath(path)
-
-
 def find_pyproject(start: Path) -> Path | None:
     here = start.resolve()
     here = here if os.path.isdir(here) else here.parent  # (False, not an error, when unreadable)
@@ -179,7 +175,7 @@ def find_pyproject(start: Path) -> Path | None:
             continue  # a folder we may not look into holds no configuration of ours
         except tomllib.TOMLDecodeError as exc:
             # It may hold our section; linting with defaults would hide that silently.
-            raise ConfigError(f"{_shown(path)}: invalid TOML: {exc}") from None
+            raise ConfigError(f"{shown(path)}: invalid TOML: {exc}") from None
         tool = data.get("tool")
         if isinstance(tool, dict) and "reuse-lint" in tool:
             return path
@@ -190,18 +186,18 @@ def load_config(path: Path) -> dict[str, Any]:
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError) as exc:
-        raise ConfigError(f"{_shown(path)}: cannot read: {exc}") from None
+        raise ConfigError(f"{shown(path)}: cannot read: {exc}") from None
     except tomllib.TOMLDecodeError as exc:
-        raise ConfigError(f"{_shown(path)}: invalid TOML: {exc}") from None
+        raise ConfigError(f"{shown(path)}: invalid TOML: {exc}") from None
     tool = data.get("tool", {})
     if not isinstance(tool, dict):
-        raise ConfigError(f"{_shown(path)}: [tool] must be a table")
+        raise ConfigError(f"{shown(path)}: [tool] must be a table")
     section = tool.get("reuse-lint", {})
     if not isinstance(section, dict):
-        raise ConfigError(f"{_shown(path)}: [tool.reuse-lint] must be a table")
+        raise ConfigError(f"{shown(path)}: [tool.reuse-lint] must be a table")
     unknown = sorted(set(section) - KEYS)
     if unknown:
-        raise ConfigError(f"{_shown(path)}: unknown key in [tool.reuse-lint]: {unknown[0]!r}")
+        raise ConfigError(f"{shown(path)}: unknown key in [tool.reuse-lint]: {unknown[0]!r}")
     return section
 
 
@@ -213,7 +209,7 @@ def settings_from_args(args) -> Settings:
         start = start.parent  # a --stdin-filename need not exist; its directory usually does
     config_path = Path(args.config) if args.config else find_pyproject(start if os.path.exists(start) else Path.cwd())
     section = load_config(config_path) if config_path else {}
-    where = _shown(config_path) if config_path else "config"
+    where = shown(config_path) if config_path else "config"
     s = Settings(paths=paths, stdin=stdin, stdin_filename=args.stdin_filename)
     s.root = config_path.parent if config_path else Path.cwd()
     s.config_path = config_path

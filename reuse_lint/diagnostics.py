@@ -7,7 +7,8 @@ the cell's number (1-based, over all cells) and lines count from the cell's firs
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from typing import Callable
 
 
 @dataclass(frozen=True)
@@ -84,6 +85,12 @@ class Diagnostic:
     def sort_key(self) -> tuple:
         return (self.path, self.cell or 0, self.line, self.column, self.code, self.message)
 
+    def with_paths(self, show: Callable[[str], str]) -> Diagnostic:
+        """The finding with its path and its related locations' paths as `show` gives them
+        (every output shows them relative: see reuse_lint.paths)."""
+        related = tuple(replace(r, path=show(r.path)) for r in self.related)
+        return replace(self, path=show(self.path), related=related)
+
     def where(self) -> str:
         """`path:line:column`, or `notebook.ipynb:cell 7:line:column`."""
         return location(self.path, self.cell, self.line, self.column)
@@ -105,6 +112,16 @@ class Diagnostic:
         if self.cell is not None:
             out["cell"] = self.cell
         return out
+
+
+@dataclass(frozen=True)
+class RuleDoc:
+    """What a static or a trace rule is, as `rule CODE` and the formats show it."""
+
+    code: str
+    name: str
+    summary: str
+    doc: str
 
 
 def location(path: str, cell: int | None, line: int, column: int) -> str:

@@ -7,26 +7,17 @@ from __future__ import annotations
 
 import json
 import os
-from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import Iterable, TextIO
 from urllib.parse import quote
 
 from reuse_lint import __version__
-from reuse_lint.diagnostics import Diagnostic, Edit
+from reuse_lint.diagnostics import Diagnostic, Edit, RuleDoc
 from reuse_lint.output import printable
 
 SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 INFORMATION_URI = "https://github.com/reuse-lint/reuse-lint"
 SRCROOT = "%SRCROOT%"
-
-
-@dataclass(frozen=True)
-class RuleDoc:
-    code: str
-    name: str
-    summary: str
-    doc: str
 
 
 def rule_doc(code: str) -> RuleDoc | None:
@@ -36,8 +27,7 @@ def rule_doc(code: str) -> RuleDoc | None:
         # but a static run has no reason to load the trace package at all.
         from reuse_lint.trace.findings import RULES
 
-        found = RULES.get(code)
-        return RuleDoc(found.code, found.name, found.summary, found.doc) if found else None
+        return RULES.get(code)
     from reuse_lint.rules import rule_by_code
 
     rule = rule_by_code(code)

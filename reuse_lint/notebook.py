@@ -204,6 +204,11 @@ def read(data: bytes) -> Notebook:
     return Notebook(node, text[len(stripped):])
 
 
+def from_cells(cells: list[tuple[str, str]]) -> Notebook:
+    """A notebook as an editor holds it: (cell type, source) of each cell, in order."""
+    return Notebook({"cells": [{"cell_type": kind, "source": source} for kind, source in cells], "metadata": {}}, "")
+
+
 def script_bytes(nb: Notebook) -> bytes:
     return nb.script.encode("utf-8")
 

@@ -6,7 +6,9 @@ that rewrite an expression or a statement in place (print, except, raise, exec, 
 and its indentation: the converted tree's line numbers are the file's own, and a column is
 mapped back through the few characters a fixer changed on that line. Fixers that add, remove
 or join lines (tuple parameters, metaclasses, the ones that insert an import) are not used,
-and a fixer that moves lines in one file is dropped for that file.
+and a fixer that moves lines in one file is dropped for that file. Tuple parameters
+(`def f(a, (b, c)):`, `lambda (k, v): v`) are unpacked on lines they already hold instead
+(see `_inline_tuple_params`).
 
 fissix is imported only when a file fails to parse, so a Python 3 project never pays for it.
 """
@@ -77,6 +79,8 @@ def convert(text: str) -> tuple[str, Conversion] | None:
         source = text if text.endswith("\n") else text + "\n"
         try:
             tree = _tool(tuple(fixers)).refactor_string(source, "<python 2>")
+            if not _inline_tuple_params(tree):
+                return None
         except (ParseError, TokenError, IndentationError, SyntaxError, ValueError, RecursionError):
             return None
         out = str(tree)
@@ -120,6 +124,101 @@ def convert(text: str) -> tuple[str, Conversion] | None:
         return None
     changed = {i: (a, b) for i, (a, b) in enumerate(zip(new, lines), start=1) if a != b}
     return out, Conversion(changed)
+
+
+def _inline_tuple_params(tree) -> bool:
+    """Python 2's tuple parameters, rewritten without adding a line (fissix's own fixer puts
+    the unpacking on a new line, shifting every line below). Each tuple becomes one
+    parameter `_py2_tuple_N`, unpacked in front of the function's first statement, on that
+    statement's line (`(b, c) = _py2_tuple_0; return b`), or, in a lambda, by a one-item
+    comprehension around its body (`[v for (k, v) in [_py2_tuple_0]][0]`). False when a
+    function's first statement is compound (an `if`, a `for`): no line can take the
+    unpacking, and the file is not converted."""
+    from fissix import pygram, pytree
+
+    syms = pygram.python_symbols
+    tuple_kinds = (syms.tfpdef, syms.vfpdef)
+    holders = (syms.parameters, syms.typedargslist, syms.varargslist, syms.lambdef)
+
+    def is_tuple(node) -> bool:
+        return node.type in tuple_kinds and node.children[0].type == pygram.token.LPAR
+
+    def owner(node):
+        while node.type not in (syms.funcdef, syms.lambdef):
+            node = node.parent
+        return node
+
+    # Innermost first: a lambda's body is replaced by its text, which must already hold the
+    # rewritten lambdas inside it.
+    functions = [n for n in tree.pre_order() if n.type in (syms.funcdef, syms.lambdef)]
+    for func in reversed(functions):
+        params = func.children[2] if func.type == syms.funcdef else func
+        tuples = [n for n in params.pre_order() if is_tuple(n) and n.parent.type in holders and owner(n) is func]
+        if not tuples:
+            continue
+        unpack = []
+        for k, node in enumerate(tuples):
+            name = f"_py2_tuple_{k}"
+            unpack.append((str(node).strip(), name))
+            node.replace(pytree.Leaf(pygram.token.NAME, name, prefix=node.prefix))
+        if func.type == syms.lambdef:
+            body = func.children[-1]
+            loops = " ".join(f"for {target} in [{name}]" for target, name in unpack)
+            text = str(body)
+            stripped = text.lstrip()
+            body.replace(pytree.Leaf(pygram.token.NAME, f"[{stripped} {loops}][0]", prefix=text[:len(text) - len(stripped)]))
+            continue
+        suite = func.children[-1]
+        first = suite if suite.type == syms.simple_stmt else next(
+            (c for c in suite.children if c.type not in (pygram.token.NEWLINE, pygram.token.INDENT)), None)
+        if first is not None and first.type != syms.simple_stmt:
+            header = _header_expression(first, syms)
+            if header is None:
+                return False
+            binds = ", ".join(_walrus_binds(target, name) for target, name in unpack)
+            text = str(header)
+            stripped = text.lstrip()
+            header.replace(pytree.Leaf(pygram.token.NAME, f"([{binds}] and {stripped})", prefix=text[:len(text) - len(stripped)]))
+            continue
+        if first is None:
+            return False
+        leaf = first
+        while not isinstance(leaf, pytree.Leaf):
+            leaf = leaf.children[0]
+        leaf.value = "".join(f"{target} = {name}; " for target, name in unpack) + leaf.value
+    return True
+
+
+def _header_expression(stmt, syms):
+    """The expression a compound statement evaluates first (an `if`'s test, a `for`'s
+    iterable, a `with`'s first context manager), or None (`try`, `def`, a decorator)."""
+    from fissix.pytree import Leaf
+
+    if stmt.type in (syms.if_stmt, syms.while_stmt):
+        return stmt.children[1]
+    if stmt.type == syms.for_stmt:
+        return stmt.children[3]
+    if stmt.type == syms.with_stmt:
+        item = stmt.children[1]
+        if not isinstance(item, Leaf) and any(isinstance(c, Leaf) and c.value == "as" for c in item.children):
+            return item.children[0]
+        return item
+    return None
+
+
+def _walrus_binds(target: str, name: str) -> str:
+    """`(b, (c, d))` unpacked from `name` by assignment expressions, which a header can hold:
+    `(b := name[0]), (c := name[1][0]), (d := name[1][1])`."""
+    def walk(node, path: str):
+        if isinstance(node, ast.Name):
+            yield f"({node.id} := {name}{path})"
+        elif isinstance(node, ast.Tuple):
+            for k, elt in enumerate(node.elts):
+                yield from walk(elt, f"{path}[{k}]")
+        else:
+            raise ValueError("not a parameter tuple")
+
+    return ", ".join(walk(ast.parse(target, mode="eval").body, ""))
 
 
 @functools.lru_cache(maxsize=64)

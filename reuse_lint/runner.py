@@ -7,7 +7,6 @@ loader callback from here.
 from __future__ import annotations
 
 import ast
-import dataclasses
 import gc
 import os
 import shutil
@@ -24,6 +23,7 @@ from reuse_lint.cache import CACHE_DIR, Cache, context_key, digest, entry_key, i
 from reuse_lint.config import ConfigError, Settings, settings_from_args  # noqa: F401 - re-exported
 from reuse_lint.diagnostics import Diagnostic
 from reuse_lint.engine.values import ModuleState
+from reuse_lint.paths import shown as _display
 from reuse_lint.rules import select_rules
 
 SKIP_DIRS = frozenset(
@@ -72,11 +72,13 @@ def collect_files(paths: list[str], settings: Settings, errors: list[str],
     those that hold no Python file to lint are added to `empty`. Only regular files are
     linted: a FIFO or a device would block or never end."""
     found: list[Path] = []
-    seen: set = set()
+    seen: dict[tuple[int, int], list[Path | str]] = {}  # (device, inode) -> paths linted (real, once asked)
 
     def add(p: Path, named: bool) -> None:
-        # The file's identity (device, inode), not its resolved path: one stat, not one per
-        # path component; a file reached twice (a symlink, `a/` and `a/b.py`) is linted once.
+        # A path reached twice (a symlink, `a/` and `a/b.py`) is linted once. The file's
+        # identity (device, inode) is one stat, not one per path component; only when it
+        # repeats is the real path asked, since hard links are one inode under two names,
+        # and each name is a file of its own to the user, with its findings at its path.
         shown = _display(p)  # a named path as the user typed it
         try:
             st = os.stat(p)
@@ -89,8 +91,18 @@ def collect_files(paths: list[str], settings: Settings, errors: list[str],
             return
         key = (st.st_dev, st.st_ino)
         if key not in seen:
-            seen.add(key)
+            seen[key] = [p]
             found.append(p)
+            return
+        real = os.path.realpath(p)
+        known = seen[key]
+        for i, other in enumerate(known):
+            if isinstance(other, Path):
+                known[i] = other = os.path.realpath(other)  # asked once, on the first repeat
+            if other == real:
+                return
+        known.append(real)
+        found.append(p)
 
     def unreadable(exc: OSError) -> None:
         where = _display(Path(exc.filename)) if exc.filename else "a folder"
@@ -182,7 +194,9 @@ class ProjectLoader:
 
     def __init__(self, read: Callable[[Path], bytes]) -> None:
         self._read = read
-        self._parsed: dict[Path, ModuleState | None] = {}
+        self._parses: dict[Path, ModuleState | None] = {}
+        self.names_tensorflow: dict[Path, bool] = {}  # per parsed module: _names_tensorflow(its bytes)
+        self._parsed: dict[Path, ModuleState | None] = {}  # None also for a module too large to follow
         self.hashes: dict[Path, str | None] = {}
         self._states: dict[Path, ModuleState] = {}
         self._shared: dict[Path, ModuleState] = {}
@@ -204,6 +218,8 @@ class ProjectLoader:
         shared states of it and of every module whose top level imported it, transitively
         (they may hold what it defined), and the last lint's states, which the next begin()
         would share again."""
+        self._parses.pop(path, None)
+        self.names_tensorflow.pop(path, None)
         self._parsed.pop(path, None)
         self.hashes.pop(path, None)
         stale = {path}
@@ -348,13 +364,25 @@ class ProjectLoader:
         self.hashes[path] = digest(data)
         return data
 
+    def parse(self, path: Path) -> ModuleState | None:
+        """The module's parse, made once per run for the interpreter and the prefilter alike
+        (None: unreadable or not Python). Its tree is shared; its globals are not used."""
+        if path not in self._parses:
+            try:
+                data = self.read(path)
+                self._parses[path] = engine.parse_module(data, _display(path))
+            except (OSError, engine.ParseFailure):
+                self._parses[path] = None
+            else:
+                self.names_tensorflow[path] = _names_tensorflow(data)
+        return self._parses[path]
+
     def _fresh_state(self, path: Path, name: str) -> ModuleState | None:
         if path not in self._parsed:
             try:
-                if _too_large(os.path.getsize(path)):
-                    raise engine.ParseFailure("too large", 1, 1)  # an import we do not follow
-                self._parsed[path] = engine.parse_module(self.read(path), _display(path), name)
-            except (OSError, engine.ParseFailure):
+                # an import we do not follow
+                self._parsed[path] = None if _too_large(os.path.getsize(path)) else self.parse(path)
+            except OSError:
                 self._parsed[path] = None
         parsed = self._parsed[path]
         if parsed is None:
@@ -380,6 +408,11 @@ _BLOCKS = {
 }
 if hasattr(ast, "TryStar"):  # Python 3.11
     _BLOCKS[ast.TryStar] = _BLOCKS[ast.Try]
+
+
+def _names_tensorflow(data: bytes) -> bool:
+    # Without the bytes of a root module's name there is no TensorFlow import to look at.
+    return any(marker in data for marker in tfnames.RAW_MARKERS)
 
 
 def _imports(tree: ast.Module):
@@ -441,7 +474,7 @@ class Prefilter:
         """(True, deps, misses) when nothing but RL001 can come out of the file (its bytes and
         their parse). deps: the project modules consulted, with their hashes; misses: the
         imports that found no project module."""
-        reaches, found, misses = self._scan(path, data, module.tree)
+        reaches, found, misses = self._scan(path, _names_tensorflow(data), module.tree)
         if reaches:
             return False, {}, []
         closure = self._closure(found)
@@ -467,10 +500,8 @@ class Prefilter:
             todo.extend(info[1])
         return seen
 
-    def _scan(self, path: Path, data: bytes, tree: ast.Module) -> tuple[bool, list[Path], list]:
-        # Without the bytes of a root module's name there is no TensorFlow import to look at.
+    def _scan(self, path: Path, tensorflow: bool, tree: ast.Module) -> tuple[bool, list[Path], list]:
         reaches, found, misses = False, [], []
-        tensorflow = any(marker in data for marker in tfnames.RAW_MARKERS)
         importer = _resolved_path(str(path))
         for stmt in _imports(tree):
             if tensorflow and not reaches:
@@ -485,37 +516,15 @@ class Prefilter:
 
     def _module(self, path: Path):
         if path not in self._modules:
-            try:
-                data = self._loader.read(path)
-                tree = engine.parse_module(data, str(path)).tree
-            except (OSError, engine.ParseFailure):
+            parsed = self._loader.parse(path)
+            if parsed is None:
                 self._modules[path] = None
             else:
-                self._modules[path] = self._scan(path, data, tree)
+                self._modules[path] = self._scan(path, self._loader.names_tensorflow[path], parsed.tree)
         return self._modules[path]
 
 
 # ----- linting one file ------------------------------------------------------------------------
-
-def _display(path: Path) -> str:
-    return _shown(str(path))
-
-
-@lru_cache(maxsize=65536)
-def _shown(path: str) -> str:
-    # Asked several times a file per run (index, report, sources); relpath is a walk of both
-    # paths' components. The working directory does not change during a run.
-    if not os.path.isabs(path):
-        # Relative and not climbing out of the working directory (what a walk of `.` or of
-        # a folder named on the command line gives): relpath would only normalise it.
-        norm = os.path.normpath(path)
-        if norm != os.pardir and not norm.startswith(os.pardir + os.sep):
-            return norm
-    try:
-        return os.path.relpath(path)
-    except ValueError:
-        return path
-
 
 def _identity(path: str) -> tuple | str:
     try:
@@ -1101,8 +1110,7 @@ def _relative_paths(d: Diagnostic) -> Diagnostic:
     by its absolute path; show it relative to the working directory, as the file itself."""
     if not os.path.isabs(d.path) and not any(os.path.isabs(r.path) for r in d.related):
         return d
-    related = tuple(dataclasses.replace(r, path=_display(Path(r.path))) for r in d.related)
-    return dataclasses.replace(d, path=_display(Path(d.path)), related=related)
+    return d.with_paths(_display)
 
 
 def lint_files(paths: list[str]) -> list[Diagnostic]:

@@ -84,8 +84,13 @@ class LspClient:
         at, message = self.wait(matches, timeout)
         return at, message["params"]["diagnostics"]
 
-    def initialize(self, root: Path) -> dict:
-        result = self.request("initialize", {"processId": None, "rootUri": root.as_uri(), "capabilities": {}})
+    def respond(self, request: dict, result=None) -> None:
+        """Answer a request the server sent (client/registerCapability)."""
+        self._send({"jsonrpc": "2.0", "id": request["id"], "result": result})
+
+    def initialize(self, root: Path, capabilities: dict | None = None) -> dict:
+        result = self.request("initialize", {"processId": None, "rootUri": root.as_uri(),
+                                             "capabilities": capabilities or {}})
         self.notify("initialized", {})
         return result
 

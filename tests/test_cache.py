@@ -221,7 +221,7 @@ def test_clean_removes_the_project_cache(project):
     (project / "sub").mkdir()
     cmd = [sys.executable, "-m", "reuse_lint", "clean"]
     first = subprocess.run([*cmd, "sub"], capture_output=True, text=True, timeout=60)
-    assert first.returncode == 0 and first.stdout == f"Removed {project / CACHE_DIR}\n"
+    assert first.returncode == 0 and first.stdout == f"Removed {CACHE_DIR}\n"  # relative, as every path shown
     assert not (project / CACHE_DIR).exists()
     assert subprocess.run(cmd, capture_output=True, text=True, timeout=60).stdout == "No cache to remove\n"
     missing = subprocess.run([*cmd, "nowhere"], capture_output=True, text=True, timeout=60)
@@ -239,3 +239,36 @@ def test_the_analysis_fingerprint_covers_every_engine_module_and_rule():
     expected = {p.relative_to(package).as_posix() for folder in ("engine", "rules") for p in (package / folder).rglob("*.py")}
     assert expected <= covered
     assert "engine/tfapi/scopes.py" in covered
+
+
+BUILDER = '''import tensorflow as tf
+def d(x, reuse=False):
+    with tf.variable_scope("d", reuse=reuse):
+        return tf.layers.dense(x, 1)
+a = d(1.0)
+b = d(2.0)
+'''
+
+
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_byte_identical_files_and_hard_links_are_each_reported_at_their_own_path(tmp_path, monkeypatch, jobs):
+    # Same bytes, so the same content hash; a hard link is also the same inode. Each name is
+    # a file the user sees, and must get its findings, cold and warm, in one process or two.
+    (tmp_path / "pyproject.toml").write_text("[tool.reuse-lint]\n")
+    names = []
+    for i in range(10):  # 20 files: two chunks, so `--jobs 2` really starts two processes
+        sub = tmp_path / f"pkg{i}"
+        sub.mkdir()
+        (sub / "copy.py").write_text(BUILDER)
+        os.link(sub / "copy.py", sub / "link.py")
+        names += [f"pkg{i}/copy.py", f"pkg{i}/link.py"]
+    (tmp_path / "pkg9" / "alias.py").symlink_to(Path("..") / "pkg0" / "copy.py")  # one file: linted once
+    age(*tmp_path.rglob("*.py"))  # old enough to be indexed: the warm run answers from the index
+    monkeypatch.chdir(tmp_path)
+    expected = sorted((name, "RL101", 6, 5) for name in names)
+    cold, stats = check(jobs=jobs)
+    assert sorted(cold) == expected
+    assert stats["linted"] == 20
+    warm, stats = check(jobs=jobs)
+    assert sorted(warm) == expected
+    assert stats == {"linted": 0, "cached": 20, "skipped": 0}

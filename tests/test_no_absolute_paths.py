@@ -122,3 +122,24 @@ def test_a_crash_whose_tensorflow_message_holds_a_traceback_is_shown_relative(tm
     for text in (proc.stdout, proc.stderr, report.read_text()):
         assert not re.search(r'File "/', text), text
         assert str(tmp_path) not in text
+
+
+def test_one_helper_shows_paths_relative_to_the_working_directory_of_the_moment(tmp_path, monkeypatch):
+    from reuse_lint.paths import shown
+
+    (tmp_path / "a" / "b").mkdir(parents=True)
+    monkeypatch.chdir(tmp_path / "a")
+    assert shown("./b//m.py") == "b/m.py"  # inside: only normalised
+    assert shown(Path("../a/b/m.py")) == "b/m.py"
+    assert shown(tmp_path / "a" / "b" / "m.py") == "b/m.py"
+    assert shown(tmp_path / "x.py") == "../x.py"
+    monkeypatch.chdir(tmp_path / "a" / "b")  # a traced script may change it: not memoised stale
+    assert shown(tmp_path / "a" / "b" / "m.py") == "m.py"
+
+
+def test_clean_names_the_removed_cache_relatively(tmp_path):
+    (tmp_path / "proj" / "sub").mkdir(parents=True)
+    (tmp_path / "proj" / "pyproject.toml").write_text("[tool.reuse-lint]\n")
+    (tmp_path / "proj" / ".reuse_lint_cache").mkdir()
+    proc = _run(tmp_path / "proj" / "sub", "clean", str(tmp_path / "proj" / "sub"))
+    assert (proc.returncode, proc.stdout) == (0, "Removed ../.reuse_lint_cache\n"), proc.stderr

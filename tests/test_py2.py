@@ -102,6 +102,28 @@ def test_tensorflow_shows_the_converted_rl109_bad_training_the_discriminator(con
     assert good["steps"]["g_step"] == _dense("generator", "dense", "dense_1")
 
 
+def test_tensorflow_fails_on_the_converted_rl102_order_bad_and_builds_its_twin(converted_built):
+    # The fake branch's lookup comes first: TF finds nothing to reuse.
+    error = converted_built["rl102_order_bad.py"]["error"]
+    assert error["type"] == "ValueError"
+    assert "Variable discriminatorB/d_h0/w/kernel does not exist" in error["message"]
+    good = converted_built["rl102_order_good.py"]
+    assert good["error"] is None
+    assert sorted(good["created"]) == _dense("discriminatorB", "d_h0/w", "d_pred/w")
+
+
+def test_a_python_2_model_class_that_only_its_caller_constructs_reports_the_lookup_order(tmp_path):
+    # Nothing in view constructs the class: the graph's history is unknown, yet the lookup
+    # of the fake branch precedes the real branch's creation, so one of the two fails.
+    source = (FIXTURES / "rl102_order_bad.py").read_text()
+    module = source.split("def main():")[0]
+    (tmp_path / "model.py").write_text(module)
+    found = lint_source(module.encode(), str(tmp_path / "model.py"))
+    assert [(d.line, d.code) for d in found] == [(38, "RL102")]
+    assert "before it is created" in found[0].message and found[0].message.endswith(" (read as Python 2)")
+    assert [r.line for r in found[0].related] == [39]
+
+
 def _cli(*args: str, cwd: Path) -> subprocess.CompletedProcess:
     return subprocess.run([sys.executable, "-m", "reuse_lint", *args], capture_output=True, text=True, cwd=cwd, timeout=120)
 
@@ -211,3 +233,44 @@ def test_without_the_usual_culprit_the_fixer_that_moves_lines_is_found_one_by_on
     converted, conversion = py2.convert.__wrapped__(source)
     assert converted == "from urllib import urlencode, urlopen\nprint(urlencode({}))\nx = 1\n"
     assert sorted(conversion.changed) == [2, 3]
+
+
+def test_tuple_parameters_are_unpacked_on_lines_they_already_hold():
+    text = (
+        "def pair(a, (b, (c, d))):\n"
+        "    return a + b + c + d\n"
+        "def scoped((units, name)):\n"
+        "    if units > 0:\n"
+        "        return name\n"
+        "key = lambda (k, v): v\n"
+        "print pair(1, (2, (3, 4))), scoped((1, 'x')), key(('k', 5))\n"
+    )
+    out, _ = py2.convert(text)
+    assert len(out.splitlines()) == len(text.splitlines())
+    namespace = {}
+    exec(compile(out.replace("print(", "result = ("), "<converted>", "exec"), namespace)
+    assert namespace["result"] == (10, "x", 5)
+
+
+def test_a_tuple_parameter_before_a_try_keeps_the_file_a_syntax_error():
+    # No line of the function can take the unpacking: not converted, rather than shifted.
+    text = "def f((a, b)):\n    try:\n        print a\n    except ValueError, e:\n        pass\n"
+    assert py2.convert(text) is None
+    (finding,) = lint_source(text.encode(), "f.py")
+    assert finding.code == "RL001" and finding.line == 1
+
+
+def test_a_finding_below_a_tuple_parameter_lambda_is_at_its_own_line():
+    text = (
+        "import tensorflow as tf\n"
+        "order = sorted({'b': 2, 'a': 1}.items(), key=lambda (k, v): v)\n"
+        "def discriminator(x, reuse=False):\n"
+        "    with tf.variable_scope('discriminator', reuse=reuse):\n"
+        "        return tf.layers.dense(x, 1)\n"
+        "print order\n"
+        "fake = discriminator(tf.ones([1, 2]), reuse=True)\n"
+        "real = discriminator(tf.zeros([1, 2]))\n"
+    )
+    found = lint_source(text.encode(), "gan.py")
+    assert [(d.line, d.code) for d in found] == [(7, "RL102")]
+    assert found[0].message.endswith(" (read as Python 2)")

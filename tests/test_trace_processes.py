@@ -14,6 +14,7 @@ import pytest
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 ORPHAN = os.path.join("fixtures", "trace", "orphan.py")
+ESCAPES = os.path.join("fixtures", "trace", "escapes.py")
 
 
 def _alive(pid: int) -> bool:
@@ -34,8 +35,8 @@ def _gone(pids: list[int], within: float = 10) -> bool:
     return True
 
 
-def _command(pidfile, *script_args: str) -> list[str]:
-    return [sys.executable, "-m", "reuse_lint", "trace", ORPHAN, "--", str(pidfile), *script_args]
+def _command(pidfile, *script_args: str, script: str = ORPHAN) -> list[str]:
+    return [sys.executable, "-m", "reuse_lint", "trace", script, "--", str(pidfile), *script_args]
 
 
 def _env(tmp) -> dict:
@@ -99,3 +100,80 @@ def test_the_script_dies_with_a_killed_trace(tmp_path):
         for pid in _pids(pidfile) if pidfile.exists() else []:
             if _alive(pid):
                 os.kill(pid, signal.SIGKILL)  # the fork is out of reach of a killed parent
+
+
+def _kill_left(pids: list[int]) -> None:
+    for pid in pids:
+        if _alive(pid):
+            os.kill(pid, signal.SIGKILL)  # a failed test must not leave its sleepers behind
+
+
+def test_children_in_sessions_of_their_own_are_killed_when_the_script_ends(tmp_path):
+    # A new session is a new process group: the kill of the script's group misses them.
+    pidfile, temp = tmp_path / "pids", tmp_path / "tmp"
+    temp.mkdir()
+    done = subprocess.run(_command(pidfile, script=ESCAPES), cwd=ROOT, env=_env(temp),
+                          capture_output=True, text=True, timeout=120)
+    pids = _pids(pidfile)
+    try:
+        assert done.returncode == 0, done.stderr
+        assert len(pids) == 3
+        assert _gone(pids)
+    finally:
+        _kill_left(pids)
+    assert list(temp.iterdir()) == []
+
+
+def test_children_in_sessions_of_their_own_are_killed_on_an_interrupt(tmp_path):
+    pidfile, temp = tmp_path / "pids", tmp_path / "tmp"
+    temp.mkdir()
+    proc = subprocess.Popen(_command(pidfile, "wait", script=ESCAPES), cwd=ROOT, env=_env(temp),
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        deadline = time.monotonic() + 120
+        while not (pidfile.exists() and len(pidfile.read_text().split()) == 3):
+            assert proc.poll() is None and time.monotonic() < deadline, proc.communicate()
+            time.sleep(0.1)
+        proc.send_signal(signal.SIGTERM)
+        proc.communicate(timeout=60)
+        assert proc.returncode == 2
+        assert _gone(_pids(pidfile))
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+        _kill_left(_pids(pidfile) if pidfile.exists() else [])
+
+
+def _subreaper() -> int:
+    import ctypes
+
+    value = ctypes.c_int(-1)
+    assert ctypes.CDLL(None, use_errno=True).prctl(37, ctypes.byref(value)) == 0  # PR_GET_CHILD_SUBREAPER
+    return value.value
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="a child subreaper is Linux's")
+def test_the_supervisor_adopts_orphans_only_while_a_trace_runs_and_leaves_other_children_alone(tmp_path):
+    # Without TensorFlow: the supervisor's clean-up alone, on a child that daemonises a
+    # sleeper (setsid, fork, exit) and exits, as a traced script may.
+    from reuse_lint.trace import api
+
+    pidfile = tmp_path / "pid"
+    daemonise = ("import os, sys, time\nif os.fork() == 0:\n    os.setsid()\n    if os.fork() == 0:\n"
+                 "        time.sleep(120)\n        os._exit(0)\n    os._exit(0)\nos.wait()\n"
+                 "time.sleep(0.5)\n")  # the daemon's pid is written by the daemon below
+    daemonise = daemonise.replace("time.sleep(120)", f"open({str(pidfile)!r}, 'w').write(str(os.getpid())); time.sleep(120)")
+    bystander = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(120)"])  # the caller's own
+    before = _subreaper()
+    try:
+        code = api._run_child([sys.executable, "-c", daemonise], str(tmp_path / "log"), 60, "daemonise")
+        assert code == 0
+        daemon = int(pidfile.read_text())
+        assert _gone([daemon])
+        assert bystander.poll() is None  # not the trace's: left running
+        assert _subreaper() == before  # restored: the caller is no subreaper after the trace
+    finally:
+        bystander.kill()
+        bystander.wait()
+        if pidfile.exists():
+            _kill_left([int(pidfile.read_text())])

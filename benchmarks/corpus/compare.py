@@ -5,10 +5,14 @@
 BEFORE and AFTER are each a git revision of this repository (exported with `git archive`
 to a temporary folder), a folder holding a `reuse_lint` package, or a JSON file that
 `--save` wrote earlier. Each project of CORPUS_DIR is linted as its own run from inside it
-(`reuse-lint check . --output-format json --no-cache`), with the build on PYTHONPATH. The
+(`reuse-lint check . --output-format json --no-cache`), with the build on PYTHONPATH; a
+folder whose name starts with a dot (`.reuse_lint_cache`, `.git`) is not a project. The
 report lists the findings only before, only after, with a changed message, and in both;
-each with its rule, file, line and message, and its related sites. A run that fails (exit 2
-or a traceback) is listed too: its project's findings are missing from that side.
+each with its rule, file, line and message, and its related sites. A run that fails is
+listed as failed on its side: with exit 2 and its JSON (a file cut short or unreadable)
+its findings are kept; with no JSON to read (a bad configuration, a traceback) it has none,
+and the other side's findings of that project are listed apart, not as only before or
+after.
 """
 
 from __future__ import annotations
@@ -64,26 +68,36 @@ def slim(project: str, item: dict) -> dict:
 
 
 def lint_corpus(corpus: Path, source: Path) -> dict:
+    """The findings of every project, and per project its exit code and number of findings
+    (None: its output could not be read); `failures` says why a run failed."""
     env = {**os.environ, "PYTHONPATH": str(source)}
     findings: list[dict] = []
     failures: dict[str, str] = {}
-    for project in sorted(p for p in corpus.iterdir() if p.is_dir()):
+    projects: dict[str, dict] = {}
+    for project in sorted(p for p in corpus.iterdir() if p.is_dir() and not p.name.startswith(".")):
         proc = subprocess.run(
             [sys.executable, "-m", "reuse_lint", "check", ".", "--output-format", "json", "--no-cache", "--exit-zero"],
             cwd=project, env=env, capture_output=True, text=True,
         )
         try:
-            items = json.loads(proc.stdout) if proc.returncode == 0 else None
+            items = json.loads(proc.stdout) if proc.returncode in (0, 2) else None
         except json.JSONDecodeError:
             items = None
+        if not isinstance(items, list):
+            items = None
+        errors = proc.stderr.strip().splitlines()
+        first = next((line for line in errors if line.startswith("reuse-lint: error:")), errors[-1] if errors else "?")
         if items is None:
-            failures[project.name] = f"exit {proc.returncode}: {(proc.stderr.strip().splitlines() or ['?'])[-1]}"
-            continue
-        if proc.stderr.strip():
-            failures[project.name] = f"stderr: {proc.stderr.strip().splitlines()[-1]}"
-        findings += [slim(project.name, item) for item in items]
-        print(f"  {project.name}: {len(items)}", file=sys.stderr)
-    return {"findings": findings, "failures": failures}
+            failures[project.name] = f"exit {proc.returncode}, no findings read: {first}"
+        elif proc.returncode != 0:
+            failures[project.name] = f"exit {proc.returncode}, its findings kept: {first}" + (
+                f" (and {len(errors) - 1} more lines)" if len(errors) > 1 else "")
+        elif errors:
+            failures[project.name] = f"stderr: {errors[-1]}"
+        projects[project.name] = {"exit": proc.returncode, "findings": None if items is None else len(items)}
+        findings += [slim(project.name, item) for item in items or []]
+        print(f"  {project.name}: {'failed' if items is None else len(items)}", file=sys.stderr)
+    return {"findings": findings, "failures": failures, "projects": projects}
 
 
 def run_side(side: str, corpus: Path, tmp: Path) -> dict:
@@ -114,11 +128,22 @@ def show(f: dict) -> str:
     return text
 
 
+def unread(side: dict) -> set[str]:
+    """The projects whose run gave no findings to read (older saved sides: their failures
+    that were not a mere line on stderr)."""
+    if "projects" in side:
+        return {name for name, p in side["projects"].items() if p["findings"] is None}
+    return {name for name, why in side["failures"].items() if not why.startswith("stderr:")}
+
+
 def report(before: dict, after: dict) -> None:
     old = {key(f): f for f in before["findings"]}
     new = {key(f): f for f in after["findings"]}
-    only_before = [old[k] for k in sorted(old.keys() - new.keys())]
-    only_after = [new[k] for k in sorted(new.keys() - old.keys())]
+    # A project read on one side only: its findings there are not a change of the build.
+    failed = unread(before) | unread(after)
+    apart = sorted(k for k in old.keys() ^ new.keys() if k[0].split("/", 1)[0] in failed)
+    only_before = [old[k] for k in sorted(old.keys() - new.keys()) if k not in apart]
+    only_after = [new[k] for k in sorted(new.keys() - old.keys()) if k not in apart]
     shared = sorted(old.keys() & new.keys())
     changed = [(old[k], new[k]) for k in shared if old[k] != new[k]]
     same = [old[k] for k in shared if old[k] == new[k]]
@@ -129,13 +154,16 @@ def report(before: dict, after: dict) -> None:
     print("| rule | before | after |\n|---|---:|---:|")
     for code in codes:
         print(f"| {code} | {count_old[code]} | {count_new[code]} |")
-    print(f"| all | {len(old)} | {len(new)} |\n")
+    print(f"| all | {len(old)} | {len(new)} |")
+    print(f"| projects failed | {len(before['failures'])} | {len(after['failures'])} |\n")
     for name, side in (("before", before), ("after", after)):
         for project, why in sorted(side["failures"].items()):
             print(f"RUN FAILED ({name}) {project}: {why}")
     sections = (
         (f"only before ({len(only_before)})", [show(f) for f in only_before]),
         (f"only after ({len(only_after)})", [show(f) for f in only_after]),
+        (f"not compared: the project's run read no findings on the other side ({len(apart)})",
+         [show(old.get(k) or new[k]) for k in apart]),
         (f"both, message or related sites changed ({len(changed)})",
          [f"{show(a)}\n   now: {show(b)}" for a, b in changed]),
         (f"both, identical ({len(same)})", [show(f) for f in same]),

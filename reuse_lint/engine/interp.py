@@ -953,6 +953,8 @@ class Interpreter:
         if isinstance(base, ClassVal):
             found = base.lookup(attr)
             return found if found is not None else UNKNOWN
+        if isinstance(base, _Super):
+            return base.lookup(attr)
         return UNKNOWN
 
     def _expr_BoolOp(self, node: ast.BoolOp, env, module) -> Any:
@@ -1218,6 +1220,8 @@ class Interpreter:
             builtin = node.func.id if isinstance(node.func, ast.Name) else None
             if builtin in ("list", "sorted", "tuple") and len(args) == 1 and isinstance(args[0], ListVal):
                 return args[0]
+            if builtin == "super":
+                return self._super(args)
             modelled = tfapi.builtin_call(self, builtin, args, node, module)
             if modelled is not tfapi.NOT_SPECIAL:
                 return modelled
@@ -1235,6 +1239,17 @@ class Interpreter:
             return UNKNOWN
         return UNKNOWN
 
+    def _super(self, args) -> Any:
+        """`super()` in a method, or `super(Cls, self)`: the program's own base classes
+        answer (`super().__init__(...)` of a user base sets the attributes the subclass's
+        methods read); a library base stays unknown."""
+        if len(args) == 2 and isinstance(args[0], ClassVal) and isinstance(args[1], Instance):
+            return _Super(args[0], args[1])
+        func = self.funcs[-1] if self.funcs else None
+        if not args and func is not None and func.owner is not None and isinstance(func.bound_self, Instance):
+            return _Super(func.owner, func.bound_self)
+        return UNKNOWN
+
     def call_function(self, func: FuncVal, args, kwargs, site: Site | None, unknown_args=False) -> Any:
         if func.is_context_manager:
             return _Generator(func, args, kwargs, site, unknown_args)
@@ -1245,12 +1260,15 @@ class Interpreter:
         self.executed.add(id(node))
         if site is not None:
             self.analysis.callees.setdefault(id(site.node), node)
+            if func.is_tf_function and not (func.keras_call or func.compiled):
+                self.analysis.tf_function_calls.setdefault(id(site.node), (tuple(args), dict(kwargs)))
         local = self._bind_arguments(func, args, kwargs, unknown_args)
         env = [local] + func.closure
         saved_conds = len(self.conds)
         if site is not None:
             self.calls.append(site)
-            self.call_info.append(CallInfo(site, tfapi.call_inputs(args, kwargs), _consts(args, kwargs), self.tf.prefix()))
+            inputs = tfapi.call_inputs(args, kwargs)
+            self.call_info.append(CallInfo(site, inputs.calls, _consts(args, kwargs), self.tf.prefix(), inputs.partial))
         self.funcs.append(func)
         self.tf.enter_function(func, self.guards)
         self.early_returns.append([])
@@ -1403,6 +1421,32 @@ class _Generator:
         self.func, self.args, self.kwargs, self.site, self.unknown_args = func, args, kwargs, site, unknown_args
         self.env = None
         self.resume = None
+
+
+class _Super:
+    """`super()` bound to an object: attributes come from the bases of the class the method
+    was defined in, in order, while they are the program's own classes."""
+
+    __slots__ = ("cls", "instance")
+
+    def __init__(self, cls: ClassVal, instance: Instance) -> None:
+        self.cls, self.instance = cls, instance
+
+    def lookup(self, attr: str) -> Any:
+        if attr != "__init__":
+            # Only the constructor chain, which sets the attributes the methods read: a base's
+            # other methods (`super().initialize(...)` of a library-sized hierarchy) are left
+            # unknown, as before, and cost no analysis time.
+            return UNKNOWN
+        for base in self.cls.bases:
+            if not isinstance(base, ClassVal):
+                return UNKNOWN  # a library base may answer first: its methods are unseen
+            found = base.lookup(attr)
+            if isinstance(found, FuncVal):
+                return found.bound(self.instance)
+            if found is not None:
+                return found
+        return UNKNOWN
 
 
 def _consts(args, kwargs) -> tuple:

@@ -246,7 +246,11 @@ def _meant_to_share(first: CallInfo, second: CallInfo, analysis: Analysis) -> bo
         return False
     # A model applied twice takes independent inputs: real data and the generator's fakes,
     # the two sides of a siamese pair. A block applied to two tensors that share an ancestor
-    # is one network's architecture: a backbone's branches, a detector's heads.
+    # is one network's architecture: a backbone's branches, a detector's heads. Ancestry
+    # lost on the way (a layer applied to a value two `if` paths left unknown) proves no
+    # independence: EfficientNet's blocks lost it in a conditionally padded conv helper.
+    if first.partial or second.partial:
+        return False
     return bool(first.inputs) and bool(second.inputs) and not (first.inputs & second.inputs)
 
 
@@ -340,6 +344,33 @@ def created_before(analysis: Analysis) -> dict[int, bool]:
         if c.reuse != TRUE and c.name is not None:
             names.setdefault(key, set()).add(c.name)
     analysis.memo["created_before"] = result
+    return result
+
+
+def created_after(analysis: Analysis) -> dict[int, Creation]:
+    """Lookups (reuse on) whose name a later request in one run and graph creates with reuse
+    off, on a path that can follow the lookup's: the first such creation, by id of the lookup.
+    TensorFlow never deletes a variable from a graph, so one of the two fails whatever the
+    graph held before the run."""
+    if "created_after" in analysis.memo:
+        return analysis.memo["created_after"]
+    pending: dict[tuple, list[Creation]] = {}
+    result: dict[int, Creation] = {}
+    for c in analysis.creations:
+        if c.name is None:
+            continue
+        key = (c.trace, c.graph, c.name)
+        if c.reuse == TRUE:
+            waiting = pending.setdefault(key, [])
+            if len(waiting) < MAX_VARIANTS:
+                waiting.append(c)
+        elif c.reuse == FALSE and key in pending:
+            for lookup in pending.pop(key):
+                if compatible(lookup, c):
+                    result[id(lookup)] = c
+                else:
+                    pending.setdefault(key, []).append(lookup)
+    analysis.memo["created_after"] = result
     return result
 
 
@@ -490,7 +521,8 @@ class TapeFinding:
     gradient: object  # the TapeGradient
     model: object  # the Keras model the finding is about
     # "untrained" (in no list, feeds a listed model) | "untaped" (listed, applied outside the
-    # tape) | "wide" (a listed container's part that another step trains as its own)
+    # tape) | "wide" (a listed container's part that another step trains as its own) |
+    # "left_out" (another step trains it, this loss flows through it into listed models only)
     kind: str
 
 
@@ -540,6 +572,10 @@ def tape_findings(analysis: Analysis) -> list[TapeFinding]:
             if wide is not None:
                 wide_sites.add(id(g.site.node))
                 found.append(wide)
+        left_out = _left_out(g, grads, reached, listed, trained, {model_key(m) for m in analysis.inference_applied})
+        if left_out is not None and model_key(left_out) not in reported:
+            reported.add(model_key(left_out))
+            found.append(TapeFinding(g, left_out, "left_out"))
         if not lists_known:
             continue
         for k, (m, _) in reached.items():
@@ -549,6 +585,33 @@ def tape_findings(analysis: Analysis) -> list[TapeFinding]:
                 reported.add(k)
                 found.append(TapeFinding(g, m, "untrained"))
     return found
+
+
+def _left_out(g, grads, reached: dict, listed: set, trained: set, inference: set) -> object:
+    """A model (a shared encoder) that another step's list trains, applied under this tape,
+    whose output this loss carries only into models of this list, each of which runs here on
+    its output alone (never on data, nor on another model's output): the list should hold
+    it too, or this loss trains a head on features it never shapes (SAC-AE's critic).
+    A discriminator applied to real data, or to two generators' outputs, is a model of its
+    own: the generators upstream of it are left out on purpose. Not claimed when another
+    gradient of the same tape has a list we cannot see or holds the model, nor for a model
+    the code applies with `training=False` (a fixed feature extractor under a linear probe)."""
+    if any(o.tape is g.tape and not isinstance(o.var_list, ModelVars) for o in grads):
+        return None
+    # One step split into a gradient per model (`tape.gradient(ae_loss, encoder...)`, then
+    # `tape.gradient(ae_loss, decoder...)`): a model another gradient of this tape takes is trained here.
+    tape_lists = _keys(m for o in grads if o.tape is g.tape and isinstance(o.var_list, ModelVars) for m in o.var_list.models)
+    raw = _keys(g.loss.raw)
+    for k, (m, on) in reached.items():
+        if not on or k in tape_lists or k not in trained or not _trainable_model(m) or k in inference:
+            continue
+        downstream = {model_key(d) for up, d in g.loss.feeds if model_key(up) == k}
+        if not downstream or not downstream <= listed or downstream & raw:
+            continue
+        upstream = {model_key(up) for up, d in g.loss.feeds if model_key(d) in downstream}
+        if upstream - listed == {k}:
+            return m
+    return None
 
 
 def _wide(g, grads, taped: set[tuple]) -> TapeFinding | None:

@@ -16,7 +16,7 @@ import os
 from pathlib import Path
 from typing import Iterable, Mapping
 
-from reuse_lint import checker, runner
+from reuse_lint import checker, notebook, runner
 from reuse_lint.diagnostics import Diagnostic
 from reuse_lint.rules import select_rules
 
@@ -41,6 +41,7 @@ class Project:
         self.settings = _settings(self.root)  # raises runner.ConfigError, which the server shows
         self.rules = () if self.settings.select == [] else select_rules(self.settings.select, self.settings.ignore)
         self._overlay: dict[Path, str] = {}
+        self._notebooks: dict[Path, notebook.Notebook] = {}  # open notebooks, as the editor holds them
         self._loader = runner.ProjectLoader(self._read)
         self._loaded: dict[Path, frozenset[Path]] = {}
 
@@ -64,6 +65,13 @@ class Project:
         self._overlay.pop(path, None)
         self._loader.forget(path)  # the disk's text counts again
 
+    def open_notebook(self, path: Path, cells: list[tuple[str, str]]) -> None:
+        """A notebook opened or changed in the editor: (cell type, source) of each cell."""
+        self._notebooks[self.key(path)] = notebook.from_cells(cells)
+
+    def close_notebook(self, path: Path) -> None:
+        self._notebooks.pop(self.key(path), None)
+
     def is_open(self, path: Path) -> bool:
         return self.key(path) in self._overlay
 
@@ -74,18 +82,21 @@ class Project:
     # ----- analysis ----------------------------------------------------------------------
 
     def check(self, path: Path) -> list[Diagnostic]:
-        """Findings for one module, its unsaved text included; [] for an excluded file."""
+        """Findings for one module, its unsaved text included; [] for an excluded file. An open
+        notebook's code cells are read as one script (as `check` reads the file), and its
+        findings are at their cells."""
         path = self.key(path)
         if self.settings.is_excluded(path):
             return []
+        book = self._notebooks.get(path)
         try:
-            source = self._read(path)
+            source = notebook.script_bytes(book) if book is not None else self._read(path)
         except OSError:
             return []
         self._loader.begin(str(path))
         findings = checker.lint_source(source, str(path), self.settings.rules_for(path, self.rules), loader=self._loader)
         self._loaded[path] = frozenset(Path(p) for p in self._loader.loaded())
-        return findings
+        return findings if book is None else book.map(findings, str(path))
 
     def affected(self, changed: Path, candidates: Iterable[Path]) -> list[Path]:
         """`changed` and, among `candidates` (the open documents), those it may change."""

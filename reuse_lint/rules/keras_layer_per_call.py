@@ -158,6 +158,24 @@ online = build_q()
 target = build_q()
 q = online(keras.Input([4]))
 """,
+        # A block's two batch norms, after its expand and its projection conv (an EfficientNet
+        # block, round 8): the conv helper pads under a condition and the names come from a
+        # flag, so what flows between the two calls is lost; they are one stack, not one
+        # layer applied to independent inputs.
+        """
+import os
+import tensorflow as tf
+def conv(x, filters, pad=False, name=""):
+    if pad and filters > 1:
+        x = tf.keras.layers.ZeroPadding2D(1, name=name + "pad")(x)
+    return tf.keras.layers.Conv2D(filters, 3, name=name + "conv")(x)
+def bn(x, name=""):
+    return tf.keras.layers.BatchNormalization(name=name + "bn")(x)
+def block(x, expand, pad, name):
+    h = bn(conv(x, 8 * expand, pad, name + "expand_"), name + "expand_")
+    return bn(conv(h, 16, pad, name + "project_"), name + "project_")
+y = block(tf.keras.Input([16, 16, 8]), 4, os.environ.get("PAD") == "1", os.environ.get("PREFIX", ""))
+""",
     )
     INVALID = (
         # A Keras GAN whose combined model calls the builder again: a second discriminator.

@@ -4,7 +4,7 @@ from typing import Iterable
 
 from reuse_lint.diagnostics import Diagnostic
 from reuse_lint.engine.events import Creation, Site
-from reuse_lint.engine.queries import TRUE, created_before, reused_site
+from reuse_lint.engine.queries import TRUE, created_after, created_before, divergence, reused_site
 from reuse_lint.rules.base import Rule, RuleContext
 
 
@@ -22,8 +22,11 @@ class ReuseBeforeCreation(Rule):
     It happens when the fake branch of a GAN is built before the real one, or when a sampler
     that reuses the generator is built in a graph where the generator never was.
 
-    The rule only speaks where the whole history of the graph is known (module-level code,
+    The rule speaks where the whole history of the graph is known (module-level code,
     or a graph the code itself creates), and stays silent after a call it cannot follow.
+    Elsewhere (a method nothing in view calls) it speaks only when the same run later creates
+    the looked-up variable without reuse: whatever the caller built before, one of the two
+    fails (`does not exist` at the lookup, or `already exists` at the creation).
 
     ## Example
     ```python
@@ -104,6 +107,21 @@ class Disc:
             return tf.layers.dense(x, 1)
 fake = Disc()(tf.ones([1, 2]), reuse=True)  # expect: RL102
 """,
+        # A model class nothing in view constructs: the fake branch looks the discriminator
+        # up before the real branch creates it, whatever the graph held before.
+        """
+import tensorflow as tf
+def d_net(x, reuse=False, name="d"):
+    with tf.variable_scope(name):
+        if reuse:
+            tf.get_variable_scope().reuse_variables()
+        return tf.layers.dense(x, 1, name="d_h0")
+class GAN(object):
+    def __init__(self, fake, real):
+        self.d = d_net
+        self.d_fake = self.d(fake, reuse=True, name="d_b")  # expect: RL102
+        self.d_real = self.d(real, reuse=False, name="d_b")
+""",
     )
 
     def check(self, ctx: RuleContext) -> Iterable[Diagnostic]:
@@ -112,6 +130,7 @@ fake = Disc()(tf.ones([1, 2]), reuse=True)  # expect: RL102
 
         explained = reuse_false_victims(ctx) | {id(c) for c in autoname_victims(ctx)}
         existed = created_before(ctx.analysis)
+        made_later = created_after(ctx.analysis)
         unnamed: set[tuple] = set()
         reported: set[int] = set()
         for c in ctx.analysis.creations:
@@ -126,8 +145,29 @@ fake = Disc()(tf.ones([1, 2]), reuse=True)  # expect: RL102
                 if id(site.node) not in reported:
                     reported.add(id(site.node))
                     yield from self._report(ctx, c, site)
+            elif (
+                c.reuse == TRUE and c.name is not None and id(c) in made_later
+                and not existed[id(c)] and id(c) not in explained
+                and not any(cond.stateful for cond in c.conds)
+            ):
+                site = reused_site(c.stack, c.reuse_site)
+                if id(site.node) not in reported:
+                    reported.add(id(site.node))
+                    yield from self._report_order(ctx, c, site, made_later[id(c)])
             if c.name is None and c.reuse != TRUE:
                 unnamed.add(key)
+
+    def _report_order(self, ctx: RuleContext, c: Creation, site: Site, later: Creation) -> Iterable[Diagnostic]:
+        created_at, _, _ = divergence(c, later, ctx.analysis.loops)
+        related = [ctx.related(created_at, "created here, later, without reuse")]
+        yield from ctx.report(
+            self,
+            site,
+            f"Variable `{c.name}` is reused here before it is created: TensorFlow raises "
+            "'does not exist' here (or 'already exists' at the creation)",
+            related=related,
+            help="build the variables first without reuse, then reuse them",
+        )
 
     def _report(self, ctx: RuleContext, c: Creation, site: Site) -> Iterable[Diagnostic]:
         related = []

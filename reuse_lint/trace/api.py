@@ -5,6 +5,8 @@ Importing this module does not import TensorFlow; only the child does.
 
 from __future__ import annotations
 
+import contextlib
+import ctypes
 import json
 import os
 import signal
@@ -121,13 +123,15 @@ def run_traces(scripts: list[str], *, timeout: float = 600) -> dict[str, TraceRe
 
 
 def _run_child(cmd: list[str], log_path: str, timeout: float, target: str) -> int:
-    """Run the child in its own session and process group, and kill that whole group on
-    every way out: after the child ends (a process the script forked may outlive it), on a
-    time-out, and on any exception here (Ctrl-C, or SIGTERM/SIGHUP turned into one by the
-    CLI). Raises TraceError when the child was killed by a signal."""
+    """Run the child in its own session and process group, and kill that whole group, and
+    every process descended from the child in a session of its own, on every way out: after
+    the child ends (a process the script started may outlive it), on a time-out, and on any
+    exception here (Ctrl-C, or SIGTERM/SIGHUP turned into one by the CLI). Raises
+    TraceError when the child was killed by a signal."""
     # The child's stdout and stderr (the script's prints, TF's logging) go to a log file,
     # so they neither mix with our output nor fill a pipe and block the child.
-    with open(log_path, "wb") as log:
+    with open(log_path, "wb") as log, _adopting_orphans() as adopting:
+        ours = _children(os.getpid()) if adopting else set()  # not the trace's to kill
         child = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=log, stderr=log,
                                  start_new_session=True)
         try:
@@ -136,6 +140,8 @@ def _run_child(cmd: list[str], log_path: str, timeout: float, target: str) -> in
             # The child is not reaped yet, so its pid still names the group: the kill
             # cannot reach an unrelated process that took a reused pid.
             _kill_group(child.pid)
+            if adopting:
+                _kill_escaped(child.pid, ours)
             child.wait()
     if not ended:
         raise TraceError(f"{target} did not finish within the time limit of {timeout:g} s "
@@ -167,6 +173,101 @@ def _kill_group(pgid: int) -> None:
         os.killpg(pgid, signal.SIGKILL)
     except (ProcessLookupError, PermissionError):
         pass  # the group is already empty
+
+
+# Linux's prctl options: a "child subreaper" adopts the orphans of its descendants.
+_PR_SET_CHILD_SUBREAPER, _PR_GET_CHILD_SUBREAPER = 36, 37
+
+
+@contextlib.contextmanager
+def _adopting_orphans():
+    """While the trace runs, this process adopts the orphans of its descendants (Linux):
+    a process the script started in a session of its own (`os.setsid()`, `Popen(...,
+    start_new_session=True)`) escapes the kill of the child's process group, and once its
+    parent is gone /proc no longer leads from the child to it; adopted, it is this
+    process's child, found and killed by `_kill_escaped`. Yields False where that cannot be
+    had (not Linux, no prctl): then only the child's process group is killed."""
+    if not sys.platform.startswith("linux"):
+        yield False
+        return
+    try:
+        prctl = ctypes.CDLL(None, use_errno=True).prctl
+        before = ctypes.c_int(0)
+        if prctl(_PR_GET_CHILD_SUBREAPER, ctypes.byref(before)) != 0 or prctl(_PR_SET_CHILD_SUBREAPER, 1) != 0:
+            raise OSError(ctypes.get_errno(), "prctl")
+    except (OSError, AttributeError):
+        yield False
+        return
+    try:
+        yield True
+    finally:
+        # A caller that was a subreaper already stays one.
+        prctl(_PR_SET_CHILD_SUBREAPER, before.value)
+
+
+def _processes() -> dict[int, tuple[int, bool, int]]:
+    """pid -> (parent pid, ended, session) of every process: an ended one is a zombie, not
+    reaped yet."""
+    found = {}
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/stat", encoding="ascii", errors="replace") as f:
+                # The command name, in parentheses, may hold spaces and parentheses itself.
+                state, ppid, _, session = f.read().rsplit(")", 1)[1].split()[:4]
+        except (OSError, IndexError, ValueError):
+            continue  # gone meanwhile
+        found[int(entry)] = (int(ppid), state == "Z", int(session))
+    return found
+
+
+def _children(pid: int) -> set[int]:
+    return {p for p, (parent, _, _) in _processes().items() if parent == pid}
+
+
+def _kill_escaped(child: int, ours: set[int]) -> None:
+    """Kill every live process descended from `child`, and every orphan this process adopted
+    during the trace, with what they started in turn; reap the adopted once they have ended.
+    Again until none is left: one may fork while the others die, and its child is adopted in
+    turn. An adopted orphan is a child of this process that is neither `child` nor one of
+    `ours` (those it had before), in a session other than this process's: a process that
+    another thread of the caller starts meanwhile shares its session, and is left alone."""
+    me, session = os.getpid(), os.getsid(0)
+    deadline = time.monotonic() + 10  # SIGKILL is not waited on for ever (a process in D state)
+    while True:
+        procs = _processes()
+        adopted = {p for p, (parent, _, sid) in procs.items()
+                   if parent == me and sid != session and p not in ours and p != child}
+        for pid in adopted:
+            if procs[pid][1]:
+                _reap(pid)
+        kids: dict[int, list[int]] = {}
+        for p, (parent, ended, _) in procs.items():
+            if not ended:
+                kids.setdefault(parent, []).append(p)
+        found = {p for p in adopted if not procs[p][1]}
+        todo = [child, *adopted]
+        while todo:
+            for p in kids.get(todo.pop(), ()):
+                if p not in found:
+                    found.add(p)
+                    todo.append(p)
+        if not found or time.monotonic() > deadline:
+            return
+        for pid in found:
+            try:
+                os.kill(pid, signal.SIGKILL)
+            except (ProcessLookupError, PermissionError):
+                pass
+        time.sleep(0.01)
+
+
+def _reap(pid: int) -> None:
+    try:
+        os.waitpid(pid, os.WNOHANG)
+    except ChildProcessError:
+        pass  # reaped meanwhile
 
 
 def _tail(path: str) -> str:

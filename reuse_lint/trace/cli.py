@@ -40,6 +40,7 @@ import threading
 
 from reuse_lint import notebook, output
 from reuse_lint.cli import Parser
+from reuse_lint.paths import shown
 from reuse_lint.trace.api import TraceError, TraceResult, result_to_json, run_trace
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
@@ -139,12 +140,12 @@ def main(argv: list[str]) -> int:
 def _write_report(path: str, result: TraceResult | None, failure: TraceError | None, target: str) -> None:
     # Written on every ending, a failed run too: CI reads it to learn what happened.
     data = result_to_json(result) if result is not None else {
-        "target": _shown(target), "ending": "failed", "error": _shown_message(str(failure), target)}
+        "target": shown(target), "ending": "failed", "error": _shown_message(str(failure), target)}
     try:
         with open(path, "w", encoding="utf-8") as f:
             json.dump(data, f, indent=2)
     except OSError as exc:
-        sys.stderr.write(f"reuse-lint: error: {_shown(path)}: cannot write the report: {exc.strerror or exc}\n")
+        sys.stderr.write(f"reuse-lint: error: {shown(path)}: cannot write the report: {exc.strerror or exc}\n")
 
 
 def ending_text(result: TraceResult) -> str:
@@ -207,7 +208,7 @@ def _in_cells(result: TraceResult) -> tuple[list, dict]:
     the cells' text for the excerpts."""
     if not notebook.is_notebook(result.target):
         return result.diagnostics, {}
-    path = _shown(os.path.abspath(result.target))  # as the findings' paths are shown
+    path = shown(os.path.abspath(result.target))  # as the findings' paths are shown
     try:
         with open(path, "rb") as f:
             book = notebook.read(f.read())
@@ -216,30 +217,20 @@ def _in_cells(result: TraceResult) -> tuple[list, dict]:
     return book.map(result.diagnostics, path), {"sources": book.sources(path).get}
 
 
-def _shown(path: str) -> str:
-    """Paths as `check` shows them: relative to the working directory, never absolute (a CI
-    log must not expose the runner's layout)."""
-    return os.path.relpath(path) if os.path.isabs(path) else path
-
-
 def _shown_message(message: str, target: str) -> str:
     if os.path.isabs(target):
-        return message.replace(target, _shown(target))
+        return message.replace(target, shown(target))
     return message
 
 
 def _site(site):
-    return (_shown(site[0]), site[1]) if site else None
+    return (shown(site[0]), site[1]) if site else None
 
 
 def _relative_result(result: TraceResult) -> TraceResult:
-    def diagnostic(d):
-        related = tuple(dataclasses.replace(r, path=_shown(r.path)) for r in d.related)
-        return dataclasses.replace(d, path=_shown(d.path), related=related)
-
     return dataclasses.replace(
-        result, target=_shown(result.target),
-        diagnostics=[diagnostic(d) for d in result.diagnostics],
+        result, target=shown(result.target),
+        diagnostics=[d.with_paths(shown) for d in result.diagnostics],
         variables=[dataclasses.replace(v, site=_site(v.site)) for v in result.variables],
         optimizers=[dataclasses.replace(o, site=_site(o.site)) for o in result.optimizers],
         crash_site=_site(result.crash_site),

@@ -6,24 +6,13 @@ is backed by an event the hooks saw, never by reading the source.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from reuse_lint.diagnostics import Diagnostic, Related, RuleDoc
 
-from reuse_lint.diagnostics import Diagnostic, Related
-
-
-@dataclass(frozen=True)
-class TraceRule:
-    code: str
-    name: str
-    summary: str
-    doc: str
+RULES: dict[str, RuleDoc] = {}
 
 
-RULES: dict[str, TraceRule] = {}
-
-
-def _rule(code: str, name: str, summary: str, doc: str) -> TraceRule:
-    rule = TraceRule(code, name, summary, doc.strip())
+def _rule(code: str, name: str, summary: str, doc: str) -> RuleDoc:
+    rule = RuleDoc(code, name, summary, doc.strip())
     RULES[code] = rule
     return rule
 
@@ -218,7 +207,7 @@ supports singleton tf.Variables created on the first call" on the retrace.
 """)
 
 
-def diagnostic(rule: TraceRule, site, message: str, related=(), help: str | None = None) -> Diagnostic:
+def diagnostic(rule: RuleDoc, site, message: str, related=(), help: str | None = None) -> Diagnostic:
     """Build the shared finding type at a user `Site` (see recorder.Site)."""
     line, column, end_line, end_column = site.span()
     return Diagnostic(

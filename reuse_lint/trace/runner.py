@@ -21,6 +21,7 @@ import sys
 import traceback
 
 from reuse_lint import notebook
+from reuse_lint.paths import shown
 
 
 class TargetError(Exception):
@@ -88,7 +89,7 @@ def _user_traceback(exc: BaseException, user) -> str:
     frames = [f for f in traceback.extract_tb(exc.__traceback__) if user.is_user(f.filename)]
     lines = ["Traceback (most recent call last, user frames only):\n"]
     for f in frames:  # paths as the user's working directory sees them, never absolute
-        lines.append(f'  File "{_shown(f.filename)}", line {f.lineno}, in {f.name}\n')
+        lines.append(f'  File "{shown(f.filename)}", line {f.lineno}, in {f.name}\n')
         if f.line:
             lines.append(f"    {f.line.strip()}\n")
     # TF's messages carry tracebacks of their own ("in user code: File "/abs/..."").
@@ -100,7 +101,7 @@ _QUOTED_FILE = re.compile(r'File "(/[^"]+)"')
 
 
 def _relative_files(text: str) -> str:
-    return _QUOTED_FILE.sub(lambda m: f'File "{_shown(m.group(1))}"', text)
+    return _QUOTED_FILE.sub(lambda m: f'File "{shown(m.group(1))}"', text)
 
 
 def _crash_site(exc: BaseException, user) -> dict | None:
@@ -235,17 +236,13 @@ def _run_traced(tracer, target: str, function: str | None, args: list[str], mode
             return _report(tracer.rec, "ok", mode, "exit", exit_code=0)
         # sys.exit("message") exits 1 after printing the message, as Python does.
         return _report(tracer.rec, "error", mode, "exit", exit_code=code if isinstance(code, int) else 1,
-                       message=f"{_shown(target)} called sys.exit({code!r})")
+                       message=f"{shown(target)} called sys.exit({code!r})")
     except BaseException as exc:  # the user's own crash, KeyboardInterrupt and EOFError too
         return _report(tracer.rec, "error", mode, "crashed",
                        message=_relative_files(f"{type(exc).__name__}: {exc}".splitlines()[0].rstrip(": ")),
                        site=_crash_site(exc, tracer.user),
                        traceback=_user_traceback(exc, tracer.user))
     return _report(tracer.rec, "ok", mode, "finished")
-
-
-def _shown(path: str) -> str:
-    return os.path.relpath(path) if os.path.isabs(path) else path
 
 
 def _die_with_parent() -> None:

@@ -91,23 +91,47 @@ def _last_stage(interp, canon: str, args, kwargs) -> KerasObject | None:
 
 @callable_values(KerasObject)
 def _apply(interp, func: KerasObject, node, args, kwargs, module, site, starred) -> Any:
+    _note_layer_call(interp, func, node, module)
+    _note_inference(interp, func, kwargs)
+    inputs = deps(args, kwargs)
+    if _unknown_input(args, kwargs):
+        inputs = replace(inputs, partial=True)
     if not func.model:
-        out = _applied(interp, func, node, deps(args, kwargs), fresh=False)
+        out = _applied(interp, func, node, inputs, fresh=False)
         return _apply_norm(interp, func, out, node, module) if tfnames.is_normalization_layer(func.canon) else out
     # A model applied to tensors: a fresh tensor that remembers which model made it,
     # so `Model(z, d(g(z)))` knows the model it ends in.
-    out = _applied(interp, func, node, deps(args, kwargs))
+    out = _applied(interp, func, node, inputs)
     interp.tf.keras_outputs[id(out)] = (out, func)
     return out
+
+
+def _unknown_input(args, kwargs) -> bool:
+    """The layer's input (`layer(x)`, `Add()([x, y])`) is, or holds, a value the analysis lost."""
+    first = args[0] if args else kwargs.get("inputs")
+    items = first.items if isinstance(first, ListVal) else [first]
+    return any(item is UNKNOWN for item in items)
+
+
+def _note_layer_call(interp, layer: KerasObject, node, module: ModuleState) -> None:
+    """A Keras object with weights applied in the `call` of a Keras subclass."""
+    if tfnames.is_weightless_layer(layer.canon) or not interp.tf.tf_functions:
+        return
+    func = interp.tf.tf_functions[-1][1]
+    if func.keras_call:
+        interp.analysis.layer_calls.append((Site(module.path, node), layer.canon, func.node))
 
 
 def _applied(interp, model: Any, node, inputs: Tensor, fresh: bool = True) -> Tensor:
     """What comes out of a Keras object applied to `inputs`: it flowed through the object
     (under the tapes recording now), after every model upstream of it."""
-    interp.analysis.model_labels.setdefault(id(model), _label(node.func))
+    label = _label(node.func)
+    if label != "self":  # `self(dummy)` in its own __init__: the caller's name says more
+        interp.analysis.model_labels.setdefault(id(model), label)
     feeds = inputs.feeds | {(up, model) for up, _ in inputs.models if up is not model}
+    raw = inputs.raw if inputs.models else inputs.raw | {model}
     return replace(inputs, calls=inputs.calls | {id(node)} if fresh else inputs.calls,
-                   models=inputs.models | {(model, frozenset(interp.tf.tapes))}, feeds=feeds)
+                   models=inputs.models | {(model, frozenset(interp.tf.tapes))}, feeds=feeds, raw=raw)
 
 
 def _label(node: ast.AST) -> str:
@@ -122,7 +146,15 @@ def apply_subclass(interp, instance: Instance, node, args, kwargs) -> Any:
     creates is RL111's; here only what flows through it."""
     if not _keras_class(instance.cls):
         return NOT_SPECIAL
+    _note_inference(interp, instance, kwargs)
     return _applied(interp, instance, node, deps(args, kwargs))
+
+
+def _note_inference(interp, model: Any, kwargs) -> None:
+    """`encoder(x, training=False)`: the code runs the model as a fixed feature extractor."""
+    flag = kwargs.get("training")
+    if isinstance(flag, Const) and flag.value is False:
+        interp.analysis.inference_applied.append(model)
 
 
 def model_attribute(interp, base: Any, attr: str) -> Any:
@@ -152,11 +184,13 @@ def hand_over(interp, func: Any, args, kwargs) -> None:
     """A Keras model given to code we do not follow (`tf.train.Checkpoint(encoder=enc)`
     restores it, a helper may train it): its training is no longer ours to judge. Applying
     a model, or calling the program's own code, is followed."""
-    if isinstance(func, (FuncVal, ClassVal, KerasObject, Instance)):
+    # Every call of the program passes here: no list is built for the common case.
+    if (not args and not kwargs) or isinstance(func, (FuncVal, ClassVal, KerasObject, Instance)):
         return
-    for value in list(args) + list(kwargs.values()):
-        if _keras_value(value):
-            interp.analysis.models_handled.append(value)
+    for values in (args, kwargs.values()):
+        for value in values:
+            if _keras_value(value):
+                interp.analysis.models_handled.append(value)
 
 
 def _apply_norm(interp, layer: KerasObject, inputs: Tensor, node: ast.AST, module: ModuleState) -> Tensor:

@@ -62,9 +62,10 @@ def external_result(args, kwargs) -> Any:
     return deps(args, kwargs) if any(isinstance(a, Tensor) for a in args) else UNKNOWN
 
 
-def call_inputs(args, kwargs) -> frozenset:
-    """The calls whose results flow into a call's arguments."""
-    return deps(args, kwargs).calls
+def call_inputs(args, kwargs) -> Tensor:
+    """What flows into a call's arguments: the calls whose results do (`.calls`), and whether
+    some of that ancestry is unknown (`.partial`)."""
+    return deps(args, kwargs)
 
 
 def through(value: Any, call: int) -> Any:
