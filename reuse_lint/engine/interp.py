@@ -196,11 +196,21 @@ def _setting_test(test: ast.AST) -> bool:
         if isinstance(n, (ast.List, ast.Tuple, ast.Set)):
             return all(constant(e) for e in n.elts)
         return isinstance(n, ast.Constant) and n.value is not None
+    def boolean(n: ast.AST) -> bool:
+        return isinstance(n, ast.Constant) and isinstance(n.value, bool)
     return (
         isinstance(test, ast.Compare) and isinstance(test.left, (ast.Name, ast.Attribute))
-        and not any(isinstance(op, (ast.Is, ast.IsNot)) for op in test.ops)
         and all(constant(c) for c in test.comparators)
+        # `is True` / `is not False` test a setting too (unless the flag reads as a
+        # once-only one: `self._initialized is False`); `is None` is how a guard reads
+        and all(boolean(c) and not _once_flag(test.left)
+                for op, c in zip(test.ops, test.comparators) if isinstance(op, (ast.Is, ast.IsNot)))
     )
+
+
+def _once_flag(node: ast.AST) -> bool:
+    name = node.attr if isinstance(node, ast.Attribute) else getattr(node, "id", "")
+    return any(w in name.lower() for w in _ONCE_WORDS)
 
 
 # Keras' own argument of `call`: a mode, not a once-only switch.
@@ -220,7 +230,7 @@ def _flag_test(stmt: ast.If) -> bool:
             return all(flag(v) for v in n.values)
         if isinstance(n, ast.Name):
             return n.id in _TRAINING_FLAGS
-        return _self_attr(n) and not any(w in n.attr.lower() for w in _ONCE_WORDS)
+        return _self_attr(n) and not _once_flag(n)
     return flag(stmt.test) and not _self_attrs_changed(stmt)
 
 

@@ -214,6 +214,8 @@ class Unit(Layer):
             x = tf.keras.layers.BatchNormalization()(x, training=training)  # expect: RL111
         if training:
             x = tf.keras.layers.Dense(8)(x)  # expect: RL111
+        if self.use_bn is False:
+            x = tf.keras.layers.LayerNormalization()(x)  # expect: RL111
         return x
 class MLP(Layer):
     def __init__(self, units):
