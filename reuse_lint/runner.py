@@ -194,9 +194,7 @@ class ProjectLoader:
 
     def __init__(self, read: Callable[[Path], bytes]) -> None:
         self._read = read
-        self._parses: dict[Path, ModuleState | None] = {}
-        self.names_tensorflow: dict[Path, bool] = {}  # per parsed module: _names_tensorflow(its bytes)
-        self._parsed: dict[Path, ModuleState | None] = {}  # None also for a module too large to follow
+        self._parsed: dict[Path, ModuleState | None] = {}
         self.hashes: dict[Path, str | None] = {}
         self._states: dict[Path, ModuleState] = {}
         self._shared: dict[Path, ModuleState] = {}
@@ -218,8 +216,6 @@ class ProjectLoader:
         shared states of it and of every module whose top level imported it, transitively
         (they may hold what it defined), and the last lint's states, which the next begin()
         would share again."""
-        self._parses.pop(path, None)
-        self.names_tensorflow.pop(path, None)
         self._parsed.pop(path, None)
         self.hashes.pop(path, None)
         stale = {path}
@@ -364,25 +360,13 @@ class ProjectLoader:
         self.hashes[path] = digest(data)
         return data
 
-    def parse(self, path: Path) -> ModuleState | None:
-        """The module's parse, made once per run for the interpreter and the prefilter alike
-        (None: unreadable or not Python). Its tree is shared; its globals are not used."""
-        if path not in self._parses:
-            try:
-                data = self.read(path)
-                self._parses[path] = engine.parse_module(data, _display(path))
-            except (OSError, engine.ParseFailure):
-                self._parses[path] = None
-            else:
-                self.names_tensorflow[path] = _names_tensorflow(data)
-        return self._parses[path]
-
     def _fresh_state(self, path: Path, name: str) -> ModuleState | None:
         if path not in self._parsed:
             try:
-                # an import we do not follow
-                self._parsed[path] = None if _too_large(os.path.getsize(path)) else self.parse(path)
-            except OSError:
+                if _too_large(os.path.getsize(path)):
+                    raise engine.ParseFailure("too large", 1, 1)  # an import we do not follow
+                self._parsed[path] = engine.parse_module(self.read(path), _display(path), name)
+            except (OSError, engine.ParseFailure):
                 self._parsed[path] = None
         parsed = self._parsed[path]
         if parsed is None:
@@ -408,11 +392,6 @@ _BLOCKS = {
 }
 if hasattr(ast, "TryStar"):  # Python 3.11
     _BLOCKS[ast.TryStar] = _BLOCKS[ast.Try]
-
-
-def _names_tensorflow(data: bytes) -> bool:
-    # Without the bytes of a root module's name there is no TensorFlow import to look at.
-    return any(marker in data for marker in tfnames.RAW_MARKERS)
 
 
 def _imports(tree: ast.Module):
@@ -474,7 +453,7 @@ class Prefilter:
         """(True, deps, misses) when nothing but RL001 can come out of the file (its bytes and
         their parse). deps: the project modules consulted, with their hashes; misses: the
         imports that found no project module."""
-        reaches, found, misses = self._scan(path, _names_tensorflow(data), module.tree)
+        reaches, found, misses = self._scan(path, data, module.tree)
         if reaches:
             return False, {}, []
         closure = self._closure(found)
@@ -500,8 +479,10 @@ class Prefilter:
             todo.extend(info[1])
         return seen
 
-    def _scan(self, path: Path, tensorflow: bool, tree: ast.Module) -> tuple[bool, list[Path], list]:
+    def _scan(self, path: Path, data: bytes, tree: ast.Module) -> tuple[bool, list[Path], list]:
+        # Without the bytes of a root module's name there is no TensorFlow import to look at.
         reaches, found, misses = False, [], []
+        tensorflow = any(marker in data for marker in tfnames.RAW_MARKERS)
         importer = _resolved_path(str(path))
         for stmt in _imports(tree):
             if tensorflow and not reaches:
@@ -516,11 +497,13 @@ class Prefilter:
 
     def _module(self, path: Path):
         if path not in self._modules:
-            parsed = self._loader.parse(path)
-            if parsed is None:
+            try:
+                data = self._loader.read(path)
+                tree = engine.parse_module(data, str(path)).tree
+            except (OSError, engine.ParseFailure):
                 self._modules[path] = None
             else:
-                self._modules[path] = self._scan(path, self._loader.names_tensorflow[path], parsed.tree)
+                self._modules[path] = self._scan(path, data, tree)
         return self._modules[path]
 
 

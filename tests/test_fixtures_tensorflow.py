@@ -215,6 +215,10 @@ GOOD_SHOWS = {
                                        "validation/loss_monitor/count:0", "validation/loss_monitor/sum_mean_loss:0"]
     and b["created"] == ["highway/input_projection/kernel:0", "highway/gate/kernel:0", "highway/activation/kernel:0"],
     "rl109_ddpg_good.py": lambda b: b["steps"]["critic_step"] == _dense("critic", "dense"),
+    # An adversarial autoencoder: the reconstruction step moves encoder and decoder (as it
+    # should), never the discriminator; the encoder's own step moves the encoder only.
+    "rl109_aae_good.py": lambda b: b["steps"]["a_step"] == _d("Encoder/dense/kernel", "Encoder/dense/bias", "Decoder/dense/kernel", "Decoder/dense/bias")
+    and b["steps"]["g_step"] == _dense("Encoder", "dense") and b["steps"]["d_step"] == _dense("Discriminator", "dense"),
     "rl114_good.py": lambda b: set(b["trainable"]) == set().union(*b["steps"].values()),
     "rl114_tape_good.py": lambda b: {"enc_h/kernel:0", "gen_out/kernel:0", "disc_out/kernel:0"} <= set(b["changed"]),
     "rl114_critic_good.py": lambda b: {"encoder/enc_fc/kernel:0", "critic/critic_q/kernel:0", "actor/actor_out/kernel:0"} <= set(b["changed"]),

@@ -124,6 +124,18 @@ TABLE = (
         NO_COUNTERPART + "as for rl111_call_bad: without --steps the trace stops at fit's first "
         "gradient step, before the retrace on which TF 2 raises"),
     Row("rules/rl111_nested_good.py", (), (), GOOD),
+    Row("rules/rl111_project_layer_bad.py", ("RL111@22",), (),
+        NO_COUNTERPART + "as for rl111_call_bad: without --steps the trace stops at fit's first "
+        "gradient step, before the retrace on which TF 2 raises"),
+    Row("rules/rl111_project_layer_good.py", (), (), GOOD),
+    Row("rules/rl111_flag_bad.py", ("RL111@17", "RL111@19"), (),
+        NO_COUNTERPART + "as for rl111_call_bad: without --steps the trace stops at fit's first "
+        "gradient step, before the retrace on which TF 2 raises"),
+    Row("rules/rl111_flag_good.py", (), (), GOOD),
+    Row("rules/rl111_add_weight_bad.py", ("RL111@15", "RL111@18"), (),
+        NO_COUNTERPART + "as for rl111_call_bad: without --steps the trace stops at fit's first "
+        "gradient step, before the retrace on which TF 2 raises"),
+    Row("rules/rl111_add_weight_good.py", (), (), GOOD),
     Row("rules/rl108_tape_bad.py", ("RL108@26",), (),
         NO_COUNTERPART + "without --steps the trace stops at this first tape.gradient, before the step whose damage (None gradients: apply_gradients raises) TF shows"),
     Row("rules/rl108_tape_good.py", (), (), GOOD),

@@ -90,6 +90,23 @@ class _Raise(_Terminator):
     pass
 
 
+def _lacks_required_argument(func, args, kwargs) -> bool:
+    """A plain `def` called without one of its required parameters: Python raises TypeError
+    before the body runs (`build_decoder()` for `def build_decoder(self, outputs, state)`).
+    Decorated functions are left alone: a decorator may change what they take."""
+    node = func.node
+    if not isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) or node.decorator_list:
+        return False
+    a = node.args
+    positional = [p.arg for p in a.posonlyargs + a.args]
+    if func.bound_self is not None:
+        positional = positional[1:]
+    required = positional[: len(positional) - len(a.defaults)] if a.defaults else positional
+    missing = [p for i, p in enumerate(required) if i >= len(args) and p not in kwargs]
+    missing += [k.arg for k, d in zip(a.kwonlyargs, a.kw_defaults) if d is None and k.arg not in kwargs]
+    return bool(missing)
+
+
 class _OutOfBudget(Exception):
     """The analysis reached a limit; the message says which."""
 
@@ -179,11 +196,21 @@ def _setting_test(test: ast.AST) -> bool:
         if isinstance(n, (ast.List, ast.Tuple, ast.Set)):
             return all(constant(e) for e in n.elts)
         return isinstance(n, ast.Constant) and n.value is not None
+    def boolean(n: ast.AST) -> bool:
+        return isinstance(n, ast.Constant) and isinstance(n.value, bool)
     return (
         isinstance(test, ast.Compare) and isinstance(test.left, (ast.Name, ast.Attribute))
-        and not any(isinstance(op, (ast.Is, ast.IsNot)) for op in test.ops)
         and all(constant(c) for c in test.comparators)
+        # `is True` / `is not False` test a setting too (unless the flag reads as a
+        # once-only one: `self._initialized is False`); `is None` is how a guard reads
+        and all(boolean(c) and not _once_flag(test.left)
+                for op, c in zip(test.ops, test.comparators) if isinstance(op, (ast.Is, ast.IsNot)))
     )
+
+
+def _once_flag(node: ast.AST) -> bool:
+    name = node.attr if isinstance(node, ast.Attribute) else getattr(node, "id", "")
+    return any(w in name.lower() for w in _ONCE_WORDS)
 
 
 # Keras' own argument of `call`: a mode, not a once-only switch.
@@ -203,7 +230,7 @@ def _flag_test(stmt: ast.If) -> bool:
             return all(flag(v) for v in n.values)
         if isinstance(n, ast.Name):
             return n.id in _TRAINING_FLAGS
-        return _self_attr(n) and not any(w in n.attr.lower() for w in _ONCE_WORDS)
+        return _self_attr(n) and not _once_flag(n)
     return flag(stmt.test) and not _self_attrs_changed(stmt)
 
 
@@ -1162,6 +1189,8 @@ class Interpreter:
         if modelled is not None:
             return modelled(self, func, node, args, kwargs, module, site, starred)
         if isinstance(func, FuncVal):
+            if not starred and _lacks_required_argument(func, args, kwargs):
+                raise _Raise()  # TypeError: the call never runs, nor anything after it on this path
             return self.call_function(func, args, kwargs, site, unknown_args=starred)
         if isinstance(func, ClassVal):
             instance = Instance(func)

@@ -450,7 +450,16 @@ def wrongly_trained(analysis: Analysis, use) -> frozenset:
         selection = getattr(other.var_list, "selection", None)
         theirs = _all_list_models(analysis, other)
         if selection is not None and selection.how != "all":
-            wrong |= set(model_scopes_of(analysis, selection)) & reached
+            theirs_listed = set(model_scopes_of(analysis, selection))
+            through = reached_models(other.loss)
+            # The other step is this one's adversary only if its own loss runs through a
+            # model this step trains and it does not (a GAN's d_loss through the generator,
+            # DDPG's actor loss through the critic). An adversarial autoencoder's encoder is
+            # listed by the regularisation step, whose loss never meets the decoder: the
+            # reconstruction step is meant to train both.
+            if through and not (through & (reached - theirs_listed)):
+                continue
+            wrong |= theirs_listed & reached
         elif mine is not None and theirs is not None and mine != theirs:
             # Two lists of "every variable so far", taken at different times (a network
             # object's `self.variables = tf.get_collection(TRAINABLE)`): the shorter one is

@@ -23,6 +23,7 @@ from reuse_lint.engine.values import (
 )
 
 _KERAS_STEPS = frozenset({"train_step", "test_step", "predict_step"})
+_WEIGHT_SHARING_WRAPPERS = frozenset({"TimeDistributed"})
 # A Keras object's attributes that are its trainable variables, as a gradient list.
 _MODEL_LISTS = frozenset({"trainable_variables", "trainable_weights"})
 # Attributes that let code we do not follow set, load or train a model's weights.
@@ -46,7 +47,10 @@ def _keras_object(interp, canon, node, args, kwargs, module) -> Any:
     # A functional `Model(inputs, outputs)` wraps layers already applied (another
     # model's: `Model(vgg.input, vgg.get_layer(...).output)`); it makes no weights.
     functional = canon in tfnames.FUNCTIONAL_MODELS and (len(args) >= 2 or "outputs" in kwargs)
-    if not tfnames.is_weightless_layer(canon) and not functional:
+    # `TimeDistributed(layer)` applies the layer it is given: the weights are that layer's,
+    # made (and reported) where it is made. (Bidirectional copies its layer: new weights.)
+    wrapper = canon.rsplit(".", 1)[-1] in _WEIGHT_SHARING_WRAPPERS
+    if not tfnames.is_weightless_layer(canon) and not functional and not wrapper:
         build(interp, "keras", canon, node, module)
         interp.tf.graph.opaque = True  # Keras names its variables its own way
     made = KerasObject(canon, node, path=module.path)
