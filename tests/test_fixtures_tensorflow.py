@@ -45,6 +45,8 @@ BAD = {
     "rl108_tape_bad.py": ("ValueError", "No gradients provided for any variable"),
     "rl121_bad.py": ("ValueError", "tf.function only supports singleton tf.Variables created on the first call"),
     "rl120_bad.py": ("ValueError", "is incompatible with the layer: expected axis 3 of input shape to have value 8"),
+    # The loop's second pass brings the 16-wide conv's output to the 8-wide batch norm.
+    "rl120_loop_bad.py": ("ValueError", "is incompatible with the layer: expected axis 3 of input shape to have value 8"),
     "rl122_bad.py": ("TypeError", "unexpected keyword argument 'list_var'"),
 }
 
@@ -188,6 +190,8 @@ GOOD_SHOWS = {
         "block0_expand_bn/gamma", "block0_project_bn/gamma", "block1_expand_bn/gamma", "block1_project_bn/gamma"),
     # Two batch norms in the stem, one layer norm shared by the siamese towers.
     "rl120_good.py": lambda b: len([n for n in b["created"] if n.endswith("gamma:0")]) == 3,
+    # One batch norm per conv of the list, and the one layer norm of the tied block.
+    "rl120_loop_good.py": lambda b: len([n for n in b["created"] if n.endswith("gamma:0")]) == 3,
     "rl108_good.py": lambda b: b["steps"]["d_step"] == _dense("disc", "dense", "dense_1"),
     "rl109_good.py": lambda b: b["steps"]["g_step"] == _dense("generator", "dense", "dense_1")
     and b["steps"]["q_step"] == _dense("online", "dense"),
@@ -283,6 +287,8 @@ KERAS3 = {
     "rl106_gan_good.py": lambda b: b["error"] is None and b["created"].count("d_out/kernel:0") == 1,
     "rl120_bad.py": lambda b: "is incompatible with the layer" in (b["error"] or {}).get("message", ""),
     "rl120_good.py": lambda b: b["error"] is None,
+    "rl120_loop_bad.py": lambda b: "is incompatible with the layer" in (b["error"] or {}).get("message", ""),
+    "rl120_loop_good.py": lambda b: b["error"] is None and len([n for n in b["created"] if n.endswith("gamma:0")]) == 3,
     "rl121_bad.py": lambda b: "tf.function only supports singleton tf.Variables" in (b["error"] or {}).get("message", ""),
     "rl121_good.py": lambda b: b["error"] is None,
     # Keras 3 names variables by their own name only: one kernel of three keeps its initial

@@ -58,8 +58,9 @@ class Tensor:
     scopes: frozenset = frozenset()
     models: frozenset = frozenset()
     feeds: frozenset = frozenset()
-    # (id of a normalization layer object, its LayerUse) for each application it flows
-    # through: a second application of one object in one stack is then seen.
+    # (normalization layer object, its LayerUse, ids of the layers upstream of its output)
+    # for each application it flows through: a second application of one object in one
+    # stack is then seen, and the layers applied between the two.
     norms: frozenset = frozenset()
     # Built on an input the analysis does not know (a layer applied to a value lost where two
     # `if` paths met): `calls` may then lack ancestors it shares with other tensors.
