@@ -119,6 +119,22 @@ class TapeVal:
 
 
 @dataclass(eq=False)
+class KerasOptimizer:
+    """A Keras optimizer object (`tf.keras.optimizers.Adam(...)`): its variables (the step
+    count, a slot per weight) are made when it is made or first applied. Where it was made:
+    the tf.function frame running then, unless an `if` in that frame guarded it, and the
+    loop iterations, with whether an `if` within the innermost one guarded it."""
+
+    canon: str
+    site: Any
+    trace: int
+    loops: tuple
+    frame: Any = None
+    loop_guarded: bool = False
+    reported: bool = False
+
+
+@dataclass(eq=False)
 class Optimizer:
     canon: str
     node: ast.AST
@@ -301,7 +317,7 @@ def truthy(value: Any) -> bool | None:
     """Python truth of a known value, None when it cannot be known."""
     if isinstance(value, Const):
         return bool(value.value)
-    if isinstance(value, (FuncVal, ClassVal, Instance, ScopeVal, GraphVal, TemplateVal, TFRef, Optimizer, KerasObject, VarRef, TapeVal)):
+    if isinstance(value, (FuncVal, ClassVal, Instance, ScopeVal, GraphVal, TemplateVal, TFRef, Optimizer, KerasOptimizer, KerasObject, VarRef, TapeVal)):
         return True
     if isinstance(value, ListVal):
         return None if value.sample else bool(value.items)  # a sample's list may be empty
