@@ -116,6 +116,27 @@ class Trunk(tf.keras.Model):
             x = x + self.conv(self.norm(x))
         return x
 """,
+        # One cell and one norm over the time steps of a recurrence; one final norm applied
+        # to each block's output for a side head (its output does not feed the next block).
+        """
+import tensorflow as tf
+class Recurrent(tf.keras.layers.Layer):
+    def __init__(self):
+        super().__init__()
+        self.cell = tf.keras.layers.Dense(8)
+        self.norm = tf.keras.layers.LayerNormalization()
+        self.blocks = [tf.keras.layers.Dense(8) for _ in range(3)]
+        self.head_norm = tf.keras.layers.LayerNormalization()
+    def call(self, xs):
+        h = tf.zeros([2, 8])
+        for t in range(4):
+            h = self.norm(self.cell(xs[:, t]) + h)
+        x, outs = xs[:, 0], []
+        for block in self.blocks:
+            x = block(x)
+            outs.append(self.head_norm(x))
+        return h, outs
+""",
         # The code says the sharing is meant.
         """
 import tensorflow as tf
