@@ -209,7 +209,8 @@ class Discriminator(tf.keras.Model):
                 self, r.second.site,
                 f"This `{name}` object was already applied earlier in this stack: both places share one set "
                 "of weights (and TF raises if the widths differ)",
-                related=[ctx.related(r.first.site, "applied here first"),
+                related=[ctx.related(r.first.site, "applied here on the loop's previous pass"
+                                     if r.first.site.node is r.second.site.node else "applied here first"),
                          ctx.related(r.made, "the one layer object, constructed here")],
                 help=f"construct one `{name}` per place (in `__init__`) and apply each once",
             )
