@@ -331,7 +331,8 @@ g_step = tf.train.AdamOptimizer().minimize(g_loss, var_list=tf.trainable_variabl
 
     def _everything(self, ctx: RuleContext, sel: Selection) -> Iterable[Diagnostic]:
         for use in sel.used_by:
-            wrong = wrongly_trained(ctx.analysis, use) if use.method != "apply_gradients" else frozenset()
+            wrong = (wrongly_trained(ctx.analysis, use) if use.method != "apply_gradients" or use.by_hand
+                     else frozenset())
             if not wrong:
                 continue
             names = ", ".join(sorted(f"`{m}/`" for m in wrong))
