@@ -14,7 +14,7 @@ from reuse_lint import tfnames
 from reuse_lint.engine.events import OptimizerUse, Site
 from reuse_lint.engine.tfapi import NOT_SPECIAL, TFMethod, attributes, builtin, register, register_family
 from reuse_lint.engine.tfapi.core import effective_reuse
-from reuse_lint.engine.values import EMPTY_TENSOR, UNKNOWN, Const, ListVal, Optimizer, VarList
+from reuse_lint.engine.values import EMPTY_TENSOR, UNKNOWN, Const, ListVal, Optimizer, TFRef, VarList
 
 
 class Gradients:
@@ -136,8 +136,8 @@ def carry_gradients(interp, node, env, module, elts) -> Any:
     for any other comprehension; a test on the variable (which could drop some) or nested
     loops lose the pairs, and the result is then unknown as before."""
     gens = node.generators
-    if len(gens) != 1 or len(elts) != 1 or not isinstance(gens[0].iter, (ast.Name, ast.Attribute)):
-        return None  # only a plain name is evaluated here: a call would run twice
+    if len(gens) != 1 or len(elts) != 1 or not _evaluable_twice(interp, gens[0].iter, env, module):
+        return None  # declined, the interpreter evaluates the iterable again
     gen, elt = gens[0], elts[0]
     target = gen.target
     if isinstance(target, ast.Tuple) and len(target.elts) == 2 and all(isinstance(t, ast.Name) for t in target.elts):
@@ -156,6 +156,20 @@ def carry_gradients(interp, node, env, module, elts) -> Any:
     if not (isinstance(source, Gradients) and source.pairs == pairs):
         return None
     return Gradients(source.loss, source.var_list, pairs=pairs, by_hand=source.by_hand)
+
+
+def _evaluable_twice(interp, iterable: ast.expr, env, module) -> bool:
+    """A name, an attribute, a `tf.gradients(...)` call (an op with no effect), or a `zip`
+    of those: what `carry_gradients` may evaluate before it declines. An optimizer's
+    `compute_gradients` would record its step twice."""
+    if isinstance(iterable, (ast.Name, ast.Attribute)):
+        return True
+    if not (isinstance(iterable, ast.Call) and isinstance(iterable.func, (ast.Name, ast.Attribute))):
+        return False
+    if isinstance(iterable.func, ast.Name) and iterable.func.id == "zip" and not iterable.keywords:
+        return all(_evaluable_twice(interp, arg, env, module) for arg in iterable.args)  # zip(grads, tvars)
+    func = interp.eval(iterable.func, env, module)
+    return isinstance(func, TFRef) and tfnames.canonical(func.qualname) == tfnames.GRADIENTS
 
 
 @builtin("zip")
