@@ -88,7 +88,7 @@ HAND_BUILT = """
 
 
 def _applied(step: str):
-    module, analysed = run(HAND_BUILT.format(step=step))
+    _, analysed = run(HAND_BUILT.format(step=step))
     uses = [u for u in analysed.analysis.optimizers if u.method == "apply_gradients"]
     analysed.release()
     assert len(uses) == 1
