@@ -104,6 +104,8 @@ def test_hand_built_steps_carry_their_loss_and_list_to_apply_gradients():
         "gvs = opt.compute_gradients(loss, var_list=tvars); opt.apply_gradients([(tf.clip_by_value(g, -1., 1.), v) for g, v in gvs])",
         "gvs = opt.compute_gradients(loss, tvars); opt.apply_gradients([(g * 0.5, v) for g, v in gvs if g is not None])",
         "opt.apply_gradients([(tf.clip_by_norm(g, 1.0), v) for g, v in zip(tf.gradients(loss, tvars), tvars)])",
+        "grads, vs = zip(*opt.compute_gradients(loss, tvars)); grads, _ = tf.clip_by_global_norm(grads, 1.0); "
+        "opt.apply_gradients(zip(grads, vs))",
     ]
     for step in steps:
         use = _applied(step)

@@ -184,6 +184,17 @@ def _zip(interp, args, node, module) -> Any:
     return NOT_SPECIAL
 
 
+@builtin("zip(*)")
+def _unzip(interp, args, node, module) -> Any:
+    """`grads, tvars = zip(*opt.compute_gradients(loss, var_list))`: the bare gradients and
+    the list, which `zip(clipped, tvars)` pairs up again."""
+    pairs = args[0]
+    if isinstance(pairs, Gradients) and pairs.pairs:
+        tvars = pairs.var_list if isinstance(pairs.var_list, VarList) else UNKNOWN
+        return ListVal([Gradients(pairs.loss, pairs.var_list, pairs=False, by_hand=pairs.by_hand), tvars])
+    return NOT_SPECIAL
+
+
 @builtin("list")
 @builtin("sorted")
 @builtin("tuple")
