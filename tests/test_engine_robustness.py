@@ -289,3 +289,44 @@ def test_graph_reset_inside_an_unknown_context_manager():
                         restore(path)
                         results.write(path)
     """) == []
+
+
+def test_super_init_of_a_program_base_sets_the_attributes_its_subclass_reads():
+    source = """
+        class Base:
+            def __init__(self, units):
+                self.units = units
+        class Child(Base):
+            def __init__(self):
+                super().__init__(4)
+        class OldStyle(Base):
+            def __init__(self):
+                super(OldStyle, self).__init__(8)
+        a = Child().units
+        b = OldStyle().units
+    """
+    interpreter, names = interpret(source)
+    assert (names["a"], names["b"]) == (Const(4), Const(8))
+    interpreter.release()
+
+
+def test_super_of_a_library_base_and_other_methods_stay_unknown():
+    source = """
+        import tensorflow as tf
+        class Base:
+            def setup(self):
+                return 1
+        class Net(tf.keras.Model):
+            def __init__(self):
+                super().__init__()
+                self.ready = True
+        class Child(Base):
+            def setup(self):
+                return super().setup()
+        ready = Net().ready
+        other = Child().setup()
+    """
+    interpreter, names = interpret(source)
+    assert names["ready"] == Const(True)
+    assert not isinstance(names["other"], Const)
+    interpreter.release()

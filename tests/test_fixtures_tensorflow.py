@@ -140,6 +140,14 @@ SILENT = {
     # TF2: the critic and the actor train; their shared encoder never does.
     "rl114_critic_bad.py": lambda b: {"encoder/enc_fc/kernel:0", "encoder/enc_fc/bias:0"} <= set(b["unchanged"])
     and {"critic/critic_q/kernel:0", "actor/actor_out/kernel:0"} <= set(b["changed"]),
+    # TF2, SAC-AE: the critic step moves both Q networks and leaves the encoder their loss
+    # flows through unchanged (its autoencoder step is the only one that trains it).
+    "rl114_shared_bad.py": lambda b: {"encoder_fc/kernel:0", "encoder_fc/bias:0"} <= set(b["unchanged"])
+    and {"qf1_fc/kernel:0", "qf2_fc/kernel:0"} <= set(b["changed"]),
+    # TF2: the generator's step is taken over the discriminator's variables: the generator
+    # never moves, the discriminator does.
+    "rl114_wrong_model_bad.py": lambda b: {"gen_out/kernel:0", "gen_out/bias:0"} <= set(b["unchanged"])
+    and "disc_out/kernel:0" in b["changed"],
     # Models built by plain functions: no step trains the generator's batch norm bn1.
     "rl114_function_bad.py": lambda b: {"bn1/gamma:0", "bn1/beta:0"} <= set(b["trainable"])
     and {"bn1/gamma:0", "bn1/beta:0"}.isdisjoint(set().union(*b["steps"].values())),
@@ -161,6 +169,9 @@ SILENT = {
     # The decoder runs on the encoder's weights, the backward direction on the forward's.
     "rl117_runners_bad.py": lambda b: not any(n.startswith(("decoder/", "bidirectional_rnn/bw/")) for n in b["created"])
     and any(n.startswith("encoder/") for n in b["created"]) and any(n.startswith("bidirectional_rnn/fw/") for n in b["created"]),
+    # TF2: the overwritten first layer keeps its initial weights; the layers after it train.
+    "rl123_bad.py": lambda b: {n.split("/", 1)[1] for n in b["unchanged"] if n.count("/") == 2} == {"gen_in/kernel:0", "gen_in/bias:0"}
+    and {"gen_mid/kernel:0", "gen_out/kernel:0"} <= {n.split("/", 1)[1] for n in b["changed"] if "/" in n},
     # A fresh proj/kernel beside the layer's proj/dense/kernel.
     "rl118_bad.py": lambda b: sorted(b["created"]) == _d("proj/dense/kernel", "proj/dense/bias", "proj/kernel"),
 }
@@ -204,9 +215,17 @@ GOOD_SHOWS = {
                                        "validation/loss_monitor/count:0", "validation/loss_monitor/sum_mean_loss:0"]
     and b["created"] == ["highway/input_projection/kernel:0", "highway/gate/kernel:0", "highway/activation/kernel:0"],
     "rl109_ddpg_good.py": lambda b: b["steps"]["critic_step"] == _dense("critic", "dense"),
+    # An adversarial autoencoder: the reconstruction step moves encoder and decoder (as it
+    # should), never the discriminator; the encoder's own step moves the encoder only.
+    "rl109_aae_good.py": lambda b: b["steps"]["a_step"] == _d("Encoder/dense/kernel", "Encoder/dense/bias", "Decoder/dense/kernel", "Decoder/dense/bias")
+    and b["steps"]["g_step"] == _dense("Encoder", "dense") and b["steps"]["d_step"] == _dense("Discriminator", "dense"),
     "rl114_good.py": lambda b: set(b["trainable"]) == set().union(*b["steps"].values()),
     "rl114_tape_good.py": lambda b: {"enc_h/kernel:0", "gen_out/kernel:0", "disc_out/kernel:0"} <= set(b["changed"]),
     "rl114_critic_good.py": lambda b: {"encoder/enc_fc/kernel:0", "critic/critic_q/kernel:0", "actor/actor_out/kernel:0"} <= set(b["changed"]),
+    # The critic step now shapes the encoder; the actor's and the BiGAN's steps train what they list.
+    "rl114_shared_good.py": lambda b: {"encoder_fc/kernel:0", "qf1_fc/kernel:0", "qf2_fc/kernel:0", "actor_fc/kernel:0",
+                                       "bigan_disc_fc/kernel:0", "bigan_gen_fc/kernel:0", "bigan_enc_fc/kernel:0"} <= set(b["changed"]),
+    "rl114_wrong_model_good.py": lambda b: {"gen_out/kernel:0", "disc_out/kernel:0"} <= set(b["changed"]),
     "rl114_keras3_good.py": lambda b: {"enc_dense/kernel:0", "head_dense/kernel:0"} <= set(b["changed"]),
     "rl109_tape_good.py": lambda b: "gen_out/kernel:0" in b["changed"] and {"disc_out/kernel:0", "disc_out/bias:0"} <= set(b["unchanged"]),
     "rl108_tape_good.py": lambda b: {"gen_h/kernel:0", "gen_out/kernel:0"} <= set(b["changed"]),
@@ -224,6 +243,8 @@ GOOD_SHOWS = {
     "rl117_helper_good.py": lambda b: {n.split("/")[3] for n in b["created"]} == {"cell_0", "cell_1", "cell_2"},
     "rl117_runners_good.py": lambda b: any(n.startswith("decoder/") for n in b["created"])
     and any(n.startswith("bidirectional_rnn/bw/") for n in b["created"]),
+    "rl123_good.py": lambda b: {"gen_in/kernel:0", "gen_mid/kernel:0", "gen_out/kernel:0"}
+    <= {n.split("/", 1)[1] for n in b["changed"] if "/" in n},
     "rl118_good.py": lambda b: sorted(b["created"]) == _d("proj/dense/kernel", "proj/dense/bias"),
     "rl119_good.py": lambda b: b["keras_steps"]["combined"] == _keras("g_hidden", "g_out")
     and b["keras_steps"]["discriminator"] == _keras("d_hidden", "d_out"),
@@ -264,6 +285,12 @@ KERAS3 = {
     "rl120_good.py": lambda b: b["error"] is None,
     "rl121_bad.py": lambda b: "tf.function only supports singleton tf.Variables" in (b["error"] or {}).get("message", ""),
     "rl121_good.py": lambda b: b["error"] is None,
+    # Keras 3 names variables by their own name only: one kernel of three keeps its initial
+    # value (None gradients are skipped as in tf_keras), against none.
+    "rl123_bad.py": lambda b: b["error"] is None and len([n for n in b["unchanged"] if n.endswith("kernel:0")]) == 1
+    and len([n for n in b["changed"] if n.endswith("kernel:0")]) == 2,
+    "rl123_good.py": lambda b: b["error"] is None and len([n for n in b["changed"] if n.endswith("kernel:0")]) == 3
+    and not any(n.endswith("kernel:0") for n in b["unchanged"]),
     # Keras 3 names variables by their own name only: one gamma against two.
     "rl120_stack_bad.py": lambda b: b["error"] is None and len([n for n in b["created"] if n.endswith("gamma:0")]) == 1,
     "rl120_stack_good.py": lambda b: b["error"] is None and len([n for n in b["created"] if n.endswith("gamma:0")]) == 2,

@@ -124,6 +124,18 @@ TABLE = (
         NO_COUNTERPART + "as for rl111_call_bad: without --steps the trace stops at fit's first "
         "gradient step, before the retrace on which TF 2 raises"),
     Row("rules/rl111_nested_good.py", (), (), GOOD),
+    Row("rules/rl111_project_layer_bad.py", ("RL111@22",), (),
+        NO_COUNTERPART + "as for rl111_call_bad: without --steps the trace stops at fit's first "
+        "gradient step, before the retrace on which TF 2 raises"),
+    Row("rules/rl111_project_layer_good.py", (), (), GOOD),
+    Row("rules/rl111_flag_bad.py", ("RL111@17", "RL111@19"), (),
+        NO_COUNTERPART + "as for rl111_call_bad: without --steps the trace stops at fit's first "
+        "gradient step, before the retrace on which TF 2 raises"),
+    Row("rules/rl111_flag_good.py", (), (), GOOD),
+    Row("rules/rl111_add_weight_bad.py", ("RL111@15", "RL111@18"), (),
+        NO_COUNTERPART + "as for rl111_call_bad: without --steps the trace stops at fit's first "
+        "gradient step, before the retrace on which TF 2 raises"),
+    Row("rules/rl111_add_weight_good.py", (), (), GOOD),
     Row("rules/rl108_tape_bad.py", ("RL108@26",), (),
         NO_COUNTERPART + "without --steps the trace stops at this first tape.gradient, before the step whose damage (None gradients: apply_gradients raises) TF shows"),
     Row("rules/rl108_tape_good.py", (), (), GOOD),
@@ -139,6 +151,12 @@ TABLE = (
     Row("rules/rl114_keras3_bad.py", ("RL114@27",), (),
         NO_COUNTERPART + "without --steps the trace stops at this first tape.gradient, before the step whose damage (the encoder never changes) TF shows"),
     Row("rules/rl114_keras3_good.py", (), (), GOOD),
+    Row("rules/rl114_shared_bad.py", ("RL114@23",), (),
+        NO_COUNTERPART + "without --steps the trace stops at this first tape.gradient, before the step whose damage (the shared encoder unchanged by the critic step) TF shows"),
+    Row("rules/rl114_shared_good.py", (), (), GOOD),
+    Row("rules/rl114_wrong_model_bad.py", ("RL114@17",), (),
+        NO_COUNTERPART + "without --steps the trace stops at this first tape.gradient, before the step whose damage (the generator never changes) TF shows"),
+    Row("rules/rl114_wrong_model_good.py", (), (), GOOD),
     Row("rules/tape_patterns_good.py", (), (), GOOD),
     Row("rules/unseen_tf1_good.py", (), (), GOOD),
     Row("rules/unseen_tf2_good.py", (), (), GOOD),
@@ -213,6 +231,10 @@ TABLE = (
         NO_COUNTERPART + "TF raises TypeError at the misspelt keyword while building; the trace "
         "reports that error and no finding", crash="unexpected keyword argument 'list_var'"),
     Row("rules/rl122_good.py", (), (), GOOD),
+    Row("rules/rl123_bad.py", ("RL123@15",), (),
+        NO_COUNTERPART + "to TF the overwritten layer is one more layer built once, and its None "
+        "gradients are skipped with a warning: the trace sees no sharing event"),
+    Row("rules/rl123_good.py", (), (), GOOD),
     Row("seed/example1_incorrect_reuse.py", ("RL101@16",), ("RT201@16",),
         "RL101→RT201: the article's Example 1"),
     Row("seed/example2_correct_reuse.py", (), (), GOOD),

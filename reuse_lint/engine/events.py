@@ -210,6 +210,9 @@ class Analysis:
     loop_lengths: dict[int, int] = field(default_factory=dict)
     sources: dict[str, Any] = field(default_factory=dict)  # path -> ModuleState
     callees: dict[int, Any] = field(default_factory=dict)  # id(call node) -> function node
+    # id(call node) -> (positional, keyword argument values, as first run) of each call of a
+    # tf.function (`@tf.function` under any alias, `tf.function(f)`)
+    tf_function_calls: dict = field(default_factory=dict)
     builds: list[Build] = field(default_factory=list)
     leaks: list[Leak] = field(default_factory=list)
     optimizers: list[OptimizerUse] = field(default_factory=list)
@@ -226,6 +229,9 @@ class Analysis:
     graph_switches: list = field(default_factory=list)  # (scope, site, new graph, trace)
     keras_steps: list[KerasStep] = field(default_factory=list)
     reapplied_layers: list[ReappliedLayer] = field(default_factory=list)
+    # (site of the call, canonical class, the `call` function node) for each weighted Keras
+    # layer object applied in the `call` of a Keras subclass: RL123 asks whether its output is read.
+    layer_calls: list = field(default_factory=list)
     # `x.trainable = ...` on something that is not a model the interpreter follows (a layer
     # of `model.layers`): freezing it cannot see.
     unseen_freezing: bool = False
@@ -234,6 +240,7 @@ class Analysis:
     # Keras models whose weights code we do not follow touches: loaded, set, fitted, read by a
     # helper (a target network's polyak update). Their training is not ours to judge.
     models_handled: list = field(default_factory=list)
+    inference_applied: list = field(default_factory=list)  # Keras objects applied with `training=False`
     model_labels: dict = field(default_factory=dict)  # id(Keras object) -> how the code first called it
     memo: dict[str, Any] = field(default_factory=dict)  # answers of engine.queries
     events: int = 0  # the sequence counter shared by creations, leaks and slot creations
@@ -250,5 +257,5 @@ class Analysis:
             len(self.selections), len(self.dropped_reuse), len(self.slot_creations), len(self.misplaced),
             len(self.repeated_cells), len(self.cell_uses), len(self.graph_switches), len(self.keras_steps),
             len(self.reuse_false), len(self.tape_gradients), len(self.model_reads), len(self.models_handled),
-            len(self.reapplied_layers), len(self.ignored_reuse_matters),
+            len(self.reapplied_layers), len(self.ignored_reuse_matters), len(self.layer_calls), len(self.tf_function_calls),
         )

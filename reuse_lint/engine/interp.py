@@ -90,6 +90,23 @@ class _Raise(_Terminator):
     pass
 
 
+def _lacks_required_argument(func, args, kwargs) -> bool:
+    """A plain `def` called without one of its required parameters: Python raises TypeError
+    before the body runs (`build_decoder()` for `def build_decoder(self, outputs, state)`).
+    Decorated functions are left alone: a decorator may change what they take."""
+    node = func.node
+    if not isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) or node.decorator_list:
+        return False
+    a = node.args
+    positional = [p.arg for p in a.posonlyargs + a.args]
+    if func.bound_self is not None:
+        positional = positional[1:]
+    required = positional[: len(positional) - len(a.defaults)] if a.defaults else positional
+    missing = [p for i, p in enumerate(required) if i >= len(args) and p not in kwargs]
+    missing += [k.arg for k, d in zip(a.kwonlyargs, a.kw_defaults) if d is None and k.arg not in kwargs]
+    return bool(missing)
+
+
 class _OutOfBudget(Exception):
     """The analysis reached a limit; the message says which."""
 
@@ -179,11 +196,21 @@ def _setting_test(test: ast.AST) -> bool:
         if isinstance(n, (ast.List, ast.Tuple, ast.Set)):
             return all(constant(e) for e in n.elts)
         return isinstance(n, ast.Constant) and n.value is not None
+    def boolean(n: ast.AST) -> bool:
+        return isinstance(n, ast.Constant) and isinstance(n.value, bool)
     return (
         isinstance(test, ast.Compare) and isinstance(test.left, (ast.Name, ast.Attribute))
-        and not any(isinstance(op, (ast.Is, ast.IsNot)) for op in test.ops)
         and all(constant(c) for c in test.comparators)
+        # `is True` / `is not False` test a setting too (unless the flag reads as a
+        # once-only one: `self._initialized is False`); `is None` is how a guard reads
+        and all(boolean(c) and not _once_flag(test.left)
+                for op, c in zip(test.ops, test.comparators) if isinstance(op, (ast.Is, ast.IsNot)))
     )
+
+
+def _once_flag(node: ast.AST) -> bool:
+    name = node.attr if isinstance(node, ast.Attribute) else getattr(node, "id", "")
+    return any(w in name.lower() for w in _ONCE_WORDS)
 
 
 # Keras' own argument of `call`: a mode, not a once-only switch.
@@ -203,7 +230,7 @@ def _flag_test(stmt: ast.If) -> bool:
             return all(flag(v) for v in n.values)
         if isinstance(n, ast.Name):
             return n.id in _TRAINING_FLAGS
-        return _self_attr(n) and not any(w in n.attr.lower() for w in _ONCE_WORDS)
+        return _self_attr(n) and not _once_flag(n)
     return flag(stmt.test) and not _self_attrs_changed(stmt)
 
 
@@ -943,6 +970,8 @@ class Interpreter:
         if isinstance(base, ClassVal):
             found = base.lookup(attr)
             return found if found is not None else UNKNOWN
+        if isinstance(base, _Super):
+            return base.lookup(attr)
         return UNKNOWN
 
     def _expr_BoolOp(self, node: ast.BoolOp, env, module) -> Any:
@@ -1160,6 +1189,8 @@ class Interpreter:
         if modelled is not None:
             return modelled(self, func, node, args, kwargs, module, site, starred)
         if isinstance(func, FuncVal):
+            if not starred and _lacks_required_argument(func, args, kwargs):
+                raise _Raise()  # TypeError: the call never runs, nor anything after it on this path
             return self.call_function(func, args, kwargs, site, unknown_args=starred)
         if isinstance(func, ClassVal):
             instance = Instance(func)
@@ -1208,6 +1239,8 @@ class Interpreter:
             builtin = node.func.id if isinstance(node.func, ast.Name) else None
             if builtin in ("list", "sorted", "tuple") and len(args) == 1 and isinstance(args[0], ListVal):
                 return args[0]
+            if builtin == "super":
+                return self._super(args)
             modelled = tfapi.builtin_call(self, builtin, args, node, module)
             if modelled is not tfapi.NOT_SPECIAL:
                 return modelled
@@ -1225,6 +1258,17 @@ class Interpreter:
             return UNKNOWN
         return UNKNOWN
 
+    def _super(self, args) -> Any:
+        """`super()` in a method, or `super(Cls, self)`: the program's own base classes
+        answer (`super().__init__(...)` of a user base sets the attributes the subclass's
+        methods read); a library base stays unknown."""
+        if len(args) == 2 and isinstance(args[0], ClassVal) and isinstance(args[1], Instance):
+            return _Super(args[0], args[1])
+        func = self.funcs[-1] if self.funcs else None
+        if not args and func is not None and func.owner is not None and isinstance(func.bound_self, Instance):
+            return _Super(func.owner, func.bound_self)
+        return UNKNOWN
+
     def call_function(self, func: FuncVal, args, kwargs, site: Site | None, unknown_args=False) -> Any:
         if func.is_context_manager:
             return _Generator(func, args, kwargs, site, unknown_args)
@@ -1235,6 +1279,8 @@ class Interpreter:
         self.executed.add(id(node))
         if site is not None:
             self.analysis.callees.setdefault(id(site.node), node)
+            if func.is_tf_function and not (func.keras_call or func.compiled):
+                self.analysis.tf_function_calls.setdefault(id(site.node), (tuple(args), dict(kwargs)))
         local = self._bind_arguments(func, args, kwargs, unknown_args)
         env = [local] + func.closure
         saved_conds = len(self.conds)
@@ -1394,6 +1440,32 @@ class _Generator:
         self.func, self.args, self.kwargs, self.site, self.unknown_args = func, args, kwargs, site, unknown_args
         self.env = None
         self.resume = None
+
+
+class _Super:
+    """`super()` bound to an object: attributes come from the bases of the class the method
+    was defined in, in order, while they are the program's own classes."""
+
+    __slots__ = ("cls", "instance")
+
+    def __init__(self, cls: ClassVal, instance: Instance) -> None:
+        self.cls, self.instance = cls, instance
+
+    def lookup(self, attr: str) -> Any:
+        if attr != "__init__":
+            # Only the constructor chain, which sets the attributes the methods read: a base's
+            # other methods (`super().initialize(...)` of a library-sized hierarchy) are left
+            # unknown, as before, and cost no analysis time.
+            return UNKNOWN
+        for base in self.cls.bases:
+            if not isinstance(base, ClassVal):
+                return UNKNOWN  # a library base may answer first: its methods are unseen
+            found = base.lookup(attr)
+            if isinstance(found, FuncVal):
+                return found.bound(self.instance)
+            if found is not None:
+                return found
+        return UNKNOWN
 
 
 def _consts(args, kwargs) -> tuple:

@@ -450,7 +450,16 @@ def wrongly_trained(analysis: Analysis, use) -> frozenset:
         selection = getattr(other.var_list, "selection", None)
         theirs = _all_list_models(analysis, other)
         if selection is not None and selection.how != "all":
-            wrong |= set(model_scopes_of(analysis, selection)) & reached
+            theirs_listed = set(model_scopes_of(analysis, selection))
+            through = reached_models(other.loss)
+            # The other step is this one's adversary only if its own loss runs through a
+            # model this step trains and it does not (a GAN's d_loss through the generator,
+            # DDPG's actor loss through the critic). An adversarial autoencoder's encoder is
+            # listed by the regularisation step, whose loss never meets the decoder: the
+            # reconstruction step is meant to train both.
+            if through and not (through & (reached - theirs_listed)):
+                continue
+            wrong |= theirs_listed & reached
         elif mine is not None and theirs is not None and mine != theirs:
             # Two lists of "every variable so far", taken at different times (a network
             # object's `self.variables = tf.get_collection(TRAINABLE)`): the shorter one is
@@ -521,7 +530,8 @@ class TapeFinding:
     gradient: object  # the TapeGradient
     model: object  # the Keras model the finding is about
     # "untrained" (in no list, feeds a listed model) | "untaped" (listed, applied outside the
-    # tape) | "wide" (a listed container's part that another step trains as its own)
+    # tape) | "wide" (a listed container's part that another step trains as its own) |
+    # "left_out" (another step trains it, this loss flows through it into listed models only)
     kind: str
 
 
@@ -571,6 +581,10 @@ def tape_findings(analysis: Analysis) -> list[TapeFinding]:
             if wide is not None:
                 wide_sites.add(id(g.site.node))
                 found.append(wide)
+        left_out = _left_out(g, grads, reached, listed, trained, {model_key(m) for m in analysis.inference_applied})
+        if left_out is not None and model_key(left_out) not in reported:
+            reported.add(model_key(left_out))
+            found.append(TapeFinding(g, left_out, "left_out"))
         if not lists_known:
             continue
         for k, (m, _) in reached.items():
@@ -580,6 +594,33 @@ def tape_findings(analysis: Analysis) -> list[TapeFinding]:
                 reported.add(k)
                 found.append(TapeFinding(g, m, "untrained"))
     return found
+
+
+def _left_out(g, grads, reached: dict, listed: set, trained: set, inference: set) -> object:
+    """A model (a shared encoder) that another step's list trains, applied under this tape,
+    whose output this loss carries only into models of this list, each of which runs here on
+    its output alone (never on data, nor on another model's output): the list should hold
+    it too, or this loss trains a head on features it never shapes (SAC-AE's critic).
+    A discriminator applied to real data, or to two generators' outputs, is a model of its
+    own: the generators upstream of it are left out on purpose. Not claimed when another
+    gradient of the same tape has a list we cannot see or holds the model, nor for a model
+    the code applies with `training=False` (a fixed feature extractor under a linear probe)."""
+    if any(o.tape is g.tape and not isinstance(o.var_list, ModelVars) for o in grads):
+        return None
+    # One step split into a gradient per model (`tape.gradient(ae_loss, encoder...)`, then
+    # `tape.gradient(ae_loss, decoder...)`): a model another gradient of this tape takes is trained here.
+    tape_lists = _keys(m for o in grads if o.tape is g.tape and isinstance(o.var_list, ModelVars) for m in o.var_list.models)
+    raw = _keys(g.loss.raw)
+    for k, (m, on) in reached.items():
+        if not on or k in tape_lists or k not in trained or not _trainable_model(m) or k in inference:
+            continue
+        downstream = {model_key(d) for up, d in g.loss.feeds if model_key(up) == k}
+        if not downstream or not downstream <= listed or downstream & raw:
+            continue
+        upstream = {model_key(up) for up, d in g.loss.feeds if model_key(d) in downstream}
+        if upstream - listed == {k}:
+            return m
+    return None
 
 
 def _wide(g, grads, taped: set[tuple]) -> TapeFinding | None:

@@ -64,10 +64,15 @@ class Tensor:
     # Built on an input the analysis does not know (a layer applied to a value lost where two
     # `if` paths met): `calls` may then lack ancestors it shares with other tensors.
     partial: bool = False
+    # The models applied, somewhere upstream, to inputs that came out of no model (data):
+    # a discriminator applied to real images is one, a critic applied only to an encoder's
+    # features is not.
+    raw: frozenset = frozenset()
 
     def __or__(self, other: "Tensor") -> "Tensor":
         return Tensor(self.calls | other.calls, self.scopes | other.scopes, self.models | other.models,
-                      self.feeds | other.feeds, self.norms | other.norms, self.partial or other.partial)
+                      self.feeds | other.feeds, self.norms | other.norms, partial=self.partial or other.partial,
+                      raw=self.raw | other.raw)
 
 
 EMPTY_TENSOR = Tensor()

@@ -16,7 +16,9 @@ class MinimizeWithoutVarList(Rule):
     reaching the discriminator, a DDPG critic step reaching the actor. It stays silent where
     the other model's output reaches the loss only through `tf.stop_gradient`, a
     placeholder or a `trainable=False` target network (DQN, PPO), and where one loss is
-    meant to train several scopes together (a VAE's encoder and decoder, an A3C trunk).
+    meant to train several scopes together (a VAE's encoder and decoder, an A3C trunk, an
+    adversarial autoencoder's reconstruction step, whose encoder another step also trains
+    without that step's loss ever passing through the decoder).
     In TF2 it finds the same bug as `tape.gradient(g_loss, self.trainable_variables)` in a
     Keras model holding a GAN: the whole model's list takes the discriminator's variables,
     which another step trains as its own.
@@ -84,6 +86,27 @@ with tf.variable_scope("value_net"):
 opt = tf.train.RMSPropOptimizer(1e-3)
 pg = opt.compute_gradients(tf.reduce_mean(logits))
 vg = opt.compute_gradients(tf.reduce_mean(v))
+""",
+    )
+    VALID = VALID + (
+        # An adversarial autoencoder: the reconstruction step trains encoder and decoder;
+        # the encoder's own step (against the discriminator) never meets the decoder.
+        """
+import tensorflow as tf
+x = tf.placeholder(tf.float32, [None, 4])
+prior = tf.placeholder(tf.float32, [None, 2])
+with tf.variable_scope("Encoder"):
+    z = tf.layers.dense(x, 2)
+with tf.variable_scope("Decoder"):
+    x_hat = tf.layers.dense(z, 4)
+with tf.variable_scope("Discriminator", reuse=tf.AUTO_REUSE):
+    d_fake = tf.layers.dense(z, 1)
+    d_real = tf.layers.dense(prior, 1)
+en_var = [v for v in tf.trainable_variables() if "Encoder" in v.name]
+dc_var = [v for v in tf.trainable_variables() if "Discriminator" in v.name]
+a_step = tf.train.AdamOptimizer().minimize(tf.reduce_mean(tf.square(x - x_hat)))
+d_step = tf.train.AdamOptimizer().minimize(tf.reduce_mean(d_fake - d_real), var_list=dc_var)
+g_step = tf.train.AdamOptimizer().minimize(-tf.reduce_mean(d_fake), var_list=en_var)
 """,
     )
     VALID = VALID + (

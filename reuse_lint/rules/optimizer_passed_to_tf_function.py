@@ -5,6 +5,7 @@ from typing import Iterable
 
 from reuse_lint.diagnostics import Diagnostic
 from reuse_lint.engine.events import Site
+from reuse_lint.engine.values import UNKNOWN
 from reuse_lint.rules.base import Rule, RuleContext
 
 _STEPS = frozenset({"apply_gradients", "minimize"})
@@ -84,7 +85,40 @@ for step, model, optimizer in zip(steps, models, optimizers):
     step(model, optimizer, tf.zeros([2, 3]))
 """,
     )
+    VALID = VALID + (
+        # `opt` and `self.opt`: two spellings of one optimizer.
+        """
+import tensorflow as tf
+class Trainer:
+    def __init__(self):
+        self.model = tf.keras.Sequential([tf.keras.layers.Dense(1)])
+        self.opt = tf.keras.optimizers.Adam()
+    @tf.function
+    def step(self, model, optimizer, x):
+        with tf.GradientTape() as tape:
+            loss = tf.reduce_mean(model(x))
+        optimizer.apply_gradients(zip(tape.gradient(loss, model.trainable_variables), model.trainable_variables))
+    def run(self, x):
+        opt = self.opt
+        self.step(self.model, opt, x)
+        self.step(self.model, self.opt, x)
+""",
+    )
     INVALID = (
+        # The tf.function made by a call, not a decorator: one trace per optimizer.
+        """
+import tensorflow as tf
+def body(model, optimizer, x):
+    with tf.GradientTape() as tape:
+        loss = tf.reduce_mean(model(x))
+    optimizer.apply_gradients(zip(tape.gradient(loss, model.trainable_variables), model.trainable_variables))
+step = tf.function(body)
+g, d = tf.keras.Sequential([tf.keras.layers.Dense(1)]), tf.keras.Sequential([tf.keras.layers.Dense(1)])
+g_opt, d_opt = tf.keras.optimizers.Adam(), tf.keras.optimizers.Adam()
+body(d, d_opt, tf.zeros([2, 3]))
+step(d, d_opt, tf.zeros([2, 3]))
+step(g, g_opt, tf.zeros([2, 3]))  # expect: RL121
+""",
         """
 import tensorflow as tf
 class Trainer:
@@ -117,9 +151,12 @@ step(g, g_opt, tf.zeros([2, 3]))  # expect: RL121
         # The called tf.functions that step an optimizer they are given, found once from the
         # call map: walking every module a program loads cost a project like stable-baselines
         # nine tenths of its analysis, and most programs call no such function.
+        # Whether a call runs a tf.function is the engine's answer (an aliased decorator,
+        # `step = tf.function(body)`), per call: `body(...)` called directly is no retrace.
+        traced = ctx.analysis.tf_function_calls
         stepping: dict[int, tuple[ast.FunctionDef, list[tuple[int, str]]]] = {}
-        for func in {id(f): f for f in ctx.analysis.callees.values()}.values():
-            if isinstance(func, (ast.FunctionDef, ast.AsyncFunctionDef)) and _is_tf_function(func):
+        for func in {id(f): f for c, f in ctx.analysis.callees.items() if c in traced}.values():
+            if isinstance(func, (ast.FunctionDef, ast.AsyncFunctionDef)):
                 params = _stepped_optimizers(func)
                 if params:
                     stepping[id(func)] = (func, params)
@@ -139,16 +176,26 @@ step(g, g_opt, tf.zeros([2, 3]))  # expect: RL121
                 parents[id(child)] = node
             if isinstance(node, ast.Call):
                 calls.append(node)
-        seen: dict[tuple[int, int], tuple[ast.Call, str]] = {}  # (function, parameter) -> first call
+        seen: dict[tuple[int, int, str], tuple[ast.Call, str]] = {}  # (function, parameter, callee) -> first call
         for call in calls:
+            # A callee bound by a loop (`for step, opt in zip(steps, opts)`) may be one
+            # tf.function per optimizer: `tf.function(body)` made once for each.
+            if id(call) not in ctx.analysis.tf_function_calls or (
+                    isinstance(call.func, ast.Name) and _bound_by_loop(call.func.id, call, parents)):
+                continue
             func, params = stepping.get(id(ctx.analysis.callees.get(id(call))), (None, ()))
             for index, param in params:
                 arg = _argument(call, func, index, param)
                 if arg is None:
                     continue
                 looped = isinstance(arg, ast.Name) and _bound_by_loop(arg.id, call, parents)
-                first = seen.setdefault((id(func), index), (call, ast.unparse(arg)))
-                other = first[0] is not call and first[1] != ast.unparse(arg)
+                # Two names for one body may be two tf.functions (`tf.function(body)` twice):
+                # only calls through one callee expression are compared.
+                value = _value(ctx.analysis.tf_function_calls[id(call)], call, arg)
+                first = seen.setdefault((id(func), index, ast.unparse(call.func)), (call, ast.unparse(arg), value))
+                # `opt` and `self.opt` may be one object: the engine's values say so.
+                same = value is not None and value is first[2]
+                other = first[0] is not call and first[1] != ast.unparse(arg) and not same
                 if looped or other:
                     why = ("a loop passes it a new optimizer on each turn" if looped
                            else f"this call passes `{ast.unparse(arg)}`, an earlier one `{first[1]}`")
@@ -165,15 +212,6 @@ step(g, g_opt, tf.zeros([2, 3]))  # expect: RL121
                     break
 
 
-def _is_tf_function(func: ast.AST) -> bool:
-    for dec in func.decorator_list:
-        target = dec.func if isinstance(dec, ast.Call) else dec
-        text = ast.unparse(target)
-        if text in ("tf.function", "function", "tensorflow.function") or text.endswith("compat.v2.function"):
-            return True
-    return False
-
-
 def _stepped_optimizers(func: ast.FunctionDef) -> list[tuple[int, str]]:
     """(position, name) of the parameters the body calls `.apply_gradients`/`.minimize` on."""
     params = [a.arg for a in func.args.posonlyargs + func.args.args]
@@ -183,6 +221,19 @@ def _stepped_optimizers(func: ast.FunctionDef) -> list[tuple[int, str]]:
         and isinstance(node.func.value, ast.Name)
     }
     return [(i, p) for i, p in enumerate(params) if p in stepped]
+
+
+def _value(values: tuple, call: ast.Call, arg: ast.AST) -> object:
+    """The value the engine gave `arg` at `call` (None when it is not known)."""
+    args, kwargs = values
+    for kw in call.keywords:
+        if kw.value is arg:
+            found = kwargs.get(kw.arg)
+            break
+    else:
+        position = next((i for i, a in enumerate(call.args) if a is arg), None)
+        found = args[position] if position is not None and position < len(args) else None
+    return None if found is None or found is UNKNOWN else found
 
 
 def _argument(call: ast.Call, func: ast.FunctionDef, index: int, param: str) -> ast.AST | None:

@@ -58,6 +58,24 @@ class RepeatedScopeWithoutReuse(Rule):
     NAME = "repeated-scope-without-reuse"
     FIXABLE = True
     VALID = (
+        # A builder first called without its required arguments (round 8, czcly0/chatbot):
+        # Python raises TypeError there, and the second call that would repeat the
+        # variable never runs.
+        """
+import tensorflow as tf
+class Seq2Seq(object):
+    def __init__(self):
+        self.build_model()
+    def build_model(self):
+        outputs, state = self.build_decoder()
+        self.build_decoder(outputs, state)
+    def build_decoder(self, encoder_outputs, encoder_state):
+        return tf.get_variable("embeddings", [10, 4]), None
+try:
+    model = Seq2Seq()
+except TypeError:
+    model = None
+""",
         # Clones in a fresh graph (slim's model_deploy, round 6 of TRIAGE.md): each clone after
         # the first reopens the current scope with a reuse known only per iteration.
         """

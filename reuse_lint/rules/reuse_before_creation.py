@@ -144,7 +144,12 @@ class GAN(object):
                 site = reused_site(c.stack, c.reuse_site)
                 if id(site.node) not in reported:
                     reported.add(id(site.node))
-                    yield from self._report(ctx, c, site)
+                    # One wording for one bug, whichever module's analysis finds it (a
+                    # caller's, with the whole graph, or the class's own, without it).
+                    if id(c) in made_later:
+                        yield from self._report_order(ctx, c, site, made_later[id(c)])
+                    else:
+                        yield from self._report(ctx, c, site)
             elif (
                 c.reuse == TRUE and c.name is not None and id(c) in made_later
                 and not existed[id(c)] and id(c) not in explained

@@ -38,7 +38,11 @@ class VarListMissesVariables(Rule):
     encoder) whose variables are in no gradient list at all: that model keeps its random
     weights. It stays silent when the model is frozen (`trainable = False`), detached
     (`tf.stop_gradient`), in another step's list, or has weights that other code loads,
-    sets or copies (a target network's polyak update, `load_weights`, `fit`).
+    sets or copies (a target network's polyak update, `load_weights`, `fit`). It also finds a
+    list that leaves out a model another step trains when the loss flows through it into
+    the listed models alone, each run here only on its output: SAC-AE's critic reading the
+    encoder its autoencoder step trains, while the critic step never shapes it. A
+    discriminator that also sees real data (or two models' outputs) is not such a head.
 
     ## Example
     ```python
@@ -243,7 +247,60 @@ def step(x, y):
     opt.apply_gradients(zip(tape.gradient(loss, head.trainable_variables), head.trainable_variables))
 """,
     )
+    VALID = VALID + (
+        # TF2: one persistent tape, one loss, a gradient per model (tf2rl's SAC-AE encoder step).
+        """
+import tensorflow as tf
+encoder = tf.keras.Sequential([tf.keras.layers.Dense(4)])
+decoder = tf.keras.Sequential([tf.keras.layers.Dense(6)])
+opt = tf.keras.optimizers.Adam()
+def ae_step(x):
+    with tf.GradientTape(persistent=True) as tape:
+        loss = tf.reduce_mean(tf.square(x - decoder(encoder(x))))
+    opt.apply_gradients(zip(tape.gradient(loss, encoder.trainable_variables), encoder.trainable_variables))
+    opt.apply_gradients(zip(tape.gradient(loss, decoder.trainable_variables), decoder.trainable_variables))
+""",
+    )
+    VALID = VALID + (
+        # TF2 linear probe: the encoder, trained by its own step, runs with training=False
+        # under a classifier that is meant to train alone.
+        """
+import tensorflow as tf
+encoder = tf.keras.Sequential([tf.keras.layers.Dense(4)])
+decoder = tf.keras.Sequential([tf.keras.layers.Dense(6)])
+probe = tf.keras.Sequential([tf.keras.layers.Dense(3)])
+ae_opt, probe_opt = tf.keras.optimizers.Adam(), tf.keras.optimizers.Adam()
+def ae_step(x):
+    with tf.GradientTape() as tape:
+        loss = tf.reduce_mean(tf.square(x - decoder(encoder(x))))
+    ae_vars = encoder.trainable_variables + decoder.trainable_variables
+    ae_opt.apply_gradients(zip(tape.gradient(loss, ae_vars), ae_vars))
+def probe_step(x, y):
+    with tf.GradientTape() as tape:
+        loss = tf.reduce_mean(tf.square(y - probe(encoder(x, training=False))))
+    probe_opt.apply_gradients(zip(tape.gradient(loss, probe.trainable_variables), probe.trainable_variables))
+""",
+    )
     INVALID = (
+        # TF2, SAC-AE: the autoencoder step trains the encoder; the critic step, whose loss
+        # flows through it into the critic alone, leaves it out.
+        """
+import tensorflow as tf
+encoder = tf.keras.Sequential([tf.keras.layers.Dense(4)])
+decoder = tf.keras.Sequential([tf.keras.layers.Dense(6)])
+critic = tf.keras.Sequential([tf.keras.layers.Dense(1)])
+ae_opt, q_opt = tf.keras.optimizers.Adam(), tf.keras.optimizers.Adam()
+def critic_step(obs, target_q):
+    with tf.GradientTape() as tape:
+        loss = tf.reduce_mean(tf.square(target_q - critic(encoder(obs))))
+    grads = tape.gradient(loss, critic.trainable_variables)  # expect: RL114
+    q_opt.apply_gradients(zip(grads, critic.trainable_variables))
+def ae_step(obs):
+    with tf.GradientTape() as tape:
+        loss = tf.reduce_mean(tf.square(obs - decoder(encoder(obs))))
+    ae_vars = encoder.trainable_variables + decoder.trainable_variables
+    ae_opt.apply_gradients(zip(tape.gradient(loss, ae_vars), ae_vars))
+""",
         # TF2: the encoder the generator's loss flows through is in no list.
         """
 import tensorflow as tf
@@ -365,9 +422,18 @@ saver = tf.train.Saver(var_list=tf.trainable_variables("genrator/"))  # expect: 
     def _untrained(self, ctx: RuleContext) -> Iterable[Diagnostic]:
         """TF2: a model the loss flows through into a listed model, in no list anywhere."""
         for f in tape_findings(ctx.analysis):
+            label = ctx.analysis.model_labels.get(id(f.model), "a model")
+            if f.kind == "left_out":
+                yield from ctx.report(
+                    self, f.gradient.site,
+                    f"This loss flows through `{label}` into the listed models only, but the list leaves "
+                    f"`{label}` out: another step trains it, this one does not",
+                    help=f"add `{label}.trainable_variables` to this list (and to apply_gradients), "
+                    f"or wrap its output in tf.stop_gradient if this loss is not meant to train it",
+                )
+                continue
             if f.kind != "untrained":
                 continue
-            label = ctx.analysis.model_labels.get(id(f.model), "a model")
             yield from ctx.report(
                 self, f.gradient.site,
                 f"This loss flows through `{label}`, whose variables are in no gradient list: no step ever trains it",

@@ -142,6 +142,16 @@ class Swish(Layer):
     def call(self, x):
         return x * tf.sigmoid(x)
 """,
+        # `TimeDistributed` applies the layer it is given, made once in __init__.
+        """
+import tensorflow as tf
+class Net(tf.keras.layers.Layer):
+    def __init__(self):
+        super().__init__()
+        self.dense = tf.keras.layers.Dense(3)
+    def call(self, x):
+        return tf.keras.layers.TimeDistributed(self.dense)(x)
+""",
         # `call` of a class that is not a Keras subclass: nothing traces it.
         """
 import tensorflow as tf
@@ -214,6 +224,8 @@ class Unit(Layer):
             x = tf.keras.layers.BatchNormalization()(x, training=training)  # expect: RL111
         if training:
             x = tf.keras.layers.Dense(8)(x)  # expect: RL111
+        if self.use_bn is False:
+            x = tf.keras.layers.LayerNormalization()(x)  # expect: RL111
         return x
 class MLP(Layer):
     def __init__(self, units):

@@ -23,6 +23,7 @@ from reuse_lint.engine.values import (
 )
 
 _KERAS_STEPS = frozenset({"train_step", "test_step", "predict_step"})
+_WEIGHT_SHARING_WRAPPERS = frozenset({"TimeDistributed"})
 # A Keras object's attributes that are its trainable variables, as a gradient list.
 _MODEL_LISTS = frozenset({"trainable_variables", "trainable_weights"})
 # Attributes that let code we do not follow set, load or train a model's weights.
@@ -46,7 +47,10 @@ def _keras_object(interp, canon, node, args, kwargs, module) -> Any:
     # A functional `Model(inputs, outputs)` wraps layers already applied (another
     # model's: `Model(vgg.input, vgg.get_layer(...).output)`); it makes no weights.
     functional = canon in tfnames.FUNCTIONAL_MODELS and (len(args) >= 2 or "outputs" in kwargs)
-    if not tfnames.is_weightless_layer(canon) and not functional:
+    # `TimeDistributed(layer)` applies the layer it is given: the weights are that layer's,
+    # made (and reported) where it is made. (Bidirectional copies its layer: new weights.)
+    wrapper = canon.rsplit(".", 1)[-1] in _WEIGHT_SHARING_WRAPPERS
+    if not tfnames.is_weightless_layer(canon) and not functional and not wrapper:
         build(interp, "keras", canon, node, module)
         interp.tf.graph.opaque = True  # Keras names its variables its own way
     made = KerasObject(canon, node, path=module.path)
@@ -91,6 +95,8 @@ def _last_stage(interp, canon: str, args, kwargs) -> KerasObject | None:
 
 @callable_values(KerasObject)
 def _apply(interp, func: KerasObject, node, args, kwargs, module, site, starred) -> Any:
+    _note_layer_call(interp, func, node, module)
+    _note_inference(interp, func, kwargs)
     inputs = deps(args, kwargs)
     if _unknown_input(args, kwargs):
         inputs = replace(inputs, partial=True)
@@ -111,13 +117,25 @@ def _unknown_input(args, kwargs) -> bool:
     return any(item is UNKNOWN for item in items)
 
 
+def _note_layer_call(interp, layer: KerasObject, node, module: ModuleState) -> None:
+    """A Keras object with weights applied in the `call` of a Keras subclass."""
+    if tfnames.is_weightless_layer(layer.canon) or not interp.tf.tf_functions:
+        return
+    func = interp.tf.tf_functions[-1][1]
+    if func.keras_call:
+        interp.analysis.layer_calls.append((Site(module.path, node), layer.canon, func.node))
+
+
 def _applied(interp, model: Any, node, inputs: Tensor, fresh: bool = True) -> Tensor:
     """What comes out of a Keras object applied to `inputs`: it flowed through the object
     (under the tapes recording now), after every model upstream of it."""
-    interp.analysis.model_labels.setdefault(id(model), _label(node.func))
+    label = _label(node.func)
+    if label != "self":  # `self(dummy)` in its own __init__: the caller's name says more
+        interp.analysis.model_labels.setdefault(id(model), label)
     feeds = inputs.feeds | {(up, model) for up, _ in inputs.models if up is not model}
+    raw = inputs.raw if inputs.models else inputs.raw | {model}
     return replace(inputs, calls=inputs.calls | {id(node)} if fresh else inputs.calls,
-                   models=inputs.models | {(model, frozenset(interp.tf.tapes))}, feeds=feeds)
+                   models=inputs.models | {(model, frozenset(interp.tf.tapes))}, feeds=feeds, raw=raw)
 
 
 def _label(node: ast.AST) -> str:
@@ -132,7 +150,15 @@ def apply_subclass(interp, instance: Instance, node, args, kwargs) -> Any:
     creates is RL111's; here only what flows through it."""
     if not _keras_class(instance.cls):
         return NOT_SPECIAL
+    _note_inference(interp, instance, kwargs)
     return _applied(interp, instance, node, deps(args, kwargs))
+
+
+def _note_inference(interp, model: Any, kwargs) -> None:
+    """`encoder(x, training=False)`: the code runs the model as a fixed feature extractor."""
+    flag = kwargs.get("training")
+    if isinstance(flag, Const) and flag.value is False:
+        interp.analysis.inference_applied.append(model)
 
 
 def model_attribute(interp, base: Any, attr: str) -> Any:
@@ -162,11 +188,13 @@ def hand_over(interp, func: Any, args, kwargs) -> None:
     """A Keras model given to code we do not follow (`tf.train.Checkpoint(encoder=enc)`
     restores it, a helper may train it): its training is no longer ours to judge. Applying
     a model, or calling the program's own code, is followed."""
-    if isinstance(func, (FuncVal, ClassVal, KerasObject, Instance)):
+    # Every call of the program passes here: no list is built for the common case.
+    if (not args and not kwargs) or isinstance(func, (FuncVal, ClassVal, KerasObject, Instance)):
         return
-    for value in list(args) + list(kwargs.values()):
-        if _keras_value(value):
-            interp.analysis.models_handled.append(value)
+    for values in (args, kwargs.values()):
+        for value in values:
+            if _keras_value(value):
+                interp.analysis.models_handled.append(value)
 
 
 def _apply_norm(interp, layer: KerasObject, inputs: Tensor, node: ast.AST, module: ModuleState) -> Tensor:
