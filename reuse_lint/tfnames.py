@@ -233,6 +233,22 @@ def is_normalization_layer(canon: str) -> bool:
     return is_keras_object(canon) and canon.rsplit(".", 1)[-1] in KERAS_NORMALIZATION
 
 
+def is_keras_optimizer(canon: str) -> bool:
+    """A Keras optimizer class (`tf.keras.optimizers.Adam`, `keras.optimizers.SGD`, TF 2's
+    `tf.optimizers.Adam`, the `legacy` and `experimental` ones): it holds variables (its
+    step count, a slot per weight). Not a schedule, nor `get`, nor the abstract base."""
+    parts = canon.split(".")
+    parts = parts[1:] if parts[0] == "tf" else parts
+    if parts[:2] == ["keras", "optimizers"]:
+        rest = parts[2:]
+    elif parts[:1] == ["optimizers"]:
+        rest = parts[1:]
+    else:
+        return False
+    rest = rest[1:] if rest[:1] in (["legacy"], ["experimental"]) else rest
+    return len(rest) == 1 and rest[0][:1].isupper() and rest[0] not in ("Optimizer", "LossScaleOptimizer")
+
+
 def is_keras_metric(canon: str) -> bool:
     """A stateful Keras metric class (`keras.metrics.SparseCategoricalAccuracy`; TF2's
     `tf.metrics` is the same module): it holds variables (totals, counts). Lower-case
@@ -296,7 +312,8 @@ SPECIAL_NAMES = frozenset(
     | KERAS_MODELS | {"keras.Layer"}
 )
 # Matched by pattern: Keras layer and metric classes, optimizers, RNN cells.
-SPECIAL_NAMESPACES = ("tf.layers", "keras.layers", "tf.train", "keras.metrics", "tf.metrics", *sorted(RNN_CELL_NAMESPACES))
+SPECIAL_NAMESPACES = ("tf.layers", "keras.layers", "tf.train", "keras.metrics", "tf.metrics", "keras.optimizers",
+                      "tf.keras.optimizers", "tf.optimizers", *sorted(RNN_CELL_NAMESPACES))
 _RAW_PREFIXES = tuple(raw for raw, _ in _PREFIXES)
 # `tf`, `tf.nn`, `tf.nn.rnn_cell`...: every dotted prefix of a special name or namespace.
 _SPECIAL_PREFIXES = frozenset(

@@ -30,6 +30,8 @@ BAD = {
     "rl111_project_layer_bad.py": ("ValueError", "tf.function only supports singleton tf.Variables created on the first call"),
     "rl111_flag_bad.py": ("ValueError", "tf.function only supports singleton tf.Variables created on the first call"),
     "rl111_add_weight_bad.py": ("ValueError", "tf.function only supports singleton tf.Variables created on the first call"),
+    # The optimizer made in the tf.function step makes its step count on each trace.
+    "rl111_optimizer_step_bad.py": ("ValueError", "tf.function only supports singleton tf.Variables created on the first call"),
     "rl112_bad.py": ("ValueError", "Variable discriminator/dense_2/kernel does not exist"),
     "rl115_bad.py": ("ValueError", "Variable encoder/proj/kernel already exists, disallowed"),
     "rl117_bad.py": ("ValueError", "Dimensions must be equal"),
@@ -45,6 +47,8 @@ BAD = {
     "rl108_tape_bad.py": ("ValueError", "No gradients provided for any variable"),
     "rl121_bad.py": ("ValueError", "tf.function only supports singleton tf.Variables created on the first call"),
     "rl120_bad.py": ("ValueError", "is incompatible with the layer: expected axis 3 of input shape to have value 8"),
+    # The loop's second pass brings the 16-wide conv's output to the 8-wide batch norm.
+    "rl120_loop_bad.py": ("ValueError", "is incompatible with the layer: expected axis 3 of input shape to have value 8"),
     "rl122_bad.py": ("TypeError", "unexpected keyword argument 'list_var'"),
 }
 
@@ -108,6 +112,9 @@ SILENT = {
     "rl105_bad.py": lambda b: sorted(b["created"]) == _dense("discriminator", "dense", "dense_1") + _dense("discriminator_1", "dense", "dense_1"),
     # Keras builds new Dense weights on each call: four layers for a two-layer network.
     "rl106_bad.py": lambda b: len([n for n in b["created"] if n.endswith("kernel:0")]) == 4,
+    # A fresh Adam per step: three sets of moments (and step counts) for one kernel.
+    "rl111_optimizer_bad.py": lambda b: b["created"].count("Adam/m/out/kernel:0") == 3
+    and [n for n in b["created"] if n.endswith("iteration:0")] == ["iteration:0"] * 3,
     # One LayerNormalization for two places: one gamma and beta where the block needs two.
     "rl120_stack_bad.py": lambda b: len([n for n in b["created"] if n.endswith("gamma:0")]) == 1,
     # The combined model holds a second discriminator: d_out is built twice.
@@ -183,11 +190,15 @@ GOOD_SHOWS = {
     "rl106_good.py": lambda b: len([n for n in b["created"] if n.endswith("kernel:0")]) == 2,
     "rl106_gan_good.py": lambda b: b["created"].count("d_out/kernel:0") == 1,
     "rl120_stack_good.py": lambda b: len([n for n in b["created"] if n.endswith("gamma:0")]) == 2,
+    # One Adam for the loop: one set of moments for the kernel.
+    "rl111_optimizer_good.py": lambda b: b["created"].count("Adam/m/out/kernel:0") == 1,
     # Round 8 (TF2): each of the two blocks has its own expand and projection batch norm.
     "unseen_tf2_good.py": lambda b: sorted(n for n in b["created"] if n.endswith("gamma:0")) == _d(
         "block0_expand_bn/gamma", "block0_project_bn/gamma", "block1_expand_bn/gamma", "block1_project_bn/gamma"),
     # Two batch norms in the stem, one layer norm shared by the siamese towers.
     "rl120_good.py": lambda b: len([n for n in b["created"] if n.endswith("gamma:0")]) == 3,
+    # One batch norm per conv of the list, and the one layer norm of the tied block.
+    "rl120_loop_good.py": lambda b: len([n for n in b["created"] if n.endswith("gamma:0")]) == 3,
     "rl108_good.py": lambda b: b["steps"]["d_step"] == _dense("disc", "dense", "dense_1"),
     "rl109_good.py": lambda b: b["steps"]["g_step"] == _dense("generator", "dense", "dense_1")
     and b["steps"]["q_step"] == _dense("online", "dense"),
@@ -263,6 +274,11 @@ def test_good_twin_shows_the_repair(name, rule_fixtures_built):
     assert GOOD_SHOWS[name](rule_fixtures_built[name]), rule_fixtures_built[name]
 
 
+def _loop_moments(built: dict) -> list[str]:
+    """Keras 3's Adam moments for the loop model's kernel (`adam_1/sequential_out_kernel_momentum`)."""
+    return [n for n in built["created"] if n.endswith("_out_kernel_momentum:0") and "fit_out" not in n and "reg_out" not in n]
+
+
 # Where the verdict rests on what Keras itself does, Keras 3 (`tf.keras` in TF 2.16+ without
 # TF_USE_LEGACY_KERAS) is asked too: it must agree with tf_keras.
 KERAS3 = {
@@ -283,6 +299,12 @@ KERAS3 = {
     "rl106_gan_good.py": lambda b: b["error"] is None and b["created"].count("d_out/kernel:0") == 1,
     "rl120_bad.py": lambda b: "is incompatible with the layer" in (b["error"] or {}).get("message", ""),
     "rl120_good.py": lambda b: b["error"] is None,
+    "rl111_optimizer_bad.py": lambda b: b["error"] is None and len(_loop_moments(b)) == 3,
+    "rl111_optimizer_good.py": lambda b: b["error"] is None and len(_loop_moments(b)) == 1,
+    "rl111_optimizer_step_bad.py": lambda b: "tf.function only supports singleton tf.Variables" in (b["error"] or {}).get("message", ""),
+    "rl111_optimizer_step_good.py": lambda b: b["error"] is None,
+    "rl120_loop_bad.py": lambda b: "is incompatible with the layer" in (b["error"] or {}).get("message", ""),
+    "rl120_loop_good.py": lambda b: b["error"] is None and len([n for n in b["created"] if n.endswith("gamma:0")]) == 3,
     "rl121_bad.py": lambda b: "tf.function only supports singleton tf.Variables" in (b["error"] or {}).get("message", ""),
     "rl121_good.py": lambda b: b["error"] is None,
     # Keras 3 names variables by their own name only: one kernel of three keeps its initial

@@ -136,6 +136,14 @@ TABLE = (
         NO_COUNTERPART + "as for rl111_call_bad: without --steps the trace stops at fit's first "
         "gradient step, before the retrace on which TF 2 raises"),
     Row("rules/rl111_add_weight_good.py", (), (), GOOD),
+    Row("rules/rl111_optimizer_bad.py", ("RL111@11",), (),
+        NO_COUNTERPART + "without --steps the trace stops at the loop's first tape.gradient, before "
+        "the second pass makes a second Adam; to TF each optimizer's variables are one legitimate set"),
+    Row("rules/rl111_optimizer_good.py", (), (), GOOD),
+    Row("rules/rl111_optimizer_step_bad.py", ("RL111@13",), (),
+        NO_COUNTERPART + "without --steps the trace stops at the step's first tape.gradient, before "
+        "the apply_gradients whose new variables TF 2 refuses on the retrace"),
+    Row("rules/rl111_optimizer_step_good.py", (), (), GOOD),
     Row("rules/rl108_tape_bad.py", ("RL108@26",), (),
         NO_COUNTERPART + "without --steps the trace stops at this first tape.gradient, before the step whose damage (None gradients: apply_gradients raises) TF shows"),
     Row("rules/rl108_tape_good.py", (), (), GOOD),
@@ -219,6 +227,10 @@ TABLE = (
         NO_COUNTERPART + "TF raises on the batch norm's second width; the trace reports that "
         "error and no finding", crash="is incompatible with the layer"),
     Row("rules/rl120_good.py", (), (), GOOD),
+    Row("rules/rl120_loop_bad.py", ("RL120@17",), (),
+        NO_COUNTERPART + "TF raises on the batch norm's second width, on the loop's second pass; "
+        "the trace reports that error and no finding", crash="is incompatible with the layer"),
+    Row("rules/rl120_loop_good.py", (), (), GOOD),
     Row("rules/rl120_stack_bad.py", ("RL120@19",), (),
         NO_COUNTERPART + "one LayerNormalization applied twice creates its weights once; to TF "
         "that is one layer used twice, as siamese towers use theirs"),

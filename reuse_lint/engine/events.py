@@ -229,6 +229,9 @@ class Analysis:
     graph_switches: list = field(default_factory=list)  # (scope, site, new graph, trace)
     keras_steps: list[KerasStep] = field(default_factory=list)
     reapplied_layers: list[ReappliedLayer] = field(default_factory=list)
+    # (site where a Keras optimizer was made, its canonical class, "tf.function" | "loop"):
+    # made in the step that applies it, so each step's optimizer starts from fresh variables.
+    optimizers_per_step: list = field(default_factory=list)
     # (site of the call, canonical class, the `call` function node) for each weighted Keras
     # layer object applied in the `call` of a Keras subclass: RL123 asks whether its output is read.
     layer_calls: list = field(default_factory=list)

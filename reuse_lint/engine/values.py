@@ -58,8 +58,9 @@ class Tensor:
     scopes: frozenset = frozenset()
     models: frozenset = frozenset()
     feeds: frozenset = frozenset()
-    # (id of a normalization layer object, its LayerUse) for each application it flows
-    # through: a second application of one object in one stack is then seen.
+    # (normalization layer object, its LayerUse, ids of the layers upstream of its output)
+    # for each application it flows through: a second application of one object in one
+    # stack is then seen, and the layers applied between the two.
     norms: frozenset = frozenset()
     # Built on an input the analysis does not know (a layer applied to a value lost where two
     # `if` paths met): `calls` may then lack ancestors it shares with other tensors.
@@ -115,6 +116,22 @@ class TapeVal:
 
     node: ast.AST
     blind: bool = False  # an unknown call ran while it recorded: what it reached is not all known
+
+
+@dataclass(eq=False)
+class KerasOptimizer:
+    """A Keras optimizer object (`tf.keras.optimizers.Adam(...)`): its variables (the step
+    count, a slot per weight) are made when it is made or first applied. Where it was made:
+    the tf.function frame running then, unless an `if` in that frame guarded it, and the
+    loop iterations, with whether an `if` within the innermost one guarded it."""
+
+    canon: str
+    site: Any
+    trace: int
+    loops: tuple
+    frame: Any = None
+    loop_guarded: bool = False
+    reported: bool = False
 
 
 @dataclass(eq=False)
@@ -300,7 +317,7 @@ def truthy(value: Any) -> bool | None:
     """Python truth of a known value, None when it cannot be known."""
     if isinstance(value, Const):
         return bool(value.value)
-    if isinstance(value, (FuncVal, ClassVal, Instance, ScopeVal, GraphVal, TemplateVal, TFRef, Optimizer, KerasObject, VarRef, TapeVal)):
+    if isinstance(value, (FuncVal, ClassVal, Instance, ScopeVal, GraphVal, TemplateVal, TFRef, Optimizer, KerasOptimizer, KerasObject, VarRef, TapeVal)):
         return True
     if isinstance(value, ListVal):
         return None if value.sample else bool(value.items)  # a sample's list may be empty

@@ -19,9 +19,11 @@ class LayerReusedInStack(Rule):
     `GroupNormalization`, ...) applied at two places of one stack: the second application's
     input is computed from the first one's output (`x = self.norm(x)` ... `x =
     self.norm(x2)`). The same layer applied to independent inputs (the two towers of a
-    siamese network) is sharing by design and is not reported, nor is a layer applied again
-    by a loop, nor code that says the sharing is meant (a name or comment with "shared" or
-    "tied").
+    siamese network) is sharing by design and is not reported, nor is code that says the
+    sharing is meant (a name or comment with "shared" or "tied"). In a loop, the object is
+    reported only when each pass applies other layers before it (`for conv in self.convs:
+    x = self.bn(conv(x))`, a `Conv2D(f)` made per pass): a block of the same layers applied
+    again by a loop is weight tying across depth, and is not reported.
 
     ## Why is this bad?
     A Keras layer object owns one set of weights. Applied after two blocks, it normalizes
@@ -97,6 +99,44 @@ class Stem(tf.keras.layers.Layer):
             x = self.norm(x + self.conv(x))
         return x
 """,
+        # One norm per conv of the list; one block applied by a loop, norm first (tying).
+        """
+import tensorflow as tf
+class Trunk(tf.keras.Model):
+    def __init__(self):
+        super().__init__()
+        self.convs = [tf.keras.layers.Conv2D(w, 3, padding="same") for w in (8, 16)]
+        self.bns = [tf.keras.layers.BatchNormalization() for _ in range(2)]
+        self.conv = tf.keras.layers.Conv2D(16, 3, padding="same")
+        self.norm = tf.keras.layers.LayerNormalization()
+    def call(self, x):
+        for conv, bn in zip(self.convs, self.bns):
+            x = bn(conv(x))
+        for _ in range(3):
+            x = x + self.conv(self.norm(x))
+        return x
+""",
+        # One cell and one norm over the time steps of a recurrence; one final norm applied
+        # to each block's output for a side head (its output does not feed the next block).
+        """
+import tensorflow as tf
+class Recurrent(tf.keras.layers.Layer):
+    def __init__(self):
+        super().__init__()
+        self.cell = tf.keras.layers.Dense(8)
+        self.norm = tf.keras.layers.LayerNormalization()
+        self.blocks = [tf.keras.layers.Dense(8) for _ in range(3)]
+        self.head_norm = tf.keras.layers.LayerNormalization()
+    def call(self, xs):
+        h = tf.zeros([2, 8])
+        for t in range(4):
+            h = self.norm(self.cell(xs[:, t]) + h)
+        x, outs = xs[:, 0], []
+        for block in self.blocks:
+            x = block(x)
+            outs.append(self.head_norm(x))
+        return h, outs
+""",
         # The code says the sharing is meant.
         """
 import tensorflow as tf
@@ -136,6 +176,19 @@ x = bn(layers.Conv2D(16, 3)(inputs))
 x = bn(layers.Conv2D(32, 3)(x))  # expect: RL120
 model = keras.Model(inputs, x)
 """,
+        # A loop in `call`: one BatchNormalization after convs of 64, 128 and 256 filters.
+        """
+import tensorflow as tf
+class Discriminator(tf.keras.Model):
+    def __init__(self, filters=(64, 128, 256)):
+        super().__init__()
+        self.convs = [tf.keras.layers.Conv2D(f, 3, strides=2) for f in filters]
+        self.bn = tf.keras.layers.BatchNormalization()
+    def call(self, x):
+        for conv in self.convs:
+            x = tf.nn.leaky_relu(self.bn(conv(x)))  # expect: RL120
+        return x
+""",
     )
 
     def check(self, ctx: RuleContext) -> Iterable[Diagnostic]:
@@ -156,7 +209,8 @@ model = keras.Model(inputs, x)
                 self, r.second.site,
                 f"This `{name}` object was already applied earlier in this stack: both places share one set "
                 "of weights (and TF raises if the widths differ)",
-                related=[ctx.related(r.first.site, "applied here first"),
+                related=[ctx.related(r.first.site, "applied here on the loop's previous pass"
+                                     if r.first.site.node is r.second.site.node else "applied here first"),
                          ctx.related(r.made, "the one layer object, constructed here")],
                 help=f"construct one `{name}` per place (in `__init__`) and apply each once",
             )

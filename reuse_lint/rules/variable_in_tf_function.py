@@ -39,6 +39,15 @@ class VariableInTfFunction(Rule):
     on `self` or that `call` changes (`if self.pending: ...; self.pending = False`), or under
     any other test, is not reported.
 
+    A Keras optimizer (`tf.keras.optimizers.Adam(...)`) holds variables too (its step
+    count, a moment per weight): one made in the step that applies it, inside a
+    `tf.function` body or `train_step`, makes TensorFlow raise the error above; one made in
+    the body of the training loop that applies it gives every step a fresh optimizer, whose
+    step count is 1 and whose moments start from zero, silently. Make it once (before the
+    loop, in `__init__`, or give it to `compile`). A loop that makes a new model with its
+    optimizer on each pass (a sweep), or makes one under an `if` (a schedule's restart),
+    is not reported.
+
     ## Example
     ```python
     @tf.function
@@ -63,6 +72,38 @@ class VariableInTfFunction(Rule):
     CODE = "RL111"
     NAME = "variable-in-tf-function"
     VALID = (
+        # Keras optimizers made once: before the loop, in `__init__`, given to `compile`,
+        # behind the singleton guard in a tf.function, one per model of a sweep.
+        """
+import tensorflow as tf
+model = tf.keras.Sequential([tf.keras.layers.Dense(1)])
+optimizer = tf.keras.optimizers.Adam(1e-3)
+for x, y in [(1.0, 2.0)] * 3:
+    with tf.GradientTape() as tape:
+        loss = (model(x) - y) ** 2
+    optimizer.apply_gradients(zip(tape.gradient(loss, model.trainable_variables), model.trainable_variables))
+class Trainer(tf.keras.Model):
+    def __init__(self):
+        super().__init__()
+        self.d = tf.keras.layers.Dense(1)
+        self.opt = tf.keras.optimizers.Adam()
+        self.lazy = None
+    @tf.function
+    def step(self, x):
+        if self.lazy is None:
+            self.lazy = tf.keras.optimizers.SGD(0.1)
+        with tf.GradientTape() as tape:
+            loss = tf.reduce_sum(self.d(x))
+        grads = tape.gradient(loss, self.d.trainable_variables)
+        self.opt.apply_gradients(zip(grads, self.d.trainable_variables))
+        self.lazy.apply_gradients(zip(grads, self.d.trainable_variables))
+for lr in [1e-3, 1e-4]:
+    trial = tf.keras.Sequential([tf.keras.layers.Dense(1)])
+    trial_opt = tf.keras.optimizers.Adam(lr)
+    with tf.GradientTape() as tape:
+        loss = trial(tf.ones([1, 2]))
+    trial_opt.apply_gradients(zip(tape.gradient(loss, trial.trainable_variables), trial.trainable_variables))
+""",
         """
 import tensorflow as tf
 class Model:
@@ -161,6 +202,31 @@ class Block:
 """,
     )
     INVALID = (
+        # Keras optimizers made in the step that applies them.
+        """
+import tensorflow as tf
+model = tf.keras.Sequential([tf.keras.layers.Dense(1)])
+for x, y in [(1.0, 2.0)] * 3:
+    optimizer = tf.keras.optimizers.Adam(1e-3)  # expect: RL111
+    with tf.GradientTape() as tape:
+        loss = (model(x) - y) ** 2
+    optimizer.apply_gradients(zip(tape.gradient(loss, model.trainable_variables), model.trainable_variables))
+@tf.function
+def train_step(x):
+    opt = tf.keras.optimizers.SGD(0.1)  # expect: RL111
+    opt.minimize(lambda: tf.reduce_sum(model(x)), model.trainable_variables)
+class Net(tf.keras.Model):
+    def __init__(self):
+        super().__init__()
+        self.d = tf.keras.layers.Dense(1)
+    def train_step(self, data):
+        x, y = data
+        with tf.GradientTape() as tape:
+            loss = tf.reduce_mean((self.d(x) - y) ** 2)
+        opt = tf.keras.optimizers.RMSprop()  # expect: RL111
+        opt.apply_gradients(zip(tape.gradient(loss, self.trainable_variables), self.trainable_variables))
+        return {"loss": loss}
+""",
         # Keras runs `call` on every call of the model, traced in a tf.function under fit.
         """
 from tensorflow.keras import layers, Model
@@ -314,6 +380,15 @@ y = fast(tf.ones([1, 2]))
     )
 
     def check(self, ctx: RuleContext) -> Iterable[Diagnostic]:
+        for site, canon, how in ctx.analysis.optimizers_per_step:
+            name = canon.split(".")[-1]
+            if how == "tf.function":
+                message = (f"`{name}` optimizer is created inside the tf.function step that applies it: its variables "
+                           "(step count, slots) are created again on every trace, and TF raises")
+            else:
+                message = (f"`{name}` optimizer is created in the loop body that applies it: every step gets a fresh "
+                           "optimizer (step count 1, slots from zero), so the training silently is not this optimizer's")
+            yield from ctx.report(self, site, message, help="create the optimizer once, before the loop (or in `__init__`)")
         for b in ctx.analysis.builds:
             if b.kind not in ("variable", "weight", "keras", "metric") or not b.in_tf_function or b.conditional_in_function:
                 continue

@@ -35,6 +35,10 @@ class TFState:
         self.tf_functions: list[tuple[int, FuncVal]] = []  # (interp.guards, the function) at each tf.function entry
         self.open_builds: list[Build] = []
         self.keras_outputs: dict[int, tuple] = {}  # id(tensor) -> (tensor, the model that made it)
+        # (id(call site), trace, call chain) -> [(loop iterations, layer object applied)], and
+        # id(layer) -> [(layer, that key, loop iterations)]: is a site's layer new each pass?
+        self.layers_at: dict[tuple, list] = {}
+        self.sites_of: dict[int, list] = {}
         self.open_drops: list[ScopeEntry] = []
         self.graph_stack: list[tuple] = []  # what `graph.as_default()` blocks hid
         self.tapes: list = []  # the GradientTapes recording now, innermost last

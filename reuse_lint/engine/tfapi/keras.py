@@ -101,6 +101,7 @@ def _apply(interp, func: KerasObject, node, args, kwargs, module, site, starred)
     if _unknown_input(args, kwargs):
         inputs = replace(inputs, partial=True)
     if not func.model:
+        _note_applied_at(interp, func, node)
         out = _applied(interp, func, node, inputs, fresh=False)
         return _apply_norm(interp, func, out, node, module) if tfnames.is_normalization_layer(func.canon) else out
     # A model applied to tensors: a fresh tensor that remembers which model made it,
@@ -197,16 +198,56 @@ def hand_over(interp, func: Any, args, kwargs) -> None:
                 interp.analysis.models_handled.append(value)
 
 
+def _note_applied_at(interp, layer: KerasObject, node: ast.AST) -> None:
+    """Where each weighted layer object was applied: its call site (in this entry point,
+    under this chain of calls) and the loop iterations around it."""
+    if tfnames.is_weightless_layer(layer.canon):
+        return
+    key = (id(node), interp.trace, tuple(id(site.node) for site in interp.calls))
+    loops = tuple(interp.loops)
+    interp.tf.layers_at.setdefault(key, []).append((loops, layer))
+    interp.tf.sites_of.setdefault(id(layer), []).append((layer, key, loops))
+
+
+def _distinct_per_pass(interp, layer: KerasObject, passes: frozenset) -> bool:
+    """The layer's call site applied another object on another iteration of the loops in
+    `passes` (a `Conv2D(f)` made per iteration, `self.convs[i](x)`): a stack of distinct
+    layers, not one block repeated."""
+    for _, key, loops in interp.tf.sites_of.get(id(layer), ()):
+        fixed = {loop: i for loop, i in loops if loop not in passes}
+        for other_loops, other in interp.tf.layers_at.get(key, ()):
+            if other is not layer and {loop: i for loop, i in other_loops if loop not in passes} == fixed:
+                return True
+    return False
+
+
 def _apply_norm(interp, layer: KerasObject, inputs: Tensor, node: ast.AST, module: ModuleState) -> Tensor:
     """A normalization layer object applied: if what goes in came out of this same object
-    at another place of this pass, one set of weights serves two places of one stack."""
+    at another place of this pass, one set of weights serves two places of one stack.
+
+    Across loop iterations (or from before a loop into it) one object applied again is
+    weight tying when the loop repeats the same layers (`x = norm(x + conv(x))`); it is a
+    stack only when a weighted layer the first output did not come through, from a site
+    that applies another object each pass, lies between the two applications."""
     use = LayerUse(Site(module.path, node), tuple(interp.conds), tuple(interp.loops), interp.trace)
-    for owner, earlier in inputs.norms:
-        if owner is layer and earlier.site.node is not node and earlier.trace == use.trace and earlier.loops == use.loops:
+    upstream = frozenset(id(m) for m, _ in inputs.models)
+    for owner, earlier, before in inputs.norms:
+        if owner is not layer or earlier.trace != use.trace:
+            continue
+        if earlier.loops == use.loops:
+            found = earlier.site.node is not node
+        else:
+            passes = frozenset(loop for loop, _ in set(earlier.loops) ^ set(use.loops))
+            found = any(
+                id(m) not in before and m is not layer and isinstance(m, KerasObject) and not m.model
+                and _distinct_per_pass(interp, m, passes)
+                for m, _ in inputs.models
+            )
+        if found:
             made = Site(layer.path, layer.node) if layer.path else earlier.site
             interp.analysis.reapplied_layers.append(ReappliedLayer(layer.canon, made, earlier, use))
             break
-    return replace(inputs, norms=inputs.norms | {(layer, use)})
+    return replace(inputs, norms=inputs.norms | {(layer, use, upstream | {id(layer)})})
 
 
 @context(KerasObject)

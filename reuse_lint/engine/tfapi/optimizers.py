@@ -13,7 +13,7 @@ from reuse_lint import tfnames
 from reuse_lint.engine.events import OptimizerUse, Site
 from reuse_lint.engine.tfapi import NOT_SPECIAL, TFMethod, attributes, builtin, register, register_family
 from reuse_lint.engine.tfapi.core import effective_reuse
-from reuse_lint.engine.values import EMPTY_TENSOR, UNKNOWN, Optimizer, VarList
+from reuse_lint.engine.values import EMPTY_TENSOR, UNKNOWN, KerasOptimizer, Optimizer, VarList
 
 
 class Gradients:
@@ -95,6 +95,42 @@ def _optimizer_use(interp, kind: str, optimizer: Optimizer, node, module, args, 
 
 
 _USES = {kind: _use(kind) for kind in ("minimize", "compute_gradients", "apply_gradients")}
+
+
+@register_family(tfnames.is_keras_optimizer)
+def _keras_optimizer(interp, canon, node, args, kwargs, module) -> Any:
+    frame = interp.tf.tf_functions[-1] if interp.tf.tf_functions else None
+    if frame is not None and interp.guards > frame[0]:
+        frame = None  # `if self.opt is None: self.opt = Adam()`: the documented singleton
+    loops = tuple(interp.loops)
+    guarded = bool(loops) and any(c.loops == loops for c in interp.conds)
+    return KerasOptimizer(canon, Site(module.path, node), interp.trace, loops, frame, guarded)
+
+
+@attributes(KerasOptimizer)
+def _keras_optimizer_attribute(base: KerasOptimizer, attr: str) -> Any:
+    if attr in ("apply_gradients", "minimize"):
+        return TFMethod(_keras_step, base)
+    return UNKNOWN
+
+
+def _keras_step(interp, optimizer: KerasOptimizer, node, module, args, kwargs) -> Any:
+    """A Keras optimizer applied: if it was made in this same step (this run of the
+    tf.function, or this iteration of the loop, with no model made there too), every step
+    has a new optimizer."""
+    how = None
+    if optimizer.trace != interp.trace or optimizer.reported:
+        return UNKNOWN
+    if optimizer.frame is not None and any(f is optimizer.frame for f in interp.tf.tf_functions):
+        how = "tf.function"
+    elif optimizer.loops and optimizer.loops == tuple(interp.loops) and not optimizer.loop_guarded and not any(
+        b.kind == "keras" and b.trace == optimizer.trace and b.loops == optimizer.loops for b in interp.analysis.builds
+    ):
+        how = "loop"  # (a model made in the same pass is a fresh model per pass: a sweep)
+    if how is not None:
+        optimizer.reported = True
+        interp.analysis.optimizers_per_step.append((optimizer.site, optimizer.canon, how))
+    return UNKNOWN
 
 
 @builtin("zip")
