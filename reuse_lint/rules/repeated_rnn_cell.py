@@ -87,6 +87,17 @@ x = tf.placeholder(tf.float32, [None, 5, 4])
 cell = tf.nn.rnn_cell.LSTMCell(8)
 outputs, state = tf.nn.dynamic_rnn(tf.nn.rnn_cell.MultiRNNCell([cell] * 1), x, dtype=tf.float32)
 """,
+        # A vendored seq2seq wrapper (round 9) stacks a name bound nowhere: Python raises
+        # NameError before the list exists, so no cell is ever repeated.
+        """
+import tensorflow as tf
+def build(num_layers, cell_creator):
+    cell = cell_creator()
+    if num_layers > 1:
+        cell = tf.nn.rnn_cell.MultiRNNCell([single_cell] * num_layers)
+        cell = tf.nn.rnn_cell.MultiRNNCell([single_cell for _ in range(num_layers)])
+    return cell
+""",
     )
     INVALID = (
         """
