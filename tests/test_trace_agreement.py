@@ -49,6 +49,7 @@ TABLE = (
     Row("rules/rl101_bad.py", ("RL101@16",), ("RT201@16",),
         "RL101→RT201: the second call creates discriminator/ again without reuse"),
     Row("rules/rl101_good.py", (), (), GOOD),
+    Row("rules/rl101_missing_args_good.py", (), (), GOOD),
     Row("rules/rl102_bad.py", ("RL102@14",), ("RT201@15", "RT202@9"),
         "RL102→RT202: reuse=True before anything exists, reported inside the builder (line 9); "
         "the trace then creates the variables, so the later reuse=False call is an RT201"),
@@ -107,6 +108,11 @@ TABLE = (
         "RL109→RT206: the critic step without var_list also trains actor/"),
     Row("rules/rl109_ddpg_good.py", (), (), GOOD),
     Row("rules/rl109_good.py", (), (), GOOD),
+    Row("rules/rl109_aae_good.py", (), ("RT206@36",),
+        DYNAMIC_ONLY + "the reconstruction step (no var_list) changes the encoder that the "
+        "generator step also lists; the trace sees one step train another's variables and cannot "
+        "tell that an autoencoder's reconstruction is meant to train the encoder, while the linter "
+        "sees the reconstruction loss never meet the discriminator: a precision trade-off of the trace"),
     Row("rules/rl110_bad.py", ("RL110@11",), ("RT202@12",),
         "RL110→RT202: reuse=False inherits reuse=True, so head/out (12) is looked up, never created"),
     Row("rules/rl110_good.py", (), (), GOOD),
@@ -189,6 +195,19 @@ TABLE = (
         "open none: bn1/gamma and bn1/beta are variables no step trains, which it cannot tell "
         "from variables kept out of training on purpose"),
     Row("rules/rl114_function_good.py", (), (), GOOD),
+    Row("rules/rl114_clipped_gan_bad.py", ("RL114@28",), ("RT206@16",),
+        "RL114→RT206: the linter reports the selection (28) carried through clipped "
+        "compute_gradients pairs, the trace the variables it missed (bn1, created at 16)"),
+    Row("rules/rl114_clipped_gan_good.py", (), (), GOOD),
+    Row("rules/rl114_seq2seq_bad.py", ("RL114@23", "RL114@24"), ("RT206@13",),
+        "RL114→RT206: the linter reports both filters (23, 24) carried through tf.gradients "
+        "and clip_by_global_norm, the trace the model's variables no list takes (made from 13)"),
+    Row("rules/rl114_seq2seq_good.py", (), (), GOOD),
+    Row("rules/rl108_gradients_bad.py", ("RL108@28",), (),
+        NO_COUNTERPART + "the trace learns that a list takes every variable from "
+        "compute_gradients or minimize; tf.gradients(loss, tf.trainable_variables()) zipped "
+        "to apply_gradients reaches it as a plain list (TF shows the generator moved by d_step)"),
+    Row("rules/rl108_gradients_good.py", (), (), GOOD),
     Row("rules/rl114_empty_filter_bad.py", ("RL114@30", "RL116@13"), (),
         NO_COUNTERPART + "the new graph builds the VAE at its root as TF always does, and the "
         "loop's empty selection feeds no optimizer: nothing fails or trains wrongly"),
