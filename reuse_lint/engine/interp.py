@@ -1537,20 +1537,28 @@ def _names_unbound(node: ast.expr, env, module) -> bool:
     )
 
 
-_DYNAMIC_BINDERS = frozenset({"exec", "globals", "locals", "vars", "__import__"})
+# Names that let a module bind a name from a string (`globals()["x"] = ...`).
+_DICT_BINDERS = frozenset({"globals", "locals", "vars", "setattr"})
 
 
 @lru_cache(maxsize=64)
 def _bound_names(tree: ast.Module) -> frozenset[str] | None:
     """Every name the module binds anywhere (any scope) or Python provides; None when a
-    star import or a dynamic binder (`exec`, `globals()[...] = `) may bind any name."""
+    star import or `exec` may bind any name. Where `globals()` (or `locals`, `vars`,
+    `setattr`) appears, every string constant counts as a name it may bind."""
     bound = set(dir(builtins))
+    strings: set[str] = set()
+    by_string = False
     for n in ast.walk(tree):
-        if isinstance(n, ast.Name):
+        if isinstance(n, ast.Constant) and isinstance(n.value, str):
+            strings.add(n.value)
+        elif isinstance(n, ast.Name):
             if not isinstance(n.ctx, ast.Load):
                 bound.add(n.id)
-            elif n.id in _DYNAMIC_BINDERS:
+            elif n.id == "exec":
                 return None
+            elif n.id in _DICT_BINDERS:
+                by_string = True
         elif isinstance(n, ast.arg):
             bound.add(n.arg)
         elif isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
@@ -1565,7 +1573,7 @@ def _bound_names(tree: ast.Module) -> frozenset[str] | None:
             bound.add(n.name)
         elif isinstance(n, ast.MatchMapping) and n.rest:
             bound.add(n.rest)
-    return frozenset(bound)
+    return frozenset(bound | strings if by_string else bound)
 
 
 def _same_each_time(node, elt: ast.expr) -> bool:
