@@ -177,3 +177,25 @@ def test_the_supervisor_adopts_orphans_only_while_a_trace_runs_and_leaves_other_
         bystander.wait()
         if pidfile.exists():
             _kill_left([int(pidfile.read_text())])
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="a child subreaper is Linux's")
+def test_traces_run_at_once_from_threads_leave_each_others_children_alone(tmp_path):
+    # Each trace's child runs in a session of its own, so to another trace's clean-up it
+    # looked like an orphan that trace had adopted: it was killed and reaped under the
+    # first trace, whose wait then failed (ChildProcessError). Without TensorFlow.
+    from concurrent.futures import ThreadPoolExecutor
+
+    from reuse_lint.trace import api
+
+    before = _subreaper()
+    sleeps = [0.2, 1.5, 0.4, 1.0, 0.1, 0.8]
+
+    def run(i: int) -> int:
+        return api._run_child([sys.executable, "-c", f"import time; time.sleep({sleeps[i]})"],
+                              str(tmp_path / f"log{i}"), 60, f"sleeper {i}")
+
+    with ThreadPoolExecutor(max_workers=len(sleeps)) as pool:
+        codes = list(pool.map(run, range(len(sleeps))))
+    assert codes == [0] * len(sleeps)
+    assert _subreaper() == before  # the last trace to end restored it

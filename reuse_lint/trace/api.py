@@ -13,6 +13,7 @@ import signal
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from dataclasses import dataclass, field
 
@@ -132,8 +133,12 @@ def _run_child(cmd: list[str], log_path: str, timeout: float, target: str) -> in
     # so they neither mix with our output nor fill a pipe and block the child.
     with open(log_path, "wb") as log, _adopting_orphans() as adopting:
         ours = _children(os.getpid()) if adopting else set()  # not the trace's to kill
-        child = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=log, stderr=log,
-                                 start_new_session=True)
+        with _TRACING:
+            # Registered before another thread's trace can look: in a session of its own,
+            # this child would otherwise pass there for an orphan that trace adopted.
+            child = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=log, stderr=log,
+                                     start_new_session=True)
+            _TRACE_CHILDREN.add(child.pid)
         try:
             ended = _wait_unreaped(child.pid, timeout)
         finally:
@@ -143,6 +148,8 @@ def _run_child(cmd: list[str], log_path: str, timeout: float, target: str) -> in
             if adopting:
                 _kill_escaped(child.pid, ours)
             child.wait()
+            with _TRACING:
+                _TRACE_CHILDREN.discard(child.pid)
     if not ended:
         raise TraceError(f"{target} did not finish within the time limit of {timeout:g} s "
                          "(--timeout); it may be waiting for input or looping")
@@ -179,6 +186,13 @@ def _kill_group(pgid: int) -> None:
 _PR_SET_CHILD_SUBREAPER, _PR_GET_CHILD_SUBREAPER = 36, 37
 
 
+# The traces this process runs at once (threads of one caller, as run_trace allows): their
+# children, and how many of them need this process to be a subreaper.
+_TRACING = threading.Lock()
+_TRACE_CHILDREN: set[int] = set()
+_SUBREAPER = {"users": 0, "before": 0}
+
+
 @contextlib.contextmanager
 def _adopting_orphans():
     """While the trace runs, this process adopts the orphans of its descendants (Linux):
@@ -190,19 +204,30 @@ def _adopting_orphans():
     if not sys.platform.startswith("linux"):
         yield False
         return
-    try:
-        prctl = ctypes.CDLL(None, use_errno=True).prctl
-        before = ctypes.c_int(0)
-        if prctl(_PR_GET_CHILD_SUBREAPER, ctypes.byref(before)) != 0 or prctl(_PR_SET_CHILD_SUBREAPER, 1) != 0:
-            raise OSError(ctypes.get_errno(), "prctl")
-    except (OSError, AttributeError):
+    with _TRACING:
+        try:
+            prctl = ctypes.CDLL(None, use_errno=True).prctl
+            if not _SUBREAPER["users"]:
+                before = ctypes.c_int(0)
+                if prctl(_PR_GET_CHILD_SUBREAPER, ctypes.byref(before)) != 0 or prctl(_PR_SET_CHILD_SUBREAPER, 1) != 0:
+                    raise OSError(ctypes.get_errno(), "prctl")
+                _SUBREAPER["before"] = before.value
+            _SUBREAPER["users"] += 1
+        except (OSError, AttributeError):
+            adopting = False
+        else:
+            adopting = True
+    if not adopting:
         yield False
         return
     try:
         yield True
     finally:
-        # A caller that was a subreaper already stays one.
-        prctl(_PR_SET_CHILD_SUBREAPER, before.value)
+        with _TRACING:
+            _SUBREAPER["users"] -= 1
+            if not _SUBREAPER["users"]:
+                # The last trace running restores it: a caller that was a subreaper already stays one.
+                prctl(_PR_SET_CHILD_SUBREAPER, _SUBREAPER["before"])
 
 
 def _processes() -> dict[int, tuple[int, bool, int]]:
@@ -232,13 +257,16 @@ def _kill_escaped(child: int, ours: set[int]) -> None:
     Again until none is left: one may fork while the others die, and its child is adopted in
     turn. An adopted orphan is a child of this process that is neither `child` nor one of
     `ours` (those it had before), in a session other than this process's: a process that
-    another thread of the caller starts meanwhile shares its session, and is left alone."""
+    another thread of the caller starts meanwhile shares its session, and is left alone, as
+    are the children of the traces other threads run."""
     me, session = os.getpid(), os.getsid(0)
     deadline = time.monotonic() + 10  # SIGKILL is not waited on for ever (a process in D state)
     while True:
         procs = _processes()
+        with _TRACING:
+            others = set(_TRACE_CHILDREN)  # the children of traces other threads run now
         adopted = {p for p, (parent, _, sid) in procs.items()
-                   if parent == me and sid != session and p not in ours and p != child}
+                   if parent == me and sid != session and p not in ours and p != child and p not in others}
         for pid in adopted:
             if procs[pid][1]:
                 _reap(pid)
