@@ -106,6 +106,9 @@ RAW_MARKERS = (b"tensorflow", b"tf_slim", b"keras")
 
 NON_TRAINABLE = frozenset({"moving_mean", "moving_variance"})
 STOP_GRADIENT = "tf.stop_gradient"
+# TF1 training steps built by hand: gradients of a loss for a list, clipped, zipped back.
+GRADIENTS = "tf.gradients"
+CLIP_BY_GLOBAL_NORM = "tf.clip_by_global_norm"
 GRADIENT_TAPES = frozenset({"tf.GradientTape", "tf.autodiff.GradientTape"})
 EMA = "tf.train.ExponentialMovingAverage"
 
@@ -305,7 +308,8 @@ SAVERS = frozenset({"tf.train.Saver"})
 # changes no finding. Keep this in step with the tables above and the interpreter's dispatch.
 SPECIAL_NAMES = frozenset(
     {VARIABLE_SCOPE, GET_VARIABLE, GET_VARIABLE_SCOPE, AUTO_REUSE, MAKE_TEMPLATE, GRAPH,
-     "tf.get_default_graph", RESET_DEFAULT_GRAPH, STOP_GRADIENT, EMA}
+     "tf.get_default_graph", RESET_DEFAULT_GRAPH, STOP_GRADIENT, EMA, GRADIENTS,
+     CLIP_BY_GLOBAL_NORM}
     | GRADIENT_TAPES
     | NAME_SCOPES | VARIABLE | TF_FUNCTION | set(LAYER_FUNCTIONS) | SELECTORS | MULTI_RNN_CELL
     | RNN_RUNNERS | SAVERS | {k for k in TRAINABLE_KEYS | GLOBAL_KEYS if k.startswith("tf.")}

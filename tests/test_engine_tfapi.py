@@ -72,3 +72,55 @@ def test_a_handler_that_declines_leaves_the_generic_treatment(monkeypatch):
     assert names == ["d/w"]
     # An unmodelled op's result: a tensor of what flows into it, the variable of model `d`.
     assert x == Tensor(scopes=frozenset({"d"}))
+
+
+HAND_BUILT = """
+    import tensorflow as tf
+    with tf.variable_scope("enc"):
+        h = tf.layers.dense(tf.zeros([2, 3]), 4)
+    with tf.variable_scope("dec"):
+        y = tf.layers.dense(h, 3)
+    loss = tf.reduce_mean(y)
+    tvars = tf.trainable_variables("dec/")
+    opt = tf.train.AdamOptimizer()
+    {step}
+"""
+
+
+def _applied(step: str):
+    _, analysed = run(HAND_BUILT.format(step=step))
+    uses = [u for u in analysed.analysis.optimizers if u.method == "apply_gradients"]
+    analysed.release()
+    assert len(uses) == 1
+    return uses[0]
+
+
+def test_hand_built_steps_carry_their_loss_and_list_to_apply_gradients():
+    """tf.gradients, clip_by_global_norm, zip, and comprehensions over the gradients or the
+    (gradient, variable) pairs keep the step's loss (what it reaches) and its list."""
+    steps = [
+        "grads, _ = tf.clip_by_global_norm(tf.gradients(loss, tvars), 5.0); opt.apply_gradients(zip(grads, tvars))",
+        "grads = [tf.clip_by_norm(g, 1.0) for g in tf.gradients(loss, tvars)]; opt.apply_gradients(list(zip(grads, tvars)))",
+        "gvs = opt.compute_gradients(loss, var_list=tvars); opt.apply_gradients([(tf.clip_by_value(g, -1., 1.), v) for g, v in gvs])",
+        "gvs = opt.compute_gradients(loss, tvars); opt.apply_gradients([(g * 0.5, v) for g, v in gvs if g is not None])",
+        "opt.apply_gradients([(tf.clip_by_norm(g, 1.0), v) for g, v in zip(tf.gradients(loss, tvars), tvars)])",
+        "grads, vs = zip(*opt.compute_gradients(loss, tvars)); grads, _ = tf.clip_by_global_norm(grads, 1.0); "
+        "opt.apply_gradients(zip(grads, vs))",
+    ]
+    for step in steps:
+        use = _applied(step)
+        assert sorted(use.var_list.names) == ["dec/dense/bias", "dec/dense/kernel"], step
+        assert isinstance(use.loss, Tensor) and {"enc", "dec"} <= use.loss.scopes, step
+    assert _applied(steps[0]).by_hand and not _applied(steps[2]).by_hand
+
+
+def test_hand_built_steps_that_lose_the_pairs_stay_unknown():
+    """A test of the variable, a filtered gradient list (which shifts the pairing) or
+    grad_ys (another loss's gradient pushed through) leave the step unknown, never empty."""
+    for step in [
+        "gvs = opt.compute_gradients(loss, tvars); opt.apply_gradients([(g, v) for g, v in gvs if 'kernel' in v.name])",
+        "grads = [g for g in tf.gradients(loss, tvars) if g is not None]; opt.apply_gradients(zip(grads, tvars))",
+        "opt.apply_gradients(zip(tf.gradients(y, tvars, grad_ys=tf.ones([2, 3])), tvars))",
+    ]:
+        use = _applied(step)
+        assert not isinstance(use.loss, Tensor), step

@@ -155,6 +155,15 @@ SILENT = {
     # never moves, the discriminator does.
     "rl114_wrong_model_bad.py": lambda b: {"gen_out/kernel:0", "gen_out/bias:0"} <= set(b["unchanged"])
     and "disc_out/kernel:0" in b["changed"],
+    # Hand-built steps (compute_gradients, clipped pairs): no step trains bn1.
+    "rl114_clipped_gan_bad.py": lambda b: {"discriminator/bn1/gamma:0", "discriminator/bn1/beta:0"} <= set(b["trainable"])
+    and {"discriminator/bn1/gamma:0", "discriminator/bn1/beta:0"}.isdisjoint(set().union(*b["steps"].values())),
+    # Hand-built steps (tf.gradients, clip_by_global_norm): the embedding and the output
+    # projection keep their initial values while both halves train.
+    "rl114_seq2seq_bad.py": lambda b: {"seq2seq/embedding:0", "seq2seq/output_projection/kernel:0"}.isdisjoint(set().union(*b["steps"].values()))
+    and "seq2seq/encoder/dense/kernel:0" in b["steps"]["enc_step"] and "seq2seq/decoder/dense/kernel:0" in b["steps"]["dec_step"],
+    # The discriminator's hand-built step over every variable also moves the generator.
+    "rl108_gradients_bad.py": lambda b: b["steps"]["d_step"] == _dense("discriminator", "dense", "dense_1") + _dense("generator", "dense", "dense_1"),
     # Models built by plain functions: no step trains the generator's batch norm bn1.
     "rl114_function_bad.py": lambda b: {"bn1/gamma:0", "bn1/beta:0"} <= set(b["trainable"])
     and {"bn1/gamma:0", "bn1/beta:0"}.isdisjoint(set().union(*b["steps"].values())),
@@ -245,6 +254,9 @@ GOOD_SHOWS = {
     "tape_patterns_good.py": lambda b: {f"{m}_fc/kernel:0" for m in ("gan_gen", "gan_enc", "gan_disc", "q_online", "q_target", "head",
                                                                   "ae_enc", "ae_dec", "ae_pred", "ed_enc", "ed_dec")} <= set(b["changed"])
     and {"backbone_fc/kernel:0", "backbone_fc/bias:0"} <= set(b["unchanged"]),
+    "rl114_clipped_gan_good.py": lambda b: "discriminator/d_bn1/gamma:0" in b["steps"]["d_step"],
+    "rl114_seq2seq_good.py": lambda b: {"seq2seq/embedding:0", "seq2seq/output_projection/kernel:0"} <= set(b["steps"]["dec_step"]),
+    "rl108_gradients_good.py": lambda b: b["steps"]["d_step"] == _dense("discriminator", "dense", "dense_1"),
     "rl114_function_good.py": lambda b: set(b["trainable"]) == set().union(*b["steps"].values()),
     "rl122_good.py": lambda b: b["steps"]["train_step"] == _dense("decoder", "dense"),
     "rl114_empty_filter_good.py": lambda b: b["lists"]["model_vars"] == b["lists"]["all_vars"] and len(b["lists"]["all_vars"]) == 6,

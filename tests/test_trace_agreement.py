@@ -188,6 +188,19 @@ TABLE = (
         "open none: bn1/gamma and bn1/beta are variables no step trains, which it cannot tell "
         "from variables kept out of training on purpose"),
     Row("rules/rl114_function_good.py", (), (), GOOD),
+    Row("rules/rl114_clipped_gan_bad.py", ("RL114@28",), ("RT206@16",),
+        "RL114→RT206: the linter reports the selection (28) carried through clipped "
+        "compute_gradients pairs, the trace the variables it missed (bn1, created at 16)"),
+    Row("rules/rl114_clipped_gan_good.py", (), (), GOOD),
+    Row("rules/rl114_seq2seq_bad.py", ("RL114@23", "RL114@24"), ("RT206@13",),
+        "RL114→RT206: the linter reports both filters (23, 24) carried through tf.gradients "
+        "and clip_by_global_norm, the trace the model's variables no list takes (made from 13)"),
+    Row("rules/rl114_seq2seq_good.py", (), (), GOOD),
+    Row("rules/rl108_gradients_bad.py", ("RL108@28",), (),
+        NO_COUNTERPART + "the trace learns that a list takes every variable from "
+        "compute_gradients or minimize; tf.gradients(loss, tf.trainable_variables()) zipped "
+        "to apply_gradients reaches it as a plain list (TF shows the generator moved by d_step)"),
+    Row("rules/rl108_gradients_good.py", (), (), GOOD),
     Row("rules/rl114_empty_filter_bad.py", ("RL114@30", "RL116@13"), (),
         NO_COUNTERPART + "the new graph builds the VAE at its root as TF always does, and the "
         "loop's empty selection feeds no optimizer: nothing fails or trains wrongly"),

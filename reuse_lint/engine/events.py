@@ -151,6 +151,9 @@ class OptimizerUse:
     trace: int
     loss: Any
     var_list: Any  # None when absent
+    # apply_gradients of `tf.gradients(loss, var_list)`: no other use records this step, so it
+    # stands for it as `minimize(loss, var_list=...)` would.
+    by_hand: bool = False
 
 
 @dataclass(eq=False)

@@ -1165,9 +1165,10 @@ class Interpreter:
         args: list[Any] = []
         kwargs: dict[str, Any] = {}
         starred = False
+        spread = None
         for a in node.args:
             if isinstance(a, ast.Starred):
-                self.eval(a.value, env, module)
+                spread = self.eval(a.value, env, module)
                 starred = True
             else:
                 args.append(self.eval(a, env, module))
@@ -1177,6 +1178,11 @@ class Interpreter:
                 starred = True
             else:
                 kwargs[kw.arg] = value
+        if func is UNKNOWN and isinstance(node.func, ast.Name) and len(node.args) == 1 and starred and not node.keywords:
+            # `zip(*pairs)`: a builtin spreading one value, which a model may know the items of.
+            modelled = tfapi.builtin_call(self, node.func.id + "(*)", [spread], node, module)
+            if modelled is not tfapi.NOT_SPECIAL:
+                return modelled
         return self.call(func, args, kwargs, node, env, module, starred)
 
     # ----- calls ---------------------------------------------------------------------------------

@@ -466,7 +466,7 @@ def wrongly_trained(analysis: Analysis, use) -> frozenset:
             # its step's own, and the longer one takes it too.
             if theirs < mine:
                 wrong |= theirs & reached
-        elif (other.method != "apply_gradients" and _takes_everything(other)
+        elif ((other.method != "apply_gradients" or other.by_hand) and _takes_everything(other)
               and reached_models(other.loss) == reached and other.site.node is not use.site.node):
             wrong |= reached
     return frozenset(wrong & mine if mine is not None else wrong)

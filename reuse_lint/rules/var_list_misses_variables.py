@@ -281,6 +281,46 @@ def probe_step(x, y):
     probe_opt.apply_gradients(zip(tape.gradient(loss, probe.trainable_variables), probe.trainable_variables))
 """,
     )
+    VALID = VALID + (
+        # Hand-built steps (clipped compute_gradients pairs, tf.gradients with a global norm)
+        # whose filters take every layer.
+        """
+import tensorflow as tf
+def g(z):
+    with tf.variable_scope("generator"):
+        return tf.layers.dense(z, 2, name="g_out")
+def d(x, reuse=False):
+    with tf.variable_scope("discriminator", reuse=reuse):
+        h = tf.layers.batch_normalization(tf.layers.dense(x, 8, name="d_h0"), name="d_bn1")
+        return tf.layers.dense(h, 1, name="d_out")
+fake = g(tf.random.normal([8, 4]))
+d_real = d(tf.placeholder(tf.float32, [None, 2]))
+d_fake = d(fake, reuse=True)
+tvars = tf.trainable_variables()
+d_vars = [v for v in tvars if "d_" in v.name]
+g_vars = [v for v in tvars if "g_" in v.name]
+opt = tf.train.AdamOptimizer()
+gvs = opt.compute_gradients(tf.reduce_mean(d_fake - d_real), var_list=d_vars)
+d_step = opt.apply_gradients([(tf.clip_by_value(grad, -1.0, 1.0), var) for grad, var in gvs])
+g_grads, _ = tf.clip_by_global_norm(tf.gradients(-tf.reduce_mean(d_fake), g_vars), 5.0)
+g_step = opt.apply_gradients(zip(g_grads, g_vars))
+""",
+        # The pairs pass through a test of the variable: what the step takes is not known.
+        """
+import tensorflow as tf
+with tf.variable_scope("discriminator"):
+    h = tf.layers.batch_normalization(tf.layers.dense(tf.zeros([8, 2]), 8, name="d_h0"), name="bn1")
+    logits = tf.layers.dense(h, 1, name="d_out")
+with tf.variable_scope("generator"):
+    out = tf.layers.dense(tf.zeros([8, 2]), 2, name="g_out")
+tvars = tf.trainable_variables()
+d_vars = [v for v in tvars if "d_" in v.name]
+opt = tf.train.AdamOptimizer()
+gvs = opt.compute_gradients(tf.reduce_mean(logits), var_list=tvars)
+d_step = opt.apply_gradients([(g, v) for g, v in gvs if v in d_vars or "bn1" in v.name])
+g_step = opt.minimize(tf.reduce_mean(out), var_list=[v for v in tvars if "g_" in v.name])
+""",
+    )
     INVALID = (
         # TF2, SAC-AE: the autoencoder step trains the encoder; the critic step, whose loss
         # flows through it into the critic alone, leaves it out.
@@ -399,6 +439,32 @@ x = tf.placeholder(tf.float32, [None, 2])
 with tf.variable_scope("generator"):
     y = tf.layers.dense(x, 2)
 saver = tf.train.Saver(var_list=tf.trainable_variables("genrator/"))  # expect: RL114
+""",
+    )
+
+    INVALID = INVALID + (
+        # Hand-built steps: clipped compute_gradients pairs and tf.gradients with a global
+        # norm; the "d_" filter misses bn1 as it would in minimize(var_list=d_vars).
+        """
+import tensorflow as tf
+def g(z):
+    with tf.variable_scope("generator"):
+        return tf.layers.dense(z, 2, name="g_out")
+def d(x, reuse=False):
+    with tf.variable_scope("discriminator", reuse=reuse):
+        h = tf.layers.batch_normalization(tf.layers.dense(x, 8, name="d_h0"), name="bn1")
+        return tf.layers.dense(h, 1, name="d_out")
+fake = g(tf.random.normal([8, 4]))
+d_real = d(tf.placeholder(tf.float32, [None, 2]))
+d_fake = d(fake, reuse=True)
+tvars = tf.trainable_variables()
+d_vars = [v for v in tvars if "d_" in v.name]  # expect: RL114
+g_vars = [v for v in tvars if "g_" in v.name]
+opt = tf.train.AdamOptimizer()
+gvs = opt.compute_gradients(tf.reduce_mean(d_fake - d_real), var_list=d_vars)
+d_step = opt.apply_gradients([(tf.clip_by_value(grad, -1.0, 1.0), var) for grad, var in gvs])
+g_grads, _ = tf.clip_by_global_norm(tf.gradients(-tf.reduce_mean(d_fake), g_vars), 5.0)
+g_step = opt.apply_gradients(zip(g_grads, g_vars))
 """,
     )
 

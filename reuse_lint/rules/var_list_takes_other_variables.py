@@ -160,6 +160,21 @@ def step(z):
     opt.apply_gradients(zip(grads, gen.trainable_variables))
 """,
     )
+    VALID = VALID + (
+        # A seq2seq model's one hand-built step over every variable: there is no other model.
+        """
+import tensorflow as tf
+x = tf.placeholder(tf.float32, [None, 4])
+with tf.variable_scope("encoder"):
+    h = tf.layers.dense(x, 8)
+with tf.variable_scope("decoder"):
+    y = tf.layers.dense(h, 4)
+loss = tf.reduce_mean(tf.square(x - y))
+tvars = tf.trainable_variables()
+grads, _ = tf.clip_by_global_norm(tf.gradients(loss, tvars), 5.0)
+train_step = tf.train.AdamOptimizer().apply_gradients(zip(grads, tvars))
+""",
+    )
     INVALID = (
         # TF2: the generator ran before the tape opened.
         """
@@ -238,6 +253,27 @@ g_loss = -tf.reduce_mean(d_fake)
 d_vars = tf.trainable_variables()  # expect: RL108
 d_step = tf.train.AdamOptimizer().minimize(d_loss, var_list=d_vars)
 g_step = tf.train.AdamOptimizer().minimize(g_loss, var_list=tf.trainable_variables("generator/"))
+""",
+    )
+
+    INVALID = INVALID + (
+        # The discriminator's step built by hand over every variable also trains the generator.
+        """
+import tensorflow as tf
+def g(z):
+    with tf.variable_scope("generator"):
+        return tf.layers.dense(z, 2)
+def d(x, reuse=False):
+    with tf.variable_scope("discriminator", reuse=reuse):
+        return tf.layers.dense(x, 1)
+fake = g(tf.random.normal([8, 4]))
+d_real = d(tf.placeholder(tf.float32, [None, 2]))
+d_fake = d(fake, reuse=True)
+d_vars = tf.trainable_variables()  # expect: RL108
+d_grads, _ = tf.clip_by_global_norm(tf.gradients(tf.reduce_mean(d_fake - d_real), d_vars), 5.0)
+d_step = tf.train.AdamOptimizer().apply_gradients(zip(d_grads, d_vars))
+g_vars = tf.trainable_variables("generator/")
+g_step = tf.train.AdamOptimizer().apply_gradients(zip(tf.gradients(-tf.reduce_mean(d_fake), g_vars), g_vars))
 """,
     )
 
@@ -331,7 +367,8 @@ g_step = tf.train.AdamOptimizer().minimize(g_loss, var_list=tf.trainable_variabl
 
     def _everything(self, ctx: RuleContext, sel: Selection) -> Iterable[Diagnostic]:
         for use in sel.used_by:
-            wrong = wrongly_trained(ctx.analysis, use) if use.method != "apply_gradients" else frozenset()
+            wrong = (wrongly_trained(ctx.analysis, use) if use.method != "apply_gradients" or use.by_hand
+                     else frozenset())
             if not wrong:
                 continue
             names = ", ".join(sorted(f"`{m}/`" for m in wrong))

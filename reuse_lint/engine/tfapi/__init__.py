@@ -197,7 +197,15 @@ from reuse_lint.engine.tfapi import (  # noqa: E402, F401  (layers, optimizers..
 # Hooks whose model lives in one family.
 TFState = core.TFState
 enter_unknown = scopes.enter_unknown
-comprehension = selections.select_by_name
+
+
+def comprehension(interp, node, env, module, elts) -> Any:
+    """A comprehension a model gives a meaning to (a name filter over variables, gradients
+    carried with their variables), or None."""
+    selected = selections.select_by_name(interp, node, env, module, elts)
+    return selected if selected is not None else optimizers.carry_gradients(interp, node, env, module, elts)
+
+
 loop_over = selections.loop_filter
 set_attribute = keras.set_attribute
 class_methods = keras.class_methods

@@ -7,22 +7,26 @@ spot), gradients carried from `compute_gradients` (or `zip(grads, var_list)`) to
 
 from __future__ import annotations
 
+import ast
 from typing import Any
 
 from reuse_lint import tfnames
 from reuse_lint.engine.events import OptimizerUse, Site
 from reuse_lint.engine.tfapi import NOT_SPECIAL, TFMethod, attributes, builtin, register, register_family
 from reuse_lint.engine.tfapi.core import effective_reuse
-from reuse_lint.engine.values import EMPTY_TENSOR, UNKNOWN, KerasOptimizer, Optimizer, VarList
+from reuse_lint.engine.values import EMPTY_TENSOR, UNKNOWN, Const, KerasOptimizer, ListVal, Optimizer, TFRef, VarList
 
 
 class Gradients:
-    """What `compute_gradients` returns, carried to `apply_gradients`."""
+    """What `compute_gradients` returns, carried to `apply_gradients`: (gradient, variable)
+    pairs, or (`pairs=False`) the bare gradients of `tf.gradients(loss, var_list)`, in the
+    list's order, which `zip(grads, var_list)` pairs up again. `by_hand`: they came from
+    `tf.gradients`, so the `apply_gradients` that takes them is the step's only record."""
 
-    __slots__ = ("loss", "var_list")
+    __slots__ = ("loss", "var_list", "pairs", "by_hand")
 
-    def __init__(self, loss: Any, var_list: Any) -> None:
-        self.loss, self.var_list = loss, var_list
+    def __init__(self, loss: Any, var_list: Any, pairs: bool = True, by_hand: bool = False) -> None:
+        self.loss, self.var_list, self.pairs, self.by_hand = loss, var_list, pairs, by_hand
 
 
 class SaverUse:
@@ -82,6 +86,7 @@ def _optimizer_use(interp, kind: str, optimizer: Optimizer, node, module, args, 
     use = OptimizerUse(
         site=Site(module.path, node), method=kind, optimizer=optimizer.canon, graph=interp.tf.graph.gid,
         trace=interp.trace, loss=loss, var_list=var_list,
+        by_hand=kind == "apply_gradients" and isinstance(grads, Gradients) and grads.by_hand,
     )
     if isinstance(var_list, VarList) and var_list.selection is not None:
         var_list.selection.used_by.append(use)
@@ -133,10 +138,96 @@ def _keras_step(interp, optimizer: KerasOptimizer, node, module, args, kwargs) -
     return UNKNOWN
 
 
+@register(tfnames.GRADIENTS)
+def _gradients(interp, canon, node, args, kwargs, module) -> Any:
+    """`tf.gradients(loss, tvars)`: the gradients of a step that `apply_gradients(zip(grads,
+    tvars))` will take. With respect to anything but a variable list (a gradient penalty's
+    inputs) it stays an ordinary op on its inputs."""
+    loss = args[0] if args else kwargs.get("ys", UNKNOWN)
+    xs = args[1] if len(args) > 1 else kwargs.get("xs", UNKNOWN)
+    if not isinstance(xs, VarList):
+        return NOT_SPECIAL
+    grad_ys = args[2] if len(args) > 2 else kwargs.get("grad_ys", Const(None))
+    if not (isinstance(grad_ys, Const) and grad_ys.value is None):
+        # DDPG's actor step, `tf.gradients(a, actor_vars, grad_ys=-dq_da)`: the gradient is
+        # the critic's, pushed through the actor, and often fed by a placeholder; what it
+        # reaches is not what `a` reaches.
+        loss = UNKNOWN
+    return Gradients(loss, xs, pairs=False, by_hand=True)
+
+
+@register(tfnames.CLIP_BY_GLOBAL_NORM)
+def _clip_by_global_norm(interp, canon, node, args, kwargs, module) -> Any:
+    """`grads, norm = tf.clip_by_global_norm(grads, 5.0)`: the same gradients, rescaled."""
+    grads = args[0] if args else kwargs.get("t_list", UNKNOWN)
+    if isinstance(grads, Gradients) and not grads.pairs:
+        return ListVal([Gradients(grads.loss, grads.var_list, pairs=False, by_hand=grads.by_hand), UNKNOWN])
+    return NOT_SPECIAL
+
+
+def carry_gradients(interp, node, env, module, elts) -> Any:
+    """`[(tf.clip_by_value(g, -1., 1.), v) for g, v in gvs]` over `compute_gradients` pairs,
+    or `[tf.clip_by_norm(g, 5.) for g in grads]` over `tf.gradients`: each gradient is
+    transformed and stays with its variable, so the step's loss and list are carried. None
+    for any other comprehension; a test on the variable (which could drop some) or nested
+    loops lose the pairs, and the result is then unknown as before."""
+    gens = node.generators
+    if len(gens) != 1 or len(elts) != 1 or not _evaluable_twice(interp, gens[0].iter, env, module):
+        return None  # declined, the interpreter evaluates the iterable again
+    gen, elt = gens[0], elts[0]
+    target = gen.target
+    if isinstance(target, ast.Tuple) and len(target.elts) == 2 and all(isinstance(t, ast.Name) for t in target.elts):
+        var = target.elts[1].id
+        if not (isinstance(elt, ast.Tuple) and len(elt.elts) == 2 and isinstance(elt.elts[1], ast.Name)
+                and elt.elts[1].id == var):
+            return None
+        if any(isinstance(n, ast.Name) and n.id == var for cond in gen.ifs for n in ast.walk(cond)):
+            return None  # a test of the variable may drop variables from the list
+        pairs = True
+    elif isinstance(target, ast.Name) and not gen.ifs:
+        pairs = False  # a dropped gradient would shift every later one against the list
+    else:
+        return None
+    source = interp.eval(gen.iter, env, module)
+    if not (isinstance(source, Gradients) and source.pairs == pairs):
+        return None
+    return Gradients(source.loss, source.var_list, pairs=pairs, by_hand=source.by_hand)
+
+
+def _evaluable_twice(interp, iterable: ast.expr, env, module) -> bool:
+    """A name, an attribute, a `tf.gradients(...)` call (an op with no effect), or a `zip`
+    of those: what `carry_gradients` may evaluate before it declines. An optimizer's
+    `compute_gradients` would record its step twice."""
+    if isinstance(iterable, (ast.Name, ast.Attribute)):
+        return True
+    if not (isinstance(iterable, ast.Call) and isinstance(iterable.func, (ast.Name, ast.Attribute))):
+        return False
+    if isinstance(iterable.func, ast.Name) and iterable.func.id == "zip" and not iterable.keywords:
+        return all(_evaluable_twice(interp, arg, env, module) for arg in iterable.args)  # zip(grads, tvars)
+    func = interp.eval(iterable.func, env, module)
+    return isinstance(func, TFRef) and tfnames.canonical(func.qualname) == tfnames.GRADIENTS
+
+
 @builtin("zip")
 def _zip(interp, args, node, module) -> Any:
     if len(args) == 2 and isinstance(args[1], VarList):
-        return Gradients(UNKNOWN, args[1])  # zip(grads, var_list) for apply_gradients
+        # zip(grads, var_list) for apply_gradients; the loss is known when the gradients
+        # came from tf.gradients.
+        grads = args[0]
+        if isinstance(grads, Gradients) and not grads.pairs:
+            return Gradients(grads.loss, args[1], by_hand=grads.by_hand)
+        return Gradients(UNKNOWN, args[1])
+    return NOT_SPECIAL
+
+
+@builtin("zip(*)")
+def _unzip(interp, args, node, module) -> Any:
+    """`grads, tvars = zip(*opt.compute_gradients(loss, var_list))`: the bare gradients and
+    the list, which `zip(clipped, tvars)` pairs up again."""
+    pairs = args[0]
+    if isinstance(pairs, Gradients) and pairs.pairs:
+        tvars = pairs.var_list if isinstance(pairs.var_list, VarList) else UNKNOWN
+        return ListVal([Gradients(pairs.loss, pairs.var_list, pairs=False, by_hand=pairs.by_hand), tvars])
     return NOT_SPECIAL
 
 
