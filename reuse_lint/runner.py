@@ -12,6 +12,7 @@ import os
 import shutil
 import stat
 import sys
+import weakref
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -198,7 +199,9 @@ class ProjectLoader:
         self.hashes: dict[Path, str | None] = {}
         self._states: dict[Path, ModuleState] = {}
         self._shared: dict[Path, ModuleState] = {}
-        self._path_of: dict[int, Path] = {}  # id(state) -> its file
+        # state -> its file, for the states this loader made. Weak: a lint's states die with
+        # it, and a key by id() would outlive its object and name the next one made there.
+        self._path_of: weakref.WeakKeyDictionary[ModuleState, Path] = weakref.WeakKeyDictionary()
         # importer (resolved) -> its imports that found no project module, from every lint:
         # a shared module's top-level misses were recorded by the lint that ran it
         self._misses: dict[str, set[tuple[str, str, int]]] = {}
@@ -223,7 +226,7 @@ class ProjectLoader:
         while grew:
             grew = False
             for shared, state in self._shared.items():
-                if shared not in stale and any(self._path_of.get(id(r)) in stale for r in state.requires):
+                if shared not in stale and any(self._path_of.get(r) in stale for r in state.requires):
                     stale.add(shared)
                     grew = True
         for shared in stale:
@@ -248,7 +251,7 @@ class ProjectLoader:
             if state is None:
                 return None
             self._states[path] = state
-            self._path_of[id(state)] = path
+            self._path_of[state] = path
         return self._states[path]
 
     def _hand_out(self, state: ModuleState) -> None:
@@ -257,7 +260,7 @@ class ProjectLoader:
         todo = [state]
         while todo:
             s = todo.pop()
-            path = self._path_of[id(s)]
+            path = self._path_of[s]
             if path not in self._states:
                 s.restore()
                 self._states[path] = s
@@ -274,18 +277,31 @@ class ProjectLoader:
         """Keep the modules of the last lint that later lints can start from: those whose
         top level and every import's, transitively, left a snapshot (a cycle's members are
         judged here, once all of them finished loading)."""
-        verdict: dict[int, bool] = {}
-
-        def shareable(state: ModuleState) -> bool:
-            key = id(state)
-            if key not in verdict:
-                verdict[key] = True  # a cycle back to a module being judged does not veto it
-                verdict[key] = (key in self._path_of and state.loaded and state.snapshot is not None
-                                and all(shareable(r) for r in state.requires))
-            return verdict[key]
-
+        # Every module the last lint's modules reach through their top levels' imports, and
+        # who imported each (keys by id() are safe here: `reached` holds every state keyed).
+        reached: dict[int, ModuleState] = {}
+        importers: dict[int, list[ModuleState]] = {}
+        todo = list(self._states.values())
+        while todo:
+            state = todo.pop()
+            if id(state) in reached:
+                continue
+            reached[id(state)] = state
+            for r in state.requires:
+                importers.setdefault(id(r), []).append(state)
+                todo.append(r)
+        # Not shareable: a module that did not finish loading, left no snapshot or was not made
+        # by this loader (the linted file itself, imported back through a cycle), and every
+        # module that imports one, transitively. A cycle of shareable modules stays shareable.
+        bad = [s for s in reached.values() if s not in self._path_of or not s.loaded or s.snapshot is None]
+        unshareable = {id(s) for s in bad}
+        while bad:
+            for importer in importers.get(id(bad.pop()), ()):
+                if id(importer) not in unshareable:
+                    unshareable.add(id(importer))
+                    bad.append(importer)
         for path, state in self._states.items():
-            if path not in self._shared and shareable(state):
+            if path not in self._shared and id(state) not in unshareable:
                 self._shared[path] = state
 
     def loaded(self) -> dict[str, str | None]:

@@ -314,6 +314,10 @@ SPECIAL_NAMES = frozenset(
     | NAME_SCOPES | VARIABLE | TF_FUNCTION | set(LAYER_FUNCTIONS) | SELECTORS | MULTI_RNN_CELL
     | RNN_RUNNERS | SAVERS | {k for k in TRAINABLE_KEYS | GLOBAL_KEYS if k.startswith("tf.")}
     | KERAS_MODELS | {"keras.Layer"}
+    # Keras 2's base classes where projects import them from (`keras.src.engine` since 2.13);
+    # not Keras 3's `keras.src.layers`, which only Keras's own sources import.
+    | set(_KERAS_BASE_CLASSES)
+    | {"keras.src." + name[len("keras."):] for name in _KERAS_BASE_CLASSES if name.startswith("keras.engine.")}
 )
 # Matched by pattern: Keras layer and metric classes, optimizers, RNN cells.
 SPECIAL_NAMESPACES = ("tf.layers", "keras.layers", "tf.train", "keras.metrics", "tf.metrics", "keras.optimizers",

@@ -54,6 +54,27 @@ def test_import_cycle_terminates(tmp_path):
     assert lint_source(path.read_bytes(), str(path), loader=loader) == []
 
 
+def test_module_importing_the_linted_file_back_through_a_cycle_is_not_shared(tmp_path):
+    # b imports c, then the linted a; c imports b back. c once looked shareable (judged while
+    # b's verdict was still provisional), and a later lint handed out c with b and then a, a
+    # state the loader never made: KeyError, and the later file's findings were lost.
+    (tmp_path / "pyproject.toml").write_text("")
+    (tmp_path / "a.py").write_text("import tensorflow as tf\nimport b\n")
+    (tmp_path / "b.py").write_text("import c\nimport a\nX = 1\n")
+    (tmp_path / "c.py").write_text("import b\nY = 2\n")
+    (tmp_path / "d.py").write_text(
+        "import tensorflow as tf\nimport c\n"
+        "with tf.variable_scope('d'):\n    w = tf.get_variable('w', [1])\n"
+        "with tf.variable_scope('d'):\n    v = tf.get_variable('w', [1])\n"
+    )
+    loader = ProjectLoader(lambda p: p.read_bytes())
+    for name in ("a.py", "d.py", "b.py", "d.py"):
+        path = tmp_path / name
+        loader.begin(str(path))
+        findings = lint_source(path.read_bytes(), str(path), loader=loader)
+        assert [(f.line, f.code) for f in findings] == ([(6, "RL101")] if name == "d.py" else [])
+
+
 def test_deep_recursion_in_user_code_is_bounded():
     source = "import tensorflow as tf\n" + "".join(
         f"def f{i}(x):\n    return f{i + 1}(x)\n" for i in range(200)

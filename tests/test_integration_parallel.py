@@ -56,3 +56,17 @@ def test_parallel_run_reports_unreadable_files_and_goes_on(tmp_path):
     assert proc.returncode == 2
     assert "m30.py: cannot read: Permission denied" in proc.stderr
     assert "m59.py:6:5: RL101" in proc.stdout
+
+
+def test_import_cycle_through_a_linted_file_loses_nothing_in_processes(tmp_path):
+    # A worker lints a.py, then d.py reaches b and a again through c: once an internal error.
+    (tmp_path / "a.py").write_text("import tensorflow as tf\nimport b\n")
+    (tmp_path / "b.py").write_text("import c\nimport a\nX = 1\n")
+    (tmp_path / "c.py").write_text("import b\nY = 2\n")
+    (tmp_path / "d.py").write_text(BUILDER.format(i=0) + "import c\n")
+    serial = check(tmp_path, "--jobs", "1", ".")
+    parallel = check(tmp_path, "--jobs", "2", ".")
+    assert serial.returncode == parallel.returncode == 1, parallel.stderr
+    assert parallel.stdout == serial.stdout
+    assert parallel.stderr == serial.stderr == ""
+    assert serial.stdout.splitlines()[0] == "d.py:6:5: RL101 Variable `d0/dense/kernel` is created a second time in this graph, without reuse"

@@ -49,6 +49,7 @@ TABLE = (
     Row("rules/rl101_bad.py", ("RL101@16",), ("RT201@16",),
         "RL101→RT201: the second call creates discriminator/ again without reuse"),
     Row("rules/rl101_good.py", (), (), GOOD),
+    Row("rules/rl101_missing_args_good.py", (), (), GOOD),
     Row("rules/rl102_bad.py", ("RL102@14",), ("RT201@15", "RT202@9"),
         "RL102→RT202: reuse=True before anything exists, reported inside the builder (line 9); "
         "the trace then creates the variables, so the later reuse=False call is an RT201"),
@@ -106,6 +107,11 @@ TABLE = (
         "RL109→RT206: the critic step without var_list also trains actor/"),
     Row("rules/rl109_ddpg_good.py", (), (), GOOD),
     Row("rules/rl109_good.py", (), (), GOOD),
+    Row("rules/rl109_aae_good.py", (), ("RT206@36",),
+        DYNAMIC_ONLY + "the reconstruction step (no var_list) changes the encoder that the "
+        "generator step also lists; the trace sees one step train another's variables and cannot "
+        "tell that an autoencoder's reconstruction is meant to train the encoder, while the linter "
+        "sees the reconstruction loss never meet the discriminator: a precision trade-off of the trace"),
     Row("rules/rl110_bad.py", ("RL110@11",), ("RT202@12",),
         "RL110→RT202: reuse=False inherits reuse=True, so head/out (12) is looked up, never created"),
     Row("rules/rl110_good.py", (), (), GOOD),

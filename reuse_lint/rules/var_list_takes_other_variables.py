@@ -7,7 +7,7 @@ from typing import Iterable
 from reuse_lint.diagnostics import Diagnostic, Edit, Fix
 from reuse_lint.engine.events import Selection
 from reuse_lint.engine.queries import tape_findings, wrongly_trained
-from reuse_lint.engine.queries import creation_of, wrongly_trained
+from reuse_lint.engine.queries import creation_of
 from reuse_lint.rules.base import Rule, RuleContext, char_column
 
 
