@@ -48,6 +48,7 @@ GET_VARIABLE_SCOPE = "tf.get_variable_scope"
 AUTO_REUSE = "tf.AUTO_REUSE"
 MAKE_TEMPLATE = "tf.make_template"
 GRAPH = "tf.Graph"
+SESSION = "tf.Session"
 RESET_DEFAULT_GRAPH = "tf.reset_default_graph"
 # `keras.backend.variable` (`K.variable`) makes a tf.Variable under TensorFlow.
 VARIABLE = frozenset({"tf.Variable", "tf.compat.v2.Variable", "keras.backend.variable"})
@@ -211,6 +212,13 @@ def is_keras_object(canon: str) -> bool:
             last = canon[len(prefix):]
             return "." not in last and last[:1].isupper()
     return False
+
+
+def is_legacy_layer_class(canon: str) -> bool:
+    """TF 1's layer classes (`tf.layers.Dense`, `tf.compat.v1.layers.Conv2D`): unlike Keras's,
+    they make their weights with `get_variable` in the scope they are first called in, so
+    they honour that scope's reuse."""
+    return canon.startswith("tf.layers.") and is_keras_object(canon)
 
 
 # Where TF 0.x to 2.x kept its graph-mode RNN cells: `tf.nn.rnn_cell` (and

@@ -198,6 +198,8 @@ GOOD_SHOWS = {
     "rl111_eager_good.py": lambda b: len([n for n in b["created"] if n.startswith("discriminator") and n.endswith("kernel:0") and "Adam" not in n]) == 2,
     "rl106_good.py": lambda b: len([n for n in b["created"] if n.endswith("kernel:0")]) == 2,
     "rl106_gan_good.py": lambda b: b["created"].count("d_out/kernel:0") == 1,
+    # Round 9: TF 1's layer class honours the AUTO_REUSE scope: one G/fc and one G/out.
+    "rl106_legacy_good.py": lambda b: sorted(b["created"]) == _dense("G", "fc", "out"),
     "rl120_stack_good.py": lambda b: len([n for n in b["created"] if n.endswith("gamma:0")]) == 2,
     # One Adam for the loop: one set of moments for the kernel.
     "rl111_optimizer_good.py": lambda b: b["created"].count("Adam/m/out/kernel:0") == 1,

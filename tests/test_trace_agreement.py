@@ -70,6 +70,7 @@ TABLE = (
         NO_COUNTERPART + "the second discriminator is a new functional model with weights of its "
         "own; the trace sees two models built, not a copy it can tell from an intended one"),
     Row("rules/rl106_gan_good.py", (), (), GOOD),
+    Row("rules/rl106_legacy_good.py", (), (), GOOD),
     Row("rules/rl107_bad.py", ("RL107@15",), ("RT202@18",),
         "RL107→RT202: the root reuse_variables() (15) leaks into minimize (18), whose Adam slots "
         "cannot be created"),

@@ -1025,7 +1025,7 @@ class Interpreter:
         if modelled is not tfapi.NOT_SPECIAL:
             return modelled
         if isinstance(node.op, ast.Mult) and isinstance(left, ListVal):
-            repeats = bool(left.items) and not left.sample
+            repeats = bool(left.items) and not left.sample and not _names_unbound(node.left, env, module)
             if isinstance(right, Const) and isinstance(right.value, int) and 0 <= right.value <= 64:
                 return ListVal(left.items * right.value, repeats=repeats and right.value >= 2)
             # `[cell] * num_layers`: a sample of what the list repeats.
@@ -1162,6 +1162,7 @@ class Interpreter:
         run(list(node.generators))
         if len(elts) == 1:
             repeats = _same_each_time(node, elts[0]) and (not known or len(results) >= 2)
+            repeats = repeats and not _names_unbound(elts[0], env, module)
             return ListVal(results, sample=not known, repeats=repeats)
         return UNKNOWN
 
@@ -1537,6 +1538,61 @@ def _is_generator(node: ast.AST) -> bool:
         if not isinstance(child, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)):
             todo.extend(ast.iter_child_nodes(child))
     return False
+
+
+def _names_unbound(node: ast.expr, env, module) -> bool:
+    """`[single_cell] * n` where the module binds `single_cell` nowhere: Python raises
+    NameError before the list exists, so it repeats no object (the linter knows nothing of
+    the name either way; this tells "unknown" from "does not exist")."""
+    elts = node.elts if isinstance(node, ast.List) else [node]
+    names = [e.id for e in elts if isinstance(e, ast.Name)]
+    if not names:
+        return False
+    bound = _bound_names(module.tree)
+    if bound is None:
+        return False
+    return any(
+        name not in bound and not name.startswith("__") and not any(name in scope for scope in env) for name in names
+    )
+
+
+# Names that let a module bind a name from a string (`globals()["x"] = ...`).
+_DICT_BINDERS = frozenset({"globals", "locals", "vars", "setattr"})
+
+
+@lru_cache(maxsize=64)
+def _bound_names(tree: ast.Module) -> frozenset[str] | None:
+    """Every name the module binds anywhere (any scope) or Python provides; None when a
+    star import or `exec` may bind any name. Where `globals()` (or `locals`, `vars`,
+    `setattr`) appears, every string constant counts as a name it may bind."""
+    bound = set(dir(builtins))
+    strings: set[str] = set()
+    by_string = False
+    for n in ast.walk(tree):
+        if isinstance(n, ast.Constant) and isinstance(n.value, str):
+            strings.add(n.value)
+        elif isinstance(n, ast.Name):
+            if not isinstance(n.ctx, ast.Load):
+                bound.add(n.id)
+            elif n.id == "exec":
+                return None
+            elif n.id in _DICT_BINDERS:
+                by_string = True
+        elif isinstance(n, ast.arg):
+            bound.add(n.arg)
+        elif isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            bound.add(n.name)
+        elif isinstance(n, ast.alias):
+            if n.name == "*":
+                return None
+            bound.add(n.asname or n.name.split(".")[0])
+        elif isinstance(n, ast.ExceptHandler) and n.name:
+            bound.add(n.name)
+        elif isinstance(n, (ast.MatchAs, ast.MatchStar)) and n.name:
+            bound.add(n.name)
+        elif isinstance(n, ast.MatchMapping) and n.rest:
+            bound.add(n.rest)
+    return frozenset(bound | strings if by_string else bound)
 
 
 def _same_each_time(node, elt: ast.expr) -> bool:

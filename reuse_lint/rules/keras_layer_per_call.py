@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from typing import Iterable
 
+from reuse_lint import tfnames
 from reuse_lint.diagnostics import Diagnostic
 from reuse_lint.engine.queries import TRUE, rebuilt_models, repeated_builds, reused_site
 from reuse_lint.engine.values import AUTO
@@ -14,7 +15,8 @@ class KerasLayerPerCall(Rule):
     Finds Keras layer or model objects (`tf.keras.layers.Dense(...)`, `keras.Sequential`,
     `tf.compat.v1.layers.Dense`) constructed inside a function that is applied more than
     once to independent inputs (real data and the generator's fakes), or constructed under
-    `variable_scope(..., reuse=True)`, or built by a model builder that is called again
+    `variable_scope(..., reuse=True)` (TF 1's `tf.layers` classes excepted there: they make
+    their weights with `get_variable` and honour the reuse), or built by a model builder that is called again
     and applied on the spot (`Model(z, build_d()(g(z)))`) beside the model it built before.
     It reports the repeated call (the one asking for reuse). Architecture is left alone:
     layers without weights, a block configured at each call (`conv_bn(x, filters=256)`), a
@@ -176,6 +178,17 @@ def block(x, expand, pad, name):
     return bn(conv(h, 16, pad, name + "project_"), name + "project_")
 y = block(tf.keras.Input([16, 16, 8]), 4, os.environ.get("PAD") == "1", os.environ.get("PREFIX", ""))
 """,
+        # TF 1's layer class (not Keras's) under an AUTO_REUSE scope, in a builder called twice
+        # (round 9): it makes its kernel with get_variable there, so TF keeps one `G/fc/kernel`.
+        """
+import tensorflow as tf
+def generator(x, scope="G"):
+    with tf.variable_scope(scope, reuse=tf.AUTO_REUSE):
+        return tf.layers.Dense(4, name="fc")(x)
+x = tf.placeholder(tf.float32, [None, 3])
+a = generator(x)
+b = generator(tf.random.normal([8, 3]))
+""",
     )
     INVALID = (
         # A Keras GAN whose combined model calls the builder again: a second discriminator.
@@ -203,6 +216,14 @@ fake = tf.random.normal([8, 2])
 a = discriminator(real)
 b = discriminator(fake, reuse=True)  # expect: RL106
 """,
+        # TF 1's layer class with no reuse asked: each call makes `dense`, then `dense_1`.
+        """
+import tensorflow as tf
+def head(x):
+    return tf.layers.Dense(1)(x)
+a = head(tf.placeholder(tf.float32, [None, 3]))
+b = head(tf.random.normal([8, 3]))  # expect: RL106
+""",
         """
 import tensorflow as tf
 def discriminator(x):
@@ -217,7 +238,7 @@ b = discriminator(fake)  # expect: RL106
     def check(self, ctx: RuleContext) -> Iterable[Diagnostic]:
         reported = set()
         for b in ctx.analysis.builds:
-            if b.kind != "keras" or b.reuse not in (TRUE, AUTO):
+            if b.kind != "keras" or b.reuse not in (TRUE, AUTO) or _finds_first_weights(b):
                 continue
             site = reused_site([c.site for c in b.calls] + [b.site], b.reuse_site)
             if id(site.node) in reported:
@@ -230,7 +251,7 @@ b = discriminator(fake)  # expect: RL106
                 help="construct the layer once (module level or __init__) and call the same object on every input",
             )
         for r in repeated_builds(ctx.analysis, "keras"):
-            if id(r.site.node) in reported:
+            if id(r.site.node) in reported or _finds_first_weights(r.second):
                 continue
             reported.add(id(r.site.node))
             yield from ctx.report(
@@ -252,3 +273,8 @@ b = discriminator(fake)  # expect: RL106
                          ctx.related(r.second.site, "constructed here on every call")],
                 help="apply the model you kept (`discriminator(x)`) instead of building another",
             )
+
+
+def _finds_first_weights(b) -> bool:
+    """A TF 1 layer class built again under reuse: its get_variable finds the first one's."""
+    return tfnames.is_legacy_layer_class(b.canon) and b.reuse in (TRUE, AUTO)

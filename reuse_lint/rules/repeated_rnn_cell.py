@@ -87,6 +87,19 @@ x = tf.placeholder(tf.float32, [None, 5, 4])
 cell = tf.nn.rnn_cell.LSTMCell(8)
 outputs, state = tf.nn.dynamic_rnn(tf.nn.rnn_cell.MultiRNNCell([cell] * 1), x, dtype=tf.float32)
 """,
+        # A vendored seq2seq wrapper (round 9) stacks a name bound nowhere: Python raises
+        # NameError before the list exists, so no cell is ever repeated.
+        """
+import tensorflow as tf
+set_keep = globals()
+set_keep["_layers_name_list"] = []
+def build(num_layers, cell_creator):
+    cell = cell_creator()
+    if num_layers > 1:
+        cell = tf.nn.rnn_cell.MultiRNNCell([single_cell] * num_layers)
+        cell = tf.nn.rnn_cell.MultiRNNCell([single_cell for _ in range(num_layers)])
+    return cell
+""",
     )
     INVALID = (
         """
@@ -142,6 +155,12 @@ class DynamicRNNLayer(object):
 import tensorflow.compat.v1 as tf
 lstm = tf.nn.rnn_cell.LSTMCell(8)
 stack = tf.nn.rnn_cell.MultiRNNCell([tf.nn.rnn_cell.DropoutWrapper(lstm, output_keep_prob=0.5) for _ in range(3)])  # expect: RL117
+""",
+        # A name a star import may bind: whatever it is, the list holds one object.
+        """
+import tensorflow as tf
+from cells import *
+stack = tf.nn.rnn_cell.MultiRNNCell([shared_cell] * 3)  # expect: RL117
 """,
         # Both directions of a bidirectional RNN on one cell.
         """

@@ -82,6 +82,22 @@ class DCGAN(object):
             scope.reuse_variables()
             return tf.matmul(z, tf.get_variable("g_w", [4, 2]))
 """,
+        # A notebook (round 9): the Session's `with` makes its graph the default graph too, so
+        # the reuse finds the `v` each graph created.
+        """
+import tensorflow as tf
+g1, g2 = tf.Graph(), tf.Graph()
+with g1.as_default():
+    v = tf.get_variable("v", [1], initializer=tf.zeros_initializer())
+with g2.as_default():
+    v = tf.get_variable("v", [1], initializer=tf.ones_initializer())
+with tf.Session(graph=g1) as sess:
+    with tf.variable_scope("", reuse=True):
+        print(sess.run(tf.get_variable("v")))
+with tf.compat.v1.Session(graph=g2) as sess:
+    with tf.variable_scope("", reuse=True):
+        print(sess.run(tf.get_variable("v")))
+""",
     )
     INVALID = (
         """
@@ -97,6 +113,16 @@ import tensorflow as tf
 with tf.Graph().as_default():
     with tf.variable_scope("d", reuse=True):  # expect: RL102
         w = tf.get_variable("w", [1])
+""",
+        # A session of a graph that never made `v`: its `with` switches to that empty graph.
+        """
+import tensorflow as tf
+g1, g2 = tf.Graph(), tf.Graph()
+with g1.as_default():
+    v = tf.get_variable("v", [1])
+with tf.Session(graph=g2) as sess:
+    with tf.variable_scope("", reuse=True):  # expect: RL102
+        w = tf.get_variable("v")
 """,
         # Through a method.
         """

@@ -1,5 +1,6 @@
 """Graphs: `tf.Graph()`, `graph.as_default()` (a `with` that starts a scope stack of its own),
-`tf.get_default_graph()` and `tf.reset_default_graph()`. Names, counters and variables are per
+`with tf.Session(graph=g)` (which enters `g.as_default()` too), `tf.get_default_graph()` and
+`tf.reset_default_graph()`. Names, counters and variables are per
 graph, so two graphs never share (or clash on) a variable.
 """
 
@@ -11,7 +12,8 @@ from typing import Any
 from reuse_lint import tfnames
 from reuse_lint.engine.events import Creation, Site
 from reuse_lint.engine.tfapi import TFMethod, attributes, context, register
-from reuse_lint.engine.values import UNKNOWN, Const, GraphVal, ModuleState, ScopeVal
+from reuse_lint.engine.tfapi import NOT_SPECIAL
+from reuse_lint.engine.values import UNKNOWN, Const, GraphVal, ModuleState, ScopeVal, Tensor
 
 
 class GraphState:
@@ -80,6 +82,18 @@ class GraphCtx:
         self.graph = graph
 
 
+class SessionCtx:
+    """`tf.Session(graph=g)`: TF's `Session.__enter__` also enters `g.as_default()`, so a
+    `with` of it makes `g` the default graph. Anything else done with it is what any TF
+    object gives (`session`, a source tensor)."""
+
+    __slots__ = ("graph", "session")
+
+    def __init__(self, graph: GraphVal, session: Tensor) -> None:
+        self.graph = graph
+        self.session = session
+
+
 @register(tfnames.GRAPH)
 def _graph(interp, canon, node, args, kwargs, module) -> Any:
     return GraphVal(interp.tf.new_graph(fresh=True).gid)
@@ -97,6 +111,19 @@ def _reset_default_graph(interp, canon, node, args, kwargs, module) -> Any:
     return Const(None)
 
 
+@register(tfnames.SESSION)
+def _session(interp, canon, node, args, kwargs, module) -> Any:
+    graph = kwargs.get("graph", args[1] if len(args) > 1 else None)
+    if not isinstance(graph, GraphVal):
+        return NOT_SPECIAL  # the default graph (or one we do not know): entering changes nothing
+    return SessionCtx(graph, Tensor(calls=frozenset({id(node)})))
+
+
+@attributes(SessionCtx)
+def _session_attribute(base: SessionCtx, attr: str) -> Any:
+    return base.session  # `sess.run`, `sess.graph`: as for any TF object
+
+
 @attributes(GraphVal)
 def _graph_attribute(base: GraphVal, attr: str) -> Any:
     return TFMethod(_as_default, base) if attr == "as_default" else UNKNOWN
@@ -110,11 +137,21 @@ def _exit_graph(interp, ctx: GraphCtx) -> None:
     interp.tf.graph, interp.tf.scopes, interp.tf.scope_sites, interp.tf.name_scopes = interp.tf.graph_stack.pop()
 
 
+@context(SessionCtx, exit=_exit_graph)
+def _enter_session(interp, ctx: SessionCtx, module: ModuleState, node: ast.AST) -> Any:
+    _enter(interp, ctx.graph, module, node)
+    return ctx.session
+
+
 @context(GraphCtx, exit=_exit_graph)
 def _enter_graph(interp, ctx: GraphCtx, module: ModuleState, node: ast.AST) -> Any:
-    state = interp.tf.graphs[ctx.graph.gid]
+    return _enter(interp, ctx.graph, module, node)
+
+
+def _enter(interp, graph: GraphVal, module: ModuleState, node: ast.AST) -> GraphVal:
+    state = interp.tf.graphs[graph.gid]
     if interp.tf.scopes and state is not interp.tf.graph:
         interp.analysis.graph_switches.append((interp.tf.scopes[-1], Site(module.path, node), state.gid, interp.trace))
     interp.tf.graph_stack.append((interp.tf.graph, interp.tf.scopes, interp.tf.scope_sites, interp.tf.name_scopes))
     interp.tf.graph, interp.tf.scopes, interp.tf.scope_sites, interp.tf.name_scopes = state, [], [], []
-    return ctx.graph
+    return graph
