@@ -113,6 +113,11 @@ TABLE = (
         "generator step also lists; the trace sees one step train another's variables and cannot "
         "tell that an autoencoder's reconstruction is meant to train the encoder, while the linter "
         "sees the reconstruction loss never meet the discriminator: a precision trade-off of the trace"),
+    Row("rules/rl109_infogan_good.py", (), ("RT206@41",),
+        DYNAMIC_ONLY + "InfoGAN's mutual-information step (no var_list) changes D's and G's variables, "
+        "which their own steps list; the trace cannot tell a third, joint objective from a step "
+        "training its adversary, while the linter sees both players already trained by listed "
+        "adversarial steps of their own: a precision trade-off of the trace"),
     Row("rules/rl110_bad.py", ("RL110@11",), ("RT202@12",),
         "RL110→RT202: reuse=False inherits reuse=True, so head/out (12) is looked up, never created"),
     Row("rules/rl110_good.py", (), (), GOOD),
@@ -203,6 +208,7 @@ TABLE = (
         "RL114→RT206: the linter reports both filters (23, 24) carried through tf.gradients "
         "and clip_by_global_norm, the trace the model's variables no list takes (made from 13)"),
     Row("rules/rl114_seq2seq_good.py", (), (), GOOD),
+    Row("rules/rl114_lazy_property_good.py", (), (), GOOD),
     Row("rules/rl108_gradients_bad.py", ("RL108@28",), (),
         NO_COUNTERPART + "the trace learns that a list takes every variable from "
         "compute_gradients or minimize; tf.gradients(loss, tf.trainable_variables()) zipped "

@@ -39,6 +39,7 @@ from reuse_lint.engine.values import (
     ClassVal,
     Const,
     FuncVal,
+    HiddenMethod,
     Instance,
     ListVal,
     ModuleState,
@@ -378,6 +379,8 @@ class Interpreter:
             elif isinstance(stmt, ast.ClassDef) and isinstance(value, ClassVal):
                 for item in stmt.body:
                     method = value.attrs.get(getattr(item, "name", None))
+                    if isinstance(method, HiddenMethod) and method.func is not None:
+                        method = method.func  # a property's getter, run on its own
                     if isinstance(method, FuncVal) and id(method.node) not in self.executed:
                         self._entry(method, Instance(value))
 
@@ -465,13 +468,19 @@ class Interpreter:
     def _make_function(self, stmt, env, module, owner: ClassVal | None = None) -> Any:
         is_tf_function = False
         is_context_manager = False
+        property_getter = False
         for deco in stmt.decorator_list:
             target = deco.func if isinstance(deco, ast.Call) else deco
             value = self.eval(target, env, module)
             if tfapi.traces(value):
                 is_tf_function = True
-            elif isinstance(target, ast.Name) and target.id in ("staticmethod", "classmethod", "property"):
+            elif isinstance(target, ast.Name) and target.id in ("staticmethod", "classmethod"):
                 continue
+            elif isinstance(target, ast.Name) and target.id == "property" and owner is not None:
+                property_getter = True
+            elif (isinstance(target, ast.Attribute) and target.attr in ("setter", "deleter") and owner is not None
+                  and isinstance(owner.attrs.get(stmt.name), HiddenMethod)):
+                return owner.attrs[stmt.name]  # `@loss.setter`: the name still reads the getter
             elif isinstance(value, External) and value.qualname.split(".")[-1] == "contextmanager":
                 is_context_manager = True
             elif isinstance(value, External) and value.qualname.split(".")[-1] in ("wraps", "lru_cache", "cache", "abstractmethod", "add_arg_scope"):
@@ -479,12 +488,14 @@ class Interpreter:
             elif tfapi.is_modelled(value):
                 continue
             else:
-                # An unknown decorator may wrap the function in anything (a template, a scope).
-                return UNKNOWN
+                # An unknown decorator may wrap the function in anything (a template, a scope,
+                # a property that builds the model when read).
+                return HiddenMethod(stmt.name) if owner is not None else UNKNOWN
         defaults = [self.eval(d, env, module) for d in stmt.args.defaults]
         kw_defaults = [self.eval(d, env, module) if d is not None else None for d in stmt.args.kw_defaults]
-        return FuncVal(stmt, module, env, is_tf_function=is_tf_function, owner=owner,
+        func = FuncVal(stmt, module, env, is_tf_function=is_tf_function, owner=owner,
                        defaults=defaults, kw_defaults=kw_defaults, is_context_manager=is_context_manager)
+        return HiddenMethod(stmt.name, func) if property_getter else func
 
     def _stmt_ClassDef(self, stmt: ast.ClassDef, env, module) -> None:
         bases = [self.eval(b, env, module) for b in stmt.bases]
@@ -963,6 +974,10 @@ class Interpreter:
             found = base.cls.lookup(attr)
             if isinstance(found, FuncVal):
                 return found.bound(base)
+            if isinstance(found, HiddenMethod):
+                self.tf.unknown_effect()
+                tfapi.blind(self)
+                return UNKNOWN
             if found is None:
                 read = tfapi.model_attribute(self, base, attr)
                 return read if read is not tfapi.NOT_SPECIAL else UNKNOWN
@@ -1229,6 +1244,10 @@ class Interpreter:
             applied = tfapi.apply_subclass(self, func, node, args, kwargs)
             if applied is not tfapi.NOT_SPECIAL:
                 return applied
+            tfapi.blind(self)
+            return UNKNOWN
+        if isinstance(func, HiddenMethod):
+            self.tf.unknown_effect()  # `Model.build(self)` through an unknown decorator
             tfapi.blind(self)
             return UNKNOWN
         if isinstance(func, Method):

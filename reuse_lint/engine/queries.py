@@ -445,6 +445,8 @@ def wrongly_trained(analysis: Analysis, use) -> frozenset:
         return frozenset()
     others = [u for u in analysis.optimizers if u is not use and (u.trace, u.graph) == (use.trace, use.graph)]
     wrong: set[str] = set()
+    players: list[frozenset] = []  # what each adversary step lists as its own
+    by_list_only = True
     mine = _all_list_models(analysis, use)
     for other in others:
         selection = getattr(other.var_list, "selection", None)
@@ -460,15 +462,26 @@ def wrongly_trained(analysis: Analysis, use) -> frozenset:
             if through and not (through & (reached - theirs_listed)):
                 continue
             wrong |= theirs_listed & reached
+            if other.loss is use.loss:
+                by_list_only = False  # the same objective again, now over every variable
+            players.append(frozenset(theirs_listed))
         elif mine is not None and theirs is not None and mine != theirs:
             # Two lists of "every variable so far", taken at different times (a network
             # object's `self.variables = tf.get_collection(TRAINABLE)`): the shorter one is
             # its step's own, and the longer one takes it too.
             if theirs < mine:
                 wrong |= theirs & reached
+                by_list_only = False
         elif ((other.method != "apply_gradients" or other.by_hand) and _takes_everything(other)
               and reached_models(other.loss) == reached and other.site.node is not use.site.node):
             wrong |= reached
+            by_list_only = False
+    if wrong and by_list_only and len(set(players)) >= 2 and reached <= frozenset().union(*players):
+        # InfoGAN's mutual-information step: every model this loss reaches already has an
+        # adversarial step of its own (D's, G's), and this third objective is meant to
+        # train them all together (G and the Q head inside D's scope). A GAN step that
+        # forgot its list leaves its own player without one and stays reported.
+        return frozenset()
     return frozenset(wrong & mine if mine is not None else wrong)
 
 

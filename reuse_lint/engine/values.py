@@ -183,6 +183,16 @@ class FuncVal:
 
 
 @dataclass(eq=False)
+class HiddenMethod:
+    """A method behind a `@property` or a decorator we do not model (a project's own
+    `lazy_property`): reading it from an instance runs code we do not follow, which may build
+    the model, so what the graph holds is unknown from then on, never empty."""
+
+    name: str
+    func: "FuncVal | None" = None  # a property's getter, still run on its own as an entry
+
+
+@dataclass(eq=False)
 class ClassVal:
     node: ast.ClassDef
     module: "ModuleState"

@@ -126,6 +126,34 @@ class AutoEncoder(tf.keras.Model):
         return {"loss": loss}
 """,
     )
+    VALID = VALID + (
+        # InfoGAN: D and G each have their own step; the mutual-information loss, through G
+        # and the Q head inside D's scope, is meant to train both (and D's shared trunk).
+        """
+import tensorflow as tf
+def generator(z):
+    with tf.variable_scope("generator"):
+        return tf.layers.dense(z, 4, name="g_out")
+def discriminator_and_q(x, reuse=None):
+    with tf.variable_scope("discriminator", reuse=reuse):
+        h = tf.layers.dense(x, 8, name="d_h")
+        q = tf.layers.dense(h, 3, name="q_cat_recognition")
+        return tf.layers.dense(h, 1, name="d_out"), q
+z_c = tf.placeholder(tf.float32, [None, 5])
+c = tf.placeholder(tf.float32, [None, 3])
+fake = generator(z_c)
+d_real, _ = discriminator_and_q(tf.placeholder(tf.float32, [None, 4]))
+d_fake, q_fake = discriminator_and_q(fake, reuse=True)
+d_loss = tf.reduce_mean(d_fake) - tf.reduce_mean(d_real)
+g_loss = -tf.reduce_mean(d_fake)
+q_loss = tf.reduce_mean(tf.nn.softmax_cross_entropy_with_logits(labels=c, logits=q_fake))
+vars_D = [v for v in tf.trainable_variables() if "discriminator" in v.name]
+vars_G = [v for v in tf.trainable_variables() if "generator" in v.name]
+opt_D = tf.train.AdamOptimizer().minimize(d_loss, var_list=vars_D)
+opt_G = tf.train.AdamOptimizer().minimize(g_loss, var_list=vars_G)
+opt_Q = tf.train.AdamOptimizer().minimize(q_loss)
+""",
+    )
     INVALID = (
         # TF2: the generator's step takes the whole GAN model's variables.
         """
@@ -189,6 +217,27 @@ grads = tf.gradients(a, actor_vars, grad_ys=tf.gradients(q, a)[0])
 actor_step = tf.train.AdamOptimizer().apply_gradients(zip(grads, actor_vars))
 y = tf.placeholder(tf.float32, [None, 1])
 critic_step = tf.train.RMSPropOptimizer(1e-3).minimize(tf.reduce_mean(tf.square(y - q)))  # expect: RL109
+""",
+    )
+
+    INVALID = INVALID + (
+        # Both players have their own steps, and a second generator step on the same loss
+        # forgets its list: it trains the discriminator on the generator's objective.
+        """
+import tensorflow as tf
+def g(z):
+    with tf.variable_scope("generator"):
+        return tf.layers.dense(z, 2)
+def d(x, reuse=False):
+    with tf.variable_scope("discriminator", reuse=reuse):
+        return tf.layers.dense(x, 1)
+fake = g(tf.random.normal([8, 4]))
+d_real = d(tf.placeholder(tf.float32, [None, 2]))
+d_fake = d(fake, reuse=True)
+g_loss = -tf.reduce_mean(d_fake)
+d_step = tf.train.AdamOptimizer().minimize(tf.reduce_mean(d_fake - d_real), var_list=tf.trainable_variables("discriminator/"))
+g_step = tf.train.AdamOptimizer().minimize(g_loss, var_list=tf.trainable_variables("generator/"))
+g_extra = tf.train.AdamOptimizer().minimize(g_loss)  # expect: RL109
 """,
     )
 

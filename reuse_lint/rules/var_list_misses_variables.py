@@ -321,6 +321,57 @@ d_step = opt.apply_gradients([(g, v) for g, v in gvs if v in d_vars or "bn1" in 
 g_step = opt.minimize(tf.reduce_mean(out), var_list=[v for v in tvars if "g_" in v.name])
 """,
     )
+    VALID = VALID + (
+        # HAN: the layers are made in methods behind the project's own caching property,
+        # read in `__init__` for the side effect; reading one runs code we do not follow, so
+        # the graph is not known to be empty when the step selects `tf.trainable_variables()`.
+        """
+import functools
+import tensorflow as tf
+def lazy_property(func):
+    attribute = "_cache_" + func.__name__
+    @property
+    @functools.wraps(func)
+    def decorator(self):
+        if not hasattr(self, attribute):
+            setattr(self, attribute, func(self))
+        return getattr(self, attribute)
+    return decorator
+class HAN(object):
+    def __init__(self):
+        self.x = tf.placeholder(tf.float32, [None, 3])
+        self.__loss = self.loss
+    @lazy_property
+    def logits(self):
+        return tf.layers.dense(self.x, 2, name="out")
+    @lazy_property
+    def loss(self):
+        return tf.reduce_mean(self.logits)
+def get_optimization(han):
+    grads = tf.gradients(han.loss, tf.trainable_variables())
+    clipped, _ = tf.clip_by_global_norm(grads, 5.0)
+    return tf.train.AdamOptimizer(0.01).apply_gradients(zip(clipped, tf.trainable_variables()))
+def main(_):
+    with tf.Graph().as_default():
+        han = HAN()
+        train_op = get_optimization(han)
+tf.app.run()
+""",
+        # The same with a plain `@property` that builds the layer when read.
+        """
+import tensorflow as tf
+class Model(object):
+    def __init__(self):
+        self.x = tf.placeholder(tf.float32, [None, 3])
+    @property
+    def loss(self):
+        return tf.reduce_mean(tf.layers.dense(self.x, 1, name="out"))
+with tf.Graph().as_default():
+    model = Model()
+    loss = model.loss
+    step = tf.train.AdamOptimizer().minimize(loss, var_list=tf.trainable_variables())
+""",
+    )
     INVALID = (
         # TF2, SAC-AE: the autoencoder step trains the encoder; the critic step, whose loss
         # flows through it into the critic alone, leaves it out.
@@ -465,6 +516,24 @@ gvs = opt.compute_gradients(tf.reduce_mean(d_fake - d_real), var_list=d_vars)
 d_step = opt.apply_gradients([(tf.clip_by_value(grad, -1.0, 1.0), var) for grad, var in gvs])
 g_grads, _ = tf.clip_by_global_norm(tf.gradients(-tf.reduce_mean(d_fake), g_vars), 5.0)
 g_step = opt.apply_gradients(zip(g_grads, g_vars))
+""",
+    )
+
+    INVALID = INVALID + (
+        # The selection is taken before the model (and its property) is built: still empty.
+        """
+import tensorflow as tf
+class Model(object):
+    def __init__(self):
+        self.x = tf.placeholder(tf.float32, [None, 3])
+        self.loss
+    @property
+    def loss(self):
+        return tf.reduce_mean(tf.layers.dense(self.x, 1, name="out"))
+with tf.Graph().as_default():
+    tvars = tf.trainable_variables()  # expect: RL114
+    model = Model()
+    step = tf.train.AdamOptimizer().minimize(model.loss, var_list=tvars)
 """,
     )
 
