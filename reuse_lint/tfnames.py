@@ -316,7 +316,7 @@ SAVERS = frozenset({"tf.train.Saver"})
 # changes no finding. Keep this in step with the tables above and the interpreter's dispatch.
 SPECIAL_NAMES = frozenset(
     {VARIABLE_SCOPE, GET_VARIABLE, GET_VARIABLE_SCOPE, AUTO_REUSE, MAKE_TEMPLATE, GRAPH,
-     "tf.get_default_graph", RESET_DEFAULT_GRAPH, STOP_GRADIENT, EMA, GRADIENTS,
+     "tf.get_default_graph", RESET_DEFAULT_GRAPH, STOP_GRADIENT, EMA, GRADIENTS, SESSION,
      CLIP_BY_GLOBAL_NORM}
     | GRADIENT_TAPES
     | NAME_SCOPES | VARIABLE | TF_FUNCTION | set(LAYER_FUNCTIONS) | SELECTORS | MULTI_RNN_CELL
