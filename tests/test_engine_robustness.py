@@ -351,3 +351,29 @@ def test_super_of_a_library_base_and_other_methods_stay_unknown():
     assert names["ready"] == Const(True)
     assert not isinstance(names["other"], Const)
     interpreter.release()
+
+
+def test_package_whose_init_imports_back_the_linted_module_loses_no_finding(tmp_path):
+    # A package's `__init__` imports its modules; one of them imports the package back
+    # (`import pkg`), another reads a name from it (`from pkg import build`). Linted in order,
+    # the later lint of `net.py` was once handed a shared module whose imports led to a state
+    # the loader never made: an internal KeyError, and net.py's finding lost
+    # (kpe/bert-for-tf2's `bert/` package had this shape).
+    (tmp_path / "pyproject.toml").write_text("")
+    pkg = tmp_path / "pkg"
+    pkg.mkdir()
+    (pkg / "__init__.py").write_text("from .net import build\nfrom .extra import helper\n")
+    (pkg / "cycle.py").write_text("import tensorflow as tf\nimport pkg\n")
+    (pkg / "extra.py").write_text("import tensorflow as tf\nfrom pkg import build\n\ndef helper():\n    return build\n")
+    (pkg / "net.py").write_text(
+        "import tensorflow as tf\nfrom pkg.cycle import tf as _tf\n\ndef build():\n"
+        "    with tf.variable_scope('d'):\n        tf.get_variable('w', [1])\n"
+        "    with tf.variable_scope('d'):\n        tf.get_variable('w', [1])\n"
+    )
+    loader = ProjectLoader(lambda p: p.read_bytes())
+    found = {}
+    for name in ("__init__.py", "cycle.py", "extra.py", "net.py"):
+        path = pkg / name
+        loader.begin(str(path))
+        found[name] = [(f.line, f.code) for f in lint_source(path.read_bytes(), str(path), loader=loader)]
+    assert found == {"__init__.py": [], "cycle.py": [], "extra.py": [], "net.py": [(8, "RL101")]}
