@@ -19,6 +19,10 @@ EXPECT = re.compile(r"#\s*expect:\s*([A-Z]+\d+)")
 BAD = {
     "rl101_bad.py": ("ValueError", "Variable discriminator/h1/kernel already exists, disallowed"),
     "rl102_bad.py": ("ValueError", "Variable discriminator/logits/kernel does not exist"),
+    # The discriminator read back from the models' dict, built again without reuse.
+    "rl101_model_dict_bad.py": ("ValueError", "Variable discriminator/h1/kernel already exists, disallowed"),
+    # functools.partial(discriminator, reuse=True) called before the discriminator was built.
+    "rl102_partial_bad.py": ("ValueError", "Variable discriminator/h1/kernel does not exist"),
     "rl103_bad.py": ("ValueError", "Variable discriminator/logits/kernel already exists, disallowed"),
     "rl104_bad.py": ("ValueError", "Variable proj/w already exists, disallowed"),
     "rl107_bad.py": ("ValueError", "Variable discriminator/dense/kernel/Adam/ does not exist"),

@@ -50,10 +50,18 @@ TABLE = (
         "RL101→RT201: the second call creates discriminator/ again without reuse"),
     Row("rules/rl101_good.py", (), (), GOOD),
     Row("rules/rl101_missing_args_good.py", (), (), GOOD),
+    Row("rules/rl101_model_dict_bad.py", ("RL101@24",), ("RT201@24",),
+        "RL101→RT201: the discriminator read back from the models' dict creates discriminator/ again"),
+    Row("rules/rl101_model_dict_good.py", (), (), GOOD),
     Row("rules/rl102_bad.py", ("RL102@14",), ("RT201@15", "RT202@9"),
         "RL102→RT202: reuse=True before anything exists, reported inside the builder (line 9); "
         "the trace then creates the variables, so the later reuse=False call is an RT201"),
     Row("rules/rl102_good.py", (), (), GOOD),
+    Row("rules/rl102_partial_bad.py", ("RL102@11",), ("RT202@12", "RT202@13", "RT201@20"),
+        "RL102→RT202: the partial's reuse=True runs before anything exists, reported at the builder's scope "
+        "(line 11; the trace, at each layer); the trace then creates the variables, so the later "
+        "reuse=False call is an RT201"),
+    Row("rules/rl102_partial_good.py", (), (), GOOD),
     Row("rules/rl103_bad.py", ("RL103@8",), ("RT201@15",),
         "RL103→RT201 (the symptom): the scope drops `reuse`, so the reuse=True call at 15 creates again"),
     Row("rules/rl103_good.py", (), (), GOOD),

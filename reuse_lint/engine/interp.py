@@ -36,14 +36,17 @@ from reuse_lint.engine.events import (
 )
 from reuse_lint.engine.values import (
     UNKNOWN,
+    OPEN_KEY,
     ClassVal,
     Const,
+    DictVal,
     FuncVal,
     HiddenMethod,
     Instance,
     ListVal,
     ModuleState,
     ModuleVal,
+    Partial,
     same,
     truthy,
 )
@@ -737,6 +740,8 @@ class Interpreter:
 
     def _stmt_For(self, stmt: ast.For, env, module) -> None:
         iterable = self.eval(stmt.iter, env, module)
+        if isinstance(iterable, DictVal) and not iterable.open:
+            iterable = _dict_view(iterable, "keys")
         if isinstance(iterable, ListVal) and iterable.length is not None:
             self.analysis.loop_lengths[id(stmt)] = iterable.length
         tfapi.loop_over(self, stmt, iterable, env, module)
@@ -752,6 +757,8 @@ class Interpreter:
         self._loop(stmt, env, module, [UNKNOWN] * MAX_LITERAL_ITERATIONS, None)
 
     def _iteration_values(self, iterable: Any) -> list[Any]:
+        if isinstance(iterable, DictVal) and not iterable.open:
+            iterable = _dict_view(iterable, "keys")
         if isinstance(iterable, ListVal):
             return iterable.items[:MAX_LITERAL_ITERATIONS]
         return [UNKNOWN] * MAX_LITERAL_ITERATIONS
@@ -935,12 +942,11 @@ class Interpreter:
         return handler(self, node, env, module)
 
     def _expr_Dict(self, node: ast.Dict, env, module) -> Any:
-        for key in node.keys:
-            if key is not None:
-                self.eval(key, env, module)
-        for value in node.values:
-            self.eval(value, env, module)
-        return UNKNOWN
+        keys = [self.eval(key, env, module) if key is not None else None for key in node.keys]
+        values = [self.eval(value, env, module) for value in node.values]
+        if not all(isinstance(k, Const) and _hashable(k.value) for k in keys):
+            return UNKNOWN  # a `**spread` or a key we do not know: any key may hold anything
+        return DictVal({k.value: v for k, v in zip(keys, values)})
 
     def _expr_Starred(self, node: ast.Starred, env, module) -> Any:
         self.eval(node.value, env, module)
@@ -973,6 +979,8 @@ class Interpreter:
             return modelled(base, attr)
         if isinstance(base, Const) and isinstance(base.value, str) and attr in _STR_METHODS:
             return Method("str", (base.value, attr))
+        if isinstance(base, DictVal) and (attr in _DICT_READERS or attr in _MUTATORS):
+            return Method("dict", (base, attr))
         if isinstance(base, External):
             return External(f"{base.qualname}.{attr}")
         if isinstance(base, ModuleVal):
@@ -1122,6 +1130,8 @@ class Interpreter:
         modelled = tfapi.subscript(base)
         if modelled is not tfapi.NOT_SPECIAL:
             return modelled
+        if isinstance(base, DictVal):
+            return _dict_item(base, index)
         if isinstance(base, ListVal) and isinstance(index, Const) and isinstance(index.value, int):
             # A sample's first items are the list's first items; its last ones are not.
             lowest = 0 if base.sample else -len(base.items)
@@ -1215,6 +1225,10 @@ class Interpreter:
         if _exits(func, node, env):
             raise _Raise()  # SystemExit: nothing after it runs on this path
         site = Site(module.path, node)
+        if isinstance(func, Partial):
+            return self.call(func.func, [*func.args, *args], {**func.kwargs, **kwargs}, node, env, module, starred)
+        if isinstance(func, External) and func.qualname == "functools.partial" and args and not starred:
+            return Partial(args[0], args[1:], dict(kwargs))
         tfapi.hand_over(self, func, args, kwargs)
         modelled = tfapi.call_handler(type(func))
         if modelled is not None:
@@ -1259,6 +1273,8 @@ class Interpreter:
             self.tf.unknown_effect()  # `Model.build(self)` through an unknown decorator
             tfapi.blind(self)
             return UNKNOWN
+        if isinstance(func, Method) and func.kind == "dict":
+            return self._dict_method(func.target, args, kwargs)
         if isinstance(func, Method):
             return _string_method(func.target, args, kwargs)
         if isinstance(func, External):
@@ -1267,6 +1283,7 @@ class Interpreter:
             if not func.safe:
                 self.tf.unknown_effect()
                 tfapi.blind(self)
+                self._escape(args, kwargs)
             return tfapi.external_result(args, kwargs)
         if func is UNKNOWN:
             if isinstance(node.func, ast.Attribute) and node.func.attr == "compile":
@@ -1276,6 +1293,8 @@ class Interpreter:
                 return args[0]
             if builtin == "super":
                 return self._super(args)
+            if builtin == "dict" and not args and not starred and not any("dict" in scope for scope in env):
+                return DictVal(dict(kwargs))
             modelled = tfapi.builtin_call(self, builtin, args, node, module)
             if modelled is not tfapi.NOT_SPECIAL:
                 return modelled
@@ -1290,8 +1309,37 @@ class Interpreter:
                 # it may create variables we cannot see.
                 self.tf.unknown_effect()
                 tfapi.blind(self)
+                self._escape(args, kwargs)
             return UNKNOWN
         return UNKNOWN
+
+    def _escape(self, args, kwargs) -> None:
+        """Dicts given to code we do not follow: it may store anything in them."""
+        for value in (*args, *kwargs.values()):
+            if isinstance(value, DictVal):
+                self._open_dict(value)
+
+    def _open_dict(self, d: DictVal) -> None:
+        for key in list(d.items):
+            self._set_attr(d, key, UNKNOWN)
+        self._set_attr(d, OPEN_KEY, UNKNOWN)
+
+    def _dict_method(self, target: tuple, args, kwargs) -> Any:
+        d, name = target
+        if name in _MUTATORS:
+            # What it leaves is not followed; a call we do not follow, as before dicts were known.
+            self._open_dict(d)
+            self.tf.unknown_effect()
+            tfapi.blind(self)
+            return UNKNOWN
+        if d.open:
+            return UNKNOWN
+        if name == "get":
+            if not args or kwargs or not isinstance(args[0], Const) or not _hashable(args[0].value):
+                return UNKNOWN
+            default = args[1] if len(args) > 1 else Const(None)
+            return d.items.get(args[0].value, default)
+        return _dict_view(d, name)
 
     def _super(self, args) -> Any:
         """`super()` in a method, or `super(Cls, self)`: the program's own base classes
@@ -1422,8 +1470,13 @@ class Interpreter:
             else:
                 tfapi.set_attribute(self, base, target.attr, value, target, module)
         elif isinstance(target, ast.Subscript):
-            self.eval(target.value, env, module)
-            self.eval(target.slice, env, module)
+            base = self.eval(target.value, env, module)
+            index = self.eval(target.slice, env, module)
+            if isinstance(base, DictVal):
+                if isinstance(index, Const) and _hashable(index.value) and not base.open:
+                    self._set_attr(base, index.value, value)
+                else:
+                    self._open_dict(base)
         elif isinstance(target, ast.Starred):
             self.assign(target.value, UNKNOWN, env, module)
 
@@ -1461,6 +1514,7 @@ _STMT_HANDLERS = _handlers("_stmt_")
 _EXPR_HANDLERS = _handlers("_expr_")
 _BUILTINS = frozenset(dir(builtins))
 _MISSING = object()  # an attribute an object did not have
+_DICT_READERS = frozenset({"items", "values", "keys", "get"})
 _STR_METHODS = frozenset(
     "startswith endswith split rsplit replace lower upper strip lstrip rstrip find count format partition".split()
 )
@@ -1501,6 +1555,33 @@ class _Super:
             if found is not None:
                 return found
         return UNKNOWN
+
+
+def _hashable(value: Any) -> bool:
+    try:
+        hash(value)
+    except TypeError:
+        return False
+    return True
+
+
+def _dict_item(d: DictVal, index: Any) -> Any:
+    """`d["g"]`: the value stored under a known key; anything else is not known."""
+    if d.open or not isinstance(index, Const) or not _hashable(index.value):
+        return UNKNOWN
+    return d.items.get(index.value, UNKNOWN)
+
+
+def _dict_view(d: DictVal, name: str) -> ListVal:
+    """`d.keys()`, `d.values()`, `d.items()` of a dict whose keys are all known, in order."""
+    keys = list(d.items)
+    if name == "keys":
+        items = [Const(k) for k in keys]
+    elif name == "values":
+        items = [d.items[k] for k in keys]
+    else:
+        items = [ListVal([Const(k), d.items[k]]) for k in keys]
+    return ListVal(items, length=len(items))
 
 
 def _consts(args, kwargs) -> tuple:

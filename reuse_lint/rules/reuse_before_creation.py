@@ -108,6 +108,17 @@ def discriminator(x, reuse=False):
 fake = discriminator(tf.ones([1, 2]), reuse=True)  # expect: RL102
 real = discriminator(tf.zeros([1, 2]))
 """,
+        # Through functools.partial: the reuse it binds holds at the call, reported at the scope.
+        """
+import functools
+import tensorflow as tf
+def discriminator(x, reuse=False):
+    with tf.variable_scope("discriminator", reuse=reuse):  # expect: RL102
+        return tf.layers.dense(x, 1)
+shared = functools.partial(discriminator, reuse=True)
+fake = shared(tf.ones([1, 2]))
+real = discriminator(tf.zeros([1, 2]))
+""",
         """
 import tensorflow as tf
 with tf.Graph().as_default():
