@@ -27,6 +27,7 @@ from functools import lru_cache
 from typing import Any, Callable
 
 from reuse_lint.engine import tfapi
+from reuse_lint.engine.constructions import constructions
 from reuse_lint.engine.events import (
     TRUTH,
     Analysis,
@@ -416,10 +417,40 @@ class Interpreter:
         if key not in self._constructed:  # once per class: each method starts from a copy
             made = Instance(instance.cls)
             self.tf.open_graph(fresh=False)
-            self.call_function(init.bound(made), [], {}, None, unknown_args=True)
+            self.call_function(init.bound(made), [], self._agreed_arguments(instance.cls, init), None, unknown_args=True)
             self._constructed[key] = made.attrs
             self._reset_trace(fresh=False)
         instance.attrs.update(self._constructed[key])
+
+    def _agreed_arguments(self, cls: ClassVal, init: FuncVal) -> dict[str, Any]:
+        """The `__init__` parameters that every construction of the class in the project
+        gives one same constant (a literal, or the default where a call leaves it out); the
+        loader finds the constructions (`constructions`). None found, or one it cannot read:
+        every parameter stays unknown."""
+        if init.node.decorator_list or not isinstance(init.node, ast.FunctionDef):
+            return {}
+        find = getattr(self.loader, "constructions", None)
+        if find is not None:
+            calls = find(cls.module.path, cls.node.name)
+        else:  # no project: the module is the program
+            calls = constructions(cls.module.tree, cls.node.name, {cls.node.name}, True)
+        if not calls:
+            return {}
+        a = init.node.args
+        positional = [p.arg for p in a.posonlyargs + a.args][1:]  # after `self`
+        defaults = dict(zip(positional[len(positional) - len(init.defaults):], init.defaults))
+        defaults.update((p.arg, d) for p, d in zip(a.kwonlyargs, init.kw_defaults) if d is not None)
+        names = positional + [p.arg for p in a.kwonlyargs]
+        agreed: dict[str, Any] = {}
+        for i, call in enumerate(calls):
+            args, kwargs = call
+            if len(args) > len(positional) or not set(kwargs) <= set(names):
+                return {}  # it goes to `*args`, `**kwargs`, or raises: not a plain binding
+            given = dict(zip(positional, args)) | kwargs
+            for name in names:
+                value = given.get(name, defaults.get(name, UNKNOWN))
+                agreed[name] = value if i == 0 or same(agreed[name], value) else UNKNOWN
+        return {k: v for k, v in agreed.items() if isinstance(v, Const)}
 
     # ----- statements --------------------------------------------------------------------
     def exec_block(self, stmts: list[ast.stmt], env: list[dict], module: ModuleState) -> None:

@@ -52,6 +52,22 @@ class RepeatedRnnCell(Rule):
     CODE = "RL117"
     NAME = "repeated-rnn-cell"
     VALID = (
+        # Round 8 (Yagami360): `model` runs as an entry point, and every construction of the
+        # class keeps the default of one layer: one cell, one layer, nothing shared.
+        """
+import tensorflow as tf
+class Many2One(object):
+    def __init__(self, n_hidden, n_layers=1):
+        self._n_hidden = n_hidden
+        self._n_layers = n_layers
+    def model(self, inputs):
+        cell = tf.nn.rnn_cell.BasicLSTMCell(self._n_hidden)
+        cells = tf.nn.rnn_cell.MultiRNNCell([cell] * self._n_layers, state_is_tuple=True)
+        return tf.nn.dynamic_rnn(cells, inputs, dtype=tf.float32)
+def main():
+    rnn = Many2One(n_hidden=20, n_layers=1)
+    other = Many2One(10)
+""",
         """
 import tensorflow as tf
 stack = tf.nn.rnn_cell.MultiRNNCell([tf.nn.rnn_cell.LSTMCell(8) for _ in range(3)])
@@ -102,6 +118,21 @@ def build(num_layers, cell_creator):
 """,
     )
     INVALID = (
+        # The same class where one construction asks for three layers.
+        """
+import tensorflow as tf
+class Many2One(object):
+    def __init__(self, n_hidden, n_layers=1):
+        self._n_hidden = n_hidden
+        self._n_layers = n_layers
+    def model(self, inputs):
+        cell = tf.nn.rnn_cell.BasicLSTMCell(self._n_hidden)
+        cells = tf.nn.rnn_cell.MultiRNNCell([cell] * self._n_layers, state_is_tuple=True)  # expect: RL117
+        return tf.nn.dynamic_rnn(cells, inputs, dtype=tf.float32)
+def main():
+    rnn = Many2One(n_hidden=20, n_layers=1)
+    other = Many2One(10, 3)
+""",
         """
 import tensorflow as tf
 cell = tf.nn.rnn_cell.LSTMCell(8)
