@@ -339,7 +339,7 @@ def test_a_cut_short_analysis_keeps_its_findings_and_says_so_from_the_cache_too(
 
     # A step budget that ends the analysis after the finding was made (BAD takes 8 steps).
     source = BAD + "y = 1\n" * 50
-    monkeypatch.setattr(interp, "MAX_STEPS", 20 - interp.STEPS_PER_BYTE * len(source))
+    monkeypatch.setattr(interp, "MAX_STEPS", 20)
     (project / "bad.py").write_text(source)
     os.utime(project / "bad.py", (1_000_000_000, 1_000_000_000))  # not racy: the index takes it
     s = Settings(paths=["bad.py"], root=project, config_path=project / "pyproject.toml")

@@ -54,19 +54,20 @@ from reuse_lint.engine.values import (
 
 MAX_DEPTH = 24
 # The budget of one analysis, in statements run, and it alone decides where an analysis
-# stops: the findings are a function of the input. (A CPU-time budget, 2 s and 20 s a MB,
-# stopped big files at another point, with other findings, when the machine was loaded.)
-# The steps are that budget's work (about 50 k steps a CPU second), so a cold run costs
-# what it did: on the ten corpora (6,429 analyses), all but fifteen end within it, the
-# slowest that ends needs 146 k (tensorflow/nmt's nmt_test.py), and the heaviest
-# (tensorflow/benchmarks' tests, guildai modules that follow the whole guild package)
-# stop at it.
-MAX_STEPS = 150_000
-STEPS_PER_BYTE = 1
+# stops: the findings are a function of the input. (A CPU-time budget of 2 s and more for
+# a bigger file stopped the heaviest analyses at another point, with other findings, when
+# the machine was loaded.) The steps are about that budget's work (35-45 k steps a CPU
+# second), so a cold run costs what it did. On the ten corpora (6,429 analyses), all but
+# fifteen end within it, the largest of those in 96 k steps; the fifteen (tensorflow/
+# benchmarks' two test modules, tensorflow/nmt's nmt_test.py, twelve guildai modules that
+# follow the whole guild package) need 125 k to 630 k and stop at it, as most of them
+# stopped at the time budget. The file's size does not count: the steps follow its
+# imports and calls, not its length.
+MAX_STEPS = 100_000
 # A safety net, not a budget: CPU seconds that no analysis of the corpora comes near (the
-# slowest needs about 5 s under a load of 10 on 2 cores). Only a statement of pathological
-# cost reaches it, and then the machine's speed decides; it is read every CLOCK_EVERY
-# steps (a clock read costs more than a step).
+# slowest needs about 3 s, some twenty times less). Only a statement of pathological cost
+# reaches it, and then the machine's speed decides; it is read every CLOCK_EVERY steps (a
+# clock read costs more than a step).
 SAFETY_SECONDS = 60.0
 CLOCK_EVERY = 256
 MAX_LITERAL_ITERATIONS = 2
@@ -299,9 +300,9 @@ class Interpreter:
         self.tf = tfapi.TFState()  # what TensorFlow keeps: graphs, the scope stack...
         self._reset_trace(fresh=True)
 
-    def set_budget(self, source_size: int) -> None:
-        """Steps that grow with the file's size, and the far-off time safety net."""
-        self.max_steps = MAX_STEPS + STEPS_PER_BYTE * source_size
+    def set_budget(self) -> None:
+        """The step budget, and the far-off time safety net."""
+        self.max_steps = MAX_STEPS
         self.deadline = time.process_time() + SAFETY_SECONDS
 
     # ----- trace state ------------------------------------------------------------------
