@@ -361,6 +361,8 @@ class ProjectLoader:
                 dirs[:] = sorted(d for d in dirs if not d.startswith(".") and not _is_venv(Path(folder, d)))
                 for file in sorted(n for n in names if n.endswith(".py")):
                     path = Path(folder, file)
+                    if not path.is_file():
+                        continue  # a FIFO or a device named *.py: reading it could block
                     try:
                         data = self._read(path)  # only the files that name the class count as read
                     except OSError:

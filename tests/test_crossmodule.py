@@ -270,3 +270,14 @@ def test_the_constructions_of_a_class_are_read_where_they_can_be_trusted(tmp_pat
         loader = ProjectLoader(lambda p: p.read_bytes())
         assert loader.constructions(str(tmp_path / "model.py"), "Net") is None, name
         (tmp_path / name).unlink()
+
+
+def test_a_fifo_in_the_project_is_not_read_for_constructions(tmp_path):
+    from reuse_lint.engine.values import Const
+    from reuse_lint.runner import ProjectLoader
+
+    (tmp_path / "pyproject.toml").write_text("")
+    (tmp_path / "model.py").write_text("class Net:\n    def __init__(self, n=1):\n        self.n = n\nNet(2)\n")
+    os.mkfifo(tmp_path / "pipe.py")  # reading it would wait for a writer for ever
+    loader = ProjectLoader(lambda p: p.read_bytes())
+    assert loader.constructions(str(tmp_path / "model.py"), "Net") == [([Const(2)], {})]
