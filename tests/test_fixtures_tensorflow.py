@@ -34,6 +34,10 @@ BAD = {
     "rl111_project_layer_bad.py": ("ValueError", "tf.function only supports singleton tf.Variables created on the first call"),
     "rl111_flag_bad.py": ("ValueError", "tf.function only supports singleton tf.Variables created on the first call"),
     "rl111_add_weight_bad.py": ("ValueError", "tf.function only supports singleton tf.Variables created on the first call"),
+    # A weight stored on `self` under a setting only `__init__` sets.
+    "rl111_setting_store_bad.py": ("ValueError", "tf.function only supports singleton tf.Variables created on the first call"),
+    # The `call` of a class a factory function made.
+    "rl111_factory_bad.py": ("ValueError", "tf.function only supports singleton tf.Variables created on the first call"),
     # The optimizer made in the tf.function step makes its step count on each trace.
     "rl111_optimizer_step_bad.py": ("ValueError", "tf.function only supports singleton tf.Variables created on the first call"),
     "rl112_bad.py": ("ValueError", "Variable discriminator/dense_2/kernel does not exist"),
@@ -320,6 +324,10 @@ KERAS3 = {
     # Keras 3 stops at once: a built layer may not add state.
     "rl111_add_weight_bad.py": lambda b: "cannot add new elements of state" in (b["error"] or {}).get("message", ""),
     "rl111_add_weight_good.py": lambda b: b["error"] is None,
+    "rl111_setting_store_bad.py": lambda b: "cannot add new elements of state" in (b["error"] or {}).get("message", ""),
+    "rl111_setting_store_good.py": lambda b: b["error"] is None,
+    "rl111_factory_bad.py": lambda b: "tf.function only supports singleton tf.Variables" in (b["error"] or {}).get("message", ""),
+    "rl111_factory_good.py": lambda b: b["error"] is None,
     # Rescaling, Resizing and CenterCrop made in `call` create no variable in Keras 3 either.
     "rl111_call_good.py": lambda b: b["error"] is None,
     "rl106_gan_bad.py": lambda b: b["error"] is None and b["created"].count("d_out/kernel:0") == 2,

@@ -156,6 +156,14 @@ TABLE = (
         NO_COUNTERPART + "as for rl111_call_bad: without --steps the trace stops at fit's first "
         "gradient step, before the retrace on which TF 2 raises"),
     Row("rules/rl111_add_weight_good.py", (), (), GOOD),
+    Row("rules/rl111_setting_store_bad.py", ("RL111@16",), (),
+        NO_COUNTERPART + "as for rl111_call_bad: without --steps the trace stops at fit's first "
+        "gradient step, before the retrace on which TF 2 raises"),
+    Row("rules/rl111_setting_store_good.py", (), (), GOOD),
+    Row("rules/rl111_factory_bad.py", ("RL111@11",), (),
+        NO_COUNTERPART + "as for rl111_call_bad: without --steps the trace stops at fit's first "
+        "gradient step, before the retrace on which TF 2 raises"),
+    Row("rules/rl111_factory_good.py", (), (), GOOD),
     Row("rules/rl111_optimizer_bad.py", ("RL111@11",), (),
         NO_COUNTERPART + "without --steps the trace stops at the loop's first tape.gradient, before "
         "the second pass makes a second Adam; to TF each optimizer's variables are one legitimate set"),

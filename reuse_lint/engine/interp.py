@@ -235,10 +235,12 @@ _TRAINING_FLAGS = frozenset({"training", "is_training"})
 _ONCE_WORDS = ("built", "init", "first", "ready", "created", "done", "setup", "loaded")
 
 
-def _flag_test(stmt: ast.If) -> bool:
+def _flag_test(stmt: ast.If, owner: ClassVal | None = None) -> bool:
     """`if self.use_bn:`, `if not self.residual and training:`: a setting of the object or
     Keras' `training` flag, taken as it is, with a body that stores nothing on `self`
-    (`if not self.ready: self.w = ...` is how a build-once guard reads)."""
+    (`if not self.ready: self.w = ...` is how a build-once guard reads), or one that stores
+    other attributes than the test reads, on a setting only `__init__` of the owner class
+    sets (`if self.scaled: self.scale = self.add_weight(...)` in `call`)."""
     def flag(n: ast.AST) -> bool:
         if isinstance(n, ast.UnaryOp) and isinstance(n.op, ast.Not):
             return flag(n.operand)
@@ -247,7 +249,42 @@ def _flag_test(stmt: ast.If) -> bool:
         if isinstance(n, ast.Name):
             return n.id in _TRAINING_FLAGS
         return _self_attr(n) and not _once_flag(n)
-    return flag(stmt.test) and not _self_attrs_changed(stmt)
+    if not flag(stmt.test):
+        return False
+    stored = _self_attrs_changed(stmt)
+    if not stored:
+        return True
+    # The body stores on `self`: a guard that turns itself off (the test reads what the
+    # body or another method writes) runs once; a constructor's setting takes the same arm
+    # on every call.
+    read = _self_attrs_read(stmt.test)
+    if owner is None or not read or not read.isdisjoint(stored):
+        return False
+    return read.isdisjoint(_attrs_set_after_init(owner))
+
+
+def _attrs_set_after_init(cls: ClassVal) -> frozenset[str]:
+    """The `self.x` that a method of the class or of its bases, `__init__` aside, changes."""
+    changed: set[str] = set()
+    seen: set[int] = set()
+    stack = [cls]
+    while stack:
+        c = stack.pop()
+        if not isinstance(c, ClassVal) or id(c) in seen:
+            continue
+        seen.add(id(c))
+        changed |= _methods_changes(c.node)
+        stack.extend(c.bases)
+    return frozenset(changed)
+
+
+@lru_cache(maxsize=4096)
+def _methods_changes(node: ast.ClassDef) -> frozenset[str]:
+    changed: set[str] = set()
+    for item in node.body:
+        if isinstance(item, (ast.FunctionDef, ast.AsyncFunctionDef)) and item.name != "__init__":
+            changed |= _self_attrs_changed(item)
+    return frozenset(changed)
 
 
 def _stateful_test(node: ast.AST, func: ast.AST) -> bool:
@@ -290,6 +327,7 @@ class Interpreter:
         self.modules: dict[str, ModuleState] = {}
         self._constructed: dict[int, dict] = {}  # class -> the attributes its __init__ set
         self._stateful_runs = 0  # tokens for the runs of `if`s on state their function changes
+        self._nested_keras: list[ClassVal] = []  # Keras classes a function made (a factory's)
         self._loading: list[ModuleState] = []  # the modules whose top level runs now
         # The limits of one analysis (set_budget), and the one it reached, if any: what was
         # seen before stands, but the analysis is incomplete and must say so.
@@ -397,6 +435,18 @@ class Interpreter:
                         method = method.func  # a property's getter, run on its own
                     if isinstance(method, FuncVal) and id(method.node) not in self.executed:
                         self._entry(method, Instance(value))
+        # A Keras class made inside a function (`def make_model(): class Net(Model): ...`):
+        # Keras runs its `call` whoever made it, so its methods are entry points too.
+        seen: set[int] = set()
+        while self._nested_keras:
+            cls = self._nested_keras.pop(0)
+            if cls.module is not module or id(cls.node) in seen:
+                continue
+            seen.add(id(cls.node))
+            for item in cls.node.body:
+                method = cls.attrs.get(getattr(item, "name", None))
+                if isinstance(method, FuncVal) and id(method.node) not in self.executed:
+                    self._entry(method, Instance(cls))
 
     def _entry(self, func: FuncVal, self_value: Any) -> None:
         self.trace += 1
@@ -557,6 +607,8 @@ class Interpreter:
                 for t in item.targets:
                     if isinstance(t, ast.Name):
                         cls.attrs[t.id] = value
+        if adapt is not None and self.funcs:
+            self._nested_keras.append(cls)
         self._bind(stmt.name, cls, env)
 
     def _stmt_Import(self, stmt: ast.Import, env, module) -> None:
@@ -621,7 +673,7 @@ class Interpreter:
         # A setting compared with constants takes the same arm on every call: what runs
         # under it is as unconditional as the code around it. Any other test may be a guard
         # (`if self.w is None:`) that makes the body run once.
-        setting = _setting_test(stmt.test) or _flag_test(stmt)
+        setting = _setting_test(stmt.test) or _flag_test(stmt, self.funcs[-1].owner if self.funcs else None)
         guard = not (setting and not (self.funcs and _stateful_test(stmt, self.funcs[-1].node)))
         self.guards += guard
         try:
