@@ -98,6 +98,18 @@ with tf.compat.v1.Session(graph=g2) as sess:
     with tf.variable_scope("", reuse=True):
         print(sess.run(tf.get_variable("v")))
 """,
+        # A conditional expression on the loop index picks the creating call for the first
+        # step and the reusing one for the others, as an `if` statement would (zwjyyc/finch's
+        # pointer network, round 10 of TRIAGE.md): the number of steps is not known here.
+        """
+import tensorflow as tf
+def attend(h, reuse=None):
+    with tf.variable_scope("attention", reuse=reuse):
+        return h * tf.get_variable("u", [4])
+def unroll(h, steps):
+    return [attend(h, reuse=True) if t else attend(h) for t in range(steps)]
+outs = unroll(tf.zeros([2, 4]), int(input()))
+""",
     )
     INVALID = (
         """
@@ -159,11 +171,13 @@ class GAN(object):
         made_later = created_after(ctx.analysis)
         unnamed: set[tuple] = set()
         reported: set[int] = set()
+        chosen = _created_on_other_arm(ctx.analysis.creations)
         for c in ctx.analysis.creations:
             key = (c.trace, c.graph)
             if (
                 c.reuse == TRUE and c.name is not None and c.fresh_graph and not c.opaque_before
                 and key not in unnamed and not existed[id(c)] and id(c) not in explained
+                and id(c) not in chosen
                 # an arm chosen by object state that the first call sets up (a memo)
                 and not any(cond.stateful for cond in c.conds)
             ):
@@ -211,3 +225,22 @@ class GAN(object):
             related=related,
             help="build the variables first without reuse (or use reuse=tf.AUTO_REUSE)",
         )
+
+
+def _created_on_other_arm(creations) -> set[int]:
+    """Lookups whose name the other arm of one of their `if`s (or conditional expressions)
+    creates: `f(x, reuse=True) if t > 0 else f(x)` in a loop whose index is unknown. The test
+    chooses which runs first (the creation, on the first step), so the lookup's place in the
+    order the analysis ran the arms says nothing: by id of the lookup."""
+    made: dict[tuple, set[tuple]] = {}
+    for c in creations:
+        if c.reuse != TRUE and c.name is not None:
+            arms = made.setdefault((c.trace, c.graph, c.name), set())
+            arms.update((cond.if_id, cond.arm) for cond in c.conds)
+    chosen: set[int] = set()
+    for c in creations:
+        if c.reuse == TRUE and c.name is not None:
+            arms = made.get((c.trace, c.graph, c.name), ())
+            if any((cond.if_id, arm) in arms for cond in c.conds for arm in (0, 1) if arm != cond.arm):
+                chosen.add(id(c))
+    return chosen

@@ -63,6 +63,14 @@ def highway(x, size, scope="highway", reuse=None):
         gate = tf.sigmoid(conv(x, size, "gate", reuse=reuse))
         return gate * conv(x, size, "activation", reuse=reuse)
 """,
+        # A string literal as `default_name` next to a given name: ignored, but no caller's
+        # scope or reuse flag is lost with it (panlc2004/tensorflow_L, round 10 of TRIAGE.md).
+        """
+import tensorflow as tf
+x = tf.zeros([2, 2])
+with tf.variable_scope("block", "Block", [x]):
+    w = tf.get_variable("w", [2, 1])
+""",
     )
     INVALID = (
         """
