@@ -229,18 +229,24 @@ class GAN(object):
 
 def _created_on_other_arm(creations) -> set[int]:
     """Lookups whose name the other arm of one of their `if`s (or conditional expressions)
-    creates: `f(x, reuse=True) if t > 0 else f(x)` in a loop whose index is unknown. The test
-    chooses which runs first (the creation, on the first step), so the lookup's place in the
-    order the analysis ran the arms says nothing: by id of the lookup."""
+    inside a loop creates: `f(x, reuse=True) if t > 0 else f(x)` over an unknown range. The
+    test may change between iterations and chooses which arm runs first (the creation, on the
+    first step), so the order the analysis ran the arms in says nothing: by id of the lookup.
+    Outside a loop the test holds one value, and a lookup on its arm is reported as before."""
     made: dict[tuple, set[tuple]] = {}
     for c in creations:
         if c.reuse != TRUE and c.name is not None:
             arms = made.setdefault((c.trace, c.graph, c.name), set())
-            arms.update((cond.if_id, cond.arm) for cond in c.conds)
+            arms.update((cond.if_id, cond.arm) for cond in c.conds if _in_loop(cond))
     chosen: set[int] = set()
     for c in creations:
         if c.reuse == TRUE and c.name is not None:
             arms = made.get((c.trace, c.graph, c.name), ())
-            if any((cond.if_id, arm) in arms for cond in c.conds for arm in (0, 1) if arm != cond.arm):
+            if any((cond.if_id, 1 - cond.arm) in arms for cond in c.conds if _in_loop(cond)):
                 chosen.add(id(c))
     return chosen
+
+
+def _in_loop(cond) -> bool:
+    # a stateful test's run token has a negative "iteration"; only real loops count
+    return any(iteration >= 0 for _, iteration in cond.loops)
