@@ -17,7 +17,8 @@ class LeakedRootReuse(Rule):
     variables. Also `scope.reuse_variables()` inside a named scope's own block when optimizer
     slots or moving averages are made later in that block (a gate applied to each input with
     its own moving average, a model class built twice that makes its own optimizer). It
-    reports the call, with that later creation as the related location.
+    reports the call, with that later creation as the related location. Slots and
+    moving averages made under `reuse=tf.AUTO_REUSE` are not counted: TF creates them.
 
     ## Why is this bad?
     Reuse on the root scope never ends: every later `get_variable` in the graph only looks

@@ -15,7 +15,8 @@ class ScopeArgumentIgnored(Rule):
     `tf.variable_scope(scope, reuse)` puts `reuse` into `default_name`. It reports the
     argument; a reuse flag only where it would have changed a variable's creation: not when
     it is off wherever the scope is entered, nor when the variables under it are reused
-    anyway (the flag is also handed to the inner scopes that create them).
+    anyway (the flag is also handed to the inner scopes that create them). A string
+    literal there (`tf.variable_scope("block", "Block")`) is not reported: nothing is lost.
 
     ## Why is this bad?
     `default_name` is used only when `name_or_scope` is None, so the argument is ignored.

@@ -11,8 +11,9 @@ from reuse_lint.rules.base import Rule, RuleContext
 class VariableIgnoresReuse(Rule):
     """
     ## What it does
-    Finds `tf.Variable(...)` (not `tf.get_variable`) under a reusing scope, or in a scoped
-    builder applied twice to different inputs. It reports the `tf.Variable` call, but not
+    Finds `tf.Variable(...)` (not `tf.get_variable`) under a reusing scope (under
+    `AUTO_REUSE`, one entered again under the same name), or in a scoped builder applied
+    twice to different inputs. It reports the `tf.Variable` call, but not
     state kept per call on purpose: a variable made with `trainable=False`, or one the same
     code updates with `.assign(...)` (a counter, an accumulator).
 
