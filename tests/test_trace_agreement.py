@@ -62,6 +62,7 @@ TABLE = (
         "(line 11; the trace, at each layer); the trace then creates the variables, so the later "
         "reuse=False call is an RT201"),
     Row("rules/rl102_partial_good.py", (), (), GOOD),
+    Row("rules/rl102_conditional_good.py", (), (), GOOD),
     Row("rules/rl103_bad.py", ("RL103@8",), ("RT201@15",),
         "RL103→RT201 (the symptom): the scope drops `reuse`, so the reuse=True call at 15 creates again"),
     Row("rules/rl103_good.py", (), (), GOOD),
@@ -83,6 +84,7 @@ TABLE = (
         "RL107→RT202: the root reuse_variables() (15) leaks into minimize (18), whose Adam slots "
         "cannot be created"),
     Row("rules/rl107_good.py", (), (), GOOD),
+    Row("rules/rl107_auto_reuse_good.py", (), (), GOOD),
     Row("rules/rl107_model_bad.py", ("RL107@25",), ("RT202@20",),
         "RL107→RT202: scope.reuse_variables() (25) still holds when the sampling model's "
         "apply_gradients (20) makes its Adam slots, which cannot be created"),
@@ -207,6 +209,7 @@ TABLE = (
     Row("rules/rl113_bad.py", ("RL113@9",), ("RT204@16",),
         "RL113→RT204: tf.Variable ignores reuse, so the reuse=True call (16) makes discriminator_1/Variable"),
     Row("rules/rl113_good.py", (), (), GOOD),
+    Row("rules/rl113_auto_default_good.py", (), (), GOOD),
     Row("rules/rl114_bad.py", ("RL114@28",), ("RT206@15",),
         "RL114→RT206: the linter reports the selection (28), the trace the variables it missed "
         "(bn1/gamma, beta, created at 15)"),
@@ -246,6 +249,7 @@ TABLE = (
     Row("rules/rl115_bad.py", ("RL115@8",), ("RT201@13",),
         "RL115→RT201: the positional True is default_name, not reuse; the second call (13) creates again"),
     Row("rules/rl115_good.py", (), (), GOOD),
+    Row("rules/rl115_literal_default_good.py", (), (), GOOD),
     Row("rules/rl116_bad.py", ("RL116@6",), (),
         NO_COUNTERPART + "the new graph builds out/ at its root as TF always does; the empty "
         "trainable_variables('model/') feeds no optimizer, so nothing fails or trains wrongly"),

@@ -1186,7 +1186,29 @@ class Interpreter:
             return self.eval(node.body, env, module)
         if t is False:
             return self.eval(node.orelse, env, module)
-        return _join(self.eval(node.body, env, module), self.eval(node.orelse, env, module))
+        # Each arm is tagged as an `if` statement's would be, so that what the two arms make
+        # is known exclusive: `f(x, reuse=True) if i > 0 else f(x)` in a loop creates on the
+        # first iteration and reuses on the others, as the statement form does.
+        setting = _setting_test(node.test) or _flag_test(node)
+        guard = not (setting and not (self.funcs and _stateful_test(node, self.funcs[-1].node)))
+        test = _equality_test(node, module)
+        loops, stateful = tuple(self.loops), bool(self.funcs) and _stateful_test(node, self.funcs[-1].node)
+        if stateful:
+            self._stateful_runs += 1
+            loops += ((id(node), -self._stateful_runs),)
+        values = []
+        depth = len(self.conds)
+        self.guards += guard
+        try:
+            for arm, expr in enumerate((node.body, node.orelse)):
+                self.conds.append(Cond(id(node), loops, arm, test, stateful))
+                try:
+                    values.append(self.eval(expr, env, module))
+                finally:
+                    del self.conds[depth:]
+        finally:
+            self.guards -= guard
+        return _join(values[0], values[1])
 
     def _expr_JoinedStr(self, node: ast.JoinedStr, env, module) -> Any:
         parts = []

@@ -4,6 +4,7 @@ from typing import Iterable
 
 from reuse_lint.diagnostics import Diagnostic
 from reuse_lint.engine.queries import TRUE, created_before
+from reuse_lint.engine.values import AUTO
 from reuse_lint.rules.base import Rule, RuleContext
 
 
@@ -16,7 +17,8 @@ class LeakedRootReuse(Rule):
     variables. Also `scope.reuse_variables()` inside a named scope's own block when optimizer
     slots or moving averages are made later in that block (a gate applied to each input with
     its own moving average, a model class built twice that makes its own optimizer). It
-    reports the call, with that later creation as the related location.
+    reports the call, with that later creation as the related location. Slots and
+    moving averages made under `reuse=tf.AUTO_REUSE` are not counted: TF creates them.
 
     ## Why is this bad?
     Reuse on the root scope never ends: every later `get_variable` in the graph only looks
@@ -116,6 +118,19 @@ class Model(object):
         tf.get_variable_scope().reuse_variables()
         return tf.layers.dense(z, 4, name="g1")
 """,
+        # The leak is real, but the slots and averages are made under AUTO_REUSE, which
+        # creates what it cannot find (zehaowang983/2019-SYSU-DM, round 10 of TRIAGE.md).
+        """
+import tensorflow as tf
+def critic(x, reuse=False):
+    if reuse:
+        tf.get_variable_scope().reuse_variables()
+    return tf.matmul(x, tf.get_variable("w", [2, 1]))
+loss = tf.reduce_mean(critic(tf.zeros([1, 2])) - critic(tf.ones([1, 2]), reuse=True))
+with tf.variable_scope(tf.get_variable_scope(), reuse=tf.AUTO_REUSE):
+    step = tf.train.AdamOptimizer(1e-3).minimize(loss)
+    shadow = tf.train.ExponentialMovingAverage(0.99).apply(tf.trainable_variables())
+""",
     )
     INVALID = (
         """
@@ -190,8 +205,10 @@ with tf.variable_scope(tf.get_variable_scope(), reuse=False):
                     and c.fresh_graph and not c.opaque_before):
                 candidates.append((c.seq, c.stack[-1], f"`Variable {c.name} does not exist`"))
                 break
-        for graph, trace, seq, site, what, _reuse in ctx.analysis.slot_creations:
-            if (graph, trace) == (leak.graph, leak.trace) and seq > leak.seq:
+        for graph, trace, seq, site, what, (reuse, _) in ctx.analysis.slot_creations:
+            # Made under AUTO_REUSE (`variable_scope(tf.get_variable_scope(),
+            # reuse=tf.AUTO_REUSE)` around the optimizer): TF creates the slots it cannot find.
+            if (graph, trace) == (leak.graph, leak.trace) and seq > leak.seq and reuse != AUTO:
                 candidates.append((seq, site, _slot_failure(what)))
                 break
         if not candidates:
