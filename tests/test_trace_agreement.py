@@ -87,6 +87,8 @@ TABLE = (
         "RL107→RT202: the gate scope's reuse_variables() (23) holds at the next call, whose "
         "moving average (13) cannot be created"),
     Row("rules/rl107_scoped_good.py", (), (), GOOD),
+    Row("rules/rl107_rebuilt_model_good.py", (), (), GOOD),
+    Row("rules/rl107_tower_average_good.py", (), (), GOOD),
     Row("rules/rl108_bad.py", ("RL108@33",), ("RT206@33",),
         'RL108→RT206: scope "disc" returned disc_aux/ variables, which the discriminator step trains'),
     Row("rules/rl108_good.py", (), (), GOOD),
