@@ -243,6 +243,15 @@ GOOD_SHOWS = {
     "rl108_object_lists_good.py": lambda b: b["steps"]["d_step"] == _dense("D_X", "hidden", "out") + _dense("D_Y", "hidden", "out")
     and b["steps"]["g_step"] == _dense("F", "hidden", "out") + _dense("G", "hidden", "out"),
     "rl108_target_good.py": lambda b: all(n.startswith("target/") for n in b["lists"]["target_vars"]),
+    # Round 10: AC-GAN's class step trains every network, D's step only D.
+    "rl108_acgan_good.py": lambda b: b["steps"]["d_step"] == _dense("discriminator", "features", "logit")
+    and {n.split("/")[0] for n in b["steps"]["aux_step"]} == {"classifier", "discriminator", "generator"},
+    # Round 10: the second build found the first one's slots: one Adam pair per weight,
+    # one moving average per variable.
+    "rl107_rebuilt_model_good.py": lambda b: len([n for n in b["created"] if "/Adam" in n]) == 6
+    and not any("Adam_2" in n for n in b["created"]),
+    "rl107_tower_average_good.py": lambda b: sorted(n for n in b["created"] if "ExponentialMovingAverage" in n)
+    == _d("dense_block/b/ExponentialMovingAverage", "dense_block/w/ExponentialMovingAverage"),
     "rl108_builder_target_good.py": lambda b: sorted(n.split("/", 1)[1] for n in b["lists"]["target_variables"])
     == sorted(n.split("/", 1)[1] for n in b["lists"]["training_variables"])
     and all(n.startswith("target/") for n in b["lists"]["target_variables"]),

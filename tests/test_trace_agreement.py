@@ -97,6 +97,8 @@ TABLE = (
         "RL107→RT202: the gate scope's reuse_variables() (23) holds at the next call, whose "
         "moving average (13) cannot be created"),
     Row("rules/rl107_scoped_good.py", (), (), GOOD),
+    Row("rules/rl107_rebuilt_model_good.py", (), (), GOOD),
+    Row("rules/rl107_tower_average_good.py", (), (), GOOD),
     Row("rules/rl108_bad.py", ("RL108@33",), ("RT206@33",),
         'RL108→RT206: scope "disc" returned disc_aux/ variables, which the discriminator step trains'),
     Row("rules/rl108_good.py", (), (), GOOD),
@@ -112,6 +114,12 @@ TABLE = (
         NO_COUNTERPART + "the finished `online` scope object selects exactly online/'s variables, "
         "as asked; that target/'s were meant is only in the source, and no optimizer trains them"),
     Row("rules/rl108_target_good.py", (), (), GOOD),
+    Row("rules/rl108_acgan_good.py", (), ("RT206@50",),
+        DYNAMIC_ONLY + "AC-GAN's auxiliary class step (every trainable variable) changes D's and G's "
+        "variables, which their own steps list; the trace cannot tell a joint objective from a step "
+        "training its adversary, while the linter sees both players trained by listed adversarial "
+        "steps and the class head trained by this step alone: a precision trade-off of the trace, "
+        "as for InfoGAN"),
     Row("rules/rl109_bad.py", ("RL109@28",), ("RT206@28",),
         "RL109→RT206: the generator step without var_list also trains discriminator/"),
     Row("rules/rl109_ddpg_bad.py", ("RL109@14",), ("RT206@14",),

@@ -563,12 +563,14 @@ class Interpreter:
         is_tf_function = False
         is_context_manager = False
         property_getter = False
+        static = False
         for deco in stmt.decorator_list:
             target = deco.func if isinstance(deco, ast.Call) else deco
             value = self.eval(target, env, module)
             if tfapi.traces(value):
                 is_tf_function = True
             elif isinstance(target, ast.Name) and target.id in ("staticmethod", "classmethod"):
+                static = target.id == "staticmethod" and owner is not None
                 continue
             elif isinstance(target, ast.Name) and target.id == "property" and owner is not None:
                 property_getter = True
@@ -588,7 +590,8 @@ class Interpreter:
         defaults = [self.eval(d, env, module) for d in stmt.args.defaults]
         kw_defaults = [self.eval(d, env, module) if d is not None else None for d in stmt.args.kw_defaults]
         func = FuncVal(stmt, module, env, is_tf_function=is_tf_function, owner=owner,
-                       defaults=defaults, kw_defaults=kw_defaults, is_context_manager=is_context_manager)
+                       defaults=defaults, kw_defaults=kw_defaults, is_context_manager=is_context_manager,
+                       static=static)
         return HiddenMethod(stmt.name, func) if property_getter else func
 
     def _stmt_ClassDef(self, stmt: ast.ClassDef, env, module) -> None:

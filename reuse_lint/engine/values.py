@@ -138,6 +138,9 @@ class KerasOptimizer:
 class Optimizer:
     canon: str
     node: ast.AST
+    # The variables this object already made slots for: TF keeps them in the object and
+    # makes none again for them.
+    slotted: set = field(default_factory=set)
 
 
 @dataclass(eq=False)
@@ -166,11 +169,12 @@ class FuncVal:
     is_context_manager: bool = False  # decorated with contextlib.contextmanager
     defaults: list = field(default_factory=list)  # evaluated where the function is defined
     kw_defaults: list = field(default_factory=list)
+    static: bool = False  # a @staticmethod: read from an instance, it takes no `self`
 
     def bound(self, self_value: Any, is_tf_function: bool | None = None) -> "FuncVal":
         """The same function bound to an instance (or wrapped by tf.function)."""
         tf_function = self.is_tf_function if is_tf_function is None else is_tf_function
-        return replace(self, bound_self=self_value, is_tf_function=tf_function)
+        return replace(self, bound_self=None if self.static else self_value, is_tf_function=tf_function)
 
 
 @dataclass(eq=False)

@@ -132,6 +132,45 @@ with tf.variable_scope(tf.get_variable_scope(), reuse=tf.AUTO_REUSE):
     shadow = tf.train.ExponentialMovingAverage(0.99).apply(tf.trainable_variables())
 """,
     )
+    VALID = VALID + (
+        # Round 10 (a scope tutorial): a model that makes its own Adam step inside a scope
+        # of its own, built twice under `scope.reuse_variables()`. The second build enters
+        # `train` again, which sets TF's counts of the slot names below it back to zero: its
+        # Adam asks for `rnn/train/rnn/layer/w/Adam` again and finds the first build's slots.
+        """
+import tensorflow as tf
+class Regressor(object):
+    def __init__(self, steps):
+        self.x = tf.placeholder(tf.float32, [4, steps, 2])
+        with tf.variable_scope("layer"):
+            w = tf.get_variable("w", [2, 1])
+        cell = tf.nn.rnn_cell.GRUCell(3)
+        inputs = tf.reshape(tf.matmul(tf.reshape(self.x, [-1, 2]), w), [4, steps, 1])
+        out, state = tf.nn.dynamic_rnn(cell, inputs, initial_state=cell.zero_state(4, tf.float32))
+        self.cost = tf.reduce_mean(tf.square(out))
+        with tf.variable_scope("train"):
+            self.step = tf.train.AdamOptimizer(0.1).minimize(self.cost)
+with tf.variable_scope("rnn") as scope:
+    fit = Regressor(10)
+    scope.reuse_variables()
+    check = Regressor(10)
+""",
+        # Round 10 (a multi-GPU trainer): towers that each average every trainable variable
+        # at the root; each tower enters `block` again, so the shadow names are the first
+        # tower's (`block/w/ExponentialMovingAverage`), found under reuse.
+        """
+import tensorflow as tf
+def tower(x):
+    with tf.variable_scope("block"):
+        w = tf.get_variable("w", [5, 2])
+    return tf.matmul(x, w), tf.train.ExponentialMovingAverage(0.99).apply(tf.trainable_variables())
+with tf.variable_scope(tf.get_variable_scope()):
+    for gpu in range(2):
+        with tf.name_scope("gpu_%d" % gpu):
+            y, average = tower(tf.placeholder(tf.float32, [None, 5]))
+            tf.get_variable_scope().reuse_variables()
+""",
+    )
     INVALID = (
         """
 import tensorflow as tf
@@ -171,6 +210,34 @@ d_real = discriminator(real)
 d_fake = discriminator(tf.random.normal([8, 2]), reuse=True)
 with tf.variable_scope(tf.get_variable_scope(), reuse=False):
     train = tf.train.AdamOptimizer(1e-3).minimize(tf.reduce_mean(d_real - d_fake))
+""",
+    )
+
+    INVALID = INVALID + (
+        # The same model with its Adam step in the scope that stays open: nothing above the
+        # slot names is entered again, so the second Adam's slots are `..._2`, new under reuse.
+        """
+import tensorflow as tf
+class Regressor(object):
+    def __init__(self, steps):
+        self.x = tf.placeholder(tf.float32, [None, steps])
+        with tf.variable_scope("layer"):
+            w = tf.get_variable("w", [steps, 1])
+        self.cost = tf.reduce_mean(tf.square(tf.matmul(self.x, w)))
+        self.step = tf.train.AdamOptimizer(0.1).minimize(self.cost)
+with tf.variable_scope("rnn") as scope:
+    fit = Regressor(10)
+    scope.reuse_variables()  # expect: RL107
+    check = Regressor(10)
+""",
+        # Two averages of one variable at the root, with nothing entered again between them.
+        """
+import tensorflow as tf
+with tf.variable_scope("block"):
+    w = tf.get_variable("w", [5, 2])
+first = tf.train.ExponentialMovingAverage(0.99).apply([w])
+tf.get_variable_scope().reuse_variables()  # expect: RL107
+second = tf.train.ExponentialMovingAverage(0.99).apply([w])
 """,
     )
 
