@@ -1631,9 +1631,8 @@ _MISSING = object()  # an attribute an object did not have
 # Methods of files, strings, lists and dicts: called on a value the interpreter does not
 # know, they still create no TensorFlow variable.
 _DATA_METHODS = frozenset(
-    """read readline readlines write writelines close flush seek split rsplit splitlines strip
-    lstrip rstrip startswith endswith lower upper replace join format encode decode append
-    extend keys values items""".split()
+    """read readline readlines close split rsplit splitlines strip lstrip rstrip startswith
+    endswith lower upper replace encode decode""".split()
 )
 _DICT_READERS = frozenset({"items", "values", "keys", "get"})
 _STR_METHODS = frozenset(
