@@ -1632,7 +1632,7 @@ _MISSING = object()  # an attribute an object did not have
 # know, they still create no TensorFlow variable.
 _DATA_METHODS = frozenset(
     """read readline readlines close split rsplit splitlines strip lstrip rstrip startswith
-    endswith lower upper replace encode decode""".split()
+    endswith lower upper replace encode decode append extend""".split()
 )
 _DICT_READERS = frozenset({"items", "values", "keys", "get"})
 _STR_METHODS = frozenset(
