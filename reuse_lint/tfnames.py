@@ -114,10 +114,14 @@ GRADIENT_TAPES = frozenset({"tf.GradientTape", "tf.autodiff.GradientTape"})
 EMA = "tf.train.ExponentialMovingAverage"
 
 # Selections of variables: `get_collection(KEY, scope)` and its shorthands.
-TRAINABLE_SELECTORS = frozenset({"tf.trainable_variables", "slim.get_trainable_variables"})
+# `tf.contrib.framework.get_variables` is slim's function under its TF 1.x contrib name.
+TRAINABLE_SELECTORS = frozenset({
+    "tf.trainable_variables", "slim.get_trainable_variables", "contrib.framework.get_trainable_variables",
+})
 SELECTORS = TRAINABLE_SELECTORS | {
     "tf.get_collection", "tf.global_variables", "tf.all_variables", "tf.model_variables",
     "slim.get_variables", "slim.get_model_variables",
+    "contrib.framework.get_variables", "contrib.framework.get_model_variables",
 }
 TRAINABLE_KEYS = frozenset({"tf.GraphKeys.TRAINABLE_VARIABLES", "trainable_variables"})
 GLOBAL_KEYS = frozenset({"tf.GraphKeys.GLOBAL_VARIABLES", "variables", "tf.GraphKeys.MODEL_VARIABLES", "model_variables"})

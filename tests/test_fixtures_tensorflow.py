@@ -50,6 +50,8 @@ BAD = {
     # The loop's second pass brings the 16-wide conv's output to the 8-wide batch norm.
     "rl120_loop_bad.py": ("ValueError", "is incompatible with the layer: expected axis 3 of input shape to have value 8"),
     "rl122_bad.py": ("TypeError", "unexpected keyword argument 'list_var'"),
+    # Both lists were taken before the network existed: the first minimize has nothing.
+    "rl114_select_before_build_bad.py": ("ValueError", "No variables to optimize"),
 }
 
 
@@ -123,6 +125,9 @@ SILENT = {
     "rl111_eager_bad.py": lambda b: len([n for n in b["created"] if n.startswith("discriminator/") and n.endswith("kernel:0")]) == 4,
     # The discriminator's step also trains the auxiliary classifier disc_aux/.
     "rl108_bad.py": lambda b: b["steps"]["d_step"] == _dense("disc", "dense", "dense_1") + _dense("disc_aux", "dense"),
+    # Networks from a config's builder: the target list is training/'s, copied onto itself.
+    "rl108_builder_target_bad.py": lambda b: b["lists"]["target_variables"] == b["lists"]["training_variables"]
+    and all(n.startswith("training/") for n in b["lists"]["target_variables"]),
     # The "target" list is the online network's: the sync copies online onto itself.
     "rl108_target_bad.py": lambda b: b["lists"]["target_vars"] == b["lists"]["online_vars"]
     and all(n.startswith("online/") for n in b["lists"]["target_vars"]),
@@ -230,6 +235,10 @@ GOOD_SHOWS = {
     "rl108_object_lists_good.py": lambda b: b["steps"]["d_step"] == _dense("D_X", "hidden", "out") + _dense("D_Y", "hidden", "out")
     and b["steps"]["g_step"] == _dense("F", "hidden", "out") + _dense("G", "hidden", "out"),
     "rl108_target_good.py": lambda b: all(n.startswith("target/") for n in b["lists"]["target_vars"]),
+    "rl108_builder_target_good.py": lambda b: sorted(n.split("/", 1)[1] for n in b["lists"]["target_variables"])
+    == sorted(n.split("/", 1)[1] for n in b["lists"]["training_variables"])
+    and all(n.startswith("target/") for n in b["lists"]["target_variables"]),
+    "rl114_select_before_build_good.py": lambda b: b["lists"]["para_ts"] == ["fc_e:0"] and b["lists"]["para_rec"] == ["fc_d:0"],
     # One set of clone weights; counters per model beside one shared softmax weight; one
     # highway shared by both calls.
     "unseen_tf1_good.py": lambda b: b["lists"]["clone_vars"] == ["net/fc/kernel:0", "net/fc/bias:0", "net/predict/weights:0"]

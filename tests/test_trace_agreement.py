@@ -218,6 +218,15 @@ TABLE = (
         NO_COUNTERPART + "the new graph builds the VAE at its root as TF always does, and the "
         "loop's empty selection feeds no optimizer: nothing fails or trains wrongly"),
     Row("rules/rl114_empty_filter_good.py", (), (), GOOD),
+    Row("rules/rl114_select_before_build_bad.py", ("RL114@23", "RL114@24"), ("RT206@27", "RT206@28"),
+        "RL114→RT206: the linter reports the two selections taken before the network exists "
+        "(23, 24), the trace the two steps that then train nothing (27, 28)"),
+    Row("rules/rl114_select_before_build_good.py", (), (), GOOD),
+    Row("rules/rl108_builder_target_bad.py", ("RL108@33",), (),
+        NO_COUNTERPART + "the finished `training` scope's name selects exactly training/'s "
+        "variables, as asked; that target/'s were meant is only in the source, and the list "
+        "feeds assign ops, not an optimizer"),
+    Row("rules/rl108_builder_target_good.py", (), (), GOOD),
     Row("rules/rl115_bad.py", ("RL115@8",), ("RT201@13",),
         "RL115→RT201: the positional True is default_name, not reuse; the second call (13) creates again"),
     Row("rules/rl115_good.py", (), (), GOOD),

@@ -1276,6 +1276,10 @@ class Interpreter:
                     return ListVal([Const(i) for i in numbers[:MAX_LITERAL_ITERATIONS + 1]], length=len(numbers))
                 except (TypeError, ValueError):
                     return UNKNOWN
+            if builtin is None and isinstance(node.func, ast.Attribute) and node.func.attr in _DATA_METHODS:
+                # A file's, a string's or a container's method (`f.readlines()`, `line.split()`,
+                # `f.close()` while a script reads its data): it makes no variable.
+                return UNKNOWN
             if builtin is None or builtin not in _BUILTINS:
                 # An unknown callable or a method of an unknown object (`net.encoder(x)`):
                 # it may create variables we cannot see.
@@ -1452,6 +1456,13 @@ _STMT_HANDLERS = _handlers("_stmt_")
 _EXPR_HANDLERS = _handlers("_expr_")
 _BUILTINS = frozenset(dir(builtins))
 _MISSING = object()  # an attribute an object did not have
+# Methods of files, strings, lists and dicts: called on a value the interpreter does not
+# know, they still create no TensorFlow variable.
+_DATA_METHODS = frozenset(
+    """read readline readlines write writelines close flush seek split rsplit splitlines strip
+    lstrip rstrip startswith endswith lower upper replace join format encode decode append
+    extend keys values items""".split()
+)
 _STR_METHODS = frozenset(
     "startswith endswith split rsplit replace lower upper strip lstrip rstrip find count format partition".split()
 )

@@ -138,15 +138,6 @@ class KerasOptimizer:
 class Optimizer:
     canon: str
     node: ast.AST
-    inner: Any = None  # a wrapper's cell (DropoutWrapper(cell)): the weights are the inner one's
-
-    @property
-    def owner(self) -> "Cell":
-        """The cell whose weights this one runs on."""
-        cell = self
-        while isinstance(cell.inner, Cell):
-            cell = cell.inner
-        return cell
 
 
 @dataclass(eq=False)

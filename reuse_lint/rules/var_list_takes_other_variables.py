@@ -175,6 +175,27 @@ grads, _ = tf.clip_by_global_norm(tf.gradients(loss, tvars), 5.0)
 train_step = tf.train.AdamOptimizer().apply_gradients(zip(grads, tvars))
 """,
     )
+    VALID = VALID + (
+        # Networks from a config's builder: a `train` block selects the finished `model`
+        # scope to take its gradients; it builds no copy of the model (no common builder).
+        """
+import tensorflow as tf
+from netlib import builders
+class Network(object):
+    def __init__(self, builder, x):
+        self.out = builder(x)
+def loss_of(net):
+    return tf.reduce_mean(net.out)
+def build(config):
+    x = tf.placeholder(tf.float32, [None, 3])
+    with tf.variable_scope("model") as scope:
+        net = Network(builders[config], x)
+    with tf.variable_scope("train"):
+        params = tf.get_collection(tf.GraphKeys.TRAINABLE_VARIABLES, scope=scope.name)
+        grads = tf.gradients(loss_of(net), params)
+    return grads
+""",
+    )
     INVALID = (
         # TF2: the generator ran before the tape opened.
         """
@@ -253,6 +274,28 @@ g_loss = -tf.reduce_mean(d_fake)
 d_vars = tf.trainable_variables()  # expect: RL108
 d_step = tf.train.AdamOptimizer().minimize(d_loss, var_list=d_vars)
 g_step = tf.train.AdamOptimizer().minimize(g_loss, var_list=tf.trainable_variables("generator/"))
+""",
+    )
+
+    INVALID = INVALID + (
+        # Networks from a config's builder (unseen): the target block builds the same
+        # network class as the finished `training` block, then selects with its scope.
+        """
+import tensorflow as tf
+from netlib import get_builder
+class Network(object):
+    def __init__(self, builder, x):
+        self.out = builder(x)
+class QModel(object):
+    def __init__(self, config):
+        builder = get_builder(config)
+        with tf.variable_scope("training") as scope:
+            self.net = Network(builder, tf.placeholder(tf.float32, [None, 3]))
+            self.train_vars = tf.contrib.framework.get_variables(scope=scope)
+        with tf.variable_scope("target"):
+            self.target_net = Network(builder, tf.placeholder(tf.float32, [None, 3]))
+            self.target_vars = tf.contrib.framework.get_variables(scope=scope)  # expect: RL108
+        self.sync = [t.assign(s) for s, t in zip(self.train_vars, self.target_vars)]
 """,
     )
 

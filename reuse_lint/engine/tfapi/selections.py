@@ -14,7 +14,9 @@ from typing import Any
 from reuse_lint import tfnames
 from reuse_lint.engine.events import Selection, Site
 from reuse_lint.engine.tfapi import NOT_SPECIAL, attributes, builtin, register
-from reuse_lint.engine.values import UNKNOWN, Const, ScopeName, ScopeVal, TFRef, VarList, VarRef, truthy
+from reuse_lint.engine.values import (
+    UNKNOWN, ClassVal, Const, FuncVal, ScopeName, ScopeVal, TFRef, VarList, VarRef, truthy,
+)
 
 
 class VarOp:
@@ -60,7 +62,8 @@ def _select(interp, canon: str, node: ast.Call, args, kwargs, module) -> Any:
         if (scope.node is not None and all(scope is not f for f in interp.tf.scopes) and outer
                 and scope.name is not None and not outer.startswith(scope.name)
                 and not scope.name.startswith(outer + "/")
-                and any(n.startswith(outer + "/") for n in graph.variables)):
+                and (any(n.startswith(outer + "/") for n in graph.variables)
+                     or (graph.opaque and _parallel_build(interp, scope, module)))):
             # The `as scope` of a finished block, used while building another scope that
             # has variables of its own (a target network's): the list is not the new one's.
             # A scope that only applies weights made earlier (a `backward/` block) has none,
@@ -173,6 +176,39 @@ def _derived_selection(interp, source: VarList, kept: list[str], site: Site) -> 
     )
     interp.analysis.selections.append(selection)
     return VarList(tuple(kept), selection)
+
+
+def _parallel_build(interp, finished: ScopeVal, module) -> bool:
+    """Where the networks are built by code the interpreter cannot see into (a builder taken
+    from a config): did the finished scope's `with` block and the one being built now call
+    the same project class or function (`NeuralNetwork(...)` in `training/`, then in
+    `target/`)? Then the block being built makes a copy of the finished one's variables."""
+    current = interp.tf.scopes[-1].node if interp.tf.scopes else None
+    root = interp.funcs[-1].node if interp.funcs else module.tree
+    if current is None or current is finished.node:
+        return False
+    before, now = _with_body(root, finished.node), _with_body(root, current)
+    if before is None or now is None:
+        return False
+    return bool(_project_callees(before, module) & _project_callees(now, module))
+
+
+def _with_body(root: ast.AST, call: ast.AST) -> list[ast.stmt] | None:
+    for node in ast.walk(root):
+        if isinstance(node, (ast.With, ast.AsyncWith)) and any(i.context_expr is call for i in node.items):
+            return node.body
+    return None
+
+
+def _project_callees(body: list[ast.stmt], module) -> set[str]:
+    """The project's classes and functions a block calls by a global name."""
+    names = set()
+    for stmt in body:
+        for node in ast.walk(stmt):
+            if (isinstance(node, ast.Call) and isinstance(node.func, ast.Name)
+                    and isinstance(module.globals.get(node.func.id), (ClassVal, FuncVal))):
+                names.add(node.func.id)
+    return names
 
 
 def _re_match(pattern: str, name: str) -> bool:
