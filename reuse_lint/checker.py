@@ -47,7 +47,7 @@ def lint_source(
         if syntax_error.SyntaxError not in rules:
             return []
         return [syntax_error.SyntaxError.diagnostic(path, failure.message, failure.line, failure.column)]
-    analysed = engine.analyse(module, loader, len(source))
+    analysed = engine.analyse(module, loader)
     sources = analysed.analysis.sources
     ctx = RuleContext(analysed.analysis, frozenset(sources) if everywhere else frozenset({path}))
     diagnostics: dict[tuple, Diagnostic] = {}

@@ -9,6 +9,7 @@ from __future__ import annotations
 import ast
 import gc
 import os
+import re
 import shutil
 import stat
 import sys
@@ -22,6 +23,7 @@ from typing import Callable
 from reuse_lint import checker, engine, fixes, notebook, tfnames
 from reuse_lint.cache import CACHE_DIR, Cache, context_key, digest, entry_key, index_record, indexed, racy, recorded_limit, signature
 from reuse_lint.config import ConfigError, Settings, settings_from_args  # noqa: F401 - re-exported
+from reuse_lint.engine.constructions import constructions as class_constructions
 from reuse_lint.diagnostics import Diagnostic
 from reuse_lint.engine.values import ModuleState
 from reuse_lint.paths import shown as _display
@@ -32,6 +34,8 @@ SKIP_DIRS = frozenset(
      ".eggs", "node_modules", ".mypy_cache", ".pytest_cache", ".reuse_lint_cache", "site-packages"}
 )
 PROJECT_MARKERS = ("pyproject.toml", "setup.py", "setup.cfg", ".git")
+# How many folders above a file of an unmarked project its absolute imports are looked for in.
+UNMARKED_LEVELS = 2
 # Below this many files one process wins: starting workers costs more than it saves.
 # Measured on even samples of tf_keras, 2 cores (seconds, 1 vs 2 processes): 16 files
 # 0.13 vs 0.17, 32 files 0.17 vs 0.18, 48 files 0.20 vs 0.16, 128 files 0.46 vs 0.29.
@@ -54,6 +58,9 @@ class Result:
 
     def source_lines(self, path: str) -> list[str] | None:
         return self.sources.get(path)
+
+
+_CAPWORD = re.compile(rb"\b[A-Z][A-Za-z0-9_]*")  # the identifiers a class is usually named by
 
 
 def _is_venv(path: Path) -> bool:
@@ -210,6 +217,12 @@ class ProjectLoader:
         self._watched: dict[tuple[str, str, int], list[str]] = {}
         # path -> its signature, taken just before its bytes were read (cache.signature)
         self.signatures: dict[str, list[int] | None] = {}
+        # For `constructions`: per project root, the files naming each CapWords identifier;
+        # the parses of those files; per (class file, name), the answer and the files read.
+        self._names_in: dict[Path, dict[bytes, list[Path]]] = {}
+        self._trees: dict[Path, ast.Module | None] = {}
+        self._constructions: dict[tuple[str, str], tuple[list | None, list[Path]]] = {}
+        self._consulted: set[Path] = set()  # files the last lint's constructions were read from
 
     def forget(self, path: Path) -> None:
         """Drop what the loader knows of a module whose text changed.
@@ -221,6 +234,9 @@ class ProjectLoader:
         would share again."""
         self._parsed.pop(path, None)
         self.hashes.pop(path, None)
+        self._names_in.clear()  # the file may name other classes now
+        self._trees.pop(path, None)
+        self._constructions.clear()
         stale = {path}
         grew = True
         while grew:
@@ -271,6 +287,7 @@ class ProjectLoader:
         one, keep the parses and the modules that can be shared."""
         self._share()
         self._states = {}
+        self._consulted = set()
         self._main = _resolved_path(main) if main is not None else None
 
     def _share(self) -> None:
@@ -305,7 +322,104 @@ class ProjectLoader:
                 self._shared[path] = state
 
     def loaded(self) -> dict[str, str | None]:
-        return {str(p): self.hashes.get(p) for p in sorted(self._states)}
+        return {str(p): self.hashes.get(p) for p in sorted(set(self._states) | self._consulted)}
+
+    def constructions(self, path: str, name: str) -> list | None:
+        """Every construction `name(...)` of the class `name` defined in the module `path`,
+        in the files of its project (`constructions.constructions` reads each); None when a
+        file may construct it in a way not written as such a call, or cannot be read. The
+        files read count as the lint's inputs (`loaded`). A file created later that constructs
+        the class is not seen until the class's module or a file read changes."""
+        target = _resolved_path(path)
+        key = (target, name)
+        if key not in self._constructions:
+            self._constructions[key] = self._find_constructions(target, name)
+        found, read = self._constructions[key]
+        self._consulted.update(read)
+        return found
+
+    def _find_constructions(self, target: str, name: str) -> tuple[list | None, list[Path]]:
+        root = _project_root_of(_real_parent(target))
+        files = self._name_index(root).get(name.encode(), [])
+        found: list = []
+        for i, file in enumerate(files):
+            tree = self._tree(file)
+            if tree is None:
+                return None, files[:i + 1]
+            defines = _resolved_path(str(file)) == target
+            bound = {name} if defines else self._imported_as(file, tree, target, name)
+            if bound is None or (not bound and self._may_be_the_class(file, tree, name)):
+                return None, files[:i + 1]
+            calls = class_constructions(tree, name, bound, defines)
+            if calls is None:
+                return None, files[:i + 1]
+            found.extend(calls)
+        return found, files
+
+    def _name_index(self, root: Path) -> dict[bytes, list[Path]]:
+        if root not in self._names_in:
+            index: dict[bytes, list[Path]] = {}
+            for folder, dirs, names in os.walk(root):
+                dirs[:] = sorted(d for d in dirs if not d.startswith(".") and not _is_venv(Path(folder, d)))
+                for file in sorted(n for n in names if n.endswith(".py")):
+                    path = Path(folder, file)
+                    if not path.is_file():
+                        continue  # a FIFO or a device named *.py: reading it could block
+                    try:
+                        data = self._read(path)  # only the files that name the class count as read
+                    except OSError:
+                        continue
+                    for word in set(_CAPWORD.findall(data)):
+                        index.setdefault(word, []).append(path)
+            self._names_in[root] = index
+        return self._names_in[root]
+
+    def _tree(self, path: Path) -> ast.Module | None:
+        if path not in self._trees:
+            try:
+                self._trees[path] = ast.parse(self.read(path))
+            except (OSError, SyntaxError, ValueError, RecursionError):
+                self._trees[path] = None
+        return self._trees[path]
+
+    def _may_be_the_class(self, file: Path, tree: ast.Module, name: str) -> bool:
+        """`file` reads `name` without importing it from the class's module: it is another
+        thing only where the file defines its own, or imports it from a library (no project
+        module) or from a project module that defines its own; a re-export may be the class."""
+        if not any(isinstance(n, ast.Name) and n.id == name for n in ast.walk(tree)):
+            return False
+        sources = []
+        for node in ast.walk(tree):
+            if isinstance(node, (ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef)) and node.name == name:
+                sources.append(None)
+            elif isinstance(node, ast.ImportFrom) and any((a.asname or a.name) == name for a in node.names):
+                sources.append(self.resolve(file, node.module or "", node.level))
+        if not sources:
+            return True  # a star import, a global set by hand: it may be anything
+        for source in sources:
+            if source is None:
+                continue
+            other = self._tree(source)
+            if other is None or not any(isinstance(n, ast.ClassDef) and n.name == name for n in other.body):
+                return True
+        return False
+
+    def _imported_as(self, file: Path, tree: ast.Module, target: str, name: str) -> set[str] | None:
+        """The names `file` binds the class to (`from model import Model as M`); None for a
+        star import of its module."""
+        bound = set()
+        for node in ast.walk(tree):
+            if not isinstance(node, ast.ImportFrom):
+                continue
+            resolved = self.resolve(file, node.module or "", node.level)
+            if resolved is None or _resolved_path(str(resolved)) != target:
+                continue
+            for alias in node.names:
+                if alias.name == "*":
+                    return None
+                if alias.name == name:
+                    bound.add(alias.asname or name)
+        return bound
 
     def misses(self) -> list[tuple[str, str, int]]:
         """Imports of the last lint that found no project module (stdlib, third party)."""
@@ -335,6 +449,12 @@ class ProjectLoader:
         here = _real_parent(os.path.abspath(importer))
         root = _project_root_of(here)
         bases = [here, root] if here != root else [root]
+        if root == here:
+            # No pyproject.toml, setup.py or .git above (a bare copy of a project): the
+            # project is run from a folder above, most often its top one, where `from
+            # layers.base import Block` in models/net.py finds layers/. The nearest of the
+            # folders above that holds the module answers, as if it were on the path.
+            bases.extend(list(here.parents)[:UNMARKED_LEVELS])
         src = root / "src"
         if os.path.isdir(src):
             bases.append(src)

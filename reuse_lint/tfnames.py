@@ -93,6 +93,11 @@ OPAQUE_CREATOR_PREFIXES = (
     "tf.nn.rnn_cell.", "tf.nn.dynamic_rnn", "tf.nn.bidirectional_dynamic_rnn", "tf.nn.static_rnn",
     "tf.contrib.", "contrib.", "slim.", "keras.", "tf.estimator.", "tf.train.ExponentialMovingAverage",
     "tf.layers.", "tf.hub", "tf.keras",
+    # The same creators by their implementation paths (`from tensorflow.python.ops import rnn,
+    # variable_scope`) and TF 0.x's names (`tf.nn.rnn`, `tf.nn.seq2seq`, `tensorflow.models`).
+    "tf.nn.rnn", "tf.nn.bidirectional_rnn", "tf.nn.static_bidirectional_rnn", "tf.nn.seq2seq",
+    "tf.models.", "tf.python.ops.rnn", "tf.python.ops.variable_scope.", "tf.python.ops.variables.",
+    "tf.python.layers.", "tf.python.training.",
 )
 
 
@@ -100,6 +105,22 @@ def may_create_opaquely(canon: str) -> bool:
     if canon in LAYER_FUNCTIONS or canon == GET_VARIABLE:
         return False
     return canon.startswith(OPAQUE_CREATOR_PREFIXES)
+
+
+KERAS_DATA_HELPERS = frozenset({"keras.utils.to_categorical", "keras.utils.normalize"})
+
+
+def makes_configuration(canon: str) -> bool:
+    """An initializer, regularizer or constraint (`tf.keras.regularizers.l2(0.1)`,
+    `tf.random_normal_initializer()`, `xavier_initializer()`), or Keras's NumPy data helpers
+    (`keras.datasets.*.load_data()`, `to_categorical`): a setting or data, not a graph's
+    tensor. Two builder calls given two of them are configured, not fed, differently."""
+    namespace, _, leaf = canon.rpartition(".")
+    if canon.startswith("keras.datasets.") or canon in KERAS_DATA_HELPERS:
+        return True  # NumPy data, not a graph's tensor: two loads are not two inputs to one model
+    if namespace.rsplit(".", 1)[-1] in ("initializers", "regularizers", "constraints"):
+        return True
+    return leaf.endswith(("_initializer", "_regularizer", "Initializer", "Regularizer"))
 
 
 # Files that mention none of these bytes import no TensorFlow root module.
@@ -322,6 +343,7 @@ SPECIAL_NAMES = frozenset(
     {VARIABLE_SCOPE, GET_VARIABLE, GET_VARIABLE_SCOPE, AUTO_REUSE, MAKE_TEMPLATE, GRAPH,
      "tf.get_default_graph", RESET_DEFAULT_GRAPH, STOP_GRADIENT, EMA, GRADIENTS, SESSION,
      CLIP_BY_GLOBAL_NORM}
+    | KERAS_DATA_HELPERS
     | GRADIENT_TAPES
     | NAME_SCOPES | VARIABLE | TF_FUNCTION | set(LAYER_FUNCTIONS) | SELECTORS | MULTI_RNN_CELL
     | RNN_RUNNERS | SAVERS | {k for k in TRAINABLE_KEYS | GLOBAL_KEYS if k.startswith("tf.")}
@@ -332,7 +354,7 @@ SPECIAL_NAMES = frozenset(
     | {"keras.src." + name[len("keras."):] for name in _KERAS_BASE_CLASSES if name.startswith("keras.engine.")}
 )
 # Matched by pattern: Keras layer and metric classes, optimizers, RNN cells.
-SPECIAL_NAMESPACES = ("tf.layers", "keras.layers", "tf.train", "keras.metrics", "tf.metrics", "keras.optimizers",
+SPECIAL_NAMESPACES = ("tf.layers", "keras.layers", "tf.train", "keras.metrics", "tf.metrics", "keras.optimizers", "keras.datasets",
                       "tf.keras.optimizers", "tf.optimizers", *sorted(RNN_CELL_NAMESPACES))
 _RAW_PREFIXES = tuple(raw for raw, _ in _PREFIXES)
 # `tf`, `tf.nn`, `tf.nn.rnn_cell`...: every dotted prefix of a special name or namespace.

@@ -19,6 +19,7 @@ DCGAN = ("fixtures/crossmodule/dcgan_bad/model.py", 45, "RL107")
 SAMPLER = ("fixtures/crossmodule/sampler_bad/gen.py", 8, "RL107")
 CYCLE = {("fixtures/crossmodule/cyclegan_bad/model.py", 20, "RL102"),
          ("fixtures/crossmodule/cyclegan_bad/model.py", 21, "RL102")}
+LAYERS = ("fixtures/crossmodule/rnn_layers_bad/model.py", 15, "RL117")
 
 
 def lint(*paths: str, cwd: Path = ROOT, cache: bool = False, extra: tuple = ()) -> list[dict]:
@@ -78,13 +79,34 @@ def test_a_lookup_before_the_creation_in_a_model_class_over_two_modules(paths):
 
 def test_the_repaired_projects_are_clean():
     assert lint("fixtures/crossmodule/dcgan_good", "fixtures/crossmodule/sampler_good",
-                "fixtures/crossmodule/cyclegan_good") == []
+                "fixtures/crossmodule/cyclegan_good", "fixtures/crossmodule/rnn_layers_good") == []
+
+
+@pytest.mark.parametrize("paths", [
+    ("fixtures/crossmodule/rnn_layers_bad",),
+    ("fixtures/crossmodule/rnn_layers_bad/model.py",),
+])
+def test_a_layer_count_from_the_constructions_of_an_entry_methods_class(paths):
+    # `build` runs as an entry point of model.py; `[cell] * self._n_layers` repeats one
+    # cell only if some construction asks for more than one layer (main.py: 1 and 3).
+    assert found(lint(*paths)) == {LAYERS}
+    good = [p.replace("_bad", "_good") for p in paths]
+    assert lint(*good) == []  # every construction keeps one layer (1, and the default)
+
+
+def test_a_changed_construction_rechecks_the_class(tmp_path):
+    for name in ("model.py", "main.py"):
+        write(tmp_path / name, (CROSS / "rnn_layers_good" / name).read_text())
+    (tmp_path / "pyproject.toml").write_text("[project]\nname = 'p'\n")
+    assert found(lint("model.py", cwd=tmp_path, cache=True)) == set()
+    write(tmp_path / "main.py", (tmp_path / "main.py").read_text().replace("SequenceClassifier(16)", "SequenceClassifier(16, 2)"))
+    assert found(lint("model.py", cwd=tmp_path, cache=True)) == {("model.py", 15, "RL117")}
 
 
 def test_order_and_workers_change_nothing():
     files = sorted(str(p.relative_to(ROOT)) for p in CROSS.rglob("*.py"))
     serial = lint(*files, extra=("--jobs", "1"))
-    assert found(serial) == {DCGAN, SAMPLER} | CYCLE
+    assert found(serial) == {DCGAN, SAMPLER, LAYERS} | CYCLE
     assert lint(*reversed(files), extra=("--jobs", "2")) == serial
 
 
@@ -99,6 +121,19 @@ def test_tensorflow_fails_on_the_bad_project_and_trains_the_good_one(project):
     assert outcomes["bad"].returncode != 0
     assert "/Adam/ does not exist" in outcomes["bad"].stderr
     assert outcomes["good"].returncode == 0, outcomes["good"].stderr[-2000:]
+
+
+def test_tensorflow_stacks_one_cell_for_three_layers_and_builds_the_one_layer_twin():
+    env = dict(os.environ, TF_USE_LEGACY_KERAS="1", TF_CPP_MIN_LOG_LEVEL="3", PYTHONWARNINGS="ignore")
+    outcomes = {
+        twin: subprocess.run([sys.executable, "main.py"], capture_output=True, text=True, env=env,
+                             cwd=CROSS / f"rnn_layers_{twin}", timeout=600)
+        for twin in ("bad", "good")
+    }
+    assert outcomes["bad"].returncode != 0
+    assert "Dimensions must be equal" in outcomes["bad"].stderr  # the one cell, for 4- and 8-wide inputs
+    assert outcomes["good"].returncode == 0, outcomes["good"].stderr[-2000:]
+    assert "classifier_1/rnn/multi_rnn_cell/cell_0/lstm_cell/kernel:0" in outcomes["good"].stdout
 
 
 def test_tensorflow_fails_on_the_lookup_before_the_creation_and_builds_the_twin():
@@ -207,3 +242,42 @@ def test_fix_lists_what_is_left_as_check_does_callers_included(tmp_path, asked):
     findings = lint(asked, cwd=project, extra=("--fix",))
     assert found(findings) == {("model.py", 45, "RL107")}
     assert all(path.read_bytes() == (project / path.name).read_bytes() for path in (CROSS / "dcgan_bad").iterdir())
+
+
+def test_the_constructions_of_a_class_are_read_where_they_can_be_trusted(tmp_path):
+    from reuse_lint.engine.values import UNKNOWN, Const
+    from reuse_lint.runner import ProjectLoader
+
+    (tmp_path / "pyproject.toml").write_text("")
+    (tmp_path / "model.py").write_text("class Net:\n    def __init__(self, n=1):\n        self.n = n\n")
+    (tmp_path / "train.py").write_text("from model import Net as N\nN(1)\nN(n=k)\n")
+    (tmp_path / "other.py").write_text("class Net:\n    pass\n")
+    (tmp_path / "uses_other.py").write_text("from other import Net\nNet()\nNet(3)\n")  # another class
+    (tmp_path / "lib.py").write_text("from keras import Net\nNet(5)\n")  # a library's class
+    (tmp_path / "pkg.py").write_text("from model import Net\n")  # a re-export alone constructs nothing
+    loader = ProjectLoader(lambda p: p.read_bytes())
+    assert loader.constructions(str(tmp_path / "model.py"), "Net") == [([Const(1)], {}), ([], {"n": UNKNOWN})]
+    assert str(tmp_path / "train.py") in loader.loaded()  # the cache keys the answer on it
+    # Ways to construct it that are not written as a call of the class here: no answer.
+    for name, text in [
+        ("user.py", "from pkg import Net\nNet(3)\n"),  # constructed under the package's name
+        ("sub.py", "from model import Net\nclass Deep(Net):\n    pass\n"),
+        ("factory.py", "from model import Net\nmake = Net\n"),
+        ("spread.py", "from model import Net\nNet(**config)\n"),
+        ("attribute.py", "import model\nmodel.Net(3)\n"),
+    ]:
+        (tmp_path / name).write_text(text)
+        loader = ProjectLoader(lambda p: p.read_bytes())
+        assert loader.constructions(str(tmp_path / "model.py"), "Net") is None, name
+        (tmp_path / name).unlink()
+
+
+def test_a_fifo_in_the_project_is_not_read_for_constructions(tmp_path):
+    from reuse_lint.engine.values import Const
+    from reuse_lint.runner import ProjectLoader
+
+    (tmp_path / "pyproject.toml").write_text("")
+    (tmp_path / "model.py").write_text("class Net:\n    def __init__(self, n=1):\n        self.n = n\nNet(2)\n")
+    os.mkfifo(tmp_path / "pipe.py")  # reading it would wait for a writer for ever
+    loader = ProjectLoader(lambda p: p.read_bytes())
+    assert loader.constructions(str(tmp_path / "model.py"), "Net") == [([Const(2)], {})]

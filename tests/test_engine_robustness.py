@@ -7,7 +7,7 @@ import textwrap
 from reuse_lint.checker import lint_source
 from reuse_lint.engine import parse_module
 from reuse_lint.engine.interp import Interpreter
-from reuse_lint.engine.values import Const
+from reuse_lint.engine.values import UNKNOWN, Const
 from reuse_lint.runner import ProjectLoader
 
 
@@ -351,3 +351,85 @@ def test_super_of_a_library_base_and_other_methods_stay_unknown():
     assert names["ready"] == Const(True)
     assert not isinstance(names["other"], Const)
     interpreter.release()
+
+
+def test_package_whose_init_imports_back_the_linted_module_loses_no_finding(tmp_path):
+    # A package's `__init__` imports its modules; one of them imports the package back
+    # (`import pkg`), another reads a name from it (`from pkg import build`). Linted in order,
+    # the later lint of `net.py` was once handed a shared module whose imports led to a state
+    # the loader never made: an internal KeyError, and net.py's finding lost
+    # (kpe/bert-for-tf2's `bert/` package had this shape).
+    (tmp_path / "pyproject.toml").write_text("")
+    pkg = tmp_path / "pkg"
+    pkg.mkdir()
+    (pkg / "__init__.py").write_text("from .net import build\nfrom .extra import helper\n")
+    (pkg / "cycle.py").write_text("import tensorflow as tf\nimport pkg\n")
+    (pkg / "extra.py").write_text("import tensorflow as tf\nfrom pkg import build\n\ndef helper():\n    return build\n")
+    (pkg / "net.py").write_text(
+        "import tensorflow as tf\nfrom pkg.cycle import tf as _tf\n\ndef build():\n"
+        "    with tf.variable_scope('d'):\n        tf.get_variable('w', [1])\n"
+        "    with tf.variable_scope('d'):\n        tf.get_variable('w', [1])\n"
+    )
+    loader = ProjectLoader(lambda p: p.read_bytes())
+    found = {}
+    for name in ("__init__.py", "cycle.py", "extra.py", "net.py"):
+        path = pkg / name
+        loader.begin(str(path))
+        found[name] = [(f.line, f.code) for f in lint_source(path.read_bytes(), str(path), loader=loader)]
+    assert found == {"__init__.py": [], "cycle.py": [], "extra.py": [], "net.py": [(8, "RL101")]}
+
+
+def test_a_dict_with_constant_keys_keeps_its_values():
+    _, g = interpret("""
+        def gen(x):
+            return x
+        models = {"g": gen, 1: "one"}
+        same = models["g"] is gen
+        one = models[1]
+        missing = models.get("d")
+        keys = list(models.keys())
+        for key, model in models.items():
+            last = key
+        by_keyword = dict(a=1)["a"]
+    """)
+    assert g["models"].items["g"] is g["gen"]
+    assert g["one"] == Const("one") and g["missing"] == Const(None) and g["by_keyword"] == Const(1)
+    assert [k.value for k in g["keys"].items] == ["g", 1]
+    assert g["last"] == Const(1)  # both items' iterations ran, in order
+
+
+def test_a_dict_changed_where_the_interpreter_cannot_follow_is_unknown():
+    _, g = interpret("""
+        import somewhere
+        a = {"g": 1}
+        a[somewhere.key] = 2  # any key may now hold 2
+        b = {"g": 1}
+        if somewhere.flag:
+            b["g"] = 2  # on one arm only
+        c = {"g": 1}
+        somewhere.fill(c)  # code we do not follow may store anything
+        d = {"g": 1}
+        d.update(somewhere.more)
+        e = {"g": 1}
+        e["h"] = 2  # a known key: known
+        values = [a["g"], b["g"], c["g"], d["g"], e["h"], e["g"]]
+        a_items = a.items()
+    """)
+    assert [repr(v) if v is UNKNOWN else v for v in g["values"].items] == [
+        "UNKNOWN", "UNKNOWN", "UNKNOWN", "UNKNOWN", Const(2), Const(1)]
+    assert g["a_items"] is UNKNOWN
+
+
+def test_functools_partial_calls_its_function_with_the_arguments_given_first():
+    _, g = interpret("""
+        import functools
+        from functools import partial
+        def build(x, scale=1, reuse=False):
+            return (x, scale, reuse)
+        shared = functools.partial(build, reuse=True)
+        twice = partial(build, 5, scale=2)
+        a = shared(1)
+        b = twice(reuse=None)
+    """)
+    assert [v.value for v in g["a"].items] == [1, 1, True]
+    assert [v.value for v in g["b"].items] == [5, 2, None]

@@ -12,7 +12,7 @@ from reuse_lint.engine.values import Const, Tensor
 def run(source: str):
     text = textwrap.dedent(source)
     module = parse_module(text, "example.py")
-    analysed = analyse(module, None, len(text))
+    analysed = analyse(module, None)
     return module, analysed
 
 

@@ -19,6 +19,10 @@ EXPECT = re.compile(r"#\s*expect:\s*([A-Z]+\d+)")
 BAD = {
     "rl101_bad.py": ("ValueError", "Variable discriminator/h1/kernel already exists, disallowed"),
     "rl102_bad.py": ("ValueError", "Variable discriminator/logits/kernel does not exist"),
+    # The discriminator read back from the models' dict, built again without reuse.
+    "rl101_model_dict_bad.py": ("ValueError", "Variable discriminator/h1/kernel already exists, disallowed"),
+    # functools.partial(discriminator, reuse=True) called before the discriminator was built.
+    "rl102_partial_bad.py": ("ValueError", "Variable discriminator/h1/kernel does not exist"),
     "rl103_bad.py": ("ValueError", "Variable discriminator/logits/kernel already exists, disallowed"),
     "rl104_bad.py": ("ValueError", "Variable proj/w already exists, disallowed"),
     "rl107_bad.py": ("ValueError", "Variable discriminator/dense/kernel/Adam/ does not exist"),
@@ -30,6 +34,10 @@ BAD = {
     "rl111_project_layer_bad.py": ("ValueError", "tf.function only supports singleton tf.Variables created on the first call"),
     "rl111_flag_bad.py": ("ValueError", "tf.function only supports singleton tf.Variables created on the first call"),
     "rl111_add_weight_bad.py": ("ValueError", "tf.function only supports singleton tf.Variables created on the first call"),
+    # A weight stored on `self` under a setting only `__init__` sets.
+    "rl111_setting_store_bad.py": ("ValueError", "tf.function only supports singleton tf.Variables created on the first call"),
+    # The `call` of a class a factory function made.
+    "rl111_factory_bad.py": ("ValueError", "tf.function only supports singleton tf.Variables created on the first call"),
     # The optimizer made in the tf.function step makes its step count on each trace.
     "rl111_optimizer_step_bad.py": ("ValueError", "tf.function only supports singleton tf.Variables created on the first call"),
     "rl112_bad.py": ("ValueError", "Variable discriminator/dense_2/kernel does not exist"),
@@ -235,6 +243,15 @@ GOOD_SHOWS = {
     "rl108_object_lists_good.py": lambda b: b["steps"]["d_step"] == _dense("D_X", "hidden", "out") + _dense("D_Y", "hidden", "out")
     and b["steps"]["g_step"] == _dense("F", "hidden", "out") + _dense("G", "hidden", "out"),
     "rl108_target_good.py": lambda b: all(n.startswith("target/") for n in b["lists"]["target_vars"]),
+    # Round 10: AC-GAN's class step trains every network, D's step only D.
+    "rl108_acgan_good.py": lambda b: b["steps"]["d_step"] == _dense("discriminator", "features", "logit")
+    and {n.split("/")[0] for n in b["steps"]["aux_step"]} == {"classifier", "discriminator", "generator"},
+    # Round 10: the second build found the first one's slots: one Adam pair per weight,
+    # one moving average per variable.
+    "rl107_rebuilt_model_good.py": lambda b: len([n for n in b["created"] if "/Adam" in n]) == 6
+    and not any("Adam_2" in n for n in b["created"]),
+    "rl107_tower_average_good.py": lambda b: sorted(n for n in b["created"] if "ExponentialMovingAverage" in n)
+    == _d("dense_block/b/ExponentialMovingAverage", "dense_block/w/ExponentialMovingAverage"),
     "rl108_builder_target_good.py": lambda b: sorted(n.split("/", 1)[1] for n in b["lists"]["target_variables"])
     == sorted(n.split("/", 1)[1] for n in b["lists"]["training_variables"])
     and all(n.startswith("target/") for n in b["lists"]["target_variables"]),
@@ -316,6 +333,10 @@ KERAS3 = {
     # Keras 3 stops at once: a built layer may not add state.
     "rl111_add_weight_bad.py": lambda b: "cannot add new elements of state" in (b["error"] or {}).get("message", ""),
     "rl111_add_weight_good.py": lambda b: b["error"] is None,
+    "rl111_setting_store_bad.py": lambda b: "cannot add new elements of state" in (b["error"] or {}).get("message", ""),
+    "rl111_setting_store_good.py": lambda b: b["error"] is None,
+    "rl111_factory_bad.py": lambda b: "tf.function only supports singleton tf.Variables" in (b["error"] or {}).get("message", ""),
+    "rl111_factory_good.py": lambda b: b["error"] is None,
     # Rescaling, Resizing and CenterCrop made in `call` create no variable in Keras 3 either.
     "rl111_call_good.py": lambda b: b["error"] is None,
     "rl106_gan_bad.py": lambda b: b["error"] is None and b["created"].count("d_out/kernel:0") == 2,

@@ -339,7 +339,7 @@ def test_a_cut_short_analysis_keeps_its_findings_and_says_so_from_the_cache_too(
 
     # A step budget that ends the analysis after the finding was made (BAD takes 8 steps).
     source = BAD + "y = 1\n" * 50
-    monkeypatch.setattr(interp, "MAX_STEPS", 20 - 20 * len(source))
+    monkeypatch.setattr(interp, "MAX_STEPS", 20)
     (project / "bad.py").write_text(source)
     os.utime(project / "bad.py", (1_000_000_000, 1_000_000_000))  # not racy: the index takes it
     s = Settings(paths=["bad.py"], root=project, config_path=project / "pyproject.toml")
@@ -629,13 +629,33 @@ def test_plain_per_file_ignores_are_looked_up_not_matched_one_by_one(monkeypatch
 def test_a_time_budget_cuts_the_analysis_short_and_says_so(project, monkeypatch):
     from reuse_lint.engine import interp
 
-    monkeypatch.setattr(interp, "TIME_FLOOR", 0.0)
-    monkeypatch.setattr(interp, "TIME_PER_MB", 0.0)
+    monkeypatch.setattr(interp, "SAFETY_SECONDS", 0.0)
     (project / "bad.py").write_text(BAD + "y = 1\n" * 600)
     s = Settings(paths=["bad.py"], root=project, config_path=project / "pyproject.toml", no_cache=True)
     result = run(s)
     assert [(d.path, d.code, d.line) for d in result.diagnostics] == FOUND
     assert result.errors == ["bad.py: analysis cut short (over its time budget): findings past that point may be missing"]
+
+
+def test_a_slow_clock_changes_no_finding(project, monkeypatch):
+    # A loaded machine: every read of the CPU clock finds a second gone. The steps decide
+    # where an analysis stops, so the file is analysed to its end as on an idle machine
+    # (a 2-second time budget once stopped it after 768 of its 2,000 statements).
+    from reuse_lint.engine import interp
+
+    class SlowClock:
+        now = 0.0
+
+        def process_time(self) -> float:
+            self.now += 1.0
+            return self.now
+
+    monkeypatch.setattr(interp, "time", SlowClock())
+    (project / "bad.py").write_text("y = 1\n" * 2000 + BAD)
+    s = Settings(paths=["bad.py"], root=project, config_path=project / "pyproject.toml", no_cache=True)
+    result = run(s)
+    assert [(d.path, d.code, d.line) for d in result.diagnostics] == [("bad.py", "RL101", 2006)]
+    assert result.errors == []
 
 
 def test_a_file_too_large_to_analyse_in_time_and_memory_says_so(project, monkeypatch):

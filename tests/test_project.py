@@ -50,3 +50,23 @@ def test_tensorflow_fails_on_both_cross_module_bugs():
     for name in ("train.py", "run_gan.py"):
         assert built[name]["error"]["type"] == "ValueError"
         assert "Variable discriminator/d_h0/dense/kernel already exists" in built[name]["error"]["message"]
+
+
+def test_an_unmarked_project_resolves_absolute_imports_from_its_subfolders(tmp_path):
+    # No pyproject.toml, setup.py or .git (a bare copy, as the yardstick exports them): the
+    # project runs from its top folder, so `from pkg.base import Base` in pkg/heads.py finds
+    # pkg/base.py there, and the Keras base class it names makes `call` Keras' own.
+    project = tmp_path / "copy"
+    (project / "pkg").mkdir(parents=True)
+    (project / "pkg" / "__init__.py").write_text("")
+    (project / "pkg" / "base.py").write_text(
+        "import tensorflow as tf\n\n\nclass Base(tf.keras.layers.Layer):\n    pass\n")
+    (project / "pkg" / "heads.py").write_text(
+        "import tensorflow as tf\nfrom pkg.base import Base\n\n\n"
+        "class Head(Base):\n    def call(self, x):\n        return tf.keras.layers.Dense(4)(x)\n")
+    proc = subprocess.run(
+        [sys.executable, "-m", "reuse_lint", "check", "--no-cache", "--output-format", "json", "."],
+        capture_output=True, text=True, cwd=project, timeout=120,
+    )
+    assert proc.returncode == 1, proc.stderr
+    assert {(f["path"], f["line"], f["code"]) for f in json.loads(proc.stdout)} == {("pkg/heads.py", 7, "RL111")}

@@ -50,10 +50,19 @@ TABLE = (
         "RL101→RT201: the second call creates discriminator/ again without reuse"),
     Row("rules/rl101_good.py", (), (), GOOD),
     Row("rules/rl101_missing_args_good.py", (), (), GOOD),
+    Row("rules/rl101_model_dict_bad.py", ("RL101@24",), ("RT201@24",),
+        "RL101→RT201: the discriminator read back from the models' dict creates discriminator/ again"),
+    Row("rules/rl101_model_dict_good.py", (), (), GOOD),
     Row("rules/rl102_bad.py", ("RL102@14",), ("RT201@15", "RT202@9"),
         "RL102→RT202: reuse=True before anything exists, reported inside the builder (line 9); "
         "the trace then creates the variables, so the later reuse=False call is an RT201"),
     Row("rules/rl102_good.py", (), (), GOOD),
+    Row("rules/rl102_partial_bad.py", ("RL102@11",), ("RT202@12", "RT202@13", "RT201@20"),
+        "RL102→RT202: the partial's reuse=True runs before anything exists, reported at the builder's scope "
+        "(line 11; the trace, at each layer); the trace then creates the variables, so the later "
+        "reuse=False call is an RT201"),
+    Row("rules/rl102_partial_good.py", (), (), GOOD),
+    Row("rules/rl102_conditional_good.py", (), (), GOOD),
     Row("rules/rl103_bad.py", ("RL103@8",), ("RT201@15",),
         "RL103→RT201 (the symptom): the scope drops `reuse`, so the reuse=True call at 15 creates again"),
     Row("rules/rl103_good.py", (), (), GOOD),
@@ -75,6 +84,7 @@ TABLE = (
         "RL107→RT202: the root reuse_variables() (15) leaks into minimize (18), whose Adam slots "
         "cannot be created"),
     Row("rules/rl107_good.py", (), (), GOOD),
+    Row("rules/rl107_auto_reuse_good.py", (), (), GOOD),
     Row("rules/rl107_model_bad.py", ("RL107@25",), ("RT202@20",),
         "RL107→RT202: scope.reuse_variables() (25) still holds when the sampling model's "
         "apply_gradients (20) makes its Adam slots, which cannot be created"),
@@ -87,6 +97,8 @@ TABLE = (
         "RL107→RT202: the gate scope's reuse_variables() (23) holds at the next call, whose "
         "moving average (13) cannot be created"),
     Row("rules/rl107_scoped_good.py", (), (), GOOD),
+    Row("rules/rl107_rebuilt_model_good.py", (), (), GOOD),
+    Row("rules/rl107_tower_average_good.py", (), (), GOOD),
     Row("rules/rl108_bad.py", ("RL108@33",), ("RT206@33",),
         'RL108→RT206: scope "disc" returned disc_aux/ variables, which the discriminator step trains'),
     Row("rules/rl108_good.py", (), (), GOOD),
@@ -102,6 +114,12 @@ TABLE = (
         NO_COUNTERPART + "the finished `online` scope object selects exactly online/'s variables, "
         "as asked; that target/'s were meant is only in the source, and no optimizer trains them"),
     Row("rules/rl108_target_good.py", (), (), GOOD),
+    Row("rules/rl108_acgan_good.py", (), ("RT206@50",),
+        DYNAMIC_ONLY + "AC-GAN's auxiliary class step (every trainable variable) changes D's and G's "
+        "variables, which their own steps list; the trace cannot tell a joint objective from a step "
+        "training its adversary, while the linter sees both players trained by listed adversarial "
+        "steps and the class head trained by this step alone: a precision trade-off of the trace, "
+        "as for InfoGAN"),
     Row("rules/rl109_bad.py", ("RL109@28",), ("RT206@28",),
         "RL109→RT206: the generator step without var_list also trains discriminator/"),
     Row("rules/rl109_ddpg_bad.py", ("RL109@14",), ("RT206@14",),
@@ -148,6 +166,14 @@ TABLE = (
         NO_COUNTERPART + "as for rl111_call_bad: without --steps the trace stops at fit's first "
         "gradient step, before the retrace on which TF 2 raises"),
     Row("rules/rl111_add_weight_good.py", (), (), GOOD),
+    Row("rules/rl111_setting_store_bad.py", ("RL111@16",), (),
+        NO_COUNTERPART + "as for rl111_call_bad: without --steps the trace stops at fit's first "
+        "gradient step, before the retrace on which TF 2 raises"),
+    Row("rules/rl111_setting_store_good.py", (), (), GOOD),
+    Row("rules/rl111_factory_bad.py", ("RL111@11",), (),
+        NO_COUNTERPART + "as for rl111_call_bad: without --steps the trace stops at fit's first "
+        "gradient step, before the retrace on which TF 2 raises"),
+    Row("rules/rl111_factory_good.py", (), (), GOOD),
     Row("rules/rl111_optimizer_bad.py", ("RL111@11",), (),
         NO_COUNTERPART + "without --steps the trace stops at the loop's first tape.gradient, before "
         "the second pass makes a second Adam; to TF each optimizer's variables are one legitimate set"),
@@ -191,6 +217,7 @@ TABLE = (
     Row("rules/rl113_bad.py", ("RL113@9",), ("RT204@16",),
         "RL113→RT204: tf.Variable ignores reuse, so the reuse=True call (16) makes discriminator_1/Variable"),
     Row("rules/rl113_good.py", (), (), GOOD),
+    Row("rules/rl113_auto_default_good.py", (), (), GOOD),
     Row("rules/rl114_bad.py", ("RL114@28",), ("RT206@15",),
         "RL114→RT206: the linter reports the selection (28), the trace the variables it missed "
         "(bn1/gamma, beta, created at 15)"),
@@ -230,6 +257,7 @@ TABLE = (
     Row("rules/rl115_bad.py", ("RL115@8",), ("RT201@13",),
         "RL115→RT201: the positional True is default_name, not reuse; the second call (13) creates again"),
     Row("rules/rl115_good.py", (), (), GOOD),
+    Row("rules/rl115_literal_default_good.py", (), (), GOOD),
     Row("rules/rl116_bad.py", ("RL116@6",), (),
         NO_COUNTERPART + "the new graph builds out/ at its root as TF always does; the empty "
         "trainable_variables('model/') feeds no optimizer, so nothing fails or trains wrongly"),

@@ -110,9 +110,9 @@ class Analysed:
         self._interpreter.release()
 
 
-def analyse(module: ModuleState, loader: Loader | None, source_size: int) -> Analysed:
+def analyse(module: ModuleState, loader: Loader | None) -> Analysed:
     """Interpret a parsed module as a program, following its imports through `loader`."""
     interpreter = Interpreter(loader)
-    interpreter.set_budget(source_size)
+    interpreter.set_budget()
     interpreter.run_module(module)
     return Analysed(interpreter)

@@ -92,6 +92,7 @@ class Build:
     created: bool = False
     trainable: bool = True  # False: `tf.Variable(..., trainable=False)`, per-call state
     state: bool = False  # a tf.Variable the same code updates with `.assign*(...)`: per-call state
+    scope: str | None = None  # the full name of the variable scope it is made in ("" at the root; None: unknown)
 
 
 @dataclass(eq=False)

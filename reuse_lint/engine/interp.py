@@ -27,6 +27,7 @@ from functools import lru_cache
 from typing import Any, Callable
 
 from reuse_lint.engine import tfapi
+from reuse_lint.engine.constructions import constructions
 from reuse_lint.engine.events import (
     TRUTH,
     Analysis,
@@ -36,24 +37,38 @@ from reuse_lint.engine.events import (
 )
 from reuse_lint.engine.values import (
     UNKNOWN,
+    OPEN_KEY,
     ClassVal,
     Const,
+    DictVal,
     FuncVal,
     HiddenMethod,
     Instance,
     ListVal,
     ModuleState,
     ModuleVal,
+    Partial,
     same,
     truthy,
 )
 
 MAX_DEPTH = 24
-MAX_STEPS = 200_000
-# CPU seconds a file's analysis may take: a floor, and more for a bigger file, up to a cap
-# that keeps any one file under ten seconds. Checked every CLOCK_EVERY steps (a clock read
-# costs more than a step).
-TIME_FLOOR, TIME_PER_MB, TIME_CAP = 2.0, 20.0, 6.0
+# The budget of one analysis, in statements run, and it alone decides where an analysis
+# stops: the findings are a function of the input. (A CPU-time budget of 2 s and more for
+# a bigger file stopped the heaviest analyses at another point, with other findings, when
+# the machine was loaded.) The steps are about that budget's work (35-45 k steps a CPU
+# second), so a cold run costs what it did. On the ten corpora (6,429 analyses), all but
+# fifteen end within it, the largest of those in 96 k steps; the fifteen (tensorflow/
+# benchmarks' two test modules, tensorflow/nmt's nmt_test.py, twelve guildai modules that
+# follow the whole guild package) need 125 k to 630 k and stop at it, as most of them
+# stopped at the time budget. The file's size does not count: the steps follow its
+# imports and calls, not its length.
+MAX_STEPS = 100_000
+# A safety net, not a budget: CPU seconds that no analysis of the corpora comes near (the
+# slowest needs about 3 s, some twenty times less). Only a statement of pathological cost
+# reaches it, and then the machine's speed decides; it is read every CLOCK_EVERY steps (a
+# clock read costs more than a step).
+SAFETY_SECONDS = 60.0
 CLOCK_EVERY = 256
 MAX_LITERAL_ITERATIONS = 2
 
@@ -220,10 +235,12 @@ _TRAINING_FLAGS = frozenset({"training", "is_training"})
 _ONCE_WORDS = ("built", "init", "first", "ready", "created", "done", "setup", "loaded")
 
 
-def _flag_test(stmt: ast.If) -> bool:
+def _flag_test(stmt: ast.If, owner: ClassVal | None = None) -> bool:
     """`if self.use_bn:`, `if not self.residual and training:`: a setting of the object or
     Keras' `training` flag, taken as it is, with a body that stores nothing on `self`
-    (`if not self.ready: self.w = ...` is how a build-once guard reads)."""
+    (`if not self.ready: self.w = ...` is how a build-once guard reads), or one that stores
+    other attributes than the test reads, on a setting only `__init__` of the owner class
+    sets (`if self.scaled: self.scale = self.add_weight(...)` in `call`)."""
     def flag(n: ast.AST) -> bool:
         if isinstance(n, ast.UnaryOp) and isinstance(n.op, ast.Not):
             return flag(n.operand)
@@ -232,7 +249,42 @@ def _flag_test(stmt: ast.If) -> bool:
         if isinstance(n, ast.Name):
             return n.id in _TRAINING_FLAGS
         return _self_attr(n) and not _once_flag(n)
-    return flag(stmt.test) and not _self_attrs_changed(stmt)
+    if not flag(stmt.test):
+        return False
+    stored = _self_attrs_changed(stmt)
+    if not stored:
+        return True
+    # The body stores on `self`: a guard that turns itself off (the test reads what the
+    # body or another method writes) runs once; a constructor's setting takes the same arm
+    # on every call.
+    read = _self_attrs_read(stmt.test)
+    if owner is None or not read or not read.isdisjoint(stored):
+        return False
+    return read.isdisjoint(_attrs_set_after_init(owner))
+
+
+def _attrs_set_after_init(cls: ClassVal) -> frozenset[str]:
+    """The `self.x` that a method of the class or of its bases, `__init__` aside, changes."""
+    changed: set[str] = set()
+    seen: set[int] = set()
+    stack = [cls]
+    while stack:
+        c = stack.pop()
+        if not isinstance(c, ClassVal) or id(c) in seen:
+            continue
+        seen.add(id(c))
+        changed |= _methods_changes(c.node)
+        stack.extend(c.bases)
+    return frozenset(changed)
+
+
+@lru_cache(maxsize=4096)
+def _methods_changes(node: ast.ClassDef) -> frozenset[str]:
+    changed: set[str] = set()
+    for item in node.body:
+        if isinstance(item, (ast.FunctionDef, ast.AsyncFunctionDef)) and item.name != "__init__":
+            changed |= _self_attrs_changed(item)
+    return frozenset(changed)
 
 
 def _stateful_test(node: ast.AST, func: ast.AST) -> bool:
@@ -275,6 +327,7 @@ class Interpreter:
         self.modules: dict[str, ModuleState] = {}
         self._constructed: dict[int, dict] = {}  # class -> the attributes its __init__ set
         self._stateful_runs = 0  # tokens for the runs of `if`s on state their function changes
+        self._nested_keras: list[ClassVal] = []  # Keras classes a function made (a factory's)
         self._loading: list[ModuleState] = []  # the modules whose top level runs now
         # The limits of one analysis (set_budget), and the one it reached, if any: what was
         # seen before stands, but the analysis is incomplete and must say so.
@@ -285,11 +338,10 @@ class Interpreter:
         self.tf = tfapi.TFState()  # what TensorFlow keeps: graphs, the scope stack...
         self._reset_trace(fresh=True)
 
-    def set_budget(self, source_size: int) -> None:
-        """Steps and CPU time that grow with the file's size."""
-        self.max_steps = MAX_STEPS + 20 * source_size
-        seconds = min(TIME_CAP, TIME_FLOOR + TIME_PER_MB * source_size / 1e6)
-        self.deadline = time.process_time() + seconds
+    def set_budget(self) -> None:
+        """The step budget, and the far-off time safety net."""
+        self.max_steps = MAX_STEPS
+        self.deadline = time.process_time() + SAFETY_SECONDS
 
     # ----- trace state ------------------------------------------------------------------
     def _reset_trace(self, fresh: bool) -> None:
@@ -383,6 +435,18 @@ class Interpreter:
                         method = method.func  # a property's getter, run on its own
                     if isinstance(method, FuncVal) and id(method.node) not in self.executed:
                         self._entry(method, Instance(value))
+        # A Keras class made inside a function (`def make_model(): class Net(Model): ...`):
+        # Keras runs its `call` whoever made it, so its methods are entry points too.
+        seen: set[int] = set()
+        while self._nested_keras:
+            cls = self._nested_keras.pop(0)
+            if cls.module is not module or id(cls.node) in seen:
+                continue
+            seen.add(id(cls.node))
+            for item in cls.node.body:
+                method = cls.attrs.get(getattr(item, "name", None))
+                if isinstance(method, FuncVal) and id(method.node) not in self.executed:
+                    self._entry(method, Instance(cls))
 
     def _entry(self, func: FuncVal, self_value: Any) -> None:
         self.trace += 1
@@ -404,10 +468,40 @@ class Interpreter:
         if key not in self._constructed:  # once per class: each method starts from a copy
             made = Instance(instance.cls)
             self.tf.open_graph(fresh=False)
-            self.call_function(init.bound(made), [], {}, None, unknown_args=True)
+            self.call_function(init.bound(made), [], self._agreed_arguments(instance.cls, init), None, unknown_args=True)
             self._constructed[key] = made.attrs
             self._reset_trace(fresh=False)
         instance.attrs.update(self._constructed[key])
+
+    def _agreed_arguments(self, cls: ClassVal, init: FuncVal) -> dict[str, Any]:
+        """The `__init__` parameters that every construction of the class in the project
+        gives one same constant (a literal, or the default where a call leaves it out); the
+        loader finds the constructions (`constructions`). None found, or one it cannot read:
+        every parameter stays unknown."""
+        if init.node.decorator_list or not isinstance(init.node, ast.FunctionDef):
+            return {}
+        find = getattr(self.loader, "constructions", None)
+        if find is not None:
+            calls = find(cls.module.path, cls.node.name)
+        else:  # no project: the module is the program
+            calls = constructions(cls.module.tree, cls.node.name, {cls.node.name}, True)
+        if not calls:
+            return {}
+        a = init.node.args
+        positional = [p.arg for p in a.posonlyargs + a.args][1:]  # after `self`
+        defaults = dict(zip(positional[len(positional) - len(init.defaults):], init.defaults))
+        defaults.update((p.arg, d) for p, d in zip(a.kwonlyargs, init.kw_defaults) if d is not None)
+        names = positional + [p.arg for p in a.kwonlyargs]
+        agreed: dict[str, Any] = {}
+        for i, call in enumerate(calls):
+            args, kwargs = call
+            if len(args) > len(positional) or not set(kwargs) <= set(names):
+                return {}  # it goes to `*args`, `**kwargs`, or raises: not a plain binding
+            given = dict(zip(positional, args)) | kwargs
+            for name in names:
+                value = given.get(name, defaults.get(name, UNKNOWN))
+                agreed[name] = value if i == 0 or same(agreed[name], value) else UNKNOWN
+        return {k: v for k, v in agreed.items() if isinstance(v, Const)}
 
     # ----- statements --------------------------------------------------------------------
     def exec_block(self, stmts: list[ast.stmt], env: list[dict], module: ModuleState) -> None:
@@ -469,12 +563,14 @@ class Interpreter:
         is_tf_function = False
         is_context_manager = False
         property_getter = False
+        static = False
         for deco in stmt.decorator_list:
             target = deco.func if isinstance(deco, ast.Call) else deco
             value = self.eval(target, env, module)
             if tfapi.traces(value):
                 is_tf_function = True
             elif isinstance(target, ast.Name) and target.id in ("staticmethod", "classmethod"):
+                static = target.id == "staticmethod" and owner is not None
                 continue
             elif isinstance(target, ast.Name) and target.id == "property" and owner is not None:
                 property_getter = True
@@ -494,7 +590,8 @@ class Interpreter:
         defaults = [self.eval(d, env, module) for d in stmt.args.defaults]
         kw_defaults = [self.eval(d, env, module) if d is not None else None for d in stmt.args.kw_defaults]
         func = FuncVal(stmt, module, env, is_tf_function=is_tf_function, owner=owner,
-                       defaults=defaults, kw_defaults=kw_defaults, is_context_manager=is_context_manager)
+                       defaults=defaults, kw_defaults=kw_defaults, is_context_manager=is_context_manager,
+                       static=static)
         return HiddenMethod(stmt.name, func) if property_getter else func
 
     def _stmt_ClassDef(self, stmt: ast.ClassDef, env, module) -> None:
@@ -513,6 +610,8 @@ class Interpreter:
                 for t in item.targets:
                     if isinstance(t, ast.Name):
                         cls.attrs[t.id] = value
+        if adapt is not None and self.funcs:
+            self._nested_keras.append(cls)
         self._bind(stmt.name, cls, env)
 
     def _stmt_Import(self, stmt: ast.Import, env, module) -> None:
@@ -577,7 +676,7 @@ class Interpreter:
         # A setting compared with constants takes the same arm on every call: what runs
         # under it is as unconditional as the code around it. Any other test may be a guard
         # (`if self.w is None:`) that makes the body run once.
-        setting = _setting_test(stmt.test) or _flag_test(stmt)
+        setting = _setting_test(stmt.test) or _flag_test(stmt, self.funcs[-1].owner if self.funcs else None)
         guard = not (setting and not (self.funcs and _stateful_test(stmt, self.funcs[-1].node)))
         self.guards += guard
         try:
@@ -728,6 +827,8 @@ class Interpreter:
 
     def _stmt_For(self, stmt: ast.For, env, module) -> None:
         iterable = self.eval(stmt.iter, env, module)
+        if isinstance(iterable, DictVal) and not iterable.open:
+            iterable = _dict_view(iterable, "keys")
         if isinstance(iterable, ListVal) and iterable.length is not None:
             self.analysis.loop_lengths[id(stmt)] = iterable.length
         tfapi.loop_over(self, stmt, iterable, env, module)
@@ -743,6 +844,8 @@ class Interpreter:
         self._loop(stmt, env, module, [UNKNOWN] * MAX_LITERAL_ITERATIONS, None)
 
     def _iteration_values(self, iterable: Any) -> list[Any]:
+        if isinstance(iterable, DictVal) and not iterable.open:
+            iterable = _dict_view(iterable, "keys")
         if isinstance(iterable, ListVal):
             return iterable.items[:MAX_LITERAL_ITERATIONS]
         return [UNKNOWN] * MAX_LITERAL_ITERATIONS
@@ -926,12 +1029,11 @@ class Interpreter:
         return handler(self, node, env, module)
 
     def _expr_Dict(self, node: ast.Dict, env, module) -> Any:
-        for key in node.keys:
-            if key is not None:
-                self.eval(key, env, module)
-        for value in node.values:
-            self.eval(value, env, module)
-        return UNKNOWN
+        keys = [self.eval(key, env, module) if key is not None else None for key in node.keys]
+        values = [self.eval(value, env, module) for value in node.values]
+        if not all(isinstance(k, Const) and _hashable(k.value) for k in keys):
+            return UNKNOWN  # a `**spread` or a key we do not know: any key may hold anything
+        return DictVal({k.value: v for k, v in zip(keys, values)})
 
     def _expr_Starred(self, node: ast.Starred, env, module) -> Any:
         self.eval(node.value, env, module)
@@ -964,6 +1066,8 @@ class Interpreter:
             return modelled(base, attr)
         if isinstance(base, Const) and isinstance(base.value, str) and attr in _STR_METHODS:
             return Method("str", (base.value, attr))
+        if isinstance(base, DictVal) and (attr in _DICT_READERS or attr in _MUTATORS):
+            return Method("dict", (base, attr))
         if isinstance(base, External):
             return External(f"{base.qualname}.{attr}")
         if isinstance(base, ModuleVal):
@@ -1085,7 +1189,29 @@ class Interpreter:
             return self.eval(node.body, env, module)
         if t is False:
             return self.eval(node.orelse, env, module)
-        return _join(self.eval(node.body, env, module), self.eval(node.orelse, env, module))
+        # Each arm is tagged as an `if` statement's would be, so that what the two arms make
+        # is known exclusive: `f(x, reuse=True) if i > 0 else f(x)` in a loop creates on the
+        # first iteration and reuses on the others, as the statement form does.
+        setting = _setting_test(node.test) or _flag_test(node)
+        guard = not (setting and not (self.funcs and _stateful_test(node, self.funcs[-1].node)))
+        test = _equality_test(node, module)
+        loops, stateful = tuple(self.loops), bool(self.funcs) and _stateful_test(node, self.funcs[-1].node)
+        if stateful:
+            self._stateful_runs += 1
+            loops += ((id(node), -self._stateful_runs),)
+        values = []
+        depth = len(self.conds)
+        self.guards += guard
+        try:
+            for arm, expr in enumerate((node.body, node.orelse)):
+                self.conds.append(Cond(id(node), loops, arm, test, stateful))
+                try:
+                    values.append(self.eval(expr, env, module))
+                finally:
+                    del self.conds[depth:]
+        finally:
+            self.guards -= guard
+        return _join(values[0], values[1])
 
     def _expr_JoinedStr(self, node: ast.JoinedStr, env, module) -> Any:
         parts = []
@@ -1113,6 +1239,8 @@ class Interpreter:
         modelled = tfapi.subscript(base)
         if modelled is not tfapi.NOT_SPECIAL:
             return modelled
+        if isinstance(base, DictVal):
+            return _dict_item(base, index)
         if isinstance(base, ListVal) and isinstance(index, Const) and isinstance(index.value, int):
             # A sample's first items are the list's first items; its last ones are not.
             lowest = 0 if base.sample else -len(base.items)
@@ -1206,6 +1334,10 @@ class Interpreter:
         if _exits(func, node, env):
             raise _Raise()  # SystemExit: nothing after it runs on this path
         site = Site(module.path, node)
+        if isinstance(func, Partial):
+            return self.call(func.func, [*func.args, *args], {**func.kwargs, **kwargs}, node, env, module, starred)
+        if isinstance(func, External) and func.qualname == "functools.partial" and args and not starred:
+            return Partial(args[0], args[1:], dict(kwargs))
         tfapi.hand_over(self, func, args, kwargs)
         modelled = tfapi.call_handler(type(func))
         if modelled is not None:
@@ -1250,6 +1382,8 @@ class Interpreter:
             self.tf.unknown_effect()  # `Model.build(self)` through an unknown decorator
             tfapi.blind(self)
             return UNKNOWN
+        if isinstance(func, Method) and func.kind == "dict":
+            return self._dict_method(func.target, args, kwargs)
         if isinstance(func, Method):
             return _string_method(func.target, args, kwargs)
         if isinstance(func, External):
@@ -1258,6 +1392,7 @@ class Interpreter:
             if not func.safe:
                 self.tf.unknown_effect()
                 tfapi.blind(self)
+                self._escape(args, kwargs)
             return tfapi.external_result(args, kwargs)
         if func is UNKNOWN:
             if isinstance(node.func, ast.Attribute) and node.func.attr == "compile":
@@ -1267,6 +1402,8 @@ class Interpreter:
                 return args[0]
             if builtin == "super":
                 return self._super(args)
+            if builtin == "dict" and not args and not starred and not any("dict" in scope for scope in env):
+                return DictVal(dict(kwargs))
             modelled = tfapi.builtin_call(self, builtin, args, node, module)
             if modelled is not tfapi.NOT_SPECIAL:
                 return modelled
@@ -1279,14 +1416,44 @@ class Interpreter:
             if builtin is None and isinstance(node.func, ast.Attribute) and node.func.attr in _DATA_METHODS:
                 # A file's, a string's or a container's method (`f.readlines()`, `line.split()`,
                 # `f.close()` while a script reads its data): it makes no variable.
+                self._escape(args, kwargs)  # `unknown_list.append(models)`: held where we cannot see
                 return UNKNOWN
             if builtin is None or builtin not in _BUILTINS:
                 # An unknown callable or a method of an unknown object (`net.encoder(x)`):
                 # it may create variables we cannot see.
                 self.tf.unknown_effect()
                 tfapi.blind(self)
+                self._escape(args, kwargs)
             return UNKNOWN
         return UNKNOWN
+
+    def _escape(self, args, kwargs) -> None:
+        """Dicts given to code we do not follow: it may store anything in them."""
+        for value in (*args, *kwargs.values()):
+            if isinstance(value, DictVal):
+                self._open_dict(value)
+
+    def _open_dict(self, d: DictVal) -> None:
+        for key in list(d.items):
+            self._set_attr(d, key, UNKNOWN)
+        self._set_attr(d, OPEN_KEY, UNKNOWN)
+
+    def _dict_method(self, target: tuple, args, kwargs) -> Any:
+        d, name = target
+        if name in _MUTATORS:
+            # What it leaves is not followed; a call we do not follow, as before dicts were known.
+            self._open_dict(d)
+            self.tf.unknown_effect()
+            tfapi.blind(self)
+            return UNKNOWN
+        if d.open:
+            return UNKNOWN
+        if name == "get":
+            if not args or kwargs or not isinstance(args[0], Const) or not _hashable(args[0].value):
+                return UNKNOWN
+            default = args[1] if len(args) > 1 else Const(None)
+            return d.items.get(args[0].value, default)
+        return _dict_view(d, name)
 
     def _super(self, args) -> Any:
         """`super()` in a method, or `super(Cls, self)`: the program's own base classes
@@ -1417,8 +1584,13 @@ class Interpreter:
             else:
                 tfapi.set_attribute(self, base, target.attr, value, target, module)
         elif isinstance(target, ast.Subscript):
-            self.eval(target.value, env, module)
-            self.eval(target.slice, env, module)
+            base = self.eval(target.value, env, module)
+            index = self.eval(target.slice, env, module)
+            if isinstance(base, DictVal):
+                if isinstance(index, Const) and _hashable(index.value) and not base.open:
+                    self._set_attr(base, index.value, value)
+                else:
+                    self._open_dict(base)
         elif isinstance(target, ast.Starred):
             self.assign(target.value, UNKNOWN, env, module)
 
@@ -1459,10 +1631,10 @@ _MISSING = object()  # an attribute an object did not have
 # Methods of files, strings, lists and dicts: called on a value the interpreter does not
 # know, they still create no TensorFlow variable.
 _DATA_METHODS = frozenset(
-    """read readline readlines write writelines close flush seek split rsplit splitlines strip
-    lstrip rstrip startswith endswith lower upper replace join format encode decode append
-    extend keys values items""".split()
+    """read readline readlines close split rsplit splitlines strip lstrip rstrip startswith
+    endswith lower upper replace encode decode append extend""".split()
 )
+_DICT_READERS = frozenset({"items", "values", "keys", "get"})
 _STR_METHODS = frozenset(
     "startswith endswith split rsplit replace lower upper strip lstrip rstrip find count format partition".split()
 )
@@ -1503,6 +1675,33 @@ class _Super:
             if found is not None:
                 return found
         return UNKNOWN
+
+
+def _hashable(value: Any) -> bool:
+    try:
+        hash(value)
+    except TypeError:
+        return False
+    return True
+
+
+def _dict_item(d: DictVal, index: Any) -> Any:
+    """`d["g"]`: the value stored under a known key; anything else is not known."""
+    if d.open or not isinstance(index, Const) or not _hashable(index.value):
+        return UNKNOWN
+    return d.items.get(index.value, UNKNOWN)
+
+
+def _dict_view(d: DictVal, name: str) -> ListVal:
+    """`d.keys()`, `d.values()`, `d.items()` of a dict whose keys are all known, in order."""
+    keys = list(d.items)
+    if name == "keys":
+        items = [Const(k) for k in keys]
+    elif name == "values":
+        items = [d.items[k] for k in keys]
+    else:
+        items = [ListVal([Const(k), d.items[k]]) for k in keys]
+    return ListVal(items, length=len(items))
 
 
 def _consts(args, kwargs) -> tuple:

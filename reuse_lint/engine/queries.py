@@ -476,13 +476,30 @@ def wrongly_trained(analysis: Analysis, use) -> frozenset:
               and reached_models(other.loss) == reached and other.site.node is not use.site.node):
             wrong |= reached
             by_list_only = False
-    if wrong and by_list_only and len(set(players)) >= 2 and reached <= frozenset().union(*players):
-        # InfoGAN's mutual-information step: every model this loss reaches already has an
-        # adversarial step of its own (D's, G's), and this third objective is meant to
-        # train them all together (G and the Q head inside D's scope). A GAN step that
-        # forgot its list leaves its own player without one and stays reported.
+    if wrong and by_list_only and len(set(players)) >= 2 and _joint_objective(analysis, use, others, reached, players):
+        # InfoGAN's mutual-information step, AC-GAN's auxiliary class step: every player this
+        # loss reaches already has an adversarial step of its own (D's, G's), and this third
+        # objective is meant to train them all together. A GAN step that forgot its list
+        # leaves its own player without one and stays reported.
         return frozenset()
     return frozenset(wrong & mine if mine is not None else wrong)
+
+
+def _joint_objective(analysis: Analysis, use, others: list, reached: frozenset, players: list) -> bool:
+    """The loss reaches the players (the models other steps list as their own) and, at
+    most, heads that are this step's alone: models no other step lists or reaches (InfoGAN's
+    Q head, inside D's scope or beside it; AC-GAN's class head on D's features). A model
+    that another step's loss also runs through (a VAE-GAN's encoder under the decoder's
+    loss) is not a head of this objective, and the step stays judged as before."""
+    heads = reached - frozenset().union(*players)
+    if not heads:
+        return True
+    for other in others:
+        selection = getattr(other.var_list, "selection", None)
+        listed = model_scopes_of(analysis, selection) if selection is not None and selection.how != "all" else frozenset()
+        if heads & (reached_models(other.loss) | listed):
+            return False
+    return True
 
 
 def _all_list_models(analysis: Analysis, use) -> frozenset | None:

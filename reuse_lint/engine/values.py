@@ -138,6 +138,9 @@ class KerasOptimizer:
 class Optimizer:
     canon: str
     node: ast.AST
+    # The variables this object already made slots for: TF keeps them in the object and
+    # makes none again for them.
+    slotted: set = field(default_factory=set)
 
 
 @dataclass(eq=False)
@@ -166,11 +169,12 @@ class FuncVal:
     is_context_manager: bool = False  # decorated with contextlib.contextmanager
     defaults: list = field(default_factory=list)  # evaluated where the function is defined
     kw_defaults: list = field(default_factory=list)
+    static: bool = False  # a @staticmethod: read from an instance, it takes no `self`
 
     def bound(self, self_value: Any, is_tf_function: bool | None = None) -> "FuncVal":
         """The same function bound to an instance (or wrapped by tf.function)."""
         tf_function = self.is_tf_function if is_tf_function is None else is_tf_function
-        return replace(self, bound_self=self_value, is_tf_function=tf_function)
+        return replace(self, bound_self=None if self.static else self_value, is_tf_function=tf_function)
 
 
 @dataclass(eq=False)
@@ -250,6 +254,37 @@ class ListVal:
 
 
 @dataclass(eq=False)
+class DictVal:
+    """A dict whose keys are constants (`{"g": gen, "d": disc}`): each key's value. An item
+    stored under a key that is not known, or the dict given to code we do not follow, adds
+    OPEN_KEY: every value is then unknown, and so is what it holds."""
+
+    items: dict[Any, Any]
+
+    @property
+    def attrs(self) -> dict[Any, Any]:
+        # The journal of `if` arms (and a module's snapshot) takes an item back as it
+        # takes back an object's attribute.
+        return self.items
+
+    @property
+    def open(self) -> bool:
+        return OPEN_KEY in self.items
+
+
+OPEN_KEY = object()  # in a DictVal's items: keys we do not know may be there
+
+
+@dataclass(eq=False)
+class Partial:
+    """`functools.partial(f, *args, **kwargs)`: a call of it calls `f` with those first."""
+
+    func: Any
+    args: list
+    kwargs: dict
+
+
+@dataclass(eq=False)
 class Cell:
     """An RNN cell object: it owns one set of weights however often it is used."""
 
@@ -289,7 +324,7 @@ class ModuleState:
     opaque_effect: bool = False  # its top level made an unknown call: replayed on reuse
 
     def take_snapshot(self) -> None:
-        inner = {id(v): dict(v.attrs) for v in self.globals.values() if isinstance(v, (ClassVal, Instance))}
+        inner = {id(v): dict(v.attrs) for v in self.globals.values() if isinstance(v, (ClassVal, Instance, DictVal))}
         self.snapshot = {"globals": dict(self.globals), "attrs": inner}
 
     def restore(self) -> None:
@@ -322,6 +357,10 @@ def truthy(value: Any) -> bool | None:
         return True
     if isinstance(value, ListVal):
         return None if value.sample else bool(value.items)  # a sample's list may be empty
+    if isinstance(value, DictVal):
+        return None if value.open else bool(value.items)
+    if isinstance(value, Partial):
+        return True
     if isinstance(value, VarList):
         return bool(value.names)
     return None

@@ -235,6 +235,37 @@ b = discriminator(fake)  # expect: RL106
 """,
     )
 
+    VALID = VALID + (
+        # One builder run for two experiments, each model with its own Input and regularizer:
+        # two models on purpose, sharing nothing (a notebook comparing regularizers).
+        """
+import tensorflow as tf
+from tensorflow.keras import Input, Model
+from tensorflow.keras.layers import Dense
+def make(reg=None):
+    x = Input((4,))
+    return Model(x, Dense(2, kernel_regularizer=reg)(x))
+strong = make(tf.keras.regularizers.l2(0.1))
+weak = make(tf.keras.regularizers.l2(0.001))
+""",
+        # A block helper applied before and after a grouped convolution whose group count the
+        # linter cannot know: the second call is fed by the first through the concatenation.
+        """
+from tensorflow.keras.layers import Input, Conv2D, Concatenate, Lambda
+def conv(x, filters):
+    return Conv2D(filters, (1, 1))(x)
+def block(x, cardinality, width):
+    x = conv(x, 128)
+    groups = []
+    for i in range(cardinality):
+        part = Lambda(lambda z, i=i: z[:, :, :, i * width:(i + 1) * width])(x)
+        groups.append(Conv2D(width, (3, 3), padding="same")(part))
+    return conv(Concatenate()(groups), 256)
+def build(cardinality):
+    return block(Input((8, 8, 64)), cardinality, 4)
+""",
+    )
+
     def check(self, ctx: RuleContext) -> Iterable[Diagnostic]:
         reported = set()
         for b in ctx.analysis.builds:

@@ -4,6 +4,7 @@ from typing import Iterable
 
 from reuse_lint.diagnostics import Diagnostic
 from reuse_lint.engine.queries import TRUE, created_before
+from reuse_lint.engine.values import AUTO
 from reuse_lint.rules.base import Rule, RuleContext
 
 
@@ -16,7 +17,8 @@ class LeakedRootReuse(Rule):
     variables. Also `scope.reuse_variables()` inside a named scope's own block when optimizer
     slots or moving averages are made later in that block (a gate applied to each input with
     its own moving average, a model class built twice that makes its own optimizer). It
-    reports the call, with that later creation as the related location.
+    reports the call, with that later creation as the related location. Slots and
+    moving averages made under `reuse=tf.AUTO_REUSE` are not counted: TF creates them.
 
     ## Why is this bad?
     Reuse on the root scope never ends: every later `get_variable` in the graph only looks
@@ -116,6 +118,58 @@ class Model(object):
         tf.get_variable_scope().reuse_variables()
         return tf.layers.dense(z, 4, name="g1")
 """,
+        # The leak is real, but the slots and averages are made under AUTO_REUSE, which
+        # creates what it cannot find (zehaowang983/2019-SYSU-DM, round 10 of TRIAGE.md).
+        """
+import tensorflow as tf
+def critic(x, reuse=False):
+    if reuse:
+        tf.get_variable_scope().reuse_variables()
+    return tf.matmul(x, tf.get_variable("w", [2, 1]))
+loss = tf.reduce_mean(critic(tf.zeros([1, 2])) - critic(tf.ones([1, 2]), reuse=True))
+with tf.variable_scope(tf.get_variable_scope(), reuse=tf.AUTO_REUSE):
+    step = tf.train.AdamOptimizer(1e-3).minimize(loss)
+    shadow = tf.train.ExponentialMovingAverage(0.99).apply(tf.trainable_variables())
+""",
+    )
+    VALID = VALID + (
+        # Round 10 (a scope tutorial): a model that makes its own Adam step inside a scope
+        # of its own, built twice under `scope.reuse_variables()`. The second build enters
+        # `train` again, which sets TF's counts of the slot names below it back to zero: its
+        # Adam asks for `rnn/train/rnn/layer/w/Adam` again and finds the first build's slots.
+        """
+import tensorflow as tf
+class Regressor(object):
+    def __init__(self, steps):
+        self.x = tf.placeholder(tf.float32, [4, steps, 2])
+        with tf.variable_scope("layer"):
+            w = tf.get_variable("w", [2, 1])
+        cell = tf.nn.rnn_cell.GRUCell(3)
+        inputs = tf.reshape(tf.matmul(tf.reshape(self.x, [-1, 2]), w), [4, steps, 1])
+        out, state = tf.nn.dynamic_rnn(cell, inputs, initial_state=cell.zero_state(4, tf.float32))
+        self.cost = tf.reduce_mean(tf.square(out))
+        with tf.variable_scope("train"):
+            self.step = tf.train.AdamOptimizer(0.1).minimize(self.cost)
+with tf.variable_scope("rnn") as scope:
+    fit = Regressor(10)
+    scope.reuse_variables()
+    check = Regressor(10)
+""",
+        # Round 10 (a multi-GPU trainer): towers that each average every trainable variable
+        # at the root; each tower enters `block` again, so the shadow names are the first
+        # tower's (`block/w/ExponentialMovingAverage`), found under reuse.
+        """
+import tensorflow as tf
+def tower(x):
+    with tf.variable_scope("block"):
+        w = tf.get_variable("w", [5, 2])
+    return tf.matmul(x, w), tf.train.ExponentialMovingAverage(0.99).apply(tf.trainable_variables())
+with tf.variable_scope(tf.get_variable_scope()):
+    for gpu in range(2):
+        with tf.name_scope("gpu_%d" % gpu):
+            y, average = tower(tf.placeholder(tf.float32, [None, 5]))
+            tf.get_variable_scope().reuse_variables()
+""",
     )
     INVALID = (
         """
@@ -159,6 +213,34 @@ with tf.variable_scope(tf.get_variable_scope(), reuse=False):
 """,
     )
 
+    INVALID = INVALID + (
+        # The same model with its Adam step in the scope that stays open: nothing above the
+        # slot names is entered again, so the second Adam's slots are `..._2`, new under reuse.
+        """
+import tensorflow as tf
+class Regressor(object):
+    def __init__(self, steps):
+        self.x = tf.placeholder(tf.float32, [None, steps])
+        with tf.variable_scope("layer"):
+            w = tf.get_variable("w", [steps, 1])
+        self.cost = tf.reduce_mean(tf.square(tf.matmul(self.x, w)))
+        self.step = tf.train.AdamOptimizer(0.1).minimize(self.cost)
+with tf.variable_scope("rnn") as scope:
+    fit = Regressor(10)
+    scope.reuse_variables()  # expect: RL107
+    check = Regressor(10)
+""",
+        # Two averages of one variable at the root, with nothing entered again between them.
+        """
+import tensorflow as tf
+with tf.variable_scope("block"):
+    w = tf.get_variable("w", [5, 2])
+first = tf.train.ExponentialMovingAverage(0.99).apply([w])
+tf.get_variable_scope().reuse_variables()  # expect: RL107
+second = tf.train.ExponentialMovingAverage(0.99).apply([w])
+""",
+    )
+
     def check(self, ctx: RuleContext) -> Iterable[Diagnostic]:
         existed = created_before(ctx.analysis)
         for leak in ctx.analysis.leaks:
@@ -190,8 +272,10 @@ with tf.variable_scope(tf.get_variable_scope(), reuse=False):
                     and c.fresh_graph and not c.opaque_before):
                 candidates.append((c.seq, c.stack[-1], f"`Variable {c.name} does not exist`"))
                 break
-        for graph, trace, seq, site, what, _reuse in ctx.analysis.slot_creations:
-            if (graph, trace) == (leak.graph, leak.trace) and seq > leak.seq:
+        for graph, trace, seq, site, what, (reuse, _) in ctx.analysis.slot_creations:
+            # Made under AUTO_REUSE (`variable_scope(tf.get_variable_scope(),
+            # reuse=tf.AUTO_REUSE)` around the optimizer): TF creates the slots it cannot find.
+            if (graph, trace) == (leak.graph, leak.trace) and seq > leak.seq and reuse != AUTO:
                 candidates.append((seq, site, _slot_failure(what)))
                 break
         if not candidates:

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import ast
 from typing import Iterable
 
 from reuse_lint.diagnostics import Diagnostic
@@ -52,9 +53,42 @@ class RepeatedRnnCell(Rule):
     CODE = "RL117"
     NAME = "repeated-rnn-cell"
     VALID = (
+        # Round 8 (Yagami360): `model` runs as an entry point, and every construction of the
+        # class keeps the default of one layer: one cell, one layer, nothing shared.
+        """
+import tensorflow as tf
+class Many2One(object):
+    def __init__(self, n_hidden, n_layers=1):
+        self._n_hidden = n_hidden
+        self._n_layers = n_layers
+    def model(self, inputs):
+        cell = tf.nn.rnn_cell.BasicLSTMCell(self._n_hidden)
+        cells = tf.nn.rnn_cell.MultiRNNCell([cell] * self._n_layers, state_is_tuple=True)
+        return tf.nn.dynamic_rnn(cells, inputs, dtype=tf.float32)
+def main():
+    rnn = Many2One(n_hidden=20, n_layers=1)
+    other = Many2One(10)
+""",
         """
 import tensorflow as tf
 stack = tf.nn.rnn_cell.MultiRNNCell([tf.nn.rnn_cell.LSTMCell(8) for _ in range(3)])
+""",
+        # A model that builds its weights in `__init__` by running its own `encode` on dummy
+        # inputs in its scope, then runs `encode` again when applied: one object, its weights.
+        """
+import tensorflow as tf
+class Translator(object):
+    def __init__(self, name):
+        with tf.variable_scope(name):
+            self.enc = tf.nn.rnn_cell.GRUCell(8)
+            self.encode(tf.placeholder(tf.float32, [None, None, 4]))
+    def encode(self, inp):
+        _, last = tf.nn.dynamic_rnn(self.enc, inp, dtype=tf.float32)
+        return last
+    def score(self, inp):
+        return self.encode(inp)
+model = Translator("model")
+last = model.score(tf.placeholder(tf.float32, [None, None, 4]))
 """,
         # A cell made (and wrapped) by a function called once per layer.
         """
@@ -102,6 +136,21 @@ def build(num_layers, cell_creator):
 """,
     )
     INVALID = (
+        # The same class where one construction asks for three layers.
+        """
+import tensorflow as tf
+class Many2One(object):
+    def __init__(self, n_hidden, n_layers=1):
+        self._n_hidden = n_hidden
+        self._n_layers = n_layers
+    def model(self, inputs):
+        cell = tf.nn.rnn_cell.BasicLSTMCell(self._n_hidden)
+        cells = tf.nn.rnn_cell.MultiRNNCell([cell] * self._n_layers, state_is_tuple=True)  # expect: RL117
+        return tf.nn.dynamic_rnn(cells, inputs, dtype=tf.float32)
+def main():
+    rnn = Many2One(n_hidden=20, n_layers=1)
+    other = Many2One(10, 3)
+""",
         """
 import tensorflow as tf
 cell = tf.nn.rnn_cell.LSTMCell(8)
@@ -198,6 +247,12 @@ outputs, states = tf.nn.bidirectional_dynamic_rnn(cell, cell, x, dtype=tf.float3
             key = (id(cell), graph, trace)
             if key in seen and seen[key][1] != prefix:
                 first_site = seen[key][0]
+                if first_site.node is site.node and _own_cell(site.node):
+                    # One method run again on its object's own cell (`self.enc`) from another
+                    # scope: a model built on dummy inputs in `__init__`, then applied. The
+                    # object's one set of weights is what its author meant.
+                    seen.setdefault(key, (site, prefix))
+                    continue
                 yield from ctx.report(
                     self, site,
                     f"This `{_name(cell)}` object already ran in another scope: both runs share its weights",
@@ -209,3 +264,11 @@ outputs, states = tf.nn.bidirectional_dynamic_rnn(cell, cell, x, dtype=tf.float3
 
 def _name(cell) -> str:
     return cell.canon.split(".")[-1]
+
+
+def _own_cell(call) -> bool:
+    """`dynamic_rnn(self.cell, ...)`: the cell is the running object's attribute."""
+    if not isinstance(call, ast.Call):
+        return False
+    cell = call.args[0] if call.args else next((k.value for k in call.keywords if k.arg in ("cell", "cell_fw")), None)
+    return isinstance(cell, ast.Attribute) and isinstance(cell.value, ast.Name) and cell.value.id == "self"

@@ -58,6 +58,18 @@ class RepeatedScopeWithoutReuse(Rule):
     NAME = "repeated-scope-without-reuse"
     FIXABLE = True
     VALID = (
+        # The second call reuses: through a dict of models, and through functools.partial.
+        """
+import functools
+import tensorflow as tf
+def discriminator(x, reuse=False):
+    with tf.variable_scope("discriminator", reuse=reuse):
+        return tf.layers.dense(x, 1)
+models = {"d": discriminator, "d_shared": functools.partial(discriminator, reuse=True)}
+real_logits = models["d"](tf.zeros([8, 2]))
+fake_logits = models["d_shared"](tf.zeros([8, 2]))
+more_logits = models["d"](tf.zeros([8, 2]), reuse=True)
+""",
         # A builder first called without its required arguments (round 8, czcly0/chatbot):
         # Python raises TypeError there, and the second call that would repeat the
         # variable never runs.
@@ -305,6 +317,23 @@ def test_two_models():
 """,
     )
     INVALID = (
+        # Models kept in a dict and read back by constant keys, or over its items.
+        """
+import tensorflow as tf
+def discriminator(x, reuse=False):
+    with tf.variable_scope("discriminator", reuse=reuse):
+        return tf.layers.dense(x, 1)
+def generator(z):
+    with tf.variable_scope("generator"):
+        return tf.layers.dense(z, 2)
+models = {"g": generator, "d": discriminator}
+fake = models["g"](tf.zeros([8, 4]))
+real_logits = models["d"](tf.zeros([8, 2]))
+fake_logits = models["d"](fake)  # expect: RL101
+heads = {"a": generator, "b": generator}
+for name, head in heads.items():
+    head(tf.zeros([8, 4]))  # expect: RL101
+""",
         # Two `if`s on one name can both hold when they test the same constant (or the
         # second is an `else`): only different constants exclude each other.
         """

@@ -98,6 +98,18 @@ with tf.compat.v1.Session(graph=g2) as sess:
     with tf.variable_scope("", reuse=True):
         print(sess.run(tf.get_variable("v")))
 """,
+        # A conditional expression on the loop index picks the creating call for the first
+        # step and the reusing one for the others, as an `if` statement would (zwjyyc/finch's
+        # pointer network, round 10 of TRIAGE.md): the number of steps is not known here.
+        """
+import tensorflow as tf
+def attend(h, reuse=None):
+    with tf.variable_scope("attention", reuse=reuse):
+        return h * tf.get_variable("u", [4])
+def unroll(h, steps):
+    return [attend(h, reuse=True) if t else attend(h) for t in range(steps)]
+outs = unroll(tf.zeros([2, 4]), int(input()))
+""",
     )
     INVALID = (
         """
@@ -106,6 +118,17 @@ def discriminator(x, reuse=False):
     with tf.variable_scope("discriminator", reuse=reuse):
         return tf.layers.dense(x, 1)
 fake = discriminator(tf.ones([1, 2]), reuse=True)  # expect: RL102
+real = discriminator(tf.zeros([1, 2]))
+""",
+        # Through functools.partial: the reuse it binds holds at the call, reported at the scope.
+        """
+import functools
+import tensorflow as tf
+def discriminator(x, reuse=False):
+    with tf.variable_scope("discriminator", reuse=reuse):  # expect: RL102
+        return tf.layers.dense(x, 1)
+shared = functools.partial(discriminator, reuse=True)
+fake = shared(tf.ones([1, 2]))
 real = discriminator(tf.zeros([1, 2]))
 """,
         """
@@ -159,11 +182,13 @@ class GAN(object):
         made_later = created_after(ctx.analysis)
         unnamed: set[tuple] = set()
         reported: set[int] = set()
+        chosen = _created_on_other_arm(ctx.analysis.creations)
         for c in ctx.analysis.creations:
             key = (c.trace, c.graph)
             if (
                 c.reuse == TRUE and c.name is not None and c.fresh_graph and not c.opaque_before
                 and key not in unnamed and not existed[id(c)] and id(c) not in explained
+                and id(c) not in chosen
                 # an arm chosen by object state that the first call sets up (a memo)
                 and not any(cond.stateful for cond in c.conds)
             ):
@@ -211,3 +236,28 @@ class GAN(object):
             related=related,
             help="build the variables first without reuse (or use reuse=tf.AUTO_REUSE)",
         )
+
+
+def _created_on_other_arm(creations) -> set[int]:
+    """Lookups whose name the other arm of one of their `if`s (or conditional expressions)
+    inside a loop creates: `f(x, reuse=True) if t > 0 else f(x)` over an unknown range. The
+    test may change between iterations and chooses which arm runs first (the creation, on the
+    first step), so the order the analysis ran the arms in says nothing: by id of the lookup.
+    Outside a loop the test holds one value, and a lookup on its arm is reported as before."""
+    made: dict[tuple, set[tuple]] = {}
+    for c in creations:
+        if c.reuse != TRUE and c.name is not None:
+            arms = made.setdefault((c.trace, c.graph, c.name), set())
+            arms.update((cond.if_id, cond.arm) for cond in c.conds if _in_loop(cond))
+    chosen: set[int] = set()
+    for c in creations:
+        if c.reuse == TRUE and c.name is not None:
+            arms = made.get((c.trace, c.graph, c.name), ())
+            if any((cond.if_id, 1 - cond.arm) in arms for cond in c.conds if _in_loop(cond)):
+                chosen.add(id(c))
+    return chosen
+
+
+def _in_loop(cond) -> bool:
+    # a stateful test's run token has a negative "iteration"; only real loops count
+    return any(iteration >= 0 for _, iteration in cond.loops)

@@ -15,7 +15,8 @@ class ScopeArgumentIgnored(Rule):
     `tf.variable_scope(scope, reuse)` puts `reuse` into `default_name`. It reports the
     argument; a reuse flag only where it would have changed a variable's creation: not when
     it is off wherever the scope is entered, nor when the variables under it are reused
-    anyway (the flag is also handed to the inner scopes that create them).
+    anyway (the flag is also handed to the inner scopes that create them). A string
+    literal there (`tf.variable_scope("block", "Block")`) is not reported: nothing is lost.
 
     ## Why is this bad?
     `default_name` is used only when `name_or_scope` is None, so the argument is ignored.
@@ -62,6 +63,14 @@ def highway(x, size, scope="highway", reuse=None):
     with tf.variable_scope(scope, reuse):
         gate = tf.sigmoid(conv(x, size, "gate", reuse=reuse))
         return gate * conv(x, size, "activation", reuse=reuse)
+""",
+        # A string literal as `default_name` next to a given name: ignored, but no caller's
+        # scope or reuse flag is lost with it (panlc2004/tensorflow_L, round 10 of TRIAGE.md).
+        """
+import tensorflow as tf
+x = tf.zeros([2, 2])
+with tf.variable_scope("block", "Block", [x]):
+    w = tf.get_variable("w", [2, 1])
 """,
     )
     INVALID = (

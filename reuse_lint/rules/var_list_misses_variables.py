@@ -563,6 +563,22 @@ step = tf.train.AdamOptimizer().minimize(tf.reduce_mean(h), var_list=enc_vars)
 """,
     )
 
+    VALID = VALID + (
+        # The cell's variables are made by a runner reached through TF's implementation
+        # modules (a TF 0.x-era seq2seq): the list taken after it is not empty.
+        """
+import tensorflow as tf
+from tensorflow.python.ops import rnn, rnn_cell
+def build(inputs):
+    cell = rnn_cell.BasicLSTMCell(4)
+    outputs, state = rnn.static_rnn(cell, inputs, dtype=tf.float32)
+    params = tf.trainable_variables()
+    gradients = tf.gradients(tf.reduce_sum(outputs[-1]), params)
+    return tf.train.AdamOptimizer(0.1).apply_gradients(zip(gradients, params))
+build([tf.placeholder(tf.float32, [None, 3]) for _ in range(3)])
+""",
+    )
+
     def check(self, ctx: RuleContext) -> Iterable[Diagnostic]:
         for sel in ctx.analysis.selections:
             if not sel.used_by:

@@ -196,6 +196,44 @@ def build(config):
     return grads
 """,
     )
+    VALID = VALID + (
+        # Round 10 (an AC-GAN): D and G each have their own step, and the auxiliary class
+        # loss, a head on D's features applied to real and fake images, is meant to train
+        # every network: the head has no other step and no other loss runs through it.
+        """
+import tensorflow as tf
+def gen(z, labels):
+    with tf.variable_scope("gen", reuse=tf.AUTO_REUSE):
+        return tf.layers.dense(tf.concat([z, labels], 1), 6, name="out")
+def disc(images):
+    with tf.variable_scope("disc", reuse=tf.AUTO_REUSE):
+        features = tf.layers.dense(images, 8, activation=tf.nn.relu, name="features")
+        return tf.layers.dense(features, 1, name="logit"), features
+def class_head(features):
+    with tf.variable_scope("aux", reuse=tf.AUTO_REUSE):
+        return tf.layers.dense(features, 3, name="classes")
+class Model(object):
+    def __init__(self):
+        self.images = tf.placeholder(tf.float32, [None, 6])
+        self.labels = tf.placeholder(tf.float32, [None, 3])
+        fakes = gen(tf.random.uniform([16, 4]), self.labels)
+        real_logit, real_features = disc(self.images)
+        fake_logit, fake_features = disc(fakes)
+        xent = tf.nn.softmax_cross_entropy_with_logits
+        d_loss = tf.reduce_mean(tf.nn.softplus(fake_logit) + tf.nn.softplus(-real_logit))
+        g_loss = tf.reduce_mean(tf.nn.softplus(-fake_logit))
+        aux_loss = tf.reduce_mean(xent(labels=self.labels, logits=class_head(real_features))) + \
+            tf.reduce_mean(xent(labels=self.labels, logits=class_head(fake_features)))
+        all_vars = tf.trainable_variables()
+        d_vars = [v for v in all_vars if v.name.startswith("disc/")]
+        g_vars = [v for v in all_vars if v.name.startswith("gen/")]
+        optimizer = tf.train.AdamOptimizer(2e-4, beta1=0.5)
+        self.d_step = optimizer.minimize(d_loss, var_list=d_vars)
+        self.g_step = optimizer.minimize(g_loss, var_list=g_vars)
+        self.aux_step = optimizer.minimize(aux_loss, var_list=all_vars)
+Model()
+""",
+    )
     INVALID = (
         # TF2: the generator ran before the tape opened.
         """
@@ -317,6 +355,40 @@ d_grads, _ = tf.clip_by_global_norm(tf.gradients(tf.reduce_mean(d_fake - d_real)
 d_step = tf.train.AdamOptimizer().apply_gradients(zip(d_grads, d_vars))
 g_vars = tf.trainable_variables("generator/")
 g_step = tf.train.AdamOptimizer().apply_gradients(zip(tf.gradients(-tf.reduce_mean(d_fake), g_vars), g_vars))
+""",
+    )
+
+    INVALID = INVALID + (
+        # A VAE-GAN's encoder step over every variable: the encoder is no head of its own
+        # objective (the decoder's loss runs through it too), so this step trains D and G
+        # on the encoder's loss.
+        """
+import tensorflow as tf
+def encoder(x):
+    with tf.variable_scope("enc"):
+        return tf.layers.dense(x, 4)
+def decoder(z, reuse=False):
+    with tf.variable_scope("dec", reuse=reuse):
+        return tf.layers.dense(z, 6)
+def critic(x, reuse=False):
+    with tf.variable_scope("critic", reuse=reuse):
+        h = tf.layers.dense(x, 8, name="h")
+        return tf.layers.dense(h, 1, name="out"), h
+x = tf.placeholder(tf.float32, [None, 6])
+z = encoder(x)
+rebuilt = decoder(z)
+sampled = decoder(tf.random.normal([16, 4]), reuse=True)
+real_logit, real_h = critic(x)
+fake_logit, fake_h = critic(rebuilt, reuse=True)
+sample_logit, _ = critic(sampled, reuse=True)
+feature_loss = tf.reduce_mean(tf.square(real_h - fake_h))
+d_loss = tf.reduce_mean(fake_logit + sample_logit - 2 * real_logit)
+g_loss = feature_loss - tf.reduce_mean(fake_logit + sample_logit)
+e_loss = feature_loss + tf.reduce_mean(tf.square(z))
+d_step = tf.train.AdamOptimizer().minimize(d_loss, var_list=tf.trainable_variables("critic/"))
+g_step = tf.train.AdamOptimizer().minimize(g_loss, var_list=tf.trainable_variables("dec/"))
+e_vars = tf.trainable_variables()  # expect: RL108
+e_step = tf.train.AdamOptimizer().minimize(e_loss, var_list=e_vars)
 """,
     )
 

@@ -51,6 +51,19 @@ with tf.variable_scope("proj"):
 with tf.variable_scope("proj/dense", reuse=True):
     w = tf.get_variable("kernel")
 """,
+        # An encoder's layer and a head's own `bias`, built by two functions in one scope: the
+        # head means a new variable (easyNRE's selector after its CNN encoder).
+        """
+import tensorflow as tf
+def encode(x):
+    return tf.layers.conv2d(x, 8, [1, 3], padding="same")
+def head(x):
+    w = tf.get_variable("relation_matrix", [5, 8])
+    bias = tf.get_variable("bias", [5])
+    return tf.matmul(tf.reduce_max(x, axis=[1, 2]), tf.transpose(w)) + bias
+with tf.variable_scope("cnn_att"):
+    logits = head(encode(tf.placeholder(tf.float32, [None, 1, 20, 4])))
+""",
     )
     INVALID = (
         """
@@ -73,9 +86,13 @@ with tf.variable_scope("proj"):
                 layers.setdefault(key, []).append(c)
             elif c.kind == "get_variable" and c.reuse != TRUE and not existed[id(c)]:
                 prefix, _, leaf = c.name.rpartition("/")
+                # A fetch meant for the layer sits in the function that just built it; a
+                # get_variable in another function that shares only the scope (an encoder's
+                # conv, then a classifier head's own `bias`) is a new parameter on purpose.
                 layer = next((l for l in layers.get(key, ())
                               if l.name.rsplit("/", 2)[0] == prefix and l.name.endswith("/" + leaf)
-                              and l.name.count("/") == c.name.count("/") + 1), None)
+                              and l.name.count("/") == c.name.count("/") + 1
+                              and list(l.stack[:-1]) == list(c.stack[:-1])), None)
                 if layer is None:
                     continue
                 yield from ctx.report(

@@ -11,8 +11,9 @@ from reuse_lint.rules.base import Rule, RuleContext
 class VariableIgnoresReuse(Rule):
     """
     ## What it does
-    Finds `tf.Variable(...)` (not `tf.get_variable`) under a reusing scope, or in a scoped
-    builder applied twice to different inputs. It reports the `tf.Variable` call, but not
+    Finds `tf.Variable(...)` (not `tf.get_variable`) under a reusing scope (under
+    `AUTO_REUSE`, one entered again under the same name), or in a scoped builder applied
+    twice to different inputs. It reports the `tf.Variable` call, but not
     state kept per call on purpose: a variable made with `trainable=False`, or one the same
     code updates with `.assign(...)` (a counter, an accumulator).
 
@@ -82,6 +83,19 @@ tf.get_variable_scope().reuse_variables()
 with tf.name_scope("validation"):
     valid_model = CharRNN(tf.ones([8, 2]))
 """,
+        # AUTO_REUSE only as a helper's default, each call in a block scope of its own: no
+        # scope is entered twice, so one variable per block is what the code asks for
+        # (gaotianyu1350/easyNRE's layer norm, round 10 of TRIAGE.md).
+        """
+import tensorflow as tf
+def shift(x, scope="shift", reuse=tf.AUTO_REUSE):
+    with tf.variable_scope(scope, reuse=reuse):
+        return x + tf.Variable(tf.zeros([4]))
+h = tf.zeros([2, 4])
+for k in range(3):
+    with tf.variable_scope("block_%d" % k):
+        h = shift(h)
+""",
     )
     INVALID = (
         """
@@ -93,6 +107,16 @@ def d(x, reuse=False):
 a = d(tf.zeros([1, 2]))
 b = d(tf.ones([1, 2]), reuse=True)
 """,
+        # AUTO_REUSE on a scope entered twice: the second entry makes a second `w`.
+        """
+import tensorflow as tf
+def d(x):
+    with tf.variable_scope("d", reuse=tf.AUTO_REUSE):
+        w = tf.Variable(tf.zeros([2, 1]))  # expect: RL113
+        return tf.matmul(x, w)
+a = d(tf.zeros([1, 2]))
+b = d(tf.ones([1, 2]))
+""",
     )
 
     def check(self, ctx: RuleContext) -> Iterable[Diagnostic]:
@@ -100,8 +124,14 @@ b = d(tf.ones([1, 2]), reuse=True)
         # state kept per input or per model (an RNN's state buffer, a loss counter), not a
         # weight meant to be shared.
         reported = {id(b.site.node) for b in ctx.analysis.builds if b.kind == "variable" and (not b.trainable or b.state)}
+        entered_again = _auto_scopes_entered_again(ctx.analysis.builds)
         for b in ctx.analysis.builds:
-            if b.kind == "variable" and b.reuse in (TRUE, AUTO) and id(b.site.node) not in reported:
+            if b.kind != "variable" or id(b.site.node) in reported:
+                continue
+            # Under AUTO_REUSE a copy is made only where the scope is entered again: a scope
+            # entered once (a helper defaulting to AUTO_REUSE, called in its own block scope
+            # each time) asks for no sharing, and one variable is what it gets.
+            if b.reuse == TRUE or (b.reuse == AUTO and id(b) in entered_again):
                 reported.add(id(b.site.node))
                 related = [ctx.related(b.reuse_site, "reuse is switched on here")] if b.reuse_site else []
                 yield from ctx.report(
@@ -120,3 +150,18 @@ b = d(tf.ones([1, 2]), reuse=True)
                 related=[ctx.related(r.site, "the builder runs again here")],
                 help="use tf.get_variable(name, shape, initializer=...) with reuse to share it",
             )
+
+
+def _auto_scopes_entered_again(builds) -> set[int]:
+    """tf.Variable builds under AUTO_REUSE made in a variable scope, known by name, in which
+    the same line made one before (in one run and graph): by id of the later build."""
+    seen: set[tuple] = set()
+    again: set[int] = set()
+    for b in builds:
+        if b.kind != "variable" or b.reuse != AUTO or b.scope is None:
+            continue
+        key = (b.trace, b.graph, id(b.site.node), b.scope)
+        if key in seen:
+            again.add(id(b))
+        seen.add(key)
+    return again

@@ -13,13 +13,15 @@ class VariableInTfFunction(Rule):
     (`SparseCategoricalAccuracy()`, `Mean()`) constructed unconditionally inside the body of
     a `@tf.function` (or a function wrapped by `tf.function(f)`, or the `train_step`,
     `test_step` or `predict_step` of a Keras model, which `fit` runs in one), in the `call`
-    of a subclass of a Keras `Layer` or `Model` (`tf.keras`, `keras`, `tf_keras`), including
+    of a subclass of a Keras `Layer` or `Model` (`tf.keras`, `keras`, `tf_keras`; one that a
+    factory function defines too), including
     helpers and lambdas that `call` runs, or in a loss or metric function given to
     `compile(loss=..., metrics=[...])`, which Keras runs in its train function. A block of
     one's own (a `Layer` subclass whose `__init__` or `build` makes weights, `add_weight`
     included) made there counts as one layer, and so does `self.add_weight(...)` there;
     code under `if self.setting != constant:`, `if self.use_bn:` or `if training:` runs on
-    every call like the code around it. Layers
+    every call like the code around it, and so does code that stores on `self` under a
+    setting only `__init__` sets (`if self.scaled: self.scale = self.add_weight(...)`). Layers
     without weights (`Flatten`, `Activation`, `Dropout`, `Rescaling`, ...) and loss objects
     (`SparseCategoricalCrossentropy()`, which hold no variables) are not reported.
 
@@ -35,9 +37,9 @@ class VariableInTfFunction(Rule):
     the same error. Build layers and variables in `__init__` or `build()` and only apply
     them in `call`; give `compile` a stateless metric function
     (`sparse_categorical_accuracy`) or a metric object made once. Creation guarded by
-    `if self.v is None:` (the documented singleton pattern), under a flag whose body stores
-    on `self` or that `call` changes (`if self.pending: ...; self.pending = False`), or under
-    any other test, is not reported.
+    `if self.v is None:` (the documented singleton pattern), under a flag that the body,
+    `call` or another method changes (`if self.pending: ...; self.pending = False`), or
+    under any other test, is not reported.
 
     A Keras optimizer (`tf.keras.optimizers.Adam(...)`) holds variables too (its step
     count, a moment per weight): one made in the step that applies it, inside a
@@ -182,6 +184,36 @@ class Swish(Layer):
         super().build(input_shape)
     def call(self, x):
         return x * tf.sigmoid(x)
+""",
+        # A factory's Keras class that builds its layer in `__init__`; a plain class.
+        """
+import tensorflow as tf
+def make_model(units):
+    class Net(tf.keras.Model):
+        def __init__(self):
+            super().__init__()
+            self.proj = tf.keras.layers.Dense(units)
+        def call(self, x):
+            return self.proj(x)
+    class Plain:
+        def call(self, x):
+            return tf.keras.layers.Dense(units)(x)
+    return Net(), Plain()
+""",
+        # A flag that another method turns off after the first build.
+        """
+import tensorflow as tf
+class Head(tf.keras.layers.Layer):
+    def __init__(self):
+        super().__init__()
+        self.needs_proj = True
+    def call(self, x):
+        if self.needs_proj:
+            self.proj = tf.keras.layers.Dense(4)
+            self._mark_built()
+        return self.proj(x)
+    def _mark_built(self):
+        self.needs_proj = False
 """,
         # `TimeDistributed` applies the layer it is given, made once in __init__.
         """
@@ -344,6 +376,28 @@ class Net(keras.Model):
         tracker = keras.metrics.Mean(name="loss")  # expect: RL111
         tracker.update_state(keras.ops.mean((self.d(x) - y) ** 2))
         return {"loss": tracker.result()}
+""",
+        # The `call` of a Keras class that a factory function defines.
+        """
+import tensorflow as tf
+def make_model(units):
+    class Net(tf.keras.Model):
+        def call(self, x):
+            return tf.keras.layers.Dense(units)(x)  # expect: RL111
+    return Net()
+""",
+        # A weight stored on `self` under a setting only `__init__` sets: every call makes it.
+        """
+import tensorflow as tf
+class ScaledScores(tf.keras.layers.Layer):
+    def __init__(self, scaled=True):
+        super().__init__()
+        self.scaled = scaled
+    def call(self, scores):
+        if self.scaled:
+            self.scale = self.add_weight(name="scale", shape=(scores.shape[-1],))  # expect: RL111
+            scores = scores * self.scale
+        return scores
 """,
         # Keras' fit runs a model's train_step in a tf.function.
         """

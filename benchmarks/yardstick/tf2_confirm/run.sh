@@ -90,3 +90,7 @@ for pair in "7639e28 head tf2-tfts-classification-head" "75dbfb3 decoder tf2-tft
         echo "-- $3 $side"; "$PY" "$HERE/tfts_layers.py" "$OUT/$3/$side" $2 2>&1 | grep -E "^(variables|tf.function)" || true
     done
 done
+# TransformerX (session 6): a Dense made in AddNorm.call; a weight stored on self in
+# DotProductAttention.call under a setting only __init__ sets (`if self.scaled:`)
+both tf2-transformerx-addnorm-dense tensorops/TransformerX 14c068d "$HERE/transformerx_layers.py" addnorm
+both tf2-transformerx-dpa-scale tensorops/TransformerX bee04d5 "$HERE/transformerx_layers.py" dpa

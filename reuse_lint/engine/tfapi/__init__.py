@@ -25,7 +25,7 @@ import ast
 from typing import Any, Callable
 
 from reuse_lint import tfnames
-from reuse_lint.engine.values import Tensor, TFRef, deps
+from reuse_lint.engine.values import UNKNOWN, Tensor, TFRef, deps
 
 Handler = Callable[..., Any]
 
@@ -126,6 +126,8 @@ def call(interp, canon: str, node, args, kwargs, module) -> Any:
     result = handler(interp, canon, node, args, kwargs, module) if handler is not None else NOT_SPECIAL
     if result is not NOT_SPECIAL:
         return result
+    if tfnames.makes_configuration(canon):
+        return UNKNOWN  # a setting for a layer: no tensor, so no input of the call it is passed to
     if tfnames.may_create_opaquely(canon):
         interp.tf.unknown_effect()
     if tfnames.opens_unknown_scope(canon, frozenset(kwargs), any(k.arg is None for k in node.keywords)):

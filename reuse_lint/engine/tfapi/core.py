@@ -204,6 +204,7 @@ def build(interp, kind: str, canon: str, node: ast.AST, module: ModuleState) -> 
         conditional_in_function=depth is not None and interp.guards > depth,
         keras_call=f"{func.owner.node.name}.call" if func is not None and func.keras_call and func.owner else None,
         compiled_fn=getattr(func.node, "name", "lambda") if func is not None and func.compiled else None,
+        scope=interp.tf.prefix(),
     )
     interp.analysis.builds.append(made)
     return made

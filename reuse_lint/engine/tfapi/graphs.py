@@ -25,7 +25,12 @@ class GraphState:
         self.root = ScopeVal("", Const(False), gid)
         self.root_reuse_site: Site | None = None
         self.counts: dict[str, int] = {}
-        self.opaque = False
+        self._opaque = False
+        # How often the graph was made opaque, and how many of those were RNN cells run
+        # (which make their variables TF's way, and look them up under reuse like any
+        # `get_variable`); the others (unknown calls, Keras layers) may make new variables.
+        self.opaque_events = 0
+        self.cell_events = 0
         self.variables: dict[str, Creation] = {}  # created so far, in order
         self.unnamed = False  # some variable was created under a name we do not know
         # ... a `tf.Variable(..., trainable=False)` (a global step): the trainable collection
@@ -38,6 +43,27 @@ class GraphState:
         # next search starts where the last ended. It holds only while no count went back to
         # zero (open's reset) or was taken back (set_counts).
         self._next: dict[str, int] = {}
+        # Slot variables made so far (`.../w/Adam`), each with the `if` arms it was made on,
+        # and whether some slot-making step's names could not be followed (then a later
+        # step's names cannot be known either: its scope counts are not).
+        self.slots: dict[str, frozenset] = {}
+        self.slots_unknown = False
+        # When each scope was last opened (a tick of this graph), and per slot-making step
+        # (its code, scope, the models its loss reaches) the tick of its last run and
+        # whether that run had its slots: the same step run again finds them when a scope
+        # above their names was reopened between the two runs.
+        self.tick = 0
+        self.opened: dict[str, int] = {}
+        self.slot_steps: dict[tuple, tuple[int, bool, frozenset]] = {}
+
+    @property
+    def opaque(self) -> bool:
+        return self._opaque
+
+    @opaque.setter
+    def opaque(self, value: bool) -> None:
+        self.opaque_events += bool(value)
+        self._opaque = value
 
     def set_counts(self, counts: dict[str, int]) -> None:
         self.counts = counts
@@ -59,9 +85,19 @@ class GraphState:
         if full is None:
             return
         if full not in self.counts and full:
-            parent = full.rpartition("/")[0]
-            self._under.setdefault(parent, set()).add(full)
+            # Link every level up to a known one: a slot's scope `train/net/w/Adam` sits
+            # below `train/net/w`, never opened itself, and reopening `train` resets it.
+            child = full
+            while "/" in child:
+                parent = child.rpartition("/")[0]
+                under = self._under.setdefault(parent, set())
+                if child in under:
+                    break
+                under.add(child)
+                child = parent
         self.counts[full] = self.counts.get(full, 0) + 1
+        self.tick += 1
+        self.opened[full] = self.tick
         # Names under `full/`: the root scope "" has none (its names have no "/" prefix).
         stack = list(self._under.get(full, ())) if full else []
         if stack:

@@ -114,6 +114,10 @@ def _apply(interp, func: KerasObject, node, args, kwargs, module, site, starred)
 def _unknown_input(args, kwargs) -> bool:
     """The layer's input (`layer(x)`, `Add()([x, y])`) is, or holds, a value the analysis lost."""
     first = args[0] if args else kwargs.get("inputs")
+    if isinstance(first, ListVal) and (not first.items or first.sample):
+        # `Concatenate()(groups)` after a loop the analysis could not count: the list it
+        # saw (empty, or one sample) is not what the layer is applied to.
+        return True
     items = first.items if isinstance(first, ListVal) else [first]
     return any(item is UNKNOWN for item in items)
 

@@ -14,7 +14,7 @@ from reuse_lint import tfnames
 from reuse_lint.engine.events import OptimizerUse, Site
 from reuse_lint.engine.tfapi import NOT_SPECIAL, TFMethod, attributes, builtin, register, register_family
 from reuse_lint.engine.tfapi.core import effective_reuse
-from reuse_lint.engine.values import EMPTY_TENSOR, UNKNOWN, Const, KerasOptimizer, ListVal, Optimizer, TFRef, VarList
+from reuse_lint.engine.values import AUTO, EMPTY_TENSOR, UNKNOWN, Const, KerasOptimizer, ListVal, Optimizer, TFRef, VarList
 
 
 class Gradients:
@@ -64,10 +64,152 @@ def _optimizer_attribute(base: Optimizer, attr: str) -> Any:
 
 def _apply_average(interp, optimizer: Optimizer, node, module, args, kwargs) -> Any:
     """ExponentialMovingAverage.apply makes shadow variables."""
-    interp.analysis.slot_creations.append(
-        (interp.tf.graph.gid, interp.trace, interp.analysis.tick(), Site(module.path, node), optimizer.canon,
-         effective_reuse(interp)))
+    var_list = kwargs.get("var_list", args[0] if args else UNKNOWN)
+    primaries = var_list.names if isinstance(var_list, VarList) and _complete(var_list) else None
+    reuse = effective_reuse(interp)
+    if not _slots_found(interp, optimizer, primaries, reuse[0]):
+        interp.analysis.slot_creations.append(
+            (interp.tf.graph.gid, interp.trace, interp.analysis.tick(), Site(module.path, node), optimizer.canon, reuse))
     return EMPTY_TENSOR
+
+
+# Per slot-making class: the default `name` (a slot of `net/w` lives in the variable scope
+# `<current scope>/net/w/<name>`, uniquified `<name>_1`, ... like any default-named scope),
+# the slots it makes per variable, and where `name` comes among the constructor's arguments.
+_SLOTS = {
+    "AdamOptimizer": ("Adam", 2, 5),
+    "MomentumOptimizer": ("Momentum", 1, 3),
+    "RMSPropOptimizer": ("RMSProp", 2, 6),  # rms and momentum; mg too when centered
+    "AdagradOptimizer": ("Adagrad", 1, 3),
+    "AdadeltaOptimizer": ("Adadelta", 2, 4),
+    "ExponentialMovingAverage": ("ExponentialMovingAverage", 1, 3),
+}
+
+
+def _slot_layout(optimizer: Optimizer) -> tuple[str, int] | None:
+    """(slot scope name, slots per variable) from the constructor call's literals; None when
+    an argument that decides them is not a literal."""
+    entry = _SLOTS.get(optimizer.canon.split(".")[-1])
+    call = optimizer.node
+    if entry is None or not isinstance(call, ast.Call):
+        return None
+    name, count, position = entry
+    given = {k.arg: k.value for k in call.keywords}
+    if None in given or any(isinstance(a, ast.Starred) for a in call.args):
+        return None
+    if len(call.args) > position:
+        given["name"] = call.args[position]
+    if optimizer.canon.endswith("RMSPropOptimizer") and len(call.args) > 5:
+        given["centered"] = call.args[5]
+    for key in ("name", "centered"):
+        if key in given and not isinstance(given[key], ast.Constant):
+            return None
+    if "name" in given:
+        name = given["name"].value
+    if given.get("centered") is not None and given["centered"].value:
+        count += 1
+    return (name, count) if isinstance(name, str) and name else None
+
+
+def _complete(var_list: VarList) -> bool:
+    selection = var_list.selection
+    return selection is None or getattr(selection, "complete", False)
+
+
+def _reach(loss: Any) -> tuple[frozenset, frozenset] | None:
+    """The model scopes, and the unscoped variables by name, that a gradient of `loss`
+    reaches; None when the loss is not followed."""
+    from reuse_lint.engine.values import Tensor
+
+    if not isinstance(loss, Tensor) or loss.partial:
+        return None
+    models = frozenset(s for s in loss.scopes if isinstance(s, str))
+    unscoped = frozenset(s[1] for s in loss.scopes if isinstance(s, tuple))
+    return models, unscoped
+
+
+def _reached_variables(interp, reach: tuple | None) -> tuple[str, ...] | None:
+    """The trainable variables a step with no list gives slots to: those of the graph that
+    the loss's gradient reaches (TF makes no slot for a variable whose gradient is None).
+    None when the graph holds variables we cannot name or the loss is not followed."""
+    graph = interp.tf.graph
+    if reach is None or not any(reach) or graph.unnamed or graph.opaque or not graph.fresh:
+        return None
+    models, unscoped = reach
+    names = tuple(n for n, c in graph.variables.items() if c.trainable and (c.model_scope in models or n in unscoped))
+    return names or None
+
+
+def _slots_found(interp, optimizer: Optimizer, primaries: tuple | None, reuse: Any, reach: tuple | None = None) -> bool:
+    """Follow TF's naming of the slot variables this step makes, and tell whether reuse is
+    on and every one of them already exists: the step then finds the slots an earlier build
+    made (a model built twice, its second build under `reuse_variables()`). A slot of `net/w`
+    lives in the default-named scope `<current scope>/net/w/Adam` (then `Adam_1`, ...): it
+    is the earlier build's name again only if a scope above it was reopened between the two
+    builds, which sets TF's name counts below it back to zero; otherwise it gains a suffix
+    (`Adam_2`), is new, and under reuse TF fails on it."""
+    graph = interp.tf.graph
+    layout = _slot_layout(optimizer)
+    prefix = interp.tf.prefix()
+    if layout is None or prefix is None:
+        graph.slots_unknown = True  # its scopes were counted, and we did not follow them
+        return False
+    on = reuse == Const(True) or reuse is AUTO
+    arms = frozenset(interp.conds)
+    found = None
+    if primaries is not None and not graph.slots_unknown:
+        found = _named_slots_found(graph, optimizer, primaries, layout, prefix, arms)
+    else:
+        graph.slots_unknown = True
+    if reach is not None:
+        key = (id(optimizer.node), prefix, reach, layout)
+        footprint = _footprint(interp)
+        if found is None:
+            found = _same_step_again(graph, graph.slot_steps.get(key), prefix, arms, footprint)
+        # A run without reuse makes its slots; one with reuse has them only if it found them.
+        graph.slot_steps[key] = (graph.tick, found or not on, arms, footprint)
+    return bool(found) and on
+
+
+def _footprint(interp) -> tuple:
+    """What makes new variables (new slots to make): named ones, `tf.Variable`s and Keras
+    objects, and unknown calls (RNN cells run under reuse look theirs up)."""
+    graph = interp.tf.graph
+    made = sum(1 for b in interp.analysis.builds if b.kind != "default_scope")
+    return len(graph.variables), graph.unnamed, graph.opaque_events - graph.cell_events, made
+
+
+def _named_slots_found(graph, optimizer: Optimizer, primaries: tuple, layout: tuple, prefix: str, arms: frozenset) -> bool:
+    """Name this step's slots from its variables' names, as TF does, and record them."""
+    kind, per_variable = layout
+    names = []
+    for primary in primaries:
+        if primary in optimizer.slotted:
+            continue  # the same object made this variable's slots already: none again
+        optimizer.slotted.add(primary)
+        for _ in range(per_variable):
+            base = graph.unique(prefix, f"{primary}/{kind}")
+            full = f"{prefix}/{base}" if prefix else base
+            graph.open(full)
+            names.append(full)
+    found = bool(names) and all(n in graph.slots and graph.slots[n] <= arms for n in names)
+    for n in names:
+        graph.slots.setdefault(n, arms)
+    return found
+
+
+def _same_step_again(graph, last: tuple | None, prefix: str, arms: frozenset, footprint: tuple) -> bool:
+    """The variables cannot all be named (a cell's, made TF's way), but this is the same step
+    (code, scope, models reached) as one that had its slots, no variable was made since,
+    and the step's own scope or one above it was reopened since, which resets the counts of
+    every slot name below it: the names are that run's again."""
+    if last is None:
+        return False
+    tick, had, earlier_arms, earlier_footprint = last
+    if not had or not earlier_arms <= arms or earlier_footprint != footprint:
+        return False
+    parts = prefix.split("/") if prefix else []
+    return any(graph.opened.get("/".join(parts[:i]), 0) > tick for i in range(1, len(parts) + 1))
 
 
 def _use(kind: str):
@@ -94,8 +236,16 @@ def _optimizer_use(interp, kind: str, optimizer: Optimizer, node, module, args, 
     if kind == "compute_gradients":
         return Gradients(loss, var_list)
     if optimizer.canon.split(".")[-1] in tfnames.SLOT_OPTIMIZERS:
-        interp.analysis.slot_creations.append(
-            (interp.tf.graph.gid, interp.trace, interp.analysis.tick(), use.site, optimizer.canon, effective_reuse(interp)))
+        every = var_list is None or var_list == Const(None)
+        reach = _reach(loss) if every else None
+        if isinstance(var_list, VarList):
+            primaries = var_list.names if _complete(var_list) else None
+        else:
+            primaries = _reached_variables(interp, reach)
+        reuse = effective_reuse(interp)
+        if not _slots_found(interp, optimizer, primaries, reuse[0], reach):
+            interp.analysis.slot_creations.append(
+                (interp.tf.graph.gid, interp.trace, interp.analysis.tick(), use.site, optimizer.canon, reuse))
     return EMPTY_TENSOR
 
 

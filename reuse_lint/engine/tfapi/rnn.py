@@ -11,8 +11,8 @@ from typing import Any
 
 from reuse_lint import tfnames
 from reuse_lint.engine.events import Site
-from reuse_lint.engine.tfapi import callable_values, register, register_family
-from reuse_lint.engine.values import UNKNOWN, Cell, Const, ListVal, ModuleState, deps
+from reuse_lint.engine.tfapi import TFMethod, attributes, callable_values, register, register_family
+from reuse_lint.engine.values import EMPTY_TENSOR, UNKNOWN, Cell, Const, ListVal, ModuleState, deps
 
 
 @register_family(tfnames.is_rnn_cell)
@@ -21,6 +21,17 @@ def _cell(interp, canon, node, args, kwargs, module) -> Any:
         inner = args[0] if args else kwargs.get("cell", UNKNOWN)
         return Cell(canon, node, inner if isinstance(inner, Cell) else None)
     return Cell(canon, node)
+
+
+@attributes(Cell)
+def _cell_attribute(cell: Cell, attr: str) -> Any:
+    if attr == "zero_state":
+        return TFMethod(_zero_state, cell)
+    return UNKNOWN
+
+
+def _zero_state(interp, cell: Cell, node, module, args, kwargs) -> Any:
+    return EMPTY_TENSOR  # zeros of the state's shape: no variable, nothing looked up
 
 
 @register(*tfnames.MULTI_RNN_CELL)
@@ -40,12 +51,14 @@ def _run_rnn(interp, canon, node, args, kwargs, module) -> Any:
         backward = args[1] if len(args) > 1 else kwargs.get("cell_bw", UNKNOWN)
         if isinstance(cell, Cell) and isinstance(backward, Cell) and cell.owner is backward.owner:
             interp.analysis.repeated_cells.append((Site(module.path, node), cell.owner, "directions"))
+    interp.tf.graph.cell_events += 1
     interp.tf.graph.opaque = True
     return deps(args, kwargs)
 
 
 @callable_values(Cell)
 def _call_cell(interp, cell: Cell, node, args, kwargs, module, site, starred) -> Any:
+    interp.tf.graph.cell_events += 1
     interp.tf.graph.opaque = True  # `cell(inputs, state)` makes the cell's variables, TF's way
     return deps(args, kwargs)
 

@@ -183,6 +183,8 @@ def _check_positional_scope_args(interp, node: ast.Call, args, module) -> Any:
     if looks_like_reuse:
         interp.analysis.misplaced.append((Site(module.path, second), "reuse", node))
         return value
+    if isinstance(second, ast.Constant) and isinstance(second.value, str):
+        return None  # `variable_scope("test", "t")`: a fixed name of the author's, no caller's scope lost
     if first_is_name and not (isinstance(value, Const) and value.value is None):
         interp.analysis.misplaced.append((Site(module.path, second), "scope", node))
     return None
