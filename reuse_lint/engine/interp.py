@@ -429,12 +429,7 @@ class Interpreter:
                 if id(value.node) not in self.executed:
                     self._entry(value, None)
             elif isinstance(stmt, ast.ClassDef) and isinstance(value, ClassVal):
-                for item in stmt.body:
-                    method = value.attrs.get(getattr(item, "name", None))
-                    if isinstance(method, HiddenMethod) and method.func is not None:
-                        method = method.func  # a property's getter, run on its own
-                    if isinstance(method, FuncVal) and id(method.node) not in self.executed:
-                        self._entry(method, Instance(value))
+                self._method_entries(value, getters=True)
         # A Keras class made inside a function (`def make_model(): class Net(Model): ...`):
         # Keras runs its `call` whoever made it, so its methods are entry points too.
         seen: set[int] = set()
@@ -443,10 +438,17 @@ class Interpreter:
             if cls.module is not module or id(cls.node) in seen:
                 continue
             seen.add(id(cls.node))
-            for item in cls.node.body:
-                method = cls.attrs.get(getattr(item, "name", None))
-                if isinstance(method, FuncVal) and id(method.node) not in self.executed:
-                    self._entry(method, Instance(cls))
+            self._method_entries(cls, getters=False)
+
+    def _method_entries(self, cls: ClassVal, getters: bool) -> None:
+        """Run the methods of `cls` that nothing ran, each on an object of the class;
+        `getters`: a property's getter too, on its own."""
+        for item in cls.node.body:
+            method = cls.attrs.get(getattr(item, "name", None))
+            if getters and isinstance(method, HiddenMethod) and method.func is not None:
+                method = method.func
+            if isinstance(method, FuncVal) and id(method.node) not in self.executed:
+                self._entry(method, Instance(cls))
 
     def _entry(self, func: FuncVal, self_value: Any) -> None:
         self.trace += 1
@@ -673,11 +675,7 @@ class Interpreter:
 
     def _stmt_If(self, stmt: ast.If, env, module) -> None:
         known = truthy(self.eval(stmt.test, env, module))
-        # A setting compared with constants takes the same arm on every call: what runs
-        # under it is as unconditional as the code around it. Any other test may be a guard
-        # (`if self.w is None:`) that makes the body run once.
-        setting = _setting_test(stmt.test) or _flag_test(stmt, self.funcs[-1].owner if self.funcs else None)
-        guard = not (setting and not (self.funcs and _stateful_test(stmt, self.funcs[-1].node)))
+        guard = self._guards(stmt)
         self.guards += guard
         try:
             if known is True:
@@ -689,6 +687,24 @@ class Interpreter:
         finally:
             self.guards -= guard
 
+    def _guards(self, node: ast.If | ast.IfExp) -> bool:
+        """Whether an `if` may be a guard (`if self.w is None:`) that makes its body run once.
+        A setting compared with constants takes the same arm on every call: what runs under
+        it is as unconditional as the code around it."""
+        setting = _setting_test(node.test) or _flag_test(node, self.funcs[-1].owner if self.funcs else None)
+        return not (setting and not (self.funcs and _stateful_test(node, self.funcs[-1].node)))
+
+    def _arm_context(self, node: ast.If | ast.IfExp, module) -> tuple[Any, tuple, bool]:
+        """What tags each arm of an `if` (its `Cond`): the test when it compares a name with a
+        constant, the loop iterations around it, and whether the test reads state its
+        function changes (then each run of it is an iteration of its own)."""
+        test = _equality_test(node, module)
+        loops, stateful = tuple(self.loops), bool(self.funcs) and _stateful_test(node, self.funcs[-1].node)
+        if stateful:
+            self._stateful_runs += 1
+            loops += ((id(node), -self._stateful_runs),)
+        return test, loops, stateful
+
     def _fork(self, node: ast.AST, arms: list[list[ast.stmt]], env, module) -> None:
         """Run each arm from the same state; join what both could leave behind."""
         before = self._snapshot(env)
@@ -697,11 +713,7 @@ class Interpreter:
         # `if`s copied 25 M entries): an arm's writes are journaled, and taken back after it.
         outcomes = []
         writes = []  # per arm: the object attributes it set, with their final values
-        test = _equality_test(node, module)
-        loops, stateful = tuple(self.loops), bool(self.funcs) and _stateful_test(node, self.funcs[-1].node)
-        if stateful:
-            self._stateful_runs += 1
-            loops += ((id(node), -self._stateful_runs),)
+        test, loops, stateful = self._arm_context(node, module)
         for arm, block in enumerate(arms):
             self._restore(env, before)
             depth = len(self.conds)
@@ -1192,13 +1204,8 @@ class Interpreter:
         # Each arm is tagged as an `if` statement's would be, so that what the two arms make
         # is known exclusive: `f(x, reuse=True) if i > 0 else f(x)` in a loop creates on the
         # first iteration and reuses on the others, as the statement form does.
-        setting = _setting_test(node.test) or _flag_test(node)
-        guard = not (setting and not (self.funcs and _stateful_test(node, self.funcs[-1].node)))
-        test = _equality_test(node, module)
-        loops, stateful = tuple(self.loops), bool(self.funcs) and _stateful_test(node, self.funcs[-1].node)
-        if stateful:
-            self._stateful_runs += 1
-            loops += ((id(node), -self._stateful_runs),)
+        guard = self._guards(node)
+        test, loops, stateful = self._arm_context(node, module)
         values = []
         depth = len(self.conds)
         self.guards += guard
