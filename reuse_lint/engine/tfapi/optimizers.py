@@ -14,7 +14,7 @@ from reuse_lint import tfnames
 from reuse_lint.engine.events import OptimizerUse, Site
 from reuse_lint.engine.tfapi import NOT_SPECIAL, TFMethod, attributes, builtin, register, register_family
 from reuse_lint.engine.tfapi.core import effective_reuse
-from reuse_lint.engine.values import AUTO, EMPTY_TENSOR, UNKNOWN, Const, KerasOptimizer, ListVal, Optimizer, TFRef, VarList
+from reuse_lint.engine.values import AUTO, EMPTY_TENSOR, UNKNOWN, Const, KerasOptimizer, ListVal, Optimizer, Tensor, TFRef, VarList
 
 
 class Gradients:
@@ -66,11 +66,17 @@ def _apply_average(interp, optimizer: Optimizer, node, module, args, kwargs) -> 
     """ExponentialMovingAverage.apply makes shadow variables."""
     var_list = kwargs.get("var_list", args[0] if args else UNKNOWN)
     primaries = var_list.names if isinstance(var_list, VarList) and _complete(var_list) else None
-    reuse = effective_reuse(interp)
-    if not _slots_found(interp, optimizer, primaries, reuse[0]):
-        interp.analysis.slot_creations.append(
-            (interp.tf.graph.gid, interp.trace, interp.analysis.tick(), Site(module.path, node), optimizer.canon, reuse))
+    _make_slots(interp, optimizer, Site(module.path, node), primaries)
     return EMPTY_TENSOR
+
+
+def _make_slots(interp, optimizer: Optimizer, site: Site, primaries: tuple | None, reach: tuple | None = None) -> None:
+    """A step that makes slot variables (or an average's shadows): recorded as a creation
+    unless, under reuse, it finds every one of them already made (`_slots_found`)."""
+    reuse = effective_reuse(interp)
+    if not _slots_found(interp, optimizer, primaries, reuse[0], reach):
+        interp.analysis.slot_creations.append(
+            (interp.tf.graph.gid, interp.trace, interp.analysis.tick(), site, optimizer.canon, reuse))
 
 
 # Per slot-making class: the default `name` (a slot of `net/w` lives in the variable scope
@@ -119,8 +125,6 @@ def _complete(var_list: VarList) -> bool:
 def _reach(loss: Any) -> tuple[frozenset, frozenset] | None:
     """The model scopes, and the unscoped variables by name, that a gradient of `loss`
     reaches; None when the loss is not followed."""
-    from reuse_lint.engine.values import Tensor
-
     if not isinstance(loss, Tensor) or loss.partial:
         return None
     models = frozenset(s for s in loss.scopes if isinstance(s, str))
@@ -242,10 +246,7 @@ def _optimizer_use(interp, kind: str, optimizer: Optimizer, node, module, args, 
             primaries = var_list.names if _complete(var_list) else None
         else:
             primaries = _reached_variables(interp, reach)
-        reuse = effective_reuse(interp)
-        if not _slots_found(interp, optimizer, primaries, reuse[0], reach):
-            interp.analysis.slot_creations.append(
-                (interp.tf.graph.gid, interp.trace, interp.analysis.tick(), use.site, optimizer.canon, reuse))
+        _make_slots(interp, optimizer, use.site, primaries, reach)
     return EMPTY_TENSOR
 
 
