@@ -274,6 +274,7 @@ TABLE = (
         NO_COUNTERPART + "the decoder and the backward direction run on weights made for the "
         "encoder and the forward direction; TF creates nothing twice, so the trace sees no event"),
     Row("rules/rl117_runners_good.py", (), (), GOOD),
+    Row("rules/rl117_unused_stack_good.py", (), (), GOOD),
     Row("rules/rl117_wrapped_bad.py", ("RL117@22",), (),
         NO_COUNTERPART + "TF raises while building (the second layer gets the first's kernel); "
         "the trace reports that error and no finding", crash="Dimensions must be equal"),
