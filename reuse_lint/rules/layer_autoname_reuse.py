@@ -85,6 +85,17 @@ x = tf.placeholder(tf.float32, [None, 4])
 a = d_attention(x, False)
 b = d_attention(x, True)
 """,
+        # A settings dict without reuse, spread into unnamed layers: the counter names them.
+        """
+import tensorflow as tf
+def d_net(x, reuse=False):
+    settings = dict(activation=tf.nn.relu, use_bias=True)
+    with tf.variable_scope("disc", reuse=reuse):
+        return tf.layers.dense(tf.layers.dense(x, 16, **settings), 1, **settings)
+x = tf.placeholder(tf.float32, [None, 32])
+real = d_net(x)
+fake = d_net(x, reuse=True)
+""",
         # A layer made with reuse off, then shared by an unnamed twin given reuse=True.
         """
 import tensorflow as tf
@@ -141,6 +152,19 @@ class Memory(object):
         with tf.variable_scope("att", reuse=reuse):
             h = tf.layers.dense(x, 8, activation=tf.nn.tanh, reuse=reuse)
             return tf.layers.dense(h, 1, reuse=reuse)  # expect: RL112
+""",
+        # The reuse reaches the layers through a helper's `**layer_kw`.
+        """
+import tensorflow as tf
+def d_block(x, units, **layer_kw):
+    h = tf.layers.dense(x, units, activation=tf.nn.relu, **layer_kw)
+    return tf.layers.dense(h, 1, **layer_kw)  # expect: RL112
+def d_net(x, reuse=False):
+    with tf.variable_scope("disc", reuse=reuse):
+        return d_block(x, 16, reuse=reuse)
+x = tf.placeholder(tf.float32, [None, 32])
+real = d_net(x)
+fake = d_net(x, reuse=True)
 """,
     )
 
