@@ -214,6 +214,16 @@ TABLE = (
         "RL112→RT202: after reuse_variables() the auto-named layers dense_2, dense_3 do not exist; "
         "the trace reports each layer, the linter the first"),
     Row("rules/rl112_good.py", (), (), GOOD),
+    Row("rules/rl112_layer_reuse_bad.py", ("RL112@11",), ("RT203@11", "RT203@11"),
+        "RL112→RT203: on the second hop the unnamed layers given reuse are both gate/dense, so the "
+        "second asks for the first's kernel and bias with other shapes (TF then stops on the matmul)",
+        crash="Dimensions must be equal"),
+    Row("rules/rl112_layer_reuse_good.py", (), (), GOOD),
+    Row("rules/rl112_layer_kw_bad.py", ("RL112@9",), ("RT203@9", "RT203@9"),
+        "RL112→RT203: the reuse=True call's unnamed layers, given reuse through d_block's **layer_kw, "
+        "are both discriminator/dense, so the second asks for the first's kernel and bias with other "
+        "shapes (TF then stops on the matmul)", crash="Dimensions must be equal"),
+    Row("rules/rl112_layer_kw_good.py", (), (), GOOD),
     Row("rules/rl113_bad.py", ("RL113@9",), ("RT204@16",),
         "RL113→RT204: tf.Variable ignores reuse, so the reuse=True call (16) makes discriminator_1/Variable"),
     Row("rules/rl113_good.py", (), (), GOOD),

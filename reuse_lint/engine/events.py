@@ -53,6 +53,10 @@ class Creation:
     trainable: bool = True
     model_scope: str | None = None  # the outermost user variable_scope, when known
     auto_named: bool = False  # a layer named by TF's counter (`dense_2`), not by the code
+    # An unnamed `tf.layers` layer whose own `reuse=` may be on: TF then names it by its bare
+    # base name (`dense`), not by the counter. The full name it then requests (None when that
+    # argument is off); it differs from `name` when an earlier unnamed layer holds it.
+    reuse_alias: str | None = None
     frame_entry: Any = None  # the ScopeVal of the innermost user scope entry
     name_scope_sites: tuple = ()  # the `name_scope(...)` calls active at the creation
     seq: int = 0  # order among all events (creations, leaks, slot creations)
