@@ -9,10 +9,11 @@ from reuse_lint.rules.base import Rule, RuleContext
 class OptimizerSharedByModels(Rule):
     """
     ## What it does
-    Finds one Keras optimizer object applied to the variables of two models that share no
-    weights: `opt.apply_gradients(zip(g, gen.trainable_variables))` and later
-    `opt.apply_gradients(zip(d, disc.trainable_variables))`, or one optimizer given to two
-    models' `compile` and stepped through `model.optimizer`.
+    Finds one Keras optimizer object applied first to some models' variables and later to a
+    model with weights outside them: `opt.apply_gradients(zip(g, gen.trainable_variables))`
+    and later `opt.apply_gradients(zip(d, disc.trainable_variables))`, one optimizer given to
+    two models' `compile` and stepped through `model.optimizer`, or an encoder's pretraining
+    optimizer reused for the encoder with a new head.
 
     ## Why is this bad?
     A Keras optimizer (Keras 3, and tf_keras from TF 2.11 on) makes its slots for the
@@ -48,6 +49,21 @@ class OptimizerSharedByModels(Rule):
     CODE = "RL124"
     NAME = "optimizer-shared-by-models"
     VALID = (
+        # The combined model first, then the generator it is built of: no new variable.
+        """
+import tensorflow as tf
+g = tf.keras.Sequential([tf.keras.layers.Dense(4)])
+d = tf.keras.Sequential([tf.keras.layers.Dense(1)])
+z = tf.keras.Input([3])
+combined = tf.keras.Model(z, d(g(z)))
+opt = tf.keras.optimizers.Adam()
+with tf.GradientTape() as tape:
+    loss = tf.reduce_mean(combined(tf.zeros([2, 3])))
+opt.apply_gradients(zip(tape.gradient(loss, combined.trainable_variables), combined.trainable_variables))
+with tf.GradientTape() as tape:
+    loss = tf.reduce_mean(g(tf.zeros([2, 3])))
+opt.apply_gradients(zip(tape.gradient(loss, g.trainable_variables), g.trainable_variables))
+""",
         # One optimizer for each model.
         """
 import tensorflow as tf
@@ -103,6 +119,27 @@ def d_step(x):
 g_step(tf.zeros([2, 3]))
 d_step(tf.zeros([2, 4]))
 """,
+        # The pretraining optimizer reused once a clustering head joins the encoder.
+        """
+import tensorflow as tf
+encoder = tf.keras.Sequential([tf.keras.layers.Dense(2)])
+decoder = tf.keras.Sequential([tf.keras.layers.Dense(3)])
+autoencoder = tf.keras.Sequential([encoder, decoder])
+head = tf.keras.layers.Dense(4)
+inputs = tf.keras.Input([3])
+clustering = tf.keras.Model(inputs, head(encoder(inputs)))
+opt = tf.keras.optimizers.Adam()
+def pretrain_step(x):
+    with tf.GradientTape() as tape:
+        loss = tf.reduce_mean(tf.square(x - autoencoder(x)))
+    opt.apply_gradients(zip(tape.gradient(loss, autoencoder.trainable_variables), autoencoder.trainable_variables))
+def cluster_step(x):
+    with tf.GradientTape() as tape:
+        loss = tf.reduce_mean(clustering(x))
+    opt.apply_gradients(zip(tape.gradient(loss, clustering.trainable_variables), clustering.trainable_variables))  # expect: RL124
+pretrain_step(tf.zeros([2, 3]))
+cluster_step(tf.zeros([2, 3]))
+""",
         # One optimizer given to two models' `compile`, stepped through `model.optimizer`.
         """
 import tensorflow as tf
@@ -137,13 +174,13 @@ Detector().fit(tf.zeros([4, 3]))
                 first[id(optimizer)] = (var_list.models, site)
                 continue
             models, first_site = first[id(optimizer)]
-            if _overlap(models, var_list.models):
+            if _covered(var_list.models, models):
                 continue
             reported.add(id(optimizer))
             name = optimizer.canon.split(".")[-1]
             yield from ctx.report(
                 self, site,
-                f"this `{name}` optimizer was first applied to other models' variables: a Keras optimizer knows only "
+                f"this `{name}` optimizer was first applied to a list without some of the weights stepped here: a Keras optimizer knows only "
                 "the variables of its first step, so TF raises `Unknown variable` (Keras 3) or `The optimizer cannot "
                 "recognize variable` (tf_keras) here",
                 related=[ctx.related(first_site, "its first step, which fixed its variables"),
@@ -152,18 +189,41 @@ Detector().fit(tf.zeros([4, 3]))
             )
 
 
-def _overlap(left: tuple, right: tuple) -> bool:
-    """Whether two steps' models may share a weight: one model is the other, or a part of it
-    (a combined model built of the generator), or either list's models are unknown."""
-    def spread(models: tuple) -> set[int]:
-        seen: set[int] = set()
-        todo = list(models)
-        while todo:
-            m = todo.pop()
-            if id(m) in seen:
-                continue
+def _covered(later: tuple, first: tuple) -> bool:
+    """Whether every weight of the later step's models may be among the first step's: each
+    layer the later models are made of is one of the first models or a part of them (a
+    generator stepped after the combined model built of it). True when any model is unknown."""
+    if not all(hasattr(m, "parts") for m in later + first):
+        return True
+    return _leaves(later) <= _spread(first)
+
+
+def _spread(models: tuple) -> set[int]:
+    """The models and everything they are made of, as ids."""
+    seen: set[int] = set()
+    todo = list(models)
+    while todo:
+        m = todo.pop()
+        if id(m) not in seen:
             seen.add(id(m))
             todo.extend(getattr(m, "parts", ()))
-        return seen
-    known = all(hasattr(m, "parts") for m in left + right)
-    return not known or bool(spread(left) & spread(right))
+    return seen
+
+
+def _leaves(models: tuple) -> set[int]:
+    """The objects that own the weights: what the models are made of, down to the objects
+    made of nothing known (a layer; a model whose stages are not known)."""
+    out: set[int] = set()
+    todo = list(models)
+    seen: set[int] = set()
+    while todo:
+        m = todo.pop()
+        if id(m) in seen:
+            continue
+        seen.add(id(m))
+        parts = getattr(m, "parts", ())
+        if parts:
+            todo.extend(parts)
+        else:
+            out.add(id(m))
+    return out
