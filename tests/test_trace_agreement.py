@@ -313,6 +313,10 @@ TABLE = (
         NO_COUNTERPART + "run alone, TF raises on the second optimizer's retrace; under the "
         "trace's hooks it does not (why is not yet investigated), and the trace reports nothing"),
     Row("rules/rl121_good.py", (), (), GOOD),
+    Row("rules/rl124_bad.py", ("RL124@27",), (),
+        NO_COUNTERPART + "without --steps the trace stops at the first tape.gradient, before the "
+        "encoder's step where TF raises (its Adam knows only the decoder's variables)"),
+    Row("rules/rl124_good.py", (), (), GOOD),
     Row("rules/rl122_bad.py", ("RL122@14",), (),
         NO_COUNTERPART + "TF raises TypeError at the misspelt keyword while building; the trace "
         "reports that error and no finding", crash="unexpected keyword argument 'list_var'"),
