@@ -58,6 +58,8 @@ BAD = {
     # The loop's second pass brings the 16-wide conv's output to the 8-wide batch norm.
     "rl120_loop_bad.py": ("ValueError", "is incompatible with the layer: expected axis 3 of input shape to have value 8"),
     "rl122_bad.py": ("TypeError", "unexpected keyword argument 'list_var'"),
+    # One Adam compiled into the decoder and the encoder: it knows only the decoder's variables.
+    "rl124_bad.py": ("KeyError", "The optimizer cannot recognize variable"),
     # Both lists were taken before the network existed: the first minimize has nothing.
     "rl114_select_before_build_bad.py": ("ValueError", "No variables to optimize"),
 }
@@ -294,6 +296,8 @@ GOOD_SHOWS = {
     "rl117_helper_good.py": lambda b: {n.split("/")[3] for n in b["created"]} == {"cell_0", "cell_1", "cell_2"},
     "rl117_runners_good.py": lambda b: any(n.startswith("decoder/") for n in b["created"])
     and any(n.startswith("bidirectional_rnn/bw/") for n in b["created"]),
+    # The stack is never run: only the single cell's weights, no multi_rnn_cell scope.
+    "rl117_unused_stack_good.py": lambda b: sorted(b["created"]) == _d("rnn/basic_lstm_cell/bias", "rnn/basic_lstm_cell/kernel"),
     "rl123_good.py": lambda b: {"gen_in/kernel:0", "gen_mid/kernel:0", "gen_out/kernel:0"}
     <= {n.split("/", 1)[1] for n in b["changed"] if "/" in n},
     "rl118_good.py": lambda b: sorted(b["created"]) == _d("proj/dense/kernel", "proj/dense/bias"),
@@ -351,6 +355,8 @@ KERAS3 = {
     "rl120_loop_good.py": lambda b: b["error"] is None and len([n for n in b["created"] if n.endswith("gamma:0")]) == 3,
     "rl121_bad.py": lambda b: "tf.function only supports singleton tf.Variables" in (b["error"] or {}).get("message", ""),
     "rl121_good.py": lambda b: b["error"] is None,
+    "rl124_bad.py": lambda b: "This optimizer can only be called for the variables it was originally built with" in (b["error"] or {}).get("message", ""),
+    "rl124_good.py": lambda b: b["error"] is None,
     # Keras 3 names variables by their own name only: one kernel of three keeps its initial
     # value (None gradients are skipped as in tf_keras), against none.
     "rl123_bad.py": lambda b: b["error"] is None and len([n for n in b["unchanged"] if n.endswith("kernel:0")]) == 1

@@ -214,6 +214,16 @@ TABLE = (
         "RL112→RT202: after reuse_variables() the auto-named layers dense_2, dense_3 do not exist; "
         "the trace reports each layer, the linter the first"),
     Row("rules/rl112_good.py", (), (), GOOD),
+    Row("rules/rl112_layer_reuse_bad.py", ("RL112@11",), ("RT203@11", "RT203@11"),
+        "RL112→RT203: on the second hop the unnamed layers given reuse are both gate/dense, so the "
+        "second asks for the first's kernel and bias with other shapes (TF then stops on the matmul)",
+        crash="Dimensions must be equal"),
+    Row("rules/rl112_layer_reuse_good.py", (), (), GOOD),
+    Row("rules/rl112_layer_kw_bad.py", ("RL112@9",), ("RT203@9", "RT203@9"),
+        "RL112→RT203: the reuse=True call's unnamed layers, given reuse through d_block's **layer_kw, "
+        "are both discriminator/dense, so the second asks for the first's kernel and bias with other "
+        "shapes (TF then stops on the matmul)", crash="Dimensions must be equal"),
+    Row("rules/rl112_layer_kw_good.py", (), (), GOOD),
     Row("rules/rl113_bad.py", ("RL113@9",), ("RT204@16",),
         "RL113→RT204: tf.Variable ignores reuse, so the reuse=True call (16) makes discriminator_1/Variable"),
     Row("rules/rl113_good.py", (), (), GOOD),
@@ -274,6 +284,7 @@ TABLE = (
         NO_COUNTERPART + "the decoder and the backward direction run on weights made for the "
         "encoder and the forward direction; TF creates nothing twice, so the trace sees no event"),
     Row("rules/rl117_runners_good.py", (), (), GOOD),
+    Row("rules/rl117_unused_stack_good.py", (), (), GOOD),
     Row("rules/rl117_wrapped_bad.py", ("RL117@22",), (),
         NO_COUNTERPART + "TF raises while building (the second layer gets the first's kernel); "
         "the trace reports that error and no finding", crash="Dimensions must be equal"),
@@ -302,6 +313,10 @@ TABLE = (
         NO_COUNTERPART + "run alone, TF raises on the second optimizer's retrace; under the "
         "trace's hooks it does not (why is not yet investigated), and the trace reports nothing"),
     Row("rules/rl121_good.py", (), (), GOOD),
+    Row("rules/rl124_bad.py", ("RL124@27",), (),
+        NO_COUNTERPART + "without --steps the trace stops at the first tape.gradient, before the "
+        "encoder's step where TF raises (its Adam knows only the decoder's variables)"),
+    Row("rules/rl124_good.py", (), (), GOOD),
     Row("rules/rl122_bad.py", ("RL122@14",), (),
         NO_COUNTERPART + "TF raises TypeError at the misspelt keyword while building; the trace "
         "reports that error and no finding", crash="unexpected keyword argument 'list_var'"),

@@ -53,6 +53,10 @@ class Creation:
     trainable: bool = True
     model_scope: str | None = None  # the outermost user variable_scope, when known
     auto_named: bool = False  # a layer named by TF's counter (`dense_2`), not by the code
+    # An unnamed `tf.layers` layer whose own `reuse=` may be on: TF then names it by its bare
+    # base name (`dense`), not by the counter. The full name it then requests (None when that
+    # argument is off); it differs from `name` when an earlier unnamed layer holds it.
+    reuse_alias: str | None = None
     frame_entry: Any = None  # the ScopeVal of the innermost user scope entry
     name_scope_sites: tuple = ()  # the `name_scope(...)` calls active at the creation
     seq: int = 0  # order among all events (creations, leaks, slot creations)
@@ -236,6 +240,9 @@ class Analysis:
     # (site where a Keras optimizer was made, its canonical class, "tf.function" | "loop"):
     # made in the step that applies it, so each step's optimizer starts from fresh variables.
     optimizers_per_step: list = field(default_factory=list)
+    # (the KerasOptimizer, the ModelVars it was applied to, site, trace): a Keras optimizer
+    # builds its slots for the first list it steps and knows no other variables afterwards.
+    keras_optimizer_steps: list = field(default_factory=list)
     # (site of the call, canonical class, the `call` function node) for each weighted Keras
     # layer object applied in the `call` of a Keras subclass: RL123 asks whether its output is read.
     layer_calls: list = field(default_factory=list)
@@ -265,4 +272,5 @@ class Analysis:
             len(self.repeated_cells), len(self.cell_uses), len(self.graph_switches), len(self.keras_steps),
             len(self.reuse_false), len(self.tape_gradients), len(self.model_reads), len(self.models_handled),
             len(self.reapplied_layers), len(self.ignored_reuse_matters), len(self.layer_calls), len(self.tf_function_calls),
+            len(self.keras_optimizer_steps),
         )

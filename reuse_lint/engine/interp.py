@@ -1325,7 +1325,9 @@ class Interpreter:
                 args.append(self.eval(a, env, module))
         for kw in node.keywords:
             value = self.eval(kw.value, env, module)
-            if kw.arg is None:
+            if kw.arg is None and _known_keywords(value):
+                kwargs.update(value.items)  # `**settings` of a dict whose keys are all known
+            elif kw.arg is None:
                 starred = True
             else:
                 kwargs[kw.arg] = value
@@ -1559,8 +1561,12 @@ class Interpreter:
                 local[p.arg] = kw_defaults[i]
         if a.vararg:
             local[a.vararg.arg] = UNKNOWN
-        if a.kwarg:
+        if a.kwarg and unknown_args:
             local[a.kwarg.arg] = UNKNOWN
+        elif a.kwarg:
+            # The keywords no parameter takes: a builder's `**layer_kw` forwarded to its layers.
+            named = {p.arg for p in a.posonlyargs + a.args + a.kwonlyargs}
+            local[a.kwarg.arg] = DictVal({k: v for k, v in kwargs.items() if k not in named})
         return local
 
     # ----- binding ----------------------------------------------------------------------------------
@@ -1819,3 +1825,8 @@ def _same_each_time(node, elt: ast.expr) -> bool:
         return False
     bound = {n.id for gen in node.generators for n in ast.walk(gen.target) if isinstance(n, ast.Name)}
     return elt.id not in bound
+
+
+def _known_keywords(value: Any) -> bool:
+    return (isinstance(value, DictVal) and not value.open
+            and all(isinstance(key, str) and key.isidentifier() for key in value.items))

@@ -132,6 +132,7 @@ class KerasOptimizer:
     frame: Any = None
     loop_guarded: bool = False
     reported: bool = False
+    built: bool = False  # `optimizer.build(variables)` was called: its variable set is chosen
 
 
 @dataclass(eq=False)
@@ -154,6 +155,7 @@ class KerasObject:
     last: "KerasObject | None" = None  # a model: the model its output comes out of, if any
     parts: tuple = ()  # a model: the Keras objects it is made of (a Sequential's stages, a functional model's)
     trainable: Any = field(default_factory=lambda: Const(True))  # a model's `trainable` flag
+    optimizer: Any = None  # a model: the Keras optimizer `compile` gave it
 
 
 @dataclass(eq=False)

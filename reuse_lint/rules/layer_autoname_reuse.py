@@ -12,7 +12,9 @@ class LayerAutonameReuse(Rule):
     ## What it does
     Finds functional layers without `name=` (`tf.layers.dense(x, 64)`) applied again after
     `scope.reuse_variables()` inside the same entry of the `with tf.variable_scope(...)`
-    block.
+    block, and unnamed `tf.layers` layers given their own `reuse=` (a builder's `reuse`
+    parameter, `tf.AUTO_REUSE`) after another unnamed layer of the same kind in one scope
+    entry.
 
     ## Why is this bad?
     An unnamed layer takes the next free name in its scope: `dense`, `dense_1`, and after
@@ -20,6 +22,11 @@ class LayerAutonameReuse(Rule):
     fails: `ValueError: Variable d/dense_2/kernel does not exist, or was not created with
     tf.get_variable()`. Explicit names, or entering the scope again (which restarts the
     counter), share as intended.
+
+    A `tf.layers` layer whose own `reuse` is on skips the counter altogether: every unnamed
+    `dense` of the scope is `dense`, so the second one takes the first one's weights
+    (`Trying to share variable att/dense/kernel, but specified shape (8, 1) and found shape
+    (16, 8)`, or, when the widths agree, two layers silently become one).
 
     ## Example
     ```python
@@ -37,6 +44,21 @@ class LayerAutonameReuse(Rule):
         b = tf.layers.dense(y, 1, name="out")
     ```
 
+    ```python
+    def d_attention(x, reuse):
+        with tf.variable_scope("att", reuse=reuse):
+            h = tf.layers.dense(x, 8, reuse=reuse)
+            return tf.layers.dense(h, 1, reuse=reuse)  # is `att/dense` when reuse is on
+    ```
+
+    Use instead:
+    ```python
+    def d_attention(x, reuse):
+        with tf.variable_scope("att", reuse=reuse):
+            h = tf.layers.dense(x, 8, name="hidden")
+            return tf.layers.dense(h, 1, name="score")
+    ```
+
     ## Fix safety
     No automatic fix: inventing layer names would rename variables and break checkpoints.
     """
@@ -51,6 +73,45 @@ with tf.variable_scope("d") as scope:
     a = tf.layers.dense(x, 1, name="out")
     scope.reuse_variables()
     b = tf.layers.dense(x, 1, name="out")
+""",
+        # The layers' own reuse, with names: each layer finds its own variables.
+        """
+import tensorflow as tf
+def d_attention(x, reuse):
+    with tf.variable_scope("att", reuse=reuse):
+        h = tf.layers.dense(x, 8, reuse=reuse, name="hidden")
+        return tf.layers.dense(h, 1, reuse=reuse, name="score")
+x = tf.placeholder(tf.float32, [None, 4])
+a = d_attention(x, False)
+b = d_attention(x, True)
+""",
+        # A settings dict without reuse, spread into unnamed layers: the counter names them.
+        """
+import tensorflow as tf
+def d_net(x, reuse=False):
+    settings = dict(activation=tf.nn.relu, use_bias=True)
+    with tf.variable_scope("disc", reuse=reuse):
+        return tf.layers.dense(tf.layers.dense(x, 16, **settings), 1, **settings)
+x = tf.placeholder(tf.float32, [None, 32])
+real = d_net(x)
+fake = d_net(x, reuse=True)
+""",
+        # A layer made with reuse off, then shared by an unnamed twin given reuse=True.
+        """
+import tensorflow as tf
+x = tf.placeholder(tf.float32, [None, 4])
+train_bn = tf.layers.batch_normalization(x, training=True)
+test_bn = tf.layers.batch_normalization(x, training=False, reuse=True)
+""",
+        # One unnamed layer a scope: its bare name is the counter's name.
+        """
+import tensorflow as tf
+def d_score(x, reuse):
+    with tf.variable_scope("att", reuse=reuse):
+        return tf.layers.dense(x, 1, reuse=reuse)
+x = tf.placeholder(tf.float32, [None, 4])
+a = d_score(x, False)
+b = d_score(x, True)
 """,
         """
 import tensorflow as tf
@@ -83,6 +144,28 @@ with tf.variable_scope("d") as scope:
     scope.reuse_variables()
     b = tf.layers.dense(x, 1)  # expect: RL112
 """,
+        # Issue #16: a builder's reuse handed to its unnamed layers (no caller in view).
+        """
+import tensorflow as tf
+class Memory(object):
+    def attention(self, x, reuse):
+        with tf.variable_scope("att", reuse=reuse):
+            h = tf.layers.dense(x, 8, activation=tf.nn.tanh, reuse=reuse)
+            return tf.layers.dense(h, 1, reuse=reuse)  # expect: RL112
+""",
+        # The reuse reaches the layers through a helper's `**layer_kw`.
+        """
+import tensorflow as tf
+def d_block(x, units, **layer_kw):
+    h = tf.layers.dense(x, units, activation=tf.nn.relu, **layer_kw)
+    return tf.layers.dense(h, 1, **layer_kw)  # expect: RL112
+def d_net(x, reuse=False):
+    with tf.variable_scope("disc", reuse=reuse):
+        return d_block(x, 16, reuse=reuse)
+x = tf.placeholder(tf.float32, [None, 32])
+real = d_net(x)
+fake = d_net(x, reuse=True)
+""",
     )
 
     def check(self, ctx: RuleContext) -> Iterable[Diagnostic]:
@@ -99,6 +182,18 @@ with tf.variable_scope("d") as scope:
                 related=[ctx.related(c.reuse_site, "reuse is switched on here, inside the same scope entry")],
                 help="give each layer an explicit name=, or re-enter the scope with reuse=True",
             )
+        reported = set()
+        for c, owner in bare_name_victims(ctx):
+            if id(c.stack[-1].node) in reported:
+                continue
+            reported.add(id(c.stack[-1].node))
+            alias = c.reuse_alias.rsplit("/", 1)[0]
+            yield from ctx.report(
+                self, c.stack[-1],
+                f"With its reuse argument on, this unnamed layer is named `{alias}` like an earlier unnamed layer of its scope, and takes that layer's variables",
+                related=[ctx.related(owner.stack[-1], f"the layer that made `{alias}`")],
+                help="give each layer an explicit name=",
+            )
 
 
 def autoname_victims(ctx: RuleContext) -> list:
@@ -114,3 +209,21 @@ def autoname_victims(ctx: RuleContext) -> list:
         and not existed[id(c)] and is_reuse_variables_call(c.reuse_site)
         and ((c.fresh_graph and not c.opaque_before) or id(c.frame_entry) in creating)
     ]
+
+
+def bare_name_victims(ctx: RuleContext) -> list:
+    """Unnamed `tf.layers` layers whose own reuse may be on, paired with the earlier layer of
+    their scope entry that holds the bare name they then request. That earlier layer was given
+    the same kind of reuse: a layer made with reuse off and looked up by a later `reuse=True`
+    twin is the sharing TF documents, not a mistake."""
+    made = {}
+    victims = []
+    for c in sorted(ctx.analysis.creations, key=lambda c: c.seq):
+        if c.kind != "layer" or not c.name:
+            continue
+        if c.reuse_alias:
+            owner = made.get((c.graph, id(c.frame_entry), c.reuse_alias))
+            if owner is not None and owner.reuse_alias:
+                victims.append((c, owner))
+        made.setdefault((c.graph, id(c.frame_entry), c.name), c)
+    return victims

@@ -18,7 +18,9 @@ class RepeatedRnnCell(Rule):
     to both directions of a bidirectional RNN, or to two `dynamic_rnn` calls in different
     scopes (an encoder and a decoder). Every path TF kept its cells under counts:
     `tf.nn.rnn_cell`, `tf.compat.v1.nn.rnn_cell`, `tf.contrib.rnn` and its `core_rnn_cell`,
-    `tensorflow.python.ops.rnn_cell_impl`. It reports the list (or the second use).
+    `tensorflow.python.ops.rnn_cell_impl`. It reports the list (or the second use). A stack
+    that provably goes nowhere (bound only to a function's names that nothing reads, never
+    returned, stored or passed on) builds no layer and is not reported.
 
     ## Why is this bad?
     A cell object owns one set of weights. Stacked n times, every layer uses the same
@@ -121,6 +123,16 @@ x = tf.placeholder(tf.float32, [None, 5, 4])
 cell = tf.nn.rnn_cell.LSTMCell(8)
 outputs, state = tf.nn.dynamic_rnn(tf.nn.rnn_cell.MultiRNNCell([cell] * 1), x, dtype=tf.float32)
 """,
+        # Round 11 (danilocsm): a stack built and left unread while the single cell runs;
+        # TF makes that one cell's weights, no layer is stacked.
+        """
+import tensorflow as tf
+def encode(x):
+    cell = tf.nn.rnn_cell.DropoutWrapper(tf.nn.rnn_cell.BasicLSTMCell(16))
+    stacked = tf.nn.rnn_cell.MultiRNNCell([cell] * 2)
+    outputs, _ = tf.nn.dynamic_rnn(cell, x, dtype=tf.float32)
+    return outputs
+""",
         # A vendored seq2seq wrapper (round 9) stacks a name bound nowhere: Python raises
         # NameError before the list exists, so no cell is ever repeated.
         """
@@ -210,6 +222,16 @@ stack = tf.nn.rnn_cell.MultiRNNCell([tf.nn.rnn_cell.DropoutWrapper(lstm, output_
 import tensorflow as tf
 from cells import *
 stack = tf.nn.rnn_cell.MultiRNNCell([shared_cell] * 3)  # expect: RL117
+""",
+        # The same stack read later, by a closure: it may be run, so it counts.
+        """
+import tensorflow as tf
+def encode(x):
+    cell = tf.nn.rnn_cell.BasicLSTMCell(16)
+    stacked = tf.nn.rnn_cell.MultiRNNCell([cell] * 2)  # expect: RL117
+    def run():
+        return tf.nn.dynamic_rnn(stacked, x, dtype=tf.float32)
+    return run
 """,
         # Both directions of a bidirectional RNN on one cell.
         """

@@ -190,6 +190,7 @@ import tensorflow as tf
 gen = tf.keras.Sequential([tf.keras.layers.Dense(8)])
 disc = tf.keras.Sequential([tf.keras.layers.Dense(1)])
 opt = tf.keras.optimizers.Adam()
+opt2 = tf.keras.optimizers.Adam()  # one optimizer a model
 @tf.function
 def train_step(x, z):
     with tf.GradientTape() as g_tape, tf.GradientTape() as d_tape:
@@ -197,7 +198,7 @@ def train_step(x, z):
         g_loss = -tf.reduce_mean(disc(fake))
         d_loss = tf.reduce_mean(disc(fake)) - tf.reduce_mean(disc(x))
     opt.apply_gradients(zip(g_tape.gradient(g_loss, gen.trainable_variables), gen.trainable_variables))
-    opt.apply_gradients(zip(d_tape.gradient(d_loss, disc.trainable_variables), disc.trainable_variables))
+    opt2.apply_gradients(zip(d_tape.gradient(d_loss, disc.trainable_variables), disc.trainable_variables))
 """,
         # TF2: a frozen pretrained backbone under a trained head.
         """
@@ -218,6 +219,7 @@ import tensorflow as tf
 gen = tf.keras.Sequential([tf.keras.layers.Dense(8)])
 disc = tf.keras.Sequential([tf.keras.layers.Dense(1)])
 opt = tf.keras.optimizers.Adam()
+opt2 = tf.keras.optimizers.Adam()  # one optimizer a model
 def d_step(x, z):
     with tf.GradientTape() as tape:
         fake = gen(z)
@@ -232,7 +234,7 @@ def d_step(x, z):
 def g_step(z):
     with tf.GradientTape() as tape:
         loss = -tf.reduce_mean(disc(gen(z)))
-    opt.apply_gradients(zip(tape.gradient(loss, gen.trainable_variables), gen.trainable_variables))
+    opt2.apply_gradients(zip(tape.gradient(loss, gen.trainable_variables), gen.trainable_variables))
 """,
         # TF2: an encoder restored from a checkpoint, used as it is under a trained head.
         """
@@ -254,11 +256,12 @@ import tensorflow as tf
 encoder = tf.keras.Sequential([tf.keras.layers.Dense(4)])
 decoder = tf.keras.Sequential([tf.keras.layers.Dense(6)])
 opt = tf.keras.optimizers.Adam()
+opt2 = tf.keras.optimizers.Adam()  # one optimizer a model
 def ae_step(x):
     with tf.GradientTape(persistent=True) as tape:
         loss = tf.reduce_mean(tf.square(x - decoder(encoder(x))))
     opt.apply_gradients(zip(tape.gradient(loss, encoder.trainable_variables), encoder.trainable_variables))
-    opt.apply_gradients(zip(tape.gradient(loss, decoder.trainable_variables), decoder.trainable_variables))
+    opt2.apply_gradients(zip(tape.gradient(loss, decoder.trainable_variables), decoder.trainable_variables))
 """,
     )
     VALID = VALID + (

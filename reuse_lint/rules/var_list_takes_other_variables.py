@@ -134,14 +134,14 @@ tower_vars = tf.trainable_variables("tower")
 import tensorflow as tf
 gen = tf.keras.Sequential([tf.keras.layers.Dense(8)])
 disc = tf.keras.Sequential([tf.keras.layers.Dense(1)])
-opt = tf.keras.optimizers.Adam()
+g_opt, d_opt = tf.keras.optimizers.Adam(), tf.keras.optimizers.Adam()
 def step(z, x):
     with tf.GradientTape(persistent=True) as tape:
         fake = gen(z)
         g_loss = -tf.reduce_mean(disc(fake))
         d_loss = tf.reduce_mean(disc(fake)) - tf.reduce_mean(disc(x))
-    opt.apply_gradients(zip(tape.gradient(g_loss, gen.trainable_variables), gen.trainable_variables))
-    opt.apply_gradients(zip(tape.gradient(d_loss, disc.trainable_variables), disc.trainable_variables))
+    g_opt.apply_gradients(zip(tape.gradient(g_loss, gen.trainable_variables), gen.trainable_variables))
+    d_opt.apply_gradients(zip(tape.gradient(d_loss, disc.trainable_variables), disc.trainable_variables))
 """,
     )
     VALID = VALID + (

@@ -139,7 +139,7 @@ def model_scope(interp) -> str | None:
 
 
 def record(interp, name: str | None, kind: str, node: ast.AST, module: ModuleState, extra=None,
-           trainable: bool = True, auto_named: bool = False) -> Creation:
+           trainable: bool = True, auto_named: bool = False, reuse_alias: str | None = None) -> Creation:
     reuse, reuse_site = effective_reuse(interp, extra)
     stack = tuple(interp.calls) + (Site(module.path, node),)
     graph = interp.tf.graph
@@ -160,6 +160,7 @@ def record(interp, name: str | None, kind: str, node: ast.AST, module: ModuleSta
             trainable=trainable,
             model_scope=model_scope(interp),
             auto_named=auto_named,
+            reuse_alias=reuse_alias,
             frame_entry=interp.tf.scopes[-1] if interp.tf.scopes else None,
             name_scope_sites=tuple(site for _, site in interp.tf.name_scopes),
             seq=interp.analysis.tick(),

@@ -19,7 +19,7 @@ from reuse_lint.engine.tfapi.core import build
 from reuse_lint.engine.tfapi import NOT_SPECIAL
 from reuse_lint.engine.tfapi.tapes import blind, model_list
 from reuse_lint.engine.values import (
-    UNKNOWN, ClassVal, Const, FuncVal, Instance, KerasObject, ListVal, ModuleState, Tensor, TFRef, deps, same,
+    UNKNOWN, ClassVal, Const, FuncVal, Instance, KerasObject, KerasOptimizer, ListVal, ModuleState, Tensor, TFRef, deps, same,
 )
 
 _KERAS_STEPS = frozenset({"train_step", "test_step", "predict_step"})
@@ -271,11 +271,15 @@ def _keras_attribute(base: KerasObject, attr: str) -> Any:
         return TFMethod(_train, base)
     if attr == "trainable":
         return base.trainable
+    if attr == "optimizer" and base.optimizer is not None:
+        return base.optimizer
     return UNKNOWN
 
 
 def _compile(interp, model: KerasObject, node, module, args, kwargs) -> Any:
     _keras_step(interp, "compile", model, node, module)
+    given = kwargs.get("optimizer", args[0] if args else None)
+    model.optimizer = given if isinstance(given, KerasOptimizer) else None
     run_compiled(interp, args, kwargs)
     return UNKNOWN
 

@@ -14,7 +14,7 @@ from reuse_lint import tfnames
 from reuse_lint.engine.events import OptimizerUse, Site
 from reuse_lint.engine.tfapi import NOT_SPECIAL, TFMethod, attributes, builtin, register, register_family
 from reuse_lint.engine.tfapi.core import effective_reuse
-from reuse_lint.engine.values import AUTO, EMPTY_TENSOR, UNKNOWN, Const, KerasOptimizer, ListVal, Optimizer, Tensor, TFRef, VarList
+from reuse_lint.engine.values import AUTO, EMPTY_TENSOR, UNKNOWN, Const, KerasOptimizer, ListVal, ModelVars, Optimizer, Tensor, TFRef, VarList
 
 
 class Gradients:
@@ -267,6 +267,8 @@ def _keras_optimizer(interp, canon, node, args, kwargs, module) -> Any:
 def _keras_optimizer_attribute(base: KerasOptimizer, attr: str) -> Any:
     if attr in ("apply_gradients", "minimize"):
         return TFMethod(_keras_step, base)
+    if attr == "build":
+        base.built = True
     return UNKNOWN
 
 
@@ -274,6 +276,9 @@ def _keras_step(interp, optimizer: KerasOptimizer, node, module, args, kwargs) -
     """A Keras optimizer applied: if it was made in this same step (this run of the
     tf.function, or this iteration of the loop, with no model made there too), every step
     has a new optimizer."""
+    step = args[0] if args else kwargs.get("grads_and_vars")
+    if isinstance(step, Gradients) and isinstance(step.var_list, ModelVars):
+        interp.analysis.keras_optimizer_steps.append((optimizer, step.var_list, Site(module.path, node), interp.trace))
     how = None
     if optimizer.trace != interp.trace or optimizer.reported:
         return UNKNOWN

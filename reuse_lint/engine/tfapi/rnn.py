@@ -37,8 +37,57 @@ def _zero_state(interp, cell: Cell, node, module, args, kwargs) -> Any:
 @register(*tfnames.MULTI_RNN_CELL)
 def _multi_rnn_cell(interp, canon, node, args, kwargs, module) -> Any:
     cells = args[0] if args else kwargs.get("cells", UNKNOWN)
-    _check_repeated_cells(interp, cells, node, module)
+    if not (interp.funcs and _dropped(interp.funcs[-1].node, node)):
+        _check_repeated_cells(interp, cells, node, module)
     return Cell(canon, node)
+
+
+# Calls that can read a function's locals by name, unseen.
+_INTROSPECTION = frozenset({"locals", "vars", "eval", "exec"})
+
+
+def _dropped(func: ast.AST, call: ast.Call) -> bool:
+    """The stack made by `call` goes nowhere, so its layers are never built: its statement is
+    the call alone, or binds it only to names of `func`'s own that nothing in `func` reads
+    (a stack built, then the single cell run instead). A stack returned, stored on an object,
+    passed on, bound at module level (another module may import it) or read in any way the
+    syntax shows counts as used."""
+    if not isinstance(func, (ast.FunctionDef, ast.AsyncFunctionDef)):
+        return False
+    names = _bound_names(func, call)
+    if names is None:
+        return False
+    for node in ast.walk(func):
+        if isinstance(node, ast.Name) and node.id in names and isinstance(node.ctx, ast.Load):
+            return False
+        if isinstance(node, ast.AugAssign) and isinstance(node.target, ast.Name) and node.target.id in names:
+            return False
+        if isinstance(node, (ast.Global, ast.Nonlocal)) and names.intersection(node.names):
+            return False
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in _INTROSPECTION:
+            return False
+    return True
+
+
+def _bound_names(func: ast.AST, call: ast.Call) -> set[str] | None:
+    """The names the statement `call` stands in binds (none for an expression statement);
+    None when the call is part of a larger expression or binds anything but plain names.
+    Nested functions and classes are not entered: their bindings are not `func`'s locals."""
+    todo = list(ast.iter_child_nodes(func))
+    while todo:
+        node = todo.pop()
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)):
+            continue
+        if isinstance(node, ast.Expr) and node.value is call:
+            return set()
+        if isinstance(node, ast.Assign) and node.value is call:
+            if all(isinstance(t, ast.Name) for t in node.targets):
+                return {t.id for t in node.targets}
+            return None
+        if isinstance(node, ast.AnnAssign) and node.value is call:
+            return {node.target.id} if isinstance(node.target, ast.Name) else None
+        todo.extend(ast.iter_child_nodes(node))
+    return None
 
 
 @register(*tfnames.RNN_RUNNERS)

@@ -1,0 +1,229 @@
+from __future__ import annotations
+
+from typing import Iterable
+
+from reuse_lint.diagnostics import Diagnostic
+from reuse_lint.rules.base import Rule, RuleContext
+
+
+class OptimizerSharedByModels(Rule):
+    """
+    ## What it does
+    Finds one Keras optimizer object applied first to some models' variables and later to a
+    model with weights outside them: `opt.apply_gradients(zip(g, gen.trainable_variables))`
+    and later `opt.apply_gradients(zip(d, disc.trainable_variables))`, one optimizer given to
+    two models' `compile` and stepped through `model.optimizer`, or an encoder's pretraining
+    optimizer reused for the encoder with a new head.
+
+    ## Why is this bad?
+    A Keras optimizer (Keras 3, and tf_keras from TF 2.11 on) makes its slots for the
+    variables of its first step and knows no others. The second model's step stops:
+    `ValueError: Unknown variable ... This optimizer can only be called for the variables
+    it was originally built with` (Keras 3), `KeyError: The optimizer cannot recognize
+    variable ...` (tf_keras).
+
+    ## Example
+    ```python
+    optimizer = tf.keras.optimizers.Adam(1e-4)
+
+    def g_step(z):
+        ...
+        optimizer.apply_gradients(zip(grads, generator.trainable_variables))
+
+    def d_step(x, z):
+        ...
+        optimizer.apply_gradients(zip(grads, discriminator.trainable_variables))
+    ```
+
+    Use instead:
+    ```python
+    g_optimizer = tf.keras.optimizers.Adam(1e-4)
+    d_optimizer = tf.keras.optimizers.Adam(1e-4)
+    ```
+
+    ## Fix safety
+    No automatic fix: sharing one optimizer's state between two models is rarely meant, but
+    where it is, `optimizer.build(all_variables)` before the first step is the author's call.
+    """
+
+    CODE = "RL124"
+    NAME = "optimizer-shared-by-models"
+    VALID = (
+        # The combined model first, then the generator it is built of: no new variable.
+        """
+import tensorflow as tf
+g = tf.keras.Sequential([tf.keras.layers.Dense(4)])
+d = tf.keras.Sequential([tf.keras.layers.Dense(1)])
+z = tf.keras.Input([3])
+combined = tf.keras.Model(z, d(g(z)))
+opt = tf.keras.optimizers.Adam()
+with tf.GradientTape() as tape:
+    loss = tf.reduce_mean(combined(tf.zeros([2, 3])))
+opt.apply_gradients(zip(tape.gradient(loss, combined.trainable_variables), combined.trainable_variables))
+with tf.GradientTape() as tape:
+    loss = tf.reduce_mean(g(tf.zeros([2, 3])))
+opt.apply_gradients(zip(tape.gradient(loss, g.trainable_variables), g.trainable_variables))
+""",
+        # One optimizer for each model.
+        """
+import tensorflow as tf
+g = tf.keras.Sequential([tf.keras.layers.Dense(4)])
+d = tf.keras.Sequential([tf.keras.layers.Dense(1)])
+g_opt, d_opt = tf.keras.optimizers.Adam(), tf.keras.optimizers.Adam()
+def g_step(z):
+    with tf.GradientTape() as tape:
+        loss = -tf.reduce_mean(d(g(z)))
+    g_opt.apply_gradients(zip(tape.gradient(loss, g.trainable_variables), g.trainable_variables))
+def d_step(x):
+    with tf.GradientTape() as tape:
+        loss = tf.reduce_mean(d(x))
+    d_opt.apply_gradients(zip(tape.gradient(loss, d.trainable_variables), d.trainable_variables))
+g_step(tf.zeros([2, 3]))
+d_step(tf.zeros([2, 4]))
+""",
+        # The optimizer is built for both lists before its first step.
+        """
+import tensorflow as tf
+g = tf.keras.Sequential([tf.keras.layers.Dense(4)])
+d = tf.keras.Sequential([tf.keras.layers.Dense(1)])
+opt = tf.keras.optimizers.Adam()
+opt.build(g.trainable_variables + d.trainable_variables)
+def step(x, model):
+    with tf.GradientTape() as tape:
+        loss = tf.reduce_mean(model(x))
+    opt.apply_gradients(zip(tape.gradient(loss, model.trainable_variables), model.trainable_variables))
+with tf.GradientTape() as tape:
+    loss = tf.reduce_mean(g(tf.zeros([2, 3])))
+opt.apply_gradients(zip(tape.gradient(loss, g.trainable_variables), g.trainable_variables))
+with tf.GradientTape() as tape:
+    loss = tf.reduce_mean(d(tf.zeros([2, 4])))
+opt.apply_gradients(zip(tape.gradient(loss, d.trainable_variables), d.trainable_variables))
+""",
+    )
+    INVALID = (
+        """
+import tensorflow as tf
+g = tf.keras.Sequential([tf.keras.layers.Dense(4)])
+d = tf.keras.Sequential([tf.keras.layers.Dense(1)])
+optimizer = tf.keras.optimizers.Adam(1e-4)
+def g_step(z):
+    with tf.GradientTape() as tape:
+        loss = -tf.reduce_mean(d(g(z)))
+    grads = tape.gradient(loss, g.trainable_variables)
+    optimizer.apply_gradients(zip(grads, g.trainable_variables))
+def d_step(x):
+    with tf.GradientTape() as tape:
+        loss = tf.reduce_mean(d(x))
+    grads = tape.gradient(loss, d.trainable_variables)
+    optimizer.apply_gradients(zip(grads, d.trainable_variables))  # expect: RL124
+g_step(tf.zeros([2, 3]))
+d_step(tf.zeros([2, 4]))
+""",
+        # The pretraining optimizer reused once a clustering head joins the encoder.
+        """
+import tensorflow as tf
+encoder = tf.keras.Sequential([tf.keras.layers.Dense(2)])
+decoder = tf.keras.Sequential([tf.keras.layers.Dense(3)])
+autoencoder = tf.keras.Sequential([encoder, decoder])
+head = tf.keras.layers.Dense(4)
+inputs = tf.keras.Input([3])
+clustering = tf.keras.Model(inputs, head(encoder(inputs)))
+opt = tf.keras.optimizers.Adam()
+def pretrain_step(x):
+    with tf.GradientTape() as tape:
+        loss = tf.reduce_mean(tf.square(x - autoencoder(x)))
+    opt.apply_gradients(zip(tape.gradient(loss, autoencoder.trainable_variables), autoencoder.trainable_variables))
+def cluster_step(x):
+    with tf.GradientTape() as tape:
+        loss = tf.reduce_mean(clustering(x))
+    opt.apply_gradients(zip(tape.gradient(loss, clustering.trainable_variables), clustering.trainable_variables))  # expect: RL124
+pretrain_step(tf.zeros([2, 3]))
+cluster_step(tf.zeros([2, 3]))
+""",
+        # One optimizer given to two models' `compile`, stepped through `model.optimizer`.
+        """
+import tensorflow as tf
+class Detector:
+    def build(self):
+        self.enc = tf.keras.Sequential([tf.keras.layers.Dense(2)])
+        self.dec = tf.keras.Sequential([tf.keras.layers.Dense(3)])
+        opt = tf.keras.optimizers.Adam()
+        self.enc.compile(optimizer=opt)
+        self.dec.compile(optimizer=opt)
+    def train_step(self, x):
+        with tf.GradientTape() as enc_tape, tf.GradientTape() as dec_tape:
+            loss = tf.reduce_mean((self.dec(self.enc(x)) - x) ** 2)
+        grads = dec_tape.gradient(loss, self.dec.trainable_variables)
+        self.dec.optimizer.apply_gradients(zip(grads, self.dec.trainable_variables))
+        grads = enc_tape.gradient(loss, self.enc.trainable_variables)
+        self.enc.optimizer.apply_gradients(zip(grads, self.enc.trainable_variables))  # expect: RL124
+    def fit(self, x):
+        self.build()
+        self.train_step(x)
+Detector().fit(tf.zeros([4, 3]))
+""",
+    )
+
+    def check(self, ctx: RuleContext) -> Iterable[Diagnostic]:
+        first: dict[int, tuple] = {}  # id(optimizer) -> (its first step's models, site)
+        reported: set[int] = set()
+        for optimizer, var_list, site, _trace in ctx.analysis.keras_optimizer_steps:
+            if optimizer.built or "legacy" in optimizer.canon.split(".") or id(optimizer) in reported:
+                continue  # legacy optimizers make slots for any variable they meet
+            if id(optimizer) not in first:
+                first[id(optimizer)] = (var_list.models, site)
+                continue
+            models, first_site = first[id(optimizer)]
+            if _covered(var_list.models, models):
+                continue
+            reported.add(id(optimizer))
+            name = optimizer.canon.split(".")[-1]
+            yield from ctx.report(
+                self, site,
+                f"this `{name}` optimizer was first applied to a list without some of the weights stepped here: a Keras optimizer knows only "
+                "the variables of its first step, so TF raises `Unknown variable` (Keras 3) or `The optimizer cannot "
+                "recognize variable` (tf_keras) here",
+                related=[ctx.related(first_site, "its first step, which fixed its variables"),
+                         ctx.related(optimizer.site, "the one optimizer, made here")],
+                help="give each model its own optimizer (or `optimizer.build(...)` every list before the first step)",
+            )
+
+
+def _covered(later: tuple, first: tuple) -> bool:
+    """Whether every weight of the later step's models may be among the first step's: each
+    layer the later models are made of is one of the first models or a part of them (a
+    generator stepped after the combined model built of it). True when any model is unknown."""
+    if not all(hasattr(m, "parts") for m in later + first):
+        return True
+    return _leaves(later) <= _spread(first)
+
+
+def _spread(models: tuple) -> set[int]:
+    """The models and everything they are made of, as ids."""
+    seen: set[int] = set()
+    todo = list(models)
+    while todo:
+        m = todo.pop()
+        if id(m) not in seen:
+            seen.add(id(m))
+            todo.extend(getattr(m, "parts", ()))
+    return seen
+
+
+def _leaves(models: tuple) -> set[int]:
+    """The objects that own the weights: what the models are made of, down to the objects
+    made of nothing known (a layer; a model whose stages are not known)."""
+    out: set[int] = set()
+    todo = list(models)
+    seen: set[int] = set()
+    while todo:
+        m = todo.pop()
+        if id(m) in seen:
+            continue
+        seen.add(id(m))
+        parts = getattr(m, "parts", ())
+        if parts:
+            todo.extend(parts)
+        else:
+            out.add(id(m))
+    return out
