@@ -41,6 +41,10 @@ BAD = {
     # The optimizer made in the tf.function step makes its step count on each trace.
     "rl111_optimizer_step_bad.py": ("ValueError", "tf.function only supports singleton tf.Variables created on the first call"),
     "rl112_bad.py": ("ValueError", "Variable discriminator/dense_2/kernel does not exist"),
+    # Unnamed tf.layers given reuse=True take their bare base name: the second layer of the
+    # reused block maps onto the first one's kernel (through **layer_kw, and directly).
+    "rl112_layer_kw_bad.py": ("ValueError", "Trying to share variable discriminator/dense/kernel, but specified shape (32, 1)"),
+    "rl112_layer_reuse_bad.py": ("ValueError", "Trying to share variable gate/dense/kernel, but specified shape (16, 1)"),
     "rl115_bad.py": ("ValueError", "Variable encoder/proj/kernel already exists, disallowed"),
     "rl117_bad.py": ("ValueError", "Dimensions must be equal"),
     # The second layer of one (dropout-wrapped) GRU object gets the first one's 8-wide output.
