@@ -22,7 +22,7 @@ both() {  # both ID REPO FIX FILE-OR-DOT: export bug (FIX^) and fix trees, then 
     for side in before after; do
         c=$fix; [ $side = before ] && c="$fix^"
         export_tree "$repo" "$c" "$OUT/$id/$side"
-        echo "-- $id $side"; "$PY" "$@" "$OUT/$id/$side" 2>&1 | grep -E "^(variables|tf.function|kernels|critic|RAISES|both|None|dense_1|call [12]|fit|combined|LayerNorm|optimizer|train_step|InceptionBlock|ResnetBlock)" || true
+        echo "-- $id $side"; "$PY" "$@" "$OUT/$id/$side" 2>&1 | grep -E "^(variables|tf.function|kernels|critic|RAISES|both|None|dense_1|call [12]|fit|combined|LayerNorm|optimizer|train_step|InceptionBlock|ResnetBlock|Classifier)" || true
     done
 }
 layer() {  # layer ID REPO FIX FILE CLASS KWARGS SHAPE: one file, loaded as a module
@@ -100,3 +100,5 @@ both tf2-pyod-alad-shared-adam yzhao062/pyod 795c741 "$HERE/pyod_alad.py"
 # rfstudies (session 7, s7mine2): one InceptionSubBlock applied as four blocks; one
 # BatchNormalization on a residual block's main path and its shortcut (one fix commit)
 both tf2-rfstudies-shared-layers cobermai/rfstudies e47b027 "$HERE/rfstudies_classifiers.py"
+# NLP_Tensorflow2.0 (session 7, s7mine2): one hidden Dense applied twice in Classifier.call
+both tf2-nlptf2-charcnn-classifier-dense modudeepnlp/NLP_Tensorflow2.0 621eac5 "$HERE/charcnn_classifier.py"
