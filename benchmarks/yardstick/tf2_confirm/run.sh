@@ -109,3 +109,10 @@ for side in before after; do
     show Franzelfx/forex-predicter "$c" src/layers.py "$OUT/forex/$side/src/layers.py"
     echo "-- tf2-forex-transformer-ffn-dense $side"; "$PY" "$HERE/forex_transformer_block.py" "$OUT/forex/$side" 2>&1 | grep "^TransformerBlock" || true
 done
+# Keras-GAN pix2pix (session 7, s7mine2): the combined model compiled while the discriminator is
+# trainable; the commit is eriklindernoren/Keras-GAN's, read from the fork lpupp/Keras-GAN
+for side in before after; do
+    c=f84b58c; [ $side = before ] && c="f84b58c^"
+    show lpupp/Keras-GAN "$c" pix2pix/pix2pix.py "$OUT/pix2pix/$side/pix2pix/pix2pix.py"
+    echo "-- tf2-kerasgan-pix2pix-unfrozen-d $side"; "$PY" "$HERE/kerasgan_pix2pix.py" "$OUT/pix2pix/$side" 2>&1 | grep "^combined" || true
+done
