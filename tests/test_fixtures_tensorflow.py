@@ -158,6 +158,9 @@ SILENT = {
     # loss flows through keeps its initial weights.
     "rl114_tape_bad.py": lambda b: {"enc_h/kernel:0", "enc_h/bias:0"} <= set(b["unchanged"])
     and {"gen_out/kernel:0", "disc_out/kernel:0"} <= set(b["changed"]),
+    # TF2: the decoder's tape alone is stepped; the encoder its loss flows through never moves.
+    "rl114_two_tapes_bad.py": lambda b: {"enc_h/kernel:0", "enc_h/bias:0"} <= set(b["unchanged"])
+    and "dec_out/kernel:0" in b["changed"],
     # TF2, Keras 3: the head trains, the encoder under it keeps its initial weights.
     "rl114_keras3_bad.py": lambda b: {"enc_dense/kernel:0", "enc_dense/bias:0"} <= set(b["unchanged"])
     and "head_dense/kernel:0" in b["changed"],
@@ -281,6 +284,8 @@ GOOD_SHOWS = {
                                        "bigan_disc_fc/kernel:0", "bigan_gen_fc/kernel:0", "bigan_enc_fc/kernel:0"} <= set(b["changed"]),
     "rl114_wrong_model_good.py": lambda b: {"gen_out/kernel:0", "disc_out/kernel:0"} <= set(b["changed"]),
     "rl114_keras3_good.py": lambda b: {"enc_dense/kernel:0", "head_dense/kernel:0"} <= set(b["changed"]),
+    # Two tapes, two optimizers, one reconstruction loss: the encoder and the decoder both move.
+    "rl114_two_tapes_good.py": lambda b: {"enc_h/kernel:0", "enc_h/bias:0", "dec_out/kernel:0"} <= set(b["changed"]),
     "rl109_tape_good.py": lambda b: "gen_out/kernel:0" in b["changed"] and {"disc_out/kernel:0", "disc_out/bias:0"} <= set(b["unchanged"]),
     "rl108_tape_good.py": lambda b: {"gen_h/kernel:0", "gen_out/kernel:0"} <= set(b["changed"]),
     # Each model meant to train moves; the frozen backbone does not, the target follows by
