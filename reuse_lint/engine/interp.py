@@ -1396,7 +1396,7 @@ class Interpreter:
             if isinstance(method, FuncVal):
                 return self.call_function(method.bound(func), args, kwargs, site, unknown_args=starred)
             self.tf.unknown_effect()
-            applied = tfapi.apply_subclass(self, func, node, args, kwargs)
+            applied = tfapi.apply_subclass(self, func, node, args, kwargs, module)
             if applied is not tfapi.NOT_SPECIAL:
                 return applied
             tfapi.blind(self)

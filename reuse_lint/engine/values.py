@@ -163,7 +163,7 @@ class KerasObject:
     node: ast.AST
     path: str | None = None  # the file it was constructed in
     model: bool = False  # a Sequential or a functional Model, not a layer
-    last: "KerasObject | None" = None  # a model: the model its output comes out of, if any
+    lasts: tuple = ()  # a model: the models its outputs come out of (one an output), if any
     parts: tuple = ()  # a model: the Keras objects it is made of (a Sequential's stages, a functional model's)
     trainable: Any = field(default_factory=lambda: Const(True))  # a model's `trainable` flag
     optimizer: Any = None  # a model: the Keras optimizer `compile` gave it
