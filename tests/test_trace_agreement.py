@@ -320,10 +320,6 @@ TABLE = (
         NO_COUNTERPART + "TF raises on the hidden Dense's second width; the trace reports that "
         "error and no finding", crash="is incompatible with the layer"),
     Row("rules/rl120_dense_good.py", (), (), GOOD),
-    Row("rules/rl120_block_bad.py", ("RL120@29",), (),
-        NO_COUNTERPART + "one block object applied twice creates its conv once; to TF that is one "
-        "layer used twice, as siamese towers use theirs"),
-    Row("rules/rl120_block_good.py", (), (), GOOD),
     Row("rules/rl121_bad.py", ("RL121@22",), (),
         NO_COUNTERPART + "run alone, TF raises on the second optimizer's retrace; under the "
         "trace's hooks it does not (why is not yet investigated), and the trace reports nothing"),
