@@ -125,26 +125,26 @@ def test_order_and_workers_change_nothing():
     assert lint(*reversed(files), extra=("--jobs", "2")) == serial
 
 
+def run_twins(project: str) -> dict[str, subprocess.CompletedProcess]:
+    """Run each twin's `main.py` (PROJECT_bad, PROJECT_good) in TensorFlow, as a user would."""
+    env = dict(os.environ, TF_USE_LEGACY_KERAS="1", TF_CPP_MIN_LOG_LEVEL="3", PYTHONWARNINGS="ignore")
+    return {
+        twin: subprocess.run([sys.executable, "main.py"], capture_output=True, text=True, env=env,
+                             cwd=CROSS / f"{project}_{twin}", timeout=600)
+        for twin in ("bad", "good")
+    }
+
+
 @pytest.mark.parametrize("project", ["dcgan", "sampler"])
 def test_tensorflow_fails_on_the_bad_project_and_trains_the_good_one(project):
-    env = dict(os.environ, TF_USE_LEGACY_KERAS="1", TF_CPP_MIN_LOG_LEVEL="3", PYTHONWARNINGS="ignore")
-    outcomes = {}
-    for twin in ("bad", "good"):
-        proc = subprocess.run([sys.executable, "main.py"], capture_output=True, text=True, env=env,
-                              cwd=CROSS / f"{project}_{twin}", timeout=600)
-        outcomes[twin] = proc
+    outcomes = run_twins(project)
     assert outcomes["bad"].returncode != 0
     assert "/Adam/ does not exist" in outcomes["bad"].stderr
     assert outcomes["good"].returncode == 0, outcomes["good"].stderr[-2000:]
 
 
 def test_tensorflow_stacks_one_cell_for_three_layers_and_builds_the_one_layer_twin():
-    env = dict(os.environ, TF_USE_LEGACY_KERAS="1", TF_CPP_MIN_LOG_LEVEL="3", PYTHONWARNINGS="ignore")
-    outcomes = {
-        twin: subprocess.run([sys.executable, "main.py"], capture_output=True, text=True, env=env,
-                             cwd=CROSS / f"rnn_layers_{twin}", timeout=600)
-        for twin in ("bad", "good")
-    }
+    outcomes = run_twins("rnn_layers")
     assert outcomes["bad"].returncode != 0
     assert "Dimensions must be equal" in outcomes["bad"].stderr  # the one cell, for 4- and 8-wide inputs
     assert outcomes["good"].returncode == 0, outcomes["good"].stderr[-2000:]
@@ -152,12 +152,7 @@ def test_tensorflow_stacks_one_cell_for_three_layers_and_builds_the_one_layer_tw
 
 
 def test_tensorflow_stacks_one_cell_for_the_flags_two_layers_and_builds_the_one_layer_twin():
-    env = dict(os.environ, TF_USE_LEGACY_KERAS="1", TF_CPP_MIN_LOG_LEVEL="3", PYTHONWARNINGS="ignore")
-    outcomes = {
-        twin: subprocess.run([sys.executable, "main.py"], capture_output=True, text=True, env=env,
-                             cwd=CROSS / f"flags_layers_{twin}", timeout=600)
-        for twin in ("bad", "good")
-    }
+    outcomes = run_twins("flags_layers")
     assert outcomes["bad"].returncode != 0
     assert "Dimensions must be equal" in outcomes["bad"].stderr  # one cell for 4- and 8-wide inputs
     assert outcomes["good"].returncode == 0, outcomes["good"].stderr[-2000:]
@@ -165,12 +160,7 @@ def test_tensorflow_stacks_one_cell_for_the_flags_two_layers_and_builds_the_one_
 
 
 def test_tensorflow_fails_on_the_lookup_before_the_creation_and_builds_the_twin():
-    env = dict(os.environ, TF_USE_LEGACY_KERAS="1", TF_CPP_MIN_LOG_LEVEL="3", PYTHONWARNINGS="ignore")
-    outcomes = {
-        twin: subprocess.run([sys.executable, "main.py"], capture_output=True, text=True, env=env,
-                             cwd=CROSS / f"cyclegan_{twin}", timeout=600)
-        for twin in ("bad", "good")
-    }
+    outcomes = run_twins("cyclegan")
     assert outcomes["bad"].returncode != 0
     assert "Variable d_b/d_h0/w/kernel does not exist" in outcomes["bad"].stderr
     assert outcomes["good"].returncode == 0, outcomes["good"].stderr[-2000:]
