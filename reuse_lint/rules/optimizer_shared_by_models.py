@@ -203,7 +203,7 @@ for _ in range(2):
     def check(self, ctx: RuleContext) -> Iterable[Diagnostic]:
         first: dict[int, tuple] = {}  # id(optimizer) -> (its first step's models, site)
         reported: set[int] = set()
-        for optimizer, var_list, site, _trace in ctx.analysis.keras_optimizer_steps:
+        for optimizer, var_list, site, _trace, own in ctx.analysis.keras_optimizer_steps:
             if optimizer.built or "legacy" in optimizer.canon.split(".") or id(optimizer) in reported:
                 continue  # legacy optimizers make slots for any variable they meet
             if id(optimizer) not in first:
@@ -214,11 +214,17 @@ for _ in range(2):
                 continue
             reported.add(id(optimizer))
             name = optimizer.canon.split(".")[-1]
+            # Keras 3 reads `trainable` at each step of `fit`/`train_on_batch`, so a model frozen
+            # after its `compile` (the GAN recipe's discriminator) is not stepped there at all.
+            raises = (
+                "`The optimizer cannot recognize variable` (tf_keras) or `Unknown variable` (Keras 3; or, where a "
+                "model was frozen after its `compile`, Keras 3 never steps that model)" if own else
+                "`Unknown variable` (Keras 3) or `The optimizer cannot recognize variable` (tf_keras)"
+            )
             yield from ctx.report(
                 self, site,
                 f"this `{name}` optimizer was first applied to a list without some of the weights stepped here: a Keras optimizer knows only "
-                "the variables of its first step, so TF raises `Unknown variable` (Keras 3) or `The optimizer cannot "
-                "recognize variable` (tf_keras) here",
+                f"the variables of its first step, so TF raises {raises} here",
                 related=[ctx.related(first_site, "its first step, which fixed its variables"),
                          ctx.related(optimizer.site, "the one optimizer, made here")],
                 help="give each model its own optimizer (or `optimizer.build(...)` every list before the first step)",
