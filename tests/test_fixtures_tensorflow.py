@@ -66,6 +66,9 @@ BAD = {
     "rl122_bad.py": ("TypeError", "unexpected keyword argument 'list_var'"),
     # One Adam compiled into the decoder and the encoder: it knows only the decoder's variables.
     "rl124_bad.py": ("KeyError", "The optimizer cannot recognize variable"),
+    # One Adam compiled into the discriminator and the combined model: the discriminator's
+    # train_on_batch builds it, the combined model's brings the generator's weights.
+    "rl124_gan_bad.py": ("KeyError", "The optimizer cannot recognize variable g_hidden/kernel"),
     # Both lists were taken before the network existed: the first minimize has nothing.
     "rl114_select_before_build_bad.py": ("ValueError", "No variables to optimize"),
 }

@@ -167,6 +167,9 @@ class KerasObject:
     parts: tuple = ()  # a model: the Keras objects it is made of (a Sequential's stages, a functional model's)
     trainable: Any = field(default_factory=lambda: Const(True))  # a model's `trainable` flag
     optimizer: Any = None  # a model: the Keras optimizer `compile` gave it
+    # a model: what its `fit`/`train_on_batch` steps, as `compile` saw it (the parts not
+    # frozen then; Keras fixes the set there); None when a part's flag was not known
+    compiled_parts: tuple | None = None
 
 
 @dataclass(eq=False)
