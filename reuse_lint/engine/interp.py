@@ -47,6 +47,7 @@ from reuse_lint.engine.values import (
     ListVal,
     ModuleState,
     ModuleVal,
+    PackageVal,
     Partial,
     same,
     truthy,
@@ -148,6 +149,105 @@ class Method:
     def __init__(self, kind: str, target: Any) -> None:
         self.kind = kind
         self.target = target
+
+
+_OWN_BEHAVIOUR = ("__init__", "__new__", "__call__", "call", "build")
+
+
+def _tf_stand_in(cls: ClassVal) -> tuple[Any, FuncVal | None] | None:
+    """The TensorFlow class a user class behaves as, with the `__init__` that forwards to
+    it: a chain of single-base classes down to a modelled TF class, none of which adds a
+    constructor, `__call__`, `call` or `build` of its own beyond one `__init__` that only
+    hands its parameters to `super().__init__`. None for any other class: what its own
+    methods do to the TF object is not modelled."""
+    init = None
+    for _ in range(8):
+        if len(cls.bases) != 1:
+            return None
+        for name in _OWN_BEHAVIOUR:
+            if name not in cls.attrs:
+                continue
+            method = cls.attrs[name]
+            if name != "__init__" or init is not None or not isinstance(method, FuncVal):
+                return None
+            if _super_init_call(method.node) is None:
+                return None
+            init = method
+        base = cls.bases[0]
+        if not isinstance(base, ClassVal):
+            return (base, init) if tfapi.models_subclass(base) else None
+        cls = base
+    return None
+
+
+def _super_init_call(node: ast.FunctionDef) -> ast.Call | None:
+    """The `super().__init__(...)` call that is an `__init__`'s whole body, when it hands
+    every parameter on unchanged: positionally in order or as `name=name`, or
+    `(*args, **kwargs)` as a whole."""
+    body = node.body[1:] if ast.get_docstring(node) is not None else node.body
+    if len(body) != 1 or not isinstance(body[0], ast.Expr) or not isinstance(body[0].value, ast.Call):
+        return None
+    call = body[0].value
+    target = call.func
+    if not (isinstance(target, ast.Attribute) and target.attr == "__init__" and isinstance(target.value, ast.Call)):
+        return None
+    if not (isinstance(target.value.func, ast.Name) and target.value.func.id == "super"):
+        return None
+    a = node.args
+    params = [p.arg for p in a.posonlyargs + a.args][1:]
+    if a.vararg or a.kwarg:
+        whole = (
+            not params and not a.kwonlyargs and a.vararg and a.kwarg
+            and len(call.args) == 1 and isinstance(call.args[0], ast.Starred)
+            and isinstance(call.args[0].value, ast.Name) and call.args[0].value.id == a.vararg.arg
+            and len(call.keywords) == 1 and call.keywords[0].arg is None
+            and isinstance(call.keywords[0].value, ast.Name) and call.keywords[0].value.id == a.kwarg.arg
+        )
+        return call if whole else None
+    named = params + [p.arg for p in a.kwonlyargs]
+    positional = [x.id for x in call.args if isinstance(x, ast.Name)]
+    if len(positional) != len(call.args) or positional != params[: len(positional)]:
+        return None
+    keywords = [k.arg for k in call.keywords if isinstance(k.value, ast.Name) and k.value.id == k.arg]
+    if len(keywords) != len(call.keywords) or sorted(positional + keywords) != sorted(named):
+        return None
+    return call
+
+
+def _package_view(chain: list[Any], parts: list[str]) -> Any:
+    """What `import a.b.c` binds to `a`: `a` with `b` on it, `b` with `c`. Only project
+    modules are hung on their packages; a library's `a.b` is already the External `a.b`."""
+    value = chain[-1]
+    for i in range(len(chain) - 2, -1, -1):
+        if isinstance(value, (ModuleVal, PackageVal)):
+            value = PackageVal(chain[i], {parts[i + 1]: value})
+        else:
+            value = chain[i]
+    return value
+
+
+def _merged_package(old: Any, new: Any) -> Any:
+    """`import a.b` then `import a.c`: one package `a` that has both on it."""
+    if not isinstance(old, PackageVal) or not _same_module(old.base, _package_base(new)):
+        return new
+    if not isinstance(new, PackageVal):
+        return old
+    subs = dict(old.subs)
+    for name, sub in new.subs.items():
+        subs[name] = _merged_package(subs.get(name), sub)
+    return PackageVal(new.base, subs)
+
+
+def _package_base(value: Any) -> Any:
+    return value.base if isinstance(value, PackageVal) else value
+
+
+def _same_module(a: Any, b: Any) -> bool:
+    if isinstance(a, ModuleVal) and isinstance(b, ModuleVal):
+        return a.state is b.state
+    if isinstance(a, External) and isinstance(b, External):
+        return a.qualname == b.qualname
+    return False
 
 
 def _join(a: Any, b: Any) -> Any:
@@ -621,11 +721,11 @@ class Interpreter:
             if alias.asname:
                 self._bind(alias.asname, self._import(alias.name, 0, module), env)
             else:
-                top = alias.name.split(".")[0]
-                value = self._import(top, 0, module)
-                if top != alias.name:
-                    self._import(alias.name, 0, module)  # runs the submodule's body
-                self._bind(top, value, env)
+                parts = alias.name.split(".")
+                # Each package along the name is imported, as Python does: their bodies run.
+                chain = [self._import(".".join(parts[: i + 1]), 0, module) for i in range(len(parts))]
+                value = _package_view(chain, parts)
+                self._bind(parts[0], _merged_package(env[0].get(parts[0]), value), env)
 
     def _stmt_ImportFrom(self, stmt: ast.ImportFrom, env, module) -> None:
         base = stmt.module or ""
@@ -1084,6 +1184,8 @@ class Interpreter:
             return External(f"{base.qualname}.{attr}")
         if isinstance(base, ModuleVal):
             return base.state.globals.get(attr, UNKNOWN)
+        if isinstance(base, PackageVal):
+            return base.subs[attr] if attr in base.subs else self._attr(base.base, attr)
         if isinstance(base, Instance):
             if attr in base.attrs:
                 return base.attrs[attr]
@@ -1356,6 +1458,13 @@ class Interpreter:
                 raise _Raise()  # TypeError: the call never runs, nor anything after it on this path
             return self.call_function(func, args, kwargs, site, unknown_args=starred)
         if isinstance(func, ClassVal):
+            stand_in = _tf_stand_in(func)
+            if stand_in is not None:
+                # `class ExtMulti(MultiRNNCell): pass`: an object of it is the TF base's object.
+                base, init = stand_in
+                if init is not None and not starred:
+                    args, kwargs = self._forwarded(init, args, kwargs)
+                return self.call(base, args, kwargs, node, env, module, starred)
             instance = Instance(func)
             init = func.lookup("__init__")
             saved, before = self.tf.tf_functions, len(self.analysis.builds)
@@ -1529,6 +1638,15 @@ class Interpreter:
             return ret.value
         except (_Raise, _Break, _Continue):
             return UNKNOWN
+
+    def _forwarded(self, init: FuncVal, args, kwargs) -> tuple[list, dict]:
+        """What an `__init__` that only forwards its parameters to `super().__init__` hands
+        on: the caller's arguments with the subclass's own defaults filled in."""
+        forward = _super_init_call(init.node)
+        if forward.args and isinstance(forward.args[0], ast.Starred):
+            return args, kwargs  # `(*args, **kwargs)` handed on as they came
+        local = self._bind_arguments(init.bound(UNKNOWN, False), args, kwargs, False)
+        return [local[a.id] for a in forward.args], {k.arg: local[k.value.id] for k in forward.keywords}
 
     def _bind_arguments(self, func: FuncVal, args, kwargs, unknown_args: bool) -> dict:
         a = func.node.args
