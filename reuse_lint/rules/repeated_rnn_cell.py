@@ -55,6 +55,15 @@ class RepeatedRnnCell(Rule):
     CODE = "RL117"
     NAME = "repeated-rnn-cell"
     VALID = (
+        # A subclass with a `__call__` of its own may run its cells in any way: not known.
+        """
+import tensorflow as tf
+class OwnStack(tf.contrib.rnn.MultiRNNCell):
+    def __call__(self, inputs, state, scope=None):
+        return inputs, state
+cell = tf.contrib.rnn.BasicLSTMCell(8)
+stack = OwnStack([cell] * 2)
+""",
         # Round 8 (Yagami360): `model` runs as an entry point, and every construction of the
         # class keeps the default of one layer: one cell, one layer, nothing shared.
         """
@@ -148,6 +157,15 @@ def build(num_layers, cell_creator):
 """,
     )
     INVALID = (
+        # google/seq2seq: the project's own subclass of MultiRNNCell adds nothing, so it is
+        # MultiRNNCell, and one cell handed to it for two layers is shared.
+        """
+import tensorflow as tf
+class ExtendedMultiRNNCell(tf.contrib.rnn.MultiRNNCell):
+    pass
+cell = tf.contrib.rnn.BasicLSTMCell(8)
+stack = ExtendedMultiRNNCell([cell] * 2)  # expect: RL117
+""",
         # The same class where one construction asks for three layers.
         """
 import tensorflow as tf
