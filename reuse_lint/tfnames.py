@@ -269,6 +269,30 @@ def is_normalization_layer(canon: str) -> bool:
     return is_keras_object(canon) and canon.rsplit(".", 1)[-1] in KERAS_NORMALIZATION
 
 
+# Weighted Keras layers that are applied again on purpose, or own no trainable weights of a
+# place: tied embeddings (an `Embedding` read back as the output projection), recurrent layers
+# and cells (one object over the time steps), wrappers that apply another layer, dot-product
+# attention, and the preprocessing layers.
+_RESTACKED_ON_PURPOSE = frozenset(
+    """Embedding RNN SimpleRNN LSTM GRU SimpleRNNCell LSTMCell GRUCell StackedRNNCells ConvLSTM1D
+    ConvLSTM2D ConvLSTM3D CuDNNLSTM CuDNNGRU Bidirectional TimeDistributed Wrapper Layer Attention
+    AdditiveAttention Normalization TextVectorization StringLookup IntegerLookup Discretization
+    Hashing HashedCrossing CategoryEncoding""".split()
+)
+
+
+def is_stacked_layer(canon: str) -> bool:
+    """A Keras layer whose one object applied at two places of one stack shares its weights
+    by mistake: a normalization layer, or a weighted layer such as `Dense` or `Conv2D`."""
+    if is_normalization_layer(canon):
+        return True
+    last = canon.rsplit(".", 1)[-1]
+    return (
+        canon.startswith("keras.layers.") and is_keras_object(canon) and not is_weightless_layer(canon)
+        and last not in _RESTACKED_ON_PURPOSE and not last.startswith("Random")
+    )
+
+
 def is_keras_optimizer(canon: str) -> bool:
     """A Keras optimizer class (`tf.keras.optimizers.Adam`, `keras.optimizers.SGD`, TF 2's
     `tf.optimizers.Adam`, the `legacy` and `experimental` ones): it holds variables (its

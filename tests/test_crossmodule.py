@@ -21,6 +21,7 @@ CYCLE = {("fixtures/crossmodule/cyclegan_bad/model.py", 20, "RL102"),
          ("fixtures/crossmodule/cyclegan_bad/model.py", 21, "RL102")}
 LAYERS = ("fixtures/crossmodule/rnn_layers_bad/model.py", 15, "RL117")
 DOTTED = ("fixtures/crossmodule/dotted_import_bad/main.py", 18, "RL101")
+FLAG_LAYERS = ("fixtures/crossmodule/flags_layers_bad/model.py", 15, "RL117")
 
 
 def lint(*paths: str, cwd: Path = ROOT, cache: bool = False, extra: tuple = ()) -> list[dict]:
@@ -81,7 +82,7 @@ def test_a_lookup_before_the_creation_in_a_model_class_over_two_modules(paths):
 def test_the_repaired_projects_are_clean():
     assert lint("fixtures/crossmodule/dcgan_good", "fixtures/crossmodule/sampler_good",
                 "fixtures/crossmodule/cyclegan_good", "fixtures/crossmodule/rnn_layers_good",
-                "fixtures/crossmodule/dotted_import_good") == []
+                "fixtures/crossmodule/flags_layers_good", "fixtures/crossmodule/dotted_import_good") == []
 
 
 @pytest.mark.parametrize("paths", [
@@ -122,6 +123,19 @@ def test_a_layer_count_from_the_constructions_of_an_entry_methods_class(paths):
     assert lint(*good) == []  # every construction keeps one layer (1, and the default)
 
 
+@pytest.mark.parametrize("paths", [
+    ("fixtures/crossmodule/flags_layers_bad",),
+    ("fixtures/crossmodule/flags_layers_bad/model.py",),
+    ("fixtures/crossmodule/flags_layers_bad/main.py",),
+])
+def test_a_layer_count_from_the_scripts_flags(paths):
+    # `SentenceDecoder(FLAGS)` after `DEFINE_integer("num_layers", 2, ...)`: the flags'
+    # defaults are what `self.opts.num_layers` reads, both when main.py runs `main` and when
+    # model.py's `__init__` runs as an entry point on its constructions' arguments.
+    assert found(lint(*paths)) == {FLAG_LAYERS}
+    assert lint(*[p.replace("_bad", "_good") for p in paths]) == []  # the flag says 1
+
+
 def test_a_changed_construction_rechecks_the_class(tmp_path):
     for name in ("model.py", "main.py"):
         write(tmp_path / name, (CROSS / "rnn_layers_good" / name).read_text())
@@ -134,30 +148,30 @@ def test_a_changed_construction_rechecks_the_class(tmp_path):
 def test_order_and_workers_change_nothing():
     files = sorted(str(p.relative_to(ROOT)) for p in CROSS.rglob("*.py"))
     serial = lint(*files, extra=("--jobs", "1"))
-    assert found(serial) == {DCGAN, SAMPLER, LAYERS, DOTTED} | CYCLE
+    assert found(serial) == {DCGAN, SAMPLER, LAYERS, FLAG_LAYERS, DOTTED} | CYCLE
     assert lint(*reversed(files), extra=("--jobs", "2")) == serial
+
+
+def run_twins(project: str) -> dict[str, subprocess.CompletedProcess]:
+    """Run each twin's `main.py` (PROJECT_bad, PROJECT_good) in TensorFlow, as a user would."""
+    env = dict(os.environ, TF_USE_LEGACY_KERAS="1", TF_CPP_MIN_LOG_LEVEL="3", PYTHONWARNINGS="ignore")
+    return {
+        twin: subprocess.run([sys.executable, "main.py"], capture_output=True, text=True, env=env,
+                             cwd=CROSS / f"{project}_{twin}", timeout=600)
+        for twin in ("bad", "good")
+    }
 
 
 @pytest.mark.parametrize("project", ["dcgan", "sampler"])
 def test_tensorflow_fails_on_the_bad_project_and_trains_the_good_one(project):
-    env = dict(os.environ, TF_USE_LEGACY_KERAS="1", TF_CPP_MIN_LOG_LEVEL="3", PYTHONWARNINGS="ignore")
-    outcomes = {}
-    for twin in ("bad", "good"):
-        proc = subprocess.run([sys.executable, "main.py"], capture_output=True, text=True, env=env,
-                              cwd=CROSS / f"{project}_{twin}", timeout=600)
-        outcomes[twin] = proc
+    outcomes = run_twins(project)
     assert outcomes["bad"].returncode != 0
     assert "/Adam/ does not exist" in outcomes["bad"].stderr
     assert outcomes["good"].returncode == 0, outcomes["good"].stderr[-2000:]
 
 
 def test_tensorflow_stacks_one_cell_for_three_layers_and_builds_the_one_layer_twin():
-    env = dict(os.environ, TF_USE_LEGACY_KERAS="1", TF_CPP_MIN_LOG_LEVEL="3", PYTHONWARNINGS="ignore")
-    outcomes = {
-        twin: subprocess.run([sys.executable, "main.py"], capture_output=True, text=True, env=env,
-                             cwd=CROSS / f"rnn_layers_{twin}", timeout=600)
-        for twin in ("bad", "good")
-    }
+    outcomes = run_twins("rnn_layers")
     assert outcomes["bad"].returncode != 0
     assert "Dimensions must be equal" in outcomes["bad"].stderr  # the one cell, for 4- and 8-wide inputs
     assert outcomes["good"].returncode == 0, outcomes["good"].stderr[-2000:]
@@ -165,26 +179,23 @@ def test_tensorflow_stacks_one_cell_for_three_layers_and_builds_the_one_layer_tw
 
 
 def test_tensorflow_fails_on_the_critic_built_twice_through_its_dotted_name():
-    env = dict(os.environ, TF_USE_LEGACY_KERAS="1", TF_CPP_MIN_LOG_LEVEL="3", PYTHONWARNINGS="ignore",
-               PYTHONDONTWRITEBYTECODE="1")
-    outcomes = {
-        twin: subprocess.run([sys.executable, "main.py"], capture_output=True, text=True, env=env,
-                             cwd=CROSS / f"dotted_import_{twin}", timeout=600)
-        for twin in ("bad", "good")
-    }
+    outcomes = run_twins("dotted_import")
     assert outcomes["bad"].returncode != 0
     assert "Variable critic/h1/kernel already exists, disallowed" in outcomes["bad"].stderr
     assert outcomes["good"].returncode == 0, outcomes["good"].stderr[-2000:]
     assert "'critic/out/kernel:0'" in outcomes["good"].stdout
 
 
+def test_tensorflow_stacks_one_cell_for_the_flags_two_layers_and_builds_the_one_layer_twin():
+    outcomes = run_twins("flags_layers")
+    assert outcomes["bad"].returncode != 0
+    assert "Dimensions must be equal" in outcomes["bad"].stderr  # one cell for 4- and 8-wide inputs
+    assert outcomes["good"].returncode == 0, outcomes["good"].stderr[-2000:]
+    assert "decoder/rnn/multi_rnn_cell/cell_0/lstm_cell/kernel:0" in outcomes["good"].stdout
+
+
 def test_tensorflow_fails_on_the_lookup_before_the_creation_and_builds_the_twin():
-    env = dict(os.environ, TF_USE_LEGACY_KERAS="1", TF_CPP_MIN_LOG_LEVEL="3", PYTHONWARNINGS="ignore")
-    outcomes = {
-        twin: subprocess.run([sys.executable, "main.py"], capture_output=True, text=True, env=env,
-                             cwd=CROSS / f"cyclegan_{twin}", timeout=600)
-        for twin in ("bad", "good")
-    }
+    outcomes = run_twins("cyclegan")
     assert outcomes["bad"].returncode != 0
     assert "Variable d_b/d_h0/w/kernel does not exist" in outcomes["bad"].stderr
     assert outcomes["good"].returncode == 0, outcomes["good"].stderr[-2000:]

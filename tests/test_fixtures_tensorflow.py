@@ -64,6 +64,8 @@ BAD = {
     "rl120_bad.py": ("ValueError", "is incompatible with the layer: expected axis 3 of input shape to have value 8"),
     # The loop's second pass brings the 16-wide conv's output to the 8-wide batch norm.
     "rl120_loop_bad.py": ("ValueError", "is incompatible with the layer: expected axis 3 of input shape to have value 8"),
+    # The hidden Dense, built for the 48 flattened features, gets its own 16-wide output.
+    "rl120_dense_bad.py": ("ValueError", "expected axis -1 of input shape to have value 48, but received input with shape (2, 16)"),
     "rl122_bad.py": ("TypeError", "unexpected keyword argument 'list_var'"),
     # One Adam compiled into the decoder and the encoder: it knows only the decoder's variables.
     "rl124_bad.py": ("KeyError", "The optimizer cannot recognize variable"),
@@ -136,6 +138,7 @@ SILENT = {
     and [n for n in b["created"] if n.endswith("iteration:0")] == ["iteration:0"] * 3,
     # One LayerNormalization for two places: one gamma and beta where the block needs two.
     "rl120_stack_bad.py": lambda b: len([n for n in b["created"] if n.endswith("gamma:0")]) == 1,
+    # One block object for two stages: two conv kernels where the network needs three.
     # The combined model holds a second discriminator: d_out is built twice.
     "rl106_gan_bad.py": lambda b: b["created"].count("d_out/kernel:0") == 2,
     # The discriminator's two calls (fake, real) each make its two Dense layers: four kernels.
@@ -161,6 +164,9 @@ SILENT = {
     # loss flows through keeps its initial weights.
     "rl114_tape_bad.py": lambda b: {"enc_h/kernel:0", "enc_h/bias:0"} <= set(b["unchanged"])
     and {"gen_out/kernel:0", "disc_out/kernel:0"} <= set(b["changed"]),
+    # TF2: the decoder's tape alone is stepped; the encoder its loss flows through never moves.
+    "rl114_two_tapes_bad.py": lambda b: {"enc_h/kernel:0", "enc_h/bias:0"} <= set(b["unchanged"])
+    and "dec_out/kernel:0" in b["changed"],
     # TF2, Keras 3: the head trains, the encoder under it keeps its initial weights.
     "rl114_keras3_bad.py": lambda b: {"enc_dense/kernel:0", "enc_dense/bias:0"} <= set(b["unchanged"])
     and "head_dense/kernel:0" in b["changed"],
@@ -199,6 +205,8 @@ SILENT = {
     and {n.split("/")[0] for n in b["lists"]["worker1_vars"]} == {"worker_1", "worker_10", "worker_11"},
     # The combined model's step also changes the discriminator's weights.
     "rl119_bad.py": lambda b: b["keras_steps"]["combined"] == _keras("d_hidden", "d_out", "g_hidden", "g_out"),
+    # The same with a combined model of two outputs (the verdict and the generated sample).
+    "rl119_outputs_bad.py": lambda b: b["keras_steps"]["combined"] == _keras("d_hidden", "d_out", "g_hidden", "g_out"),
     # The new graph ignores the scope: the filter by model/ selects nothing.
     "rl116_bad.py": lambda b: b["lists"]["model_vars"] == [],
     # Three stacked LSTM layers, one set of weights: TensorFlow makes cell_0's variables only.
@@ -284,6 +292,8 @@ GOOD_SHOWS = {
                                        "bigan_disc_fc/kernel:0", "bigan_gen_fc/kernel:0", "bigan_enc_fc/kernel:0"} <= set(b["changed"]),
     "rl114_wrong_model_good.py": lambda b: {"gen_out/kernel:0", "disc_out/kernel:0"} <= set(b["changed"]),
     "rl114_keras3_good.py": lambda b: {"enc_dense/kernel:0", "head_dense/kernel:0"} <= set(b["changed"]),
+    # Two tapes, two optimizers, one reconstruction loss: the encoder and the decoder both move.
+    "rl114_two_tapes_good.py": lambda b: {"enc_h/kernel:0", "enc_h/bias:0", "dec_out/kernel:0"} <= set(b["changed"]),
     "rl109_tape_good.py": lambda b: "gen_out/kernel:0" in b["changed"] and {"disc_out/kernel:0", "disc_out/bias:0"} <= set(b["unchanged"]),
     "rl108_tape_good.py": lambda b: {"gen_h/kernel:0", "gen_out/kernel:0"} <= set(b["changed"]),
     # Each model meant to train moves; the frozen backbone does not, the target follows by
@@ -314,6 +324,9 @@ GOOD_SHOWS = {
     "rl118_good.py": lambda b: sorted(b["created"]) == _d("proj/dense/kernel", "proj/dense/bias"),
     "rl119_good.py": lambda b: b["keras_steps"]["combined"] == _keras("g_hidden", "g_out")
     and b["keras_steps"]["discriminator"] == _keras("d_hidden", "d_out"),
+    "rl119_outputs_good.py": lambda b: b["keras_steps"]["combined"] == _keras("g_hidden", "g_out")
+    and b["keras_steps"]["discriminator"] == _keras("d_hidden", "d_out"),
+    "rl120_dense_good.py": lambda b: len([n for n in b["created"] if n.endswith("kernel:0")]) == 3,
 }
 
 
@@ -377,6 +390,8 @@ KERAS3 = {
     # Keras 3 names variables by their own name only: one gamma against two.
     "rl120_stack_bad.py": lambda b: b["error"] is None and len([n for n in b["created"] if n.endswith("gamma:0")]) == 1,
     "rl120_stack_good.py": lambda b: b["error"] is None and len([n for n in b["created"] if n.endswith("gamma:0")]) == 2,
+    "rl120_dense_bad.py": lambda b: "expected axis -1 of input shape to have value 48" in (b["error"] or {}).get("message", ""),
+    "rl120_dense_good.py": lambda b: b["error"] is None and len([n for n in b["created"] if n.endswith("kernel:0")]) == 3,
     "unseen_tf2_good.py": lambda b: b["error"] is None and len([n for n in b["created"] if n.endswith("gamma:0")]) == 4,
 }
 

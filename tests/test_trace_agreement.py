@@ -197,6 +197,9 @@ TABLE = (
     Row("rules/rl114_keras3_bad.py", ("RL114@27",), (),
         NO_COUNTERPART + "without --steps the trace stops at this first tape.gradient, before the step whose damage (the encoder never changes) TF shows"),
     Row("rules/rl114_keras3_good.py", (), (), GOOD),
+    Row("rules/rl114_two_tapes_bad.py", ("RL114@17",), (),
+        NO_COUNTERPART + "without --steps the trace stops at this first tape.gradient, before the step whose damage (the encoder never changes) TF shows"),
+    Row("rules/rl114_two_tapes_good.py", (), (), GOOD),
     Row("rules/rl114_shared_bad.py", ("RL114@23",), (),
         NO_COUNTERPART + "without --steps the trace stops at this first tape.gradient, before the step whose damage (the shared encoder unchanged by the critic step) TF shows"),
     Row("rules/rl114_shared_good.py", (), (), GOOD),
@@ -301,6 +304,10 @@ TABLE = (
         "RL119→RT206: the linter reports the compile (16), the trace the combined model's step "
         "(23), which also changes the discriminator's weights", steps=2),
     Row("rules/rl119_good.py", (), (), GOOD, steps=2),
+    Row("rules/rl119_outputs_bad.py", ("RL119@18",), ("RT206@25",),
+        "RL119→RT206: a combined model of two outputs; the linter reports the compile (18), the "
+        "trace the combined model's step (25), which also changes the discriminator's weights", steps=2),
+    Row("rules/rl119_outputs_good.py", (), (), GOOD, steps=2),
     Row("rules/rl120_bad.py", ("RL120@17",), (),
         NO_COUNTERPART + "TF raises on the batch norm's second width; the trace reports that "
         "error and no finding", crash="is incompatible with the layer"),
@@ -313,6 +320,10 @@ TABLE = (
         NO_COUNTERPART + "one LayerNormalization applied twice creates its weights once; to TF "
         "that is one layer used twice, as siamese towers use theirs"),
     Row("rules/rl120_stack_good.py", (), (), GOOD),
+    Row("rules/rl120_dense_bad.py", ("RL120@18",), (),
+        NO_COUNTERPART + "TF raises on the hidden Dense's second width; the trace reports that "
+        "error and no finding", crash="is incompatible with the layer"),
+    Row("rules/rl120_dense_good.py", (), (), GOOD),
     Row("rules/rl121_bad.py", ("RL121@22",), (),
         NO_COUNTERPART + "run alone, TF raises on the second optimizer's retrace; under the "
         "trace's hooks it does not (why is not yet investigated), and the trace reports nothing"),

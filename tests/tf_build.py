@@ -85,7 +85,9 @@ def _keras_steps(namespace: dict) -> dict[str, list[str]]:
     changed: dict[str, list[str]] = {}
     for name, model in sorted(models.items()):
         x = rng.normal(size=[8 if d is None else d for d in model.input_shape]).astype("float32")
-        y = rng.normal(size=[8 if d is None else d for d in model.output_shape]).astype("float32")
+        shapes = model.output_shape if isinstance(model.output_shape, list) else [model.output_shape]
+        ys = [rng.normal(size=[8 if d is None else d for d in shape]).astype("float32") for shape in shapes]
+        y = ys if isinstance(model.output_shape, list) else ys[0]  # a model of several outputs
         before = sess.run(weights)
         model.train_on_batch(x, y)
         after = sess.run(weights)

@@ -123,12 +123,12 @@ class KerasStep:
     loops: tuple
     trace: int
     seq: int  # order among all events
-    last_trainable: Any = None  # compile: the `trainable` flag of the model's last stage
+    last_trainable: Any = None  # compile: the `trainable` flags of the models its outputs come out of (`lasts`)
 
 
 @dataclass(eq=False)
 class LayerUse:
-    """One application of a normalization layer object (`self.norm(x)`)."""
+    """One application of a weighted layer object (`self.norm(x)`, `self.dense(x)`)."""
 
     site: Site
     conds: tuple[Cond, ...]
@@ -138,10 +138,10 @@ class LayerUse:
 
 @dataclass(eq=False)
 class ReappliedLayer:
-    """A normalization layer object applied to a tensor computed from its own earlier output:
+    """A weighted layer object applied to a tensor computed from its own earlier output:
     one set of weights at two places of one stack."""
 
-    canon: str
+    canon: str  # the layer's class: a Keras name, or the program's own class's name
     made: Site  # where the layer object was constructed
     first: LayerUse
     second: LayerUse

@@ -28,6 +28,7 @@ from typing import Any, Callable
 
 from reuse_lint.engine import tfapi
 from reuse_lint.engine.constructions import constructions
+from reuse_lint.engine.settings import settings
 from reuse_lint.engine.events import (
     TRUTH,
     Analysis,
@@ -44,6 +45,7 @@ from reuse_lint.engine.values import (
     FuncVal,
     HiddenMethod,
     Instance,
+    Settings,
     ListVal,
     ModuleState,
     ModuleVal,
@@ -557,7 +559,10 @@ class Interpreter:
             self._construct(self_value, func)
         bound = func.bound(UNKNOWN if self_value is None and func.owner is not None else self_value)
         site = Site(func.module.path, func.node)
-        self.call_function(bound, [], {}, site, unknown_args=True)
+        kwargs = {}
+        if isinstance(self_value, Instance) and func.node.name == "__init__" and func is self_value.cls.lookup("__init__"):
+            kwargs = self._agreed_arguments(self_value.cls, func)  # what every construction gives it
+        self.call_function(bound, [], kwargs, site, unknown_args=True)
 
     def _construct(self, instance: Instance, method: FuncVal) -> None:
         """A method runs on an object its class's `__init__` made: run that first, with
@@ -603,7 +608,7 @@ class Interpreter:
             for name in names:
                 value = given.get(name, defaults.get(name, UNKNOWN))
                 agreed[name] = value if i == 0 or same(agreed[name], value) else UNKNOWN
-        return {k: v for k, v in agreed.items() if isinstance(v, Const)}
+        return {k: v for k, v in agreed.items() if isinstance(v, (Const, Settings))}
 
     # ----- statements --------------------------------------------------------------------
     def exec_block(self, stmts: list[ast.stmt], env: list[dict], module: ModuleState) -> None:
@@ -1163,8 +1168,15 @@ class Interpreter:
     def _expr_Name(self, node: ast.Name, env, module) -> Any:
         for scope in env:
             if node.id in scope:
-                return scope[node.id]
-        return UNKNOWN
+                value = scope[node.id]
+                local = scope is not module.globals
+                break
+        else:
+            value, local = UNKNOWN, False
+        # `FLAGS = tf.app.flags.FLAGS`, `args = parser.parse_args()`: their one binding in
+        # the file says what the attributes are. A parameter of that name is a local given
+        # whatever its caller gave; only a file where no function takes one is read so.
+        return settings(module.tree, unshadowed=local).get(node.id, value)
 
     def _expr_Attribute(self, node: ast.Attribute, env, module) -> Any:
         return self._attr(self.eval(node.value, env, module), node.attr)
@@ -1182,6 +1194,8 @@ class Interpreter:
             return Method("dict", (base, attr))
         if isinstance(base, External):
             return External(f"{base.qualname}.{attr}")
+        if isinstance(base, Settings):
+            return base.get(attr)
         if isinstance(base, ModuleVal):
             return base.state.globals.get(attr, UNKNOWN)
         if isinstance(base, PackageVal):
@@ -1491,7 +1505,7 @@ class Interpreter:
             if isinstance(method, FuncVal):
                 return self.call_function(method.bound(func), args, kwargs, site, unknown_args=starred)
             self.tf.unknown_effect()
-            applied = tfapi.apply_subclass(self, func, node, args, kwargs)
+            applied = tfapi.apply_subclass(self, func, node, args, kwargs, module)
             if applied is not tfapi.NOT_SPECIAL:
                 return applied
             tfapi.blind(self)

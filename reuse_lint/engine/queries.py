@@ -8,7 +8,7 @@ import ast
 
 from reuse_lint.engine.events import TRUTH, Analysis, Build, CallInfo, Creation, Site
 from reuse_lint.engine.tfapi.keras import derives_from_keras_model
-from reuse_lint.engine.values import Const, Instance, KerasObject, ListVal, ModelVars, Tensor
+from reuse_lint.engine.values import UNKNOWN, Const, Instance, KerasObject, ListVal, ModelVars, Tensor
 
 FALSE = Const(False)
 TRUE = Const(True)
@@ -635,11 +635,13 @@ def _left_out(g, grads, reached: dict, listed: set, trained: set, inference: set
     own: the generators upstream of it are left out on purpose. Not claimed when another
     gradient of the same tape has a list we cannot see or holds the model, nor for a model
     the code applies with `training=False` (a fixed feature extractor under a linear probe)."""
-    if any(o.tape is g.tape and not isinstance(o.var_list, ModelVars) for o in grads):
-        return None
     # One step split into a gradient per model (`tape.gradient(ae_loss, encoder...)`, then
-    # `tape.gradient(ae_loss, decoder...)`): a model another gradient of this tape takes is trained here.
-    tape_lists = _keys(m for o in grads if o.tape is g.tape and isinstance(o.var_list, ModelVars) for m in o.var_list.models)
+    # `tape.gradient(ae_loss, decoder...)`, on one tape or on a tape per model): a model
+    # another gradient of this tape or of this same loss takes is trained by this loss.
+    steps = [o for o in grads if o.tape is g.tape or (o.loss is g.loss and o.trace == g.trace and g.loss is not UNKNOWN)]
+    if any(not isinstance(o.var_list, ModelVars) for o in steps):
+        return None
+    tape_lists = _keys(m for o in steps for m in o.var_list.models)
     raw = _keys(g.loss.raw)
     for k, (m, on) in reached.items():
         if not on or k in tape_lists or k not in trained or not _trainable_model(m) or k in inference:

@@ -35,6 +35,17 @@ class ScopeName(Const):
 
 
 @dataclass(frozen=True)
+class Settings:
+    """A settings object whose attributes the program writes as literals (`FLAGS` after
+    `DEFINE_integer`, an argparse namespace): name -> Const, sorted (see engine.settings)."""
+
+    attrs: tuple = ()
+
+    def get(self, attr: str) -> Any:
+        return dict(self.attrs).get(attr, UNKNOWN)
+
+
+@dataclass(frozen=True)
 class TFRef:
     """A TensorFlow (or Keras, slim) module attribute, by qualified name."""
 
@@ -152,7 +163,7 @@ class KerasObject:
     node: ast.AST
     path: str | None = None  # the file it was constructed in
     model: bool = False  # a Sequential or a functional Model, not a layer
-    last: "KerasObject | None" = None  # a model: the model its output comes out of, if any
+    lasts: tuple = ()  # a model: the models its outputs come out of (one an output), if any
     parts: tuple = ()  # a model: the Keras objects it is made of (a Sequential's stages, a functional model's)
     trainable: Any = field(default_factory=lambda: Const(True))  # a model's `trainable` flag
     optimizer: Any = None  # a model: the Keras optimizer `compile` gave it
@@ -382,7 +393,7 @@ def truthy(value: Any) -> bool | None:
 def same(a: Any, b: Any) -> bool:
     if a is b:
         return True
-    if isinstance(a, (Const, TFRef)) and type(a) is type(b):
+    if isinstance(a, (Const, TFRef, Settings)) and type(a) is type(b):
         return a == b
     if isinstance(a, Cell) and isinstance(b, Cell):
         # `if training: cell = DropoutWrapper(cell)`: either way, the one cell's weights.

@@ -88,11 +88,13 @@ class Block(tf.keras.layers.Layer):
         super().__init__()
         self.drop = tf.keras.layers.Dropout(0.1)
         self.dense = tf.keras.layers.Dense(4)
+        self.mid = tf.keras.layers.Dense(4)
+        self.res = tf.keras.layers.Dense(4)
     def call(self, x):
         h = self.drop(x)
         h = self.dense(x)
-        y = self.dense(h)
-        y = y + self.dense(y)
+        y = self.mid(h)
+        y = y + self.res(y)
         return y
 """,
         # `_` says the result is thrown away on purpose.

@@ -15,10 +15,12 @@ _MEANT = re.compile(r"shar|tied|tying|\btie\b|same weights", re.I)
 class LayerReusedInStack(Rule):
     """
     ## What it does
-    Finds one normalization layer object (`BatchNormalization`, `LayerNormalization`,
-    `GroupNormalization`, ...) applied at two places of one stack: the second application's
-    input is computed from the first one's output (`x = self.norm(x)` ... `x =
-    self.norm(x2)`). The same layer applied to independent inputs (the two towers of a
+    Finds one weighted layer object (a normalization layer such as `BatchNormalization` or
+    `LayerNormalization`, a `Dense`, a `Conv2D`, a block of one's own that holds such
+    layers) applied at two places of one stack: the second application's input is computed
+    from the first one's output (`x = self.norm(x)` ... `x = self.norm(x2)`). `Embedding`
+    (tied embeddings are an idiom), recurrent layers and cells, and layers without weights
+    are left out. The same layer applied to independent inputs (the two towers of a
     siamese network) is sharing by design and is not reported, nor is code that says the
     sharing is meant (a name or comment with "shared" or "tied"). In a loop, the object is
     reported only when each pass applies other layers before it (`for conv in self.convs:
@@ -29,7 +31,8 @@ class LayerReusedInStack(Rule):
     A Keras layer object owns one set of weights. Applied after two blocks, it normalizes
     both with one scale and offset (batch norm: one set of moving statistics for two
     different distributions): a transformer block whose pre-attention and pre-MLP norms are
-    one `LayerNormalization` trains 2 variables where it needs 4, silently. After blocks of
+    one `LayerNormalization` trains 2 variables where it needs 4, silently; one `Dense`
+    applied again to its own output is one layer where the code meant two. After blocks of
     different widths TensorFlow stops: `Input 0 of layer "batch_normalization" is
     incompatible with the layer: expected axis 3 of input shape to have value 8`.
 
@@ -137,6 +140,26 @@ class Recurrent(tf.keras.layers.Layer):
             outs.append(self.head_norm(x))
         return h, outs
 """,
+        # One Dense applied by a loop (a weight-tied recurrence); a layer without weights, of
+        # one's own, applied twice; an Embedding read back (tied embeddings).
+        """
+import tensorflow as tf
+class Swish(tf.keras.layers.Layer):
+    def call(self, x):
+        return x * tf.nn.sigmoid(x)
+class Universal(tf.keras.Model):
+    def __init__(self):
+        super().__init__()
+        self.step = tf.keras.layers.Dense(8)
+        self.act = Swish()
+        self.embed = tf.keras.layers.Embedding(10, 8)
+    def call(self, ids):
+        x = self.embed(ids)
+        for _ in range(4):
+            x = self.act(self.step(x))
+        x = self.act(x)
+        return self.embed(tf.argmax(x, -1))
+""",
         # The code says the sharing is meant.
         """
 import tensorflow as tf
@@ -175,6 +198,41 @@ inputs = keras.Input([32, 32, 3])
 x = bn(layers.Conv2D(16, 3)(inputs))
 x = bn(layers.Conv2D(32, 3)(x))  # expect: RL120
 model = keras.Model(inputs, x)
+""",
+        # One hidden Dense applied to its own output (two layers were meant).
+        """
+import tensorflow as tf
+class Classifier(tf.keras.Model):
+    def __init__(self):
+        super().__init__()
+        self.flatten = tf.keras.layers.Flatten()
+        self.hidden = tf.keras.layers.Dense(64, activation="relu")
+        self.out = tf.keras.layers.Dense(2)
+    def call(self, x):
+        x = self.hidden(self.flatten(x))
+        x = self.hidden(x)  # expect: RL120
+        return self.out(x)
+""",
+        # A block of one's own (it holds weighted layers) applied as two stages of a stack.
+        """
+import tensorflow as tf
+from tensorflow.keras import layers
+class SubBlock(layers.Layer):
+    def __init__(self):
+        super().__init__()
+        self.conv = layers.Conv1D(8, 3, padding="same")
+        self.bn = layers.BatchNormalization()
+    def call(self, x):
+        return tf.nn.relu(self.bn(self.conv(x)))
+class Net(tf.keras.Model):
+    def __init__(self):
+        super().__init__()
+        self.block1 = SubBlock()
+        self.block2 = SubBlock()
+    def call(self, x):
+        x = self.block1(x)
+        x = self.block2(x)
+        return self.block2(x)  # expect: RL120
 """,
         # A loop in `call`: one BatchNormalization after convs of 64, 128 and 256 filters.
         """

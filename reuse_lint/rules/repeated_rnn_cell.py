@@ -20,7 +20,10 @@ class RepeatedRnnCell(Rule):
     `tf.nn.rnn_cell`, `tf.compat.v1.nn.rnn_cell`, `tf.contrib.rnn` and its `core_rnn_cell`,
     `tensorflow.python.ops.rnn_cell_impl`. It reports the list (or the second use). A stack
     that provably goes nowhere (bound only to a function's names that nothing reads, never
-    returned, stored or passed on) builds no layer and is not reported.
+    returned, stored or passed on) builds no layer and is not reported. A layer count read
+    from the program's settings (`tf.app.flags` defaults, `argparse` defaults, a namespace
+    filled with literals) is the value the program runs with as written; a count it cannot
+    pin down is taken as more than one.
 
     ## Why is this bad?
     A cell object owns one set of weights. Stacked n times, every layer uses the same
@@ -142,6 +145,36 @@ def encode(x):
     outputs, _ = tf.nn.dynamic_rnn(cell, x, dtype=tf.float32)
     return outputs
 """,
+        # Round 12 (wudongming97): the layer count is a flag whose default, the only value
+        # the program runs with as written, is 1; an argparse default or a namespace filled
+        # attribute by attribute is read the same way.
+        """
+import tensorflow as tf
+flags = tf.app.flags
+flags.DEFINE_integer("num_layers", 1, "")
+FLAGS = flags.FLAGS
+class Decoder(object):
+    def __init__(self, opts):
+        self.opts = opts
+        cell = tf.nn.rnn_cell.GRUCell(16)
+        self.cell = tf.nn.rnn_cell.MultiRNNCell([cell] * self.opts.num_layers)
+def main(_):
+    Decoder(FLAGS)
+if __name__ == "__main__":
+    tf.app.run()
+""",
+        """
+import argparse
+import tensorflow as tf
+def g_cells(args):
+    cell = tf.nn.rnn_cell.LSTMCell(args.hidden)
+    return tf.nn.rnn_cell.MultiRNNCell([cell] * args.num_layers)
+parser = argparse.ArgumentParser()
+parser.add_argument("--hidden", type=int, default=32)
+parser.add_argument("--num-layers", type=int, default=1)
+args = parser.parse_args()
+stack = g_cells(args)
+""",
         # A vendored seq2seq wrapper (round 9) stacks a name bound nowhere: Python raises
         # NameError before the list exists, so no cell is ever repeated.
         """
@@ -165,6 +198,35 @@ class ExtendedMultiRNNCell(tf.contrib.rnn.MultiRNNCell):
     pass
 cell = tf.contrib.rnn.BasicLSTMCell(8)
 stack = ExtendedMultiRNNCell([cell] * 2)  # expect: RL117
+""",
+        # The flag's default asks for two layers.
+        """
+import tensorflow as tf
+flags = tf.app.flags
+flags.DEFINE_integer("num_layers", 2, "")
+FLAGS = flags.FLAGS
+class Decoder(object):
+    def __init__(self, opts):
+        self.opts = opts
+        cell = tf.nn.rnn_cell.GRUCell(16)
+        self.cell = tf.nn.rnn_cell.MultiRNNCell([cell] * self.opts.num_layers)  # expect: RL117
+def main(_):
+    Decoder(FLAGS)
+if __name__ == "__main__":
+    tf.app.run()
+""",
+        # A namespace whose layer count is set to 1 and then to 3: not one layer on every path.
+        """
+import tensorflow as tf
+class Config:
+    pass
+config = Config()
+config.num_layers = 1
+config.num_layers = 3
+def g_cells(config):
+    cell = tf.nn.rnn_cell.LSTMCell(8)
+    return tf.nn.rnn_cell.MultiRNNCell([cell] * config.num_layers)  # expect: RL117
+stack = g_cells(config)
 """,
         # The same class where one construction asks for three layers.
         """

@@ -13,8 +13,8 @@ class UnfrozenModelInCombinedModel(Rule):
     """
     ## What it does
     Finds the Keras GAN whose discriminator is still trainable when the combined model
-    (`Model(z, discriminator(generator(z)))` or `Sequential([generator, discriminator])`) is
-    compiled, while a loop trains both the discriminator on its own and the combined model.
+    (`Model(z, discriminator(generator(z)))`, `Model(z, [discriminator(generator(z)), generator(z)])`
+    or `Sequential([generator, discriminator])`) is compiled, while a loop trains both the discriminator on its own and the combined model.
     It reports the combined model's `compile`.
 
     ## Why is this bad?
@@ -64,6 +64,21 @@ gan.compile(optimizer="adam", loss="mse")
 for step in range(10):
     d.train_on_batch(x, y)
     gan.train_on_batch(noise, y)
+""",
+        # Two outputs, the discriminator frozen first.
+        """
+import tensorflow as tf
+g = tf.keras.Sequential([tf.keras.layers.Dense(4)])
+d = tf.keras.Sequential([tf.keras.layers.Dense(1)])
+d.compile(optimizer="adam", loss="mse")
+d.trainable = False
+z = tf.keras.layers.Input((4,))
+fake = g(z)
+gan = tf.keras.Model(z, {"valid": d(fake), "fake": fake})
+gan.compile(optimizer="adam", loss={"valid": "mse", "fake": "mae"})
+for step in range(10):
+    d.train_on_batch(x, y)
+    gan.train_on_batch(noise, {"valid": y, "fake": x})
 """,
         # Frozen by a helper, with the layers too.
         """
@@ -141,6 +156,20 @@ for step in range(10):
     d.train_on_batch(x, y)
     gan.train_on_batch(noise, y)
 """,
+        # Two outputs, the verdict and the generated image (pix2pix's `[valid, fake]`).
+        """
+import tensorflow as tf
+g = tf.keras.Sequential([tf.keras.layers.Dense(4)])
+d = tf.keras.Sequential([tf.keras.layers.Dense(1)])
+d.compile(optimizer="adam", loss="mse")
+z = tf.keras.layers.Input((4,))
+fake = g(z)
+gan = tf.keras.Model(z, [d(fake), fake])
+gan.compile(optimizer="adam", loss=["mse", "mae"])  # expect: RL119
+for step in range(10):
+    d.train_on_batch(x, y)
+    gan.train_on_batch(noise, [y, x])
+""",
         # Built stage by stage with add(), in functions.
         """
 from keras.models import Sequential
@@ -184,24 +213,33 @@ class GAN:
         if ctx.analysis.unseen_freezing:
             return  # some freezing happened where the interpreter cannot follow it
         for compiled in steps:
-            last = compiled.model.last
-            if compiled.kind != "compile" or last is None or compiled.last_trainable != Const(True):
+            if compiled.kind != "compile":
                 continue
-            if any(s.kind == "freeze" and s.model is last and s.seq > compiled.seq for s in steps):
-                continue  # the flag changes later, around the steps: Keras 3 style, not judged
-            pair = _trained_together(steps, last, compiled.model)
-            if pair is None:
-                continue
-            own, combined = pair
-            inner, outer = _spelled(own.site.node), _spelled(compiled.site.node)
-            yield from ctx.report(
-                self, compiled.site,
-                f"`{outer}` is compiled while `{inner}`, the model it ends in, is trainable: "
-                f"every `{outer}` step also trains `{inner}`, which has a step of its own",
-                related=[ctx.related(own.site, f"`{inner}`'s own step"),
-                         ctx.related(combined.site, f"this `{outer}` step also changes `{inner}`'s weights")],
-                help=f"set `{inner}.trainable = False` before compiling `{outer}`",
-            )
+            for last, flag in zip(compiled.model.lasts, compiled.last_trainable):
+                found = self._unfrozen(ctx, steps, compiled, last, flag)
+                if found:
+                    yield from found
+                    break  # one finding a compile, for the first output that shows it
+
+    def _unfrozen(self, ctx: RuleContext, steps: list[KerasStep], compiled: KerasStep, last, flag) -> list:
+        if flag != Const(True):
+            return []
+        if any(s.kind == "freeze" and s.model is last and s.seq > compiled.seq for s in steps):
+            return []  # the flag changes later, around the steps: Keras 3 style, not judged
+        pair = _trained_together(steps, last, compiled.model)
+        if pair is None:
+            return []
+        own, combined = pair
+        inner, outer = _spelled(own.site.node), _spelled(compiled.site.node)
+        role = "the model it ends in" if len(compiled.model.lasts) == 1 else "the model one of its outputs comes out of"
+        return list(ctx.report(
+            self, compiled.site,
+            f"`{outer}` is compiled while `{inner}`, {role}, is trainable: "
+            f"every `{outer}` step also trains `{inner}`, which has a step of its own",
+            related=[ctx.related(own.site, f"`{inner}`'s own step"),
+                     ctx.related(combined.site, f"this `{outer}` step also changes `{inner}`'s weights")],
+            help=f"set `{inner}.trainable = False` before compiling `{outer}`",
+        ))
 
 
 def _trained_together(steps: list[KerasStep], inner, outer) -> tuple[KerasStep, KerasStep] | None:

@@ -42,7 +42,9 @@ class VarListMissesVariables(Rule):
     list that leaves out a model another step trains when the loss flows through it into
     the listed models alone, each run here only on its output: SAC-AE's critic reading the
     encoder its autoencoder step trains, while the critic step never shapes it. A
-    discriminator that also sees real data (or two models' outputs) is not such a head.
+    discriminator that also sees real data (or two models' outputs) is not such a head, and
+    a step on the same loss that lists the model (an autoencoder whose encoder and decoder
+    each have a tape and an optimizer on one reconstruction loss) trains it with this one.
 
     ## Example
     ```python
@@ -62,6 +64,22 @@ class VarListMissesVariables(Rule):
     CODE = "RL114"
     NAME = "var-list-misses-variables"
     VALID = (
+        # An autoencoder stepped by two optimizers, each on its own tape of one loss: the
+        # encoder's step is on this same loss, so the decoder's list need not hold it.
+        """
+import tensorflow as tf
+encoder = tf.keras.Sequential([tf.keras.layers.Dense(4)])
+decoder = tf.keras.Sequential([tf.keras.layers.Dense(8)])
+enc_opt = tf.keras.optimizers.Adam()
+dec_opt = tf.keras.optimizers.Adam()
+def train_step(x):
+    with tf.GradientTape() as enc_tape, tf.GradientTape() as dec_tape:
+        loss = tf.reduce_mean(tf.square(decoder(encoder(x)) - x))
+    enc_grads = enc_tape.gradient(loss, encoder.trainable_variables)
+    dec_grads = dec_tape.gradient(loss, decoder.trainable_variables)
+    enc_opt.apply_gradients(zip(enc_grads, encoder.trainable_variables))
+    dec_opt.apply_gradients(zip(dec_grads, decoder.trainable_variables))
+""",
         """
 import tensorflow as tf
 def g(z):
@@ -376,6 +394,18 @@ with tf.Graph().as_default():
 """,
     )
     INVALID = (
+        # The same autoencoder with the encoder's step left out: no step trains it.
+        """
+import tensorflow as tf
+encoder = tf.keras.Sequential([tf.keras.layers.Dense(4)])
+decoder = tf.keras.Sequential([tf.keras.layers.Dense(8)])
+dec_opt = tf.keras.optimizers.Adam()
+def train_step(x):
+    with tf.GradientTape() as enc_tape, tf.GradientTape() as dec_tape:
+        loss = tf.reduce_mean(tf.square(decoder(encoder(x)) - x))
+    dec_grads = dec_tape.gradient(loss, decoder.trainable_variables)  # expect: RL114
+    dec_opt.apply_gradients(zip(dec_grads, decoder.trainable_variables))
+""",
         # TF2, SAC-AE: the autoencoder step trains the encoder; the critic step, whose loss
         # flows through it into the critic alone, leaves it out.
         """

@@ -22,7 +22,7 @@ both() {  # both ID REPO FIX FILE-OR-DOT: export bug (FIX^) and fix trees, then 
     for side in before after; do
         c=$fix; [ $side = before ] && c="$fix^"
         export_tree "$repo" "$c" "$OUT/$id/$side"
-        echo "-- $id $side"; "$PY" "$@" "$OUT/$id/$side" 2>&1 | grep -E "^(variables|tf.function|kernels|critic|RAISES|both|None|dense_1|call [12]|fit|combined|LayerNorm|optimizer|train_step)" || true
+        echo "-- $id $side"; "$PY" "$@" "$OUT/$id/$side" 2>&1 | grep -E "^(variables|tf.function|kernels|critic|RAISES|both|None|dense_1|call [12]|fit|combined|LayerNorm|optimizer|train_step|InceptionBlock|ResnetBlock|Classifier|TransformerBlock)" || true
     done
 }
 layer() {  # layer ID REPO FIX FILE CLASS KWARGS SHAPE: one file, loaded as a module
@@ -97,3 +97,22 @@ both tf2-transformerx-dpa-scale tensorops/TransformerX bee04d5 "$HERE/transforme
 # pyod (session 7): one Adam compiled into ALAD's decoder and encoder, each stepped through
 # `model.optimizer`; the fix takes the legacy Adam, which makes slots for any variable it meets
 both tf2-pyod-alad-shared-adam yzhao062/pyod 795c741 "$HERE/pyod_alad.py"
+# rfstudies (session 7, s7mine2): one InceptionSubBlock applied as four blocks; one
+# BatchNormalization on a residual block's main path and its shortcut (one fix commit)
+both tf2-rfstudies-shared-layers cobermai/rfstudies e47b027 "$HERE/rfstudies_classifiers.py"
+# NLP_Tensorflow2.0 (session 7, s7mine2): one hidden Dense applied twice in Classifier.call
+both tf2-nlptf2-charcnn-classifier-dense modudeepnlp/NLP_Tensorflow2.0 621eac5 "$HERE/charcnn_classifier.py"
+# forex-predicter (session 7, s7mine2): TransformerBlock reuses its input projections as its
+# feed-forward layers; the file is loaded alone (its Keras 2 imports pointed at tf_keras)
+for side in before after; do
+    c=812d0d2; [ $side = before ] && c="812d0d2^"
+    show Franzelfx/forex-predicter "$c" src/layers.py "$OUT/forex/$side/src/layers.py"
+    echo "-- tf2-forex-transformer-ffn-dense $side"; "$PY" "$HERE/forex_transformer_block.py" "$OUT/forex/$side" 2>&1 | grep "^TransformerBlock" || true
+done
+# Keras-GAN pix2pix (session 7, s7mine2): the combined model compiled while the discriminator is
+# trainable; the commit is eriklindernoren/Keras-GAN's, read from the fork lpupp/Keras-GAN
+for side in before after; do
+    c=f84b58c; [ $side = before ] && c="f84b58c^"
+    show lpupp/Keras-GAN "$c" pix2pix/pix2pix.py "$OUT/pix2pix/$side/pix2pix/pix2pix.py"
+    echo "-- tf2-kerasgan-pix2pix-unfrozen-d $side"; "$PY" "$HERE/kerasgan_pix2pix.py" "$OUT/pix2pix/$side" 2>&1 | grep "^combined" || true
+done

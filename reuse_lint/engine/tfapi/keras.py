@@ -19,7 +19,7 @@ from reuse_lint.engine.tfapi.core import build
 from reuse_lint.engine.tfapi import NOT_SPECIAL
 from reuse_lint.engine.tfapi.tapes import blind, model_list
 from reuse_lint.engine.values import (
-    UNKNOWN, ClassVal, Const, FuncVal, Instance, KerasObject, KerasOptimizer, ListVal, ModuleState, Tensor, TFRef, deps, same,
+    UNKNOWN, ClassVal, Const, DictVal, FuncVal, Instance, KerasObject, KerasOptimizer, ListVal, ModuleState, Tensor, TFRef, deps, same,
 )
 
 _KERAS_STEPS = frozenset({"train_step", "test_step", "predict_step"})
@@ -55,7 +55,7 @@ def _keras_object(interp, canon, node, args, kwargs, module) -> Any:
         interp.tf.graph.opaque = True  # Keras names its variables its own way
     made = KerasObject(canon, node, path=module.path)
     if canon in tfnames.KERAS_MODELS:
-        made.model, made.last = True, _last_stage(interp, canon, args, kwargs)
+        made.model, made.lasts = True, _last_stages(interp, canon, args, kwargs)
         made.parts = _parts(canon, args, kwargs)
     return made
 
@@ -80,17 +80,36 @@ def _keras_class(cls: ClassVal) -> bool:
     return derives_from_keras_model(cls) or _derives_from_keras_layer(cls)
 
 
-def _last_stage(interp, canon: str, args, kwargs) -> KerasObject | None:
-    """The model a new model's output comes out of: the last of `Sequential([g, d])`,
-    or the model applied last in `Model(z, d(g(z)))`."""
+def _last_stages(interp, canon: str, args, kwargs) -> tuple:
+    """The models a new model's outputs come out of: the last of `Sequential([g, d])`,
+    or the model applied last in each output of `Model(z, d(g(z)))` and of
+    `Model(z, [d(g(z)), g(z)])` (a GAN's verdict beside the generated image)."""
     if canon.endswith("Sequential"):
         stages = args[0] if args else kwargs.get("layers")
         last = stages.items[-1] if isinstance(stages, ListVal) and stages.items and not stages.sample else None
+        return _models([last])
+    outputs = args[1] if len(args) > 1 else kwargs.get("outputs")
+    if isinstance(outputs, ListVal):
+        each = [] if outputs.sample else outputs.items
+    elif isinstance(outputs, DictVal):
+        each = [] if outputs.open else list(outputs.items.values())
     else:
-        outputs = args[1] if len(args) > 1 else kwargs.get("outputs")
-        made = interp.tf.keras_outputs.get(id(outputs))
-        last = made[1] if made is not None and made[0] is outputs else None
-    return last if isinstance(last, KerasObject) and last.model else None
+        each = [outputs]
+    return _models([_made_by(interp, out) for out in each])
+
+
+def _made_by(interp, output) -> Any:
+    made = interp.tf.keras_outputs.get(id(output))
+    return made[1] if made is not None and made[0] is output else None
+
+
+def _models(stages: list) -> tuple:
+    """The Keras models among `stages`, each once, in order."""
+    found: list = []
+    for stage in stages:
+        if isinstance(stage, KerasObject) and stage.model and not any(stage is f for f in found):
+            found.append(stage)
+    return tuple(found)
 
 
 @callable_values(KerasObject)
@@ -103,7 +122,7 @@ def _apply(interp, func: KerasObject, node, args, kwargs, module, site, starred)
     if not func.model:
         _note_applied_at(interp, func, node)
         out = _applied(interp, func, node, inputs, fresh=False)
-        return _apply_norm(interp, func, out, node, module) if tfnames.is_normalization_layer(func.canon) else out
+        return _apply_norm(interp, func, out, node, module) if tfnames.is_stacked_layer(func.canon) else out
     # A model applied to tensors: a fresh tensor that remembers which model made it,
     # so `Model(z, d(g(z)))` knows the model it ends in.
     out = _applied(interp, func, node, inputs)
@@ -150,13 +169,26 @@ def _label(node: ast.AST) -> str:
         return "the model"
 
 
-def apply_subclass(interp, instance: Instance, node, args, kwargs) -> Any:
+def apply_subclass(interp, instance: Instance, node, args, kwargs, module: ModuleState) -> Any:
     """An object of a Keras Model or Layer subclass applied to tensors: what its `call`
     creates is RL111's; here only what flows through it."""
     if not _keras_class(instance.cls):
         return NOT_SPECIAL
     _note_inference(interp, instance, kwargs)
-    return _applied(interp, instance, node, deps(args, kwargs))
+    out = _applied(interp, instance, node, deps(args, kwargs))
+    if derives_from_keras_model(instance.cls) or not _owns_weights(instance):
+        return out
+    return _apply_norm(interp, instance, out, node, module)
+
+
+def _owns_weights(instance: Instance) -> bool:
+    """A layer of one's own that holds a weighted Keras layer (`self.conv = Conv1D(...)`)
+    or makes a weight of its own (`self.add_weight`)."""
+    if any(_adds_weight(f.node) for f in (instance.cls.lookup(n) for n in ("__init__", "build"))
+           if isinstance(f, FuncVal)):
+        return True
+    return any(isinstance(v, KerasObject) and not v.model and not tfnames.is_weightless_layer(v.canon)
+               for v in instance.attrs.values())
 
 
 def _note_inference(interp, model: Any, kwargs) -> None:
@@ -225,8 +257,8 @@ def _distinct_per_pass(interp, layer: KerasObject, passes: frozenset) -> bool:
     return False
 
 
-def _apply_norm(interp, layer: KerasObject, inputs: Tensor, node: ast.AST, module: ModuleState) -> Tensor:
-    """A normalization layer object applied: if what goes in came out of this same object
+def _apply_norm(interp, layer: KerasObject | Instance, inputs: Tensor, node: ast.AST, module: ModuleState) -> Tensor:
+    """A weighted layer object applied (a normalization layer, a `Dense`, a block of one's own): if what goes in came out of this same object
     at another place of this pass, one set of weights serves two places of one stack.
 
     Across loop iterations (or from before a loop into it) one object applied again is
@@ -248,8 +280,10 @@ def _apply_norm(interp, layer: KerasObject, inputs: Tensor, node: ast.AST, modul
                 for m, _ in inputs.models
             )
         if found:
-            made = Site(layer.path, layer.node) if layer.path else earlier.site
-            interp.analysis.reapplied_layers.append(ReappliedLayer(layer.canon, made, earlier, use))
+            own = isinstance(layer, Instance)  # a layer of the program's own class
+            made = Site(layer.path, layer.node) if not own and layer.path else earlier.site
+            canon = layer.cls.node.name if own else layer.canon
+            interp.analysis.reapplied_layers.append(ReappliedLayer(canon, made, earlier, use))
             break
     return replace(inputs, norms=inputs.norms | {(layer, use, upstream | {id(layer)})})
 
@@ -339,14 +373,14 @@ def _train(interp, model: KerasObject, node, module, args, kwargs) -> Any:
 def _add(interp, model: KerasObject, node, module, args, kwargs) -> Any:
     """`Sequential().add(stage)`: the last stage so far."""
     stage = args[0] if args else kwargs.get("layer")
-    model.last = stage if isinstance(stage, KerasObject) and stage.model else None
+    model.lasts = _models([stage])
     if _keras_value(stage):
         model.parts += (stage,)
     return Const(None)
 
 
 def _keras_step(interp, kind: str, model: KerasObject, node: ast.AST, module: ModuleState) -> None:
-    last = model.last.trainable if kind == "compile" and model.last is not None else None
+    last = tuple(m.trainable for m in model.lasts) if kind == "compile" else None
     interp.analysis.keras_steps.append(KerasStep(
         kind, model, Site(module.path, node), tuple(interp.loops), interp.trace, interp.analysis.tick(), last))
 
