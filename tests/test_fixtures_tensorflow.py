@@ -52,6 +52,9 @@ BAD = {
     # The project's own MultiRNNCell subclasses (one adds nothing, one only forwards its
     # arguments) stack one 8-wide LSTM object on 4-wide inputs.
     "rl117_subclass_bad.py": ("ValueError", "Dimensions must be equal"),
+    # The project's stack with a residual switch, off: MultiRNNCell's `__call__` stacks the one
+    # 8-wide LSTM object on 4-wide inputs.
+    "rl117_residual_bad.py": ("ValueError", "Dimensions must be equal"),
     # A moving average made at each call of a scope that reuses after the first.
     "rl107_scoped_bad.py": ("ValueError", "Variable gate/gate/Mean_1/ExponentialMovingAverage/ does not exist"),
     # The sampling model's Adam slots, under `scope.reuse_variables()` of the named scope.
@@ -314,6 +317,8 @@ GOOD_SHOWS = {
     "rl117_subclass_good.py": lambda b: sorted(b["created"]) == _d(*(
         f"{scope}/rnn/{stack}/cell_{i}/lstm_cell/{v}" for scope, stack in (("decoder", "tuple_stack"), ("encoder", "stacked_cell"))
         for i in (0, 1) for v in ("bias", "kernel"))),
+    "rl117_residual_good.py": lambda b: sorted(b["created"]) == _d(*(
+        f"decoder/rnn/residual_stack/cell_{i}/lstm_cell/{v}" for i in (0, 1) for v in ("bias", "kernel"))),
     "rl117_helper_good.py": lambda b: {n.split("/")[3] for n in b["created"]} == {"cell_0", "cell_1", "cell_2"},
     "rl117_runners_good.py": lambda b: any(n.startswith("decoder/") for n in b["created"])
     and any(n.startswith("bidirectional_rnn/bw/") for n in b["created"]),

@@ -159,61 +159,126 @@ _OWN_BEHAVIOUR = ("__init__", "__new__", "__call__", "call", "build")
 def _tf_stand_in(cls: ClassVal) -> tuple[Any, FuncVal | None] | None:
     """The TensorFlow class a user class behaves as, with the `__init__` that forwards to
     it: a chain of single-base classes down to a modelled TF class, none of which adds a
-    constructor, `__call__`, `call` or `build` of its own beyond one `__init__` that only
-    hands its parameters to `super().__init__`. None for any other class: what its own
-    methods do to the TF object is not modelled."""
-    init = None
+    constructor, `call` or `build` of its own beyond one `__init__` that hands its
+    parameters to `super().__init__` (and may keep some on `self`), nor a `__call__` that
+    never hands the call to the base's. None for any other class: what its own methods do
+    to the TF object is not modelled."""
+    init, own = None, False
+    chain = []
     for _ in range(8):
         if len(cls.bases) != 1:
             return None
+        chain.append(cls)
         for name in _OWN_BEHAVIOUR:
             if name not in cls.attrs:
                 continue
             method = cls.attrs[name]
-            if name != "__init__" or init is not None or not isinstance(method, FuncVal):
+            if not isinstance(method, FuncVal):
                 return None
-            if _super_init_call(method.node) is None:
+            if name == "__call__" and _hands_call_on(method.node):
+                own = True
+                continue
+            if name != "__init__" or init is not None:
                 return None
+            forward = _super_init_call(method.node)
+            if forward is None:
+                return None
+            own = own or not _only_forwards(method.node, forward)
             init = method
         base = cls.bases[0]
         if not isinstance(base, ClassVal):
+            if own and any(_other_methods(c) for c in chain):
+                return None  # the kept switches or the `__call__` may serve methods unmodelled
             return (base, init) if tfapi.models_subclass(base) else None
         cls = base
     return None
 
 
-def _super_init_call(node: ast.FunctionDef) -> ast.Call | None:
-    """The `super().__init__(...)` call that is an `__init__`'s whole body, when it hands
-    every parameter on unchanged: positionally in order or as `name=name`, or
-    `(*args, **kwargs)` as a whole."""
+def _other_methods(cls: ClassVal) -> bool:
+    return any(isinstance(v, (FuncVal, HiddenMethod)) for k, v in cls.attrs.items() if k not in ("__init__", "__call__"))
+
+
+def _only_forwards(node: ast.FunctionDef, call: ast.Call) -> bool:
+    """An `__init__` that is its `super().__init__` call alone, handing every parameter on
+    unchanged: positionally in order, as `name=name`, or `(*args, **kwargs)` as a whole."""
     body = node.body[1:] if ast.get_docstring(node) is not None else node.body
-    if len(body) != 1 or not isinstance(body[0], ast.Expr) or not isinstance(body[0].value, ast.Call):
-        return None
-    call = body[0].value
-    target = call.func
-    if not (isinstance(target, ast.Attribute) and target.attr == "__init__" and isinstance(target.value, ast.Call)):
-        return None
-    if not (isinstance(target.value.func, ast.Name) and target.value.func.id == "super"):
-        return None
+    if len(body) != 1:
+        return False
+    if call.args and isinstance(call.args[0], ast.Starred):
+        return True
     a = node.args
     params = [p.arg for p in a.posonlyargs + a.args][1:]
+    positional = [x.id for x in call.args if isinstance(x, ast.Name)]
+    if len(positional) != len(call.args) or positional != params[: len(positional)]:
+        return False
+    keywords = [k.arg for k in call.keywords if isinstance(k.value, ast.Name) and k.value.id == k.arg]
+    named = params + [p.arg for p in a.kwonlyargs]
+    return len(keywords) == len(call.keywords) and sorted(positional + keywords) == sorted(named)
+
+
+def _is_super_method(call: ast.AST, name: str) -> bool:
+    """`super().NAME(...)` or `super(Cls, self).NAME(...)`."""
+    return (
+        isinstance(call, ast.Call) and isinstance(call.func, ast.Attribute) and call.func.attr == name
+        and isinstance(call.func.value, ast.Call) and isinstance(call.func.value.func, ast.Name)
+        and call.func.value.func.id == "super"
+    )
+
+
+def _hands_call_on(node: ast.FunctionDef) -> bool:
+    """A `__call__` with a `return super().__call__(...)` of its own: on that path the base
+    runs the object as TF's class does (`ExtendedMultiRNNCell` stacks its cells with
+    MultiRNNCell's `__call__` unless asked for residual connections)."""
+    todo = list(node.body)
+    while todo:
+        stmt = todo.pop()
+        if isinstance(stmt, ast.Return) and _is_super_method(stmt.value, "__call__"):
+            return True
+        if isinstance(stmt, (ast.If, ast.With, ast.Try)):
+            todo.extend(stmt.body + getattr(stmt, "orelse", []) + getattr(stmt, "finalbody", []))
+            for handler in getattr(stmt, "handlers", []):
+                todo.extend(handler.body)
+    return False
+
+
+def _super_init_call(node: ast.FunctionDef) -> ast.Call | None:
+    """The one `super().__init__(...)` call of an `__init__` that does nothing else but keep
+    parameters or constants on `self` and `assert`: the call hands on only parameters and
+    constants (positionally or by keyword), or `(*args, **kwargs)` as a whole."""
+    body = node.body[1:] if ast.get_docstring(node) is not None else node.body
+    a = node.args
+    params = {p.arg for p in (a.posonlyargs + a.args)[1:] + a.kwonlyargs}
+    calls = [s.value for s in body if isinstance(s, ast.Expr) and _is_super_method(s.value, "__init__")]
+    kept = [s for s in body if isinstance(s, ast.Assert) or _keeps_on_self(s, params)]
+    if len(calls) != 1 or len(kept) != len(body) - 1:
+        return None
+    call = calls[0]
     if a.vararg or a.kwarg:
         whole = (
-            not params and not a.kwonlyargs and a.vararg and a.kwarg
+            not params and a.vararg and a.kwarg
             and len(call.args) == 1 and isinstance(call.args[0], ast.Starred)
             and isinstance(call.args[0].value, ast.Name) and call.args[0].value.id == a.vararg.arg
             and len(call.keywords) == 1 and call.keywords[0].arg is None
             and isinstance(call.keywords[0].value, ast.Name) and call.keywords[0].value.id == a.kwarg.arg
         )
         return call if whole else None
-    named = params + [p.arg for p in a.kwonlyargs]
-    positional = [x.id for x in call.args if isinstance(x, ast.Name)]
-    if len(positional) != len(call.args) or positional != params[: len(positional)]:
-        return None
-    keywords = [k.arg for k in call.keywords if isinstance(k.value, ast.Name) and k.value.id == k.arg]
-    if len(keywords) != len(call.keywords) or sorted(positional + keywords) != sorted(named):
+    handed = call.args + [k.value for k in call.keywords]
+    if any(k.arg is None for k in call.keywords) or not all(_plain(x, params) for x in handed):
         return None
     return call
+
+
+def _plain(node: ast.AST, params: set[str]) -> bool:
+    return isinstance(node, ast.Constant) or (isinstance(node, ast.Name) and node.id in params)
+
+
+def _keeps_on_self(stmt: ast.stmt, params: set[str]) -> bool:
+    """`self._residual = residual`: a parameter or constant kept on the object, nothing run."""
+    return (
+        isinstance(stmt, ast.Assign) and len(stmt.targets) == 1 and _plain(stmt.value, params)
+        and isinstance(stmt.targets[0], ast.Attribute) and isinstance(stmt.targets[0].value, ast.Name)
+        and stmt.targets[0].value.id == "self"
+    )
 
 
 def _package_view(chain: list[Any], parts: list[str]) -> Any:
@@ -1654,13 +1719,17 @@ class Interpreter:
             return UNKNOWN
 
     def _forwarded(self, init: FuncVal, args, kwargs) -> tuple[list, dict]:
-        """What an `__init__` that only forwards its parameters to `super().__init__` hands
-        on: the caller's arguments with the subclass's own defaults filled in."""
+        """What an `__init__` that forwards to `super().__init__` hands on: its parameters
+        as the caller bound them, the subclass's own defaults filled in, and its constants."""
         forward = _super_init_call(init.node)
         if forward.args and isinstance(forward.args[0], ast.Starred):
             return args, kwargs  # `(*args, **kwargs)` handed on as they came
         local = self._bind_arguments(init.bound(UNKNOWN, False), args, kwargs, False)
-        return [local[a.id] for a in forward.args], {k.arg: local[k.value.id] for k in forward.keywords}
+
+        def value(node: ast.expr) -> Any:
+            return Const(node.value) if isinstance(node, ast.Constant) else local[node.id]
+
+        return [value(x) for x in forward.args], {k.arg: value(k.value) for k in forward.keywords}
 
     def _bind_arguments(self, func: FuncVal, args, kwargs, unknown_args: bool) -> dict:
         a = func.node.args
