@@ -49,6 +49,12 @@ BAD = {
     "rl117_bad.py": ("ValueError", "Dimensions must be equal"),
     # The second layer of one (dropout-wrapped) GRU object gets the first one's 8-wide output.
     "rl117_wrapped_bad.py": ("ValueError", "Dimensions must be equal"),
+    # The project's own MultiRNNCell subclasses (one adds nothing, one only forwards its
+    # arguments) stack one 8-wide LSTM object on 4-wide inputs.
+    "rl117_subclass_bad.py": ("ValueError", "Dimensions must be equal"),
+    # The project's stack with a residual switch, off: MultiRNNCell's `__call__` stacks the one
+    # 8-wide LSTM object on 4-wide inputs.
+    "rl117_residual_bad.py": ("ValueError", "Dimensions must be equal"),
     # A moving average made at each call of a scope that reuses after the first.
     "rl107_scoped_bad.py": ("ValueError", "Variable gate/gate/Mean_1/ExponentialMovingAverage/ does not exist"),
     # The sampling model's Adam slots, under `scope.reuse_variables()` of the named scope.
@@ -310,6 +316,12 @@ GOOD_SHOWS = {
     "rl108_workers_good.py": lambda b: sorted(b["lists"]["worker1_vars"]) == _dense("worker_1", "dense", "dense_1"),
     "rl116_good.py": lambda b: b["lists"]["model_vars"] == ["model/out/kernel:0", "model/out/bias:0"],
     "rl117_wrapped_good.py": lambda b: {n.split("/")[2] for n in b["created"]} == {"cell_0", "cell_1"},
+    # Each of the project's stacks has a kernel of its own for each layer.
+    "rl117_subclass_good.py": lambda b: sorted(b["created"]) == _d(*(
+        f"{scope}/rnn/{stack}/cell_{i}/lstm_cell/{v}" for scope, stack in (("decoder", "tuple_stack"), ("encoder", "stacked_cell"))
+        for i in (0, 1) for v in ("bias", "kernel"))),
+    "rl117_residual_good.py": lambda b: sorted(b["created"]) == _d(*(
+        f"decoder/rnn/residual_stack/cell_{i}/lstm_cell/{v}" for i in (0, 1) for v in ("bias", "kernel"))),
     "rl117_helper_good.py": lambda b: {n.split("/")[3] for n in b["created"]} == {"cell_0", "cell_1", "cell_2"},
     "rl117_runners_good.py": lambda b: any(n.startswith("decoder/") for n in b["created"])
     and any(n.startswith("bidirectional_rnn/bw/") for n in b["created"]),

@@ -292,6 +292,14 @@ TABLE = (
         NO_COUNTERPART + "TF raises while building (the second layer gets the first's kernel); "
         "the trace reports that error and no finding", crash="Dimensions must be equal"),
     Row("rules/rl117_wrapped_good.py", (), (), GOOD),
+    Row("rules/rl117_subclass_bad.py", ("RL117@21", "RL117@26"), (),
+        NO_COUNTERPART + "TF raises while building the first stack (its second layer gets the "
+        "first's kernel); the trace reports that error and no finding", crash="Dimensions must be equal"),
+    Row("rules/rl117_subclass_good.py", (), (), GOOD),
+    Row("rules/rl117_residual_bad.py", ("RL117@38",), (),
+        NO_COUNTERPART + "TF raises while building the stack (its second layer gets the first's "
+        "kernel); the trace reports that error and no finding", crash="Dimensions must be equal"),
+    Row("rules/rl117_residual_good.py", (), (), GOOD),
     Row("rules/rl118_bad.py", ("RL118@9",), (),
         NO_COUNTERPART + "get_variable creates a new proj/kernel beside proj/dense/kernel; to TF "
         "it is one more variable, indistinguishable from an intended one"),

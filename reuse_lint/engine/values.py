@@ -362,6 +362,17 @@ class ModuleVal:
     state: ModuleState
 
 
+@dataclass(eq=False)
+class PackageVal:
+    """A package as `import a.b` leaves it bound: Python sets the loaded submodule as an
+    attribute of `a`, even when `a/__init__.py` does not import it or `a` has no
+    `__init__.py` at all, so `a.b.f` reaches b's `f`. `base` is `a` itself (a ModuleVal or
+    an External), `subs` the submodules imported through it by name."""
+
+    base: Any
+    subs: dict[str, Any]
+
+
 AUTO = Const("AUTO_REUSE")
 
 
