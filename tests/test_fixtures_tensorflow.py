@@ -23,6 +23,8 @@ BAD = {
     "rl101_model_dict_bad.py": ("ValueError", "Variable discriminator/h1/kernel already exists, disallowed"),
     # functools.partial(discriminator, reuse=True) called before the discriminator was built.
     "rl102_partial_bad.py": ("ValueError", "Variable discriminator/h1/kernel does not exist"),
+    # Python 2 style classes (`(object)` bases, a settings class with no `__init__`).
+    "rl102_plain_class_bad.py": ("ValueError", "Variable memory/attention/score/kernel does not exist"),
     "rl103_bad.py": ("ValueError", "Variable discriminator/logits/kernel already exists, disallowed"),
     "rl104_bad.py": ("ValueError", "Variable proj/w already exists, disallowed"),
     "rl107_bad.py": ("ValueError", "Variable discriminator/dense/kernel/Adam/ does not exist"),

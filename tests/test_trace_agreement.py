@@ -63,6 +63,10 @@ TABLE = (
         "reuse=False call is an RT201"),
     Row("rules/rl102_partial_good.py", (), (), GOOD),
     Row("rules/rl102_conditional_good.py", (), (), GOOD),
+    Row("rules/rl102_plain_class_bad.py", ("RL102@19",), ("RT202@20",),
+        "RL102→RT202: the attention scope reuses on its first call, reported at the scope (line 19; "
+        "the trace, at the layer)"),
+    Row("rules/rl102_plain_class_good.py", (), (), GOOD),
     Row("rules/rl103_bad.py", ("RL103@8",), ("RT201@15",),
         "RL103→RT201 (the symptom): the scope drops `reuse`, so the reuse=True call at 15 creates again"),
     Row("rules/rl103_good.py", (), (), GOOD),

@@ -81,7 +81,7 @@ SAFE_EXTERNAL_ROOTS = frozenset(
     """numpy np math os sys time random collections functools itertools re json logging
     argparse scipy PIL matplotlib pickle glob six absl datetime shutil pandas typing
     dataclasses copy string io csv pathlib warnings abc enum contextlib subprocess
-    operator struct hashlib uuid tqdm h5py cv2 imageio skimage sklearn yaml""".split()
+    operator struct hashlib uuid tqdm h5py cv2 imageio skimage sklearn yaml builtins""".split()
 )
 
 # Module loader: (importing module, dotted name, relative level) -> ModuleState or None.
@@ -768,6 +768,9 @@ class Interpreter:
 
     def _stmt_ClassDef(self, stmt: ast.ClassDef, env, module) -> None:
         bases = [self.eval(b, env, module) for b in stmt.bases]
+        # `class Config(object):` (the Python 2 habit): the builtin base runs no code, so
+        # constructing the class is no unseen call that might have made variables.
+        bases = [v for b, v in zip(stmt.bases, bases) if not _is_builtin_object(b, v)]
         cls = ClassVal(stmt, module, {}, bases)
         class_env = [{}] + env
         adapt = tfapi.class_methods(cls)
@@ -1888,7 +1891,32 @@ class _Super:
                 return found.bound(self.instance)
             if found is not None:
                 return found
+        if _only_program_classes(self.cls):
+            # `super(Model, self).__init__()` that ends at the builtin `object`: it runs nothing.
+            return _OBJECT_INIT
         return UNKNOWN
+
+
+_OBJECT_INIT = External("builtins.object.__init__")
+
+
+def _only_program_classes(cls: ClassVal) -> bool:
+    """Every base up the hierarchy is the program's own class (`object` is left out of bases)."""
+    seen: set[int] = set()
+    stack: list[Any] = list(cls.bases)
+    while stack:
+        base = stack.pop()
+        if not isinstance(base, ClassVal):
+            return False
+        if id(base) not in seen:
+            seen.add(id(base))
+            stack.extend(base.bases)
+    return True
+
+
+def _is_builtin_object(node: ast.expr, value: Any) -> bool:
+    """`object` as written in a class's bases, not bound to anything by the program."""
+    return value is UNKNOWN and isinstance(node, ast.Name) and node.id == "object"
 
 
 def _hashable(value: Any) -> bool:
