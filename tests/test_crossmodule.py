@@ -20,6 +20,7 @@ SAMPLER = ("fixtures/crossmodule/sampler_bad/gen.py", 8, "RL107")
 CYCLE = {("fixtures/crossmodule/cyclegan_bad/model.py", 20, "RL102"),
          ("fixtures/crossmodule/cyclegan_bad/model.py", 21, "RL102")}
 LAYERS = ("fixtures/crossmodule/rnn_layers_bad/model.py", 15, "RL117")
+DOTTED = ("fixtures/crossmodule/dotted_import_bad/main.py", 18, "RL101")
 FLAG_LAYERS = ("fixtures/crossmodule/flags_layers_bad/model.py", 15, "RL117")
 
 
@@ -81,7 +82,33 @@ def test_a_lookup_before_the_creation_in_a_model_class_over_two_modules(paths):
 def test_the_repaired_projects_are_clean():
     assert lint("fixtures/crossmodule/dcgan_good", "fixtures/crossmodule/sampler_good",
                 "fixtures/crossmodule/cyclegan_good", "fixtures/crossmodule/rnn_layers_good",
-                "fixtures/crossmodule/flags_layers_good") == []
+                "fixtures/crossmodule/flags_layers_good", "fixtures/crossmodule/dotted_import_good") == []
+
+
+@pytest.mark.parametrize("paths", [
+    ("fixtures/crossmodule/dotted_import_bad",),
+    ("fixtures/crossmodule/dotted_import_bad/main.py",),
+])
+def test_a_builder_reached_by_its_dotted_module_name(paths):
+    # `import nets.critic` binds `nets` with `critic` on it, though nets/__init__.py does
+    # not import it: `nets.critic.d_critic` is the project's function.
+    assert found(lint(*paths)) == {DOTTED}
+
+
+@pytest.mark.parametrize("package_init", [True, False])
+def test_dotted_imports_of_a_package_and_a_namespace_package(tmp_path, package_init):
+    (tmp_path / "pyproject.toml").write_text("[project]\nname = 'p'\n")
+    (tmp_path / "nets").mkdir()
+    if package_init:
+        (tmp_path / "nets" / "__init__.py").write_text("")
+    (tmp_path / "nets" / "critic.py").write_text(MODEL)
+    (tmp_path / "nets" / "sampler.py").write_text("def g_noise(x):\n    return x\n")
+    # Two dotted imports of one package: both submodules stay reachable through `nets`.
+    (tmp_path / "train.py").write_text(
+        "import tensorflow.compat.v1 as tf\nimport nets.critic\nimport nets.sampler\n\n"
+        "real = nets.sampler.g_noise(tf.random.normal([8, 2]))\n"
+        "d_real = nets.critic.discriminator(real)\nd_fake = nets.critic.discriminator(real * 2.0)\n")
+    assert found(lint(".", cwd=tmp_path)) == {("train.py", 7, "RL101")}
 
 
 @pytest.mark.parametrize("paths", [
@@ -121,7 +148,7 @@ def test_a_changed_construction_rechecks_the_class(tmp_path):
 def test_order_and_workers_change_nothing():
     files = sorted(str(p.relative_to(ROOT)) for p in CROSS.rglob("*.py"))
     serial = lint(*files, extra=("--jobs", "1"))
-    assert found(serial) == {DCGAN, SAMPLER, LAYERS, FLAG_LAYERS} | CYCLE
+    assert found(serial) == {DCGAN, SAMPLER, LAYERS, FLAG_LAYERS, DOTTED} | CYCLE
     assert lint(*reversed(files), extra=("--jobs", "2")) == serial
 
 
@@ -149,6 +176,14 @@ def test_tensorflow_stacks_one_cell_for_three_layers_and_builds_the_one_layer_tw
     assert "Dimensions must be equal" in outcomes["bad"].stderr  # the one cell, for 4- and 8-wide inputs
     assert outcomes["good"].returncode == 0, outcomes["good"].stderr[-2000:]
     assert "classifier_1/rnn/multi_rnn_cell/cell_0/lstm_cell/kernel:0" in outcomes["good"].stdout
+
+
+def test_tensorflow_fails_on_the_critic_built_twice_through_its_dotted_name():
+    outcomes = run_twins("dotted_import")
+    assert outcomes["bad"].returncode != 0
+    assert "Variable critic/h1/kernel already exists, disallowed" in outcomes["bad"].stderr
+    assert outcomes["good"].returncode == 0, outcomes["good"].stderr[-2000:]
+    assert "'critic/out/kernel:0'" in outcomes["good"].stdout
 
 
 def test_tensorflow_stacks_one_cell_for_the_flags_two_layers_and_builds_the_one_layer_twin():

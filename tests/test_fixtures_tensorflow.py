@@ -23,6 +23,8 @@ BAD = {
     "rl101_model_dict_bad.py": ("ValueError", "Variable discriminator/h1/kernel already exists, disallowed"),
     # functools.partial(discriminator, reuse=True) called before the discriminator was built.
     "rl102_partial_bad.py": ("ValueError", "Variable discriminator/h1/kernel does not exist"),
+    # Python 2 style classes (`(object)` bases, a settings class with no `__init__`).
+    "rl102_plain_class_bad.py": ("ValueError", "Variable memory/attention/score/kernel does not exist"),
     "rl103_bad.py": ("ValueError", "Variable discriminator/logits/kernel already exists, disallowed"),
     "rl104_bad.py": ("ValueError", "Variable proj/w already exists, disallowed"),
     "rl107_bad.py": ("ValueError", "Variable discriminator/dense/kernel/Adam/ does not exist"),
@@ -49,6 +51,12 @@ BAD = {
     "rl117_bad.py": ("ValueError", "Dimensions must be equal"),
     # The second layer of one (dropout-wrapped) GRU object gets the first one's 8-wide output.
     "rl117_wrapped_bad.py": ("ValueError", "Dimensions must be equal"),
+    # The project's own MultiRNNCell subclasses (one adds nothing, one only forwards its
+    # arguments) stack one 8-wide LSTM object on 4-wide inputs.
+    "rl117_subclass_bad.py": ("ValueError", "Dimensions must be equal"),
+    # The project's stack with a residual switch, off: MultiRNNCell's `__call__` stacks the one
+    # 8-wide LSTM object on 4-wide inputs.
+    "rl117_residual_bad.py": ("ValueError", "Dimensions must be equal"),
     # A moving average made at each call of a scope that reuses after the first.
     "rl107_scoped_bad.py": ("ValueError", "Variable gate/gate/Mean_1/ExponentialMovingAverage/ does not exist"),
     # The sampling model's Adam slots, under `scope.reuse_variables()` of the named scope.
@@ -66,6 +74,9 @@ BAD = {
     "rl122_bad.py": ("TypeError", "unexpected keyword argument 'list_var'"),
     # One Adam compiled into the decoder and the encoder: it knows only the decoder's variables.
     "rl124_bad.py": ("KeyError", "The optimizer cannot recognize variable"),
+    # One Adam compiled into the discriminator and the combined model: the discriminator's
+    # train_on_batch builds it, the combined model's brings the generator's weights.
+    "rl124_gan_bad.py": ("KeyError", "The optimizer cannot recognize variable g_hidden/kernel"),
     # Both lists were taken before the network existed: the first minimize has nothing.
     "rl114_select_before_build_bad.py": ("ValueError", "No variables to optimize"),
 }
@@ -307,6 +318,12 @@ GOOD_SHOWS = {
     "rl108_workers_good.py": lambda b: sorted(b["lists"]["worker1_vars"]) == _dense("worker_1", "dense", "dense_1"),
     "rl116_good.py": lambda b: b["lists"]["model_vars"] == ["model/out/kernel:0", "model/out/bias:0"],
     "rl117_wrapped_good.py": lambda b: {n.split("/")[2] for n in b["created"]} == {"cell_0", "cell_1"},
+    # Each of the project's stacks has a kernel of its own for each layer.
+    "rl117_subclass_good.py": lambda b: sorted(b["created"]) == _d(*(
+        f"{scope}/rnn/{stack}/cell_{i}/lstm_cell/{v}" for scope, stack in (("decoder", "tuple_stack"), ("encoder", "stacked_cell"))
+        for i in (0, 1) for v in ("bias", "kernel"))),
+    "rl117_residual_good.py": lambda b: sorted(b["created"]) == _d(*(
+        f"decoder/rnn/residual_stack/cell_{i}/lstm_cell/{v}" for i in (0, 1) for v in ("bias", "kernel"))),
     "rl117_helper_good.py": lambda b: {n.split("/")[3] for n in b["created"]} == {"cell_0", "cell_1", "cell_2"},
     "rl117_runners_good.py": lambda b: any(n.startswith("decoder/") for n in b["created"])
     and any(n.startswith("bidirectional_rnn/bw/") for n in b["created"]),

@@ -577,8 +577,45 @@ def test_if_paths_of_one_variable_are_compared_a_bounded_number_of_times(monkeyp
     ) + f"f{levels}(unknown)\n"
     limits: list[str] = []
     assert lint_source(source, "arms.py", cut_short=limits) == []
-    assert limits == [f"over {queries.MAX_VARIANTS} `if` paths to one variable or build"]
+    assert limits == [f"over {queries.MAX_VARIANTS} `if` paths to one variable"]
     assert 0 < len(calls) <= 2 * queries.MAX_VARIANTS * 2 ** levels  # not 2**levels squared
+
+
+def test_a_builder_applied_twice_after_many_alike_builds_keeps_its_finding():
+    # One helper building twenty named layers before the pair: the builds of its line were
+    # once compared with 16 earlier ones at most, and the run stopped looking past them.
+    from reuse_lint.checker import lint_source
+
+    source = (
+        "import tensorflow as tf\n"
+        "def dense(x, name):\n    with tf.variable_scope(name):\n"
+        "        w = tf.Variable(tf.zeros([2, 2]))\n        return tf.matmul(x, w)\n"
+        "def encoder(x):\n    with tf.variable_scope('enc'):\n        return dense(x, 'fc')\n"
+        "h = tf.zeros([1, 2])\n"
+        + "".join(f"h = dense(h, 'layer{i}')\n" for i in range(40))
+        + "a = encoder(tf.zeros([1, 2]))\nb = encoder(tf.ones([1, 2]))\n"
+    )
+    limits: list[str] = []
+    found = lint_source(source, "many.py", cut_short=limits)
+    assert limits == []
+    assert [(d.code, d.line) for d in found] == [("RL113", 4)]
+
+
+def test_builds_of_one_line_are_compared_a_bounded_number_of_times(monkeypatch):
+    from reuse_lint.checker import lint_source
+    from reuse_lint.engine import queries
+
+    calls = []
+    as_repeat = queries._as_repeat
+    monkeypatch.setattr(queries, "_as_repeat", lambda a, b, analysis: calls.append(1) or as_repeat(a, b, analysis))
+    n = 100  # chained layers from 100 lines, each built by one helper
+    source = "import tensorflow as tf\nimport tf_keras\ndef block(x, name):\n    return tf_keras.layers.Dense(4, name=name)(x)\n" + (
+        "h = tf.zeros([1, 4])\n" + "".join(f"h = block(h, 'b{i}')\n" for i in range(n))
+    )
+    limits: list[str] = []
+    lint_source(source, "chain.py", cut_short=limits)
+    assert limits == []
+    assert len(calls) <= 4 * n  # not n squared
 
 
 def test_bindings_of_if_arms_join_as_before(project):

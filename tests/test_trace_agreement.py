@@ -63,6 +63,10 @@ TABLE = (
         "reuse=False call is an RT201"),
     Row("rules/rl102_partial_good.py", (), (), GOOD),
     Row("rules/rl102_conditional_good.py", (), (), GOOD),
+    Row("rules/rl102_plain_class_bad.py", ("RL102@19",), ("RT202@20",),
+        "RL102→RT202: the attention scope reuses on its first call, reported at the scope (line 19; "
+        "the trace, at the layer)"),
+    Row("rules/rl102_plain_class_good.py", (), (), GOOD),
     Row("rules/rl103_bad.py", ("RL103@8",), ("RT201@15",),
         "RL103→RT201 (the symptom): the scope drops `reuse`, so the reuse=True call at 15 creates again"),
     Row("rules/rl103_good.py", (), (), GOOD),
@@ -292,6 +296,14 @@ TABLE = (
         NO_COUNTERPART + "TF raises while building (the second layer gets the first's kernel); "
         "the trace reports that error and no finding", crash="Dimensions must be equal"),
     Row("rules/rl117_wrapped_good.py", (), (), GOOD),
+    Row("rules/rl117_subclass_bad.py", ("RL117@21", "RL117@26"), (),
+        NO_COUNTERPART + "TF raises while building the first stack (its second layer gets the "
+        "first's kernel); the trace reports that error and no finding", crash="Dimensions must be equal"),
+    Row("rules/rl117_subclass_good.py", (), (), GOOD),
+    Row("rules/rl117_residual_bad.py", ("RL117@38",), (),
+        NO_COUNTERPART + "TF raises while building the stack (its second layer gets the first's "
+        "kernel); the trace reports that error and no finding", crash="Dimensions must be equal"),
+    Row("rules/rl117_residual_good.py", (), (), GOOD),
     Row("rules/rl118_bad.py", ("RL118@9",), (),
         NO_COUNTERPART + "get_variable creates a new proj/kernel beside proj/dense/kernel; to TF "
         "it is one more variable, indistinguishable from an intended one"),
@@ -328,6 +340,10 @@ TABLE = (
         NO_COUNTERPART + "without --steps the trace stops at the first tape.gradient, before the "
         "encoder's step where TF raises (its Adam knows only the decoder's variables)"),
     Row("rules/rl124_good.py", (), (), GOOD),
+    Row("rules/rl124_gan_bad.py", ("RL124@42",), (),
+        NO_COUNTERPART + "the trace stops at the first train_on_batch, the discriminator's, before "
+        "the combined model's step where TF raises (its Adam knows only the discriminator's variables)"),
+    Row("rules/rl124_gan_good.py", (), (), GOOD),
     Row("rules/rl122_bad.py", ("RL122@14",), (),
         NO_COUNTERPART + "TF raises TypeError at the misspelt keyword while building; the trace "
         "reports that error and no finding", crash="unexpected keyword argument 'list_var'"),

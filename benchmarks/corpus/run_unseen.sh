@@ -22,12 +22,14 @@ while IFS=$'\t' read -r repo _rest; do
       --output-format json . >"$OUT/$name.json" 2>"$OUT/$name.err")
   rc=$?
   # exit 1 means findings; 2 means something was not analysed: whole files the linter refused
-  # (too large, unreadable), whose findings alone are missing, or an internal error
+  # (too large, unreadable) or modules whose analysis stopped early ("analysis cut short"),
+  # whose later findings alone are missing, or an internal error
   if [ $rc -ge 2 ]; then
-    refused=$(grep -c ': not analysed (' "$OUT/$name.err")
-    others=$(grep -vc ': not analysed (' "$OUT/$name.err")
+    partial=': not analysed \(|: analysis cut short \('
+    refused=$(grep -cE "$partial" "$OUT/$name.err")
+    others=$(grep -vcE "$partial" "$OUT/$name.err")
     if [ "$refused" -gt 0 ] && [ "$others" -eq 0 ]; then
-      echo "$repo: $refused file(s) not analysed, the rest analysed (exit $rc)" >&2
+      echo "$repo: $refused file(s) not analysed or cut short, the rest analysed (exit $rc)" >&2
     else
       echo "$repo: run failed (exit $rc): $(tail -n 1 "$OUT/$name.err")" >&2
     fi

@@ -242,6 +242,7 @@ class Analysis:
     optimizers_per_step: list = field(default_factory=list)
     # (the KerasOptimizer, the ModelVars it was applied to, site, trace): a Keras optimizer
     # builds its slots for the first list it steps and knows no other variables afterwards.
+    # (optimizer, ModelVars, site, trace, whether a model's own `fit`/`train_on_batch` stepped it)
     keras_optimizer_steps: list = field(default_factory=list)
     # (site of the call, canonical class, the `call` function node) for each weighted Keras
     # layer object applied in the `call` of a Keras subclass: RL123 asks whether its output is read.

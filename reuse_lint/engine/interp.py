@@ -49,6 +49,7 @@ from reuse_lint.engine.values import (
     ListVal,
     ModuleState,
     ModuleVal,
+    PackageVal,
     Partial,
     same,
     truthy,
@@ -80,7 +81,7 @@ SAFE_EXTERNAL_ROOTS = frozenset(
     """numpy np math os sys time random collections functools itertools re json logging
     argparse scipy PIL matplotlib pickle glob six absl datetime shutil pandas typing
     dataclasses copy string io csv pathlib warnings abc enum contextlib subprocess
-    operator struct hashlib uuid tqdm h5py cv2 imageio skimage sklearn yaml""".split()
+    operator struct hashlib uuid tqdm h5py cv2 imageio skimage sklearn yaml builtins""".split()
 )
 
 # Module loader: (importing module, dotted name, relative level) -> ModuleState or None.
@@ -150,6 +151,170 @@ class Method:
     def __init__(self, kind: str, target: Any) -> None:
         self.kind = kind
         self.target = target
+
+
+_OWN_BEHAVIOUR = ("__init__", "__new__", "__call__", "call", "build")
+
+
+def _tf_stand_in(cls: ClassVal) -> tuple[Any, FuncVal | None] | None:
+    """The TensorFlow class a user class behaves as, with the `__init__` that forwards to
+    it: a chain of single-base classes down to a modelled TF class, none of which adds a
+    constructor, `call` or `build` of its own beyond one `__init__` that hands its
+    parameters to `super().__init__` (and may keep some on `self`), nor a `__call__` that
+    never hands the call to the base's. None for any other class: what its own methods do
+    to the TF object is not modelled."""
+    init, own = None, False
+    chain = []
+    for _ in range(8):
+        if len(cls.bases) != 1:
+            return None
+        chain.append(cls)
+        for name in _OWN_BEHAVIOUR:
+            if name not in cls.attrs:
+                continue
+            method = cls.attrs[name]
+            if not isinstance(method, FuncVal):
+                return None
+            if name == "__call__" and _hands_call_on(method.node):
+                own = True
+                continue
+            if name != "__init__" or init is not None:
+                return None
+            forward = _super_init_call(method.node)
+            if forward is None:
+                return None
+            own = own or not _only_forwards(method.node, forward)
+            init = method
+        base = cls.bases[0]
+        if not isinstance(base, ClassVal):
+            if own and any(_other_methods(c) for c in chain):
+                return None  # the kept switches or the `__call__` may serve methods unmodelled
+            return (base, init) if tfapi.models_subclass(base) else None
+        cls = base
+    return None
+
+
+def _other_methods(cls: ClassVal) -> bool:
+    return any(isinstance(v, (FuncVal, HiddenMethod)) for k, v in cls.attrs.items() if k not in ("__init__", "__call__"))
+
+
+def _only_forwards(node: ast.FunctionDef, call: ast.Call) -> bool:
+    """An `__init__` that is its `super().__init__` call alone, handing every parameter on
+    unchanged: positionally in order, as `name=name`, or `(*args, **kwargs)` as a whole."""
+    body = node.body[1:] if ast.get_docstring(node) is not None else node.body
+    if len(body) != 1:
+        return False
+    if call.args and isinstance(call.args[0], ast.Starred):
+        return True
+    a = node.args
+    params = [p.arg for p in a.posonlyargs + a.args][1:]
+    positional = [x.id for x in call.args if isinstance(x, ast.Name)]
+    if len(positional) != len(call.args) or positional != params[: len(positional)]:
+        return False
+    keywords = [k.arg for k in call.keywords if isinstance(k.value, ast.Name) and k.value.id == k.arg]
+    named = params + [p.arg for p in a.kwonlyargs]
+    return len(keywords) == len(call.keywords) and sorted(positional + keywords) == sorted(named)
+
+
+def _is_super_method(call: ast.AST, name: str) -> bool:
+    """`super().NAME(...)` or `super(Cls, self).NAME(...)`."""
+    return (
+        isinstance(call, ast.Call) and isinstance(call.func, ast.Attribute) and call.func.attr == name
+        and isinstance(call.func.value, ast.Call) and isinstance(call.func.value.func, ast.Name)
+        and call.func.value.func.id == "super"
+    )
+
+
+def _hands_call_on(node: ast.FunctionDef) -> bool:
+    """A `__call__` with a `return super().__call__(...)` of its own: on that path the base
+    runs the object as TF's class does (`ExtendedMultiRNNCell` stacks its cells with
+    MultiRNNCell's `__call__` unless asked for residual connections)."""
+    todo = list(node.body)
+    while todo:
+        stmt = todo.pop()
+        if isinstance(stmt, ast.Return) and _is_super_method(stmt.value, "__call__"):
+            return True
+        if isinstance(stmt, (ast.If, ast.With, ast.Try)):
+            todo.extend(stmt.body + getattr(stmt, "orelse", []) + getattr(stmt, "finalbody", []))
+            for handler in getattr(stmt, "handlers", []):
+                todo.extend(handler.body)
+    return False
+
+
+def _super_init_call(node: ast.FunctionDef) -> ast.Call | None:
+    """The one `super().__init__(...)` call of an `__init__` that does nothing else but keep
+    parameters or constants on `self` and `assert`: the call hands on only parameters and
+    constants (positionally or by keyword), or `(*args, **kwargs)` as a whole."""
+    body = node.body[1:] if ast.get_docstring(node) is not None else node.body
+    a = node.args
+    params = {p.arg for p in (a.posonlyargs + a.args)[1:] + a.kwonlyargs}
+    calls = [s.value for s in body if isinstance(s, ast.Expr) and _is_super_method(s.value, "__init__")]
+    kept = [s for s in body if isinstance(s, ast.Assert) or _keeps_on_self(s, params)]
+    if len(calls) != 1 or len(kept) != len(body) - 1:
+        return None
+    call = calls[0]
+    if a.vararg or a.kwarg:
+        whole = (
+            not params and a.vararg and a.kwarg
+            and len(call.args) == 1 and isinstance(call.args[0], ast.Starred)
+            and isinstance(call.args[0].value, ast.Name) and call.args[0].value.id == a.vararg.arg
+            and len(call.keywords) == 1 and call.keywords[0].arg is None
+            and isinstance(call.keywords[0].value, ast.Name) and call.keywords[0].value.id == a.kwarg.arg
+        )
+        return call if whole else None
+    handed = call.args + [k.value for k in call.keywords]
+    if any(k.arg is None for k in call.keywords) or not all(_plain(x, params) for x in handed):
+        return None
+    return call
+
+
+def _plain(node: ast.AST, params: set[str]) -> bool:
+    return isinstance(node, ast.Constant) or (isinstance(node, ast.Name) and node.id in params)
+
+
+def _keeps_on_self(stmt: ast.stmt, params: set[str]) -> bool:
+    """`self._residual = residual`: a parameter or constant kept on the object, nothing run."""
+    return (
+        isinstance(stmt, ast.Assign) and len(stmt.targets) == 1 and _plain(stmt.value, params)
+        and isinstance(stmt.targets[0], ast.Attribute) and isinstance(stmt.targets[0].value, ast.Name)
+        and stmt.targets[0].value.id == "self"
+    )
+
+
+def _package_view(chain: list[Any], parts: list[str]) -> Any:
+    """What `import a.b.c` binds to `a`: `a` with `b` on it, `b` with `c`. Only project
+    modules are hung on their packages; a library's `a.b` is already the External `a.b`."""
+    value = chain[-1]
+    for i in range(len(chain) - 2, -1, -1):
+        if isinstance(value, (ModuleVal, PackageVal)):
+            value = PackageVal(chain[i], {parts[i + 1]: value})
+        else:
+            value = chain[i]
+    return value
+
+
+def _merged_package(old: Any, new: Any) -> Any:
+    """`import a.b` then `import a.c`: one package `a` that has both on it."""
+    if not isinstance(old, PackageVal) or not _same_module(old.base, _package_base(new)):
+        return new
+    if not isinstance(new, PackageVal):
+        return old
+    subs = dict(old.subs)
+    for name, sub in new.subs.items():
+        subs[name] = _merged_package(subs.get(name), sub)
+    return PackageVal(new.base, subs)
+
+
+def _package_base(value: Any) -> Any:
+    return value.base if isinstance(value, PackageVal) else value
+
+
+def _same_module(a: Any, b: Any) -> bool:
+    if isinstance(a, ModuleVal) and isinstance(b, ModuleVal):
+        return a.state is b.state
+    if isinstance(a, External) and isinstance(b, External):
+        return a.qualname == b.qualname
+    return False
 
 
 def _join(a: Any, b: Any) -> Any:
@@ -603,6 +768,9 @@ class Interpreter:
 
     def _stmt_ClassDef(self, stmt: ast.ClassDef, env, module) -> None:
         bases = [self.eval(b, env, module) for b in stmt.bases]
+        # `class Config(object):` (the Python 2 habit): the builtin base runs no code, so
+        # constructing the class is no unseen call that might have made variables.
+        bases = [v for b, v in zip(stmt.bases, bases) if not _is_builtin_object(b, v)]
         cls = ClassVal(stmt, module, {}, bases)
         class_env = [{}] + env
         adapt = tfapi.class_methods(cls)
@@ -626,11 +794,11 @@ class Interpreter:
             if alias.asname:
                 self._bind(alias.asname, self._import(alias.name, 0, module), env)
             else:
-                top = alias.name.split(".")[0]
-                value = self._import(top, 0, module)
-                if top != alias.name:
-                    self._import(alias.name, 0, module)  # runs the submodule's body
-                self._bind(top, value, env)
+                parts = alias.name.split(".")
+                # Each package along the name is imported, as Python does: their bodies run.
+                chain = [self._import(".".join(parts[: i + 1]), 0, module) for i in range(len(parts))]
+                value = _package_view(chain, parts)
+                self._bind(parts[0], _merged_package(env[0].get(parts[0]), value), env)
 
     def _stmt_ImportFrom(self, stmt: ast.ImportFrom, env, module) -> None:
         base = stmt.module or ""
@@ -1098,6 +1266,8 @@ class Interpreter:
             return base.get(attr)
         if isinstance(base, ModuleVal):
             return base.state.globals.get(attr, UNKNOWN)
+        if isinstance(base, PackageVal):
+            return base.subs[attr] if attr in base.subs else self._attr(base.base, attr)
         if isinstance(base, Instance):
             if attr in base.attrs:
                 return base.attrs[attr]
@@ -1370,6 +1540,13 @@ class Interpreter:
                 raise _Raise()  # TypeError: the call never runs, nor anything after it on this path
             return self.call_function(func, args, kwargs, site, unknown_args=starred)
         if isinstance(func, ClassVal):
+            stand_in = _tf_stand_in(func)
+            if stand_in is not None:
+                # `class ExtMulti(MultiRNNCell): pass`: an object of it is the TF base's object.
+                base, init = stand_in
+                if init is not None and not starred:
+                    args, kwargs = self._forwarded(init, args, kwargs)
+                return self.call(base, args, kwargs, node, env, module, starred)
             instance = Instance(func)
             init = func.lookup("__init__")
             saved, before = self.tf.tf_functions, len(self.analysis.builds)
@@ -1544,6 +1721,19 @@ class Interpreter:
         except (_Raise, _Break, _Continue):
             return UNKNOWN
 
+    def _forwarded(self, init: FuncVal, args, kwargs) -> tuple[list, dict]:
+        """What an `__init__` that forwards to `super().__init__` hands on: its parameters
+        as the caller bound them, the subclass's own defaults filled in, and its constants."""
+        forward = _super_init_call(init.node)
+        if forward.args and isinstance(forward.args[0], ast.Starred):
+            return args, kwargs  # `(*args, **kwargs)` handed on as they came
+        local = self._bind_arguments(init.bound(UNKNOWN, False), args, kwargs, False)
+
+        def value(node: ast.expr) -> Any:
+            return Const(node.value) if isinstance(node, ast.Constant) else local[node.id]
+
+        return [value(x) for x in forward.args], {k.arg: value(k.value) for k in forward.keywords}
+
     def _bind_arguments(self, func: FuncVal, args, kwargs, unknown_args: bool) -> dict:
         a = func.node.args
         positional = [p.arg for p in a.posonlyargs + a.args]
@@ -1701,7 +1891,32 @@ class _Super:
                 return found.bound(self.instance)
             if found is not None:
                 return found
+        if _only_program_classes(self.cls):
+            # `super(Model, self).__init__()` that ends at the builtin `object`: it runs nothing.
+            return _OBJECT_INIT
         return UNKNOWN
+
+
+_OBJECT_INIT = External("builtins.object.__init__")
+
+
+def _only_program_classes(cls: ClassVal) -> bool:
+    """Every base up the hierarchy is the program's own class (`object` is left out of bases)."""
+    seen: set[int] = set()
+    stack: list[Any] = list(cls.bases)
+    while stack:
+        base = stack.pop()
+        if not isinstance(base, ClassVal):
+            return False
+        if id(base) not in seen:
+            seen.add(id(base))
+            stack.extend(base.bases)
+    return True
+
+
+def _is_builtin_object(node: ast.expr, value: Any) -> bool:
+    """`object` as written in a class's bases, not bound to anything by the program."""
+    return value is UNKNOWN and isinstance(node, ast.Name) and node.id == "object"
 
 
 def _hashable(value: Any) -> bool:

@@ -37,8 +37,8 @@ def _signature(event) -> tuple:
     return frozenset(_paths(event).items()), tests
 
 
-def _too_many(analysis: Analysis) -> None:
-    analysis.memo[CUT_SHORT] = f"over {MAX_VARIANTS} `if` paths to one variable or build"
+def _too_many(analysis: Analysis, limit: str = f"over {MAX_VARIANTS} `if` paths to one variable") -> None:
+    analysis.memo[CUT_SHORT] = limit
 
 
 def compatible(a: Creation, b: Creation) -> bool:
@@ -193,23 +193,100 @@ def repeated_builds(analysis: Analysis, kind: str) -> list[Repeat]:
         return analysis.memo[key]
     found: list[Repeat] = []
     reported: set[int] = set()
-    seen: dict[tuple, list[Build]] = {}
+    seen: dict[tuple, _Firsts] = {}
     for b in analysis.builds:
         if b.kind != kind or (kind == "default_scope" and not b.created):
             continue
-        earlier = seen.setdefault((b.trace, b.graph, id(b.site.node)), [])
-        for a in earlier:
+        earlier = seen.setdefault((b.trace, b.graph, id(b.site.node)), _Firsts(analysis, share=True))
+        for a in earlier.candidates(b):
             repeat = _as_repeat(a, b, analysis)
             if repeat is not None and id(repeat.site.node) not in reported:
                 reported.add(id(repeat.site.node))
                 found.append(repeat)
                 break
-        if len(earlier) >= MAX_VARIANTS:
-            _too_many(analysis)
-        else:
-            earlier.append(b)
+        earlier.add(b)
     analysis.memo[key] = found
     return found
+
+
+# Builds compared with a new one in one bucket of `_Firsts` at most: past it the analysis is
+# cut short. A bucket holds builds that differ in what a pair reads of them, at one call of
+# one function with one set of constant arguments: in real code, a loop of chained blocks.
+MAX_ALIKE = 64
+
+
+class _Firsts:
+    """The earlier builds of one site, indexed by what `_as_repeat` (`share=True`) or
+    `_rebuilt` reads of the first build at the call where the two builds' stacks part: the
+    calls above it, the function it calls, its constant arguments and scope prefix.
+
+    A module builds many layers from one helper (`conv_bn(x, 64)` fifty times, a summary per
+    named value); compared with every earlier one, each new build made the work grow with the
+    square of their number, and a cap of 16 on them hid the findings past it in real
+    projects. `candidates` gives, in the order they were built, every earlier build that can
+    make a pair with a new one; of builds equal in all that a pair reads of them, the first
+    answers for all (it is met first, and the others would answer alike)."""
+
+    def __init__(self, analysis: Analysis, share: bool) -> None:
+        self.analysis, self.share = analysis, share
+        self.buckets: dict[tuple, dict] = {}
+        self.count = 0
+
+    def _key(self, call: CallInfo, above: tuple) -> tuple:
+        callee = self.analysis.callees.get(id(call.site.node))
+        consts = call.consts
+        try:
+            hash(consts)
+        except TypeError:  # a list among the arguments: equal to no hashable tuple
+            consts = ("unhashable",)
+        return (above, id(callee) if callee is not None else None, consts, call.prefix,
+                _factory(call) if self.share else None)
+
+    def _may_be_first(self, call: CallInfo) -> bool:
+        """Can a pair part at `call` with this build first, by what it reads of the first?"""
+        callee = self.analysis.callees.get(id(call.site.node))
+        if getattr(callee, "name", None) == "__init__" or any(_is_size(value) for _, value in call.consts):
+            return False
+        if self.share:  # `_meant_to_share`
+            return bool(call.inputs) and not call.partial
+        return callee is not None and not call.inputs  # `_rebuilt`
+
+    def candidates(self, b: Build) -> list[Build]:
+        nodes = tuple(id(c.site.node) for c in b.calls)
+        found: dict[int, Build] = {}
+        for i, call in enumerate(b.calls):
+            for order, a in self.buckets.get(self._key(call, nodes[:i]), {}).values():
+                if a.calls[i].site.node is not call.site.node:
+                    found[order] = a
+        if self.share:
+            for order, a in self.buckets.get(("loop", nodes), {}).values():
+                found[order] = a
+        return [found[order] for order in sorted(found)]
+
+    def add(self, a: Build) -> None:
+        self.count += 1
+        # What `compatible` reads of a build (the test's repr keeps 1 and True apart).
+        conds = frozenset((c.if_id, c.loops, c.arm, repr(c.test)) for c in a.conds)
+        nodes = tuple(id(c.site.node) for c in a.calls)
+        for i, call in enumerate(a.calls):
+            if self._may_be_first(call):
+                self._put(self._key(call, nodes[:i]), (conds, id(call.site.node), call.inputs, call.partial), a)
+        if self.share and any(self._may_be_first(call) for call in a.calls):
+            # one call site run twice by a loop: the pair reads the loops and every call
+            self._put(("loop", nodes), (conds, a.loops, tuple(
+                (c.inputs, c.consts, c.prefix, c.partial) for c in a.calls)), a)
+
+    def _put(self, key: tuple, alike: tuple, a: Build) -> None:
+        bucket = self.buckets.setdefault(key, {})
+        try:
+            if alike in bucket:
+                return
+        except TypeError:  # an unhashable constant argument: kept as a build of its own
+            alike = object()
+        if len(bucket) >= MAX_ALIKE:
+            _too_many(self.analysis, f"over {MAX_ALIKE} builds alike from one line of code")
+        else:
+            bucket[alike] = (self.count, a)
 
 
 def _as_repeat(a: Build, b: Build, analysis: Analysis) -> Repeat | None:
@@ -263,22 +340,19 @@ def rebuilt_models(analysis: Analysis) -> list[Repeat]:
         return analysis.memo["rebuilt_models"]
     found: list[Repeat] = []
     reported: set[int] = set()
-    seen: dict[tuple, list[Build]] = {}
+    seen: dict[tuple, _Firsts] = {}
     for b in analysis.builds:
         if b.kind != "keras":
             continue
-        earlier = seen.setdefault((b.trace, b.graph, id(b.site.node)), [])
-        for a in earlier:
+        earlier = seen.setdefault((b.trace, b.graph, id(b.site.node)), _Firsts(analysis, share=False))
+        for a in earlier.candidates(b):
             repeat = _rebuilt(a, b, analysis)
             if repeat is not None:
                 if id(repeat.site.node) not in reported:
                     reported.add(id(repeat.site.node))
                     found.append(repeat)
                 break
-        if len(earlier) >= MAX_VARIANTS:
-            _too_many(analysis)
-        else:
-            earlier.append(b)
+        earlier.add(b)
     analysis.memo["rebuilt_models"] = found
     return found
 

@@ -167,6 +167,9 @@ class KerasObject:
     parts: tuple = ()  # a model: the Keras objects it is made of (a Sequential's stages, a functional model's)
     trainable: Any = field(default_factory=lambda: Const(True))  # a model's `trainable` flag
     optimizer: Any = None  # a model: the Keras optimizer `compile` gave it
+    # a model: what its `fit`/`train_on_batch` steps, as `compile` saw it (the parts not
+    # frozen then; Keras fixes the set there); None when a part's flag was not known
+    compiled_parts: tuple | None = None
 
 
 @dataclass(eq=False)
@@ -357,6 +360,17 @@ class ModuleState:
 @dataclass(eq=False)
 class ModuleVal:
     state: ModuleState
+
+
+@dataclass(eq=False)
+class PackageVal:
+    """A package as `import a.b` leaves it bound: Python sets the loaded submodule as an
+    attribute of `a`, even when `a/__init__.py` does not import it or `a` has no
+    `__init__.py` at all, so `a.b.f` reaches b's `f`. `base` is `a` itself (a ModuleVal or
+    an External), `subs` the submodules imported through it by name."""
+
+    base: Any
+    subs: dict[str, Any]
 
 
 AUTO = Const("AUTO_REUSE")

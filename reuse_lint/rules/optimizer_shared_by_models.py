@@ -12,15 +12,19 @@ class OptimizerSharedByModels(Rule):
     Finds one Keras optimizer object applied first to some models' variables and later to a
     model with weights outside them: `opt.apply_gradients(zip(g, gen.trainable_variables))`
     and later `opt.apply_gradients(zip(d, disc.trainable_variables))`, one optimizer given to
-    two models' `compile` and stepped through `model.optimizer`, or an encoder's pretraining
-    optimizer reused for the encoder with a new head.
+    two models' `compile` and stepped through `model.optimizer` or by their own
+    `train_on_batch`/`fit` (the Keras GAN recipe: the discriminator and the combined model
+    compiled with one `Adam`), or an encoder's pretraining optimizer reused for the encoder
+    with a new head. A model's own step takes the weights that were not frozen when it was
+    compiled.
 
     ## Why is this bad?
     A Keras optimizer (Keras 3, and tf_keras from TF 2.11 on) makes its slots for the
     variables of its first step and knows no others. The second model's step stops:
     `ValueError: Unknown variable ... This optimizer can only be called for the variables
     it was originally built with` (Keras 3), `KeyError: The optimizer cannot recognize
-    variable ...` (tf_keras).
+    variable ...` (tf_keras). (In the GAN recipe Keras 3 reads `trainable` at each step, so
+    there the discriminator, frozen after its `compile`, is never stepped instead.)
 
     ## Example
     ```python
@@ -99,6 +103,21 @@ with tf.GradientTape() as tape:
     loss = tf.reduce_mean(d(tf.zeros([2, 4])))
 opt.apply_gradients(zip(tape.gradient(loss, d.trainable_variables), d.trainable_variables))
 """,
+        # The GAN recipe with an optimizer for each compiled model.
+        """
+import numpy as np
+import tensorflow as tf
+g = tf.keras.Sequential([tf.keras.Input([2]), tf.keras.layers.Dense(3)])
+d = tf.keras.Sequential([tf.keras.Input([3]), tf.keras.layers.Dense(1)])
+d.compile(loss="mse", optimizer=tf.keras.optimizers.Adam())
+d.trainable = False
+z = tf.keras.Input([2])
+combined = tf.keras.Model(z, d(g(z)))
+combined.compile(loss="mse", optimizer=tf.keras.optimizers.Adam())
+for _ in range(2):
+    d.train_on_batch(np.zeros((4, 3)), np.ones((4, 1)))
+    combined.train_on_batch(np.zeros((4, 2)), np.ones((4, 1)))
+""",
     )
     INVALID = (
         """
@@ -162,12 +181,29 @@ class Detector:
         self.train_step(x)
 Detector().fit(tf.zeros([4, 3]))
 """,
+        # The GAN recipe with one optimizer: the discriminator's step builds it for its own
+        # weights; the combined model's brings the generator's.
+        """
+import numpy as np
+import tensorflow as tf
+g = tf.keras.Sequential([tf.keras.Input([2]), tf.keras.layers.Dense(3)])
+d = tf.keras.Sequential([tf.keras.Input([3]), tf.keras.layers.Dense(1)])
+opt = tf.keras.optimizers.Adam()
+d.compile(loss="mse", optimizer=opt)
+d.trainable = False
+z = tf.keras.Input([2])
+combined = tf.keras.Model(z, d(g(z)))
+combined.compile(loss="mse", optimizer=opt)
+for _ in range(2):
+    d.train_on_batch(np.zeros((4, 3)), np.ones((4, 1)))
+    combined.train_on_batch(np.zeros((4, 2)), np.ones((4, 1)))  # expect: RL124
+""",
     )
 
     def check(self, ctx: RuleContext) -> Iterable[Diagnostic]:
         first: dict[int, tuple] = {}  # id(optimizer) -> (its first step's models, site)
         reported: set[int] = set()
-        for optimizer, var_list, site, _trace in ctx.analysis.keras_optimizer_steps:
+        for optimizer, var_list, site, _trace, own in ctx.analysis.keras_optimizer_steps:
             if optimizer.built or "legacy" in optimizer.canon.split(".") or id(optimizer) in reported:
                 continue  # legacy optimizers make slots for any variable they meet
             if id(optimizer) not in first:
@@ -178,11 +214,17 @@ Detector().fit(tf.zeros([4, 3]))
                 continue
             reported.add(id(optimizer))
             name = optimizer.canon.split(".")[-1]
+            # Keras 3 reads `trainable` at each step of `fit`/`train_on_batch`, so a model frozen
+            # after its `compile` (the GAN recipe's discriminator) is not stepped there at all.
+            raises = (
+                "`The optimizer cannot recognize variable` (tf_keras) or `Unknown variable` (Keras 3; or, where a "
+                "model was frozen after its `compile`, Keras 3 never steps that model)" if own else
+                "`Unknown variable` (Keras 3) or `The optimizer cannot recognize variable` (tf_keras)"
+            )
             yield from ctx.report(
                 self, site,
                 f"this `{name}` optimizer was first applied to a list without some of the weights stepped here: a Keras optimizer knows only "
-                "the variables of its first step, so TF raises `Unknown variable` (Keras 3) or `The optimizer cannot "
-                "recognize variable` (tf_keras) here",
+                f"the variables of its first step, so TF raises {raises} here",
                 related=[ctx.related(first_site, "its first step, which fixed its variables"),
                          ctx.related(optimizer.site, "the one optimizer, made here")],
                 help="give each model its own optimizer (or `optimizer.build(...)` every list before the first step)",

@@ -58,6 +58,40 @@ class RepeatedRnnCell(Rule):
     CODE = "RL117"
     NAME = "repeated-rnn-cell"
     VALID = (
+        # A subclass whose `__init__` hands its base a list it computes: not known what the
+        # base receives.
+        """
+import tensorflow as tf
+class FirstOnly(tf.contrib.rnn.MultiRNNCell):
+    def __init__(self, cells, residual=False):
+        super(FirstOnly, self).__init__(cells[:1], state_is_tuple=True)
+        self._residual = residual
+cell = tf.contrib.rnn.BasicLSTMCell(8)
+stack = FirstOnly([cell] * 2)
+""",
+        # Options kept on the object and read by a method of the subclass's own: not known.
+        """
+import tensorflow as tf
+class Gated(tf.contrib.rnn.MultiRNNCell):
+    def __init__(self, cells, gate=False):
+        super(Gated, self).__init__(cells)
+        self._gate = gate
+    def __call__(self, inputs, state, scope=None):
+        return super(Gated, self).__call__(inputs, state, scope)
+    def gated_call(self, inputs, state):
+        return inputs, state
+cell = tf.contrib.rnn.BasicLSTMCell(8)
+stack = Gated([cell] * 2)
+""",
+        # A subclass with a `__call__` of its own may run its cells in any way: not known.
+        """
+import tensorflow as tf
+class OwnStack(tf.contrib.rnn.MultiRNNCell):
+    def __call__(self, inputs, state, scope=None):
+        return inputs, state
+cell = tf.contrib.rnn.BasicLSTMCell(8)
+stack = OwnStack([cell] * 2)
+""",
         # Round 8 (Yagami360): `model` runs as an entry point, and every construction of the
         # class keeps the default of one layer: one cell, one layer, nothing shared.
         """
@@ -181,6 +215,30 @@ def build(num_layers, cell_creator):
 """,
     )
     INVALID = (
+        # google/seq2seq: the subclass keeps its options on the object and its `__call__`
+        # hands the call to MultiRNNCell's unless residual connections are asked for.
+        """
+import tensorflow as tf
+class ExtendedMultiRNNCell(tf.contrib.rnn.MultiRNNCell):
+    def __init__(self, cells, residual_connections=False):
+        super(ExtendedMultiRNNCell, self).__init__(cells, state_is_tuple=True)
+        self._residual_connections = residual_connections
+    def __call__(self, inputs, state, scope=None):
+        if not self._residual_connections:
+            return super(ExtendedMultiRNNCell, self).__call__(inputs, state, scope)
+        return inputs, state
+cell = tf.contrib.rnn.BasicLSTMCell(8)
+stack = ExtendedMultiRNNCell(cells=[cell] * 2)  # expect: RL117
+""",
+        # google/seq2seq: the project's own subclass of MultiRNNCell adds nothing, so it is
+        # MultiRNNCell, and one cell handed to it for two layers is shared.
+        """
+import tensorflow as tf
+class ExtendedMultiRNNCell(tf.contrib.rnn.MultiRNNCell):
+    pass
+cell = tf.contrib.rnn.BasicLSTMCell(8)
+stack = ExtendedMultiRNNCell([cell] * 2)  # expect: RL117
+""",
         # The flag's default asks for two layers.
         """
 import tensorflow as tf

@@ -156,6 +156,21 @@ class Disc:
             return tf.layers.dense(x, 1)
 fake = Disc()(tf.ones([1, 2]), reuse=True)  # expect: RL102
 """,
+        # Classes written the Python 2 way: a settings class with no `__init__` and a model
+        # whose `super().__init__()` ends at `object` run no unseen code before the lookup.
+        """
+import tensorflow.compat.v1 as tf
+class Config(object):
+    hidden = 8
+class MemoryNet(object):
+    def __init__(self, config):
+        super(MemoryNet, self).__init__()
+        self.config = config
+    def attend(self, facts, reuse):
+        with tf.variable_scope("attention", reuse=True):  # expect: RL102
+            return tf.layers.dense(facts, self.config.hidden, reuse=reuse)
+MemoryNet(Config()).attend(tf.zeros([2, 8]), reuse=False)
+""",
         # A model class nothing in view constructs: the fake branch looks the discriminator
         # up before the real branch creates it, whatever the graph held before.
         """

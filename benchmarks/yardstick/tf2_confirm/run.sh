@@ -22,7 +22,7 @@ both() {  # both ID REPO FIX FILE-OR-DOT: export bug (FIX^) and fix trees, then 
     for side in before after; do
         c=$fix; [ $side = before ] && c="$fix^"
         export_tree "$repo" "$c" "$OUT/$id/$side"
-        echo "-- $id $side"; "$PY" "$@" "$OUT/$id/$side" 2>&1 | grep -E "^(variables|tf.function|kernels|critic|RAISES|both|None|dense_1|call [12]|fit|combined|LayerNorm|optimizer|train_step|InceptionBlock|ResnetBlock|Classifier|TransformerBlock)" || true
+        echo "-- $id $side"; "$PY" "$@" "$OUT/$id/$side" 2>&1 | grep -E "^(variables|tf.function|kernels|critic|RAISES|both|None|dense_1|call [12]|fit|combined|LayerNorm|optimizer|train_step|InceptionBlock|ResnetBlock|Classifier|TransformerBlock|train: OK|train RAISES|IDEC clustering)" || true
     done
 }
 layer() {  # layer ID REPO FIX FILE CLASS KWARGS SHAPE: one file, loaded as a module
@@ -116,3 +116,22 @@ for side in before after; do
     show lpupp/Keras-GAN "$c" pix2pix/pix2pix.py "$OUT/pix2pix/$side/pix2pix/pix2pix.py"
     echo "-- tf2-kerasgan-pix2pix-unfrozen-d $side"; "$PY" "$HERE/kerasgan_pix2pix.py" "$OUT/pix2pix/$side" 2>&1 | grep "^combined" || true
 done
+# RLs (session 8, s8mine2): one Keras Adam stepped on DDPG's critic and actor, and on SAC's
+# critics, actor and log_alpha (the methods' sources on stub agents)
+both tf2-rls-ddpg-shared-adam StepNeverStop/RLs 705595e "$HERE/rls_ddpg.py"
+both tf2-rls-sac-shared-adam StepNeverStop/RLs 1ff6be9 "$HERE/rls_sac.py"
+# TimeSeriesDeepClustering (session 8): IDEC's pre-training optimizer reused for the clustering head
+both tf2-tsdc-idec-pretrain-adam blafabregue/TimeSeriesDeepClustering 208fac0 "$HERE/tsdc_idec.py"
+# GSOC (session 8): the ESRGAN code reads config/config.yaml, so it is exported beside the code.
+# Two fixes took two commits each, so each check names its own before and after commits.
+gsoc() {  # gsoc ID BEFORE AFTER SCRIPT PATTERN
+    for side in before after; do
+        c=$3; [ $side = before ] && c=$2
+        export_tree captain-pool/GSOC "$c" "$OUT/$1/$side"
+        show captain-pool/GSOC "$c" E2_ESRGAN/config/config.yaml "$OUT/$1/$side/E2_ESRGAN/config/config.yaml"
+        echo "-- $1 $side"; "$PY" "$HERE/$4" "$OUT/$1/$side" 2>&1 | grep -E "$5" || true
+    done
+}
+gsoc tf2-gsoc-rdb-conv-lambda 1333f6c f3477c6 gsoc_rdb.py "^(variables|RDB|tf.function)"
+gsoc tf2-gsoc-vgg-shared-bn 2d0cf92 582c18b gsoc_vgg.py "^VGGArch"
+gsoc tf2-gsoc-distill-disc-grads 582c18b 234c8cc gsoc_distill_step.py "^distillation"

@@ -159,6 +159,16 @@ def builtin_call(interp, name: str | None, args, node, module) -> Any:
     return NOT_SPECIAL
 
 
+def models_subclass(base: Any) -> bool:
+    """Whether a user class that subclasses `base` and adds no behaviour of its own may be
+    run as `base` itself: a name a model answers for (`MultiRNNCell`), not a Keras layer or
+    model class, whose subclasses Keras runs in its own way (`keras.class_methods`)."""
+    if not isinstance(base, TFRef):
+        return False
+    canon = tfnames.canonical(base.qualname)
+    return lookup(canon) is not None and not tfnames.is_keras_layer_class(canon)
+
+
 def is_modelled_module(name: str) -> bool:
     """An import of TensorFlow or a sibling: its names are TFRefs, never loaded."""
     return name.split(".")[0] in tfnames.ROOT_MODULES

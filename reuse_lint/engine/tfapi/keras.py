@@ -19,7 +19,7 @@ from reuse_lint.engine.tfapi.core import build
 from reuse_lint.engine.tfapi import NOT_SPECIAL
 from reuse_lint.engine.tfapi.tapes import blind, model_list
 from reuse_lint.engine.values import (
-    UNKNOWN, ClassVal, Const, DictVal, FuncVal, Instance, KerasObject, KerasOptimizer, ListVal, ModuleState, Tensor, TFRef, deps, same,
+    UNKNOWN, ClassVal, Const, DictVal, FuncVal, Instance, KerasObject, KerasOptimizer, ListVal, ModelVars, ModuleState, Tensor, TFRef, deps, same,
 )
 
 _KERAS_STEPS = frozenset({"train_step", "test_step", "predict_step"})
@@ -314,8 +314,30 @@ def _compile(interp, model: KerasObject, node, module, args, kwargs) -> Any:
     _keras_step(interp, "compile", model, node, module)
     given = kwargs.get("optimizer", args[0] if args else None)
     model.optimizer = given if isinstance(given, KerasOptimizer) else None
+    model.compiled_parts = None if interp.analysis.unseen_freezing else _trained_parts(model)
     run_compiled(interp, args, kwargs)
     return UNKNOWN
+
+
+def _trained_parts(model: KerasObject) -> tuple | None:
+    """The objects owning the weights a `compile`d model steps: its parts down to the ones
+    made of nothing known, leaving out the frozen ones. None when a flag is not known."""
+    out: list = []
+    todo, seen = [model], set()
+    while todo:
+        m = todo.pop()
+        if id(m) in seen:
+            continue
+        seen.add(id(m))
+        if not isinstance(m, KerasObject) or not isinstance(m.trainable, Const):
+            return None
+        if m.trainable.value is False:
+            continue
+        if m.parts:
+            todo.extend(m.parts)
+        else:
+            out.append(m)
+    return tuple(out)
 
 
 def run_compiled(interp, args, kwargs) -> None:
@@ -367,6 +389,10 @@ def derives_from_keras_layer(cls: ClassVal) -> bool:
 
 def _train(interp, model: KerasObject, node, module, args, kwargs) -> Any:
     _keras_step(interp, "train", model, node, module)
+    if isinstance(model.optimizer, KerasOptimizer) and model.compiled_parts:
+        # Keras' own step applies the compiled optimizer to the compiled model's weights.
+        interp.analysis.keras_optimizer_steps.append(
+            (model.optimizer, ModelVars(model.compiled_parts), Site(module.path, node), interp.trace, True))
     return UNKNOWN
 
 
