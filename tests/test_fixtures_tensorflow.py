@@ -61,6 +61,8 @@ BAD = {
     "rl107_scoped_bad.py": ("ValueError", "Variable gate/gate/Mean_1/ExponentialMovingAverage/ does not exist"),
     # The sampling model's Adam slots, under `scope.reuse_variables()` of the named scope.
     "rl107_model_bad.py": ("ValueError", "Variable lstm_model/lstm_model/lstm_vars/W/Adam_2/ does not exist"),
+    # Round 13: a batch norm whose averages are guarded by a train flag, not by the reuse.
+    "rl107_guarded_average_bad.py": ("ValueError", "Variable critic/d_norm/critic/d_norm_1/moments/Squeeze/ExponentialMovingAverage/ does not exist"),
     # `variable_scope(get_variable_scope(), reuse=False)` keeps the leaked root reuse.
     "rl107_reuse_false_bad.py": ("ValueError", "Variable d_w1/Adam/ does not exist"),
     # The generator ran before the tape opened: every gradient is None.
@@ -275,6 +277,11 @@ GOOD_SHOWS = {
     # one moving average per variable.
     "rl107_rebuilt_model_good.py": lambda b: len([n for n in b["created"] if "/Adam" in n]) == 6
     and not any("Adam_2" in n for n in b["created"]),
+    # Round 13: the guard `if not tf.get_variable_scope().reuse:` keeps the shared call
+    # from averaging again: one shadow per batch moment, from the first call.
+    "rl107_guarded_average_good.py": lambda b: sorted(n for n in b["created"] if "ExponentialMovingAverage" in n)
+    == _d("critic/d_norm/critic/d_norm/moments/Squeeze/ExponentialMovingAverage",
+          "critic/d_norm/critic/d_norm/moments/Squeeze_1/ExponentialMovingAverage"),
     "rl107_tower_average_good.py": lambda b: sorted(n for n in b["created"] if "ExponentialMovingAverage" in n)
     == _d("dense_block/b/ExponentialMovingAverage", "dense_block/w/ExponentialMovingAverage"),
     "rl108_builder_target_good.py": lambda b: sorted(n.split("/", 1)[1] for n in b["lists"]["target_variables"])
