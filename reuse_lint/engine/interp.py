@@ -1684,7 +1684,9 @@ class Interpreter:
         if site is not None:
             self.calls.append(site)
             inputs = tfapi.call_inputs(args, kwargs)
-            self.call_info.append(CallInfo(site, inputs.calls, _consts(args, kwargs), self.tf.prefix(), inputs.partial))
+            self.call_info.append(CallInfo(
+                site, inputs.calls, _consts(args, kwargs), self.tf.prefix(), inputs.partial, _non_consts(args, kwargs),
+            ))
         self.funcs.append(func)
         self.tf.enter_function(func, self.guards)
         self.early_returns.append([])
@@ -1954,6 +1956,11 @@ def _consts(args, kwargs) -> tuple:
     except TypeError:
         return ()
     return tuple(items)
+
+
+def _non_consts(args, kwargs) -> tuple:
+    items = [(i, a) for i, a in enumerate(args) if not isinstance(a, Const)]
+    return tuple(items + [(k, v) for k, v in sorted(kwargs.items()) if not isinstance(v, Const)])
 
 
 def _regex(kind: str, pattern: Any, text: Any) -> Any:

@@ -321,6 +321,8 @@ def _meant_to_share(first: CallInfo, second: CallInfo, analysis: Analysis) -> bo
         return False  # a block configured at the call (`conv_bn(x, filters=256)`): architecture
     if first.consts != second.consts or first.prefix != second.prefix or _factory(first) != _factory(second):
         return False
+    if _configured_apart(first, second):
+        return False  # `demo(age)`, `demo(breed)`: a layer made from each call's own column
     # A model applied twice takes independent inputs: real data and the generator's fakes,
     # the two sides of a siamese pair. A block applied to two tensors that share an ancestor
     # is one network's architecture: a backbone's branches, a detector's heads. Ancestry
@@ -370,7 +372,7 @@ def _rebuilt(a: Build, b: Build, analysis: Analysis) -> Repeat | None:
             return None  # objects of a class, or blocks applied to tensors (repeated_builds)
         if any(_is_size(value) for _, value in ca.consts):
             return None
-        if ca.consts != cb.consts or ca.prefix != cb.prefix:
+        if ca.consts != cb.consts or ca.prefix != cb.prefix or _configured_apart(ca, cb):
             return None
         applied_a, applied_b = _applied_on_the_spot(ca.site, analysis), _applied_on_the_spot(cb.site, analysis)
         if applied_a == applied_b:
@@ -391,6 +393,14 @@ def _applied_on_the_spot(site: Site, analysis: Analysis) -> bool:
             if isinstance(n, ast.Call) and isinstance(n.func, ast.Call)
         )
     return id(site.node) in applied
+
+
+def _configured_apart(first: CallInfo, second: CallInfo) -> bool:
+    """Does an argument that a Keras constructor inside the call takes as is (a feature
+    column, a normalization layer placed in a Sequential) differ between the two calls? Then
+    each call builds what its own argument asks for, as a constant size would."""
+    a, b = dict(first.args), dict(second.args)
+    return any(key not in a or key not in b or a[key] is not b[key] for key in first.configured | second.configured)
 
 
 def _is_size(value) -> bool:
