@@ -732,15 +732,16 @@ def _held(value) -> list | None:
 
 
 def _attributes_known(cls: ClassVal) -> bool:
-    """Every class `cls` derives from is the program's own or a TF one, and none sets an
-    attribute of `self` in a method but `__init__`."""
+    """Every class `cls` derives from is the program's own or a TF one, none sets an
+    attribute of `self` in a method but `__init__`, and none sets one by a computed name."""
     todo, seen = [cls], set()
     while todo:
         c = todo.pop()
         if id(c) in seen:
             continue
         seen.add(id(c))
-        if any(_sets_self_attribute(v.node) for k, v in c.attrs.items() if k != "__init__" and isinstance(v, FuncVal)):
+        methods = [(k, v.node) for k, v in c.attrs.items() if isinstance(v, FuncVal)]
+        if any(_sets_by_name(node) or (k != "__init__" and _sets_self_attribute(node)) for k, node in methods):
             return False
         for base in c.bases:
             if isinstance(base, ClassVal):
@@ -755,8 +756,15 @@ def _sets_self_attribute(func: ast.AST) -> bool:
         isinstance(t, ast.Attribute) and isinstance(t.value, ast.Name) and t.value.id == "self"
         for n in ast.walk(func) if isinstance(n, (ast.Assign, ast.AugAssign, ast.AnnAssign))
         for t in (n.targets if isinstance(n, ast.Assign) else [n.target])
-    ) or any(
-        isinstance(n, ast.Call) and isinstance(n.func, ast.Name) and n.func.id == "setattr" for n in ast.walk(func)
+    )
+
+
+def _sets_by_name(func: ast.AST) -> bool:
+    """`setattr(self, name, layer)` or `self.__dict__`: attributes the analysis may not see."""
+    return any(
+        (isinstance(n, ast.Call) and isinstance(n.func, ast.Name) and n.func.id == "setattr")
+        or (isinstance(n, ast.Attribute) and n.attr == "__dict__")
+        for n in ast.walk(func)
     )
 
 

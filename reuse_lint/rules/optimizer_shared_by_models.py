@@ -174,6 +174,32 @@ with tf.GradientTape() as tape:
     loss = tf.reduce_mean(encoder(x))
 opt.apply_gradients(zip(tape.gradient(loss, encoder.trainable_variables), encoder.trainable_variables))
 """,
+        # Two models holding one layer, one of them set by a computed name: not shown apart.
+        """
+import tensorflow as tf
+shared = tf.keras.layers.Dense(4)
+class A(tf.keras.Model):
+    def __init__(self):
+        super().__init__()
+        setattr(self, "body" + "", shared)
+    def call(self, x):
+        return self.body(x)
+class B(tf.keras.Model):
+    def __init__(self):
+        super().__init__()
+        self.body = shared
+    def call(self, x):
+        return self.body(x)
+a, b = A(), B()
+opt = tf.keras.optimizers.Adam()
+x = tf.zeros([2, 3])
+with tf.GradientTape() as tape:
+    loss = tf.reduce_mean(a(x))
+opt.apply_gradients(zip(tape.gradient(loss, a.trainable_variables), a.trainable_variables))
+with tf.GradientTape() as tape:
+    loss = tf.reduce_mean(b(x))
+opt.apply_gradients(zip(tape.gradient(loss, b.trainable_variables), b.trainable_variables))
+""",
     )
     INVALID = (
         """
