@@ -79,6 +79,8 @@ BAD = {
     # One Adam compiled into the discriminator and the combined model: the discriminator's
     # train_on_batch builds it, the combined model's brings the generator's weights.
     "rl124_gan_bad.py": ("KeyError", "The optimizer cannot recognize variable g_hidden/kernel"),
+    # One Adam stepped on the critic, then on the actor: two subclassed models, no layer shared.
+    "rl124_subclass_bad.py": ("KeyError", "The optimizer cannot recognize variable"),
     # Both lists were taken before the network existed: the first minimize has nothing.
     "rl114_select_before_build_bad.py": ("ValueError", "No variables to optimize"),
 }
@@ -398,6 +400,8 @@ KERAS3 = {
     "rl121_good.py": lambda b: b["error"] is None,
     "rl124_bad.py": lambda b: "This optimizer can only be called for the variables it was originally built with" in (b["error"] or {}).get("message", ""),
     "rl124_good.py": lambda b: b["error"] is None,
+    "rl124_subclass_bad.py": lambda b: "This optimizer can only be called for the variables it was originally built with" in (b["error"] or {}).get("message", ""),
+    "rl124_subclass_good.py": lambda b: b["error"] is None,
     # Keras 3 names variables by their own name only: one kernel of three keeps its initial
     # value (None gradients are skipped as in tf_keras), against none.
     "rl123_bad.py": lambda b: b["error"] is None and len([n for n in b["unchanged"] if n.endswith("kernel:0")]) == 1

@@ -348,6 +348,10 @@ TABLE = (
         NO_COUNTERPART + "the trace stops at the first train_on_batch, the discriminator's, before "
         "the combined model's step where TF raises (its Adam knows only the discriminator's variables)"),
     Row("rules/rl124_gan_good.py", (), (), GOOD),
+    Row("rules/rl124_subclass_bad.py", ("RL124@45",), (),
+        NO_COUNTERPART + "without --steps the trace stops at the first tape.gradient, before the "
+        "actor's step where TF raises (its Adam knows only the critic's variables)"),
+    Row("rules/rl124_subclass_good.py", (), (), GOOD),
     Row("rules/rl122_bad.py", ("RL122@14",), (),
         NO_COUNTERPART + "TF raises TypeError at the misspelt keyword while building; the trace "
         "reports that error and no finding", crash="unexpected keyword argument 'list_var'"),
