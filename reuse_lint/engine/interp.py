@@ -722,8 +722,13 @@ class Interpreter:
     def _stmt_AugAssign(self, stmt: ast.AugAssign, env, module) -> None:
         value = self.eval(stmt.value, env, module)
         grown = None
-        if isinstance(stmt.op, ast.Add) and isinstance(stmt.target, (ast.Name, ast.Attribute)):
+        if isinstance(stmt.op, ast.Add) and isinstance(stmt.target, ast.Name):
             grown = _grown(self.eval(stmt.target, env, module), value)
+        elif isinstance(stmt.op, ast.Add) and isinstance(stmt.target, ast.Attribute):
+            # Read as stored: no model's attribute hook runs for the target of a store.
+            base = self.eval(stmt.target.value, env, module)
+            if isinstance(base, Instance) and stmt.target.attr in base.attrs:
+                grown = _grown(base.attrs[stmt.target.attr], value)
         self.assign(stmt.target, UNKNOWN if grown is None else grown, env, module)
 
     def _stmt_Return(self, stmt: ast.Return, env, module) -> None:
@@ -1868,16 +1873,13 @@ _MISSING = object()  # an attribute an object did not have
 # Methods of files, strings, lists and dicts: called on a value the interpreter does not
 # know, they still create no TensorFlow variable.
 def _grown(old: Any, added: Any) -> Any:
-    """`x += y` or `x.extend(y)` on a list x: what x holds then, or None. Python grows the one
-    list in place; the name is bound to the grown list instead, because `list(x)` gives back
-    x itself here (a copy in Python): changing the object would change lists Python keeps apart."""
+    """`x += y` or `x.extend(y)` on a variable list x: what x holds then, or None. Python grows
+    the one list in place; the name is bound to the grown list instead, because `list(x)` gives
+    back x itself here (a copy in Python): changing the object would change lists Python keeps
+    apart. A list of other values (layers, tensors) grown so stays as before: unknown after
+    `+=`, as it was after `.extend`."""
     grown = tfapi.grow_list(old, added)
-    if grown is not tfapi.NOT_SPECIAL:
-        return grown
-    if isinstance(old, ListVal) and isinstance(added, ListVal):
-        if not (old.sample or added.sample) and old.length is None and added.length is None:
-            return ListVal(old.items + added.items)
-    return None
+    return None if grown is tfapi.NOT_SPECIAL else grown
 
 
 _DATA_METHODS = frozenset(
