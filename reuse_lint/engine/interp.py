@@ -724,7 +724,7 @@ class Interpreter:
         grown = None
         if isinstance(stmt.op, ast.Add) and isinstance(stmt.target, ast.Name):
             grown = _grown(self.eval(stmt.target, env, module), value)
-        elif isinstance(stmt.op, ast.Add) and isinstance(stmt.target, ast.Attribute):
+        elif isinstance(stmt.op, ast.Add) and isinstance(stmt.target, ast.Attribute) and isinstance(stmt.target.value, ast.Name):
             # Read as stored: no model's attribute hook runs for the target of a store.
             base = self.eval(stmt.target.value, env, module)
             if isinstance(base, Instance) and stmt.target.attr in base.attrs:
