@@ -73,6 +73,9 @@ BAD = {
     "rl120_loop_bad.py": ("ValueError", "is incompatible with the layer: expected axis 3 of input shape to have value 8"),
     # The hidden Dense, built for the 48 flattened features, gets its own 16-wide output.
     "rl120_dense_bad.py": ("ValueError", "expected axis -1 of input shape to have value 48, but received input with shape (2, 16)"),
+    # The strided convolutions kept in an OrderedDict: the second brings 16 channels to the
+    # batch norm built for 8.
+    "rl120_ordered_bad.py": ("ValueError", "is incompatible with the layer: expected axis 3 of input shape to have value 8"),
     "rl122_bad.py": ("TypeError", "unexpected keyword argument 'list_var'"),
     # One Adam compiled into the decoder and the encoder: it knows only the decoder's variables.
     "rl124_bad.py": ("KeyError", "The optimizer cannot recognize variable"),
@@ -81,6 +84,8 @@ BAD = {
     "rl124_gan_bad.py": ("KeyError", "The optimizer cannot recognize variable g_hidden/kernel"),
     # One Adam stepped on the critic, then on the actor: two subclassed models, no layer shared.
     "rl124_subclass_bad.py": ("KeyError", "The optimizer cannot recognize variable"),
+    # The Adam pre-trained on the autoencoder's list grown by `+=`: the clustering head is new to it.
+    "rl124_grown_bad.py": ("KeyError", "The optimizer cannot recognize variable"),
     # Both lists were taken before the network existed: the first minimize has nothing.
     "rl114_select_before_build_bad.py": ("ValueError", "No variables to optimize"),
 }
@@ -402,6 +407,10 @@ KERAS3 = {
     "rl124_good.py": lambda b: b["error"] is None,
     "rl124_subclass_bad.py": lambda b: "This optimizer can only be called for the variables it was originally built with" in (b["error"] or {}).get("message", ""),
     "rl124_subclass_good.py": lambda b: b["error"] is None,
+    "rl124_grown_bad.py": lambda b: "Unknown variable" in (b["error"] or {}).get("message", ""),
+    "rl124_grown_good.py": lambda b: b["error"] is None,
+    "rl120_ordered_bad.py": lambda b: "is incompatible with the layer" in (b["error"] or {}).get("message", ""),
+    "rl120_ordered_good.py": lambda b: b["error"] is None,
     # Keras 3 names variables by their own name only: one kernel of three keeps its initial
     # value (None gradients are skipped as in tf_keras), against none.
     "rl123_bad.py": lambda b: b["error"] is None and len([n for n in b["unchanged"] if n.endswith("kernel:0")]) == 1

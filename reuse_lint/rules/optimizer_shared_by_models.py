@@ -200,6 +200,28 @@ with tf.GradientTape() as tape:
     loss = tf.reduce_mean(b(x))
 opt.apply_gradients(zip(tape.gradient(loss, b.trainable_variables), b.trainable_variables))
 """,
+        # A list grown in place takes both models: the decoder's step is covered.
+        """
+import tensorflow as tf
+encoder = tf.keras.Sequential([tf.keras.layers.Dense(2)])
+decoder = tf.keras.Sequential([tf.keras.layers.Dense(3)])
+opt = tf.keras.optimizers.Adam()
+def autoencoder_vars():
+    v = encoder.trainable_variables
+    v.extend(decoder.trainable_variables)
+    return v
+def pretrain_step(x):
+    v = autoencoder_vars()
+    with tf.GradientTape() as tape:
+        loss = tf.reduce_mean(tf.square(x - decoder(encoder(x))))
+    opt.apply_gradients(zip(tape.gradient(loss, v), v))
+def decoder_step(z):
+    with tf.GradientTape() as tape:
+        loss = tf.reduce_mean(decoder(z))
+    opt.apply_gradients(zip(tape.gradient(loss, decoder.trainable_variables), decoder.trainable_variables))
+pretrain_step(tf.zeros([2, 3]))
+decoder_step(tf.zeros([2, 2]))
+""",
     )
     INVALID = (
         """
@@ -238,6 +260,27 @@ def cluster_step(x):
     with tf.GradientTape() as tape:
         loss = tf.reduce_mean(clustering(x))
     opt.apply_gradients(zip(tape.gradient(loss, clustering.trainable_variables), clustering.trainable_variables))  # expect: RL124
+pretrain_step(tf.zeros([2, 3]))
+cluster_step(tf.zeros([2, 3]))
+""",
+        # The same with the pre-training list grown in place.
+        """
+import tensorflow as tf
+encoder = tf.keras.Sequential([tf.keras.layers.Dense(2)])
+decoder = tf.keras.Sequential([tf.keras.layers.Dense(3)])
+head = tf.keras.layers.Dense(4)
+opt = tf.keras.optimizers.Adam()
+def pretrain_step(x):
+    v = encoder.trainable_variables
+    v += decoder.trainable_variables
+    with tf.GradientTape() as tape:
+        loss = tf.reduce_mean(tf.square(x - decoder(encoder(x))))
+    opt.apply_gradients(zip(tape.gradient(loss, v), v))
+def cluster_step(x):
+    v = encoder.trainable_variables + head.trainable_variables
+    with tf.GradientTape() as tape:
+        loss = tf.reduce_mean(head(encoder(x)))
+    opt.apply_gradients(zip(tape.gradient(loss, v), v))  # expect: RL124
 pretrain_step(tf.zeros([2, 3]))
 cluster_step(tf.zeros([2, 3]))
 """,
