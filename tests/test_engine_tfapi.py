@@ -6,7 +6,7 @@ from __future__ import annotations
 import textwrap
 
 from reuse_lint.engine import analyse, parse_module, tfapi
-from reuse_lint.engine.values import Const, Tensor
+from reuse_lint.engine.values import UNKNOWN, Const, Tensor, TFRef
 
 
 def run(source: str):
@@ -124,3 +124,33 @@ def test_hand_built_steps_that_lose_the_pairs_stay_unknown():
     ]:
         use = _applied(step)
         assert not isinstance(use.loss, Tensor), step
+
+
+def test_a_scope_reports_the_reuse_in_force():
+    """`scope.reuse` and `tf.get_variable_scope().reuse` are what TF reports where the
+    analysis knows it (an inner scope inherits its outer one's reuse on entry), TF's
+    AUTO_REUSE constant under it, and unknown where a caller we did not see may reuse."""
+    module, analysed = run("""
+        import tensorflow as tf
+        top = tf.get_variable_scope().reuse
+        with tf.variable_scope("a") as a:
+            before = a.reuse
+            a.reuse_variables()
+            with tf.variable_scope("b") as b:
+                inner = tf.get_variable_scope().reuse
+            after = a.reuse
+        closed = b.reuse
+        with tf.variable_scope("c", reuse=tf.AUTO_REUSE):
+            auto = tf.get_variable_scope().reuse
+        with tf.variable_scope("d", reuse=flag):
+            unknown = tf.get_variable_scope().reuse
+        def alone():
+            if tf.get_variable_scope().reuse:
+                w = tf.get_variable("w", [1])
+    """)
+    values = {name: module.globals[name] for name in ("top", "before", "inner", "after", "closed", "auto", "unknown")}
+    alone = [c.name for c in analysed.analysis.creations]
+    analysed.release()
+    assert values == {"top": Const(False), "before": Const(False), "inner": Const(True), "after": Const(True),
+                      "closed": UNKNOWN, "auto": TFRef("tf.AUTO_REUSE"), "unknown": UNKNOWN}
+    assert alone == ["w"]  # an entry point analysed alone: its caller may reuse

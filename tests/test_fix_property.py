@@ -13,8 +13,10 @@ from reuse_lint.checker import lint_source
 from reuse_lint.fixes import fix_source, valid_python
 
 ROOT = Path(__file__).resolve().parent.parent
+# An empty package `__init__.py` has no line to mutate.
 FIXTURE_SOURCES = sorted(
-    p.read_text() for p in (ROOT / "fixtures").rglob("*.py") if "trace" not in p.parts
+    text for p in (ROOT / "fixtures").rglob("*.py")
+    if "trace" not in p.parts and (text := p.read_text()).strip()
 )
 EXAMPLES = 1000
 COUNT = {"programs": 0, "fixed": 0}

@@ -61,6 +61,8 @@ BAD = {
     "rl107_scoped_bad.py": ("ValueError", "Variable gate/gate/Mean_1/ExponentialMovingAverage/ does not exist"),
     # The sampling model's Adam slots, under `scope.reuse_variables()` of the named scope.
     "rl107_model_bad.py": ("ValueError", "Variable lstm_model/lstm_model/lstm_vars/W/Adam_2/ does not exist"),
+    # Round 13: a batch norm whose averages are guarded by a train flag, not by the reuse.
+    "rl107_guarded_average_bad.py": ("ValueError", "Variable critic/d_norm/critic/d_norm_1/moments/Squeeze/ExponentialMovingAverage/ does not exist"),
     # `variable_scope(get_variable_scope(), reuse=False)` keeps the leaked root reuse.
     "rl107_reuse_false_bad.py": ("ValueError", "Variable d_w1/Adam/ does not exist"),
     # The generator ran before the tape opened: every gradient is None.
@@ -71,12 +73,19 @@ BAD = {
     "rl120_loop_bad.py": ("ValueError", "is incompatible with the layer: expected axis 3 of input shape to have value 8"),
     # The hidden Dense, built for the 48 flattened features, gets its own 16-wide output.
     "rl120_dense_bad.py": ("ValueError", "expected axis -1 of input shape to have value 48, but received input with shape (2, 16)"),
+    # The strided convolutions kept in an OrderedDict: the second brings 16 channels to the
+    # batch norm built for 8.
+    "rl120_ordered_bad.py": ("ValueError", "is incompatible with the layer: expected axis 3 of input shape to have value 8"),
     "rl122_bad.py": ("TypeError", "unexpected keyword argument 'list_var'"),
     # One Adam compiled into the decoder and the encoder: it knows only the decoder's variables.
     "rl124_bad.py": ("KeyError", "The optimizer cannot recognize variable"),
     # One Adam compiled into the discriminator and the combined model: the discriminator's
     # train_on_batch builds it, the combined model's brings the generator's weights.
     "rl124_gan_bad.py": ("KeyError", "The optimizer cannot recognize variable g_hidden/kernel"),
+    # One Adam stepped on the critic, then on the actor: two subclassed models, no layer shared.
+    "rl124_subclass_bad.py": ("KeyError", "The optimizer cannot recognize variable"),
+    # The Adam pre-trained on the autoencoder's list grown by `+=`: the clustering head is new to it.
+    "rl124_grown_bad.py": ("KeyError", "The optimizer cannot recognize variable"),
     # Both lists were taken before the network existed: the first minimize has nothing.
     "rl114_select_before_build_bad.py": ("ValueError", "No variables to optimize"),
 }
@@ -275,6 +284,11 @@ GOOD_SHOWS = {
     # one moving average per variable.
     "rl107_rebuilt_model_good.py": lambda b: len([n for n in b["created"] if "/Adam" in n]) == 6
     and not any("Adam_2" in n for n in b["created"]),
+    # Round 13: the guard `if not tf.get_variable_scope().reuse:` keeps the shared call
+    # from averaging again: one shadow per batch moment, from the first call.
+    "rl107_guarded_average_good.py": lambda b: sorted(n for n in b["created"] if "ExponentialMovingAverage" in n)
+    == _d("critic/d_norm/critic/d_norm/moments/Squeeze/ExponentialMovingAverage",
+          "critic/d_norm/critic/d_norm/moments/Squeeze_1/ExponentialMovingAverage"),
     "rl107_tower_average_good.py": lambda b: sorted(n for n in b["created"] if "ExponentialMovingAverage" in n)
     == _d("dense_block/b/ExponentialMovingAverage", "dense_block/w/ExponentialMovingAverage"),
     "rl108_builder_target_good.py": lambda b: sorted(n.split("/", 1)[1] for n in b["lists"]["target_variables"])
@@ -391,6 +405,12 @@ KERAS3 = {
     "rl121_good.py": lambda b: b["error"] is None,
     "rl124_bad.py": lambda b: "This optimizer can only be called for the variables it was originally built with" in (b["error"] or {}).get("message", ""),
     "rl124_good.py": lambda b: b["error"] is None,
+    "rl124_subclass_bad.py": lambda b: "This optimizer can only be called for the variables it was originally built with" in (b["error"] or {}).get("message", ""),
+    "rl124_subclass_good.py": lambda b: b["error"] is None,
+    "rl124_grown_bad.py": lambda b: "Unknown variable" in (b["error"] or {}).get("message", ""),
+    "rl124_grown_good.py": lambda b: b["error"] is None,
+    "rl120_ordered_bad.py": lambda b: "is incompatible with the layer" in (b["error"] or {}).get("message", ""),
+    "rl120_ordered_good.py": lambda b: b["error"] is None,
     # Keras 3 names variables by their own name only: one kernel of three keeps its initial
     # value (None gradients are skipped as in tf_keras), against none.
     "rl123_bad.py": lambda b: b["error"] is None and len([n for n in b["unchanged"] if n.endswith("kernel:0")]) == 1

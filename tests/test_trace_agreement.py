@@ -103,6 +103,10 @@ TABLE = (
     Row("rules/rl107_scoped_good.py", (), (), GOOD),
     Row("rules/rl107_rebuilt_model_good.py", (), (), GOOD),
     Row("rules/rl107_tower_average_good.py", (), (), GOOD),
+    Row("rules/rl107_guarded_average_bad.py", ("RL107@32",), ("RT202@22",),
+        "RL107→RT202: the critic's reuse_variables() (32) holds at its second call, whose batch "
+        "moments the norm's train-flag guard still averages (22)"),
+    Row("rules/rl107_guarded_average_good.py", (), (), GOOD),
     Row("rules/rl108_bad.py", ("RL108@33",), ("RT206@33",),
         'RL108→RT206: scope "disc" returned disc_aux/ variables, which the discriminator step trains'),
     Row("rules/rl108_good.py", (), (), GOOD),
@@ -332,6 +336,10 @@ TABLE = (
         NO_COUNTERPART + "TF raises on the hidden Dense's second width; the trace reports that "
         "error and no finding", crash="is incompatible with the layer"),
     Row("rules/rl120_dense_good.py", (), (), GOOD),
+    Row("rules/rl120_ordered_bad.py", ("RL120@21",), (),
+        NO_COUNTERPART + "TF raises on the batch norm's second width (the convolutions kept in an "
+        "OrderedDict); the trace reports that error and no finding", crash="is incompatible with the layer"),
+    Row("rules/rl120_ordered_good.py", (), (), GOOD),
     Row("rules/rl121_bad.py", ("RL121@22",), (),
         NO_COUNTERPART + "run alone, TF raises on the second optimizer's retrace; under the "
         "trace's hooks it does not (why is not yet investigated), and the trace reports nothing"),
@@ -344,6 +352,14 @@ TABLE = (
         NO_COUNTERPART + "the trace stops at the first train_on_batch, the discriminator's, before "
         "the combined model's step where TF raises (its Adam knows only the discriminator's variables)"),
     Row("rules/rl124_gan_good.py", (), (), GOOD),
+    Row("rules/rl124_subclass_bad.py", ("RL124@45",), (),
+        NO_COUNTERPART + "without --steps the trace stops at the first tape.gradient, before the "
+        "actor's step where TF raises (its Adam knows only the critic's variables)"),
+    Row("rules/rl124_subclass_good.py", (), (), GOOD),
+    Row("rules/rl124_grown_bad.py", ("RL124@35",), (),
+        NO_COUNTERPART + "without --steps the trace stops at the first tape.gradient, before the "
+        "clustering step where TF raises (its Adam knows only the autoencoder's variables, listed by `+=`)"),
+    Row("rules/rl124_grown_good.py", (), (), GOOD),
     Row("rules/rl122_bad.py", ("RL122@14",), (),
         NO_COUNTERPART + "TF raises TypeError at the misspelt keyword while building; the trace "
         "reports that error and no finding", crash="unexpected keyword argument 'list_var'"),

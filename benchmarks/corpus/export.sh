@@ -28,7 +28,7 @@ while IFS=$'\t' read -r repo commit _rest; do
   # a pathspec that matches nothing fails the whole archive: ask only for suffixes present
   SPECS=()
   for e in $EXTS; do
-    git --git-dir="$git_dir" ls-tree -r --name-only "$commit" | grep -c "\.$e\$" >/dev/null && SPECS+=("*.$e")
+    git -c core.quotePath=false --git-dir="$git_dir" ls-tree -r --name-only "$commit" | grep -c "\.$e\$" >/dev/null && SPECS+=("*.$e")
   done
   if [ ${#SPECS[@]} -eq 0 ]; then echo "$repo 0 files ($EXTS)"; continue; fi
   # '*.py' as a pathspec matches at any depth (git's wildcards cross '/'). git archive still

@@ -71,6 +71,12 @@ class CallInfo:
     consts: tuple  # the constant arguments, by position and keyword
     prefix: str | None  # the variable-scope prefix at the call
     partial: bool = False  # some tensor argument was built on an input the analysis lost
+    # The arguments that are not constants, as (position or keyword, value); a Keras
+    # constructor inside the call that takes one as is (`DenseFeatures(column)`,
+    # `Sequential([norm, ...])`) adds its key to `configured`: that argument configures what
+    # the call builds, so two calls handing it different objects build different things.
+    args: tuple = field(default=(), compare=False)
+    configured: set = field(default_factory=set, compare=False)
 
 
 @dataclass(eq=False)

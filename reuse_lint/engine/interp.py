@@ -693,7 +693,22 @@ class Interpreter:
             handler(self, stmt, env, module)
 
     def _stmt_Expr(self, stmt: ast.Expr, env, module) -> None:
-        self.eval(stmt.value, env, module)
+        call = stmt.value
+        if (
+            isinstance(call, ast.Call) and isinstance(call.func, ast.Attribute) and call.func.attr == "extend"
+            and isinstance(call.func.value, (ast.Name, ast.Attribute)) and len(call.args) == 1
+            and not call.keywords and not isinstance(call.args[0], ast.Starred)
+        ):
+            receiver = self.eval(call.func.value, env, module)
+            if isinstance(receiver, ListVal) or tfapi.is_var_list(receiver):
+                added = self.eval(call.args[0], env, module)
+                grown = _grown(receiver, added)
+                if grown is None:
+                    self._escape([added], {})  # as before lists grew: x keeps the items it had
+                else:
+                    self.assign(call.func.value, grown, env, module)
+                return
+        self.eval(call, env, module)
 
     def _stmt_Assign(self, stmt: ast.Assign, env, module) -> None:
         value = self.eval(stmt.value, env, module)
@@ -705,8 +720,16 @@ class Interpreter:
             self.assign(stmt.target, self.eval(stmt.value, env, module), env, module)
 
     def _stmt_AugAssign(self, stmt: ast.AugAssign, env, module) -> None:
-        self.eval(stmt.value, env, module)
-        self.assign(stmt.target, UNKNOWN, env, module)
+        value = self.eval(stmt.value, env, module)
+        grown = None
+        if isinstance(stmt.op, ast.Add) and isinstance(stmt.target, ast.Name):
+            grown = _grown(self.eval(stmt.target, env, module), value)
+        elif isinstance(stmt.op, ast.Add) and isinstance(stmt.target, ast.Attribute) and isinstance(stmt.target.value, ast.Name):
+            # Read as stored: no model's attribute hook runs for the target of a store.
+            base = self.eval(stmt.target.value, env, module)
+            if isinstance(base, Instance) and stmt.target.attr in base.attrs:
+                grown = _grown(base.attrs[stmt.target.attr], value)
+        self.assign(stmt.target, UNKNOWN if grown is None else grown, env, module)
 
     def _stmt_Return(self, stmt: ast.Return, env, module) -> None:
         value = self.eval(stmt.value, env, module) if stmt.value is not None else Const(None)
@@ -1587,6 +1610,8 @@ class Interpreter:
         if isinstance(func, Method):
             return _string_method(func.target, args, kwargs)
         if isinstance(func, External):
+            if func.qualname == "collections.OrderedDict" and not args and not starred:
+                return DictVal(dict(kwargs))  # as `dict()`: an ordered dict is a dict
             if func.qualname in ("re.match", "re.search", "re.fullmatch") and len(args) >= 2:
                 return _regex(func.qualname.split(".")[1], args[0], args[1])
             if not func.safe:
@@ -1684,7 +1709,9 @@ class Interpreter:
         if site is not None:
             self.calls.append(site)
             inputs = tfapi.call_inputs(args, kwargs)
-            self.call_info.append(CallInfo(site, inputs.calls, _consts(args, kwargs), self.tf.prefix(), inputs.partial))
+            self.call_info.append(CallInfo(
+                site, inputs.calls, _consts(args, kwargs), self.tf.prefix(), inputs.partial, _non_consts(args, kwargs),
+            ))
         self.funcs.append(func)
         self.tf.enter_function(func, self.guards)
         self.early_returns.append([])
@@ -1847,6 +1874,16 @@ _BUILTINS = frozenset(dir(builtins))
 _MISSING = object()  # an attribute an object did not have
 # Methods of files, strings, lists and dicts: called on a value the interpreter does not
 # know, they still create no TensorFlow variable.
+def _grown(old: Any, added: Any) -> Any:
+    """`x += y` or `x.extend(y)` on a variable list x: what x holds then, or None. Python grows
+    the one list in place; the name is bound to the grown list instead, because `list(x)` gives
+    back x itself here (a copy in Python): changing the object would change lists Python keeps
+    apart. A list of other values (layers, tensors) grown so stays as before: unknown after
+    `+=`, as it was after `.extend`."""
+    grown = tfapi.grow_list(old, added)
+    return None if grown is tfapi.NOT_SPECIAL else grown
+
+
 _DATA_METHODS = frozenset(
     """read readline readlines close split rsplit splitlines strip lstrip rstrip startswith
     endswith lower upper replace encode decode append extend""".split()
@@ -1954,6 +1991,11 @@ def _consts(args, kwargs) -> tuple:
     except TypeError:
         return ()
     return tuple(items)
+
+
+def _non_consts(args, kwargs) -> tuple:
+    items = [(i, a) for i, a in enumerate(args) if not isinstance(a, Const)]
+    return tuple(items + [(k, v) for k, v in sorted(kwargs.items()) if not isinstance(v, Const)])
 
 
 def _regex(kind: str, pattern: Any, text: Any) -> Any:

@@ -7,8 +7,12 @@ from dataclasses import dataclass
 import ast
 
 from reuse_lint.engine.events import TRUTH, Analysis, Build, CallInfo, Creation, Site
-from reuse_lint.engine.tfapi.keras import derives_from_keras_model
-from reuse_lint.engine.values import UNKNOWN, Const, Instance, KerasObject, ListVal, ModelVars, Tensor
+from reuse_lint import tfnames
+from reuse_lint.engine.tfapi.keras import derives_from_keras_layer, derives_from_keras_model
+from reuse_lint.engine.values import (
+    UNKNOWN, ClassVal, Const, DictVal, FuncVal, Instance, KerasObject, KerasOptimizer, ListVal, ModelVars, Optimizer,
+    TFRef, Tensor, VarRef,
+)
 
 FALSE = Const(False)
 TRUE = Const(True)
@@ -321,6 +325,8 @@ def _meant_to_share(first: CallInfo, second: CallInfo, analysis: Analysis) -> bo
         return False  # a block configured at the call (`conv_bn(x, filters=256)`): architecture
     if first.consts != second.consts or first.prefix != second.prefix or _factory(first) != _factory(second):
         return False
+    if _configured_apart(first, second):
+        return False  # `demo(age)`, `demo(breed)`: a layer made from each call's own column
     # A model applied twice takes independent inputs: real data and the generator's fakes,
     # the two sides of a siamese pair. A block applied to two tensors that share an ancestor
     # is one network's architecture: a backbone's branches, a detector's heads. Ancestry
@@ -370,7 +376,7 @@ def _rebuilt(a: Build, b: Build, analysis: Analysis) -> Repeat | None:
             return None  # objects of a class, or blocks applied to tensors (repeated_builds)
         if any(_is_size(value) for _, value in ca.consts):
             return None
-        if ca.consts != cb.consts or ca.prefix != cb.prefix:
+        if ca.consts != cb.consts or ca.prefix != cb.prefix or _configured_apart(ca, cb):
             return None
         applied_a, applied_b = _applied_on_the_spot(ca.site, analysis), _applied_on_the_spot(cb.site, analysis)
         if applied_a == applied_b:
@@ -391,6 +397,14 @@ def _applied_on_the_spot(site: Site, analysis: Analysis) -> bool:
             if isinstance(n, ast.Call) and isinstance(n.func, ast.Call)
         )
     return id(site.node) in applied
+
+
+def _configured_apart(first: CallInfo, second: CallInfo) -> bool:
+    """Does an argument that a Keras constructor inside the call takes as is (a feature
+    column, a normalization layer placed in a Sequential) differ between the two calls? Then
+    each call builds what its own argument asks for, as a constant size would."""
+    a, b = dict(first.args), dict(second.args)
+    return any(key not in a or key not in b or a[key] is not b[key] for key in first.configured | second.configured)
 
 
 def _is_size(value) -> bool:
@@ -627,6 +641,141 @@ def model_key(m) -> tuple:
 def _keys(models) -> set[tuple]:
     """The keys of these models and of every part they hold."""
     return {model_key(p) for m in models for p in model_parts(m)}
+
+
+# ----- TF2 optimizers: whether a later step's models hold weights an earlier step's do not -------
+# Layers given another layer whose weights they use (a wrapper, an RNN of a cell made elsewhere).
+_LAYERS_OF_LAYERS = frozenset({"TimeDistributed", "Bidirectional", "RNN", "StackedRNNCells", "Wrapper"})
+# Attribute values that hold no Keras object (what Keras tracks as a model's weights).
+_HOLDS_NO_MODEL = (Const, Tensor, VarRef, KerasOptimizer, Optimizer, FuncVal, ClassVal, TFRef)
+
+
+def weight_holders(models) -> set[tuple] | None:
+    """The keys (`model_key`) of everything whose weights these models' `trainable_variables`
+    may hold: the models, their stages, a subclass's attributes and what they hold, down to
+    the layers. None when not all is known: an attribute the analysis lost, a model whose
+    stages it did not see, a class with a base it does not know or with a method other than
+    `__init__` that sets an attribute (a `build` may set a layer we never saw)."""
+    keys: set[tuple] = set()
+    todo, seen = list(models), set()
+    while todo:
+        m = todo.pop()
+        if id(m) in seen:
+            continue
+        seen.add(id(m))
+        keys.add(model_key(m))
+        if isinstance(m, KerasObject):
+            if m.model and not m.parts:
+                return None
+            todo.extend(m.parts)
+        elif isinstance(m, Instance):
+            if not _attributes_known(m.cls):
+                return None
+            for value in m.attrs.values():
+                held = _held(value)
+                if held is None:
+                    return None
+                todo.extend(held)
+        else:
+            return None
+    return keys
+
+
+def trained_layers(models) -> list:
+    """Weighted Keras layers whose variables these models' `trainable_variables` certainly
+    hold: reached from a model through its stages and through what a subclass of a Keras
+    class keeps in its attributes (a layer, or a list or dict of them), none of them frozen
+    on the way. A layer built around another layer (`TimeDistributed(dense)`) is not one."""
+    out: list = []
+    todo, seen = list(models), set()
+    while todo:
+        m = todo.pop()
+        if id(m) in seen:
+            continue
+        seen.add(id(m))
+        if isinstance(m, KerasObject):
+            if m.trainable != TRUE:
+                continue
+            if m.model:
+                todo.extend(m.parts)
+            elif _weighted_layer(m.canon):
+                out.append(m)
+        elif isinstance(m, Instance):
+            keras = derives_from_keras_model(m.cls) or derives_from_keras_layer(m.cls)
+            if not keras or m.attrs.get("trainable", TRUE) != TRUE:
+                continue
+            for value in m.attrs.values():
+                todo.extend(_held(value) or ())
+    return out
+
+
+def _weighted_layer(canon: str) -> bool:
+    last = canon.rsplit(".", 1)[-1]
+    return (canon.startswith("keras.layers.") and tfnames.is_keras_object(canon)
+            and not tfnames.is_weightless_layer(canon) and last not in _LAYERS_OF_LAYERS)
+
+
+def _held(value) -> list | None:
+    """The Keras objects an attribute's value is or holds (a list, tuple or dict of them, a
+    list of a model's variables); None when the value may hold one we do not know."""
+    if isinstance(value, (KerasObject, Instance)):
+        return [value]
+    if isinstance(value, ModelVars):
+        return list(value.models)
+    if isinstance(value, ListVal):
+        items = value.items
+    elif isinstance(value, DictVal):
+        if value.open:
+            return None
+        items = list(value.items.values())
+    elif isinstance(value, _HOLDS_NO_MODEL):
+        return []
+    else:
+        return None
+    out: list = []
+    for item in items:
+        held = _held(item)
+        if held is None:
+            return None
+        out.extend(held)
+    return out
+
+
+def _attributes_known(cls: ClassVal) -> bool:
+    """Every class `cls` derives from is the program's own or a TF one, none sets an
+    attribute of `self` in a method but `__init__`, and none sets one by a computed name."""
+    todo, seen = [cls], set()
+    while todo:
+        c = todo.pop()
+        if id(c) in seen:
+            continue
+        seen.add(id(c))
+        methods = [(k, v.node) for k, v in c.attrs.items() if isinstance(v, FuncVal)]
+        if any(_sets_by_name(node) or (k != "__init__" and _sets_self_attribute(node)) for k, node in methods):
+            return False
+        for base in c.bases:
+            if isinstance(base, ClassVal):
+                todo.append(base)
+            elif not isinstance(base, TFRef):
+                return False
+    return True
+
+
+def _sets_self_attribute(func: ast.AST) -> bool:
+    return any(
+        isinstance(t, ast.Attribute) and isinstance(t.value, ast.Name) and t.value.id == "self"
+        for n in ast.walk(func) if isinstance(n, (ast.Assign, ast.AugAssign, ast.AnnAssign))
+        for t in (n.targets if isinstance(n, ast.Assign) else [n.target])
+    )
+
+
+def _sets_by_name(func: ast.AST) -> bool:
+    """`setattr(self, name, layer)` or `self.__dict__`: attributes the analysis may not see."""
+    return any(
+        (isinstance(n, ast.Call) and isinstance(n.func, ast.Name) and n.func.id == "setattr")
+        or (isinstance(n, ast.Attribute) and n.attr == "__dict__")
+        for n in ast.walk(func)
+    )
 
 
 @dataclass

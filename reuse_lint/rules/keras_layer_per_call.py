@@ -248,6 +248,33 @@ def make(reg=None):
 strong = make(tf.keras.regularizers.l2(0.1))
 weak = make(tf.keras.regularizers.l2(0.001))
 """,
+        # A helper that makes a layer from the column it is given, shown on one fixed batch:
+        # each call asks for a layer of its own column (round 13, TF2).
+        """
+import tensorflow as tf
+from tensorflow import feature_column
+batch = {"age": tf.constant([[30.0]]), "kind": tf.constant([["cat"]])}
+def show(column):
+    layer = tf.keras.layers.DenseFeatures(column)
+    print(layer(batch))
+age = feature_column.numeric_column("age")
+kind = feature_column.categorical_column_with_vocabulary_list("kind", ["cat", "dog"])
+show(age)
+show(feature_column.indicator_column(kind))
+""",
+        # A model builder handed a different normalization layer each time: two models of two
+        # input widths, kept and fitted apart (round 13, TF2).
+        """
+import tensorflow as tf
+norm_1 = tf.keras.layers.experimental.preprocessing.Normalization(input_shape=[1])
+norm_9 = tf.keras.layers.experimental.preprocessing.Normalization()
+def build(norm):
+    model = tf.keras.Sequential([norm, tf.keras.layers.Dense(64), tf.keras.layers.Dense(1)])
+    model.compile(loss="mae", optimizer="adam")
+    return model
+one = build(norm_1)
+nine = build(norm_9)
+""",
         # A block helper applied before and after a grouped convolution whose group count the
         # linter cannot know: the second call is fed by the first through the concatenation.
         """

@@ -247,6 +247,21 @@ class Discriminator(tf.keras.Model):
             x = tf.nn.leaky_relu(self.bn(conv(x)))  # expect: RL120
         return x
 """,
+        # The convolutions kept in an OrderedDict, as in a dict.
+        """
+import collections
+import tensorflow as tf
+class Discriminator(tf.keras.Model):
+    def __init__(self):
+        super().__init__()
+        self.convs = collections.OrderedDict()
+        self.convs["c0"] = tf.keras.layers.Conv2D(8, 3)
+        self.convs["c1"] = tf.keras.layers.Conv2D(16, 3)
+        self.bn = tf.keras.layers.BatchNormalization()
+    def call(self, x):
+        x = self.bn(self.convs["c0"](x))
+        return self.bn(self.convs["c1"](x))  # expect: RL120
+""",
     )
 
     def check(self, ctx: RuleContext) -> Iterable[Diagnostic]:

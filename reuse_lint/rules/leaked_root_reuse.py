@@ -18,7 +18,9 @@ class LeakedRootReuse(Rule):
     slots or moving averages are made later in that block (a gate applied to each input with
     its own moving average, a model class built twice that makes its own optimizer). It
     reports the call, with that later creation as the related location. Slots and
-    moving averages made under `reuse=tf.AUTO_REUSE` are not counted: TF creates them.
+    moving averages made under `reuse=tf.AUTO_REUSE` are not counted: TF creates them; nor
+    are those made only `if not tf.get_variable_scope().reuse:` (or `scope.reuse`), a guard
+    TF answers with the reuse in force, so a shared call skips them.
 
     ## Why is this bad?
     Reuse on the root scope never ends: every later `get_variable` in the graph only looks
@@ -213,7 +215,44 @@ with tf.variable_scope(tf.get_variable_scope(), reuse=False):
 """,
     )
 
+    VALID = VALID + (
+        # Round 13 (a DCGAN fork): the batch norm averages its moments only while the scope
+        # does not reuse, so the critic's shared second call makes no moving average.
+        """
+import tensorflow as tf
+def batch_norm(x, name):
+    with tf.variable_scope(name):
+        mean, variance = tf.nn.moments(x, [0])
+        if not tf.get_variable_scope().reuse:
+            tf.train.ExponentialMovingAverage(0.9).apply([mean, variance])
+        return tf.nn.batch_normalization(x, mean, variance, None, None, 1e-5)
+def critic(x, reuse=False):
+    if reuse:
+        tf.get_variable_scope().reuse_variables()
+    return batch_norm(tf.matmul(x, tf.get_variable("d_w", [4, 4])), "d_bn")
+with tf.variable_scope("critic"):
+    d_real = critic(tf.zeros([2, 4]))
+    d_fake = critic(tf.ones([2, 4]), reuse=True)
+""",
+    )
     INVALID = INVALID + (
+        # The same batch norm guarded by a flag that is on for both calls.
+        """
+import tensorflow as tf
+def batch_norm(x, name, train=True):
+    with tf.variable_scope(name):
+        mean, variance = tf.nn.moments(x, [0])
+        if train:
+            tf.train.ExponentialMovingAverage(0.9).apply([mean, variance])
+        return tf.nn.batch_normalization(x, mean, variance, None, None, 1e-5)
+def critic(x, reuse=False):
+    if reuse:
+        tf.get_variable_scope().reuse_variables()  # expect: RL107
+    return batch_norm(tf.matmul(x, tf.get_variable("d_w", [4, 4])), "d_bn")
+with tf.variable_scope("critic"):
+    d_real = critic(tf.zeros([2, 4]))
+    d_fake = critic(tf.ones([2, 4]), reuse=True)
+""",
         # The same model with its Adam step in the scope that stays open: nothing above the
         # slot names is entered again, so the second Adam's slots are `..._2`, new under reuse.
         """

@@ -3,6 +3,8 @@ from __future__ import annotations
 from typing import Iterable
 
 from reuse_lint.diagnostics import Diagnostic
+from reuse_lint.engine.queries import model_key, trained_layers, weight_holders
+from reuse_lint.engine.values import KerasObject
 from reuse_lint.rules.base import Rule, RuleContext
 
 
@@ -16,7 +18,9 @@ class OptimizerSharedByModels(Rule):
     `train_on_batch`/`fit` (the Keras GAN recipe: the discriminator and the combined model
     compiled with one `Adam`), or an encoder's pretraining optimizer reused for the encoder
     with a new head. A model's own step takes the weights that were not frozen when it was
-    compiled.
+    compiled. Models of the project's own Keras subclasses count where their weights are
+    known to differ: the later model holds a layer built at a place where nothing the first
+    models hold was built, and everything the first models hold is known.
 
     ## Why is this bad?
     A Keras optimizer (Keras 3, and tf_keras from TF 2.11 on) makes its slots for the
@@ -118,6 +122,106 @@ for _ in range(2):
     d.train_on_batch(np.zeros((4, 3)), np.ones((4, 1)))
     combined.train_on_batch(np.zeros((4, 2)), np.ones((4, 1)))
 """,
+        # An actor-critic model of one's own, then the actor it holds: no new variable.
+        """
+import tensorflow as tf
+class Policy(tf.keras.Model):
+    def __init__(self):
+        super().__init__()
+        self.out = tf.keras.layers.Dense(2)
+    def call(self, s):
+        return self.out(s)
+class Value(tf.keras.Model):
+    def __init__(self):
+        super().__init__()
+        self.q = tf.keras.layers.Dense(1)
+    def call(self, s, a):
+        return self.q(tf.concat([s, a], -1))
+class ActorCritic(tf.keras.Model):
+    def __init__(self):
+        super().__init__()
+        self.actor, self.critic = Policy(), Value()
+    def call(self, s):
+        return self.critic(s, self.actor(s))
+net = ActorCritic()
+opt = tf.keras.optimizers.Adam()
+s = tf.zeros([4, 3])
+with tf.GradientTape() as tape:
+    loss = tf.reduce_mean(net(s))
+opt.apply_gradients(zip(tape.gradient(loss, net.trainable_variables), net.trainable_variables))
+with tf.GradientTape() as tape:
+    loss = -tf.reduce_mean(net.critic(s, net.actor(s)))
+opt.apply_gradients(zip(tape.gradient(loss, net.actor.trainable_variables), net.actor.trainable_variables))
+""",
+        # A head given the encoder it is built on, then that encoder: no new variable.
+        """
+import tensorflow as tf
+class Head(tf.keras.Model):
+    def __init__(self, encoder):
+        super().__init__()
+        self.encoder = encoder
+        self.q = tf.keras.layers.Dense(1)
+    def call(self, x):
+        return self.q(self.encoder(x))
+encoder = tf.keras.Sequential([tf.keras.layers.Dense(4)])
+head = Head(encoder)
+opt = tf.keras.optimizers.Adam()
+x = tf.zeros([4, 3])
+with tf.GradientTape() as tape:
+    loss = tf.reduce_mean(head(x))
+opt.apply_gradients(zip(tape.gradient(loss, head.trainable_variables), head.trainable_variables))
+with tf.GradientTape() as tape:
+    loss = tf.reduce_mean(encoder(x))
+opt.apply_gradients(zip(tape.gradient(loss, encoder.trainable_variables), encoder.trainable_variables))
+""",
+        # Two models holding one layer, one of them set by a computed name: not shown apart.
+        """
+import tensorflow as tf
+shared = tf.keras.layers.Dense(4)
+class A(tf.keras.Model):
+    def __init__(self):
+        super().__init__()
+        setattr(self, "body" + "", shared)
+    def call(self, x):
+        return self.body(x)
+class B(tf.keras.Model):
+    def __init__(self):
+        super().__init__()
+        self.body = shared
+    def call(self, x):
+        return self.body(x)
+a, b = A(), B()
+opt = tf.keras.optimizers.Adam()
+x = tf.zeros([2, 3])
+with tf.GradientTape() as tape:
+    loss = tf.reduce_mean(a(x))
+opt.apply_gradients(zip(tape.gradient(loss, a.trainable_variables), a.trainable_variables))
+with tf.GradientTape() as tape:
+    loss = tf.reduce_mean(b(x))
+opt.apply_gradients(zip(tape.gradient(loss, b.trainable_variables), b.trainable_variables))
+""",
+        # A list grown in place takes both models: the decoder's step is covered.
+        """
+import tensorflow as tf
+encoder = tf.keras.Sequential([tf.keras.layers.Dense(2)])
+decoder = tf.keras.Sequential([tf.keras.layers.Dense(3)])
+opt = tf.keras.optimizers.Adam()
+def autoencoder_vars():
+    v = encoder.trainable_variables
+    v.extend(decoder.trainable_variables)
+    return v
+def pretrain_step(x):
+    v = autoencoder_vars()
+    with tf.GradientTape() as tape:
+        loss = tf.reduce_mean(tf.square(x - decoder(encoder(x))))
+    opt.apply_gradients(zip(tape.gradient(loss, v), v))
+def decoder_step(z):
+    with tf.GradientTape() as tape:
+        loss = tf.reduce_mean(decoder(z))
+    opt.apply_gradients(zip(tape.gradient(loss, decoder.trainable_variables), decoder.trainable_variables))
+pretrain_step(tf.zeros([2, 3]))
+decoder_step(tf.zeros([2, 2]))
+""",
     )
     INVALID = (
         """
@@ -156,6 +260,27 @@ def cluster_step(x):
     with tf.GradientTape() as tape:
         loss = tf.reduce_mean(clustering(x))
     opt.apply_gradients(zip(tape.gradient(loss, clustering.trainable_variables), clustering.trainable_variables))  # expect: RL124
+pretrain_step(tf.zeros([2, 3]))
+cluster_step(tf.zeros([2, 3]))
+""",
+        # The same with the pre-training list grown in place.
+        """
+import tensorflow as tf
+encoder = tf.keras.Sequential([tf.keras.layers.Dense(2)])
+decoder = tf.keras.Sequential([tf.keras.layers.Dense(3)])
+head = tf.keras.layers.Dense(4)
+opt = tf.keras.optimizers.Adam()
+def pretrain_step(x):
+    v = encoder.trainable_variables
+    v += decoder.trainable_variables
+    with tf.GradientTape() as tape:
+        loss = tf.reduce_mean(tf.square(x - decoder(encoder(x))))
+    opt.apply_gradients(zip(tape.gradient(loss, v), v))
+def cluster_step(x):
+    v = encoder.trainable_variables + head.trainable_variables
+    with tf.GradientTape() as tape:
+        loss = tf.reduce_mean(head(encoder(x)))
+    opt.apply_gradients(zip(tape.gradient(loss, v), v))  # expect: RL124
 pretrain_step(tf.zeros([2, 3]))
 cluster_step(tf.zeros([2, 3]))
 """,
@@ -198,6 +323,32 @@ for _ in range(2):
     d.train_on_batch(np.zeros((4, 3)), np.ones((4, 1)))
     combined.train_on_batch(np.zeros((4, 2)), np.ones((4, 1)))  # expect: RL124
 """,
+        # Two models of the project's own subclasses, each making its own layers: the actor's
+        # weights are none of the critic's.
+        """
+import tensorflow as tf
+class Policy(tf.keras.Model):
+    def __init__(self):
+        super().__init__()
+        self.out = tf.keras.layers.Dense(2)
+    def call(self, s):
+        return self.out(s)
+class Value(tf.keras.Model):
+    def __init__(self):
+        super().__init__()
+        self.q = tf.keras.layers.Dense(1)
+    def call(self, s, a):
+        return self.q(tf.concat([s, a], -1))
+actor, critic = Policy(), Value()
+opt = tf.keras.optimizers.Adam()
+s, a = tf.zeros([4, 3]), tf.zeros([4, 2])
+with tf.GradientTape() as tape:
+    loss = tf.reduce_mean(tf.square(critic(s, a)))
+opt.apply_gradients(zip(tape.gradient(loss, critic.trainable_variables), critic.trainable_variables))
+with tf.GradientTape() as tape:
+    loss = -tf.reduce_mean(critic(s, actor(s)))
+opt.apply_gradients(zip(tape.gradient(loss, actor.trainable_variables), actor.trainable_variables))  # expect: RL124
+""",
     )
 
     def check(self, ctx: RuleContext) -> Iterable[Diagnostic]:
@@ -210,7 +361,7 @@ for _ in range(2):
                 first[id(optimizer)] = (var_list.models, site)
                 continue
             models, first_site = first[id(optimizer)]
-            if _covered(var_list.models, models):
+            if _covered(var_list.models, models, ctx.analysis.unseen_freezing):
                 continue
             reported.add(id(optimizer))
             name = optimizer.canon.split(".")[-1]
@@ -231,13 +382,20 @@ for _ in range(2):
             )
 
 
-def _covered(later: tuple, first: tuple) -> bool:
+def _covered(later: tuple, first: tuple, unseen_freezing: bool) -> bool:
     """Whether every weight of the later step's models may be among the first step's: each
     layer the later models are made of is one of the first models or a part of them (a
-    generator stepped after the combined model built of it). True when any model is unknown."""
-    if not all(hasattr(m, "parts") for m in later + first):
+    generator stepped after the combined model built of it). Where an object of the
+    program's own Keras subclass is among them, only a layer the later models hold, built
+    at a place where nothing the first models hold was built, shows a weight outside: an
+    `Actor()` and a `Critic()` that each make their own `Dense` in `__init__`. True when
+    that cannot be shown (a layer frozen where we cannot see, an attribute not known)."""
+    if all(isinstance(m, KerasObject) for m in later + first):
+        return _leaves(later) <= _spread(first)
+    held = weight_holders(first)
+    if held is None or unseen_freezing:
         return True
-    return _leaves(later) <= _spread(first)
+    return all(model_key(layer) in held for layer in trained_layers(later))
 
 
 def _spread(models: tuple) -> set[int]:

@@ -25,7 +25,7 @@ import ast
 from typing import Any, Callable
 
 from reuse_lint import tfnames
-from reuse_lint.engine.values import UNKNOWN, Tensor, TFRef, deps
+from reuse_lint.engine.values import UNKNOWN, ModelVars, ScopeVal, Tensor, TFRef, VarList, deps
 
 Handler = Callable[..., Any]
 
@@ -232,11 +232,18 @@ external_result = tensors.external_result
 call_inputs = tensors.call_inputs
 through = tensors.through
 model_attribute = keras.model_attribute
-value_attribute = keras.value_attribute
 unpacked = tensors.unpacked
 apply_subclass = keras.apply_subclass
 hand_over = keras.hand_over
 blind = tapes.blind
+
+
+def value_attribute(interp, base: Any, attr: str) -> Any:
+    """An attribute whose value depends on what TensorFlow holds now (a scope's reuse, a
+    Keras object's weights), or NOT_SPECIAL."""
+    if isinstance(base, ScopeVal):
+        return scopes.scope_attribute(interp, base, attr)
+    return keras.value_attribute(interp, base, attr)
 
 
 def binary_op(op, left: Any, right: Any) -> Any:
@@ -245,6 +252,18 @@ def binary_op(op, left: Any, right: Any) -> Any:
     if result is NOT_SPECIAL and isinstance(op, ast.Add):
         result = tapes.add_lists(left, right)
     return result if result is not NOT_SPECIAL else selections.binary(op, left, right)
+
+
+def is_var_list(value: Any) -> bool:
+    """A variable list the models made (`model.trainable_variables`, `tf.get_collection`)."""
+    return isinstance(value, (ModelVars, VarList))
+
+
+def grow_list(left: Any, right: Any) -> Any:
+    """`x += y` or `x.extend(y)` on a variable list the models made (or on `[]`): the list
+    x then is, or NOT_SPECIAL."""
+    result = tapes.grow(left, right)
+    return result if result is not NOT_SPECIAL else selections.grow(left, right)
 
 
 def imported(name: str) -> Any:

@@ -50,6 +50,8 @@ def _keras_object(interp, canon, node, args, kwargs, module) -> Any:
     # `TimeDistributed(layer)` applies the layer it is given: the weights are that layer's,
     # made (and reported) where it is made. (Bidirectional copies its layer: new weights.)
     wrapper = canon.rsplit(".", 1)[-1] in _WEIGHT_SHARING_WRAPPERS
+    if not functional:
+        _note_configuration(interp, node, args, kwargs)
     if not tfnames.is_weightless_layer(canon) and not functional and not wrapper:
         build(interp, "keras", canon, node, module)
         interp.tf.graph.opaque = True  # Keras names its variables its own way
@@ -58,6 +60,40 @@ def _keras_object(interp, canon, node, args, kwargs, module) -> Any:
         made.model, made.lasts = True, _last_stages(interp, canon, args, kwargs)
         made.parts = _parts(canon, args, kwargs)
     return made
+
+
+def _note_configuration(interp, node, args, kwargs) -> None:
+    """A parameter of the function being run, handed as is to this constructor (`DenseFeatures(
+    column)`, `Sequential([norm, Dense(64)])`): the enclosing calls that passed that object
+    in configure what they build with it (`CallInfo.configured`). Only a bare parameter name
+    counts: `Dense(x.shape[-1])` reads an input, it is not configured by one."""
+    func = interp.funcs[-1] if interp.funcs else None
+    if func is None or not interp.call_info:
+        return
+    params = _parameter_names(func.node)
+    given = []
+    if not any(isinstance(a, ast.Starred) for a in node.args):
+        given += zip(node.args, args)
+    given += ((kw.value, kwargs.get(kw.arg)) for kw in node.keywords if kw.arg is not None)
+    taken = []
+    for expr, value in given:
+        if isinstance(expr, (ast.List, ast.Tuple)) and isinstance(value, ListVal) and not value.sample:
+            pairs = zip(expr.elts, value.items) if len(expr.elts) == len(value.items) else ()
+        else:
+            pairs = ((expr, value),)
+        taken += (v for e, v in pairs if isinstance(e, ast.Name) and e.id in params)
+    taken = [v for v in taken if v is not None and v is not UNKNOWN and not isinstance(v, Const)]
+    for call in interp.call_info if taken else ():
+        for key, value in call.args:
+            if any(value is v for v in taken):
+                call.configured.add(key)
+
+
+def _parameter_names(node: ast.AST) -> frozenset:
+    a = node.args
+    names = [p.arg for p in a.posonlyargs + a.args + a.kwonlyargs]
+    names += [p.arg for p in (a.vararg, a.kwarg) if p is not None]
+    return frozenset(names)
 
 
 def _parts(canon: str, args, kwargs) -> tuple:

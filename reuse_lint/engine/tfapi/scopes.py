@@ -11,9 +11,9 @@ from typing import Any
 
 from reuse_lint import tfnames
 from reuse_lint.engine.events import Leak, ReuseFalse, ScopeEntry, Site
-from reuse_lint.engine.tfapi import TFMethod, attributes, context, register
+from reuse_lint.engine.tfapi import NOT_SPECIAL, TFMethod, attributes, context, register
 from reuse_lint.engine.tfapi.core import build, effective_reuse, reuse_value
-from reuse_lint.engine.values import UNKNOWN, Const, ListVal, ModuleState, ScopeName, ScopeVal, TFRef, truthy
+from reuse_lint.engine.values import AUTO, UNKNOWN, Const, ListVal, ModuleState, ScopeName, ScopeVal, TFRef, truthy
 
 
 class ScopeCtx:
@@ -188,6 +188,39 @@ def _check_positional_scope_args(interp, node: ast.Call, args, module) -> Any:
     if first_is_name and not (isinstance(value, Const) and value.value is None):
         interp.analysis.misplaced.append((Site(module.path, second), "scope", node))
     return None
+
+
+def scope_attribute(interp, scope: ScopeVal, attr: str) -> Any:
+    """`scope.reuse`, which depends on the scopes open now; NOT_SPECIAL for the rest."""
+    return reuse_flag(interp, scope) if attr == "reuse" else NOT_SPECIAL
+
+
+def reuse_flag(interp, scope: ScopeVal) -> Any:
+    """What TF's `VariableScope.reuse` gives for `scope`: its own flag or, when it has none,
+    the one it inherited on entry (`reuse or old.reuse` in `_pure_variable_scope`), folded as
+    `effective_reuse` folds it for a variable request, so that a guard `if not
+    tf.get_variable_scope().reuse:` is decided as the requests under it are. AUTO_REUSE is
+    TF's constant (truthy), the rest Const(True/False) or UNKNOWN."""
+    graph = interp.tf.graph
+    if scope.graph != graph.gid:
+        return UNKNOWN
+    depth = next((i for i, frame in enumerate(interp.tf.scopes) if frame is scope), None)
+    if scope is not graph.root and depth is None:
+        # Closed, or never entered here: what it inherited on entry is not kept.
+        return _as_tf(scope.reuse) if scope.reuse == Const(True) or scope.reuse == AUTO else UNKNOWN
+    # An entry point analysed alone may be called inside a reusing scope: the root's False
+    # is known only in a graph this analysis saw from its start.
+    reuse = graph.root.reuse if graph.fresh or graph.root.reuse != Const(False) else UNKNOWN
+    for frame in interp.tf.scopes[:0 if depth is None else depth + 1]:
+        if frame.reuse is UNKNOWN:
+            reuse = UNKNOWN
+        elif frame.reuse == Const(True) or frame.reuse == AUTO:
+            reuse = frame.reuse
+    return _as_tf(reuse)
+
+
+def _as_tf(reuse: Any) -> Any:
+    return TFRef(tfnames.AUTO_REUSE) if reuse == AUTO else reuse
 
 
 @attributes(ScopeVal)

@@ -15,7 +15,7 @@ from reuse_lint import tfnames
 from reuse_lint.engine.events import Selection, Site
 from reuse_lint.engine.tfapi import NOT_SPECIAL, attributes, builtin, register
 from reuse_lint.engine.values import (
-    UNKNOWN, ClassVal, Const, FuncVal, ScopeName, ScopeVal, TFRef, VarList, VarRef, truthy,
+    UNKNOWN, ClassVal, Const, FuncVal, ListVal, ScopeName, ScopeVal, TFRef, VarList, VarRef, truthy,
 )
 
 
@@ -235,3 +235,10 @@ def binary(op: ast.operator, left: Any, right: Any) -> Any:
     if isinstance(op, ast.Add) and isinstance(left, VarList) and isinstance(right, VarList):
         return VarList(left.names + tuple(n for n in right.names if n not in left.names), left.selection)
     return NOT_SPECIAL
+
+
+def grow(left: Any, right: Any) -> Any:
+    """`g_vars += tf.get_collection(...)`: the names of both (`g_vars = []` first: of the one)."""
+    if isinstance(left, ListVal) and not (left.items or left.sample) and isinstance(right, VarList):
+        return VarList(right.names, right.selection)
+    return binary(ast.Add(), left, right)

@@ -86,6 +86,13 @@ def add_lists(left: Any, right: Any) -> Any:
     return ModelVars(left.models + tuple(m for m in right.models if m not in left.models), sources=(left, right))
 
 
+def grow(left: Any, right: Any) -> Any:
+    """`v += d.trainable_variables`: the models of both (`v = []` first: of d alone)."""
+    if isinstance(left, ListVal) and not (left.items or left.sample) and isinstance(right, ModelVars):
+        return ModelVars(right.models, sources=(right,))
+    return add_lists(left, right)
+
+
 def blind(interp) -> None:
     """An unknown call while tapes record: what they reach is not all known."""
     for tape in interp.tf.tapes:
