@@ -118,9 +118,11 @@ def reuse_value(value: Any) -> Any:
     return UNKNOWN
 
 
-def effective_reuse(interp, extra: Any = None) -> tuple[Any, Site | None]:
+def effective_reuse(interp, extra: Any = None, depth: int | None = None) -> tuple[Any, Site | None]:
+    """The reuse in force for a request under the open scopes (only the outer `depth` of
+    them when given), and the site that set it."""
     reuse, site = interp.tf.graph.root.reuse, interp.tf.graph.root_reuse_site
-    frames = list(zip(interp.tf.scopes, interp.tf.scope_sites))
+    frames = list(zip(interp.tf.scopes, interp.tf.scope_sites))[:depth]
     if extra is not None:
         frames.append(extra)
     for scope, scope_site in frames:

@@ -208,14 +208,12 @@ def reuse_flag(interp, scope: ScopeVal) -> Any:
     if scope is not graph.root and depth is None:
         # Closed, or never entered here: what it inherited on entry is not kept.
         return _as_tf(scope.reuse) if scope.reuse == Const(True) or scope.reuse == AUTO else UNKNOWN
+    reuse, _ = effective_reuse(interp, depth=0 if depth is None else depth + 1)
     # An entry point analysed alone may be called inside a reusing scope: the root's False
-    # is known only in a graph this analysis saw from its start.
-    reuse = graph.root.reuse if graph.fresh or graph.root.reuse != Const(False) else UNKNOWN
-    for frame in interp.tf.scopes[:0 if depth is None else depth + 1]:
-        if frame.reuse is UNKNOWN:
-            reuse = UNKNOWN
-        elif frame.reuse == Const(True) or frame.reuse == AUTO:
-            reuse = frame.reuse
+    # is known only in a graph this analysis saw from its start (no open scope decides
+    # otherwise when the fold still gives False).
+    if reuse == Const(False) and not graph.fresh:
+        return UNKNOWN
     return _as_tf(reuse)
 
 
