@@ -23,6 +23,7 @@ from typing import Callable
 from reuse_lint import checker, engine, fixes, notebook, tfnames
 from reuse_lint.cache import CACHE_DIR, Cache, context_key, digest, entry_key, index_record, indexed, racy, recorded_limit, signature
 from reuse_lint.config import ConfigError, Settings, settings_from_args  # noqa: F401 - re-exported
+from reuse_lint.engine.callers import calls_in as callers_in
 from reuse_lint.engine.constructions import constructions as class_constructions
 from reuse_lint.diagnostics import Diagnostic
 from reuse_lint.engine.values import ModuleState
@@ -222,6 +223,9 @@ class ProjectLoader:
         self._names_in: dict[Path, dict[bytes, list[Path]]] = {}
         self._trees: dict[Path, ast.Module | None] = {}
         self._constructions: dict[tuple[str, str], tuple[list | None, list[Path]]] = {}
+        # For `calls`: per project root, its source files; per (function file, name), the answer.
+        self._files_in: dict[Path, list[Path]] = {}
+        self._calls: dict[tuple[str, str], tuple[list | None, list[Path]]] = {}
         self._consulted: set[Path] = set()  # files the last lint's constructions were read from
 
     def forget(self, path: Path) -> None:
@@ -237,6 +241,8 @@ class ProjectLoader:
         self._names_in.clear()  # the file may name other classes now
         self._trees.pop(path, None)
         self._constructions.clear()
+        self._files_in.clear()
+        self._calls.clear()
         stale = {path}
         grew = True
         while grew:
@@ -337,6 +343,58 @@ class ProjectLoader:
         found, read = self._constructions[key]
         self._consulted.update(read)
         return found
+
+    def calls(self, path: str, name: str) -> list | None:
+        """The calls that may call a function `name` (`callers.calls_in`) in the other files
+        of the project of `path`; None when one of them may call it unseen, cannot be
+        parsed, or is a notebook that names it (notebooks are read only when linted). The
+        files that name it count as the lint's inputs, as for `constructions`."""
+        target = _resolved_path(path)
+        key = (target, name)
+        if key not in self._calls:
+            self._calls[key] = self._find_calls(target, name)
+        found, read = self._calls[key]
+        self._consulted.update(read)
+        return found
+
+    def _find_calls(self, target: str, name: str) -> tuple[list | None, list[Path]]:
+        root = _project_root_of(_real_parent(target))
+        word = re.compile(rb"\b" + re.escape(name.encode()) + rb"\b")
+        read: list[Path] = []
+        found: list = []
+        for file in self._source_files(root):
+            if _resolved_path(str(file)) == target:
+                continue
+            try:
+                data = self._read(file)
+            except OSError:
+                continue
+            if not word.search(data):
+                continue
+            read.append(file)
+            if file.suffix != ".py":
+                try:
+                    self.read(file)  # its hash keys the cache, as a parsed file's does
+                except OSError:
+                    pass
+            tree = self._tree(file) if file.suffix == ".py" else None
+            calls = callers_in(tree, name) if tree is not None else None
+            if calls is None:
+                return None, read
+            found.extend(calls)
+        return found, read
+
+    def _source_files(self, root: Path) -> list[Path]:
+        if root not in self._files_in:
+            files = []
+            for folder, dirs, names in os.walk(root):
+                dirs[:] = sorted(d for d in dirs if not d.startswith(".") and not _is_venv(Path(folder, d)))
+                for file in sorted(n for n in names if n.endswith((".py", ".ipynb"))):
+                    path = Path(folder, file)
+                    if path.is_file():  # a FIFO or a device named *.py: reading it could block
+                        files.append(path)
+            self._files_in[root] = files
+        return self._files_in[root]
 
     def _find_constructions(self, target: str, name: str) -> tuple[list | None, list[Path]]:
         root = _project_root_of(_real_parent(target))
