@@ -289,6 +289,9 @@ GOOD_SHOWS = {
     "rl107_guarded_average_good.py": lambda b: sorted(n for n in b["created"] if "ExponentialMovingAverage" in n)
     == _d("critic/d_norm/critic/d_norm/moments/Squeeze/ExponentialMovingAverage",
           "critic/d_norm/critic/d_norm/moments/Squeeze_1/ExponentialMovingAverage"),
+    # A second `apply` of one average object on the variables it averages makes nothing.
+    "rl107_reapplied_average_good.py": lambda b: sorted(n for n in b["created"] if "ExponentialMovingAverage" in n)
+    == _d("d_b/ExponentialMovingAverage", "d_w/ExponentialMovingAverage"),
     "rl107_tower_average_good.py": lambda b: sorted(n for n in b["created"] if "ExponentialMovingAverage" in n)
     == _d("dense_block/b/ExponentialMovingAverage", "dense_block/w/ExponentialMovingAverage"),
     "rl108_builder_target_good.py": lambda b: sorted(n.split("/", 1)[1] for n in b["lists"]["target_variables"])

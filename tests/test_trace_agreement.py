@@ -107,6 +107,7 @@ TABLE = (
         "RL107→RT202: the critic's reuse_variables() (32) holds at its second call, whose batch "
         "moments the norm's train-flag guard still averages (22)"),
     Row("rules/rl107_guarded_average_good.py", (), (), GOOD),
+    Row("rules/rl107_reapplied_average_good.py", (), (), GOOD),
     Row("rules/rl108_bad.py", ("RL108@33",), ("RT206@33",),
         'RL108→RT206: scope "disc" returned disc_aux/ variables, which the discriminator step trains'),
     Row("rules/rl108_good.py", (), (), GOOD),

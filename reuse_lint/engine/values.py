@@ -153,6 +153,10 @@ class Optimizer:
     # The variables this object already made slots for: TF keeps them in the object and
     # makes none again for them.
     slotted: set = field(default_factory=set)
+    # ((graph, trace), variable) -> the `if` arms of the step that made its slots there: a
+    # step of this object on the same variables there makes nothing (TF's slot and average
+    # dicts are per object, keyed by the variable).
+    made: dict = field(default_factory=dict)
 
 
 @dataclass(eq=False)
