@@ -794,7 +794,8 @@ class Worker:
         self.loader.begin(shown)
         limits: list[str] = []
         diagnostics = _mapped(book, checker.lint_source(data, shown, self.rules, loader=self.loader, parsed=module,
-                                                       everywhere=True, cut_short=limits), shown)
+                                                       everywhere=True, cut_short=limits,
+                                                       cells=notebook.cell_starts(book)), shown)
         self.cut_short = limits[0] if limits else None
         del module
         # The interpretation's garbage (some of it cyclic) is young: one collection of the
@@ -829,7 +830,7 @@ def _fix_notebook(path: Path, data: bytes, shown: str, lint, settings: Settings,
     file that nbformat itself would write byte for byte."""
     book = notebook.read(data)
     fixed, count, diagnostics = notebook.fix_notebook(
-        book, lambda nb: lint(notebook.script_bytes(nb)), unsafe=settings.unsafe_fixes)
+        book, lambda nb: lint(notebook.script_bytes(nb), notebook.cell_starts(nb)), unsafe=settings.unsafe_fixes)
     error = None
     if count and settings.diff:
         result.diff_text += notebook.cell_diff(shown, book, fixed)
@@ -842,7 +843,7 @@ def _fix_notebook(path: Path, data: bytes, shown: str, lint, settings: Settings,
             error = f"cannot write the fix: {exc.strerror or exc}"
     if error is not None:
         result.errors.append(f"{shown}: {error}")
-        fixed, diagnostics = book, lint(notebook.script_bytes(book))
+        fixed, diagnostics = book, lint(notebook.script_bytes(book), notebook.cell_starts(book))
     else:
         result.fixed += count
     result.sources.update(fixed.sources(shown))
@@ -862,10 +863,10 @@ def lint_file(path: Path, settings: Settings, loader: ProjectLoader, rules, resu
     file_rules = settings.rules_for(path, rules)
     limits: list[str] = []
 
-    def lint(source: bytes) -> list[Diagnostic]:
+    def lint(source: bytes, cells: tuple[int, ...] = ()) -> list[Diagnostic]:
         loader.begin(shown)
         limits.clear()  # only the last analysis's limit describes what is reported
-        return checker.lint_source(source, shown, file_rules, loader=loader, cut_short=limits)
+        return checker.lint_source(source, shown, file_rules, loader=loader, cut_short=limits, cells=cells)
 
     if notebook.is_notebook(path):
         unreadable = _python_source(path, data, shown, file_rules)[2]
@@ -1228,7 +1229,8 @@ def _run_stdin(settings: Settings, rules, result: Result) -> None:
         result.diagnostics = unreadable
         return
     limits: list[str] = []
-    result.diagnostics = _mapped(book, checker.lint_source(source, name, file_rules, loader=loader, cut_short=limits), name)
+    result.diagnostics = _mapped(book, checker.lint_source(source, name, file_rules, loader=loader, cut_short=limits,
+                                                           cells=notebook.cell_starts(book)), name)
     if limits:
         result.errors.append(cut_short_message(name, limits[0]))
     if book is not None:

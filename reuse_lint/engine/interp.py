@@ -19,6 +19,7 @@ graph of its own whose history is unknown.
 from __future__ import annotations
 
 import ast
+import bisect
 import builtins
 import os
 import re
@@ -518,6 +519,9 @@ class Interpreter:
         self.guards = 0  # how many `if` bodies enclose what runs now (known tests included)
         self.journals: list[list] = []  # attribute writes of the `if` arms being run
         self.funcs: list[FuncVal] = []
+        # Running a notebook's cells (`_run_cells`); a statement of the current cell raised.
+        self.in_cells = False
+        self.cell_raised = False
         self.early_returns: list[list] = []  # per running function: values returned on one arm
         self.conds: list[Cond] = []
         self.loops: list[tuple[int, int]] = []
@@ -556,7 +560,10 @@ class Interpreter:
         before = self._footprint()
         self._loading.append(module)
         try:
-            self.exec_block(module.tree.body, env, module)
+            if module.cells:
+                self._run_cells(module, env)
+            else:
+                self.exec_block(module.tree.body, env, module)
         except _Terminator:
             pass
         finally:
@@ -569,6 +576,21 @@ class Interpreter:
         if after[:-1] == before[:-1] and all(r.snapshot is not None or r in self._loading for r in module.requires):
             module.opaque_effect = after[-1] and not before[-1]
             module.take_snapshot()
+
+    def _run_cells(self, module: ModuleState, env: list[dict]) -> None:
+        """A notebook's top level, cell by cell: where a statement raises (a model that
+        `tfapi` knows TF fails on), the kernel skips the rest of that cell and runs the next.
+        A script stops there instead, so its later statements are judged as written."""
+        cell = None
+        self.in_cells = True
+        try:
+            for stmt in module.tree.body:
+                here = bisect.bisect_right(module.cells, stmt.lineno)
+                if here != cell:
+                    cell, self.cell_raised = here, False
+                self.exec_block([stmt], env, module)
+        finally:
+            self.in_cells = self.cell_raised = False
 
     def _register(self, module: ModuleState) -> None:
         """A module loaded by an earlier analysis: its sources, and those of the modules its

@@ -342,6 +342,9 @@ class ModuleState:
     # can start from them instead of running the top level again (see `restore`).
     snapshot: dict | None = None
     opaque_effect: bool = False  # its top level made an unknown call: replayed on reuse
+    # A notebook's script: the line where each code cell starts (its cells run in order, and
+    # a statement that raises ends only its own cell).
+    cells: tuple = ()
 
     def take_snapshot(self) -> None:
         inner = {id(v): dict(v.attrs) for v in self.globals.values() if isinstance(v, (ClassVal, Instance, DictVal))}

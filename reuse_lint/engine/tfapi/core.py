@@ -168,7 +168,11 @@ def record(interp, name: str | None, kind: str, node: ast.AST, module: ModuleSta
             seq=interp.analysis.tick(),
         )
     interp.analysis.creations.append(creation)
-    if reuse != Const(True):
+    if interp.cell_raised:
+        creation.unrun = True
+    elif reuse != Const(True):
+        if interp.in_cells and _raises(graph, creation):
+            interp.cell_raised = True  # the rest of this notebook cell never runs
         if name is None:
             graph.unnamed = True
         else:
@@ -180,6 +184,16 @@ def record(interp, name: str | None, kind: str, node: ast.AST, module: ModuleSta
     for build_ in interp.tf.open_builds:
         build_.created = True
     return creation
+
+
+def _raises(graph, creation: Creation) -> bool:
+    """TF raises `Variable ... already exists` here for certain: a creation without reuse of
+    a name this graph made before, both on no `if` arm, in one run whose history is known."""
+    first = graph.variables.get(creation.name) if creation.name is not None else None
+    return (
+        first is not None and creation.reuse == Const(False) and creation.kind in ("get_variable", "layer")
+        and graph.fresh and not creation.conds and not first.conds and first.trace == creation.trace
+    )
 
 
 def _note_ignored_reuse(interp, extra) -> None:
