@@ -197,6 +197,7 @@ class GAN(object):
         made_later = created_after(ctx.analysis)
         unnamed: set[tuple] = set()
         reported: set[int] = set()
+        raised: dict[tuple, list[tuple]] = {}
         chosen = _created_on_other_arm(ctx.analysis.creations)
         for c in ctx.analysis.creations:
             key = (c.trace, c.graph)
@@ -208,8 +209,12 @@ class GAN(object):
                 and not any(cond.stateful for cond in c.conds)
             ):
                 site = reused_site(c.stack, c.reuse_site)
-                if id(site.node) not in reported:
+                # TF raises at the first lookup of a missing variable: a later lookup on every
+                # path through it (its `if` arms and more) is never reached.
+                earlier = raised.setdefault((c.trace, c.graph), [])
+                if id(site.node) not in reported and not any(c.conds[:len(e)] == e for e in earlier):
                     reported.add(id(site.node))
+                    earlier.append(c.conds)
                     # One wording for one bug, whichever module's analysis finds it (a
                     # caller's, with the whole graph, or the class's own, without it).
                     if id(c) in made_later:
