@@ -1642,9 +1642,10 @@ class Interpreter:
                 start = args[1] if len(args) > 1 else kwargs.get("start", Const(0))
                 if len(args) >= 1 and isinstance(start, Const) and type(start.value) is int:
                     return _enumerated(args[0], start.value)
-            if builtin == "bool" and len(args) == 1 and not kwargs and not starred:
-                t = truthy(args[0])
-                return UNKNOWN if t is None else Const(t)
+            if builtin == "bool" and len(args) == 1 and not kwargs and not starred and isinstance(args[0], Const):
+                # Constants only: a list's items are not followed through `.append`, so the
+                # truth of `bool(outputs)` in a loop that fills `outputs` would be stale.
+                return Const(bool(args[0].value))
             if builtin is None and isinstance(node.func, ast.Attribute) and node.func.attr in _DATA_METHODS:
                 # A file's, a string's or a container's method (`f.readlines()`, `line.split()`,
                 # `f.close()` while a script reads its data): it makes no variable.
