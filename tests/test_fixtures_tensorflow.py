@@ -25,6 +25,9 @@ BAD = {
     "rl102_partial_bad.py": ("ValueError", "Variable discriminator/h1/kernel does not exist"),
     # Python 2 style classes (`(object)` bases, a settings class with no `__init__`).
     "rl102_plain_class_bad.py": ("ValueError", "Variable memory/attention/score/kernel does not exist"),
+    # Unrolled over `enumerate(tf.unstack(...))` after flag parsing, data loading and an RNN
+    # in another scope: the first fact's reuse=False is overridden by the scope's reuse=True.
+    "rl102_unrolled_attention_bad.py": ("ValueError", "Variable memory/attention/hidden/kernel does not exist"),
     "rl103_bad.py": ("ValueError", "Variable discriminator/logits/kernel already exists, disallowed"),
     "rl104_bad.py": ("ValueError", "Variable proj/w already exists, disallowed"),
     "rl107_bad.py": ("ValueError", "Variable discriminator/dense/kernel/Adam/ does not exist"),

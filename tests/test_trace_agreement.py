@@ -67,6 +67,10 @@ TABLE = (
         "RL102→RT202: the attention scope reuses on its first call, reported at the scope (line 19; "
         "the trace, at the layer)"),
     Row("rules/rl102_plain_class_good.py", (), (), GOOD),
+    Row("rules/rl102_unrolled_attention_bad.py", ("RL102@39",), ("RT202@40", "RT202@41"),
+        "RL102→RT202: the first fact of the first hop looks the attention weights up under the "
+        "scope's reuse=True, reported at the scope (line 39; the trace, at each layer)"),
+    Row("rules/rl102_unrolled_attention_good.py", (), (), GOOD),
     Row("rules/rl103_bad.py", ("RL103@8",), ("RT201@15",),
         "RL103→RT201 (the symptom): the scope drops `reuse`, so the reuse=True call at 15 creates again"),
     Row("rules/rl103_good.py", (), (), GOOD),

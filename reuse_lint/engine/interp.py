@@ -1508,7 +1508,7 @@ class Interpreter:
                 return
             gen = gens[0]
             iterable = self.eval(gen.iter, local if gen is not node.generators[0] else env, module)
-            if not isinstance(iterable, ListVal):
+            if not isinstance(iterable, ListVal) or iterable.sample:
                 known = False
             self.analysis.loops[id(gen)] = Site(module.path, node)
             for i, value in enumerate(self._iteration_values(iterable)):
@@ -1660,6 +1660,14 @@ class Interpreter:
                     return ListVal([Const(i) for i in numbers[:MAX_LITERAL_ITERATIONS + 1]], length=len(numbers))
                 except (TypeError, ValueError):
                     return UNKNOWN
+            if builtin == "enumerate" and 1 <= len(args) + len(kwargs) <= 2 and not starred:
+                start = args[1] if len(args) > 1 else kwargs.get("start", Const(0))
+                if len(args) >= 1 and isinstance(start, Const) and type(start.value) is int:
+                    return _enumerated(args[0], start.value)
+            if builtin == "bool" and len(args) == 1 and not kwargs and not starred and isinstance(args[0], Const):
+                # Constants only: a list's items are not followed through `.append`, so the
+                # truth of `bool(outputs)` in a loop that fills `outputs` would be stale.
+                return Const(bool(args[0].value))
             if builtin is None and isinstance(node.func, ast.Attribute) and node.func.attr in _DATA_METHODS:
                 # A file's, a string's or a container's method (`f.readlines()`, `line.split()`,
                 # `f.close()` while a script reads its data): it makes no variable.
@@ -1896,6 +1904,17 @@ _BUILTINS = frozenset(dir(builtins))
 _MISSING = object()  # an attribute an object did not have
 # Methods of files, strings, lists and dicts: called on a value the interpreter does not
 # know, they still create no TensorFlow variable.
+def _enumerated(iterable: Any, start: int) -> ListVal:
+    """`enumerate(xs)`: each position's index is known even when the items are not. Over a
+    list of unknown length (`enumerate(tf.unstack(x))`), the sample of its first steps, each
+    with its index, so that `reuse=i > 0` creates on step 0 and reuses on the next."""
+    if isinstance(iterable, ListVal):
+        items, sample, length = iterable.items, iterable.sample, iterable.length
+    else:
+        items, sample, length = [UNKNOWN] * MAX_LITERAL_ITERATIONS, True, None
+    return ListVal([ListVal([Const(i), item]) for i, item in enumerate(items, start)], sample=sample, length=length)
+
+
 def _grown(old: Any, added: Any) -> Any:
     """`x += y` or `x.extend(y)` on a variable list x: what x holds then, or None. Python grows
     the one list in place; the name is bound to the grown list instead, because `list(x)` gives
@@ -1909,6 +1928,14 @@ def _grown(old: Any, added: Any) -> Any:
 _DATA_METHODS = frozenset(
     """read readline readlines close split rsplit splitlines strip lstrip rstrip startswith
     endswith lower upper replace encode decode append extend""".split()
+    # More of a string's, and a NumPy array's, called while a script loads its data before it
+    # builds the graph: a name no layer or model of TensorFlow answers to.
+    + """find rfind index rindex join zfill isdigit isalpha isspace astype tolist reshape
+    flatten ravel squeeze argmax argmin argsort nonzero cumsum fill copy""".split()
+    # A command-line parser's, which scripts fill before they build the graph: the
+    # parser object itself is not followed (its values are read in engine.settings).
+    + """add_argument add_argument_group add_mutually_exclusive_group set_defaults
+    parse_args parse_known_args""".split()
 )
 _DICT_READERS = frozenset({"items", "values", "keys", "get"})
 _STR_METHODS = frozenset(
