@@ -23,6 +23,7 @@ LAYERS = ("fixtures/crossmodule/rnn_layers_bad/model.py", 15, "RL117")
 DOTTED = ("fixtures/crossmodule/dotted_import_bad/main.py", 18, "RL101")
 FLAG_LAYERS = ("fixtures/crossmodule/flags_layers_bad/model.py", 15, "RL117")
 FORWARDED = ("fixtures/crossmodule/forwarded_flag_bad/layers.py", 6, "RL115")
+VERSION_PICK = ("fixtures/crossmodule/version_pick_bad/main.py", 26, "RL124")
 
 
 def lint(*paths: str, cwd: Path = ROOT, cache: bool = False, extra: tuple = ()) -> list[dict]:
@@ -159,8 +160,16 @@ def test_a_changed_caller_rechecks_the_misplaced_flag(tmp_path):
 def test_order_and_workers_change_nothing():
     files = sorted(str(p.relative_to(ROOT)) for p in CROSS.rglob("*.py"))
     serial = lint(*files, extra=("--jobs", "1"))
-    assert found(serial) == {DCGAN, SAMPLER, LAYERS, FLAG_LAYERS, DOTTED, FORWARDED} | CYCLE
+    assert found(serial) == {DCGAN, SAMPLER, LAYERS, FLAG_LAYERS, DOTTED, FORWARDED, VERSION_PICK} | CYCLE
     assert lint(*reversed(files), extra=("--jobs", "2")) == serial
+
+
+def test_networks_picked_by_the_tensorflow_version_are_the_keras_models_of_2x():
+    """`nets/__init__.py` imports graph-mode builders on 1.x and Keras models on 2.x under the
+    same names: read as TensorFlow 2, the agent's critic and actor are two Keras models, and
+    its one Adam (stepped on the critic's `weights`, then the actor's list) is reported."""
+    assert found(lint("fixtures/crossmodule/version_pick_bad")) == {VERSION_PICK}
+    assert lint("fixtures/crossmodule/version_pick_good") == []
 
 
 def run_twins(project: str) -> dict[str, subprocess.CompletedProcess]:
@@ -179,6 +188,14 @@ def test_tensorflow_fails_on_the_bad_project_and_trains_the_good_one(project):
     assert outcomes["bad"].returncode != 0
     assert "/Adam/ does not exist" in outcomes["bad"].stderr
     assert outcomes["good"].returncode == 0, outcomes["good"].stderr[-2000:]
+
+
+def test_tensorflow_stops_at_the_actor_step_of_the_one_adam_and_trains_the_twin():
+    outcomes = run_twins("version_pick")
+    assert outcomes["bad"].returncode != 0
+    assert "The optimizer cannot recognize variable actor/dense/kernel:0" in outcomes["bad"].stderr
+    assert outcomes["good"].returncode == 0, outcomes["good"].stderr[-2000:]
+    assert "'actor/dense/kernel:0'" in outcomes["good"].stdout
 
 
 def test_tensorflow_stacks_one_cell_for_three_layers_and_builds_the_one_layer_twin():

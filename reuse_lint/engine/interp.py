@@ -1399,6 +1399,10 @@ class Interpreter:
     def _expr_Compare(self, node: ast.Compare, env, module) -> Any:
         left = self.eval(node.left, env, module)
         rights = [self.eval(c, env, module) for c in node.comparators]
+        if len(rights) == 1:
+            modelled = tfapi.compare(node.ops[0], left, rights[0])
+            if modelled is not tfapi.NOT_SPECIAL:
+                return modelled
         if len(rights) == 1 and isinstance(node.ops[0], (ast.In, ast.NotIn)) and isinstance(left, Const):
             # `mode in ["train", "eval"]`: a known list of constants answers it.
             r = rights[0]
@@ -1472,7 +1476,7 @@ class Interpreter:
     def _expr_Subscript(self, node: ast.Subscript, env, module) -> Any:
         base = self.eval(node.value, env, module)
         index = self.eval(node.slice, env, module)
-        modelled = tfapi.subscript(base)
+        modelled = tfapi.subscript(base, index)
         if modelled is not tfapi.NOT_SPECIAL:
             return modelled
         if isinstance(base, DictVal):

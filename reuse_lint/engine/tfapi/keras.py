@@ -24,12 +24,14 @@ from reuse_lint.engine.values import (
 
 _KERAS_STEPS = frozenset({"train_step", "test_step", "predict_step"})
 _WEIGHT_SHARING_WRAPPERS = frozenset({"TimeDistributed"})
-# A Keras object's attributes that are its trainable variables, as a gradient list.
-_MODEL_LISTS = frozenset({"trainable_variables", "trainable_weights"})
+# A Keras object's attributes that are its variables, as a gradient list. `weights` and
+# `variables` add the non-trainable ones (moving statistics): a tape gives them no gradient
+# and a step drops those, so as a step's list they name the same trainable variables.
+_MODEL_LISTS = frozenset({"trainable_variables", "trainable_weights", "weights", "variables"})
 # Attributes that let code we do not follow set, load or train a model's weights.
 _KERAS_TRAINING = frozenset({"fit", "fit_generator", "train_on_batch", "compile"})
 _MODEL_TOUCHES = _KERAS_TRAINING | frozenset({
-    "weights", "variables", "non_trainable_weights", "non_trainable_variables", "get_weights", "set_weights",
+    "non_trainable_weights", "non_trainable_variables", "get_weights", "set_weights",
     "load_weights", "layers", "get_layer", "submodules",
 })
 
