@@ -92,6 +92,24 @@ class Stage(tf.keras.Model):
             return self.bn(self.conv(h))
         return self.bn(h)
 """,
+        # A real and a fake batch through one discriminator's layers, written out twice: the
+        # generator is upstream of the fake batch's layers, not between them.
+        """
+import tensorflow as tf
+from tensorflow.keras import layers
+class GAN(tf.keras.Model):
+    def __init__(self):
+        super().__init__()
+        self.g_dense = layers.Dense(16)
+        self.d_hidden = layers.Dense(8)
+        self.d_bn = layers.BatchNormalization()
+        self.d_out = layers.Dense(1)
+    def call(self, x, z):
+        fake = self.g_dense(z)
+        d_real = self.d_out(self.d_bn(self.d_hidden(x)))
+        d_fake = self.d_out(self.d_bn(self.d_hidden(fake)))
+        return d_real, d_fake
+""",
         # Siamese towers: one layer on two independent inputs.
         """
 import tensorflow as tf

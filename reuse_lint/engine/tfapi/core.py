@@ -39,7 +39,7 @@ class TFState:
         # id(layer) -> [(layer, that key, loop iterations)]: is a site's layer new each pass?
         self.layers_at: dict[tuple, list] = {}
         self.sites_of: dict[int, list] = {}
-        # id(normalization layer) -> [(its LayerUse, {id: object} of what its input came through)]
+        # id(normalization layer) -> [(its LayerUse, ({id: object} of what its input came through, its feeds))]
         self.layer_inputs: dict[int, list] = {}
         self.open_drops: list[ScopeEntry] = []
         self.graph_stack: list[tuple] = []  # what `graph.as_default()` blocks hid
