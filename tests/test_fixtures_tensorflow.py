@@ -158,6 +158,7 @@ SILENT = {
     and [n for n in b["created"] if n.endswith("iteration:0")] == ["iteration:0"] * 3,
     # One LayerNormalization for two places: one gamma and beta where the block needs two.
     "rl120_stack_bad.py": lambda b: len([n for n in b["created"] if n.endswith("gamma:0")]) == 1,
+    "rl120_shortcut_bad.py": lambda b: len([n for n in b["created"] if n.endswith("gamma:0")]) == 1,
     # One block object for two stages: two conv kernels where the network needs three.
     # The combined model holds a second discriminator: d_out is built twice.
     "rl106_gan_bad.py": lambda b: b["created"].count("d_out/kernel:0") == 2,
@@ -251,6 +252,7 @@ GOOD_SHOWS = {
     # Round 9: TF 1's layer class honours the AUTO_REUSE scope: one G/fc and one G/out.
     "rl106_legacy_good.py": lambda b: sorted(b["created"]) == _dense("G", "fc", "out"),
     "rl120_stack_good.py": lambda b: len([n for n in b["created"] if n.endswith("gamma:0")]) == 2,
+    "rl120_shortcut_good.py": lambda b: len([n for n in b["created"] if n.endswith("gamma:0")]) == 2,
     # One Adam for the loop: one set of moments for the kernel.
     "rl111_optimizer_good.py": lambda b: b["created"].count("Adam/m/out/kernel:0") == 1,
     # Round 8 (TF2): each of the two blocks has its own expand and projection batch norm.
@@ -426,6 +428,8 @@ KERAS3 = {
     # Keras 3 names variables by their own name only: one gamma against two.
     "rl120_stack_bad.py": lambda b: b["error"] is None and len([n for n in b["created"] if n.endswith("gamma:0")]) == 1,
     "rl120_stack_good.py": lambda b: b["error"] is None and len([n for n in b["created"] if n.endswith("gamma:0")]) == 2,
+    "rl120_shortcut_bad.py": lambda b: b["error"] is None and len([n for n in b["created"] if n.endswith("gamma:0")]) == 1,
+    "rl120_shortcut_good.py": lambda b: b["error"] is None and len([n for n in b["created"] if n.endswith("gamma:0")]) == 2,
     "rl120_dense_bad.py": lambda b: "expected axis -1 of input shape to have value 48" in (b["error"] or {}).get("message", ""),
     "rl120_dense_good.py": lambda b: b["error"] is None and len([n for n in b["created"] if n.endswith("kernel:0")]) == 3,
     "unseen_tf2_good.py": lambda b: b["error"] is None and len([n for n in b["created"] if n.endswith("gamma:0")]) == 4,

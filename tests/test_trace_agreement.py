@@ -337,6 +337,10 @@ TABLE = (
         NO_COUNTERPART + "one LayerNormalization applied twice creates its weights once; to TF "
         "that is one layer used twice, as siamese towers use theirs"),
     Row("rules/rl120_stack_good.py", (), (), GOOD),
+    Row("rules/rl120_shortcut_bad.py", ("RL120@23",), (),
+        NO_COUNTERPART + "one BatchNormalization applied to a residual path and to its shortcut "
+        "creates its weights once; to TF that is one layer used twice"),
+    Row("rules/rl120_shortcut_good.py", (), (), GOOD),
     Row("rules/rl120_dense_bad.py", ("RL120@18",), (),
         NO_COUNTERPART + "TF raises on the hidden Dense's second width; the trace reports that "
         "error and no finding", crash="is incompatible with the layer"),

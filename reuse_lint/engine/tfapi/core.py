@@ -39,6 +39,8 @@ class TFState:
         # id(layer) -> [(layer, that key, loop iterations)]: is a site's layer new each pass?
         self.layers_at: dict[tuple, list] = {}
         self.sites_of: dict[int, list] = {}
+        # id(normalization layer) -> [(its LayerUse, ({id: object} of what its input came through, its feeds))]
+        self.layer_inputs: dict[int, list] = {}
         self.open_drops: list[ScopeEntry] = []
         self.graph_stack: list[tuple] = []  # what `graph.as_default()` blocks hid
         self.tapes: list = []  # the GradientTapes recording now, innermost last
