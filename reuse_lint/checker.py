@@ -32,6 +32,7 @@ def lint_source(
     parsed: ModuleState | None = None,
     everywhere: bool = False,
     cut_short: list[str] | None = None,
+    cells: tuple[int, ...] = (),
 ) -> list[Diagnostic]:
     """Findings of one module's analysis: at the module's own sites, or, with `everywhere`,
     at the sites of every module the analysis loaded (a leak in `model.py` that only the
@@ -39,7 +40,8 @@ def lint_source(
     `parsed`: the caller's own `parse_module(source, path, module_name)` of the same source,
     so a file is parsed once; it is interpreted here and must not be used again.
     `cut_short`: receives the limit the analysis reached, if any (the findings are then
-    those made before it)."""
+    those made before it). `cells`: for a notebook's script, the line where each code cell
+    starts (`notebook.cell_starts`)."""
     rules = tuple(all_rules() if rules is None else rules)
     try:
         module = parsed if parsed is not None else engine.parse_module(source, path, module_name)
@@ -47,6 +49,7 @@ def lint_source(
         if syntax_error.SyntaxError not in rules:
             return []
         return [syntax_error.SyntaxError.diagnostic(path, failure.message, failure.line, failure.column)]
+    module.cells = tuple(cells)
     analysed = engine.analyse(module, loader)
     sources = analysed.analysis.sources
     ctx = RuleContext(analysed.analysis, frozenset(sources) if everywhere else frozenset({path}))

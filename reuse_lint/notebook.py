@@ -213,6 +213,11 @@ def script_bytes(nb: Notebook) -> bytes:
     return nb.script.encode("utf-8")
 
 
+def cell_starts(nb: Notebook | None) -> tuple[int, ...]:
+    """The script line where each code cell starts (none for a plain script)."""
+    return tuple(c.start for c in nb.cells) if nb is not None else ()
+
+
 # ----- --fix and --diff on a notebook -------------------------------------------------------------
 
 def in_nbformat_layout(data: bytes, nb: Notebook) -> bool:

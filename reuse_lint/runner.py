@@ -23,6 +23,7 @@ from typing import Callable
 from reuse_lint import checker, engine, fixes, notebook, tfnames
 from reuse_lint.cache import CACHE_DIR, Cache, context_key, digest, entry_key, index_record, indexed, racy, recorded_limit, signature
 from reuse_lint.config import ConfigError, Settings, settings_from_args  # noqa: F401 - re-exported
+from reuse_lint.engine.callers import calls_in as callers_in
 from reuse_lint.engine.constructions import constructions as class_constructions
 from reuse_lint.diagnostics import Diagnostic
 from reuse_lint.engine.values import ModuleState
@@ -222,6 +223,9 @@ class ProjectLoader:
         self._names_in: dict[Path, dict[bytes, list[Path]]] = {}
         self._trees: dict[Path, ast.Module | None] = {}
         self._constructions: dict[tuple[str, str], tuple[list | None, list[Path]]] = {}
+        # For `calls`: per project root, its source files; per (function file, name), the answer.
+        self._files_in: dict[Path, list[Path]] = {}
+        self._calls: dict[tuple[str, str], tuple[list | None, list[Path]]] = {}
         self._consulted: set[Path] = set()  # files the last lint's constructions were read from
 
     def forget(self, path: Path) -> None:
@@ -237,6 +241,8 @@ class ProjectLoader:
         self._names_in.clear()  # the file may name other classes now
         self._trees.pop(path, None)
         self._constructions.clear()
+        self._files_in.clear()
+        self._calls.clear()
         stale = {path}
         grew = True
         while grew:
@@ -337,6 +343,58 @@ class ProjectLoader:
         found, read = self._constructions[key]
         self._consulted.update(read)
         return found
+
+    def calls(self, path: str, name: str) -> list | None:
+        """The calls that may call a function `name` (`callers.calls_in`) in the other files
+        of the project of `path`; None when one of them may call it unseen, cannot be
+        parsed, or is a notebook that names it (notebooks are read only when linted). The
+        files that name it count as the lint's inputs, as for `constructions`."""
+        target = _resolved_path(path)
+        key = (target, name)
+        if key not in self._calls:
+            self._calls[key] = self._find_calls(target, name)
+        found, read = self._calls[key]
+        self._consulted.update(read)
+        return found
+
+    def _find_calls(self, target: str, name: str) -> tuple[list | None, list[Path]]:
+        root = _project_root_of(_real_parent(target))
+        word = re.compile(rb"\b" + re.escape(name.encode()) + rb"\b")
+        read: list[Path] = []
+        found: list = []
+        for file in self._source_files(root):
+            if _resolved_path(str(file)) == target:
+                continue
+            try:
+                data = self._read(file)
+            except OSError:
+                continue
+            if not word.search(data):
+                continue
+            read.append(file)
+            if file.suffix != ".py":
+                try:
+                    self.read(file)  # its hash keys the cache, as a parsed file's does
+                except OSError:
+                    pass
+            tree = self._tree(file) if file.suffix == ".py" else None
+            calls = callers_in(tree, name) if tree is not None else None
+            if calls is None:
+                return None, read
+            found.extend(calls)
+        return found, read
+
+    def _source_files(self, root: Path) -> list[Path]:
+        if root not in self._files_in:
+            files = []
+            for folder, dirs, names in os.walk(root):
+                dirs[:] = sorted(d for d in dirs if not d.startswith(".") and not _is_venv(Path(folder, d)))
+                for file in sorted(n for n in names if n.endswith((".py", ".ipynb"))):
+                    path = Path(folder, file)
+                    if path.is_file():  # a FIFO or a device named *.py: reading it could block
+                        files.append(path)
+            self._files_in[root] = files
+        return self._files_in[root]
 
     def _find_constructions(self, target: str, name: str) -> tuple[list | None, list[Path]]:
         root = _project_root_of(_real_parent(target))
@@ -736,7 +794,8 @@ class Worker:
         self.loader.begin(shown)
         limits: list[str] = []
         diagnostics = _mapped(book, checker.lint_source(data, shown, self.rules, loader=self.loader, parsed=module,
-                                                       everywhere=True, cut_short=limits), shown)
+                                                       everywhere=True, cut_short=limits,
+                                                       cells=notebook.cell_starts(book)), shown)
         self.cut_short = limits[0] if limits else None
         del module
         # The interpretation's garbage (some of it cyclic) is young: one collection of the
@@ -771,7 +830,7 @@ def _fix_notebook(path: Path, data: bytes, shown: str, lint, settings: Settings,
     file that nbformat itself would write byte for byte."""
     book = notebook.read(data)
     fixed, count, diagnostics = notebook.fix_notebook(
-        book, lambda nb: lint(notebook.script_bytes(nb)), unsafe=settings.unsafe_fixes)
+        book, lambda nb: lint(notebook.script_bytes(nb), notebook.cell_starts(nb)), unsafe=settings.unsafe_fixes)
     error = None
     if count and settings.diff:
         result.diff_text += notebook.cell_diff(shown, book, fixed)
@@ -784,7 +843,7 @@ def _fix_notebook(path: Path, data: bytes, shown: str, lint, settings: Settings,
             error = f"cannot write the fix: {exc.strerror or exc}"
     if error is not None:
         result.errors.append(f"{shown}: {error}")
-        fixed, diagnostics = book, lint(notebook.script_bytes(book))
+        fixed, diagnostics = book, lint(notebook.script_bytes(book), notebook.cell_starts(book))
     else:
         result.fixed += count
     result.sources.update(fixed.sources(shown))
@@ -804,10 +863,10 @@ def lint_file(path: Path, settings: Settings, loader: ProjectLoader, rules, resu
     file_rules = settings.rules_for(path, rules)
     limits: list[str] = []
 
-    def lint(source: bytes) -> list[Diagnostic]:
+    def lint(source: bytes, cells: tuple[int, ...] = ()) -> list[Diagnostic]:
         loader.begin(shown)
         limits.clear()  # only the last analysis's limit describes what is reported
-        return checker.lint_source(source, shown, file_rules, loader=loader, cut_short=limits)
+        return checker.lint_source(source, shown, file_rules, loader=loader, cut_short=limits, cells=cells)
 
     if notebook.is_notebook(path):
         unreadable = _python_source(path, data, shown, file_rules)[2]
@@ -1170,7 +1229,8 @@ def _run_stdin(settings: Settings, rules, result: Result) -> None:
         result.diagnostics = unreadable
         return
     limits: list[str] = []
-    result.diagnostics = _mapped(book, checker.lint_source(source, name, file_rules, loader=loader, cut_short=limits), name)
+    result.diagnostics = _mapped(book, checker.lint_source(source, name, file_rules, loader=loader, cut_short=limits,
+                                                           cells=notebook.cell_starts(book)), name)
     if limits:
         result.errors.append(cut_short_message(name, limits[0]))
     if book is not None:

@@ -53,6 +53,8 @@ RESET_DEFAULT_GRAPH = "tf.reset_default_graph"
 # `keras.backend.variable` (`K.variable`) makes a tf.Variable under TensorFlow.
 VARIABLE = frozenset({"tf.Variable", "tf.compat.v2.Variable", "keras.backend.variable"})
 TF_FUNCTION = frozenset({"tf.function", "tf.compat.v2.function"})
+# TensorFlow's version string (`tf.VERSION` is also `tf.compat.v1.VERSION`).
+VERSION_STRINGS = frozenset({"tf.__version__", "tf.version.VERSION", "tf.VERSION"})
 
 # Functional layers: canonical name -> (default scope name, variables it creates).
 # The default name is what TF uniquifies (`dense`, `dense_1`) when `name=`/`scope=` is absent.
@@ -367,6 +369,7 @@ SPECIAL_NAMES = frozenset(
     {VARIABLE_SCOPE, GET_VARIABLE, GET_VARIABLE_SCOPE, AUTO_REUSE, MAKE_TEMPLATE, GRAPH,
      "tf.get_default_graph", RESET_DEFAULT_GRAPH, STOP_GRADIENT, EMA, GRADIENTS, SESSION,
      CLIP_BY_GLOBAL_NORM}
+    | VERSION_STRINGS  # not an event, but it picks which code runs
     | KERAS_DATA_HELPERS
     | GRADIENT_TAPES
     | NAME_SCOPES | VARIABLE | TF_FUNCTION | set(LAYER_FUNCTIONS) | SELECTORS | MULTI_RNN_CELL

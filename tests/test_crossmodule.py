@@ -22,6 +22,8 @@ CYCLE = {("fixtures/crossmodule/cyclegan_bad/model.py", 20, "RL102"),
 LAYERS = ("fixtures/crossmodule/rnn_layers_bad/model.py", 15, "RL117")
 DOTTED = ("fixtures/crossmodule/dotted_import_bad/main.py", 18, "RL101")
 FLAG_LAYERS = ("fixtures/crossmodule/flags_layers_bad/model.py", 15, "RL117")
+FORWARDED = ("fixtures/crossmodule/forwarded_flag_bad/layers.py", 6, "RL115")
+VERSION_PICK = ("fixtures/crossmodule/version_pick_bad/main.py", 26, "RL124")
 
 
 def lint(*paths: str, cwd: Path = ROOT, cache: bool = False, extra: tuple = ()) -> list[dict]:
@@ -82,7 +84,8 @@ def test_a_lookup_before_the_creation_in_a_model_class_over_two_modules(paths):
 def test_the_repaired_projects_are_clean():
     assert lint("fixtures/crossmodule/dcgan_good", "fixtures/crossmodule/sampler_good",
                 "fixtures/crossmodule/cyclegan_good", "fixtures/crossmodule/rnn_layers_good",
-                "fixtures/crossmodule/flags_layers_good", "fixtures/crossmodule/dotted_import_good") == []
+                "fixtures/crossmodule/flags_layers_good", "fixtures/crossmodule/dotted_import_good",
+                "fixtures/crossmodule/forwarded_flag_good") == []
 
 
 @pytest.mark.parametrize("paths", [
@@ -145,11 +148,28 @@ def test_a_changed_construction_rechecks_the_class(tmp_path):
     assert found(lint("model.py", cwd=tmp_path, cache=True)) == {("model.py", 15, "RL117")}
 
 
+def test_a_changed_caller_rechecks_the_misplaced_flag(tmp_path):
+    for name in ("layers.py", "model.py"):
+        write(tmp_path / name, (CROSS / "forwarded_flag_good" / name).read_text())
+    (tmp_path / "pyproject.toml").write_text("[project]\nname = 'p'\n")
+    assert found(lint("layers.py", cwd=tmp_path, cache=True)) == set()
+    write(tmp_path / "model.py", (tmp_path / "model.py").read_text().replace("g_upsampler(z)", "g_upsampler(z, reuse=True)"))
+    assert found(lint("layers.py", cwd=tmp_path, cache=True)) == {("layers.py", 7, "RL115")}
+
+
 def test_order_and_workers_change_nothing():
     files = sorted(str(p.relative_to(ROOT)) for p in CROSS.rglob("*.py"))
     serial = lint(*files, extra=("--jobs", "1"))
-    assert found(serial) == {DCGAN, SAMPLER, LAYERS, FLAG_LAYERS, DOTTED} | CYCLE
+    assert found(serial) == {DCGAN, SAMPLER, LAYERS, FLAG_LAYERS, DOTTED, FORWARDED, VERSION_PICK} | CYCLE
     assert lint(*reversed(files), extra=("--jobs", "2")) == serial
+
+
+def test_networks_picked_by_the_tensorflow_version_are_the_keras_models_of_2x():
+    """`nets/__init__.py` imports graph-mode builders on 1.x and Keras models on 2.x under the
+    same names: read as TensorFlow 2, the agent's critic and actor are two Keras models, and
+    its one Adam (stepped on the critic's `weights`, then the actor's list) is reported."""
+    assert found(lint("fixtures/crossmodule/version_pick_bad")) == {VERSION_PICK}
+    assert lint("fixtures/crossmodule/version_pick_good") == []
 
 
 def run_twins(project: str) -> dict[str, subprocess.CompletedProcess]:
@@ -168,6 +188,14 @@ def test_tensorflow_fails_on_the_bad_project_and_trains_the_good_one(project):
     assert outcomes["bad"].returncode != 0
     assert "/Adam/ does not exist" in outcomes["bad"].stderr
     assert outcomes["good"].returncode == 0, outcomes["good"].stderr[-2000:]
+
+
+def test_tensorflow_stops_at_the_actor_step_of_the_one_adam_and_trains_the_twin():
+    outcomes = run_twins("version_pick")
+    assert outcomes["bad"].returncode != 0
+    assert "The optimizer cannot recognize variable actor/dense/kernel:0" in outcomes["bad"].stderr
+    assert outcomes["good"].returncode == 0, outcomes["good"].stderr[-2000:]
+    assert "'actor/dense/kernel:0'" in outcomes["good"].stdout
 
 
 def test_tensorflow_stacks_one_cell_for_three_layers_and_builds_the_one_layer_twin():
@@ -295,6 +323,55 @@ def test_fix_lists_what_is_left_as_check_does_callers_included(tmp_path, asked):
     findings = lint(asked, cwd=project, extra=("--fix",))
     assert found(findings) == {("model.py", 45, "RL107")}
     assert all(path.read_bytes() == (project / path.name).read_bytes() for path in (CROSS / "dcgan_bad").iterdir())
+
+
+@pytest.mark.parametrize("paths", [
+    ("fixtures/crossmodule/forwarded_flag_bad",),
+    ("fixtures/crossmodule/forwarded_flag_bad/layers.py",),
+])
+def test_a_misplaced_flag_follows_the_values_its_callers_pass(paths):
+    # layers.py alone runs `up_block` as an entry point with an unknown flag; model.py's
+    # generator passes its own `reuse` on, and one of its calls gives True (TF raises
+    # `Variable generator/up1/w already exists`). The good twin's generator is built once,
+    # with its default False: TF makes each variable once and RL115 stays silent.
+    assert found(lint(*paths)) == {FORWARDED}
+    assert lint(*[p.replace("_bad", "_good") for p in paths]) == []
+
+
+def test_the_calls_of_a_function_are_read_where_they_can_be_trusted(tmp_path):
+    from reuse_lint.engine.callers import reaching
+    from reuse_lint.runner import ProjectLoader
+    import ast
+
+    (tmp_path / "pyproject.toml").write_text("")
+    layers = "def up(x, name, reuse=False):\n    return x\n"
+    (tmp_path / "layers.py").write_text(layers)
+    (tmp_path / "model.py").write_text(
+        "import layers as L\n"
+        "def g_net(z, reuse=False):\n    return L.up(z, 'u', reuse=reuse)\n"
+        "class Gan:\n    def build(self, z):\n        return g_net(z, None)\n"
+        "    def sample(self, z, flag=0):\n        return g_net(z, reuse=flag)\n"
+        "    def run(self, z):\n        return self.sample(z)\n")
+    func = ast.parse(layers).body[0]
+
+    def values(loader):
+        return reaching(func, False, "reuse", lambda name: loader.calls(str(tmp_path / "layers.py"), name))
+
+    loader = ProjectLoader(lambda p: p.read_bytes())
+    assert [v.value for v in values(loader)] == [None, 0]
+    assert str(tmp_path / "model.py") in loader.loaded()  # the cache keys the answer on it
+    # Ways to call it, or to give it a value, that are not read here: no answer.
+    for name, text in [
+        ("alias.py", "from layers import up as u\n"),
+        ("value.py", "from layers import up\nfns = [up]\n"),
+        ("spread.py", "import layers\nlayers.up(*args)\n"),
+        ("rebound.py", "from model import Gan\ndef f(g, flag):\n    flag = not flag\n    return g.sample(1, flag)\n"),
+        ("nocaller.py", "from model import g_net\ndef g_main(z, r):\n    return g_net(z, reuse=r)\n"),  # r: anything
+        ("notebook.ipynb", '{"cells": [{"source": ["up(1, 2, True)"]}]}'),
+    ]:
+        (tmp_path / name).write_text(text)
+        assert values(ProjectLoader(lambda p: p.read_bytes())) is None, name
+        (tmp_path / name).unlink()
 
 
 def test_the_constructions_of_a_class_are_read_where_they_can_be_trusted(tmp_path):

@@ -154,3 +154,28 @@ def test_a_scope_reports_the_reuse_in_force():
     assert values == {"top": Const(False), "before": Const(False), "inner": Const(True), "after": Const(True),
                       "closed": UNKNOWN, "auto": TFRef("tf.AUTO_REUSE"), "unknown": UNKNOWN}
     assert alone == ["w"]  # an entry point analysed alone: its caller may reuse
+
+
+def test_the_version_string_is_a_tensorflow_2_version_known_in_its_major_part():
+    """Tests of `tf.__version__` that every 2.x release answers alike are known; one that
+    needs the minor version stays unknown (both arms of its `if` run)."""
+    module, analysed = run("""
+        import tensorflow as tf
+        from tensorflow import __version__ as v
+        before_2 = tf.__version__ < "2.0.0"
+        at_least_2 = "2.0" <= tf.version.VERSION
+        old_api = tf.__version__ <= "0.12"
+        below_3 = v < "3"
+        major = tf.version.VERSION[0]
+        one_x = tf.__version__.startswith("1.")
+        two_x = tf.compat.v1.VERSION.startswith("2")
+        minor = tf.__version__ < "2.4"
+        minor_prefix = tf.__version__.startswith("2.1")
+        release = tf.__version__ == "1.15.0"
+    """)
+    values = dict(module.globals)
+    analysed.release()
+    known = {"before_2": False, "at_least_2": True, "old_api": False, "below_3": True, "major": "2",
+             "one_x": False, "two_x": True, "release": False}
+    assert {k: values[k] for k in known} == {k: Const(v) for k, v in known.items()}
+    assert values["minor"] is UNKNOWN and values["minor_prefix"] is UNKNOWN

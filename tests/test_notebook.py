@@ -142,6 +142,29 @@ def test_builder_of_one_cell_applied_twice_in_another_is_rl101_with_the_first_ca
     assert f["fix"]["edits"][0]["location"]["line"] == 2  # the edit too counts lines in its cell
 
 
+# Cells of a GAN notebook run top to bottom in one kernel. Cell 3 builds the critic's weight
+# again without reuse: TF raises at its first line (`Variable critic/d_w already exists`) and
+# the kernel skips the rest of the cell, so `critic/d_b` is first made by cell 4, which TF
+# runs without error (checked in TF 2.21, each cell run in order in one graph, an error
+# ending only its cell). In a script, TF stops at the first error: nothing after it runs.
+RAISING_CELLS = (
+    'with tf.variable_scope("critic"):\n    d_w = tf.get_variable("d_w", [2, 1])',
+    'with tf.variable_scope("critic"):\n    d_w = tf.get_variable("d_w", [2, 1])\n'
+    '    d_b = tf.get_variable("d_b", [1])',
+    'with tf.variable_scope("critic"):\n    d_b = tf.get_variable("d_b", [1])',
+)
+
+
+def test_a_statement_that_raises_ends_its_cell_for_the_cells_after_it(tmp_path):
+    path = write(tmp_path / "critic.ipynb", code(TF1), *(code(c) for c in RAISING_CELLS))
+    assert [(f["code"], f["cell"], f["line"]) for f in findings(path)] == [("RL101", 3, 2)]
+    # The same lines as one script: cell 4's `d_b` is the second one the script makes.
+    script = tmp_path / "critic.py"
+    script.write_text("\n".join((TF1,) + RAISING_CELLS) + "\n")
+    out = run("check", "critic.py", "--no-cache", "--output-format", "json", cwd=tmp_path)
+    assert sorted((f["code"], f["line"]) for f in json.loads(out.stdout)) == [("RL101", 6), ("RL101", 9)]
+
+
 def test_text_formats_show_the_cell(tmp_path):
     path = write(tmp_path / "gan.ipynb", code(TF1), code(BUILDER), code("x = tf.zeros([1, 2])\na = d(x)"), code("b = d(x)"))
     concise = run("check", "gan.ipynb", "--no-cache", "--output-format", "concise", cwd=tmp_path)

@@ -67,6 +67,10 @@ TABLE = (
         "RL102→RT202: the attention scope reuses on its first call, reported at the scope (line 19; "
         "the trace, at the layer)"),
     Row("rules/rl102_plain_class_good.py", (), (), GOOD),
+    Row("rules/rl102_unrolled_attention_bad.py", ("RL102@39",), ("RT202@40", "RT202@41"),
+        "RL102→RT202: the first fact of the first hop looks the attention weights up under the "
+        "scope's reuse=True, reported at the scope (line 39; the trace, at each layer)"),
+    Row("rules/rl102_unrolled_attention_good.py", (), (), GOOD),
     Row("rules/rl103_bad.py", ("RL103@8",), ("RT201@15",),
         "RL103→RT201 (the symptom): the scope drops `reuse`, so the reuse=True call at 15 creates again"),
     Row("rules/rl103_good.py", (), (), GOOD),
@@ -107,6 +111,7 @@ TABLE = (
         "RL107→RT202: the critic's reuse_variables() (32) holds at its second call, whose batch "
         "moments the norm's train-flag guard still averages (22)"),
     Row("rules/rl107_guarded_average_good.py", (), (), GOOD),
+    Row("rules/rl107_reapplied_average_good.py", (), (), GOOD),
     Row("rules/rl108_bad.py", ("RL108@33",), ("RT206@33",),
         'RL108→RT206: scope "disc" returned disc_aux/ variables, which the discriminator step trains'),
     Row("rules/rl108_good.py", (), (), GOOD),
@@ -332,6 +337,10 @@ TABLE = (
         NO_COUNTERPART + "one LayerNormalization applied twice creates its weights once; to TF "
         "that is one layer used twice, as siamese towers use theirs"),
     Row("rules/rl120_stack_good.py", (), (), GOOD),
+    Row("rules/rl120_shortcut_bad.py", ("RL120@23",), (),
+        NO_COUNTERPART + "one BatchNormalization applied to a residual path and to its shortcut "
+        "creates its weights once; to TF that is one layer used twice"),
+    Row("rules/rl120_shortcut_good.py", (), (), GOOD),
     Row("rules/rl120_dense_bad.py", ("RL120@18",), (),
         NO_COUNTERPART + "TF raises on the hidden Dense's second width; the trace reports that "
         "error and no finding", crash="is incompatible with the layer"),

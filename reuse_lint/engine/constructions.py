@@ -56,7 +56,7 @@ def constructions(tree: ast.Module, name: str, bound: set[str], defines: bool) -
             return None  # a base class, a factory argument, an alias: constructions we cannot see
         if isinstance(node, ast.Attribute) and node.attr == name:
             return None  # `module.Model(...)` or `Model` read as an attribute: not followed here
-        if isinstance(node, ast.Constant) and node.value == name and _looks_up_names(tree):
+        if isinstance(node, ast.Constant) and node.value == name and looks_up_names(tree):
             return None  # `getattr(module, "Model")`; without such a lookup a string is data
         if defines and isinstance(node, ast.ClassDef) and node.name in bound and _constructs_itself(node):
             return None
@@ -81,7 +81,7 @@ def _constructs_itself(cls: ast.ClassDef) -> bool:
 _LOOKUPS = frozenset({"getattr", "globals", "locals", "vars", "eval", "exec", "__import__", "import_module"})
 
 
-def _looks_up_names(tree: ast.Module) -> bool:
+def looks_up_names(tree: ast.Module) -> bool:
     """The file can turn a string into an object: `getattr`, `globals()[...]`, `eval`..."""
     for node in ast.walk(tree):
         if isinstance(node, ast.Call):

@@ -60,6 +60,9 @@ class Creation:
     frame_entry: Any = None  # the ScopeVal of the innermost user scope entry
     name_scope_sites: tuple = ()  # the `name_scope(...)` calls active at the creation
     seq: int = 0  # order among all events (creations, leaks, slot creations)
+    # In a notebook cell after a statement of the same cell that TF raises at: the kernel
+    # never ran it, so it made nothing a later cell could meet (it is still judged alone).
+    unrun: bool = False
 
 
 @dataclass(frozen=True)

@@ -19,6 +19,7 @@ graph of its own whose history is unknown.
 from __future__ import annotations
 
 import ast
+import bisect
 import builtins
 import os
 import re
@@ -518,6 +519,9 @@ class Interpreter:
         self.guards = 0  # how many `if` bodies enclose what runs now (known tests included)
         self.journals: list[list] = []  # attribute writes of the `if` arms being run
         self.funcs: list[FuncVal] = []
+        # Running a notebook's cells (`_run_cells`); a statement of the current cell raised.
+        self.in_cells = False
+        self.cell_raised = False
         self.early_returns: list[list] = []  # per running function: values returned on one arm
         self.conds: list[Cond] = []
         self.loops: list[tuple[int, int]] = []
@@ -556,7 +560,10 @@ class Interpreter:
         before = self._footprint()
         self._loading.append(module)
         try:
-            self.exec_block(module.tree.body, env, module)
+            if module.cells:
+                self._run_cells(module, env)
+            else:
+                self.exec_block(module.tree.body, env, module)
         except _Terminator:
             pass
         finally:
@@ -569,6 +576,21 @@ class Interpreter:
         if after[:-1] == before[:-1] and all(r.snapshot is not None or r in self._loading for r in module.requires):
             module.opaque_effect = after[-1] and not before[-1]
             module.take_snapshot()
+
+    def _run_cells(self, module: ModuleState, env: list[dict]) -> None:
+        """A notebook's top level, cell by cell: where a statement raises (a model that
+        `tfapi` knows TF fails on), the kernel skips the rest of that cell and runs the next.
+        A script stops there instead, so its later statements are judged as written."""
+        cell = None
+        self.in_cells = True
+        try:
+            for stmt in module.tree.body:
+                here = bisect.bisect_right(module.cells, stmt.lineno)
+                if here != cell:
+                    cell, self.cell_raised = here, False
+                self.exec_block([stmt], env, module)
+        finally:
+            self.in_cells = self.cell_raised = False
 
     def _register(self, module: ModuleState) -> None:
         """A module loaded by an earlier analysis: its sources, and those of the modules its
@@ -1377,6 +1399,10 @@ class Interpreter:
     def _expr_Compare(self, node: ast.Compare, env, module) -> Any:
         left = self.eval(node.left, env, module)
         rights = [self.eval(c, env, module) for c in node.comparators]
+        if len(rights) == 1:
+            modelled = tfapi.compare(node.ops[0], left, rights[0])
+            if modelled is not tfapi.NOT_SPECIAL:
+                return modelled
         if len(rights) == 1 and isinstance(node.ops[0], (ast.In, ast.NotIn)) and isinstance(left, Const):
             # `mode in ["train", "eval"]`: a known list of constants answers it.
             r = rights[0]
@@ -1450,7 +1476,7 @@ class Interpreter:
     def _expr_Subscript(self, node: ast.Subscript, env, module) -> Any:
         base = self.eval(node.value, env, module)
         index = self.eval(node.slice, env, module)
-        modelled = tfapi.subscript(base)
+        modelled = tfapi.subscript(base, index)
         if modelled is not tfapi.NOT_SPECIAL:
             return modelled
         if isinstance(base, DictVal):
@@ -1486,7 +1512,7 @@ class Interpreter:
                 return
             gen = gens[0]
             iterable = self.eval(gen.iter, local if gen is not node.generators[0] else env, module)
-            if not isinstance(iterable, ListVal):
+            if not isinstance(iterable, ListVal) or iterable.sample:
                 known = False
             self.analysis.loops[id(gen)] = Site(module.path, node)
             for i, value in enumerate(self._iteration_values(iterable)):
@@ -1638,6 +1664,14 @@ class Interpreter:
                     return ListVal([Const(i) for i in numbers[:MAX_LITERAL_ITERATIONS + 1]], length=len(numbers))
                 except (TypeError, ValueError):
                     return UNKNOWN
+            if builtin == "enumerate" and 1 <= len(args) + len(kwargs) <= 2 and not starred:
+                start = args[1] if len(args) > 1 else kwargs.get("start", Const(0))
+                if len(args) >= 1 and isinstance(start, Const) and type(start.value) is int:
+                    return _enumerated(args[0], start.value)
+            if builtin == "bool" and len(args) == 1 and not kwargs and not starred and isinstance(args[0], Const):
+                # Constants only: a list's items are not followed through `.append`, so the
+                # truth of `bool(outputs)` in a loop that fills `outputs` would be stale.
+                return Const(bool(args[0].value))
             if builtin is None and isinstance(node.func, ast.Attribute) and node.func.attr in _DATA_METHODS:
                 # A file's, a string's or a container's method (`f.readlines()`, `line.split()`,
                 # `f.close()` while a script reads its data): it makes no variable.
@@ -1874,6 +1908,17 @@ _BUILTINS = frozenset(dir(builtins))
 _MISSING = object()  # an attribute an object did not have
 # Methods of files, strings, lists and dicts: called on a value the interpreter does not
 # know, they still create no TensorFlow variable.
+def _enumerated(iterable: Any, start: int) -> ListVal:
+    """`enumerate(xs)`: each position's index is known even when the items are not. Over a
+    list of unknown length (`enumerate(tf.unstack(x))`), the sample of its first steps, each
+    with its index, so that `reuse=i > 0` creates on step 0 and reuses on the next."""
+    if isinstance(iterable, ListVal):
+        items, sample, length = iterable.items, iterable.sample, iterable.length
+    else:
+        items, sample, length = [UNKNOWN] * MAX_LITERAL_ITERATIONS, True, None
+    return ListVal([ListVal([Const(i), item]) for i, item in enumerate(items, start)], sample=sample, length=length)
+
+
 def _grown(old: Any, added: Any) -> Any:
     """`x += y` or `x.extend(y)` on a variable list x: what x holds then, or None. Python grows
     the one list in place; the name is bound to the grown list instead, because `list(x)` gives
@@ -1887,6 +1932,14 @@ def _grown(old: Any, added: Any) -> Any:
 _DATA_METHODS = frozenset(
     """read readline readlines close split rsplit splitlines strip lstrip rstrip startswith
     endswith lower upper replace encode decode append extend""".split()
+    # More of a string's, and a NumPy array's, called while a script loads its data before it
+    # builds the graph: a name no layer or model of TensorFlow answers to.
+    + """find rfind index rindex join zfill isdigit isalpha isspace astype tolist reshape
+    flatten ravel squeeze argmax argmin argsort nonzero cumsum fill copy""".split()
+    # A command-line parser's, which scripts fill before they build the graph: the
+    # parser object itself is not followed (its values are read in engine.settings).
+    + """add_argument add_argument_group add_mutually_exclusive_group set_defaults
+    parse_args parse_known_args""".split()
 )
 _DICT_READERS = frozenset({"items", "values", "keys", "get"})
 _STR_METHODS = frozenset(

@@ -163,7 +163,7 @@ def _compute_clashes(analysis: Analysis) -> list[Clash]:
                     reported.add(id(site.node))
                     found.append(Clash(p, c, site, related, in_loop))
                 break
-        if c.reuse != TRUE:  # a pure lookup creates nothing (and fails if nothing is there)
+        if c.reuse != TRUE and not c.unrun:  # a pure lookup creates nothing (and fails if nothing is there)
             # Only the first creation on each path: a later one on the same path would never
             # be the first compatible one.
             path, known = _signature(c), paths.setdefault(key, set())

@@ -153,6 +153,10 @@ class Optimizer:
     # The variables this object already made slots for: TF keeps them in the object and
     # makes none again for them.
     slotted: set = field(default_factory=set)
+    # ((graph, trace), variable) -> the `if` arms of the step that made its slots there: a
+    # step of this object on the same variables there makes nothing (TF's slot and average
+    # dicts are per object, keyed by the variable).
+    made: dict = field(default_factory=dict)
 
 
 @dataclass(eq=False)
@@ -338,6 +342,9 @@ class ModuleState:
     # can start from them instead of running the top level again (see `restore`).
     snapshot: dict | None = None
     opaque_effect: bool = False  # its top level made an unknown call: replayed on reuse
+    # A notebook's script: the line where each code cell starts (its cells run in order, and
+    # a statement that raises ends only its own cell).
+    cells: tuple = ()
 
     def take_snapshot(self) -> None:
         inner = {id(v): dict(v.attrs) for v in self.globals.values() if isinstance(v, (ClassVal, Instance, DictVal))}

@@ -94,7 +94,8 @@ class Project:
         except OSError:
             return []
         self._loader.begin(str(path))
-        findings = checker.lint_source(source, str(path), self.settings.rules_for(path, self.rules), loader=self._loader)
+        findings = checker.lint_source(source, str(path), self.settings.rules_for(path, self.rules), loader=self._loader,
+                                       cells=notebook.cell_starts(book))
         self._loaded[path] = frozenset(Path(p) for p in self._loader.loaded())
         return findings if book is None else book.map(findings, str(path))
 

@@ -18,7 +18,10 @@ class LayerReusedInStack(Rule):
     Finds one weighted layer object (a normalization layer such as `BatchNormalization` or
     `LayerNormalization`, a `Dense`, a `Conv2D`, a block of one's own that holds such
     layers) applied at two places of one stack: the second application's input is computed
-    from the first one's output (`x = self.norm(x)` ... `x = self.norm(x2)`). `Embedding`
+    from the first one's output (`x = self.norm(x)` ... `x = self.norm(x2)`), or, for a
+    normalization layer, one input came through the other's layers and a weighted layer more
+    (a residual block's path `z = self.bn(self.conv(h))` and its shortcut `self.bn(h)`, in
+    either order). `Embedding`
     (tied embeddings are an idiom), recurrent layers and cells, and layers without weights
     are left out. The same layer applied to independent inputs (the two towers of a
     siamese network) is sharing by design and is not reported, nor is code that says the
@@ -72,6 +75,41 @@ class LayerReusedInStack(Rule):
     CODE = "RL120"
     NAME = "layer-reused-in-stack"
     VALID = (
+        # One application a pass: the block normalizes either its projection or its input.
+        """
+import tensorflow as tf
+from tensorflow.keras import layers
+class Stage(tf.keras.Model):
+    def __init__(self, filters, project):
+        super().__init__()
+        self.stem = layers.Conv1D(filters, 7, padding="same")
+        self.conv = layers.Conv1D(filters, 3, padding="same")
+        self.bn = layers.BatchNormalization()
+        self.project = project
+    def call(self, x):
+        h = self.stem(x)
+        if self.project:
+            return self.bn(self.conv(h))
+        return self.bn(h)
+""",
+        # A real and a fake batch through one discriminator's layers, written out twice: the
+        # generator is upstream of the fake batch's layers, not between them.
+        """
+import tensorflow as tf
+from tensorflow.keras import layers
+class GAN(tf.keras.Model):
+    def __init__(self):
+        super().__init__()
+        self.g_dense = layers.Dense(16)
+        self.d_hidden = layers.Dense(8)
+        self.d_bn = layers.BatchNormalization()
+        self.d_out = layers.Dense(1)
+    def call(self, x, z):
+        fake = self.g_dense(z)
+        d_real = self.d_out(self.d_bn(self.d_hidden(x)))
+        d_fake = self.d_out(self.d_bn(self.d_hidden(fake)))
+        return d_real, d_fake
+""",
         # Siamese towers: one layer on two independent inputs.
         """
 import tensorflow as tf
@@ -261,6 +299,38 @@ class Discriminator(tf.keras.Model):
     def call(self, x):
         x = self.bn(self.convs["c0"](x))
         return self.bn(self.convs["c1"](x))  # expect: RL120
+""",
+        # A residual block's convolution path and its shortcut normalized by one object.
+        """
+import tensorflow as tf
+from tensorflow.keras import layers
+class ResidualStage(tf.keras.Model):
+    def __init__(self, filters):
+        super().__init__()
+        self.stem = layers.Conv1D(filters, 7, padding="same")
+        self.conv = layers.Conv1D(filters, 3, padding="same")
+        self.bn = layers.BatchNormalization()
+    def call(self, x):
+        h = self.stem(x)
+        z = self.bn(self.conv(h))
+        shortcut = self.bn(h)  # expect: RL120
+        return tf.nn.relu(shortcut + z)
+""",
+        # The same with the shortcut first.
+        """
+import tensorflow as tf
+from tensorflow.keras import layers
+class ResidualStage(tf.keras.Model):
+    def __init__(self, filters):
+        super().__init__()
+        self.stem = layers.Conv1D(filters, 7, padding="same")
+        self.conv = layers.Conv1D(filters, 3, padding="same")
+        self.bn = layers.BatchNormalization()
+    def call(self, x):
+        h = self.stem(x)
+        shortcut = self.bn(h)
+        z = self.bn(self.conv(h))  # expect: RL120
+        return tf.nn.relu(shortcut + z)
 """,
     )
 

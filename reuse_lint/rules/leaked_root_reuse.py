@@ -172,6 +172,20 @@ with tf.variable_scope(tf.get_variable_scope()):
             y, average = tower(tf.placeholder(tf.float32, [None, 5]))
             tf.get_variable_scope().reuse_variables()
 """,
+        # One average object applied again to the variables it averages, after the leak:
+        # TF keeps its averages per object and makes nothing the second time.
+        """
+import tensorflow as tf
+def d_net(x, reuse=False):
+    if reuse:
+        tf.get_variable_scope().reuse_variables()
+    return tf.matmul(x, tf.get_variable("d_w", [4, 1]))
+d_real = d_net(tf.placeholder(tf.float32, [None, 4]))
+d_ema = tf.train.ExponentialMovingAverage(0.99)
+train_average = d_ema.apply(tf.trainable_variables())
+d_fake = d_net(tf.zeros([8, 4]), reuse=True)
+eval_average = d_ema.apply(tf.trainable_variables())
+""",
     )
     INVALID = (
         """

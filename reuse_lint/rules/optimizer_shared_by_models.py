@@ -222,6 +222,41 @@ def decoder_step(z):
 pretrain_step(tf.zeros([2, 3]))
 decoder_step(tf.zeros([2, 2]))
 """,
+        # TensorFlow 2 takes the arm with an optimizer for each model (a test of the version's
+        # major part is known; the 1.x arm never runs).
+        """
+import tensorflow as tf
+g = tf.keras.Sequential([tf.keras.layers.Dense(4)])
+d = tf.keras.Sequential([tf.keras.layers.Dense(1)])
+if tf.__version__.startswith("1."):
+    g_opt = d_opt = tf.keras.optimizers.Adam()
+else:
+    g_opt, d_opt = tf.keras.optimizers.Adam(), tf.keras.optimizers.Adam()
+with tf.GradientTape() as tape:
+    loss = tf.reduce_mean(g(tf.zeros([2, 3])))
+g_opt.apply_gradients(zip(tape.gradient(loss, g.trainable_variables), g.trainable_variables))
+with tf.GradientTape() as tape:
+    loss = tf.reduce_mean(d(tf.zeros([2, 4])))
+d_opt.apply_gradients(zip(tape.gradient(loss, d.trainable_variables), d.trainable_variables))
+""",
+        # A model's `weights`, then its trainable variables: the same model's list; a polyak
+        # update reads the weights of both.
+        """
+import tensorflow as tf
+net = tf.keras.Sequential([tf.keras.layers.Dense(8), tf.keras.layers.BatchNormalization(), tf.keras.layers.Dense(1)])
+target = tf.keras.Sequential([tf.keras.layers.Dense(8), tf.keras.layers.BatchNormalization(), tf.keras.layers.Dense(1)])
+opt = tf.keras.optimizers.Adam()
+s = tf.zeros([4, 3])
+target(s)
+with tf.GradientTape() as tape:
+    loss = tf.reduce_mean(tf.square(net(s, training=True)))
+opt.apply_gradients(zip(tape.gradient(loss, net.weights), net.weights))
+for w, t in zip(net.weights, target.weights):
+    t.assign(0.99 * t + 0.01 * w)
+with tf.GradientTape() as tape:
+    loss = tf.reduce_mean(net(s, training=True))
+opt.apply_gradients(zip(tape.gradient(loss, net.trainable_variables), net.trainable_variables))
+""",
     )
     INVALID = (
         """
@@ -348,6 +383,39 @@ opt.apply_gradients(zip(tape.gradient(loss, critic.trainable_variables), critic.
 with tf.GradientTape() as tape:
     loss = -tf.reduce_mean(critic(s, actor(s)))
 opt.apply_gradients(zip(tape.gradient(loss, actor.trainable_variables), actor.trainable_variables))  # expect: RL124
+""",
+        # The networks picked by TensorFlow's version: Keras models on 2.x.
+        """
+import tensorflow as tf
+if tf.__version__ < "2":
+    def mlp(units, name):
+        return tf.compat.v1.make_template(name, lambda x: tf.compat.v1.layers.dense(x, units))
+else:
+    def mlp(units, name):
+        return tf.keras.Sequential([tf.keras.layers.Dense(units)], name=name)
+g, d = mlp(4, "g"), mlp(1, "d")
+opt = tf.keras.optimizers.Adam()
+with tf.GradientTape() as tape:
+    loss = tf.reduce_mean(g(tf.zeros([2, 3])))
+opt.apply_gradients(zip(tape.gradient(loss, g.trainable_variables), g.trainable_variables))
+with tf.GradientTape() as tape:
+    loss = tf.reduce_mean(d(tf.zeros([2, 4])))
+opt.apply_gradients(zip(tape.gradient(loss, d.trainable_variables), d.trainable_variables))  # expect: RL124
+""",
+        # The lists read as `weights` and `variables` (the non-trainable moving statistics get
+        # no gradient, and the step drops them).
+        """
+import tensorflow as tf
+critic = tf.keras.Sequential([tf.keras.layers.Dense(8), tf.keras.layers.BatchNormalization(), tf.keras.layers.Dense(1)])
+actor = tf.keras.Sequential([tf.keras.layers.Dense(2)])
+opt = tf.keras.optimizers.Adam()
+s = tf.zeros([4, 3])
+with tf.GradientTape() as tape:
+    loss = tf.reduce_mean(tf.square(critic(s, training=True)))
+opt.apply_gradients(zip(tape.gradient(loss, critic.weights), critic.weights))
+with tf.GradientTape() as tape:
+    loss = -tf.reduce_mean(actor(s))
+opt.apply_gradients(zip(tape.gradient(loss, actor.variables), actor.variables))  # expect: RL124
 """,
     )
 

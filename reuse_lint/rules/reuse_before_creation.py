@@ -110,6 +110,22 @@ def unroll(h, steps):
     return [attend(h, reuse=True) if t else attend(h) for t in range(steps)]
 outs = unroll(tf.zeros([2, 4]), int(input()))
 """,
+        # An RNN ran under the scope looked up: its cell made names the analysis cannot see.
+        """
+import tensorflow as tf
+with tf.variable_scope("encoder"):
+    _, state = tf.nn.dynamic_rnn(tf.nn.rnn_cell.GRUCell(4), tf.zeros([2, 5, 4]), dtype=tf.float32)
+with tf.variable_scope("encoder", reuse=True):
+    kernel = tf.get_variable("rnn/gru_cell/gates/kernel")
+""",
+        # The unrolled block's scope takes the reuse it is given: step 0 creates.
+        """
+import tensorflow as tf
+def attend(x, reuse):
+    with tf.variable_scope("attention", reuse=reuse):
+        return tf.layers.dense(x, 1, name="score", reuse=reuse)
+scores = [attend(x, i > 0) for i, x in enumerate(tf.unstack(tf.zeros([2, 3, 4]), axis=1))]
+""",
     )
     INVALID = (
         """
@@ -186,6 +202,22 @@ class GAN(object):
         self.d_fake = self.d(fake, reuse=True, name="d_b")  # expect: RL102
         self.d_real = self.d(real, reuse=False, name="d_b")
 """,
+        # Unrolled over `enumerate(...)` after a script's flag parsing and an RNN elsewhere:
+        # step 0 passes reuse=False, which the scope's reuse=True overrides. Reported once:
+        # TF stops at that first lookup.
+        """
+import argparse
+import tensorflow as tf
+parser = argparse.ArgumentParser()
+parser.add_argument("--steps", type=int, default=3)
+def attend(x, reuse):
+    with tf.variable_scope("attention", reuse=True):  # expect: RL102
+        h = tf.layers.dense(x, 4, name="hidden", reuse=reuse)
+        return tf.layers.dense(h, 1, name="score", reuse=reuse)
+with tf.variable_scope("encoder"):
+    _, state = tf.nn.dynamic_rnn(tf.nn.rnn_cell.GRUCell(4), tf.zeros([2, 5, 4]), dtype=tf.float32)
+scores = [attend(x, i > 0) for i, x in enumerate(tf.unstack(tf.zeros([2, 3, 4]), axis=1))]
+""",
     )
 
     def check(self, ctx: RuleContext) -> Iterable[Diagnostic]:
@@ -197,6 +229,7 @@ class GAN(object):
         made_later = created_after(ctx.analysis)
         unnamed: set[tuple] = set()
         reported: set[int] = set()
+        raised: dict[tuple, list[tuple]] = {}
         chosen = _created_on_other_arm(ctx.analysis.creations)
         for c in ctx.analysis.creations:
             key = (c.trace, c.graph)
@@ -208,7 +241,13 @@ class GAN(object):
                 and not any(cond.stateful for cond in c.conds)
             ):
                 site = reused_site(c.stack, c.reuse_site)
-                if id(site.node) not in reported:
+                # A later lookup of a name an earlier one already missed on its path (its
+                # `if` arms and more) is that one bug again: an unrolled block whose first
+                # step should have created what the next steps look up.
+                earlier = raised.setdefault((c.trace, c.graph, c.name), [])
+                again = any(c.conds[:len(e)] == e for e in earlier)
+                earlier.append(c.conds)
+                if id(site.node) not in reported and not again:
                     reported.add(id(site.node))
                     # One wording for one bug, whichever module's analysis finds it (a
                     # caller's, with the whole graph, or the class's own, without it).

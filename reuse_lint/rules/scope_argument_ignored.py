@@ -15,8 +15,13 @@ class ScopeArgumentIgnored(Rule):
     `tf.variable_scope(scope, reuse)` puts `reuse` into `default_name`. It reports the
     argument; a reuse flag only where it would have changed a variable's creation: not when
     it is off wherever the scope is entered, nor when the variables under it are reused
-    anyway (the flag is also handed to the inner scopes that create them). A string
-    literal there (`tf.variable_scope("block", "Block")`) is not reported: nothing is lost.
+    anyway (the flag is also handed to the inner scopes that create them). A flag that is
+    the function's parameter is followed to the values the project's calls give it (passed
+    on through the callers' own parameters): when every one is False, None or 0, it is off
+    wherever the scope is entered. A function that nothing in the project calls is reported
+    whatever its default: its parameter exists for callers to pass True, and a caller that
+    does fails. A string literal there (`tf.variable_scope("block", "Block")`) is not
+    reported: nothing is lost.
 
     ## Why is this bad?
     `default_name` is used only when `name_or_scope` is None, so the argument is ignored.
@@ -72,6 +77,21 @@ x = tf.zeros([2, 2])
 with tf.variable_scope("block", "Block", [x]):
     w = tf.get_variable("w", [2, 1])
 """,
+        # The flag is misplaced, but the generator that passes its own on is built once with
+        # its default, so every value that reaches it is False (KerrWu/VAE-tensorflow, round
+        # 14 of TRIAGE.md): TF makes each variable once. `up_block` runs as an entry point
+        # here, as it does when its module is linted alone.
+        """
+import tensorflow as tf
+def up_block(x, name, reuse=False):
+    with tf.variable_scope(name, reuse):
+        return tf.matmul(x, tf.get_variable("w", [4, 4]))
+def g_net(z, reuse=False):
+    with tf.variable_scope("generator"):
+        return up_block(up_block(z, "up1", reuse=reuse), "up2", reuse=reuse)
+def build_gan(z):
+    return g_net(z)
+""",
     )
     INVALID = (
         """
@@ -79,6 +99,18 @@ import tensorflow as tf
 def encoder(x, reuse=False):
     with tf.variable_scope("encoder", reuse):  # expect: RL115
         return tf.layers.dense(x, 1)
+""",
+        # One call asks for reuse=True: `up_block` never gives it to its scope.
+        """
+import tensorflow as tf
+def up_block(x, name, reuse=False):
+    with tf.variable_scope(name, reuse):  # expect: RL115
+        return tf.matmul(x, tf.get_variable("w", [4, 4]))
+def g_net(z, reuse=False):
+    with tf.variable_scope("generator"):
+        return up_block(up_block(z, "up1", reuse=reuse), "up2", reuse=reuse)
+def build_gan(z, z_sample):
+    return g_net(z), g_net(z_sample, reuse=True)
 """,
         """
 import tensorflow as tf

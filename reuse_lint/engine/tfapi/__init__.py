@@ -176,7 +176,8 @@ def is_modelled_module(name: str) -> bool:
 
 @attributes(TFRef)
 def _tf_name_attribute(base: TFRef, attr: str) -> Any:
-    return base.attr(attr)
+    named = base.attr(attr)
+    return versions.of(named.qualname) or named
 
 
 @callable_values(TFRef)
@@ -204,6 +205,7 @@ from reuse_lint.engine.tfapi import (  # noqa: E402, F401  (layers, optimizers..
     tapes,
     tensors,
     variables,
+    versions,
 )
 
 # Hooks whose model lives in one family.
@@ -227,7 +229,6 @@ run_keras_build = keras.run_keras_build
 build = core.build
 traces = functions.traces
 unary_op = tensors.unary
-subscript = tensors.subscript
 external_result = tensors.external_result
 call_inputs = tensors.call_inputs
 through = tensors.through
@@ -236,6 +237,15 @@ unpacked = tensors.unpacked
 apply_subclass = keras.apply_subclass
 hand_over = keras.hand_over
 blind = tapes.blind
+
+
+def subscript(base: Any, index: Any) -> Any:
+    """`x[i]` on a value the models made, or NOT_SPECIAL."""
+    result = versions.subscript(base, index)
+    return result if result is not NOT_SPECIAL else tensors.subscript(base)
+
+
+compare = versions.compare
 
 
 def value_attribute(interp, base: Any, attr: str) -> Any:

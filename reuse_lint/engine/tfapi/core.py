@@ -39,6 +39,8 @@ class TFState:
         # id(layer) -> [(layer, that key, loop iterations)]: is a site's layer new each pass?
         self.layers_at: dict[tuple, list] = {}
         self.sites_of: dict[int, list] = {}
+        # id(normalization layer) -> [(its LayerUse, ({id: object} of what its input came through, its feeds))]
+        self.layer_inputs: dict[int, list] = {}
         self.open_drops: list[ScopeEntry] = []
         self.graph_stack: list[tuple] = []  # what `graph.as_default()` blocks hid
         self.tapes: list = []  # the GradientTapes recording now, innermost last
@@ -89,21 +91,22 @@ class TFState:
     def snapshot(self) -> tuple:
         """What an `if` arm may change: the scope counters, the reuse flags, opacity."""
         frames = [self.graph.root] + self.scopes
-        return dict(self.graph.counts), [(s, s.reuse) for s in frames], self.graph.opaque
+        return dict(self.graph.counts), [(s, s.reuse) for s in frames], self.graph.opacity()
 
     def restore(self, snap: tuple) -> None:
-        counts, reuses, opaque = snap
+        counts, reuses, opacity = snap
         self.graph.set_counts(dict(counts))
         for scope, reuse in reuses:
             scope.reuse = reuse
-        self.graph.opaque = opaque
+        self.graph.set_opacity(opacity)
 
     @staticmethod
     def join(a: tuple, b: tuple) -> tuple:
         """What either of two arms may have left: a name counted on one arm is taken."""
         counts = {k: max(a[0].get(k, 0), b[0].get(k, 0)) for k in set(a[0]) | set(b[0])}
         reuses = [(s, ra if same(ra, rb) else UNKNOWN) for (s, ra), (_, rb) in zip(a[1], b[1])]
-        return counts, reuses, a[2] or b[2]
+        (opaque_a, blind_a, cells_a), (opaque_b, blind_b, cells_b) = a[2], b[2]
+        return counts, reuses, (opaque_a or opaque_b, blind_a or blind_b, cells_a | cells_b)
 
 
 def reuse_value(value: Any) -> Any:
@@ -157,7 +160,7 @@ def record(interp, name: str | None, kind: str, node: ast.AST, module: ModuleSta
             fresh_graph=graph.fresh,
             name_scopes=tuple(name for name, _ in interp.tf.name_scopes),
             reuse_site=reuse_site,
-            opaque_before=graph.opaque,
+            opaque_before=graph.may_hold(name),
             scope_nodes=tuple(s.node for s in interp.tf.scopes),
             trainable=trainable,
             model_scope=model_scope(interp),
@@ -168,7 +171,11 @@ def record(interp, name: str | None, kind: str, node: ast.AST, module: ModuleSta
             seq=interp.analysis.tick(),
         )
     interp.analysis.creations.append(creation)
-    if reuse != Const(True):
+    if interp.cell_raised:
+        creation.unrun = True
+    elif reuse != Const(True):
+        if interp.in_cells and _raises(graph, creation):
+            interp.cell_raised = True  # the rest of this notebook cell never runs
         if name is None:
             graph.unnamed = True
         else:
@@ -180,6 +187,16 @@ def record(interp, name: str | None, kind: str, node: ast.AST, module: ModuleSta
     for build_ in interp.tf.open_builds:
         build_.created = True
     return creation
+
+
+def _raises(graph, creation: Creation) -> bool:
+    """TF raises `Variable ... already exists` here for certain: a creation without reuse of
+    a name this graph made before, both on no `if` arm, in one run whose history is known."""
+    first = graph.variables.get(creation.name) if creation.name is not None else None
+    return (
+        first is not None and creation.reuse == Const(False) and creation.kind in ("get_variable", "layer")
+        and graph.fresh and not creation.conds and not first.conds and first.trace == creation.trace
+    )
 
 
 def _note_ignored_reuse(interp, extra) -> None:

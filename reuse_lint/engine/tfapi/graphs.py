@@ -26,6 +26,11 @@ class GraphState:
         self.root_reuse_site: Site | None = None
         self.counts: dict[str, int] = {}
         self._opaque = False
+        # What opacity may hide from a lookup: anything (`blind`, after an unknown call), or
+        # only names under the scopes where RNN cells ran (`cell_scopes`), which make their
+        # variables under the scope they run in.
+        self.blind = False
+        self.cell_scopes: frozenset[str] = frozenset()
         # How often the graph was made opaque, and how many of those were RNN cells run
         # (which make their variables TF's way, and look them up under reuse like any
         # `get_variable`); the others (unknown calls, Keras layers) may make new variables.
@@ -64,6 +69,27 @@ class GraphState:
     def opaque(self, value: bool) -> None:
         self.opaque_events += bool(value)
         self._opaque = value
+        self.blind = self.blind or value
+
+    def ran_cells(self, prefix: str | None) -> None:
+        """RNN cells ran under the scope `prefix` (None: a scope not known)."""
+        blind = self.blind
+        self.opaque = True
+        self.blind = blind or prefix is None
+        if prefix is not None:
+            self.cell_scopes |= {prefix}
+
+    def may_hold(self, name: str | None) -> bool:
+        """Whether something the analysis could not follow may have made `name` here."""
+        if name is None or self.blind:
+            return self._opaque
+        return any(p == "" or name.startswith(p + "/") for p in self.cell_scopes)
+
+    def opacity(self) -> tuple:
+        return self._opaque, self.blind, self.cell_scopes
+
+    def set_opacity(self, opacity: tuple) -> None:
+        self.opaque, self.blind, self.cell_scopes = opacity
 
     def set_counts(self, counts: dict[str, int]) -> None:
         self.counts = counts

@@ -24,12 +24,14 @@ from reuse_lint.engine.values import (
 
 _KERAS_STEPS = frozenset({"train_step", "test_step", "predict_step"})
 _WEIGHT_SHARING_WRAPPERS = frozenset({"TimeDistributed"})
-# A Keras object's attributes that are its trainable variables, as a gradient list.
-_MODEL_LISTS = frozenset({"trainable_variables", "trainable_weights"})
+# A Keras object's attributes that are its variables, as a gradient list. `weights` and
+# `variables` add the non-trainable ones (moving statistics): a tape gives them no gradient
+# and a step drops those, so as a step's list they name the same trainable variables.
+_MODEL_LISTS = frozenset({"trainable_variables", "trainable_weights", "weights", "variables"})
 # Attributes that let code we do not follow set, load or train a model's weights.
 _KERAS_TRAINING = frozenset({"fit", "fit_generator", "train_on_batch", "compile"})
 _MODEL_TOUCHES = _KERAS_TRAINING | frozenset({
-    "weights", "variables", "non_trainable_weights", "non_trainable_variables", "get_weights", "set_weights",
+    "non_trainable_weights", "non_trainable_variables", "get_weights", "set_weights",
     "load_weights", "layers", "get_layer", "submodules",
 })
 
@@ -316,12 +318,51 @@ def _apply_norm(interp, layer: KerasObject | Instance, inputs: Tensor, node: ast
                 for m, _ in inputs.models
             )
         if found:
-            own = isinstance(layer, Instance)  # a layer of the program's own class
-            made = Site(layer.path, layer.node) if not own and layer.path else earlier.site
-            canon = layer.cls.node.name if own else layer.canon
-            interp.analysis.reapplied_layers.append(ReappliedLayer(canon, made, earlier, use))
+            _note_reapplied(interp, layer, earlier, use)
             break
+    else:
+        if isinstance(layer, KerasObject) and tfnames.is_normalization_layer(layer.canon):
+            came_through = ({id(m): m for m, _ in inputs.models}, inputs.feeds)
+            earlier = _applied_at_other_depth(interp, layer, use, came_through)
+            if earlier is not None:
+                _note_reapplied(interp, layer, earlier, use)
+            interp.tf.layer_inputs.setdefault(id(layer), []).append((use, came_through))
     return replace(inputs, norms=inputs.norms | {(layer, use, upstream | {id(layer)})})
+
+
+def _note_reapplied(interp, layer: KerasObject | Instance, earlier: LayerUse, use: LayerUse) -> None:
+    own = isinstance(layer, Instance)  # a layer of the program's own class
+    made = Site(layer.path, layer.node) if not own and layer.path else earlier.site
+    canon = layer.cls.node.name if own else layer.canon
+    interp.analysis.reapplied_layers.append(ReappliedLayer(canon, made, earlier, use))
+
+
+def _applied_at_other_depth(interp, layer: KerasObject, use: LayerUse, here: dict) -> LayerUse | None:
+    """An earlier application of the normalization layer `layer`, in this pass, to a tensor
+    one weighted layer deeper or shallower than this one's (a residual path
+    `self.bn(self.conv(h))` and its shortcut `self.bn(h)`): one input came through every
+    layer the other came through, and through a weighted layer more that one of those layers
+    fed. Inputs that came through no layer are not compared (two raw inputs are a siamese
+    pair), nor a real and a fake batch through one discriminator's layers (the generator is
+    upstream of them all, not between). Other weighted layers are left out: a detection
+    head's layers applied to two pyramid levels, one computed from the other, are shared on
+    purpose. `here`: ({id: object} of the layers the input came through, its feeds)."""
+    for earlier, there in interp.tf.layer_inputs.get(id(layer), ()):
+        if earlier.trace != use.trace or earlier.loops != use.loops or earlier.site.node is use.site.node:
+            continue
+        (small, _), (big, feeds) = (here, there) if len(here[0]) < len(there[0]) else (there, here)
+        if len(small) < 2 or not small.keys() < big.keys():
+            continue  # (both hold the layer itself)
+        between = {id(down) for up, down in feeds if id(up) in small and id(up) != id(layer)}
+        if any(_weighted(big[k]) for k in (big.keys() - small.keys()) & between):
+            return earlier
+    return None
+
+
+def _weighted(m: Any) -> bool:
+    if isinstance(m, KerasObject):
+        return not tfnames.is_weightless_layer(m.canon)
+    return isinstance(m, Instance) and _owns_weights(m)
 
 
 @context(KerasObject)

@@ -74,9 +74,15 @@ def _make_slots(interp, optimizer: Optimizer, site: Site, primaries: tuple | Non
     """A step that makes slot variables (or an average's shadows): recorded as a creation
     unless, under reuse, it finds every one of them already made (`_slots_found`)."""
     reuse = effective_reuse(interp)
+    here, arms = (interp.tf.graph.gid, interp.trace), frozenset(interp.conds)
+    if primaries and all(optimizer.made.get((here, p), None) is not None and optimizer.made[(here, p)] <= arms
+                         for p in primaries):
+        return  # `ema.apply(d_vars)` again: this object has every one's average (or slots) already
     if not _slots_found(interp, optimizer, primaries, reuse[0], reach):
         interp.analysis.slot_creations.append(
             (interp.tf.graph.gid, interp.trace, interp.analysis.tick(), site, optimizer.canon, reuse))
+    for p in primaries or ():
+        optimizer.made.setdefault((here, p), arms)
 
 
 # Per slot-making class: the default `name` (a slot of `net/w` lives in the variable scope

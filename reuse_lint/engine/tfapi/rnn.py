@@ -101,15 +101,25 @@ def _run_rnn(interp, canon, node, args, kwargs, module) -> Any:
         if isinstance(cell, Cell) and isinstance(backward, Cell) and cell.owner is backward.owner:
             interp.analysis.repeated_cells.append((Site(module.path, node), cell.owner, "directions"))
     interp.tf.graph.cell_events += 1
-    interp.tf.graph.opaque = True
+    interp.tf.graph.ran_cells(_cell_scope(interp, kwargs))
     return deps(args, kwargs)
 
 
 @callable_values(Cell)
 def _call_cell(interp, cell: Cell, node, args, kwargs, module, site, starred) -> Any:
     interp.tf.graph.cell_events += 1
-    interp.tf.graph.opaque = True  # `cell(inputs, state)` makes the cell's variables, TF's way
+    # `cell(inputs, state)` makes the cell's variables, TF's way
+    interp.tf.graph.ran_cells(_cell_scope(interp, kwargs))
     return deps(args, kwargs)
+
+
+def _cell_scope(interp, kwargs) -> str | None:
+    """The scope under which a run makes its cells' variables: the one open, which a
+    `scope="encoder"` extends; a scope object handed in may be any (None: not known)."""
+    scope = kwargs.get("scope", Const(None))
+    if isinstance(scope, Const) and (scope.value is None or isinstance(scope.value, str)):
+        return interp.tf.prefix()
+    return None
 
 
 def _check_repeated_cells(interp, cells: Any, node: ast.Call, module: ModuleState) -> None:

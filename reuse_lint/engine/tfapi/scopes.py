@@ -10,6 +10,7 @@ import ast
 from typing import Any
 
 from reuse_lint import tfnames
+from reuse_lint.engine.callers import calls_in, plain_parameter, reaching
 from reuse_lint.engine.events import Leak, ReuseFalse, ScopeEntry, Site
 from reuse_lint.engine.tfapi import NOT_SPECIAL, TFMethod, attributes, context, register
 from reuse_lint.engine.tfapi.core import build, effective_reuse, reuse_value
@@ -182,12 +183,37 @@ def _check_positional_scope_args(interp, node: ast.Call, args, module) -> Any:
     first_is_name = isinstance(node.args[0], ast.Constant) and isinstance(node.args[0].value, str)
     if looks_like_reuse:
         interp.analysis.misplaced.append((Site(module.path, second), "reuse", node))
-        return value
+        return _passed_flag(interp, second) if value is UNKNOWN else value
     if isinstance(second, ast.Constant) and isinstance(second.value, str):
         return None  # `variable_scope("test", "t")`: a fixed name of the author's, no caller's scope lost
     if first_is_name and not (isinstance(value, Const) and value.value is None):
         interp.analysis.misplaced.append((Site(module.path, second), "scope", node))
     return None
+
+
+def _passed_flag(interp, flag: ast.expr) -> Any:
+    """An unknown flag that is a parameter of the running function (an entry point's, or
+    passed on from one): False when every call of the function in the project gives it a
+    false value (`deconv(x, "d1", reuse=reuse)` from a generator only ever built with its
+    default), so that it is off wherever the scope is entered; else unknown."""
+    if not (interp.funcs and isinstance(flag, ast.Name)):
+        return UNKNOWN
+    func = interp.funcs[-1]
+    if not isinstance(func.node, (ast.FunctionDef, ast.AsyncFunctionDef)) or not plain_parameter(func.node, flag.id):
+        return UNKNOWN
+    path = func.module.path
+    find_elsewhere = getattr(interp.loader, "calls", None)
+
+    def find(name: str):
+        here = calls_in(func.module.tree, name)
+        elsewhere = find_elsewhere(path, name) if find_elsewhere is not None else []
+        return None if here is None or elsewhere is None else here + elsewhere
+
+    method = func.owner is not None and not func.static
+    values = reaching(func.node, method, flag.id, find)
+    if values is None or any(not (isinstance(v, Const) and v.value in (False, None, 0)) for v in values):
+        return UNKNOWN
+    return Const(False)
 
 
 def scope_attribute(interp, scope: ScopeVal, attr: str) -> Any:

@@ -1,0 +1,121 @@
+"""What values a program passes to one parameter of its own function, read from the syntax
+of its calls (no I/O).
+
+An entry point (a function nothing in the analysis calls) runs with unknown arguments, so a
+flag it receives is unknown there even when every call the project makes passes `False`
+(a layer helper's `reuse=False` forwarded by a generator that is itself built once). When
+every call of the function in the project is a plain call, each argument for the parameter
+is a literal, the default, or the caller's own parameter passed on (followed to its callers
+in turn), those values are all the function can receive.
+
+`calls_in(tree, name)` answers for one file: the calls that may call a function `name`
+there, each with the function around it (None at the top level) and whether that function
+is a method; None when the file uses the name so that it could be called unseen (passed as
+a value, rebound, imported under another name, looked up by a string). A call of another
+function of the same name only adds values, so a match by name errs toward "unknown".
+
+`reaching(func, method, param, find)` gives the values, or None when one is unknown or
+nothing calls the function at all (its callers are outside the project, and may pass anything).
+"""
+
+from __future__ import annotations
+
+import ast
+from typing import Any, Callable
+
+from reuse_lint.engine.constructions import literal, looks_up_names
+from reuse_lint.engine.values import UNKNOWN, Const
+
+Def = ast.FunctionDef | ast.AsyncFunctionDef
+# One call: the call, the function it is written in (None: a top level, a lambda, a class
+# body) and whether that function is a method (its first parameter is the object).
+Call = tuple[ast.Call, "Def | None", bool]
+# How deep a parameter passed on is followed (`g_net(reuse)` -> `deconv(reuse=reuse)`).
+MAX_HOPS = 4
+
+
+def calls_in(tree: ast.Module, name: str) -> list[Call] | None:
+    parents: dict[int, ast.AST] = {}
+    for node in ast.walk(tree):
+        for child in ast.iter_child_nodes(node):
+            parents[id(child)] = node
+    found: list[Call] = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Name) and node.id == name or isinstance(node, ast.Attribute) and node.attr == name:
+            parent = parents.get(id(node))
+            if not (isinstance(parent, ast.Call) and parent.func is node):
+                return None  # read as a value (`fn=deconv`), or rebound: calls we cannot see
+            found.append((parent, *_enclosing(parent, parents)))
+        elif isinstance(node, ast.alias) and node.name.rpartition(".")[2] == name and node.asname not in (None, name):
+            return None  # `from layers import deconv as up`: called by another name
+        elif isinstance(node, ast.Constant) and node.value == name and looks_up_names(tree):
+            return None  # `getattr(layers, "deconv")`
+    return found
+
+
+def _enclosing(node: ast.AST, parents: dict[int, ast.AST]) -> tuple["Def | None", bool]:
+    here = parents.get(id(node))
+    while here is not None and not isinstance(here, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)):
+        here = parents.get(id(here))
+    if not isinstance(here, (ast.FunctionDef, ast.AsyncFunctionDef)):
+        return None, False
+    return here, isinstance(parents.get(id(here)), ast.ClassDef) and not here.decorator_list
+
+
+def reaching(func: Def, method: bool, param: str, find: Callable[[str], "list[Call] | None"], hops: int = 0) -> list[Any] | None:
+    """The values the project's calls give `param` of `func` (`method`: called on an object,
+    its first parameter is not passed); `find(name)` gives the project's calls of a name."""
+    if func.decorator_list or hops > MAX_HOPS:
+        return None
+    calls = find(func.name)
+    if not calls:
+        return None  # no caller here: whoever calls it is outside the project
+    values: list[Any] = []
+    for call, outer, outer_method in calls:
+        arg = _argument(func, method, call, param)
+        value = literal(arg) if isinstance(arg, ast.expr) else UNKNOWN
+        if isinstance(value, Const):
+            values.append(value)
+            continue
+        if not (isinstance(arg, ast.Name) and outer is not None and plain_parameter(outer, arg.id)):
+            return None
+        passed = reaching(outer, outer_method, arg.id, find, hops + 1)
+        if passed is None:
+            return None
+        values.extend(passed)
+    return values
+
+
+def _argument(func: Def, method: bool, call: ast.Call, param: str) -> ast.expr | None:
+    """The expression `call` gives `param`: an argument, or the default it leaves in place;
+    None when that cannot be read (`*args`, `**kw`, a method called as a plain function)."""
+    if any(isinstance(a, ast.Starred) for a in call.args) or any(k.arg is None for k in call.keywords):
+        return None
+    if method and not isinstance(call.func, ast.Attribute):
+        return None
+    a = func.args
+    positional = [p.arg for p in a.posonlyargs + a.args]
+    passed = positional[1:] if method else positional
+    if param in passed and passed.index(param) < len(call.args):
+        return call.args[passed.index(param)]
+    given = next((k.value for k in call.keywords if k.arg == param), None)
+    if given is not None:
+        return given
+    if param in positional:
+        i = positional.index(param) - (len(positional) - len(a.defaults))
+        return a.defaults[i] if i >= 0 else None
+    kwonly = [p.arg for p in a.kwonlyargs]
+    return a.kw_defaults[kwonly.index(param)] if param in kwonly else None
+
+
+def plain_parameter(func: Def, name: str) -> bool:
+    """`name` is a parameter of `func` that its body never rebinds."""
+    a = func.args
+    if name not in {p.arg for p in a.posonlyargs + a.args + a.kwonlyargs}:
+        return False
+    for node in ast.walk(func):
+        if isinstance(node, ast.Name) and node.id == name and not isinstance(node.ctx, ast.Load):
+            return False
+        if isinstance(node, (ast.Global, ast.Nonlocal)) and name in node.names:
+            return False
+    return True
