@@ -266,6 +266,9 @@ GOOD_SHOWS = {
     "rl109_good.py": lambda b: b["steps"]["g_step"] == _dense("generator", "dense", "dense_1")
     and b["steps"]["q_step"] == _dense("online", "dense"),
     "rl113_good.py": lambda b: b["created"] == ["discriminator/w:0"],
+    # The loops that reuse once their list holds an output: one set of weights each.
+    "rl101_filled_list_good.py": lambda b: sorted(b["created"]) == sorted(
+        _d("g_rnn/w_x", "g_rnn/w_h") + _dense("d_net", "d_hidden", "d_logit")),
     # One set of weights per shared network, and each step trains its own model only.
     "real_patterns_good.py": lambda b: [n for n in b["created"] if n.startswith(("encoder/", "head/", "tower_fc/", "decoder/"))]
     == ["encoder/proj/kernel:0", "encoder/proj/bias:0", "tower_fc/kernel:0", "tower_fc/bias:0", "head/out/kernel:0", "head/out/bias:0",

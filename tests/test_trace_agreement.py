@@ -50,6 +50,7 @@ TABLE = (
         "RL101→RT201: the second call creates discriminator/ again without reuse"),
     Row("rules/rl101_good.py", (), (), GOOD),
     Row("rules/rl101_missing_args_good.py", (), (), GOOD),
+    Row("rules/rl101_filled_list_good.py", (), (), GOOD),
     Row("rules/rl101_model_dict_bad.py", ("RL101@24",), ("RT201@24",),
         "RL101→RT201: the discriminator read back from the models' dict creates discriminator/ again"),
     Row("rules/rl101_model_dict_good.py", (), (), GOOD),

@@ -24,6 +24,7 @@ import builtins
 import os
 import re
 import time
+from dataclasses import replace
 from functools import lru_cache
 from typing import Any, Callable
 
@@ -727,6 +728,7 @@ class Interpreter:
                 grown = _grown(receiver, added)
                 if grown is None:
                     self._escape([added], {})  # as before lists grew: x keeps the items it had
+                    self._changed_in_place(call.func.value, env, module)
                 else:
                     self.assign(call.func.value, grown, env, module)
                 return
@@ -1672,6 +1674,8 @@ class Interpreter:
                 # Constants only: a list's items are not followed through `.append`, so the
                 # truth of `bool(outputs)` in a loop that fills `outputs` would be stale.
                 return Const(bool(args[0].value))
+            if builtin is None and isinstance(node.func, ast.Attribute) and node.func.attr in _LIST_CHANGERS:
+                self._changed_in_place(node.func.value, env, module)
             if builtin is None and isinstance(node.func, ast.Attribute) and node.func.attr in _DATA_METHODS:
                 # A file's, a string's or a container's method (`f.readlines()`, `line.split()`,
                 # `f.close()` while a script reads its data): it makes no variable.
@@ -1685,6 +1689,16 @@ class Interpreter:
                 self._escape(args, kwargs)
             return UNKNOWN
         return UNKNOWN
+
+    def _changed_in_place(self, receiver: ast.AST, env, module) -> None:
+        """`outs.append(y)` on a list we know: what it adds is not followed, so the name is
+        bound to the list marked changed. Its truth is then unknown, as it is in Python on the
+        next pass of a loop that fills it (`reuse=bool(outs)` is False only on the first)."""
+        if not isinstance(receiver, (ast.Name, ast.Attribute)):
+            return  # `make().append(y)`: nothing we could read it through again
+        old = self.eval(receiver, env, module)
+        if isinstance(old, ListVal) and not old.changed:
+            self.assign(receiver, replace(old, changed=True), env, module)
 
     def _escape(self, args, kwargs) -> None:
         """Dicts given to code we do not follow: it may store anything in them."""
@@ -1941,6 +1955,8 @@ _DATA_METHODS = frozenset(
     + """add_argument add_argument_group add_mutually_exclusive_group set_defaults
     parse_args parse_known_args""".split()
 )
+# A list's methods that change it in place; none of them is followed.
+_LIST_CHANGERS = frozenset({"append", "extend", "insert", "pop", "remove", "clear"})
 _DICT_READERS = frozenset({"items", "values", "keys", "get"})
 _STR_METHODS = frozenset(
     "startswith endswith split rsplit replace lower upper strip lstrip rstrip find count format partition".split()

@@ -271,6 +271,9 @@ class ListVal:
     # `[x for _ in range(n)]` where `x` is a name the loop does not bind.
     repeats: bool = False
     length: int | None = None  # `range(12)`: how many items the list really has
+    # Changed in place where we do not follow it (`outs.append(y)`): the items are those we
+    # saw, but whether it is empty is not known (`if outs` in a loop that fills `outs`).
+    changed: bool = False
 
 
 @dataclass(eq=False)
@@ -390,7 +393,9 @@ def truthy(value: Any) -> bool | None:
     if isinstance(value, (FuncVal, ClassVal, Instance, ScopeVal, GraphVal, TemplateVal, TFRef, Optimizer, KerasOptimizer, KerasObject, VarRef, TapeVal)):
         return True
     if isinstance(value, ListVal):
-        return None if value.sample else bool(value.items)  # a sample's list may be empty
+        if value.sample or value.changed:  # a sample's list may be empty; a changed one may not be
+            return None
+        return bool(value.items)
     if isinstance(value, DictVal):
         return None if value.open else bool(value.items)
     if isinstance(value, Partial):

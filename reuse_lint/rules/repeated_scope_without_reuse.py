@@ -315,8 +315,39 @@ def test_two_models():
     b = Classifier()
     return a(x), b(x), a(x)
 """,
+        # An unrolled RNN that reuses once its list of outputs holds one: `outputs` is empty
+        # only on the first pass, whichever way the flag reads it.
+        """
+import tensorflow as tf
+def rnn(inputs):
+    outputs, state = [], tf.zeros([8, 4])
+    for x in inputs:
+        with tf.variable_scope("rnn", reuse=True if outputs else None):
+            state = tf.tanh(tf.matmul(x, tf.get_variable("w", [2, 4])) + state)
+        outputs.append(state)
+    return outputs
+def towers(x):
+    logits = []
+    for i in range(2):
+        with tf.variable_scope("tower", reuse=not not logits):
+            logits.append(tf.layers.dense(x, 1))
+    return logits
+rnn([tf.zeros([8, 2])] * 3)
+towers(tf.zeros([8, 2]))
+""",
     )
     INVALID = (
+        # The reuse flag reads a list the loop never fills: it is empty on every pass.
+        """
+import tensorflow as tf
+def towers(x):
+    seen, logits = [], []
+    for i in range(2):
+        with tf.variable_scope("tower", reuse=True if seen else None):
+            logits.append(tf.layers.dense(x, 1))  # expect: RL101
+    return logits
+towers(tf.zeros([8, 2]))
+""",
         # Models kept in a dict and read back by constant keys, or over its items.
         """
 import tensorflow as tf
