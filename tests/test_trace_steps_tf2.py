@@ -169,7 +169,9 @@ def test_tf1_keras_gan_without_freezing_is_rt206_at_the_combined_step(runs):
     assert "Keras model `combined`" in d["message"] and "the weights of `discriminator`" in d["message"]
     assert d["help"] == "set `trainable = False` on `discriminator` before compiling `combined`"
     g_step = run["report"]["optimizers"][1]
-    assert {"d_hidden/kernel", "d_out/kernel"} <= set(g_step["changed"])  # it did train them
+    # It did train them. Which of the discriminator's weights move depends on the unseeded
+    # initial values (all of d_hidden's ReLUs can be dead on the fakes: then only d_out/bias moves).
+    assert {n for n in g_step["changed"] if n.startswith("d_")}
 
 
 def test_jit_compiled_tf2_step_is_counted_but_its_two_optimizers_are_not_told_apart(runs):
