@@ -417,18 +417,15 @@ class ProjectLoader:
     def _name_index(self, root: Path) -> dict[bytes, list[Path]]:
         if root not in self._names_in:
             index: dict[bytes, list[Path]] = {}
-            for folder, dirs, names in os.walk(root):
-                dirs[:] = sorted(d for d in dirs if not d.startswith(".") and not _is_venv(Path(folder, d)))
-                for file in sorted(n for n in names if n.endswith(".py")):
-                    path = Path(folder, file)
-                    if not path.is_file():
-                        continue  # a FIFO or a device named *.py: reading it could block
-                    try:
-                        data = self._read(path)  # only the files that name the class count as read
-                    except OSError:
-                        continue
-                    for word in set(_CAPWORD.findall(data)):
-                        index.setdefault(word, []).append(path)
+            for path in self._source_files(root):
+                if path.suffix != ".py":
+                    continue
+                try:
+                    data = self._read(path)  # only the files that name the class count as read
+                except OSError:
+                    continue
+                for word in set(_CAPWORD.findall(data)):
+                    index.setdefault(word, []).append(path)
             self._names_in[root] = index
         return self._names_in[root]
 
