@@ -200,6 +200,11 @@ SILENT = {
     # flows through unchanged (its autoencoder step is the only one that trains it).
     "rl114_shared_bad.py": lambda b: {"encoder_fc/kernel:0", "encoder_fc/bias:0"} <= set(b["unchanged"])
     and {"qf1_fc/kernel:0", "qf2_fc/kernel:0"} <= set(b["changed"]),
+    # TF2, staged training: the supervisor phase moves the supervisor and leaves the embedder
+    # its loss reaches only through the supervisor unchanged (its own phase trains it on
+    # reconstruction alone).
+    "rl114_staged_bad.py": lambda b: {"embedder_gru/gru_cell/kernel:0", "embedder_out/kernel:0"} <= set(b["unchanged"])
+    and {"supervisor_gru/gru_cell/kernel:0", "supervisor_out/kernel:0"} <= set(b["changed"]),
     # TF2: the generator's step is taken over the discriminator's variables: the generator
     # never moves, the discriminator does.
     "rl114_wrong_model_bad.py": lambda b: {"gen_out/kernel:0", "gen_out/bias:0"} <= set(b["unchanged"])
@@ -323,6 +328,11 @@ GOOD_SHOWS = {
     # The critic step now shapes the encoder; the actor's and the BiGAN's steps train what they list.
     "rl114_shared_good.py": lambda b: {"encoder_fc/kernel:0", "qf1_fc/kernel:0", "qf2_fc/kernel:0", "actor_fc/kernel:0",
                                        "bigan_disc_fc/kernel:0", "bigan_gen_fc/kernel:0", "bigan_enc_fc/kernel:0"} <= set(b["changed"]),
+    # TimeGAN's phases: the supervisor phase holds the embedder (its output is the target), the
+    # embedder's phases train it, the last on the supervised loss too: every network the
+    # losses reach moves.
+    "rl114_staged_good.py": lambda b: {"embedder_gru/gru_cell/kernel:0", "embedder_out/kernel:0", "recovery_out/kernel:0",
+                                       "supervisor_gru/gru_cell/kernel:0", "supervisor_out/kernel:0"} <= set(b["changed"]),
     "rl114_wrong_model_good.py": lambda b: {"gen_out/kernel:0", "disc_out/kernel:0"} <= set(b["changed"]),
     "rl114_keras3_good.py": lambda b: {"enc_dense/kernel:0", "head_dense/kernel:0"} <= set(b["changed"]),
     # Two tapes, two optimizers, one reconstruction loss: the encoder and the decoder both move.

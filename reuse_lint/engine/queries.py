@@ -866,8 +866,15 @@ def _left_out(g, grads, reached: dict, listed: set, trained: set, inference: set
         return None
     tape_lists = _keys(m for o in steps for m in o.var_list.models)
     raw = _keys(g.loss.raw)
+    # A model whose own output is also a term of the loss (`mse(h[:, 1:], supervisor(h))`)
+    # is this loss's target, not a feature extractor under a head: the step holds it so
+    # that the head learns to predict it (TimeGAN's supervisor phase, which another phase
+    # of the same training completes by training the embedder on this same loss).
+    targets = _keys(g.loss.direct)
     for k, (m, on) in reached.items():
         if not on or k in tape_lists or k not in trained or not _trainable_model(m) or k in inference:
+            continue
+        if k in targets:
             continue
         downstream = {model_key(d) for up, d in g.loss.feeds if model_key(up) == k}
         if not downstream or not downstream <= listed or downstream & raw:

@@ -283,6 +283,86 @@ def ae_step(x):
 """,
     )
     VALID = VALID + (
+        # TF2 staged training (TimeGAN): the supervisor learns to predict the embedder's next
+        # latent step while the embedder is held, its output being the loss's own target; the
+        # embedder's phase trains it on that same loss later.
+        """
+import tensorflow as tf
+
+
+class Stack(tf.keras.Sequential):
+    def __init__(self, units, depth, name):
+        super().__init__(name=name)
+        for _ in range(depth):
+            self.add(tf.keras.layers.GRU(units, return_sequences=True))
+        self.add(tf.keras.layers.Dense(units, activation="sigmoid"))
+
+
+class Embedder(Stack):
+    def __init__(self, units):
+        super().__init__(units, 3, "embedder")
+
+
+class Recovery(Stack):
+    def __init__(self, units):
+        super().__init__(units, 3, "recovery")
+
+
+class Generator(Stack):
+    def __init__(self, units):
+        super().__init__(units, 3, "generator")
+
+
+class Supervisor(Stack):
+    def __init__(self, units):
+        super().__init__(units, 2, "supervisor")
+
+
+def step_loss(h, h_next):
+    return tf.reduce_mean(tf.square(h[:, 1:] - h_next[:, :-1]))
+
+
+class StagedGAN:
+    def __init__(self, units, features):
+        self.embedder, self.recovery = Embedder(units), Recovery(features)
+        self.generator, self.supervisor = Generator(units), Supervisor(units)
+        self.opt_e0 = tf.keras.optimizers.Adam()
+        self.opt_s = tf.keras.optimizers.Adam()
+        self.opt_e = tf.keras.optimizers.Adam()
+
+    def fit(self, data):
+        @tf.function
+        def e0_step(x):
+            with tf.GradientTape() as tape:
+                loss = tf.reduce_mean(tf.square(x - self.recovery(self.embedder(x))))
+            vs = self.embedder.trainable_variables + self.recovery.trainable_variables
+            self.opt_e0.apply_gradients(zip(tape.gradient(loss, vs), vs))
+
+        @tf.function
+        def s_step(x):
+            with tf.GradientTape() as tape:
+                h = self.embedder(x)
+                loss = step_loss(h, self.supervisor(h))
+            vs = self.generator.trainable_variables + self.supervisor.trainable_variables
+            self.opt_s.apply_gradients(zip(tape.gradient(loss, vs), vs))
+
+        @tf.function
+        def e_step(x):
+            with tf.GradientTape() as tape:
+                h = self.embedder(x)
+                loss = tf.reduce_mean(tf.square(x - self.recovery(h))) + 0.1 * step_loss(h, self.supervisor(h))
+            vs = self.embedder.trainable_variables + self.recovery.trainable_variables
+            self.opt_e.apply_gradients(zip(tape.gradient(loss, vs), vs))
+
+        for x in data:
+            e0_step(x)
+        for x in data:
+            s_step(x)
+        for x in data:
+            e_step(x)
+""",
+    )
+    VALID = VALID + (
         # TF2 linear probe: the encoder, trained by its own step, runs with training=False
         # under a classifier that is meant to train alone.
         """
