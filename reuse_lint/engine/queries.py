@@ -856,8 +856,9 @@ def _left_out(g, grads, reached: dict, listed: set, trained: set, inference: set
     it too, or this loss trains a head on features it never shapes (SAC-AE's critic).
     A discriminator applied to real data, or to two generators' outputs, is a model of its
     own: the generators upstream of it are left out on purpose. Not claimed when another
-    gradient of the same tape has a list we cannot see or holds the model, nor for a model
-    the code applies with `training=False` (a fixed feature extractor under a linear probe)."""
+    gradient of the same tape has a list we cannot see or holds the model, for a model
+    the code applies with `training=False` (a fixed feature extractor under a linear probe),
+    nor for one whose own output is also a term of this loss (its target)."""
     # One step split into a gradient per model (`tape.gradient(ae_loss, encoder...)`, then
     # `tape.gradient(ae_loss, decoder...)`, on one tape or on a tape per model): a model
     # another gradient of this tape or of this same loss takes is trained by this loss.
@@ -867,14 +868,12 @@ def _left_out(g, grads, reached: dict, listed: set, trained: set, inference: set
     tape_lists = _keys(m for o in steps for m in o.var_list.models)
     raw = _keys(g.loss.raw)
     # A model whose own output is also a term of the loss (`mse(h[:, 1:], supervisor(h))`)
-    # is this loss's target, not a feature extractor under a head: the step holds it so
-    # that the head learns to predict it (TimeGAN's supervisor phase, which another phase
-    # of the same training completes by training the embedder on this same loss).
+    # is the loss's target, not a feature extractor under a head: the step holds it while
+    # the head learns to predict it (TimeGAN's supervisor phase; another phase trains the
+    # embedder on this same loss).
     targets = _keys(g.loss.direct)
     for k, (m, on) in reached.items():
-        if not on or k in tape_lists or k not in trained or not _trainable_model(m) or k in inference:
-            continue
-        if k in targets:
+        if not on or k in tape_lists or k not in trained or not _trainable_model(m) or k in inference or k in targets:
             continue
         downstream = {model_key(d) for up, d in g.loss.feeds if model_key(up) == k}
         if not downstream or not downstream <= listed or downstream & raw:

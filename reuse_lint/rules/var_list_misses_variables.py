@@ -45,6 +45,12 @@ class VarListMissesVariables(Rule):
     discriminator that also sees real data (or two models' outputs) is not such a head, and
     a step on the same loss that lists the model (an autoencoder whose encoder and decoder
     each have a tape and an optimizer on one reconstruction loss) trains it with this one.
+    Nor is a model whose own output is also a term of the loss (`mse(h[:, 1:],
+    supervisor(h)[:, :-1])`): that output is the loss's target, which the step holds while
+    the listed model learns to predict it. TimeGAN's supervisor phase is this shape, and TF
+    shows nothing lost there: the step moves the supervisor and leaves the embedder, which
+    its own phase trains (the joint phase on this same supervised loss). SAC-AE's critic
+    reads the encoder's features only through the Q networks, so it is still found.
 
     ## Example
     ```python
