@@ -248,6 +248,10 @@ TABLE = (
         "RL113→RT204: tf.Variable ignores reuse, so the reuse=True call (16) makes discriminator_1/Variable"),
     Row("rules/rl113_good.py", (), (), GOOD),
     Row("rules/rl113_auto_default_good.py", (), (), GOOD),
+    Row("rules/rl113_encoder_twice_bad.py", ("RL113@9",), ("RT204@28",),
+        "RL113→RT204: the encoder's second build (28), for face B, makes encoder_1/Variable and "
+        "encoder_1/Variable_1 beside the first build's weights"),
+    Row("rules/rl113_encoder_twice_good.py", (), (), GOOD),
     Row("rules/rl114_bad.py", ("RL114@28",), ("RT206@15",),
         "RL114→RT206: the linter reports the selection (28), the trace the variables it missed "
         "(bn1/gamma, beta, created at 15)"),
@@ -292,6 +296,11 @@ TABLE = (
         NO_COUNTERPART + "the new graph builds out/ at its root as TF always does; the empty "
         "trainable_variables('model/') feeds no optimizer, so nothing fails or trains wrongly"),
     Row("rules/rl116_good.py", (), (), GOOD),
+    Row("rules/rl116_private_graph_bad.py", ("RL116@10",), (),
+        NO_COUNTERPART + "each critic's graph builds hidden/ and value/ at its root as TF always "
+        "does; that the evaluation critic's reuse=True meant the training critic's weights is only "
+        "in the source: nothing fails or is created twice in one graph"),
+    Row("rules/rl116_private_graph_good.py", (), (), GOOD),
     Row("rules/rl117_bad.py", ("RL117@8",), (),
         NO_COUNTERPART + "TF raises while building (the second layer gets the first's kernel); "
         "the trace reports that error and no finding", crash="Dimensions must be equal"),

@@ -252,6 +252,7 @@ class ScopeVal:
     path: str | None = None  # the file of that call
     # A reuse flag passed by position into `default_name`, which TF ignores (None: none).
     ignored_reuse: Any = None
+    reuse_seq: int = 0  # when reuse was switched on (`Analysis.tick`); 0: never here
 
 
 @dataclass(eq=False)

@@ -124,6 +124,8 @@ def _enter_scope(interp, ctx: ScopeCtx, module: ModuleState, node: ast.AST) -> S
             full = None
     graph.open(full)
     scope = ScopeVal(full, reuse, graph.gid, ctx.node, module.path, ctx.ignored_reuse)
+    if truthy(reuse):
+        scope.reuse_seq = interp.analysis.tick()
     if explicit_false and outer_reuse == Const(True):
         interp.analysis.reuse_false.append(ReuseFalse(site, outer_site, scope))
     interp.tf.scopes.append(scope)
@@ -258,6 +260,7 @@ def _scope_attribute(base: ScopeVal, attr: str) -> Any:
 
 def _reuse_variables(interp, scope: ScopeVal, node, module, args, kwargs) -> Any:
     scope.reuse = Const(True)
+    scope.reuse_seq = interp.analysis.tick()
     site = Site(module.path, node)
     graph = interp.tf.graph
     if scope is graph.root:
