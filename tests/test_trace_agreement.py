@@ -399,6 +399,10 @@ TABLE = (
     Row("project/run_gan.py", ("RL101@gan.py:9",), ("RT201@gan.py:9",),
         "RL101→RT201 in gan.py, whose inherited discriminator the script builds twice",
         also_lint=("project/gan.py",)),
+    Row("crossmodule/custom_cell_bad/main.py", ("RL101@21",), ("RT201@21",),
+        "RL101→RT201: dynamic_rnn runs model.py's own cell class under `rnn`, where the one-step "
+        "call made rnn/gated/w", also_lint=("crossmodule/custom_cell_bad/model.py",)),
+    Row("crossmodule/custom_cell_good/main.py", (), (), GOOD, also_lint=("crossmodule/custom_cell_good/model.py",)),
 )
 ROWS = {row.fixture: row for row in TABLE}
 
@@ -427,7 +431,8 @@ def test_every_fixture_has_a_row():
         for folder in ("rules", "seed")
         for name in os.listdir(os.path.join(FIXTURES, folder)) if name.endswith(".py")
     }
-    assert set(ROWS) == files | {"project/train.py", "project/run_gan.py"}
+    assert set(ROWS) == files | {"project/train.py", "project/run_gan.py", "crossmodule/custom_cell_bad/main.py",
+                                 "crossmodule/custom_cell_good/main.py"}
 
 
 def test_a_bad_row_explains_its_mapping_and_a_good_row_is_silent():
