@@ -24,6 +24,8 @@ DOTTED = ("fixtures/crossmodule/dotted_import_bad/main.py", 18, "RL101")
 FLAG_LAYERS = ("fixtures/crossmodule/flags_layers_bad/model.py", 15, "RL117")
 FORWARDED = ("fixtures/crossmodule/forwarded_flag_bad/layers.py", 6, "RL115")
 VERSION_PICK = ("fixtures/crossmodule/version_pick_bad/main.py", 26, "RL124")
+FACESWAP = ("fixtures/crossmodule/faceswap_bad/models.py", 8, "RL113")
+CUSTOM_CELL = ("fixtures/crossmodule/custom_cell_bad/main.py", 21, "RL101")
 
 
 def lint(*paths: str, cwd: Path = ROOT, cache: bool = False, extra: tuple = ()) -> list[dict]:
@@ -85,7 +87,34 @@ def test_the_repaired_projects_are_clean():
     assert lint("fixtures/crossmodule/dcgan_good", "fixtures/crossmodule/sampler_good",
                 "fixtures/crossmodule/cyclegan_good", "fixtures/crossmodule/rnn_layers_good",
                 "fixtures/crossmodule/flags_layers_good", "fixtures/crossmodule/dotted_import_good",
-                "fixtures/crossmodule/forwarded_flag_good") == []
+                "fixtures/crossmodule/forwarded_flag_good", "fixtures/crossmodule/faceswap_good",
+                "fixtures/crossmodule/custom_cell_good") == []
+
+
+@pytest.mark.parametrize("paths", [
+    ("fixtures/crossmodule/faceswap_bad",),
+    ("fixtures/crossmodule/faceswap_bad/main.py",),
+    ("fixtures/crossmodule/faceswap_bad/models.py",),
+])
+def test_a_reusing_encoder_built_twice_by_the_script_makes_new_tf_variables(paths):
+    # The twin's script builds the same encoder once: nothing to share (see the clean twins).
+    assert found(lint(*paths)) == {FACESWAP}
+
+
+@pytest.mark.parametrize("paths", [
+    ("fixtures/crossmodule/custom_cell_bad",),
+    ("fixtures/crossmodule/custom_cell_bad/main.py",),
+])
+def test_a_cell_class_of_the_projects_own_run_by_dynamic_rnn_where_a_step_made_its_weights(paths):
+    # model.py's encoder runs its own cell class one step under `rnn` for sampling, and over
+    # the sequence with `dynamic_rnn`, whose scope is `rnn` too: main.py's training call
+    # makes `rnn/gated/w` again. The twin builds the training graph with reuse on.
+    findings = lint(*paths)
+    assert found(findings) == {CUSTOM_CELL}
+    (finding,) = findings
+    assert "rnn/gated/w" in finding["message"]
+    assert [(r["path"], r["line"]) for r in finding["related"]] == [("fixtures/crossmodule/custom_cell_bad/main.py", 16)]
+    assert lint(*[p.replace("_bad", "_good") for p in paths]) == []
 
 
 @pytest.mark.parametrize("paths", [
@@ -160,7 +189,7 @@ def test_a_changed_caller_rechecks_the_misplaced_flag(tmp_path):
 def test_order_and_workers_change_nothing():
     files = sorted(str(p.relative_to(ROOT)) for p in CROSS.rglob("*.py"))
     serial = lint(*files, extra=("--jobs", "1"))
-    assert found(serial) == {DCGAN, SAMPLER, LAYERS, FLAG_LAYERS, DOTTED, FORWARDED, VERSION_PICK} | CYCLE
+    assert found(serial) == {DCGAN, SAMPLER, LAYERS, FLAG_LAYERS, DOTTED, FORWARDED, VERSION_PICK, FACESWAP, CUSTOM_CELL} | CYCLE
     assert lint(*reversed(files), extra=("--jobs", "2")) == serial
 
 
@@ -220,6 +249,22 @@ def test_tensorflow_stacks_one_cell_for_the_flags_two_layers_and_builds_the_one_
     assert "Dimensions must be equal" in outcomes["bad"].stderr  # one cell for 4- and 8-wide inputs
     assert outcomes["good"].returncode == 0, outcomes["good"].stderr[-2000:]
     assert "decoder/rnn/multi_rnn_cell/cell_0/lstm_cell/kernel:0" in outcomes["good"].stdout
+
+
+def test_tensorflow_copies_the_encoder_built_twice_and_builds_one_when_built_once():
+    outcomes = run_twins("faceswap")
+    for twin in ("bad", "good"):
+        assert outcomes[twin].returncode == 0, outcomes[twin].stderr[-2000:]
+    assert "'encoder_1/Variable:0'" in outcomes["bad"].stdout  # face B's own encoder weights
+    assert "'encoder/Variable_1:0'" in outcomes["good"].stdout and "encoder_1/" not in outcomes["good"].stdout
+
+
+def test_tensorflow_fails_on_the_cell_run_again_under_rnn_and_builds_the_twin():
+    outcomes = run_twins("custom_cell")
+    assert outcomes["bad"].returncode != 0
+    assert "Variable rnn/gated/w already exists, disallowed" in outcomes["bad"].stderr
+    assert outcomes["good"].returncode == 0, outcomes["good"].stderr[-2000:]
+    assert "['rnn/gated/b:0', 'rnn/gated/w:0']" in outcomes["good"].stdout
 
 
 def test_tensorflow_fails_on_the_lookup_before_the_creation_and_builds_the_twin():

@@ -200,6 +200,11 @@ SILENT = {
     # flows through unchanged (its autoencoder step is the only one that trains it).
     "rl114_shared_bad.py": lambda b: {"encoder_fc/kernel:0", "encoder_fc/bias:0"} <= set(b["unchanged"])
     and {"qf1_fc/kernel:0", "qf2_fc/kernel:0"} <= set(b["changed"]),
+    # TF2, staged training: the supervisor phase moves the supervisor and leaves the embedder
+    # its loss reaches only through the supervisor unchanged (its own phase trains it on
+    # reconstruction alone).
+    "rl114_staged_bad.py": lambda b: {"embedder_gru/gru_cell/kernel:0", "embedder_out/kernel:0"} <= set(b["unchanged"])
+    and {"supervisor_gru/gru_cell/kernel:0", "supervisor_out/kernel:0"} <= set(b["changed"]),
     # TF2: the generator's step is taken over the discriminator's variables: the generator
     # never moves, the discriminator does.
     "rl114_wrong_model_bad.py": lambda b: {"gen_out/kernel:0", "gen_out/bias:0"} <= set(b["unchanged"])
@@ -228,6 +233,13 @@ SILENT = {
     "rl119_bad.py": lambda b: b["keras_steps"]["combined"] == _keras("d_hidden", "d_out", "g_hidden", "g_out"),
     # The same with a combined model of two outputs (the verdict and the generated sample).
     "rl119_outputs_bad.py": lambda b: b["keras_steps"]["combined"] == _keras("d_hidden", "d_out", "g_hidden", "g_out"),
+    # The face-swap encoder built for each face: a second set of weights, encoder_1/.
+    "rl113_encoder_twice_bad.py": lambda b: sorted(n for n in b["created"] if n.startswith("encoder")) == _d(
+        "encoder/Variable", "encoder/Variable_1", "encoder_1/Variable", "encoder_1/Variable_1"),
+    # Each critic's own graph: its weights at the root, and the evaluation critic, built
+    # with reuse=True, shares none of the training critic's.
+    "rl116_private_graph_bad.py": lambda b: b["lists"]["critic_vars"] == [
+        "hidden/kernel:0", "hidden/bias:0", "value/kernel:0", "value/bias:0"] and b["lists"]["shared"] == [],
     # The new graph ignores the scope: the filter by model/ selects nothing.
     "rl116_bad.py": lambda b: b["lists"]["model_vars"] == [],
     # Three stacked LSTM layers, one set of weights: TensorFlow makes cell_0's variables only.
@@ -323,6 +335,11 @@ GOOD_SHOWS = {
     # The critic step now shapes the encoder; the actor's and the BiGAN's steps train what they list.
     "rl114_shared_good.py": lambda b: {"encoder_fc/kernel:0", "qf1_fc/kernel:0", "qf2_fc/kernel:0", "actor_fc/kernel:0",
                                        "bigan_disc_fc/kernel:0", "bigan_gen_fc/kernel:0", "bigan_enc_fc/kernel:0"} <= set(b["changed"]),
+    # TimeGAN's phases: the supervisor phase holds the embedder (its output is the target), the
+    # embedder's phases train it, the last on the supervised loss too: every network the
+    # losses reach moves.
+    "rl114_staged_good.py": lambda b: {"embedder_gru/gru_cell/kernel:0", "embedder_out/kernel:0", "recovery_out/kernel:0",
+                                       "supervisor_gru/gru_cell/kernel:0", "supervisor_out/kernel:0"} <= set(b["changed"]),
     "rl114_wrong_model_good.py": lambda b: {"gen_out/kernel:0", "disc_out/kernel:0"} <= set(b["changed"]),
     "rl114_keras3_good.py": lambda b: {"enc_dense/kernel:0", "head_dense/kernel:0"} <= set(b["changed"]),
     # Two tapes, two optimizers, one reconstruction loss: the encoder and the decoder both move.
@@ -341,6 +358,13 @@ GOOD_SHOWS = {
     "rl122_good.py": lambda b: b["steps"]["train_step"] == _dense("decoder", "dense"),
     "rl114_empty_filter_good.py": lambda b: b["lists"]["model_vars"] == b["lists"]["all_vars"] and len(b["lists"]["all_vars"]) == 6,
     "rl108_workers_good.py": lambda b: sorted(b["lists"]["worker1_vars"]) == _dense("worker_1", "dense", "dense_1"),
+    # Built once, read by both decoders: one set of encoder weights.
+    "rl113_encoder_twice_good.py": lambda b: sorted(n for n in b["created"] if n.startswith("encoder")) == _d(
+        "encoder/Variable", "encoder/Variable_1"),
+    # The lost conv_vae/ prefix is read by nothing: every parameter is listed, and the
+    # filter by the graph's own inner scope finds the decoder.
+    "rl116_private_graph_good.py": lambda b: len(b["lists"]["all_vars"]) == 6
+    and b["lists"]["model_vars"] == ["decoder/dec_fc/kernel:0", "decoder/dec_fc/bias:0"],
     "rl116_good.py": lambda b: b["lists"]["model_vars"] == ["model/out/kernel:0", "model/out/bias:0"],
     "rl117_wrapped_good.py": lambda b: {n.split("/")[2] for n in b["created"]} == {"cell_0", "cell_1"},
     # Each of the project's stacks has a kernel of its own for each layer.

@@ -217,6 +217,9 @@ TABLE = (
     Row("rules/rl114_shared_bad.py", ("RL114@23",), (),
         NO_COUNTERPART + "without --steps the trace stops at this first tape.gradient, before the step whose damage (the shared encoder unchanged by the critic step) TF shows"),
     Row("rules/rl114_shared_good.py", (), (), GOOD),
+    Row("rules/rl114_staged_bad.py", ("RL114@65",), (),
+        NO_COUNTERPART + "without --steps the trace stops at this first tape.gradient, before the step whose damage (the embedder unchanged by the supervisor phase) TF shows"),
+    Row("rules/rl114_staged_good.py", (), (), GOOD),
     Row("rules/rl114_wrong_model_bad.py", ("RL114@17",), (),
         NO_COUNTERPART + "without --steps the trace stops at this first tape.gradient, before the step whose damage (the generator never changes) TF shows"),
     Row("rules/rl114_wrong_model_good.py", (), (), GOOD),
@@ -245,6 +248,10 @@ TABLE = (
         "RL113→RT204: tf.Variable ignores reuse, so the reuse=True call (16) makes discriminator_1/Variable"),
     Row("rules/rl113_good.py", (), (), GOOD),
     Row("rules/rl113_auto_default_good.py", (), (), GOOD),
+    Row("rules/rl113_encoder_twice_bad.py", ("RL113@9",), ("RT204@28",),
+        "RL113→RT204: the encoder's second build (28), for face B, makes encoder_1/Variable and "
+        "encoder_1/Variable_1 beside the first build's weights"),
+    Row("rules/rl113_encoder_twice_good.py", (), (), GOOD),
     Row("rules/rl114_bad.py", ("RL114@28",), ("RT206@15",),
         "RL114→RT206: the linter reports the selection (28), the trace the variables it missed "
         "(bn1/gamma, beta, created at 15)"),
@@ -289,6 +296,11 @@ TABLE = (
         NO_COUNTERPART + "the new graph builds out/ at its root as TF always does; the empty "
         "trainable_variables('model/') feeds no optimizer, so nothing fails or trains wrongly"),
     Row("rules/rl116_good.py", (), (), GOOD),
+    Row("rules/rl116_private_graph_bad.py", ("RL116@10",), (),
+        NO_COUNTERPART + "each critic's graph builds hidden/ and value/ at its root as TF always "
+        "does; that the evaluation critic's reuse=True meant the training critic's weights is only "
+        "in the source: nothing fails or is created twice in one graph"),
+    Row("rules/rl116_private_graph_good.py", (), (), GOOD),
     Row("rules/rl117_bad.py", ("RL117@8",), (),
         NO_COUNTERPART + "TF raises while building (the second layer gets the first's kernel); "
         "the trace reports that error and no finding", crash="Dimensions must be equal"),
@@ -387,6 +399,10 @@ TABLE = (
     Row("project/run_gan.py", ("RL101@gan.py:9",), ("RT201@gan.py:9",),
         "RL101→RT201 in gan.py, whose inherited discriminator the script builds twice",
         also_lint=("project/gan.py",)),
+    Row("crossmodule/custom_cell_bad/main.py", ("RL101@21",), ("RT201@21",),
+        "RL101→RT201: dynamic_rnn runs model.py's own cell class under `rnn`, where the one-step "
+        "call made rnn/gated/w", also_lint=("crossmodule/custom_cell_bad/model.py",)),
+    Row("crossmodule/custom_cell_good/main.py", (), (), GOOD, also_lint=("crossmodule/custom_cell_good/model.py",)),
 )
 ROWS = {row.fixture: row for row in TABLE}
 
@@ -415,7 +431,8 @@ def test_every_fixture_has_a_row():
         for folder in ("rules", "seed")
         for name in os.listdir(os.path.join(FIXTURES, folder)) if name.endswith(".py")
     }
-    assert set(ROWS) == files | {"project/train.py", "project/run_gan.py"}
+    assert set(ROWS) == files | {"project/train.py", "project/run_gan.py", "crossmodule/custom_cell_bad/main.py",
+                                 "crossmodule/custom_cell_good/main.py"}
 
 
 def test_a_bad_row_explains_its_mapping_and_a_good_row_is_silent():

@@ -106,6 +106,11 @@ class Build:
     trainable: bool = True  # False: `tf.Variable(..., trainable=False)`, per-call state
     state: bool = False  # a tf.Variable the same code updates with `.assign*(...)`: per-call state
     scope: str | None = None  # the full name of the variable scope it is made in ("" at the root; None: unknown)
+    seq: int = 0  # order among all events
+    # The scope whose reuse flag is in force here (its full name; None: unknown or no reuse)
+    # and when that flag was switched on: what existed under it before asked to be shared.
+    reuse_scope: str | None = None
+    reuse_seq: int = 0
 
 
 @dataclass(eq=False)

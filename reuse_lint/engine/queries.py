@@ -420,6 +420,49 @@ def _factory(call: CallInfo) -> str | None:
     return ast.unparse(func) if isinstance(func, ast.Call) else None
 
 
+def shares_nothing(analysis: Analysis, b: Build) -> bool:
+    """A build under reuse whose reusing scope held no variable when its reuse was switched
+    on, in this run and graph: the reuse asks to share what does not exist (an encoder that
+    opens its scope with reuse and is built once per graph), so a new variable is all TF can
+    make and all the code needs. A scope whose name is unknown held something only if this
+    line itself made a variable before."""
+    if b.reuse_scope is None:
+        return not any(
+            a.seq < b.reuse_seq and a.site.node is b.site.node and (a.trace, a.graph) == (b.trace, b.graph)
+            for a in analysis.builds if a.kind == "variable"
+        )
+    first = _first_under(analysis).get((b.trace, b.graph, b.reuse_scope))
+    return first is None or first >= b.reuse_seq
+
+
+def _first_under(analysis: Analysis) -> dict[tuple, int]:
+    """(trace, graph, scope name) -> when a variable was first made under that scope (at any
+    depth; "" for the root): get_variable and layer requests by their names, tf.Variable
+    builds by the scope they are made in."""
+    memo = analysis.memo.get("first_under")
+    if memo is not None:
+        return memo
+    first: dict[tuple, int] = {}
+
+    def note(trace: int, graph: int, scope: str, seq: int) -> None:
+        while True:
+            key = (trace, graph, scope)
+            if key not in first or seq < first[key]:
+                first[key] = seq
+            if not scope:
+                return
+            scope = scope.rpartition("/")[0]
+
+    for c in analysis.creations:
+        if c.name is not None and not c.unrun:
+            note(c.trace, c.graph, c.name.rpartition("/")[0], c.seq)
+    for b in analysis.builds:
+        if b.kind == "variable" and b.scope is not None:
+            note(b.trace, b.graph, b.scope, b.seq)
+    analysis.memo["first_under"] = first
+    return first
+
+
 def created_before(analysis: Analysis) -> dict[int, bool]:
     """For each creation, was its name created earlier in its graph (by id of the event)?"""
     if "created_before" in analysis.memo:
@@ -856,8 +899,9 @@ def _left_out(g, grads, reached: dict, listed: set, trained: set, inference: set
     it too, or this loss trains a head on features it never shapes (SAC-AE's critic).
     A discriminator applied to real data, or to two generators' outputs, is a model of its
     own: the generators upstream of it are left out on purpose. Not claimed when another
-    gradient of the same tape has a list we cannot see or holds the model, nor for a model
-    the code applies with `training=False` (a fixed feature extractor under a linear probe)."""
+    gradient of the same tape has a list we cannot see or holds the model, for a model
+    the code applies with `training=False` (a fixed feature extractor under a linear probe),
+    nor for one whose own output is also a term of this loss (its target)."""
     # One step split into a gradient per model (`tape.gradient(ae_loss, encoder...)`, then
     # `tape.gradient(ae_loss, decoder...)`, on one tape or on a tape per model): a model
     # another gradient of this tape or of this same loss takes is trained by this loss.
@@ -866,8 +910,13 @@ def _left_out(g, grads, reached: dict, listed: set, trained: set, inference: set
         return None
     tape_lists = _keys(m for o in steps for m in o.var_list.models)
     raw = _keys(g.loss.raw)
+    # A model whose own output is also a term of the loss (`mse(h[:, 1:], supervisor(h))`)
+    # is the loss's target, not a feature extractor under a head: the step holds it while
+    # the head learns to predict it (TimeGAN's supervisor phase; another phase trains the
+    # embedder on this same loss).
+    targets = _keys(g.loss.direct)
     for k, (m, on) in reached.items():
-        if not on or k in tape_lists or k not in trained or not _trainable_model(m) or k in inference:
+        if not on or k in tape_lists or k not in trained or not _trainable_model(m) or k in inference or k in targets:
             continue
         downstream = {model_key(d) for up, d in g.loss.feeds if model_key(up) == k}
         if not downstream or not downstream <= listed or downstream & raw:

@@ -80,11 +80,15 @@ class Tensor:
     # a discriminator applied to real images is one, a critic applied only to an encoder's
     # features is not.
     raw: frozenset = frozenset()
+    # The models whose output reaches this tensor through no other model (layers and loss
+    # objects pass it on): in `mse(h[:, 1:], supervisor(h))` the embedder that made `h`
+    # is one, as the supervisor is; in `mse(y, head(encoder(x)))` the encoder is not.
+    direct: frozenset = frozenset()
 
     def __or__(self, other: "Tensor") -> "Tensor":
         return Tensor(self.calls | other.calls, self.scopes | other.scopes, self.models | other.models,
                       self.feeds | other.feeds, self.norms | other.norms, partial=self.partial or other.partial,
-                      raw=self.raw | other.raw)
+                      raw=self.raw | other.raw, direct=self.direct | other.direct)
 
 
 EMPTY_TENSOR = Tensor()
@@ -248,6 +252,7 @@ class ScopeVal:
     path: str | None = None  # the file of that call
     # A reuse flag passed by position into `default_name`, which TF ignores (None: none).
     ignored_reuse: Any = None
+    reuse_seq: int = 0  # when reuse was switched on (`Analysis.tick`); 0: never here
 
 
 @dataclass(eq=False)

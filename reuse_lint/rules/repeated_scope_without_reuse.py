@@ -16,9 +16,12 @@ class RepeatedScopeWithoutReuse(Rule):
     ## What it does
     Finds variables that are created a second time in the same graph without reuse: a
     builder called twice or in a loop, two `with tf.variable_scope("d"):` blocks that both
-    create `d/w`, a scoped helper called twice with the same scope name, or two layers with
-    the same explicit `name=` in one scope. It reports the repeated call, with the first one
-    as the related location, and names the variable that clashes.
+    create `d/w`, a scoped helper called twice with the same scope name, two layers with
+    the same explicit `name=` in one scope, or a cell class of the project's own (a
+    `__call__` that makes its weights) that an RNN runner such as `dynamic_rnn` runs under
+    its own scope (`rnn` unless `scope=` is given) where a direct call already made them. It
+    reports the repeated call, with the first one as the related location, and names the
+    variable that clashes.
 
     ## Why is this bad?
     TensorFlow refuses to create a variable whose name exists: the second call raises
@@ -335,6 +338,25 @@ def towers(x):
 rnn([tf.zeros([8, 2])] * 3)
 towers(tf.zeros([8, 2]))
 """,
+        # A cell class of the project's own, run by `dynamic_rnn` under the default `rnn`
+        # scope once a step has made its weights there: the second run reuses them.
+        """
+import tensorflow.compat.v1 as tf
+class GatedCell(tf.nn.rnn_cell.RNNCell):
+    def __init__(self, n):
+        self._n = n
+    def __call__(self, inputs, state, scope="gated"):
+        with tf.variable_scope(scope):
+            w = tf.get_variable("w", [inputs.get_shape()[-1] + self._n, self._n])
+        h = tf.tanh(tf.matmul(tf.concat([inputs, state], 1), w))
+        return h, h
+cell = GatedCell(4)
+with tf.variable_scope("rnn"):
+    step, _ = cell(tf.zeros([2, 3]), tf.zeros([2, 4]))
+with tf.variable_scope(tf.get_variable_scope(), reuse=True):
+    seq, _ = tf.nn.dynamic_rnn(cell, tf.zeros([2, 5, 3]), initial_state=tf.zeros([2, 4]))
+other, _ = tf.nn.dynamic_rnn(GatedCell(4), tf.zeros([2, 5, 3]), dtype=tf.float32, scope="decoder")
+""",
     )
     INVALID = (
         # The reuse flag reads a list the loop never fills: it is empty on every pass.
@@ -481,6 +503,23 @@ class Discriminator:
 d = Discriminator()
 real = d(tf.zeros([1, 2]))
 fake = d(tf.ones([1, 2]))  # expect: RL101
+""",
+        # A cell class of the project's own with a `__call__` of its own: `dynamic_rnn` runs
+        # it under its default scope `rnn`, where the one-step call already made `rnn/gated/w`.
+        """
+import tensorflow.compat.v1 as tf
+class GatedCell(tf.nn.rnn_cell.RNNCell):
+    def __init__(self, n):
+        self._n = n
+    def __call__(self, inputs, state, scope="gated"):
+        with tf.variable_scope(scope):
+            w = tf.get_variable("w", [inputs.get_shape()[-1] + self._n, self._n])
+        h = tf.tanh(tf.matmul(tf.concat([inputs, state], 1), w))
+        return h, h
+cell = GatedCell(4)
+with tf.variable_scope("rnn"):
+    step, _ = cell(tf.zeros([2, 3]), tf.zeros([2, 4]))
+seq, _ = tf.nn.dynamic_rnn(cell, tf.zeros([2, 5, 3]), initial_state=tf.zeros([2, 4]))  # expect: RL101
 """,
     )
 

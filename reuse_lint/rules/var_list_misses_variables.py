@@ -45,6 +45,12 @@ class VarListMissesVariables(Rule):
     discriminator that also sees real data (or two models' outputs) is not such a head, and
     a step on the same loss that lists the model (an autoencoder whose encoder and decoder
     each have a tape and an optimizer on one reconstruction loss) trains it with this one.
+    Nor is a model whose own output is also a term of the loss (`mse(h[:, 1:],
+    supervisor(h)[:, :-1])`): that output is the loss's target, which the step holds while
+    the listed model learns to predict it. TimeGAN's supervisor phase is this shape, and TF
+    shows nothing lost there: the step moves the supervisor and leaves the embedder, which
+    its own phase trains (the joint phase on this same supervised loss). SAC-AE's critic
+    reads the encoder's features only through the Q networks, so it is still found.
 
     ## Example
     ```python
@@ -280,6 +286,86 @@ def ae_step(x):
         loss = tf.reduce_mean(tf.square(x - decoder(encoder(x))))
     opt.apply_gradients(zip(tape.gradient(loss, encoder.trainable_variables), encoder.trainable_variables))
     opt2.apply_gradients(zip(tape.gradient(loss, decoder.trainable_variables), decoder.trainable_variables))
+""",
+    )
+    VALID = VALID + (
+        # TF2 staged training (TimeGAN): the supervisor learns to predict the embedder's next
+        # latent step while the embedder is held, its output being the loss's own target; the
+        # embedder's phase trains it on that same loss later.
+        """
+import tensorflow as tf
+
+
+class Stack(tf.keras.Sequential):
+    def __init__(self, units, depth, name):
+        super().__init__(name=name)
+        for _ in range(depth):
+            self.add(tf.keras.layers.GRU(units, return_sequences=True))
+        self.add(tf.keras.layers.Dense(units, activation="sigmoid"))
+
+
+class Embedder(Stack):
+    def __init__(self, units):
+        super().__init__(units, 3, "embedder")
+
+
+class Recovery(Stack):
+    def __init__(self, units):
+        super().__init__(units, 3, "recovery")
+
+
+class Generator(Stack):
+    def __init__(self, units):
+        super().__init__(units, 3, "generator")
+
+
+class Supervisor(Stack):
+    def __init__(self, units):
+        super().__init__(units, 2, "supervisor")
+
+
+def step_loss(h, h_next):
+    return tf.reduce_mean(tf.square(h[:, 1:] - h_next[:, :-1]))
+
+
+class StagedGAN:
+    def __init__(self, units, features):
+        self.embedder, self.recovery = Embedder(units), Recovery(features)
+        self.generator, self.supervisor = Generator(units), Supervisor(units)
+        self.opt_e0 = tf.keras.optimizers.Adam()
+        self.opt_s = tf.keras.optimizers.Adam()
+        self.opt_e = tf.keras.optimizers.Adam()
+
+    def fit(self, data):
+        @tf.function
+        def e0_step(x):
+            with tf.GradientTape() as tape:
+                loss = tf.reduce_mean(tf.square(x - self.recovery(self.embedder(x))))
+            vs = self.embedder.trainable_variables + self.recovery.trainable_variables
+            self.opt_e0.apply_gradients(zip(tape.gradient(loss, vs), vs))
+
+        @tf.function
+        def s_step(x):
+            with tf.GradientTape() as tape:
+                h = self.embedder(x)
+                loss = step_loss(h, self.supervisor(h))
+            vs = self.generator.trainable_variables + self.supervisor.trainable_variables
+            self.opt_s.apply_gradients(zip(tape.gradient(loss, vs), vs))
+
+        @tf.function
+        def e_step(x):
+            with tf.GradientTape() as tape:
+                h = self.embedder(x)
+                loss = tf.reduce_mean(tf.square(x - self.recovery(h))) + 0.1 * step_loss(h, self.supervisor(h))
+            vs = self.embedder.trainable_variables + self.recovery.trainable_variables
+            self.opt_e.apply_gradients(zip(tape.gradient(loss, vs), vs))
+
+        for x in data:
+            e0_step(x)
+        for x in data:
+            s_step(x)
+        for x in data:
+            e_step(x)
 """,
     )
     VALID = VALID + (

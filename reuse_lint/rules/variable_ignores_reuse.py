@@ -3,7 +3,7 @@ from __future__ import annotations
 from typing import Iterable
 
 from reuse_lint.diagnostics import Diagnostic
-from reuse_lint.engine.queries import TRUE, repeated_builds
+from reuse_lint.engine.queries import TRUE, repeated_builds, shares_nothing
 from reuse_lint.engine.values import AUTO
 from reuse_lint.rules.base import Rule, RuleContext
 
@@ -11,9 +11,12 @@ from reuse_lint.rules.base import Rule, RuleContext
 class VariableIgnoresReuse(Rule):
     """
     ## What it does
-    Finds `tf.Variable(...)` (not `tf.get_variable`) under a reusing scope (under
-    `AUTO_REUSE`, one entered again under the same name), or in a scoped builder applied
-    twice to different inputs. It reports the `tf.Variable` call, but not
+    Finds `tf.Variable(...)` (not `tf.get_variable`) under a reusing scope that held
+    variables before its reuse was switched on (an earlier call of the same builder made
+    them; under `AUTO_REUSE`, one entered again under the same name), or in a scoped builder
+    applied twice to different inputs. A scope that opens with reuse and is built once per
+    graph (an encoder whose output two decoders share) has nothing to share: TF makes one
+    set of variables, as the code needs. It reports the `tf.Variable` call, but not
     state kept per call on purpose: a variable made with `trainable=False`, or one the same
     code updates with `.assign(...)` (a counter, an accumulator).
 
@@ -96,6 +99,24 @@ for k in range(3):
     with tf.variable_scope("block_%d" % k):
         h = shift(h)
 """,
+        # An encoder that opens its scope with reuse, built once; both decoders read its
+        # output, so one `encoder/Variable` is shared through the tensor (round 15 of TRIAGE.md).
+        """
+import tensorflow as tf
+def encoder(x, name, reuse=True):
+    with tf.variable_scope(name) as scope:
+        if reuse:
+            scope.reuse_variables()
+        w = tf.Variable(tf.truncated_normal([5, 5, 3, 8]))
+        return tf.nn.conv2d(x, w, [1, 2, 2, 1], "SAME")
+def decoder(code, name):
+    with tf.variable_scope(name):
+        return tf.layers.conv2d_transpose(code, 3, 4, strides=2, name="out")
+faces = tf.placeholder(tf.float32, [None, 64, 64, 3])
+code = encoder(faces, "encoder")
+face_a = decoder(code, "decoder_a")
+face_b = decoder(code, "decoder_b")
+""",
     )
     INVALID = (
         """
@@ -117,6 +138,27 @@ def d(x):
 a = d(tf.zeros([1, 2]))
 b = d(tf.ones([1, 2]))
 """,
+        # The same encoder built for each face: the second build's reuse asks for the first
+        # build's weights, and gets `encoder_1/Variable`.
+        """
+import tensorflow as tf
+def encoder(x, name, reuse=True):
+    with tf.variable_scope(name) as scope:
+        if reuse:
+            scope.reuse_variables()
+        w = tf.Variable(tf.truncated_normal([5, 5, 3, 8]))  # expect: RL113
+        return tf.nn.conv2d(x, w, [1, 2, 2, 1], "SAME")
+code_a = encoder(tf.zeros([1, 64, 64, 3]), "encoder", reuse=False)
+code_b = encoder(tf.ones([1, 64, 64, 3]), "encoder")
+""",
+        # Reuse switched on inside the block, after a variable was made there.
+        """
+import tensorflow as tf
+with tf.variable_scope("a") as scope:
+    v = tf.get_variable("v", [1])
+    scope.reuse_variables()
+    v_again = tf.Variable([1.0], name="v")  # expect: RL113
+""",
     )
 
     def check(self, ctx: RuleContext) -> Iterable[Diagnostic]:
@@ -131,7 +173,10 @@ b = d(tf.ones([1, 2]))
             # Under AUTO_REUSE a copy is made only where the scope is entered again: a scope
             # entered once (a helper defaulting to AUTO_REUSE, called in its own block scope
             # each time) asks for no sharing, and one variable is what it gets.
-            if b.reuse == TRUE or (b.reuse == AUTO and id(b) in entered_again):
+            # Under reuse a copy is made only where the scope held variables before its
+            # reuse was switched on (an earlier call made them): a scope that opens with
+            # reuse, once per graph, has nothing to share.
+            if (b.reuse == TRUE and not shares_nothing(ctx.analysis, b)) or (b.reuse == AUTO and id(b) in entered_again):
                 reported.add(id(b.site.node))
                 related = [ctx.related(b.reuse_site, "reuse is switched on here")] if b.reuse_site else []
                 yield from ctx.report(

@@ -137,6 +137,18 @@ def effective_reuse(interp, extra: Any = None, depth: int | None = None) -> tupl
     return reuse, site
 
 
+def reusing_frame(interp) -> ScopeVal | None:
+    """The scope whose reuse flag is in force for a request here, as `effective_reuse` folds
+    the open frames (None: reuse is off, or unknown)."""
+    frame = interp.tf.graph.root if interp.tf.graph.root.reuse == Const(True) else None
+    for scope in interp.tf.scopes:
+        if scope.reuse is UNKNOWN:
+            frame = None
+        elif scope.reuse == Const(True) or scope.reuse == AUTO:
+            frame = scope
+    return frame
+
+
 def model_scope(interp) -> str | None:
     if not interp.tf.scopes or interp.tf.scopes[0].name is None:
         return None
@@ -225,7 +237,11 @@ def build(interp, kind: str, canon: str, node: ast.AST, module: ModuleState) -> 
         keras_call=f"{func.owner.node.name}.call" if func is not None and func.keras_call and func.owner else None,
         compiled_fn=getattr(func.node, "name", "lambda") if func is not None and func.compiled else None,
         scope=interp.tf.prefix(),
+        seq=interp.analysis.tick(),
     )
+    frame = reusing_frame(interp)
+    if frame is not None and reuse == Const(True):
+        made.reuse_scope, made.reuse_seq = frame.name, frame.reuse_seq
     interp.analysis.builds.append(made)
     return made
 

@@ -196,8 +196,17 @@ def _applied(interp, model: Any, node, inputs: Tensor, fresh: bool = True) -> Te
         interp.analysis.model_labels.setdefault(id(model), label)
     feeds = inputs.feeds | {(up, model) for up, _ in inputs.models if up is not model}
     raw = inputs.raw if inputs.models else inputs.raw | {model}
+    direct = frozenset({model}) if _is_model(model) else inputs.direct
     return replace(inputs, calls=inputs.calls | {id(node)} if fresh else inputs.calls,
-                   models=inputs.models | {(model, frozenset(interp.tf.tapes))}, feeds=feeds, raw=raw)
+                   models=inputs.models | {(model, frozenset(interp.tf.tapes))}, feeds=feeds, raw=raw,
+                   direct=direct)
+
+
+def _is_model(obj: Any) -> bool:
+    """A Keras model (built from layers, or a subclass of Model), not a layer or a loss."""
+    if isinstance(obj, KerasObject):
+        return obj.model
+    return isinstance(obj, Instance) and derives_from_keras_model(obj.cls)
 
 
 def _label(node: ast.AST) -> str:

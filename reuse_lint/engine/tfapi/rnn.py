@@ -12,7 +12,8 @@ from typing import Any
 from reuse_lint import tfnames
 from reuse_lint.engine.events import Site
 from reuse_lint.engine.tfapi import TFMethod, attributes, callable_values, register, register_family
-from reuse_lint.engine.values import EMPTY_TENSOR, UNKNOWN, Cell, Const, ListVal, ModuleState, deps
+from reuse_lint.engine.tfapi.scopes import enter_implicit, exit_implicit
+from reuse_lint.engine.values import EMPTY_TENSOR, UNKNOWN, Cell, Const, FuncVal, Instance, ListVal, ModuleState, ScopeVal, deps
 
 
 @register_family(tfnames.is_rnn_cell)
@@ -100,9 +101,79 @@ def _run_rnn(interp, canon, node, args, kwargs, module) -> Any:
         backward = args[1] if len(args) > 1 else kwargs.get("cell_bw", UNKNOWN)
         if isinstance(cell, Cell) and isinstance(backward, Cell) and cell.owner is backward.owner:
             interp.analysis.repeated_cells.append((Site(module.path, node), cell.owner, "directions"))
+    _run_own_cells(interp, canon, node, args, kwargs, module)
     interp.tf.graph.cell_events += 1
     interp.tf.graph.ran_cells(_cell_scope(interp, kwargs))
     return deps(args, kwargs)
+
+
+# Each runner's default scope and the position of its `scope` parameter: TF (1.0 on) opens
+# `variable_scope(scope or default)` and calls the cell inside it (the bidirectional ones
+# each direction under `fw`/`bw` below that). TF 0.x's `tf.nn.rnn` and `bidirectional_rnn`
+# named theirs `RNN` and `BiRNN/FW` and are left out: no TensorFlow we can run has them.
+_RUNNER_SCOPES = {
+    "tf.nn.dynamic_rnn": ("rnn", 8), "tf.nn.static_rnn": ("rnn", 5), "contrib.rnn.static_rnn": ("rnn", 5),
+    "tf.nn.bidirectional_dynamic_rnn": ("bidirectional_rnn", 10),
+    "tf.nn.static_bidirectional_rnn": ("bidirectional_rnn", 7),
+    "contrib.rnn.static_bidirectional_rnn": ("bidirectional_rnn", 7),
+}
+
+
+def _run_own_cells(interp, canon, node, args, kwargs, module) -> None:
+    """A cell of the project's own class with a `__call__` of its own (the TF1 way of
+    writing a cell: `class LSTMCell(RNNCell): def __call__(self, inputs, state, scope=None)`)
+    makes its variables when the runner calls it, `cell(input_t, state)`, under the runner's
+    scope: run that `__call__` there, as TF does. A scope passed by position, or one that is
+    neither a name nor a scope object, is not followed."""
+    if canon not in _RUNNER_SCOPES:
+        return
+    default, position = _RUNNER_SCOPES[canon]
+    if len(args) > position:
+        return
+    scope = kwargs.get("scope", Const(None))
+    if isinstance(scope, Const) and scope.value is None:
+        scope = Const(default)
+    elif not (isinstance(scope, ScopeVal) or isinstance(scope, Const) and isinstance(scope.value, str)):
+        return
+    if canon in tfnames.BIDIRECTIONAL_RUNNERS:
+        names = (("cell_fw", "fw"), ("cell_bw", "bw"))
+    else:
+        names = (("cell", None),)
+    runs = [(args[i] if len(args) > i else kwargs.get(name, UNKNOWN), direction) for i, (name, direction) in enumerate(names)]
+    inputs = args[len(names)] if len(args) > len(names) else kwargs.get("inputs", UNKNOWN)
+    if not any(_own_call(cell) for cell, _ in runs):
+        return
+    outer = enter_implicit(interp, scope, node, module)
+    try:
+        for cell, direction in runs:
+            method = _own_call(cell)
+            if method is None:
+                continue
+            inner = enter_implicit(interp, Const(direction), node, module) if direction else None
+            try:
+                interp.call_function(method.bound(cell), [deps([inputs], {}), UNKNOWN], {}, Site(module.path, node))
+            finally:
+                if inner is not None:
+                    exit_implicit(interp, inner)
+    finally:
+        exit_implicit(interp, outer)
+
+
+def _own_call(cell: Any) -> FuncVal | None:
+    """The `__call__` a project's cell class defines, when TF's `cell(input_t, state)` can
+    call it (two positional arguments after `self`, any others with defaults)."""
+    if not isinstance(cell, Instance):
+        return None
+    method = cell.cls.lookup("__call__")
+    if not isinstance(method, FuncVal) or not isinstance(method.node, ast.FunctionDef) or method.node.decorator_list:
+        return None
+    a = method.node.args
+    positional = [p.arg for p in a.posonlyargs + a.args][1:]
+    required = len(positional) - len(a.defaults)
+    takes_two = len(positional) >= 2 or a.vararg is not None
+    if not takes_two or required > 2 or any(d is None for d in a.kw_defaults):
+        return None
+    return method
 
 
 @callable_values(Cell)

@@ -96,6 +96,23 @@ def _exit_scope(interp, ctx: ScopeCtx) -> None:
 
 @context(ScopeCtx, exit=_exit_scope)
 def _enter_scope(interp, ctx: ScopeCtx, module: ModuleState, node: ast.AST) -> ScopeVal:
+    return _open_scope(interp, ctx, module, written=True)
+
+
+def enter_implicit(interp, name: Any, node: ast.Call, module: ModuleState) -> ScopeCtx:
+    """The `variable_scope(name)` a TF function opens around its own work (`dynamic_rnn`'s
+    `scope or "rnn"`); left with `exit_implicit`. No `reuse` parameter of the running
+    function is dropped by it: the user wrote no scope there to hand the flag to."""
+    ctx = ScopeCtx(node, name, Const(None), Const(None))
+    _open_scope(interp, ctx, module, written=False)
+    return ctx
+
+
+def exit_implicit(interp, ctx: ScopeCtx) -> None:
+    _exit_scope(interp, ctx)
+
+
+def _open_scope(interp, ctx: ScopeCtx, module: ModuleState, written: bool) -> ScopeVal:
     site = Site(module.path, ctx.node)
     reuse = reuse_value(ctx.reuse)
     outer_reuse, outer_site = effective_reuse(interp)
@@ -124,11 +141,13 @@ def _enter_scope(interp, ctx: ScopeCtx, module: ModuleState, node: ast.AST) -> S
             full = None
     graph.open(full)
     scope = ScopeVal(full, reuse, graph.gid, ctx.node, module.path, ctx.ignored_reuse)
+    if truthy(reuse):
+        scope.reuse_seq = interp.analysis.tick()
     if explicit_false and outer_reuse == Const(True):
         interp.analysis.reuse_false.append(ReuseFalse(site, outer_site, scope))
     interp.tf.scopes.append(scope)
     interp.tf.scope_sites.append(site if truthy(reuse) else None)
-    if effective_reuse(interp)[0] == Const(False):
+    if written and effective_reuse(interp)[0] == Const(False):
         _note_dropped_reuse(interp, site)
     if default_named:
         made = build(interp, "default_scope", "tf.variable_scope", ctx.node, module)
@@ -258,6 +277,7 @@ def _scope_attribute(base: ScopeVal, attr: str) -> Any:
 
 def _reuse_variables(interp, scope: ScopeVal, node, module, args, kwargs) -> Any:
     scope.reuse = Const(True)
+    scope.reuse_seq = interp.analysis.tick()
     site = Site(module.path, node)
     graph = interp.tf.graph
     if scope is graph.root:

@@ -32,7 +32,7 @@ def _call_template(interp, template: TemplateVal, node, args, kwargs, module, si
     full = template.created_in[gid]
     # Every call enters the template's scope afresh, so layer names restart (dense, not dense_1).
     graph.open(full)
-    scope = ScopeVal(full, Const(not first), gid, template.node)
+    scope = ScopeVal(full, Const(not first), gid, template.node, reuse_seq=0 if first else interp.analysis.tick())
     interp.tf.scopes.append(scope)
     interp.tf.scope_sites.append(None if first else Site(module.path, template.node))
     interp.calls.append(site)
