@@ -60,8 +60,6 @@ TRACED_AT_CALL = {
     "tf.map_fn": ((0, "fn"),), "tf.scan": ((0, "fn"),), "tf.foldl": ((0, "fn"),), "tf.foldr": ((0, "fn"),),
     "tf.while_loop": ((0, "cond"), (1, "body")),
 }
-# `tf.cond(pred, true_fn, false_fn)`: graph mode builds both branches, eager runs one.
-TF_COND = "tf.cond"
 # TensorFlow's version string (`tf.VERSION` is also `tf.compat.v1.VERSION`).
 VERSION_STRINGS = frozenset({"tf.__version__", "tf.version.VERSION", "tf.VERSION"})
 
@@ -381,7 +379,7 @@ SPECIAL_NAMES = frozenset(
     | VERSION_STRINGS  # not an event, but it picks which code runs
     | KERAS_DATA_HELPERS
     | GRADIENT_TAPES
-    | NAME_SCOPES | VARIABLE | TF_FUNCTION | set(TRACED_AT_CALL) | {TF_COND} | set(LAYER_FUNCTIONS) | SELECTORS | MULTI_RNN_CELL
+    | NAME_SCOPES | VARIABLE | TF_FUNCTION | set(TRACED_AT_CALL) | set(LAYER_FUNCTIONS) | SELECTORS | MULTI_RNN_CELL
     | RNN_RUNNERS | SAVERS | {k for k in TRAINABLE_KEYS | GLOBAL_KEYS if k.startswith("tf.")}
     | KERAS_MODELS | {"keras.Layer"}
     # Keras 2's base classes where projects import them from (`keras.src.engine` since 2.13);

@@ -31,16 +31,6 @@ def _traced_at_call(interp, canon, node, args, kwargs, module) -> Any:
     return NOT_SPECIAL
 
 
-@register(tfnames.TF_COND)
-def _cond(interp, canon, node, args, kwargs, module) -> Any:
-    """`tf.cond(pred, true_fn, false_fn)` with a branch of the program's own: which branches
-    were built depends on the mode (graph mode builds both, eager only the taken one), and
-    neither is followed, so what the graph holds after it is unknown rather than unchanged."""
-    if any(isinstance(value, FuncVal) for value in (*args, *kwargs.values())):
-        interp.tf.unknown_effect()
-    return NOT_SPECIAL
-
-
 def traces(decorator: Any) -> bool:
     """A decorator that makes the function a `tf.function`."""
     return isinstance(decorator, TFRef) and tfnames.canonical(decorator.qualname) in tfnames.TF_FUNCTION
