@@ -53,6 +53,13 @@ RESET_DEFAULT_GRAPH = "tf.reset_default_graph"
 # `keras.backend.variable` (`K.variable`) makes a tf.Variable under TensorFlow.
 VARIABLE = frozenset({"tf.Variable", "tf.compat.v2.Variable", "keras.backend.variable"})
 TF_FUNCTION = frozenset({"tf.function", "tf.compat.v2.function"})
+# Higher-order ops that trace the functions they are given once, when the op is built: what
+# they make exists as soon as the call returns (a MAML learner's inner loss mapped over tasks).
+# Each name -> the positions and keywords of its function arguments.
+TRACED_AT_CALL = {
+    "tf.map_fn": ((0, "fn"),), "tf.scan": ((0, "fn"),), "tf.foldl": ((0, "fn"),), "tf.foldr": ((0, "fn"),),
+    "tf.while_loop": ((0, "cond"), (1, "body")),
+}
 # TensorFlow's version string (`tf.VERSION` is also `tf.compat.v1.VERSION`).
 VERSION_STRINGS = frozenset({"tf.__version__", "tf.version.VERSION", "tf.VERSION"})
 
@@ -372,7 +379,7 @@ SPECIAL_NAMES = frozenset(
     | VERSION_STRINGS  # not an event, but it picks which code runs
     | KERAS_DATA_HELPERS
     | GRADIENT_TAPES
-    | NAME_SCOPES | VARIABLE | TF_FUNCTION | set(LAYER_FUNCTIONS) | SELECTORS | MULTI_RNN_CELL
+    | NAME_SCOPES | VARIABLE | TF_FUNCTION | set(TRACED_AT_CALL) | set(LAYER_FUNCTIONS) | SELECTORS | MULTI_RNN_CELL
     | RNN_RUNNERS | SAVERS | {k for k in TRAINABLE_KEYS | GLOBAL_KEYS if k.startswith("tf.")}
     | KERAS_MODELS | {"keras.Layer"}
     # Keras 2's base classes where projects import them from (`keras.src.engine` since 2.13);

@@ -1417,6 +1417,13 @@ class Interpreter:
                 r = rights[0]
                 if isinstance(r, Const) and r.value is None and left is not UNKNOWN and not isinstance(left, Const):
                     return Const(isinstance(node.ops[0], ast.IsNot))
+            if len(node.ops) == 1 and isinstance(node.ops[0], (ast.Eq, ast.NotEq)):
+                # `state == None` on a dict or list the program made (a cell's state
+                # returned by its last call): none of them equals None, and no `__eq__` of the
+                # program's own can say otherwise.
+                r = rights[0]
+                if isinstance(r, Const) and r.value is None and isinstance(left, (DictVal, ListVal)):
+                    return Const(isinstance(node.ops[0], ast.NotEq))
             return UNKNOWN
         a, b, op = left.value, rights[0].value, node.ops[0]
         try:

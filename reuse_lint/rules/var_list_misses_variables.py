@@ -479,6 +479,44 @@ with tf.Graph().as_default():
     step = tf.train.AdamOptimizer().minimize(loss, var_list=tf.trainable_variables())
 """,
     )
+    VALID = VALID + (
+        # A MAML-style learner: the inner loss, whose weights it makes, is mapped over the
+        # tasks. TF traces the mapped function when the op is built, so the list read after
+        # it holds them; so does a `tf.while_loop` body.
+        """
+import tensorflow as tf
+class Learner(object):
+    def task_loss(self, task, reuse=None):
+        x, y = task
+        with tf.variable_scope("theta", reuse=reuse):
+            w = tf.get_variable("w", [3, 1])
+        return tf.reduce_mean(tf.square(tf.matmul(x, w) - y))
+    def meta_loss(self, xs, ys, training):
+        train_fn = lambda task: self.task_loss(task, reuse=False)
+        test_fn = lambda task: self.task_loss(task, reuse=True)
+        fn = train_fn if training else test_fn
+        losses = tf.map_fn(fn, elems=(xs, ys), dtype=tf.float32)
+        net = {}
+        net["loss"] = tf.reduce_mean(losses)
+        net["weights"] = tf.trainable_variables()
+        return net
+xs = tf.placeholder(tf.float32, [4, None, 3])
+ys = tf.placeholder(tf.float32, [4, None, 1])
+learner = Learner()
+net = learner.meta_loss(xs, ys, True)
+test_net = learner.meta_loss(xs, ys, False)
+step = tf.train.AdamOptimizer().minimize(net["loss"], var_list=net["weights"])
+saver = tf.train.Saver(tf.trainable_variables())
+""",
+        """
+import tensorflow as tf
+def g_step(i, h):
+    w = tf.get_variable("g_w", [4, 4])
+    return i + 1, tf.tanh(tf.matmul(h, w))
+_, h = tf.while_loop(lambda i, h: i < 3, g_step, [tf.constant(0), tf.zeros([2, 4])])
+step = tf.train.AdamOptimizer().minimize(tf.reduce_sum(h), var_list=tf.trainable_variables())
+""",
+    )
     INVALID = (
         # The same autoencoder with the encoder's step left out: no step trains it.
         """

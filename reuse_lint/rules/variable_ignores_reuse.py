@@ -117,6 +117,31 @@ code = encoder(faces, "encoder")
 face_a = decoder(code, "decoder_a")
 face_b = decoder(code, "decoder_b")
 """,
+        # A memory cell that makes its start state (a constant tf.Variable) only when called
+        # with `state=None`, which the model does once, before reuse; every later call passes
+        # the dict of tensors the previous call returned, which is never None.
+        """
+import tensorflow as tf
+class MemoryCell(object):
+    def __call__(self, x, state=None):
+        if state == None:
+            state = self.initial_state()
+        with tf.variable_scope("controller"):
+            w = tf.get_variable("w", [4, 4])
+        h = tf.tanh(tf.matmul(x, w) + state["memory"])
+        return h, {"memory": h}
+    def initial_state(self):
+        with tf.variable_scope("init_cell"):
+            start = tf.Variable(tf.zeros([1, 4]))
+        return {"memory": start}
+cell = MemoryCell()
+x = tf.placeholder(tf.float32, [1, 4])
+with tf.variable_scope("ntm"):
+    _, state = cell(x, state=None)
+    tf.get_variable_scope().reuse_variables()
+    _, state = cell(x, state)
+    _, state = cell(x, state)
+""",
     )
     INVALID = (
         """
