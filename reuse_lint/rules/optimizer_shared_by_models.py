@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from typing import Iterable
 
+from reuse_lint import tfnames
 from reuse_lint.diagnostics import Diagnostic
 from reuse_lint.engine.queries import model_key, trained_layers, weight_holders
 from reuse_lint.engine.values import KerasObject
@@ -57,6 +58,27 @@ class OptimizerSharedByModels(Rule):
     CODE = "RL124"
     NAME = "optimizer-shared-by-models"
     VALID = (
+        # The semi-supervised GAN's discriminator: a classifier and a real/fake model over the
+        # same layers, the second head a weightless `Lambda`: its variables are the first's.
+        """
+import numpy as np
+from tensorflow.keras import backend as K
+from tensorflow.keras.layers import Input, Conv2D, Flatten, Dense, Activation, Lambda
+from tensorflow.keras.models import Model
+from tensorflow.keras.optimizers import Adam
+def d_model(n_classes=10):
+    img = Input(shape=(8, 8, 3))
+    logits = Dense(n_classes)(Flatten()(Conv2D(8, 3)(img)))
+    opt = Adam(2e-4, 0.5)
+    clf = Model(img, Activation("softmax")(logits))
+    clf.compile(loss="sparse_categorical_crossentropy", optimizer=opt)
+    disc = Model(img, Lambda(lambda t: K.sum(K.exp(t), -1, keepdims=True))(logits))
+    disc.compile(loss="binary_crossentropy", optimizer=opt)
+    return clf, disc
+clf, disc = d_model()
+clf.train_on_batch(np.zeros((4, 8, 8, 3)), np.zeros((4,)))
+disc.train_on_batch(np.zeros((4, 8, 8, 3)), np.ones((4, 1)))
+""",
         # The combined model first, then the generator it is built of: no new variable.
         """
 import tensorflow as tf
@@ -259,6 +281,25 @@ opt.apply_gradients(zip(tape.gradient(loss, net.trainable_variables), net.traina
 """,
     )
     INVALID = (
+        # The same two heads, but the real/fake one adds a `Dense` of its own.
+        """
+import numpy as np
+from tensorflow.keras.layers import Input, Conv2D, Flatten, Dense, Activation
+from tensorflow.keras.models import Model
+from tensorflow.keras.optimizers import Adam
+def d_model(n_classes=10):
+    img = Input(shape=(8, 8, 3))
+    logits = Dense(n_classes)(Flatten()(Conv2D(8, 3)(img)))
+    opt = Adam(2e-4, 0.5)
+    clf = Model(img, Activation("softmax")(logits))
+    clf.compile(loss="sparse_categorical_crossentropy", optimizer=opt)
+    disc = Model(img, Dense(1, activation="sigmoid")(logits))
+    disc.compile(loss="binary_crossentropy", optimizer=opt)
+    return clf, disc
+clf, disc = d_model()
+clf.train_on_batch(np.zeros((4, 8, 8, 3)), np.zeros((4,)))
+disc.train_on_batch(np.zeros((4, 8, 8, 3)), np.ones((4, 1)))  # expect: RL124
+""",
         """
 import tensorflow as tf
 g = tf.keras.Sequential([tf.keras.layers.Dense(4)])
@@ -492,6 +533,8 @@ def _leaves(models: tuple) -> set[int]:
         parts = getattr(m, "parts", ())
         if parts:
             todo.extend(parts)
-        else:
+        elif not (isinstance(m, KerasObject) and not m.model and tfnames.is_weightless_layer(m.canon)):
+            # A weightless head (`Lambda`, `Activation`) on the first models' layers adds no
+            # variable: the semi-supervised GAN's real/fake model over its classifier.
             out.add(id(m))
     return out

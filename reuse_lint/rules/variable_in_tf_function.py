@@ -225,6 +225,18 @@ class Net(tf.keras.layers.Layer):
     def call(self, x):
         return tf.keras.layers.TimeDistributed(self.dense)(x)
 """,
+        # A `Sequential` made in `call` around layers built in `__init__` owns no weights.
+        """
+import tensorflow as tf
+class EncoderBlock(tf.keras.layers.Layer):
+    def __init__(self, dm, hidden):
+        super().__init__()
+        self.dense_hidden = tf.keras.layers.Dense(hidden, activation="relu")
+        self.dense_output = tf.keras.layers.Dense(dm)
+    def call(self, x):
+        ffn = tf.keras.Sequential([self.dense_hidden, self.dense_output])
+        return ffn(x)
+""",
         # `call` of a class that is not a Keras subclass: nothing traces it.
         """
 import tensorflow as tf
@@ -345,6 +357,16 @@ class Head(Layer):
 class Net(Model):
     def call(self, x):
         return tf.keras.layers.Dense(4)(x)  # expect: RL111
+""",
+        # A `Sequential` made in `call` that builds a weighted layer inside its list.
+        """
+import tensorflow as tf
+class FeedForward(tf.keras.layers.Layer):
+    def __init__(self):
+        super().__init__()
+        self.hidden = tf.keras.layers.Dense(32, activation="relu")
+    def call(self, x):
+        return tf.keras.Sequential([self.hidden, tf.keras.layers.Dense(16)])(x)  # expect: RL111
 """,
         # `add_weight` in `call` asks for new weights on every call.
         """

@@ -55,13 +55,25 @@ def _keras_object(interp, canon, node, args, kwargs, module) -> Any:
     if not functional:
         _note_configuration(interp, node, args, kwargs)
     if not tfnames.is_weightless_layer(canon) and not functional and not wrapper:
-        build(interp, "keras", canon, node, module)
+        if not _wraps_layers(canon, args, kwargs):
+            build(interp, "keras", canon, node, module)
         interp.tf.graph.opaque = True  # Keras names its variables its own way
     made = KerasObject(canon, node, path=module.path)
     if canon in tfnames.KERAS_MODELS:
         made.model, made.lasts = True, _last_stages(interp, canon, args, kwargs)
         made.parts = _parts(canon, args, kwargs)
     return made
+
+
+def _wraps_layers(canon: str, args, kwargs) -> bool:
+    """`Sequential([self.hidden, self.out])`: a container of layers that already exist owns
+    no weights of its own, so making it (in `call`, in a loop) makes nothing. A layer built
+    inside the list (`Sequential([Dense(4)])`) is a build of its own, reported where it is made."""
+    if not canon.endswith("Sequential"):
+        return False
+    stages = args[0] if args else kwargs.get("layers")
+    return (isinstance(stages, ListVal) and not stages.sample and bool(stages.items)
+            and all(_keras_value(i) for i in stages.items))
 
 
 def _note_configuration(interp, node, args, kwargs) -> None:
