@@ -2,14 +2,14 @@
 # Export the .py files of every project listed in projects.tsv, at its pinned commit, from the
 # git snapshots already on this machine into DEST/OWNER__NAME/. Downloads nothing: a project
 # whose snapshot or commit is missing is reported and skipped (exit 1 at the end).
-#   benchmarks/corpus/export.sh DEST            (MIRROR=/work/.mirror by default)
-#   LIST=benchmarks/corpus/unseen_tf2.tsv EXTS="py ipynb" benchmarks/corpus/export.sh DEST
+#   MIRROR=SNAPSHOTS benchmarks/corpus/export.sh DEST
+#   MIRROR=SNAPSHOTS LIST=benchmarks/corpus/unseen_tf2.tsv EXTS="py ipynb" benchmarks/corpus/export.sh DEST
 # LIST is any TSV whose first two columns are repo and commit; EXTS the file suffixes to export.
 # The snapshots are the `fetch` tool's: MIRROR/OWNER+NAME/repo, or repo/.git for clones.
 set -u -o pipefail
 [ $# -eq 1 ] || { echo "usage: $0 DEST" >&2; exit 2; }
 DEST=$1
-MIRROR=${MIRROR:-/work/.mirror}
+MIRROR=${MIRROR:?set MIRROR to the folder of git snapshots (OWNER+NAME/repo)}
 LIST=${LIST:-$(dirname "$0")/projects.tsv}
 EXTS=${EXTS:-py}
 EXT_RE="\\.($(echo $EXTS | tr ' ' '|'))\$"

@@ -2,7 +2,7 @@
 # Lint every project directory under CORPUS as its own run (whole project, no cache) and keep
 # each run's JSON in OUT/<project>.json, its stderr in OUT/<project>.err; print a summary line
 # per project (findings by rule, exit code, seconds).
-#   PY=/work/main/.venv/bin/python CORPUS=/work/corpus_unseen2 OUT=/tmp/unseen2_out \
+#   PY=.venv/bin/python CORPUS=EXPORTED OUT=RESULTS \
 #     PYTHONPATH=$PWD benchmarks/corpus/lint_each.sh
 set -u
 PY=${PY:-python}

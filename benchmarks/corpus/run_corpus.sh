@@ -1,14 +1,14 @@
 #!/usr/bin/env bash
-# Re-run reuse-lint over every project exported under /tmp/corpus/* (see TRIAGE.md for how
+# Re-run reuse-lint over every project exported under CORPUS/* (see TRIAGE.md for how
 # the snapshots were fetched and exported; this script fetches nothing).
 # Prints, per project: .py files, findings per rule, files on which the linter crashed, time.
 # If a whole-project run crashes (one crash aborts the run), every file is re-run alone so the
 # other files still get counted.
-#   LINT="path/to/reuse-lint" CORPUS=/tmp/corpus OUT=/tmp/corpus_out benchmarks/corpus/run_corpus.sh
+#   LINT="path/to/reuse-lint" CORPUS=EXPORTED OUT=RESULTS benchmarks/corpus/run_corpus.sh
 set -u
-LINT=${LINT:-/work/venv/bin/reuse-lint}
-CORPUS=${CORPUS:-/tmp/corpus}
-OUT=${OUT:-/tmp/corpus_out}
+LINT=${LINT:-reuse-lint}
+CORPUS=${CORPUS:?set CORPUS}
+OUT=${OUT:?set OUT}
 mkdir -p "$OUT"
 NC=--no-cache
 "$LINT" check --help 2>/dev/null | grep -q -- --no-cache || NC=

@@ -3,7 +3,7 @@
 # inside its exported folder, as the precision rounds of TRIAGE.md do, with this checkout's
 # reuse_lint. One JSON file per project in OUT, then a table of findings per rule.
 #   benchmarks/corpus/run_unseen.sh CORPUS OUT      (CORPUS as export.sh wrote it)
-#   LIST=benchmarks/corpus/unseen_tf1.tsv PYTHON=/work/main/.venv/bin/python
+#   LIST=benchmarks/corpus/unseen_tf1.tsv PYTHON=.venv/bin/python   (python3 on PATH by default)
 # Export first: LIST=... EXTS="py ipynb" benchmarks/corpus/export.sh CORPUS
 set -u -o pipefail
 [ $# -eq 2 ] || { echo "usage: $0 CORPUS OUT" >&2; exit 2; }
@@ -11,7 +11,7 @@ here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/../.." && pwd)
 CORPUS=$1; OUT=$2
 LIST=${LIST:-$here/unseen_tf1.tsv}
-PYTHON=${PYTHON:-/work/main/.venv/bin/python}
+PYTHON=${PYTHON:-python3}
 mkdir -p "$OUT"
 status=0
 while IFS=$'\t' read -r repo _rest; do
