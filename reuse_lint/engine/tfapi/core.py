@@ -124,29 +124,32 @@ def reuse_value(value: Any) -> Any:
 def effective_reuse(interp, extra: Any = None, depth: int | None = None) -> tuple[Any, Site | None]:
     """The reuse in force for a request under the open scopes (only the outer `depth` of
     them when given), and the site that set it."""
-    reuse, site = interp.tf.graph.root.reuse, interp.tf.graph.root_reuse_site
+    reuse, site, _ = _fold_reuse(interp, extra, depth)
+    return reuse, site
+
+
+def reusing_frame(interp) -> ScopeVal | None:
+    """The scope whose reuse flag is in force for a request here (None: reuse is off, or
+    unknown)."""
+    return _fold_reuse(interp)[2]
+
+
+def _fold_reuse(interp, extra: Any = None, depth: int | None = None) -> tuple[Any, Site | None, ScopeVal | None]:
+    """Fold the open frames from the root in: the reuse in force, the site that set it and
+    the scope it belongs to (the root only when its reuse is on)."""
+    root = interp.tf.graph.root
+    reuse, site = root.reuse, interp.tf.graph.root_reuse_site
+    frame = root if reuse == Const(True) else None
     frames = list(zip(interp.tf.scopes, interp.tf.scope_sites))[:depth]
     if extra is not None:
         frames.append(extra)
     for scope, scope_site in frames:
         r = scope.reuse
         if r is UNKNOWN:
-            reuse, site = UNKNOWN, None
+            reuse, site, frame = UNKNOWN, None, None
         elif r == Const(True) or r == AUTO:
-            reuse, site = r, scope_site
-    return reuse, site
-
-
-def reusing_frame(interp) -> ScopeVal | None:
-    """The scope whose reuse flag is in force for a request here, as `effective_reuse` folds
-    the open frames (None: reuse is off, or unknown)."""
-    frame = interp.tf.graph.root if interp.tf.graph.root.reuse == Const(True) else None
-    for scope in interp.tf.scopes:
-        if scope.reuse is UNKNOWN:
-            frame = None
-        elif scope.reuse == Const(True) or scope.reuse == AUTO:
-            frame = scope
-    return frame
+            reuse, site, frame = r, scope_site, scope
+    return reuse, site, frame
 
 
 def model_scope(interp) -> str | None:
