@@ -1412,18 +1412,16 @@ class Interpreter:
                 found = any(v.value == left.value for v in r.items)
                 return Const(found if isinstance(node.ops[0], ast.In) else not found)
         if len(rights) != 1 or not isinstance(left, Const) or not isinstance(rights[0], Const):
-            if len(node.ops) == 1 and isinstance(node.ops[0], (ast.Is, ast.IsNot)):
+            op = node.ops[0]
+            if len(node.ops) == 1 and isinstance(rights[0], Const) and rights[0].value is None:
                 # `scope is None` with a known non-None object
-                r = rights[0]
-                if isinstance(r, Const) and r.value is None and left is not UNKNOWN and not isinstance(left, Const):
-                    return Const(isinstance(node.ops[0], ast.IsNot))
-            if len(node.ops) == 1 and isinstance(node.ops[0], (ast.Eq, ast.NotEq)):
+                if isinstance(op, (ast.Is, ast.IsNot)) and left is not UNKNOWN and not isinstance(left, Const):
+                    return Const(isinstance(op, ast.IsNot))
                 # `state == None` on a dict or list the program made (a cell's state
                 # returned by its last call): none of them equals None, and no `__eq__` of the
                 # program's own can say otherwise.
-                r = rights[0]
-                if isinstance(r, Const) and r.value is None and isinstance(left, (DictVal, ListVal)):
-                    return Const(isinstance(node.ops[0], ast.NotEq))
+                if isinstance(op, (ast.Eq, ast.NotEq)) and isinstance(left, (DictVal, ListVal)):
+                    return Const(isinstance(op, ast.NotEq))
             return UNKNOWN
         a, b, op = left.value, rights[0].value, node.ops[0]
         try:
