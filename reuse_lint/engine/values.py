@@ -11,6 +11,8 @@ import ast
 from dataclasses import dataclass, field, replace
 from typing import Any
 
+from reuse_lint import tfnames
+
 
 class _Unknown:
     __slots__ = ()
@@ -178,6 +180,11 @@ class KerasObject:
     # a model: what its `fit`/`train_on_batch` steps, as `compile` saw it (the parts not
     # frozen then; Keras fixes the set there); None when a part's flag was not known
     compiled_parts: tuple | None = None
+
+    @property
+    def weightless(self) -> bool:
+        """A layer that holds no weights (`Lambda`, `Activation`, `Flatten`)."""
+        return not self.model and tfnames.is_weightless_layer(self.canon)
 
 
 @dataclass(eq=False)

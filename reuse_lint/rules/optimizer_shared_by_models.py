@@ -2,7 +2,6 @@ from __future__ import annotations
 
 from typing import Iterable
 
-from reuse_lint import tfnames
 from reuse_lint.diagnostics import Diagnostic
 from reuse_lint.engine.queries import model_key, trained_layers, weight_holders
 from reuse_lint.engine.values import KerasObject
@@ -533,7 +532,7 @@ def _leaves(models: tuple) -> set[int]:
         parts = getattr(m, "parts", ())
         if parts:
             todo.extend(parts)
-        elif not (isinstance(m, KerasObject) and not m.model and tfnames.is_weightless_layer(m.canon)):
+        elif not (isinstance(m, KerasObject) and m.weightless):
             # A weightless head (`Lambda`, `Activation`) on the first models' layers adds no
             # variable: the semi-supervised GAN's real/fake model over its classifier.
             out.add(id(m))

@@ -246,8 +246,7 @@ def _owns_weights(instance: Instance) -> bool:
     if any(_adds_weight(f.node) for f in (instance.cls.lookup(n) for n in ("__init__", "build"))
            if isinstance(f, FuncVal)):
         return True
-    return any(isinstance(v, KerasObject) and not v.model and not tfnames.is_weightless_layer(v.canon)
-               for v in instance.attrs.values())
+    return any(isinstance(v, KerasObject) and not v.model and not v.weightless for v in instance.attrs.values())
 
 
 def _note_inference(interp, model: Any, kwargs) -> None:
