@@ -202,6 +202,7 @@ class Selection:
     used_by: list = field(default_factory=list)  # OptimizerUse events that train it
     stale: Any = None  # (site of a finished scope's `with`, the scope being built) when so
     loops: tuple = ()  # (loop id, iteration) of the loops it was made in
+    texts: tuple[str, ...] = ()  # a filter: the string literals its test compares names with
 
 
 @dataclass(eq=False)

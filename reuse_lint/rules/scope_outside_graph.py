@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-import ast
 from typing import Iterable
 
 from reuse_lint.diagnostics import Diagnostic
@@ -147,7 +146,7 @@ def _prefix_read(analysis, name: str | None, graph: int, trace: int) -> bool:
         if sel.how == "scope":
             texts = [sel.pattern] if sel.pattern else []
         elif sel.how == "filter":
-            texts = [n.value for n in ast.walk(sel.site.node) if isinstance(n, ast.Constant) and isinstance(n.value, str)]
+            texts = sel.texts
         else:
             continue
         if any(t and (under.startswith(t) or t.startswith(under)) for t in texts):

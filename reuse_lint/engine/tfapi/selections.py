@@ -173,6 +173,7 @@ def _derived_selection(interp, source: VarList, kept: list[str], site: Site) -> 
         available=parent.available if parent else source.names, graph=interp.tf.graph.gid,
         trace=interp.trace, complete=parent.complete if parent else False,
         trainable_only=parent.trainable_only if parent else True, loops=tuple(interp.loops),
+        texts=tuple(n.value for n in ast.walk(site.node) if isinstance(n, ast.Constant) and isinstance(n.value, str)),
     )
     interp.analysis.selections.append(selection)
     return VarList(tuple(kept), selection)
