@@ -71,7 +71,7 @@ def _wraps_layers(canon: str, args, kwargs) -> bool:
     inside the list (`Sequential([Dense(4)])`) is a build of its own, reported where it is made."""
     if not canon.endswith("Sequential"):
         return False
-    stages = args[0] if args else kwargs.get("layers")
+    stages = _stages(args, kwargs)
     return (isinstance(stages, ListVal) and not stages.sample and bool(stages.items)
             and all(_keras_value(i) for i in stages.items))
 
@@ -110,11 +110,16 @@ def _parameter_names(node: ast.AST) -> frozenset:
     return frozenset(names)
 
 
+def _stages(args, kwargs) -> Any:
+    """The list a `Sequential(...)` is given: its first argument or `layers=`."""
+    return args[0] if args else kwargs.get("layers")
+
+
 def _parts(canon: str, args, kwargs) -> tuple:
     """The Keras objects a new model is made of: a Sequential's stages, or every one a
     functional model's outputs flowed through."""
     if canon.endswith("Sequential"):
-        stages = args[0] if args else kwargs.get("layers")
+        stages = _stages(args, kwargs)
         items = stages.items if isinstance(stages, ListVal) else []
         return tuple(i for i in items if _keras_value(i))
     outputs = args[1] if len(args) > 1 else kwargs.get("outputs", UNKNOWN)
