@@ -11,7 +11,7 @@ they are the candidates for a summary. This is an upper bound: a repeat may stil
 state (a global, an attribute, the scope stack) that changed since the earlier call, and a
 summary must check that before it replaces a run.
 
-    python benchmarks/call_repeats.py /work/corpus/google__dopamine /work/corpus/openai__baselines
+    python benchmarks/call_repeats.py CORPUS/google__dopamine CORPUS/openai__baselines
 
 Prints one line: CPU seconds in all outermost calls, in repeated calls and in quiet repeats,
 with the counts, and the two shares.

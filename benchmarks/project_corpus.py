@@ -8,8 +8,8 @@ reading and `ast.parse`-ing every file in this process. The rows of one repetiti
 after another, and the table shows the median of the repetitions, so every row sees the same
 machine load.
 
-    python benchmarks/project_corpus.py /work/corpus
-    python benchmarks/project_corpus.py /work/corpus --source /tmp/other_checkout --repeat 1
+    python benchmarks/project_corpus.py CORPUS
+    python benchmarks/project_corpus.py CORPUS --source OTHER_CHECKOUT --repeat 1
 
 Rows: the floor; ruff with one rule (no cache); reuse-lint cold (cache removed with
 `reuse-lint clean`, then written) and warm (the same command again); one file of the project

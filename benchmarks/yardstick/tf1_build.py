@@ -1,9 +1,9 @@
 """Build a TF1-era script's graph on TF 2.x (tf.compat.v1) and stop at its first Session.run.
 
-Used to confirm the rows of tf1.tsv: run it on a /tmp export of the buggy and of the fixed commit
+Used to confirm the rows of tf1.tsv: run it on a scratch export of the buggy and of the fixed commit
 (never on a checkout inside this repository) and compare the RESULT lines.
 
-    cd /tmp/export/bug && python tf1_build.py SCRIPT_OR_DRIVER [args...]
+    cd SCRATCH/export/bug && python tf1_build.py SCRIPT_OR_DRIVER [args...]
 
 Prints `RESULT ERROR <TF's exception>` or `RESULT STOPPED_AT_SESSION_RUN|FINISHED`, then the
 graph's variables (`VAR name shape`). What it adds so 2016-2018 code reaches its variable code:

@@ -1,11 +1,11 @@
 #!/bin/sh
 # Re-run the TF2 yardstick confirmations: export each row's buggy and fixed commit to a scratch
 # directory and run its check on both. Needs TensorFlow 2.21 with tf_keras, and the snapshots
-# of fetch_list_tf2.txt under MIRROR (the `fetch` tool's /work/.mirror by default).
+# of fetch_list_tf2.txt under MIRROR (the `fetch` tool's snapshot folder; required).
 # usage: run.sh [SCRATCH]     (SCRATCH defaults to a new temporary directory)
 set -e
 HERE=$(cd "$(dirname "$0")" && pwd)
-MIRROR=${MIRROR:-/work/.mirror}
+MIRROR=${MIRROR:?set MIRROR to the folder of git snapshots (OWNER+NAME/repo)}
 PY=${PY:-python}
 OUT=${1:-$(mktemp -d)}
 
