@@ -154,11 +154,12 @@ def _sce_compat(*a, **k):
     return _sce(**k)
 v1.nn.sigmoid_cross_entropy_with_logits = _sce_compat
 _concat = v1.concat
-def _concat_compat(a, b=None, *r, **k):
-    if isinstance(a, int) and b is not None:  # 0.x order: concat(axis, values)
-        return _concat(b, a, *r, **k)
-    if b is None and "axis" in k: return _concat(a, **k)
-    return _concat(a, b, *r, **k)
+def _concat_compat(*a, **k):
+    # 0.x order is concat(axis, values); keywords (`axis=`, `values=`) pass through as 1.x wants
+    if a and isinstance(a[0], int) and (len(a) > 1 or "values" in k):
+        rest = a[1:] if len(a) > 1 else (k.pop("values"),)
+        return _concat(rest[0], a[0], *rest[1:], **k)
+    return _concat(*a, **k)
 v1.concat = _concat_compat
 from tensorflow.python.ops import control_flow_ops as _cfo
 _cfo.cond = v1.cond
