@@ -384,6 +384,10 @@ GOOD_SHOWS = {
     # The Sequential made in `call` adds no weights: seven kernels (four of the attention, the
     # two feed-forward layers', the classifier's) over fit's traces of two epochs.
     "rl111_sequential_good.py": lambda b: len(_kernels(b)) == 7,
+    # The generator's recurrent weights, made when tf.while_loop builds its body, carry g_:
+    # the generator's step trains them with its projections; the discriminator's, its own.
+    "rl114_while_body_good.py": lambda b: b["steps"]["g_step"] == sorted(_d("g_rnn_w", "g_rnn_b") + _keras("g_init", "g_out"))
+    and b["steps"]["d_step"] == _keras("d_hidden", "d_out"),
     # The classifier's and the real/fake model's steps move the shared body's two kernels,
     # nothing else (the generator is never trained here).
     "rl124_weightless_head_good.py": lambda b: len([n for n in b["changed"] if n.endswith("kernel:0")]) == 2,

@@ -292,6 +292,7 @@ TABLE = (
         "before tf.map_fn builds the inner loss's weights; the trace the meta-step that then "
         "trains nothing (32)"),
     Row("rules/rl114_mapped_good.py", (), (), GOOD),
+    Row("rules/rl114_while_body_good.py", (), (), GOOD),
     Row("rules/rl108_builder_target_bad.py", ("RL108@33",), (),
         NO_COUNTERPART + "the finished `training` scope's name selects exactly training/'s "
         "variables, as asked; that target/'s were meant is only in the source, and the list "
