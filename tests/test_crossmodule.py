@@ -26,6 +26,8 @@ FORWARDED = ("fixtures/crossmodule/forwarded_flag_bad/layers.py", 6, "RL115")
 VERSION_PICK = ("fixtures/crossmodule/version_pick_bad/main.py", 26, "RL124")
 FACESWAP = ("fixtures/crossmodule/faceswap_bad/models.py", 8, "RL113")
 CUSTOM_CELL = ("fixtures/crossmodule/custom_cell_bad/main.py", 21, "RL101")
+MEMORY_CELL = {("fixtures/crossmodule/memory_cell_bad/ntm_cell.py", 26, "RL113"),
+               ("fixtures/crossmodule/memory_cell_bad/ntm_cell.py", 27, "RL113")}
 
 
 def lint(*paths: str, cwd: Path = ROOT, cache: bool = False, extra: tuple = ()) -> list[dict]:
@@ -88,7 +90,7 @@ def test_the_repaired_projects_are_clean():
                 "fixtures/crossmodule/cyclegan_good", "fixtures/crossmodule/rnn_layers_good",
                 "fixtures/crossmodule/flags_layers_good", "fixtures/crossmodule/dotted_import_good",
                 "fixtures/crossmodule/forwarded_flag_good", "fixtures/crossmodule/faceswap_good",
-                "fixtures/crossmodule/custom_cell_good") == []
+                "fixtures/crossmodule/custom_cell_good", "fixtures/crossmodule/memory_cell_good") == []
 
 
 @pytest.mark.parametrize("paths", [
@@ -114,6 +116,19 @@ def test_a_cell_class_of_the_projects_own_run_by_dynamic_rnn_where_a_step_made_i
     (finding,) = findings
     assert "rnn/gated/w" in finding["message"]
     assert [(r["path"], r["line"]) for r in finding["related"]] == [("fixtures/crossmodule/custom_cell_bad/main.py", 16)]
+    assert lint(*[p.replace("_bad", "_good") for p in paths]) == []
+
+
+@pytest.mark.parametrize("paths", [
+    ("fixtures/crossmodule/memory_cell_bad",),
+    ("fixtures/crossmodule/memory_cell_bad/main.py",),
+    ("fixtures/crossmodule/memory_cell_bad/ntm_cell.py",),
+])
+def test_a_memory_cell_started_again_under_reuse_makes_new_tf_variables(paths):
+    # ntm_cell.py makes its start state (tf.Variables) when called with no state. main.py's
+    # later steps, under the reused scope, pass none; the twin's pass the state the step
+    # before returned, a dict, which `state == None` never matches.
+    assert found(lint(*paths)) == MEMORY_CELL
     assert lint(*[p.replace("_bad", "_good") for p in paths]) == []
 
 
@@ -189,7 +204,7 @@ def test_a_changed_caller_rechecks_the_misplaced_flag(tmp_path):
 def test_order_and_workers_change_nothing():
     files = sorted(str(p.relative_to(ROOT)) for p in CROSS.rglob("*.py"))
     serial = lint(*files, extra=("--jobs", "1"))
-    assert found(serial) == {DCGAN, SAMPLER, LAYERS, FLAG_LAYERS, DOTTED, FORWARDED, VERSION_PICK, FACESWAP, CUSTOM_CELL} | CYCLE
+    assert found(serial) == {DCGAN, SAMPLER, LAYERS, FLAG_LAYERS, DOTTED, FORWARDED, VERSION_PICK, FACESWAP, CUSTOM_CELL} | CYCLE | MEMORY_CELL
     assert lint(*reversed(files), extra=("--jobs", "2")) == serial
 
 
@@ -265,6 +280,15 @@ def test_tensorflow_fails_on_the_cell_run_again_under_rnn_and_builds_the_twin():
     assert "Variable rnn/gated/w already exists, disallowed" in outcomes["bad"].stderr
     assert outcomes["good"].returncode == 0, outcomes["good"].stderr[-2000:]
     assert "['rnn/gated/b:0', 'rnn/gated/w:0']" in outcomes["good"].stdout
+
+
+def test_tensorflow_copies_the_memory_cell_started_at_every_step_and_builds_one_start_state():
+    outcomes = run_twins("memory_cell")
+    for twin in ("bad", "good"):
+        assert outcomes[twin].returncode == 0, outcomes[twin].stderr[-2000:]
+    # The bad twin's second and third steps each make a start state of their own.
+    assert "'ntm/init_cell_1/memory:0'" in outcomes["bad"].stdout and "'ntm/init_cell_2/read:0'" in outcomes["bad"].stdout
+    assert "'ntm/init_cell/memory:0'" in outcomes["good"].stdout and "init_cell_1" not in outcomes["good"].stdout
 
 
 def test_tensorflow_fails_on_the_lookup_before_the_creation_and_builds_the_twin():

@@ -91,6 +91,12 @@ BAD = {
     "rl124_grown_bad.py": ("KeyError", "The optimizer cannot recognize variable"),
     # Both lists were taken before the network existed: the first minimize has nothing.
     "rl114_select_before_build_bad.py": ("ValueError", "No variables to optimize"),
+    # The meta-learner's list, read in its constructor before tf.map_fn builds the inner loss.
+    "rl114_mapped_bad.py": ("ValueError", "No variables to optimize"),
+    # The feed-forward Sequential made in `call` holds a Dense made there too.
+    "rl111_sequential_bad.py": ("ValueError", "tf.function only supports singleton tf.Variables created on the first call"),
+    # One Adam for the classifier and a real/fake model with a Dense head of its own.
+    "rl124_weightless_head_bad.py": ("KeyError", "The optimizer cannot recognize variable"),
 }
 
 
@@ -145,6 +151,11 @@ def _dense(scope: str, *layers: str) -> list[str]:
 def _keras(*layers: str) -> list[str]:
     """The kernels and biases of named Keras layers (TF 1 Keras names them by layer only)."""
     return _d(*(f"{layer}/{v}" for layer in layers for v in ("kernel", "bias")))
+
+
+def _kernels(built: dict) -> list[str]:
+    """The layers' kernels a script made, without its optimizer's slots for them."""
+    return [n for n in built["created"] if n.endswith("kernel:0") and not n.lower().startswith("adam")]
 
 
 # Silent bugs: nothing fails, and TensorFlow's own bookkeeping shows the damage.
@@ -366,6 +377,20 @@ GOOD_SHOWS = {
     "rl116_private_graph_good.py": lambda b: len(b["lists"]["all_vars"]) == 6
     and b["lists"]["model_vars"] == ["decoder/dec_fc/kernel:0", "decoder/dec_fc/bias:0"],
     "rl116_good.py": lambda b: b["lists"]["model_vars"] == ["model/out/kernel:0", "model/out/bias:0"],
+    # The inner loss mapped over the tasks is built once: theta/ exists when the list is read
+    # after the mapping, and the meta-step trains all of it.
+    "rl114_mapped_good.py": lambda b: b["lists"]["theta_vars"] == ["theta/w:0", "theta/b:0"]
+    and b["steps"]["meta_step"] == _d("theta/b", "theta/w"),
+    # The Sequential made in `call` adds no weights: seven kernels (four of the attention, the
+    # two feed-forward layers', the classifier's) over fit's traces of two epochs.
+    "rl111_sequential_good.py": lambda b: len(_kernels(b)) == 7,
+    # The generator's recurrent weights, made when tf.while_loop builds its body, carry g_:
+    # the generator's step trains them with its projections; the discriminator's, its own.
+    "rl114_while_body_good.py": lambda b: b["steps"]["g_step"] == sorted(_d("g_rnn_w", "g_rnn_b") + _keras("g_init", "g_out"))
+    and b["steps"]["d_step"] == _keras("d_hidden", "d_out"),
+    # The classifier's and the real/fake model's steps move the shared body's two kernels,
+    # nothing else (the generator is never trained here).
+    "rl124_weightless_head_good.py": lambda b: len([n for n in b["changed"] if n.endswith("kernel:0")]) == 2,
     "rl117_wrapped_good.py": lambda b: {n.split("/")[2] for n in b["created"]} == {"cell_0", "cell_1"},
     # Each of the project's stacks has a kernel of its own for each layer.
     "rl117_subclass_good.py": lambda b: sorted(b["created"]) == _d(*(
@@ -460,6 +485,12 @@ KERAS3 = {
     "rl120_dense_bad.py": lambda b: "expected axis -1 of input shape to have value 48" in (b["error"] or {}).get("message", ""),
     "rl120_dense_good.py": lambda b: b["error"] is None and len([n for n in b["created"] if n.endswith("kernel:0")]) == 3,
     "unseen_tf2_good.py": lambda b: b["error"] is None and len([n for n in b["created"] if n.endswith("gamma:0")]) == 4,
+    "rl111_sequential_bad.py": lambda b: "tf.function only supports singleton tf.Variables" in (b["error"] or {}).get("message", ""),
+    "rl111_sequential_good.py": lambda b: b["error"] is None and len(_kernels(b)) == 7,
+    "rl124_weightless_head_bad.py": lambda b: "This optimizer can only be called for the variables it was originally built with"
+    in (b["error"] or {}).get("message", ""),
+    "rl124_weightless_head_good.py": lambda b: b["error"] is None
+    and len([n for n in b["changed"] if n.endswith("kernel:0")]) == 2,
 }
 
 

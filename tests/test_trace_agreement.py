@@ -188,6 +188,10 @@ TABLE = (
         NO_COUNTERPART + "as for rl111_call_bad: without --steps the trace stops at fit's first "
         "gradient step, before the retrace on which TF 2 raises"),
     Row("rules/rl111_factory_good.py", (), (), GOOD),
+    Row("rules/rl111_sequential_bad.py", ("RL111@20",), (),
+        NO_COUNTERPART + "as for rl111_call_bad: without --steps the trace stops at fit's first "
+        "gradient step, before the retrace on which TF 2 raises"),
+    Row("rules/rl111_sequential_good.py", (), (), GOOD),
     Row("rules/rl111_optimizer_bad.py", ("RL111@11",), (),
         NO_COUNTERPART + "without --steps the trace stops at the loop's first tape.gradient, before "
         "the second pass makes a second Adam; to TF each optimizer's variables are one legitimate set"),
@@ -283,6 +287,12 @@ TABLE = (
         "RL114→RT206: the linter reports the two selections taken before the network exists "
         "(23, 24), the trace the two steps that then train nothing (27, 28)"),
     Row("rules/rl114_select_before_build_good.py", (), (), GOOD),
+    Row("rules/rl114_mapped_bad.py", ("RL114@13",), ("RT206@32",),
+        "RL114→RT206: the linter reports the selection read in the learner's constructor (13), "
+        "before tf.map_fn builds the inner loss's weights; the trace the meta-step that then "
+        "trains nothing (32)"),
+    Row("rules/rl114_mapped_good.py", (), (), GOOD),
+    Row("rules/rl114_while_body_good.py", (), (), GOOD),
     Row("rules/rl108_builder_target_bad.py", ("RL108@33",), (),
         NO_COUNTERPART + "the finished `training` scope's name selects exactly training/'s "
         "variables, as asked; that target/'s were meant is only in the source, and the list "
@@ -378,6 +388,11 @@ TABLE = (
         NO_COUNTERPART + "without --steps the trace stops at the first tape.gradient, before the "
         "actor's step where TF raises (its Adam knows only the critic's variables)"),
     Row("rules/rl124_subclass_good.py", (), (), GOOD),
+    Row("rules/rl124_weightless_head_bad.py", ("RL124@37",), (),
+        NO_COUNTERPART + "without --steps the trace stops at the classifier's first gradient (36), "
+        "before the real/fake model's step where TF raises (its Adam knows only the "
+        "classifier's variables, not the new Dense head's)"),
+    Row("rules/rl124_weightless_head_good.py", (), (), GOOD),
     Row("rules/rl124_grown_bad.py", ("RL124@35",), (),
         NO_COUNTERPART + "without --steps the trace stops at the first tape.gradient, before the "
         "clustering step where TF raises (its Adam knows only the autoencoder's variables, listed by `+=`)"),
@@ -403,6 +418,12 @@ TABLE = (
         "RL101→RT201: dynamic_rnn runs model.py's own cell class under `rnn`, where the one-step "
         "call made rnn/gated/w", also_lint=("crossmodule/custom_cell_bad/model.py",)),
     Row("crossmodule/custom_cell_good/main.py", (), (), GOOD, also_lint=("crossmodule/custom_cell_good/model.py",)),
+    Row("crossmodule/memory_cell_bad/main.py", ("RL113@ntm_cell.py:26", "RL113@ntm_cell.py:27"), ("RT204@18",),
+        "RL113→RT204: each later step, called without the state (18), runs ntm_cell.py's start-state "
+        "branch again under the reused scope: its tf.Variables make ntm/init_cell_1/ and "
+        "ntm/init_cell_2/ copies of the start memory and read vector",
+        also_lint=("crossmodule/memory_cell_bad/ntm_cell.py",)),
+    Row("crossmodule/memory_cell_good/main.py", (), (), GOOD, also_lint=("crossmodule/memory_cell_good/ntm_cell.py",)),
 )
 ROWS = {row.fixture: row for row in TABLE}
 
@@ -432,7 +453,8 @@ def test_every_fixture_has_a_row():
         for name in os.listdir(os.path.join(FIXTURES, folder)) if name.endswith(".py")
     }
     assert set(ROWS) == files | {"project/train.py", "project/run_gan.py", "crossmodule/custom_cell_bad/main.py",
-                                 "crossmodule/custom_cell_good/main.py"}
+                                 "crossmodule/custom_cell_good/main.py", "crossmodule/memory_cell_bad/main.py",
+                                 "crossmodule/memory_cell_good/main.py"}
 
 
 def test_a_bad_row_explains_its_mapping_and_a_good_row_is_silent():
