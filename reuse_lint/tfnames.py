@@ -117,6 +117,10 @@ def may_create_opaquely(canon: str) -> bool:
 
 
 KERAS_DATA_HELPERS = frozenset({"keras.utils.to_categorical", "keras.utils.normalize"})
+# What reads a whole Keras model (layers, weights, optimizer) back from a file a run saved.
+KERAS_MODEL_LOADERS = frozenset({
+    "keras.models.load_model", "tf.keras.models.load_model", "keras.saving.load_model", "tf.keras.saving.load_model",
+})
 
 
 def makes_configuration(canon: str) -> bool:
@@ -378,6 +382,7 @@ SPECIAL_NAMES = frozenset(
      CLIP_BY_GLOBAL_NORM}
     | VERSION_STRINGS  # not an event, but it picks which code runs
     | KERAS_DATA_HELPERS
+    | KERAS_MODEL_LOADERS  # what a run resumes from (see keras.resumed_or_built)
     | GRADIENT_TAPES
     | NAME_SCOPES | VARIABLE | TF_FUNCTION | set(TRACED_AT_CALL) | set(LAYER_FUNCTIONS) | SELECTORS | MULTI_RNN_CELL
     | RNN_RUNNERS | SAVERS | {k for k in TRAINABLE_KEYS | GLOBAL_KEYS if k.startswith("tf.")}

@@ -89,6 +89,9 @@ BAD = {
     "rl124_subclass_bad.py": ("KeyError", "The optimizer cannot recognize variable"),
     # The Adam pre-trained on the autoencoder's list grown by `+=`: the clustering head is new to it.
     "rl124_grown_bad.py": ("KeyError", "The optimizer cannot recognize variable"),
+    # Built because no saved model exists, the discriminator shares the combined model's Adam,
+    # whose first step fixed it to the generator's weights.
+    "rl124_resume_bad.py": ("KeyError", "The optimizer cannot recognize variable d_hidden/kernel"),
     # Both lists were taken before the network existed: the first minimize has nothing.
     "rl114_select_before_build_bad.py": ("ValueError", "No variables to optimize"),
     # The meta-learner's list, read in its constructor before tf.map_fn builds the inner loss.
@@ -469,6 +472,10 @@ KERAS3 = {
     "rl124_subclass_good.py": lambda b: b["error"] is None,
     "rl124_grown_bad.py": lambda b: "Unknown variable" in (b["error"] or {}).get("message", ""),
     "rl124_grown_good.py": lambda b: b["error"] is None,
+    # Keras 3 reads `trainable` at each step: the discriminator, frozen after its `compile`,
+    # is never stepped, with one Adam or two, so nothing raises (the rule's message says so).
+    "rl124_resume_bad.py": lambda b: b["error"] is None and "d_out/kernel:0" in b["unchanged"],
+    "rl124_resume_good.py": lambda b: b["error"] is None and "g_out/kernel:0" in b["changed"],
     "rl120_ordered_bad.py": lambda b: "is incompatible with the layer" in (b["error"] or {}).get("message", ""),
     "rl120_ordered_good.py": lambda b: b["error"] is None,
     # Keras 3 names variables by their own name only: one kernel of three keeps its initial

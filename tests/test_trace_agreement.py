@@ -397,6 +397,10 @@ TABLE = (
         NO_COUNTERPART + "without --steps the trace stops at the first tape.gradient, before the "
         "clustering step where TF raises (its Adam knows only the autoencoder's variables, listed by `+=`)"),
     Row("rules/rl124_grown_good.py", (), (), GOOD),
+    Row("rules/rl124_resume_bad.py", ("RL124@54",), (),
+        NO_COUNTERPART + "the trace stops at the first train_on_batch, the combined model's, before "
+        "the discriminator's step where TF raises (its Adam knows only the generator's variables)"),
+    Row("rules/rl124_resume_good.py", (), (), GOOD),
     Row("rules/rl122_bad.py", ("RL122@14",), (),
         NO_COUNTERPART + "TF raises TypeError at the misspelt keyword while building; the trace "
         "reports that error and no finding", crash="unexpected keyword argument 'list_var'"),

@@ -319,10 +319,6 @@ def _same_module(a: Any, b: Any) -> bool:
     return False
 
 
-def _join(a: Any, b: Any) -> Any:
-    return a if same(a, b) else UNKNOWN
-
-
 def _equality_test(node: ast.AST, module: ModuleState) -> tuple | None:
     """What an `if` tests about one dotted name (`args.mode`, `FLAGS.phase`, `is_training`):
     (its text, the file, a constant or TRUTH, negated) for `x == c`, `x != c`, `x`, `not x`;
@@ -966,7 +962,7 @@ class Interpreter:
             if all(isinstance(t, _Return) for t in terms):
                 value = terms[0].value
                 for t in terms[1:]:
-                    value = _join(value, t.value)
+                    value = self._join(value, t.value)
                 raise _Return(value)
             raise terms[0]
         if len(alive) == 1:
@@ -1030,10 +1026,14 @@ class Interpreter:
             values = [arm[key][2] if key in arm else inst.attrs.get(attr, _MISSING) for arm in arms]
             value = values[0]
             for other in values[1:]:
-                value = value if same(value, other) else UNKNOWN
+                value = self._join(value, other)
             if value is _MISSING:
                 continue
             self._set_attr(inst, attr, value)
+
+    def _join(self, a: Any, b: Any) -> Any:
+        """One value for what two paths left (arms of an `if`, a function's returns)."""
+        return a if same(a, b) else tfapi.join(self, a, b)
 
     def _snapshot(self, env):
         """What an `if` arm may change, but the frame's bindings (journaled: see _fork)."""
@@ -1051,7 +1051,7 @@ class Interpreter:
             v = arm[k] if k in arm else frame.get(k, _MISSING)
             return UNKNOWN if v is _MISSING else v
 
-        bindings = {k: _join(value(a[0], k), value(b[0], k)) for k in keys}
+        bindings = {k: self._join(value(a[0], k), value(b[0], k)) for k in keys}
         if "__globals__" in keys:  # declarations, not values: both arms' hold
             declared = [arm.get("__globals__", frame.get("__globals__", _MISSING)) for arm in (a[0], b[0])]
             bindings["__globals__"] = set().union(*(d for d in declared if d is not _MISSING))
@@ -1458,7 +1458,7 @@ class Interpreter:
                     del self.conds[depth:]
         finally:
             self.guards -= guard
-        return _join(values[0], values[1])
+        return self._join(values[0], values[1])
 
     def _expr_JoinedStr(self, node: ast.JoinedStr, env, module) -> Any:
         parts = []
@@ -1771,7 +1771,7 @@ class Interpreter:
         try:
             result = self._run_body(func, env)
             for value in self.early_returns[-1]:
-                result = _join(result, value)
+                result = self._join(result, value)
         finally:
             self.early_returns.pop()
             self.tf.exit_function(func)

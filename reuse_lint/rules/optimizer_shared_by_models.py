@@ -20,7 +20,10 @@ class OptimizerSharedByModels(Rule):
     with a new head. A model's own step takes the weights that were not frozen when it was
     compiled. Models of the project's own Keras subclasses count where their weights are
     known to differ: the later model holds a layer built at a place where nothing the first
-    models hold was built, and everything the first models hold is known.
+    models hold was built, and everything the first models hold is known. Where the program
+    reads saved models back when they exist and builds them otherwise (`if
+    os.path.exists(path): d = load_model(path) else: d = build(); d.compile(...)`), the built
+    models are the ones followed: a first run has nothing saved.
 
     ## Why is this bad?
     A Keras optimizer (Keras 3, and tf_keras from TF 2.11 on) makes its slots for the
@@ -278,6 +281,27 @@ with tf.GradientTape() as tape:
     loss = tf.reduce_mean(net(s, training=True))
 opt.apply_gradients(zip(tape.gradient(loss, net.trainable_variables), net.trainable_variables))
 """,
+        # Resumed or built: each model compiles with an optimizer of its own.
+        """
+import os
+import numpy as np
+import tensorflow as tf
+def build(path):
+    if os.path.exists(path):
+        d = tf.keras.models.load_model(path)
+    else:
+        d = tf.keras.Sequential([tf.keras.Input([3]), tf.keras.layers.Dense(1)])
+        d.compile(loss="mse", optimizer=tf.keras.optimizers.Adam())
+    g = tf.keras.Sequential([tf.keras.Input([2]), tf.keras.layers.Dense(3)])
+    d.trainable = False
+    z = tf.keras.Input([2])
+    combined = tf.keras.Model(z, d(g(z)))
+    combined.compile(loss="mse", optimizer=tf.keras.optimizers.Adam())
+    return d, combined
+d, combined = build("d.h5")
+combined.train_on_batch(np.zeros((4, 2)), np.ones((4, 1)))
+d.train_on_batch(np.zeros((4, 3)), np.ones((4, 1)))
+""",
     )
     INVALID = (
         # The same two heads, but the real/fake one adds a `Dense` of its own.
@@ -456,6 +480,29 @@ opt.apply_gradients(zip(tape.gradient(loss, critic.weights), critic.weights))
 with tf.GradientTape() as tape:
     loss = -tf.reduce_mean(actor(s))
 opt.apply_gradients(zip(tape.gradient(loss, actor.variables), actor.variables))  # expect: RL124
+""",
+        # Resumed when saved models exist, built otherwise: a first run builds, and the one
+        # Adam stepped on the combined model first does not know the discriminator's weights.
+        """
+import os
+import numpy as np
+import tensorflow as tf
+def build(path):
+    opt = tf.keras.optimizers.Adam()
+    if os.path.exists(path):
+        d = tf.keras.models.load_model(path)
+    else:
+        d = tf.keras.Sequential([tf.keras.Input([3]), tf.keras.layers.Dense(1)])
+        d.compile(loss="mse", optimizer=opt)
+    g = tf.keras.Sequential([tf.keras.Input([2]), tf.keras.layers.Dense(3)])
+    d.trainable = False
+    z = tf.keras.Input([2])
+    combined = tf.keras.Model(z, d(g(z)))
+    combined.compile(loss="mse", optimizer=opt)
+    return d, combined
+d, combined = build("d.h5")
+combined.train_on_batch(np.zeros((4, 2)), np.ones((4, 1)))
+d.train_on_batch(np.zeros((4, 3)), np.ones((4, 1)))  # expect: RL124
 """,
     )
 

@@ -248,6 +248,12 @@ def subscript(base: Any, index: Any) -> Any:
 compare = versions.compare
 
 
+def join(interp, a: Any, b: Any) -> Any:
+    """What two arms of an `if` leave in one name where they leave different values:
+    UNKNOWN, unless a model says which one a run meets (a model built or read back)."""
+    return keras.resumed_or_built(interp, a, b)
+
+
 def value_attribute(interp, base: Any, attr: str) -> Any:
     """An attribute whose value depends on what TensorFlow holds now (a scope's reuse, a
     Keras object's weights), or NOT_SPECIAL."""

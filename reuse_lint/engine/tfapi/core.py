@@ -44,6 +44,7 @@ class TFState:
         self.open_drops: list[ScopeEntry] = []
         self.graph_stack: list[tuple] = []  # what `graph.as_default()` blocks hid
         self.tapes: list = []  # the GradientTapes recording now, innermost last
+        self.loaded_models: dict[int, Any] = {}  # id -> each value `load_model` returned (kept alive)
 
     def new_graph(self, fresh: bool) -> GraphState:
         gid = self.next_graph

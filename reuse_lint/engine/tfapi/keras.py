@@ -14,7 +14,7 @@ from typing import Any
 
 from reuse_lint import tfnames
 from reuse_lint.engine.events import KerasStep, LayerUse, ReappliedLayer, Site
-from reuse_lint.engine.tfapi import NOT_SPECIAL, TFMethod, attributes, callable_values, context, register_family
+from reuse_lint.engine.tfapi import NOT_SPECIAL, TFMethod, attributes, callable_values, context, register, register_family
 from reuse_lint.engine.tfapi.core import build
 from reuse_lint.engine.tfapi import NOT_SPECIAL
 from reuse_lint.engine.tfapi.tapes import blind, model_list
@@ -63,6 +63,30 @@ def _keras_object(interp, canon, node, args, kwargs, module) -> Any:
         made.model, made.lasts = True, _last_stages(interp, canon, args, kwargs)
         made.parts = _parts(canon, args, kwargs)
     return made
+
+
+@register(*sorted(tfnames.KERAS_MODEL_LOADERS))
+def _load_model(interp, canon, node, args, kwargs, module) -> Any:
+    """A model read back from a file: its layers and optimizer are unknown, as any unmodelled
+    Keras call's result is, but remembered (see `resumed_or_built`)."""
+    interp.tf.unknown_effect()
+    loaded = Tensor(calls=frozenset({id(node)}))
+    interp.tf.loaded_models[id(loaded)] = loaded
+    return loaded
+
+
+def resumed_or_built(interp, a: Any, b: Any) -> Any:
+    """What an `if` leaves where one arm read a model back with `load_model` and the other
+    built one (`if os.path.exists(path): d = load_model(path) else: d = build(); d.compile(...)`,
+    a run that resumes or starts): the built model. The file holds what an earlier run saved,
+    so the first run took the building arm, and what the program does to that model then is
+    what TF runs. UNKNOWN for any other two values."""
+    loaded = interp.tf.loaded_models
+    if id(a) in loaded and loaded[id(a)] is a and _is_model(b):
+        return b
+    if id(b) in loaded and loaded[id(b)] is b and _is_model(a):
+        return a
+    return UNKNOWN
 
 
 def _wraps_layers(canon: str, args, kwargs) -> bool:
