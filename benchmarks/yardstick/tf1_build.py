@@ -154,7 +154,9 @@ def _sce_compat(*a, **k):
     return _sce(**k)
 v1.nn.sigmoid_cross_entropy_with_logits = _sce_compat
 _concat = v1.concat
-def _concat_compat(a, b=None, *r, **k):
+def _concat_compat(a=None, b=None, *r, **k):
+    if a is None:  # concat(values=..., axis=...) by keyword
+        return _concat(k.pop("values"), **k)
     if isinstance(a, int) and b is not None:  # 0.x order: concat(axis, values)
         return _concat(b, a, *r, **k)
     if b is None and "axis" in k: return _concat(a, **k)
