@@ -135,3 +135,6 @@ gsoc() {  # gsoc ID BEFORE AFTER SCRIPT PATTERN
 gsoc tf2-gsoc-rdb-conv-lambda 1333f6c f3477c6 gsoc_rdb.py "^(variables|RDB|tf.function)"
 gsoc tf2-gsoc-vgg-shared-bn 2d0cf92 582c18b gsoc_vgg.py "^VGGArch"
 gsoc tf2-gsoc-distill-disc-grads 582c18b 234c8cc gsoc_distill_step.py "^distillation"
+# session 11 (s11mine)
+both tf2-biggan-cbn-flag-never-set daigo0927/biggan-tensorflow d03385d "$HERE/biggan_cbn.py"
+both tf2-deepxde-deeponet-bias lululxvi/deepxde 8cc7764 "$HERE/deepxde_deeponet.py"
