@@ -403,6 +403,11 @@ TABLE = (
         "RL101→RT201: dynamic_rnn runs model.py's own cell class under `rnn`, where the one-step "
         "call made rnn/gated/w", also_lint=("crossmodule/custom_cell_bad/model.py",)),
     Row("crossmodule/custom_cell_good/main.py", (), (), GOOD, also_lint=("crossmodule/custom_cell_good/model.py",)),
+    Row("crossmodule/stacked_cell_bad/main.py", ("RL101@25",), ("RT201@25",),
+        "RL101→RT201: the inference encoder's fresh stack of cells.py's own cells, each in a "
+        "DropoutWrapper, runs under encoder/multi_rnn_cell/cell_i again without reuse",
+        also_lint=("crossmodule/stacked_cell_bad/cells.py",)),
+    Row("crossmodule/stacked_cell_good/main.py", (), (), GOOD, also_lint=("crossmodule/stacked_cell_good/cells.py",)),
 )
 ROWS = {row.fixture: row for row in TABLE}
 
@@ -432,7 +437,8 @@ def test_every_fixture_has_a_row():
         for name in os.listdir(os.path.join(FIXTURES, folder)) if name.endswith(".py")
     }
     assert set(ROWS) == files | {"project/train.py", "project/run_gan.py", "crossmodule/custom_cell_bad/main.py",
-                                 "crossmodule/custom_cell_good/main.py"}
+                                 "crossmodule/custom_cell_good/main.py", "crossmodule/stacked_cell_bad/main.py",
+                                 "crossmodule/stacked_cell_good/main.py"}
 
 
 def test_a_bad_row_explains_its_mapping_and_a_good_row_is_silent():
