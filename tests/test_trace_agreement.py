@@ -408,6 +408,11 @@ TABLE = (
         "DropoutWrapper, runs under encoder/multi_rnn_cell/cell_i again without reuse",
         also_lint=("crossmodule/stacked_cell_bad/cells.py",)),
     Row("crossmodule/stacked_cell_good/main.py", (), (), GOOD, also_lint=("crossmodule/stacked_cell_good/cells.py",)),
+    Row("crossmodule/cond_branches_bad/main.py", ("RL101@16",), ("RT201@16",),
+        "RL101→RT201: graph mode builds both branches of the tf.cond, the evaluation one second, "
+        "and it makes model.py's classifier/conv1/kernel again",
+        also_lint=("crossmodule/cond_branches_bad/model.py",)),
+    Row("crossmodule/cond_branches_good/main.py", (), (), GOOD, also_lint=("crossmodule/cond_branches_good/model.py",)),
 )
 ROWS = {row.fixture: row for row in TABLE}
 
@@ -438,7 +443,8 @@ def test_every_fixture_has_a_row():
     }
     assert set(ROWS) == files | {"project/train.py", "project/run_gan.py", "crossmodule/custom_cell_bad/main.py",
                                  "crossmodule/custom_cell_good/main.py", "crossmodule/stacked_cell_bad/main.py",
-                                 "crossmodule/stacked_cell_good/main.py"}
+                                 "crossmodule/stacked_cell_good/main.py", "crossmodule/cond_branches_bad/main.py",
+                                 "crossmodule/cond_branches_good/main.py"}
 
 
 def test_a_bad_row_explains_its_mapping_and_a_good_row_is_silent():

@@ -21,7 +21,9 @@ class RepeatedScopeWithoutReuse(Rule):
     `__call__` that makes its weights) that an RNN runner such as `dynamic_rnn` runs under
     its own scope (`rnn` unless `scope=` is given) where a direct call already made them,
     also inside a wrapper (`DropoutWrapper`, `ResidualWrapper`: the same scope) or a
-    `MultiRNNCell` (layer i under `multi_rnn_cell/cell_i`) built afresh for a second run. It
+    `MultiRNNCell` (layer i under `multi_rnn_cell/cell_i`) built afresh for a second run;
+    or a builder run in both branches of a `tf.cond` (or `tf.case`), or in one branch and
+    again after it: graph mode builds every branch once, in order. It
     reports the repeated call, with the first one as the related location, and names the
     variable that clashes.
 
@@ -380,6 +382,17 @@ b, _ = tf.nn.dynamic_rnn(train, tf.ones([2, 5, 3]), dtype=tf.float32)
 with tf.variable_scope(tf.get_variable_scope(), reuse=True):
     c, _ = tf.nn.dynamic_rnn(stack(1.0), tf.zeros([2, 5, 3]), dtype=tf.float32)
 """,
+        # Both branches of a tf.cond build the classifier, the second with reuse on.
+        """
+import tensorflow.compat.v1 as tf
+def classifier(x, reuse=None):
+    with tf.variable_scope("classifier", reuse=reuse):
+        w = tf.get_variable("w", [3, 2])
+    return tf.matmul(x, w)
+x = tf.placeholder(tf.float32, [None, 3])
+training = tf.placeholder(tf.bool, [])
+logits = tf.cond(training, lambda: classifier(tf.nn.dropout(x, 0.5)), lambda: classifier(x, reuse=True))
+""",
     )
     INVALID = (
         # The reuse flag reads a list the loop never fills: it is empty on every pass.
@@ -562,6 +575,32 @@ def encode(x, keep):
     return tf.nn.dynamic_rnn(tf.nn.rnn_cell.MultiRNNCell(cells), x, dtype=tf.float32, scope="encoder")
 train, _ = encode(tf.zeros([2, 5, 3]), 0.8)
 infer, _ = encode(tf.zeros([2, 5, 3]), 1.0)  # expect: RL101
+""",
+        # Graph mode builds both branches of a tf.cond, in order: the second makes
+        # `classifier/w` again; so does a call after a cond whose branch made it.
+        """
+import tensorflow.compat.v1 as tf
+def classifier(x):
+    with tf.variable_scope("classifier"):
+        w = tf.get_variable("w", [3, 2])
+    return tf.matmul(x, w)
+x = tf.placeholder(tf.float32, [None, 3])
+training = tf.placeholder(tf.bool, [])
+logits = tf.cond(training,
+                 lambda: classifier(tf.nn.dropout(x, 0.5)),
+                 lambda: classifier(x))  # expect: RL101
+""",
+        """
+import tensorflow.compat.v1 as tf
+def classifier(x):
+    with tf.variable_scope("classifier"):
+        w = tf.get_variable("w", [3, 2])
+    return tf.matmul(x, w)
+def noisy():
+    return classifier(tf.random_normal([4, 3]))
+x = tf.placeholder(tf.float32, [None, 3])
+sample = tf.cond(tf.placeholder(tf.bool, []), noisy, lambda: tf.zeros([4, 2]))
+logits = classifier(x)  # expect: RL101
 """,
     )
 
