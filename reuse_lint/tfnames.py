@@ -60,6 +60,10 @@ TRACED_AT_CALL = {
     "tf.map_fn": ((0, "fn"),), "tf.scan": ((0, "fn"),), "tf.foldl": ((0, "fn"),), "tf.foldr": ((0, "fn"),),
     "tf.while_loop": ((0, "cond"), (1, "body")),
 }
+# `tf.cond(pred, true_fn, false_fn)` (TF 1.x also `fn1=`/`fn2=`) and `tf.case(pairs,
+# default)`: graph mode builds every branch once, in order, when the op is built.
+TF_COND = frozenset({"tf.cond", "tf.python.ops.control_flow_ops.cond"})
+TF_CASE = frozenset({"tf.case", "tf.python.ops.control_flow_ops.case"})
 # TensorFlow's version string (`tf.VERSION` is also `tf.compat.v1.VERSION`).
 VERSION_STRINGS = frozenset({"tf.__version__", "tf.version.VERSION", "tf.VERSION"})
 
@@ -384,7 +388,7 @@ SPECIAL_NAMES = frozenset(
     | KERAS_DATA_HELPERS
     | KERAS_MODEL_LOADERS  # what a run resumes from (see keras.resumed_or_built)
     | GRADIENT_TAPES
-    | NAME_SCOPES | VARIABLE | TF_FUNCTION | set(TRACED_AT_CALL) | set(LAYER_FUNCTIONS) | SELECTORS | MULTI_RNN_CELL
+    | NAME_SCOPES | VARIABLE | TF_FUNCTION | set(TRACED_AT_CALL) | TF_COND | TF_CASE | set(LAYER_FUNCTIONS) | SELECTORS | MULTI_RNN_CELL
     | RNN_RUNNERS | SAVERS | {k for k in TRAINABLE_KEYS | GLOBAL_KEYS if k.startswith("tf.")}
     | KERAS_MODELS | {"keras.Layer"}
     # Keras 2's base classes where projects import them from (`keras.src.engine` since 2.13);

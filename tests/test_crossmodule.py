@@ -28,6 +28,8 @@ FACESWAP = ("fixtures/crossmodule/faceswap_bad/models.py", 8, "RL113")
 CUSTOM_CELL = ("fixtures/crossmodule/custom_cell_bad/main.py", 21, "RL101")
 MEMORY_CELL = {("fixtures/crossmodule/memory_cell_bad/ntm_cell.py", 26, "RL113"),
                ("fixtures/crossmodule/memory_cell_bad/ntm_cell.py", 27, "RL113")}
+STACKED_CELL = ("fixtures/crossmodule/stacked_cell_bad/main.py", 25, "RL101")
+COND_BRANCHES = ("fixtures/crossmodule/cond_branches_bad/main.py", 16, "RL101")
 
 
 def lint(*paths: str, cwd: Path = ROOT, cache: bool = False, extra: tuple = ()) -> list[dict]:
@@ -90,7 +92,8 @@ def test_the_repaired_projects_are_clean():
                 "fixtures/crossmodule/cyclegan_good", "fixtures/crossmodule/rnn_layers_good",
                 "fixtures/crossmodule/flags_layers_good", "fixtures/crossmodule/dotted_import_good",
                 "fixtures/crossmodule/forwarded_flag_good", "fixtures/crossmodule/faceswap_good",
-                "fixtures/crossmodule/custom_cell_good", "fixtures/crossmodule/memory_cell_good") == []
+                "fixtures/crossmodule/custom_cell_good", "fixtures/crossmodule/memory_cell_good",
+                "fixtures/crossmodule/stacked_cell_good", "fixtures/crossmodule/cond_branches_good") == []
 
 
 @pytest.mark.parametrize("paths", [
@@ -129,6 +132,36 @@ def test_a_memory_cell_started_again_under_reuse_makes_new_tf_variables(paths):
     # later steps, under the reused scope, pass none; the twin's pass the state the step
     # before returned, a dict, which `state == None` never matches.
     assert found(lint(*paths)) == MEMORY_CELL
+
+
+@pytest.mark.parametrize("paths", [
+    ("fixtures/crossmodule/stacked_cell_bad",),
+    ("fixtures/crossmodule/stacked_cell_bad/main.py",),
+])
+def test_a_stack_of_the_projects_own_cells_in_wrappers_built_twice_in_one_scope(paths):
+    # cells.py's cell class makes its weights by scope; main.py stacks fresh ones, each in a
+    # DropoutWrapper, for training and again for inference under `encoder`: MultiRNNCell
+    # runs layer i under multi_rnn_cell/cell_i, so the second build makes the first's names.
+    findings = lint(*paths)
+    assert [(f["path"], f["line"], f["code"]) for f in findings] == [STACKED_CELL]
+    (finding,) = findings
+    assert "encoder/multi_rnn_cell/cell_0/norm_gru/gates" in finding["message"]
+    assert [(r["path"], r["line"]) for r in finding["related"]] == [("fixtures/crossmodule/stacked_cell_bad/main.py", 24)]
+    assert lint(*[p.replace("_bad", "_good") for p in paths]) == []
+
+
+@pytest.mark.parametrize("paths", [
+    ("fixtures/crossmodule/cond_branches_bad",),
+    ("fixtures/crossmodule/cond_branches_bad/main.py",),
+])
+def test_both_branches_of_a_cond_build_the_classifier(paths):
+    # Graph mode builds both branches of main.py's tf.cond, the training one first: the
+    # evaluation branch runs model.py's classifier again without reuse.
+    findings = lint(*paths)
+    assert [(f["path"], f["line"], f["code"]) for f in findings] == [COND_BRANCHES]
+    (finding,) = findings
+    assert "classifier/conv1/kernel" in finding["message"]
+    assert [(r["path"], r["line"]) for r in finding["related"]] == [("fixtures/crossmodule/cond_branches_bad/main.py", 15)]
     assert lint(*[p.replace("_bad", "_good") for p in paths]) == []
 
 
@@ -204,7 +237,8 @@ def test_a_changed_caller_rechecks_the_misplaced_flag(tmp_path):
 def test_order_and_workers_change_nothing():
     files = sorted(str(p.relative_to(ROOT)) for p in CROSS.rglob("*.py"))
     serial = lint(*files, extra=("--jobs", "1"))
-    assert found(serial) == {DCGAN, SAMPLER, LAYERS, FLAG_LAYERS, DOTTED, FORWARDED, VERSION_PICK, FACESWAP, CUSTOM_CELL} | CYCLE | MEMORY_CELL
+    assert found(serial) == {DCGAN, SAMPLER, LAYERS, FLAG_LAYERS, DOTTED, FORWARDED, VERSION_PICK, FACESWAP, CUSTOM_CELL,
+                            STACKED_CELL, COND_BRANCHES} | CYCLE | MEMORY_CELL
     assert lint(*reversed(files), extra=("--jobs", "2")) == serial
 
 
@@ -272,6 +306,22 @@ def test_tensorflow_copies_the_encoder_built_twice_and_builds_one_when_built_onc
         assert outcomes[twin].returncode == 0, outcomes[twin].stderr[-2000:]
     assert "'encoder_1/Variable:0'" in outcomes["bad"].stdout  # face B's own encoder weights
     assert "'encoder/Variable_1:0'" in outcomes["good"].stdout and "encoder_1/" not in outcomes["good"].stdout
+
+
+def test_tensorflow_fails_on_the_stack_built_again_under_encoder_and_builds_the_twin():
+    outcomes = run_twins("stacked_cell")
+    assert outcomes["bad"].returncode != 0
+    assert "Variable encoder/multi_rnn_cell/cell_0/norm_gru/gates already exists, disallowed" in outcomes["bad"].stderr
+    assert outcomes["good"].returncode == 0, outcomes["good"].stderr[-2000:]
+    assert "'encoder/multi_rnn_cell/cell_1/norm_gru/gates:0'" in outcomes["good"].stdout
+
+
+def test_tensorflow_fails_on_the_second_branch_and_builds_the_twin():
+    outcomes = run_twins("cond_branches")
+    assert outcomes["bad"].returncode != 0
+    assert "Variable classifier/conv1/kernel already exists, disallowed" in outcomes["bad"].stderr
+    assert outcomes["good"].returncode == 0, outcomes["good"].stderr[-2000:]
+    assert "'classifier/logits_w:0'" in outcomes["good"].stdout
 
 
 def test_tensorflow_fails_on_the_cell_run_again_under_rnn_and_builds_the_twin():

@@ -428,6 +428,16 @@ TABLE = (
         "ntm/init_cell_2/ copies of the start memory and read vector",
         also_lint=("crossmodule/memory_cell_bad/ntm_cell.py",)),
     Row("crossmodule/memory_cell_good/main.py", (), (), GOOD, also_lint=("crossmodule/memory_cell_good/ntm_cell.py",)),
+    Row("crossmodule/stacked_cell_bad/main.py", ("RL101@25",), ("RT201@25",),
+        "RL101→RT201: the inference encoder's fresh stack of cells.py's own cells, each in a "
+        "DropoutWrapper, runs under encoder/multi_rnn_cell/cell_i again without reuse",
+        also_lint=("crossmodule/stacked_cell_bad/cells.py",)),
+    Row("crossmodule/stacked_cell_good/main.py", (), (), GOOD, also_lint=("crossmodule/stacked_cell_good/cells.py",)),
+    Row("crossmodule/cond_branches_bad/main.py", ("RL101@16",), ("RT201@16",),
+        "RL101→RT201: graph mode builds both branches of the tf.cond, the evaluation one second, "
+        "and it makes model.py's classifier/conv1/kernel again",
+        also_lint=("crossmodule/cond_branches_bad/model.py",)),
+    Row("crossmodule/cond_branches_good/main.py", (), (), GOOD, also_lint=("crossmodule/cond_branches_good/model.py",)),
 )
 ROWS = {row.fixture: row for row in TABLE}
 
@@ -458,7 +468,9 @@ def test_every_fixture_has_a_row():
     }
     assert set(ROWS) == files | {"project/train.py", "project/run_gan.py", "crossmodule/custom_cell_bad/main.py",
                                  "crossmodule/custom_cell_good/main.py", "crossmodule/memory_cell_bad/main.py",
-                                 "crossmodule/memory_cell_good/main.py"}
+                                 "crossmodule/memory_cell_good/main.py", "crossmodule/stacked_cell_bad/main.py",
+                                 "crossmodule/stacked_cell_good/main.py", "crossmodule/cond_branches_bad/main.py",
+                                 "crossmodule/cond_branches_good/main.py"}
 
 
 def test_a_bad_row_explains_its_mapping_and_a_good_row_is_silent():

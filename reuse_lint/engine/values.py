@@ -325,7 +325,13 @@ class Cell:
 
     canon: str
     node: ast.AST
-    inner: Any = None  # a wrapper's cell (DropoutWrapper(cell)): the weights are the inner one's
+    # A wrapper's cell (DropoutWrapper(cell)): the weights are the inner one's. A cell of the
+    # project's own class (an Instance) is kept too: the wrapper's run calls it.
+    inner: Any = None
+    layers: Any = None  # MultiRNNCell's list of cells, as given
+    # Graphs in which a MultiRNNCell has made its layers: TF built it there, so every later
+    # run enters its first scope again with reuse.
+    built: set = field(default_factory=set)
 
     @property
     def owner(self) -> "Cell":

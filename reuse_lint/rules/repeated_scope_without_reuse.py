@@ -19,7 +19,11 @@ class RepeatedScopeWithoutReuse(Rule):
     create `d/w`, a scoped helper called twice with the same scope name, two layers with
     the same explicit `name=` in one scope, or a cell class of the project's own (a
     `__call__` that makes its weights) that an RNN runner such as `dynamic_rnn` runs under
-    its own scope (`rnn` unless `scope=` is given) where a direct call already made them. It
+    its own scope (`rnn` unless `scope=` is given) where a direct call already made them,
+    also inside a wrapper (`DropoutWrapper`, `ResidualWrapper`: the same scope) or a
+    `MultiRNNCell` (layer i under `multi_rnn_cell/cell_i`) built afresh for a second run;
+    or a builder run in both branches of a `tf.cond` (or `tf.case`), or in one branch and
+    again after it: graph mode builds every branch once, in order. It
     reports the repeated call, with the first one as the related location, and names the
     variable that clashes.
 
@@ -357,6 +361,38 @@ with tf.variable_scope(tf.get_variable_scope(), reuse=True):
     seq, _ = tf.nn.dynamic_rnn(cell, tf.zeros([2, 5, 3]), initial_state=tf.zeros([2, 4]))
 other, _ = tf.nn.dynamic_rnn(GatedCell(4), tf.zeros([2, 5, 3]), dtype=tf.float32, scope="decoder")
 """,
+        # A stack of the project's own cells run twice: the one MultiRNNCell object enters its
+        # first scope again with reuse; a fresh stack under reuse finds the same weights.
+        """
+import tensorflow.compat.v1 as tf
+class GatedCell(tf.nn.rnn_cell.RNNCell):
+    def __init__(self, n):
+        self._n = n
+    state_size = output_size = property(lambda self: self._n)
+    def __call__(self, inputs, state, scope=None):
+        with tf.variable_scope(scope or "gated"):
+            w = tf.get_variable("w", [inputs.get_shape()[-1] + self._n, self._n])
+        h = tf.tanh(tf.matmul(tf.concat([inputs, state], 1), w))
+        return h, h
+def stack(keep):
+    return tf.nn.rnn_cell.MultiRNNCell([tf.nn.rnn_cell.DropoutWrapper(GatedCell(4), keep) for _ in range(2)])
+train = stack(0.8)
+a, _ = tf.nn.dynamic_rnn(train, tf.zeros([2, 5, 3]), dtype=tf.float32)
+b, _ = tf.nn.dynamic_rnn(train, tf.ones([2, 5, 3]), dtype=tf.float32)
+with tf.variable_scope(tf.get_variable_scope(), reuse=True):
+    c, _ = tf.nn.dynamic_rnn(stack(1.0), tf.zeros([2, 5, 3]), dtype=tf.float32)
+""",
+        # Both branches of a tf.cond build the classifier, the second with reuse on.
+        """
+import tensorflow.compat.v1 as tf
+def classifier(x, reuse=None):
+    with tf.variable_scope("classifier", reuse=reuse):
+        w = tf.get_variable("w", [3, 2])
+    return tf.matmul(x, w)
+x = tf.placeholder(tf.float32, [None, 3])
+training = tf.placeholder(tf.bool, [])
+logits = tf.cond(training, lambda: classifier(tf.nn.dropout(x, 0.5)), lambda: classifier(x, reuse=True))
+""",
     )
     INVALID = (
         # The reuse flag reads a list the loop never fills: it is empty on every pass.
@@ -520,6 +556,51 @@ cell = GatedCell(4)
 with tf.variable_scope("rnn"):
     step, _ = cell(tf.zeros([2, 3]), tf.zeros([2, 4]))
 seq, _ = tf.nn.dynamic_rnn(cell, tf.zeros([2, 5, 3]), initial_state=tf.zeros([2, 4]))  # expect: RL101
+""",
+        # The project's own cells, each in a DropoutWrapper, stacked afresh for inference and
+        # run under `encoder` again: MultiRNNCell runs layer i under multi_rnn_cell/cell_i.
+        """
+import tensorflow.compat.v1 as tf
+class GatedCell(tf.nn.rnn_cell.RNNCell):
+    def __init__(self, n):
+        self._n = n
+    state_size = output_size = property(lambda self: self._n)
+    def __call__(self, inputs, state, scope=None):
+        with tf.variable_scope(scope or "gated"):
+            w = tf.get_variable("w", [inputs.get_shape()[-1] + self._n, self._n])
+        h = tf.tanh(tf.matmul(tf.concat([inputs, state], 1), w))
+        return h, h
+def encode(x, keep):
+    cells = [tf.nn.rnn_cell.DropoutWrapper(GatedCell(4), output_keep_prob=keep) for _ in range(2)]
+    return tf.nn.dynamic_rnn(tf.nn.rnn_cell.MultiRNNCell(cells), x, dtype=tf.float32, scope="encoder")
+train, _ = encode(tf.zeros([2, 5, 3]), 0.8)
+infer, _ = encode(tf.zeros([2, 5, 3]), 1.0)  # expect: RL101
+""",
+        # Graph mode builds both branches of a tf.cond, in order: the second makes
+        # `classifier/w` again; so does a call after a cond whose branch made it.
+        """
+import tensorflow.compat.v1 as tf
+def classifier(x):
+    with tf.variable_scope("classifier"):
+        w = tf.get_variable("w", [3, 2])
+    return tf.matmul(x, w)
+x = tf.placeholder(tf.float32, [None, 3])
+training = tf.placeholder(tf.bool, [])
+logits = tf.cond(training,
+                 lambda: classifier(tf.nn.dropout(x, 0.5)),
+                 lambda: classifier(x))  # expect: RL101
+""",
+        """
+import tensorflow.compat.v1 as tf
+def classifier(x):
+    with tf.variable_scope("classifier"):
+        w = tf.get_variable("w", [3, 2])
+    return tf.matmul(x, w)
+def noisy():
+    return classifier(tf.random_normal([4, 3]))
+x = tf.placeholder(tf.float32, [None, 3])
+sample = tf.cond(tf.placeholder(tf.bool, []), noisy, lambda: tf.zeros([4, 2]))
+logits = classifier(x)  # expect: RL101
 """,
     )
 

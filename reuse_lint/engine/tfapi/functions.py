@@ -9,7 +9,7 @@ from typing import Any
 from reuse_lint import tfnames
 from reuse_lint.engine.tfapi import NOT_SPECIAL, register
 from reuse_lint.engine.events import Site
-from reuse_lint.engine.values import FuncVal, TFRef
+from reuse_lint.engine.values import FuncVal, ListVal, Partial, TFRef
 
 
 @register(*tfnames.TF_FUNCTION)
@@ -29,6 +29,41 @@ def _traced_at_call(interp, canon, node, args, kwargs, module) -> Any:
         if isinstance(fn, FuncVal):
             interp.call_function(fn, [], {}, Site(module.path, node), unknown_args=True)
     return NOT_SPECIAL
+
+
+@register(*tfnames.TF_COND)
+def _cond(interp, canon, node, args, kwargs, module) -> Any:
+    """`tf.cond(pred, true_fn, false_fn)`: graph mode builds both branches when the op is
+    built, the true one first, so what each makes exists when the call returns and the second
+    meets the first's variables (TF 1.x named them `fn1`/`fn2`)."""
+    true_fn = args[1] if len(args) > 1 else kwargs.get("true_fn", kwargs.get("fn1"))
+    false_fn = args[2] if len(args) > 2 else kwargs.get("false_fn", kwargs.get("fn2"))
+    _build_branches(interp, (true_fn, false_fn), node, module)
+    return NOT_SPECIAL
+
+
+@register(*tfnames.TF_CASE)
+def _case(interp, canon, node, args, kwargs, module) -> Any:
+    """`tf.case([(pred, fn), ...], default)`: each pair's function in the list's order, then
+    the default, as the nested conds TF makes of it build them. A dict of pairs (keyed by
+    tensors, so its order is not seen here) is not followed."""
+    pairs = args[0] if args else kwargs.get("pred_fn_pairs")
+    default = args[1] if len(args) > 1 else kwargs.get("default")
+    if not isinstance(pairs, ListVal) or pairs.sample or pairs.changed:
+        return NOT_SPECIAL
+    fns = [pair.items[1] if isinstance(pair, ListVal) and len(pair.items) == 2 else None for pair in pairs.items]
+    _build_branches(interp, (*fns, default), node, module)
+    return NOT_SPECIAL
+
+
+def _build_branches(interp, branches, node, module) -> None:
+    """Run each branch function of the program's own once, in order, with no arguments."""
+    for fn in branches:
+        args, kwargs = [], {}
+        if isinstance(fn, Partial):
+            fn, args, kwargs = fn.func, list(fn.args), dict(fn.kwargs)
+        if isinstance(fn, FuncVal):
+            interp.call_function(fn, args, kwargs, Site(module.path, node))
 
 
 def traces(decorator: Any) -> bool:

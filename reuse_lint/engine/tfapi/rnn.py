@@ -20,7 +20,7 @@ from reuse_lint.engine.values import EMPTY_TENSOR, UNKNOWN, Cell, Const, FuncVal
 def _cell(interp, canon, node, args, kwargs, module) -> Any:
     if tfnames.rnn_cell_kind(canon) == "wrapper":
         inner = args[0] if args else kwargs.get("cell", UNKNOWN)
-        return Cell(canon, node, inner if isinstance(inner, Cell) else None)
+        return Cell(canon, node, inner if isinstance(inner, (Cell, Instance)) else None)
     return Cell(canon, node)
 
 
@@ -40,7 +40,7 @@ def _multi_rnn_cell(interp, canon, node, args, kwargs, module) -> Any:
     cells = args[0] if args else kwargs.get("cells", UNKNOWN)
     if not (interp.funcs and _dropped(interp.funcs[-1].node, node)):
         _check_repeated_cells(interp, cells, node, module)
-    return Cell(canon, node)
+    return Cell(canon, node, layers=cells)
 
 
 # Calls that can read a function's locals by name, unseen.
@@ -123,8 +123,9 @@ def _run_own_cells(interp, canon, node, args, kwargs, module) -> None:
     """A cell of the project's own class with a `__call__` of its own (the TF1 way of
     writing a cell: `class LSTMCell(RNNCell): def __call__(self, inputs, state, scope=None)`)
     makes its variables when the runner calls it, `cell(input_t, state)`, under the runner's
-    scope: run that `__call__` there, as TF does. A scope passed by position, or one that is
-    neither a name nor a scope object, is not followed."""
+    scope: run that `__call__` there, as TF does, also inside a wrapper or a MultiRNNCell
+    (`_run_cell`). A scope passed by position, or one that is neither a name nor a scope
+    object, is not followed."""
     if canon not in _RUNNER_SCOPES:
         return
     default, position = _RUNNER_SCOPES[canon]
@@ -140,23 +141,86 @@ def _run_own_cells(interp, canon, node, args, kwargs, module) -> None:
     else:
         names = (("cell", None),)
     runs = [(args[i] if len(args) > i else kwargs.get(name, UNKNOWN), direction) for i, (name, direction) in enumerate(names)]
-    inputs = args[len(names)] if len(args) > len(names) else kwargs.get("inputs", UNKNOWN)
-    if not any(_own_call(cell) for cell, _ in runs):
+    inputs = deps([args[len(names)] if len(args) > len(names) else kwargs.get("inputs", UNKNOWN)], {})
+    if not any(_holds_own(cell) for cell, _ in runs):
         return
     outer = enter_implicit(interp, scope, node, module)
     try:
         for cell, direction in runs:
-            method = _own_call(cell)
-            if method is None:
+            if not _holds_own(cell):
                 continue
             inner = enter_implicit(interp, Const(direction), node, module) if direction else None
             try:
-                interp.call_function(method.bound(cell), [deps([inputs], {}), UNKNOWN], {}, Site(module.path, node))
+                _run_cell(interp, cell, [inputs, UNKNOWN], {}, node, module)
             finally:
                 if inner is not None:
                     exit_implicit(interp, inner)
     finally:
         exit_implicit(interp, outer)
+
+
+def _run_cell(interp, cell: Any, args: list, kwargs: dict, node: ast.Call, module: ModuleState) -> None:
+    """Run the project's own cells that `cell(*args, **kwargs)` calls, in TF's scopes: a
+    wrapper (`DropoutWrapper`, `ResidualWrapper`) calls its cell with the same arguments in
+    the same scope; a MultiRNNCell, the first time it runs in a graph, opens its layer scope
+    (`scope` when one is passed, else `multi_rnn_cell` under the open one) and calls layer i
+    on the first argument under `cell_i`; every later run enters that first scope again with
+    reuse, so it makes nothing new (TF 2.21 `tf.compat.v1`)."""
+    method = _own_call(cell)
+    if method is not None:
+        interp.call_function(method.bound(cell), args, kwargs, Site(module.path, node))
+        return
+    if not isinstance(cell, Cell):
+        return
+    kind = tfnames.rnn_cell_kind(cell.canon)
+    if kind == "wrapper":
+        if _passes_through(cell):
+            _run_cell(interp, cell.inner, args, kwargs, node, module)
+        return
+    if kind != "multi" or not isinstance(cell.layers, ListVal) or interp.tf.graph.gid in cell.built:
+        return
+    cell.built.add(interp.tf.graph.gid)
+    scope = args[2] if len(args) > 2 else kwargs.get("scope", Const(None))
+    if isinstance(scope, Const) and scope.value is None:
+        scope = Const("multi_rnn_cell")
+    elif not (isinstance(scope, ScopeVal) or isinstance(scope, Const) and isinstance(scope.value, str)):
+        return
+    inputs = args[0] if args else kwargs.get("inputs", UNKNOWN)
+    outer = enter_implicit(interp, scope, node, module)
+    try:
+        for i, layer in enumerate(cell.layers.items):
+            if not _holds_own(layer):
+                continue
+            inner = enter_implicit(interp, Const(f"cell_{i}"), node, module)
+            try:
+                _run_cell(interp, layer, [deps([inputs], {}), UNKNOWN], {}, node, module)
+            finally:
+                exit_implicit(interp, inner)
+    finally:
+        exit_implicit(interp, outer)
+
+
+def _holds_own(cell: Any) -> bool:
+    """Whether running `cell` runs a cell class of the project's own: it is one, or a
+    wrapper or MultiRNNCell holds one."""
+    if _own_call(cell) is not None:
+        return True
+    if not isinstance(cell, Cell):
+        return False
+    if cell.inner is not None:
+        return _passes_through(cell) and _holds_own(cell.inner)
+    return isinstance(cell.layers, ListVal) and any(_holds_own(layer) for layer in cell.layers.items)
+
+
+# Wrappers whose `__call__` hands the call to the inner cell in the caller's scope (TF 1.x's
+# `__call__(inputs, state, scope)` passing `scope` on, TF 2's `_RNNCellWrapperV1`). The others
+# (`OutputProjectionWrapper`, `AttentionCellWrapper`...) run it inside a layer scope of their
+# own, which is not modelled.
+_PASS_THROUGH = frozenset({"DropoutWrapper", "ResidualWrapper", "DeviceWrapper"})
+
+
+def _passes_through(cell: Cell) -> bool:
+    return cell.canon.rsplit(".", 1)[-1] in _PASS_THROUGH
 
 
 def _own_call(cell: Any) -> FuncVal | None:
@@ -179,6 +243,8 @@ def _own_call(cell: Any) -> FuncVal | None:
 @callable_values(Cell)
 def _call_cell(interp, cell: Cell, node, args, kwargs, module, site, starred) -> Any:
     interp.tf.graph.cell_events += 1
+    if not starred and _holds_own(cell):
+        _run_cell(interp, cell, args, kwargs, node, module)
     # `cell(inputs, state)` makes the cell's variables, TF's way
     interp.tf.graph.ran_cells(_cell_scope(interp, kwargs))
     return deps(args, kwargs)
