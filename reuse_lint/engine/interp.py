@@ -1679,6 +1679,8 @@ class Interpreter:
                 # Constants only: a list's items are not followed through `.append`, so the
                 # truth of `bool(outputs)` in a loop that fills `outputs` would be stale.
                 return Const(bool(args[0].value))
+            if builtin == "str" and len(args) == 1 and not kwargs and not starred and isinstance(args[0], Const):
+                return Const(str(args[0].value))  # `"net" + str(worker_id)` names a scope per worker
             if builtin is None and isinstance(node.func, ast.Attribute) and node.func.attr in _LIST_CHANGERS:
                 self._changed_in_place(node.func.value, env, module)
             if builtin is None and isinstance(node.func, ast.Attribute) and node.func.attr in _DATA_METHODS:
