@@ -195,6 +195,9 @@ SILENT = {
     # No step trains the discriminator's batch-norm scale and offset.
     "rl114_bad.py": lambda b: {"discriminator/bn1/gamma:0", "discriminator/bn1/beta:0"}.isdisjoint(
         set().union(*b["steps"].values())) and "discriminator/bn1/gamma:0" in b["trainable"],
+    # The recurrent weights tf.while_loop's body makes are trainable and in no step's list.
+    "rl114_while_body_bad.py": lambda b: {"rnn_w:0", "rnn_b:0"} <= set(b["trainable"])
+    and {"rnn_w:0", "rnn_b:0"}.isdisjoint(set().union(*b["steps"].values())),
     # TF2: a step trains the generator and the discriminator; the encoder the generator's
     # loss flows through keeps its initial weights.
     "rl114_tape_bad.py": lambda b: {"enc_h/kernel:0", "enc_h/bias:0"} <= set(b["unchanged"])

@@ -292,6 +292,10 @@ TABLE = (
         "before tf.map_fn builds the inner loss's weights; the trace the meta-step that then "
         "trains nothing (32)"),
     Row("rules/rl114_mapped_good.py", (), (), GOOD),
+    Row("rules/rl114_while_body_bad.py", ("RL114@42",), (),
+        NO_COUNTERPART + "the trace finds no step over the loop body's weights to report: they are "
+        "made inside tf.while_loop's control-flow context, and TF's own lists (the verdict in "
+        "test_fixtures_tensorflow.py) show no step holds them"),
     Row("rules/rl114_while_body_good.py", (), (), GOOD),
     Row("rules/rl108_builder_target_bad.py", ("RL108@33",), (),
         NO_COUNTERPART + "the finished `training` scope's name selects exactly training/'s "

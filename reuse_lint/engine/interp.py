@@ -769,6 +769,11 @@ class Interpreter:
             self._write(env[0], "__globals__", set())
         env[0]["__globals__"].update(stmt.names)
 
+    def _stmt_Nonlocal(self, stmt: ast.Nonlocal, env, module) -> None:
+        if "__nonlocals__" not in env[0]:
+            self._write(env[0], "__nonlocals__", set())
+        env[0]["__nonlocals__"].update(stmt.names)
+
     def _stmt_FunctionDef(self, stmt: ast.FunctionDef, env, module) -> None:
         self._bind(stmt.name, self._make_function(stmt, env, module), env)
 
@@ -1052,9 +1057,10 @@ class Interpreter:
             return UNKNOWN if v is _MISSING else v
 
         bindings = {k: self._join(value(a[0], k), value(b[0], k)) for k in keys}
-        if "__globals__" in keys:  # declarations, not values: both arms' hold
-            declared = [arm.get("__globals__", frame.get("__globals__", _MISSING)) for arm in (a[0], b[0])]
-            bindings["__globals__"] = set().union(*(d for d in declared if d is not _MISSING))
+        for key in ("__globals__", "__nonlocals__"):
+            if key in keys:  # declarations, not values: both arms' hold
+                declared = [arm.get(key, frame.get(key, _MISSING)) for arm in (a[0], b[0])]
+                bindings[key] = set().union(*(d for d in declared if d is not _MISSING))
         return bindings, self.tf.join(a[1], b[1])
 
     def _stmt_For(self, stmt: ast.For, env, module) -> None:
@@ -1679,6 +1685,8 @@ class Interpreter:
                 # Constants only: a list's items are not followed through `.append`, so the
                 # truth of `bool(outputs)` in a loop that fills `outputs` would be stale.
                 return Const(bool(args[0].value))
+            if builtin == "str" and len(args) == 1 and not kwargs and not starred and isinstance(args[0], Const):
+                return Const(str(args[0].value))  # `"net" + str(worker_id)` names a scope per worker
             if builtin is None and isinstance(node.func, ast.Attribute) and node.func.attr in _LIST_CHANGERS:
                 self._changed_in_place(node.func.value, env, module)
             if builtin is None and isinstance(node.func, ast.Attribute) and node.func.attr in _DATA_METHODS:
@@ -1858,8 +1866,15 @@ class Interpreter:
         declared = env[0].get("__globals__", ())
         if isinstance(declared, set) and name in declared:
             self._write(env[-1], name, value)
-        else:
-            self._write(env[0], name, value)
+            return
+        if name in env[0].get("__nonlocals__", ()):
+            # A counter kept by an enclosing function (`nonlocal n; n += 1`): each call sees
+            # the last one's value, as `"layer_" + str(n)` names each layer apart.
+            for frame in env[1:-1]:
+                if name in frame:
+                    self._write(frame, name, value)
+                    return
+        self._write(env[0], name, value)
 
     def assign(self, target: ast.AST, value: Any, env: list[dict], module: ModuleState) -> None:
         if isinstance(target, ast.Name):

@@ -424,13 +424,11 @@ def shares_nothing(analysis: Analysis, b: Build) -> bool:
     """A build under reuse whose reusing scope held no variable when its reuse was switched
     on, in this run and graph: the reuse asks to share what does not exist (an encoder that
     opens its scope with reuse and is built once per graph), so a new variable is all TF can
-    make and all the code needs. A scope whose name is unknown held something only if this
-    line itself made a variable before."""
+    make and all the code needs. A scope whose name is unknown is not known to have held
+    anything: a line that made a variable before may have made it under another name (one
+    scope per worker, `"net" + str(worker_id)`, each switching its reuse on)."""
     if b.reuse_scope is None:
-        return not any(
-            a.seq < b.reuse_seq and a.site.node is b.site.node and (a.trace, a.graph) == (b.trace, b.graph)
-            for a in analysis.builds if a.kind == "variable"
-        )
+        return True
     first = _first_under(analysis).get((b.trace, b.graph, b.reuse_scope))
     return first is None or first >= b.reuse_seq
 

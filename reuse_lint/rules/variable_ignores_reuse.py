@@ -142,6 +142,21 @@ with tf.variable_scope("ntm"):
     _, state = cell(x, state)
     _, state = cell(x, state)
 """,
+        # One scope per worker (A3C): each opens its own `"net" + str(i)`, switches its reuse
+        # on and makes its weights with tf.Variable; no scope is entered twice, so each worker
+        # gets the copy it wants (round 17 of TRIAGE.md).
+        """
+import tensorflow as tf
+def make_weights(scope):
+    scope.reuse_variables()
+    return tf.Variable(tf.zeros([4, 2]))
+class Worker(object):
+    def __init__(self, worker_id):
+        with tf.variable_scope("net" + str(worker_id)) as scope:
+            self.w = make_weights(scope)
+global_net = Worker(-1)
+workers = [Worker(i) for i in range(4)]
+""",
     )
     INVALID = (
         """
@@ -183,6 +198,20 @@ with tf.variable_scope("a") as scope:
     v = tf.get_variable("v", [1])
     scope.reuse_variables()
     v_again = tf.Variable([1.0], name="v")  # expect: RL113
+""",
+        # Two workers given the same id enter one scope twice: the second asks for the
+        # first's weights and gets `net0_1/Variable`.
+        """
+import tensorflow as tf
+def make_weights(scope):
+    scope.reuse_variables()
+    return tf.Variable(tf.zeros([4, 2]))  # expect: RL113
+class Worker(object):
+    def __init__(self, worker_id):
+        with tf.variable_scope("net" + str(worker_id)) as scope:
+            self.w = make_weights(scope)
+first = Worker(0)
+again = Worker(0)
 """,
     )
 
