@@ -765,14 +765,16 @@ class Interpreter:
         raise _Continue()
 
     def _stmt_Global(self, stmt: ast.Global, env, module) -> None:
-        if "__globals__" not in env[0]:
-            self._write(env[0], "__globals__", set())
-        env[0]["__globals__"].update(stmt.names)
+        self._declare(env, "__globals__", stmt.names)
 
     def _stmt_Nonlocal(self, stmt: ast.Nonlocal, env, module) -> None:
-        if "__nonlocals__" not in env[0]:
-            self._write(env[0], "__nonlocals__", set())
-        env[0]["__nonlocals__"].update(stmt.names)
+        self._declare(env, "__nonlocals__", stmt.names)
+
+    def _declare(self, env, key: str, names: list[str]) -> None:
+        """`global`/`nonlocal`: where `_bind` writes these names in this frame."""
+        if key not in env[0]:
+            self._write(env[0], key, set())
+        env[0][key].update(names)
 
     def _stmt_FunctionDef(self, stmt: ast.FunctionDef, env, module) -> None:
         self._bind(stmt.name, self._make_function(stmt, env, module), env)
@@ -1681,12 +1683,11 @@ class Interpreter:
                 start = args[1] if len(args) > 1 else kwargs.get("start", Const(0))
                 if len(args) >= 1 and isinstance(start, Const) and type(start.value) is int:
                     return _enumerated(args[0], start.value)
-            if builtin == "bool" and len(args) == 1 and not kwargs and not starred and isinstance(args[0], Const):
+            if builtin in _OF_CONSTANT and len(args) == 1 and not kwargs and not starred and isinstance(args[0], Const):
                 # Constants only: a list's items are not followed through `.append`, so the
                 # truth of `bool(outputs)` in a loop that fills `outputs` would be stale.
-                return Const(bool(args[0].value))
-            if builtin == "str" and len(args) == 1 and not kwargs and not starred and isinstance(args[0], Const):
-                return Const(str(args[0].value))  # `"net" + str(worker_id)` names a scope per worker
+                # `"net" + str(worker_id)` names a scope per worker.
+                return Const(_OF_CONSTANT[builtin](args[0].value))
             if builtin is None and isinstance(node.func, ast.Attribute) and node.func.attr in _LIST_CHANGERS:
                 self._changed_in_place(node.func.value, env, module)
             if builtin is None and isinstance(node.func, ast.Attribute) and node.func.attr in _DATA_METHODS:
@@ -1939,6 +1940,8 @@ def _handlers(prefix: str) -> dict[type, Any]:
 _STMT_HANDLERS = _handlers("_stmt_")
 _EXPR_HANDLERS = _handlers("_expr_")
 _BUILTINS = frozenset(dir(builtins))
+# Builtins whose value on a constant is known: `bool(flag)`, `str(worker_id)`.
+_OF_CONSTANT = {"bool": bool, "str": str}
 _MISSING = object()  # an attribute an object did not have
 # Methods of files, strings, lists and dicts: called on a value the interpreter does not
 # know, they still create no TensorFlow variable.

@@ -23,7 +23,7 @@ def _tf_function(interp, canon, node, args, kwargs, module) -> Any:
 def _traced_at_call(interp, canon, node, args, kwargs, module) -> Any:
     """`tf.map_fn(fn, elems)`, `tf.while_loop(cond, body, vars)`: TF traces each function once
     while building the op, so the variables it makes exist when the call returns. Each is run
-    once here, on unknown values. The op's value depends on its inputs and on what its function
+    once here, on unknown values (a loop's functions on its tensors, below). The op's value depends on its inputs and on what its function
     returns (a loop body's weights reach the loop's output); a loop's condition only stops it."""
     loop_vars = args[2] if len(args) > 2 else kwargs.get("loop_vars")
     if canon != "tf.while_loop" or not isinstance(loop_vars, ListVal) or loop_vars.sample:
