@@ -348,6 +348,28 @@ BIDIRECTIONAL_RUNNERS = frozenset({
 })
 
 
+# TF's own cells whose weights the engine makes when a runner or a direct call first runs them
+# in a graph: the cell's base name (its scope under the one it runs in, counted like a layer's
+# when no `name=` is given), its variables (TF 1.2 on; TF 2.21 `tf.compat.v1` names them so),
+# and its constructor's parameters in order, to read `reuse`, `name`, `use_peepholes` and
+# `num_proj` however they are passed. Other cells (contrib's block and layer-norm cells...)
+# keep their variables unmodelled.
+BUILTIN_RNN_CELLS: dict[str, tuple[str, tuple[str, ...], tuple[str, ...]]] = {
+    "BasicRNNCell": ("basic_rnn_cell", ("kernel", "bias"), ("num_units", "activation", "reuse", "name")),
+    "BasicLSTMCell": ("basic_lstm_cell", ("kernel", "bias"),
+                      ("num_units", "forget_bias", "state_is_tuple", "activation", "reuse", "name")),
+    "GRUCell": ("gru_cell", ("gates/kernel", "gates/bias", "candidate/kernel", "candidate/bias"),
+                ("num_units", "activation", "reuse", "kernel_initializer", "bias_initializer", "name")),
+    "LSTMCell": ("lstm_cell", ("kernel", "bias"),
+                 ("num_units", "use_peepholes", "cell_clip", "initializer", "num_proj", "proj_clip",
+                  "num_unit_shards", "num_proj_shards", "forget_bias", "state_is_tuple", "activation", "reuse",
+                  "name")),
+}
+# LSTMCell's variables that its options add.
+LSTM_PEEPHOLES = ("w_f_diag", "w_i_diag", "w_o_diag")
+LSTM_PROJECTION = ("projection/kernel",)
+
+
 def rnn_cell_kind(canon: str) -> str | None:
     """"multi" for MultiRNNCell, "wrapper" for a cell that runs another one (DropoutWrapper,
     ResidualWrapper: the weights are the inner cell's), "cell" for a cell class, else None."""

@@ -21,6 +21,8 @@ BAD = {
     "rl102_bad.py": ("ValueError", "Variable discriminator/logits/kernel does not exist"),
     # The discriminator read back from the models' dict, built again without reuse.
     "rl101_model_dict_bad.py": ("ValueError", "Variable discriminator/h1/kernel already exists, disallowed"),
+    # A fresh GRU cell run by `dynamic_rnn` twice under its default `rnn` scope.
+    "rl101_rnn_encoder_bad.py": ("ValueError", "Variable rnn/gru_cell/gates/kernel already exists, disallowed"),
     # functools.partial(discriminator, reuse=True) called before the discriminator was built.
     "rl102_partial_bad.py": ("ValueError", "Variable discriminator/h1/kernel does not exist"),
     # Python 2 style classes (`(object)` bases, a settings class with no `__init__`).
@@ -295,6 +297,10 @@ GOOD_SHOWS = {
     "rl109_good.py": lambda b: b["steps"]["g_step"] == _dense("generator", "dense", "dense_1")
     and b["steps"]["q_step"] == _dense("online", "dense"),
     "rl113_good.py": lambda b: b["created"] == ["discriminator/w:0"],
+    # One GRU for both questions under encoder/, and the context's own under context/.
+    "rl101_rnn_encoder_good.py": lambda b: sorted(b["created"]) == sorted(
+        ["embeddings:0"] + _d(*(f"{s}/gru_cell/{p}/{v}" for s in ("encoder/rnn", "context")
+                                for p in ("gates", "candidate") for v in ("kernel", "bias")))),
     # The loops that reuse once their list holds an output: one set of weights each.
     "rl101_filled_list_good.py": lambda b: sorted(b["created"]) == sorted(
         _d("g_rnn/w_x", "g_rnn/w_h") + _dense("d_net", "d_hidden", "d_logit")),

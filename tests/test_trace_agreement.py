@@ -54,6 +54,9 @@ TABLE = (
     Row("rules/rl101_model_dict_bad.py", ("RL101@24",), ("RT201@24",),
         "RL101→RT201: the discriminator read back from the models' dict creates discriminator/ again"),
     Row("rules/rl101_model_dict_good.py", (), (), GOOD),
+    Row("rules/rl101_rnn_encoder_bad.py", ("RL101@28",), ("RT201@28",),
+        "RL101→RT201: the encoder's fresh GRU asks for rnn/gru_cell/ again without reuse"),
+    Row("rules/rl101_rnn_encoder_good.py", (), (), GOOD),
     Row("rules/rl102_bad.py", ("RL102@14",), ("RT201@15", "RT202@9"),
         "RL102→RT202: reuse=True before anything exists, reported inside the builder (line 9); "
         "the trace then creates the variables, so the later reuse=False call is an RT201"),

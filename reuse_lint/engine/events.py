@@ -39,7 +39,7 @@ class Creation:
 
     graph: int
     name: str | None  # full variable name; None when any part is unknown
-    kind: str  # "get_variable" | "layer" | "template"
+    kind: str  # "get_variable" | "layer" | "cell" (TF's own RNN cell) | "template"
     reuse: Any  # Const(True) / Const(False) / AUTO / UNKNOWN: the effective reuse
     stack: tuple[Site, ...]  # user call sites, outermost first; the last one creates
     conds: tuple[Cond, ...]

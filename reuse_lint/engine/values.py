@@ -329,9 +329,11 @@ class Cell:
     # project's own class (an Instance) is kept too: the wrapper's run calls it.
     inner: Any = None
     layers: Any = None  # MultiRNNCell's list of cells, as given
-    # Graphs in which a MultiRNNCell has made its layers: TF built it there, so every later
-    # run enters its first scope again with reuse.
+    # Graphs in which the cell (or a MultiRNNCell's layers) made its weights: TF built it
+    # there, so every later run enters its first scope again with reuse.
     built: set = field(default_factory=set)
+    # The constructor's arguments by parameter name (TF's own cells: `reuse`, `name`...).
+    options: dict = field(default_factory=dict)
 
     @property
     def owner(self) -> "Cell":

@@ -17,10 +17,11 @@ class RepeatedScopeWithoutReuse(Rule):
     Finds variables that are created a second time in the same graph without reuse: a
     builder called twice or in a loop, two `with tf.variable_scope("d"):` blocks that both
     create `d/w`, a scoped helper called twice with the same scope name, two layers with
-    the same explicit `name=` in one scope, or a cell class of the project's own (a
-    `__call__` that makes its weights) that an RNN runner such as `dynamic_rnn` runs under
-    its own scope (`rnn` unless `scope=` is given) where a direct call already made them,
-    also inside a wrapper (`DropoutWrapper`, `ResidualWrapper`: the same scope) or a
+    the same explicit `name=` in one scope, a fresh RNN cell (TF's `LSTMCell`, `GRUCell`,
+    `BasicLSTMCell`, `BasicRNNCell`, or a cell class of the project's own whose `__call__`
+    makes its weights) that an RNN runner such as `dynamic_rnn` runs under its own scope
+    (`rnn` unless `scope=` is given) where an earlier run or a direct call already made
+    them, also inside a wrapper (`DropoutWrapper`, `ResidualWrapper`: the same scope) or a
     `MultiRNNCell` (layer i under `multi_rnn_cell/cell_i`) built afresh for a second run;
     or a builder run in both branches of a `tf.cond` (or `tf.case`), or in one branch and
     again after it: graph mode builds every branch once, in order. It
@@ -394,6 +395,30 @@ training = tf.placeholder(tf.bool, [])
 logits = tf.cond(training, lambda: classifier(tf.nn.dropout(x, 0.5)), lambda: classifier(x, reuse=True))
 """,
     )
+    VALID = VALID + (
+        # TF's own cells: one cell object run twice re-enters its first scope with reuse;
+        # fresh cells under other scopes, or under a reusing one, clash with nothing; fresh
+        # cells called directly at the root are counted (`lstm_cell`, `lstm_cell_1`).
+        """
+import tensorflow.compat.v1 as tf
+def encode(x, reuse=False):
+    with tf.variable_scope("encoder", reuse=reuse):
+        _, state = tf.nn.dynamic_rnn(tf.nn.rnn_cell.LSTMCell(8), x, dtype=tf.float32)
+    return state
+question = encode(tf.placeholder(tf.float32, [None, 5, 3]))
+answer = encode(tf.placeholder(tf.float32, [None, 5, 3]), reuse=True)
+shared = tf.nn.rnn_cell.GRUCell(4)
+a, _ = tf.nn.dynamic_rnn(shared, tf.zeros([2, 5, 3]), dtype=tf.float32)
+b, _ = tf.nn.dynamic_rnn(shared, tf.ones([2, 5, 3]), dtype=tf.float32)
+with tf.variable_scope("left"):
+    l, _ = tf.nn.dynamic_rnn(tf.nn.rnn_cell.GRUCell(4), tf.zeros([2, 5, 3]), dtype=tf.float32)
+with tf.variable_scope("right"):
+    r, _ = tf.nn.dynamic_rnn(tf.nn.rnn_cell.GRUCell(4), tf.zeros([2, 5, 3]), dtype=tf.float32)
+state = tf.nn.rnn_cell.LSTMCell(4).zero_state(2, tf.float32)
+h1, _ = tf.nn.rnn_cell.LSTMCell(4)(tf.zeros([2, 3]), state)
+h2, _ = tf.nn.rnn_cell.LSTMCell(4)(tf.zeros([2, 3]), state)
+""",
+    )
     INVALID = (
         # The reuse flag reads a list the loop never fills: it is empty on every pass.
         """
@@ -602,6 +627,17 @@ x = tf.placeholder(tf.float32, [None, 3])
 sample = tf.cond(tf.placeholder(tf.bool, []), noisy, lambda: tf.zeros([4, 2]))
 logits = classifier(x)  # expect: RL101
 """,
+        # An encoder and a decoder each run a fresh LSTM with `dynamic_rnn` under one scope
+        # and no `scope=`: both ask for seq2seq/rnn/lstm_cell/kernel.
+        """
+import tensorflow.compat.v1 as tf
+def seq2seq(source, target):
+    with tf.variable_scope("seq2seq"):
+        _, state = tf.nn.dynamic_rnn(tf.nn.rnn_cell.LSTMCell(16), source, dtype=tf.float32)
+        out, _ = tf.nn.dynamic_rnn(tf.nn.rnn_cell.LSTMCell(16), target, initial_state=state)  # expect: RL101
+    return out
+seq2seq(tf.placeholder(tf.float32, [None, 7, 4]), tf.placeholder(tf.float32, [None, 9, 4]))
+""",
     )
 
     def check(self, ctx: RuleContext) -> Iterable[Diagnostic]:
@@ -656,10 +692,19 @@ def _forwards_reuse(func: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
 def _scope_to_share(clash: Clash, callee: ast.AST | None) -> Site | None:
     """The builder's outermost variable_scope, or the repeated block's own scope."""
     path = clash.second.stack[-1].path
-    nodes = clash.second.scope_nodes
+    # Only a scope the code wrote: a runner's own (`dynamic_rnn`'s `rnn`) takes no `reuse`.
+    nodes = tuple(n for n in clash.second.scope_nodes if _writes_variable_scope(n))
     if callee is not None:
         inside = [n for n in nodes if n is not None and callee.lineno <= n.lineno <= callee.end_lineno]
         if inside:
             return Site(path, inside[0])
     own = [n for n in nodes if n is not None and all(n is not m for m in clash.first.scope_nodes)]
     return Site(path, own[-1]) if own else None
+
+
+def _writes_variable_scope(node: ast.AST | None) -> bool:
+    if not isinstance(node, ast.Call):
+        return False
+    func = node.func
+    name = func.attr if isinstance(func, ast.Attribute) else func.id if isinstance(func, ast.Name) else ""
+    return name == "variable_scope"

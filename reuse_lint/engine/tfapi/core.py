@@ -210,7 +210,7 @@ def _raises(graph, creation: Creation) -> bool:
     a name this graph made before, both on no `if` arm, in one run whose history is known."""
     first = graph.variables.get(creation.name) if creation.name is not None else None
     return (
-        first is not None and creation.reuse == Const(False) and creation.kind in ("get_variable", "layer")
+        first is not None and creation.reuse == Const(False) and creation.kind in ("get_variable", "layer", "cell")
         and graph.fresh and not creation.conds and not first.conds and first.trace == creation.trace
     )
 

@@ -12,8 +12,11 @@ from typing import Any
 from reuse_lint import tfnames
 from reuse_lint.engine.events import Site
 from reuse_lint.engine.tfapi import TFMethod, attributes, callable_values, register, register_family
+from reuse_lint.engine.tfapi.core import record, reuse_value
 from reuse_lint.engine.tfapi.scopes import enter_implicit, exit_implicit
-from reuse_lint.engine.values import EMPTY_TENSOR, UNKNOWN, Cell, Const, FuncVal, Instance, ListVal, ModuleState, ScopeVal, deps
+from reuse_lint.engine.values import (
+    AUTO, EMPTY_TENSOR, UNKNOWN, Cell, Const, FuncVal, Instance, ListVal, ModuleState, ScopeVal, deps, truthy,
+)
 
 
 @register_family(tfnames.is_rnn_cell)
@@ -21,7 +24,11 @@ def _cell(interp, canon, node, args, kwargs, module) -> Any:
     if tfnames.rnn_cell_kind(canon) == "wrapper":
         inner = args[0] if args else kwargs.get("cell", UNKNOWN)
         return Cell(canon, node, inner if isinstance(inner, (Cell, Instance)) else None)
-    return Cell(canon, node)
+    known = tfnames.BUILTIN_RNN_CELLS.get(canon.rsplit(".", 1)[-1])
+    options = {}
+    if known is not None and len(args) <= len(known[2]):
+        options = dict(zip(known[2], args)) | kwargs
+    return Cell(canon, node, options=options)
 
 
 @attributes(Cell)
@@ -124,8 +131,9 @@ def _run_own_cells(interp, canon, node, args, kwargs, module) -> None:
     writing a cell: `class LSTMCell(RNNCell): def __call__(self, inputs, state, scope=None)`)
     makes its variables when the runner calls it, `cell(input_t, state)`, under the runner's
     scope: run that `__call__` there, as TF does, also inside a wrapper or a MultiRNNCell
-    (`_run_cell`). A scope passed by position, or one that is neither a name nor a scope
-    object, is not followed."""
+    (`_run_cell`). TF's own cells (`LSTMCell`, `GRUCell`...) make theirs there the same way.
+    A scope passed by position, or one that is neither a name nor a scope object, is not
+    followed."""
     if canon not in _RUNNER_SCOPES:
         return
     default, position = _RUNNER_SCOPES[canon]
@@ -142,12 +150,12 @@ def _run_own_cells(interp, canon, node, args, kwargs, module) -> None:
         names = (("cell", None),)
     runs = [(args[i] if len(args) > i else kwargs.get(name, UNKNOWN), direction) for i, (name, direction) in enumerate(names)]
     inputs = deps([args[len(names)] if len(args) > len(names) else kwargs.get("inputs", UNKNOWN)], {})
-    if not any(_holds_own(cell) for cell, _ in runs):
+    if not any(_runs_modelled(cell) for cell, _ in runs):
         return
     outer = enter_implicit(interp, scope, node, module)
     try:
         for cell, direction in runs:
-            if not _holds_own(cell):
+            if not _runs_modelled(cell):
                 continue
             inner = enter_implicit(interp, Const(direction), node, module) if direction else None
             try:
@@ -177,6 +185,9 @@ def _run_cell(interp, cell: Any, args: list, kwargs: dict, node: ast.Call, modul
         if _passes_through(cell):
             _run_cell(interp, cell.inner, args, kwargs, node, module)
         return
+    if kind == "cell":
+        _make_weights(interp, cell, args, kwargs, node, module)
+        return
     if kind != "multi" or not isinstance(cell.layers, ListVal) or interp.tf.graph.gid in cell.built:
         return
     cell.built.add(interp.tf.graph.gid)
@@ -189,7 +200,7 @@ def _run_cell(interp, cell: Any, args: list, kwargs: dict, node: ast.Call, modul
     outer = enter_implicit(interp, scope, node, module)
     try:
         for i, layer in enumerate(cell.layers.items):
-            if not _holds_own(layer):
+            if not _runs_modelled(layer):
                 continue
             inner = enter_implicit(interp, Const(f"cell_{i}"), node, module)
             try:
@@ -200,16 +211,70 @@ def _run_cell(interp, cell: Any, args: list, kwargs: dict, node: ast.Call, modul
         exit_implicit(interp, outer)
 
 
-def _holds_own(cell: Any) -> bool:
-    """Whether running `cell` runs a cell class of the project's own: it is one, or a
-    wrapper or MultiRNNCell holds one."""
+def _make_weights(interp, cell: Cell, args: list, kwargs: dict, node: ast.Call, module: ModuleState) -> None:
+    """TF's own cell makes its weights the first time it runs in a graph, as a TF1 layer
+    does: under the scope open then, in a scope of its own named by `name=` or counted from
+    its base name (`lstm_cell`, `lstm_cell_1`...; a runner's scope, entered again, restarts
+    the count, so a fresh cell run twice under one runner scope asks for `rnn/lstm_cell/kernel`
+    twice), or directly in the `scope=` a direct call passes. Every later run enters that
+    first scope again with reuse and makes nothing. A cell whose options are not known is
+    left to the runner's opacity."""
+    names = _weight_names(cell)
+    gid = interp.tf.graph.gid
+    if names is None or gid in cell.built:
+        return
+    base, variables = names
+    reuse = reuse_value(cell.options.get("reuse", Const(None)))
+    scope = args[2] if len(args) > 2 else kwargs.get("scope", Const(None))
+    graph = interp.tf.graph
+    outer = interp.tf.prefix()
+    if isinstance(scope, Const) and isinstance(scope.value, str):
+        sub = scope.value
+    elif not (isinstance(scope, Const) and scope.value is None):
+        return
+    elif reuse == Const(True) or reuse is AUTO:
+        sub = base  # a reusing layer takes its bare name, uncounted
+    else:
+        sub = graph.unique(outer, base)
+    cell.built.add(gid)
+    full = None if sub is None or outer is None else (f"{outer}/{sub}" if outer else sub)
+    graph.open(full)
+    extra = (ScopeVal(full, reuse, gid), Site(module.path, node))
+    for var in variables:
+        record(interp, f"{full}/{var}" if full else None, "cell", node, module, extra)
+
+
+def _weight_names(cell: Cell) -> tuple[str, tuple[str, ...]] | None:
+    """The base name and variables of TF's own cell, when its options say what they are."""
+    known = tfnames.BUILTIN_RNN_CELLS.get(cell.canon.rsplit(".", 1)[-1])
+    if known is None or not cell.options:
+        return None
+    base, variables, _ = known
+    name = cell.options.get("name", Const(None))
+    if not isinstance(name, Const) or not (name.value is None or isinstance(name.value, str)):
+        return None
+    if base == "lstm_cell":
+        peepholes = truthy(cell.options.get("use_peepholes", Const(False)))
+        projection = cell.options.get("num_proj", Const(None))
+        if peepholes is None or not isinstance(projection, Const):
+            return None
+        variables += tfnames.LSTM_PEEPHOLES if peepholes else ()
+        variables += tfnames.LSTM_PROJECTION if projection.value is not None else ()
+    return name.value or base, variables
+
+
+def _runs_modelled(cell: Any) -> bool:
+    """Whether running `cell` runs a cell the engine models: a cell class of the project's
+    own, or TF's own cell whose weights are known; or a wrapper or MultiRNNCell holding one."""
     if _own_call(cell) is not None:
         return True
     if not isinstance(cell, Cell):
         return False
     if cell.inner is not None:
-        return _passes_through(cell) and _holds_own(cell.inner)
-    return isinstance(cell.layers, ListVal) and any(_holds_own(layer) for layer in cell.layers.items)
+        return _passes_through(cell) and _runs_modelled(cell.inner)
+    if tfnames.rnn_cell_kind(cell.canon) == "cell":
+        return _weight_names(cell) is not None
+    return isinstance(cell.layers, ListVal) and any(_runs_modelled(layer) for layer in cell.layers.items)
 
 
 # Wrappers whose `__call__` hands the call to the inner cell in the caller's scope (TF 1.x's
@@ -243,7 +308,7 @@ def _own_call(cell: Any) -> FuncVal | None:
 @callable_values(Cell)
 def _call_cell(interp, cell: Cell, node, args, kwargs, module, site, starred) -> Any:
     interp.tf.graph.cell_events += 1
-    if not starred and _holds_own(cell):
+    if not starred and _runs_modelled(cell):
         _run_cell(interp, cell, args, kwargs, node, module)
     # `cell(inputs, state)` makes the cell's variables, TF's way
     interp.tf.graph.ran_cells(_cell_scope(interp, kwargs))
