@@ -66,8 +66,25 @@ def _apply_average(interp, optimizer: Optimizer, node, module, args, kwargs) -> 
     """ExponentialMovingAverage.apply makes shadow variables."""
     var_list = kwargs.get("var_list", args[0] if args else UNKNOWN)
     primaries = var_list.names if isinstance(var_list, VarList) and _complete(var_list) else None
+    _note_computed_average(interp, var_list, node, module)
     _make_slots(interp, optimizer, Site(module.path, node), primaries)
     return EMPTY_TENSOR
+
+
+def _note_computed_average(interp, var_list: Any, node: ast.Call, module) -> None:
+    """An average of op outputs (a batch norm's `tf.nn.moments`) made under `reuse=True`: TF
+    names each shadow `<scope>/<op name>/ExponentialMovingAverage` through `get_variable`,
+    and the op's name carries the name scope, new at every call (`disc_1/bn/moments/...`), so
+    the lookup never finds it: `Variable .../ExponentialMovingAverage/ does not exist` (TF
+    2.21). An average of variables is named after the variable and is found again."""
+    if not (isinstance(var_list, ListVal) and var_list.items):
+        return
+    if not all(isinstance(item, Tensor) and item.computed for item in var_list.items):
+        return
+    reuse, reuse_site = effective_reuse(interp)
+    if reuse == Const(True):
+        stack = tuple(interp.calls) + (Site(module.path, node),)
+        interp.analysis.computed_averages.append((stack, reuse_site, tuple(interp.conds)))
 
 
 def _make_slots(interp, optimizer: Optimizer, site: Site, primaries: tuple | None, reach: tuple | None = None) -> None:
