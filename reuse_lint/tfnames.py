@@ -150,7 +150,7 @@ GRADIENTS = "tf.gradients"
 CLIP_BY_GLOBAL_NORM = "tf.clip_by_global_norm"
 GRADIENT_TAPES = frozenset({"tf.GradientTape", "tf.autodiff.GradientTape"})
 EMA = "tf.train.ExponentialMovingAverage"
-# Ops whose results are the statistics a hand-written batch norm averages.
+# The statistics a hand-written batch norm averages: ops' outputs, never variables.
 MOMENTS = frozenset({"tf.nn.moments", "tf.nn.weighted_moments"})
 
 # Selections of variables: `get_collection(KEY, scope)` and its shorthands.
@@ -386,7 +386,6 @@ SPECIAL_NAMES = frozenset(
     {VARIABLE_SCOPE, GET_VARIABLE, GET_VARIABLE_SCOPE, AUTO_REUSE, MAKE_TEMPLATE, GRAPH,
      "tf.get_default_graph", RESET_DEFAULT_GRAPH, STOP_GRADIENT, EMA, GRADIENTS, SESSION,
      CLIP_BY_GLOBAL_NORM}
-    | MOMENTS
     | VERSION_STRINGS  # not an event, but it picks which code runs
     | KERAS_DATA_HELPERS
     | KERAS_MODEL_LOADERS  # what a run resumes from (see keras.resumed_or_built)

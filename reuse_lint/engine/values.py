@@ -86,10 +86,6 @@ class Tensor:
     # objects pass it on): in `mse(h[:, 1:], supervisor(h))` the embedder that made `h`
     # is one, as the supervisor is; in `mse(y, head(encoder(x)))` the encoder is not.
     direct: frozenset = frozenset()
-    # An op's output that is no variable (`tf.nn.moments`'s mean and variance): a moving
-    # average of it is named after the op, which is new in every name scope. An op on it is
-    # not such an output of its own, so `|` does not carry it.
-    computed: bool = False
 
     def __or__(self, other: "Tensor") -> "Tensor":
         return Tensor(self.calls | other.calls, self.scopes | other.scopes, self.models | other.models,

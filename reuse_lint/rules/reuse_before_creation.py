@@ -22,10 +22,10 @@ class ReuseBeforeCreation(Rule):
     It happens when the fake branch of a GAN is built before the real one, or when a sampler
     that reuses the generator is built in a graph where the generator never was. A moving
     average of computed tensors (a hand-written batch norm's `ema.apply([mean, variance])` of
-    `tf.nn.moments`, also run as a slim layer's `normalizer_fn`) made under `reuse=True` is
-    always reported: TF names each shadow after its op, whose name carries the call's name
-    scope (`disc_1/...`), so it never exists: `Variable .../ExponentialMovingAverage/ does not
-    exist`. An average of variables is named after the variable and is found again.
+    `tf.nn.moments`) made under `reuse=True` is always reported: TF names each shadow after
+    its op, whose name carries the call's name scope (`disc_1/...`), so it never exists:
+    `Variable .../ExponentialMovingAverage/ does not exist`. An average of variables is named
+    after the variable and is found again.
 
     The rule speaks where the whole history of the graph is known (module-level code,
     or a graph the code itself creates), and stays silent after a call it cannot follow.
@@ -184,23 +184,6 @@ def d_net(x, reuse=None):
 x = tf.zeros([2, 4])
 a = d_net(x)
 b = d_net(x, reuse=True)  # expect: RL102
-""",
-        # The same batch norm run by a contrib layer as its `normalizer_fn`, in the layer's
-        # scope under the discriminator's reuse.
-        """
-import tensorflow as tf
-from tensorflow.contrib import layers
-def own_bn(x, is_training=True):
-    ema = tf.train.ExponentialMovingAverage(0.9)
-    mean, var = tf.nn.moments(x, [0, 1, 2])
-    keep = ema.apply([mean, var])
-    return x - mean
-def d_net(img, is_training, reuse=None):
-    with tf.variable_scope("disc", reuse=reuse):
-        return layers.conv2d(img, 8, 3, normalizer_fn=own_bn, normalizer_params={"is_training": is_training}, scope="conv0")
-img = tf.zeros([2, 8, 8, 1])
-a = d_net(img, True)
-b = d_net(img, True, reuse=True)  # expect: RL102
 """,
         """
 import tensorflow as tf

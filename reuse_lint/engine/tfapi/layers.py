@@ -15,8 +15,7 @@ from reuse_lint import tfnames
 from reuse_lint.engine.events import Site
 from reuse_lint.engine.tfapi import register
 from reuse_lint.engine.tfapi.core import record, reuse_value, variable_tensor
-from reuse_lint.engine.tfapi.scopes import enter_implicit, exit_implicit
-from reuse_lint.engine.values import AUTO, OPEN_KEY, Const, DictVal, FuncVal, ScopeVal, Tensor, deps, truthy
+from reuse_lint.engine.values import AUTO, Const, ScopeVal, Tensor, deps, truthy
 
 
 @register(*tfnames.LAYER_FUNCTIONS)
@@ -47,31 +46,7 @@ def _layer(interp, canon, node, args, kwargs, module) -> Tensor:
                          trainable=var_trainable, auto_named=auto,
                          reuse_alias=f"{alias}/{var}" if alias else None)
         result = result | variable_tensor(created)
-    if not canon.startswith("tf.layers.") and full is not None:
-        result = _normalize(interp, kwargs, result, ScopeVal(full, layer_reuse, graph.gid), node, module)
     return result
-
-
-def _normalize(interp, kwargs: dict, outputs: Tensor, scope: ScopeVal, node, module) -> Tensor:
-    """A slim or contrib layer given a `normalizer_fn` of the project's own calls it on its
-    outputs, `normalizer_fn(outputs, **normalizer_params)`, inside the layer's own variable
-    scope (with the layer's reuse): what it makes lives under `<scope>/<layer>/`."""
-    norm = kwargs.get("normalizer_fn", Const(None))
-    params = kwargs.get("normalizer_params", Const(None))
-    if not isinstance(norm, FuncVal):
-        return outputs
-    if isinstance(params, Const) and params.value is None:
-        named = {}
-    elif isinstance(params, DictVal) and OPEN_KEY not in params.items and all(isinstance(k, str) for k in params.items):
-        named = dict(params.items)
-    else:
-        return outputs
-    entered = enter_implicit(interp, scope, node, module)
-    try:
-        normalized = interp.call_function(norm, [outputs], named, Site(module.path, node))
-    finally:
-        exit_implicit(interp, entered)
-    return outputs | normalized if isinstance(normalized, Tensor) else outputs
 
 
 def _skips_counter(canon: str, layer_reuse) -> bool:

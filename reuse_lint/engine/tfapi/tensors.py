@@ -20,13 +20,6 @@ def _stop_gradient(interp, canon, node, args, kwargs, module) -> Any:
     return Tensor(calls=made.calls, norms=made.norms)
 
 
-@register(*tfnames.MOMENTS)
-def _moments(interp, canon, node, args, kwargs, module) -> Any:
-    """(mean, variance): two new tensors, neither a variable."""
-    made = replace(deps(args, kwargs), computed=True)
-    return ListVal([made, made])
-
-
 @attributes(Tensor)
 def _tensor_attribute(base: Tensor, attr: str) -> Any:
     return base  # `x.shape`, `x.get_shape` (calling a Tensor keeps its inputs)
