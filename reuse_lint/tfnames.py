@@ -150,6 +150,8 @@ GRADIENTS = "tf.gradients"
 CLIP_BY_GLOBAL_NORM = "tf.clip_by_global_norm"
 GRADIENT_TAPES = frozenset({"tf.GradientTape", "tf.autodiff.GradientTape"})
 EMA = "tf.train.ExponentialMovingAverage"
+# The statistics a hand-written batch norm averages: ops' outputs, never variables.
+MOMENTS = frozenset({"tf.nn.moments", "tf.nn.weighted_moments"})
 
 # Selections of variables: `get_collection(KEY, scope)` and its shorthands.
 # `tf.contrib.framework.get_variables` is slim's function under its TF 1.x contrib name.
@@ -406,6 +408,7 @@ SPECIAL_NAMES = frozenset(
     {VARIABLE_SCOPE, GET_VARIABLE, GET_VARIABLE_SCOPE, AUTO_REUSE, MAKE_TEMPLATE, GRAPH,
      "tf.get_default_graph", RESET_DEFAULT_GRAPH, STOP_GRADIENT, EMA, GRADIENTS, SESSION,
      CLIP_BY_GLOBAL_NORM}
+    | MOMENTS  # read where a moving average is applied to them
     | VERSION_STRINGS  # not an event, but it picks which code runs
     | KERAS_DATA_HELPERS
     | KERAS_MODEL_LOADERS  # what a run resumes from (see keras.resumed_or_built)

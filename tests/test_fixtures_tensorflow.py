@@ -30,6 +30,9 @@ BAD = {
     # Unrolled over `enumerate(tf.unstack(...))` after flag parsing, data loading and an RNN
     # in another scope: the first fact's reuse=False is overridden by the scope's reuse=True.
     "rl102_unrolled_attention_bad.py": ("ValueError", "Variable memory/attention/hidden/kernel does not exist"),
+    # A hand-written batch norm's moving averages of the batch moments, made again under the
+    # discriminator's reuse=True.
+    "rl102_average_bad.py": ("ValueError", "Variable disc/d_bn/disc_1/d_bn/moments/Squeeze/ExponentialMovingAverage/ does not exist"),
     "rl103_bad.py": ("ValueError", "Variable discriminator/logits/kernel already exists, disallowed"),
     "rl104_bad.py": ("ValueError", "Variable proj/w already exists, disallowed"),
     "rl107_bad.py": ("ValueError", "Variable discriminator/dense/kernel/Adam/ does not exist"),
@@ -329,6 +332,10 @@ GOOD_SHOWS = {
     and not any("Adam_2" in n for n in b["created"]),
     # Round 13: the guard `if not tf.get_variable_scope().reuse:` keeps the shared call
     # from averaging again: one shadow per batch moment, from the first call.
+    # Only the first call's averages: the shared call makes none.
+    "rl102_average_good.py": lambda b: sorted(n for n in b["created"] if "ExponentialMovingAverage" in n)
+    == _d("disc/d_bn/disc/d_bn/moments/Squeeze/ExponentialMovingAverage",
+          "disc/d_bn/disc/d_bn/moments/Squeeze_1/ExponentialMovingAverage"),
     "rl107_guarded_average_good.py": lambda b: sorted(n for n in b["created"] if "ExponentialMovingAverage" in n)
     == _d("critic/d_norm/critic/d_norm/moments/Squeeze/ExponentialMovingAverage",
           "critic/d_norm/critic/d_norm/moments/Squeeze_1/ExponentialMovingAverage"),

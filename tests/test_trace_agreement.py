@@ -75,6 +75,10 @@ TABLE = (
         "RL102→RT202: the first fact of the first hop looks the attention weights up under the "
         "scope's reuse=True, reported at the scope (line 39; the trace, at each layer)"),
     Row("rules/rl102_unrolled_attention_good.py", (), (), GOOD),
+    Row("rules/rl102_average_bad.py", ("RL102@29",), ("RT202@15",),
+        "RL102→RT202: the discriminator's reuse=True call (29) makes its batch norm's moving "
+        "averages of new batch moments, which cannot be looked up (the trace, at `ema.apply`, 15)"),
+    Row("rules/rl102_average_good.py", (), (), GOOD),
     Row("rules/rl103_bad.py", ("RL103@8",), ("RT201@15",),
         "RL103→RT201 (the symptom): the scope drops `reuse`, so the reuse=True call at 15 creates again"),
     Row("rules/rl103_good.py", (), (), GOOD),

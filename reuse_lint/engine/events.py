@@ -243,6 +243,9 @@ class Analysis:
     reuse_false: list[ReuseFalse] = field(default_factory=list)
     # (graph, trace, seq, site, what, (reuse, reuse_site) where the slots are made)
     slot_creations: list = field(default_factory=list)
+    # (call stack down to `ema.apply`, where reuse was switched on, its `if` arms): a moving
+    # average of op outputs made under `reuse=True`, which TF cannot look up.
+    computed_averages: list = field(default_factory=list)
     misplaced: list = field(default_factory=list)  # (site of the argument, "scope" | "reuse", scope call)
     # id(scope call) whose ignored positional reuse flag would have changed a creation under it
     ignored_reuse_matters: set = field(default_factory=set)
@@ -288,5 +291,5 @@ class Analysis:
             len(self.repeated_cells), len(self.cell_uses), len(self.graph_switches), len(self.keras_steps),
             len(self.reuse_false), len(self.tape_gradients), len(self.model_reads), len(self.models_handled),
             len(self.reapplied_layers), len(self.ignored_reuse_matters), len(self.layer_calls), len(self.tf_function_calls),
-            len(self.keras_optimizer_steps),
+            len(self.keras_optimizer_steps), len(self.computed_averages),
         )

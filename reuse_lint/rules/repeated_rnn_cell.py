@@ -14,7 +14,9 @@ class RepeatedRnnCell(Rule):
     `MultiRNNCell([cell for _ in range(n)])` with `cell` built once, the same with the cell
     in a wrapper (`[DropoutWrapper(cell)] * n`, `[ResidualWrapper(cell)] * n`), chosen by an
     `if` (GRU or LSTM), wrapped on one arm of an `if` (dropout only in training) or passed in
-    as a parameter (`[cell] * n` holds one object whatever it is); the same cell object given
+    as a parameter (`[cell] * n` holds one object whatever it is, except a cell of the
+    project's own class whose `__call__` makes its weights by name and keeps none on the
+    object: each layer runs it under its own `cell_i` scope); the same cell object given
     to both directions of a bidirectional RNN, or to two `dynamic_rnn` calls in different
     scopes (an encoder and a decoder). Every path TF kept its cells under counts:
     `tf.nn.rnn_cell`, `tf.compat.v1.nn.rnn_cell`, `tf.contrib.rnn` and its `core_rnn_cell`,
@@ -58,6 +60,27 @@ class RepeatedRnnCell(Rule):
     CODE = "RL117"
     NAME = "repeated-rnn-cell"
     VALID = (
+        # A cell class of the project's own whose `__call__` makes its weights by name: the
+        # stack calls layer i under `cell_i`, so each layer gets its own (TF 2.21 builds
+        # `rnn/multi_rnn_cell/cell_0/MyGRU/w`, `.../cell_1/MyGRU/w`, ...).
+        """
+import tensorflow as tf
+class MyGRU(tf.nn.rnn_cell.RNNCell):
+    def __init__(self, units):
+        self._units = units
+    def __call__(self, inputs, state, scope=None):
+        with tf.variable_scope(scope or type(self).__name__):
+            w = tf.get_variable("w", [inputs.get_shape()[-1] + self._units, self._units])
+            out = tf.tanh(tf.matmul(tf.concat([inputs, state], 1), w))
+        return out, out
+def g_encoder(x, layers):
+    cell = MyGRU(8)
+    stack = tf.nn.rnn_cell.MultiRNNCell([cell] * layers)
+    return tf.nn.dynamic_rnn(stack, x, dtype=tf.float32)
+def d_encoder(x, layers):
+    cell = MyGRU(8)
+    return tf.nn.rnn_cell.MultiRNNCell([cell for _ in range(layers)])
+""",
         # A subclass whose `__init__` hands its base a list it computes: not known what the
         # base receives.
         """
@@ -215,6 +238,23 @@ def build(num_layers, cell_creator):
 """,
     )
     INVALID = (
+        # The same kind of cell holding a weight made in `__init__` on the object: every
+        # layer multiplies by that one `tied/w` (TF 2.21 makes one variable for three layers).
+        """
+import tensorflow as tf
+class TiedGRU(tf.nn.rnn_cell.RNNCell):
+    def __init__(self, units):
+        self._units = units
+        with tf.variable_scope("tied"):
+            self._w = tf.get_variable("w", [2 * units, units])
+    def __call__(self, inputs, state, scope=None):
+        out = tf.tanh(tf.matmul(tf.concat([inputs, state], 1), self._w))
+        return out, out
+def g_encoder(x, layers):
+    cell = TiedGRU(8)
+    stack = tf.nn.rnn_cell.MultiRNNCell([cell] * layers)  # expect: RL117
+    return tf.nn.dynamic_rnn(stack, x, dtype=tf.float32)
+""",
         # google/seq2seq: the subclass keeps its options on the object and its `__call__`
         # hands the call to MultiRNNCell's unless residual connections are asked for.
         """

@@ -20,7 +20,12 @@ class ReuseBeforeCreation(Rule):
     TensorFlow raises `ValueError: Variable discriminator/dense/kernel does not exist, or was
     not created with tf.get_variable(). Did you mean to set reuse=tf.AUTO_REUSE in VarScope?`.
     It happens when the fake branch of a GAN is built before the real one, or when a sampler
-    that reuses the generator is built in a graph where the generator never was.
+    that reuses the generator is built in a graph where the generator never was. A moving
+    average of computed tensors (a hand-written batch norm's `ema.apply([mean, variance])` of
+    `tf.nn.moments`) made under `reuse=True` is always reported: TF names each shadow after
+    its op, whose name carries the call's name scope (`disc_1/...`), so it never exists:
+    `Variable .../ExponentialMovingAverage/ does not exist`. An average of variables is named
+    after the variable and is found again.
 
     The rule speaks where the whole history of the graph is known (module-level code,
     or a graph the code itself creates), and stays silent after a call it cannot follow.
@@ -47,6 +52,41 @@ class ReuseBeforeCreation(Rule):
     CODE = "RL102"
     NAME = "reuse-before-creation"
     VALID = (
+        # Averages of variables are named after them: the reusing call finds them. Under
+        # AUTO_REUSE, TF makes the averages it cannot find.
+        """
+import tensorflow as tf
+def d_polyak(x, reuse=None):
+    ema = tf.train.ExponentialMovingAverage(0.99)
+    with tf.variable_scope("disc", reuse=reuse):
+        w = tf.get_variable("w", [4, 1])
+        keep = ema.apply([w])
+        return tf.matmul(x, ema.average(w))
+def d_bn(x):
+    ema = tf.train.ExponentialMovingAverage(0.9)
+    with tf.variable_scope("bn", reuse=tf.AUTO_REUSE):
+        mean, var = tf.nn.moments(x, [0])
+        return x - mean, ema.apply([mean, var])
+x = tf.zeros([2, 4])
+a, b = d_polyak(x), d_polyak(x, reuse=True)
+c, d = d_bn(x), d_bn(x)
+""",
+        # The averages are made only by the call without reuse.
+        """
+import tensorflow as tf
+def d_bn(x, update):
+    ema = tf.train.ExponentialMovingAverage(0.9)
+    with tf.variable_scope("bn"):
+        mean, var = tf.nn.moments(x, [0])
+        if update:
+            ema.apply([mean, var])
+        return x - mean
+def d_net(x, reuse=None):
+    with tf.variable_scope("disc", reuse=reuse):
+        return d_bn(x, update=not reuse)
+x = tf.zeros([2, 4])
+a, b = d_net(x), d_net(x, reuse=True)
+""",
         """
 import tensorflow as tf
 def g(z, reuse=False):
@@ -128,6 +168,23 @@ scores = [attend(x, i > 0) for i, x in enumerate(tf.unstack(tf.zeros([2, 3, 4]),
 """,
     )
     INVALID = (
+        # A batch norm's moving averages of its batch moments, made on every call: the
+        # shared call's are new names under reuse.
+        """
+import tensorflow as tf
+def d_bn(x):
+    ema = tf.train.ExponentialMovingAverage(0.9)
+    with tf.variable_scope("bn"):
+        mean, var = tf.nn.moments(x, [0])
+        keep = ema.apply([mean, var])
+        return x - mean
+def d_net(x, reuse=None):
+    with tf.variable_scope("disc", reuse=reuse):
+        return d_bn(x)
+x = tf.zeros([2, 4])
+a = d_net(x)
+b = d_net(x, reuse=True)  # expect: RL102
+""",
         """
 import tensorflow as tf
 def discriminator(x, reuse=False):
@@ -266,6 +323,32 @@ scores = [attend(x, i > 0) for i, x in enumerate(tf.unstack(tf.zeros([2, 3, 4]),
                     yield from self._report_order(ctx, c, site, made_later[id(c)])
             if c.name is None and c.reuse != TRUE:
                 unnamed.add(key)
+        yield from self._computed_averages(ctx, reported)
+
+    def _computed_averages(self, ctx: RuleContext, reported: set[int]) -> Iterable[Diagnostic]:
+        """A moving average of op outputs made under `reuse=True`: its shadow is named after
+        an op that is new at every call, so TF never finds it, whatever the graph held. A
+        `reuse_variables()` leak switched that reuse on is RL107's to report."""
+        leaks = {id(leak.site.node) for leak in ctx.analysis.leaks}
+        for stack, reuse_site, conds in ctx.analysis.computed_averages:
+            if reuse_site is not None and id(reuse_site.node) in leaks:
+                continue
+            if any(cond.stateful for cond in conds):
+                continue  # an arm chosen by object state that the first call sets up (a memo)
+            site = reused_site(stack, reuse_site)
+            if id(site.node) in reported:
+                continue
+            reported.add(id(site.node))
+            related = [ctx.related(stack[-1], "the moving average is made here")]
+            if reuse_site is not None and reuse_site.node is not site.node:
+                related.append(ctx.related(reuse_site, "reuse is switched on here"))
+            yield from ctx.report(
+                self, site,
+                "Under this reuse a moving average of computed tensors is made: TensorFlow raises "
+                "`Variable .../ExponentialMovingAverage/ does not exist` (its name follows the op, new at each call)",
+                related=related,
+                help="make the averages only in the call without reuse (or under reuse=tf.AUTO_REUSE)",
+            )
 
     def _report_order(self, ctx: RuleContext, c: Creation, site: Site, later: Creation) -> Iterable[Diagnostic]:
         created_at, _, _ = divergence(c, later, ctx.analysis.loops)

@@ -66,8 +66,67 @@ def _apply_average(interp, optimizer: Optimizer, node, module, args, kwargs) -> 
     """ExponentialMovingAverage.apply makes shadow variables."""
     var_list = kwargs.get("var_list", args[0] if args else UNKNOWN)
     primaries = var_list.names if isinstance(var_list, VarList) and _complete(var_list) else None
+    _note_computed_average(interp, var_list, node, module)
     _make_slots(interp, optimizer, Site(module.path, node), primaries)
     return EMPTY_TENSOR
+
+
+def _note_computed_average(interp, var_list: Any, node: ast.Call, module) -> None:
+    """An average of op outputs (a batch norm's `tf.nn.moments`) made under `reuse=True`: TF
+    names each shadow `<scope>/<op name>/ExponentialMovingAverage` through `get_variable`,
+    and the op's name carries the name scope, new at every call (`disc_1/bn/moments/...`), so
+    the lookup never finds it: `Variable .../ExponentialMovingAverage/ does not exist` (TF
+    2.21). An average of variables is named after the variable and is found again."""
+    if not (isinstance(var_list, ListVal) and var_list.items and _averages_moments(interp, node, module)):
+        return
+    reuse, reuse_site = effective_reuse(interp)
+    if reuse == Const(True):
+        stack = tuple(interp.calls) + (Site(module.path, node),)
+        interp.analysis.computed_averages.append((stack, reuse_site, tuple(interp.conds)))
+
+
+def _averages_moments(interp, call: ast.Call, module) -> bool:
+    """`ema.apply([mean, variance])` where every name is bound, in the running function, only
+    by unpacking a `tf.nn.moments(...)` call."""
+    arg = call.args[0] if call.args else next((k.value for k in call.keywords if k.arg == "var_list"), None)
+    if not isinstance(arg, (ast.List, ast.Tuple)) or not arg.elts:
+        return False
+    owner = interp.funcs[-1].node if interp.funcs else module.tree
+    return all(isinstance(e, ast.Name) and _bound_to_moments(owner, e.id, module) for e in arg.elts)
+
+
+def _bound_to_moments(owner: ast.AST, name: str, module) -> bool:
+    """Every binding of `name` in `owner` is a target of `a, b = tf.nn.moments(...)`."""
+    if isinstance(owner, (ast.FunctionDef, ast.AsyncFunctionDef)):
+        a = owner.args
+        if name in {p.arg for p in a.posonlyargs + a.args + a.kwonlyargs} | {v.arg for v in (a.vararg, a.kwarg) if v}:
+            return False
+    stores = 0
+    from_moments = 0
+    for node in ast.walk(owner):
+        if isinstance(node, ast.Name) and node.id == name and isinstance(node.ctx, ast.Store):
+            stores += 1
+        elif (isinstance(node, ast.Assign) and isinstance(node.value, ast.Call)
+              and _canonical(node.value.func, module) in tfnames.MOMENTS):
+            from_moments += sum(1 for t in node.targets if isinstance(t, (ast.Tuple, ast.List))
+                                for e in t.elts if isinstance(e, ast.Name) and e.id == name)
+    return stores > 0 and stores == from_moments
+
+
+def _canonical(func: ast.expr, module) -> str | None:
+    """The canonical name of `tf.nn.moments` written through the module's TF import."""
+    parts = []
+    while isinstance(func, ast.Attribute):
+        parts.append(func.attr)
+        func = func.value
+    if not isinstance(func, ast.Name):
+        return None
+    root = module.globals.get(func.id)
+    if not isinstance(root, TFRef):
+        return None
+    for part in reversed(parts):
+        root = root.attr(part)
+    return tfnames.canonical(root.qualname)
 
 
 def _make_slots(interp, optimizer: Optimizer, site: Site, primaries: tuple | None, reach: tuple | None = None) -> None:

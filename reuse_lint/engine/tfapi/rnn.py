@@ -15,7 +15,8 @@ from reuse_lint.engine.tfapi import TFMethod, attributes, callable_values, regis
 from reuse_lint.engine.tfapi.core import record, reuse_value
 from reuse_lint.engine.tfapi.scopes import enter_implicit, exit_implicit
 from reuse_lint.engine.values import (
-    AUTO, EMPTY_TENSOR, UNKNOWN, Cell, Const, FuncVal, Instance, ListVal, ModuleState, ScopeVal, deps, truthy,
+    AUTO, EMPTY_TENSOR, UNKNOWN, Cell, Const, DictVal, FuncVal, Instance, KerasObject, ListVal, ModuleState, ScopeVal, Tensor,
+    deps, truthy,
 )
 
 
@@ -340,4 +341,25 @@ def _check_repeated_cells(interp, cells: Any, node: ast.Call, module: ModuleStat
                 return
             seen.append(item)
     if cells.repeats and cells.items and not seen and not any(isinstance(i, (Const, ListVal)) for i in cells.items):
+        if all(_makes_own_weights(item) for item in cells.items):
+            return
         interp.analysis.repeated_cells.append((Site(module.path, arg), None, "layers"))
+
+
+def _makes_own_weights(item: Any) -> bool:
+    """A cell of the project's own class with a `__call__` of its own that holds no weights
+    on the object: MultiRNNCell calls layer i under `cell_i`, so what that `__call__` makes
+    by name (`get_variable` under `variable_scope(scope or type(self).__name__)`) is each
+    layer's own (TF 2.21 `tf.compat.v1`: `cell_0/MyGRU/w`, `cell_1/MyGRU/w`). Weights, layers
+    or TF cells kept on the object (made in `__init__`) are one set for every layer."""
+    if _own_call(item) is None:
+        return False
+    return not any(_holds_weights(value) for value in item.attrs.values())
+
+
+def _holds_weights(value: Any) -> bool:
+    if isinstance(value, ListVal):
+        return any(_holds_weights(v) for v in value.items)
+    if isinstance(value, DictVal):
+        return True  # not looked into
+    return isinstance(value, (Tensor, Cell, KerasObject, Instance))
