@@ -48,6 +48,8 @@ BAD = {
     "rl111_setting_store_bad.py": ("ValueError", "tf.function only supports singleton tf.Variables created on the first call"),
     # The `call` of a class a factory function made.
     "rl111_factory_bad.py": ("ValueError", "tf.function only supports singleton tf.Variables created on the first call"),
+    # Layers made in an overridden `__call__` (not `call`), in the tf.function step.
+    "rl111_own_call_bad.py": ("ValueError", "tf.function only supports singleton tf.Variables created on the first call"),
     # The optimizer made in the tf.function step makes its step count on each trace.
     "rl111_optimizer_step_bad.py": ("ValueError", "tf.function only supports singleton tf.Variables created on the first call"),
     "rl112_bad.py": ("ValueError", "Variable discriminator/dense_2/kernel does not exist"),
@@ -510,6 +512,11 @@ KERAS3 = {
     "unseen_tf2_good.py": lambda b: b["error"] is None and len([n for n in b["created"] if n.endswith("gamma:0")]) == 4,
     "rl111_sequential_bad.py": lambda b: "tf.function only supports singleton tf.Variables" in (b["error"] or {}).get("message", ""),
     "rl111_sequential_good.py": lambda b: b["error"] is None and len(_kernels(b)) == 7,
+    # Keras 3 tracks none of the layers made in the overridden `__call__`: the model's
+    # trainable_variables is empty, and apply_gradients stops on it before the retrace.
+    "rl111_own_call_bad.py": lambda b: "not enough values to unpack" in (b["error"] or {}).get("message", "")
+    and len([n for n in b["created"] if n.endswith("kernel:0")]) == 4,
+    "rl111_own_call_good.py": lambda b: b["error"] is None,
     "rl124_weightless_head_bad.py": lambda b: "This optimizer can only be called for the variables it was originally built with"
     in (b["error"] or {}).get("message", ""),
     "rl124_weightless_head_good.py": lambda b: b["error"] is None

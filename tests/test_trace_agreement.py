@@ -240,6 +240,10 @@ TABLE = (
     Row("rules/rl111_eager_bad.py", ("RL111@9", "RL111@10"), ("RT208@9", "RT208@10"),
         "RL111→RT208: the discriminator's second call (on real after fake) makes its Dense layers again"),
     Row("rules/rl111_eager_good.py", (), (), GOOD),
+    Row("rules/rl111_own_call_bad.py", ("RL111@9", "RL111@26"), (),
+        NO_COUNTERPART + "without --steps the trace stops at the step's first tape.gradient, before "
+        "the retrace on which TF 2 raises on the overridden `__call__`'s new variables"),
+    Row("rules/rl111_own_call_good.py", (), (), GOOD),
     Row("rules/rl111_good.py", (), (), GOOD),
     Row("rules/rl112_bad.py", ("RL112@12",), ("RT202@12", "RT202@13"),
         "RL112→RT202: after reuse_variables() the auto-named layers dense_2, dense_3 do not exist; "

@@ -194,7 +194,7 @@ class FuncVal:
     closure: list[dict]
     bound_self: Any = None
     is_tf_function: bool = False
-    keras_call: bool = False  # the `call` of a Keras Layer or Model subclass
+    keras_call: bool = False  # the `call` (or own `__call__`) of a Keras Layer or Model subclass
     compiled: bool = False  # a loss or metric function given to Keras' `compile`
     owner: "ClassVal | None" = None
     is_context_manager: bool = False  # decorated with contextlib.contextmanager

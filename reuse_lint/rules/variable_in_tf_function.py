@@ -14,7 +14,8 @@ class VariableInTfFunction(Rule):
     a `@tf.function` (or a function wrapped by `tf.function(f)`, or the `train_step`,
     `test_step` or `predict_step` of a Keras model, which `fit` runs in one), in the `call`
     of a subclass of a Keras `Layer` or `Model` (`tf.keras`, `keras`, `tf_keras`; one that a
-    factory function defines too), including
+    factory function defines too) or in its own `__call__` (one that does not hand the call
+    on to `super().__call__`), including
     helpers and lambdas that `call` runs, or in a loss or metric function given to
     `compile(loss=..., metrics=[...])`, which Keras runs in its train function. A block of
     one's own (a `Layer` subclass whose `__init__` or `build` makes weights, `add_weight`
@@ -116,6 +117,25 @@ class Model:
         if self.w is None:
             self.w = tf.Variable(tf.ones([2, 2]))
         return tf.matmul(x, self.w)
+""",
+        # A `__call__` of one's own that applies layers made in `__init__`, and one that
+        # hands the call on to Keras' `__call__`, which runs `call`.
+        """
+import tensorflow as tf
+class Discriminator(tf.keras.Model):
+    def __init__(self):
+        super().__init__()
+        self.conv = tf.keras.layers.Conv2D(64, 4, strides=2)
+    def __call__(self, segmap, image, training=None):
+        return self.conv(tf.concat([segmap, image], axis=-1))
+class Critic(tf.keras.Model):
+    def build(self, input_shape):
+        self.head = tf.keras.layers.Dense(1)
+    def __call__(self, image, training=None):
+        image = tf.keras.layers.Flatten()(image)
+        return super().__call__(image, training=training)
+    def call(self, image, training=None):
+        return self.head(image)
 """,
         # Built in __init__ and build(), applied in call; a weightless layer made in call.
         """
@@ -246,6 +266,15 @@ class Block:
 """,
     )
     INVALID = (
+        # A `__call__` of one's own replaces Keras' and runs on every call, as `call` does.
+        """
+import tensorflow as tf
+def d_conv(x, channels):
+    return tf.keras.layers.Conv2D(channels, 4, strides=2)(x)  # expect: RL111
+class Discriminator(tf.keras.Model):
+    def __call__(self, segmap, image, training=None):
+        return d_conv(tf.concat([segmap, image], axis=-1), 64)
+""",
         # Keras optimizers made in the step that applies them.
         """
 import tensorflow as tf
@@ -478,9 +507,10 @@ y = fast(tf.ones([1, 2]))
                 )
                 continue
             if b.keras_call:
+                runner = "it runs" if b.keras_call.endswith(".__call__") else "Keras runs `call`"
                 yield from ctx.report(
                     self, b.site,
-                    f"{what} is created inside `{b.keras_call}`: Keras runs `call` on every call, "
+                    f"{what} is created inside `{b.keras_call}`: {runner} on every call, "
                     "so it is created again each time (and TF raises under `fit` or `tf.function`)",
                     help="create it in `__init__` or `build()` and only apply it in `call`",
                 )

@@ -238,7 +238,7 @@ def build(interp, kind: str, canon: str, node: ast.AST, module: ModuleState) -> 
         conds=tuple(interp.conds), loops=tuple(interp.loops), trace=interp.trace, graph=interp.tf.graph.gid,
         reuse=reuse, reuse_site=reuse_site, in_tf_function=depth is not None,
         conditional_in_function=depth is not None and interp.guards > depth,
-        keras_call=f"{func.owner.node.name}.call" if func is not None and func.keras_call and func.owner else None,
+        keras_call=f"{func.owner.node.name}.{func.node.name}" if func is not None and func.keras_call and func.owner else None,
         compiled_fn=getattr(func.node, "name", "lambda") if func is not None and func.compiled else None,
         scope=interp.tf.prefix(),
         seq=interp.analysis.tick(),

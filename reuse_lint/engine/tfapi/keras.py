@@ -560,12 +560,24 @@ def class_methods(cls: ClassVal) -> Any:
     def adapt(name: str, method: FuncVal) -> FuncVal:
         if keras_model and name in _KERAS_STEPS:
             return method.bound(None, True)  # Keras' fit runs it in a tf.function
-        if keras_layer and name == "call":
+        if keras_layer and (name == "call" or (name == "__call__" and not _calls_super_call(method.node))):
             # Keras runs `call` on every call of the object, traced in a tf.function
-            # under `fit`: what it creates is created again each time.
+            # under `fit`: what it creates is created again each time. A `__call__` of
+            # one's own replaces Keras' and runs on every call the same way, unless it
+            # hands the call on to Keras' (`super().__call__`), which then runs `call`.
             return replace(method.bound(None, True), keras_call=True)
         return method
     return adapt
+
+
+def _calls_super_call(node: ast.AST) -> bool:
+    """`super().__call__(...)` (or `super(Cls, self).__call__`) anywhere in the method."""
+    return any(
+        isinstance(sub, ast.Call) and isinstance(sub.func, ast.Attribute) and sub.func.attr == "__call__"
+        and isinstance(sub.func.value, ast.Call) and isinstance(sub.func.value.func, ast.Name)
+        and sub.func.value.func.id == "super"
+        for sub in ast.walk(node)
+    )
 
 
 def derives_from_keras_model(cls: ClassVal, depth: int = 0) -> bool:
