@@ -191,6 +191,10 @@ TABLE = (
         NO_COUNTERPART + "as for rl111_call_bad: without --steps the trace stops at fit's first "
         "gradient step, before the retrace on which TF 2 raises"),
     Row("rules/rl111_setting_store_good.py", (), (), GOOD),
+    Row("rules/rl111_unset_flag_bad.py", ("RL111@18",), (),
+        NO_COUNTERPART + "as for rl111_call_bad: without --steps the trace stops at fit's first "
+        "gradient step, before the retrace on which TF 2 raises"),
+    Row("rules/rl111_unset_flag_good.py", (), (), GOOD),
     Row("rules/rl111_factory_bad.py", ("RL111@11",), (),
         NO_COUNTERPART + "as for rl111_call_bad: without --steps the trace stops at fit's first "
         "gradient step, before the retrace on which TF 2 raises"),

@@ -48,6 +48,7 @@ from reuse_lint.engine.values import (
     HiddenMethod,
     Instance,
     Settings,
+    TFRef,
     ListVal,
     ModuleState,
     ModuleVal,
@@ -426,6 +427,94 @@ def _flag_test(stmt: ast.If, owner: ClassVal | None = None) -> bool:
     if owner is None or not read or not read.isdisjoint(stored):
         return False
     return read.isdisjoint(_attrs_set_after_init(owner))
+
+
+# What Keras itself sets on a layer or model after `__init__` (`built` once `build` ran):
+# a test on one of them may change arms between calls though the program never writes it.
+_FRAMEWORK_FLAGS = frozenset({
+    "built", "_built", "trainable", "_trainable", "_called", "compiled", "_is_compiled",
+    "stop_training", "stateful", "_stateful", "dynamic", "_dynamic", "_base_model_initialized",
+})
+
+
+def _constructor_setting(test: ast.AST, owner: ClassVal | None) -> bool:
+    """`if not self.initialized:` where the class's `__init__` is the only code that writes
+    `initialized`: every call takes the same arm, so the body is no build-once guard (it runs
+    on every call, or never). A guard turns itself off: its body, another method, a subclass
+    or a function of the module sets the flag; then it is not this."""
+    if owner is None or not _plain_self_test(test):
+        return False
+    read = _self_attrs_read(test)
+    if not read or not read.isdisjoint(_FRAMEWORK_FLAGS) or not _known_hierarchy(owner):
+        return False
+    if not read <= _attrs_set_in_init(owner) or not read.isdisjoint(_attrs_set_after_init(owner)):
+        return False
+    outside = _attrs_stored_outside_init(owner.module.tree)
+    return "*" not in outside and read.isdisjoint(outside)
+
+
+def _plain_self_test(test: ast.AST) -> bool:
+    """`self.a`, `not self.a`, `self.a is None`, `self.a == 2`, joined by `and`/`or`."""
+    if isinstance(test, ast.UnaryOp) and isinstance(test.op, ast.Not):
+        return _plain_self_test(test.operand)
+    if isinstance(test, ast.BoolOp):
+        return all(_plain_self_test(v) for v in test.values)
+    if isinstance(test, ast.Compare):
+        return _self_attr(test.left) and all(isinstance(c, ast.Constant) for c in test.comparators)
+    return _self_attr(test)
+
+
+def _known_hierarchy(cls: ClassVal) -> bool:
+    """Every base up the hierarchy is the program's own class or a modelled library's (a
+    Keras `Layer`): no base we cannot read may write the flag."""
+    seen: set[int] = set()
+    stack: list[Any] = list(cls.bases)
+    while stack:
+        base = stack.pop()
+        if isinstance(base, TFRef):
+            continue
+        if not isinstance(base, ClassVal):
+            return False
+        if id(base) not in seen:
+            seen.add(id(base))
+            stack.extend(base.bases)
+    return True
+
+
+def _attrs_set_in_init(cls: ClassVal) -> frozenset[str]:
+    """The `self.x` that `__init__` of the class or of one of its bases writes."""
+    found: set[str] = set()
+    seen: set[int] = set()
+    stack: list[Any] = [cls]
+    while stack:
+        c = stack.pop()
+        if not isinstance(c, ClassVal) or id(c) in seen:
+            continue
+        seen.add(id(c))
+        for item in c.node.body:
+            if isinstance(item, ast.FunctionDef) and item.name == "__init__":
+                found |= _self_attrs_changed(item)
+        stack.extend(c.bases)
+    return frozenset(found)
+
+
+@lru_cache(maxsize=1024)
+def _attrs_stored_outside_init(tree: ast.Module) -> frozenset[str]:
+    """Attribute names the module stores (`x.a = ...`, on any object) outside an `__init__`;
+    with a `setattr` or a `__dict__` in the module, any name (`*`)."""
+    stored: set[str] = set()
+    inside: set[int] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) and node.name == "__init__":
+            inside.update(id(n) for n in ast.walk(node))
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Attribute) and isinstance(node.ctx, ast.Store) and id(node) not in inside:
+            stored.add(node.attr)
+        elif isinstance(node, ast.Attribute) and node.attr == "__dict__":
+            return frozenset({"*"})
+        elif isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "setattr":
+            return frozenset({"*"})
+    return frozenset(stored)
 
 
 def _attrs_set_after_init(cls: ClassVal) -> frozenset[str]:
@@ -914,7 +1003,8 @@ class Interpreter:
         """Whether an `if` may be a guard (`if self.w is None:`) that makes its body run once.
         A setting compared with constants takes the same arm on every call: what runs under
         it is as unconditional as the code around it."""
-        setting = _setting_test(node.test) or _flag_test(node, self.funcs[-1].owner if self.funcs else None)
+        owner = self.funcs[-1].owner if self.funcs else None
+        setting = _setting_test(node.test) or _flag_test(node, owner) or _constructor_setting(node.test, owner)
         return not (setting and not (self.funcs and _stateful_test(node, self.funcs[-1].node)))
 
     def _arm_context(self, node: ast.If | ast.IfExp, module) -> tuple[Any, tuple, bool]:

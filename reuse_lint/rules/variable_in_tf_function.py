@@ -40,7 +40,8 @@ class VariableInTfFunction(Rule):
     (`sparse_categorical_accuracy`) or a metric object made once. Creation guarded by
     `if self.v is None:` (the documented singleton pattern), under a flag that the body,
     `call` or another method changes (`if self.pending: ...; self.pending = False`), or
-    under any other test, is not reported.
+    under any other test, is not reported; a flag that only `__init__` writes
+    (`if not self.initialized:` with nothing ever setting it) guards nothing and is.
 
     A Keras optimizer (`tf.keras.optimizers.Adam(...)`) holds variables too (its step
     count, a moment per weight): one made in the step that applies it, inside a
@@ -234,6 +235,25 @@ class Head(tf.keras.layers.Layer):
         return self.proj(x)
     def _mark_built(self):
         self.needs_proj = False
+""",
+        # Build-once guards: a flag the body sets, Keras' own `built`, `is None` then assigned.
+        """
+import tensorflow as tf
+class CondNorm(tf.keras.layers.Layer):
+    def __init__(self, channels):
+        super().__init__()
+        self.channels = channels
+        self.initialized = False
+        self.beta = None
+    def call(self, x):
+        if not self.initialized:
+            self.mean = self.add_weight(name="mean", shape=(self.channels,), trainable=False)
+            self.initialized = True
+        if self.beta is None:
+            self.beta = self.add_weight(name="beta", shape=(self.channels,))
+        if not self.built:
+            self.gamma = self.add_weight(name="gamma", shape=(self.channels,))
+        return (x - self.mean) * self.gamma + self.beta
 """,
         # `TimeDistributed` applies the layer it is given, made once in __init__.
         """
@@ -449,6 +469,19 @@ class ScaledScores(tf.keras.layers.Layer):
             self.scale = self.add_weight(name="scale", shape=(scores.shape[-1],))  # expect: RL111
             scores = scores * self.scale
         return scores
+""",
+        # A build-once flag that only `__init__` writes: nothing turns the guard off.
+        """
+import tensorflow as tf
+class CondNorm(tf.keras.layers.Layer):
+    def __init__(self, channels):
+        super().__init__()
+        self.channels = channels
+        self.initialized = False
+    def call(self, x):
+        if not self.initialized:
+            self.mean = self.add_weight(name="mean", shape=(self.channels,), trainable=False)  # expect: RL111
+        return x - self.mean
 """,
         # Keras' fit runs a model's train_step in a tf.function.
         """
