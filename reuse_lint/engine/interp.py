@@ -520,6 +520,8 @@ class Interpreter:
         self.in_cells = False
         self.cell_raised = False
         self.early_returns: list[list] = []  # per running function: values returned on one arm
+        # per running function: the object attributes set on arms that returned early
+        self.early_writes: list[list[dict]] = []
         self.conds: list[Cond] = []
         self.loops: list[tuple[int, int]] = []
 
@@ -963,9 +965,14 @@ class Interpreter:
         if alive and self.early_returns:
             # `if p: return x` with the function going on: x is one of the values it returns.
             self.early_returns[-1].extend(t.value for _, t, _ in outcomes if isinstance(t, _Return))
+            self.early_writes[-1].extend(w for (_, t, _), w in zip(outcomes, writes) if isinstance(t, _Return) and w)
         if not alive:
             self._rebind(frame, outcomes[-1][2][0])  # as the last arm left them
             terms = [t for _, t, _ in outcomes]
+            # Every arm leaves (`if deep: return self._deep(x) else: return self._flat(x)`,
+            # each helper setting `self._reuse = True`): the objects' state after it is what
+            # the arms that leave the same way set, as for arms that go on.
+            self._join_attributes([w for t, w in zip(terms, writes) if type(t) is type(terms[0])])
             if all(isinstance(t, _Return) for t in terms):
                 value = terms[0].value
                 for t in terms[1:]:
@@ -1037,6 +1044,18 @@ class Interpreter:
             if value is _MISSING:
                 continue
             self._set_attr(inst, attr, value)
+
+    def _join_early_writes(self, arms: list[dict]) -> None:
+        """`if deep: return self._deep(x)` with the function going on: after the call, an
+        attribute that arm set holds its value or the one the other paths left, so both are
+        joined. (An attribute only the later code sets keeps that code's value: guards like
+        `if self.built: return` keep their object state known.)"""
+        for arm in arms:
+            for inst, attr, value in arm.values():
+                current = inst.attrs.get(attr, _MISSING)
+                if value is _MISSING or current is _MISSING:
+                    continue
+                self._set_attr(inst, attr, self._join(value, current))
 
     def _join(self, a: Any, b: Any) -> Any:
         """One value for what two paths left (arms of an `if`, a function's returns)."""
@@ -1777,12 +1796,15 @@ class Interpreter:
         self.funcs.append(func)
         self.tf.enter_function(func, self.guards)
         self.early_returns.append([])
+        self.early_writes.append([])
         try:
             result = self._run_body(func, env)
             for value in self.early_returns[-1]:
                 result = self._join(result, value)
+            self._join_early_writes(self.early_writes[-1])
         finally:
             self.early_returns.pop()
+            self.early_writes.pop()
             self.tf.exit_function(func)
             self.funcs.pop()
             if site is not None:
