@@ -520,6 +520,8 @@ class Interpreter:
         self.in_cells = False
         self.cell_raised = False
         self.early_returns: list[list] = []  # per running function: values returned on one arm
+        # How many `try` bodies whose handlers catch a failed lookup enclose what runs now.
+        self.catching = 0
         # per running function: the object attributes set on arms that returned early
         self.early_writes: list[list[dict]] = []
         self.conds: list[Cond] = []
@@ -1143,9 +1145,16 @@ class Interpreter:
     _stmt_AsyncWith = _stmt_With
 
     def _stmt_Try(self, stmt: ast.Try, env, module) -> None:
-        # Handlers run only when the body failed part-way; what they do is not modelled.
+        # Handlers run only when the body failed part-way; what they do is not modelled. A
+        # body whose handler catches TF's `ValueError` is the program's own test (a
+        # get-or-create: `try: reuse=True ... except ValueError: reuse=False ...`).
+        catching = any(_catches_value_error(h) for h in stmt.handlers)
+        self.catching += catching
         try:
             self.exec_block(stmt.body, env, module)
+        finally:
+            self.catching -= catching
+        try:
             self.exec_block(stmt.orelse, env, module)
         finally:
             self.exec_block(stmt.finalbody, env, module)
@@ -1928,6 +1937,19 @@ class Interpreter:
                     self._open_dict(base)
         elif isinstance(target, ast.Starred):
             self.assign(target.value, UNKNOWN, env, module)
+
+
+_CATCHES_VALUE_ERROR = frozenset({"ValueError", "Exception", "BaseException", "StandardError"})
+
+
+def _catches_value_error(handler: ast.ExceptHandler) -> bool:
+    """An `except` that takes a `ValueError` (bare, `Exception`, a tuple holding one) and does
+    not raise again."""
+    types = handler.type.elts if isinstance(handler.type, ast.Tuple) else [handler.type]
+    names = {t.attr if isinstance(t, ast.Attribute) else getattr(t, "id", None) for t in types if t is not None}
+    if handler.type is not None and not names & _CATCHES_VALUE_ERROR:
+        return False
+    return not any(isinstance(n, ast.Raise) for stmt in handler.body for n in ast.walk(stmt))
 
 
 @lru_cache(maxsize=16384)
