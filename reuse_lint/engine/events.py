@@ -63,6 +63,9 @@ class Creation:
     # In a notebook cell after a statement of the same cell that TF raises at: the kernel
     # never ran it, so it made nothing a later cell could meet (it is still judged alone).
     unrun: bool = False
+    # Inside a `try` whose handler catches the `ValueError` of a failed lookup: the program
+    # tests for the variables' existence itself.
+    caught: bool = False
 
 
 @dataclass(frozen=True)

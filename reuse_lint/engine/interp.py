@@ -609,6 +609,10 @@ class Interpreter:
         self.in_cells = False
         self.cell_raised = False
         self.early_returns: list[list] = []  # per running function: values returned on one arm
+        # How many `try` bodies whose handlers catch a failed lookup enclose what runs now.
+        self.catching = 0
+        # per running function: the object attributes set on arms that returned early
+        self.early_writes: list[list[dict]] = []
         self.conds: list[Cond] = []
         self.loops: list[tuple[int, int]] = []
 
@@ -1053,9 +1057,14 @@ class Interpreter:
         if alive and self.early_returns:
             # `if p: return x` with the function going on: x is one of the values it returns.
             self.early_returns[-1].extend(t.value for _, t, _ in outcomes if isinstance(t, _Return))
+            self.early_writes[-1].extend(w for (_, t, _), w in zip(outcomes, writes) if isinstance(t, _Return) and w)
         if not alive:
             self._rebind(frame, outcomes[-1][2][0])  # as the last arm left them
             terms = [t for _, t, _ in outcomes]
+            # Every arm leaves (`if deep: return self._deep(x) else: return self._flat(x)`,
+            # each helper setting `self._reuse = True`): the objects' state after it is what
+            # the arms that leave the same way set, as for arms that go on.
+            self._join_attributes([w for t, w in zip(terms, writes) if type(t) is type(terms[0])])
             if all(isinstance(t, _Return) for t in terms):
                 value = terms[0].value
                 for t in terms[1:]:
@@ -1127,6 +1136,18 @@ class Interpreter:
             if value is _MISSING:
                 continue
             self._set_attr(inst, attr, value)
+
+    def _join_early_writes(self, arms: list[dict]) -> None:
+        """`if deep: return self._deep(x)` with the function going on: after the call, an
+        attribute that arm set holds its value or the one the other paths left, so both are
+        joined. (An attribute only the later code sets keeps that code's value: guards like
+        `if self.built: return` keep their object state known.)"""
+        for arm in arms:
+            for inst, attr, value in arm.values():
+                current = inst.attrs.get(attr, _MISSING)
+                if value is _MISSING or current is _MISSING:
+                    continue
+                self._set_attr(inst, attr, self._join(value, current))
 
     def _join(self, a: Any, b: Any) -> Any:
         """One value for what two paths left (arms of an `if`, a function's returns)."""
@@ -1214,9 +1235,16 @@ class Interpreter:
     _stmt_AsyncWith = _stmt_With
 
     def _stmt_Try(self, stmt: ast.Try, env, module) -> None:
-        # Handlers run only when the body failed part-way; what they do is not modelled.
+        # Handlers run only when the body failed part-way; what they do is not modelled. A
+        # body whose handler catches TF's `ValueError` is the program's own test (a
+        # get-or-create: `try: reuse=True ... except ValueError: reuse=False ...`).
+        catching = any(_catches_value_error(h) for h in stmt.handlers)
+        self.catching += catching
         try:
             self.exec_block(stmt.body, env, module)
+        finally:
+            self.catching -= catching
+        try:
             self.exec_block(stmt.orelse, env, module)
         finally:
             self.exec_block(stmt.finalbody, env, module)
@@ -1867,12 +1895,15 @@ class Interpreter:
         self.funcs.append(func)
         self.tf.enter_function(func, self.guards)
         self.early_returns.append([])
+        self.early_writes.append([])
         try:
             result = self._run_body(func, env)
             for value in self.early_returns[-1]:
                 result = self._join(result, value)
+            self._join_early_writes(self.early_writes[-1])
         finally:
             self.early_returns.pop()
+            self.early_writes.pop()
             self.tf.exit_function(func)
             self.funcs.pop()
             if site is not None:
@@ -1996,6 +2027,19 @@ class Interpreter:
                     self._open_dict(base)
         elif isinstance(target, ast.Starred):
             self.assign(target.value, UNKNOWN, env, module)
+
+
+_CATCHES_VALUE_ERROR = frozenset({"ValueError", "Exception", "BaseException", "StandardError"})
+
+
+def _catches_value_error(handler: ast.ExceptHandler) -> bool:
+    """An `except` that takes a `ValueError` (bare, `Exception`, a tuple holding one) and does
+    not raise again."""
+    types = handler.type.elts if isinstance(handler.type, ast.Tuple) else [handler.type]
+    names = {t.attr if isinstance(t, ast.Attribute) else getattr(t, "id", None) for t in types if t is not None}
+    if handler.type is not None and not names & _CATCHES_VALUE_ERROR:
+        return False
+    return not any(isinstance(n, ast.Raise) for stmt in handler.body for n in ast.walk(stmt))
 
 
 @lru_cache(maxsize=16384)

@@ -205,7 +205,7 @@ def autoname_victims(ctx: RuleContext) -> list:
     creating = {id(c.frame_entry) for c in ctx.analysis.creations if c.reuse != TRUE and c.frame_entry is not None}
     return [
         c for c in ctx.analysis.creations
-        if c.kind == "layer" and c.auto_named and c.reuse == TRUE and c.name
+        if c.kind == "layer" and c.auto_named and c.reuse == TRUE and c.name and not c.caught
         and not existed[id(c)] and is_reuse_variables_call(c.reuse_site)
         and ((c.fresh_graph and not c.opaque_before) or id(c.frame_entry) in creating)
     ]

@@ -394,6 +394,52 @@ x = tf.placeholder(tf.float32, [None, 3])
 training = tf.placeholder(tf.bool, [])
 logits = tf.cond(training, lambda: classifier(tf.nn.dropout(x, 0.5)), lambda: classifier(x, reuse=True))
 """,
+        # Round 18: `__call__` returns from both arms of an `if` on a setting the analysis does
+        # not know; each helper marks the object built, so the second call reuses on either arm.
+        """
+import tensorflow.compat.v1 as tf
+class Critic(object):
+    def __init__(self, name, use_conv):
+        self.name, self.use_conv, self.reuse = name, use_conv, False
+    def __call__(self, x):
+        if self.use_conv:
+            return self._conv_net(x)
+        else:
+            return self._mlp_net(x)
+    def _conv_net(self, x):
+        with tf.variable_scope(self.name, reuse=self.reuse):
+            out = tf.layers.conv2d(x, 8, 3, name="c_conv1")
+        self.reuse = True
+        return out
+    def _mlp_net(self, x):
+        with tf.variable_scope(self.name, reuse=self.reuse):
+            out = tf.layers.dense(x, 8, name="c_fc1")
+        self.reuse = True
+        return out
+def build_critic(real, fake, use_conv):
+    critic = Critic("critic", use_conv)
+    return critic(real), critic(fake)
+""",
+        # The same with an early return, the other path building nothing: after the first
+        # call, the flag is set on the path that built.
+        """
+import tensorflow.compat.v1 as tf
+class Critic(object):
+    def __init__(self, name, use_conv):
+        self.name, self.use_conv, self.reuse = name, use_conv, False
+    def __call__(self, x):
+        if self.use_conv:
+            return self._conv_net(x)
+        return tf.identity(x)
+    def _conv_net(self, x):
+        with tf.variable_scope(self.name, reuse=self.reuse):
+            out = tf.layers.conv2d(x, 8, 3, name="c_conv1")
+        self.reuse = True
+        return out
+def build_critic(real, fake, use_conv):
+    critic = Critic("critic", use_conv)
+    return critic(real), critic(fake)
+""",
     )
     VALID = VALID + (
         # TF's own cells: one cell object run twice re-enters its first scope with reuse;
@@ -420,6 +466,28 @@ h2, _ = tf.nn.rnn_cell.LSTMCell(4)(tf.zeros([2, 3]), state)
 """,
     )
     INVALID = (
+        # As above, but the helpers never mark the object built: on either arm the second
+        # call creates the critic again.
+        """
+import tensorflow.compat.v1 as tf
+class Critic(object):
+    def __init__(self, name, use_conv):
+        self.name, self.use_conv, self.reuse = name, use_conv, False
+    def __call__(self, x):
+        if self.use_conv:
+            return self._conv_net(x)
+        else:
+            return self._mlp_net(x)
+    def _conv_net(self, x):
+        with tf.variable_scope(self.name, reuse=self.reuse):
+            return tf.layers.conv2d(x, 8, 3, name="c_conv1")
+    def _mlp_net(self, x):
+        with tf.variable_scope(self.name, reuse=self.reuse):
+            return tf.layers.dense(x, 8, name="c_fc1")
+def build_critic(real, fake, use_conv):
+    critic = Critic("critic", use_conv)
+    return critic(real), critic(fake)  # expect: RL101
+""",
         # The reuse flag reads a list the loop never fills: it is empty on every pass.
         """
 import tensorflow as tf

@@ -166,6 +166,21 @@ def attend(x, reuse):
         return tf.layers.dense(x, 1, name="score", reuse=reuse)
 scores = [attend(x, i > 0) for i, x in enumerate(tf.unstack(tf.zeros([2, 3, 4]), axis=1))]
 """,
+        # Round 18: a get-or-create. The failed lookup raises the `ValueError` the handler
+        # catches, and the handler builds the variables: the program's own existence test.
+        """
+import tensorflow.compat.v1 as tf
+def d_block(x):
+    return tf.layers.dense(x, 4, name="d_fc")
+def discriminator(x, name="disc"):
+    try:
+        with tf.variable_scope(name, reuse=True):
+            return d_block(x)
+    except ValueError:
+        with tf.variable_scope(name, reuse=False):
+            return d_block(x)
+d_real = discriminator(tf.zeros([2, 3]))
+""",
     )
     INVALID = (
         # A batch norm's moving averages of its batch moments, made on every call: the
@@ -184,6 +199,31 @@ def d_net(x, reuse=None):
 x = tf.zeros([2, 4])
 a = d_net(x)
 b = d_net(x, reuse=True)  # expect: RL102
+""",
+        # The handler catches another error: TF's `ValueError` goes through it.
+        """
+import tensorflow.compat.v1 as tf
+def d_block(x):
+    return tf.layers.dense(x, 4, name="d_fc")
+def discriminator(x, name="disc"):
+    try:
+        with tf.variable_scope(name, reuse=True):  # expect: RL102
+            return d_block(x)
+    except KeyError:
+        with tf.variable_scope(name, reuse=False):
+            return d_block(x)
+d_real = discriminator(tf.zeros([2, 3]))
+""",
+        # A handler that raises again does not test for existence either.
+        """
+import tensorflow.compat.v1 as tf
+def d_block(x):
+    return tf.layers.dense(x, 4, name="d_fc")
+try:
+    with tf.variable_scope("disc", reuse=True):  # expect: RL102
+        d_real = d_block(tf.zeros([2, 3]))
+except ValueError as err:
+    raise RuntimeError("build the discriminator first") from err
 """,
         """
 import tensorflow as tf
@@ -290,7 +330,11 @@ scores = [attend(x, i > 0) for i, x in enumerate(tf.unstack(tf.zeros([2, 3, 4]),
         chosen = _created_on_other_arm(ctx.analysis.creations)
         for c in ctx.analysis.creations:
             key = (c.trace, c.graph)
-            if (
+            if c.caught:
+                # A get-or-create (`try: reuse=True ... except ValueError: create`): the
+                # failed lookup is how the program finds that it must create.
+                pass
+            elif (
                 c.reuse == TRUE and c.name is not None and c.fresh_graph and not c.opaque_before
                 and key not in unnamed and not existed[id(c)] and id(c) not in explained
                 and id(c) not in chosen

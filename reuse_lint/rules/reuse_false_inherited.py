@@ -99,7 +99,8 @@ with tf.variable_scope("model", reuse=True):
                 (c for c in ctx.analysis.creations
                  # Only in a graph whose history is known: an entry point's graph may hold
                  # what a caller the linter cannot see created before.
-                 if c.reuse == TRUE and c.name and c.fresh_graph and not existed[id(c)]
+                 # (a get-or-create's caught lookup is the program's own test: not a victim)
+                 if c.reuse == TRUE and c.name and c.fresh_graph and not existed[id(c)] and not c.caught
                  and any(n is node for n in c.scope_nodes)),
                 None,
             )

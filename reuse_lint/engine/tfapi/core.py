@@ -185,6 +185,7 @@ def record(interp, name: str | None, kind: str, node: ast.AST, module: ModuleSta
             frame_entry=interp.tf.scopes[-1] if interp.tf.scopes else None,
             name_scope_sites=tuple(site for _, site in interp.tf.name_scopes),
             seq=interp.analysis.tick(),
+            caught=interp.catching > 0,
         )
     interp.analysis.creations.append(creation)
     if interp.cell_raised:
