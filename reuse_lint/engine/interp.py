@@ -48,7 +48,6 @@ from reuse_lint.engine.values import (
     HiddenMethod,
     Instance,
     Settings,
-    TFRef,
     ListVal,
     ModuleState,
     ModuleVal,
@@ -471,7 +470,7 @@ def _known_hierarchy(cls: ClassVal) -> bool:
     stack: list[Any] = list(cls.bases)
     while stack:
         base = stack.pop()
-        if isinstance(base, TFRef):
+        if tfapi.is_modelled(base):
             continue
         if not isinstance(base, ClassVal):
             return False
