@@ -1238,14 +1238,15 @@ class Interpreter:
         # body whose handler catches TF's `ValueError` is the program's own test (a
         # get-or-create: `try: reuse=True ... except ValueError: reuse=False ...`).
         catching = any(_catches_value_error(h) for h in stmt.handlers)
-        self.catching += catching
         try:
-            self.exec_block(stmt.body, env, module)
-        finally:
-            self.catching -= catching
-        try:
+            self.catching += catching
+            try:
+                self.exec_block(stmt.body, env, module)
+            finally:
+                self.catching -= catching
             self.exec_block(stmt.orelse, env, module)
         finally:
+            # Also when the body leaves by `return` or `break`, as Python runs it.
             self.exec_block(stmt.finalbody, env, module)
 
     _stmt_TryStar = _stmt_Try
