@@ -554,7 +554,7 @@ class ProjectLoader:
     def _fresh_state(self, path: Path, name: str) -> ModuleState | None:
         if path not in self._parsed:
             try:
-                if _too_large(os.path.getsize(path)):
+                if _file_too_large(path, os.path.getsize(path)):
                     raise engine.ParseFailure("too large", 1, 1)  # an import we do not follow
                 self._parsed[path] = engine.parse_module(self.read(path), _display(path), name)
             except (OSError, engine.ParseFailure):
@@ -741,7 +741,7 @@ class Worker:
         in the files asked for), from the cache when its bytes and dependencies are
         unchanged, and the file's record for the stat index (None: not cached or racy)."""
         global current_file
-        self.cut_short = _too_large(os.path.getsize(path))
+        self.cut_short = _file_too_large(path, os.path.getsize(path))
         if self.cut_short:
             return [], None
         sig = signature(str(path)) if self.cache is not None else None  # before the read
@@ -778,6 +778,9 @@ class Worker:
         data, book, unreadable = _python_source(path, data, shown, self.rules)
         if unreadable is not None:
             return unreadable, {}, []
+        self.cut_short = _code_too_large(book, data)
+        if self.cut_short:
+            return [], {}, []
         try:
             module = engine.parse_module(data, shown)
         except engine.ParseFailure:
@@ -852,7 +855,7 @@ def lint_file(path: Path, settings: Settings, loader: ProjectLoader, rules, resu
     global current_file
     before = os.stat(path)  # first: a change after it shows, and the fix is not written
     shown = current_file = _display(path)
-    large = _too_large(before.st_size)
+    large = _file_too_large(path, before.st_size)
     if large:
         result.errors.append(cut_short_message(shown, large))
         return [], None
@@ -866,9 +869,13 @@ def lint_file(path: Path, settings: Settings, loader: ProjectLoader, rules, resu
         return checker.lint_source(source, shown, file_rules, loader=loader, cut_short=limits, cells=cells)
 
     if notebook.is_notebook(path):
-        unreadable = _python_source(path, data, shown, file_rules)[2]
+        source, book, unreadable = _python_source(path, data, shown, file_rules)
         if unreadable is not None:
             return unreadable, None
+        large = _code_too_large(book, source)
+        if large:
+            result.errors.append(cut_short_message(shown, large))
+            return [], None
         diagnostics = _fix_notebook(path, data, shown, lint, settings, result)
         if limits:
             result.errors.append(cut_short_message(shown, limits[0]))
@@ -952,12 +959,30 @@ def _lint_chunk(paths: list[Path]) -> tuple[list[tuple[list[Diagnostic], str | N
 # this size a file would risk the promise of 10 s and 1 GB a file on a busy machine. The largest real module seen
 # (TensorFlow's generated schema_py_generated.py) is 0.7 MB; bigger ones are generated data.
 MAX_FILE_BYTES = 1_000_000
+# A notebook's bytes are mostly its stored outputs (images in base64), which the analysis never
+# sees: the file gets a wider cap (reading its JSON costs about 0.12 s a MB) and its code cells,
+# joined, the cap of a file.
+MAX_NOTEBOOK_BYTES = 20_000_000
 
 
-def _too_large(size: int) -> str | None:
-    if size <= MAX_FILE_BYTES:
+def _too_large(size: int, limit: int | None = None, what: str = "a file may have") -> str | None:
+    limit = MAX_FILE_BYTES if limit is None else limit
+    if size <= limit:
         return None
-    return f"too large: {size:,} bytes, over the {MAX_FILE_BYTES:,} a file may have"
+    return f"too large: {size:,} bytes, over the {limit:,} {what}"
+
+
+def _file_too_large(path: Path, size: int) -> str | None:
+    if notebook.is_notebook(path):
+        return _too_large(size, MAX_NOTEBOOK_BYTES, "a notebook may have")
+    return _too_large(size)
+
+
+def _code_too_large(book: "notebook.Notebook | None", source: bytes) -> str | None:
+    """A notebook's code cells over a file's cap (a plain file was checked by its size)."""
+    if book is None:
+        return None
+    return _too_large(len(source), what="a notebook's code cells may have")
 
 
 def cut_short_message(shown: str, limit: str) -> str:
@@ -1211,9 +1236,9 @@ def clean_cache(path: str) -> Path | None:
 
 
 def _run_stdin(settings: Settings, rules, result: Result) -> None:
-    data = sys.stdin.buffer.read(MAX_FILE_BYTES + 1)
     name = settings.stdin_filename or "-"
-    large = _too_large(len(data))
+    data = sys.stdin.buffer.read((MAX_NOTEBOOK_BYTES if notebook.is_notebook(Path(name)) else MAX_FILE_BYTES) + 1)
+    large = _file_too_large(Path(name), len(data))
     if large:
         result.errors.append(cut_short_message(name, large))
         return
@@ -1224,6 +1249,10 @@ def _run_stdin(settings: Settings, rules, result: Result) -> None:
     source, book, unreadable = _python_source(Path(name), data, name, file_rules)
     if unreadable is not None:
         result.diagnostics = unreadable
+        return
+    large = _code_too_large(book, source)
+    if large:
+        result.errors.append(cut_short_message(name, large))
         return
     limits: list[str] = []
     result.diagnostics = _mapped(book, checker.lint_source(source, name, file_rules, loader=loader, cut_short=limits,

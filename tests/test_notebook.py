@@ -229,6 +229,27 @@ def test_a_notebook_that_is_not_json_is_rl001_and_the_rest_is_linted(tmp_path):
         ("RL001", "broken.ipynb", None, 1), ("RL101", "gan.ipynb", 3, 3)]
 
 
+def test_a_notebook_over_a_files_cap_in_stored_outputs_is_linted_by_its_code(tmp_path):
+    # A training notebook saved with its plots: the megabytes are outputs the analysis never
+    # reads, so only its code cells meet the cap of a file.
+    plots = code("x = tf.zeros([1, 2])\na = d(x)\nb = d(x)")
+    plots.outputs = [nbformat.v4.new_output("display_data", data={"image/png": "iVBORw0K" * 200_000})]
+    path = write(tmp_path / "gan.ipynb", code(TF1), code(BUILDER), plots)
+    assert path.stat().st_size > 1_000_000
+    proc = run("check", path.name, "--no-cache", "--output-format", "json", cwd=tmp_path)
+    assert [(f["code"], f["cell"], f["line"]) for f in json.loads(proc.stdout)] == [("RL101", 3, 3)]
+    assert proc.stderr == ""
+
+
+def test_a_notebook_whose_code_is_over_a_files_cap_is_one_clear_line(tmp_path):
+    path = write(tmp_path / "big.ipynb", code(TF1), code("x = 1\n" * 200_000))
+    proc = run("check", path.name, "--no-cache", cwd=tmp_path)
+    assert proc.returncode == 2
+    [line] = [line for line in proc.stderr.splitlines() if "big.ipynb" in line]
+    assert "big.ipynb: not analysed (too large: 1,2" in line
+    assert line.endswith("bytes, over the 1,000,000 a notebook's code cells may have)")
+
+
 def test_a_notebook_on_standard_input_is_read_as_one(tmp_path):
     path = write(tmp_path / "gan.ipynb", code(TF1), code(BUILDER), code("x = tf.zeros([1, 2])\na = d(x)"), code("b = d(x)"))
     proc = subprocess.run(
