@@ -26,7 +26,7 @@ import re
 import time
 from dataclasses import replace
 from functools import lru_cache
-from typing import Any, Callable
+from typing import Any, Callable, Iterator
 
 from reuse_lint.engine import tfapi
 from reuse_lint.engine.constructions import constructions
@@ -463,38 +463,29 @@ def _plain_self_test(test: ast.AST) -> bool:
     return _self_attr(test)
 
 
-def _known_hierarchy(cls: ClassVal) -> bool:
-    """Every base up the hierarchy is the program's own class or a modelled library's (a
-    Keras `Layer`): no base we cannot read may write the flag."""
-    seen: set[int] = set()
-    stack: list[Any] = list(cls.bases)
-    while stack:
-        base = stack.pop()
-        if tfapi.is_modelled(base):
-            continue
-        if not isinstance(base, ClassVal):
-            return False
-        if id(base) not in seen:
-            seen.add(id(base))
-            stack.extend(base.bases)
-    return True
-
-
-def _attrs_set_in_init(cls: ClassVal) -> frozenset[str]:
-    """The `self.x` that `__init__` of the class or of one of its bases writes."""
-    found: set[str] = set()
+def _program_classes(cls: ClassVal) -> Iterator[ClassVal]:
+    """The class and, up its hierarchy, each base that is the program's own class, once."""
     seen: set[int] = set()
     stack: list[Any] = [cls]
     while stack:
         c = stack.pop()
-        if not isinstance(c, ClassVal) or id(c) in seen:
-            continue
-        seen.add(id(c))
-        for item in c.node.body:
-            if isinstance(item, ast.FunctionDef) and item.name == "__init__":
-                found |= _self_attrs_changed(item)
-        stack.extend(c.bases)
-    return frozenset(found)
+        if isinstance(c, ClassVal) and id(c) not in seen:
+            seen.add(id(c))
+            yield c
+            stack.extend(c.bases)
+
+
+def _known_hierarchy(cls: ClassVal) -> bool:
+    """Every base up the hierarchy is the program's own class or a modelled library's (a
+    Keras `Layer`): no base we cannot read may write the flag."""
+    return all(isinstance(b, ClassVal) or tfapi.is_modelled(b) for c in _program_classes(cls) for b in c.bases)
+
+
+def _attrs_set_in_init(cls: ClassVal) -> frozenset[str]:
+    """The `self.x` that `__init__` of the class or of one of its bases writes."""
+    return frozenset(
+        attr for c in _program_classes(cls) for item in c.node.body
+        if isinstance(item, ast.FunctionDef) and item.name == "__init__" for attr in _self_attrs_changed(item))
 
 
 @lru_cache(maxsize=1024)
@@ -518,17 +509,7 @@ def _attrs_stored_outside_init(tree: ast.Module) -> frozenset[str]:
 
 def _attrs_set_after_init(cls: ClassVal) -> frozenset[str]:
     """The `self.x` that a method of the class or of its bases, `__init__` aside, changes."""
-    changed: set[str] = set()
-    seen: set[int] = set()
-    stack = [cls]
-    while stack:
-        c = stack.pop()
-        if not isinstance(c, ClassVal) or id(c) in seen:
-            continue
-        seen.add(id(c))
-        changed |= _methods_changes(c.node)
-        stack.extend(c.bases)
-    return frozenset(changed)
+    return frozenset().union(*(_methods_changes(c.node) for c in _program_classes(cls)))
 
 
 @lru_cache(maxsize=4096)

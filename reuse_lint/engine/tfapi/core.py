@@ -251,6 +251,21 @@ def build(interp, kind: str, canon: str, node: ast.AST, module: ModuleState) -> 
     return made
 
 
+def open_layer_scope(interp, sub: str | None, counted: bool, reuse: Any, node: ast.AST,
+                     module: ModuleState) -> tuple[str | None, str | None, tuple]:
+    """Open the scope a TF1 layer (or TF's own RNN cell) makes its variables in, under the one
+    open now: `sub`, counted there first when `counted` (`dense`, `dense_1`...; a reusing layer
+    takes its bare name); None when the name is not known. Returns the outer scope, the full
+    name (None when not known) and the extra that records each variable (its scope, the site)."""
+    outer = interp.tf.prefix()
+    graph = interp.tf.graph
+    if counted and sub is not None:
+        sub = graph.unique(outer, sub)
+    full = None if sub is None or outer is None else (f"{outer}/{sub}" if outer else sub)
+    graph.open(full)
+    return outer, full, (ScopeVal(full, reuse, graph.gid), Site(module.path, node))
+
+
 def variable_tensor(created: Creation) -> Tensor:
     """What a new variable carries downstream: the model scope it belongs to, if trainable;
     a variable made outside any scope carries itself, `("variable", name)`, so that a

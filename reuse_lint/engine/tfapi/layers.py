@@ -12,33 +12,24 @@ name is recorded and the bare name kept beside it as the creation's `reuse_alias
 from __future__ import annotations
 
 from reuse_lint import tfnames
-from reuse_lint.engine.events import Site
 from reuse_lint.engine.tfapi import register
-from reuse_lint.engine.tfapi.core import record, reuse_value, variable_tensor
-from reuse_lint.engine.values import AUTO, Const, ScopeVal, Tensor, deps, truthy
+from reuse_lint.engine.tfapi.core import open_layer_scope, record, reuse_value, variable_tensor
+from reuse_lint.engine.values import AUTO, Const, Tensor, deps, truthy
 
 
 @register(*tfnames.LAYER_FUNCTIONS)
 def _layer(interp, canon, node, args, kwargs, module) -> Tensor:
     base, variables = tfnames.LAYER_FUNCTIONS[canon]
     explicit = kwargs.get(tfnames.layer_name_argument(canon), Const(None))
-    outer = interp.tf.prefix()
-    graph = interp.tf.graph
     layer_reuse = reuse_value(kwargs.get("reuse", Const(None)))
-    if isinstance(explicit, Const) and explicit.value is None and _skips_counter(canon, layer_reuse):
-        sub = base
-    elif isinstance(explicit, Const) and explicit.value is None:
-        sub = graph.unique(outer, base)
-    elif isinstance(explicit, Const) and isinstance(explicit.value, str):
-        sub = explicit.value
-    else:
-        sub = None
-    full = None if sub is None or outer is None else (f"{outer}/{sub}" if outer else sub)
-    graph.open(full)
-    extra = (ScopeVal(full, layer_reuse, graph.gid), Site(module.path, node))
-    trainable = truthy(kwargs.get("trainable", Const(True))) is not False
     auto = isinstance(explicit, Const) and explicit.value is None
-    alias = _bare_name(canon, outer, sub, base, layer_reuse) if auto else None
+    if auto:
+        sub, counted = base, not _skips_counter(canon, layer_reuse)
+    else:
+        sub, counted = (explicit.value if isinstance(explicit, Const) and isinstance(explicit.value, str) else None), False
+    outer, full, extra = open_layer_scope(interp, sub, counted, layer_reuse, node, module)
+    trainable = truthy(kwargs.get("trainable", Const(True))) is not False
+    alias = _bare_name(canon, outer, full, base, layer_reuse) if auto else None
     result = deps(args, kwargs)
     for var in variables:
         var_trainable = trainable and var not in tfnames.NON_TRAINABLE
@@ -53,9 +44,9 @@ def _skips_counter(canon: str, layer_reuse) -> bool:
     return canon.startswith("tf.layers.") and (layer_reuse == Const(True) or layer_reuse is AUTO)
 
 
-def _bare_name(canon: str, outer: str | None, sub: str | None, base: str, layer_reuse) -> str | None:
+def _bare_name(canon: str, outer: str | None, full: str | None, base: str, layer_reuse) -> str | None:
     """The scope an unnamed `tf.layers` layer opens when its own `reuse` may be on (slim and
     contrib layers refuse `reuse` without a scope instead)."""
-    if not canon.startswith("tf.layers.") or layer_reuse == Const(False) or outer is None or sub is None:
+    if not canon.startswith("tf.layers.") or layer_reuse == Const(False) or full is None:
         return None
     return f"{outer}/{base}" if outer else base

@@ -12,7 +12,7 @@ from typing import Any
 from reuse_lint import tfnames
 from reuse_lint.engine.events import Site
 from reuse_lint.engine.tfapi import TFMethod, attributes, callable_values, register, register_family
-from reuse_lint.engine.tfapi.core import record, reuse_value
+from reuse_lint.engine.tfapi.core import open_layer_scope, record, reuse_value
 from reuse_lint.engine.tfapi.scopes import enter_implicit, exit_implicit
 from reuse_lint.engine.values import (
     AUTO, EMPTY_TENSOR, UNKNOWN, Cell, Const, DictVal, FuncVal, Instance, KerasObject, ListVal, ModuleState, ScopeVal, Tensor,
@@ -227,20 +227,14 @@ def _make_weights(interp, cell: Cell, args: list, kwargs: dict, node: ast.Call, 
     base, variables = names
     reuse = reuse_value(cell.options.get("reuse", Const(None)))
     scope = args[2] if len(args) > 2 else kwargs.get("scope", Const(None))
-    graph = interp.tf.graph
-    outer = interp.tf.prefix()
     if isinstance(scope, Const) and isinstance(scope.value, str):
-        sub = scope.value
+        sub, counted = scope.value, False
     elif not (isinstance(scope, Const) and scope.value is None):
         return
-    elif reuse == Const(True) or reuse is AUTO:
-        sub = base  # a reusing layer takes its bare name, uncounted
     else:
-        sub = graph.unique(outer, base)
+        sub, counted = base, not (reuse == Const(True) or reuse is AUTO)  # a reusing cell takes its bare name
     cell.built.add(gid)
-    full = None if sub is None or outer is None else (f"{outer}/{sub}" if outer else sub)
-    graph.open(full)
-    extra = (ScopeVal(full, reuse, gid), Site(module.path, node))
+    _, full, extra = open_layer_scope(interp, sub, counted, reuse, node, module)
     for var in variables:
         record(interp, f"{full}/{var}" if full else None, "cell", node, module, extra)
 
