@@ -59,7 +59,14 @@ TF_FUNCTION = frozenset({"tf.function", "tf.compat.v2.function"})
 TRACED_AT_CALL = {
     "tf.map_fn": ((0, "fn"),), "tf.scan": ((0, "fn"),), "tf.foldl": ((0, "fn"),), "tf.foldr": ((0, "fn"),),
     "tf.while_loop": ((0, "cond"), (1, "body")),
+    "tf.vectorized_map": ((0, "fn"),),
 }
+# `tf.distribute.Strategy` methods that call the function given them, on each replica, with
+# its `args=`/`kwargs=`: `strategy.run(step_fn, args=(x,))`. A strategy is rarely a value the
+# analysis knows (a parameter, a TPU resolver's), so the method name and the call's shape
+# (a function first, then only these keywords) are what tell it.
+STRATEGY_RUNS = frozenset({"run", "experimental_run_v2", "experimental_run"})
+STRATEGY_RUN_KEYWORDS = frozenset({"args", "kwargs", "options"})
 # `tf.cond(pred, true_fn, false_fn)` (TF 1.x also `fn1=`/`fn2=`) and `tf.case(pairs,
 # default)`: graph mode builds every branch once, in order, when the op is built.
 TF_COND = frozenset({"tf.cond", "tf.python.ops.control_flow_ops.cond"})

@@ -1695,6 +1695,9 @@ class Interpreter:
         if isinstance(func, External) and func.qualname == "functools.partial" and args and not starred:
             return Partial(args[0], args[1:], dict(kwargs))
         tfapi.hand_over(self, func, args, kwargs)
+        ran = tfapi.run_given_function(self, func, node, args, kwargs, module, starred)
+        if ran is not tfapi.NOT_SPECIAL:
+            return ran  # `strategy.run(step_fn, args=...)`: TF calls the program's function
         modelled = tfapi.call_handler(type(func))
         if modelled is not None:
             return modelled(self, func, node, args, kwargs, module, site, starred)

@@ -518,6 +518,26 @@ step = tf.train.AdamOptimizer().minimize(tf.reduce_sum(h), var_list=tf.trainable
 """,
     )
     INVALID = (
+        # A nested step run only by a distribution strategy (`strategy.run` calls it with its
+        # `args=`): the generator's gradient is taken over the discriminator's variables.
+        """
+import tensorflow as tf
+def train(strategy, batches):
+    generator = tf.keras.Sequential([tf.keras.layers.Dense(8)])
+    discriminator = tf.keras.Sequential([tf.keras.layers.Dense(1)])
+    g_opt, d_opt = tf.keras.optimizers.Adam(), tf.keras.optimizers.Adam()
+    def g_d_step(real, z):
+        with tf.GradientTape() as g_tape, tf.GradientTape() as d_tape:
+            fake = generator(z)
+            g_loss = -tf.reduce_mean(discriminator(fake))
+            d_loss = tf.reduce_mean(discriminator(fake)) - tf.reduce_mean(discriminator(real))
+        g_grads = g_tape.gradient(g_loss, discriminator.trainable_variables)  # expect: RL114
+        g_opt.apply_gradients(zip(g_grads, discriminator.trainable_variables))
+        d_opt.apply_gradients(zip(d_tape.gradient(d_loss, discriminator.trainable_variables),
+                                  discriminator.trainable_variables))
+    for real, z in batches:
+        strategy.run(g_d_step, args=(real, z))
+""",
         # The same autoencoder with the encoder's step left out: no step trains it.
         """
 import tensorflow as tf

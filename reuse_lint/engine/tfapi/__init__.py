@@ -228,6 +228,7 @@ run_compiled = keras.run_compiled
 run_keras_build = keras.run_keras_build
 build = core.build
 traces = functions.traces
+run_given_function = functions.run_given_function
 unary_op = tensors.unary
 external_result = tensors.external_result
 call_inputs = tensors.call_inputs

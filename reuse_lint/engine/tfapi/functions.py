@@ -9,7 +9,7 @@ from typing import Any
 from reuse_lint import tfnames
 from reuse_lint.engine.tfapi import NOT_SPECIAL, register
 from reuse_lint.engine.events import Site
-from reuse_lint.engine.values import UNKNOWN, FuncVal, ListVal, Partial, Tensor, TFRef, deps
+from reuse_lint.engine.values import UNKNOWN, Const, DictVal, FuncVal, ListVal, Partial, Tensor, TFRef, deps
 
 
 @register(*tfnames.TF_FUNCTION)
@@ -44,6 +44,39 @@ def _traced_at_call(interp, canon, node, args, kwargs, module) -> Any:
     if loop_vars:
         return ListVal([made for _ in loop_vars.items])  # `_, h = tf.while_loop(...)`: as many as went in
     return made
+
+
+def run_given_function(interp, func, node, args, kwargs, module, starred) -> Any:
+    """`strategy.run(step_fn, args=(x, y))` (also `experimental_run_v2`, `experimental_run`):
+    the strategy calls the program's function on each replica with those arguments, so what
+    the function builds and takes happens at this call. The strategy is an object the analysis
+    does not know (a parameter, the value of an unmodelled TF call), so it is told by the
+    method's name and the call's shape: one function of the program's own, only the
+    strategy's keywords, and `run` only with `args=`/`kwargs=` when the receiver is not a TF
+    value. The call's value is the function's (a per-replica value of it)."""
+    attr = getattr(getattr(node, "func", None), "attr", None)
+    if attr not in tfnames.STRATEGY_RUNS or starred or len(args) != 1:
+        return NOT_SPECIAL
+    if not (func is UNKNOWN or isinstance(func, Tensor)) or not set(kwargs) <= tfnames.STRATEGY_RUN_KEYWORDS:
+        return NOT_SPECIAL
+    if attr == "run" and func is UNKNOWN and not {"args", "kwargs"} & set(kwargs):
+        return NOT_SPECIAL
+    fn, given, named = args[0], [], {}
+    if isinstance(fn, Partial):
+        fn, given, named = fn.func, list(fn.args), dict(fn.kwargs)
+    if not isinstance(fn, FuncVal):
+        return NOT_SPECIAL
+    passed, passed_kw = kwargs.get("args"), kwargs.get("kwargs")
+    known = True
+    if isinstance(passed, ListVal) and not passed.sample and not passed.changed:
+        given += passed.items
+    elif passed is not None:
+        known = False
+    if isinstance(passed_kw, DictVal) and not passed_kw.open and all(isinstance(k, str) for k in passed_kw.items):
+        named.update(passed_kw.items)
+    elif passed_kw is not None and not (isinstance(passed_kw, Const) and passed_kw.value is None):
+        known = False
+    return interp.call_function(fn, given, named, Site(module.path, node), unknown_args=not known)
 
 
 @register(*tfnames.TF_COND)
