@@ -1580,9 +1580,9 @@ class Interpreter:
         return Const("".join(parts))
 
     def _expr_List(self, node, env, module) -> Any:
-        items = [self.eval(e, env, module) for e in node.elts]
+        items = [self.eval(e.value if isinstance(e, ast.Starred) else e, env, module) for e in node.elts]
         if any(isinstance(e, ast.Starred) for e in node.elts):
-            return UNKNOWN
+            return _spliced([(isinstance(e, ast.Starred), item) for e, item in zip(node.elts, items)])
         return ListVal(items)
 
     _expr_Tuple = _expr_List
@@ -2072,6 +2072,29 @@ def _enumerated(iterable: Any, start: int) -> ListVal:
     else:
         items, sample, length = [UNKNOWN] * MAX_LITERAL_ITERATIONS, True, None
     return ListVal([ListVal([Const(i), item]) for i, item in enumerate(items, start)], sample=sample, length=length)
+
+
+def _spliced(parts: list[tuple[bool, Any]]) -> Any:
+    """`[x, *ys]`, `(a, *bs)`: the items of each starred list in place, when every one is a
+    list whose items are all known (not one grown where we did not follow it). Starred
+    variable lists alone (`[*g.trainable_variables, *e.trainable_variables]`) are their sum,
+    as `g.trainable_variables + e.trainable_variables` is. Anything else is unknown."""
+    if all(starred and tfapi.is_var_list(value) for starred, value in parts):
+        total = ListVal([])
+        for _, value in parts:
+            total = _grown(total, value)
+            if total is None:
+                return UNKNOWN
+        return total
+    items = []
+    for starred, value in parts:
+        if not starred:
+            items.append(value)
+        elif isinstance(value, ListVal) and not (value.sample or value.changed):
+            items.extend(value.items)
+        else:
+            return UNKNOWN
+    return ListVal(items)
 
 
 def _grown(old: Any, added: Any) -> Any:

@@ -538,6 +538,19 @@ def train(strategy, batches):
     for real, z in batches:
         strategy.run(g_d_step, args=(real, z))
 """,
+        # A list display of starred model lists is their sum: the encoder is left out.
+        """
+import tensorflow as tf
+encoder = tf.keras.Sequential([tf.keras.layers.Dense(4)])
+decoder = tf.keras.Sequential([tf.keras.layers.Dense(8)])
+opt = tf.keras.optimizers.Adam()
+def train_step(x):
+    with tf.GradientTape() as tape:
+        loss = tf.reduce_mean(tf.square(decoder(encoder(x)) - x))
+    variables = [*decoder.trainable_variables]
+    grads = tape.gradient(loss, variables)  # expect: RL114
+    opt.apply_gradients(zip(grads, variables))
+""",
         # The same autoencoder with the encoder's step left out: no step trains it.
         """
 import tensorflow as tf
@@ -741,6 +754,18 @@ step = tf.train.AdamOptimizer().minimize(tf.reduce_mean(h), var_list=enc_vars)
     )
 
     VALID = VALID + (
+        # Both models' lists spliced into one display: every model the loss reaches is trained.
+        """
+import tensorflow as tf
+encoder = tf.keras.Sequential([tf.keras.layers.Dense(4)])
+decoder = tf.keras.Sequential([tf.keras.layers.Dense(8)])
+opt = tf.keras.optimizers.Adam()
+def train_step(x):
+    with tf.GradientTape() as tape:
+        loss = tf.reduce_mean(tf.square(decoder(encoder(x)) - x))
+    variables = [*encoder.trainable_variables, *decoder.trainable_variables]
+    opt.apply_gradients(zip(tape.gradient(loss, variables), variables))
+""",
         # The cell's variables are made by a runner reached through TF's implementation
         # modules (a TF 0.x-era seq2seq): the list taken after it is not empty.
         """
