@@ -30,6 +30,7 @@ MEMORY_CELL = {("fixtures/crossmodule/memory_cell_bad/ntm_cell.py", 26, "RL113")
                ("fixtures/crossmodule/memory_cell_bad/ntm_cell.py", 27, "RL113")}
 STACKED_CELL = ("fixtures/crossmodule/stacked_cell_bad/main.py", 25, "RL101")
 COND_BRANCHES = ("fixtures/crossmodule/cond_branches_bad/main.py", 16, "RL101")
+NAMESPACE = ("fixtures/crossmodule/namespace_pkg_bad/main.py", 15, "RL101")
 
 
 def lint(*paths: str, cwd: Path = ROOT, cache: bool = False, extra: tuple = ()) -> list[dict]:
@@ -93,7 +94,8 @@ def test_the_repaired_projects_are_clean():
                 "fixtures/crossmodule/flags_layers_good", "fixtures/crossmodule/dotted_import_good",
                 "fixtures/crossmodule/forwarded_flag_good", "fixtures/crossmodule/faceswap_good",
                 "fixtures/crossmodule/custom_cell_good", "fixtures/crossmodule/memory_cell_good",
-                "fixtures/crossmodule/stacked_cell_good", "fixtures/crossmodule/cond_branches_good") == []
+                "fixtures/crossmodule/stacked_cell_good", "fixtures/crossmodule/cond_branches_good",
+                "fixtures/crossmodule/namespace_pkg_good") == []
 
 
 @pytest.mark.parametrize("paths", [
@@ -192,6 +194,28 @@ def test_dotted_imports_of_a_package_and_a_namespace_package(tmp_path, package_i
 
 
 @pytest.mark.parametrize("paths", [
+    ("fixtures/crossmodule/namespace_pkg_bad",),
+    ("fixtures/crossmodule/namespace_pkg_bad/main.py",),
+])
+def test_a_builder_of_a_namespace_package_imported_as_a_submodule(paths):
+    # `from libs import networks` with no libs/__init__.py: Python imports libs/networks.py
+    # as a submodule of the namespace package `libs`; its builders are the project's own.
+    assert found(lint(*paths)) == {NAMESPACE}
+
+
+def test_a_name_of_a_namespace_package_that_is_no_file_stays_unknown(tmp_path):
+    (tmp_path / "pyproject.toml").write_text("[project]\nname = 'p'\n")
+    (tmp_path / "nets").mkdir()
+    (tmp_path / "nets" / "critic.py").write_text(MODEL)
+    # `helpers` is no file of nets/: the import binds nothing known, as before.
+    (tmp_path / "train.py").write_text(
+        "import tensorflow.compat.v1 as tf\nfrom nets import critic, helpers\n\n"
+        "x = helpers.g_noise(tf.random.normal([8, 2]))\n"
+        "d_real = critic.discriminator(x)\nd_fake = critic.discriminator(x * 2.0)\n")
+    assert found(lint(".", cwd=tmp_path)) == {("train.py", 6, "RL101")}
+
+
+@pytest.mark.parametrize("paths", [
     ("fixtures/crossmodule/rnn_layers_bad",),
     ("fixtures/crossmodule/rnn_layers_bad/model.py",),
 ])
@@ -238,7 +262,7 @@ def test_order_and_workers_change_nothing():
     files = sorted(str(p.relative_to(ROOT)) for p in CROSS.rglob("*.py"))
     serial = lint(*files, extra=("--jobs", "1"))
     assert found(serial) == {DCGAN, SAMPLER, LAYERS, FLAG_LAYERS, DOTTED, FORWARDED, VERSION_PICK, FACESWAP, CUSTOM_CELL,
-                            STACKED_CELL, COND_BRANCHES} | CYCLE | MEMORY_CELL
+                            STACKED_CELL, COND_BRANCHES, NAMESPACE} | CYCLE | MEMORY_CELL
     assert lint(*reversed(files), extra=("--jobs", "2")) == serial
 
 
@@ -282,6 +306,14 @@ def test_tensorflow_stacks_one_cell_for_three_layers_and_builds_the_one_layer_tw
     assert "Dimensions must be equal" in outcomes["bad"].stderr  # the one cell, for 4- and 8-wide inputs
     assert outcomes["good"].returncode == 0, outcomes["good"].stderr[-2000:]
     assert "classifier_1/rnn/multi_rnn_cell/cell_0/lstm_cell/kernel:0" in outcomes["good"].stdout
+
+
+def test_tensorflow_fails_on_the_discriminator_of_a_namespace_package_built_twice():
+    outcomes = run_twins("namespace_pkg")
+    assert outcomes["bad"].returncode != 0
+    assert "Variable discriminator/d_h0/w already exists, disallowed" in outcomes["bad"].stderr
+    assert outcomes["good"].returncode == 0, outcomes["good"].stderr[-2000:]
+    assert "'discriminator/d_out/w:0'" in outcomes["good"].stdout
 
 
 def test_tensorflow_fails_on_the_critic_built_twice_through_its_dotted_name():

@@ -463,6 +463,12 @@ TABLE = (
         "and it makes model.py's classifier/conv1/kernel again",
         also_lint=("crossmodule/cond_branches_bad/model.py",)),
     Row("crossmodule/cond_branches_good/main.py", (), (), GOOD, also_lint=("crossmodule/cond_branches_good/model.py",)),
+    Row("crossmodule/namespace_pkg_bad/main.py", ("RL101@15",), ("RT201@15",),
+        "RL101→RT201: the discriminator of libs/networks.py, imported from a folder without "
+        "__init__.py, is built again for the generated batch and makes discriminator/d_h0/w again",
+        also_lint=("crossmodule/namespace_pkg_bad/libs/networks.py",)),
+    Row("crossmodule/namespace_pkg_good/main.py", (), (), GOOD,
+        also_lint=("crossmodule/namespace_pkg_good/libs/networks.py",)),
 )
 ROWS = {row.fixture: row for row in TABLE}
 
@@ -495,7 +501,8 @@ def test_every_fixture_has_a_row():
                                  "crossmodule/custom_cell_good/main.py", "crossmodule/memory_cell_bad/main.py",
                                  "crossmodule/memory_cell_good/main.py", "crossmodule/stacked_cell_bad/main.py",
                                  "crossmodule/stacked_cell_good/main.py", "crossmodule/cond_branches_bad/main.py",
-                                 "crossmodule/cond_branches_good/main.py"}
+                                 "crossmodule/cond_branches_good/main.py",
+                                 "crossmodule/namespace_pkg_bad/main.py", "crossmodule/namespace_pkg_good/main.py"}
 
 
 def test_a_bad_row_explains_its_mapping_and_a_good_row_is_silent():

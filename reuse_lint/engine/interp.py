@@ -934,9 +934,15 @@ class Interpreter:
                             self._bind(k, v, env)
                 continue
             value = self._attr(source, alias.name)
+            sub = f"{base}.{alias.name}" if base else alias.name
             if value is UNKNOWN and isinstance(source, ModuleVal):
-                sub = f"{base}.{alias.name}" if base else alias.name
                 value = self._import(sub, stmt.level, module)
+            elif isinstance(source, External):
+                # A folder without `__init__.py` (a namespace package, as research code
+                # writes `from libs import train`) is no module the loader finds, but its
+                # files are: Python imports them as submodules.
+                loaded = self._import(sub, stmt.level, module)
+                value = loaded if isinstance(loaded, ModuleVal) else value
             self._bind(alias.asname or alias.name, value, env)
 
     def _import(self, name: str, level: int, module: ModuleState) -> Any:
