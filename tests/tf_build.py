@@ -41,7 +41,8 @@ def _tf_slim_on_current_tensorflow() -> None:
                                importlib.import_module(f"tf_keras.src.legacy_tf_layers.{name}"))
 
 
-_tf_slim_on_current_tensorflow()
+if os.environ["TF_USE_LEGACY_KERAS"] == "1":  # a Keras 3 build imports no tf_keras
+    _tf_slim_on_current_tensorflow()
 
 
 def _run(path: str, created: list[str], made: list | None = None) -> tuple[dict | None, dict]:
