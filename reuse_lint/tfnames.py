@@ -102,6 +102,31 @@ for _ns in ("contrib.layers", "slim"):
     LAYER_FUNCTIONS[f"{_ns}.batch_norm"] = ("BatchNorm", _BN_CONTRIB)
     LAYER_FUNCTIONS[f"{_ns}.layer_norm"] = ("LayerNorm", ("beta", "gamma"))
 
+# slim / contrib.layers layers that run a `normalizer_fn` (and their `activation_fn`) inside
+# their own scope, after their weights: every entry of the loop above.
+NORMALIZED_LAYERS = frozenset(
+    name for name in LAYER_FUNCTIONS
+    if name.startswith(("contrib.layers.", "slim.")) and LAYER_FUNCTIONS[name][0] not in ("BatchNorm", "LayerNorm")
+)
+ARG_SCOPES = frozenset({"slim.arg_scope", "contrib.framework.arg_scope"})
+# `arg_scope` keys a function by its identity: `conv2d` is `convolution2d` by another name,
+# and `linear` a partial of `fully_connected`; both namespaces hold the same functions.
+_ARG_SCOPE_ALIASES = {
+    "conv1d": "convolution1d", "conv2d": "convolution2d", "conv3d": "convolution3d",
+    "conv2d_transpose": "convolution2d_transpose", "conv2d_in_plane": "convolution2d_in_plane",
+    "separable_conv2d": "separable_convolution2d", "linear": "fully_connected",
+}
+
+
+def arg_scope_key(canon: str) -> str | None:
+    """The function a slim / contrib.layers name is, as `arg_scope` keys it (None: not one)."""
+    for namespace in ("contrib.layers.", "slim."):
+        if canon.startswith(namespace):
+            leaf = canon[len(namespace):]
+            return _ARG_SCOPE_ALIASES.get(leaf, leaf)
+    return None
+
+
 # The argument that names a functional layer's scope: `name=` in tf.layers, `scope=` elsewhere.
 def layer_name_argument(canon: str) -> str:
     return "name" if canon.startswith("tf.layers.") else "scope"
@@ -421,7 +446,7 @@ SPECIAL_NAMES = frozenset(
     | KERAS_MODEL_LOADERS  # what a run resumes from (see keras.resumed_or_built)
     | GRADIENT_TAPES
     | NAME_SCOPES | VARIABLE | TF_FUNCTION | set(TRACED_AT_CALL) | TF_COND | TF_CASE | set(LAYER_FUNCTIONS) | SELECTORS | MULTI_RNN_CELL
-    | RNN_RUNNERS | SAVERS | {k for k in TRAINABLE_KEYS | GLOBAL_KEYS if k.startswith("tf.")}
+    | ARG_SCOPES | RNN_RUNNERS | SAVERS | {k for k in TRAINABLE_KEYS | GLOBAL_KEYS if k.startswith("tf.")}
     | KERAS_MODELS | {"keras.Layer"}
     # Keras 2's base classes where projects import them from (`keras.src.engine` since 2.13);
     # not Keras 3's `keras.src.layers`, which only Keras's own sources import.

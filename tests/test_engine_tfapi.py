@@ -179,3 +179,26 @@ def test_the_version_string_is_a_tensorflow_2_version_known_in_its_major_part():
              "one_x": False, "two_x": True, "release": False}
     assert {k: values[k] for k in known} == {k: Const(v) for k, v in known.items()}
     assert values["minor"] is UNKNOWN and values["minor_prefix"] is UNKNOWN
+
+
+def test_a_slim_layer_runs_its_normalizer_in_its_own_scope_with_its_reuse():
+    """As tf_slim does (TF 2.21): `normalizer_fn(outputs, **normalizer_params)` inside the
+    layer's scope, no `biases` before it, and the arguments an arg_scope gives the layers it
+    lists; the reusing call looks the batch norm up with the weights."""
+    module, analysed = run("""
+        import tensorflow as tf
+        slim = tf.contrib.slim
+        def d_net(x, reuse=False):
+            with tf.variable_scope("discriminator", reuse=reuse):
+                with slim.arg_scope([slim.conv2d], normalizer_fn=slim.batch_norm, kernel_size=4):
+                    h = slim.conv2d(x, 8, scope="d_conv1")
+                return slim.fully_connected(h, 1, normalizer_fn=None, scope="d_fc")
+        a = d_net(tf.zeros([2, 8, 8, 1]))
+        b = d_net(tf.zeros([2, 8, 8, 1]), reuse=True)
+    """)
+    made = [(c.name, c.reuse) for c in analysed.analysis.creations]
+    analysed.release()
+    names = ["discriminator/d_conv1/weights", "discriminator/d_conv1/BatchNorm/beta",
+             "discriminator/d_conv1/BatchNorm/moving_mean", "discriminator/d_conv1/BatchNorm/moving_variance",
+             "discriminator/d_fc/weights", "discriminator/d_fc/biases"]
+    assert made == [(n, Const(False)) for n in names] + [(n, Const(True)) for n in names]

@@ -33,6 +33,7 @@ BAD = {
     # A hand-written batch norm's moving averages of the batch moments, made again under the
     # discriminator's reuse=True.
     "rl102_average_bad.py": ("ValueError", "Variable disc/d_bn/disc_1/d_bn/moments/Squeeze/ExponentialMovingAverage/ does not exist"),
+    "rl102_slim_normalizer_bad.py": ("ValueError", "Variable discriminator/d_conv1/d_bn/discriminator_1/d_conv1/d_bn/moments/Squeeze/ExponentialMovingAverage/ does not exist"),
     "rl103_bad.py": ("ValueError", "Variable discriminator/logits/kernel already exists, disallowed"),
     "rl104_bad.py": ("ValueError", "Variable proj/w already exists, disallowed"),
     "rl107_bad.py": ("ValueError", "Variable discriminator/dense/kernel/Adam/ does not exist"),
@@ -347,6 +348,13 @@ GOOD_SHOWS = {
     "rl102_average_good.py": lambda b: sorted(n for n in b["created"] if "ExponentialMovingAverage" in n)
     == _d("disc/d_bn/disc/d_bn/moments/Squeeze/ExponentialMovingAverage",
           "disc/d_bn/disc/d_bn/moments/Squeeze_1/ExponentialMovingAverage"),
+    # slim runs each normalizer in its layer's scope: the project norm's averages from the
+    # first call only, and the library norm of `d_fc` made once, looked up by the shared call.
+    "rl102_slim_normalizer_good.py": lambda b: sorted(n for n in b["created"] if "ExponentialMovingAverage" in n or "BatchNorm" in n)
+    == _d(*(f"discriminator/{c}/d_bn/discriminator/{c}/d_bn/moments/{m}/ExponentialMovingAverage"
+            for c in ("d_conv1", "d_conv2") for m in ("Squeeze", "Squeeze_1")),
+          "discriminator/d_fc/BatchNorm/beta", "discriminator/d_fc/BatchNorm/moving_mean",
+          "discriminator/d_fc/BatchNorm/moving_variance"),
     "rl107_guarded_average_good.py": lambda b: sorted(n for n in b["created"] if "ExponentialMovingAverage" in n)
     == _d("critic/d_norm/critic/d_norm/moments/Squeeze/ExponentialMovingAverage",
           "critic/d_norm/critic/d_norm/moments/Squeeze_1/ExponentialMovingAverage"),

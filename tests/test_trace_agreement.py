@@ -79,6 +79,11 @@ TABLE = (
         "RL102→RT202: the discriminator's reuse=True call (29) makes its batch norm's moving "
         "averages of new batch moments, which cannot be looked up (the trace, at `ema.apply`, 15)"),
     Row("rules/rl102_average_good.py", (), (), GOOD),
+    Row("rules/rl102_slim_normalizer_bad.py", ("RL102@40",), ("RT202@18",),
+        "RL102→RT202: the arg_scope hands the project's batch norm to each slim conv, which runs "
+        "it in its own scope; the reuse=True call (40) makes averages of new batch moments (the "
+        "trace, at `ema.apply`, 18)"),
+    Row("rules/rl102_slim_normalizer_good.py", (), (), GOOD),
     Row("rules/rl103_bad.py", ("RL103@8",), ("RT201@15",),
         "RL103→RT201 (the symptom): the scope drops `reuse`, so the reuse=True call at 15 creates again"),
     Row("rules/rl103_good.py", (), (), GOOD),

@@ -25,6 +25,26 @@ tf.get_logger().setLevel("ERROR")
 v1 = tf.compat.v1
 
 
+def _tf_slim_on_current_tensorflow() -> None:
+    """Fixtures written with `tf_slim` (1.1, made for TF <= 2.15) need the two names it lost:
+    `ops.Tensor` and `tf_keras.legacy_tf_layers` (as reuse_lint.trace.shim does)."""
+    import importlib
+
+    from tensorflow.python.framework import ops, tensor
+
+    if not hasattr(ops, "Tensor"):
+        ops.Tensor = tensor.Tensor
+    legacy = importlib.import_module("tf_keras.src.legacy_tf_layers")
+    sys.modules.setdefault("tf_keras.legacy_tf_layers", legacy)
+    for name in ("base", "core", "convolutional", "normalization", "pooling"):
+        sys.modules.setdefault(f"tf_keras.legacy_tf_layers.{name}",
+                               importlib.import_module(f"tf_keras.src.legacy_tf_layers.{name}"))
+
+
+if os.environ["TF_USE_LEGACY_KERAS"] == "1":  # a Keras 3 build imports no tf_keras
+    _tf_slim_on_current_tensorflow()
+
+
 def _run(path: str, created: list[str], made: list | None = None) -> tuple[dict | None, dict]:
     def creator(next_creator, **kwargs):
         variable = next_creator(**kwargs)

@@ -52,6 +52,22 @@ class ReuseBeforeCreation(Rule):
     CODE = "RL102"
     NAME = "reuse-before-creation"
     VALID = (
+        # slim's batch norm as a layer's normalizer lives in the layer's scope
+        # (`d_conv1/BatchNorm/beta`) and is looked up with its weights under reuse.
+        """
+import tensorflow as tf
+slim = tf.contrib.slim
+def discriminator(x, reuse=False):
+    with tf.variable_scope("discriminator", reuse=reuse):
+        with slim.arg_scope([slim.conv2d, slim.fully_connected], normalizer_fn=slim.batch_norm,
+                            normalizer_params={"is_training": True}):
+            h = slim.conv2d(x, 8, 4, scope="d_conv1")
+            h = slim.conv2d(h, 16, 4)
+            return slim.fully_connected(slim.flatten(h), 1, normalizer_fn=None, scope="d_out")
+x = tf.zeros([2, 8, 8, 1])
+a = discriminator(x)
+b = discriminator(x, reuse=True)
+""",
         # Averages of variables are named after them: the reusing call finds them. Under
         # AUTO_REUSE, TF makes the averages it cannot find.
         """
@@ -183,6 +199,26 @@ d_real = discriminator(tf.zeros([2, 3]))
 """,
     )
     INVALID = (
+        # The same norm given to slim's layers by an arg_scope: slim runs it inside each
+        # layer's scope, with the layer's reuse.
+        """
+import tensorflow as tf
+slim = tf.contrib.slim
+def d_bn(x):
+    ema = tf.train.ExponentialMovingAverage(0.9)
+    with tf.variable_scope("bn"):
+        mean, var = tf.nn.moments(x, [0, 1, 2])
+        keep = ema.apply([mean, var])
+        return x - mean
+def discriminator(x, reuse=False):
+    with tf.variable_scope("discriminator", reuse=reuse):
+        with slim.arg_scope([slim.conv2d], normalizer_fn=d_bn, kernel_size=4):
+            h = slim.conv2d(x, 8, scope="d_conv1")
+            return slim.conv2d(h, 16, scope="d_conv2")
+x = tf.zeros([2, 8, 8, 1])
+a = discriminator(x)
+b = discriminator(x, reuse=True)  # expect: RL102
+""",
         # A batch norm's moving averages of its batch moments, made on every call: the
         # shared call's are new names under reuse.
         """

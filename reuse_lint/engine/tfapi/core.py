@@ -32,6 +32,7 @@ class TFState:
         self.scopes: list[ScopeVal] = []
         self.scope_sites: list[Site | None] = []  # where each frame's reuse became True
         self.name_scopes: list[tuple[Any, Site]] = []  # (name or None, the name_scope call)
+        self.arg_scopes: list = []  # the `slim.arg_scope`s open, innermost last (layers.ArgScope)
         self.tf_functions: list[tuple[int, FuncVal]] = []  # (interp.guards, the function) at each tf.function entry
         self.open_builds: list[Build] = []
         self.keras_outputs: dict[int, tuple] = {}  # id(tensor) -> (tensor, the model that made it)
