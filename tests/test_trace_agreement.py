@@ -457,6 +457,11 @@ TABLE = (
         "and it makes model.py's classifier/conv1/kernel again",
         also_lint=("crossmodule/cond_branches_bad/model.py",)),
     Row("crossmodule/cond_branches_good/main.py", (), (), GOOD, also_lint=("crossmodule/cond_branches_good/model.py",)),
+    Row("crossmodule/critic_flag_bad/train.py", ("RL115@critic.py:13", "RL115@critic.py:14", "RL115@critic.py:16"),
+        ("RT201@11",),
+        "RL115→RT201: critic.py's scopes take the flag as default_name, so train.py's reuse=True "
+        "call (11) creates critic/h0/w again", also_lint=("crossmodule/critic_flag_bad/critic.py",)),
+    Row("crossmodule/critic_flag_good/train.py", (), (), GOOD, also_lint=("crossmodule/critic_flag_good/critic.py",)),
 )
 ROWS = {row.fixture: row for row in TABLE}
 
@@ -489,7 +494,8 @@ def test_every_fixture_has_a_row():
                                  "crossmodule/custom_cell_good/main.py", "crossmodule/memory_cell_bad/main.py",
                                  "crossmodule/memory_cell_good/main.py", "crossmodule/stacked_cell_bad/main.py",
                                  "crossmodule/stacked_cell_good/main.py", "crossmodule/cond_branches_bad/main.py",
-                                 "crossmodule/cond_branches_good/main.py"}
+                                 "crossmodule/cond_branches_good/main.py", "crossmodule/critic_flag_bad/train.py",
+                                 "crossmodule/critic_flag_good/train.py"}
 
 
 def test_a_bad_row_explains_its_mapping_and_a_good_row_is_silent():

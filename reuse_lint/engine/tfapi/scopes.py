@@ -20,11 +20,12 @@ from reuse_lint.engine.values import AUTO, UNKNOWN, Const, ListVal, ModuleState,
 class ScopeCtx:
     """What `variable_scope(...)` returns: entered by a `with`."""
 
-    __slots__ = ("node", "name", "default_name", "reuse", "ignored_reuse")
+    __slots__ = ("node", "name", "default_name", "reuse", "ignored_reuse", "ignored_test")
 
-    def __init__(self, node: ast.Call, name: Any, default_name: Any, reuse: Any, ignored_reuse: Any = None) -> None:
+    def __init__(self, node: ast.Call, name: Any, default_name: Any, reuse: Any, ignored_reuse: Any = None,
+                 ignored_test: tuple | None = None) -> None:
         self.node, self.name, self.default_name, self.reuse = node, name, default_name, reuse
-        self.ignored_reuse = ignored_reuse
+        self.ignored_reuse, self.ignored_test = ignored_reuse, ignored_test
 
 
 class NameScopeCtx:
@@ -73,7 +74,20 @@ def _variable_scope(interp, canon, node, args, kwargs, module) -> Any:
     name = args[0] if args else kwargs.get("name_or_scope", Const(None))
     default = args[1] if len(args) > 1 else kwargs.get("default_name", Const(None))
     reuse = args[8] if len(args) > 8 else kwargs.get("reuse", Const(None))
-    return ScopeCtx(node, name, default, reuse, ignored)
+    return ScopeCtx(node, name, default, reuse, ignored, _flag_test(interp, node, module) if ignored is not None else None)
+
+
+def _flag_test(interp, node: ast.Call, module: ModuleState) -> tuple | None:
+    """The misplaced flag (`variable_scope(name, reuse)`) as an `if` on it is tagged (see
+    `Cond.test`), with the function it is read in: where `if reuse: scope.reuse_variables()`
+    ran in that function, the flag being on means the scope reuses."""
+    flag = node.args[1]
+    while isinstance(flag, ast.Attribute):
+        flag = flag.value
+    if not isinstance(flag, ast.Name):
+        return None
+    func = interp.funcs[-1].node if interp.funcs else None
+    return ast.dump(node.args[1]), module.path, func
 
 
 @register(*tfnames.NAME_SCOPES)
@@ -140,7 +154,7 @@ def _open_scope(interp, ctx: ScopeCtx, module: ModuleState, written: bool) -> Sc
         else:
             full = None
     graph.open(full)
-    scope = ScopeVal(full, reuse, graph.gid, ctx.node, module.path, ctx.ignored_reuse)
+    scope = ScopeVal(full, reuse, graph.gid, ctx.node, module.path, ctx.ignored_reuse, ctx.ignored_test)
     if truthy(reuse):
         scope.reuse_seq = interp.analysis.tick()
     if explicit_false and outer_reuse == Const(True):
@@ -277,6 +291,7 @@ def _scope_attribute(base: ScopeVal, attr: str) -> Any:
 
 def _reuse_variables(interp, scope: ScopeVal, node, module, args, kwargs) -> Any:
     scope.reuse = Const(True)
+    scope.reuse_conds.append(tuple(interp.conds))
     scope.reuse_seq = interp.analysis.tick()
     site = Site(module.path, node)
     graph = interp.tf.graph
