@@ -82,6 +82,10 @@ TABLE = (
     Row("rules/rl103_bad.py", ("RL103@8",), ("RT201@15",),
         "RL103→RT201 (the symptom): the scope drops `reuse`, so the reuse=True call at 15 creates again"),
     Row("rules/rl103_good.py", (), (), GOOD),
+    Row("rules/rl103_unused_flag_bad.py", ("RL103@22",), ("RT201@28",),
+        "RL103→RT201 (the symptom): `enc1` drops `reuse`, and with training on the norm helper "
+        "does not reuse by itself, so the reuse=True call at 28 creates enc1/norm/offset again"),
+    Row("rules/rl103_unused_flag_good.py", (), (), GOOD),
     Row("rules/rl104_bad.py", ("RL104@17",), ("RT201@17",),
         "RL104→RT201: name_scope does not prefix get_variable, so proj/w is created twice"),
     Row("rules/rl104_good.py", (), (), GOOD),

@@ -200,8 +200,10 @@ def record(interp, name: str | None, kind: str, node: ast.AST, module: ModuleSta
             graph.variables.setdefault(name, creation)
     if reuse != Const(True) and reuse is not AUTO:
         _note_ignored_reuse(interp, extra)
-    for entry in interp.tf.open_drops:
-        entry.created = True
+        # Only a request that does not reuse anyway (a helper's own `reuse_variables()`)
+        # could lose something to a flag its caller's scope dropped.
+        for entry in interp.tf.open_drops:
+            entry.created = True
     for build_ in interp.tf.open_builds:
         build_.created = True
     return creation

@@ -10,7 +10,7 @@ import ast
 from typing import Any
 
 from reuse_lint import tfnames
-from reuse_lint.engine.callers import calls_in, plain_parameter, reaching
+from reuse_lint.engine.callers import calls_in, leaves_default, plain_parameter, reaching
 from reuse_lint.engine.events import Leak, ReuseFalse, ScopeEntry, Site
 from reuse_lint.engine.tfapi import NOT_SPECIAL, TFMethod, attributes, context, register
 from reuse_lint.engine.tfapi.core import build, effective_reuse, reuse_value
@@ -191,6 +191,8 @@ def _note_dropped_reuse(interp, site: Site) -> None:
     params = {a.arg for a in func.args.args + func.args.kwonlyargs}
     if "reuse" not in params or "reuse" in interp._loaded(func):
         return
+    if _default_everywhere(interp, interp.funcs[-1], "reuse"):
+        return  # no call asks for anything: the parameter is unused, not a request dropped
     entry = next((e for e in interp.analysis.dropped_reuse if e.site.node is site.node), None)
     if entry is None:
         entry = ScopeEntry(site, func)
@@ -234,6 +236,16 @@ def _passed_flag(interp, flag: ast.expr) -> Any:
     func = interp.funcs[-1]
     if not isinstance(func.node, (ast.FunctionDef, ast.AsyncFunctionDef)) or not plain_parameter(func.node, flag.id):
         return UNKNOWN
+    method = func.owner is not None and not func.static
+    values = reaching(func.node, method, flag.id, _project_calls(interp, func))
+    if values is None or any(not (isinstance(v, Const) and v.value in (False, None, 0)) for v in values):
+        return UNKNOWN
+    return Const(False)
+
+
+def _project_calls(interp, func) -> Any:
+    """`find(name)` for `callers`: the calls of a name in the function's file and, through
+    the loader, in the rest of the project (None when one file may call it unseen)."""
     path = func.module.path
     find_elsewhere = getattr(interp.loader, "calls", None)
 
@@ -242,11 +254,15 @@ def _passed_flag(interp, flag: ast.expr) -> Any:
         elsewhere = find_elsewhere(path, name) if find_elsewhere is not None else []
         return None if here is None or elsewhere is None else here + elsewhere
 
-    method = func.owner is not None and not func.static
-    values = reaching(func.node, method, flag.id, find)
-    if values is None or any(not (isinstance(v, Const) and v.value in (False, None, 0)) for v in values):
-        return UNKNOWN
-    return Const(False)
+    return find
+
+
+def _default_everywhere(interp, func, param: str) -> bool:
+    """Every call of the running function in the project leaves `param` at its default
+    (False when nothing calls it: its callers are outside the project, and may pass it)."""
+    if not isinstance(func.node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+        return False
+    return leaves_default(func.node, func.owner is not None and not func.static, param, _project_calls(interp, func))
 
 
 def scope_attribute(interp, scope: ScopeVal, attr: str) -> Any:
