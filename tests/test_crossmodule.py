@@ -31,6 +31,7 @@ MEMORY_CELL = {("fixtures/crossmodule/memory_cell_bad/ntm_cell.py", 26, "RL113")
 STACKED_CELL = ("fixtures/crossmodule/stacked_cell_bad/main.py", 25, "RL101")
 COND_BRANCHES = ("fixtures/crossmodule/cond_branches_bad/main.py", 16, "RL101")
 NAMESPACE = ("fixtures/crossmodule/namespace_pkg_bad/main.py", 15, "RL101")
+CRITIC_FLAG = {("fixtures/crossmodule/critic_flag_bad/critic.py", line, "RL115") for line in (13, 14, 16)}
 
 
 def lint(*paths: str, cwd: Path = ROOT, cache: bool = False, extra: tuple = ()) -> list[dict]:
@@ -95,7 +96,7 @@ def test_the_repaired_projects_are_clean():
                 "fixtures/crossmodule/forwarded_flag_good", "fixtures/crossmodule/faceswap_good",
                 "fixtures/crossmodule/custom_cell_good", "fixtures/crossmodule/memory_cell_good",
                 "fixtures/crossmodule/stacked_cell_good", "fixtures/crossmodule/cond_branches_good",
-                "fixtures/crossmodule/namespace_pkg_good") == []
+                "fixtures/crossmodule/namespace_pkg_good", "fixtures/crossmodule/critic_flag_good") == []
 
 
 @pytest.mark.parametrize("paths", [
@@ -258,11 +259,26 @@ def test_a_changed_caller_rechecks_the_misplaced_flag(tmp_path):
     assert found(lint("layers.py", cwd=tmp_path, cache=True)) == {("layers.py", 7, "RL115")}
 
 
+@pytest.mark.parametrize("twin, want", [
+    ("critic_flag_good", set()),
+    ("critic_flag_bad", {("critic.py", line, "RL115") for line in (13, 14, 16)}),
+])
+def test_a_misplaced_flag_made_good_by_reuse_variables_when_the_calls_are_in_another_module(tmp_path, twin, want):
+    # critic.py, analysed with the flag unknown (train.py holds the calls), joins the path
+    # where `if reuse: scope.reuse_variables()` did not run; the flag matters only when it
+    # is true, and then the scope reuses. TF builds the good twin with one critic/h0/w.
+    for name in ("critic.py", "train.py"):
+        write(tmp_path / name, (CROSS / twin / name).read_text())
+    (tmp_path / "pyproject.toml").write_text("[project]\nname = 'p'\n")
+    assert found(lint("critic.py", cwd=tmp_path)) == want
+    assert found(lint(".", cwd=tmp_path)) == want
+
+
 def test_order_and_workers_change_nothing():
     files = sorted(str(p.relative_to(ROOT)) for p in CROSS.rglob("*.py"))
     serial = lint(*files, extra=("--jobs", "1"))
     assert found(serial) == {DCGAN, SAMPLER, LAYERS, FLAG_LAYERS, DOTTED, FORWARDED, VERSION_PICK, FACESWAP, CUSTOM_CELL,
-                            STACKED_CELL, COND_BRANCHES, NAMESPACE} | CYCLE | MEMORY_CELL
+                            STACKED_CELL, COND_BRANCHES, NAMESPACE} | CYCLE | MEMORY_CELL | CRITIC_FLAG
     assert lint(*reversed(files), extra=("--jobs", "2")) == serial
 
 

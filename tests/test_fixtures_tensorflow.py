@@ -35,6 +35,9 @@ BAD = {
     "rl102_average_bad.py": ("ValueError", "Variable disc/d_bn/disc_1/d_bn/moments/Squeeze/ExponentialMovingAverage/ does not exist"),
     "rl102_slim_normalizer_bad.py": ("ValueError", "Variable discriminator/d_conv1/d_bn/discriminator_1/d_conv1/d_bn/moments/Squeeze/ExponentialMovingAverage/ does not exist"),
     "rl103_bad.py": ("ValueError", "Variable discriminator/logits/kernel already exists, disallowed"),
+    # The evaluation call's reuse=True never reaches enc1, and training is on: the norm helper
+    # does not reuse by itself.
+    "rl103_unused_flag_bad.py": ("ValueError", "Variable enc1/norm/offset already exists, disallowed"),
     "rl104_bad.py": ("ValueError", "Variable proj/w already exists, disallowed"),
     "rl107_bad.py": ("ValueError", "Variable discriminator/dense/kernel/Adam/ does not exist"),
     "rl110_bad.py": ("ValueError", "Variable model/head/out/kernel does not exist"),
@@ -291,6 +294,8 @@ SILENT = {
 
 # What the good twin shows instead, where the bad one was silent.
 GOOD_SHOWS = {
+    # Round 19 (zchen0211): the object's kernel and the norm's offset, each made once.
+    "rl103_unused_flag_good.py": lambda b: sorted(b["created"]) == _d("kernel", "enc1/norm/offset"),
     "rl105_good.py": lambda b: sorted(n for n in b["created"] if n.startswith("discriminator")) == _dense("discriminator", "dense", "dense_1"),
     "rl111_eager_good.py": lambda b: len([n for n in b["created"] if n.startswith("discriminator") and n.endswith("kernel:0") and "Adam" not in n]) == 2,
     "rl106_good.py": lambda b: len([n for n in b["created"] if n.endswith("kernel:0")]) == 2,

@@ -87,6 +87,10 @@ TABLE = (
     Row("rules/rl103_bad.py", ("RL103@8",), ("RT201@15",),
         "RL103→RT201 (the symptom): the scope drops `reuse`, so the reuse=True call at 15 creates again"),
     Row("rules/rl103_good.py", (), (), GOOD),
+    Row("rules/rl103_unused_flag_bad.py", ("RL103@22",), ("RT201@28",),
+        "RL103→RT201 (the symptom): `enc1` drops `reuse`, and with training on the norm helper "
+        "does not reuse by itself, so the reuse=True call at 28 creates enc1/norm/offset again"),
+    Row("rules/rl103_unused_flag_good.py", (), (), GOOD),
     Row("rules/rl104_bad.py", ("RL104@17",), ("RT201@17",),
         "RL104→RT201: name_scope does not prefix get_variable, so proj/w is created twice"),
     Row("rules/rl104_good.py", (), (), GOOD),
@@ -474,6 +478,11 @@ TABLE = (
         also_lint=("crossmodule/namespace_pkg_bad/libs/networks.py",)),
     Row("crossmodule/namespace_pkg_good/main.py", (), (), GOOD,
         also_lint=("crossmodule/namespace_pkg_good/libs/networks.py",)),
+    Row("crossmodule/critic_flag_bad/train.py", ("RL115@critic.py:13", "RL115@critic.py:14", "RL115@critic.py:16"),
+        ("RT201@11",),
+        "RL115→RT201: critic.py's scopes take the flag as default_name, so train.py's reuse=True "
+        "call (11) creates critic/h0/w again", also_lint=("crossmodule/critic_flag_bad/critic.py",)),
+    Row("crossmodule/critic_flag_good/train.py", (), (), GOOD, also_lint=("crossmodule/critic_flag_good/critic.py",)),
 )
 ROWS = {row.fixture: row for row in TABLE}
 
@@ -507,7 +516,8 @@ def test_every_fixture_has_a_row():
                                  "crossmodule/memory_cell_good/main.py", "crossmodule/stacked_cell_bad/main.py",
                                  "crossmodule/stacked_cell_good/main.py", "crossmodule/cond_branches_bad/main.py",
                                  "crossmodule/cond_branches_good/main.py",
-                                 "crossmodule/namespace_pkg_bad/main.py", "crossmodule/namespace_pkg_good/main.py"}
+                                 "crossmodule/namespace_pkg_bad/main.py", "crossmodule/namespace_pkg_good/main.py",
+                                 "crossmodule/critic_flag_bad/train.py", "crossmodule/critic_flag_good/train.py"}
 
 
 def test_a_bad_row_explains_its_mapping_and_a_good_row_is_silent():

@@ -86,6 +86,18 @@ def reaching(func: Def, method: bool, param: str, find: Callable[[str], "list[Ca
     return values
 
 
+def leaves_default(func: Def, method: bool, param: str, find: Callable[[str], "list[Call] | None"]) -> bool:
+    """Every call of `func` the project makes leaves `param` at its default; False when a
+    call passes it, cannot be read (`**kw`), or nothing calls the function at all."""
+    if func.decorator_list:
+        return False
+    calls = find(func.name)
+    if not calls:
+        return False
+    defaults = {id(d) for d in func.args.defaults + func.args.kw_defaults if d is not None}
+    return all(id(_argument(func, method, call, param)) in defaults for call, _, _ in calls)
+
+
 def _argument(func: Def, method: bool, call: ast.Call, param: str) -> ast.expr | None:
     """The expression `call` gives `param`: an argument, or the default it leaves in place;
     None when that cannot be read (`*args`, `**kw`, a method called as a plain function)."""

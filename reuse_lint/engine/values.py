@@ -259,7 +259,13 @@ class ScopeVal:
     path: str | None = None  # the file of that call
     # A reuse flag passed by position into `default_name`, which TF ignores (None: none).
     ignored_reuse: Any = None
+    # That flag's expression as an `if` test would name it: (its text, its file, the function
+    # it is read in, None at a top level); None when it is not a dotted name.
+    ignored_test: tuple | None = None
     reuse_seq: int = 0  # when reuse was switched on (`Analysis.tick`); 0: never here
+    # The `if` arms (`Cond`s) open at each `reuse_variables()` on this scope: once the `if`
+    # is left its reuse reads unknown, but it is on wherever every arm of one run holds.
+    reuse_conds: list = field(default_factory=list)
 
 
 @dataclass(eq=False)

@@ -11,7 +11,11 @@ class ReuseArgumentDropped(Rule):
     """
     ## What it does
     Finds a function that takes a `reuse` parameter, never reads it, and creates variables
-    under a `tf.variable_scope` that therefore does not receive it.
+    under a `tf.variable_scope` that therefore does not receive it. It speaks only where the
+    flag could change a creation: some call may pass it (or the function is called from
+    outside the project), and a variable under the scope is made without reuse. A parameter
+    every call of the project leaves at its default is unused, not dropped: no call asks for
+    sharing, and passing it on would change what the code builds.
 
     ## Why is this bad?
     Callers pass `reuse=True` believing the weights are shared, and the flag goes nowhere.
@@ -79,6 +83,26 @@ def head(x, reuse=False):
 with tf.variable_scope("model", reuse=tf.AUTO_REUSE):
     a = head(tf.zeros([1, 2]))
 """,
+        # No call passes `reuse`: the weights are the object's, and the helper under the
+        # scope reuses by itself when `training` is off (zchen0211/tf-tutorial, round 19 of
+        # TRIAGE.md): TF builds the training and the test graph on one set of variables.
+        """
+import tensorflow as tf
+def bn(x, name, training=True):
+    with tf.variable_scope(name) as scope:
+        if not training:
+            scope.reuse_variables()
+        return x + tf.get_variable("offset", [3])
+class Encoder(object):
+    def __init__(self):
+        self.kernel = tf.get_variable("kernel", [3, 3])
+    def encode(self, x, training=True, reuse=True):
+        with tf.variable_scope("enc1"):
+            return bn(tf.matmul(x, self.kernel), "bn", training=training)
+enc = Encoder()
+train_out = enc.encode(tf.zeros([2, 3]))
+test_out = enc.encode(tf.zeros([2, 3]), training=False)
+""",
     )
     INVALID = (
         """
@@ -87,6 +111,14 @@ def discriminator(x, reuse=False):
     with tf.variable_scope("discriminator"):  # expect: RL103
         return tf.layers.dense(x, 1)
 real = discriminator(tf.zeros([1, 2]))
+fake = discriminator(tf.ones([1, 2]), reuse=True)
+""",
+        # Nothing in the project calls it: its callers are elsewhere, and may pass True.
+        """
+import tensorflow as tf
+def d_net(x, reuse=False):
+    with tf.variable_scope("d_net"):  # expect: RL103
+        return tf.layers.dense(x, 1)
 """,
     )
 

@@ -15,7 +15,8 @@ class ScopeArgumentIgnored(Rule):
     `tf.variable_scope(scope, reuse)` puts `reuse` into `default_name`. It reports the
     argument; a reuse flag only where it would have changed a variable's creation: not when
     it is off wherever the scope is entered, nor when the variables under it are reused
-    anyway (the flag is also handed to the inner scopes that create them). A flag that is
+    anyway when it is on (the flag is also handed to the inner scopes that create them, or
+    `if reuse: scope.reuse_variables()` follows). A flag that is
     the function's parameter is followed to the values the project's calls give it (passed
     on through the callers' own parameters): when every one is False, None or 0, it is off
     wherever the scope is entered. A function that nothing in the project calls is reported
@@ -92,6 +93,20 @@ def g_net(z, reuse=False):
 def build_gan(z):
     return g_net(z)
 """,
+        # The flag is ignored, but `if reuse: scope.reuse_variables()` turns reuse on in the
+        # outer scope whenever it is true, and the inner scope inherits it: every creation is
+        # shared when the flag asks for it (fullfanta/pix2pix-tensorflow, round 19 of
+        # TRIAGE.md). Nothing calls `d_block` here, as when its callers are in another module.
+        """
+import tensorflow as tf
+def d_block(x, reuse):
+    with tf.variable_scope("critic", reuse) as scope:
+        if reuse:
+            scope.reuse_variables()
+        with tf.variable_scope("h0", reuse):
+            w = tf.get_variable("w", [4, 1])
+        return tf.matmul(x, w)
+""",
     )
     INVALID = (
         """
@@ -111,6 +126,17 @@ def g_net(z, reuse=False):
         return up_block(up_block(z, "up1", reuse=reuse), "up2", reuse=reuse)
 def build_gan(z, z_sample):
     return g_net(z), g_net(z_sample, reuse=True)
+""",
+        # `reuse_variables()` runs only after the variable is made: on the `reuse=True`
+        # call TF raises `Variable critic/w already exists`.
+        """
+import tensorflow as tf
+def d_block(x, reuse):
+    with tf.variable_scope("critic", reuse) as scope:  # expect: RL115
+        w = tf.get_variable("w", [4, 1])
+        if reuse:
+            scope.reuse_variables()
+        return tf.matmul(x, w)
 """,
         """
 import tensorflow as tf

@@ -10,10 +10,11 @@ its own (imports, the arms of an `if`) without looking inside.
 from __future__ import annotations
 
 import ast
+from functools import lru_cache
 from typing import Any
 
 from reuse_lint import tfnames
-from reuse_lint.engine.events import Build, Creation, ScopeEntry, Site
+from reuse_lint.engine.events import TRUTH, Build, Cond, Creation, ScopeEntry, Site
 from reuse_lint.engine.tfapi.graphs import GraphState
 from reuse_lint.engine.values import AUTO, EMPTY_TENSOR, UNKNOWN, Const, FuncVal, ModuleState, ScopeVal, Tensor, TFRef, same, truthy
 
@@ -200,8 +201,10 @@ def record(interp, name: str | None, kind: str, node: ast.AST, module: ModuleSta
             graph.variables.setdefault(name, creation)
     if reuse != Const(True) and reuse is not AUTO:
         _note_ignored_reuse(interp, extra)
-    for entry in interp.tf.open_drops:
-        entry.created = True
+        # Only a request that does not reuse anyway (a helper's own `reuse_variables()`)
+        # could lose something to a flag its caller's scope dropped.
+        for entry in interp.tf.open_drops:
+            entry.created = True
     for build_ in interp.tf.open_builds:
         build_.created = True
     return creation
@@ -229,7 +232,44 @@ def _note_ignored_reuse(interp, extra) -> None:
             continue
         if flag is UNKNOWN and any(inner.reuse is UNKNOWN for inner in frames[k + 1:]):
             continue
+        if flag is UNKNOWN and _reused_when_on(interp, frames, scope.ignored_test):
+            continue
         interp.analysis.ignored_reuse_matters.add(id(scope.node))
+
+
+def _reused_when_on(interp, frames: list[ScopeVal], flag: tuple | None) -> bool:
+    """Whether the request reuses anyway on the paths where the unknown misplaced `flag` is
+    true: `if reuse: scope.reuse_variables()` in the function that reads it, on this scope
+    or an outer one, turned reuse on there. The flag matters only when it is on, so it is
+    asked with the `if reuse:` arm taken, whoever gives the flag its value."""
+    if flag is None:
+        return False
+    reuse = Const(False)
+    for frame in [interp.tf.graph.root] + frames:
+        r = frame.reuse
+        if r is UNKNOWN and any(all(c in interp.conds or _holds_when_on(c, flag) for c in run) for run in frame.reuse_conds):
+            r = Const(True)
+        if r is UNKNOWN:
+            reuse = UNKNOWN
+        elif r == Const(True) or r == AUTO:
+            reuse = r
+    return reuse == Const(True) or reuse == AUTO
+
+
+def _holds_when_on(cond: Cond, flag: tuple) -> bool:
+    """`cond` is an arm that runs when `flag` is true: `if reuse:` (or the `else` of `if not
+    reuse:`) on the same name, in the function that passes the flag."""
+    text, path, func = flag
+    test = cond.test
+    return (
+        test is not None and test[0] == text and test[1] == path and test[2] is TRUTH
+        and (cond.arm == 0) != test[3] and (func is None or cond.if_id in _ifs_in(func))
+    )
+
+
+@lru_cache(maxsize=1024)
+def _ifs_in(func: ast.AST) -> frozenset[int]:
+    return frozenset(id(n) for n in ast.walk(func) if isinstance(n, (ast.If, ast.IfExp)))
 
 
 def build(interp, kind: str, canon: str, node: ast.AST, module: ModuleState) -> Build:

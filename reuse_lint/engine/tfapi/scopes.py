@@ -10,7 +10,7 @@ import ast
 from typing import Any
 
 from reuse_lint import tfnames
-from reuse_lint.engine.callers import calls_in, plain_parameter, reaching
+from reuse_lint.engine.callers import calls_in, leaves_default, plain_parameter, reaching
 from reuse_lint.engine.events import Leak, ReuseFalse, ScopeEntry, Site
 from reuse_lint.engine.tfapi import NOT_SPECIAL, TFMethod, attributes, context, register
 from reuse_lint.engine.tfapi.core import build, effective_reuse, reuse_value
@@ -20,11 +20,12 @@ from reuse_lint.engine.values import AUTO, UNKNOWN, Const, ListVal, ModuleState,
 class ScopeCtx:
     """What `variable_scope(...)` returns: entered by a `with`."""
 
-    __slots__ = ("node", "name", "default_name", "reuse", "ignored_reuse")
+    __slots__ = ("node", "name", "default_name", "reuse", "ignored_reuse", "ignored_test")
 
-    def __init__(self, node: ast.Call, name: Any, default_name: Any, reuse: Any, ignored_reuse: Any = None) -> None:
+    def __init__(self, node: ast.Call, name: Any, default_name: Any, reuse: Any, ignored_reuse: Any = None,
+                 ignored_test: tuple | None = None) -> None:
         self.node, self.name, self.default_name, self.reuse = node, name, default_name, reuse
-        self.ignored_reuse = ignored_reuse
+        self.ignored_reuse, self.ignored_test = ignored_reuse, ignored_test
 
 
 class NameScopeCtx:
@@ -73,7 +74,20 @@ def _variable_scope(interp, canon, node, args, kwargs, module) -> Any:
     name = args[0] if args else kwargs.get("name_or_scope", Const(None))
     default = args[1] if len(args) > 1 else kwargs.get("default_name", Const(None))
     reuse = args[8] if len(args) > 8 else kwargs.get("reuse", Const(None))
-    return ScopeCtx(node, name, default, reuse, ignored)
+    return ScopeCtx(node, name, default, reuse, ignored, _flag_test(interp, node, module) if ignored is not None else None)
+
+
+def _flag_test(interp, node: ast.Call, module: ModuleState) -> tuple | None:
+    """The misplaced flag (`variable_scope(name, reuse)`) as an `if` on it is tagged (see
+    `Cond.test`), with the function it is read in: where `if reuse: scope.reuse_variables()`
+    ran in that function, the flag being on means the scope reuses."""
+    flag = node.args[1]
+    while isinstance(flag, ast.Attribute):
+        flag = flag.value
+    if not isinstance(flag, ast.Name):
+        return None
+    func = interp.funcs[-1].node if interp.funcs else None
+    return ast.dump(node.args[1]), module.path, func
 
 
 @register(*tfnames.NAME_SCOPES)
@@ -140,7 +154,7 @@ def _open_scope(interp, ctx: ScopeCtx, module: ModuleState, written: bool) -> Sc
         else:
             full = None
     graph.open(full)
-    scope = ScopeVal(full, reuse, graph.gid, ctx.node, module.path, ctx.ignored_reuse)
+    scope = ScopeVal(full, reuse, graph.gid, ctx.node, module.path, ctx.ignored_reuse, ctx.ignored_test)
     if truthy(reuse):
         scope.reuse_seq = interp.analysis.tick()
     if explicit_false and outer_reuse == Const(True):
@@ -177,6 +191,8 @@ def _note_dropped_reuse(interp, site: Site) -> None:
     params = {a.arg for a in func.args.args + func.args.kwonlyargs}
     if "reuse" not in params or "reuse" in interp._loaded(func):
         return
+    if _default_everywhere(interp, interp.funcs[-1], "reuse"):
+        return  # no call asks for anything: the parameter is unused, not a request dropped
     entry = next((e for e in interp.analysis.dropped_reuse if e.site.node is site.node), None)
     if entry is None:
         entry = ScopeEntry(site, func)
@@ -220,6 +236,16 @@ def _passed_flag(interp, flag: ast.expr) -> Any:
     func = interp.funcs[-1]
     if not isinstance(func.node, (ast.FunctionDef, ast.AsyncFunctionDef)) or not plain_parameter(func.node, flag.id):
         return UNKNOWN
+    method = func.owner is not None and not func.static
+    values = reaching(func.node, method, flag.id, _project_calls(interp, func))
+    if values is None or any(not (isinstance(v, Const) and v.value in (False, None, 0)) for v in values):
+        return UNKNOWN
+    return Const(False)
+
+
+def _project_calls(interp, func) -> Any:
+    """`find(name)` for `callers`: the calls of a name in the function's file and, through
+    the loader, in the rest of the project (None when one file may call it unseen)."""
     path = func.module.path
     find_elsewhere = getattr(interp.loader, "calls", None)
 
@@ -228,11 +254,15 @@ def _passed_flag(interp, flag: ast.expr) -> Any:
         elsewhere = find_elsewhere(path, name) if find_elsewhere is not None else []
         return None if here is None or elsewhere is None else here + elsewhere
 
-    method = func.owner is not None and not func.static
-    values = reaching(func.node, method, flag.id, find)
-    if values is None or any(not (isinstance(v, Const) and v.value in (False, None, 0)) for v in values):
-        return UNKNOWN
-    return Const(False)
+    return find
+
+
+def _default_everywhere(interp, func, param: str) -> bool:
+    """Every call of the running function in the project leaves `param` at its default
+    (False when nothing calls it: its callers are outside the project, and may pass it)."""
+    if not isinstance(func.node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+        return False
+    return leaves_default(func.node, func.owner is not None and not func.static, param, _project_calls(interp, func))
 
 
 def scope_attribute(interp, scope: ScopeVal, attr: str) -> Any:
@@ -277,6 +307,7 @@ def _scope_attribute(base: ScopeVal, attr: str) -> Any:
 
 def _reuse_variables(interp, scope: ScopeVal, node, module, args, kwargs) -> Any:
     scope.reuse = Const(True)
+    scope.reuse_conds.append(tuple(interp.conds))
     scope.reuse_seq = interp.analysis.tick()
     site = Site(module.path, node)
     graph = interp.tf.graph
