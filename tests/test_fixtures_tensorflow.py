@@ -168,6 +168,12 @@ def _keras(*layers: str) -> list[str]:
     return _d(*(f"{layer}/{v}" for layer in layers for v in ("kernel", "bias")))
 
 
+def _layer_kernels(built: dict, layer: str) -> list[str]:
+    """The kernels a layer named `layer` made (`projection/proj/kernel:0`), its optimizer's
+    slots (`SGD/m/...`) left out."""
+    return [n for n in built["created"] if n.endswith(f"/{layer}/kernel:0") and not n.startswith("SGD/")]
+
+
 def _kernels(built: dict) -> list[str]:
     """The layers' kernels a script made, without its optimizer's slots for them."""
     return [n for n in built["created"] if n.endswith("kernel:0") and not n.lower().startswith("adam")]
@@ -185,6 +191,8 @@ SILENT = {
     # One LayerNormalization for two places: one gamma and beta where the block needs two.
     "rl120_stack_bad.py": lambda b: len([n for n in b["created"] if n.endswith("gamma:0")]) == 1,
     "rl120_shortcut_bad.py": lambda b: len([n for n in b["created"] if n.endswith("gamma:0")]) == 1,
+    # One projection applied twice in one direction: one kernel where the stack writes two.
+    "rl120_modes_bad.py": lambda b: len(_layer_kernels(b, "proj")) == 1,
     # One block object for two stages: two conv kernels where the network needs three.
     # The combined model holds a second discriminator: d_out is built twice.
     "rl106_gan_bad.py": lambda b: b["created"].count("d_out/kernel:0") == 2,
@@ -456,6 +464,10 @@ GOOD_SHOWS = {
     "rl119_outputs_good.py": lambda b: b["keras_steps"]["combined"] == _keras("g_hidden", "g_out")
     and b["keras_steps"]["discriminator"] == _keras("d_hidden", "d_out"),
     "rl120_dense_good.py": lambda b: len([n for n in b["created"] if n.endswith("kernel:0")]) == 3,
+    # One kernel encodes and (transposed) decodes, and a step trains it.
+    "rl120_modes_good.py": lambda b: len(_layer_kernels(b, "proj")) == 1 and set(_layer_kernels(b, "proj")) <= set(b["changed"]),
+    # The layer applied again in the overwrite trains: both its variables change.
+    "rl123_reapplied_good.py": lambda b: {"attention/att_proj/kernel:0", "attention/att_proj/bias:0"} <= set(b["changed"]),
 }
 
 
@@ -553,6 +565,11 @@ KERAS3 = {
     in (b["error"] or {}).get("message", ""),
     "rl124_weightless_head_good.py": lambda b: b["error"] is None
     and len([n for n in b["changed"] if n.endswith("kernel:0")]) == 2,
+    "rl120_modes_bad.py": lambda b: b["error"] is None and len([n for n in b["created"] if n.endswith("kernel:0")]) == 1,
+    "rl120_modes_good.py": lambda b: b["error"] is None
+    and [n for n in b["created"] if n.endswith("kernel:0")] == [n for n in b["changed"] if n.endswith("kernel:0")] != [],
+    "rl123_reapplied_good.py": lambda b: b["error"] is None
+    and {n.split("/")[-1] for n in b["changed"]} >= {"kernel:0", "bias:0"},
 }
 
 

@@ -406,6 +406,10 @@ TABLE = (
         NO_COUNTERPART + "TF raises on the batch norm's second width (the convolutions kept in an "
         "OrderedDict); the trace reports that error and no finding", crash="is incompatible with the layer"),
     Row("rules/rl120_ordered_good.py", (), (), GOOD),
+    Row("rules/rl120_modes_bad.py", ("RL120@25",), (),
+        NO_COUNTERPART + "one projection of one's own applied twice in one direction creates its "
+        "kernel once; to TF that is one layer used twice"),
+    Row("rules/rl120_modes_good.py", (), (), GOOD),
     Row("rules/rl121_bad.py", ("RL121@22",), (),
         NO_COUNTERPART + "run alone, TF raises on the second optimizer's retrace; under the "
         "trace's hooks it does not (why is not yet investigated), and the trace reports nothing"),
@@ -443,6 +447,7 @@ TABLE = (
         NO_COUNTERPART + "to TF the overwritten layer is one more layer built once, and its None "
         "gradients are skipped with a warning: the trace sees no sharing event"),
     Row("rules/rl123_good.py", (), (), GOOD),
+    Row("rules/rl123_reapplied_good.py", (), (), GOOD),
     Row("seed/example1_incorrect_reuse.py", ("RL101@16",), ("RT201@16",),
         "RL101→RT201: the article's Example 1"),
     Row("seed/example2_correct_reuse.py", (), (), GOOD),

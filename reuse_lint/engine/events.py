@@ -159,9 +159,10 @@ class ReappliedLayer:
     one set of weights at two places of one stack."""
 
     canon: str  # the layer's class: a Keras name, or the program's own class's name
-    made: Site  # where the layer object was constructed
+    made: Site | None  # where the layer object was constructed; None when not known
     first: LayerUse
     second: LayerUse
+    call: Any = None  # the program's own class: its `call` method's `def` node, if it has one
 
 
 @dataclass(eq=False)

@@ -1719,7 +1719,7 @@ class Interpreter:
                 if init is not None and not starred:
                     args, kwargs = self._forwarded(init, args, kwargs)
                 return self.call(base, args, kwargs, node, env, module, starred)
-            instance = Instance(func)
+            instance = Instance(func, made=site)
             init = func.lookup("__init__")
             saved, before = self.tf.tf_functions, len(self.analysis.builds)
             nested = bool(saved) and tfapi.is_keras_layer_class(func)

@@ -246,6 +246,7 @@ class ClassVal:
 class Instance:
     cls: ClassVal
     attrs: dict[str, Any] = field(default_factory=dict)
+    made: Any = None  # the Site of the `Cls(...)` call that constructed it; None when the analysis made it up
 
 
 @dataclass(eq=False)

@@ -20,8 +20,9 @@ class LayerOutputDiscarded(Rule):
     anything reads it: `x = self.dense_1(inputs)` and then `x = self.dense_2(inputs)`. It
     looks only at the straight line of one block: a store on one arm of an `if`, or one
     followed by a `return`, `break` or a nested statement before the overwrite, is left
-    alone, as are names starting with `_` and normalization layers (their moving statistics
-    update whether or not the output is read).
+    alone, as are names starting with `_`, normalization layers (their moving statistics
+    update whether or not the output is read), and a store whose overwrite (or a statement
+    before it) applies the same layer again: only that call's work is lost, not the layer.
 
     ## Why is this bad?
     Nothing downstream depends on the layer, so every gradient to its weights is `None`:
@@ -97,6 +98,20 @@ class Block(tf.keras.layers.Layer):
         y = y + self.res(y)
         return y
 """,
+        # The overwrite applies the same layer again and reads that output: the first call
+        # is only wasted work, the layer still trains.
+        """
+import tensorflow as tf
+class Attention(tf.keras.layers.Layer):
+    def __init__(self, heads, width):
+        super().__init__()
+        self.heads, self.width = heads, width
+        self.proj = tf.keras.layers.Dense(heads * width)
+    def call(self, x):
+        q = self.proj(x)
+        q = tf.reshape(self.proj(x), [-1, self.heads, self.width])
+        return q
+""",
         # `_` says the result is thrown away on purpose.
         """
 import tensorflow as tf
@@ -171,7 +186,12 @@ def _overwritten_unread(func: ast.AST, call: ast.Call) -> ast.Assign | None:
             name = stmt.targets[0].id
             if name.startswith("_") or _dynamic_reads(func, name):
                 return None
+            layer = ast.dump(call.func)
             for later in block[i + 1:]:
+                if _calls(later, layer):
+                    # `q = self.proj(x)` then `q = tf.reshape(self.proj(x), ...)`: the layer
+                    # is applied again and that output is read, so its weights still train.
+                    return None
                 mentions = _mentions(later, name)
                 if (isinstance(later, ast.Assign) and len(later.targets) == 1
                         and isinstance(later.targets[0], ast.Name) and later.targets[0].id == name
@@ -201,6 +221,11 @@ def _blocks(func: ast.AST) -> Iterable[list[ast.stmt]]:
 
 def _mentions(node: ast.AST, name: str) -> bool:
     return any(isinstance(n, ast.Name) and n.id == name for n in ast.walk(node))
+
+
+def _calls(node: ast.AST, func: str) -> bool:
+    """`node` calls the callee whose `ast.dump` is `func` (the same layer expression)."""
+    return any(isinstance(n, ast.Call) and ast.dump(n.func) == func for n in ast.walk(node))
 
 
 def _jumps(node: ast.AST) -> bool:

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import ast
 import re
 from typing import Iterable
 
@@ -10,6 +11,8 @@ from reuse_lint.rules.base import Rule, RuleContext
 # Words by which code says that one layer at two places is meant (`self.shared_norm`,
 # "# tied weights").
 _MEANT = re.compile(r"shar|tied|tying|\btie\b|same weights", re.I)
+# Arguments that change how a layer runs, not what it computes with its weights.
+_RUN_FLAGS = frozenset({"training", "mask"})
 
 
 class LayerReusedInStack(Rule):
@@ -25,7 +28,9 @@ class LayerReusedInStack(Rule):
     (tied embeddings are an idiom), recurrent layers and cells, and layers without weights
     are left out. The same layer applied to independent inputs (the two towers of a
     siamese network) is sharing by design and is not reported, nor is code that says the
-    sharing is meant (a name or comment with "shared" or "tied"). In a loop, the object is
+    sharing is meant (a name or comment with "shared" or "tied"), nor a layer of one's own
+    whose applications pass different values to a parameter its `call` branches on
+    (`vocab(tokens)`, then `vocab(h, to_logits=True)`: one weight set run as two functions). In a loop, the object is
     reported only when each pass applies other layers before it (`for conv in self.convs:
     x = self.bn(conv(x))`, a `Conv2D(f)` made per pass): a block of the same layers applied
     again by a loop is weight tying across depth, and is not reported.
@@ -198,6 +203,25 @@ class Universal(tf.keras.Model):
         x = self.act(x)
         return self.embed(tf.argmax(x, -1))
 """,
+        # A layer of one's own run in two modes (its `call` branches on the keyword the second
+        # application passes): one matrix embeds the tokens and scores the outputs, by design.
+        """
+import tensorflow as tf
+from tensorflow import keras
+from tensorflow.keras import layers
+class Vocab(layers.Layer):
+    def __init__(self, size, width):
+        super().__init__()
+        self.lookup = layers.Embedding(size, width)
+    def call(self, x, to_logits=False):
+        if to_logits:
+            return tf.matmul(x, self.lookup.embeddings, transpose_b=True)
+        return self.lookup(x)
+vocab = Vocab(20, 8)
+tokens = keras.Input([12], dtype="int32")
+h = layers.LSTM(8, return_sequences=True)(vocab(tokens))
+logits = vocab(h, to_logits=True)
+""",
         # The code says the sharing is meant.
         """
 import tensorflow as tf
@@ -272,6 +296,23 @@ class Net(tf.keras.Model):
         x = self.block2(x)
         return self.block2(x)  # expect: RL120
 """,
+        # The same block of one's own applied twice in the same mode: two places, one weight set.
+        """
+from tensorflow import keras
+from tensorflow.keras import layers
+class Block(layers.Layer):
+    def __init__(self, width):
+        super().__init__()
+        self.dense = layers.Dense(width)
+        self.norm = layers.LayerNormalization()
+    def call(self, x, residual=True):
+        h = self.dense(self.norm(x))
+        return x + h if residual else h
+block = Block(8)
+x0 = keras.Input([8])
+x = block(x0, residual=True)
+x = block(x, residual=True)  # expect: RL120
+""",
         # A loop in `call`: one BatchNormalization after convs of 64, 128 and 256 filters.
         """
 import tensorflow as tf
@@ -342,18 +383,52 @@ class ResidualStage(tf.keras.Model):
             lines = ctx.lines(r.second.site.path)
             said = [
                 lines[site.node.lineno - 1] for site in (r.made, r.first.site, r.second.site)
-                if 0 < site.node.lineno <= len(lines) and site.path == r.second.site.path
+                if site is not None and 0 < site.node.lineno <= len(lines) and site.path == r.second.site.path
             ]
-            if any(_MEANT.search(line) for line in said):
+            if any(_MEANT.search(line) for line in said) or _modes_differ(r.call, r.first.site.node, r.second.site.node):
                 continue
             reported.add(id(r.second.site.node))
             name = r.canon.split(".")[-1]
+            related = [ctx.related(r.first.site, "applied here on the loop's previous pass"
+                                   if r.first.site.node is r.second.site.node else "applied here first")]
+            if r.made is not None:
+                related.append(ctx.related(r.made, "the one layer object, constructed here"))
             yield from ctx.report(
                 self, r.second.site,
                 f"This `{name}` object was already applied earlier in this stack: both places share one set "
                 "of weights (and TF raises if the widths differ)",
-                related=[ctx.related(r.first.site, "applied here on the loop's previous pass"
-                                     if r.first.site.node is r.second.site.node else "applied here first"),
-                         ctx.related(r.made, "the one layer object, constructed here")],
+                related=related,
                 help=f"construct one `{name}` per place (in `__init__`) and apply each once",
             )
+
+
+def _modes_differ(call: ast.AST | None, first: ast.AST, second: ast.AST) -> bool:
+    """The two applications of a layer of the program's own class give different values to
+    a parameter its `call` branches on (`tied(tokens)`, then `tied(h, projection_mode=True)`):
+    one object run as two functions of one weight set, which is what tying means."""
+    if not isinstance(call, (ast.FunctionDef, ast.AsyncFunctionDef)) or not all(
+            isinstance(c, ast.Call) for c in (first, second)):
+        return False
+    positional = [a.arg for a in call.args.posonlyargs + call.args.args][2:]  # after self and the inputs
+    params = set(positional) | {a.arg for a in call.args.kwonlyargs}
+    branched = _branched_on(call, params - _RUN_FLAGS)
+    return any(_argument(first, p, positional) != _argument(second, p, positional) for p in branched)
+
+
+def _branched_on(func: ast.AST, params: set[str]) -> set[str]:
+    """The parameters among `params` that a test of `func`'s body reads (`if mode:`,
+    `a if mode else b`, `match mode:`)."""
+    tests = [n.test for n in ast.walk(func) if isinstance(n, (ast.If, ast.IfExp, ast.While))]
+    tests += [n.subject for n in ast.walk(func) if isinstance(n, ast.Match)]
+    return {n.id for t in tests for n in ast.walk(t) if isinstance(n, ast.Name) and n.id in params}
+
+
+def _argument(call: ast.Call, param: str, positional: list[str]) -> str | None:
+    """What the application passes for `param` (by keyword, or by position after the
+    inputs), as text; None when it leaves the default."""
+    for kw in call.keywords:
+        if kw.arg == param:
+            return ast.dump(kw.value)
+    if param in positional and len(call.args) > positional.index(param) + 1:
+        return ast.dump(call.args[positional.index(param) + 1])
+    return None

@@ -381,9 +381,11 @@ def _apply_norm(interp, layer: KerasObject | Instance, inputs: Tensor, node: ast
 
 def _note_reapplied(interp, layer: KerasObject | Instance, earlier: LayerUse, use: LayerUse) -> None:
     own = isinstance(layer, Instance)  # a layer of the program's own class
-    made = Site(layer.path, layer.node) if not own and layer.path else earlier.site
+    made = layer.made if own else Site(layer.path, layer.node) if layer.path else None
     canon = layer.cls.node.name if own else layer.canon
-    interp.analysis.reapplied_layers.append(ReappliedLayer(canon, made, earlier, use))
+    method = layer.cls.lookup("call") if own else None
+    call = method.node if isinstance(method, FuncVal) else None
+    interp.analysis.reapplied_layers.append(ReappliedLayer(canon, made, earlier, use, call))
 
 
 def _applied_at_other_depth(interp, layer: KerasObject, use: LayerUse, here: dict) -> LayerUse | None:
