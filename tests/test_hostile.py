@@ -425,7 +425,7 @@ def test_the_dropped_reuse_fix_is_not_offered_past_kwargs(project):
         "def d(x, reuse=False, **opts):\n"
         "    with tf.variable_scope('d', **opts):\n"
         "        return tf.layers.dense(x, 1)\n"
-        "a = d(tf.zeros([1, 2]))\n"
+        "a = d(tf.zeros([1, 2]), reuse=True)\n"  # a call that asks for the flag the scope never gets
     )
     (project / "bad.py").write_text(source)
     s = Settings(paths=["bad.py"], root=project, config_path=project / "pyproject.toml", no_cache=True)
