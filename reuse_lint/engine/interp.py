@@ -452,6 +452,15 @@ def _constructor_setting(test: ast.AST, owner: ClassVal | None) -> bool:
     return "*" not in outside and read.isdisjoint(outside)
 
 
+def _settles(op: ast.boolop, value: Any) -> bool:
+    """A `True`/`False` operand after an unknown one that fixes the whole `and`/`or`: its
+    value is then the result's when the unknown operands let it run, and its truth the
+    result's always. Only booleans: `x or "d"` may be `x` itself, a different value."""
+    if not (isinstance(value, Const) and isinstance(value.value, bool)):
+        return False
+    return value.value is isinstance(op, ast.Or)
+
+
 def _plain_self_test(test: ast.AST) -> bool:
     """`self.a`, `not self.a`, `self.a is None`, `self.a == 2`, joined by `and`/`or`."""
     if isinstance(test, ast.UnaryOp) and isinstance(test.op, ast.Not):
@@ -1454,8 +1463,12 @@ class Interpreter:
         for value_node in node.values[1:]:
             t = truthy(result)
             if t is None:
-                # The rest may or may not run; evaluate for its effects, result unknown.
-                self.eval(value_node, env, module)
+                # The rest may or may not run; evaluate for its effects, result unknown,
+                # unless a later operand settles the truth: `x and False` is falsy and
+                # `x or True` truthy whatever `x` is (a flag a call passes as `False`).
+                value = self.eval(value_node, env, module)
+                if _settles(node.op, value):
+                    return value
                 result = UNKNOWN
                 continue
             if isinstance(node.op, ast.Or) and t:
