@@ -86,6 +86,26 @@ def reaching(func: Def, method: bool, param: str, find: Callable[[str], "list[Ca
     return values
 
 
+def set_outside(func: Def, method: bool, param: str, find: Callable[[str], "list[Call] | None"], hops: int = 0) -> bool:
+    """Whether callers outside the project may give `param` of `func` its value: nothing in
+    the project calls `func`, a call may be unseen or cannot be read, or a call passes on
+    its own function's parameter that such callers set. A value the project computes (a
+    literal, a loop variable) is one the analysis saw where the call ran."""
+    if func.decorator_list or hops > MAX_HOPS:
+        return True
+    calls = find(func.name)
+    if not calls:
+        return True
+    for call, outer, outer_method in calls:
+        arg = _argument(func, method, call, param)
+        if arg is None:
+            return True
+        if isinstance(arg, ast.Name) and outer is not None and plain_parameter(outer, arg.id):
+            if set_outside(outer, outer_method, arg.id, find, hops + 1):
+                return True
+    return False
+
+
 def leaves_default(func: Def, method: bool, param: str, find: Callable[[str], "list[Call] | None"]) -> bool:
     """Every call of `func` the project makes leaves `param` at its default; False when a
     call passes it, cannot be read (`**kw`), or nothing calls the function at all."""

@@ -50,6 +50,7 @@ class Creation:
     reuse_site: Site | None = None  # where the reuse came from, when it is on
     opaque_before: bool = False  # an unmodelled call may have created variables before
     scope_nodes: tuple = ()  # the `variable_scope(...)` calls active at the creation
+    scope_frames: tuple = ()  # their entries (ScopeVal), one a `with` that ran: which entry of a call
     trainable: bool = True
     model_scope: str | None = None  # the outermost user variable_scope, when known
     auto_named: bool = False  # a layer named by TF's counter (`dense_2`), not by the code
@@ -227,6 +228,19 @@ class ScopeEntry:
     created: bool = False
 
 
+@dataclass(eq=False)
+class IgnoredScopeName:
+    """One entry into `variable_scope("name", arg)` whose `arg` (a scope or a name part)
+    lands in `default_name` and is ignored."""
+
+    call: ast.Call
+    value: Any  # what `arg` was at this entry
+    prefix: str | None  # the scope it was entered in (None when unknown)
+    graph: int
+    trace: int
+    conds: tuple
+
+
 @dataclass
 class Analysis:
     creations: list[Creation] = field(default_factory=list)
@@ -253,6 +267,10 @@ class Analysis:
     misplaced: list = field(default_factory=list)  # (site of the argument, "scope" | "reuse", scope call)
     # id(scope call) whose ignored positional reuse flag would have changed a creation under it
     ignored_reuse_matters: set = field(default_factory=set)
+    # id(scope call) whose ignored scope argument (`variable_scope("bert", scope)`) reads a
+    # parameter that callers outside the project may set
+    scope_argument_open: set = field(default_factory=set)
+    ignored_scope_names: list[IgnoredScopeName] = field(default_factory=list)
     # (site of the list or of the bidirectional runner, the cell or None when unknown, "layers" | "directions")
     repeated_cells: list = field(default_factory=list)
     cell_uses: list = field(default_factory=list)  # (cell, site, prefix, graph, trace, conds)
@@ -294,6 +312,6 @@ class Analysis:
             len(self.selections), len(self.dropped_reuse), len(self.slot_creations), len(self.misplaced),
             len(self.repeated_cells), len(self.cell_uses), len(self.graph_switches), len(self.keras_steps),
             len(self.reuse_false), len(self.tape_gradients), len(self.model_reads), len(self.models_handled),
-            len(self.reapplied_layers), len(self.ignored_reuse_matters), len(self.layer_calls), len(self.tf_function_calls),
+            len(self.reapplied_layers), len(self.ignored_reuse_matters), len(self.scope_argument_open), len(self.ignored_scope_names), len(self.layer_calls), len(self.tf_function_calls),
             len(self.keras_optimizer_steps), len(self.computed_averages),
         )

@@ -176,6 +176,14 @@ def _compute_clashes(analysis: Analysis) -> list[Clash]:
     return found
 
 
+def crosses_entries(clash: Clash, node: ast.AST) -> bool:
+    """The clash's two creations ran in two entries of the scope call `node` (a second call
+    of its builder, a loop, a second instance), not both in one."""
+    first = next((f for f in clash.first.scope_frames if f.node is node), None)
+    second = next((f for f in clash.second.scope_frames if f.node is node), None)
+    return first is not None and second is not None and first is not second
+
+
 @dataclass(frozen=True)
 class Repeat:
     """The same builder code ran twice where the code evidently meant one shared object."""

@@ -7,7 +7,7 @@ import ast
 from reuse_lint import tfnames
 from reuse_lint.diagnostics import Diagnostic, Fix
 from reuse_lint.engine.events import Site
-from reuse_lint.engine.queries import Clash, clashes
+from reuse_lint.engine.queries import Clash, clashes, crosses_entries
 from reuse_lint.rules.base import Rule, RuleContext
 
 
@@ -731,13 +731,17 @@ seq2seq(tf.placeholder(tf.float32, [None, 7, 4]), tf.placeholder(tf.float32, [No
     )
 
     def check(self, ctx: RuleContext) -> Iterable[Diagnostic]:
-        # Causes that other rules name better: a dropped reuse (RL103), a misplaced argument (RL115).
+        # Causes that other rules name better: a dropped reuse (RL103), a misplaced reuse flag
+        # (RL115), a misplaced scope argument that two entries of the scope lost (RL115).
         dropped = {id(e.site.node) for e in ctx.analysis.dropped_reuse if e.created}
-        dropped |= {id(call) for _site, _kind, call in ctx.analysis.misplaced}
+        dropped |= {id(call) for _site, kind, call in ctx.analysis.misplaced if kind == "reuse"}
+        lost_names = {id(call): call for _site, kind, call in ctx.analysis.misplaced if kind == "scope"}.values()
         for clash in clashes(ctx.analysis):
             if clash.first.name_scopes != clash.second.name_scopes:
                 continue  # variable-in-name-scope (RL104) explains that one better
             if any(id(node) in dropped for node in clash.second.scope_nodes):
+                continue
+            if any(crosses_entries(clash, call) for call in lost_names):
                 continue
             name = clash.second.name
             if clash.in_loop:

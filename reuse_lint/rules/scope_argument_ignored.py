@@ -3,6 +3,8 @@ from __future__ import annotations
 from typing import Iterable
 
 from reuse_lint.diagnostics import Diagnostic, Edit, Fix
+from reuse_lint.engine.queries import clashes, compatible, crosses_entries
+from reuse_lint.engine.values import Const
 from reuse_lint.rules.base import Rule, RuleContext
 
 
@@ -22,7 +24,13 @@ class ScopeArgumentIgnored(Rule):
     wherever the scope is entered. A function that nothing in the project calls is reported
     whatever its default: its parameter exists for callers to pass True, and a caller that
     does fails. A string literal there (`tf.variable_scope("block", "Block")`) is not
-    reported: nothing is lost.
+    reported: nothing is lost. A scope or name part there (`tf.variable_scope("unit_",
+    str(i))`) is reported where a second construction meets the one name: two entries of the
+    scope in one graph that pass it two different constants (a second call of the builder,
+    a loop, a second instance) or that make one variable; or where it is the function's
+    parameter and callers outside the project set it (nothing in the project calls the
+    function, or passes it on from such a caller). A builder the project calls once loses
+    only a part of the name.
 
     ## Why is this bad?
     `default_name` is used only when `name_or_scope` is None, so the argument is ignored.
@@ -93,6 +101,19 @@ def g_net(z, reuse=False):
 def build_gan(z):
     return g_net(z)
 """,
+        # The index is lost from the name, but the one call is the only entry into the scope
+        # (dugzzuli/TFDL, round 20 of TRIAGE.md): TF makes `unit_/c/w` once, no collision.
+        """
+import tensorflow as tf
+def conv(name, x):
+    with tf.variable_scope(name):
+        return tf.matmul(x, tf.get_variable("w", [4, 4]))
+def unit(x, i=0):
+    with tf.variable_scope("unit_", str(i)):
+        return conv("c", x) + x
+def build(x):
+    return unit(conv("first", x), 0)
+""",
         # The flag is ignored, but `if reuse: scope.reuse_variables()` turns reuse on in the
         # outer scope whenever it is true, and the inner scope inherits it: every creation is
         # shared when the flag asks for it (fullfanta/pix2pix-tensorflow, round 19 of
@@ -144,10 +165,35 @@ def bert(x, scope=None):
     with tf.variable_scope("bert", scope):  # expect: RL115
         return tf.layers.dense(x, 1)
 """,
+        # Called twice: both units are `unit_`, and TF raises `Variable unit_/c/w already exists`.
+        """
+import tensorflow as tf
+def conv(name, x):
+    with tf.variable_scope(name):
+        return tf.matmul(x, tf.get_variable("w", [4, 4]))
+def unit(x, i=0):
+    with tf.variable_scope("unit_", str(i)):  # expect: RL115
+        return conv("c", x) + x
+def build(x):
+    return unit(unit(conv("first", x), 0), 1)
+""",
+        # Under AUTO_REUSE the loop's three units silently share one `net/unit_/w`.
+        """
+import tensorflow as tf
+def unit(x, i):
+    with tf.variable_scope("unit_", str(i)):  # expect: RL115
+        return tf.matmul(x, tf.get_variable("w", [4, 4]))
+def build(x):
+    with tf.variable_scope("net", reuse=tf.AUTO_REUSE):
+        for i in range(3):
+            x = unit(x, i)
+    return x
+""",
     )
 
     def check(self, ctx: RuleContext) -> Iterable[Diagnostic]:
         seen = set()
+        collided = _second_constructions(ctx)
         for site, kind, _call in ctx.analysis.misplaced:
             if id(site.node) in seen:
                 continue
@@ -155,6 +201,8 @@ def bert(x, scope=None):
             fix = None
             if kind == "reuse" and id(_call) not in ctx.analysis.ignored_reuse_matters:
                 continue  # off wherever it was read, or every creation under it reuses anyway
+            if kind == "scope" and id(_call) not in ctx.analysis.scope_argument_open and id(_call) not in collided:
+                continue  # the project's own calls are all there is, and none collides
             if kind == "reuse":
                 message = "This reuse flag is passed as `default_name` (the 2nd positional parameter) and is ignored"
                 hint = "pass it by keyword: reuse=..."
@@ -171,3 +219,25 @@ def bert(x, scope=None):
             return None
         line, col, _, _ = ctx.position(site)
         return Fix("pass the flag as reuse=", (Edit(line, col, line, col, "reuse="),), safe=True)
+
+
+def _second_constructions(ctx: RuleContext) -> set[int]:
+    """The misplaced scope calls that a second construction in one graph reaches where the
+    argument would have named it apart (a second call of the builder, a loop, a second
+    instance): two entries on one path that pass two different constants (`str(i)` with i
+    0 and 1), or two entries that make one variable (TF's `already exists`). Either way
+    the entries meant as two scopes are one: an error, or, under reuse, weights shared
+    by mistake."""
+    found = set()
+    entries: dict[tuple, list] = {}
+    for entry in ctx.analysis.ignored_scope_names:
+        earlier = entries.setdefault((id(entry.call), entry.prefix, entry.graph, entry.trace), [])
+        if entry.prefix is not None and isinstance(entry.value, Const) and any(
+            isinstance(e.value, Const) and e.value != entry.value and compatible(e, entry) for e in earlier
+        ):
+            found.add(id(entry.call))
+        earlier.append(entry)
+    calls = {id(e.call): e.call for e in ctx.analysis.ignored_scope_names}
+    for clash in clashes(ctx.analysis):
+        found.update(key for key, call in calls.items() if crosses_entries(clash, call))
+    return found

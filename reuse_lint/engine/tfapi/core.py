@@ -180,6 +180,7 @@ def record(interp, name: str | None, kind: str, node: ast.AST, module: ModuleSta
             reuse_site=reuse_site,
             opaque_before=graph.may_hold(name),
             scope_nodes=tuple(s.node for s in interp.tf.scopes),
+            scope_frames=tuple(interp.tf.scopes),
             trainable=trainable,
             model_scope=model_scope(interp),
             auto_named=auto_named,

@@ -10,8 +10,8 @@ import ast
 from typing import Any
 
 from reuse_lint import tfnames
-from reuse_lint.engine.callers import calls_in, leaves_default, plain_parameter, reaching
-from reuse_lint.engine.events import Leak, ReuseFalse, ScopeEntry, Site
+from reuse_lint.engine.callers import calls_in, leaves_default, plain_parameter, reaching, set_outside
+from reuse_lint.engine.events import IgnoredScopeName, Leak, ReuseFalse, ScopeEntry, Site
 from reuse_lint.engine.tfapi import NOT_SPECIAL, TFMethod, attributes, context, register
 from reuse_lint.engine.tfapi.core import build, effective_reuse, reuse_value
 from reuse_lint.engine.values import AUTO, UNKNOWN, Const, ListVal, ModuleState, ScopeName, ScopeVal, TFRef, truthy
@@ -223,7 +223,32 @@ def _check_positional_scope_args(interp, node: ast.Call, args, module) -> Any:
         return None  # `variable_scope("test", "t")`: a fixed name of the author's, no caller's scope lost
     if first_is_name and not (isinstance(value, Const) and value.value is None):
         interp.analysis.misplaced.append((Site(module.path, second), "scope", node))
+        interp.analysis.ignored_scope_names.append(
+            IgnoredScopeName(node, value, interp.tf.prefix(), interp.tf.graph.gid, interp.trace, tuple(interp.conds)))
+        if _set_by_unseen_callers(interp, second):
+            interp.analysis.scope_argument_open.add(id(node))
     return None
+
+
+def _set_by_unseen_callers(interp, argument: ast.expr) -> bool:
+    """The ignored scope argument reads a parameter of the running function that callers
+    outside the project may set (`set_outside`). Then two of those callers may ask for two
+    names and get one. When the project's calls give every value, the calls the analysis
+    ran are all there is, and only a second construction among them shows the lost name
+    doing harm (`scope_argument_ignored`)."""
+    if not interp.funcs or not isinstance(interp.funcs[-1].node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+        return False
+    func = interp.funcs[-1]
+    method = func.owner is not None and not func.static
+    params = [p.arg for p in func.node.args.posonlyargs + func.node.args.args + func.node.args.kwonlyargs]
+    read = {n.id for n in ast.walk(argument) if isinstance(n, ast.Name)}
+    given = [p for p in params[1 if method else 0:] if p in read and plain_parameter(func.node, p)]
+    if func.node.name == "__init__" and func.owner is not None:
+        # A class's constructions pass `__init__` its arguments, not calls by that name.
+        agreed = interp._agreed_arguments(func.owner, func)
+        return any(p not in agreed for p in given)
+    find = _project_calls(interp, func)
+    return any(set_outside(func.node, method, p, find) for p in given)
 
 
 def _passed_flag(interp, flag: ast.expr) -> Any:
