@@ -452,7 +452,7 @@ SPECIAL_NAMES = frozenset(
     | KERAS_DATA_HELPERS
     | KERAS_MODEL_LOADERS  # what a run resumes from (see keras.resumed_or_built)
     | GRADIENT_TAPES
-    | NAME_SCOPES | VARIABLE | TF_FUNCTION | set(TRACED_AT_CALL) | TF_COND | TF_CASE | set(LAYER_FUNCTIONS) | SELECTORS | MULTI_RNN_CELL
+    | NAME_SCOPES | VARIABLE | TF_FUNCTION | set(TRACED_AT_CALL) | TF_COND | TF_CASE | GRAPH_CODE | set(LAYER_FUNCTIONS) | SELECTORS | MULTI_RNN_CELL
     | ARG_SCOPES | RNN_RUNNERS | SAVERS | {k for k in TRAINABLE_KEYS | GLOBAL_KEYS if k.startswith("tf.")}
     | KERAS_MODELS | {"keras.Layer"}
     # Keras 2's base classes where projects import them from (`keras.src.engine` since 2.13);
