@@ -71,6 +71,13 @@ STRATEGY_RUN_KEYWORDS = frozenset({"args", "kwargs", "options"})
 # default)`: graph mode builds every branch once, in order, when the op is built.
 TF_COND = frozenset({"tf.cond", "tf.python.ops.control_flow_ops.cond"})
 TF_CASE = frozenset({"tf.case", "tf.python.ops.control_flow_ops.case"})
+# Names only graph-mode (TF 1 style) programs use: a program that names one builds graphs, so
+# its `tf.cond`s build both branches. An eager program runs the taken branch only.
+GRAPH_CODE = frozenset({
+    "tf.placeholder", "tf.placeholder_with_default", "tf.Session", "tf.InteractiveSession",
+    "tf.disable_eager_execution", "tf.disable_v2_behavior", "tf.get_variable", "tf.variable_scope",
+    "tf.Graph", "tf.get_default_graph", "tf.reset_default_graph",
+})
 # TensorFlow's version string (`tf.VERSION` is also `tf.compat.v1.VERSION`).
 VERSION_STRINGS = frozenset({"tf.__version__", "tf.version.VERSION", "tf.VERSION"})
 
@@ -445,7 +452,7 @@ SPECIAL_NAMES = frozenset(
     | KERAS_DATA_HELPERS
     | KERAS_MODEL_LOADERS  # what a run resumes from (see keras.resumed_or_built)
     | GRADIENT_TAPES
-    | NAME_SCOPES | VARIABLE | TF_FUNCTION | set(TRACED_AT_CALL) | TF_COND | TF_CASE | set(LAYER_FUNCTIONS) | SELECTORS | MULTI_RNN_CELL
+    | NAME_SCOPES | VARIABLE | TF_FUNCTION | set(TRACED_AT_CALL) | TF_COND | TF_CASE | GRAPH_CODE | set(LAYER_FUNCTIONS) | SELECTORS | MULTI_RNN_CELL
     | ARG_SCOPES | RNN_RUNNERS | SAVERS | {k for k in TRAINABLE_KEYS | GLOBAL_KEYS if k.startswith("tf.")}
     | KERAS_MODELS | {"keras.Layer"}
     # Keras 2's base classes where projects import them from (`keras.src.engine` since 2.13);

@@ -375,6 +375,8 @@ class ModuleState:
     # A notebook's script: the line where each code cell starts (its cells run in order, and
     # a statement that raises ends only its own cell).
     cells: tuple = ()
+    # Whether its source names a graph-mode-only TF API (tfnames.GRAPH_CODE); None: not asked yet.
+    graph_code: bool | None = None
 
     def take_snapshot(self) -> None:
         inner = {id(v): dict(v.attrs) for v in self.globals.values() if isinstance(v, (ClassVal, Instance, DictVal))}

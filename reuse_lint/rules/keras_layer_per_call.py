@@ -236,6 +236,16 @@ b = discriminator(fake)  # expect: RL106
     )
 
     VALID = VALID + (
+        # Eager TF 2 runs only the branch a `tf.cond` takes: one head is made, on real or on
+        # fake (graph mode, or a `tf.function`, would build both).
+        """
+import tensorflow as tf
+def d_head(x):
+    return tf.keras.layers.Dense(1)(x)
+real = tf.zeros([8, 4])
+fake = tf.random.normal([8, 4])
+score = tf.cond(tf.random.uniform([]) > 0.5, lambda: d_head(real), lambda: d_head(fake))
+""",
         # One builder run for two experiments, each model with its own Input and regularizer:
         # two models on purpose, sharing nothing (a notebook comparing regularizers).
         """

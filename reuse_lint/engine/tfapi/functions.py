@@ -4,11 +4,12 @@ so what it builds may be built again on each trace (see `Build.in_tf_function`).
 
 from __future__ import annotations
 
+import ast
 from typing import Any
 
 from reuse_lint import tfnames
 from reuse_lint.engine.tfapi import NOT_SPECIAL, register
-from reuse_lint.engine.events import Site
+from reuse_lint.engine.events import Cond, Site
 from reuse_lint.engine.values import UNKNOWN, Const, DictVal, FuncVal, ListVal, Partial, Tensor, TFRef, deps
 
 
@@ -83,11 +84,48 @@ def run_given_function(interp, func, node, args, kwargs, module, starred) -> Any
 def _cond(interp, canon, node, args, kwargs, module) -> Any:
     """`tf.cond(pred, true_fn, false_fn)`: graph mode builds both branches when the op is
     built, the true one first, so what each makes exists when the call returns and the second
-    meets the first's variables (TF 1.x named them `fn1`/`fn2`)."""
+    meets the first's variables (TF 1.x named them `fn1`/`fn2`). Eager TF 2 runs the taken
+    branch only: there the two are arms of one `if`, and what each makes is not the other's."""
     true_fn = args[1] if len(args) > 1 else kwargs.get("true_fn", kwargs.get("fn1"))
     false_fn = args[2] if len(args) > 2 else kwargs.get("false_fn", kwargs.get("fn2"))
-    _build_branches(interp, (true_fn, false_fn), node, module)
+    _build_branches(interp, (true_fn, false_fn), node, module, exclusive=not _builds_graph(interp))
     return NOT_SPECIAL
+
+
+def _builds_graph(interp) -> bool:
+    """Whether ops are built into a graph here rather than run: inside a traced `tf.function`,
+    inside a `variable_scope`, or in a program one of whose modules names a graph-mode-only API
+    (`tf.placeholder`, `tf.Session`, `disable_eager_execution`, `get_variable`...)."""
+    if interp.tf.tf_functions or interp.tf.scopes:
+        return True
+    return any(_graph_code(state) for state in list(interp.modules.values()))
+
+
+_GRAPH_WORDS = frozenset(name.rsplit(".", 1)[-1] for name in tfnames.GRAPH_CODE)
+
+
+def _graph_code(module) -> bool:
+    if module.graph_code is not None:
+        return module.graph_code
+    found = any(_names_graph_api(node, module.globals) for node in ast.walk(module.tree)
+                if isinstance(node, ast.Attribute) and node.attr in _GRAPH_WORDS
+                or isinstance(node, ast.Name) and node.id in _GRAPH_WORDS)
+    if found or module.loaded:  # a top level still running may not have bound its imports yet
+        module.graph_code = found
+    return found
+
+
+def _names_graph_api(node: ast.expr, globals_: dict) -> bool:
+    """`tf.compat.v1.placeholder`, `v1.Session`, `placeholder` imported from TensorFlow."""
+    parts = []
+    while isinstance(node, ast.Attribute):
+        parts.append(node.attr)
+        node = node.value
+    root = globals_.get(node.id) if isinstance(node, ast.Name) else None
+    if not isinstance(root, TFRef):
+        return False
+    qualname = ".".join([root.qualname, *reversed(parts)])
+    return tfnames.canonical(qualname) in tfnames.GRAPH_CODE
 
 
 @register(*tfnames.TF_CASE)
@@ -100,18 +138,27 @@ def _case(interp, canon, node, args, kwargs, module) -> Any:
     if not isinstance(pairs, ListVal) or pairs.sample or pairs.changed:
         return NOT_SPECIAL
     fns = [pair.items[1] if isinstance(pair, ListVal) and len(pair.items) == 2 else None for pair in pairs.items]
-    _build_branches(interp, (*fns, default), node, module)
+    _build_branches(interp, (*fns, default), node, module, exclusive=not _builds_graph(interp))
     return NOT_SPECIAL
 
 
-def _build_branches(interp, branches, node, module) -> None:
-    """Run each branch function of the program's own once, in order, with no arguments."""
-    for fn in branches:
+def _build_branches(interp, branches, node, module, exclusive: bool = False) -> None:
+    """Run each branch function of the program's own once, in order, with no arguments;
+    `exclusive`: each on an arm of its own, as the arms of an `if` (one of them runs)."""
+    loops = tuple(interp.loops)
+    for arm, fn in enumerate(branches):
         args, kwargs = [], {}
         if isinstance(fn, Partial):
             fn, args, kwargs = fn.func, list(fn.args), dict(fn.kwargs)
-        if isinstance(fn, FuncVal):
+        if not isinstance(fn, FuncVal):
+            continue
+        depth = len(interp.conds)
+        if exclusive:
+            interp.conds.append(Cond(id(node), loops, arm))
+        try:
             interp.call_function(fn, args, kwargs, Site(module.path, node))
+        finally:
+            del interp.conds[depth:]
 
 
 def traces(decorator: Any) -> bool:
