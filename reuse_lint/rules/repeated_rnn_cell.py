@@ -26,8 +26,9 @@ class RepeatedRnnCell(Rule):
     from the program's settings (`tf.app.flags` defaults, `argparse` defaults, a namespace
     filled with literals) is the value the program runs with as written; a count it cannot
     pin down is taken as more than one, except a parameter left at an integer default in a
-    function run on its own, its arguments unknown (no call to it was followed): the default is
-    the count, and a call that passes another count runs the function with that count.
+    function run on its own, its arguments unknown (no call to it was followed), that the body
+    neither rebinds nor tests (`if n_layer > 1:`): the default is the count, and a call that
+    passes another count runs the function with that count.
 
     ## Why is this bad?
     A cell object owns one set of weights. Stacked n times, every layer uses the same
