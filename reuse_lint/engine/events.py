@@ -128,6 +128,7 @@ class Leak:
     seq: int  # order among all events
     root: bool = True
     scope: str | None = None  # the named scope's full name, when known
+    ended: int | None = None  # when `_reuse = False` on that scope object switched it off
 
 
 @dataclass(eq=False)

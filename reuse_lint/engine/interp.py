@@ -594,6 +594,9 @@ class Interpreter:
         self.guards = 0  # how many `if` bodies enclose what runs now (known tests included)
         self.journals: list[list] = []  # attribute writes of the `if` arms being run
         self.funcs: list[FuncVal] = []
+        # Per function run as an entry (arguments unknown): its frame, and the integer
+        # defaults of the parameters no argument gave and its body never rebinds.
+        self.entry_counts: list[tuple[dict, dict[str, Const]]] = []
         # Running a notebook's cells (`_run_cells`); a statement of the current cell raised.
         self.in_cells = False
         self.cell_raised = False
@@ -1498,6 +1501,8 @@ class Interpreter:
         if modelled is not tfapi.NOT_SPECIAL:
             return modelled
         if isinstance(node.op, ast.Mult) and isinstance(left, ListVal):
+            if right is UNKNOWN and isinstance(node.right, ast.Name):
+                right = self._entry_count(node.right.id, env)
             repeats = bool(left.items) and not left.sample and not _names_unbound(node.left, env, module)
             if isinstance(right, Const) and isinstance(right.value, int) and 0 <= right.value <= 64:
                 return ListVal(left.items * right.value, repeats=repeats and right.value >= 2)
@@ -1522,6 +1527,14 @@ class Interpreter:
                 return Const(left.value * right.value)
         except (TypeError, ValueError, OverflowError):
             return UNKNOWN
+        return UNKNOWN
+
+    def _entry_count(self, name: str, env) -> Any:
+        """`[cell] * num_layers` in a function run as an entry, `num_layers` a parameter
+        left at its integer default: the list that default makes. A call that passes another
+        count runs the function from its caller's code, with that count."""
+        if self.entry_counts and self.entry_counts[-1][0] is env[0]:
+            return self.entry_counts[-1][1].get(name, UNKNOWN)
         return UNKNOWN
 
     def _expr_Compare(self, node: ast.Compare, env, module) -> Any:
@@ -1889,6 +1902,9 @@ class Interpreter:
         local = self._bind_arguments(func, args, kwargs, unknown_args)
         env = [local] + func.closure
         saved_conds = len(self.conds)
+        saved_entries = len(self.entry_counts)
+        if unknown_args and not args and not kwargs:
+            self.entry_counts.append((local, _int_defaults(func)))
         if site is not None:
             self.calls.append(site)
             inputs = tfapi.call_inputs(args, kwargs)
@@ -1913,6 +1929,7 @@ class Interpreter:
                 self.calls.pop()
                 self.call_info.pop()
             del self.conds[saved_conds:]
+            del self.entry_counts[saved_entries:]
         if site is not None:
             # The call's own site joins what flows out (each tensor of a returned tuple too),
             # so a later call can see it is fed by this one.
@@ -2284,6 +2301,36 @@ def _is_generator(node: ast.AST) -> bool:
         if not isinstance(child, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)):
             todo.extend(ast.iter_child_nodes(child))
     return False
+
+
+def _int_defaults(func: FuncVal) -> dict[str, Const]:
+    """The parameters of `func` whose default is an integer, that its body never rebinds
+    and no test of it reads: an entry run leaves them unknown, though a call that omits them
+    gets these. A tested one (`if n_layer > 1:` around the stack) is meant to vary, and the
+    arm the test guards runs only for the other values."""
+    node = func.node
+    if isinstance(node, ast.Lambda):
+        return {}
+    a = node.args
+    positional = [p.arg for p in a.posonlyargs + a.args]
+    pairs = list(zip(positional[len(positional) - len(func.defaults):], func.defaults))
+    pairs += [(p.arg, d) for p, d in zip(a.kwonlyargs, func.kw_defaults) if d is not None]
+    counts = {
+        name: d for name, d in pairs
+        if isinstance(d, Const) and isinstance(d.value, int) and not isinstance(d.value, bool)
+    }
+    if not counts:
+        return {}
+    for n in ast.walk(node):
+        if isinstance(n, ast.Name) and not isinstance(n.ctx, ast.Load):
+            counts.pop(n.id, None)
+        elif isinstance(n, (ast.Global, ast.Nonlocal)):
+            for name in n.names:
+                counts.pop(name, None)
+        elif isinstance(n, (ast.If, ast.While, ast.IfExp, ast.Assert)):
+            for name in _loaded_names(n.test):
+                counts.pop(name, None)
+    return counts
 
 
 def _names_unbound(node: ast.expr, env, module) -> bool:

@@ -31,7 +31,8 @@ class LeakedRootReuse(Rule):
     GAN code that switches the discriminator to reuse this way. A leak with nothing created
     after it (a function that builds and ends) is harmless and not reported.
     `with tf.variable_scope(tf.get_variable_scope(), reuse=False):` around the optimizers
-    does not undo it: TensorFlow reads `reuse=False` as "inherit" (`False = None here`, in
+    does not undo it (`tf.get_variable_scope()._reuse = False`, writing the root scope's own
+    flag, does, and nothing made after that write counts): TensorFlow reads `reuse=False` as "inherit" (`False = None here`, in
     `tensorflow/python/ops/variable_scope.py`), and a scope object re-entered keeps its own
     reuse, which the leak switched on.
 
@@ -57,6 +58,23 @@ class LeakedRootReuse(Rule):
     CODE = "RL107"
     NAME = "leaked-root-reuse"
     VALID = (
+        # The towers' leak is switched off through the scope object's private flag before the
+        # optimizer (round 21, the Neural GPU code): TF 2.21 makes `disc/w/Adam` and
+        # `disc/w/Adam_1`, and the scope reads `reuse` False after.
+        """
+import tensorflow as tf
+def d_tower(x):
+    with tf.variable_scope("disc"):
+        w = tf.get_variable("w", [4, 1])
+        return tf.matmul(x, w)
+def build(xs):
+    losses = []
+    for x in xs:
+        losses.append(tf.reduce_sum(d_tower(x)))
+        tf.get_variable_scope().reuse_variables()
+    tf.get_variable_scope()._reuse = False
+    return tf.train.AdamOptimizer().minimize(tf.add_n(losses))
+""",
         # The model built after the scope's reuse makes no slots: `mode in [...]` rules out
         # its EMA (openai/iaf's sampler, round 6 of TRIAGE.md).
         """
@@ -316,8 +334,9 @@ second = tf.train.ExponentialMovingAverage(0.99).apply([w])
 
     def _first_victim(self, ctx: RuleContext, leak, existed):
         candidates = []
+        ended = leak.ended if leak.ended is not None else float("inf")
         for c in ctx.analysis.creations:
-            if c.seq < leak.seq or (c.trace, c.graph) != (leak.trace, leak.graph):
+            if c.seq < leak.seq or c.seq > ended or (c.trace, c.graph) != (leak.trace, leak.graph):
                 continue
             # "does not exist" needs the graph's whole history: an entry point analysed
             # alone (a `sampler()`) may look up what another method made before it.
@@ -328,7 +347,7 @@ second = tf.train.ExponentialMovingAverage(0.99).apply([w])
         for graph, trace, seq, site, what, (reuse, _) in ctx.analysis.slot_creations:
             # Made under AUTO_REUSE (`variable_scope(tf.get_variable_scope(),
             # reuse=tf.AUTO_REUSE)` around the optimizer): TF creates the slots it cannot find.
-            if (graph, trace) == (leak.graph, leak.trace) and seq > leak.seq and reuse != AUTO:
+            if (graph, trace) == (leak.graph, leak.trace) and leak.seq < seq < ended and reuse != AUTO:
                 candidates.append((seq, site, _slot_failure(what)))
                 break
         if not candidates:

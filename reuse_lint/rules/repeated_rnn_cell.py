@@ -25,7 +25,10 @@ class RepeatedRnnCell(Rule):
     returned, stored or passed on) builds no layer and is not reported. A layer count read
     from the program's settings (`tf.app.flags` defaults, `argparse` defaults, a namespace
     filled with literals) is the value the program runs with as written; a count it cannot
-    pin down is taken as more than one.
+    pin down is taken as more than one, except a parameter left at an integer default in a
+    function run on its own, its arguments unknown (no call to it was followed), that the body
+    neither rebinds nor tests (`if n_layer > 1:`): the default is the count, and a call that
+    passes another count runs the function with that count.
 
     ## Why is this bad?
     A cell object owns one set of weights. Stacked n times, every layer uses the same
@@ -235,6 +238,26 @@ def build(num_layers, cell_creator):
         cell = tf.nn.rnn_cell.MultiRNNCell([single_cell] * num_layers)
         cell = tf.nn.rnn_cell.MultiRNNCell([single_cell for _ in range(num_layers)])
     return cell
+""",
+        # The layer count is a parameter whose default is 1 and no call passes another (round
+        # 21): each list holds one cell, one layer per direction (TF 2.21 builds
+        # `birnn/bidirectional_rnn/fw/multi_rnn_cell/cell_0/...` and the same under `bw`).
+        """
+import tensorflow as tf
+class BiStack(object):
+    def __init__(self, name="birnn", units=16):
+        self.name = name
+        self.units = units
+    def __call__(self, x, reuse=False, num_layer=1):
+        with tf.variable_scope(self.name, reuse=reuse):
+            fw = tf.nn.rnn_cell.BasicLSTMCell(self.units)
+            bw = tf.nn.rnn_cell.BasicLSTMCell(self.units)
+            fw = tf.nn.rnn_cell.MultiRNNCell([fw] * num_layer)
+            bw = tf.nn.rnn_cell.MultiRNNCell([bw] * num_layer)
+            out, _, _ = tf.nn.static_bidirectional_rnn(fw, bw, x, dtype=tf.float32)
+        return out
+def g_features(x):
+    return BiStack(units=8)(x)
 """,
     )
     INVALID = (

@@ -221,7 +221,16 @@ def comprehension(interp, node, env, module, elts) -> Any:
 
 
 loop_over = selections.loop_filter
-set_attribute = keras.set_attribute
+
+
+def set_attribute(interp, base: Any, attr: str, value: Any, node: ast.AST, module: Any) -> None:
+    """`x.attr = value` on anything but an object of the program's own classes."""
+    if isinstance(base, ScopeVal):
+        scopes.set_scope_attribute(interp, base, attr, value)
+    else:
+        keras.set_attribute(interp, base, attr, value, node, module)
+
+
 class_methods = keras.class_methods
 is_keras_layer_class = keras.derives_from_keras_layer
 run_compiled = keras.run_compiled

@@ -346,3 +346,18 @@ def _reuse_variables(interp, scope: ScopeVal, node, module, args, kwargs) -> Any
         if frame is scope:
             interp.tf.scope_sites[i] = site
     return Const(None)
+
+
+def set_scope_attribute(interp, scope: ScopeVal, attr: str, value: Any) -> None:
+    """`tf.get_variable_scope()._reuse = False` on the root scope: TF's `VariableScope` keeps
+    its flag in `_reuse`, so the write undoes a leaked `reuse_variables()` (later requests and
+    an optimizer's slots create again). Other scopes, and other values, are left as they are."""
+    graph = interp.tf.graph
+    if attr != "_reuse" or scope is not graph.root or value != Const(False):
+        return
+    scope.reuse = Const(False)
+    graph.root_reuse_site = None
+    now = interp.analysis.tick()
+    for leak in interp.analysis.leaks:
+        if leak.root and leak.ended is None and (leak.graph, leak.trace) == (graph.gid, interp.trace):
+            leak.ended = now
