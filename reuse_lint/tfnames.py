@@ -163,6 +163,9 @@ KERAS_DATA_HELPERS = frozenset({"keras.utils.to_categorical", "keras.utils.norma
 # What reads a whole Keras model (layers, weights, optimizer) back from a file a run saved.
 KERAS_MODEL_LOADERS = frozenset({
     "keras.models.load_model", "tf.keras.models.load_model", "keras.saving.load_model", "tf.keras.saving.load_model",
+    # the architecture read back, the weights then loaded into it (`load_weights`)
+    "keras.models.model_from_json", "tf.keras.models.model_from_json",
+    "keras.models.model_from_config", "tf.keras.models.model_from_config",
 })
 
 

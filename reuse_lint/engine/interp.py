@@ -1552,6 +1552,12 @@ class Interpreter:
                 return Const(found if isinstance(node.ops[0], ast.In) else not found)
         if len(rights) != 1 or not isinstance(left, Const) or not isinstance(rights[0], Const):
             op = node.ops[0]
+            if len(node.ops) == 1 and isinstance(op, (ast.Eq, ast.NotEq)):
+                # `self._gen == None` in a memoizing getter, once the model is stored: Python's
+                # default equality, as `is None` answers it.
+                other = left if _is_none(rights[0]) else rights[0] if _is_none(left) else None
+                if other is not None and _default_equality(self, other):
+                    return Const(isinstance(op, ast.NotEq))
             if len(node.ops) == 1 and isinstance(rights[0], Const) and rights[0].value is None:
                 # `scope is None` with a known non-None object
                 if isinstance(op, (ast.Is, ast.IsNot)) and left is not UNKNOWN and not isinstance(left, Const):
@@ -1933,7 +1939,7 @@ class Interpreter:
         if site is not None:
             # The call's own site joins what flows out (each tensor of a returned tuple too),
             # so a later call can see it is fed by this one.
-            result = tfapi.through(result, id(site.node))
+            result = tfapi.through(self, result, id(site.node))
         return result
 
     def _run_body(self, func: FuncVal, env) -> Any:
@@ -2218,6 +2224,25 @@ def _only_program_classes(cls: ClassVal) -> bool:
             seen.add(id(base))
             stack.extend(base.bases)
     return True
+
+
+def _is_none(value: Any) -> bool:
+    return isinstance(value, Const) and value.value is None
+
+
+def _default_equality(interp: Interpreter, value: Any) -> bool:
+    """An object whose `==` is Python's default, identity: a Keras layer or model, a
+    function, an instance of the program's class when no class up its hierarchy defines
+    `__eq__` or `__ne__` and every other base is a Keras layer or model.
+    Tensors (`==` elementwise) and values we do not know are not among them."""
+    if isinstance(value, FuncVal) or tfapi.default_equality(interp, value):
+        return True
+    if not isinstance(value, Instance):
+        return False
+    return all(
+        "__eq__" not in cls.attrs and "__ne__" not in cls.attrs
+        and all(isinstance(b, ClassVal) or tfapi.default_equality(interp, b) for b in cls.bases)
+        for cls in _program_classes(value.cls))
 
 
 def _is_builtin_object(node: ast.expr, value: Any) -> bool:

@@ -189,6 +189,41 @@ x = tf.placeholder(tf.float32, [None, 3])
 a = generator(x)
 b = generator(tf.random.normal([8, 3]))
 """,
+        # A getter that builds its model once, its guard written `== None` (round 21): a
+        # Keras model is never equal to None, so both combined models hold the one
+        # generator's weights (TF: `gen() is gen()`, its 2 weights in each).
+        """
+import tensorflow as tf
+from tensorflow.keras import layers
+def g_build():
+    z = tf.keras.Input([4])
+    return 2, tf.keras.Model(z, layers.Dense(4)(z))
+def d_build():
+    x = tf.keras.Input([4])
+    return tf.keras.Model(x, layers.Dense(1)(x))
+class Trainer:
+    def __init__(self):
+        self._g, self._d = None, None
+        self.g_step()
+        self.d_step()
+    def gen(self):
+        if self._g == None:
+            self.depth, self._g = g_build()
+        return self._g
+    def dis(self):
+        if self._d == None:
+            self._d = d_build()
+        return self._d
+    def g_step(self):
+        self.gen().trainable = True
+        z = tf.keras.Input([4])
+        self.g_model = tf.keras.Model(z, self.dis()(self.gen()(z)))
+    def d_step(self):
+        self.gen().trainable = False
+        z = tf.keras.Input([4])
+        self.d_model = tf.keras.Model(z, self.dis()(self.gen()(z)))
+t = Trainer()
+""",
     )
     INVALID = (
         # A Keras GAN whose combined model calls the builder again: a second discriminator.

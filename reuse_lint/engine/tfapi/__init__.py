@@ -25,7 +25,7 @@ import ast
 from typing import Any, Callable
 
 from reuse_lint import tfnames
-from reuse_lint.engine.values import UNKNOWN, ModelVars, ScopeVal, Tensor, TFRef, VarList, deps
+from reuse_lint.engine.values import UNKNOWN, KerasObject, ModelVars, ScopeVal, Tensor, TFRef, VarList, deps
 
 Handler = Callable[..., Any]
 
@@ -167,6 +167,18 @@ def models_subclass(base: Any) -> bool:
         return False
     canon = tfnames.canonical(base.qualname)
     return lookup(canon) is not None and not tfnames.is_keras_layer_class(canon)
+
+
+def default_equality(interp, value: Any) -> bool:
+    """A TensorFlow object whose `==` is Python's default, identity (`model == None` is
+    False): a Keras layer or model, built or read back from a file. A tensor's `==` is
+    elementwise, or an error (a variable), or a symbolic tensor (Keras 3). Optimizers are
+    left unknown: `if opt == None: opt = Adam()` decides which models share one, a reading
+    not yet judged in TF."""
+    if isinstance(value, KerasObject) or interp.tf.loaded_models.get(id(value)) is value:
+        return True
+    # a Keras layer or model class as a user class's base: none defines `__eq__`
+    return isinstance(value, TFRef) and tfnames.is_keras_layer_class(tfnames.canonical(value.qualname))
 
 
 def is_modelled_module(name: str) -> bool:

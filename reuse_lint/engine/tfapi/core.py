@@ -26,6 +26,9 @@ class TFState:
         """Empty until `reset` opens the first graph."""
         self.graphs: dict[int, GraphState] = {}
         self.next_graph = 0
+        # id -> each value `load_model` returned (kept alive); kept across entry points, as an
+        # object stored by one (a module's `gan = GAN(resume=True)`) is read by the next
+        self.loaded_models: dict[int, Any] = {}
 
     def reset(self, fresh: bool) -> None:
         """A new entry point: a default graph of its own (`fresh`: known empty) and no scope."""
@@ -46,7 +49,6 @@ class TFState:
         self.open_drops: list[ScopeEntry] = []
         self.graph_stack: list[tuple] = []  # what `graph.as_default()` blocks hid
         self.tapes: list = []  # the GradientTapes recording now, innermost last
-        self.loaded_models: dict[int, Any] = {}  # id -> each value `load_model` returned (kept alive)
 
     def new_graph(self, fresh: bool) -> GraphState:
         gid = self.next_graph

@@ -68,11 +68,16 @@ def call_inputs(args, kwargs) -> Tensor:
     return deps(args, kwargs)
 
 
-def through(value: Any, call: int) -> Any:
+def through(interp, value: Any, call: int) -> Any:
     """A user function's result, and each tensor of a returned tuple, now also flow out of
-    the call `call`, so a later call can see it is fed by this one."""
+    the call `call`, so a later call can see it is fed by this one. A model read back from a
+    file (`load_model`) is still that model once a helper returns it."""
     if isinstance(value, Tensor):
-        return replace(value, calls=value.calls | {call})
+        passed = replace(value, calls=value.calls | {call})
+        loaded = interp.tf.loaded_models
+        if loaded.get(id(value)) is value:
+            loaded[id(passed)] = passed
+        return passed
     if isinstance(value, ListVal) and any(isinstance(item, Tensor) for item in value.items):
-        return ListVal([through(item, call) for item in value.items], value.sample)
+        return ListVal([through(interp, item, call) for item in value.items], value.sample)
     return value
