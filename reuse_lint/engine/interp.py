@@ -1177,8 +1177,10 @@ class Interpreter:
             iterable = _dict_view(iterable, "keys")
         if isinstance(iterable, ListVal) and iterable.length is not None:
             self.analysis.loop_lengths[id(stmt)] = iterable.length
-        tfapi.loop_over(self, stmt, iterable, env, module)
+        after = tfapi.loop_over(self, stmt, iterable, env, module)
         self._loop(stmt, env, module, self._iteration_values(iterable), stmt.target)
+        for target, value in after:  # lists the body filled, as the models computed them
+            self.assign(target, value, env, module)
 
     _stmt_AsyncFor = _stmt_For
 

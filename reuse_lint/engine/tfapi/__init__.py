@@ -220,7 +220,7 @@ def comprehension(interp, node, env, module, elts) -> Any:
     return selected if selected is not None else optimizers.carry_gradients(interp, node, env, module, elts)
 
 
-loop_over = selections.loop_filter
+loop_over = selections.loop_over
 set_attribute = keras.set_attribute
 class_methods = keras.class_methods
 is_keras_layer_class = keras.derives_from_keras_layer
