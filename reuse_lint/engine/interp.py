@@ -1836,6 +1836,10 @@ class Interpreter:
         old = self.eval(receiver, env, module)
         if isinstance(old, ListVal) and not old.changed:
             self.assign(receiver, replace(old, changed=True), env, module)
+        else:
+            changed = tfapi.changed_in_place(old)
+            if changed is not tfapi.NOT_SPECIAL:
+                self.assign(receiver, changed, env, module)
 
     def _escape(self, args, kwargs) -> None:
         """Dicts given to code we do not follow: it may store anything in them."""

@@ -283,6 +283,12 @@ def grow_list(left: Any, right: Any) -> Any:
     return result if result is not NOT_SPECIAL else selections.grow(left, right)
 
 
+def changed_in_place(value: Any) -> Any:
+    """A list the models made, changed in place where the interpreter does not follow it
+    (`g_vars.append(w)`, `tvars.remove(w)`): what it is then, or NOT_SPECIAL."""
+    return selections.changed(value)
+
+
 def imported(name: str) -> Any:
     """The value of `import name` when the models own it (a TFRef), else None."""
     return TFRef(name) if is_modelled_module(name) else None

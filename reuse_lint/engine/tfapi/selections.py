@@ -340,6 +340,12 @@ def binary(op: ast.operator, left: Any, right: Any) -> Any:
     return NOT_SPECIAL
 
 
+def changed(value: Any) -> Any:
+    """`g_vars.append(bn_beta)` after a filter or a loop that filled it: the list no longer
+    holds just the names it picked, and what it holds is not followed."""
+    return UNKNOWN if isinstance(value, VarList) else NOT_SPECIAL
+
+
 def grow(left: Any, right: Any) -> Any:
     """`g_vars += tf.get_collection(...)`: the names of both (`g_vars = []` first: of the one)."""
     if isinstance(left, ListVal) and not (left.items or left.sample) and isinstance(right, VarList):
