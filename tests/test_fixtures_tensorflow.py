@@ -215,6 +215,9 @@ SILENT = {
     # No step trains the discriminator's batch-norm scale and offset.
     "rl114_bad.py": lambda b: {"discriminator/bn1/gamma:0", "discriminator/bn1/beta:0"}.isdisjoint(
         set().union(*b["steps"].values())) and "discriminator/bn1/gamma:0" in b["trainable"],
+    # The generator's batch norm, left out of the list a loop fills by name, never moves.
+    "rl114_append_loop_bad.py": lambda b: {"generator/bn0/gamma:0", "generator/bn0/beta:0"} <= set(b["trainable"])
+    and {"generator/bn0/gamma:0", "generator/bn0/beta:0"}.isdisjoint(set().union(*b["steps"].values())),
     # The recurrent weights tf.while_loop's body makes are trainable and in no step's list.
     "rl114_while_body_bad.py": lambda b: {"rnn_w:0", "rnn_b:0"} <= set(b["trainable"])
     and {"rnn_w:0", "rnn_b:0"}.isdisjoint(set().union(*b["steps"].values())),
@@ -392,6 +395,8 @@ GOOD_SHOWS = {
     "rl109_aae_good.py": lambda b: b["steps"]["a_step"] == _d("Encoder/dense/kernel", "Encoder/dense/bias", "Decoder/dense/kernel", "Decoder/dense/bias")
     and b["steps"]["g_step"] == _dense("Encoder", "dense") and b["steps"]["d_step"] == _dense("Discriminator", "dense"),
     "rl114_good.py": lambda b: set(b["trainable"]) == set().union(*b["steps"].values()),
+    "rl114_append_loop_good.py": lambda b: "generator/g_bn0/gamma:0" in b["steps"]["g_step"]
+    and set(b["trainable"]) == set().union(*b["steps"].values()),
     "rl114_tape_good.py": lambda b: {"enc_h/kernel:0", "gen_out/kernel:0", "disc_out/kernel:0"} <= set(b["changed"]),
     "rl114_critic_good.py": lambda b: {"encoder/enc_fc/kernel:0", "critic/critic_q/kernel:0", "actor/actor_out/kernel:0"} <= set(b["changed"]),
     # The critic step now shapes the encoder; the actor's and the BiGAN's steps train what they list.

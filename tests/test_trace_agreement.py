@@ -290,6 +290,10 @@ TABLE = (
         "RL114→RT206: the linter reports the selection (28), the trace the variables it missed "
         "(bn1/gamma, beta, created at 15)"),
     Row("rules/rl114_good.py", (), (), GOOD),
+    Row("rules/rl114_append_loop_bad.py", ("RL114@30",), ("RT206@10",),
+        "RL114→RT206: the linter reports the test of the loop that fills the generator's list "
+        "by `.append` (30), the trace the batch norm it missed (bn0, created at 10)"),
+    Row("rules/rl114_append_loop_good.py", (), (), GOOD),
     Row("rules/rl114_function_bad.py", ("RL114@36",), (),
         NO_COUNTERPART + "the trace knows a model by its variable scope, and these functions "
         "open none: bn1/gamma and bn1/beta are variables no step trains, which it cannot tell "

@@ -1180,8 +1180,10 @@ class Interpreter:
             iterable = _dict_view(iterable, "keys")
         if isinstance(iterable, ListVal) and iterable.length is not None:
             self.analysis.loop_lengths[id(stmt)] = iterable.length
-        tfapi.loop_over(self, stmt, iterable, env, module)
+        after = tfapi.loop_over(self, stmt, iterable, env, module)
         self._loop(stmt, env, module, self._iteration_values(iterable), stmt.target)
+        for target, value in after:  # lists the body filled, as the models computed them
+            self.assign(target, value, env, module)
 
     _stmt_AsyncFor = _stmt_For
 
@@ -1853,6 +1855,10 @@ class Interpreter:
         old = self.eval(receiver, env, module)
         if isinstance(old, ListVal) and not old.changed:
             self.assign(receiver, replace(old, changed=True), env, module)
+        else:
+            changed = tfapi.changed_in_place(old)
+            if changed is not tfapi.NOT_SPECIAL:
+                self.assign(receiver, changed, env, module)
 
     def _escape(self, args, kwargs) -> None:
         """Dicts given to code we do not follow: it may store anything in them."""

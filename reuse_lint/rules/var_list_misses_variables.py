@@ -738,9 +738,74 @@ enc_vars = [v for v in tf.trainable_variables() if any(k in v.name for k in ["en
 h = tf.layers.dense(tf.placeholder(tf.float32, [None, 4]), 2, name="enc_fc")
 step = tf.train.AdamOptimizer().minimize(tf.reduce_mean(h), var_list=enc_vars)
 """,
+        # Each network's list filled by `.append` in a loop over the variables: the
+        # generator's batch norm carries no "g_" and lands in neither list.
+        """
+import tensorflow as tf
+def g_net(z):
+    with tf.variable_scope("generator"):
+        h = tf.layers.batch_normalization(tf.layers.dense(z, 8, name="g_h0"), name="bn0")
+        return tf.layers.dense(h, 2, name="g_out")
+def d_net(x, reuse=False):
+    with tf.variable_scope("discriminator", reuse=reuse):
+        return tf.layers.dense(x, 1, name="d_out")
+d_fake = d_net(g_net(tf.random.normal([8, 4])))
+d_real = d_net(tf.placeholder(tf.float32, [None, 2]), reuse=True)
+g_vars, d_vars = [], []
+for v in tf.trainable_variables():
+    if "g_" in v.name:  # expect: RL114
+        g_vars.append(v)
+    elif "d_" in v.name:
+        d_vars.append(v)
+g_step = tf.train.AdamOptimizer().minimize(-tf.reduce_mean(d_fake), var_list=g_vars)
+d_step = tf.train.AdamOptimizer().minimize(tf.reduce_mean(d_fake - d_real), var_list=d_vars)
+""",
     )
 
     VALID = VALID + (
+        # The same loop when every generator layer carries its prefix.
+        """
+import tensorflow as tf
+def g_net(z):
+    with tf.variable_scope("generator"):
+        h = tf.layers.batch_normalization(tf.layers.dense(z, 8, name="g_h0"), name="g_bn0")
+        return tf.layers.dense(h, 2, name="g_out")
+def d_net(x, reuse=False):
+    with tf.variable_scope("discriminator", reuse=reuse):
+        return tf.layers.dense(x, 1, name="d_out")
+d_fake = d_net(g_net(tf.random.normal([8, 4])))
+d_real = d_net(tf.placeholder(tf.float32, [None, 2]), reuse=True)
+g_vars, d_vars = [], []
+for v in tf.trainable_variables():
+    if "g_" in v.name:
+        g_vars.append(v)
+    elif "d_" in v.name:
+        d_vars.append(v)
+g_step = tf.train.AdamOptimizer().minimize(-tf.reduce_mean(d_fake), var_list=g_vars)
+d_step = tf.train.AdamOptimizer().minimize(tf.reduce_mean(d_fake - d_real), var_list=d_vars)
+""",
+        # A filtered list grown afterwards by `.append`: what it holds is not followed, and
+        # here it takes the batch norm the filter left out.
+        """
+import tensorflow as tf
+def g_net(z):
+    with tf.variable_scope("generator"):
+        h = tf.layers.batch_normalization(tf.layers.dense(z, 8, name="g_h0"), name="bn0")
+        return tf.layers.dense(h, 2, name="g_out")
+def d_net(x, reuse=False):
+    with tf.variable_scope("discriminator", reuse=reuse):
+        return tf.layers.dense(x, 1, name="d_out")
+d_fake = d_net(g_net(tf.random.normal([8, 4])))
+d_real = d_net(tf.placeholder(tf.float32, [None, 2]), reuse=True)
+tvars = tf.trainable_variables()
+g_vars = [v for v in tvars if "g_" in v.name]
+d_vars = [v for v in tvars if "d_" in v.name]
+norm = [v for v in tvars if "bn0" in v.name]
+g_vars.append(norm[0])
+g_vars.append(norm[1])
+g_step = tf.train.AdamOptimizer().minimize(-tf.reduce_mean(d_fake), var_list=g_vars)
+d_step = tf.train.AdamOptimizer().minimize(tf.reduce_mean(d_fake - d_real), var_list=d_vars)
+""",
         # A loop that prints the matching variables before any exists trains nothing wrong.
         """
 import tensorflow as tf

@@ -232,7 +232,7 @@ def comprehension(interp, node, env, module, elts) -> Any:
     return selected if selected is not None else optimizers.carry_gradients(interp, node, env, module, elts)
 
 
-loop_over = selections.loop_filter
+loop_over = selections.loop_over
 
 
 def set_attribute(interp, base: Any, attr: str, value: Any, node: ast.AST, module: Any) -> None:
@@ -302,6 +302,12 @@ def grow_list(left: Any, right: Any) -> Any:
     x then is, or NOT_SPECIAL."""
     result = tapes.grow(left, right)
     return result if result is not NOT_SPECIAL else selections.grow(left, right)
+
+
+def changed_in_place(value: Any) -> Any:
+    """A list the models made, changed in place where the interpreter does not follow it
+    (`g_vars.append(w)`, `tvars.remove(w)`): what it is then, or NOT_SPECIAL."""
+    return selections.changed(value)
 
 
 def imported(name: str) -> Any:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import ast
 import re
+from collections import Counter
 from typing import Any
 
 from reuse_lint import tfnames
@@ -117,20 +118,121 @@ class LoopUse:
         self.site, self.var_list = site, var_list
 
 
-def loop_filter(interp, stmt: ast.For, iterable: Any, env, module) -> None:
+def loop_over(interp, stmt: ast.For, iterable: Any, env, module) -> list[tuple[ast.AST, Any]]:
+    """A `for` over a variable list: the selection its first `if` makes (see loop_filter),
+    and what each list its body appends the variables to holds after it (see loop_appends),
+    as (the list's expression, its value) for the interpreter to bind once the loop ran."""
+    filtered = loop_filter(interp, stmt, iterable, env, module)
+    return loop_appends(interp, stmt, iterable, env, module, filtered)
+
+
+def loop_filter(interp, stmt: ast.For, iterable: Any, env, module) -> VarList | None:
     """`for var in tf.trainable_variables(): if var.name.startswith('vae'): ...`: the `if`
     that opens the body filters the list as a comprehension would."""
     if not isinstance(iterable, VarList) or not isinstance(stmt.target, ast.Name) or not stmt.body:
-        return
+        return None
     test = stmt.body[0]
     if not isinstance(test, ast.If) or test.orelse or stmt.target.id not in {
             n.id for n in ast.walk(test.test) if isinstance(n, ast.Name)}:
-        return
+        return None
     kept = _filter_names(interp, iterable, [(stmt.target.id, test.test)], env, module)
     if kept is None:
-        return
+        return None
     selected = _derived_selection(interp, iterable, kept, Site(module.path, test.test))
     selected.selection.used_by.append(LoopUse(Site(module.path, stmt), selected))
+    return selected
+
+
+def loop_appends(interp, stmt: ast.For, iterable: Any, env, module, filtered: VarList | None):
+    """`for v in tf.trainable_variables(): if 'g_' in v.name: g_vars.append(v)`: each list
+    the body appends the loop's variable to (`g_vars = []` before, or a variable list) holds
+    afterwards what Python gives it, the variables whose way through the body's `if`/`elif`
+    arms reaches the append, in order. The interpreter runs a loop over variables on unknown
+    items, so these are bound after it. None is followed when the body may leave early
+    (`break`, `continue`), loops again, or binds a name its tests read, or does anything
+    else with the list; a test that is not known for some variable leaves them all as the
+    interpreter left them."""
+    target = stmt.target
+    if not isinstance(iterable, VarList) or not isinstance(target, ast.Name) or stmt.orelse:
+        return []
+    found: list[tuple[ast.Call, tuple]] = []
+    if not _append_paths(stmt.body, (), target.id, found) or not found:
+        return []
+    bound = {n.id for s in stmt.body for n in ast.walk(s)
+             if isinstance(n, ast.Name) and isinstance(n.ctx, (ast.Store, ast.Del))}
+    tests = {id(t): t for _, path in found for t, _ in path}
+    if target.id in bound or any(isinstance(n, ast.Name) and n.id in bound
+                                 for t in tests.values() for n in ast.walk(t)):
+        return []
+    receivers: dict[str, list] = {}
+    for call, path in found:
+        receivers.setdefault(_list_key(call.func.value), []).append((call, path))
+    uses = Counter(_list_key(n) for s in stmt.body for n in ast.walk(s))
+    truth: dict[tuple[int, str], bool] = {}
+    for name in iterable.names:
+        scope = [{target.id: VarRef(name)}] + env
+        for key, test in tests.items():
+            value = truthy(interp.eval(test, scope, module))
+            if value is None:
+                return []
+            truth[(key, name)] = value
+    after = []
+    for text, appends in receivers.items():
+        receiver = appends[0][0].func.value
+        if text is None or uses[text] != len(appends):
+            continue  # read, rebound or grown otherwise in the body: not followed
+        before = interp.eval(receiver, env, module)
+        if not (isinstance(before, VarList) or (isinstance(before, ListVal) and not before.items
+                                                and not before.sample and not before.changed)):
+            continue
+        kept = []
+        for name in iterable.names:
+            for _, path in appends:
+                if all(truth[(id(t), name)] is want for t, want in path) and name not in kept:
+                    kept.append(name)
+        paths = {tuple(id(t) for t, _ in path) for _, path in appends}
+        if paths == {()}:
+            added = iterable  # every variable: a copy of the list
+        elif (filtered is not None and paths == {(id(stmt.body[0].test),)}
+              and all(want for _, path in appends for _, want in path)):
+            added = filtered  # the selection the loop's `if` already made
+        else:
+            last = appends[0][1][-1][0] if appends[0][1] else stmt.iter
+            added = _derived_selection(interp, iterable, kept, Site(module.path, last))
+        after.append((receiver, grow(before, added)))
+    return after
+
+
+def _append_paths(body: list[ast.stmt], path: tuple, target: str, found: list) -> bool:
+    """The `x.append(target)` calls of a loop body, each with the `if` tests on its way and
+    whether each must hold. False when the body has a statement we do not follow there."""
+    for stmt in body:
+        if isinstance(stmt, ast.If):
+            if not (_append_paths(stmt.body, path + ((stmt.test, True),), target, found)
+                    and _append_paths(stmt.orelse, path + ((stmt.test, False),), target, found)):
+                return False
+        elif isinstance(stmt, ast.Expr):
+            call = stmt.value
+            if (isinstance(call, ast.Call) and isinstance(call.func, ast.Attribute) and call.func.attr == "append"
+                    and len(call.args) == 1 and not call.keywords
+                    and isinstance(call.args[0], ast.Name) and call.args[0].id == target):
+                found.append((call, path))
+            elif any(isinstance(n, (ast.Lambda, ast.NamedExpr, ast.Yield, ast.YieldFrom, ast.Await))
+                     for n in ast.walk(stmt)):
+                return False
+        elif not isinstance(stmt, (ast.Pass, ast.Assign, ast.AnnAssign, ast.AugAssign)):
+            return False  # a nested loop, `break`, `continue`, `return`, `with`, `try`...
+    return True
+
+
+def _list_key(node: ast.AST) -> tuple | None:
+    """`g_vars` or `self.g_vars` (read, stored or deleted alike): a list the interpreter can
+    bind again. None for anything else."""
+    if isinstance(node, ast.Name):
+        return (node.id,)
+    if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name):
+        return (node.value.id, node.attr)
+    return None
 
 
 @builtin("filter")
@@ -236,6 +338,12 @@ def binary(op: ast.operator, left: Any, right: Any) -> Any:
     if isinstance(op, ast.Add) and isinstance(left, VarList) and isinstance(right, VarList):
         return VarList(left.names + tuple(n for n in right.names if n not in left.names), left.selection)
     return NOT_SPECIAL
+
+
+def changed(value: Any) -> Any:
+    """`g_vars.append(bn_beta)` after a filter or a loop that filled it: the list no longer
+    holds just the names it picked, and what it holds is not followed."""
+    return UNKNOWN if isinstance(value, VarList) else NOT_SPECIAL
 
 
 def grow(left: Any, right: Any) -> Any:
