@@ -222,6 +222,7 @@ def comprehension(interp, node, env, module, elts) -> Any:
 
 loop_over = selections.loop_filter
 set_attribute = keras.set_attribute
+item_of = keras.item_of
 class_methods = keras.class_methods
 is_keras_layer_class = keras.derives_from_keras_layer
 run_compiled = keras.run_compiled

@@ -47,6 +47,8 @@ class TFState:
         self.graph_stack: list[tuple] = []  # what `graph.as_default()` blocks hid
         self.tapes: list = []  # the GradientTapes recording now, innermost last
         self.loaded_models: dict[int, Any] = {}  # id -> each value `load_model` returned (kept alive)
+        # ids of the calls that made a whole model of Keras's own (`load_model`, `VGG19(...)`)
+        self.whole_models: set[int] = set()
 
     def new_graph(self, fresh: bool) -> GraphState:
         gid = self.next_graph
