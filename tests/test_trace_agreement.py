@@ -394,6 +394,10 @@ TABLE = (
         NO_COUNTERPART + "one LayerNormalization applied twice creates its weights once; to TF "
         "that is one layer used twice, as siamese towers use theirs"),
     Row("rules/rl120_stack_good.py", (), (), GOOD),
+    Row("rules/rl120_build_bad.py", ("RL120@28", "RL120@29"), (),
+        NO_COUNTERPART + "one block object applied three times builds its sublayers once; to TF "
+        "that is one layer used three times, as siamese towers use theirs"),
+    Row("rules/rl120_build_good.py", (), (), GOOD),
     Row("rules/rl120_shortcut_bad.py", ("RL120@23",), (),
         NO_COUNTERPART + "one BatchNormalization applied to a residual path and to its shortcut "
         "creates its weights once; to TF that is one layer used twice"),

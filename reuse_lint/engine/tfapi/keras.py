@@ -303,7 +303,36 @@ def _owns_weights(instance: Instance) -> bool:
     if any(_adds_weight(f.node) for f in (instance.cls.lookup(n) for n in ("__init__", "build"))
            if isinstance(f, FuncVal)):
         return True
-    return any(isinstance(v, KerasObject) and not v.model and not v.weightless for v in instance.attrs.values())
+    if any(isinstance(v, KerasObject) and not v.model and not v.weightless for v in instance.attrs.values()):
+        return True
+    # Keras runs `build` at the first call, after `__init__`: the layers it stores on the
+    # object (`self.norm = LayerNormalization()` in `build`) are not among the attributes yet.
+    method = instance.cls.lookup("build")
+    return isinstance(method, FuncVal) and _builds_weighted_layer(method)
+
+
+def _builds_weighted_layer(method: FuncVal) -> bool:
+    """`build` stores a weighted Keras layer on the object: `self.x = Dense(...)`, the class
+    named as the method's module imported it (`Dense`, `layers.Dense`, `tf.keras.layers.Dense`)."""
+    for node in ast.walk(method.node):
+        if (isinstance(node, ast.Assign) and isinstance(node.value, ast.Call)
+                and any(isinstance(t, ast.Attribute) and isinstance(t.value, ast.Name) and t.value.id == "self"
+                        for t in node.targets)):
+            ref = _imported(node.value.func, method.module.globals)
+            canon = tfnames.canonical(ref.qualname) if isinstance(ref, TFRef) else ""
+            if tfnames.is_keras_object(canon) and canon not in tfnames.KERAS_MODELS and not tfnames.is_weightless_layer(canon):
+                return True
+    return False
+
+
+def _imported(expr: ast.AST, names: dict) -> Any:
+    """The TensorFlow name a dotted expression of module-level names spells, or None."""
+    if isinstance(expr, ast.Name):
+        return names.get(expr.id)
+    if isinstance(expr, ast.Attribute):
+        base = _imported(expr.value, names)
+        return base.attr(expr.attr) if isinstance(base, TFRef) else None
+    return None
 
 
 def _note_inference(interp, model: Any, kwargs) -> None:
