@@ -300,6 +300,15 @@ def is_keras_object(canon: str) -> bool:
     return False
 
 
+def is_keras_application(canon: str) -> bool:
+    """A packaged Keras model (`keras.applications.VGG19`, `keras.applications.vgg19.VGG19`):
+    a whole model made of layers of its own. Lower-case names (`preprocess_input`) are
+    functions."""
+    if not canon.startswith("keras.applications."):
+        return False
+    return canon.rsplit(".", 1)[-1][:1].isupper()
+
+
 def is_legacy_layer_class(canon: str) -> bool:
     """TF 1's layer classes (`tf.layers.Dense`, `tf.compat.v1.layers.Conv2D`): unlike Keras's,
     they make their weights with `get_variable` in the scope they are first called in, so
@@ -464,7 +473,7 @@ SPECIAL_NAMES = frozenset(
     | {"keras.src." + name[len("keras."):] for name in _KERAS_BASE_CLASSES if name.startswith("keras.engine.")}
 )
 # Matched by pattern: Keras layer and metric classes, optimizers, RNN cells.
-SPECIAL_NAMESPACES = ("tf.layers", "keras.layers", "tf.train", "keras.metrics", "tf.metrics", "keras.optimizers", "keras.datasets",
+SPECIAL_NAMESPACES = ("tf.layers", "keras.layers", "keras.applications", "tf.train", "keras.metrics", "tf.metrics", "keras.optimizers", "keras.datasets",
                       "tf.keras.optimizers", "tf.optimizers", *sorted(RNN_CELL_NAMESPACES))
 _RAW_PREFIXES = tuple(raw for raw, _ in _PREFIXES)
 # `tf`, `tf.nn`, `tf.nn.rnn_cell`...: every dotted prefix of a special name or namespace.

@@ -32,6 +32,7 @@ STACKED_CELL = ("fixtures/crossmodule/stacked_cell_bad/main.py", 25, "RL101")
 COND_BRANCHES = ("fixtures/crossmodule/cond_branches_bad/main.py", 16, "RL101")
 NAMESPACE = ("fixtures/crossmodule/namespace_pkg_bad/main.py", 15, "RL101")
 CRITIC_FLAG = {("fixtures/crossmodule/critic_flag_bad/critic.py", line, "RL115") for line in (13, 14, 16)}
+PERCEPTUAL = ("fixtures/crossmodule/perceptual_loss_bad/main.py", 31, "RL124")
 
 
 def lint(*paths: str, cwd: Path = ROOT, cache: bool = False, extra: tuple = ()) -> list[dict]:
@@ -278,7 +279,7 @@ def test_order_and_workers_change_nothing():
     files = sorted(str(p.relative_to(ROOT)) for p in CROSS.rglob("*.py"))
     serial = lint(*files, extra=("--jobs", "1"))
     assert found(serial) == {DCGAN, SAMPLER, LAYERS, FLAG_LAYERS, DOTTED, FORWARDED, VERSION_PICK, FACESWAP, CUSTOM_CELL,
-                            STACKED_CELL, COND_BRANCHES, NAMESPACE} | CYCLE | MEMORY_CELL | CRITIC_FLAG
+                            STACKED_CELL, COND_BRANCHES, NAMESPACE, PERCEPTUAL} | CYCLE | MEMORY_CELL | CRITIC_FLAG
     assert lint(*reversed(files), extra=("--jobs", "2")) == serial
 
 
@@ -290,9 +291,11 @@ def test_networks_picked_by_the_tensorflow_version_are_the_keras_models_of_2x():
     assert lint("fixtures/crossmodule/version_pick_good") == []
 
 
-def run_twins(project: str) -> dict[str, subprocess.CompletedProcess]:
-    """Run each twin's `main.py` (PROJECT_bad, PROJECT_good) in TensorFlow, as a user would."""
-    env = dict(os.environ, TF_USE_LEGACY_KERAS="1", TF_CPP_MIN_LOG_LEVEL="3", PYTHONWARNINGS="ignore")
+def run_twins(project: str, keras3: bool = False) -> dict[str, subprocess.CompletedProcess]:
+    """Run each twin's `main.py` (PROJECT_bad, PROJECT_good) in TensorFlow, as a user would;
+    `tf.keras` is tf_keras unless `keras3`."""
+    legacy = "0" if keras3 else "1"
+    env = dict(os.environ, TF_USE_LEGACY_KERAS=legacy, TF_CPP_MIN_LOG_LEVEL="3", PYTHONWARNINGS="ignore")
     return {
         twin: subprocess.run([sys.executable, "main.py"], capture_output=True, text=True, env=env,
                              cwd=CROSS / f"{project}_{twin}", timeout=600)
@@ -314,6 +317,25 @@ def test_tensorflow_stops_at_the_actor_step_of_the_one_adam_and_trains_the_twin(
     assert "The optimizer cannot recognize variable actor/dense/kernel:0" in outcomes["bad"].stderr
     assert outcomes["good"].returncode == 0, outcomes["good"].stderr[-2000:]
     assert "'actor/dense/kernel:0'" in outcomes["good"].stdout
+
+
+def test_a_frozen_perceptual_vgg_leaves_the_one_adam_of_the_combined_model_reported():
+    """losses.py freezes a VGG19 of its own, as a whole and layer by layer: no model the
+    program trains holds it, so the combined model's step is still followed (and reported)."""
+    assert found(lint("fixtures/crossmodule/perceptual_loss_bad")) == {PERCEPTUAL}
+    assert lint("fixtures/crossmodule/perceptual_loss_good") == []
+
+
+@pytest.mark.parametrize("keras3, words", [
+    (False, "The optimizer cannot recognize variable g_conv/kernel:0"),
+    (True, "Unknown variable: <Variable path=g_conv/kernel"),
+])
+def test_tensorflow_stops_at_the_combined_step_of_the_one_adam_and_trains_the_twin(keras3, words):
+    outcomes = run_twins("perceptual_loss", keras3=keras3)
+    assert outcomes["bad"].returncode != 0
+    assert words in outcomes["bad"].stderr
+    assert outcomes["good"].returncode == 0, outcomes["good"].stderr[-2000:]
+    assert "trained" in outcomes["good"].stdout
 
 
 def test_tensorflow_stacks_one_cell_for_three_layers_and_builds_the_one_layer_twin():

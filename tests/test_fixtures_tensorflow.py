@@ -179,6 +179,11 @@ def _kernels(built: dict) -> list[str]:
     return [n for n in built["created"] if n.endswith("kernel:0") and not n.lower().startswith("adam")]
 
 
+def _gammas(built: dict) -> list[str]:
+    """The normalization gammas a script made, without its optimizer's slots for them."""
+    return [n for n in built["created"] if n.endswith("gamma:0") and not n.lower().startswith("adam")]
+
+
 # Silent bugs: nothing fails, and TensorFlow's own bookkeeping shows the damage.
 SILENT = {
     # Two discriminators: discriminator/ and a silent copy discriminator_1/.
@@ -191,6 +196,8 @@ SILENT = {
     # One LayerNormalization for two places: one gamma and beta where the block needs two.
     "rl120_stack_bad.py": lambda b: len([n for n in b["created"] if n.endswith("gamma:0")]) == 1,
     "rl120_shortcut_bad.py": lambda b: len([n for n in b["created"] if n.endswith("gamma:0")]) == 1,
+    # One block object whose `build` makes its sublayers, applied three times: one gamma.
+    "rl120_build_bad.py": lambda b: len(_gammas(b)) == 1,
     # One projection applied twice in one direction: one kernel where the stack writes two.
     "rl120_modes_bad.py": lambda b: len(_layer_kernels(b, "proj")) == 1,
     # One block object for two stages: two conv kernels where the network needs three.
@@ -315,6 +322,7 @@ GOOD_SHOWS = {
     "rl106_legacy_good.py": lambda b: sorted(b["created"]) == _dense("G", "fc", "out"),
     "rl120_stack_good.py": lambda b: len([n for n in b["created"] if n.endswith("gamma:0")]) == 2,
     "rl120_shortcut_good.py": lambda b: len([n for n in b["created"] if n.endswith("gamma:0")]) == 2,
+    "rl120_build_good.py": lambda b: len(_gammas(b)) == 3,
     # One Adam for the loop: one set of moments for the kernel.
     "rl111_optimizer_good.py": lambda b: b["created"].count("Adam/m/out/kernel:0") == 1,
     # Round 8 (TF2): each of the two blocks has its own expand and projection batch norm.
@@ -550,6 +558,8 @@ KERAS3 = {
     "rl120_stack_bad.py": lambda b: b["error"] is None and len([n for n in b["created"] if n.endswith("gamma:0")]) == 1,
     "rl120_stack_good.py": lambda b: b["error"] is None and len([n for n in b["created"] if n.endswith("gamma:0")]) == 2,
     "rl120_shortcut_bad.py": lambda b: b["error"] is None and len([n for n in b["created"] if n.endswith("gamma:0")]) == 1,
+    "rl120_build_bad.py": lambda b: b["error"] is None and len(_gammas(b)) == 1,
+    "rl120_build_good.py": lambda b: b["error"] is None and len(_gammas(b)) == 3,
     "rl120_shortcut_good.py": lambda b: b["error"] is None and len([n for n in b["created"] if n.endswith("gamma:0")]) == 2,
     "rl120_dense_bad.py": lambda b: "expected axis -1 of input shape to have value 48" in (b["error"] or {}).get("message", ""),
     "rl120_dense_good.py": lambda b: b["error"] is None and len([n for n in b["created"] if n.endswith("kernel:0")]) == 3,

@@ -398,6 +398,10 @@ TABLE = (
         NO_COUNTERPART + "one LayerNormalization applied twice creates its weights once; to TF "
         "that is one layer used twice, as siamese towers use theirs"),
     Row("rules/rl120_stack_good.py", (), (), GOOD),
+    Row("rules/rl120_build_bad.py", ("RL120@28", "RL120@29"), (),
+        NO_COUNTERPART + "one block object applied three times builds its sublayers once; to TF "
+        "that is one layer used three times, as siamese towers use theirs"),
+    Row("rules/rl120_build_good.py", (), (), GOOD),
     Row("rules/rl120_shortcut_bad.py", ("RL120@23",), (),
         NO_COUNTERPART + "one BatchNormalization applied to a residual path and to its shortcut "
         "creates its weights once; to TF that is one layer used twice"),
@@ -492,6 +496,12 @@ TABLE = (
         "RL115→RT201: critic.py's scopes take the flag as default_name, so train.py's reuse=True "
         "call (11) creates critic/h0/w again", also_lint=("crossmodule/critic_flag_bad/critic.py",)),
     Row("crossmodule/critic_flag_good/train.py", (), (), GOOD, also_lint=("crossmodule/critic_flag_good/critic.py",)),
+    Row("crossmodule/perceptual_loss_bad/main.py", ("RL124@31",), (),
+        NO_COUNTERPART + "the trace stops at the first train_on_batch, the discriminator's, before "
+        "the combined model's step where TF raises (its Adam knows only the discriminator's variables)",
+        also_lint=("crossmodule/perceptual_loss_bad/nets.py", "crossmodule/perceptual_loss_bad/losses.py")),
+    Row("crossmodule/perceptual_loss_good/main.py", (), (), GOOD,
+        also_lint=("crossmodule/perceptual_loss_good/nets.py", "crossmodule/perceptual_loss_good/losses.py")),
 )
 ROWS = {row.fixture: row for row in TABLE}
 
@@ -526,7 +536,8 @@ def test_every_fixture_has_a_row():
                                  "crossmodule/stacked_cell_good/main.py", "crossmodule/cond_branches_bad/main.py",
                                  "crossmodule/cond_branches_good/main.py",
                                  "crossmodule/namespace_pkg_bad/main.py", "crossmodule/namespace_pkg_good/main.py",
-                                 "crossmodule/critic_flag_bad/train.py", "crossmodule/critic_flag_good/train.py"}
+                                 "crossmodule/critic_flag_bad/train.py", "crossmodule/critic_flag_good/train.py",
+                                 "crossmodule/perceptual_loss_bad/main.py", "crossmodule/perceptual_loss_good/main.py"}
 
 
 def test_a_bad_row_explains_its_mapping_and_a_good_row_is_silent():

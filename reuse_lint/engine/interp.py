@@ -1199,7 +1199,8 @@ class Interpreter:
             iterable = _dict_view(iterable, "keys")
         if isinstance(iterable, ListVal):
             return iterable.items[:MAX_LITERAL_ITERATIONS]
-        return [UNKNOWN] * MAX_LITERAL_ITERATIONS
+        item = tfapi.item_of(self, iterable)
+        return [UNKNOWN if item is tfapi.NOT_SPECIAL else item] * MAX_LITERAL_ITERATIONS
 
     def _loop(self, stmt, env, module, values: list[Any], target: ast.AST | None) -> None:
         self.analysis.loops[id(stmt)] = Site(module.path, stmt)

@@ -20,8 +20,9 @@ class LayerReusedInStack(Rule):
     ## What it does
     Finds one weighted layer object (a normalization layer such as `BatchNormalization` or
     `LayerNormalization`, a `Dense`, a `Conv2D`, a block of one's own that holds such
-    layers) applied at two places of one stack: the second application's input is computed
-    from the first one's output (`x = self.norm(x)` ... `x = self.norm(x2)`), or, for a
+    layers, made in `__init__` or in the `build` Keras runs at its first call) applied at
+    two places of one stack: the second application's input is computed from the first
+    one's output (`x = self.norm(x)` ... `x = self.norm(x2)`), or, for a
     normalization layer, one input came through the other's layers and a weighted layer more
     (a residual block's path `z = self.bn(self.conv(h))` and its shortcut `self.bn(h)`, in
     either order). `Embedding`
@@ -234,6 +235,20 @@ class Block(tf.keras.layers.Layer):
         h = self.mlp(self.shared_norm(x))
         return self.shared_norm(h)
 """,
+        # A block of one's own that makes its sublayers in `build`, one object a place.
+        """
+import tensorflow as tf
+from tensorflow.keras import layers
+class EncoderBlock(layers.Layer):
+    def build(self, input_shape):
+        self.ff = layers.Dense(input_shape[-1])
+        self.norm = layers.LayerNormalization()
+    def call(self, x):
+        return self.norm(x + self.ff(x))
+series = tf.keras.Input([6, 4])
+x = EncoderBlock()(series)
+x = EncoderBlock()(x)
+""",
     )
     INVALID = (
         """
@@ -372,6 +387,22 @@ class ResidualStage(tf.keras.Model):
         shortcut = self.bn(h)
         z = self.bn(self.conv(h))  # expect: RL120
         return tf.nn.relu(shortcut + z)
+""",
+        # A block that makes its sublayers in `build` (Keras runs it at the first call): one
+        # object applied twice in one stack still holds one set of weights.
+        """
+import tensorflow as tf
+from tensorflow.keras import layers
+class EncoderBlock(layers.Layer):
+    def build(self, input_shape):
+        self.ff = layers.Dense(input_shape[-1])
+        self.norm = layers.LayerNormalization()
+    def call(self, x):
+        return self.norm(x + self.ff(x))
+series = tf.keras.Input([6, 4])
+encoder = EncoderBlock()
+x = encoder(series)
+x = encoder(x)  # expect: RL120
 """,
     )
 

@@ -302,6 +302,25 @@ d, combined = build("d.h5")
 combined.train_on_batch(np.zeros((4, 2)), np.ones((4, 1)))
 d.train_on_batch(np.zeros((4, 3)), np.ones((4, 1)))
 """,
+        # A perceptual loss's VGG, frozen layer by layer, and an Adam for each compiled model.
+        """
+import numpy as np
+import tensorflow as tf
+vgg = tf.keras.applications.VGG19(include_top=False, weights=None, input_shape=(32, 32, 3))
+for layer in vgg.layers:
+    layer.trainable = False
+def perceptual(y_true, y_pred):
+    return tf.reduce_mean(tf.square(vgg(y_true) - vgg(y_pred)))
+g = tf.keras.Sequential([tf.keras.Input([32, 32, 3]), tf.keras.layers.Conv2D(3, 3, padding="same")])
+d = tf.keras.Sequential([tf.keras.Input([32, 32, 3]), tf.keras.layers.Flatten(), tf.keras.layers.Dense(1)])
+d.compile(loss="mse", optimizer=tf.keras.optimizers.Adam())
+d.trainable = False
+x = tf.keras.Input([32, 32, 3])
+combined = tf.keras.Model(x, [g(x), d(g(x))])
+combined.compile(loss=[perceptual, "mse"], optimizer=tf.keras.optimizers.Adam())
+d.train_on_batch(np.zeros((2, 32, 32, 3)), np.ones((2, 1)))
+combined.train_on_batch(np.zeros((2, 32, 32, 3)), [np.zeros((2, 32, 32, 3)), np.ones((2, 1))])
+""",
     )
     INVALID = (
         # The same two heads, but the real/fake one adds a `Dense` of its own.
@@ -503,6 +522,27 @@ def build(path):
 d, combined = build("d.h5")
 combined.train_on_batch(np.zeros((4, 2)), np.ones((4, 1)))
 d.train_on_batch(np.zeros((4, 3)), np.ones((4, 1)))  # expect: RL124
+""",
+        # The same with one Adam: the VGG frozen in the loss is none of the models' layers, so
+        # the combined model's step is followed as before.
+        """
+import numpy as np
+import tensorflow as tf
+vgg = tf.keras.applications.VGG19(include_top=False, weights=None, input_shape=(32, 32, 3))
+for layer in vgg.layers:
+    layer.trainable = False
+def perceptual(y_true, y_pred):
+    return tf.reduce_mean(tf.square(vgg(y_true) - vgg(y_pred)))
+g = tf.keras.Sequential([tf.keras.Input([32, 32, 3]), tf.keras.layers.Conv2D(3, 3, padding="same")])
+d = tf.keras.Sequential([tf.keras.Input([32, 32, 3]), tf.keras.layers.Flatten(), tf.keras.layers.Dense(1)])
+opt = tf.keras.optimizers.Adam()
+d.compile(loss="mse", optimizer=opt)
+d.trainable = False
+x = tf.keras.Input([32, 32, 3])
+combined = tf.keras.Model(x, [g(x), d(g(x))])
+combined.compile(loss=[perceptual, "mse"], optimizer=opt)
+d.train_on_batch(np.zeros((2, 32, 32, 3)), np.ones((2, 1)))
+combined.train_on_batch(np.zeros((2, 32, 32, 3)), [np.zeros((2, 32, 32, 3)), np.ones((2, 1))])  # expect: RL124
 """,
     )
 

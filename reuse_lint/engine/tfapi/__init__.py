@@ -243,6 +243,7 @@ def set_attribute(interp, base: Any, attr: str, value: Any, node: ast.AST, modul
         keras.set_attribute(interp, base, attr, value, node, module)
 
 
+item_of = keras.item_of
 class_methods = keras.class_methods
 is_keras_layer_class = keras.derives_from_keras_layer
 run_compiled = keras.run_compiled

@@ -29,6 +29,8 @@ class TFState:
         # id -> each value `load_model` returned (kept alive); kept across entry points, as an
         # object stored by one (a module's `gan = GAN(resume=True)`) is read by the next
         self.loaded_models: dict[int, Any] = {}
+        # ids of the calls that made a whole model of Keras's own (`load_model`, `VGG19(...)`)
+        self.whole_models: set[int] = set()
 
     def reset(self, fresh: bool) -> None:
         """A new entry point: a default graph of its own (`fresh`: known empty) and no scope."""

@@ -68,11 +68,39 @@ def _keras_object(interp, canon, node, args, kwargs, module) -> Any:
 @register(*sorted(tfnames.KERAS_MODEL_LOADERS))
 def _load_model(interp, canon, node, args, kwargs, module) -> Any:
     """A model read back from a file: its layers and optimizer are unknown, as any unmodelled
-    Keras call's result is, but remembered (see `resumed_or_built`)."""
+    Keras call's result is, but remembered (see `resumed_or_built`, `whole_model`)."""
     interp.tf.unknown_effect()
     loaded = Tensor(calls=frozenset({id(node)}))
     interp.tf.loaded_models[id(loaded)] = loaded
+    interp.tf.whole_models.add(id(node))
     return loaded
+
+
+@register_family(tfnames.is_keras_application)
+def _keras_application(interp, canon, node, args, kwargs, module) -> Any:
+    """`VGG19(include_top=False, weights="imagenet")`: a model of layers it makes itself,
+    unknown as any unmodelled Keras call's result is, but remembered (see `whole_model`).
+    Given a tensor (`input_tensor=x`), it is what flows from that tensor, as before."""
+    interp.tf.unknown_effect()
+    made = deps(args, kwargs)
+    if made.calls or made.scopes:
+        return made
+    interp.tf.whole_models.add(id(node))
+    return Tensor(calls=frozenset({id(node)}), norms=made.norms)
+
+
+def whole_model(interp, value: Any) -> bool:
+    """A model Keras made whole, read from a file or packaged (`VGG19(...)`), or a layer of
+    one (`vgg.get_layer(name)`, an item of `vgg.layers`): none of the layers the program
+    builds is in it, so freezing it freezes none of theirs."""
+    return (isinstance(value, Tensor) and bool(value.calls) and value.calls <= interp.tf.whole_models
+            and not value.models and not value.scopes)
+
+
+def item_of(interp, iterable: Any) -> Any:
+    """What each item of a value we iterate over without knowing its items is: a layer of a
+    whole model (`for layer in vgg.layers`) stands for that model; NOT_SPECIAL otherwise."""
+    return iterable if whole_model(interp, iterable) else NOT_SPECIAL
 
 
 def resumed_or_built(interp, a: Any, b: Any) -> Any:
@@ -275,7 +303,36 @@ def _owns_weights(instance: Instance) -> bool:
     if any(_adds_weight(f.node) for f in (instance.cls.lookup(n) for n in ("__init__", "build"))
            if isinstance(f, FuncVal)):
         return True
-    return any(isinstance(v, KerasObject) and not v.model and not v.weightless for v in instance.attrs.values())
+    if any(isinstance(v, KerasObject) and not v.model and not v.weightless for v in instance.attrs.values()):
+        return True
+    # Keras runs `build` at the first call, after `__init__`: the layers it stores on the
+    # object (`self.norm = LayerNormalization()` in `build`) are not among the attributes yet.
+    method = instance.cls.lookup("build")
+    return isinstance(method, FuncVal) and _builds_weighted_layer(method)
+
+
+def _builds_weighted_layer(method: FuncVal) -> bool:
+    """`build` stores a weighted Keras layer on the object: `self.x = Dense(...)`, the class
+    named as the method's module imported it (`Dense`, `layers.Dense`, `tf.keras.layers.Dense`)."""
+    for node in ast.walk(method.node):
+        if (isinstance(node, ast.Assign) and isinstance(node.value, ast.Call)
+                and any(isinstance(t, ast.Attribute) and isinstance(t.value, ast.Name) and t.value.id == "self"
+                        for t in node.targets)):
+            ref = _imported(node.value.func, method.module.globals)
+            canon = tfnames.canonical(ref.qualname) if isinstance(ref, TFRef) else ""
+            if tfnames.is_keras_object(canon) and canon not in tfnames.KERAS_MODELS and not tfnames.is_weightless_layer(canon):
+                return True
+    return False
+
+
+def _imported(expr: ast.AST, names: dict) -> Any:
+    """The TensorFlow name a dotted expression of module-level names spells, or None."""
+    if isinstance(expr, ast.Name):
+        return names.get(expr.id)
+    if isinstance(expr, ast.Attribute):
+        base = _imported(expr.value, names)
+        return base.attr(expr.attr) if isinstance(base, TFRef) else None
+    return None
 
 
 def _note_inference(interp, model: Any, kwargs) -> None:
@@ -543,6 +600,8 @@ def set_attribute(interp, base: Any, attr: str, value: Any, node: ast.AST, modul
     """`x.trainable = ...` on anything but an object of the program's own classes."""
     if attr != "trainable":
         return
+    if whole_model(interp, base):
+        return  # a pretrained or loaded model of its own (a perceptual loss's VGG): none of ours
     if not (isinstance(base, KerasObject) and base.model):
         interp.analysis.unseen_freezing = True  # a layer of `model.layers`, an unknown object
         return
