@@ -411,7 +411,9 @@ def _apply_norm(interp, layer: KerasObject | Instance, inputs: Tensor, node: ast
     that applies another object each pass, lies between the two applications."""
     use = LayerUse(Site(module.path, node), tuple(interp.conds), tuple(interp.loops), interp.trace)
     upstream = frozenset(id(m) for m, _ in inputs.models)
-    for owner, earlier, before in inputs.norms:
+    # A set's order follows object ids, which vary from run to run: take the applications in
+    # source order, so the one reported as first is the same every run.
+    for owner, earlier, before in sorted(inputs.norms, key=_in_source_order):
         if owner is not layer or earlier.trace != use.trace:
             continue
         if earlier.loops == use.loops:
@@ -434,6 +436,11 @@ def _apply_norm(interp, layer: KerasObject | Instance, inputs: Tensor, node: ast
                 _note_reapplied(interp, layer, earlier, use)
             interp.tf.layer_inputs.setdefault(id(layer), []).append((use, came_through))
     return replace(inputs, norms=inputs.norms | {(layer, use, upstream | {id(layer)})})
+
+
+def _in_source_order(norm: tuple) -> tuple:
+    site = norm[1].site
+    return site.path, getattr(site.node, "lineno", 0), getattr(site.node, "col_offset", 0)
 
 
 def _note_reapplied(interp, layer: KerasObject | Instance, earlier: LayerUse, use: LayerUse) -> None:
