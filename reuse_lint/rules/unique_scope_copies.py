@@ -23,10 +23,12 @@ class UniqueScopeCopies(Rule):
     copy that judges the fakes is never trained on real data, so the generator learns to
     fool an untrained network and training collapses (the reference GAN's `unshared`
     variant covers at most one of eight modes). Blocks chained one into the next (`h =
-    block(h)`) are meant to differ and are not reported, nor is a layer op whose scope is its
-    own parameter defaulting to None (`def linear(x, scope=None)` opening
-    `variable_scope(scope, default_name="linear")`, as `tf.contrib.layers` are written): its
-    callers pass `scope=` to share and leave it out to get new weights.
+    block(h)`) are meant to differ and are not reported, nor is a layer op whose scope and
+    reuse flag are its own parameters, the scope defaulting to None (`def linear(x,
+    scope=None, reuse=None)` opening `variable_scope(scope, default_name="linear",
+    reuse=reuse)`, as `tf.contrib.layers` are written): its callers pass `scope=` and
+    `reuse=` to share and leave them out to get new weights. A network that offers only
+    `scope=None` is still reported.
 
     ## Example
     ```python
