@@ -106,6 +106,10 @@ class Build:
     keras_call: str | None = None  # `Net.call`: the tf.function body is a Keras subclass's call
     compiled_fn: str | None = None  # `accuracy`: the tf.function body is a function given to compile
     name: str | None = None  # the unique scope name TF gave (default_scope)
+    # default_scope: its name is the running function's own parameter defaulting to None, and
+    # its reuse flag another (`def layer(x, scope=None, reuse=None): variable_scope(scope,
+    # default_name="layer", reuse=reuse)`)
+    scope_parameter: bool = False
     created: bool = False
     trainable: bool = True  # False: `tf.Variable(..., trainable=False)`, per-call state
     state: bool = False  # a tf.Variable the same code updates with `.assign*(...)`: per-call state

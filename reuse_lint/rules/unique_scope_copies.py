@@ -23,7 +23,12 @@ class UniqueScopeCopies(Rule):
     copy that judges the fakes is never trained on real data, so the generator learns to
     fool an untrained network and training collapses (the reference GAN's `unshared`
     variant covers at most one of eight modes). Blocks chained one into the next (`h =
-    block(h)`) are meant to differ and are not reported.
+    block(h)`) are meant to differ and are not reported, nor is a layer op whose scope and
+    reuse flag are its own parameters, the scope defaulting to None (`def linear(x,
+    scope=None, reuse=None)` opening `variable_scope(scope, default_name="linear",
+    reuse=reuse)`, as `tf.contrib.layers` are written): its callers pass `scope=` and
+    `reuse=` to share and leave them out to get new weights. A network that offers only
+    `scope=None` is still reported.
 
     ## Example
     ```python
@@ -70,6 +75,18 @@ def discriminator(x):
     with tf.variable_scope(None, default_name="d"):
         return tf.layers.dense(x, 1)
 d = discriminator(tf.placeholder(tf.float32, [None, 2]))
+""",
+        # A layer op offering `scope=`: left out, each call gets weights of its own by design
+        # (LMescheder/AdversarialVariationalBayes' masked layer). TF names them `linear/w`
+        # and `linear_1/w`, here even of two shapes.
+        """
+import tensorflow as tf
+def linear(x, scope=None, reuse=None):
+    with tf.variable_scope(scope, "linear", [x], reuse=reuse):
+        return tf.matmul(x, tf.get_variable("w", [int(x.shape[-1]), 4]))
+z = tf.placeholder(tf.float32, [None, 4])
+context = tf.placeholder(tf.float32, [None, 3])
+shift = linear(z) + linear(context)
 """,
     )
     INVALID = (

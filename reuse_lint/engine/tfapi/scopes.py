@@ -166,8 +166,32 @@ def _open_scope(interp, ctx: ScopeCtx, module: ModuleState, written: bool) -> Sc
     if default_named:
         made = build(interp, "default_scope", "tf.variable_scope", ctx.node, module)
         made.name = full
+        made.scope_parameter = _scope_parameter(interp, ctx.node)
         interp.tf.open_builds.append(made)
     return scope
+
+
+def _scope_parameter(interp, node: ast.Call) -> bool:
+    """`variable_scope(scope, default_name=..., reuse=reuse)` where `scope` is a parameter of
+    the running function that defaults to None and `reuse` one of its parameters too: a layer
+    op in the style of `tf.contrib.layers`, whose callers pass `scope=` and `reuse=` to share
+    weights and leave them out to get new ones (TF makes them unique: `layer`, `layer_1`).
+    A network that offers only `scope=None` (a siamese tower, EvilDJ/Siamese_test in round 8
+    of TRIAGE.md) gives its callers no way to share by that scope, and stays reported."""
+    first = node.args[0] if node.args else next((k.value for k in node.keywords if k.arg == "name_or_scope"), None)
+    reuse = node.args[8] if len(node.args) > 8 else next((k.value for k in node.keywords if k.arg == "reuse"), None)
+    if not (isinstance(first, ast.Name) and isinstance(reuse, ast.Name) and interp.funcs):
+        return False
+    func = interp.funcs[-1].node
+    if not isinstance(func, (ast.FunctionDef, ast.AsyncFunctionDef)) or not plain_parameter(func, first.id) \
+            or not plain_parameter(func, reuse.id):
+        return False
+    a = func.args
+    positional = a.posonlyargs + a.args
+    defaults = dict(zip((p.arg for p in positional[len(positional) - len(a.defaults):]), a.defaults))
+    defaults.update((p.arg, d) for p, d in zip(a.kwonlyargs, a.kw_defaults) if d is not None)
+    default = defaults.get(first.id)
+    return isinstance(default, ast.Constant) and default.value is None
 
 
 def _exit_name_scope(interp, ctx: NameScopeCtx) -> None:
