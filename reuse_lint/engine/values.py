@@ -194,7 +194,8 @@ class KerasObject:
         """A layer that owns no trainable weight (`Rescaling`, `RandomFlip`), or a model made
         of such layers and of stages the analysis does not know (a keras_cv augmentation
         layer): no weight of it is one the analysis could name as left out of a list. A
-        model none of whose stages is known at all (`Model(x, hub_layer(x))`) is not one."""
+        functional model none of whose layers is known (`Model(x, hub_layer(x))`), or a
+        `Sequential()` given no stage we saw, is not one: its stages may hold anything."""
         todo, seen = [self], set()
         while todo:
             m = todo.pop()
