@@ -261,6 +261,27 @@ def is_weightless_layer(canon: str) -> bool:
     return canon.rsplit(".", 1)[-1] in KERAS_WEIGHTLESS
 
 
+# Keras layers that own no trainable weight, though some own other variables: the random
+# augmentation layers (a seed generator's state), `Normalization` (its adapted mean and
+# variance) and the lookup and encoding layers (tables). Built in TF 2.21 with Keras 3 and
+# tf_keras (where each exists), each has 0 trainable weights: a gradient list has nothing of
+# theirs to take. (`Pipeline` is left out: its weights are those of the layers it is given.)
+KERAS_UNTRAINABLE = KERAS_WEIGHTLESS | frozenset(
+    """RandomFlip RandomRotation RandomZoom RandomTranslation RandomContrast RandomBrightness
+    RandomCrop RandomHeight RandomWidth RandomGrayscale RandomHue RandomSaturation
+    RandomColorJitter RandomColorDegeneration RandomSharpness RandomPosterization RandomShear
+    RandomErasing RandomGaussianBlur RandomInvert RandomPerspective RandomElasticTransform
+    AutoContrast Solarization Equalization RandAugment AugMix CutMix MixUp
+    Normalization Discretization Hashing CategoryEncoding IntegerLookup
+    StringLookup TextVectorization""".split()
+)
+
+
+def is_untrainable_layer(canon: str) -> bool:
+    """A Keras layer class that owns no trainable weight (`Rescaling`, `RandomFlip`)."""
+    return is_keras_object(canon) and canon.rsplit(".", 1)[-1] in KERAS_UNTRAINABLE
+
+
 # The modules where Keras defines its base classes, which projects import directly
 # (`from tensorflow.python.keras.engine.base_layer import Layer`, Keras 3's `keras.src`).
 _KERAS_BASE_CLASSES = {

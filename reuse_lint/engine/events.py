@@ -112,6 +112,7 @@ class Build:
     scope_parameter: bool = False
     created: bool = False
     trainable: bool = True  # False: `tf.Variable(..., trainable=False)`, per-call state
+    trainable_unknown: bool = False  # `trainable=` a value the analysis cannot decide (a config flag)
     state: bool = False  # a tf.Variable the same code updates with `.assign*(...)`: per-call state
     scope: str | None = None  # the full name of the variable scope it is made in ("" at the root; None: unknown)
     seq: int = 0  # order among all events

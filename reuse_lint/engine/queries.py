@@ -957,9 +957,10 @@ def _wide(g, grads, taped: set[tuple]) -> TapeFinding | None:
 
 
 def _trainable_model(m) -> bool:
-    """A model the code built itself (not a layer, not loaded) and did not freeze."""
+    """A model the code built itself (not a layer, not loaded), did not freeze, and that
+    holds a trainable weight the analysis knows of (not an augmentation `Sequential`)."""
     if isinstance(m, KerasObject):
-        return m.model and m.trainable == TRUE
+        return m.model and m.trainable == TRUE and not m.holds_no_trainable_weight
     if isinstance(m, Instance):
         return derives_from_keras_model(m.cls) and m.attrs.get("trainable", TRUE) == TRUE
     return False

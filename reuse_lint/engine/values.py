@@ -175,6 +175,9 @@ class KerasObject:
     model: bool = False  # a Sequential or a functional Model, not a layer
     lasts: tuple = ()  # a model: the models its outputs come out of (one an output), if any
     parts: tuple = ()  # a model: the Keras objects it is made of (a Sequential's stages, a functional model's)
+    # a Sequential: some of its stages are not Keras objects the analysis knows (an input, a
+    # third-party layer, a list it cannot see)
+    open_parts: bool = False
     trainable: Any = field(default_factory=lambda: Const(True))  # a model's `trainable` flag
     optimizer: Any = None  # a model: the Keras optimizer `compile` gave it
     # a model: what its `fit`/`train_on_batch` steps, as `compile` saw it (the parts not
@@ -185,6 +188,30 @@ class KerasObject:
     def weightless(self) -> bool:
         """A layer that holds no weights (`Lambda`, `Activation`, `Flatten`)."""
         return not self.model and tfnames.is_weightless_layer(self.canon)
+
+    @property
+    def holds_no_trainable_weight(self) -> bool:
+        """A layer that owns no trainable weight (`Rescaling`, `RandomFlip`), or a model made
+        of such layers and of stages the analysis does not know (a keras_cv augmentation
+        layer): no weight of it is one the analysis could name as left out of a list. A
+        functional model none of whose layers is known (`Model(x, hub_layer(x))`), or a
+        `Sequential()` given no stage we saw, is not one: its stages may hold anything."""
+        todo, seen = [self], set()
+        while todo:
+            m = todo.pop()
+            if id(m) in seen:
+                continue
+            seen.add(id(m))
+            if not isinstance(m, KerasObject):
+                return False  # an object of the program's own Layer class may add weights
+            if not m.model:
+                if not tfnames.is_untrainable_layer(m.canon):
+                    return False
+            elif m.parts or m.open_parts:
+                todo.extend(m.parts)
+            else:
+                return False
+        return True
 
 
 @dataclass(eq=False)

@@ -846,6 +846,70 @@ build([tf.placeholder(tf.float32, [None, 3]) for _ in range(3)])
 """,
     )
 
+    VALID = VALID + (
+        # NNCLR's linear probe (Ishansh-Sharma/SSVL_Implementation, round 21 of TRIAGE.md):
+        # the images pass through an augmentation Sequential before the probe's step, made
+        # of layers with no trainable weight and a keras_cv layer we cannot see into; TF
+        # builds it with 0 weights, so there is nothing of it for a list to leave out.
+        """
+import keras
+import keras_cv
+import tensorflow as tf
+from keras import layers
+def augmenter(brightness, name):
+    return keras.Sequential([
+        layers.Input(shape=(32, 32, 3)),
+        layers.Rescaling(1 / 255),
+        layers.RandomFlip("horizontal"),
+        keras_cv.layers.RandomBrightness(factor=brightness, value_range=(0.0, 1.0)),
+    ], name=name)
+class NNCLR(keras.Model):
+    def __init__(self):
+        super().__init__()
+        self.contrastive_augmenter = augmenter(0.5, "contrastive_augmenter")
+        self.classification_augmenter = augmenter(0.2, "classification_augmenter")
+        self.encoder = keras.Sequential([layers.Conv2D(16, 3), layers.GlobalAveragePooling2D()])
+        self.projection_head = keras.Sequential([layers.Dense(16)])
+        self.linear_probe = keras.Sequential([layers.Dense(10)])
+        self.probe_loss = keras.losses.SparseCategoricalCrossentropy(from_logits=True)
+    def compile(self, contrastive_optimizer, probe_optimizer, **kwargs):
+        super().compile(**kwargs)
+        self.contrastive_optimizer = contrastive_optimizer
+        self.probe_optimizer = probe_optimizer
+    def train_step(self, data):
+        (unlabeled, _), (labeled, labels) = data
+        views = self.contrastive_augmenter(unlabeled), self.contrastive_augmenter(unlabeled)
+        with tf.GradientTape() as tape:
+            p1, p2 = (self.projection_head(self.encoder(v)) for v in views)
+            contrastive_loss = tf.reduce_mean(tf.square(p1 - p2))
+        weights = self.encoder.trainable_weights + self.projection_head.trainable_weights
+        self.contrastive_optimizer.apply_gradients(zip(tape.gradient(contrastive_loss, weights), weights))
+        images = self.classification_augmenter(labeled)
+        with tf.GradientTape() as tape:
+            probe_loss = self.probe_loss(labels, self.linear_probe(self.encoder(images)))
+        gradients = tape.gradient(probe_loss, self.linear_probe.trainable_weights)
+        self.probe_optimizer.apply_gradients(zip(gradients, self.linear_probe.trainable_weights))
+        return {"p_loss": probe_loss}
+""",
+    )
+    INVALID = INVALID + (
+        # The same augmentation stages ahead of a Dense in one Sequential: its kernel is
+        # trainable and no list takes it.
+        """
+import keras
+import tensorflow as tf
+from keras import layers
+stem = keras.Sequential([layers.Rescaling(1 / 255), layers.RandomFlip("horizontal"), layers.Dense(8)])
+head = keras.Sequential([layers.Dense(1)])
+opt = keras.optimizers.Adam()
+def step(x, y):
+    with tf.GradientTape() as tape:
+        loss = tf.reduce_mean(tf.square(y - head(stem(x))))
+    grads = tape.gradient(loss, head.trainable_variables)  # expect: RL114
+    opt.apply_gradients(zip(grads, head.trainable_variables))
+""",
+    )
+
     def check(self, ctx: RuleContext) -> Iterable[Diagnostic]:
         for sel in ctx.analysis.selections:
             if not sel.used_by:

@@ -17,8 +17,9 @@ class VariableIgnoresReuse(Rule):
     applied twice to different inputs. A scope that opens with reuse and is built once per
     graph (an encoder whose output two decoders share) has nothing to share: TF makes one
     set of variables, as the code needs. It reports the `tf.Variable` call, but not
-    state kept per call on purpose: a variable made with `trainable=False`, or one the same
-    code updates with `.assign(...)` (a counter, an accumulator).
+    state kept per call on purpose: a variable made with `trainable=False` (or with a
+    `trainable=` flag it cannot decide, a configuration's), or one the same code updates with
+    `.assign(...)` (a counter, an accumulator).
 
     ## Why is this bad?
     `tf.Variable` knows nothing of `variable_scope` reuse: every call makes a new variable
@@ -157,6 +158,30 @@ class Worker(object):
 global_net = Worker(-1)
 workers = [Worker(i) for i in range(4)]
 """,
+        # Pre-trained word vectors made per segment under AUTO_REUSE, their `trainable=` a
+        # configuration flag the model reads from the object it is given (False in the
+        # project's config): TF makes three non-trainable, equal copies, constant buffers
+        # rather than a weight meant to be shared (pencoa/PCNN, round 21 of TRIAGE.md).
+        """
+import tensorflow as tf
+class Config(object):
+    dim_word = 50
+    train_word_embeddings = False
+class RelationModel(object):
+    def __init__(self, config, embeddings):
+        self.config = config
+        self.embeddings = embeddings
+    def embed(self, word_ids):
+        with tf.variable_scope("words", reuse=tf.AUTO_REUSE):
+            table = tf.Variable(self.embeddings, name="_word_embeddings", dtype=tf.float32,
+                                trainable=self.config.train_word_embeddings)
+            return tf.nn.embedding_lookup(table, word_ids)
+    def build(self):
+        self.left = tf.placeholder(tf.int32, [None, None])
+        self.middle = tf.placeholder(tf.int32, [None, None])
+        self.right = tf.placeholder(tf.int32, [None, None])
+        return [self.embed(self.left), self.embed(self.middle), self.embed(self.right)]
+""",
     )
     INVALID = (
         """
@@ -177,6 +202,22 @@ def d(x):
         return tf.matmul(x, w)
 a = d(tf.zeros([1, 2]))
 b = d(tf.ones([1, 2]))
+""",
+        # The same segment embeddings made trainable: three copies that train apart.
+        """
+import tensorflow as tf
+class RelationModel(object):
+    def __init__(self, embeddings):
+        self.embeddings = embeddings
+    def embed(self, word_ids):
+        with tf.variable_scope("words", reuse=tf.AUTO_REUSE):
+            table = tf.Variable(self.embeddings, name="_word_embeddings", dtype=tf.float32, trainable=True)  # expect: RL113
+            return tf.nn.embedding_lookup(table, word_ids)
+    def build(self):
+        self.left = tf.placeholder(tf.int32, [None, None])
+        self.middle = tf.placeholder(tf.int32, [None, None])
+        self.right = tf.placeholder(tf.int32, [None, None])
+        return [self.embed(self.left), self.embed(self.middle), self.embed(self.right)]
 """,
         # The same encoder built for each face: the second build's reuse asks for the first
         # build's weights, and gets `encoder_1/Variable`.
@@ -218,8 +259,10 @@ again = Worker(0)
     def check(self, ctx: RuleContext) -> Iterable[Diagnostic]:
         # A non-trainable tf.Variable made per call, or one the code updates in place, is
         # state kept per input or per model (an RNN's state buffer, a loss counter), not a
-        # weight meant to be shared.
-        reported = {id(b.site.node) for b in ctx.analysis.builds if b.kind == "variable" and (not b.trainable or b.state)}
+        # weight meant to be shared. A `trainable=` flag we cannot decide (a configuration's
+        # `train_word_embeddings`, often False) may make it such: constant, equal copies.
+        reported = {id(b.site.node) for b in ctx.analysis.builds
+                    if b.kind == "variable" and (not b.trainable or b.trainable_unknown or b.state)}
         entered_again = _auto_scopes_entered_again(ctx.analysis.builds)
         for b in ctx.analysis.builds:
             if b.kind != "variable" or id(b.site.node) in reported:

@@ -62,6 +62,7 @@ def _keras_object(interp, canon, node, args, kwargs, module) -> Any:
     if canon in tfnames.KERAS_MODELS:
         made.model, made.lasts = True, _last_stages(interp, canon, args, kwargs)
         made.parts = _parts(canon, args, kwargs)
+        made.open_parts = _open_stages(canon, args, kwargs)
     return made
 
 
@@ -176,6 +177,20 @@ def _parts(canon: str, args, kwargs) -> tuple:
         return tuple(i for i in items if _keras_value(i))
     outputs = args[1] if len(args) > 1 else kwargs.get("outputs", UNKNOWN)
     return tuple(m for m, _ in deps([outputs], {}).models)
+
+
+def _open_stages(canon: str, args, kwargs) -> bool:
+    """A Sequential given stages that are not all Keras objects the analysis knows: an
+    `Input`, a third-party layer (`keras_cv.layers.RandomBrightness(...)`), a list it
+    cannot see."""
+    if not canon.endswith("Sequential"):
+        return False
+    stages = _stages(args, kwargs)
+    if stages is None:
+        return False  # `Sequential()`: its stages come from `add`
+    if not isinstance(stages, ListVal):
+        return True
+    return any(not _keras_value(i) for i in stages.items)
 
 
 def _keras_value(value: Any) -> bool:
@@ -594,6 +609,8 @@ def _add(interp, model: KerasObject, node, module, args, kwargs) -> Any:
     model.lasts = _models([stage])
     if _keras_value(stage):
         model.parts += (stage,)
+    else:
+        model.open_parts = True
     return Const(None)
 
 

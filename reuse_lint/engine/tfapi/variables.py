@@ -29,9 +29,10 @@ def _get_variable(interp, canon, node, args, kwargs, module) -> Tensor:
 
 @register(*tfnames.VARIABLE)
 def _variable(interp, canon, node, args, kwargs, module) -> Any:
-    trainable = truthy(kwargs.get("trainable", Const(True))) is not False
+    flag = truthy(kwargs.get("trainable", Const(True)))
+    trainable = flag is not False
     made = build(interp, "variable", canon, node, module)
-    made.trainable = trainable
+    made.trainable, made.trainable_unknown = trainable, flag is None
     owner = interp.funcs[-1].node if interp.funcs else module.tree
     key = ("updated in place", id(owner))
     if key not in interp._loaded_cache:
