@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import ast
+import re
+import string
 
 from reuse_lint.engine.events import TRUTH, Analysis, Build, CallInfo, Creation, Site
 from reuse_lint import tfnames
@@ -335,6 +337,8 @@ def _meant_to_share(first: CallInfo, second: CallInfo, analysis: Analysis) -> bo
         return False
     if _configured_apart(first, second):
         return False  # `demo(age)`, `demo(breed)`: a layer made from each call's own column
+    if _named_apart(first, second):
+        return False  # `tower(x, prefix + "word")`, `tower(y, prefix + "char")`: two towers
     # A model applied twice takes independent inputs: real data and the generator's fakes,
     # the two sides of a siamese pair. A block applied to two tensors that share an ancestor
     # is one network's architecture: a backbone's branches, a detector's heads. Ancestry
@@ -384,7 +388,7 @@ def _rebuilt(a: Build, b: Build, analysis: Analysis) -> Repeat | None:
             return None  # objects of a class, or blocks applied to tensors (repeated_builds)
         if any(_is_size(value) for _, value in ca.consts):
             return None
-        if ca.consts != cb.consts or ca.prefix != cb.prefix or _configured_apart(ca, cb):
+        if ca.consts != cb.consts or ca.prefix != cb.prefix or _configured_apart(ca, cb) or _named_apart(ca, cb):
             return None
         applied_a, applied_b = _applied_on_the_spot(ca.site, analysis), _applied_on_the_spot(cb.site, analysis)
         if applied_a == applied_b:
@@ -413,6 +417,116 @@ def _configured_apart(first: CallInfo, second: CallInfo) -> bool:
     each call builds what its own argument asks for, as a constant size would."""
     a, b = dict(first.args), dict(second.args)
     return any(key not in a or key not in b or a[key] is not b[key] for key in first.configured | second.configured)
+
+
+def _named_apart(first: CallInfo, second: CallInfo) -> bool:
+    """Do the two calls pass, in one place, strings that can never be equal, their known
+    parts starting or ending differently (`prefix + "deep_word"` and `prefix + "deep_char"`,
+    `prefix` unknown)? Then they are named apart, as two different constant names are: each
+    call asks for a network of its own. Read from the calls' text: the analysis keeps no
+    value of a string that is only partly known."""
+    a, b = _string_arguments(first.site.node), _string_arguments(second.site.node)
+    return any(_never_equal(a[key], b[key]) for key in a.keys() & b.keys())
+
+
+@dataclass(frozen=True)
+class _Affixes:
+    """What the text of a string expression tells of its value: how it starts and ends
+    (both the whole string where `exact`)."""
+
+    head: str
+    tail: str
+    exact: bool = False
+
+
+_ANYTHING = _Affixes("", "")
+
+
+def _string_arguments(node: ast.AST) -> dict:
+    """A call's arguments whose text tells something of the string they make, by position
+    and keyword; positions after a `*args` are not known."""
+    if not isinstance(node, ast.Call):
+        return {}
+    found: dict = {}
+    for i, arg in enumerate(node.args):
+        if isinstance(arg, ast.Starred):
+            break
+        affixes = _affixes(arg)
+        if affixes is not None:
+            found[i] = affixes
+    for kw in node.keywords:
+        affixes = _affixes(kw.value) if kw.arg is not None else None
+        if affixes is not None:
+            found[kw.arg] = affixes
+    return found
+
+
+def _affixes(node: ast.AST) -> _Affixes | None:
+    """The known head and tail of a string built from literal parts: `x + "_a"`, `"a_" + x`,
+    `"%s_a" % x`, `f"{x}_a"`, `"{}_a".format(x)`; None where the text tells nothing."""
+    if isinstance(node, ast.Constant):
+        return _Affixes(node.value, node.value, True) if isinstance(node.value, str) else None
+    if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Add):
+        left, right = _affixes(node.left), _affixes(node.right)
+        if left is None and right is None:
+            return None
+        left, right = left or _ANYTHING, right or _ANYTHING
+        return _Affixes(left.head + right.head if left.exact else left.head,
+                        left.tail + right.tail if right.exact else right.tail, left.exact and right.exact)
+    if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Mod):
+        if isinstance(node.left, ast.Constant) and isinstance(node.left.value, str):
+            return _around_fields(_percent_parts(node.left.value))
+        return None
+    if isinstance(node, ast.JoinedStr):
+        return _around_fields([v.value if isinstance(v, ast.Constant) else None for v in node.values])
+    if (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "format"
+            and isinstance(node.func.value, ast.Constant) and isinstance(node.func.value.value, str)):
+        return _around_fields(_format_parts(node.func.value.value))
+    return None
+
+
+def _around_fields(parts: list | None) -> _Affixes | None:
+    """Literal text (str) and fields (None), in order: the text before the first field and
+    after the last. A string with no field is the `Constant` case's, left to it."""
+    if not parts or None not in parts:
+        return None
+    first, last = parts.index(None), len(parts) - 1 - parts[::-1].index(None)
+    return _Affixes("".join(parts[:first]), "".join(parts[last + 1:]))
+
+
+# A `%` conversion specifier (Python's printf-style formatting), `%%` included.
+_PERCENT = re.compile(r"%(?:\([^)]*\))?[-#0 +]*(?:\*|\d+)?(?:\.(?:\*|\d+))?[hlL]?([diouxXeEfFgGcrsa%])")
+
+
+def _percent_parts(text: str) -> list:
+    parts: list = []
+    at = 0
+    for m in _PERCENT.finditer(text):
+        parts.append(text[at:m.start()])
+        parts.append("%" if m.group(1) == "%" else None)
+        at = m.end()
+    parts.append(text[at:])
+    return parts
+
+
+def _format_parts(text: str) -> list | None:
+    parts: list = []
+    try:
+        for literal, field_name, _spec, _conversion in string.Formatter().parse(text):
+            parts.append(literal)
+            if field_name is not None:
+                parts.append(None)
+    except ValueError:  # a malformed format string: `format` raises on it
+        return None
+    return parts
+
+
+def _never_equal(a: _Affixes, b: _Affixes) -> bool:
+    n = min(len(a.head), len(b.head))
+    if a.head[:n] != b.head[:n]:
+        return True
+    n = min(len(a.tail), len(b.tail))
+    return n > 0 and a.tail[-n:] != b.tail[-n:]
 
 
 def _is_size(value) -> bool:

@@ -336,6 +336,38 @@ def block(x, cardinality, width):
 def build(cardinality):
     return block(Input((8, 8, 64)), cardinality, 4)
 """,
+        # A layer-making helper called for two towers under two scope names whose known
+        # tails differ (round 22 of TRIAGE.md): two networks on purpose, whatever the prefix
+        # (TF: `dsmmdeep_word/batch_normalization/...` and `dsmmdeep_char/...`, each its own).
+        """
+import tensorflow as tf
+def mlp(x, scope_name, reuse=False):
+    with tf.variable_scope(scope_name, reuse=reuse):
+        x = tf.layers.BatchNormalization()(x)
+        return tf.layers.dense(x, 8)
+def towers(model_name):
+    word = tf.placeholder(tf.float32, [None, 16])
+    char = tf.placeholder(tf.float32, [None, 16])
+    deep_word = mlp(word, scope_name=model_name + "deep_word", reuse=False)
+    deep_char = mlp(char, scope_name=model_name + "deep_char", reuse=False)
+    return deep_word, deep_char
+""",
+    )
+    INVALID = INVALID + (
+        # The two sides of a siamese pair named alike (the prefix unknown, the tail the same):
+        # one encoder meant, two made (TF: `pair_encoder/dense/kernel`, `pair_encoder_1/dense_1/kernel`).
+        """
+import tensorflow as tf
+def encode(x, scope_name):
+    with tf.variable_scope(scope_name):
+        return tf.keras.layers.Dense(8)(x)
+def siamese(prefix):
+    left = tf.placeholder(tf.float32, [None, 4])
+    right = tf.placeholder(tf.float32, [None, 4])
+    a = encode(left, prefix + "encoder")
+    b = encode(right, prefix + "encoder")  # expect: RL106
+    return a, b
+""",
     )
 
     def check(self, ctx: RuleContext) -> Iterable[Diagnostic]:

@@ -88,6 +88,19 @@ z = tf.placeholder(tf.float32, [None, 4])
 context = tf.placeholder(tf.float32, [None, 3])
 shift = linear(z) + linear(context)
 """,
+        # Two encoders, their layers named with strings whose known tails differ (the prefix
+        # unknown): a network of its own each time, as asked (TF: `encoder/emb_word/kernel`,
+        # `encoder_1/emb_char/kernel`).
+        """
+import tensorflow as tf
+def encoder(x, name):
+    with tf.variable_scope(None, default_name="encoder"):
+        return tf.layers.dense(x, 8, name=name)
+def encoders(prefix):
+    word = tf.placeholder(tf.float32, [None, 4])
+    char = tf.placeholder(tf.float32, [None, 4])
+    return encoder(word, prefix + "_word"), encoder(char, prefix + "_char")
+""",
     )
     INVALID = (
         """
@@ -99,6 +112,20 @@ real = tf.placeholder(tf.float32, [None, 2])
 fake = tf.random.normal([8, 2])
 d_real = discriminator(real)
 d_fake = discriminator(fake)  # expect: RL105
+""",
+        # Named alike (the prefix unknown, the tail the same): one encoder meant, two made
+        # (TF: `encoder/emb_shared/kernel` and `encoder_1/emb_shared/kernel`).
+        """
+import tensorflow as tf
+def encoder(x, name):
+    with tf.variable_scope(None, default_name="encoder"):
+        return tf.layers.dense(x, 8, name=name)
+def encoders(prefix):
+    left = tf.placeholder(tf.float32, [None, 4])
+    right = tf.placeholder(tf.float32, [None, 4])
+    a = encoder(left, prefix + "_shared")
+    b = encoder(right, prefix + "_shared")  # expect: RL105
+    return a, b
 """,
     )
 

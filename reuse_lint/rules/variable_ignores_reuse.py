@@ -182,6 +182,20 @@ class RelationModel(object):
         self.right = tf.placeholder(tf.int32, [None, None])
         return [self.embed(self.left), self.embed(self.middle), self.embed(self.right)]
 """,
+        # Two towers under scope names whose known tails differ, the prefix unknown: each
+        # its own weights, as asked (TF: `model/dsmm_word/w` and `model/dsmm_char/w`).
+        """
+import tensorflow as tf
+def tower(x, scope_name):
+    with tf.variable_scope(scope_name):
+        w = tf.Variable(tf.zeros([4, 8]), name="w")
+        return tf.matmul(x, w)
+def towers(model_name):
+    word = tf.placeholder(tf.float32, [None, 4])
+    char = tf.placeholder(tf.float32, [None, 4])
+    with tf.variable_scope("model"):
+        return tower(word, "%s_word" % model_name), tower(char, "%s_char" % model_name)
+""",
     )
     INVALID = (
         """
@@ -253,6 +267,20 @@ class Worker(object):
             self.w = make_weights(scope)
 first = Worker(0)
 again = Worker(0)
+""",
+        # One tower's scope name given twice (the prefix unknown, the tail the same): the
+        # second call asks for the first's weights and gets `model/dsmm_word_1/w`.
+        """
+import tensorflow as tf
+def tower(x, scope_name):
+    with tf.variable_scope(scope_name):
+        w = tf.Variable(tf.zeros([4, 8]), name="w")  # expect: RL113
+        return tf.matmul(x, w)
+def towers(model_name):
+    left = tf.placeholder(tf.float32, [None, 4])
+    right = tf.placeholder(tf.float32, [None, 4])
+    with tf.variable_scope("model"):
+        return tower(left, "%s_word" % model_name), tower(right, "%s_word" % model_name)
 """,
     )
 
