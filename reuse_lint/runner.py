@@ -494,7 +494,7 @@ class ProjectLoader:
             self._resolved[key] = self._resolve(importer, name, level)
         return self._resolved[key]
 
-    def _bases(self, importer: Path | str, level: int) -> list[Path]:
+    def _bases(self, importer: Path | str, level: int, name: str = "") -> list[Path]:
         """The folders an import is looked for in, as Python's path would hold them."""
         if level:
             base = _real_parent(os.path.abspath(importer))
@@ -513,6 +513,16 @@ class ProjectLoader:
         src = root / "src"
         if os.path.isdir(src):
             bases.append(src)
+        # A module inside package `a` that imports `a.b.c` is run from the folder holding
+        # `a` (`python -m a.x`, or that folder on PYTHONPATH), however deep it lies and
+        # whatever marks the project: the nearest such folder above is on the path.
+        first = name.split(".", 1)[0]
+        if first:
+            for folder in (here, *here.parents):
+                if folder.name == first:
+                    if folder.parent not in bases:
+                        bases.append(folder.parent)
+                    break
         return bases
 
     def watched(self, importer: str, name: str, level: int) -> list[str]:
@@ -527,7 +537,7 @@ class ProjectLoader:
     def _folders(self, importer: str, name: str, level: int) -> list[str]:
         parts = [p for p in name.split(".") if p]
         folders = []
-        for base in self._bases(Path(importer), level):
+        for base in self._bases(Path(importer), level, name):
             folders.append(str(base))
             for part in parts:
                 base = base / part
@@ -538,7 +548,7 @@ class ProjectLoader:
 
     def _resolve(self, importer: Path | str, name: str, level: int) -> Path | None:
         parts = [p for p in name.split(".") if p]
-        for base in self._bases(importer, level):
+        for base in self._bases(importer, level, name):
             target = base.joinpath(*parts) if parts else base
             for candidate in (target.with_suffix(".py") if parts else None, target / "__init__.py"):
                 if candidate is not None and os.path.isfile(candidate):
