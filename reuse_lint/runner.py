@@ -201,8 +201,11 @@ class ProjectLoader:
     its globals restored to the snapshot. On real projects, where every file imports the same
     siblings, running those top levels again for every file was most of the time."""
 
-    def __init__(self, read: Callable[[Path], bytes]) -> None:
+    def __init__(self, read: Callable[[Path], bytes], start: Path | None = None) -> None:
         self._read = read
+        # Where the run was started (the working folder; the editor's workspace): an unmarked
+        # project's bound. The cache keys a file on its path from there, so the bound is kept.
+        self._start = _real_dir(str(start if start is not None else Path.cwd()))
         self._parsed: dict[Path, ModuleState | None] = {}
         self.hashes: dict[Path, str | None] = {}
         self._states: dict[Path, ModuleState] = {}
@@ -514,16 +517,28 @@ class ProjectLoader:
         if os.path.isdir(src):
             bases.append(src)
         # A module inside package `a` that imports `a.b.c` is run from the folder holding
-        # `a` (`python -m a.x`, or that folder on PYTHONPATH), however deep it lies and
-        # whatever marks the project: the nearest such folder above is on the path.
+        # `a` (`python -m a.x`, or that folder on PYTHONPATH), however deep it lies: the
+        # nearest such folder above is on the path, if it lies in the project. A folder named
+        # `a` above the project is another thing (a checkout in ~/a, a library's folder).
         first = name.split(".", 1)[0]
-        if first:
+        top = self._top_of(here)
+        if first and top is not None:
             for folder in (here, *here.parents):
+                if folder == top:
+                    break
                 if folder.name == first:
                     if folder.parent not in bases:
                         bases.append(folder.parent)
                     break
         return bases
+
+    def _top_of(self, here: Path) -> Path | None:
+        """The folder above which no import of `here` is looked for: the marked project root,
+        or where the run was started for an unmarked project (None: the module lies outside)."""
+        marked = _marked_ancestor(str(here))
+        if marked is not None:
+            return Path(marked)
+        return self._start if self._start == here or self._start in here.parents else None
 
     def watched(self, importer: str, name: str, level: int) -> list[str]:
         """The folders whose change could make a missed import find a project module: every
