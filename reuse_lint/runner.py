@@ -201,8 +201,11 @@ class ProjectLoader:
     its globals restored to the snapshot. On real projects, where every file imports the same
     siblings, running those top levels again for every file was most of the time."""
 
-    def __init__(self, read: Callable[[Path], bytes]) -> None:
+    def __init__(self, read: Callable[[Path], bytes], start: Path | None = None) -> None:
         self._read = read
+        # Where the run was started (the working folder; the editor's workspace): an unmarked
+        # project's bound. The cache keys a file on its path from there, so the bound is kept.
+        self._start = _real_dir(str(start if start is not None else Path.cwd()))
         self._parsed: dict[Path, ModuleState | None] = {}
         self.hashes: dict[Path, str | None] = {}
         self._states: dict[Path, ModuleState] = {}
@@ -494,7 +497,7 @@ class ProjectLoader:
             self._resolved[key] = self._resolve(importer, name, level)
         return self._resolved[key]
 
-    def _bases(self, importer: Path | str, level: int) -> list[Path]:
+    def _bases(self, importer: Path | str, level: int, name: str = "") -> list[Path]:
         """The folders an import is looked for in, as Python's path would hold them."""
         if level:
             base = _real_parent(os.path.abspath(importer))
@@ -513,7 +516,29 @@ class ProjectLoader:
         src = root / "src"
         if os.path.isdir(src):
             bases.append(src)
+        # A module inside package `a` that imports `a.b.c` is run from the folder holding
+        # `a` (`python -m a.x`, or that folder on PYTHONPATH), however deep it lies: the
+        # nearest such folder above is on the path, if it lies in the project. A folder named
+        # `a` above the project is another thing (a checkout in ~/a, a library's folder).
+        first = name.split(".", 1)[0]
+        top = self._top_of(here)
+        if first and top is not None:
+            for folder in (here, *here.parents):
+                if folder == top:
+                    break
+                if folder.name == first:
+                    if folder.parent not in bases:
+                        bases.append(folder.parent)
+                    break
         return bases
+
+    def _top_of(self, here: Path) -> Path | None:
+        """The folder above which no import of `here` is looked for: the marked project root,
+        or where the run was started for an unmarked project (None: the module lies outside)."""
+        marked = _marked_ancestor(str(here))
+        if marked is not None:
+            return Path(marked)
+        return self._start if self._start == here or self._start in here.parents else None
 
     def watched(self, importer: str, name: str, level: int) -> list[str]:
         """The folders whose change could make a missed import find a project module: every
@@ -527,7 +552,7 @@ class ProjectLoader:
     def _folders(self, importer: str, name: str, level: int) -> list[str]:
         parts = [p for p in name.split(".") if p]
         folders = []
-        for base in self._bases(Path(importer), level):
+        for base in self._bases(Path(importer), level, name):
             folders.append(str(base))
             for part in parts:
                 base = base / part
@@ -538,7 +563,7 @@ class ProjectLoader:
 
     def _resolve(self, importer: Path | str, name: str, level: int) -> Path | None:
         parts = [p for p in name.split(".") if p]
-        for base in self._bases(importer, level):
+        for base in self._bases(importer, level, name):
             target = base.joinpath(*parts) if parts else base
             for candidate in (target.with_suffix(".py") if parts else None, target / "__init__.py"):
                 if candidate is not None and os.path.isfile(candidate):

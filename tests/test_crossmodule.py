@@ -31,6 +31,8 @@ MEMORY_CELL = {("fixtures/crossmodule/memory_cell_bad/ntm_cell.py", 26, "RL113")
 STACKED_CELL = ("fixtures/crossmodule/stacked_cell_bad/main.py", 25, "RL101")
 COND_BRANCHES = ("fixtures/crossmodule/cond_branches_bad/main.py", 16, "RL101")
 NAMESPACE = ("fixtures/crossmodule/namespace_pkg_bad/main.py", 15, "RL101")
+PKG_IMPORT = ("fixtures/crossmodule/pkg_import_bad/vae/run/graph.py", 10, "RL101")
+PKG_FIXTURE = ROOT / "fixtures/crossmodule/pkg_import_bad"
 CRITIC_FLAG = {("fixtures/crossmodule/critic_flag_bad/critic.py", line, "RL115") for line in (13, 14, 16)}
 PERCEPTUAL = ("fixtures/crossmodule/perceptual_loss_bad/main.py", 31, "RL124")
 
@@ -97,7 +99,8 @@ def test_the_repaired_projects_are_clean():
                 "fixtures/crossmodule/forwarded_flag_good", "fixtures/crossmodule/faceswap_good",
                 "fixtures/crossmodule/custom_cell_good", "fixtures/crossmodule/memory_cell_good",
                 "fixtures/crossmodule/stacked_cell_good", "fixtures/crossmodule/cond_branches_good",
-                "fixtures/crossmodule/namespace_pkg_good", "fixtures/crossmodule/critic_flag_good") == []
+                "fixtures/crossmodule/namespace_pkg_good", "fixtures/crossmodule/critic_flag_good",
+                "fixtures/crossmodule/pkg_import_good") == []
 
 
 @pytest.mark.parametrize("paths", [
@@ -205,6 +208,37 @@ def test_a_builder_of_a_namespace_package_imported_as_a_submodule(paths):
     assert found(lint(*paths)) == {NAMESPACE}
 
 
+@pytest.mark.parametrize("paths", [
+    ("fixtures/crossmodule/pkg_import_bad",),
+    ("fixtures/crossmodule/pkg_import_bad/vae/run/graph.py",),
+])
+def test_a_module_deep_in_its_package_imports_a_sibling_by_the_full_dotted_name(paths):
+    # vae/run/graph.py imports `vae.nets.coder`: Python finds it from the folder holding
+    # `vae`, neither the module's own folder nor the marked root (this repository's).
+    assert found(lint(*paths)) == {PKG_IMPORT}
+
+
+def test_a_package_of_the_dotted_name_above_the_project_is_not_loaded(tmp_path):
+    # lab/proj/ lies in a folder named `vae` that holds a nets/coder.py of its own: Python
+    # run from proj/ never finds it, so proj/graph.py's `vae.nets.coder` stays unknown.
+    # (Two levels deep, past the folders an unmarked project's imports are looked for in.)
+    outer = tmp_path / "vae"
+    proj = outer / "lab" / "proj"
+    (outer / "nets").mkdir(parents=True)
+    proj.mkdir(parents=True)
+    (outer / "__init__.py").write_text("")
+    (outer / "nets" / "__init__.py").write_text("")
+    (outer / "nets" / "coder.py").write_text((PKG_FIXTURE / "vae" / "nets" / "coder.py").read_text())
+    (proj / "graph.py").write_text((PKG_FIXTURE / "vae" / "run" / "graph.py").read_text())
+    assert lint(".", cwd=proj) == []  # unmarked: the run's folder bounds the walk
+    (proj / "pyproject.toml").write_text("[project]\nname = 'p'\n")
+    assert lint("vae/lab/proj", cwd=tmp_path) == []  # marked: the project's root bounds it
+    (proj / "pyproject.toml").unlink()
+    # Started from the folder holding `vae`, the package is the project's: its encoder is
+    # built twice.
+    assert found(lint("vae/lab/proj", cwd=tmp_path)) == {("vae/lab/proj/graph.py", 10, "RL101")}
+
+
 def test_a_name_of_a_namespace_package_that_is_no_file_stays_unknown(tmp_path):
     (tmp_path / "pyproject.toml").write_text("[project]\nname = 'p'\n")
     (tmp_path / "nets").mkdir()
@@ -279,7 +313,7 @@ def test_order_and_workers_change_nothing():
     files = sorted(str(p.relative_to(ROOT)) for p in CROSS.rglob("*.py"))
     serial = lint(*files, extra=("--jobs", "1"))
     assert found(serial) == {DCGAN, SAMPLER, LAYERS, FLAG_LAYERS, DOTTED, FORWARDED, VERSION_PICK, FACESWAP, CUSTOM_CELL,
-                            STACKED_CELL, COND_BRANCHES, NAMESPACE, PERCEPTUAL} | CYCLE | MEMORY_CELL | CRITIC_FLAG
+                            STACKED_CELL, COND_BRANCHES, NAMESPACE, PERCEPTUAL, PKG_IMPORT} | CYCLE | MEMORY_CELL | CRITIC_FLAG
     assert lint(*reversed(files), extra=("--jobs", "2")) == serial
 
 
@@ -352,6 +386,14 @@ def test_tensorflow_fails_on_the_discriminator_of_a_namespace_package_built_twic
     assert "Variable discriminator/d_h0/w already exists, disallowed" in outcomes["bad"].stderr
     assert outcomes["good"].returncode == 0, outcomes["good"].stderr[-2000:]
     assert "'discriminator/d_out/w:0'" in outcomes["good"].stdout
+
+
+def test_tensorflow_fails_on_the_encoder_built_twice_deep_in_its_package():
+    outcomes = run_twins("pkg_import")
+    assert outcomes["bad"].returncode != 0
+    assert "Variable encoder/e_h0/w already exists, disallowed" in outcomes["bad"].stderr
+    assert outcomes["good"].returncode == 0, outcomes["good"].stderr[-2000:]
+    assert "'encoder/e_h0/w:0'" in outcomes["good"].stdout
 
 
 def test_tensorflow_fails_on_the_critic_built_twice_through_its_dotted_name():

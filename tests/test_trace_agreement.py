@@ -502,6 +502,12 @@ TABLE = (
         also_lint=("crossmodule/perceptual_loss_bad/nets.py", "crossmodule/perceptual_loss_bad/losses.py")),
     Row("crossmodule/perceptual_loss_good/main.py", (), (), GOOD,
         also_lint=("crossmodule/perceptual_loss_good/nets.py", "crossmodule/perceptual_loss_good/losses.py")),
+    Row("crossmodule/pkg_import_bad/main.py", ("RL101@graph.py:10",), ("RT201@graph.py:10",),
+        "RL101→RT201: vae/run/graph.py, which imports `vae.nets.coder` by its full dotted name, "
+        "encodes the noisy batch with a second encoder call without reuse (encoder/e_h0/w)",
+        also_lint=("crossmodule/pkg_import_bad/vae/run/graph.py",)),
+    Row("crossmodule/pkg_import_good/main.py", (), (), GOOD,
+        also_lint=("crossmodule/pkg_import_good/vae/run/graph.py",)),
 )
 ROWS = {row.fixture: row for row in TABLE}
 
@@ -537,7 +543,8 @@ def test_every_fixture_has_a_row():
                                  "crossmodule/cond_branches_good/main.py",
                                  "crossmodule/namespace_pkg_bad/main.py", "crossmodule/namespace_pkg_good/main.py",
                                  "crossmodule/critic_flag_bad/train.py", "crossmodule/critic_flag_good/train.py",
-                                 "crossmodule/perceptual_loss_bad/main.py", "crossmodule/perceptual_loss_good/main.py"}
+                                 "crossmodule/perceptual_loss_bad/main.py", "crossmodule/perceptual_loss_good/main.py",
+                                 "crossmodule/pkg_import_bad/main.py", "crossmodule/pkg_import_good/main.py"}
 
 
 def test_a_bad_row_explains_its_mapping_and_a_good_row_is_silent():

@@ -42,7 +42,7 @@ class Project:
         self.rules = () if self.settings.select == [] else select_rules(self.settings.select, self.settings.ignore)
         self._overlay: dict[Path, str] = {}
         self._notebooks: dict[Path, notebook.Notebook] = {}  # open notebooks, as the editor holds them
-        self._loader = runner.ProjectLoader(self._read)
+        self._loader = runner.ProjectLoader(self._read, self.root)
         self._loaded: dict[Path, frozenset[Path]] = {}
 
     # ----- documents ---------------------------------------------------------------------
