@@ -236,6 +236,8 @@ def is_optimizer(canon: str) -> bool:
 
 KERAS_MODELS = frozenset({"keras.Sequential", "keras.Model", "keras.models.Sequential", "keras.models.Model"})
 FUNCTIONAL_MODELS = frozenset({"keras.Model", "keras.models.Model"})
+# Runs the function it is given on every call of the layer, and tracks nothing it makes.
+KERAS_LAMBDA = "keras.layers.Lambda"
 
 
 # Keras layers that own no weights: building one per call shares nothing and copies nothing.

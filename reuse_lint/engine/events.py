@@ -105,6 +105,7 @@ class Build:
     conditional_in_function: bool = False  # under an `if` inside the tf.function body
     keras_call: str | None = None  # `Net.call`: the tf.function body is a Keras subclass's call
     compiled_fn: str | None = None  # `accuracy`: the tf.function body is a function given to compile
+    lambda_fn: str | None = None  # `lambda`, `head`: the body is the function of a Keras `Lambda` layer
     name: str | None = None  # the unique scope name TF gave (default_scope)
     # default_scope: its name is the running function's own parameter defaulting to None, and
     # its reuse flag another (`def layer(x, scope=None, reuse=None): variable_scope(scope,
