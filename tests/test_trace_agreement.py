@@ -252,6 +252,10 @@ TABLE = (
     Row("rules/rl114_wrong_model_bad.py", ("RL114@17",), (),
         NO_COUNTERPART + "without --steps the trace stops at this first tape.gradient, before the step whose damage (the generator never changes) TF shows"),
     Row("rules/rl114_wrong_model_good.py", (), (), GOOD),
+    Row("rules/rl114_crossed_bad.py", ("RL114@22",), (),
+        NO_COUNTERPART + "without --steps the trace stops at the first tape.gradient, before the "
+        "discriminator's apply_gradients on which TF raises (every gradient None)"),
+    Row("rules/rl114_crossed_good.py", (), (), GOOD),
     Row("rules/rl114_starred_list_bad.py", ("RL114@18",), (),
         NO_COUNTERPART + "without --steps the trace stops at this first tape.gradient, before the step whose damage (the encoder never changes) TF shows"),
     Row("rules/rl114_starred_list_good.py", (), (), GOOD),
