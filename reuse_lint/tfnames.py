@@ -34,8 +34,25 @@ def canonical(qualname: str) -> str:
     dotted = qualname + "."
     for prefix, canon in _PREFIXES:
         if dotted.startswith(prefix):
-            return (canon + dotted[len(prefix):]).rstrip(".")
+            return _public_layer((canon + dotted[len(prefix):]).rstrip("."))
     return qualname
+
+
+# Keras 2's modules of layer classes, which projects import from directly (`from
+# keras.layers.core import Dense`); `keras.layers` exports each class under the same name.
+# (`legacy_rnn.rnn_cell_impl` holds TF's own RNN cells, modelled as such: not listed.)
+_KERAS_LAYER_MODULES = frozenset(
+    """core convolutional convolutional_recurrent normalization recurrent cudnn_recurrent pooling
+    merge embeddings advanced_activations wrappers noise local dense_attention""".split()
+)
+
+
+def _public_layer(canon: str) -> str:
+    """`keras.layers.core.Dense` -> `keras.layers.Dense`."""
+    parts = canon.split(".")
+    if len(parts) == 4 and parts[:2] == ["keras", "layers"] and parts[2] in _KERAS_LAYER_MODULES and parts[3][:1].isupper():
+        return "keras.layers." + parts[3]
+    return canon
 
 
 VARIABLE_SCOPE = "tf.variable_scope"
@@ -236,6 +253,8 @@ def is_optimizer(canon: str) -> bool:
 
 KERAS_MODELS = frozenset({"keras.Sequential", "keras.Model", "keras.models.Sequential", "keras.models.Model"})
 FUNCTIONAL_MODELS = frozenset({"keras.Model", "keras.models.Model"})
+# Runs the function it is given on every call of the layer, and tracks nothing it makes.
+KERAS_LAMBDA = "keras.layers.Lambda"
 
 
 # Keras layers that own no weights: building one per call shares nothing and copies nothing.

@@ -202,3 +202,22 @@ def test_a_slim_layer_runs_its_normalizer_in_its_own_scope_with_its_reuse():
              "discriminator/d_conv1/BatchNorm/moving_mean", "discriminator/d_conv1/BatchNorm/moving_variance",
              "discriminator/d_fc/weights", "discriminator/d_fc/biases"]
     assert made == [(n, Const(False)) for n in names] + [(n, Const(True)) for n in names]
+
+
+def test_keras_layer_submodules_name_the_public_classes():
+    """Keras 2 defines its layers in submodules of `keras.layers` that projects import from
+    (`from keras.layers.core import Dense`): each is the class `keras.layers` exports."""
+    from reuse_lint import tfnames
+
+    assert tfnames.canonical("keras.layers.core.Dense") == "keras.layers.Dense"
+    assert tfnames.canonical("keras.layers.convolutional.Conv2D") == "keras.layers.Conv2D"
+    assert tfnames.canonical("tensorflow.python.keras.layers.core.Lambda") == "keras.layers.Lambda"
+    assert tfnames.canonical("keras.layers.merge.concatenate") == "keras.layers.merge.concatenate"
+    assert tfnames.canonical("keras.layers.Dense") == "keras.layers.Dense"
+    module, analysed = run("""
+        from keras.layers.core import Dense, Lambda
+        from keras.layers import Input
+        x = Input(shape=(4,))
+        y = Lambda(lambda t: Dense(2)(t))(x)
+    """)
+    assert [(b.canon, b.site.node.lineno, b.lambda_fn) for b in analysed.analysis.builds] == [("keras.layers.Dense", 5, "lambda")]

@@ -110,6 +110,11 @@ BAD = {
     "rl114_mapped_bad.py": ("ValueError", "No variables to optimize"),
     # The feed-forward Sequential made in `call` holds a Dense made there too.
     "rl111_sequential_bad.py": ("ValueError", "tf.function only supports singleton tf.Variables created on the first call"),
+    # The discriminator's gradients, taken for the teacher it never reaches, zipped with its
+    # own variables: all None.
+    "rl114_crossed_bad.py": ("ValueError", "No gradients provided for any variable"),
+    # The gate's Conv2D made in the function of a Lambda layer, which tracks no variable.
+    "rl111_lambda_bad.py": ("ValueError", "Variables were created within a Lambda layer"),
     # One Adam for the classifier and a real/fake model with a Dense head of its own.
     "rl124_weightless_head_bad.py": ("KeyError", "The optimizer cannot recognize variable"),
 }
@@ -450,6 +455,12 @@ GOOD_SHOWS = {
     # The Sequential made in `call` adds no weights: seven kernels (four of the attention, the
     # two feed-forward layers', the classifier's) over fit's traces of two epochs.
     "rl111_sequential_good.py": lambda b: len(_kernels(b)) == 7,
+    # Both steps train their own model; the detached teacher stays as it was.
+    "rl114_crossed_good.py": lambda b: {"student_out/kernel:0", "disc_out/kernel:0"} <= set(b["changed"])
+    and {"teacher_out/kernel:0", "teacher_out/bias:0"} <= set(b["unchanged"]),
+    # The model owns the gate's kernel with the two others, and fit trains all three.
+    "rl111_lambda_good.py": lambda b: sorted(_kernels(b)) == _d("features/kernel", "gate/kernel", "head/kernel")
+    and set(_kernels(b)) <= set(b["changed"]),
     # The generator's recurrent weights, made when tf.while_loop builds its body, carry g_:
     # the generator's step trains them with its projections; the discriminator's, its own.
     "rl114_while_body_good.py": lambda b: b["steps"]["g_step"] == sorted(_d("g_rnn_w", "g_rnn_b") + _keras("g_init", "g_out"))
@@ -566,6 +577,11 @@ KERAS3 = {
     "unseen_tf2_good.py": lambda b: b["error"] is None and len([n for n in b["created"] if n.endswith("gamma:0")]) == 4,
     "rl111_sequential_bad.py": lambda b: "tf.function only supports singleton tf.Variables" in (b["error"] or {}).get("message", ""),
     "rl111_sequential_good.py": lambda b: b["error"] is None and len(_kernels(b)) == 7,
+    "rl114_crossed_bad.py": lambda b: "No gradients provided for any variable" in (b["error"] or {}).get("message", ""),
+    "rl114_crossed_good.py": lambda b: b["error"] is None,
+    # Keras 3 lets the Lambda make its gate, again on each call, and fit's retrace raises.
+    "rl111_lambda_bad.py": lambda b: "tf.function only supports singleton tf.Variables" in (b["error"] or {}).get("message", ""),
+    "rl111_lambda_good.py": lambda b: b["error"] is None and len(_kernels(b)) == 3 and set(_kernels(b)) <= set(b["changed"]),
     # Keras 3 tracks none of the layers made in the overridden `__call__`: the model's
     # trainable_variables is empty, and apply_gradients stops on it before the retrace, after
     # the trace's two calls made 2 scales x (conv + dense) kernels each: 8.

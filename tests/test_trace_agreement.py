@@ -212,6 +212,11 @@ TABLE = (
         NO_COUNTERPART + "as for rl111_call_bad: without --steps the trace stops at fit's first "
         "gradient step, before the retrace on which TF 2 raises"),
     Row("rules/rl111_sequential_good.py", (), (), GOOD),
+    Row("rules/rl111_lambda_bad.py", ("RL111@11",), (),
+        NO_COUNTERPART + "tf_keras refuses the variables made inside the Lambda layer as the "
+        "model is built; the trace reports that error and no finding",
+        crash="Variables were created within a Lambda layer"),
+    Row("rules/rl111_lambda_good.py", (), (), GOOD),
     Row("rules/rl111_optimizer_bad.py", ("RL111@11",), (),
         NO_COUNTERPART + "without --steps the trace stops at the loop's first tape.gradient, before "
         "the second pass makes a second Adam; to TF each optimizer's variables are one legitimate set"),
@@ -247,6 +252,10 @@ TABLE = (
     Row("rules/rl114_wrong_model_bad.py", ("RL114@17",), (),
         NO_COUNTERPART + "without --steps the trace stops at this first tape.gradient, before the step whose damage (the generator never changes) TF shows"),
     Row("rules/rl114_wrong_model_good.py", (), (), GOOD),
+    Row("rules/rl114_crossed_bad.py", ("RL114@22",), (),
+        NO_COUNTERPART + "without --steps the trace stops at the first tape.gradient, before the "
+        "discriminator's apply_gradients on which TF raises (every gradient None)"),
+    Row("rules/rl114_crossed_good.py", (), (), GOOD),
     Row("rules/rl114_starred_list_bad.py", ("RL114@18",), (),
         NO_COUNTERPART + "without --steps the trace stops at this first tape.gradient, before the step whose damage (the encoder never changes) TF shows"),
     Row("rules/rl114_starred_list_good.py", (), (), GOOD),

@@ -105,6 +105,7 @@ class Build:
     conditional_in_function: bool = False  # under an `if` inside the tf.function body
     keras_call: str | None = None  # `Net.call`: the tf.function body is a Keras subclass's call
     compiled_fn: str | None = None  # `accuracy`: the tf.function body is a function given to compile
+    lambda_fn: str | None = None  # `lambda`, `head`: the body is the function of a Keras `Lambda` layer
     name: str | None = None  # the unique scope name TF gave (default_scope)
     # default_scope: its name is the running function's own parameter defaulting to None, and
     # its reuse flag another (`def layer(x, scope=None, reuse=None): variable_scope(scope,
@@ -297,6 +298,9 @@ class Analysis:
     # of `model.layers`): freezing it cannot see.
     unseen_freezing: bool = False
     tape_gradients: list[TapeGradient] = field(default_factory=list)
+    # (the TapeGradient, the ModelVars zip pairs its gradients with, the zip's site):
+    # `zip(tape.gradient(loss, g.trainable_variables), d.trainable_variables)`.
+    gradient_pairings: list = field(default_factory=list)
     model_reads: list = field(default_factory=list)  # every ModelVars made (`m.trainable_variables`)
     # Keras models whose weights code we do not follow touches: loaded, set, fitted, read by a
     # helper (a target network's polyak update). Their training is not ours to judge.
@@ -319,5 +323,5 @@ class Analysis:
             len(self.repeated_cells), len(self.cell_uses), len(self.graph_switches), len(self.keras_steps),
             len(self.reuse_false), len(self.tape_gradients), len(self.model_reads), len(self.models_handled),
             len(self.reapplied_layers), len(self.ignored_reuse_matters), len(self.scope_argument_open), len(self.ignored_scope_names), len(self.layer_calls), len(self.tf_function_calls),
-            len(self.keras_optimizer_steps), len(self.computed_averages),
+            len(self.keras_optimizer_steps), len(self.computed_averages), len(self.gradient_pairings),
         )

@@ -941,6 +941,23 @@ def _sets_by_name(func: ast.AST) -> bool:
     )
 
 
+def crossed_pairings(analysis: Analysis) -> list[tuple]:
+    """`zip(tape.gradient(loss, a.trainable_variables), b.trainable_variables)` where the two
+    lists can share no variable (every model, stage and attribute of both is known, and none
+    is in both): each gradient is paired with a variable of another model. (gradient, the
+    paired ModelVars, the zip's site), once per gradient site."""
+    found, seen = [], set()
+    for taken, paired, site in analysis.gradient_pairings:
+        if id(taken.site.node) in seen:
+            continue
+        mine, theirs = weight_holders(taken.var_list.models), weight_holders(paired.models)
+        if mine is None or theirs is None or not mine or not theirs or mine & theirs:
+            continue
+        seen.add(id(taken.site.node))
+        found.append((taken, paired, site))
+    return found
+
+
 @dataclass
 class TapeFinding:
     gradient: object  # the TapeGradient

@@ -223,6 +223,7 @@ class FuncVal:
     is_tf_function: bool = False
     keras_call: bool = False  # the `call` (or own `__call__`) of a Keras Layer or Model subclass
     compiled: bool = False  # a loss or metric function given to Keras' `compile`
+    lambda_layer: bool = False  # the function a Keras `Lambda` layer runs on every call
     owner: "ClassVal | None" = None
     is_context_manager: bool = False  # decorated with contextlib.contextmanager
     defaults: list = field(default_factory=list)  # evaluated where the function is defined

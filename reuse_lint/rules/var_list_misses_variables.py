@@ -6,8 +6,8 @@ from typing import Iterable
 from reuse_lint.diagnostics import Diagnostic
 from reuse_lint.engine.events import Selection
 from reuse_lint.engine.queries import (
-    builder_call, creation_of, made_during, model_scope_of, model_scopes_of, reached_models, reached_unscoped,
-    tape_findings,
+    builder_call, creation_of, crossed_pairings, made_during, model_scope_of, model_scopes_of, reached_models,
+    reached_unscoped, tape_findings,
 )
 from reuse_lint.engine.values import VarList
 from reuse_lint.rules.base import Rule, RuleContext
@@ -51,6 +51,13 @@ class VarListMissesVariables(Rule):
     shows nothing lost there: the step moves the supervisor and leaves the embedder, which
     its own phase trains (the joint phase on this same supervised loss). SAC-AE's critic
     reads the encoder's features only through the Q networks, so it is still found.
+
+    It also finds gradients taken with respect to one model's variables and zipped with
+    another's (`zip(tape.gradient(d_loss, g.trainable_variables), d.trainable_variables)`),
+    when every model, stage and attribute of both is known and the two share no layer: each
+    gradient lands on a variable it is not for (`No gradients provided for any variable`
+    when the loss does not reach the first model; a shape error, or silent nonsense, when it
+    does), and the model the step updates is never trained on its own gradients.
 
     ## Example
     ```python
@@ -516,8 +523,40 @@ def g_step(i, h):
 _, h = tf.while_loop(lambda i, h: i < 3, g_step, [tf.constant(0), tf.zeros([2, 4])])
 step = tf.train.AdamOptimizer().minimize(tf.reduce_sum(h), var_list=tf.trainable_variables())
 """,
+        # Gradients for a model's variables zipped with the list of a model built around it
+        # (its only stage): the same variables, in the same order.
+        """
+import tensorflow as tf
+body = tf.keras.Sequential([tf.keras.layers.Dense(4)])
+x = tf.keras.Input([3])
+wrapped = tf.keras.Model(x, body(x))
+opt = tf.keras.optimizers.Adam()
+@tf.function
+def step(batch):
+    with tf.GradientTape() as tape:
+        loss = tf.reduce_mean(wrapped(batch) ** 2)
+    grads = tape.gradient(loss, body.trainable_variables)
+    opt.apply_gradients(zip(grads, wrapped.trainable_variables))
+""",
     )
     INVALID = (
+        # The discriminator's gradients taken for the teacher's variables, applied to its own.
+        """
+import tensorflow as tf
+student = tf.keras.Sequential([tf.keras.layers.Dense(8)])
+teacher = tf.keras.Sequential([tf.keras.layers.Dense(8)])
+critic = tf.keras.Sequential([tf.keras.layers.Dense(1)])
+g_opt, d_opt = tf.keras.optimizers.Adam(), tf.keras.optimizers.Adam()
+@tf.function
+def step(low, high):
+    with tf.GradientTape() as g_tape, tf.GradientTape() as d_tape:
+        fake = student(low)
+        g_loss = tf.reduce_mean((fake - tf.stop_gradient(teacher(low))) ** 2) - tf.reduce_mean(critic(fake))
+        d_loss = tf.reduce_mean(critic(fake)) - tf.reduce_mean(critic(high))
+    g_opt.apply_gradients(zip(g_tape.gradient(g_loss, student.trainable_variables), student.trainable_variables))
+    d_grads = d_tape.gradient(d_loss, teacher.trainable_variables)  # expect: RL114
+    d_opt.apply_gradients(zip(d_grads, critic.trainable_variables))
+""",
         # A nested step run only by a distribution strategy (`strategy.run` calls it with its
         # `args=`): the generator's gradient is taken over the discriminator's variables.
         """
@@ -926,6 +965,21 @@ def step(x, y):
             elif sel.how == "filter":
                 yield from self._missed(ctx, sel)
         yield from self._untrained(ctx)
+        yield from self._crossed(ctx)
+
+    def _crossed(self, ctx: RuleContext) -> Iterable[Diagnostic]:
+        """TF2: gradients taken for one model's variables, zipped with another model's."""
+        for taken, _paired, site in crossed_pairings(ctx.analysis):
+            sources = _argument_text(taken.site.node, 1, "sources")
+            applied = _argument_text(site.node, 1, None)
+            yield from ctx.report(
+                self, taken.site,
+                f"These gradients are taken with respect to `{sources}`, but `zip` pairs them with `{applied}`, "
+                "another model's variables: each gradient is applied to a variable it is not for, and this step "
+                "never trains the variables it applies to on their own gradients",
+                related=[ctx.related(site, "the gradients are paired with another model's variables here")],
+                help=f"take the gradients with respect to `{applied}` (the variables this step updates)",
+            )
 
     def _untrained(self, ctx: RuleContext) -> Iterable[Diagnostic]:
         """TF2: a model the loss flows through into a listed model, in no list anywhere."""
@@ -1049,3 +1103,14 @@ def _filters_nothing_yet(sel: Selection) -> bool:
     before the model is built): empty whatever it tests. Judged only where the list itself is
     trained or saved; a loop over it fails nowhere."""
     return not sel.available and any(getattr(u, "method", None) != "loop" for u in sel.used_by)
+
+
+def _argument_text(call: ast.AST, position: int, keyword: str | None) -> str:
+    """The source of a call's argument (`d.trainable_variables`), for a message."""
+    args = getattr(call, "args", [])
+    node = args[position] if len(args) > position else next(
+        (k.value for k in getattr(call, "keywords", []) if keyword and k.arg == keyword), None)
+    try:
+        return ast.unparse(node) if node is not None else "the list"
+    except (ValueError, TypeError, RecursionError):
+        return "the list"

@@ -17,7 +17,9 @@ class VariableInTfFunction(Rule):
     factory function defines too) or in its own `__call__` (one that does not hand the call
     on to `super().__call__`), including
     helpers and lambdas that `call` runs, or in a loss or metric function given to
-    `compile(loss=..., metrics=[...])`, which Keras runs in its train function. A block of
+    `compile(loss=..., metrics=[...])`, which Keras runs in its train function, or in the
+    function of a Keras `Lambda` layer (`Lambda(lambda t: Conv2D(8, 3)(t))`), which Keras
+    runs on every call of the layer without tracking what it makes. A block of
     one's own (a `Layer` subclass whose `__init__` or `build` makes weights, `add_weight`
     included) made there counts as one layer, and so does `self.add_weight(...)` there;
     code under `if self.setting != constant:`, `if self.use_bn:` or `if training:` runs on
@@ -35,8 +37,11 @@ class VariableInTfFunction(Rule):
     `call` on every call of the layer: eager, each call makes new, untrained weights; under
     `fit` or `tf.function`, TensorFlow raises the error above. A metric object holds
     variables too: one made inside a metric function given to `compile` makes `fit` raise
-    the same error. Build layers and variables in `__init__` or `build()` and only apply
-    them in `call`; give `compile` a stateless metric function
+    the same error. A `Lambda` layer owns no weights: tf_keras raises "Variables were
+    created within a Lambda layer ... but are not tracked" when its function makes one, and
+    Keras 3 makes new, untrained weights on every call and raises under `fit`. Build layers
+    and variables in `__init__` or `build()` and only apply them in `call`; give `compile` a
+    stateless metric function
     (`sparse_categorical_accuracy`) or a metric object made once. Creation guarded by
     `if self.v is None:` (the documented singleton pattern), under a flag that the body,
     `call` or another method changes (`if self.pending: ...; self.pending = False`), or
@@ -277,6 +282,19 @@ class EncoderBlock(tf.keras.layers.Layer):
         ffn = tf.keras.Sequential([self.dense_hidden, self.dense_output])
         return ffn(x)
 """,
+        # `Lambda` layers whose functions only compute (slices, sums, a weightless layer,
+        # a helper of plain ops): they make nothing.
+        """
+import tensorflow as tf
+from tensorflow.keras import backend as K
+from tensorflow.keras import layers
+def normalize(t, axis=-1):
+    return t / (K.sqrt(K.sum(K.square(t), axis=axis, keepdims=True)) + 1e-6)
+x = tf.keras.Input([4, 16])
+first = layers.Lambda(lambda t: t[:, 0])(x)
+pooled = layers.Lambda(lambda t: layers.Flatten()(K.mean(t, axis=1, keepdims=True)))(x)
+model = tf.keras.Model(x, layers.Lambda(normalize)(layers.Dense(8)(first + pooled)))
+""",
         # `call` of a class that is not a Keras subclass: nothing traces it.
         """
 import tensorflow as tf
@@ -425,6 +443,17 @@ class Cross(tf.keras.layers.Layer):
         w = self.add_weight(name="w", shape=(x.shape[-1], 4))  # expect: RL111
         return tf.matmul(x, w)
 """,
+        # The function of a `Lambda` layer runs on every call of the layer, which owns
+        # nothing it makes (tf_keras raises; Keras 3 makes new weights each call).
+        """
+import tensorflow as tf
+from tensorflow.keras.layers import Conv2D, Dense, Flatten, Input, Lambda
+def head(t):
+    return Dense(2)(t)  # expect: RL111
+x = Input([8, 8, 3])
+y = Lambda(lambda t: Conv2D(4, 3, padding="same")(t))(x)  # expect: RL111
+model = tf.keras.Model(x, Lambda(head)(Flatten()(y)))
+""",
         # Keras runs a metric function given to compile inside its train function.
         """
 import tensorflow as tf
@@ -537,6 +566,16 @@ y = fast(tf.ones([1, 2]))
                     f"{what} is created inside `{b.compiled_fn}`, which is given to `compile`: Keras runs it "
                     "in its train function, a tf.function, so it is created again on every trace and TF raises under `fit`",
                     help="use a stateless function (`tf.keras.metrics.sparse_categorical_accuracy`) or create the metric once, outside",
+                )
+                continue
+            if b.lambda_fn:
+                fn = "a lambda" if b.lambda_fn == "lambda" else f"`{b.lambda_fn}`"
+                yield from ctx.report(
+                    self, b.site,
+                    f"{what} is created inside {fn}, the function of a Keras `Lambda` layer: Keras runs it on every "
+                    "call of the layer and tracks nothing it makes, so it is created again each time, never trained "
+                    "with the model (tf_keras raises 'Variables were created within a Lambda layer')",
+                    help="make a `Layer` subclass that creates it in `__init__` or `build()`, or apply a layer made outside",
                 )
                 continue
             if b.keras_call:

@@ -287,6 +287,7 @@ def build(interp, kind: str, canon: str, node: ast.AST, module: ModuleState) -> 
         conditional_in_function=depth is not None and interp.guards > depth,
         keras_call=f"{func.owner.node.name}.{func.node.name}" if func is not None and func.keras_call and func.owner else None,
         compiled_fn=getattr(func.node, "name", "lambda") if func is not None and func.compiled else None,
+        lambda_fn=getattr(func.node, "name", "lambda") if func is not None and func.lambda_layer else None,
         scope=interp.tf.prefix(),
         seq=interp.analysis.tick(),
     )

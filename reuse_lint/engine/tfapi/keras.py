@@ -54,6 +54,8 @@ def _keras_object(interp, canon, node, args, kwargs, module) -> Any:
     wrapper = canon.rsplit(".", 1)[-1] in _WEIGHT_SHARING_WRAPPERS
     if not functional:
         _note_configuration(interp, node, args, kwargs)
+    if canon == tfnames.KERAS_LAMBDA:
+        _run_lambda_function(interp, args, kwargs)
     if not tfnames.is_weightless_layer(canon) and not functional and not wrapper:
         if not _wraps_layers(canon, args, kwargs):
             build(interp, "keras", canon, node, module)
@@ -555,6 +557,16 @@ def run_compiled(interp, args, kwargs) -> None:
         if isinstance(item, FuncVal) and not item.is_context_manager and id(item.node) not in interp.executed:
             traced = replace(item.bound(item.bound_self, True), compiled=True)
             interp.call_function(traced, [], {}, None, unknown_args=True)
+
+
+def _run_lambda_function(interp, args, kwargs) -> None:
+    """`Lambda(fn)`: Keras runs `fn` on every call of the layer, traced under `fit`, and owns
+    nothing `fn` makes (tf_keras refuses a variable made there; Keras 3 makes it again on every
+    call). Run it so, as a layer's `call` is, with unknown arguments."""
+    fn = args[0] if args else kwargs.get("function")
+    if isinstance(fn, FuncVal) and not fn.is_context_manager and id(fn.node) not in interp.executed:
+        traced = replace(fn.bound(fn.bound_self, True), lambda_layer=True)
+        interp.call_function(traced, [], {}, None, unknown_args=True)
 
 
 # Layer methods that make a weight of the layer's own.

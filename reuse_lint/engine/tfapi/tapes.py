@@ -67,6 +67,9 @@ def _computed(value: Any) -> bool:
 def _zip(interp, args, node, module) -> Any:
     if len(args) == 2 and isinstance(args[0], Gradients) and isinstance(args[1], ModelVars):
         args[1].consume()
+        taken = next((g for g in reversed(interp.analysis.tape_gradients) if g.var_list is args[0].var_list), None)
+        if taken is not None and isinstance(taken.var_list, ModelVars):
+            interp.analysis.gradient_pairings.append((taken, args[1], Site(module.path, node)))
         return Gradients(args[0].loss, args[1])  # zip(tape.gradient(...), model.trainable_variables)
     return NOT_SPECIAL
 
