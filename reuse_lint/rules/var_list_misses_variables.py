@@ -713,6 +713,66 @@ g_step = opt.apply_gradients(zip(g_grads, g_vars))
     )
 
     INVALID = INVALID + (
+        # The discriminator built under two outer scopes, one for each loss: the copy that
+        # scores the fakes is in no list, so nothing trains it. The user name read from
+        # `getpass` and the moving averages read back with `ema.average` make no variable.
+        """
+import getpass
+import tensorflow as tf
+data_dir = "/home/%s/data" % getpass.getuser()
+train = tf.placeholder(tf.bool)
+def generator(z):
+    with tf.variable_scope("Generator"):
+        return tf.layers.dense(z, 4, name="out")
+def discriminator(x):
+    with tf.variable_scope("Discriminator"):
+        h = tf.layers.dense(x, 4, name="h")
+        mean, var = tf.nn.moments(h, [0])
+        ema = tf.train.ExponentialMovingAverage(0.9)
+        def update():
+            with tf.control_dependencies([ema.apply([mean, var])]):
+                return tf.identity(mean), tf.identity(var)
+        mean, var = tf.cond(train, update, lambda: (ema.average(mean), ema.average(var)))
+        return tf.layers.dense(tf.nn.batch_normalization(h, mean, var, None, None, 1e-5), 1, name="out")
+real = tf.placeholder(tf.float32, [None, 4])
+with tf.variable_scope("real_loss"):
+    d_real = discriminator(real)
+with tf.variable_scope("fake_loss"):
+    d_fake = discriminator(generator(tf.random_normal([8, 2])))
+def step(loss, prefix):
+    var_list = [v for v in tf.trainable_variables() if v.name.startswith(prefix)]  # expect: RL114
+    return tf.train.AdamOptimizer().minimize(loss, var_list=var_list)
+g_step = step(-tf.reduce_mean(d_fake), "fake_loss/Generator")
+d_step = step(tf.reduce_mean(d_fake - d_real), "real_loss/Discriminator")
+""",
+    )
+    VALID = VALID + (
+        # The same discriminator built once and reused for the fakes under one outer scope.
+        """
+import getpass
+import tensorflow as tf
+data_dir = "/home/%s/data" % getpass.getuser()
+def generator(z):
+    with tf.variable_scope("Generator"):
+        return tf.layers.dense(z, 4, name="out")
+def discriminator(x):
+    with tf.variable_scope("Discriminator"):
+        return tf.layers.dense(tf.layers.dense(x, 4, name="h"), 1, name="out")
+real = tf.placeholder(tf.float32, [None, 4])
+with tf.variable_scope("Loss") as scope:
+    d_real = discriminator(real)
+    fake = generator(tf.random_normal([8, 2]))
+    scope.reuse_variables()
+    d_fake = discriminator(fake)
+def step(loss, prefix):
+    var_list = [v for v in tf.trainable_variables() if v.name.startswith(prefix)]
+    return tf.train.AdamOptimizer().minimize(loss, var_list=var_list)
+g_step = step(-tf.reduce_mean(d_fake), "Loss/Generator")
+d_step = step(tf.reduce_mean(d_fake - d_real), "Loss/Discriminator")
+""",
+    )
+
+    INVALID = INVALID + (
         # The selection is taken before the model (and its property) is built: still empty.
         """
 import tensorflow as tf
@@ -846,66 +906,6 @@ def build(inputs):
     gradients = tf.gradients(tf.reduce_sum(outputs[-1]), params)
     return tf.train.AdamOptimizer(0.1).apply_gradients(zip(gradients, params))
 build([tf.placeholder(tf.float32, [None, 3]) for _ in range(3)])
-""",
-    )
-
-    INVALID = INVALID + (
-        # The discriminator built under two outer scopes, one for each loss: the copy that
-        # scores the fakes is in no list, so nothing trains it. The user name read from
-        # `getpass` and the moving averages read back with `ema.average` make no variable.
-        """
-import getpass
-import tensorflow as tf
-data_dir = "/home/%s/data" % getpass.getuser()
-train = tf.placeholder(tf.bool)
-def generator(z):
-    with tf.variable_scope("Generator"):
-        return tf.layers.dense(z, 4, name="out")
-def discriminator(x):
-    with tf.variable_scope("Discriminator"):
-        h = tf.layers.dense(x, 4, name="h")
-        mean, var = tf.nn.moments(h, [0])
-        ema = tf.train.ExponentialMovingAverage(0.9)
-        def update():
-            with tf.control_dependencies([ema.apply([mean, var])]):
-                return tf.identity(mean), tf.identity(var)
-        mean, var = tf.cond(train, update, lambda: (ema.average(mean), ema.average(var)))
-        return tf.layers.dense(tf.nn.batch_normalization(h, mean, var, None, None, 1e-5), 1, name="out")
-real = tf.placeholder(tf.float32, [None, 4])
-with tf.variable_scope("real_loss"):
-    d_real = discriminator(real)
-with tf.variable_scope("fake_loss"):
-    d_fake = discriminator(generator(tf.random_normal([8, 2])))
-def step(loss, prefix):
-    var_list = [v for v in tf.trainable_variables() if v.name.startswith(prefix)]  # expect: RL114
-    return tf.train.AdamOptimizer().minimize(loss, var_list=var_list)
-g_step = step(-tf.reduce_mean(d_fake), "fake_loss/Generator")
-d_step = step(tf.reduce_mean(d_fake - d_real), "real_loss/Discriminator")
-""",
-    )
-    VALID = VALID + (
-        # The same discriminator built once and reused for the fakes under one outer scope.
-        """
-import getpass
-import tensorflow as tf
-data_dir = "/home/%s/data" % getpass.getuser()
-def generator(z):
-    with tf.variable_scope("Generator"):
-        return tf.layers.dense(z, 4, name="out")
-def discriminator(x):
-    with tf.variable_scope("Discriminator"):
-        return tf.layers.dense(tf.layers.dense(x, 4, name="h"), 1, name="out")
-real = tf.placeholder(tf.float32, [None, 4])
-with tf.variable_scope("Loss") as scope:
-    d_real = discriminator(real)
-    fake = generator(tf.random_normal([8, 2]))
-    scope.reuse_variables()
-    d_fake = discriminator(fake)
-def step(loss, prefix):
-    var_list = [v for v in tf.trainable_variables() if v.name.startswith(prefix)]
-    return tf.train.AdamOptimizer().minimize(loss, var_list=var_list)
-g_step = step(-tf.reduce_mean(d_fake), "Loss/Generator")
-d_step = step(tf.reduce_mean(d_fake - d_real), "Loss/Discriminator")
 """,
     )
 
