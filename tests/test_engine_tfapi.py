@@ -221,3 +221,30 @@ def test_keras_layer_submodules_name_the_public_classes():
         y = Lambda(lambda t: Dense(2)(t))(x)
     """)
     assert [(b.canon, b.site.node.lineno, b.lambda_fn) for b in analysed.analysis.builds] == [("keras.layers.Dense", 5, "lambda")]
+
+
+def test_reading_a_moving_average_or_a_data_module_leaves_the_selection_complete():
+    """`ema.average(x)` looks up what `apply` made, and `getpass`, `urllib`, `platform` make
+    no variable: a name filter after them still knows every variable. An unknown library's
+    call may have made some."""
+    def selection(prelude: str):
+        _, analysed = run(f"""
+            import getpass, platform, urllib.request
+            import tensorflow as tf
+            {prelude}
+            with tf.variable_scope("d"):
+                h = tf.layers.dense(tf.zeros([2, 3]), 3, name="h")
+                mean, var = tf.nn.moments(h, [0])
+                ema = tf.train.ExponentialMovingAverage(0.9)
+                with tf.control_dependencies([ema.apply([mean, var])]):
+                    h = tf.identity(h)
+                h = h - ema.average(mean)
+            d_vars = [v for v in tf.trainable_variables() if v.name.startswith("d/")]
+        """)
+        (sel,) = [s for s in analysed.analysis.selections if s.how == "filter"]
+        analysed.release()
+        return sel
+
+    known = selection('user = getpass.getuser(); urllib.request.urlretrieve("u", "f"); os_name = platform.system()')
+    assert known.complete and known.names == ("d/h/kernel", "d/h/bias")
+    assert not selection("import mylib; mylib.setup()").complete

@@ -230,6 +230,9 @@ SILENT = {
     # The generator's batch norm, left out of the list a loop fills by name, never moves.
     "rl114_append_loop_bad.py": lambda b: {"generator/bn0/gamma:0", "generator/bn0/beta:0"} <= set(b["trainable"])
     and {"generator/bn0/gamma:0", "generator/bn0/beta:0"}.isdisjoint(set().union(*b["steps"].values())),
+    # The discriminator copy built under fake_loss/ is trainable and in no step's list.
+    "rl114_outer_scopes_bad.py": lambda b: set(_dense("fake_loss/Discriminator", "h", "out")) <= set(b["trainable"])
+    and set(_dense("fake_loss/Discriminator", "h", "out")).isdisjoint(set().union(*b["steps"].values())),
     # The recurrent weights tf.while_loop's body makes are trainable and in no step's list.
     "rl114_while_body_bad.py": lambda b: {"rnn_w:0", "rnn_b:0"} <= set(b["trainable"])
     and {"rnn_w:0", "rnn_b:0"}.isdisjoint(set().union(*b["steps"].values())),
@@ -408,6 +411,8 @@ GOOD_SHOWS = {
     "rl109_aae_good.py": lambda b: b["steps"]["a_step"] == _d("Encoder/dense/kernel", "Encoder/dense/bias", "Decoder/dense/kernel", "Decoder/dense/bias")
     and b["steps"]["g_step"] == _dense("Encoder", "dense") and b["steps"]["d_step"] == _dense("Discriminator", "dense"),
     "rl114_good.py": lambda b: set(b["trainable"]) == set().union(*b["steps"].values()),
+    "rl114_outer_scopes_good.py": lambda b: set(b["trainable"]) == set().union(*b["steps"].values())
+    and len(b["trainable"]) == 6,
     "rl114_append_loop_good.py": lambda b: "generator/g_bn0/gamma:0" in b["steps"]["g_step"]
     and set(b["trainable"]) == set().union(*b["steps"].values()),
     "rl114_tape_good.py": lambda b: {"enc_h/kernel:0", "gen_out/kernel:0", "disc_out/kernel:0"} <= set(b["changed"]),

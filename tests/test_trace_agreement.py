@@ -303,6 +303,11 @@ TABLE = (
         "RL114→RT206: the linter reports the test of the loop that fills the generator's list "
         "by `.append` (30), the trace the batch norm it missed (bn0, created at 10)"),
     Row("rules/rl114_append_loop_good.py", (), (), GOOD),
+    Row("rules/rl114_outer_scopes_bad.py", ("RL114@41",), ("RT206@20",),
+        "RL114→RT206: the linter reports the generator's name filter (41), whose model scope fake_loss/ "
+        "also holds the discriminator copy built for the fakes; the trace the copy's variables (h, "
+        "created at 20)"),
+    Row("rules/rl114_outer_scopes_good.py", (), (), GOOD),
     Row("rules/rl114_function_bad.py", ("RL114@36",), (),
         NO_COUNTERPART + "the trace knows a model by its variable scope, and these functions "
         "open none: bn1/gamma and bn1/beta are variables no step trains, which it cannot tell "

@@ -84,6 +84,15 @@ SAFE_EXTERNAL_ROOTS = frozenset(
     argparse scipy PIL matplotlib pickle glob six absl datetime shutil pandas typing
     dataclasses copy string io csv pathlib warnings abc enum contextlib subprocess
     operator struct hashlib uuid tqdm h5py cv2 imageio skimage sklearn yaml builtins""".split()
+) | frozenset(
+    # Standard-library modules that take no callable they would run later (unlike
+    # threading, atexit, importlib or unittest): `getpass.getuser()` in a data path is
+    # no reason to stop knowing the graph.
+    """getpass platform socket tempfile zipfile tarfile gzip bz2 lzma zlib codecs textwrap
+    pprint traceback heapq bisect statistics fnmatch errno stat locale unicodedata base64
+    binascii configparser html urllib fractions decimal numbers array calendar secrets hmac
+    difflib shlex mimetypes getopt optparse colorsys wave imghdr reprlib keyword linecache
+    ipaddress fileinput gettext gc""".split()
 )
 
 # Module loader: (importing module, dotted name, relative level) -> ModuleState or None.
@@ -2163,6 +2172,8 @@ _DATA_METHODS = frozenset(
     # builds the graph: a name no layer or model of TensorFlow answers to.
     + """find rfind index rindex join zfill isdigit isalpha isspace astype tolist reshape
     flatten ravel squeeze argmax argmin argsort nonzero cumsum fill copy""".split()
+    # A tensor's static shape, read by a helper from a tensor it was handed.
+    + """get_shape as_list""".split()
     # A command-line parser's, which scripts fill before they build the graph: the
     # parser object itself is not followed (its values are read in engine.settings).
     + """add_argument add_argument_group add_mutually_exclusive_group set_defaults

@@ -4,7 +4,7 @@ import ast
 from typing import Iterable
 
 from reuse_lint.diagnostics import Diagnostic
-from reuse_lint.engine.events import Selection
+from reuse_lint.engine.events import Selection, Site
 from reuse_lint.engine.queries import (
     builder_call, creation_of, crossed_pairings, made_during, model_scope_of, model_scopes_of, reached_models,
     reached_unscoped, tape_findings,
@@ -24,6 +24,9 @@ class VarListMissesVariables(Rule):
     the scope is misspelled). A model need not have a scope: the variables made during one
     call of a builder (`generator(z)`, a network class's constructor) are one model when no
     other list takes any of them, so a filter that takes some of them leaves out the rest.
+    A model built again under a second outer scope (the discriminator applied to fakes
+    under `variable_scope("fake_loss")`, beside the generator) is such a part: the copy is
+    in no list, and the call that made it is shown.
 
     ## Why is this bad?
     The missed variables keep their initial values for the whole run: batch-norm scales stay
@@ -749,6 +752,66 @@ g_step = opt.apply_gradients(zip(g_grads, g_vars))
     )
 
     INVALID = INVALID + (
+        # The discriminator built under two outer scopes, one for each loss: the copy that
+        # scores the fakes is in no list, so nothing trains it. The user name read from
+        # `getpass` and the moving averages read back with `ema.average` make no variable.
+        """
+import getpass
+import tensorflow as tf
+data_dir = "/home/%s/data" % getpass.getuser()
+train = tf.placeholder(tf.bool)
+def generator(z):
+    with tf.variable_scope("Generator"):
+        return tf.layers.dense(z, 4, name="out")
+def discriminator(x):
+    with tf.variable_scope("Discriminator"):
+        h = tf.layers.dense(x, 4, name="h")
+        mean, var = tf.nn.moments(h, [0])
+        ema = tf.train.ExponentialMovingAverage(0.9)
+        def update():
+            with tf.control_dependencies([ema.apply([mean, var])]):
+                return tf.identity(mean), tf.identity(var)
+        mean, var = tf.cond(train, update, lambda: (ema.average(mean), ema.average(var)))
+        return tf.layers.dense(tf.nn.batch_normalization(h, mean, var, None, None, 1e-5), 1, name="out")
+real = tf.placeholder(tf.float32, [None, 4])
+with tf.variable_scope("real_loss"):
+    d_real = discriminator(real)
+with tf.variable_scope("fake_loss"):
+    d_fake = discriminator(generator(tf.random_normal([8, 2])))
+def step(loss, prefix):
+    var_list = [v for v in tf.trainable_variables() if v.name.startswith(prefix)]  # expect: RL114
+    return tf.train.AdamOptimizer().minimize(loss, var_list=var_list)
+g_step = step(-tf.reduce_mean(d_fake), "fake_loss/Generator")
+d_step = step(tf.reduce_mean(d_fake - d_real), "real_loss/Discriminator")
+""",
+    )
+    VALID = VALID + (
+        # The same discriminator built once and reused for the fakes under one outer scope.
+        """
+import getpass
+import tensorflow as tf
+data_dir = "/home/%s/data" % getpass.getuser()
+def generator(z):
+    with tf.variable_scope("Generator"):
+        return tf.layers.dense(z, 4, name="out")
+def discriminator(x):
+    with tf.variable_scope("Discriminator"):
+        return tf.layers.dense(tf.layers.dense(x, 4, name="h"), 1, name="out")
+real = tf.placeholder(tf.float32, [None, 4])
+with tf.variable_scope("Loss") as scope:
+    d_real = discriminator(real)
+    fake = generator(tf.random_normal([8, 2]))
+    scope.reuse_variables()
+    d_fake = discriminator(fake)
+def step(loss, prefix):
+    var_list = [v for v in tf.trainable_variables() if v.name.startswith(prefix)]
+    return tf.train.AdamOptimizer().minimize(loss, var_list=var_list)
+g_step = step(-tf.reduce_mean(d_fake), "Loss/Generator")
+d_step = step(tf.reduce_mean(d_fake - d_real), "Loss/Discriminator")
+""",
+    )
+
+    INVALID = INVALID + (
         # The selection is taken before the model (and its property) is built: still empty.
         """
 import tensorflow as tf
@@ -1070,6 +1133,7 @@ def step(x, y):
             n for n in sel.available
             if n not in covered and model_scope_of(ctx.analysis, sel.trace, sel.graph, n) in (models & reached)
         ]
+        copy = _copy_call(ctx, sel, missed)
         in_builder, call = self._missed_in_builder(ctx, sel, covered, set(missed))
         missed += in_builder
         if not missed:
@@ -1078,12 +1142,34 @@ def step(x, y):
         related = [ctx.related(u.site, "the optimizer that takes this list") for u in sel.used_by[:1]]
         if call is not None:
             related.append(ctx.related(call, "the builder call that made the variables it misses"))
+        elif copy is not None:
+            related.append(ctx.related(copy, "the call that made the variables it misses"))
         yield from ctx.report(
             self, sel.site,
             f"This list misses {len(missed)} variable{'s' if len(missed) != 1 else ''} of its model that no optimizer trains: {shown}",
             related=related,
             help="select by scope (tf.trainable_variables(\"<scope>/\")) or make the name filter match every layer",
         )
+
+
+def _copy_call(ctx: RuleContext, sel: Selection, missed: list[str]) -> Site | None:
+    """The user call that made the first missed variable and none of the listed ones (a
+    discriminator applied again under another outer scope): where the missed copy came from."""
+    analysis = ctx.analysis
+    first = creation_of(analysis, sel.trace, sel.graph, missed[0]) if missed else None
+    if first is None:
+        return None
+    listed = [c for n in sel.names if (c := creation_of(analysis, sel.trace, sel.graph, n)) is not None]
+    shared = 0
+    for other in listed:
+        depth = 0
+        for a, b in zip(first.stack[:-1], other.stack[:-1]):
+            if a.node is not b.node:
+                break
+            depth += 1
+        shared = max(shared, depth)
+    # The frame past what the list's variables share, when it is a call and not the request.
+    return first.stack[shared] if shared < len(first.stack) - 1 else None
 
 
 def _prefix_test(node) -> bool:

@@ -59,6 +59,8 @@ def _optimizer_attribute(base: Optimizer, attr: str) -> Any:
         return TFMethod(_USES[attr], base)
     if attr == "apply":
         return TFMethod(_apply_average, base)
+    if attr in ("average", "average_name"):
+        return TFMethod(_read_average, base)
     return UNKNOWN
 
 
@@ -69,6 +71,11 @@ def _apply_average(interp, optimizer: Optimizer, node, module, args, kwargs) -> 
     _note_computed_average(interp, var_list, node, module)
     _make_slots(interp, optimizer, Site(module.path, node), primaries)
     return EMPTY_TENSOR
+
+
+def _read_average(interp, optimizer: Optimizer, node, module, args, kwargs) -> Any:
+    """`ema.average(v)`, `ema.average_name(v)`: a lookup of what `apply` made, nothing new."""
+    return UNKNOWN
 
 
 def _note_computed_average(interp, var_list: Any, node: ast.Call, module) -> None:
