@@ -170,8 +170,20 @@ OPAQUE_CREATOR_PREFIXES = (
 )
 
 
+# Layer functions that make no variable (reshaping, dropout, pooling): under the prefixes
+# above, yet a call of one is an op like any other.
+WEIGHTLESS_FUNCTIONS = frozenset(
+    [f"{ns}.{leaf}" for ns in ("contrib.layers", "slim") for leaf in (
+        "flatten", "dropout", "max_pool2d", "avg_pool2d", "max_pool3d", "avg_pool3d", "one_hot_encoding", "softmax",
+        "unit_norm")]
+    + [f"tf.layers.{leaf}" for leaf in (
+        "flatten", "dropout", "max_pooling1d", "max_pooling2d", "max_pooling3d", "average_pooling1d",
+        "average_pooling2d", "average_pooling3d")]
+)
+
+
 def may_create_opaquely(canon: str) -> bool:
-    if canon in LAYER_FUNCTIONS or canon == GET_VARIABLE:
+    if canon in LAYER_FUNCTIONS or canon == GET_VARIABLE or canon in WEIGHTLESS_FUNCTIONS:
         return False
     return canon.startswith(OPAQUE_CREATOR_PREFIXES)
 

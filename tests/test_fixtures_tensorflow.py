@@ -27,6 +27,9 @@ BAD = {
     "rl102_partial_bad.py": ("ValueError", "Variable discriminator/h1/kernel does not exist"),
     # Python 2 style classes (`(object)` bases, a settings class with no `__init__`).
     "rl102_plain_class_bad.py": ("ValueError", "Variable memory/attention/score/kernel does not exist"),
+    # The model picked from a registry by a name from the environment: the fine-tuning one's first
+    # tower looks up a layer nothing made.
+    "rl102_registry_pick_bad.py": ("ValueError", "Variable model/fc1/kernel does not exist"),
     # Unrolled over `enumerate(tf.unstack(...))` after flag parsing, data loading and an RNN
     # in another scope: the first fact's reuse=False is overridden by the scope's reuse=True.
     "rl102_unrolled_attention_bad.py": ("ValueError", "Variable memory/attention/hidden/kernel does not exist"),

@@ -84,6 +84,10 @@ TABLE = (
         "it in its own scope; the reuse=True call (40) makes averages of new batch moments (the "
         "trace, at `ema.apply`, 18)"),
     Row("rules/rl102_slim_normalizer_good.py", (), (), GOOD),
+    Row("rules/rl102_registry_pick_bad.py", ("RL102@23",), ("RT202@23",),
+        "RL102→RT202: the model picked from the registry by an unknown name may be the fine-tuning "
+        "one, whose first tower looks fc1 up under reuse=True before anything made it"),
+    Row("rules/rl102_registry_pick_good.py", (), (), GOOD),
     Row("rules/rl103_bad.py", ("RL103@8",), ("RT201@15",),
         "RL103→RT201 (the symptom): the scope drops `reuse`, so the reuse=True call at 15 creates again"),
     Row("rules/rl103_good.py", (), (), GOOD),

@@ -31,6 +31,9 @@ class Cond:
     # The test reads object state that its own function then changes (a memo filled by the
     # first call): each call may take another arm, so `loops` holds a token per run.
     stateful: bool = False
+    # An arm of a pick (`models[name].build(x)`, engine.values.OneOf): one item per run, so
+    # what another item's arm made was never made in this run.
+    pick: bool = False
 
 
 @dataclass(eq=False)

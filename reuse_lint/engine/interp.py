@@ -51,6 +51,7 @@ from reuse_lint.engine.values import (
     ListVal,
     ModuleState,
     ModuleVal,
+    OneOf,
     PackageVal,
     Partial,
     same,
@@ -1434,6 +1435,8 @@ class Interpreter:
         return self._attr(self.eval(node.value, env, module), node.attr)
 
     def _attr(self, base: Any, attr: str) -> Any:
+        if isinstance(base, OneOf):
+            return _one_of([self._attr(item, attr) for item in base.items], base)
         read = tfapi.value_attribute(self, base, attr)
         if read is not tfapi.NOT_SPECIAL:
             return read
@@ -1644,7 +1647,8 @@ class Interpreter:
         if modelled is not tfapi.NOT_SPECIAL:
             return modelled
         if isinstance(base, DictVal):
-            return _dict_item(base, index)
+            picked = _picked(base, index, node, tuple(self.loops))
+            return picked if picked is not None else _dict_item(base, index)
         if isinstance(base, ListVal) and isinstance(index, Const) and isinstance(index.value, int):
             # A sample's first items are the list's first items; its last ones are not.
             lowest = 0 if base.sample else -len(base.items)
@@ -1742,6 +1746,8 @@ class Interpreter:
         site = Site(module.path, node)
         if isinstance(func, Partial):
             return self.call(func.func, [*func.args, *args], {**func.kwargs, **kwargs}, node, env, module, starred)
+        if isinstance(func, OneOf):
+            return self._call_each(func, args, kwargs, node, env, module, starred)
         if isinstance(func, External) and func.qualname == "functools.partial" and args and not starred:
             return Partial(args[0], args[1:], dict(kwargs))
         tfapi.hand_over(self, func, args, kwargs)
@@ -1854,6 +1860,38 @@ class Interpreter:
                 tfapi.blind(self)
                 self._escape(args, kwargs)
             return UNKNOWN
+        return UNKNOWN
+
+    def _call_each(self, pick: OneOf, args, kwargs, node, env, module, starred) -> Any:
+        """`models[name].build_model(x)`: any item may be the one picked, so each is called
+        from the same state, on the pick's arm for it, and what they leave is joined as an
+        `if`'s arms are. An item whose call raises leaves the others' paths."""
+        before = self.tf.snapshot()
+        results, left, writes = [], [], []
+        depth = len(self.conds)
+        for arm, item in enumerate(pick.items):
+            self.tf.restore(before)
+            self.conds.append(Cond(pick.origin, pick.loops, arm, pick=True))
+            self.journals.append([])
+            try:
+                results.append(self.call(item, args, kwargs, node, env, module, starred))
+            except _Raise:
+                self._undo(self.journals.pop())
+                continue
+            finally:
+                del self.conds[depth:]
+            writes.append(self._undo(self.journals.pop()))
+            left.append(self.tf.snapshot())
+        if not results:
+            self.tf.restore(before)
+            raise _Raise()
+        joined = left[0]
+        for other in left[1:]:
+            joined = self.tf.join(joined, other)
+        self.tf.restore(joined)
+        self._join_attributes(writes)
+        if len(results) == len(pick.items):
+            return _one_of(results, pick)
         return UNKNOWN
 
     def _changed_in_place(self, receiver: ast.AST, env, module) -> None:
@@ -2167,7 +2205,7 @@ def _grown(old: Any, added: Any) -> Any:
 
 _DATA_METHODS = frozenset(
     """read readline readlines close split rsplit splitlines strip lstrip rstrip startswith
-    endswith lower upper replace encode decode append extend""".split()
+    endswith lower upper replace encode decode append extend transpose""".split()
     # More of a string's, and a NumPy array's, called while a script loads its data before it
     # builds the graph: a name no layer or model of TensorFlow answers to.
     + """find rfind index rindex join zfill isdigit isalpha isspace astype tolist reshape
@@ -2274,6 +2312,32 @@ def _hashable(value: Any) -> bool:
     except TypeError:
         return False
     return True
+
+
+# A pick from a registry dict runs every call through it once per item: a bound on that work.
+MAX_PICKED = 8
+_PICKABLE = (ModuleVal, ClassVal, FuncVal, Instance)
+
+
+def _picked(d: DictVal, index: Any, node: ast.AST, loops: tuple) -> OneOf | None:
+    """`models[name]` with `name` not known, from a dict whose items are all known modules,
+    classes or functions: one of them (see OneOf). None for anything else."""
+    if d.open or isinstance(index, Const) or not 2 <= len(d.items) <= MAX_PICKED:
+        return None
+    items = tuple(d.items.values())
+    if not all(isinstance(item, _PICKABLE) for item in items):
+        return None
+    return OneOf(items, id(node), loops)
+
+
+def _one_of(values: list, pick: OneOf) -> Any:
+    """What reading through a pick gives: one value when every item gives it, the same pick
+    again when every item gives a program object (`models[name].build_model`), else UNKNOWN."""
+    if all(same(values[0], v) for v in values[1:]):
+        return values[0]
+    if all(isinstance(v, _PICKABLE) for v in values):
+        return OneOf(tuple(values), pick.origin, pick.loops)
+    return UNKNOWN
 
 
 def _dict_item(d: DictVal, index: Any) -> Any:

@@ -584,18 +584,33 @@ def _first_under(analysis: Analysis) -> dict[tuple, int]:
 
 
 def created_before(analysis: Analysis) -> dict[int, bool]:
-    """For each creation, was its name created earlier in its graph (by id of the event)?"""
+    """For each creation, was its name created earlier in its graph (by id of the event)? Not
+    by a creation on another item's arm of a pick (see `_picks`): that item was not picked."""
     if "created_before" in analysis.memo:
         return analysis.memo["created_before"]
-    names: dict[tuple, set] = {}
+    names: dict[tuple, dict[str, list]] = {}
     result: dict[int, bool] = {}
     for c in analysis.creations:
         key = (c.trace, c.graph)
-        result[id(c)] = c.name is not None and c.name in names.get(key, ())
+        made = names.get(key, {}).get(c.name, ()) if c.name is not None else ()
+        picks = _picks(c)
+        result[id(c)] = any(_same_picks(picks, other) for other in made)
         if c.reuse != TRUE and c.name is not None:
-            names.setdefault(key, set()).add(c.name)
+            creators = names.setdefault(key, {}).setdefault(c.name, [])
+            if picks not in creators:
+                creators.append(picks)
     analysis.memo["created_before"] = result
     return result
+
+
+def _picks(c: Creation) -> dict:
+    """The arm of each pick an event was made on: (pick, its loops) -> arm."""
+    return {(cond.if_id, cond.loops): cond.arm for cond in c.conds if cond.pick}
+
+
+def _same_picks(a: dict, b: dict) -> bool:
+    """Can one run hold both? Not when one pick took two different items."""
+    return all(b.get(k, arm) == arm for k, arm in a.items())
 
 
 def created_after(analysis: Analysis) -> dict[int, Creation]:

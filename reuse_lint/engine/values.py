@@ -345,6 +345,19 @@ class DictVal:
 OPEN_KEY = object()  # in a DictVal's items: keys we do not know may be there
 
 
+@dataclass(frozen=True, eq=False)
+class OneOf:
+    """A program object picked from a dict by a key that is not known (`models[args.model]`,
+    a registry of modules or classes chosen by a setting): one of `items`, the same one
+    wherever the pick is used. The one exception to "known or not at all": each item is
+    known, and what a call through the pick does runs once per item, on an arm of its own
+    (tagged `Cond(origin, loops, i)`), so events of two items are never taken for one run."""
+
+    items: tuple
+    origin: int  # id of the subscript that picked
+    loops: tuple  # the loop iterations around it: the pick holds within them
+
+
 @dataclass(eq=False)
 class Partial:
     """`functools.partial(f, *args, **kwargs)`: a call of it calls `f` with those first."""

@@ -66,6 +66,27 @@ class RepeatedScopeWithoutReuse(Rule):
     NAME = "repeated-scope-without-reuse"
     FIXABLE = True
     VALID = (
+        # A network picked from a registry by a name not known here: whichever it is, its
+        # one build creates `model/fc1` once (the items' builds are other runs), and the
+        # evaluation copy runs the same item under reuse.
+        """
+import sys
+import tensorflow.compat.v1 as tf
+def small(x):
+    with tf.variable_scope("model"):
+        return tf.layers.dense(x, 4, name="fc1")
+def large(x):
+    with tf.variable_scope("model"):
+        return tf.layers.dense(tf.layers.dense(x, 64, name="fc1"), 4, name="fc2")
+class Trainer(object):
+    NETS = {"small": small, "large": large}
+    def __init__(self, name):
+        self.net = self.NETS[name]
+        self.logits = self.net(tf.zeros([2, 3]))
+        with tf.variable_scope(tf.get_variable_scope(), reuse=True):
+            self.eval_logits = self.net(tf.ones([2, 3]))
+Trainer(sys.argv[1])
+""",
         # The second call reuses: through a dict of models, and through functools.partial.
         """
 import functools
@@ -488,6 +509,25 @@ def d_net(x):
 """,
     )
     INVALID = (
+        # The same registry, the evaluation copy built without reuse: whichever network was
+        # picked, `model/fc1` is created a second time.
+        """
+import sys
+import tensorflow.compat.v1 as tf
+def small(x):
+    with tf.variable_scope("model"):
+        return tf.layers.dense(x, 4, name="fc1")
+def large(x):
+    with tf.variable_scope("model"):
+        return tf.layers.dense(tf.layers.dense(x, 64, name="fc1"), 4, name="fc2")
+class Trainer(object):
+    NETS = {"small": small, "large": large}
+    def __init__(self, name):
+        self.net = self.NETS[name]
+        self.logits = self.net(tf.zeros([2, 3]))
+        self.eval_logits = self.net(tf.ones([2, 3]))  # expect: RL101
+Trainer(sys.argv[1])
+""",
         # As above, but the helpers never mark the object built: on either arm the second
         # call creates the critic again.
         """

@@ -197,8 +197,37 @@ def discriminator(x, name="disc"):
             return d_block(x)
 d_real = discriminator(tf.zeros([2, 3]))
 """,
+        # A builder picked from a registry by a name not known here: each call through the
+        # pick runs the item the first call ran, so the second call finds what it made.
+        """
+import sys
+import tensorflow.compat.v1 as tf
+def mlp(x, reuse=False):
+    with tf.variable_scope("model", reuse=reuse):
+        return tf.layers.dense(tf.layers.flatten(x), 4, name="fc1")
+def linear(x, reuse=False):
+    with tf.variable_scope("model", reuse=reuse):
+        return tf.layers.dense(x, 4, name="out")
+build = {"mlp": mlp, "linear": linear}[sys.argv[1]]
+train_logits = build(tf.zeros([2, 3]))
+eval_logits = build(tf.ones([2, 3]), reuse=True)
+""",
     )
     INVALID = (
+        # The same registry: the fine-tuning item looks fc1 up as if a pretrained file had made
+        # it. What the other item makes on its own arm was not made in a run that picked this one.
+        """
+import sys
+import tensorflow.compat.v1 as tf
+def scratch(x, reuse=False):
+    with tf.variable_scope("model", reuse=reuse):
+        return tf.layers.dense(x, 4, name="fc1")
+def finetune(x, reuse=False):
+    with tf.variable_scope("model", reuse=reuse):
+        return tf.layers.dense(x, 4, name="fc1", reuse=True)  # expect: RL102
+MODELS = {"scratch": scratch, "finetune": finetune}
+logits = MODELS[sys.argv[1]](tf.zeros([2, 3]))
+""",
         # The same norm given to slim's layers by an arg_scope: slim runs it inside each
         # layer's scope, with the layer's reuse.
         """
