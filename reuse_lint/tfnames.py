@@ -65,7 +65,8 @@ GET_VARIABLE_SCOPE = "tf.get_variable_scope"
 AUTO_REUSE = "tf.AUTO_REUSE"
 MAKE_TEMPLATE = "tf.make_template"
 GRAPH = "tf.Graph"
-SESSION = "tf.Session"
+# `InteractiveSession(graph=g)` holds its graph as `Session(graph=g)` does.
+SESSIONS = frozenset({"tf.Session", "tf.InteractiveSession"})
 RESET_DEFAULT_GRAPH = "tf.reset_default_graph"
 # `keras.backend.variable` (`K.variable`) makes a tf.Variable under TensorFlow.
 VARIABLE = frozenset({"tf.Variable", "tf.compat.v2.Variable", "keras.backend.variable"})
@@ -509,8 +510,9 @@ SAVERS = frozenset({"tf.train.Saver"})
 # changes no finding. Keep this in step with the tables above and the interpreter's dispatch.
 SPECIAL_NAMES = frozenset(
     {VARIABLE_SCOPE, GET_VARIABLE, GET_VARIABLE_SCOPE, AUTO_REUSE, MAKE_TEMPLATE, GRAPH,
-     "tf.get_default_graph", RESET_DEFAULT_GRAPH, STOP_GRADIENT, EMA, GRADIENTS, SESSION,
+     "tf.get_default_graph", RESET_DEFAULT_GRAPH, STOP_GRADIENT, EMA, GRADIENTS,
      CLIP_BY_GLOBAL_NORM}
+    | SESSIONS
     | MOMENTS  # read where a moving average is applied to them
     | VERSION_STRINGS  # not an event, but it picks which code runs
     | KERAS_DATA_HELPERS

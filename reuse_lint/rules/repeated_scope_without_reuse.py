@@ -228,6 +228,25 @@ with tf.Graph().as_default():
 with tf.Graph().as_default():
     b = d(tf.zeros([1, 2]))
 """,
+        # A notebook builds each model in a graph of its own, entered through its session:
+        # `sess.graph` is the graph it was given, and `sess.as_default()` sets only the
+        # session (round 23: Fine-Grained-Style-Transfer).
+        """
+import tensorflow.compat.v1 as tf
+def embed(vocab):
+    return tf.get_variable("emb", [vocab, 2])
+conf = tf.ConfigProto(allow_soft_placement=True)
+g = tf.Graph()
+sess = tf.Session(graph=g, config=conf)
+with sess.as_default():
+    with sess.graph.as_default():
+        style = embed(5)
+g_cnn = tf.Graph()
+sess_cnn = tf.Session(graph=g_cnn, config=conf)
+with sess_cnn.as_default():
+    with sess_cnn.graph.as_default():
+        cnn = embed(5)
+""",
         # make_template shares on every call.
         """
 import tensorflow as tf
@@ -527,6 +546,22 @@ class Trainer(object):
         self.logits = self.net(tf.zeros([2, 3]))
         self.eval_logits = self.net(tf.ones([2, 3]))  # expect: RL101
 Trainer(sys.argv[1])
+""",
+        # As in the notebook above, but the second session is given the first one's graph.
+        """
+import tensorflow.compat.v1 as tf
+def embed(vocab):
+    return tf.get_variable("emb", [vocab, 2])
+conf = tf.ConfigProto(allow_soft_placement=True)
+g = tf.Graph()
+sess = tf.Session(graph=g, config=conf)
+with sess.as_default():
+    with sess.graph.as_default():
+        style = embed(5)
+sess_eval = tf.Session(graph=g, config=conf)
+with sess_eval.as_default():
+    with sess_eval.graph.as_default():
+        again = embed(5)  # expect: RL101
 """,
         # As above, but the helpers never mark the object built: on either arm the second
         # call creates the critic again.

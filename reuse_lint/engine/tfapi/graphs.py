@@ -146,8 +146,9 @@ class GraphCtx:
 
 class SessionCtx:
     """`tf.Session(graph=g)`: TF's `Session.__enter__` also enters `g.as_default()`, so a
-    `with` of it makes `g` the default graph. Anything else done with it is what any TF
-    object gives (`session`, a source tensor)."""
+    `with` of it makes `g` the default graph, and `sess.graph` is `g` (notebooks enter
+    `sess.graph.as_default()` inside `sess.as_default()`, which sets the session only).
+    Anything else done with it is what any TF object gives (`session`, a source tensor)."""
 
     __slots__ = ("graph", "session")
 
@@ -173,7 +174,7 @@ def _reset_default_graph(interp, canon, node, args, kwargs, module) -> Any:
     return Const(None)
 
 
-@register(tfnames.SESSION)
+@register(*tfnames.SESSIONS)
 def _session(interp, canon, node, args, kwargs, module) -> Any:
     graph = kwargs.get("graph", args[1] if len(args) > 1 else None)
     if not isinstance(graph, GraphVal):
@@ -183,7 +184,7 @@ def _session(interp, canon, node, args, kwargs, module) -> Any:
 
 @attributes(SessionCtx)
 def _session_attribute(base: SessionCtx, attr: str) -> Any:
-    return base.session  # `sess.run`, `sess.graph`: as for any TF object
+    return base.graph if attr == "graph" else base.session  # `sess.run`: as for any TF object
 
 
 @attributes(GraphVal)
