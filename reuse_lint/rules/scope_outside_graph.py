@@ -4,6 +4,7 @@ from typing import Iterable
 
 from reuse_lint.diagnostics import Diagnostic
 from reuse_lint.engine.events import Site
+from reuse_lint.engine.queries import TRUE
 from reuse_lint.engine.values import truthy
 from reuse_lint.rules.base import Rule, RuleContext
 
@@ -15,9 +16,9 @@ class ScopeOutsideGraph(Rule):
     default (`with tf.Graph().as_default():`), where variables are then created, when
     something reads the prefix the new graph loses: a selection by the scope's name in that
     graph (`tf.trainable_variables("model/")`, `get_collection(..., scope)`, a name filter
-    such as `v.name.startswith("model")`) that finds nothing, or a second construction
-    whose `reuse` asks for the first one's variables. A scope around a private graph that
-    nothing selects by is dead code, not reported. It reports the `variable_scope`, with the
+    such as `v.name.startswith("model")`) that finds nothing, or a later construction
+    whose `reuse` asks for the variables an earlier one made. A scope around a private
+    graph that nothing selects by is dead code, not reported. It reports the `variable_scope`, with the
     graph switch as the related location.
 
     ## Why is this bad?
@@ -87,6 +88,24 @@ class MDNRNN(object):
                 self.params = [v for v in tf.trainable_variables() if v.name.startswith("MDNRNN")]
 rnn = MDNRNN()
 """,
+        # Every construction opens the scope with reuse=True, so none made variables for a
+        # later one to ask for: each instance owns its graph and its weights (round 23).
+        """
+import tensorflow as tf
+class ConvVAE(object):
+    def __init__(self, reuse=False):
+        with tf.variable_scope("conv_vae", reuse=reuse):
+            self.g = tf.Graph()
+            with self.g.as_default():
+                self.x = tf.placeholder(tf.float32, [None, 8])
+                self.z = tf.layers.dense(self.x, 4, name="enc_z")
+                self.params = tf.trainable_variables()
+class Env(object):
+    def __init__(self):
+        self.vae = ConvVAE(reuse=True)
+train_env = Env()
+eval_env = Env()
+""",
     )
     INVALID = (
         """
@@ -111,10 +130,15 @@ eval_critic = Critic(reuse=True)
     )
 
     def check(self, ctx: RuleContext) -> Iterable[Diagnostic]:
-        entered: set[tuple] = set()
+        # Per scope call and trace: has a construction entered it that would make variables
+        # (reuse not known to be True; AUTO_REUSE makes them too)? Only then does a later
+        # reusing entry ask for variables someone made; entries that all open with
+        # reuse=True ask for none (round 23: a VAE every caller builds with reuse=True).
+        made: dict[tuple, bool] = {}
         for scope, switch, graph, trace in ctx.analysis.graph_switches:
-            again = (trace, id(scope.node)) in entered
-            entered.add((trace, id(scope.node)))
+            key = (trace, id(scope.node))
+            after_maker = made.get(key, False)
+            made[key] = after_maker or scope.reuse != TRUE
             victim = next((c for c in ctx.analysis.creations if (c.graph, c.trace) == (graph, trace)), None)
             if victim is None or scope.node is None:
                 continue
@@ -122,7 +146,7 @@ eval_critic = Critic(reuse=True)
             # new graph (which then finds nothing), or a second construction whose reuse
             # asks for the first one's variables (each graph has its own). A scope around a
             # private graph that nothing selects by is dead, not harmful.
-            if not (_prefix_read(ctx.analysis, scope.name, graph, trace) or (again and truthy(scope.reuse))):
+            if not (_prefix_read(ctx.analysis, scope.name, graph, trace) or (after_maker and truthy(scope.reuse))):
                 continue
             yield from ctx.report(
                 self, Site(scope.path or switch.path, scope.node),
