@@ -124,6 +124,7 @@ class Build:
     # and when that flag was switched on: what existed under it before asked to be shared.
     reuse_scope: str | None = None
     reuse_seq: int = 0
+    frame_entry: Any = None  # the ScopeVal of the innermost user scope entry (one `with` that ran)
 
 
 @dataclass(eq=False)

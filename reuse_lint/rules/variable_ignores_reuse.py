@@ -3,7 +3,7 @@ from __future__ import annotations
 from typing import Iterable
 
 from reuse_lint.diagnostics import Diagnostic
-from reuse_lint.engine.queries import TRUE, repeated_builds, shares_nothing
+from reuse_lint.engine.queries import FALSE, TRUE, repeated_builds, shares_nothing
 from reuse_lint.engine.values import AUTO
 from reuse_lint.rules.base import Rule, RuleContext
 
@@ -14,8 +14,10 @@ class VariableIgnoresReuse(Rule):
     Finds `tf.Variable(...)` (not `tf.get_variable`) under a reusing scope that held
     variables before its reuse was switched on (an earlier call of the same builder made
     them; under `AUTO_REUSE`, one entered again under the same name), or in a scoped builder
-    applied twice to different inputs. A scope that opens with reuse and is built once per
-    graph (an encoder whose output two decoders share) has nothing to share: TF makes one
+    applied twice to different inputs, the scope entered again for the second run (two runs
+    in one entry of one scope with reuse off, a layer helper called per layer, ask for no
+    sharing). A scope that opens with reuse and is built once per graph (an encoder whose
+    output two decoders share) has nothing to share: TF makes one
     set of variables, as the code needs. It reports the `tf.Variable` call, but not
     state kept per call on purpose: a variable made with `trainable=False` (or with a
     `trainable=` flag it cannot decide, a configuration's), or one the same code updates with
@@ -195,6 +197,23 @@ def towers(model_name):
     char = tf.placeholder(tf.float32, [None, 4])
     with tf.variable_scope("model"):
         return tower(word, "%s_word" % model_name), tower(char, "%s_char" % model_name)
+""",        # A layer helper that opens no scope, called once per layer, both stacks under one
+        # entry of one scope with reuse off: separate layers, separate weights, as TF makes
+        # them (`encoder/kernel`, `encoder/kernel_1`...; zouguojian/STGIN, round 23 of TRIAGE.md).
+        """
+import tensorflow as tf
+def dense(x, n):
+    w = tf.Variable(tf.glorot_uniform_initializer()([int(x.shape[-1]), n]), name="kernel")
+    return tf.matmul(x, w)
+def fc(x, units):
+    for n in units:
+        x = dense(x, n)
+    return x
+se = tf.placeholder(tf.float32, [None, 8])
+te = tf.placeholder(tf.float32, [None, 8])
+with tf.variable_scope("encoder"):
+    a = fc(se, [64, 64])
+    b = fc(te, [64, 64])
 """,
     )
     INVALID = (
@@ -281,6 +300,22 @@ def towers(model_name):
     right = tf.placeholder(tf.float32, [None, 4])
     with tf.variable_scope("model"):
         return tower(left, "%s_word" % model_name), tower(right, "%s_word" % model_name)
+""",        # The same stacks under AUTO_REUSE: the scope asks to share, and every layer gets
+        # its own `encoder/kernel_N` all the same.
+        """
+import tensorflow as tf
+def dense(x, n):
+    w = tf.Variable(tf.glorot_uniform_initializer()([int(x.shape[-1]), n]), name="kernel")  # expect: RL113
+    return tf.matmul(x, w)
+def fc(x, units):
+    for n in units:
+        x = dense(x, n)
+    return x
+se = tf.placeholder(tf.float32, [None, 8])
+te = tf.placeholder(tf.float32, [None, 8])
+with tf.variable_scope("encoder", reuse=tf.AUTO_REUSE):
+    a = fc(se, [64, 64])
+    b = fc(te, [64, 64])
 """,
     )
 
@@ -312,6 +347,12 @@ def towers(model_name):
                 )
         for r in repeated_builds(ctx.analysis, "variable"):
             if id(r.second.site.node) in reported or not any(c.prefix for c in r.second.calls):
+                continue
+            # Both runs in one entry of one scope, reuse off there: nothing asks for sharing
+            # (a helper that opens no scope, called per layer under one `with`). A scope
+            # entered again for the second run, by the builder or around its call, asks for
+            # the first run's variables, as reuse in force does.
+            if r.second.reuse == FALSE and r.second.frame_entry is not None and r.second.frame_entry is r.first.frame_entry:
                 continue
             reported.add(id(r.second.site.node))
             yield from ctx.report(

@@ -289,6 +289,7 @@ def build(interp, kind: str, canon: str, node: ast.AST, module: ModuleState) -> 
         compiled_fn=getattr(func.node, "name", "lambda") if func is not None and func.compiled else None,
         lambda_fn=getattr(func.node, "name", "lambda") if func is not None and func.lambda_layer else None,
         scope=interp.tf.prefix(),
+        frame_entry=interp.tf.scopes[-1] if interp.tf.scopes else None,
         seq=interp.analysis.tick(),
     )
     frame = reusing_frame(interp)
