@@ -168,3 +168,31 @@ def test_fixed_fixtures_build_in_tensorflow(tmp_path):
     for path in paths:
         assert after[path.name]["error"] is None, (path.name, after[path.name]["error"], path.read_text())
         assert {d.code for d in lint_source(path.read_bytes(), str(path))} & set(FIXABLE) == set()
+
+
+CLASH = '''import tensorflow as tf
+
+
+def deconv(x, units, reuse=False, name="deconv"):
+    with tf.variable_scope(name, reuse=reuse):
+        return tf.layers.dense(x, units)
+
+
+x = tf.zeros([1, 4])
+for i in range(1, 3):
+    x = deconv(x, 8, name="deconv-%d" % (i + 1))
+y = deconv(x, 3, name="deconv-3")  # another layer, of another width, under the loop's last name
+'''
+
+
+def test_reuse_is_not_a_safe_fix_for_two_layers_of_other_settings_under_one_name(tmp_path):
+    """The repeated call asks for other weights than the first (3 units, not 8): `reuse=True`
+    would share a kernel of another shape, and TF would refuse. --fix leaves it; only
+    --unsafe-fixes writes it."""
+    path = tmp_path / "clash.py"
+    path.write_text(CLASH)
+    proc = run("--fix", str(path))
+    assert path.read_text() == CLASH
+    assert "RL101" in proc.stdout, proc.stdout + proc.stderr
+    run("--unsafe-fixes", str(path))
+    assert 'deconv(x, 3, name="deconv-3", reuse=True)' in path.read_text()

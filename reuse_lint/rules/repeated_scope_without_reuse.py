@@ -54,8 +54,11 @@ class RepeatedScopeWithoutReuse(Rule):
 
     ## Fix safety
     Where the repeated call goes to a builder that forwards a `reuse` parameter to its
-    `variable_scope`, the fix passes `reuse=True` on that call; this is safe: it does what
-    the code evidently meant. Otherwise the fix gives the builder's `variable_scope`
+    `variable_scope`, the fix passes `reuse=True` on that call; this is safe when the call
+    gives the builder what the first call gave it, its input and mode flags aside: it does
+    what the code evidently meant. When the settings differ (two layers of other shapes under
+    one name), the same fix is unsafe: the second would be handed the first one's weights.
+    Otherwise the fix gives the builder's `variable_scope`
     `reuse=tf.AUTO_REUSE` (spelled through the file's own TensorFlow alias). That fix is
     unsafe: every later call of the builder then shares too, which also hides a call that
     was meant to have weights of its own. No fix is offered when the scope lives in another
@@ -840,7 +843,7 @@ seq2seq(tf.placeholder(tf.float32, [None, 7, 4]), tf.placeholder(tf.float32, [No
         if isinstance(callee, (ast.FunctionDef, ast.AsyncFunctionDef)) and _forwards_reuse(callee):
             position = ctx.parameter_position(site.node, callee, "reuse")
             edit = ctx.keyword_edit(site, "reuse", "True", position)
-            return Fix("pass reuse=True", (edit,), safe=True) if edit else None
+            return Fix("pass reuse=True", (edit,), safe=_configured_alike(clash)) if edit else None
         scope = _scope_to_share(clash, callee)
         if scope is None or scope.path != site.path:
             return None
@@ -849,6 +852,32 @@ seq2seq(tf.placeholder(tf.float32, [None, 7, 4]), tf.placeholder(tf.float32, [No
             return None
         edit = ctx.keyword_edit(scope, "reuse", f"{alias}.AUTO_REUSE", tfnames.VARIABLE_SCOPE_REUSE_POSITION)
         return Fix(f"share with reuse={alias}.AUTO_REUSE", (edit,), safe=False) if edit else None
+
+
+# Flags that switch a builder's mode, not its weights: a discriminator called again with
+# `is_training=False` still means the first call's weights.
+_MODE_KEYWORDS = frozenset({"reuse", "training", "is_training", "is_train", "train", "phase_train", "mode"})
+
+
+def _configured_alike(clash: Clash) -> bool:
+    """The repeated call gives the builder what the first call gave it, its input aside: sharing
+    is what the code means. Two calls with other settings under one name (`deconv2d(x, 64,
+    name="d3")` in a loop, then `deconv2d(x, 3, name="d3")`) are two layers that collide:
+    `reuse=True` would hand the second the first one's weights, of another shape."""
+    first, second = clash.related.node, clash.site.node
+    if clash.in_loop:
+        return True  # one call repeated by its loop: the same text, the same settings
+    if not (isinstance(first, ast.Call) and isinstance(second, ast.Call)):
+        return False
+    if len(first.args) != len(second.args):
+        return False
+    if any(ast.dump(a) != ast.dump(b) for a, b in zip(first.args[1:], second.args[1:])):
+        return False
+
+    def settings(call: ast.Call) -> dict:
+        return {k.arg: ast.dump(k.value) for k in call.keywords if k.arg not in _MODE_KEYWORDS}
+
+    return settings(first) == settings(second)
 
 
 def _forwards_reuse(func: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
