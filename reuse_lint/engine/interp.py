@@ -557,6 +557,25 @@ def _self_attrs_read(test: ast.AST) -> frozenset[str]:
     return frozenset(n.attr for n in ast.walk(test) if _self_attr(n))
 
 
+def _stored_attr(method: HiddenMethod) -> str | None:
+    """The attribute a property's getter only hands back (`return self._compression`):
+    reading it runs nothing, so the read is the stored value and the graph stays known.
+    Any other getter may do anything, and stays unfollowed."""
+    getter = method.func
+    if getter is None or not isinstance(getter.node, ast.FunctionDef) or not getter.node.args.args:
+        return None
+    body = getter.node.body
+    if body and isinstance(body[0], ast.Expr) and isinstance(body[0].value, ast.Constant):
+        body = body[1:]  # the docstring
+    if len(body) != 1 or not isinstance(body[0], ast.Return):
+        return None
+    value = body[0].value
+    if (isinstance(value, ast.Attribute) and isinstance(value.value, ast.Name)
+            and value.value.id == getter.node.args.args[0].arg):
+        return value.attr
+    return None
+
+
 def _dotted(node: ast.AST) -> bool:
     while isinstance(node, ast.Attribute):
         node = node.value
@@ -1462,6 +1481,9 @@ class Interpreter:
             if isinstance(found, FuncVal):
                 return found.bound(base)
             if isinstance(found, HiddenMethod):
+                stored = _stored_attr(found)
+                if stored is not None and stored in base.attrs:
+                    return base.attrs[stored]
                 self.tf.unknown_effect()
                 tfapi.blind(self)
                 return UNKNOWN

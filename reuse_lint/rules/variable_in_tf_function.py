@@ -124,6 +124,30 @@ class Model:
             self.w = tf.Variable(tf.ones([2, 2]))
         return tf.matmul(x, self.w)
 """,
+        # A helper built in `call` makes its table only under a flag read through a property
+        # that hands back what `__init__` stored; `call` passes the flag as `False`.
+        """
+import tensorflow as tf
+class Coder(tf.Module):
+    def __init__(self, compression=False):
+        super().__init__()
+        self._compression = bool(compression)
+        if self.compression:
+            self._init_tables()
+    @property
+    def compression(self):
+        "Whether tables are built."
+        return self._compression
+    def _init_tables(self):
+        self._table = tf.Variable(tf.zeros([4]), trainable=False)
+class Net(tf.keras.Model):
+    def __init__(self):
+        super().__init__()
+        self.dense = tf.keras.layers.Dense(1)
+    def call(self, x):
+        Coder(compression=False)
+        return self.dense(x)
+""",
         # A `__call__` of one's own that applies layers made in `__init__`, and one that
         # hands the call on to Keras' `__call__`, which runs `call`.
         """
@@ -498,6 +522,26 @@ class ScaledScores(tf.keras.layers.Layer):
             self.scale = self.add_weight(name="scale", shape=(scores.shape[-1],))  # expect: RL111
             scores = scores * self.scale
         return scores
+""",
+        # The same helper built with the flag `True`: every call makes its table.
+        """
+import tensorflow as tf
+class Coder(tf.Module):
+    def __init__(self, compression=False):
+        super().__init__()
+        self._compression = bool(compression)
+        if self.compression:
+            self._table = tf.Variable(tf.zeros([4]), trainable=False)  # expect: RL111
+    @property
+    def compression(self):
+        return self._compression
+class Net(tf.keras.Model):
+    def __init__(self):
+        super().__init__()
+        self.dense = tf.keras.layers.Dense(1)
+    def call(self, x):
+        Coder(compression=True)
+        return self.dense(x)
 """,
         # A build-once flag that only `__init__` writes: nothing turns the guard off.
         """
