@@ -349,6 +349,23 @@ x0 = keras.Input([8])
 x = block(x0, residual=True)
 x = block(x, residual=True)  # expect: RL120
 """,
+        # A recurrent block of one's own stacked on its own output sequence, each application
+        # starting from a fresh state: two layers of one weight set, not one run step by step.
+        """
+import tensorflow as tf
+class Recurrent(tf.keras.layers.Layer):
+    def __init__(self, units):
+        super().__init__()
+        self.gru = tf.keras.layers.GRU(units, return_sequences=True, return_state=True)
+        self.proj = tf.keras.layers.Dense(units)
+    def call(self, x, state=None):
+        seq, state = self.gru(x, initial_state=state)
+        return self.proj(seq), state
+layer = Recurrent(8)
+start = tf.zeros([2, 8])
+h, _ = layer(tf.zeros([2, 5, 8]), state=start)
+h, _ = layer(h, state=start)  # expect: RL120
+""",
         # A loop in `call`: one BatchNormalization after convs of 64, 128 and 256 filters.
         """
 import tensorflow as tf
