@@ -31,7 +31,9 @@ class LayerReusedInStack(Rule):
     siamese network) is sharing by design and is not reported, nor is code that says the
     sharing is meant (a name or comment with "shared" or "tied"), nor a layer of one's own
     whose applications pass different values to a parameter its `call` branches on
-    (`vocab(tokens)`, then `vocab(h, to_logits=True)`: one weight set run as two functions). In a loop, the object is
+    (`vocab(tokens)`, then `vocab(h, to_logits=True)`: one weight set run as two functions),
+    nor a layer of one's own given back, as its `state`, what its earlier application
+    returned (`decoder(tokens, state=dec_state)`: one recurrence run a step at a time). In a loop, the object is
     reported only when each pass applies other layers before it (`for conv in self.convs:
     x = self.bn(conv(x))`, a `Conv2D(f)` made per pass): a block of the same layers applied
     again by a loop is weight tying across depth, and is not reported.
@@ -223,6 +225,25 @@ tokens = keras.Input([12], dtype="int32")
 h = layers.LSTM(8, return_sequences=True)(vocab(tokens))
 logits = vocab(h, to_logits=True)
 """,
+        # A decoder run a step at a time (the NMT tutorial): the second step starts from the
+        # state the first returned, and decodes a token sampled from its logits.
+        """
+import tensorflow as tf
+class Decoder(tf.keras.layers.Layer):
+    def __init__(self, vocab, units):
+        super().__init__()
+        self.embed = tf.keras.layers.Embedding(vocab, units)
+        self.gru = tf.keras.layers.GRU(units, return_sequences=True, return_state=True)
+        self.out = tf.keras.layers.Dense(vocab)
+    def call(self, x, state=None):
+        seq, state = self.gru(self.embed(x), initial_state=state)
+        return self.out(seq), state
+decoder = Decoder(20, 8)
+tokens = tf.zeros([2, 1], tf.int32)
+logits, state = decoder(tokens, state=tf.zeros([2, 8]))
+tokens = tf.random.categorical(logits[:, -1, :], 1)
+logits, state = decoder(tokens, state=state)
+""",
         # The code says the sharing is meant.
         """
 import tensorflow as tf
@@ -327,6 +348,23 @@ block = Block(8)
 x0 = keras.Input([8])
 x = block(x0, residual=True)
 x = block(x, residual=True)  # expect: RL120
+""",
+        # A recurrent block of one's own stacked on its own output sequence, each application
+        # starting from a fresh state: two layers of one weight set, not one run step by step.
+        """
+import tensorflow as tf
+class Recurrent(tf.keras.layers.Layer):
+    def __init__(self, units):
+        super().__init__()
+        self.gru = tf.keras.layers.GRU(units, return_sequences=True, return_state=True)
+        self.proj = tf.keras.layers.Dense(units)
+    def call(self, x, state=None):
+        seq, state = self.gru(x, initial_state=state)
+        return self.proj(seq), state
+layer = Recurrent(8)
+start = tf.zeros([2, 8])
+h, _ = layer(tf.zeros([2, 5, 8]), state=start)
+h, _ = layer(h, state=start)  # expect: RL120
 """,
         # A loop in `call`: one BatchNormalization after convs of 64, 128 and 256 filters.
         """

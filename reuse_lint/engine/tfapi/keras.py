@@ -311,7 +311,25 @@ def apply_subclass(interp, instance: Instance, node, args, kwargs, module: Modul
     out = _applied(interp, instance, node, deps(args, kwargs))
     if derives_from_keras_model(instance.cls) or not _owns_weights(instance):
         return out
-    return _apply_norm(interp, instance, out, node, module)
+    return _apply_norm(interp, instance, out, node, module, _fed_back(instance, args, kwargs))
+
+
+# The parameters by which a layer of one's own takes the state its previous step returned
+# (`decoder(tokens, state=dec_state)`, the NMT tutorial's step-by-step decoding).
+_STATE_PARAMS = frozenset({"state", "states", "initial_state"})
+
+
+def _fed_back(instance: Instance, args, kwargs) -> frozenset:
+    """The earlier applications of `instance` whose output comes back into this one as its
+    state: one recurrence run a step at a time, where one weight set is the point."""
+    values = [v for k, v in kwargs.items() if k in _STATE_PARAMS]
+    method = instance.cls.lookup("call")
+    if isinstance(method, FuncVal) and isinstance(method.node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+        params = [a.arg for a in method.node.args.posonlyargs + method.node.args.args][1:]  # after self
+        values += [v for p, v in zip(params, args) if p in _STATE_PARAMS]
+    values = [item for v in values for item in (v.items if isinstance(v, ListVal) else [v])]
+    return frozenset(id(use) for v in values if isinstance(v, Tensor)
+                     for owner, use, _ in v.norms if owner is instance)
 
 
 def _owns_weights(instance: Instance) -> bool:
@@ -418,7 +436,8 @@ def _distinct_per_pass(interp, layer: KerasObject, passes: frozenset) -> bool:
     return False
 
 
-def _apply_norm(interp, layer: KerasObject | Instance, inputs: Tensor, node: ast.AST, module: ModuleState) -> Tensor:
+def _apply_norm(interp, layer: KerasObject | Instance, inputs: Tensor, node: ast.AST, module: ModuleState,
+                fed_back: frozenset = frozenset()) -> Tensor:
     """A weighted layer object applied (a normalization layer, a `Dense`, a block of one's own): if what goes in came out of this same object
     at another place of this pass, one set of weights serves two places of one stack.
 
@@ -431,7 +450,7 @@ def _apply_norm(interp, layer: KerasObject | Instance, inputs: Tensor, node: ast
     # A set's order follows object ids, which vary from run to run: take the applications in
     # source order, so the one reported as first is the same every run.
     for owner, earlier, before in sorted(inputs.norms, key=_in_source_order):
-        if owner is not layer or earlier.trace != use.trace:
+        if owner is not layer or earlier.trace != use.trace or id(earlier) in fed_back:
             continue
         if earlier.loops == use.loops:
             found = earlier.site.node is not node
