@@ -1160,14 +1160,7 @@ def _copy_call(ctx: RuleContext, sel: Selection, missed: list[str]) -> Site | No
     if first is None:
         return None
     listed = [c for n in sel.names if (c := creation_of(analysis, sel.trace, sel.graph, n)) is not None]
-    shared = 0
-    for other in listed:
-        depth = 0
-        for a, b in zip(first.stack[:-1], other.stack[:-1]):
-            if a.node is not b.node:
-                break
-            depth += 1
-        shared = max(shared, depth)
+    shared = len(builder_call(first, listed) or ())
     # The frame past what the list's variables share, when it is a call and not the request.
     return first.stack[shared] if shared < len(first.stack) - 1 else None
 
