@@ -248,3 +248,22 @@ def test_reading_a_moving_average_or_a_data_module_leaves_the_selection_complete
     known = selection('user = getpass.getuser(); urllib.request.urlretrieve("u", "f"); os_name = platform.system()')
     assert known.complete and known.names == ("d/h/kernel", "d/h/bias")
     assert not selection("import mylib; mylib.setup()").complete
+
+
+def test_making_the_default_graph_the_default_again_keeps_its_open_scopes():
+    """TF 2.21 keeps a graph's scope stacks with the graph: inside `variable_scope('outer')`,
+    `with g.as_default():` for the graph already the default still makes `outer/w`; a new graph
+    starts with no scope open (`w`)."""
+    module, analysed = run("""
+        import tensorflow as tf
+        g = tf.Graph()
+        with g.as_default():
+            with tf.variable_scope("outer"):
+                with g.as_default():
+                    v = tf.get_variable("w", [1])
+                with tf.Graph().as_default():
+                    u = tf.get_variable("w", [1])
+    """)
+    made = [c.name for c in analysed.analysis.creations]
+    analysed.release()
+    assert made == ["outer/w", "w"]

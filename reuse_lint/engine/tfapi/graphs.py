@@ -216,5 +216,8 @@ def _enter(interp, graph: GraphVal, module: ModuleState, node: ast.AST) -> Graph
     if interp.tf.scopes and state is not interp.tf.graph:
         interp.analysis.graph_switches.append((interp.tf.scopes[-1], Site(module.path, node), state.gid, interp.trace))
     interp.tf.graph_stack.append((interp.tf.graph, interp.tf.scopes, interp.tf.scope_sites, interp.tf.name_scopes))
-    interp.tf.graph, interp.tf.scopes, interp.tf.scope_sites, interp.tf.name_scopes = state, [], [], []
+    # TF keeps the scope stacks per graph: making the default graph the default again leaves its
+    # open scopes open (`with g.as_default():` inside `variable_scope('outer')` still names `outer/w`).
+    if state is not interp.tf.graph:
+        interp.tf.graph, interp.tf.scopes, interp.tf.scope_sites, interp.tf.name_scopes = state, [], [], []
     return graph
