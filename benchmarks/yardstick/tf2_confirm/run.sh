@@ -138,3 +138,8 @@ gsoc tf2-gsoc-distill-disc-grads 582c18b 234c8cc gsoc_distill_step.py "^distilla
 # session 11 (s11mine)
 both tf2-biggan-cbn-flag-never-set daigo0927/biggan-tensorflow d03385d "$HERE/biggan_cbn.py"
 both tf2-deepxde-deeponet-bias lululxvi/deepxde 8cc7764 "$HERE/deepxde_deeponet.py"
+# session 16 (s16mine): TD3's twin critics stepped by one Keras Adam (tf_keras; KERAS3=1 for Keras 3)
+both tf2-td3-critics-shared-adam CUN-bjy/gym-td3-keras 956a932 "$HERE/td3_critic.py"
+# cosmopower 641c781 (session 16): an Adam made once as a constructor default, shared by every emulator
+both tf2-cosmopower-nn-default-adam alessiospuriomancini/cosmopower 641c781 "$HERE/cosmopower_default_adam.py" NN
+both tf2-cosmopower-pcaplusnn-default-adam alessiospuriomancini/cosmopower 641c781 "$HERE/cosmopower_default_adam.py" PCAplusNN
