@@ -21,6 +21,9 @@ BAD = {
     "rl102_bad.py": ("ValueError", "Variable discriminator/logits/kernel does not exist"),
     # The discriminator read back from the models' dict, built again without reuse.
     "rl101_model_dict_bad.py": ("ValueError", "Variable discriminator/h1/kernel already exists, disallowed"),
+    # An input layer called per feature group, its key projection gated by a layer setting
+    # the configuration turns on: the item call builds it again.
+    "rl101_group_gate_bad.py": ("ValueError", "Variable key_proj/kernel already exists, disallowed"),
     # A fresh GRU cell run by `dynamic_rnn` twice under its default `rnn` scope.
     "rl101_rnn_encoder_bad.py": ("ValueError", "Variable rnn/gru_cell/gates/kernel already exists, disallowed"),
     # functools.partial(discriminator, reuse=True) called before the discriminator was built.

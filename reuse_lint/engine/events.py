@@ -34,6 +34,11 @@ class Cond:
     # An arm of a pick (`models[name].build(x)`, engine.values.OneOf): one item per run, so
     # what another item's arm made was never made in this run.
     pick: bool = False
+    # The locals an undecided test reads that hold known constants, as (name, value) sorted:
+    # `if group in self._seq_groups:` run for `group='user'` and again for `group='item'`
+    # may take one arm for one call and the other for the other. Not part of the arm's
+    # identity (equality), which is the `if` and the path to it.
+    given: tuple = field(default=(), compare=False)
 
 
 @dataclass(eq=False)

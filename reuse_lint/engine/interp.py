@@ -588,6 +588,30 @@ def _loaded_names(node: ast.AST) -> frozenset[str]:
     )
 
 
+@lru_cache(maxsize=16384)
+def _test_names(test: ast.AST) -> tuple[str, ...]:
+    return tuple(sorted(_loaded_names(test)))
+
+
+_GIVEN_TYPES = (str, int, float, bool, type(None))
+
+
+def _given(test: ast.AST, env: list[dict], module: ModuleState) -> tuple:
+    """The locals (parameters, and what the function computed from them) that an undecided
+    test reads and that hold known constants here: another call that gives one of them
+    another value is configured apart, and may take the other arm. Module globals are left
+    out: every call reads the same ones."""
+    given = []
+    for name in _test_names(test):
+        for scope in env:
+            if name in scope:
+                value = scope[name]
+                if scope is not module.globals and isinstance(value, Const) and type(value.value) in _GIVEN_TYPES:
+                    given.append((name, value.value))
+                break
+    return tuple(given)
+
+
 class Interpreter:
     def __init__(self, loader: Loader | None = None) -> None:
         self.loader = loader
@@ -1038,16 +1062,17 @@ class Interpreter:
         setting = _setting_test(node.test) or _flag_test(node, owner) or _constructor_setting(node.test, owner)
         return not (setting and not (self.funcs and _stateful_test(node, self.funcs[-1].node)))
 
-    def _arm_context(self, node: ast.If | ast.IfExp, module) -> tuple[Any, tuple, bool]:
+    def _arm_context(self, node: ast.If | ast.IfExp, env, module) -> tuple[Any, tuple, bool, tuple]:
         """What tags each arm of an `if` (its `Cond`): the test when it compares a name with a
-        constant, the loop iterations around it, and whether the test reads state its
-        function changes (then each run of it is an iteration of its own)."""
+        constant, the loop iterations around it, whether the test reads state its
+        function changes (then each run of it is an iteration of its own), and the known
+        constants of the locals it reads (`Cond.given`)."""
         test = _equality_test(node, module)
         loops, stateful = tuple(self.loops), bool(self.funcs) and _stateful_test(node, self.funcs[-1].node)
         if stateful:
             self._stateful_runs += 1
             loops += ((id(node), -self._stateful_runs),)
-        return test, loops, stateful
+        return test, loops, stateful, _given(node.test, env, module)
 
     def _fork(self, node: ast.AST, arms: list[list[ast.stmt]], env, module) -> None:
         """Run each arm from the same state; join what both could leave behind."""
@@ -1057,11 +1082,11 @@ class Interpreter:
         # `if`s copied 25 M entries): an arm's writes are journaled, and taken back after it.
         outcomes = []
         writes = []  # per arm: the object attributes it set, with their final values
-        test, loops, stateful = self._arm_context(node, module)
+        test, loops, stateful, given = self._arm_context(node, env, module)
         for arm, block in enumerate(arms):
             self._restore(env, before)
             depth = len(self.conds)
-            self.conds.append(Cond(id(node), loops, arm, test, stateful))
+            self.conds.append(Cond(id(node), loops, arm, test, stateful, given=given))
             self.journals.append([])
             bindings = self._binding_journals.setdefault(id(frame), [])
             bindings.append([])
@@ -1103,7 +1128,7 @@ class Interpreter:
             self._restore(env, snap)
             self._rebind(frame, snap[0])
             # Everything after this point runs only on that arm.
-            self.conds.append(Cond(id(node), loops, arm, test, stateful))
+            self.conds.append(Cond(id(node), loops, arm, test, stateful, given=given))
             return
         joined = self._join_snapshots(alive[0][1], alive[1][1], frame)
         self._restore(env, joined)
@@ -1627,13 +1652,13 @@ class Interpreter:
         # is known exclusive: `f(x, reuse=True) if i > 0 else f(x)` in a loop creates on the
         # first iteration and reuses on the others, as the statement form does.
         guard = self._guards(node)
-        test, loops, stateful = self._arm_context(node, module)
+        test, loops, stateful, given = self._arm_context(node, env, module)
         values = []
         depth = len(self.conds)
         self.guards += guard
         try:
             for arm, expr in enumerate((node.body, node.orelse)):
-                self.conds.append(Cond(id(node), loops, arm, test, stateful))
+                self.conds.append(Cond(id(node), loops, arm, test, stateful, given=given))
                 try:
                     values.append(self.eval(expr, env, module))
                 finally:

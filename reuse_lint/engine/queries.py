@@ -38,9 +38,11 @@ def _paths(event) -> dict[int, frozenset]:
 
 
 def _signature(event) -> tuple:
-    """All that `compatible` reads of an event (its `if`s, and their tests)."""
+    """All that `compatible` and `_given_apart` read of an event (its `if`s, their tests, and
+    the constants those tests read)."""
     tests = tuple(sorted({(c.if_id, repr(c.test)) for c in event.conds if c.test is not None}))
-    return frozenset(_paths(event).items()), tests
+    given = tuple(sorted({(c.if_id, repr(c.given)) for c in event.conds if c.given}))
+    return frozenset(_paths(event).items()), tests, given
 
 
 def _too_many(analysis: Analysis, limit: str = f"over {MAX_VARIANTS} `if` paths to one variable") -> None:
@@ -101,6 +103,23 @@ def _exclusive_tests(first: tuple, second: tuple) -> bool:
     return False
 
 
+def _given_apart(first: tuple, second: tuple) -> bool:
+    """Do the two events sit under one undecided `if` whose test reads a local that the two
+    runs gave different known values (`if group in self._seq_groups:` for `'user'`, then for
+    `'item'`)? Then the code configures the two runs apart: each may take another arm, and
+    the second event is no certain repeat of the first."""
+    given = {c.if_id: c.given for c in first if c.given}
+    if not given:
+        return False
+    for cb in second:
+        ga = given.get(cb.if_id)
+        if ga and cb.given:
+            b = dict(cb.given)
+            if any(name in b and b[name] != value for name, value in ga):
+                return True
+    return False
+
+
 @dataclass(frozen=True)
 class Clash:
     first: Creation
@@ -153,7 +172,7 @@ def _compute_clashes(analysis: Analysis) -> list[Clash]:
         earlier = seen.setdefault(key, [])
         if c.reuse == FALSE:
             for p in earlier:
-                if not compatible(p, c):
+                if not compatible(p, c) or _given_apart(p.conds, c.conds):
                     continue
                 site, related, in_loop = divergence(p, c, analysis.loops)
                 if in_loop and c.trace > 0 and not c.fresh_graph:

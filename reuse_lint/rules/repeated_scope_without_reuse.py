@@ -529,8 +529,71 @@ def d_net(x):
         h = d_unit(h, "u2", last=False)
         return d_unit(h, "u3", last=True)
 """,
+        # One input layer object called per feature group (round 25, alibaba/EasyRec): the key
+        # projection two calls deep is built only for a group the configuration lists, and
+        # the gate reads the group, which the two calls give apart. The configuration may
+        # list one of them only; no certain repeat.
+        """
+import tensorflow.compat.v1 as tf
+class SequenceEncoder(object):
+    def __init__(self, key_transform):
+        self._key_transform = key_transform
+    def __call__(self, key, history, sampled):
+        if sampled and self._key_transform:
+            key = tf.layers.dense(key, 4, name="key_proj")
+        return tf.concat([key, history], 1)
+class FeatureInput(object):
+    def __init__(self, config):
+        self._sequence_groups = config.sequence_groups
+        self._sampled_groups = config.sampled_groups
+        self._encoder = SequenceEncoder(config.key_transform)
+    def __call__(self, features, group):
+        return self._combined(features, group)
+    def _combined(self, features, group):
+        x = features[group]
+        if group in self._sequence_groups:
+            x = self._encoder(x, features[group + "_hist"], group in self._sampled_groups)
+        return x
+def two_tower_inputs(features, config):
+    inputs = FeatureInput(config)
+    return inputs(features, "user"), inputs(features, "item")
+""",
     )
     INVALID = (
+        # As EasyRec's input layer above, but the projection's gate is the layer's setting,
+        # the same for both calls; and a gate that reads the group, called twice for one
+        # group: each repeat is certain once the configuration turns the gate on.
+        """
+import tensorflow.compat.v1 as tf
+class FeatureInput(object):
+    def __init__(self, config):
+        self._key_transform = config.key_transform
+    def __call__(self, features, group):
+        return self._combined(features, group)
+    def _combined(self, features, group):
+        x = features[group]
+        if self._key_transform:
+            x = tf.layers.dense(x, 4, name="key_proj")
+        return x
+class SequenceInput(object):
+    def __init__(self, config):
+        self._sequence_groups = config.sequence_groups
+    def __call__(self, features, group):
+        x = features[group]
+        if group in self._sequence_groups:
+            x = tf.layers.dense(x, 4, name="seq_proj")
+        return x
+def two_tower_inputs(features, config):
+    inputs = FeatureInput(config)
+    user = inputs(features, "user")
+    item = inputs(features, "item")  # expect: RL101
+    return user, item
+def sampled_inputs(features, sampled, config):
+    inputs = SequenceInput(config)
+    pos = inputs(features, "item")
+    neg = inputs(sampled, "item")  # expect: RL101
+    return pos, neg
+""",
         # The same registry, the evaluation copy built without reuse: whichever network was
         # picked, `model/fc1` is created a second time.
         """
