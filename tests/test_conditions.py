@@ -41,3 +41,52 @@ def build(mode, other):
 def test_two_ifs_on_one_name(first, second, both_can_hold):
     found = [(d.code, d.line) for d in lint_source(TEMPLATE.format(first=first, second=second), "x.py")]
     assert found == ([("RL101", 9)] if both_can_hold else [])
+
+
+SIZES = '''import tensorflow as tf
+def model(x):
+    with tf.variable_scope("model"):
+        return tf.layers.dense(x, 1, name="out")
+def helper(*args, **kwargs):
+    if {test}:
+        model(tf.zeros([8, 2]))
+model(tf.zeros([8, 2]))
+helper({call})
+'''
+
+
+@pytest.mark.parametrize("test, call, can_hold", [
+    # `**kwargs` holds the keywords no parameter takes: none, so it is empty.
+    ("len(kwargs) == 0", "", True),
+    ("len(kwargs) > 0", "", False),
+    ("len(kwargs) > 0", "a=1", True),
+    ("kwargs", "", False),
+    ("not kwargs", "a=1", False),
+    ("len(kwargs) > 0", "**opts", True),  # keywords we do not know
+    # `*args` holds the positional arguments no parameter takes.
+    ("args", "", False),
+    ("len(args) == 2", "1", False),
+    ("len(args) == 2", "1, 2", True),
+    ("len(args) == 2", "*xs", True),
+    # Containers known whole, and constants.
+    ("len((1, 2)) == 3", "", False),
+    ("len([1]) == 1", "", True),
+    ("len({'a': 1}) == 2", "", False),
+    ("len('ab') == 3", "", False),
+    # A comprehension over a long list walks its first items only; its length is the list's.
+    ("len([i for i in range(5)]) == 2", "", False),
+    ("len([i for i in range(5)]) == 5", "", True),
+    # Equal items of a set are one.
+    ("len({i for i in [1, 1]}) == 2", "", False),
+    ("len({i % 2 for i in range(2)}) == 2", "", True),
+    ("len({k for k in kwargs}) == 2", "a=1, b=2", True),
+])
+def test_a_known_length_decides_an_if(test, call, can_hold):
+    found = [d.code for d in lint_source(SIZES.format(test=test, call=call), "x.py")]
+    assert found == (["RL101"] if can_hold else [])
+
+
+def test_a_list_grown_where_it_is_not_followed_has_no_known_length():
+    source = SIZES.format(test="len([o for o in outs]) == 0", call="").replace(
+        "def helper", "outs = []\nfor step in range(3):\n    outs.append(step)\ndef helper")
+    assert [d.code for d in lint_source(source, "x.py")] == ["RL101"]

@@ -1719,6 +1719,9 @@ class Interpreter:
         local = [{}] + env
         results: list[Any] = []
         known = True
+        # How many items each generator's list has, when known: only the first ones are
+        # walked, so `[f(x) for x in range(5)]` gives two results of a list of five.
+        sizes: list[int | None] = []
 
         def run(gens: list[ast.comprehension]) -> None:
             nonlocal known
@@ -1729,6 +1732,7 @@ class Interpreter:
             iterable = self.eval(gen.iter, local if gen is not node.generators[0] else env, module)
             if not isinstance(iterable, ListVal) or iterable.sample:
                 known = False
+            sizes.append(_known_length(iterable))
             self.analysis.loops[id(gen)] = Site(module.path, node)
             for i, value in enumerate(self._iteration_values(iterable)):
                 self.assign(gen.target, value, local, module)
@@ -1746,13 +1750,28 @@ class Interpreter:
         if len(elts) == 1:
             repeats = _same_each_time(node, elts[0]) and (not known or len(results) >= 2)
             repeats = repeats and not _names_unbound(elts[0], env, module)
-            return ListVal(results, sample=not known, repeats=repeats)
+            whole = all(size is not None and size <= MAX_LITERAL_ITERATIONS for size in sizes)
+            if not known or whole:
+                return ListVal(results, sample=not known, repeats=repeats)
+            if len(node.generators) == 1 and sizes[0] is not None:
+                return ListVal(results, repeats=repeats, length=sizes[0])
+            # Over a list grown where we did not follow it, or nested over long lists: the
+            # results are the first ones, and how many there are is not known.
+            return ListVal(results, repeats=repeats, changed=True)
         return UNKNOWN
 
     def _expr_ListComp(self, node, env, module) -> Any:
         return self._comprehension(node, env, module, [node.elt])
 
-    _expr_SetComp = _expr_ListComp
+    def _expr_SetComp(self, node, env, module) -> Any:
+        made = self._comprehension(node, env, module, [node.elt])
+        if not isinstance(made, ListVal) or made.sample or len(made.items) < 2:
+            return made
+        if all(isinstance(v, Const) and _hashable(v.value) for v in made.items) and made.length is None:
+            return replace(made, items=list({v.value: v for v in made.items}.values()))
+        # Equal items are one item of the set: how many there are is not known.
+        return replace(made, changed=True, length=None)
+
     _expr_GeneratorExp = _expr_ListComp
 
     def _expr_DictComp(self, node, env, module) -> Any:
@@ -1893,6 +1912,12 @@ class Interpreter:
                 # truth of `bool(outputs)` in a loop that fills `outputs` would be stale.
                 # `"net" + str(worker_id)` names a scope per worker.
                 return Const(_OF_CONSTANT[builtin](args[0].value))
+            if builtin == "len" and len(args) == 1 and not kwargs and not starred:
+                # `if len(kwargs) == 0: return tf.nn.leaky_relu` in a helper called with no
+                # keywords: the arm that builds a layer from them never runs.
+                size = _known_length(args[0])
+                if size is not None:
+                    return Const(size)
             if builtin is None and isinstance(node.func, ast.Attribute) and node.func.attr in _LIST_CHANGERS:
                 self._changed_in_place(node.func.value, env, module)
             if builtin is None and isinstance(node.func, ast.Attribute) and node.func.attr in _DATA_METHODS:
@@ -2080,6 +2105,8 @@ class Interpreter:
         if func.bound_self is not None and positional:
             local[positional[0]] = func.bound_self
             positional = positional[1:]
+        elif func.bound_self is not None:
+            given.insert(0, func.bound_self)  # `def method(*args)`: the object is args[0]
         offset = len(positional) - len(defaults)
         for i, p in enumerate(positional):
             if i < len(given):
@@ -2100,8 +2127,11 @@ class Interpreter:
                 local[p.arg] = UNKNOWN
             else:
                 local[p.arg] = kw_defaults[i]
-        if a.vararg:
+        if a.vararg and unknown_args:
             local[a.vararg.arg] = UNKNOWN
+        elif a.vararg:
+            # The positional arguments no parameter takes, a tuple of them.
+            local[a.vararg.arg] = ListVal(given[len(positional):])
         if a.kwarg and unknown_args:
             local[a.kwarg.arg] = UNKNOWN
         elif a.kwarg:
@@ -2215,6 +2245,22 @@ def _enumerated(iterable: Any, start: int) -> ListVal:
     else:
         items, sample, length = [UNKNOWN] * MAX_LITERAL_ITERATIONS, True, None
     return ListVal([ListVal([Const(i), item]) for i, item in enumerate(items, start)], sample=sample, length=length)
+
+
+def _known_length(value: Any) -> int | None:
+    """`len(value)` when every item is known to be there: a list or tuple we saw whole (not
+    a sample, not grown where we did not follow it), a dict of known keys, a constant."""
+    if isinstance(value, Const):
+        return len(value.value) if isinstance(value.value, (str, bytes, tuple)) else None
+    if isinstance(value, ListVal):
+        if value.changed:
+            return None
+        if value.length is not None:
+            return value.length
+        return None if value.sample else len(value.items)
+    if isinstance(value, DictVal):
+        return None if value.open else len(value.items)
+    return None
 
 
 def _spliced(parts: list[tuple[bool, Any]]) -> Any:

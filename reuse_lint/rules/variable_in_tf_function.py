@@ -319,6 +319,27 @@ first = layers.Lambda(lambda t: t[:, 0])(x)
 pooled = layers.Lambda(lambda t: layers.Flatten()(K.mean(t, axis=1, keepdims=True)))(x)
 model = tf.keras.Model(x, layers.Lambda(normalize)(layers.Dense(8)(first + pooled)))
 """,
+        # A helper that builds a PReLU only from the options it is given: called from
+        # `call` with none, `len(options) == 0` returns the plain function first.
+        """
+import tensorflow as tf
+def make_activation(kind, **options):
+    if kind == "prelu":
+        if len(options) == 0:
+            return tf.nn.leaky_relu
+        return tf.keras.layers.PReLU(**options)
+    return tf.nn.relu
+class Tower(tf.keras.layers.Layer):
+    def __init__(self, activation, **kwargs):
+        super().__init__(**kwargs)
+        self.activation = activation
+        self.proj = tf.keras.layers.Dense(4)
+    def forward(self, x):
+        act = make_activation(self.activation)
+        return act(self.proj(x))
+    def call(self, x):
+        return self.forward(x)
+""",
         # `call` of a class that is not a Keras subclass: nothing traces it.
         """
 import tensorflow as tf
@@ -328,6 +349,24 @@ class Block:
 """,
     )
     INVALID = (
+        # The same helper given an option: each call of `call` builds a new PReLU.
+        """
+import tensorflow as tf
+def make_activation(kind, **options):
+    if kind == "prelu":
+        if len(options) == 0:
+            return tf.nn.leaky_relu
+        return tf.keras.layers.PReLU(**options)  # expect: RL111
+    return tf.nn.relu
+class Tower(tf.keras.layers.Layer):
+    def __init__(self, activation, **kwargs):
+        super().__init__(**kwargs)
+        self.activation = activation
+        self.proj = tf.keras.layers.Dense(4)
+    def call(self, x):
+        act = make_activation(self.activation, alpha_initializer="zeros")
+        return act(self.proj(x))
+""",
         # A `__call__` of one's own replaces Keras' and runs on every call, as `call` does.
         """
 import tensorflow as tf
