@@ -228,6 +228,33 @@ def test_attributes_set_alike_on_both_arms_stay_known():
     assert [f.code for f in findings] == ["RL102"]
 
 
+def test_objects_made_on_one_arm_keep_what_that_arm_set_on_them():
+    # Each class picked by an unknown key runs on an arm of its own; the object each makes
+    # exists only in runs of that arm, so its constructor's attributes are its own state,
+    # while an object made before the pick still joins what the arms set on it.
+    _, g = interpret("""
+        import os
+        class Single:
+            def __init__(self, net):
+                self.net = net
+                net.mode = "single"
+        class Split:
+            def __init__(self, net):
+                self.net = net
+                self.parts = 2
+                net.mode = "split"
+        class Net:
+            def __init__(self):
+                self.mode = None
+        net = Net()
+        strategy = {None: Single, "split": Split}[os.environ.get("STRATEGY")](net)
+    """)
+    single, split = g["strategy"].items
+    assert single.attrs["net"] is g["net"] and split.attrs["net"] is g["net"]
+    assert split.attrs["parts"] == Const(2) and "parts" not in single.attrs
+    assert g["net"].attrs["mode"] is UNKNOWN
+
+
 def test_a_method_entry_sees_what_init_set():
     findings = lint("""
         import tensorflow as tf

@@ -59,6 +59,9 @@ BAD = {
     "rl111_unset_flag_bad.py": ("ValueError", "tf.function only supports singleton tf.Variables created on the first call"),
     # The `call` of a class a factory function made.
     "rl111_factory_bad.py": ("ValueError", "tf.function only supports singleton tf.Variables created on the first call"),
+    # The bias made in a merge that a strategy object reaches from `call`, the strategy picked
+    # in `__init__` from a dict of classes by a setting.
+    "rl111_strategy_pick_bad.py": ("ValueError", "tf.function only supports singleton tf.Variables created on the first call"),
     # Layers made in an overridden `__call__` (not `call`), in the tf.function step.
     "rl111_own_call_bad.py": ("ValueError", "tf.function only supports singleton tf.Variables created on the first call"),
     # The optimizer made in the tf.function step makes its step count on each trace.
@@ -544,6 +547,8 @@ KERAS3 = {
     "rl111_unset_flag_bad.py": lambda b: "cannot add new elements of state" in (b["error"] or {}).get("message", ""),
     "rl111_factory_bad.py": lambda b: "tf.function only supports singleton tf.Variables" in (b["error"] or {}).get("message", ""),
     "rl111_factory_good.py": lambda b: b["error"] is None,
+    "rl111_strategy_pick_bad.py": lambda b: "tf.function only supports singleton tf.Variables" in (b["error"] or {}).get("message", ""),
+    "rl111_strategy_pick_good.py": lambda b: b["error"] is None,
     # Rescaling, Resizing and CenterCrop made in `call` create no variable in Keras 3 either.
     "rl111_call_good.py": lambda b: b["error"] is None,
     "rl106_gan_bad.py": lambda b: b["error"] is None and b["created"].count("d_out/kernel:0") == 2,

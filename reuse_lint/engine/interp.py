@@ -54,6 +54,7 @@ from reuse_lint.engine.values import (
     OneOf,
     PackageVal,
     Partial,
+    instances_made,
     same,
     truthy,
 )
@@ -1083,8 +1084,10 @@ class Interpreter:
         outcomes = []
         writes = []  # per arm: the object attributes it set, with their final values
         test, loops, stateful, given = self._arm_context(node, env, module)
+        starts = []  # per arm: how many objects were made before it began
         for arm, block in enumerate(arms):
             self._restore(env, before)
+            starts.append(instances_made())
             depth = len(self.conds)
             self.conds.append(Cond(id(node), loops, arm, test, stateful, given=given))
             self.journals.append([])
@@ -1104,7 +1107,8 @@ class Interpreter:
                 if not bindings:
                     self._binding_journals.pop(id(frame), None)
             outcomes.append((arm, term, (bound, *self._snapshot(env)[1:])))
-        self._join_attributes([w for (arm, term, _), w in zip(outcomes, writes) if term is None])
+        self._join_attributes([w for (arm, term, _), w in zip(outcomes, writes) if term is None],
+                              [n for (arm, term, _), n in zip(outcomes, starts) if term is None])
         alive = [(arm, snap) for arm, term, snap in outcomes if term is None]
         if alive and self.early_returns:
             # `if p: return x` with the function going on: x is one of the values it returns.
@@ -1116,7 +1120,8 @@ class Interpreter:
             # Every arm leaves (`if deep: return self._deep(x) else: return self._flat(x)`,
             # each helper setting `self._reuse = True`): the objects' state after it is what
             # the arms that leave the same way set, as for arms that go on.
-            self._join_attributes([w for t, w in zip(terms, writes) if type(t) is type(terms[0])])
+            self._join_attributes([w for t, w in zip(terms, writes) if type(t) is type(terms[0])],
+                                  [n for t, n in zip(terms, starts) if type(t) is type(terms[0])])
             if all(isinstance(t, _Return) for t in terms):
                 value = terms[0].value
                 for t in terms[1:]:
@@ -1175,13 +1180,17 @@ class Interpreter:
                 inst.attrs[attr] = old
         return final
 
-    def _join_attributes(self, arms: list[dict]) -> None:
+    def _join_attributes(self, arms: list[dict], starts: list[int] | None = None) -> None:
         """`self.x = ...` on one arm of an unknown `if`: after it, x is known only if every
         arm that goes on leaves the same value (the state before counts for an arm that
-        did not set it)."""
+        did not set it). An object made on an arm (`starts`: how many objects were made
+        when each arm began) is in no run of the other arms, so what that arm set on it is
+        its state: `{"a": A, "b": B}[key](self)` keeps what `A.__init__` set on its object."""
         for key in {k for arm in arms for k in arm}:
             inst, attr, _ = next(arm[key] for arm in arms if key in arm)
             values = [arm[key][2] if key in arm else inst.attrs.get(attr, _MISSING) for arm in arms]
+            if starts is not None and isinstance(inst, Instance):
+                values = [arm[key][2] for arm, n in zip(arms, starts) if key in arm and inst.serial > n] or values
             value = values[0]
             for other in values[1:]:
                 value = self._join(value, other)
@@ -1941,8 +1950,10 @@ class Interpreter:
         before = self.tf.snapshot()
         results, left, writes = [], [], []
         depth = len(self.conds)
+        starts = []
         for arm, item in enumerate(pick.items):
             self.tf.restore(before)
+            start = instances_made()
             self.conds.append(Cond(pick.origin, pick.loops, arm, pick=True))
             self.journals.append([])
             try:
@@ -1953,6 +1964,7 @@ class Interpreter:
             finally:
                 del self.conds[depth:]
             writes.append(self._undo(self.journals.pop()))
+            starts.append(start)
             left.append(self.tf.snapshot())
         if not results:
             self.tf.restore(before)
@@ -1961,7 +1973,7 @@ class Interpreter:
         for other in left[1:]:
             joined = self.tf.join(joined, other)
         self.tf.restore(joined)
-        self._join_attributes(writes)
+        self._join_attributes(writes, starts)
         if len(results) == len(pick.items):
             return _one_of(results, pick)
         return UNKNOWN

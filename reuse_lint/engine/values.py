@@ -270,11 +270,26 @@ class ClassVal:
         return None
 
 
+_MADE = [0]  # how many Instances the analysis has made (see Instance.serial)
+
+
+def _next_serial() -> int:
+    _MADE[0] += 1
+    return _MADE[0]
+
+
+def instances_made() -> int:
+    return _MADE[0]
+
+
 @dataclass(eq=False)
 class Instance:
     cls: ClassVal
     attrs: dict[str, Any] = field(default_factory=dict)
     made: Any = None  # the Site of the `Cls(...)` call that constructed it; None when the analysis made it up
+    # Its place in the order objects were made: one whose serial is above the count taken
+    # when an `if` arm began was made on that arm.
+    serial: int = field(default_factory=_next_serial)
 
 
 @dataclass(eq=False)

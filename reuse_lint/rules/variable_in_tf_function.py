@@ -347,6 +347,30 @@ class Block:
     def call(self, x):
         return tf.keras.layers.Dense(4)(x)
 """,
+        # The same strategy pick, the bias made once in `__init__`.
+        """
+import tensorflow as tf
+class Single:
+    def __init__(self, net):
+        self.net = net
+    def call(self, u, v):
+        return self.net.merge(self.net.branch(u), v)
+class Split:
+    def __init__(self, net):
+        self.net = net
+    def call(self, u, v):
+        return self.net.branch(u) * v
+class OperatorNet(tf.keras.Model):
+    def __init__(self, strategy=None):
+        super().__init__()
+        self.strategy = {None: Single, "split": Split}[strategy](self)
+        self.branch = tf.keras.layers.Dense(4)
+        self.bias = tf.Variable(tf.zeros(1))
+    def merge(self, u, v):
+        return tf.reduce_sum(u * v, -1) + self.bias
+    def call(self, inputs):
+        return self.strategy.call(inputs[0], inputs[1])
+""",
     )
     INVALID = (
         # The same helper given an option: each call of `call` builds a new PReLU.
@@ -626,6 +650,31 @@ def forward(x):
     return tf.keras.layers.Dense(2)(x)  # expect: RL111
 fast = tf.function(forward)
 y = fast(tf.ones([1, 2]))
+""",
+        # A strategy object picked in `__init__` from a dict of classes by an argument not
+        # known here: its `call` reaches a merge of the network's that makes the bias.
+        """
+import tensorflow as tf
+class Single:
+    def __init__(self, net):
+        self.net = net
+    def call(self, u, v):
+        return self.net.merge(self.net.branch(u), v)
+class Split:
+    def __init__(self, net):
+        self.net = net
+    def call(self, u, v):
+        return self.net.branch(u) * v
+class OperatorNet(tf.keras.Model):
+    def __init__(self, strategy=None):
+        super().__init__()
+        self.strategy = {None: Single, "split": Split}[strategy](self)
+        self.branch = tf.keras.layers.Dense(4)
+    def merge(self, u, v):
+        b = tf.Variable(tf.zeros(1))  # expect: RL111
+        return tf.reduce_sum(u * v, -1) + b
+    def call(self, inputs):
+        return self.strategy.call(inputs[0], inputs[1])
 """,
     )
 
