@@ -267,3 +267,34 @@ def test_making_the_default_graph_the_default_again_keeps_its_open_scopes():
     made = [c.name for c in analysed.analysis.creations]
     analysed.release()
     assert made == ["outer/w", "w"]
+
+
+def test_an_optimizer_made_as_a_default_is_one_object_counted_against_its_callers():
+    """A default is evaluated once, when the `def` runs: every construction that leaves the
+    parameter out gets that one object, and the entry methods run with it when the project
+    leaves it out somewhere (or builds the class nowhere)."""
+    head = """
+        import tensorflow as tf
+        class Net(tf.keras.Model):
+            def __init__(self, n, optimizer=tf.keras.optimizers.Adam(), lr=1e-3):
+                super().__init__()
+                self.out = tf.keras.layers.Dense(n)
+                self.optimizer = optimizer
+            def step(self, x):
+                with tf.GradientTape() as tape:
+                    loss = tf.reduce_mean(self.out(x))
+                self.optimizer.apply_gradients(zip(tape.gradient(loss, self.trainable_variables), self.trainable_variables))
+    """
+
+    def counts(tail: str):
+        _, analysed = run(textwrap.dedent(head) + tail)
+        facts = analysed.analysis.default_optimizers
+        stepped = {id(o) for o, *_ in analysed.analysis.keras_optimizer_steps}
+        return [(param, owner, total, left, id(o) in stepped) for o, _site, param, owner, total, left in facts]
+
+    assert counts("") == [("optimizer", "Net", 0, 0, True)]  # built nowhere: a library's class
+    assert counts("a, b = Net(1), Net(2, tf.keras.optimizers.Adam())\n") == [("optimizer", "Net", 2, 1, True)]
+    # Every construction passes its own: the default is never what the step gets.
+    assert counts("a, b = Net(1, optimizer=None), Net(2, tf.keras.optimizers.Adam())\n") == [("optimizer", "Net", 2, 0, False)]
+    # A use of the class the syntax cannot follow: the counts are unknown.
+    assert counts("factory = Net\n") == [("optimizer", "Net", None, None, False)]

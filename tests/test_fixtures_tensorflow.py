@@ -126,6 +126,8 @@ BAD = {
     "rl111_lambda_bad.py": ("ValueError", "Variables were created within a Lambda layer"),
     # One Adam for the classifier and a real/fake model with a Dense head of its own.
     "rl124_weightless_head_bad.py": ("KeyError", "The optimizer cannot recognize variable"),
+    # The constructor's default Adam, made once at the `def`, held by both emulators.
+    "rl124_default_bad.py": ("KeyError", "The optimizer cannot recognize variable"),
 }
 
 
@@ -612,6 +614,9 @@ KERAS3 = {
     in (b["error"] or {}).get("message", ""),
     "rl124_weightless_head_good.py": lambda b: b["error"] is None
     and len([n for n in b["changed"] if n.endswith("kernel:0")]) == 2,
+    "rl124_default_bad.py": lambda b: "This optimizer can only be called for the variables it was originally built with"
+    in (b["error"] or {}).get("message", ""),
+    "rl124_default_good.py": lambda b: b["error"] is None,
     "rl120_modes_bad.py": lambda b: b["error"] is None and len([n for n in b["created"] if n.endswith("kernel:0")]) == 1,
     "rl120_modes_good.py": lambda b: b["error"] is None
     and [n for n in b["created"] if n.endswith("kernel:0")] == [n for n in b["changed"] if n.endswith("kernel:0")] != [],

@@ -118,6 +118,21 @@ def leaves_default(func: Def, method: bool, param: str, find: Callable[[str], "l
     return all(id(_argument(func, method, call, param)) in defaults for call, _, _ in calls)
 
 
+def leaving_out(func: Def, method: bool, param: str, find: Callable[[str], "list[Call] | None"]) -> tuple[int, int] | None:
+    """(how many calls of `func` the project makes, how many leave `param` at its default);
+    None when one may be unseen or cannot be read (`**kw`)."""
+    if func.decorator_list:
+        return None
+    calls = find(func.name)
+    if calls is None:
+        return None
+    defaults = {id(d) for d in func.args.defaults + func.args.kw_defaults if d is not None}
+    args = [_argument(func, method, call, param) for call, _, _ in calls]
+    if any(arg is None for arg in args):
+        return None
+    return len(args), sum(1 for arg in args if id(arg) in defaults)
+
+
 def _argument(func: Def, method: bool, call: ast.Call, param: str) -> ast.expr | None:
     """The expression `call` gives `param`: an argument, or the default it leaves in place;
     None when that cannot be read (`*args`, `**kw`, a method called as a plain function)."""

@@ -300,6 +300,12 @@ class Analysis:
     # builds its slots for the first list it steps and knows no other variables afterwards.
     # (optimizer, ModelVars, site, trace, whether a model's own `fit`/`train_on_batch` stepped it)
     keras_optimizer_steps: list = field(default_factory=list)
+    # (the KerasOptimizer, site of the `def`, parameter, owner class name or None, how many of
+    # the project's constructions (calls) there are, how many leave the parameter out): a Keras
+    # optimizer made as a parameter's default is made once, when the `def` runs, and every call
+    # that leaves the parameter out gets that one object. The counts are None when a call may
+    # be unseen.
+    default_optimizers: list = field(default_factory=list)
     # (site of the call, canonical class, the `call` function node) for each weighted Keras
     # layer object applied in the `call` of a Keras subclass: RL123 asks whether its output is read.
     layer_calls: list = field(default_factory=list)
@@ -333,4 +339,5 @@ class Analysis:
             len(self.reuse_false), len(self.tape_gradients), len(self.model_reads), len(self.models_handled),
             len(self.reapplied_layers), len(self.ignored_reuse_matters), len(self.scope_argument_open), len(self.ignored_scope_names), len(self.layer_calls), len(self.tf_function_calls),
             len(self.keras_optimizer_steps), len(self.computed_averages), len(self.gradient_pairings),
+            len(self.default_optimizers),
         )

@@ -29,6 +29,7 @@ from functools import lru_cache
 from typing import Any, Callable, Iterator
 
 from reuse_lint.engine import tfapi
+from reuse_lint.engine.callers import calls_in, leaving_out
 from reuse_lint.engine.constructions import constructions
 from reuse_lint.engine.settings import settings
 from reuse_lint.engine.events import (
@@ -47,6 +48,7 @@ from reuse_lint.engine.values import (
     FuncVal,
     HiddenMethod,
     Instance,
+    KerasOptimizer,
     Settings,
     ListVal,
     ModuleState,
@@ -623,6 +625,9 @@ class Interpreter:
         self.trace = 0
         self.modules: dict[str, ModuleState] = {}
         self._constructed: dict[int, dict] = {}  # class -> the attributes its __init__ set
+        # id() of the Keras optimizers made as a parameter's default that some call of the
+        # project leaves in place, or that nothing in the project calls (a library's class)
+        self._default_optimizers: set[int] = set()
         self._stateful_runs = 0  # tokens for the runs of `if`s on state their function changes
         self._nested_keras: list[ClassVal] = []  # Keras classes a function made (a factory's)
         self._loading: list[ModuleState] = []  # the modules whose top level runs now
@@ -953,7 +958,54 @@ class Interpreter:
         func = FuncVal(stmt, module, env, is_tf_function=is_tf_function, owner=owner,
                        defaults=defaults, kw_defaults=kw_defaults, is_context_manager=is_context_manager,
                        static=static)
+        if any(isinstance(d, KerasOptimizer) for d in defaults + kw_defaults):
+            self._note_default_optimizers(func)
         return HiddenMethod(stmt.name, func) if property_getter else func
+
+    def _note_default_optimizers(self, func: FuncVal) -> None:
+        """Record each Keras optimizer a parameter of `func` defaults to (made once, now), with
+        how many of the project's constructions of its class (for `__init__`) or calls of it
+        leave that parameter out."""
+        a = func.node.args
+        positional = [p.arg for p in a.posonlyargs + a.args]
+        pairs = list(zip(positional[len(positional) - len(func.defaults):], func.defaults))
+        pairs += [(p.arg, d) for p, d in zip(a.kwonlyargs, func.kw_defaults) if d is not None]
+        for param, value in pairs:
+            if not isinstance(value, KerasOptimizer) or any(f[0] is value for f in self.analysis.default_optimizers):
+                continue
+            total, left = self._calls_leaving_out(func, param)
+            if total is not None and (total == 0 or left):
+                self._default_optimizers.add(id(value))
+            owner = func.owner.node.name if func.owner is not None else None
+            self.analysis.default_optimizers.append((value, Site(func.module.path, func.node), param, owner, total, left))
+
+    def _calls_leaving_out(self, func: FuncVal, param: str) -> tuple[int | None, int | None]:
+        """(the project's constructions or calls of `func`, those that leave `param` out); both
+        None when one may be unseen or cannot be read."""
+        node = func.node
+        if not isinstance(node, ast.FunctionDef) or node.decorator_list:
+            return None, None
+        positional = [p.arg for p in node.args.posonlyargs + node.args.args]
+        if func.owner is not None and node.name == "__init__":
+            find = getattr(self.loader, "constructions", None)
+            name = func.owner.node.name
+            calls = find(func.module.path, name) if find is not None else constructions(func.module.tree, name, {name}, True)
+            if calls is None:
+                return None, None
+            index = positional.index(param) - 1 if param in positional else None
+            left = sum(1 for args, kwargs in calls if param not in kwargs and (index is None or index >= len(args)))
+            return len(calls), left
+        if func.owner is not None and func.static:
+            return None, None
+        find_elsewhere = getattr(self.loader, "calls", None)
+
+        def find(name: str):
+            here = calls_in(func.module.tree, name)
+            elsewhere = find_elsewhere(func.module.path, name) if find_elsewhere is not None else []
+            return None if here is None or elsewhere is None else here + elsewhere
+
+        counted = leaving_out(node, func.owner is not None, param, find)
+        return counted if counted is not None else (None, None)
 
     def _stmt_ClassDef(self, stmt: ast.ClassDef, env, module) -> None:
         bases = [self.eval(b, env, module) for b in stmt.bases]
@@ -2125,7 +2177,9 @@ class Interpreter:
                 local[p] = given[i]
             elif p in kwargs:
                 local[p] = kwargs[p]
-            elif unknown_args:
+            elif unknown_args and not (i >= offset and id(defaults[i - offset]) in self._default_optimizers):
+                # A default optimizer that the project's calls leave in place (or a library's
+                # callers may) is the one object every such call gets.
                 local[p] = UNKNOWN
             elif i >= offset:
                 local[p] = defaults[i - offset]
@@ -2135,7 +2189,7 @@ class Interpreter:
         for i, p in enumerate(a.kwonlyargs):
             if p.arg in kwargs:
                 local[p.arg] = kwargs[p.arg]
-            elif unknown_args or kw_defaults[i] is None:
+            elif kw_defaults[i] is None or unknown_args and id(kw_defaults[i]) not in self._default_optimizers:
                 local[p.arg] = UNKNOWN
             else:
                 local[p.arg] = kw_defaults[i]

@@ -25,6 +25,12 @@ class OptimizerSharedByModels(Rule):
     os.path.exists(path): d = load_model(path) else: d = build(); d.compile(...)`), the built
     models are the ones followed: a first run has nothing saved.
 
+    It also finds a Keras optimizer made as a parameter's default (`def __init__(self, ...,
+    optimizer=tf.keras.optimizers.Adam())`) that the function's object steps: the default is
+    made once, when the `def` runs, and every instance built without the argument shares it.
+    Reported where the project builds the class (calls the function) at least twice without
+    the argument, or nowhere (a library's class, built by its users).
+
     ## Why is this bad?
     A Keras optimizer (Keras 3, and tf_keras from TF 2.11 on) makes its slots for the
     variables of its first step and knows no others. The second model's step stops:
@@ -321,6 +327,83 @@ combined.compile(loss=[perceptual, "mse"], optimizer=tf.keras.optimizers.Adam())
 d.train_on_batch(np.zeros((2, 32, 32, 3)), np.ones((2, 1)))
 combined.train_on_batch(np.zeros((2, 32, 32, 3)), [np.zeros((2, 32, 32, 3)), np.ones((2, 1))])
 """,
+        # A constructor's default optimizer, the class built once: one object, one model.
+        """
+import tensorflow as tf
+class Emulator(tf.keras.Model):
+    def __init__(self, n_modes, optimizer=tf.keras.optimizers.Adam()):
+        super().__init__()
+        self.hidden = tf.keras.layers.Dense(8, activation="tanh")
+        self.out = tf.keras.layers.Dense(n_modes)
+        self.optimizer = optimizer
+    def call(self, x):
+        return self.out(self.hidden(x))
+    def training_step(self, x, y):
+        with tf.GradientTape() as tape:
+            loss = tf.reduce_mean(tf.square(self(x) - y))
+        grads = tape.gradient(loss, self.trainable_variables)
+        self.optimizer.apply_gradients(zip(grads, self.trainable_variables))
+        return loss
+emulator = Emulator(4)
+emulator.training_step(tf.zeros([4, 3]), tf.ones([4, 4]))
+""",
+        # Every construction passes an optimizer of its own: the default is never used.
+        """
+import tensorflow as tf
+class Emulator(tf.keras.Model):
+    def __init__(self, n_modes, optimizer=tf.keras.optimizers.Adam()):
+        super().__init__()
+        self.hidden = tf.keras.layers.Dense(8, activation="tanh")
+        self.out = tf.keras.layers.Dense(n_modes)
+        self.optimizer = optimizer
+    def call(self, x):
+        return self.out(self.hidden(x))
+    def training_step(self, x, y):
+        with tf.GradientTape() as tape:
+            loss = tf.reduce_mean(tf.square(self(x) - y))
+        grads = tape.gradient(loss, self.trainable_variables)
+        self.optimizer.apply_gradients(zip(grads, self.trainable_variables))
+        return loss
+tt = Emulator(4, optimizer=tf.keras.optimizers.Adam())
+te = Emulator(6, tf.keras.optimizers.Adam(1e-4))
+""",
+        # The default is `None` and each object without one makes its own Adam.
+        """
+import tensorflow as tf
+class Emulator(tf.keras.Model):
+    def __init__(self, n_modes, optimizer=None):
+        super().__init__()
+        self.hidden = tf.keras.layers.Dense(8, activation="tanh")
+        self.out = tf.keras.layers.Dense(n_modes)
+        self.optimizer = optimizer or tf.keras.optimizers.Adam()
+    def call(self, x):
+        return self.out(self.hidden(x))
+    def training_step(self, x, y):
+        with tf.GradientTape() as tape:
+            loss = tf.reduce_mean(tf.square(self(x) - y))
+        grads = tape.gradient(loss, self.trainable_variables)
+        self.optimizer.apply_gradients(zip(grads, self.trainable_variables))
+        return loss
+""",
+        # The default is a learning rate; the Adam is made in the body, once per object.
+        """
+import tensorflow as tf
+class Emulator(tf.keras.Model):
+    def __init__(self, n_modes, learning_rate=1e-3):
+        super().__init__()
+        self.hidden = tf.keras.layers.Dense(8, activation="tanh")
+        self.out = tf.keras.layers.Dense(n_modes)
+        self.optimizer = tf.keras.optimizers.Adam(learning_rate)
+    def call(self, x):
+        return self.out(self.hidden(x))
+    def training_step(self, x, y):
+        with tf.GradientTape() as tape:
+            loss = tf.reduce_mean(tf.square(self(x) - y))
+        grads = tape.gradient(loss, self.trainable_variables)
+        self.optimizer.apply_gradients(zip(grads, self.trainable_variables))
+        return loss
+tt, te = Emulator(4), Emulator(6)
+""",
     )
     INVALID = (
         # The same two heads, but the real/fake one adds a `Dense` of its own.
@@ -544,6 +627,55 @@ combined.compile(loss=[perceptual, "mse"], optimizer=opt)
 d.train_on_batch(np.zeros((2, 32, 32, 3)), np.ones((2, 1)))
 combined.train_on_batch(np.zeros((2, 32, 32, 3)), [np.zeros((2, 32, 32, 3)), np.ones((2, 1))])  # expect: RL124
 """,
+        # A library's emulator (built nowhere in the project) defaults its optimizer to one
+        # Adam, made when the `def` ran: every emulator its users build without one shares it.
+        """
+import tensorflow as tf
+class Emulator(tf.keras.Model):
+    def __init__(self, n_modes, optimizer=tf.keras.optimizers.Adam()):  # expect: RL124
+        super().__init__()
+        self.hidden = tf.keras.layers.Dense(8, activation="tanh")
+        self.out = tf.keras.layers.Dense(n_modes)
+        self.optimizer = optimizer
+    def call(self, x):
+        return self.out(self.hidden(x))
+    def training_step(self, x, y):
+        with tf.GradientTape() as tape:
+            loss = tf.reduce_mean(tf.square(self(x) - y))
+        grads = tape.gradient(loss, self.trainable_variables)
+        self.optimizer.apply_gradients(zip(grads, self.trainable_variables))
+        return loss
+""",
+        # The same class built twice with the default.
+        """
+import tensorflow as tf
+class Emulator(tf.keras.Model):
+    def __init__(self, n_modes, optimizer=tf.keras.optimizers.Adam()):  # expect: RL124
+        super().__init__()
+        self.hidden = tf.keras.layers.Dense(8, activation="tanh")
+        self.out = tf.keras.layers.Dense(n_modes)
+        self.optimizer = optimizer
+    def call(self, x):
+        return self.out(self.hidden(x))
+    def training_step(self, x, y):
+        with tf.GradientTape() as tape:
+            loss = tf.reduce_mean(tf.square(self(x) - y))
+        grads = tape.gradient(loss, self.trainable_variables)
+        self.optimizer.apply_gradients(zip(grads, self.trainable_variables))
+        return loss
+tt_emulator = Emulator(4)
+te_emulator = Emulator(6)
+""",
+        # A plain class holding a model it compiles with the default optimizer.
+        """
+import tensorflow as tf
+class Regressor:
+    def __init__(self, n_features, optimizer=tf.keras.optimizers.Adam(1e-3)):  # expect: RL124
+        self.model = tf.keras.Sequential([tf.keras.Input([n_features]), tf.keras.layers.Dense(8), tf.keras.layers.Dense(1)])
+        self.model.compile(optimizer=optimizer, loss="mse")
+    def fit(self, x, y, epochs=10):
+        self.model.fit(x, y, epochs=epochs, verbose=0)
+""",
     )
 
     def check(self, ctx: RuleContext) -> Iterable[Diagnostic]:
@@ -574,6 +706,26 @@ combined.train_on_batch(np.zeros((2, 32, 32, 3)), [np.zeros((2, 32, 32, 3)), np.
                 related=[ctx.related(first_site, "its first step, which fixed its variables"),
                          ctx.related(optimizer.site, "the one optimizer, made here")],
                 help="give each model its own optimizer (or `optimizer.build(...)` every list before the first step)",
+            )
+        stepped = {id(o) for o, *_ in ctx.analysis.keras_optimizer_steps}
+        for optimizer, site, param, owner, total, left in ctx.analysis.default_optimizers:
+            if id(optimizer) not in stepped or "legacy" in optimizer.canon.split(".") or id(optimizer) in reported:
+                continue
+            # Built once, a single object is harmless; a library's class (built nowhere in the
+            # project) is built by its users, who leave the optimizer out as the signature invites.
+            if total is None or not (total == 0 or left >= 2):
+                continue
+            reported.add(id(optimizer))
+            name = optimizer.canon.split(".")[-1]
+            made = f"`{owner}`" if owner else "the function"
+            uses = "every instance" if owner else "every call"
+            yield from ctx.report(
+                self, optimizer.site,
+                f"this `{name}` optimizer, the default of `{param}`, is made once, when the `def` runs, and shared by "
+                f"{uses} of {made} made without it: a Keras optimizer knows only the variables of its first step, so "
+                "the second one's step raises `The optimizer cannot recognize variable` (tf_keras) or `Unknown variable` (Keras 3)",
+                related=[ctx.related(site, "the function whose default it is")],
+                help=f"default `{param}` to `None` and make the optimizer in the body (`{param} or tf.keras.optimizers.{name}()`)",
             )
 
 
