@@ -855,14 +855,19 @@ class Interpreter:
 
     def _stmt_AugAssign(self, stmt: ast.AugAssign, env, module) -> None:
         value = self.eval(stmt.value, env, module)
-        grown = None
-        if isinstance(stmt.op, ast.Add) and isinstance(stmt.target, ast.Name):
-            grown = _grown(self.eval(stmt.target, env, module), value)
-        elif isinstance(stmt.op, ast.Add) and isinstance(stmt.target, ast.Attribute) and isinstance(stmt.target.value, ast.Name):
+        grown = old = None
+        if isinstance(stmt.target, ast.Name):
+            old = self.eval(stmt.target, env, module)
+        elif isinstance(stmt.target, ast.Attribute) and isinstance(stmt.target.value, ast.Name):
             # Read as stored: no model's attribute hook runs for the target of a store.
             base = self.eval(stmt.target.value, env, module)
             if isinstance(base, Instance) and stmt.target.attr in base.attrs:
-                grown = _grown(base.attrs[stmt.target.attr], value)
+                old = base.attrs[stmt.target.attr]
+        if isinstance(stmt.op, ast.Add) and old is not None:
+            grown = _grown(old, value)
+        if grown is None:
+            # A tensor is never changed in place: `loss += l2 * reg` binds `loss + l2 * reg`.
+            grown = tfapi.tensor_op(stmt.op, old, value)
         self.assign(stmt.target, UNKNOWN if grown is None else grown, env, module)
 
     def _stmt_Return(self, stmt: ast.Return, env, module) -> None:
