@@ -248,3 +248,64 @@ def test_reading_a_moving_average_or_a_data_module_leaves_the_selection_complete
     known = selection('user = getpass.getuser(); urllib.request.urlretrieve("u", "f"); os_name = platform.system()')
     assert known.complete and known.names == ("d/h/kernel", "d/h/bias")
     assert not selection("import mylib; mylib.setup()").complete
+
+
+GROWN_LOSS = """
+import os
+import tensorflow as tf
+x = tf.placeholder(tf.float32, [None, 2])
+with tf.variable_scope("enc"):
+    h = tf.layers.dense(x, 3)
+with tf.variable_scope("head"):
+    y = tf.layers.dense(h, 1)
+with tf.variable_scope("aux"):
+    a = tf.layers.dense(h, 1)
+loss = tf.reduce_mean(y)
+{grow}
+def make_optimizer(name):
+    if name == "momentum":
+        return tf.train.MomentumOptimizer(0.1, 0.9)
+    elif name == {other!r}:
+        return {other_class}
+    else:
+        raise ValueError(name)
+opt = make_optimizer(os.environ.get("OPT"))
+step = opt.minimize(loss, var_list=tf.trainable_variables("head/"))
+"""
+
+
+def _step(grow: str, other: str = "sgd", other_class: str = "tf.train.GradientDescentOptimizer(0.1)"):
+    _, analysed = run(GROWN_LOSS.format(grow=grow, other=other, other_class=other_class))
+    uses, slots = analysed.analysis.optimizers, analysed.analysis.slot_creations
+    analysed.release()
+    assert len(uses) == 1
+    return uses[0], slots
+
+
+def test_a_tensor_grown_in_place_keeps_what_it_reaches():
+    """`loss += w * aux_loss` is `loss = loss + w * aux_loss` (a tensor is never changed in
+    place), also under an `if` whose other arm leaves the loss as it was: the larger tensor is
+    what follows the `if` sees."""
+    for grow in ("loss += 0.4 * tf.reduce_mean(a)",
+                 "if os.environ.get('AUX'):\n    loss += 0.4 * tf.reduce_mean(a)",
+                 "if os.environ.get('AUX'):\n    loss = loss + 0.4 * tf.reduce_mean(a)\nelse:\n    loss = loss"):
+        use, _ = _step(grow)
+        assert isinstance(use.loss, Tensor) and use.loss.scopes == {"enc", "head", "aux"}, grow
+
+
+def test_two_arms_leaving_unrelated_tensors_leave_nothing_known():
+    """Arms that each compute their own loss are two runs, not one tensor: not joined."""
+    use, _ = _step("if os.environ.get('AUX'):\n    loss = tf.reduce_mean(a)")
+    assert not isinstance(use.loss, Tensor)
+
+
+def test_an_optimizer_picked_by_name_still_records_its_step():
+    """`if name == "momentum": return MomentumOptimizer(...) elif ...: return ... else: raise`:
+    the step is recorded with its loss and list. Arms of two slot layouts make no slots here
+    (which ones a run makes is not known); arms of one layout make that layout's."""
+    use, slots = _step("")
+    assert sorted(use.var_list.names) == ["head/dense/bias", "head/dense/kernel"]
+    assert isinstance(use.loss, Tensor) and use.loss.scopes == {"enc", "head"}
+    assert slots == []
+    use, slots = _step("", other="momentum2", other_class="tf.train.MomentumOptimizer(0.01, 0.9)")
+    assert use.optimizer == "tf.train.MomentumOptimizer" and len(slots) == 1

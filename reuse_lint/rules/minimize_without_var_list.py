@@ -239,6 +239,33 @@ d_step = tf.train.AdamOptimizer().minimize(tf.reduce_mean(d_fake - d_real), var_
 g_step = tf.train.AdamOptimizer().minimize(g_loss, var_list=tf.trainable_variables("generator/"))
 g_extra = tf.train.AdamOptimizer().minimize(g_loss)  # expect: RL109
 """,
+        # pix2pix's shape: the generator's loss grows by `+=` under a setting, and a helper
+        # picks the optimizer's class by a name the analysis does not know.
+        """
+import os
+import tensorflow as tf
+def make_optimizer(name):
+    if name == "adam":
+        return tf.train.AdamOptimizer(2e-4, beta1=0.5)
+    elif name == "sgd":
+        return tf.train.GradientDescentOptimizer(2e-4)
+    raise ValueError(name)
+def g(z):
+    with tf.variable_scope("generator"):
+        return tf.layers.dense(z, 2)
+def d(x, reuse=False):
+    with tf.variable_scope("discriminator", reuse=reuse):
+        return tf.layers.dense(x, 1)
+real = tf.placeholder(tf.float32, [None, 2])
+fake = g(tf.random.normal([8, 4]))
+d_real, d_fake = d(real), d(fake, reuse=True)
+g_loss = -tf.reduce_mean(d_fake)
+if float(os.environ.get("L1_WEIGHT", "100")) > 0:
+    g_loss += 100.0 * tf.reduce_mean(tf.abs(fake - real))
+opt_name = os.environ.get("OPTIMIZER", "adam")
+d_step = make_optimizer(opt_name).minimize(tf.reduce_mean(d_fake - d_real), var_list=tf.trainable_variables("discriminator/"))
+g_step = make_optimizer(opt_name).minimize(g_loss)  # expect: RL109
+""",
     )
 
     def check(self, ctx: RuleContext) -> Iterable[Diagnostic]:
