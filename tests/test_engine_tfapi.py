@@ -309,3 +309,19 @@ def test_an_optimizer_picked_by_name_still_records_its_step():
     assert slots == []
     use, slots = _step("", other="momentum2", other_class="tf.train.MomentumOptimizer(0.01, 0.9)")
     assert use.optimizer == "tf.train.MomentumOptimizer" and len(slots) == 1
+
+
+def test_a_function_whose_last_path_raises_returns_what_its_other_paths_return():
+    """`if name == "momentum": return ... elif ...: return ...` then `raise`: the caller goes
+    on only with a returned value; a body that always raises still gives nothing known."""
+    source = GROWN_LOSS.format(grow="", other="sgd", other_class="tf.train.GradientDescentOptimizer(0.1)")
+    _, analysed = run(source.replace("    else:\n        raise ValueError(name)", "    raise ValueError(name)"))
+    uses = analysed.analysis.optimizers
+    analysed.release()
+    assert len(uses) == 1 and isinstance(uses[0].loss, Tensor)
+    _, analysed = run("""
+        def f():
+            raise NotImplementedError
+        x = f()
+    """)
+    analysed.release()

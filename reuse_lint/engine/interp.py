@@ -104,6 +104,9 @@ class _Terminator(Exception):
     pass
 
 
+_RAISED = object()  # what a function body that ended in `raise` gives back (no value)
+
+
 class _Return(_Terminator):
     def __init__(self, value: Any) -> None:
         self.value = value
@@ -2004,7 +2007,12 @@ class Interpreter:
         self.early_writes.append([])
         try:
             result = self._run_body(func, env)
-            for value in self.early_returns[-1]:
+            returned = self.early_returns[-1]
+            if result is _RAISED:
+                # A path that raises returns nothing to the caller, who goes on only with what
+                # the other paths return (`if name == "adam": return Adam() ... raise ValueError`).
+                result, returned = (returned[0], returned[1:]) if returned else (UNKNOWN, [])
+            for value in returned:
                 result = self._join(result, value)
             self._join_early_writes(self.early_writes[-1])
         finally:
@@ -2035,7 +2043,9 @@ class Interpreter:
             return Const(None)
         except _Return as ret:
             return ret.value
-        except (_Raise, _Break, _Continue):
+        except _Raise:
+            return _RAISED
+        except (_Break, _Continue):
             return UNKNOWN
 
     def _forwarded(self, init: FuncVal, args, kwargs) -> tuple[list, dict]:
