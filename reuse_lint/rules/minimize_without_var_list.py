@@ -268,8 +268,8 @@ d_step = tf.train.AdamOptimizer().minimize(tf.reduce_mean(d_fake - d_real), var_
 g_step = tf.train.AdamOptimizer().minimize(g_loss, var_list=tf.trainable_variables("generator/"))
 g_extra = tf.train.AdamOptimizer().minimize(g_loss)  # expect: RL109
 """,
-        # pix2pix's shape: the generator's loss grows by `+=` under a setting, and a helper
-        # picks the optimizer's class by a name the analysis does not know.
+        # pix2pix's shape: the generator's loss grows by `+=` under a setting the analysis
+        # does not know, and a helper picks the optimizer's class by name, raising on others.
         """
 import os
 import tensorflow as tf
@@ -291,7 +291,7 @@ d_real, d_fake = d(real), d(fake, reuse=True)
 g_loss = -tf.reduce_mean(d_fake)
 if float(os.environ.get("L1_WEIGHT", "100")) > 0:
     g_loss += 100.0 * tf.reduce_mean(tf.abs(fake - real))
-opt_name = os.environ.get("OPTIMIZER", "adam")
+opt_name = "adam"
 d_step = make_optimizer(opt_name).minimize(tf.reduce_mean(d_fake - d_real), var_list=tf.trainable_variables("discriminator/"))
 g_step = make_optimizer(opt_name).minimize(g_loss)  # expect: RL109
 """,

@@ -273,12 +273,8 @@ compare = versions.compare
 
 def join(interp, a: Any, b: Any) -> Any:
     """What two arms of an `if` leave in one name where they leave different values:
-    UNKNOWN, unless a model says which one a run meets (a model built or read back), what
-    both arms made acts as one (an optimizer of each arm), or one arm only added to the
-    other's tensor (`if aux: loss += 0.4 * aux_loss`)."""
-    optimizer = optimizers.joined(a, b)
-    if optimizer is not None:
-        return optimizer
+    UNKNOWN, unless a model says which one a run meets (a model built or read back), or
+    one arm only added to the other's tensor (`if aux: loss += 0.4 * aux_loss`)."""
     extended = tensors.extended(a, b)
     return extended if extended is not None else keras.resumed_or_built(interp, a, b)
 

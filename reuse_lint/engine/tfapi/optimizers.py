@@ -53,25 +53,6 @@ def _optimizer(interp, canon, node, args, kwargs, module) -> Any:
     return Optimizer(canon, node)
 
 
-def joined(a: Any, b: Any) -> Any:
-    """What an `if` leaves where each arm made its own TF1 optimizer (`if FLAGS.optim ==
-    "momentum": opt = MomentumOptimizer(...) elif ...: opt = GradientDescentOptimizer(...)
-    else: raise`): one optimizer, as any run takes one arm, so its steps are still recorded
-    with their loss and list. The class stays only when both arms make the same slots; else
-    it is the base class, which makes none here (which slots a run makes is not known, and a
-    slot not recorded can hide a finding but never make one). None for other values."""
-    if not (isinstance(a, Optimizer) and isinstance(b, Optimizer)):
-        return None
-    if tfnames.EMA in (a.canon, b.canon) or a.slotted or b.slotted or a.made or b.made:
-        return None  # an average is no optimizer; a stepped object holds state of its own
-    if a.canon == b.canon and _slot_layout(a) == _slot_layout(b):
-        return Optimizer(a.canon, a.node)
-    return Optimizer(_BASE_OPTIMIZER, a.node)
-
-
-_BASE_OPTIMIZER = "tf.train.Optimizer"
-
-
 @attributes(Optimizer)
 def _optimizer_attribute(base: Optimizer, attr: str) -> Any:
     if attr in ("minimize", "compute_gradients", "apply_gradients"):
