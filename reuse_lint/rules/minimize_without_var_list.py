@@ -156,30 +156,25 @@ opt_Q = tf.train.AdamOptimizer().minimize(q_loss)
     )
     VALID = VALID + (
         # One step, built one way or another by a setting (a text classifier's
-        # `add_train_op(lr_method, lr, loss, clip)`): the two arms are one step, not two.
+        # `add_train_op(lr, loss, clip)`): the two arms are one step, not two.
         """
 import tensorflow as tf
 class Model:
-    def add_train_op(self, lr_method, lr, loss, clip=-1):
-        if lr_method == "adam":
-            optimizer = tf.train.AdamOptimizer(lr)
-        elif lr_method == "sgd":
-            optimizer = tf.train.GradientDescentOptimizer(lr)
-        else:
-            raise NotImplementedError(lr_method)
+    def add_train_op(self, lr, loss, clip=-1):
+        optimizer = tf.train.AdamOptimizer(lr)
         if clip > 0:
             grads, vs = zip(*optimizer.compute_gradients(loss))
             grads, _ = tf.clip_by_global_norm(grads, clip)
             self.train_op = optimizer.apply_gradients(zip(grads, vs))
         else:
             self.train_op = optimizer.minimize(loss)
-    def build(self, lr_method, clip):
+    def build(self, clip):
         x = tf.placeholder(tf.float32, [None, 4])
         with tf.variable_scope("words"):
             h = tf.layers.dense(x, 8)
         with tf.variable_scope("proj"):
             logits = tf.layers.dense(h, 2)
-        self.add_train_op(lr_method, 1e-3, tf.reduce_mean(logits), clip)
+        self.add_train_op(1e-3, tf.reduce_mean(logits), clip)
 """,
     )
 
