@@ -298,3 +298,86 @@ def test_an_optimizer_made_as_a_default_is_one_object_counted_against_its_caller
     assert counts("a, b = Net(1, optimizer=None), Net(2, tf.keras.optimizers.Adam())\n") == [("optimizer", "Net", 2, 0, False)]
     # A use of the class the syntax cannot follow: the counts are unknown.
     assert counts("factory = Net\n") == [("optimizer", "Net", None, None, False)]
+
+
+GROWN_LOSS = """
+import os
+import tensorflow as tf
+x = tf.placeholder(tf.float32, [None, 2])
+with tf.variable_scope("enc"):
+    h = tf.layers.dense(x, 3)
+with tf.variable_scope("head"):
+    y = tf.layers.dense(h, 1)
+with tf.variable_scope("aux"):
+    a = tf.layers.dense(h, 1)
+loss = tf.reduce_mean(y)
+{grow}
+def make_optimizer(name):
+    if name == "momentum":
+        return tf.train.MomentumOptimizer(0.1, 0.9)
+    elif name == {other!r}:
+        return {other_class}
+    else:
+        raise ValueError(name)
+opt = make_optimizer({name!r})
+step = opt.minimize(loss, var_list=tf.trainable_variables("head/"))
+"""
+
+
+def _step(grow: str, other: str = "sgd", other_class: str = "tf.train.GradientDescentOptimizer(0.1)",
+          name: str = "momentum"):
+    _, analysed = run(GROWN_LOSS.format(grow=grow, other=other, other_class=other_class, name=name))
+    uses, slots = analysed.analysis.optimizers, analysed.analysis.slot_creations
+    analysed.release()
+    assert len(uses) == 1
+    return uses[0], slots
+
+
+def test_a_tensor_grown_in_place_keeps_what_it_reaches():
+    """`loss += w * aux_loss` is `loss = loss + w * aux_loss` (a tensor is never changed in
+    place), also under an `if` whose other arm leaves the loss as it was: the larger tensor is
+    what follows the `if` sees."""
+    for grow in ("loss += 0.4 * tf.reduce_mean(a)",
+                 "if os.environ.get('AUX'):\n    loss += 0.4 * tf.reduce_mean(a)",
+                 "if os.environ.get('AUX'):\n    loss = loss + 0.4 * tf.reduce_mean(a)\nelse:\n    loss = loss"):
+        use, _ = _step(grow)
+        assert isinstance(use.loss, Tensor) and use.loss.scopes == {"enc", "head", "aux"}, grow
+
+
+def test_two_arms_leaving_unrelated_tensors_leave_nothing_known():
+    """Arms that each compute their own loss are two runs, not one tensor: not joined."""
+    use, _ = _step("if os.environ.get('AUX'):\n    loss = tf.reduce_mean(a)")
+    assert not isinstance(use.loss, Tensor)
+
+
+def test_an_optimizer_picked_by_an_unknown_name_stays_unknown():
+    """Arms that make optimizers of two classes are not joined (which slots a run makes, and
+    which steps the arms make, are not known): no step is recorded."""
+    _, analysed = run(GROWN_LOSS.format(grow="", other="sgd", other_class="tf.train.GradientDescentOptimizer(0.1)",
+                                        name="x").replace("make_optimizer('x')", "make_optimizer(os.environ.get('OPT'))"))
+    uses = analysed.analysis.optimizers
+    analysed.release()
+    assert uses == []
+
+
+def test_a_function_whose_last_path_raises_returns_what_its_other_paths_return():
+    """`if name == "momentum": return MomentumOptimizer(...)` then `raise`: the caller goes on
+    only with the returned value; a body that always raises still gives nothing known."""
+    _, analysed = run("""
+        import os
+        import tensorflow as tf
+        x = tf.placeholder(tf.float32, [None, 2])
+        with tf.variable_scope("head"):
+            y = tf.layers.dense(x, 1)
+        def make_optimizer(name):
+            if name == "momentum":
+                return tf.train.MomentumOptimizer(0.1, 0.9)
+            raise ValueError(name)
+        def broken():
+            raise NotImplementedError
+        step = make_optimizer(os.environ.get("OPT")).minimize(tf.reduce_mean(y))
+        other = broken()
+    """)
+    uses = analysed.analysis.optimizers
+    analysed.release()
+    assert len(uses) == 1 and uses[0].optimizer == "tf.train.MomentumOptimizer" and isinstance(uses[0].loss, Tensor)

@@ -233,6 +233,9 @@ SILENT = {
     "rl109_ddpg_bad.py": lambda b: b["steps"]["critic_step"] == _dense("actor", "dense") + _dense("critic", "dense"),
     # The generator's step also changes every discriminator variable.
     "rl109_bad.py": lambda b: b["steps"]["g_step"] == _dense("discriminator", "dense", "dense_1") + _dense("generator", "dense", "dense_1"),
+    # The same through a loss grown by `+=` and an optimizer a helper picks by name.
+    "rl109_extended_loss_bad.py": lambda b: b["steps"]["g_step"]
+    == _dense("discriminator", "dense", "dense_1") + _dense("generator", "dense", "dense_1"),
     # tf.Variable under reuse: two variables, one per call.
     "rl113_bad.py": lambda b: b["created"] == ["discriminator/Variable:0", "discriminator_1/Variable:0"],
     # No step trains the discriminator's batch-norm scale and offset.
@@ -354,6 +357,7 @@ GOOD_SHOWS = {
     "rl108_good.py": lambda b: b["steps"]["d_step"] == _dense("disc", "dense", "dense_1"),
     "rl109_good.py": lambda b: b["steps"]["g_step"] == _dense("generator", "dense", "dense_1")
     and b["steps"]["q_step"] == _dense("online", "dense"),
+    "rl109_extended_loss_good.py": lambda b: b["steps"]["g_step"] == _dense("generator", "dense", "dense_1"),
     "rl113_good.py": lambda b: b["created"] == ["discriminator/w:0"],
     # One GRU for both questions under encoder/, and the context's own under context/.
     "rl101_rnn_encoder_good.py": lambda b: sorted(b["created"]) == sorted(

@@ -194,6 +194,7 @@ class OptimizerUse:
     # apply_gradients of `tf.gradients(loss, var_list)`: no other use records this step, so it
     # stands for it as `minimize(loss, var_list=...)` would.
     by_hand: bool = False
+    conds: tuple = ()  # the `if` arms it was met on (Cond)
 
 
 @dataclass(eq=False)

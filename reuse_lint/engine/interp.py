@@ -107,6 +107,9 @@ class _Terminator(Exception):
     pass
 
 
+_RAISED = object()  # what a function body that ended in `raise` gives back (no value)
+
+
 class _Return(_Terminator):
     def __init__(self, value: Any) -> None:
         self.value = value
@@ -885,14 +888,19 @@ class Interpreter:
 
     def _stmt_AugAssign(self, stmt: ast.AugAssign, env, module) -> None:
         value = self.eval(stmt.value, env, module)
-        grown = None
-        if isinstance(stmt.op, ast.Add) and isinstance(stmt.target, ast.Name):
-            grown = _grown(self.eval(stmt.target, env, module), value)
-        elif isinstance(stmt.op, ast.Add) and isinstance(stmt.target, ast.Attribute) and isinstance(stmt.target.value, ast.Name):
+        grown = old = None
+        if isinstance(stmt.target, ast.Name):
+            old = self.eval(stmt.target, env, module)
+        elif isinstance(stmt.target, ast.Attribute) and isinstance(stmt.target.value, ast.Name):
             # Read as stored: no model's attribute hook runs for the target of a store.
             base = self.eval(stmt.target.value, env, module)
             if isinstance(base, Instance) and stmt.target.attr in base.attrs:
-                grown = _grown(base.attrs[stmt.target.attr], value)
+                old = base.attrs[stmt.target.attr]
+        if isinstance(stmt.op, ast.Add) and old is not None:
+            grown = _grown(old, value)
+        if grown is None:
+            # A tensor is never changed in place: `loss += l2 * reg` binds `loss + l2 * reg`.
+            grown = tfapi.tensor_op(stmt.op, old, value)
         self.assign(stmt.target, UNKNOWN if grown is None else grown, env, module)
 
     def _stmt_Return(self, stmt: ast.Return, env, module) -> None:
@@ -2113,7 +2121,12 @@ class Interpreter:
         self.early_writes.append([])
         try:
             result = self._run_body(func, env)
-            for value in self.early_returns[-1]:
+            returned = self.early_returns[-1]
+            if result is _RAISED:
+                # A path that raises returns nothing to the caller, who goes on only with what
+                # the other paths return (`if name == "adam": return Adam() ... raise ValueError`).
+                result, returned = (returned[0], returned[1:]) if returned else (UNKNOWN, [])
+            for value in returned:
                 result = self._join(result, value)
             self._join_early_writes(self.early_writes[-1])
         finally:
@@ -2144,7 +2157,9 @@ class Interpreter:
             return Const(None)
         except _Return as ret:
             return ret.value
-        except (_Raise, _Break, _Continue):
+        except _Raise:
+            return _RAISED
+        except (_Break, _Continue):
             return UNKNOWN
 
     def _forwarded(self, init: FuncVal, args, kwargs) -> tuple[list, dict]:

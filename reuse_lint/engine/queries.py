@@ -728,7 +728,10 @@ def wrongly_trained(analysis: Analysis, use) -> frozenset:
     reached = reached_models(use.loss)
     if len(reached) < 2:
         return frozenset()
-    others = [u for u in analysis.optimizers if u is not use and (u.trace, u.graph) == (use.trace, use.graph)]
+    # A step on another arm of an `if` (`if clip > 0: compute_gradients(loss) ... else:
+    # minimize(loss)`) is this one taken another way, never a second step of the same run.
+    others = [u for u in analysis.optimizers if u is not use and (u.trace, u.graph) == (use.trace, use.graph)
+              and compatible(u, use)]
     wrong: set[str] = set()
     players: list[frozenset] = []  # what each adversary step lists as its own
     by_list_only = True

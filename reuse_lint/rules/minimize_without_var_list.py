@@ -154,6 +154,30 @@ opt_G = tf.train.AdamOptimizer().minimize(g_loss, var_list=vars_G)
 opt_Q = tf.train.AdamOptimizer().minimize(q_loss)
 """,
     )
+    VALID = VALID + (
+        # One step, built one way or another by a setting (a text classifier's
+        # `add_train_op(lr, loss, clip)`): the two arms are one step, not two.
+        """
+import tensorflow as tf
+class Model:
+    def add_train_op(self, lr, loss, clip=-1):
+        optimizer = tf.train.AdamOptimizer(lr)
+        if clip > 0:
+            grads, vs = zip(*optimizer.compute_gradients(loss))
+            grads, _ = tf.clip_by_global_norm(grads, clip)
+            self.train_op = optimizer.apply_gradients(zip(grads, vs))
+        else:
+            self.train_op = optimizer.minimize(loss)
+    def build(self, clip):
+        x = tf.placeholder(tf.float32, [None, 4])
+        with tf.variable_scope("words"):
+            h = tf.layers.dense(x, 8)
+        with tf.variable_scope("proj"):
+            logits = tf.layers.dense(h, 2)
+        self.add_train_op(1e-3, tf.reduce_mean(logits), clip)
+""",
+    )
+
     INVALID = (
         # TF2: the generator's step takes the whole GAN model's variables.
         """
@@ -238,6 +262,33 @@ g_loss = -tf.reduce_mean(d_fake)
 d_step = tf.train.AdamOptimizer().minimize(tf.reduce_mean(d_fake - d_real), var_list=tf.trainable_variables("discriminator/"))
 g_step = tf.train.AdamOptimizer().minimize(g_loss, var_list=tf.trainable_variables("generator/"))
 g_extra = tf.train.AdamOptimizer().minimize(g_loss)  # expect: RL109
+""",
+        # pix2pix's shape: the generator's loss grows by `+=` under a setting the analysis
+        # does not know, and a helper picks the optimizer's class by name, raising on others.
+        """
+import os
+import tensorflow as tf
+def make_optimizer(name):
+    if name == "adam":
+        return tf.train.AdamOptimizer(2e-4, beta1=0.5)
+    elif name == "sgd":
+        return tf.train.GradientDescentOptimizer(2e-4)
+    raise ValueError(name)
+def g(z):
+    with tf.variable_scope("generator"):
+        return tf.layers.dense(z, 2)
+def d(x, reuse=False):
+    with tf.variable_scope("discriminator", reuse=reuse):
+        return tf.layers.dense(x, 1)
+real = tf.placeholder(tf.float32, [None, 2])
+fake = g(tf.random.normal([8, 4]))
+d_real, d_fake = d(real), d(fake, reuse=True)
+g_loss = -tf.reduce_mean(d_fake)
+if float(os.environ.get("L1_WEIGHT", "100")) > 0:
+    g_loss += 100.0 * tf.reduce_mean(tf.abs(fake - real))
+opt_name = "adam"
+d_step = make_optimizer(opt_name).minimize(tf.reduce_mean(d_fake - d_real), var_list=tf.trainable_variables("discriminator/"))
+g_step = make_optimizer(opt_name).minimize(g_loss)  # expect: RL109
 """,
     )
 

@@ -273,8 +273,10 @@ compare = versions.compare
 
 def join(interp, a: Any, b: Any) -> Any:
     """What two arms of an `if` leave in one name where they leave different values:
-    UNKNOWN, unless a model says which one a run meets (a model built or read back)."""
-    return keras.resumed_or_built(interp, a, b)
+    UNKNOWN, unless a model says which one a run meets (a model built or read back), or
+    one arm only added to the other's tensor (`if aux: loss += 0.4 * aux_loss`)."""
+    extended = tensors.extended(a, b)
+    return extended if extended is not None else keras.resumed_or_built(interp, a, b)
 
 
 def value_attribute(interp, base: Any, attr: str) -> Any:
@@ -291,6 +293,12 @@ def binary_op(op, left: Any, right: Any) -> Any:
     if result is NOT_SPECIAL and isinstance(op, ast.Add):
         result = tapes.add_lists(left, right)
     return result if result is not NOT_SPECIAL else selections.binary(op, left, right)
+
+
+def tensor_op(op, left: Any, right: Any) -> Any:
+    """`x op= y` where either is a tensor the models made (what `x` is then), or None."""
+    result = tensors.binary(op, left, right)
+    return None if result is NOT_SPECIAL else result
 
 
 def is_var_list(value: Any) -> bool:

@@ -305,6 +305,7 @@ def _optimizer_use(interp, kind: str, optimizer: Optimizer, node, module, args, 
         site=Site(module.path, node), method=kind, optimizer=optimizer.canon, graph=interp.tf.graph.gid,
         trace=interp.trace, loss=loss, var_list=var_list,
         by_hand=kind == "apply_gradients" and isinstance(grads, Gradients) and grads.by_hand,
+        conds=tuple(interp.conds),
     )
     if isinstance(var_list, VarList) and var_list.selection is not None:
         var_list.selection.used_by.append(use)

@@ -43,6 +43,26 @@ def binary(op: ast.operator, left: Any, right: Any) -> Any:
     return NOT_SPECIAL
 
 
+def extended(a: Any, b: Any) -> Tensor | None:
+    """What an `if` leaves where one arm only added terms to the tensor the other left
+    (`if self.use_aux_heads: loss = loss + 0.4 * aux_loss`, `if l2 > 0: loss += l2 * reg`):
+    the larger one, every field of which holds the other's. It is that arm's own value, not
+    a union of two runs: what follows sees exactly what the arm that extends sees, and the
+    other arm's run is a part of it. None for two tensors that differ otherwise."""
+    if not (isinstance(a, Tensor) and isinstance(b, Tensor)):
+        return None
+    if _holds(a, b):
+        return a
+    if _holds(b, a):
+        return b
+    return None
+
+
+def _holds(big: Tensor, small: Tensor) -> bool:
+    return (not small.partial or big.partial) and all(
+        getattr(small, f) <= getattr(big, f) for f in ("calls", "scopes", "models", "feeds", "norms", "raw", "direct"))
+
+
 def unpacked(value: Any) -> Any:
     """Each name of `mean, var = encoder(x)`: a model's outputs each carry all it flowed
     through (UNKNOWN for anything else)."""
