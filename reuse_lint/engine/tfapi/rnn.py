@@ -317,7 +317,7 @@ def _call_cell(interp, cell: Cell, node, args, kwargs, module, site, starred) ->
 
 def _fully_followed(cell: Any, args: list, kwargs: dict) -> bool:
     """Whether `_run_cell` records every variable that `cell(*args, **kwargs)` makes: TF's
-    own cells whose weights are known, called with no scope or a scope named by a string,
+    own cells whose weights and reuse are known, called with no scope or a scope named by a string,
     alone, in a pass-through wrapper, or as every layer of a MultiRNNCell. A cell class of the
     project's own is left out: its `__call__` may do anything the interpreter does not follow."""
     if not isinstance(cell, Cell):
@@ -328,10 +328,13 @@ def _fully_followed(cell: Any, args: list, kwargs: dict) -> bool:
     if kind == "wrapper":
         return _passes_through(cell) and _fully_followed(cell.inner, args, kwargs)
     if kind == "cell":
-        return named and _weight_names(cell) is not None
+        # A reuse option not known leaves the cell's scope name (counted or bare) unknown.
+        known_reuse = reuse_value(cell.options.get("reuse", Const(None))) is not UNKNOWN
+        return named and known_reuse and _weight_names(cell) is not None
     if kind == "multi" and isinstance(cell.layers, ListVal) and cell.layers.items:
         # `_run_cell` runs each layer with the inputs and no scope.
-        return (named or isinstance(scope, ScopeVal)) and all(_fully_followed(layer, [UNKNOWN, UNKNOWN], {}) for layer in cell.layers.items)
+        layers = cell.layers.items
+        return (named or isinstance(scope, ScopeVal)) and all(_fully_followed(layer, [UNKNOWN, UNKNOWN], {}) for layer in layers)
     return False
 
 
