@@ -381,3 +381,34 @@ def test_a_function_whose_last_path_raises_returns_what_its_other_paths_return()
     uses = analysed.analysis.optimizers
     analysed.release()
     assert len(uses) == 1 and uses[0].optimizer == "tf.train.MomentumOptimizer" and isinstance(uses[0].loss, Tensor)
+
+
+def test_a_direct_call_of_tfs_own_cell_keeps_the_graph_history_known():
+    """`cell(x, state)` of TF's own cell (alone, wrapped, or stacked) makes its weights by name
+    on its first call and nothing after, so a later lookup elsewhere still knows nothing made
+    it; a cell whose weights are not known (its size passed by a star) still hides the names
+    under the scope it ran in."""
+    _, analysed = run("""
+        import tensorflow as tf
+        x = tf.placeholder(tf.float32, [4, 8])
+        lstm = tf.nn.rnn_cell.LSTMCell(num_units=16)
+        stack = tf.nn.rnn_cell.MultiRNNCell([tf.nn.rnn_cell.DropoutWrapper(tf.nn.rnn_cell.GRUCell(8))])
+        with tf.variable_scope("enc"):
+            for t in range(2):
+                out, s = lstm(x, lstm.zero_state(4, tf.float32))
+                out, s = stack(out, stack.zero_state(4, tf.float32))
+            w = tf.get_variable("w", [8])
+        with tf.variable_scope("dec"):
+            sizes = [16]
+            other = tf.nn.rnn_cell.LSTMCell(*sizes)
+            out, s = other(x, other.zero_state(4, tf.float32))
+            v = tf.get_variable("v", [8])
+    """)
+    made = [(c.name, c.opaque_before) for c in analysed.analysis.creations]
+    analysed.release()
+    assert made == [
+        ("enc/lstm_cell/kernel", False), ("enc/lstm_cell/bias", False),
+        ("enc/multi_rnn_cell/cell_0/gru_cell/gates/kernel", False), ("enc/multi_rnn_cell/cell_0/gru_cell/gates/bias", False),
+        ("enc/multi_rnn_cell/cell_0/gru_cell/candidate/kernel", False), ("enc/multi_rnn_cell/cell_0/gru_cell/candidate/bias", False),
+        ("enc/w", False), ("dec/v", True),
+    ]

@@ -69,6 +69,8 @@ BAD = {
     "rl112_bad.py": ("ValueError", "Variable discriminator/dense_2/kernel does not exist"),
     # Unnamed tf.layers given reuse=True take their bare base name: the second layer of the
     # reused block maps onto the first one's kernel (through **layer_kw, and directly).
+    # A hand-unrolled LSTM decoder's reuse_variables() still on when its output layer is made.
+    "rl112_cell_loop_bad.py": ("ValueError", "Variable decoder/fully_connected/weights does not exist"),
     "rl112_layer_kw_bad.py": ("ValueError", "Trying to share variable discriminator/dense/kernel, but specified shape (32, 1)"),
     "rl112_layer_reuse_bad.py": ("ValueError", "Trying to share variable gate/dense/kernel, but specified shape (16, 1)"),
     "rl115_bad.py": ("ValueError", "Variable encoder/proj/kernel already exists, disallowed"),
@@ -360,6 +362,10 @@ GOOD_SHOWS = {
     "rl109_extended_loss_good.py": lambda b: b["steps"]["g_step"] == _dense("generator", "dense", "dense_1"),
     "rl113_good.py": lambda b: b["created"] == ["discriminator/w:0"],
     # One GRU for both questions under encoder/, and the context's own under context/.
+    # The LSTM cell called step by step makes its weights once, on its first call (under
+    # encoder/); the output layer, out of the decoder's scope, is made at the root.
+    "rl112_cell_loop_good.py": lambda b: sorted(n for n in b["created"] if "Adam" not in n and not n.startswith("beta"))
+    == _d("encoder/lstm_cell/kernel", "encoder/lstm_cell/bias", "fully_connected/weights", "fully_connected/biases"),
     "rl101_rnn_encoder_good.py": lambda b: sorted(b["created"]) == sorted(
         ["embeddings:0"] + _d(*(f"{s}/gru_cell/{p}/{v}" for s in ("encoder/rnn", "context")
                                 for p in ("gates", "candidate") for v in ("kernel", "bias")))),

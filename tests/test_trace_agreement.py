@@ -286,6 +286,11 @@ TABLE = (
         "second asks for the first's kernel and bias with other shapes (TF then stops on the matmul)",
         crash="Dimensions must be equal"),
     Row("rules/rl112_layer_reuse_good.py", (), (), GOOD),
+    Row("rules/rl112_cell_loop_bad.py", ("RL112@33",), ("RT202@33",),
+        "RL112→RT202: the LSTM cell called step by step made its weights under encoder/ on its first "
+        "call and nothing after; the decoder loop's reuse_variables() is still on for the unnamed "
+        "output layer, so decoder/fully_connected/weights is looked up and does not exist"),
+    Row("rules/rl112_cell_loop_good.py", (), (), GOOD),
     Row("rules/rl112_layer_kw_bad.py", ("RL112@9",), ("RT203@9", "RT203@9"),
         "RL112→RT203: the reuse=True call's unnamed layers, given reuse through d_block's **layer_kw, "
         "are both discriminator/dense, so the second asks for the first's kernel and bias with other "

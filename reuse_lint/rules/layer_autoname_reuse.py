@@ -121,6 +121,27 @@ with tf.variable_scope("d"):
 with tf.variable_scope("d", reuse=True):
     b = tf.layers.dense(x, 1)
 """,
+        # An LSTM cell called step by step (its weights made once, on its first call, under
+        # encoder/); the decoder's output layer is made after its reusing scope is left.
+        """
+import tensorflow as tf
+frames = tf.placeholder(tf.float32, [4, 3, 8])
+lstm = tf.contrib.rnn.LSTMCell(num_units=16)
+with tf.variable_scope("encoder") as scope:
+    state = lstm.zero_state(4, "float")
+    for t in range(3):
+        if t > 0:
+            scope.reuse_variables()
+        output, state = lstm(frames[:, t, :], state)
+with tf.variable_scope("decoder") as scope:
+    outputs = []
+    for t in range(3):
+        if t > 0:
+            scope.reuse_variables()
+        output, state = lstm(tf.zeros([4, 8]), state)
+        outputs.append(output)
+recon = tf.contrib.layers.fully_connected(tf.concat(outputs, 1), 24, activation_fn=None)
+""",
         # Issue #16: a sampler analysed alone (nothing in view calls it) looks up the
         # unnamed layers that `generator` made; it creates nothing before its reuse.
         """
@@ -143,6 +164,42 @@ with tf.variable_scope("d") as scope:
     a = tf.layers.dense(x, 1)
     scope.reuse_variables()
     b = tf.layers.dense(x, 1)  # expect: RL112
+""",
+        # The same, after an LSTM cell called step by step: its direct calls make its weights
+        # on the first and nothing after, so the graph's history stays known and the decoder's
+        # output layer, still under the loop's reuse, looks up what nothing made.
+        """
+import tensorflow as tf
+frames = tf.placeholder(tf.float32, [4, 3, 8])
+lstm = tf.contrib.rnn.LSTMCell(num_units=16)
+with tf.variable_scope("encoder") as scope:
+    state = lstm.zero_state(4, "float")
+    for t in range(3):
+        if t > 0:
+            scope.reuse_variables()
+        output, state = lstm(frames[:, t, :], state)
+with tf.variable_scope("decoder") as scope:
+    outputs = []
+    for t in range(3):
+        if t > 0:
+            scope.reuse_variables()
+        output, state = lstm(tf.zeros([4, 8]), state)
+        outputs.append(output)
+    recon = tf.contrib.layers.fully_connected(tf.concat(outputs, 1), 24, activation_fn=None)  # expect: RL112
+""",
+        # A MultiRNNCell of wrapped GRU cells called directly in the loop.
+        """
+import tensorflow as tf
+x = tf.placeholder(tf.float32, [4, 8])
+layers = [tf.nn.rnn_cell.DropoutWrapper(tf.nn.rnn_cell.GRUCell(16), output_keep_prob=0.9) for _ in range(2)]
+stack = tf.nn.rnn_cell.MultiRNNCell(layers)
+state = stack.zero_state(4, tf.float32)
+with tf.variable_scope("decoder") as scope:
+    for t in range(3):
+        if t > 0:
+            scope.reuse_variables()
+        output, state = stack(x, state)
+    logits = tf.layers.dense(output, 10)  # expect: RL112
 """,
         # Issue #16: a builder's reuse handed to its unnamed layers (no caller in view).
         """

@@ -302,12 +302,40 @@ def _own_call(cell: Any) -> FuncVal | None:
 
 @callable_values(Cell)
 def _call_cell(interp, cell: Cell, node, args, kwargs, module, site, starred) -> Any:
-    interp.tf.graph.cell_events += 1
     if not starred and _runs_modelled(cell):
         _run_cell(interp, cell, args, kwargs, node, module)
+        if _fully_followed(cell, args, kwargs):
+            # Every variable the call makes was recorded by name (or it made none, built
+            # before in this graph): the graph's history stays known, so a later lookup
+            # under reuse can still be said to find nothing.
+            return deps(args, kwargs)
+    interp.tf.graph.cell_events += 1
     # `cell(inputs, state)` makes the cell's variables, TF's way
     interp.tf.graph.ran_cells(_cell_scope(interp, kwargs))
     return deps(args, kwargs)
+
+
+def _fully_followed(cell: Any, args: list, kwargs: dict) -> bool:
+    """Whether `_run_cell` records every variable that `cell(*args, **kwargs)` makes: TF's
+    own cells whose weights and reuse are known, called with no scope or a scope named by a string,
+    alone, in a pass-through wrapper, or as every layer of a MultiRNNCell. A cell class of the
+    project's own is left out: its `__call__` may do anything the interpreter does not follow."""
+    if not isinstance(cell, Cell):
+        return False
+    scope = args[2] if len(args) > 2 else kwargs.get("scope", Const(None))
+    named = isinstance(scope, Const) and (scope.value is None or isinstance(scope.value, str))
+    kind = tfnames.rnn_cell_kind(cell.canon)
+    if kind == "wrapper":
+        return _passes_through(cell) and _fully_followed(cell.inner, args, kwargs)
+    if kind == "cell":
+        # A reuse option not known leaves the cell's scope name (counted or bare) unknown.
+        known_reuse = reuse_value(cell.options.get("reuse", Const(None))) is not UNKNOWN
+        return named and known_reuse and _weight_names(cell) is not None
+    if kind == "multi" and isinstance(cell.layers, ListVal) and cell.layers.items:
+        # `_run_cell` runs each layer with the inputs and no scope.
+        layers = cell.layers.items
+        return (named or isinstance(scope, ScopeVal)) and all(_fully_followed(layer, [UNKNOWN, UNKNOWN], {}) for layer in layers)
+    return False
 
 
 def _cell_scope(interp, kwargs) -> str | None:
