@@ -72,11 +72,13 @@ def test_the_interpreter_knows_tensorflow_only_through_the_model_registry():
     assert not {name for name in ours if name.rpartition(".")[2] in tf_values}, ours
     # (engine/constructions.py reads a class's constructions from Python syntax: no TensorFlow;
     # engine/settings.py reads a program's settings objects the same way: argparse, and absl's
-    # flags, which `tf.app.flags` only re-exports.)
+    # flags, which `tf.app.flags` only re-exports; engine/callers.py finds a function's calls in
+    # the syntax, to count the ones that leave a default in place.)
+    readers = ("constructions", "settings", "callers")
     assert ours <= {"reuse_lint.engine", "reuse_lint.engine.tfapi", "reuse_lint.engine.events",
-                    "reuse_lint.engine.values", "reuse_lint.engine.constructions", "reuse_lint.engine.settings"} | {
+                    "reuse_lint.engine.values"} | {f"reuse_lint.engine.{r}" for r in readers} | {
         n for n in ours if n.startswith(("reuse_lint.engine.events.", "reuse_lint.engine.values.",
-                                         "reuse_lint.engine.constructions.", "reuse_lint.engine.settings."))}, ours
+                                         *(f"reuse_lint.engine.{r}." for r in readers)))}, ours
 
 
 def test_every_modelled_name_is_canonical_and_reaches_the_prefilter():

@@ -57,6 +57,10 @@ TABLE = (
     Row("rules/rl101_rnn_encoder_bad.py", ("RL101@28",), ("RT201@28",),
         "RL101→RT201: the encoder's fresh GRU asks for rnn/gru_cell/ again without reuse"),
     Row("rules/rl101_rnn_encoder_good.py", (), (), GOOD),
+    Row("rules/rl101_group_gate_bad.py", ("RL101@37",), ("RT201@37",),
+        "RL101→RT201: both feature groups pass the configuration's gate, so the second input-layer "
+        "call creates key_proj/ again without reuse"),
+    Row("rules/rl101_group_gate_good.py", (), (), GOOD),
     Row("rules/rl102_bad.py", ("RL102@14",), ("RT201@15", "RT202@9"),
         "RL102→RT202: reuse=True before anything exists, reported inside the builder (line 9); "
         "the trace then creates the variables, so the later reuse=False call is an RT201"),
@@ -160,6 +164,10 @@ TABLE = (
         "RL109→RT206: the critic step without var_list also trains actor/"),
     Row("rules/rl109_ddpg_good.py", (), (), GOOD),
     Row("rules/rl109_good.py", (), (), GOOD),
+    Row("rules/rl109_extended_loss_bad.py", ("RL109@47",), ("RT206@47",),
+        "RL109→RT206: the generator's minimize without var_list, its loss grown by `+=` through the "
+        "discriminator, also trains discriminator/"),
+    Row("rules/rl109_extended_loss_good.py", (), (), GOOD),
     Row("rules/rl109_aae_good.py", (), ("RT206@36",),
         DYNAMIC_ONLY + "the reconstruction step (no var_list) changes the encoder that the "
         "generator step also lists; the trace sees one step train another's variables and cannot "
@@ -221,6 +229,10 @@ TABLE = (
         "model is built; the trace reports that error and no finding",
         crash="Variables were created within a Lambda layer"),
     Row("rules/rl111_lambda_good.py", (), (), GOOD),
+    Row("rules/rl111_strategy_pick_bad.py", ("RL111@45",), (),
+        NO_COUNTERPART + "without --steps the trace stops at fit's first gradient step, before the "
+        "retrace on which TF 2 raises for the bias the picked strategy's merge makes"),
+    Row("rules/rl111_strategy_pick_good.py", (), (), GOOD),
     Row("rules/rl111_optimizer_bad.py", ("RL111@11",), (),
         NO_COUNTERPART + "without --steps the trace stops at the loop's first tape.gradient, before "
         "the second pass makes a second Adam; to TF each optimizer's variables are one legitimate set"),
@@ -449,6 +461,10 @@ TABLE = (
         NO_COUNTERPART + "without --steps the trace stops at the first tape.gradient, before the "
         "encoder's step where TF raises (its Adam knows only the decoder's variables)"),
     Row("rules/rl124_good.py", (), (), GOOD),
+    Row("rules/rl124_default_bad.py", ("RL124@14",), (),
+        NO_COUNTERPART + "without --steps the trace stops at the first emulator's tape.gradient, "
+        "before the second emulator's step where TF raises (the default Adam knows only the first's variables)"),
+    Row("rules/rl124_default_good.py", (), (), GOOD),
     Row("rules/rl124_gan_bad.py", ("RL124@42",), (),
         NO_COUNTERPART + "the trace stops at the first train_on_batch, the discriminator's, before "
         "the combined model's step where TF raises (its Adam knows only the discriminator's variables)"),
