@@ -29,6 +29,7 @@ class CellRun:
     owners: tuple
     runs: frozenset
     known: bool
+    reversed: bool = False  # fed a reversed sequence: a backward direction written by hand
 
 
 @dataclass(frozen=True)

@@ -317,6 +317,17 @@ def build(x, y):
     with tf.variable_scope("dec"):
         return tf.nn.dynamic_rnn(cell, y, dtype=tf.float32)  # expect: RL117
 """,
+        # Round 15 (therne/dmn-tensorflow): one GRU runs the facts forward and, reversed, backward.
+        """
+import tensorflow as tf
+facts = tf.placeholder(tf.float32, [None, 6, 8])
+lengths = tf.placeholder(tf.int32, [None])
+gru = tf.nn.rnn_cell.GRUCell(8)
+with tf.variable_scope("Forward"):
+    fwd, _ = tf.nn.dynamic_rnn(gru, facts, lengths, dtype=tf.float32)
+with tf.variable_scope("Backward"):
+    bwd, _ = tf.nn.dynamic_rnn(gru, tf.reverse_sequence(facts, lengths, 1), lengths, dtype=tf.float32)  # expect: RL117
+""",
         # The cell runs forward in one bidirectional run and alone in the other: another role.
         """
 import tensorflow as tf
@@ -541,6 +552,8 @@ def _one_encoder(first, first_site, second, second_site) -> bool:
     or initial state) by the other's outputs or states. Sharing is the design, as for RL120's
     siamese towers. A decoder started from the encoder's state is fed by it; a run whose
     inputs the analysis lost cannot be told from one, and stays reported."""
+    if first.reversed or second.reversed:
+        return False  # `dynamic_rnn(gru, reverse_sequence(x))`: the backward direction, by hand
     if not (first.known and second.known) or first.canon != second.canon or len(first.owners) != len(second.owners):
         return False
     if any(a is None or a is not b for a, b in zip(first.owners, second.owners)):

@@ -132,7 +132,7 @@ def _cell_run(canon: str, cell: Cell, backward: Any, args: list, kwargs: dict) -
     states = [v for k, v in kwargs.items() if k.startswith("initial_state")]
     tensors = deps(fed, {})
     known = not tensors.partial and all(_all_tensors(v) for v in [inputs, *states])
-    return CellRun(canon, owners, tensors.runs, known)
+    return CellRun(canon, owners, tensors.runs, known, tensors.reversed)
 
 
 def _all_tensors(value: Any) -> bool:
