@@ -515,6 +515,7 @@ SPECIAL_NAMES = frozenset(
      "tf.get_default_graph", RESET_DEFAULT_GRAPH, STOP_GRADIENT, EMA, GRADIENTS,
      CLIP_BY_GLOBAL_NORM}
     | SESSIONS
+    | REVERSALS  # a hand-written backward RNN's input (rnn.py's CellRun)
     | MOMENTS  # read where a moving average is applied to them
     | VERSION_STRINGS  # not an event, but it picks which code runs
     | KERAS_DATA_HELPERS
