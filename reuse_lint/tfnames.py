@@ -217,6 +217,8 @@ RAW_MARKERS = (b"tensorflow", b"tf_slim", b"keras")
 
 NON_TRAINABLE = frozenset({"moving_mean", "moving_variance"})
 STOP_GRADIENT = "tf.stop_gradient"
+# A sequence turned back to front: what a backward RNN written by hand runs on.
+REVERSALS = frozenset({"tf.reverse", "tf.reverse_v2", "tf.reverse_sequence"})
 # TF1 training steps built by hand: gradients of a loss for a list, clipped, zipped back.
 GRADIENTS = "tf.gradients"
 CLIP_BY_GLOBAL_NORM = "tf.clip_by_global_norm"
@@ -513,6 +515,7 @@ SPECIAL_NAMES = frozenset(
      "tf.get_default_graph", RESET_DEFAULT_GRAPH, STOP_GRADIENT, EMA, GRADIENTS,
      CLIP_BY_GLOBAL_NORM}
     | SESSIONS
+    | REVERSALS  # a hand-written backward RNN's input (rnn.py's CellRun)
     | MOMENTS  # read where a moving average is applied to them
     | VERSION_STRINGS  # not an event, but it picks which code runs
     | KERAS_DATA_HELPERS

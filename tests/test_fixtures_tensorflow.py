@@ -504,6 +504,9 @@ GOOD_SHOWS = {
     "rl117_helper_good.py": lambda b: {n.split("/")[3] for n in b["created"]} == {"cell_0", "cell_1", "cell_2"},
     "rl117_runners_good.py": lambda b: any(n.startswith("decoder/") for n in b["created"])
     and any(n.startswith("bidirectional_rnn/bw/") for n in b["created"]),
+    # One encoder over two inputs: one forward and one backward set, made by the first run.
+    "rl117_one_encoder_good.py": lambda b: sorted(b["created"]) == _d(*(
+        f"context_rnn/bidirectional_rnn/{d}/lstm_cell/{v}" for d in ("bw", "fw") for v in ("bias", "kernel"))),
     # The stack is never run: only the single cell's weights, no multi_rnn_cell scope.
     "rl117_unused_stack_good.py": lambda b: sorted(b["created"]) == _d("rnn/basic_lstm_cell/bias", "rnn/basic_lstm_cell/kernel"),
     "rl123_good.py": lambda b: {"gen_in/kernel:0", "gen_mid/kernel:0", "gen_out/kernel:0"}

@@ -19,6 +19,20 @@ TRUTH = ("truth",)  # Cond.test's value for `if x:` (the parser makes no tuple c
 
 
 @dataclass(frozen=True)
+class CellRun:
+    """One RNN runner call: its cell objects by role (forward, then backward for a
+    bidirectional runner), the runner calls whose outputs or states it is fed (`runs`), and
+    whether all it is fed is known (`known`: its inputs and initial states are tensors whose
+    ancestry the analysis kept)."""
+
+    canon: str
+    owners: tuple
+    runs: frozenset
+    known: bool
+    reversed: bool = False  # fed a reversed sequence: a backward direction written by hand
+
+
+@dataclass(frozen=True)
 class Cond:
     """This event happened on one arm of an `if` (within one iteration of enclosing loops)."""
 
@@ -290,7 +304,7 @@ class Analysis:
     ignored_scope_names: list[IgnoredScopeName] = field(default_factory=list)
     # (site of the list or of the bidirectional runner, the cell or None when unknown, "layers" | "directions")
     repeated_cells: list = field(default_factory=list)
-    cell_uses: list = field(default_factory=list)  # (cell, site, prefix, graph, trace, conds)
+    cell_uses: list = field(default_factory=list)  # (cell, site, prefix, graph, trace, conds, CellRun)
     graph_switches: list = field(default_factory=list)  # (scope, site, new graph, trace)
     keras_steps: list[KerasStep] = field(default_factory=list)
     reapplied_layers: list[ReappliedLayer] = field(default_factory=list)

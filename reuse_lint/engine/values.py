@@ -86,11 +86,17 @@ class Tensor:
     # objects pass it on): in `mse(h[:, 1:], supervisor(h))` the embedder that made `h`
     # is one, as the supervisor is; in `mse(y, head(encoder(x)))` the encoder is not.
     direct: frozenset = frozenset()
+    # The RNN runner calls (`dynamic_rnn`...) whose outputs or states flow into this tensor:
+    # a decoder run on the encoder's state is told from one encoder run on two inputs.
+    runs: frozenset = frozenset()
+    # A reversal (`tf.reverse_sequence`) is upstream: a hand-written backward direction.
+    reversed: bool = False
 
     def __or__(self, other: "Tensor") -> "Tensor":
         return Tensor(self.calls | other.calls, self.scopes | other.scopes, self.models | other.models,
                       self.feeds | other.feeds, self.norms | other.norms, partial=self.partial or other.partial,
-                      raw=self.raw | other.raw, direct=self.direct | other.direct)
+                      raw=self.raw | other.raw, direct=self.direct | other.direct, runs=self.runs | other.runs,
+                      reversed=self.reversed or other.reversed)
 
 
 EMPTY_TENSOR = Tensor()

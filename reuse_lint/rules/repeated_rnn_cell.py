@@ -18,7 +18,10 @@ class RepeatedRnnCell(Rule):
     project's own class whose `__call__` makes its weights by name and keeps none on the
     object: each layer runs it under its own `cell_i` scope); the same cell object given
     to both directions of a bidirectional RNN, or to two `dynamic_rnn` calls in different
-    scopes (an encoder and a decoder). Every path TF kept its cells under counts:
+    scopes (an encoder and a decoder). One encoder applied to two independent inputs (a
+    context and a question through one pair of cells, the same runner, the same roles, neither
+    run fed by the other's outputs or states) shares its weights by design and is not
+    reported; a run whose inputs the analysis lost still is. Every path TF kept its cells under counts:
     `tf.nn.rnn_cell`, `tf.compat.v1.nn.rnn_cell`, `tf.contrib.rnn` and its `core_rnn_cell`,
     `tensorflow.python.ops.rnn_cell_impl`. It reports the list (or the second use). A stack
     that provably goes nowhere (bound only to a function's names that nothing reads, never
@@ -259,8 +262,83 @@ class BiStack(object):
 def g_features(x):
     return BiStack(units=8)(x)
 """,
+        # Round 26 (bloomsburyai): one BiLSTM encoder, its two cells made once, run over the
+        # context and over the question in sibling scopes (TF 2.21 builds one fw and one bw
+        # set, four variables, used by both runs).
+        """
+import tensorflow as tf
+class Reader(object):
+    def __init__(self, units):
+        self.context = tf.placeholder(tf.float32, [None, None, 6])
+        self.question = tf.placeholder(tf.float32, [None, None, 6])
+        with tf.variable_scope("fwd_cell"):
+            cell_fw = tf.nn.rnn_cell.DropoutWrapper(tf.nn.rnn_cell.BasicLSTMCell(units), output_keep_prob=0.9)
+        with tf.variable_scope("bwd_cell"):
+            cell_bw = tf.nn.rnn_cell.DropoutWrapper(tf.nn.rnn_cell.BasicLSTMCell(units), output_keep_prob=0.9)
+        with tf.variable_scope("context_rnn"):
+            self.c_enc, _ = tf.nn.bidirectional_dynamic_rnn(cell_fw, cell_bw, self.context, dtype=tf.float32)
+        with tf.variable_scope("q_rnn"):
+            self.q_enc, _ = tf.nn.bidirectional_dynamic_rnn(cell_fw, cell_bw, self.question, dtype=tf.float32)
+""",
     )
     INVALID = (
+        # A decoder started from the encoder's state, on the encoder's cell: TF 2.21 makes
+        # `encoder/rnn/gru_cell/...` only, and the decoder runs on those four variables.
+        """
+import tensorflow as tf
+src = tf.placeholder(tf.float32, [None, None, 8])
+tgt = tf.placeholder(tf.float32, [None, None, 8])
+cell = tf.nn.rnn_cell.GRUCell(8)
+with tf.variable_scope("encoder"):
+    enc_out, enc_state = tf.nn.dynamic_rnn(cell, src, dtype=tf.float32)
+with tf.variable_scope("decoder"):
+    dec_out, _ = tf.nn.dynamic_rnn(cell, tgt, initial_state=enc_state)  # expect: RL117
+""",
+        # The second run reads the first one's outputs (through a dense layer): stacked, not
+        # two applications of one encoder.
+        """
+import tensorflow as tf
+x = tf.placeholder(tf.float32, [None, None, 4])
+cell = tf.nn.rnn_cell.LSTMCell(4)
+with tf.variable_scope("enc"):
+    out, _ = tf.nn.dynamic_rnn(cell, x, dtype=tf.float32)
+h = tf.layers.dense(out, 4)
+with tf.variable_scope("dec"):
+    y, _ = tf.nn.dynamic_rnn(cell, h, dtype=tf.float32)  # expect: RL117
+""",
+        # Inputs the analysis does not know (parameters of a function run on its own): not
+        # shown independent.
+        """
+import tensorflow as tf
+def build(x, y):
+    cell = tf.nn.rnn_cell.LSTMCell(4)
+    with tf.variable_scope("enc"):
+        tf.nn.dynamic_rnn(cell, x, dtype=tf.float32)
+    with tf.variable_scope("dec"):
+        return tf.nn.dynamic_rnn(cell, y, dtype=tf.float32)  # expect: RL117
+""",
+        # Round 15 (therne/dmn-tensorflow): one GRU runs the facts forward and, reversed, backward.
+        """
+import tensorflow as tf
+facts = tf.placeholder(tf.float32, [None, 6, 8])
+lengths = tf.placeholder(tf.int32, [None])
+gru = tf.nn.rnn_cell.GRUCell(8)
+with tf.variable_scope("Forward"):
+    fwd, _ = tf.nn.dynamic_rnn(gru, facts, lengths, dtype=tf.float32)
+with tf.variable_scope("Backward"):
+    bwd, _ = tf.nn.dynamic_rnn(gru, tf.reverse_sequence(facts, lengths, 1), lengths, dtype=tf.float32)  # expect: RL117
+""",
+        # The cell runs forward in one bidirectional run and alone in the other: another role.
+        """
+import tensorflow as tf
+a = tf.placeholder(tf.float32, [None, None, 4])
+b = tf.placeholder(tf.float32, [None, None, 4])
+cell = tf.nn.rnn_cell.LSTMCell(4)
+with tf.variable_scope("enc"):
+    tf.nn.bidirectional_dynamic_rnn(cell, tf.nn.rnn_cell.LSTMCell(4), a, dtype=tf.float32)
+with tf.variable_scope("dec"):
+    tf.nn.dynamic_rnn(cell, b, dtype=tf.float32)  # expect: RL117
+""",
         # The same kind of cell holding a weight made in `__init__` on the object: every
         # layer multiplies by that one `tied/w` (TF 2.21 makes one variable for three layers).
         """
@@ -448,15 +526,16 @@ outputs, states = tf.nn.bidirectional_dynamic_rnn(cell, cell, x, dtype=tf.float3
                 related=related, help="build a new cell for each layer: [Cell(...) for _ in range(n)]",
             )
         seen: dict[tuple, tuple] = {}
-        for cell, site, prefix, graph, trace, _conds in ctx.analysis.cell_uses:
+        for cell, site, prefix, graph, trace, _conds, run in ctx.analysis.cell_uses:
             key = (id(cell), graph, trace)
             if key in seen and seen[key][1] != prefix:
-                first_site = seen[key][0]
+                first_site, _, first_run = seen[key]
                 if first_site.node is site.node and _own_cell(site.node):
                     # One method run again on its object's own cell (`self.enc`) from another
                     # scope: a model built on dummy inputs in `__init__`, then applied. The
                     # object's one set of weights is what its author meant.
-                    seen.setdefault(key, (site, prefix))
+                    continue
+                if _one_encoder(first_run, first_site, run, site):
                     continue
                 yield from ctx.report(
                     self, site,
@@ -464,7 +543,22 @@ outputs, states = tf.nn.bidirectional_dynamic_rnn(cell, cell, x, dtype=tf.float3
                     related=[ctx.related(first_site, "first used here")],
                     help="build one cell per use",
                 )
-            seen.setdefault(key, (site, prefix))
+            seen.setdefault(key, (site, prefix, run))
+
+
+def _one_encoder(first, first_site, second, second_site) -> bool:
+    """One encoder applied to two independent inputs (a context and a question through one
+    BiLSTM): the same runner with the same cells in the same roles, neither run fed (inputs
+    or initial state) by the other's outputs or states. Sharing is the design, as for RL120's
+    siamese towers. A decoder started from the encoder's state is fed by it; a run whose
+    inputs the analysis lost cannot be told from one, and stays reported."""
+    if first.reversed or second.reversed:
+        return False  # `dynamic_rnn(gru, reverse_sequence(x))`: the backward direction, by hand
+    if not (first.known and second.known) or first.canon != second.canon or len(first.owners) != len(second.owners):
+        return False
+    if any(a is None or a is not b for a, b in zip(first.owners, second.owners)):
+        return False
+    return id(first_site.node) not in second.runs and id(second_site.node) not in first.runs
 
 
 def _name(cell) -> str:

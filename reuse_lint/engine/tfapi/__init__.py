@@ -136,7 +136,7 @@ def call(interp, canon: str, node, args, kwargs, module) -> Any:
     # A source (a placeholder, noise) is its own input, so two sources stay apart.
     if made.calls or made.scopes:
         return made
-    return Tensor(calls=frozenset({id(node)}), norms=made.norms)
+    return Tensor(calls=frozenset({id(node)}), norms=made.norms, runs=made.runs, reversed=made.reversed)
 
 
 def attribute_handler(value_type: type) -> Handler | None:

@@ -7,10 +7,11 @@ one cell, which then shares (or clashes on) its weights across layers. A wrapper
 from __future__ import annotations
 
 import ast
+from dataclasses import replace
 from typing import Any
 
 from reuse_lint import tfnames
-from reuse_lint.engine.events import Site
+from reuse_lint.engine.events import CellRun, Site
 from reuse_lint.engine.tfapi import TFMethod, attributes, callable_values, register, register_family
 from reuse_lint.engine.tfapi.core import open_layer_scope, record, reuse_value
 from reuse_lint.engine.tfapi.scopes import enter_implicit, exit_implicit
@@ -102,17 +103,45 @@ def _bound_names(func: ast.AST, call: ast.Call) -> set[str] | None:
 @register(*tfnames.RNN_RUNNERS)
 def _run_rnn(interp, canon, node, args, kwargs, module) -> Any:
     cell = args[0] if args else kwargs.get("cell", kwargs.get("cell_fw", UNKNOWN))
-    if isinstance(cell, Cell):
-        interp.analysis.cell_uses.append(
-            (cell.owner, Site(module.path, node), interp.tf.prefix(), interp.tf.graph.gid, interp.trace, tuple(interp.conds)))
+    backward = None
     if canon in tfnames.BIDIRECTIONAL_RUNNERS:
         backward = args[1] if len(args) > 1 else kwargs.get("cell_bw", UNKNOWN)
+    if isinstance(cell, Cell):
+        interp.analysis.cell_uses.append(
+            (cell.owner, Site(module.path, node), interp.tf.prefix(), interp.tf.graph.gid, interp.trace, tuple(interp.conds),
+             _cell_run(canon, cell, backward, args, kwargs)))
+    if backward is not None:
         if isinstance(cell, Cell) and isinstance(backward, Cell) and cell.owner is backward.owner:
             interp.analysis.repeated_cells.append((Site(module.path, node), cell.owner, "directions"))
     _run_own_cells(interp, canon, node, args, kwargs, module)
     interp.tf.graph.cell_events += 1
     interp.tf.graph.ran_cells(_cell_scope(interp, kwargs))
-    return deps(args, kwargs)
+    result = deps(args, kwargs)
+    return replace(result, runs=result.runs | {id(node)})
+
+
+def _cell_run(canon: str, cell: Cell, backward: Any, args: list, kwargs: dict) -> CellRun:
+    """What one runner call ran its cells on: the cell objects by role (forward, backward),
+    the runner calls whose outputs or states flow into anything else it is given (inputs,
+    initial states, lengths), and whether its inputs and initial states are all tensors whose
+    ancestry is known (an input the analysis lost cannot be told from another run's output)."""
+    cells = 2 if backward is not None else 1
+    owners = (cell.owner, backward.owner if isinstance(backward, Cell) else None)[:cells]
+    fed = list(args[cells:]) + [v for k, v in kwargs.items() if k not in ("cell", "cell_fw", "cell_bw")]
+    inputs = args[cells] if len(args) > cells else kwargs.get("inputs", UNKNOWN)
+    states = [v for k, v in kwargs.items() if k.startswith("initial_state")]
+    tensors = deps(fed, {})
+    known = not tensors.partial and all(_all_tensors(v) for v in [inputs, *states])
+    return CellRun(canon, owners, tensors.runs, known, tensors.reversed)
+
+
+def _all_tensors(value: Any) -> bool:
+    """A tensor, or a list or tuple (`static_rnn`'s inputs, an LSTM state) of tensors only."""
+    if isinstance(value, Tensor):
+        return not value.partial
+    if isinstance(value, ListVal):
+        return bool(value.items) and all(_all_tensors(v) for v in value.items)
+    return False
 
 
 # Each runner's default scope and the position of its `scope` parameter: TF (1.0 on) opens

@@ -17,7 +17,15 @@ from reuse_lint.engine.values import UNKNOWN, ListVal, Tensor, deps
 @register(tfnames.STOP_GRADIENT)
 def _stop_gradient(interp, canon, node, args, kwargs, module) -> Any:
     made = deps(args, kwargs)
-    return Tensor(calls=made.calls, norms=made.norms)
+    return Tensor(calls=made.calls, norms=made.norms, runs=made.runs, reversed=made.reversed)
+
+
+@register(*sorted(tfnames.REVERSALS))
+def _reversal(interp, canon, node, args, kwargs, module) -> Any:
+    made = deps(args, kwargs)
+    if not (made.calls or made.scopes):
+        made = made | Tensor(calls=frozenset({id(node)}))  # a source, as any unmodelled op's
+    return replace(made, reversed=True)
 
 
 @attributes(Tensor)
@@ -60,12 +68,15 @@ def extended(a: Any, b: Any) -> Tensor | None:
 
 def _holds(big: Tensor, small: Tensor) -> bool:
     return (not small.partial or big.partial) and all(
-        getattr(small, f) <= getattr(big, f) for f in ("calls", "scopes", "models", "feeds", "norms", "raw", "direct"))
+        getattr(small, f) <= getattr(big, f) for f in ("calls", "scopes", "models", "feeds", "norms", "raw", "direct", "runs"))
 
 
 def unpacked(value: Any) -> Any:
     """Each name of `mean, var = encoder(x)`: a model's outputs each carry all it flowed
-    through (UNKNOWN for anything else)."""
+    through (UNKNOWN for anything else). `outputs, state = dynamic_rnn(...)` keeps only
+    which runner made them, so a decoder fed the encoder's state is still told apart."""
+    if isinstance(value, Tensor) and not value.models and value.runs:
+        return Tensor(runs=value.runs, reversed=value.reversed)
     return value if isinstance(value, Tensor) and value.models else UNKNOWN
 
 
