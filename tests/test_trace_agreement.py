@@ -388,6 +388,7 @@ TABLE = (
         NO_COUNTERPART + "TF raises while building (the second layer gets the first's kernel); "
         "the trace reports that error and no finding", crash="Dimensions must be equal"),
     Row("rules/rl117_good.py", (), (), GOOD),
+    Row("rules/rl117_one_encoder_good.py", (), (), GOOD),
     Row("rules/rl117_helper_bad.py", ("RL117@14",), (),
         NO_COUNTERPART + "the three layers run on cell_0's weights; to TF one set of variables "
         "used three times is one layer's, nothing is created twice or looked up in vain"),
