@@ -73,8 +73,9 @@ def test_the_interpreter_knows_tensorflow_only_through_the_model_registry():
     # (engine/constructions.py reads a class's constructions from Python syntax: no TensorFlow;
     # engine/settings.py reads a program's settings objects the same way: argparse, and absl's
     # flags, which `tf.app.flags` only re-exports; engine/callers.py finds a function's calls in
-    # the syntax, to count the ones that leave a default in place.)
-    readers = ("constructions", "settings", "callers")
+    # the syntax, to count the ones that leave a default in place; engine/syntax.py names a
+    # def's parameters.)
+    readers = ("constructions", "settings", "callers", "syntax")
     assert ours <= {"reuse_lint.engine", "reuse_lint.engine.tfapi", "reuse_lint.engine.events",
                     "reuse_lint.engine.values"} | {f"reuse_lint.engine.{r}" for r in readers} | {
         n for n in ours if n.startswith(("reuse_lint.engine.events.", "reuse_lint.engine.values.",

@@ -24,6 +24,7 @@ import ast
 from typing import Any, Callable
 
 from reuse_lint.engine.constructions import literal, looks_up_names
+from reuse_lint.engine.syntax import parameter_names, positional_names
 from reuse_lint.engine.values import UNKNOWN, Const
 
 Def = ast.FunctionDef | ast.AsyncFunctionDef
@@ -141,7 +142,7 @@ def _argument(func: Def, method: bool, call: ast.Call, param: str) -> ast.expr |
     if method and not isinstance(call.func, ast.Attribute):
         return None
     a = func.args
-    positional = [p.arg for p in a.posonlyargs + a.args]
+    positional = positional_names(a)
     passed = positional[1:] if method else positional
     if param in passed and passed.index(param) < len(call.args):
         return call.args[passed.index(param)]
@@ -158,7 +159,7 @@ def _argument(func: Def, method: bool, call: ast.Call, param: str) -> ast.expr |
 def plain_parameter(func: Def, name: str) -> bool:
     """`name` is a parameter of `func` that its body never rebinds."""
     a = func.args
-    if name not in {p.arg for p in a.posonlyargs + a.args + a.kwonlyargs}:
+    if name not in set(parameter_names(a)):
         return False
     for node in ast.walk(func):
         if isinstance(node, ast.Name) and node.id == name and not isinstance(node.ctx, ast.Load):

@@ -39,6 +39,7 @@ from reuse_lint.engine.events import (
     Cond,
     Site,
 )
+from reuse_lint.engine.syntax import parameter_names, positional_names
 from reuse_lint.engine.values import (
     UNKNOWN,
     OPEN_KEY,
@@ -135,7 +136,7 @@ def _lacks_required_argument(func, args, kwargs) -> bool:
     if not isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) or node.decorator_list:
         return False
     a = node.args
-    positional = [p.arg for p in a.posonlyargs + a.args]
+    positional = positional_names(a)
     if func.bound_self is not None:
         positional = positional[1:]
     required = positional[: len(positional) - len(a.defaults)] if a.defaults else positional
@@ -225,7 +226,7 @@ def _only_forwards(node: ast.FunctionDef, call: ast.Call) -> bool:
     if call.args and isinstance(call.args[0], ast.Starred):
         return True
     a = node.args
-    params = [p.arg for p in a.posonlyargs + a.args][1:]
+    params = positional_names(a)[1:]
     positional = [x.id for x in call.args if isinstance(x, ast.Name)]
     if len(positional) != len(call.args) or positional != params[: len(positional)]:
         return False
@@ -265,7 +266,7 @@ def _super_init_call(node: ast.FunctionDef) -> ast.Call | None:
     constants (positionally or by keyword), or `(*args, **kwargs)` as a whole."""
     body = node.body[1:] if ast.get_docstring(node) is not None else node.body
     a = node.args
-    params = {p.arg for p in (a.posonlyargs + a.args)[1:] + a.kwonlyargs}
+    params = set(positional_names(a)[1:]) | {p.arg for p in a.kwonlyargs}
     calls = [s.value for s in body if isinstance(s, ast.Expr) and _is_super_method(s.value, "__init__")]
     kept = [s for s in body if isinstance(s, ast.Assert) or _keeps_on_self(s, params)]
     if len(calls) != 1 or len(kept) != len(body) - 1:
@@ -826,7 +827,7 @@ class Interpreter:
         if not calls:
             return {}
         a = init.node.args
-        positional = [p.arg for p in a.posonlyargs + a.args][1:]  # after `self`
+        positional = positional_names(a)[1:]  # after `self`
         defaults = dict(zip(positional[len(positional) - len(init.defaults):], init.defaults))
         defaults.update((p.arg, d) for p, d in zip(a.kwonlyargs, init.kw_defaults) if d is not None)
         names = positional + [p.arg for p in a.kwonlyargs]
@@ -975,7 +976,7 @@ class Interpreter:
         how many of the project's constructions of its class (for `__init__`) or calls of it
         leave that parameter out."""
         a = func.node.args
-        positional = [p.arg for p in a.posonlyargs + a.args]
+        positional = positional_names(a)
         pairs = list(zip(positional[len(positional) - len(func.defaults):], func.defaults))
         pairs += [(p.arg, d) for p, d in zip(a.kwonlyargs, func.kw_defaults) if d is not None]
         for param, value in pairs:
@@ -993,7 +994,7 @@ class Interpreter:
         node = func.node
         if not isinstance(node, ast.FunctionDef) or node.decorator_list:
             return None, None
-        positional = [p.arg for p in node.args.posonlyargs + node.args.args]
+        positional = positional_names(node.args)
         if func.owner is not None and node.name == "__init__":
             find = getattr(self.loader, "constructions", None)
             name = func.owner.node.name
@@ -2177,7 +2178,7 @@ class Interpreter:
 
     def _bind_arguments(self, func: FuncVal, args, kwargs, unknown_args: bool) -> dict:
         a = func.node.args
-        positional = [p.arg for p in a.posonlyargs + a.args]
+        positional = positional_names(a)
         defaults = func.defaults
         local: dict[str, Any] = {}
         given = list(args)
@@ -2217,7 +2218,7 @@ class Interpreter:
             local[a.kwarg.arg] = UNKNOWN
         elif a.kwarg:
             # The keywords no parameter takes: a builder's `**layer_kw` forwarded to its layers.
-            named = {p.arg for p in a.posonlyargs + a.args + a.kwonlyargs}
+            named = set(parameter_names(a))
             local[a.kwarg.arg] = DictVal({k: v for k, v in kwargs.items() if k not in named})
         return local
 
@@ -2593,7 +2594,7 @@ def _int_defaults(func: FuncVal) -> dict[str, Const]:
     if isinstance(node, ast.Lambda):
         return {}
     a = node.args
-    positional = [p.arg for p in a.posonlyargs + a.args]
+    positional = positional_names(a)
     pairs = list(zip(positional[len(positional) - len(func.defaults):], func.defaults))
     pairs += [(p.arg, d) for p, d in zip(a.kwonlyargs, func.kw_defaults) if d is not None]
     counts = {

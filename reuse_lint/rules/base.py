@@ -13,6 +13,7 @@ from typing import Iterable, Iterator
 
 from reuse_lint.diagnostics import Diagnostic, Edit, Fix, Related
 from reuse_lint.engine.events import Analysis, Site
+from reuse_lint.engine.syntax import positional_names
 
 REQUIRED_HEADINGS = ("## What it does", "## Why is this bad?", "## Example", "Use instead:")
 
@@ -116,7 +117,7 @@ class RuleContext:
     def parameter_position(call: ast.AST, func: ast.AST, name: str) -> int | None:
         """Where the call's positional arguments would reach parameter `name` of the
         function `func` (a bound method's first parameter is given by its object)."""
-        params = [a.arg for a in (*func.args.posonlyargs, *func.args.args)]
+        params = positional_names(func.args)
         if name not in params:
             return None
         index = params.index(name)

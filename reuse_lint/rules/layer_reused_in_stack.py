@@ -6,6 +6,7 @@ from typing import Iterable
 
 from reuse_lint.diagnostics import Diagnostic
 from reuse_lint.engine.queries import compatible
+from reuse_lint.engine.syntax import positional_names
 from reuse_lint.rules.base import Rule, RuleContext
 
 # Words by which code says that one layer at two places is meant (`self.shared_norm`,
@@ -478,7 +479,7 @@ def _modes_differ(call: ast.AST | None, first: ast.AST, second: ast.AST) -> bool
     if not isinstance(call, (ast.FunctionDef, ast.AsyncFunctionDef)) or not all(
             isinstance(c, ast.Call) for c in (first, second)):
         return False
-    positional = [a.arg for a in call.args.posonlyargs + call.args.args][2:]  # after self and the inputs
+    positional = positional_names(call.args)[2:]  # after self and the inputs
     params = set(positional) | {a.arg for a in call.args.kwonlyargs}
     branched = _branched_on(call, params - _RUN_FLAGS)
     return any(_argument(first, p, positional) != _argument(second, p, positional) for p in branched)

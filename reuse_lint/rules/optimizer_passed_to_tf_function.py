@@ -5,6 +5,7 @@ from typing import Iterable
 
 from reuse_lint.diagnostics import Diagnostic
 from reuse_lint.engine.events import Site
+from reuse_lint.engine.syntax import positional_names
 from reuse_lint.engine.values import UNKNOWN
 from reuse_lint.rules.base import Rule, RuleContext
 
@@ -214,7 +215,7 @@ step(g, g_opt, tf.zeros([2, 3]))  # expect: RL121
 
 def _stepped_optimizers(func: ast.FunctionDef) -> list[tuple[int, str]]:
     """(position, name) of the parameters the body calls `.apply_gradients`/`.minimize` on."""
-    params = [a.arg for a in func.args.posonlyargs + func.args.args]
+    params = positional_names(func.args)
     stepped = {
         node.func.value.id for node in ast.walk(func)
         if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr in _STEPS
@@ -242,7 +243,7 @@ def _argument(call: ast.Call, func: ast.FunctionDef, index: int, param: str) -> 
             return kw.value
     if any(isinstance(a, ast.Starred) for a in call.args):
         return None
-    params = [a.arg for a in func.args.posonlyargs + func.args.args]
+    params = positional_names(func.args)
     # `self._fit(x, ...)` binds `self` to the first parameter.
     if params and params[0] in ("self", "cls") and isinstance(call.func, ast.Attribute):
         index -= 1

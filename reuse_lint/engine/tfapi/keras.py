@@ -14,6 +14,7 @@ from typing import Any
 
 from reuse_lint import tfnames
 from reuse_lint.engine.events import KerasStep, LayerUse, ReappliedLayer, Site
+from reuse_lint.engine.syntax import parameter_names, positional_names
 from reuse_lint.engine.tfapi import NOT_SPECIAL, TFMethod, attributes, callable_values, context, register, register_family
 from reuse_lint.engine.tfapi.core import build
 from reuse_lint.engine.tfapi import NOT_SPECIAL
@@ -160,7 +161,7 @@ def _note_configuration(interp, node, args, kwargs) -> None:
 
 def _parameter_names(node: ast.AST) -> frozenset:
     a = node.args
-    names = [p.arg for p in a.posonlyargs + a.args + a.kwonlyargs]
+    names = parameter_names(a)
     names += [p.arg for p in (a.vararg, a.kwarg) if p is not None]
     return frozenset(names)
 
@@ -325,7 +326,7 @@ def _fed_back(instance: Instance, args, kwargs) -> frozenset:
     values = [v for k, v in kwargs.items() if k in _STATE_PARAMS]
     method = instance.cls.lookup("call")
     if isinstance(method, FuncVal) and isinstance(method.node, (ast.FunctionDef, ast.AsyncFunctionDef)):
-        params = [a.arg for a in method.node.args.posonlyargs + method.node.args.args][1:]  # after self
+        params = positional_names(method.node.args)[1:]  # after self
         values += [v for p, v in zip(params, args) if p in _STATE_PARAMS]
     values = [item for v in values for item in (v.items if isinstance(v, ListVal) else [v])]
     return frozenset(id(use) for v in values if isinstance(v, Tensor)

@@ -12,6 +12,7 @@ from typing import Any
 
 from reuse_lint import tfnames
 from reuse_lint.engine.events import OptimizerUse, Site
+from reuse_lint.engine.syntax import parameter_names
 from reuse_lint.engine.tfapi import NOT_SPECIAL, TFMethod, attributes, builtin, register, register_family
 from reuse_lint.engine.tfapi.core import effective_reuse
 from reuse_lint.engine.values import AUTO, EMPTY_TENSOR, UNKNOWN, Const, KerasOptimizer, ListVal, ModelVars, Optimizer, Tensor, TFRef, VarList
@@ -106,7 +107,7 @@ def _bound_to_moments(owner: ast.AST, name: str, module) -> bool:
     """Every binding of `name` in `owner` is a target of `a, b = tf.nn.moments(...)`."""
     if isinstance(owner, (ast.FunctionDef, ast.AsyncFunctionDef)):
         a = owner.args
-        if name in {p.arg for p in a.posonlyargs + a.args + a.kwonlyargs} | {v.arg for v in (a.vararg, a.kwarg) if v}:
+        if name in set(parameter_names(a)) | {v.arg for v in (a.vararg, a.kwarg) if v}:
             return False
     stores = 0
     from_moments = 0

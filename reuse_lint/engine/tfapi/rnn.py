@@ -12,6 +12,7 @@ from typing import Any
 
 from reuse_lint import tfnames
 from reuse_lint.engine.events import CellRun, Site
+from reuse_lint.engine.syntax import positional_names
 from reuse_lint.engine.tfapi import TFMethod, attributes, callable_values, register, register_family
 from reuse_lint.engine.tfapi.core import open_layer_scope, record, reuse_value
 from reuse_lint.engine.tfapi.scopes import enter_implicit, exit_implicit
@@ -321,7 +322,7 @@ def _own_call(cell: Any) -> FuncVal | None:
     if not isinstance(method, FuncVal) or not isinstance(method.node, ast.FunctionDef) or method.node.decorator_list:
         return None
     a = method.node.args
-    positional = [p.arg for p in a.posonlyargs + a.args][1:]
+    positional = positional_names(a)[1:]
     required = len(positional) - len(a.defaults)
     takes_two = len(positional) >= 2 or a.vararg is not None
     if not takes_two or required > 2 or any(d is None for d in a.kw_defaults):

@@ -12,6 +12,7 @@ from typing import Any
 from reuse_lint import tfnames
 from reuse_lint.engine.callers import calls_in, leaves_default, plain_parameter, reaching, set_outside
 from reuse_lint.engine.events import IgnoredScopeName, Leak, ReuseFalse, ScopeEntry, Site
+from reuse_lint.engine.syntax import parameter_names
 from reuse_lint.engine.tfapi import NOT_SPECIAL, TFMethod, attributes, context, register
 from reuse_lint.engine.tfapi.core import build, effective_reuse, reuse_value
 from reuse_lint.engine.values import AUTO, UNKNOWN, Const, ListVal, ModuleState, ScopeName, ScopeVal, TFRef, truthy
@@ -264,7 +265,7 @@ def _set_by_unseen_callers(interp, argument: ast.expr) -> bool:
         return False
     func = interp.funcs[-1]
     method = func.owner is not None and not func.static
-    params = [p.arg for p in func.node.args.posonlyargs + func.node.args.args + func.node.args.kwonlyargs]
+    params = parameter_names(func.node.args)
     read = {n.id for n in ast.walk(argument) if isinstance(n, ast.Name)}
     given = [p for p in params[1 if method else 0:] if p in read and plain_parameter(func.node, p)]
     if func.node.name == "__init__" and func.owner is not None:
