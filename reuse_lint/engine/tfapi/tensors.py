@@ -6,7 +6,7 @@ attributes and calls (`x.shape`, `x.get_shape()`), operators and subscripts keep
 from __future__ import annotations
 
 import ast
-from dataclasses import replace
+from dataclasses import fields, replace
 from typing import Any
 
 from reuse_lint import tfnames
@@ -66,9 +66,12 @@ def extended(a: Any, b: Any) -> Tensor | None:
     return None
 
 
+# Every set a tensor carries, read from its class: a field added later is compared too.
+_SETS = tuple(f.name for f in fields(Tensor) if f.type == "frozenset")
+
+
 def _holds(big: Tensor, small: Tensor) -> bool:
-    return (not small.partial or big.partial) and all(
-        getattr(small, f) <= getattr(big, f) for f in ("calls", "scopes", "models", "feeds", "norms", "raw", "direct", "runs"))
+    return (not small.partial or big.partial) and all(getattr(small, f) <= getattr(big, f) for f in _SETS)
 
 
 def unpacked(value: Any) -> Any:
