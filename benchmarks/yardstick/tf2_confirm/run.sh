@@ -22,7 +22,7 @@ both() {  # both ID REPO FIX FILE-OR-DOT: export bug (FIX^) and fix trees, then 
     for side in before after; do
         c=$fix; [ $side = before ] && c="$fix^"
         export_tree "$repo" "$c" "$OUT/$id/$side"
-        echo "-- $id $side"; "$PY" "$@" "$OUT/$id/$side" 2>&1 | grep -E "^(variables|tf.function|kernels|critic|RAISES|both|None|dense_1|call [12]|fit|combined|LayerNorm|optimizer|train_step|InceptionBlock|ResnetBlock|Classifier|TransformerBlock|train: OK|train RAISES|IDEC clustering)" || true
+        echo "-- $id $side"; "$PY" "$@" "$OUT/$id/$side" 2>&1 | grep -E "^(variables|tf.function|kernels|critic|RAISES|both|None|dense_1|call [12]|fit|combined|LayerNorm|optimizer|train_step|InceptionBlock|ResnetBlock|Classifier|TransformerBlock|train: OK|train RAISES|IDEC clustering|MlpAlae|VGG_16|SAINTPretrainer)" || true
     done
 }
 layer() {  # layer ID REPO FIX FILE CLASS KWARGS SHAPE: one file, loaded as a module
@@ -143,3 +143,8 @@ both tf2-td3-critics-shared-adam CUN-bjy/gym-td3-keras 956a932 "$HERE/td3_critic
 # cosmopower 641c781 (session 16): an Adam made once as a constructor default, shared by every emulator
 both tf2-cosmopower-nn-default-adam alessiospuriomancini/cosmopower 641c781 "$HERE/cosmopower_default_adam.py" NN
 both tf2-cosmopower-pcaplusnn-default-adam alessiospuriomancini/cosmopower 641c781 "$HERE/cosmopower_default_adam.py" PCAplusNN
+# session 17 (s17mine2)
+both tf2-bigbigan-encoder-grads LEGO999/BigBiGAN-TensorFlow2.0 fe706c3 "$HERE/bigbigan_encoder_grads.py"
+both tf2-alae-mlp-shared-adam revsic/tf-alae 7b2b39a "$HERE/alae_sepopt.py"
+both tf2-iced-vgg-freeze-after-compile IcedDoggie/Micro-Expression-with-Deep-Learning 0717f86 "$HERE/iced_freeze_after_compile.py"
+both tf2-teras-saint-pretrainer-heads KhawajaAbaid/teras 7f4080b "$HERE/teras_saint_pretrainer.py"
