@@ -6,7 +6,7 @@ from __future__ import annotations
 import textwrap
 
 from reuse_lint.engine import analyse, parse_module, tfapi
-from reuse_lint.engine.values import UNKNOWN, Const, Tensor, TFRef
+from reuse_lint.engine.values import UNKNOWN, Const, ModelVars, Tensor, TFRef
 
 
 def run(source: str):
@@ -412,3 +412,36 @@ def test_a_direct_call_of_tfs_own_cell_keeps_the_graph_history_known():
         ("enc/multi_rnn_cell/cell_0/gru_cell/candidate/kernel", False), ("enc/multi_rnn_cell/cell_0/gru_cell/candidate/bias", False),
         ("enc/w", False), ("dec/v", True),
     ]
+
+
+def test_fit_runs_a_subclass_own_train_step_on_the_object_it_trains():
+    """Keras' `fit` (and `train_on_batch`) runs the model's own `train_step` on the object it
+    trains: the model the object was handed is the one its step lists. Run only as an entry,
+    on an object whose `__init__` got unknown arguments, the step's list is not known."""
+    head = """
+        import tensorflow as tf
+        class Trainer(tf.keras.Model):
+            def __init__(self, net):
+                super().__init__()
+                self.net = net
+            def train_step(self, x):
+                with tf.GradientTape() as tape:
+                    loss = tf.reduce_mean(self.net(x))
+                grads = tape.gradient(loss, self.net.trainable_variables)
+                self.optimizer.apply_gradients(zip(grads, self.net.trainable_variables))
+                return {"loss": loss}
+        net = tf.keras.Sequential([tf.keras.layers.Dense(1)])
+        trainer = Trainer(net)
+        trainer.compile(optimizer="adam")
+    """
+
+    def listed(tail: str):
+        _, analysed = run(textwrap.dedent(head) + tail)
+        lists = [g.var_list for g in analysed.analysis.tape_gradients]
+        out = [[getattr(m, "canon", None) for m in v.models] if isinstance(v, ModelVars) else None for v in lists]
+        analysed.release()
+        return out
+
+    assert listed("trainer.fit(tf.zeros((4, 3)), epochs=2)\n") == [["keras.Sequential"]]
+    assert listed("for x in [tf.zeros((4, 3))]:\n    trainer.train_on_batch(x)\n") == [["keras.Sequential"]]
+    assert listed("") == [None]  # no fit: the step runs as an entry only

@@ -110,6 +110,8 @@ BAD = {
     "rl124_gan_bad.py": ("KeyError", "The optimizer cannot recognize variable g_hidden/kernel"),
     # One Adam stepped on the critic, then on the actor: two subclassed models, no layer shared.
     "rl124_subclass_bad.py": ("KeyError", "The optimizer cannot recognize variable"),
+    # The GAN subclass's own train_step, run by `fit`: the one Adam meets the generator's weights.
+    "rl124_fit_step_bad.py": ("KeyError", "The optimizer cannot recognize variable"),
     # The Adam pre-trained on the autoencoder's list grown by `+=`: the clustering head is new to it.
     "rl124_grown_bad.py": ("KeyError", "The optimizer cannot recognize variable"),
     # Built because no saved model exists, the discriminator shares the combined model's Adam,
@@ -582,6 +584,8 @@ KERAS3 = {
     "rl124_good.py": lambda b: b["error"] is None,
     "rl124_subclass_bad.py": lambda b: "This optimizer can only be called for the variables it was originally built with" in (b["error"] or {}).get("message", ""),
     "rl124_subclass_good.py": lambda b: b["error"] is None,
+    "rl124_fit_step_bad.py": lambda b: "This optimizer can only be called for the variables it was originally built with" in (b["error"] or {}).get("message", ""),
+    "rl124_fit_step_good.py": lambda b: b["error"] is None,
     "rl124_grown_bad.py": lambda b: "Unknown variable" in (b["error"] or {}).get("message", ""),
     "rl124_grown_good.py": lambda b: b["error"] is None,
     # Keras 3 reads `trainable` at each step: the discriminator, frozen after its `compile`,

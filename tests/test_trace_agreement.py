@@ -474,6 +474,11 @@ TABLE = (
         NO_COUNTERPART + "without --steps the trace stops at the first tape.gradient, before the "
         "actor's step where TF raises (its Adam knows only the critic's variables)"),
     Row("rules/rl124_subclass_good.py", (), (), GOOD),
+    Row("rules/rl124_fit_step_bad.py", ("RL124@36",), (),
+        NO_COUNTERPART + "without --steps the trace stops at the discriminator's tape.gradient in the "
+        "train_step `fit` runs, before the generator's step where TF raises (its Adam knows only the "
+        "discriminator's variables)"),
+    Row("rules/rl124_fit_step_good.py", (), (), GOOD),
     Row("rules/rl124_weightless_head_bad.py", ("RL124@37",), (),
         NO_COUNTERPART + "without --steps the trace stops at the classifier's first gradient (36), "
         "before the real/fake model's step where TF raises (its Adam knows only the "

@@ -18,10 +18,12 @@ class OptimizerSharedByModels(Rule):
     `train_on_batch`/`fit` (the Keras GAN recipe: the discriminator and the combined model
     compiled with one `Adam`), or an encoder's pretraining optimizer reused for the encoder
     with a new head. A model's own step takes the weights that were not frozen when it was
-    compiled. Models of the project's own Keras subclasses count where their weights are
-    known to differ: the later model holds a layer built at a place where nothing the first
-    models hold was built, and everything the first models hold is known. Where the program
-    reads saved models back when they exist and builds them otherwise (`if
+    compiled; a subclass with a `train_step` of its own (a GAN written as a `keras.Model`)
+    is stepped by that method when `fit` or `train_on_batch` trains it, on that very object
+    (its models, its optimizers). Models of the project's own Keras subclasses count where
+    their weights are known to differ: the later model holds a layer built at a place where
+    nothing the first models hold was built, and everything the first models hold is known.
+    Where the program reads saved models back when they exist and builds them otherwise (`if
     os.path.exists(path): d = load_model(path) else: d = build(); d.compile(...)`), the built
     models are the ones followed: a first run has nothing saved.
 
@@ -404,8 +406,64 @@ class Emulator(tf.keras.Model):
         return loss
 tt, te = Emulator(4), Emulator(6)
 """,
+        # The Keras guide's GAN subclass given an Adam for each model, trained by `fit`.
+        """
+import tensorflow as tf
+from tensorflow import keras
+class GAN(keras.Model):
+    def __init__(self, discriminator, generator):
+        super().__init__()
+        self.discriminator = discriminator
+        self.generator = generator
+    def compile(self, d_optimizer, g_optimizer):
+        super().compile()
+        self.d_optimizer = d_optimizer
+        self.g_optimizer = g_optimizer
+    def train_step(self, real):
+        with tf.GradientTape() as tape:
+            d_loss = tf.reduce_mean(self.discriminator(real))
+        grads = tape.gradient(d_loss, self.discriminator.trainable_weights)
+        self.d_optimizer.apply_gradients(zip(grads, self.discriminator.trainable_weights))
+        with tf.GradientTape() as tape:
+            g_loss = -tf.reduce_mean(self.discriminator(self.generator(tf.random.normal((8, 4)))))
+        grads = tape.gradient(g_loss, self.generator.trainable_weights)
+        self.g_optimizer.apply_gradients(zip(grads, self.generator.trainable_weights))
+        return {"d_loss": d_loss}
+gan = GAN(keras.Sequential([keras.layers.Dense(1)]), keras.Sequential([keras.layers.Dense(6)]))
+gan.compile(d_optimizer=keras.optimizers.Adam(), g_optimizer=keras.optimizers.Adam())
+gan.fit(tf.zeros((16, 6)), epochs=1)
+""",
     )
     INVALID = (
+        # The Keras guide's GAN subclass, handed its models and one Adam for both: `fit` runs
+        # its `train_step` on this object.
+        """
+import tensorflow as tf
+from tensorflow import keras
+class GAN(keras.Model):
+    def __init__(self, discriminator, generator):
+        super().__init__()
+        self.discriminator = discriminator
+        self.generator = generator
+    def compile(self, d_optimizer, g_optimizer):
+        super().compile()
+        self.d_optimizer = d_optimizer
+        self.g_optimizer = g_optimizer
+    def train_step(self, real):
+        with tf.GradientTape() as tape:
+            d_loss = tf.reduce_mean(self.discriminator(real))
+        grads = tape.gradient(d_loss, self.discriminator.trainable_weights)
+        self.d_optimizer.apply_gradients(zip(grads, self.discriminator.trainable_weights))
+        with tf.GradientTape() as tape:
+            g_loss = -tf.reduce_mean(self.discriminator(self.generator(tf.random.normal((8, 4)))))
+        grads = tape.gradient(g_loss, self.generator.trainable_weights)
+        self.g_optimizer.apply_gradients(zip(grads, self.generator.trainable_weights))  # expect: RL124
+        return {"d_loss": d_loss}
+gan = GAN(keras.Sequential([keras.layers.Dense(1)]), keras.Sequential([keras.layers.Dense(6)]))
+opt = keras.optimizers.Adam()
+gan.compile(d_optimizer=opt, g_optimizer=opt)
+gan.fit(tf.zeros((16, 6)), epochs=1)
+""",
         # The same two heads, but the real/fake one adds a `Dense` of its own.
         """
 import numpy as np

@@ -31,6 +31,7 @@ _WEIGHT_SHARING_WRAPPERS = frozenset({"TimeDistributed"})
 _MODEL_LISTS = frozenset({"trainable_variables", "trainable_weights", "weights", "variables"})
 # Attributes that let code we do not follow set, load or train a model's weights.
 _KERAS_TRAINING = frozenset({"fit", "fit_generator", "train_on_batch", "compile"})
+_KERAS_FITS = _KERAS_TRAINING - {"compile"}  # the calls that run the model's `train_step`
 _MODEL_TOUCHES = _KERAS_TRAINING | frozenset({
     "non_trainable_weights", "non_trainable_variables", "get_weights", "set_weights",
     "load_weights", "layers", "get_layer", "submodules",
@@ -389,10 +390,23 @@ def model_attribute(interp, base: Any, attr: str) -> Any:
         return NOT_SPECIAL
     if attr in _MODEL_LISTS:
         return model_list(interp, base)
-    own_loop = isinstance(base, Instance) and base.cls.lookup("train_step") is not None
-    if not (own_loop and attr in _KERAS_TRAINING):
+    own_step = base.cls.lookup("train_step") if isinstance(base, Instance) else None
+    if own_step is not None and attr in _KERAS_FITS and isinstance(own_step, FuncVal):
+        return TFMethod(_fit_own_step, base)
+    if not (own_step is not None and attr in _KERAS_TRAINING):
         interp.analysis.models_handled.append(base)
     return NOT_SPECIAL
+
+
+def _fit_own_step(interp, model: Instance, node, module, args, kwargs) -> Any:
+    """`gan.fit(data)` of a subclass with a `train_step` of its own: Keras' loop runs that step,
+    traced once in its train function, on this object. Run it so, with an unknown batch: run
+    only as an entry, on an object whose `__init__` got unknown arguments, a step over models
+    the object was handed (`GAN(discriminator=d, generator=g)`) sees none of their lists."""
+    step = model.cls.lookup("train_step")
+    if isinstance(step, FuncVal) and id(step.node) not in interp.executed:
+        interp.call_function(step.bound(model, True), [], {}, None, unknown_args=True)
+    return UNKNOWN
 
 
 def value_attribute(interp, base: Any, attr: str) -> Any:
