@@ -319,6 +319,33 @@ def test_an_if_chain_of_more_objects_than_a_pick_holds_is_unknown():
     assert g["t"] is UNKNOWN
 
 
+def test_a_layer_of_one_s_own_makes_a_trainable_weight_when_build_always_adds_one():
+    from reuse_lint.engine.tfapi.keras import makes_trainable_weight
+    _, g = interpret("""
+        import tensorflow as tf
+        class Centres(tf.keras.layers.Layer):
+            def build(self, shape):
+                with tf.name_scope("centres"):
+                    self.mu = self.add_weight(name="mu", shape=(3, shape[-1]))
+        class Inherited(Centres):
+            pass
+        class Fixed(tf.keras.layers.Layer):
+            def build(self, shape):
+                self.mu = self.add_weight(name="mu", shape=(3, shape[-1]), trainable=False)
+        class Optional(tf.keras.layers.Layer):
+            def __init__(self, scaled=False):
+                super().__init__()
+                if scaled:
+                    self.scale = self.add_weight(name="scale", shape=())
+        class Holder(tf.keras.layers.Layer):
+            def __init__(self):
+                super().__init__()
+                self.dense = tf.keras.layers.Dense(2)
+    """)
+    assert [makes_trainable_weight(g[n]) for n in ("Centres", "Inherited", "Fixed", "Optional", "Holder")] == [
+        True, True, False, False, False]
+
+
 def test_a_method_entry_sees_what_init_set():
     findings = lint("""
         import tensorflow as tf
