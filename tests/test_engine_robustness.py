@@ -285,6 +285,27 @@ def test_objects_an_if_chain_binds_are_a_pick_of_the_arm_that_made_each():
     assert pick.own and all(o.attrs["optimizer"] == Const("adam") for o in (idec, dtcr, dec))
 
 
+def test_the_none_bound_before_an_if_chain_takes_no_part_in_its_pick():
+    # `trainer = None` as a placeholder, then an `elif` chain with no `else`: the path with
+    # no trainer fails at its first use, so the path followed is the one with the object.
+    _, g = interpret("""
+        import os
+        class T:
+            pass
+        trainer = None
+        mode = os.environ.get("MODE")
+        if mode == "a":
+            trainer = T()
+        elif mode == "b":
+            trainer = T()
+        helper = None
+        if os.environ.get("HELP"):
+            helper = "help"
+    """)
+    assert [type(item).__name__ for item in g["trainer"].items] == ["Instance", "Instance"]
+    assert g["helper"] is UNKNOWN  # a constant is no object: the usual join
+
+
 def test_objects_made_before_the_if_are_no_arm_s_own():
     # Bound by the arms but made before them: a call through the pick may leave either.
     _, g = interpret("""

@@ -2538,10 +2538,13 @@ def _arm_pick(a: Any, b: Any, arms: tuple) -> Any:
     (`if args.loss == "IDEC": trainer = IDEC(...) elif ...: trainer = DTCR(...)`): the one
     its arm made, so a pick of the two, item i on arm i, whose calls run on that arm
     (OneOf); an `elif` chain nests them. An arm that leaves the name unbound, where nothing
-    bound it before, takes no part: a run on it stops at the name's first read. None when
-    the two are not such objects (the usual join applies)."""
-    if a is _MISSING or b is _MISSING:
-        bound = b if a is _MISSING else a
+    bound it before, takes no part: a run on it stops at the name's first read. Nor does
+    one that leaves the `None` bound before the chain (`trainer = None`, then `if`/`elif`
+    with no `else`): the object's uses fail there, or a test of it (`if trainer is not
+    None`) skips them, and the path followed is the one with the object. None when the two
+    are not such objects (the usual join applies)."""
+    if _no_object(a) or _no_object(b):
+        bound = b if _no_object(a) else a
         return bound if isinstance(bound, (*_PICKABLE, OneOf)) else None
     if same(a, b) or not all(isinstance(v, (*_PICKABLE, OneOf)) for v in (a, b)):
         return None
@@ -2550,6 +2553,10 @@ def _arm_pick(a: Any, b: Any, arms: tuple) -> Any:
     origin, loops, starts = arms
     own = all(obj.serial > start for item, start in zip((a, b), starts) for obj in _objects(item))
     return OneOf((a, b), origin, loops, own)
+
+
+def _no_object(value: Any) -> bool:
+    return value is _MISSING or (isinstance(value, Const) and value.value is None)
 
 
 def _leaf_count(value: Any) -> int:
