@@ -255,6 +255,118 @@ def test_objects_made_on_one_arm_keep_what_that_arm_set_on_them():
     assert g["net"].attrs["mode"] is UNKNOWN
 
 
+def test_objects_an_if_chain_binds_are_a_pick_of_the_arm_that_made_each():
+    # `trainer = IDEC(...)` on one arm, `trainer = DTCR(...)` on another, no `else`: the name
+    # holds the object its arm made (item i on arm i of the `if`, an `elif` nested), an arm
+    # that leaves it unbound takes no part, and a method called through it sets what it
+    # sets on each object: each object lives only in runs of its own arm.
+    _, g = interpret("""
+        import os
+        class IDEC:
+            def __init__(self):
+                self.optimizer = None
+            def initialize(self):
+                if self.optimizer is None:
+                    self.optimizer = "adam"
+        class DTCR(IDEC):
+            pass
+        loss = os.environ.get("LOSS")
+        if loss == "IDEC":
+            trainer = IDEC()
+        elif loss == "DTCR":
+            trainer = DTCR()
+        elif loss == "DEC":
+            trainer = IDEC()
+        trainer.initialize()
+    """)
+    pick = g["trainer"]
+    idec, (dtcr, dec) = pick.items[0], pick.items[1].items
+    assert [o.cls.node.name for o in (idec, dtcr, dec)] == ["IDEC", "DTCR", "IDEC"]
+    assert pick.own and all(o.attrs["optimizer"] == Const("adam") for o in (idec, dtcr, dec))
+
+
+def test_the_none_bound_before_an_if_chain_takes_no_part_in_its_pick():
+    # `trainer = None` as a placeholder, then an `elif` chain with no `else`: the path with
+    # no trainer fails at its first use, so the path followed is the one with the object.
+    _, g = interpret("""
+        import os
+        class T:
+            pass
+        trainer = None
+        mode = os.environ.get("MODE")
+        if mode == "a":
+            trainer = T()
+        elif mode == "b":
+            trainer = T()
+        helper = None
+        if os.environ.get("HELP"):
+            helper = "help"
+    """)
+    assert [type(item).__name__ for item in g["trainer"].items] == ["Instance", "Instance"]
+    assert g["helper"] is UNKNOWN  # a constant is no object: the usual join
+
+
+def test_objects_made_before_the_if_are_no_arm_s_own():
+    # Bound by the arms but made before them: a call through the pick may leave either.
+    _, g = interpret("""
+        import os
+        class T:
+            def __init__(self):
+                self.optimizer = None
+            def initialize(self):
+                self.optimizer = "adam"
+        a, b = T(), T()
+        if os.environ.get("A"):
+            trainer = a
+        else:
+            trainer = b
+        trainer.initialize()
+    """)
+    assert not g["trainer"].own
+    assert g["a"].attrs["optimizer"] is UNKNOWN and g["b"].attrs["optimizer"] is UNKNOWN
+
+
+def test_an_if_chain_of_more_objects_than_a_pick_holds_is_unknown():
+    _, g = interpret("""
+        import os
+        class T:
+            pass
+        k = os.environ.get("K")
+        if k == "0":
+            t = T()
+""" + "".join(f"""        elif k == "{i}":
+            t = T()
+""" for i in range(1, 9)) + """    """)
+    assert g["t"] is UNKNOWN
+
+
+def test_a_layer_of_one_s_own_makes_a_trainable_weight_when_build_always_adds_one():
+    from reuse_lint.engine.tfapi.keras import makes_trainable_weight
+    _, g = interpret("""
+        import tensorflow as tf
+        class Centres(tf.keras.layers.Layer):
+            def build(self, shape):
+                with tf.name_scope("centres"):
+                    self.mu = self.add_weight(name="mu", shape=(3, shape[-1]))
+        class Inherited(Centres):
+            pass
+        class Fixed(tf.keras.layers.Layer):
+            def build(self, shape):
+                self.mu = self.add_weight(name="mu", shape=(3, shape[-1]), trainable=False)
+        class Optional(tf.keras.layers.Layer):
+            def __init__(self, scaled=False):
+                super().__init__()
+                if scaled:
+                    self.scale = self.add_weight(name="scale", shape=())
+        class Holder(tf.keras.layers.Layer):
+            def __init__(self):
+                super().__init__()
+                self.dense = tf.keras.layers.Dense(2)
+    """)
+    assert [makes_trainable_weight(g[n]) for n in ("Centres", "Inherited", "Fixed", "Optional", "Holder")] == [
+        True, True, False, False, False]
+
+
 def test_a_method_entry_sees_what_init_set():
     findings = lint("""
         import tensorflow as tf

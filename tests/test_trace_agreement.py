@@ -492,6 +492,11 @@ TABLE = (
         NO_COUNTERPART + "the trace stops at the first train_on_batch, the combined model's, before "
         "the discriminator's step where TF raises (its Adam knows only the generator's variables)"),
     Row("rules/rl124_resume_good.py", (), (), GOOD),
+    Row("rules/rl124_trainer_pick_bad.py", ("RL124@64",), (),
+        NO_COUNTERPART + "without --steps the trace stops at the pre-training tape.gradient (27), "
+        "before the clustering step where TF raises (its Adam knows only the autoencoder's variables, "
+        "not the clustering layer's centres)"),
+    Row("rules/rl124_trainer_pick_good.py", (), (), GOOD),
     Row("rules/rl122_bad.py", ("RL122@14",), (),
         NO_COUNTERPART + "TF raises TypeError at the misspelt keyword while building; the trace "
         "reports that error and no finding", crash="unexpected keyword argument 'list_var'"),

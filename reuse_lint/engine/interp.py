@@ -1196,7 +1196,7 @@ class Interpreter:
             # Everything after this point runs only on that arm.
             self.conds.append(Cond(id(node), loops, arm, test, stateful, given=given))
             return
-        joined = self._join_snapshots(alive[0][1], alive[1][1], frame)
+        joined = self._join_snapshots(alive[0][1], alive[1][1], frame, (id(node), loops, starts))
         self._restore(env, joined)
         self._rebind(frame, joined[0])
 
@@ -1241,17 +1241,21 @@ class Interpreter:
                 inst.attrs[attr] = old
         return final
 
-    def _join_attributes(self, arms: list[dict], starts: list[int] | None = None) -> None:
+    def _join_attributes(self, arms: list[dict], starts: list[int] | None = None, owned: list | None = None) -> None:
         """`self.x = ...` on one arm of an unknown `if`: after it, x is known only if every
         arm that goes on leaves the same value (the state before counts for an arm that
         did not set it). An object made on an arm (`starts`: how many objects were made
         when each arm began) is in no run of the other arms, so what that arm set on it is
-        its state: `{"a": A, "b": B}[key](self)` keeps what `A.__init__` set on its object."""
+        its state: `{"a": A, "b": B}[key](self)` keeps what `A.__init__` set on its object.
+        So is an object only one arm owns (`owned`: ids per arm, the objects of a pick's
+        item that an `if` arm made: `trainer.initialize_model()` on each trainer it bound)."""
         for key in {k for arm in arms for k in arm}:
             inst, attr, _ = next(arm[key] for arm in arms if key in arm)
             values = [arm[key][2] if key in arm else inst.attrs.get(attr, _MISSING) for arm in arms]
             if starts is not None and isinstance(inst, Instance):
                 values = [arm[key][2] for arm, n in zip(arms, starts) if key in arm and inst.serial > n] or values
+            if owned is not None:
+                values = [arm[key][2] for arm, ids in zip(arms, owned) if key in arm and id(inst) in ids] or values
             value = values[0]
             for other in values[1:]:
                 value = self._join(value, other)
@@ -1282,16 +1286,23 @@ class Interpreter:
     def _restore(self, env, snap) -> None:
         self.tf.restore(snap[1])
 
-    def _join_snapshots(self, a, b, frame: dict):
+    def _join_snapshots(self, a, b, frame: dict, arms: tuple | None = None):
         """a, b: what two arms left; their bindings are those the arms wrote, the others are
-        as in `frame` (as before the `if`)."""
+        as in `frame` (as before the `if`). `arms`: the `if` (its id, the loops around it)
+        whose arms 0 and 1 left a and b, for the objects it picks (see _arm_pick)."""
         keys = set(a[0]) | set(b[0])
 
         def value(arm: dict, k: str) -> Any:
-            v = arm[k] if k in arm else frame.get(k, _MISSING)
-            return UNKNOWN if v is _MISSING else v
+            return arm[k] if k in arm else frame.get(k, _MISSING)
 
-        bindings = {k: self._join(value(a[0], k), value(b[0], k)) for k in keys}
+        bindings = {}
+        for k in keys:
+            va, vb = value(a[0], k), value(b[0], k)
+            picked = _arm_pick(va, vb, arms) if arms is not None else None
+            if picked is not None:
+                bindings[k] = picked
+            else:
+                bindings[k] = self._join(UNKNOWN if va is _MISSING else va, UNKNOWN if vb is _MISSING else vb)
         for key in ("__globals__", "__nonlocals__"):
             if key in keys:  # declarations, not values: both arms' hold
                 declared = [arm.get(key, frame.get(key, _MISSING)) for arm in (a[0], b[0])]
@@ -2011,7 +2022,7 @@ class Interpreter:
         before = self.tf.snapshot()
         results, left, writes = [], [], []
         depth = len(self.conds)
-        starts = []
+        starts, owned = [], []
         for arm, item in enumerate(pick.items):
             self.tf.restore(before)
             start = instances_made()
@@ -2026,6 +2037,7 @@ class Interpreter:
                 del self.conds[depth:]
             writes.append(self._undo(self.journals.pop()))
             starts.append(start)
+            owned.append({id(obj) for obj in _objects(item)})
             left.append(self.tf.snapshot())
         if not results:
             self.tf.restore(before)
@@ -2034,7 +2046,7 @@ class Interpreter:
         for other in left[1:]:
             joined = self.tf.join(joined, other)
         self.tf.restore(joined)
-        self._join_attributes(writes, starts)
+        self._join_attributes(writes, starts, owned if pick.own else None)
         if len(results) == len(pick.items):
             return _one_of(results, pick)
         return UNKNOWN
@@ -2510,9 +2522,54 @@ def _one_of(values: list, pick: OneOf) -> Any:
     again when every item gives a program object (`models[name].build_model`), else UNKNOWN."""
     if all(same(values[0], v) for v in values[1:]):
         return values[0]
-    if all(isinstance(v, _PICKABLE) for v in values):
-        return OneOf(tuple(values), pick.origin, pick.loops)
+    if all(isinstance(v, (*_PICKABLE, OneOf)) for v in values):
+        return OneOf(tuple(values), pick.origin, pick.loops, pick.own and _same_objects(pick.items, values))
     return UNKNOWN
+
+
+def _same_objects(before: tuple, after: list) -> bool:
+    """Whether each item read through a pick is (a method of) the object the item was:
+    then it lives only on its arm still (OneOf.own)."""
+    return all({id(o) for o in _objects(v)} <= {id(o) for o in _objects(b)} for b, v in zip(before, after))
+
+
+def _arm_pick(a: Any, b: Any, arms: tuple) -> Any:
+    """What one name holds after an `if` whose arms bound it to two program objects
+    (`if args.loss == "IDEC": trainer = IDEC(...) elif ...: trainer = DTCR(...)`): the one
+    its arm made, so a pick of the two, item i on arm i, whose calls run on that arm
+    (OneOf); an `elif` chain nests them. An arm that leaves the name unbound, where nothing
+    bound it before, takes no part: a run on it stops at the name's first read. Nor does
+    one that leaves the `None` bound before the chain (`trainer = None`, then `if`/`elif`
+    with no `else`): the object's uses fail there, or a test of it (`if trainer is not
+    None`) skips them, and the path followed is the one with the object. None when the two
+    are not such objects (the usual join applies)."""
+    if _no_object(a) or _no_object(b):
+        bound = b if _no_object(a) else a
+        return bound if isinstance(bound, (*_PICKABLE, OneOf)) else None
+    if same(a, b) or not all(isinstance(v, (*_PICKABLE, OneOf)) for v in (a, b)):
+        return None
+    if _leaf_count(a) + _leaf_count(b) > MAX_PICKED:
+        return UNKNOWN  # each call through it would run once per object: a bound on that work
+    origin, loops, starts = arms
+    own = all(obj.serial > start for item, start in zip((a, b), starts) for obj in _objects(item))
+    return OneOf((a, b), origin, loops, own)
+
+
+def _no_object(value: Any) -> bool:
+    return value is _MISSING or (isinstance(value, Const) and value.value is None)
+
+
+def _leaf_count(value: Any) -> int:
+    return sum(_leaf_count(item) for item in value.items) if isinstance(value, OneOf) else 1
+
+
+def _objects(value: Any) -> list:
+    """The program's objects a pick's item is, or whose method it is."""
+    if isinstance(value, OneOf):
+        return [obj for item in value.items for obj in _objects(item)]
+    if isinstance(value, FuncVal):
+        value = value.bound_self
+    return [value] if isinstance(value, Instance) else []
 
 
 def _dict_item(d: DictVal, index: Any) -> Any:

@@ -10,7 +10,7 @@ import string
 
 from reuse_lint.engine.events import TRUTH, Analysis, Build, CallInfo, Creation, Site
 from reuse_lint import tfnames
-from reuse_lint.engine.tfapi.keras import derives_from_keras_layer, derives_from_keras_model
+from reuse_lint.engine.tfapi.keras import derives_from_keras_layer, derives_from_keras_model, makes_trainable_weight
 from reuse_lint.engine.values import (
     UNKNOWN, ClassVal, Const, DictVal, FuncVal, Instance, KerasObject, KerasOptimizer, ListVal, ModelVars, Optimizer,
     TFRef, Tensor, VarRef,
@@ -885,7 +885,9 @@ def trained_layers(models) -> list:
     """Weighted Keras layers whose variables these models' `trainable_variables` certainly
     hold: reached from a model through its stages and through what a subclass of a Keras
     class keeps in its attributes (a layer, or a list or dict of them), none of them frozen
-    on the way. A layer built around another layer (`TimeDistributed(dense)`) is not one."""
+    on the way, and a layer of one's own that makes a trainable weight itself
+    (`self.add_weight` in `build`). A layer built around another layer
+    (`TimeDistributed(dense)`) is not one."""
     out: list = []
     todo, seen = list(models), set()
     while todo:
@@ -904,6 +906,8 @@ def trained_layers(models) -> list:
             keras = derives_from_keras_model(m.cls) or derives_from_keras_layer(m.cls)
             if not keras or m.attrs.get("trainable", TRUE) != TRUE:
                 continue
+            if derives_from_keras_layer(m.cls) and makes_trainable_weight(m.cls):
+                out.append(m)
             for value in m.attrs.values():
                 todo.extend(_held(value) or ())
     return out

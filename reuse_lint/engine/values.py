@@ -369,14 +369,18 @@ OPEN_KEY = object()  # in a DictVal's items: keys we do not know may be there
 @dataclass(frozen=True, eq=False)
 class OneOf:
     """A program object picked from a dict by a key that is not known (`models[args.model]`,
-    a registry of modules or classes chosen by a setting): one of `items`, the same one
+    a registry of modules or classes chosen by a setting), or bound by the arms of an `if`
+    (`trainer = IDEC(...)` on one, `trainer = DTCR(...)` on the other): one of `items`, the same one
     wherever the pick is used. The one exception to "known or not at all": each item is
     known, and what a call through the pick does runs once per item, on an arm of its own
     (tagged `Cond(origin, loops, i)`), so events of two items are never taken for one run."""
 
     items: tuple
-    origin: int  # id of the subscript that picked
+    origin: int  # id of the subscript (or `if`) that picked
     loops: tuple  # the loop iterations around it: the pick holds within them
+    # Made by an `if` whose arm i made the objects of item i: those live only in runs of arm
+    # i, so what a call through the pick sets on them is what arm i set.
+    own: bool = False
 
 
 @dataclass(eq=False)

@@ -17,13 +17,16 @@ class OptimizerSharedByModels(Rule):
     two models' `compile` and stepped through `model.optimizer` or by their own
     `train_on_batch`/`fit` (the Keras GAN recipe: the discriminator and the combined model
     compiled with one `Adam`), or an encoder's pretraining optimizer reused for the encoder
-    with a new head. A model's own step takes the weights that were not frozen when it was
-    compiled; a subclass with a `train_step` of its own (a GAN written as a `keras.Model`)
-    is stepped by that method when `fit` or `train_on_batch` trains it, on that very object
-    (its models, its optimizers). Models of the project's own Keras subclasses count where
-    their weights are known to differ: the later model holds a layer built at a place where
-    nothing the first models hold was built, and everything the first models hold is known.
-    Where the program reads saved models back when they exist and builds them otherwise (`if
+    with a new head (a Keras layer, or a layer of one's own whose `build` makes its weights
+    by `self.add_weight`: a clustering layer's centres). A model's own step takes the weights
+    that were not frozen when it was compiled; a subclass with a `train_step` of its own (a GAN
+    written as a `keras.Model`) is stepped by that method when `fit` or `train_on_batch` trains
+    it, on that very object (its models, its optimizers). Models of the project's own Keras
+    subclasses count where their weights are known to differ: the later model holds a layer
+    built at a place where nothing the first models hold was built, and everything the first
+    models hold is known. The steps are followed through an object the script picks by an
+    `if`/`elif` chain (`if loss == "IDEC": trainer = IDEC(...) elif ...`), each object on its
+    own arm. Where the program reads saved models back when they exist and builds them otherwise (`if
     os.path.exists(path): d = load_model(path) else: d = build(); d.compile(...)`), the built
     models are the ones followed: a first run has nothing saved.
 
@@ -433,6 +436,58 @@ gan = GAN(keras.Sequential([keras.layers.Dense(1)]), keras.Sequential([keras.lay
 gan.compile(d_optimizer=keras.optimizers.Adam(), g_optimizer=keras.optimizers.Adam())
 gan.fit(tf.zeros((16, 6)), epochs=1)
 """,
+        # A clustering layer whose centres are not trained (`trainable=False`): the second list adds nothing.
+        """
+import tensorflow as tf
+class Centres(tf.keras.layers.Layer):
+    def build(self, shape):
+        self.mu = self.add_weight(name="mu", shape=(3, shape[-1]), trainable=False)
+    def call(self, z):
+        return tf.reduce_sum(tf.square(z[:, None] - self.mu), -1)
+encoder = tf.keras.Sequential([tf.keras.layers.Dense(2)])
+decoder = tf.keras.Sequential([tf.keras.layers.Dense(3)])
+centres = Centres()
+opt = tf.keras.optimizers.Adam()
+x = tf.zeros([4, 3])
+with tf.GradientTape() as tape:
+    loss = tf.reduce_mean(tf.square(x - decoder(encoder(x))))
+v = encoder.trainable_variables + decoder.trainable_variables
+opt.apply_gradients(zip(tape.gradient(loss, v), v))
+with tf.GradientTape() as tape:
+    loss = tf.reduce_mean(centres(encoder(x)))
+v = encoder.trainable_variables + centres.trainable_variables
+opt.apply_gradients(zip(tape.gradient(loss, v), v))
+""",
+        # The trainer an `if` chain picks makes a second optimizer for its encoder and new head.
+        """
+import os
+import tensorflow as tf
+class Pretrained:
+    def __init__(self, encoder, optimizer=None):
+        self.encoder = encoder
+        self.optimizer = optimizer
+    def initialize(self):
+        if self.optimizer is None:
+            self.optimizer = tf.keras.optimizers.Adam()
+        self.head = tf.keras.layers.Dense(3)
+        self.head_optimizer = tf.keras.optimizers.Adam()
+    def step(self, x, variables, optimizer):
+        with tf.GradientTape() as tape:
+            loss = tf.reduce_mean(self.head(self.encoder(x)))
+        optimizer.apply_gradients(zip(tape.gradient(loss, variables), variables))
+    def fit(self, x):
+        self.step(x, self.encoder.trainable_variables, self.optimizer)
+        self.step(x, self.encoder.trainable_variables + self.head.trainable_variables, self.head_optimizer)
+class Frozen(Pretrained):
+    pass
+encoder = tf.keras.Sequential([tf.keras.Input([3]), tf.keras.layers.Dense(2)])
+if os.environ.get("TRAINER", "pretrained") == "pretrained":
+    trainer = Pretrained(encoder)
+elif os.environ.get("TRAINER") == "frozen":
+    trainer = Frozen(encoder)
+trainer.initialize()
+trainer.fit(tf.zeros([4, 3]))
+""",
     )
     INVALID = (
         # The Keras guide's GAN subclass, handed its models and one Adam for both: `fit` runs
@@ -733,6 +788,59 @@ class Regressor:
         self.model.compile(optimizer=optimizer, loss="mse")
     def fit(self, x, y, epochs=10):
         self.model.fit(x, y, epochs=epochs, verbose=0)
+""",
+        # The pre-training optimizer stepped again with a clustering layer of one's own, whose
+        # centres `build` makes by `self.add_weight`.
+        """
+import tensorflow as tf
+class Centres(tf.keras.layers.Layer):
+    def build(self, shape):
+        self.mu = self.add_weight(name="mu", shape=(3, shape[-1]))
+    def call(self, z):
+        return tf.reduce_sum(tf.square(z[:, None] - self.mu), -1)
+encoder = tf.keras.Sequential([tf.keras.layers.Dense(2)])
+decoder = tf.keras.Sequential([tf.keras.layers.Dense(3)])
+centres = Centres()
+opt = tf.keras.optimizers.Adam()
+x = tf.zeros([4, 3])
+with tf.GradientTape() as tape:
+    loss = tf.reduce_mean(tf.square(x - decoder(encoder(x))))
+v = encoder.trainable_variables + decoder.trainable_variables
+opt.apply_gradients(zip(tape.gradient(loss, v), v))
+with tf.GradientTape() as tape:
+    loss = tf.reduce_mean(centres(encoder(x)))
+v = encoder.trainable_variables + centres.trainable_variables
+opt.apply_gradients(zip(tape.gradient(loss, v), v))  # expect: RL124
+""",
+        # The trainer picked by an `if`/`elif` chain (the object its arm made) makes its optimizer
+        # when none is given, and steps it on the encoder, then on the encoder and a new head.
+        """
+import os
+import tensorflow as tf
+class Pretrained:
+    def __init__(self, encoder, optimizer=None):
+        self.encoder = encoder
+        self.optimizer = optimizer
+    def initialize(self):
+        if self.optimizer is None:
+            self.optimizer = tf.keras.optimizers.Adam()
+        self.head = tf.keras.layers.Dense(3)
+    def step(self, x, variables):
+        with tf.GradientTape() as tape:
+            loss = tf.reduce_mean(self.head(self.encoder(x)))
+        self.optimizer.apply_gradients(zip(tape.gradient(loss, variables), variables))  # expect: RL124
+    def fit(self, x):
+        self.step(x, self.encoder.trainable_variables)
+        self.step(x, self.encoder.trainable_variables + self.head.trainable_variables)
+class Frozen(Pretrained):
+    pass
+encoder = tf.keras.Sequential([tf.keras.Input([3]), tf.keras.layers.Dense(2)])
+if os.environ.get("TRAINER", "pretrained") == "pretrained":
+    trainer = Pretrained(encoder)
+elif os.environ.get("TRAINER") == "frozen":
+    trainer = Frozen(encoder)
+trainer.initialize()
+trainer.fit(tf.zeros([4, 3]))
 """,
     )
 

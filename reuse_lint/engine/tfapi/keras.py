@@ -640,6 +640,32 @@ def derives_from_keras_layer(cls: ClassVal) -> bool:
     return _derives_from_keras_layer(cls)
 
 
+def makes_trainable_weight(cls: ClassVal) -> bool:
+    """Whether the `__init__` or `build` a layer class of one's own runs calls
+    `self.add_weight(...)`, on every run (under no `if`, loop or `try`) and without
+    `trainable=False` (a clustering layer's centres): the layer's `trainable_variables` hold
+    a weight no Keras layer of it made."""
+    methods = [cls.lookup(name) for name in ("__init__", "build")]
+    return any(_adds_trainable_weight(f.node) for f in methods if isinstance(f, FuncVal))
+
+
+@lru_cache(maxsize=4096)
+def _adds_trainable_weight(func: ast.AST) -> bool:
+    todo = list(getattr(func, "body", ()))
+    while todo:
+        n = todo.pop()
+        if isinstance(n, (ast.If, ast.IfExp, ast.For, ast.While, ast.Try, ast.FunctionDef, ast.Lambda,
+                          ast.AsyncFunctionDef, ast.ClassDef, ast.BoolOp, ast.comprehension)):
+            continue
+        if (isinstance(n, ast.Call) and isinstance(n.func, ast.Attribute) and n.func.attr in _ADD_WEIGHT
+                and isinstance(n.func.value, ast.Name) and n.func.value.id == "self"):
+            flag = next((k.value for k in n.keywords if k.arg == "trainable"), None)
+            if flag is None or (isinstance(flag, ast.Constant) and flag.value is True):
+                return True
+        todo.extend(ast.iter_child_nodes(n))
+    return False
+
+
 def _train(interp, model: KerasObject, node, module, args, kwargs) -> Any:
     _keras_step(interp, "train", model, node, module)
     if isinstance(model.optimizer, KerasOptimizer) and model.compiled_parts:
