@@ -272,6 +272,12 @@ TABLE = (
         NO_COUNTERPART + "without --steps the trace stops at the first tape.gradient, before the "
         "discriminator's apply_gradients on which TF raises (every gradient None)"),
     Row("rules/rl114_crossed_good.py", (), (), GOOD),
+    Row("rules/rl114_own_call_bad.py", ("RL114@37",), (),
+        NO_COUNTERPART + "without --steps the trace stops at the first tape.gradient, before the step whose damage (the encoder never changes) TF shows"),
+    Row("rules/rl114_own_call_good.py", (), (), GOOD),
+    Row("rules/rl114_head_bad.py", ("RL114@29",), (),
+        NO_COUNTERPART + "without --steps the trace stops at this first tape.gradient, before the step whose damage (the projection head never changes) TF shows"),
+    Row("rules/rl114_head_good.py", (), (), GOOD),
     Row("rules/rl114_starred_list_bad.py", ("RL114@18",), (),
         NO_COUNTERPART + "without --steps the trace stops at this first tape.gradient, before the step whose damage (the encoder never changes) TF shows"),
     Row("rules/rl114_starred_list_good.py", (), (), GOOD),

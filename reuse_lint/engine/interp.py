@@ -1929,7 +1929,8 @@ class Interpreter:
         if isinstance(func, Instance):
             method = func.cls.lookup("__call__")
             if isinstance(method, FuncVal):
-                return self.call_function(method.bound(func), args, kwargs, site, unknown_args=starred)
+                ran = self.call_function(method.bound(func), args, kwargs, site, unknown_args=starred)
+                return tfapi.own_call_applied(self, func, node, args, kwargs, ran)
             self.tf.unknown_effect()
             applied = tfapi.apply_subclass(self, func, node, args, kwargs, module)
             if applied is not tfapi.NOT_SPECIAL:

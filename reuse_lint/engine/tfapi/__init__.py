@@ -258,6 +258,7 @@ through = tensors.through
 model_attribute = keras.model_attribute
 unpacked = tensors.unpacked
 apply_subclass = keras.apply_subclass
+own_call_applied = keras.own_call_applied
 hand_over = keras.hand_over
 blind = tapes.blind
 
