@@ -1068,6 +1068,8 @@ def tape_findings(analysis: Analysis) -> list[TapeFinding]:
         for k, (m, on) in reached.items():
             if k in reported or k in trained or k in handled or k in listed or not _trainable_model(m):
                 continue
+            if (_keys([m]) - {k}) & (trained | listed):
+                continue  # a container (`self(z)` of a GAN model) whose parts the steps train
             # A head on a listed model's output (`head(encoder(x))`), applied under this tape
             # as a model being trained (not with `training=False`), is left out as much.
             if (any(model_key(up) == k and model_key(down) in listed for up, down in g.loss.feeds)

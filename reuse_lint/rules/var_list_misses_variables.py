@@ -39,7 +39,13 @@ class VarListMissesVariables(Rule):
     In TF2 it finds `tape.gradient(loss, generator.trainable_variables)` where the loss also
     flows through a model upstream of the listed one (an encoder, a critic's shared
     encoder) whose variables are in no gradient list at all: that model keeps its random
-    weights. It stays silent when the model is frozen (`trainable = False`), detached
+    weights; or through a head applied on the listed model's output (a projection head in
+    contrastive pretraining, a pretrainer's own heads run by `self(data)` in its
+    `train_step`) that no list holds. A model whose class overrides `__call__` instead of
+    `call` (early TF2 code) is applied all the same. When the step zips its gradients with a
+    longer list that holds the model (`zip(tape.gradient(loss, g.trainable_variables),
+    g.trainable_variables + e.trainable_variables)`: zip stops at the shorter), that step is
+    the one reported. It stays silent when the model is frozen (`trainable = False`), detached
     (`tf.stop_gradient`), in another step's list, or has weights that other code loads,
     sets or copies (a target network's polyak update, `load_weights`, `fit`). It also finds a
     list that leaves out a model another step trains when the loss flows through it into
@@ -1048,7 +1054,55 @@ def pretrain_step(x, x_aug):
     opt.apply_gradients(zip(grads, encoder.trainable_weights))
 """,
     )
+    INVALID = INVALID + (
+        # `self(data)` in a pretrainer's own train_step runs its `call`: the wrapped model, then
+        # the pretrainer's head, which the list (the wrapped model's) leaves out.
+        """
+import tensorflow as tf
+class Pretrainer(tf.keras.Model):
+    def __init__(self, model):
+        super().__init__()
+        self.model = model
+        self.head = tf.keras.Sequential([tf.keras.layers.Dense(4)])
+    def call(self, inputs):
+        return self.head(self.model(inputs))
+    def train_step(self, data):
+        with tf.GradientTape() as tape:
+            loss = tf.reduce_mean(tf.square(self(data)))
+        grads = tape.gradient(loss, self.model.trainable_weights)  # expect: RL114
+        self.optimizer.apply_gradients(zip(grads, self.model.trainable_weights))
+        return {"loss": loss}
+pre = Pretrainer(tf.keras.Sequential([tf.keras.layers.Dense(8)]))
+pre.compile(optimizer=tf.keras.optimizers.Adam())
+pre.train_step(tf.zeros([2, 3]))
+""",
+    )
     VALID = VALID + (
+        # A GAN model whose `call` is its generator: `self(z)` in its train_step flows into the
+        # discriminator, and each step lists a part; the container holds nothing else.
+        """
+import tensorflow as tf
+class GAN(tf.keras.Model):
+    def __init__(self):
+        super().__init__()
+        self.generator = tf.keras.Sequential([tf.keras.layers.Dense(6)])
+        self.discriminator = tf.keras.Sequential([tf.keras.layers.Dense(1)])
+    def call(self, z):
+        return self.generator(z)
+    def train_step(self, data):
+        with tf.GradientTape() as g_tape, tf.GradientTape() as d_tape:
+            fake = self(tf.random.normal([16, 4]))
+            d_loss = tf.reduce_mean(self.discriminator(fake)) - tf.reduce_mean(self.discriminator(data))
+            g_loss = -tf.reduce_mean(self.discriminator(fake))
+        d_grads = d_tape.gradient(d_loss, self.discriminator.trainable_weights)
+        self.d_opt.apply_gradients(zip(d_grads, self.discriminator.trainable_weights))
+        g_grads = g_tape.gradient(g_loss, self.generator.trainable_weights)
+        self.g_opt.apply_gradients(zip(g_grads, self.generator.trainable_weights))
+        return {"d_loss": d_loss}
+gan = GAN()
+gan.d_opt, gan.g_opt = tf.keras.optimizers.Adam(), tf.keras.optimizers.Adam()
+gan.train_step(tf.zeros([16, 6]))
+""",
         # Blocks of one class with a `__call__` of its own inside both networks (BigBiGAN's
         # ops.py): they are each network's weights, not one model two steps share.
         """

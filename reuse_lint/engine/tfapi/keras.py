@@ -347,6 +347,29 @@ def own_call_applied(interp, instance: Instance, node, args, kwargs, result: Any
     return through(result)
 
 
+def call_in_own_step(interp, instance: Instance) -> FuncVal | None:
+    """`self(data)` in a model's own `train_step` (a pretrainer around `self.model`): the
+    `call` to run there on the step's data, so that the loss is known to flow through the
+    parts the step's lists name (`self.model`, the heads) in the order `call` applies them."""
+    func = interp.funcs[-1] if interp.funcs else None
+    if func is None or func.bound_self is not instance or getattr(func.node, "name", None) not in _KERAS_STEPS:
+        return None
+    method = instance.cls.lookup("call")
+    if not isinstance(method, FuncVal) or not derives_from_keras_model(instance.cls):
+        return None
+    return method.bound(instance)
+
+
+def through_parts(applied: Tensor, ran: Any) -> Any:
+    """What `self(data)` returns when its `call` ran there: each output as `call` made it
+    (through the parts), and through the object."""
+    if isinstance(ran, Tensor):
+        return ran | applied
+    if isinstance(ran, ListVal) and not ran.sample:
+        return replace(ran, items=[v | applied if isinstance(v, Tensor) else v for v in ran.items])
+    return applied
+
+
 def _held(instance: Instance) -> set:
     """The ids of the Keras objects an object of one's own class holds, at any depth."""
     out: set = set()
