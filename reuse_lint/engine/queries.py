@@ -1033,6 +1033,9 @@ def tape_findings(analysis: Analysis) -> list[TapeFinding]:
     handled = _keys(analysis.models_handled)
     handled |= _keys(m for r in analysis.model_reads if not r.consumed for m in r.models)
     inference = {model_key(m) for m in analysis.inference_applied}
+    # The objects (not keys: one helper's blocks in two networks share a key) some list holds.
+    stepped = {id(p) for g in grads if isinstance(g.var_list, ModelVars) for m in g.var_list.models
+               for p in model_parts(m)}
     reported: set[tuple] = set()
     wide_sites: set[int] = set()
     if lists_known:
@@ -1068,7 +1071,7 @@ def tape_findings(analysis: Analysis) -> list[TapeFinding]:
         for k, (m, on) in reached.items():
             if k in reported or k in trained or k in handled or k in listed or not _trainable_model(m):
                 continue
-            if (_keys([m]) - {k}) & (trained | listed):
+            if any(id(p) in stepped for p in model_parts(m)[1:]):
                 continue  # a container (`self(z)` of a GAN model) whose parts the steps train
             # A head on a listed model's output (`head(encoder(x))`), applied under this tape
             # as a model being trained (not with `training=False`), is left out as much.

@@ -1077,6 +1077,28 @@ pre.compile(optimizer=tf.keras.optimizers.Adam())
 pre.train_step(tf.zeros([2, 3]))
 """,
     )
+    INVALID = INVALID + (
+        # One helper's blocks in the encoder and in the discriminator: the discriminator's are
+        # trained, the encoder's (other objects) are not.
+        """
+import tensorflow as tf
+def down(units):
+    return tf.keras.Sequential([tf.keras.layers.Dense(units)])
+encoder = tf.keras.Sequential([down(8), down(4)])
+generator = tf.keras.Sequential([tf.keras.layers.Dense(8)])
+discriminator = tf.keras.Sequential([down(8), tf.keras.layers.Dense(1)])
+g_opt, d_opt = tf.keras.optimizers.Adam(), tf.keras.optimizers.Adam()
+def train_step(x):
+    with tf.GradientTape() as g_tape, tf.GradientTape() as d_tape:
+        fake = generator(encoder(x))
+        d_loss = tf.reduce_mean(discriminator(fake)) - tf.reduce_mean(discriminator(x))
+        g_loss = -tf.reduce_mean(discriminator(fake))
+    g_grads = g_tape.gradient(g_loss, generator.trainable_variables)  # expect: RL114
+    g_opt.apply_gradients(zip(g_grads, generator.trainable_variables))
+    d_grads = d_tape.gradient(d_loss, discriminator.trainable_variables)
+    d_opt.apply_gradients(zip(d_grads, discriminator.trainable_variables))
+""",
+    )
     VALID = VALID + (
         # A GAN model whose `call` is its generator: `self(z)` in its train_step flows into the
         # discriminator, and each step lists a part; the container holds nothing else.
