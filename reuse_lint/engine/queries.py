@@ -1068,7 +1068,9 @@ def tape_findings(analysis: Analysis) -> list[TapeFinding]:
             found.append(TapeFinding(g, left_out, "left_out"))
         if not lists_known:
             continue
-        for k, (m, on) in reached.items():
+        # In source order of where each model is made: the loss's models are a set, and the
+        # model named for a gradient must not change from run to run.
+        for k, (m, on) in sorted(reached.items(), key=lambda item: _made_order(item[1][0])):
             if k in reported or k in trained or k in handled or k in listed or not _trainable_model(m):
                 continue
             if any(id(p) in stepped for p in model_parts(m)[1:]):
@@ -1081,6 +1083,16 @@ def tape_findings(analysis: Analysis) -> list[TapeFinding]:
                 reported.add(k)
                 found.append(TapeFinding(g, m, "untrained"))
     return found
+
+
+def _made_order(m) -> tuple:
+    """Where a model is made (its constructor call, else its class), to order models by."""
+    if isinstance(m, KerasObject):
+        return m.path or "", getattr(m.node, "lineno", 0), getattr(m.node, "col_offset", 0)
+    site = getattr(m, "made", None)
+    node = site.node if site is not None else getattr(getattr(m, "cls", None), "node", None)
+    path = site.path if site is not None else ""
+    return path or "", getattr(node, "lineno", 0), getattr(node, "col_offset", 0)
 
 
 def _cut_short(analysis: Analysis, trained: set) -> list[TapeFinding]:
