@@ -267,6 +267,16 @@ SILENT = {
     # TF2, Keras 3: the head trains, the encoder under it keeps its initial weights.
     "rl114_keras3_bad.py": lambda b: {"enc_dense/kernel:0", "enc_dense/bias:0"} <= set(b["unchanged"])
     and "head_dense/kernel:0" in b["changed"],
+    # TF2: the encoder overrides `__call__`; its step's gradients are the generator's alone,
+    # zipped with the generator's and the encoder's variables: the encoder never moves.
+    "rl114_own_call_bad.py": lambda b: {"enc_h/kernel:0", "enc_out/kernel:0"} <= set(b["unchanged"])
+    and {"gen_out/kernel:0", "disc_out/kernel:0"} <= set(b["changed"]),
+    # TF2: a pretrainer's train_step over the wrapped model's weights: its heads never move.
+    "rl114_own_step_bad.py": lambda b: {"proj_out/kernel:0", "rec_out/kernel:0"} <= set(b["unchanged"])
+    and "enc_h/kernel:0" in b["changed"],
+    # TF2: the projection head on the listed encoder's output is in no list: it never moves.
+    "rl114_head_bad.py": lambda b: {"proj_h/kernel:0", "proj_out/kernel:0"} <= set(b["unchanged"])
+    and "enc_h/kernel:0" in b["changed"],
     # TF2: the generator's step alone also moves the discriminator.
     "rl109_tape_bad.py": lambda b: {"disc_out/kernel:0", "disc_out/bias:0", "gen_out/kernel:0"} <= set(b["changed"]),
     # TF2: the critic and the actor train; their shared encoder never does.
@@ -442,6 +452,10 @@ GOOD_SHOWS = {
     "rl114_append_loop_good.py": lambda b: "generator/g_bn0/gamma:0" in b["steps"]["g_step"]
     and set(b["trainable"]) == set().union(*b["steps"].values()),
     "rl114_tape_good.py": lambda b: {"enc_h/kernel:0", "gen_out/kernel:0", "disc_out/kernel:0"} <= set(b["changed"]),
+    "rl114_own_call_good.py": lambda b: {"enc_h/kernel:0", "enc_out/kernel:0", "gen_out/kernel:0", "disc_out/kernel:0"}
+    <= set(b["changed"]),
+    "rl114_own_step_good.py": lambda b: {"enc_h/kernel:0", "proj_out/kernel:0", "rec_out/kernel:0"} <= set(b["changed"]),
+    "rl114_head_good.py": lambda b: {"enc_h/kernel:0", "proj_h/kernel:0", "proj_out/kernel:0"} <= set(b["changed"]),
     "rl114_critic_good.py": lambda b: {"encoder/enc_fc/kernel:0", "critic/critic_q/kernel:0", "actor/actor_out/kernel:0"} <= set(b["changed"]),
     # The critic step now shapes the encoder; the actor's and the BiGAN's steps train what they list.
     "rl114_shared_good.py": lambda b: {"encoder_fc/kernel:0", "qf1_fc/kernel:0", "qf2_fc/kernel:0", "actor_fc/kernel:0",
@@ -549,6 +563,10 @@ def _loop_moments(built: dict) -> list[str]:
 # Where the verdict rests on what Keras itself does, Keras 3 (`tf.keras` in TF 2.16+ without
 # TF_USE_LEGACY_KERAS) is asked too: it must agree with tf_keras.
 KERAS3 = {
+    # Keras 3 tracks the layers the encoder's `__init__` stores, whatever its `__call__`:
+    # the same encoder stays unchanged, and moves with the repaired list.
+    "rl114_own_call_bad.py": lambda b: b["error"] is None and {"enc_h/kernel:0", "enc_out/kernel:0"} <= set(b["unchanged"]),
+    "rl114_own_call_good.py": lambda b: b["error"] is None and {"enc_h/kernel:0", "enc_out/kernel:0"} <= set(b["changed"]),
     "rl111_metric_bad.py": lambda b: "tf.function only supports singleton tf.Variables" in (b["error"] or {}).get("message", ""),
     "rl111_metric_good.py": lambda b: b["error"] is None,
     "rl111_nested_bad.py": lambda b: "tf.function only supports singleton tf.Variables" in (b["error"] or {}).get("message", ""),

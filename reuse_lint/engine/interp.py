@@ -1940,9 +1940,14 @@ class Interpreter:
         if isinstance(func, Instance):
             method = func.cls.lookup("__call__")
             if isinstance(method, FuncVal):
-                return self.call_function(method.bound(func), args, kwargs, site, unknown_args=starred)
+                ran = self.call_function(method.bound(func), args, kwargs, site, unknown_args=starred)
+                return tfapi.own_call_applied(self, func, node, args, kwargs, ran)
             self.tf.unknown_effect()
             applied = tfapi.apply_subclass(self, func, node, args, kwargs, module)
+            own_call = tfapi.call_in_own_step(self, func)
+            if applied is not tfapi.NOT_SPECIAL and own_call is not None:
+                ran = self.call_function(own_call, args, kwargs, site, unknown_args=starred)
+                return tfapi.through_parts(applied, ran)
             if applied is not tfapi.NOT_SPECIAL:
                 return applied
             tfapi.blind(self)

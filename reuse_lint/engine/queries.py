@@ -1007,14 +1007,17 @@ class TapeFinding:
     # tape) | "wide" (a listed container's part that another step trains as its own) |
     # "left_out" (another step trains it, this loss flows through it into listed models only)
     kind: str
+    # "untrained": the `zip` that pairs this gradient with a longer list holding the model
+    paired_at: object = None
 
 
 def tape_findings(analysis: Analysis) -> list[TapeFinding]:
     """What TF2 gradient lists get wrong, one finding per model:
 
-    - "untrained": a user-built model the loss flows through, upstream of a listed model,
-      that no list anywhere holds, nothing else touches (a load, a polyak update, a `fit`),
-      and that is not frozen: no step ever trains it.
+    - "untrained": a user-built model the loss flows through, upstream of a listed model (or
+      downstream of one, applied under the tape), that no list anywhere holds, nothing else
+      touches (a load, a polyak update, a `fit`), and that is not frozen: no step ever trains
+      it. A longer list zipped with the gradients that holds the model names the step.
     - "untaped": a listed model the loss reached only through a forward pass made while the
       tape was not recording (and the tape saw no unknown call): its gradients are None.
     - "wide": see `_wide`.
@@ -1033,8 +1036,16 @@ def tape_findings(analysis: Analysis) -> list[TapeFinding]:
     trained = _keys(m for g in grads if isinstance(g.var_list, ModelVars) for m in g.var_list.models)
     handled = _keys(analysis.models_handled)
     handled |= _keys(m for r in analysis.model_reads if not r.consumed for m in r.models)
+    inference = {model_key(m) for m in analysis.inference_applied}
+    # The objects (not keys: one helper's blocks in two networks share a key) some list holds.
+    stepped = {id(p) for g in grads if isinstance(g.var_list, ModelVars) for m in g.var_list.models
+               for p in model_parts(m)}
     reported: set[tuple] = set()
     wide_sites: set[int] = set()
+    if lists_known:
+        for f in _cut_short(analysis, trained | handled):
+            reported.add(model_key(f.model))
+            found.append(f)
     for g in grads:
         if not isinstance(g.var_list, ModelVars) or not isinstance(g.loss, Tensor):
             continue
@@ -1055,18 +1066,60 @@ def tape_findings(analysis: Analysis) -> list[TapeFinding]:
             if wide is not None:
                 wide_sites.add(id(g.site.node))
                 found.append(wide)
-        left_out = _left_out(g, grads, reached, listed, trained, {model_key(m) for m in analysis.inference_applied})
+        left_out = _left_out(g, grads, reached, listed, trained, inference)
         if left_out is not None and model_key(left_out) not in reported:
             reported.add(model_key(left_out))
             found.append(TapeFinding(g, left_out, "left_out"))
         if not lists_known:
             continue
-        for k, (m, _) in reached.items():
+        # In source order of where each model is made: the loss's models are a set, and the
+        # model named for a gradient must not change from run to run.
+        for k, (m, on) in sorted(reached.items(), key=lambda item: _made_order(item[1][0])):
             if k in reported or k in trained or k in handled or k in listed or not _trainable_model(m):
                 continue
-            if any(model_key(up) == k and model_key(down) in listed for up, down in g.loss.feeds):
+            if any(id(p) in stepped for p in model_parts(m)[1:]):
+                continue  # a container (`self(z)` of a GAN model) whose parts the steps train
+            # A head on a listed model's output (`head(encoder(x))`), applied under this tape
+            # as a model being trained (not with `training=False`), is left out as much.
+            if (any(model_key(up) == k and model_key(down) in listed for up, down in g.loss.feeds)
+                    or (on and k not in inference
+                        and any(model_key(down) == k and model_key(up) in listed for up, down in g.loss.feeds))):
                 reported.add(k)
                 found.append(TapeFinding(g, m, "untrained"))
+    return found
+
+
+def _made_order(m) -> tuple:
+    """Where a model is made (its constructor call, else its class), to order models by."""
+    if isinstance(m, KerasObject):
+        return m.path or "", getattr(m.node, "lineno", 0), getattr(m.node, "col_offset", 0)
+    site = getattr(m, "made", None)
+    node = site.node if site is not None else getattr(getattr(m, "cls", None), "node", None)
+    path = site.path if site is not None else ""
+    return path or "", getattr(node, "lineno", 0), getattr(node, "col_offset", 0)
+
+
+def _cut_short(analysis: Analysis, trained: set) -> list[TapeFinding]:
+    """`zip(tape.gradient(loss, g.trainable_variables), g.trainable_variables +
+    e.trainable_variables)`: the step means to train `e` (its list holds it) but takes no
+    gradient for it, and `zip` stops at the shorter list. When the loss flows through `e`
+    under that tape and no gradient list anywhere holds it, this is the step that leaves it
+    untrained, whatever other loss also reaches it."""
+    found, seen = [], set()
+    for taken, paired, site in analysis.gradient_pairings:
+        if not isinstance(taken.loss, Tensor) or not isinstance(taken.var_list, ModelVars):
+            continue
+        listed = _keys(taken.var_list.models)
+        applied = {model_key(m) for m, tapes in taken.loss.models if taken.tape in tapes}
+        for m in paired.models:
+            k = model_key(m)
+            if k in listed or k in trained or k in seen or k not in applied or not _trainable_model(m):
+                continue
+            # Not a container of a listed model (a functional model around it holds its weights).
+            if _keys([m]) & listed:
+                continue
+            seen.add(k)
+            found.append(TapeFinding(taken, m, "untrained", paired_at=site))
     return found
 
 

@@ -39,7 +39,13 @@ class VarListMissesVariables(Rule):
     In TF2 it finds `tape.gradient(loss, generator.trainable_variables)` where the loss also
     flows through a model upstream of the listed one (an encoder, a critic's shared
     encoder) whose variables are in no gradient list at all: that model keeps its random
-    weights. It stays silent when the model is frozen (`trainable = False`), detached
+    weights; or through a head applied on the listed model's output (a projection head in
+    contrastive pretraining, a pretrainer's own heads run by `self(data)` in its
+    `train_step`) that no list holds. A model whose class overrides `__call__` instead of
+    `call` (early TF2 code) is applied all the same. When the step zips its gradients with a
+    longer list that holds the model (`zip(tape.gradient(loss, g.trainable_variables),
+    g.trainable_variables + e.trainable_variables)`: zip stops at the shorter), that step is
+    the one reported. It stays silent when the model is frozen (`trainable = False`), detached
     (`tf.stop_gradient`), in another step's list, or has weights that other code loads,
     sets or copies (a target network's polyak update, `load_weights`, `fit`). It also finds a
     list that leaves out a model another step trains when the loss flows through it into
@@ -1010,6 +1016,166 @@ def step(x, y):
     grads = tape.gradient(loss, head.trainable_variables)  # expect: RL114
     opt.apply_gradients(zip(grads, head.trainable_variables))
 """,
+        # An encoder whose class overrides `__call__` (early TF2 code) is applied all the same;
+        # its gradients are the generator's alone, zipped with a list that holds it too: zip
+        # stops at the generator's, and this step, the one meant to train it, is named.
+        """
+import tensorflow as tf
+class Encoder(tf.keras.Model):
+    def __init__(self):
+        super().__init__()
+        self.d = tf.keras.layers.Dense(4)
+    def __call__(self, x, training=False):
+        return self.d(x)
+gen = tf.keras.Sequential([tf.keras.layers.Dense(8)])
+enc = Encoder()
+disc = tf.keras.Sequential([tf.keras.layers.Dense(1)])
+d_opt, g_opt = tf.keras.optimizers.Adam(), tf.keras.optimizers.Adam()
+def train_step(x, z):
+    with tf.GradientTape() as g_tape, tf.GradientTape() as d_tape:
+        real = disc(tf.concat([x, enc(x, training=True)], 1))
+        fake = disc(tf.concat([gen(z, training=True), z], 1))
+        d_loss = tf.reduce_mean(fake - real)
+    d_grads = d_tape.gradient(d_loss, disc.trainable_variables)
+    d_opt.apply_gradients(zip(d_grads, disc.trainable_variables))
+    g_grads = g_tape.gradient(-d_loss, gen.trainable_variables)  # expect: RL114
+    g_opt.apply_gradients(zip(g_grads, gen.trainable_variables + enc.trainable_variables))
+""",
+        # A projection head on the listed encoder's output, in no list: it stays random.
+        """
+import tensorflow as tf
+encoder = tf.keras.Sequential([tf.keras.layers.Dense(8)])
+head = tf.keras.Sequential([tf.keras.layers.Dense(4)])
+opt = tf.keras.optimizers.Adam()
+def pretrain_step(x, x_aug):
+    with tf.GradientTape() as tape:
+        loss = -tf.reduce_mean(head(encoder(x)) * head(encoder(x_aug)))
+    grads = tape.gradient(loss, encoder.trainable_weights)  # expect: RL114
+    opt.apply_gradients(zip(grads, encoder.trainable_weights))
+""",
+    )
+    INVALID = INVALID + (
+        # `self(data)` in a pretrainer's own train_step runs its `call`: the wrapped model, then
+        # the pretrainer's head, which the list (the wrapped model's) leaves out.
+        """
+import tensorflow as tf
+class Pretrainer(tf.keras.Model):
+    def __init__(self, model):
+        super().__init__()
+        self.model = model
+        self.head = tf.keras.Sequential([tf.keras.layers.Dense(4)])
+    def call(self, inputs):
+        return self.head(self.model(inputs))
+    def train_step(self, data):
+        with tf.GradientTape() as tape:
+            loss = tf.reduce_mean(tf.square(self(data)))
+        grads = tape.gradient(loss, self.model.trainable_weights)  # expect: RL114
+        self.optimizer.apply_gradients(zip(grads, self.model.trainable_weights))
+        return {"loss": loss}
+pre = Pretrainer(tf.keras.Sequential([tf.keras.layers.Dense(8)]))
+pre.compile(optimizer=tf.keras.optimizers.Adam())
+pre.train_step(tf.zeros([2, 3]))
+""",
+    )
+    INVALID = INVALID + (
+        # One helper's blocks in the encoder and in the discriminator: the discriminator's are
+        # trained, the encoder's (other objects) are not.
+        """
+import tensorflow as tf
+def down(units):
+    return tf.keras.Sequential([tf.keras.layers.Dense(units)])
+encoder = tf.keras.Sequential([down(8), down(4)])
+generator = tf.keras.Sequential([tf.keras.layers.Dense(8)])
+discriminator = tf.keras.Sequential([down(8), tf.keras.layers.Dense(1)])
+g_opt, d_opt = tf.keras.optimizers.Adam(), tf.keras.optimizers.Adam()
+def train_step(x):
+    with tf.GradientTape() as g_tape, tf.GradientTape() as d_tape:
+        fake = generator(encoder(x))
+        d_loss = tf.reduce_mean(discriminator(fake)) - tf.reduce_mean(discriminator(x))
+        g_loss = -tf.reduce_mean(discriminator(fake))
+    g_grads = g_tape.gradient(g_loss, generator.trainable_variables)  # expect: RL114
+    g_opt.apply_gradients(zip(g_grads, generator.trainable_variables))
+    d_grads = d_tape.gradient(d_loss, discriminator.trainable_variables)
+    d_opt.apply_gradients(zip(d_grads, discriminator.trainable_variables))
+""",
+    )
+    VALID = VALID + (
+        # A GAN model whose `call` is its generator: `self(z)` in its train_step flows into the
+        # discriminator, and each step lists a part; the container holds nothing else.
+        """
+import tensorflow as tf
+class GAN(tf.keras.Model):
+    def __init__(self):
+        super().__init__()
+        self.generator = tf.keras.Sequential([tf.keras.layers.Dense(6)])
+        self.discriminator = tf.keras.Sequential([tf.keras.layers.Dense(1)])
+    def call(self, z):
+        return self.generator(z)
+    def train_step(self, data):
+        with tf.GradientTape() as g_tape, tf.GradientTape() as d_tape:
+            fake = self(tf.random.normal([16, 4]))
+            d_loss = tf.reduce_mean(self.discriminator(fake)) - tf.reduce_mean(self.discriminator(data))
+            g_loss = -tf.reduce_mean(self.discriminator(fake))
+        d_grads = d_tape.gradient(d_loss, self.discriminator.trainable_weights)
+        self.d_opt.apply_gradients(zip(d_grads, self.discriminator.trainable_weights))
+        g_grads = g_tape.gradient(g_loss, self.generator.trainable_weights)
+        self.g_opt.apply_gradients(zip(g_grads, self.generator.trainable_weights))
+        return {"d_loss": d_loss}
+gan = GAN()
+gan.d_opt, gan.g_opt = tf.keras.optimizers.Adam(), tf.keras.optimizers.Adam()
+gan.train_step(tf.zeros([16, 6]))
+""",
+        # Blocks of one class with a `__call__` of its own inside both networks (BigBiGAN's
+        # ops.py): they are each network's weights, not one model two steps share.
+        """
+import tensorflow as tf
+class Block(tf.keras.Model):
+    def __init__(self, units):
+        super().__init__()
+        self.d = tf.keras.layers.Dense(units)
+    def __call__(self, x, training=False):
+        return tf.nn.relu(self.d(x))
+class Generator(tf.keras.Model):
+    def __init__(self):
+        super().__init__()
+        self.block = Block(8)
+        self.out = tf.keras.layers.Dense(8)
+    def __call__(self, z, training=False):
+        return self.out(self.block(z))
+class Discriminator(tf.keras.Model):
+    def __init__(self):
+        super().__init__()
+        self.block = Block(8)
+        self.out = tf.keras.layers.Dense(1)
+    def __call__(self, x, training=False):
+        return self.out(self.block(x))
+gen, disc = Generator(), Discriminator()
+g_opt, d_opt = tf.keras.optimizers.Adam(), tf.keras.optimizers.Adam()
+def train_step(x, z):
+    with tf.GradientTape() as g_tape, tf.GradientTape() as d_tape:
+        fake = disc(gen(z, training=True), training=True)
+        real = disc(x, training=True)
+        d_loss = tf.reduce_mean(fake - real)
+        g_loss = -tf.reduce_mean(fake)
+    d_grads = d_tape.gradient(d_loss, disc.trainable_variables)
+    d_opt.apply_gradients(zip(d_grads, disc.trainable_variables))
+    g_grads = g_tape.gradient(g_loss, gen.trainable_variables)
+    g_opt.apply_gradients(zip(g_grads, gen.trainable_variables))
+""",
+        # A classifier on the generator's output, applied as a fixed judge (`training=False`):
+        # the step trains the generator to please it, not the classifier.
+        """
+import tensorflow as tf
+generator = tf.keras.Sequential([tf.keras.layers.Dense(8)])
+classifier = tf.keras.Sequential([tf.keras.layers.Dense(10)])
+opt = tf.keras.optimizers.Adam()
+def step(z, labels):
+    with tf.GradientTape() as tape:
+        logits = classifier(generator(z, training=True), training=False)
+        loss = tf.reduce_mean(tf.nn.sparse_softmax_cross_entropy_with_logits(labels=labels, logits=logits))
+    grads = tape.gradient(loss, generator.trainable_variables)
+    opt.apply_gradients(zip(grads, generator.trainable_variables))
+""",
     )
 
     def check(self, ctx: RuleContext) -> Iterable[Diagnostic]:
@@ -1059,9 +1225,15 @@ def step(x, y):
                 continue
             if f.kind != "untrained":
                 continue
+            related = []
+            if f.paired_at is not None:
+                related.append(ctx.related(
+                    f.paired_at, f"these gradients are zipped with a longer list that holds `{label}`'s "
+                    "variables: zip stops at the shorter one"))
             yield from ctx.report(
                 self, f.gradient.site,
                 f"This loss flows through `{label}`, whose variables are in no gradient list: no step ever trains it",
+                related=related,
                 help=f"add `{label}.trainable_variables` to this list (and to apply_gradients), "
                 f"or freeze it (`{label}.trainable = False`, tf.stop_gradient) if it is meant to stay fixed",
             )

@@ -258,6 +258,9 @@ through = tensors.through
 model_attribute = keras.model_attribute
 unpacked = tensors.unpacked
 apply_subclass = keras.apply_subclass
+own_call_applied = keras.own_call_applied
+call_in_own_step = keras.call_in_own_step
+through_parts = keras.through_parts
 hand_over = keras.hand_over
 blind = tapes.blind
 

@@ -316,6 +316,77 @@ def apply_subclass(interp, instance: Instance, node, args, kwargs, module: Modul
     return _apply_norm(interp, instance, out, node, module, _fed_back(instance, args, kwargs))
 
 
+def own_call_applied(interp, instance: Instance, node, args, kwargs, result: Any) -> Any:
+    """What an object of a Keras subclass whose class overrides `__call__` (not `call`, as
+    early TF2 code often did) returns: that `__call__` is the forward pass, so what it returns
+    also flowed through the object itself, as a `call`'s output does (`apply_subclass`)."""
+    if not _keras_class(instance.cls):
+        return result
+    _note_inference(interp, instance, kwargs)
+    inputs = deps(args, kwargs)
+    # The object's own layers and blocks, applied inside: its weights, as a `call`'s are, not
+    # models of their own (blocks of one class in two networks would pass for one model).
+    inner = _held(instance) - {id(m) for m, _ in inputs.models}
+
+    def through(value: Any) -> Any:
+        if not isinstance(value, Tensor):
+            return value
+        value = replace(
+            value, models=frozenset(p for p in value.models if id(p[0]) not in inner),
+            feeds=frozenset(f for f in value.feeds if id(f[0]) not in inner and id(f[1]) not in inner),
+            raw=frozenset(m for m in value.raw if id(m) not in inner),
+            direct=frozenset(m for m in value.direct if id(m) not in inner))
+        out = value | _applied(interp, instance, node, inputs)
+        if not _is_model(instance):
+            return out
+        out = replace(out, direct=frozenset({instance}))
+        interp.tf.keras_outputs[id(out)] = (out, instance)
+        return out
+
+    if isinstance(result, ListVal) and not result.sample:
+        return replace(result, items=[through(v) for v in result.items])
+    return through(result)
+
+
+def call_in_own_step(interp, instance: Instance) -> FuncVal | None:
+    """`self(data)` in a model's own `train_step` (a pretrainer around `self.model`): the
+    `call` to run there on the step's data, so that the loss is known to flow through the
+    parts the step's lists name (`self.model`, the heads) in the order `call` applies them."""
+    func = interp.funcs[-1] if interp.funcs else None
+    if func is None or func.bound_self is not instance or getattr(func.node, "name", None) not in _KERAS_STEPS:
+        return None
+    method = instance.cls.lookup("call")
+    if not isinstance(method, FuncVal) or not derives_from_keras_model(instance.cls):
+        return None
+    return method.bound(instance)
+
+
+def through_parts(applied: Tensor, ran: Any) -> Any:
+    """What `self(data)` returns when its `call` ran there: each output as `call` made it
+    (through the parts), and through the object."""
+    if isinstance(ran, Tensor):
+        return ran | applied
+    if isinstance(ran, ListVal) and not ran.sample:
+        return replace(ran, items=[v | applied if isinstance(v, Tensor) else v for v in ran.items])
+    return applied
+
+
+def _held(instance: Instance) -> set:
+    """The ids of the Keras objects an object of one's own class holds, at any depth."""
+    out: set = set()
+    todo = list(instance.attrs.values())
+    while todo:
+        value = todo.pop()
+        if isinstance(value, ListVal):
+            todo.extend(value.items)
+        elif isinstance(value, DictVal):
+            todo.extend(value.items.values())
+        elif isinstance(value, (KerasObject, Instance)) and id(value) not in out:
+            out.add(id(value))
+            todo.extend(value.parts if isinstance(value, KerasObject) else value.attrs.values())
+    return out
+
+
 # The parameters by which a layer of one's own takes the state its previous step returned
 # (`decoder(tokens, state=dec_state)`, the NMT tutorial's step-by-step decoding).
 _STATE_PARAMS = frozenset({"state", "states", "initial_state"})
