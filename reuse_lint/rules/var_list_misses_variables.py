@@ -1015,6 +1015,8 @@ def step(x, y):
     def check(self, ctx: RuleContext) -> Iterable[Diagnostic]:
         for sel in ctx.analysis.selections:
             if not sel.used_by:
+                if sel.how == "filter" and _by_hand(ctx, sel):
+                    yield from self._missed(ctx, sel)
                 continue
             if not sel.names and sel.complete and (sel.how != "filter" or _filters_nothing_yet(sel)):
                 yield from ctx.report(
@@ -1100,7 +1102,7 @@ def step(x, y):
         restored = {n for s in analysis.selections if s.how != "all"
                     and any(u.method == "saver" for u in s.used_by) for n in s.names}
         # A variable the list's own loss does not reach (behind tf.stop_gradient) is frozen.
-        reached = frozenset().union(*(reached_unscoped(u.loss) for u in sel.used_by))
+        reached = frozenset().union(*(reached_unscoped(u.loss) for u in sel.used_by + _by_hand(ctx, sel)))
         found, where = [], None
         for n in sel.available:
             if n in covered or n in missed or n in restored or n not in reached:
@@ -1118,6 +1120,14 @@ def step(x, y):
     def _missed(self, ctx: RuleContext, sel: Selection) -> Iterable[Diagnostic]:
         uses = [u for u in ctx.analysis.optimizers
                 if (u.trace, u.graph) == (sel.trace, sel.graph) and u.method != "compute_gradients"]
+        # A step by hand (`tf.gradients` of a list whose update the code assigns itself, as
+        # TRPO's flat gradient and an MPI Adam do) is a step of its own when no other step
+        # takes the same variables: the same list's gradients taken again for a KL term, or
+        # zipped into `apply_gradients`, is the step already counted.
+        for g in ctx.analysis.hand_gradients:
+            if (g.trace, g.graph) == (sel.trace, sel.graph) and not any(
+                    isinstance(u.var_list, VarList) and set(u.var_list.names) == set(g.var_list.names) for u in uses):
+                uses.append(g)
         if len(uses) < 2 or not sel.complete:
             return
         covered: set[str] = set()
@@ -1128,7 +1138,8 @@ def step(x, y):
                 return  # a list we cannot see: no claim
             covered.update(u.var_list.names)
         models = model_scopes_of(ctx.analysis, sel)
-        reached = frozenset().union(*(reached_models(u.loss) for u in sel.used_by))
+        taking = sel.used_by + _by_hand(ctx, sel)
+        reached = frozenset().union(*(reached_models(u.loss) for u in taking))
         missed = [
             n for n in sel.available
             if n not in covered and model_scope_of(ctx.analysis, sel.trace, sel.graph, n) in (models & reached)
@@ -1139,7 +1150,8 @@ def step(x, y):
         if not missed:
             return
         shown = ", ".join(f"`{n}`" for n in missed[:3]) + (", ..." if len(missed) > 3 else "")
-        related = [ctx.related(u.site, "the optimizer that takes this list") for u in sel.used_by[:1]]
+        related = [ctx.related(u.site, "the optimizer that takes this list" if u.method != "gradients"
+                               else "the gradients of this list are taken here") for u in taking[:1]]
         if call is not None:
             related.append(ctx.related(call, "the builder call that made the variables it misses"))
         elif copy is not None:
@@ -1150,6 +1162,11 @@ def step(x, y):
             related=related,
             help="select by scope (tf.trainable_variables(\"<scope>/\")) or make the name filter match every layer",
         )
+
+
+def _by_hand(ctx: RuleContext, sel: Selection) -> list:
+    """The `tf.gradients` taken of this very selection."""
+    return [g for g in ctx.analysis.hand_gradients if getattr(g.var_list, "selection", None) is sel]
 
 
 def _copy_call(ctx: RuleContext, sel: Selection, missed: list[str]) -> Site | None:
