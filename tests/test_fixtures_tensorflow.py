@@ -295,6 +295,9 @@ SILENT = {
     # projection keep their initial values while both halves train.
     "rl114_seq2seq_bad.py": lambda b: {"seq2seq/embedding:0", "seq2seq/output_projection/kernel:0"}.isdisjoint(set().union(*b["steps"].values()))
     and "seq2seq/encoder/dense/kernel:0" in b["steps"]["enc_step"] and "seq2seq/decoder/dense/kernel:0" in b["steps"]["dec_step"],
+    # TRPO's steps by hand (flat tf.gradients, assign ops): logstd is in neither.
+    "rl114_flat_grad_bad.py": lambda b: "pi/logstd:0" in b["trainable"]
+    and "pi/logstd:0" not in set().union(*b["steps"].values()) and len(b["steps"]["pol_step"]) == 6,
     # The discriminator's hand-built step over every variable also moves the generator.
     "rl108_gradients_bad.py": lambda b: b["steps"]["d_step"] == _dense("discriminator", "dense", "dense_1") + _dense("generator", "dense", "dense_1"),
     # Models built by plain functions: no step trains the generator's batch norm bn1.
@@ -461,6 +464,8 @@ GOOD_SHOWS = {
     and {"backbone_fc/kernel:0", "backbone_fc/bias:0"} <= set(b["unchanged"]),
     "rl114_clipped_gan_good.py": lambda b: "discriminator/d_bn1/gamma:0" in b["steps"]["d_step"],
     "rl114_seq2seq_good.py": lambda b: {"seq2seq/embedding:0", "seq2seq/output_projection/kernel:0"} <= set(b["steps"]["dec_step"]),
+    "rl114_flat_grad_good.py": lambda b: "pi/pol/logstd:0" in b["steps"]["pol_step"]
+    and set(b["trainable"]) == set().union(*b["steps"].values()),
     "rl108_gradients_good.py": lambda b: b["steps"]["d_step"] == _dense("discriminator", "dense", "dense_1"),
     "rl114_function_good.py": lambda b: set(b["trainable"]) == set().union(*b["steps"].values()),
     "rl122_good.py": lambda b: b["steps"]["train_step"] == _dense("decoder", "dense"),

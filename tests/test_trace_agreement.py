@@ -343,6 +343,11 @@ TABLE = (
         "and clip_by_global_norm, the trace the model's variables no list takes (made from 13)"),
     Row("rules/rl114_seq2seq_good.py", (), (), GOOD),
     Row("rules/rl114_lazy_property_good.py", (), (), GOOD),
+    Row("rules/rl114_flat_grad_bad.py", ("RL114@56", "RL114@57"), (),
+        NO_COUNTERPART + "the trace learns a step's list from an optimizer, and these steps have "
+        "none: flat tf.gradients applied by assign ops; TF's own steps (the verdict in "
+        "test_fixtures_tensorflow.py) show that neither moves logstd"),
+    Row("rules/rl114_flat_grad_good.py", (), (), GOOD),
     Row("rules/rl108_gradients_bad.py", ("RL108@28",), (),
         NO_COUNTERPART + "the trace learns that a list takes every variable from "
         "compute_gradients or minimize; tf.gradients(loss, tf.trainable_variables()) zipped "

@@ -542,7 +542,39 @@ def step(batch):
     opt.apply_gradients(zip(grads, wrapped.trainable_variables))
 """,
     )
+    VALID = VALID + (
+        # The one optimizer's list, its gradients also taken by hand for a norm summary: one
+        # step, which trains the head alone on purpose (the body is fine-tuned elsewhere).
+        """
+import tensorflow as tf
+x = tf.placeholder(tf.float32, [None, 4])
+with tf.variable_scope("net"):
+    h = tf.layers.dense(x, 8, name="body")
+    out = tf.layers.dense(h, 1, name="head")
+loss = tf.reduce_mean(tf.square(out))
+head_vars = [v for v in tf.trainable_variables() if "head" in v.name]
+grad_norm = tf.global_norm(tf.gradients(loss, head_vars))
+step = tf.train.AdamOptimizer().minimize(loss, var_list=head_vars)
+""",
+    )
     INVALID = (
+        # TRPO's policy and value steps, by hand: flat gradients of two name filters that the
+        # code assigns itself, and logstd, made beside the layers, in neither list.
+        """
+import tensorflow as tf
+def flatgrad(loss, var_list):
+    return tf.concat([tf.reshape(g, [-1]) for g in tf.gradients(loss, var_list)], axis=0)
+ob = tf.placeholder(tf.float32, [None, 3])
+with tf.variable_scope("pi"):
+    vpred = tf.layers.dense(ob, 1, name="vffinal")
+    mean = tf.layers.dense(ob, 2, name="polfinal")
+    logstd = tf.get_variable("logstd", [1, 2])
+tvars = tf.trainable_variables("pi")
+pol_vars = [v for v in tvars if v.name.split("/")[1].startswith("pol")]  # expect: RL114
+vf_vars = [v for v in tvars if v.name.split("/")[1].startswith("vf")]  # expect: RL114
+pol_grad = flatgrad(tf.reduce_sum(mean + logstd), pol_vars)
+vf_grad = flatgrad(tf.reduce_sum(vpred), vf_vars)
+""",
         # The discriminator's gradients taken for the teacher's variables, applied to its own.
         """
 import tensorflow as tf
