@@ -26,7 +26,9 @@ class VarListMissesVariables(Rule):
     other list takes any of them, so a filter that takes some of them leaves out the rest.
     A model built again under a second outer scope (the discriminator applied to fakes
     under `variable_scope("fake_loss")`, beside the generator) is such a part: the copy is
-    in no list, and the call that made it is shown.
+    in no list, and the call that made it is shown. A step need not be an optimizer's: the
+    gradients of a list taken with `tf.gradients` and applied by the code itself (TRPO's
+    flat gradient, an MPI Adam's assign ops) train that list.
 
     ## Why is this bad?
     The missed variables keep their initial values for the whole run: batch-norm scales stay
