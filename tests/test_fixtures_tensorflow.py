@@ -243,6 +243,9 @@ SILENT = {
     # No step trains the discriminator's batch-norm scale and offset.
     "rl114_bad.py": lambda b: {"discriminator/bn1/gamma:0", "discriminator/bn1/beta:0"}.isdisjoint(
         set().union(*b["steps"].values())) and "discriminator/bn1/gamma:0" in b["trainable"],
+    # The same, after a run folder named by a compiled pattern and a timestamp.
+    "rl114_setup_calls_bad.py": lambda b: {"discriminator/bn1/gamma:0", "discriminator/bn1/beta:0"}.isdisjoint(
+        set().union(*b["steps"].values())) and "discriminator/bn1/gamma:0" in b["trainable"],
     # The generator's batch norm, left out of the list a loop fills by name, never moves.
     "rl114_append_loop_bad.py": lambda b: {"generator/bn0/gamma:0", "generator/bn0/beta:0"} <= set(b["trainable"])
     and {"generator/bn0/gamma:0", "generator/bn0/beta:0"}.isdisjoint(set().union(*b["steps"].values())),
@@ -435,6 +438,7 @@ GOOD_SHOWS = {
     "rl109_aae_good.py": lambda b: b["steps"]["a_step"] == _d("Encoder/dense/kernel", "Encoder/dense/bias", "Decoder/dense/kernel", "Decoder/dense/bias")
     and b["steps"]["g_step"] == _dense("Encoder", "dense") and b["steps"]["d_step"] == _dense("Discriminator", "dense"),
     "rl114_good.py": lambda b: set(b["trainable"]) == set().union(*b["steps"].values()),
+    "rl114_setup_calls_good.py": lambda b: set(b["trainable"]) == set().union(*b["steps"].values()),
     "rl114_outer_scopes_good.py": lambda b: set(b["trainable"]) == set().union(*b["steps"].values())
     and len(b["trainable"]) == 6,
     "rl114_append_loop_good.py": lambda b: "generator/g_bn0/gamma:0" in b["steps"]["g_step"]

@@ -320,6 +320,10 @@ TABLE = (
         "RL114→RT206: the linter reports the selection (28), the trace the variables it missed "
         "(bn1/gamma, beta, created at 15)"),
     Row("rules/rl114_good.py", (), (), GOOD),
+    Row("rules/rl114_setup_calls_bad.py", ("RL114@40",), ("RT206@19",),
+        "RL114→RT206: the linter reports the selection (40), still knowing every variable after the "
+        "run folder's compiled pattern and timestamp; the trace the variables it missed (bn1, created at 19)"),
+    Row("rules/rl114_setup_calls_good.py", (), (), GOOD),
     Row("rules/rl114_append_loop_bad.py", ("RL114@30",), ("RT206@10",),
         "RL114→RT206: the linter reports the test of the loop that fills the generator's list "
         "by `.append` (30), the trace the batch norm it missed (bn0, created at 10)"),
