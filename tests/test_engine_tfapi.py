@@ -250,6 +250,47 @@ def test_reading_a_moving_average_or_a_data_module_leaves_the_selection_complete
     assert not selection("import mylib; mylib.setup()").complete
 
 
+def test_mpi_a_compiled_pattern_and_a_timestamp_leave_the_selection_complete():
+    """MPI's rank, a compiled pattern's `sub` and a timestamp's `strftime` make no variable:
+    a name filter after them still knows every variable. A copied object's method may."""
+    def selection(prelude: str):
+        _, analysed = run(f"""
+            import copy, datetime, re
+            from mpi4py import MPI
+            import tensorflow as tf
+            {prelude}
+            with tf.variable_scope("d"):
+                h = tf.layers.dense(tf.zeros([2, 3]), 3, name="h")
+            d_vars = [v for v in tf.trainable_variables() if v.name.startswith("d/")]
+        """)
+        (sel,) = [s for s in analysed.analysis.selections if s.how == "filter"]
+        analysed.release()
+        return sel
+
+    known = selection('rank = MPI.COMM_WORLD.Get_rank(); tag = re.compile("-v[0-9]+$").sub("", "Pong-v4"); '
+                      'folder = datetime.datetime.now().strftime("%Y-%m-%d")')
+    assert known.complete and known.names == ("d/h/kernel", "d/h/bias")
+    assert not selection("net = copy.copy([]); net.build()").complete
+
+
+def test_gradients_of_a_variable_list_are_recorded_as_a_step_by_hand():
+    """`tf.gradients(loss, var_list)` over a selection is recorded with its loss and list,
+    whatever the gradients become; with respect to tensors (a gradient penalty) it is not."""
+    _, analysed = run("""
+        import tensorflow as tf
+        x = tf.placeholder(tf.float32, [None, 3])
+        with tf.variable_scope("pi"):
+            out = tf.layers.dense(x, 2, name="pol")
+        pol_vars = [v for v in tf.trainable_variables() if "pol" in v.name]
+        flat = tf.concat([tf.reshape(g, [-1]) for g in tf.gradients(tf.reduce_sum(out), pol_vars)], axis=0)
+        penalty = tf.gradients(tf.reduce_sum(out), [x])
+    """)
+    (taken,) = analysed.analysis.hand_gradients
+    assert taken.site.node.lineno == 7 and taken.var_list.names == ("pi/pol/kernel", "pi/pol/bias")
+    assert isinstance(taken.loss, Tensor) and "pi" in taken.loss.scopes
+    analysed.release()
+
+
 def test_making_the_default_graph_the_default_again_keeps_its_open_scopes():
     """TF 2.21 keeps a graph's scope stacks with the graph: inside `variable_scope('outer')`,
     `with g.as_default():` for the graph already the default still makes `outer/w`; a new graph

@@ -248,6 +248,9 @@ SILENT = {
     # No step trains the discriminator's batch-norm scale and offset.
     "rl114_bad.py": lambda b: {"discriminator/bn1/gamma:0", "discriminator/bn1/beta:0"}.isdisjoint(
         set().union(*b["steps"].values())) and "discriminator/bn1/gamma:0" in b["trainable"],
+    # The same, after a run folder named by a compiled pattern and a timestamp.
+    "rl114_setup_calls_bad.py": lambda b: {"discriminator/bn1/gamma:0", "discriminator/bn1/beta:0"}.isdisjoint(
+        set().union(*b["steps"].values())) and "discriminator/bn1/gamma:0" in b["trainable"],
     # The generator's batch norm, left out of the list a loop fills by name, never moves.
     "rl114_append_loop_bad.py": lambda b: {"generator/bn0/gamma:0", "generator/bn0/beta:0"} <= set(b["trainable"])
     and {"generator/bn0/gamma:0", "generator/bn0/beta:0"}.isdisjoint(set().union(*b["steps"].values())),
@@ -310,6 +313,9 @@ SILENT = {
     # projection keep their initial values while both halves train.
     "rl114_seq2seq_bad.py": lambda b: {"seq2seq/embedding:0", "seq2seq/output_projection/kernel:0"}.isdisjoint(set().union(*b["steps"].values()))
     and "seq2seq/encoder/dense/kernel:0" in b["steps"]["enc_step"] and "seq2seq/decoder/dense/kernel:0" in b["steps"]["dec_step"],
+    # TRPO's steps by hand (flat tf.gradients, assign ops): logstd is in neither.
+    "rl114_flat_grad_bad.py": lambda b: "pi/logstd:0" in b["trainable"]
+    and "pi/logstd:0" not in set().union(*b["steps"].values()) and len(b["steps"]["pol_step"]) == 6,
     # The discriminator's hand-built step over every variable also moves the generator.
     "rl108_gradients_bad.py": lambda b: b["steps"]["d_step"] == _dense("discriminator", "dense", "dense_1") + _dense("generator", "dense", "dense_1"),
     # Models built by plain functions: no step trains the generator's batch norm bn1.
@@ -447,6 +453,7 @@ GOOD_SHOWS = {
     "rl109_aae_good.py": lambda b: b["steps"]["a_step"] == _d("Encoder/dense/kernel", "Encoder/dense/bias", "Decoder/dense/kernel", "Decoder/dense/bias")
     and b["steps"]["g_step"] == _dense("Encoder", "dense") and b["steps"]["d_step"] == _dense("Discriminator", "dense"),
     "rl114_good.py": lambda b: set(b["trainable"]) == set().union(*b["steps"].values()),
+    "rl114_setup_calls_good.py": lambda b: set(b["trainable"]) == set().union(*b["steps"].values()),
     "rl114_outer_scopes_good.py": lambda b: set(b["trainable"]) == set().union(*b["steps"].values())
     and len(b["trainable"]) == 6,
     "rl114_append_loop_good.py": lambda b: "generator/g_bn0/gamma:0" in b["steps"]["g_step"]
@@ -480,6 +487,8 @@ GOOD_SHOWS = {
     and {"backbone_fc/kernel:0", "backbone_fc/bias:0"} <= set(b["unchanged"]),
     "rl114_clipped_gan_good.py": lambda b: "discriminator/d_bn1/gamma:0" in b["steps"]["d_step"],
     "rl114_seq2seq_good.py": lambda b: {"seq2seq/embedding:0", "seq2seq/output_projection/kernel:0"} <= set(b["steps"]["dec_step"]),
+    "rl114_flat_grad_good.py": lambda b: "pi/pol/logstd:0" in b["steps"]["pol_step"]
+    and set(b["trainable"]) == set().union(*b["steps"].values()),
     "rl108_gradients_good.py": lambda b: b["steps"]["d_step"] == _dense("discriminator", "dense", "dense_1"),
     "rl114_function_good.py": lambda b: set(b["trainable"]) == set().union(*b["steps"].values()),
     "rl122_good.py": lambda b: b["steps"]["train_step"] == _dense("decoder", "dense"),

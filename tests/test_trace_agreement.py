@@ -329,6 +329,10 @@ TABLE = (
         "RL114→RT206: the linter reports the selection (28), the trace the variables it missed "
         "(bn1/gamma, beta, created at 15)"),
     Row("rules/rl114_good.py", (), (), GOOD),
+    Row("rules/rl114_setup_calls_bad.py", ("RL114@40",), ("RT206@19",),
+        "RL114→RT206: the linter reports the selection (40), still knowing every variable after the "
+        "run folder's compiled pattern and timestamp; the trace the variables it missed (bn1, created at 19)"),
+    Row("rules/rl114_setup_calls_good.py", (), (), GOOD),
     Row("rules/rl114_append_loop_bad.py", ("RL114@30",), ("RT206@10",),
         "RL114→RT206: the linter reports the test of the loop that fills the generator's list "
         "by `.append` (30), the trace the batch norm it missed (bn0, created at 10)"),
@@ -352,6 +356,11 @@ TABLE = (
         "and clip_by_global_norm, the trace the model's variables no list takes (made from 13)"),
     Row("rules/rl114_seq2seq_good.py", (), (), GOOD),
     Row("rules/rl114_lazy_property_good.py", (), (), GOOD),
+    Row("rules/rl114_flat_grad_bad.py", ("RL114@56", "RL114@57"), (),
+        NO_COUNTERPART + "the trace learns a step's list from an optimizer, and these steps have "
+        "none: flat tf.gradients applied by assign ops; TF's own steps (the verdict in "
+        "test_fixtures_tensorflow.py) show that neither moves logstd"),
+    Row("rules/rl114_flat_grad_good.py", (), (), GOOD),
     Row("rules/rl108_gradients_bad.py", ("RL108@28",), (),
         NO_COUNTERPART + "the trace learns that a list takes every variable from "
         "compute_gradients or minimize; tf.gradients(loss, tf.trainable_variables()) zipped "

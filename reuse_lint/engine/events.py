@@ -212,6 +212,20 @@ class OptimizerUse:
 
 
 @dataclass(eq=False)
+class HandGradients:
+    """`tf.gradients(loss, var_list)` over a variable list: a step by hand (TRPO's flat
+    gradient, an MPI Adam that assigns the update) trains the list even when no
+    `apply_gradients` ever takes the gradients."""
+
+    site: Site
+    loss: Any  # UNKNOWN when `grad_ys` pushes another gradient through
+    var_list: Any  # the VarList
+    graph: int
+    trace: int
+    method = "gradients"
+
+
+@dataclass(eq=False)
 class TapeGradient:
     """`tape.gradient(loss, model.trainable_variables)` in a TF2 training step."""
 
@@ -328,6 +342,7 @@ class Analysis:
     # of `model.layers`): freezing it cannot see.
     unseen_freezing: bool = False
     tape_gradients: list[TapeGradient] = field(default_factory=list)
+    hand_gradients: list[HandGradients] = field(default_factory=list)
     # (the TapeGradient, the ModelVars zip pairs its gradients with, the zip's site):
     # `zip(tape.gradient(loss, g.trainable_variables), d.trainable_variables)`.
     gradient_pairings: list = field(default_factory=list)
@@ -354,5 +369,5 @@ class Analysis:
             len(self.reuse_false), len(self.tape_gradients), len(self.model_reads), len(self.models_handled),
             len(self.reapplied_layers), len(self.ignored_reuse_matters), len(self.scope_argument_open), len(self.ignored_scope_names), len(self.layer_calls), len(self.tf_function_calls),
             len(self.keras_optimizer_steps), len(self.computed_averages), len(self.gradient_pairings),
-            len(self.default_optimizers),
+            len(self.default_optimizers), len(self.hand_gradients),
         )

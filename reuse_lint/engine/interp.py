@@ -98,7 +98,15 @@ SAFE_EXTERNAL_ROOTS = frozenset(
     binascii configparser html urllib fractions decimal numbers array calendar secrets hmac
     difflib shlex mimetypes getopt optparse colorsys wave imghdr reprlib keyword linecache
     ipaddress fileinput gettext gc""".split()
+) | frozenset(
+    # MPI's ranks and collectives, which RL code reads around every graph it builds
+    # (`MPI.COMM_WORLD.Get_rank()` picks a seed or a log folder).
+    {"mpi4py"}
 )
+# Safe modules whose calls return objects of their own that hold no callable of the
+# program (unlike functools.partial, or copy.copy of a model): a logger's timestamped folder
+# or a registry's compiled pattern, met while a script sets up before it builds the graph.
+INERT_RESULT_ROOTS = frozenset({"re", "datetime"})
 
 # Module loader: (importing module, dotted name, relative level) -> ModuleState or None.
 Loader = Callable[[ModuleState, str, int], "ModuleState | None"]
@@ -1965,6 +1973,10 @@ class Interpreter:
                 return DictVal(dict(kwargs))  # as `dict()`: an ordered dict is a dict
             if func.qualname in ("re.match", "re.search", "re.fullmatch") and len(args) >= 2:
                 return _regex(func.qualname.split(".")[1], args[0], args[1])
+            if func.qualname.split(".")[0] in INERT_RESULT_ROOTS:
+                # The module's own object (a compiled pattern, a timestamp): its methods
+                # (`pattern.sub`, `now().strftime`) make no variable, as `re.sub` does not.
+                return External(f"{func.qualname}()")
             if not func.safe:
                 self.tf.unknown_effect()
                 tfapi.blind(self)

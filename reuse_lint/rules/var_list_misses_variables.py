@@ -26,7 +26,9 @@ class VarListMissesVariables(Rule):
     other list takes any of them, so a filter that takes some of them leaves out the rest.
     A model built again under a second outer scope (the discriminator applied to fakes
     under `variable_scope("fake_loss")`, beside the generator) is such a part: the copy is
-    in no list, and the call that made it is shown.
+    in no list, and the call that made it is shown. A step need not be an optimizer's: the
+    gradients of a list taken with `tf.gradients` and applied by the code itself (TRPO's
+    flat gradient, an MPI Adam's assign ops) train that list.
 
     ## Why is this bad?
     The missed variables keep their initial values for the whole run: batch-norm scales stay
@@ -548,7 +550,39 @@ def step(batch):
     opt.apply_gradients(zip(grads, wrapped.trainable_variables))
 """,
     )
+    VALID = VALID + (
+        # The one optimizer's list, its gradients also taken by hand for a norm summary: one
+        # step, which trains the head alone on purpose (the body is fine-tuned elsewhere).
+        """
+import tensorflow as tf
+x = tf.placeholder(tf.float32, [None, 4])
+with tf.variable_scope("net"):
+    h = tf.layers.dense(x, 8, name="body")
+    out = tf.layers.dense(h, 1, name="head")
+loss = tf.reduce_mean(tf.square(out))
+head_vars = [v for v in tf.trainable_variables() if "head" in v.name]
+grad_norm = tf.global_norm(tf.gradients(loss, head_vars))
+step = tf.train.AdamOptimizer().minimize(loss, var_list=head_vars)
+""",
+    )
     INVALID = (
+        # TRPO's policy and value steps, by hand: flat gradients of two name filters that the
+        # code assigns itself, and logstd, made beside the layers, in neither list.
+        """
+import tensorflow as tf
+def flatgrad(loss, var_list):
+    return tf.concat([tf.reshape(g, [-1]) for g in tf.gradients(loss, var_list)], axis=0)
+ob = tf.placeholder(tf.float32, [None, 3])
+with tf.variable_scope("pi"):
+    vpred = tf.layers.dense(ob, 1, name="vffinal")
+    mean = tf.layers.dense(ob, 2, name="polfinal")
+    logstd = tf.get_variable("logstd", [1, 2])
+tvars = tf.trainable_variables("pi")
+pol_vars = [v for v in tvars if v.name.split("/")[1].startswith("pol")]  # expect: RL114
+vf_vars = [v for v in tvars if v.name.split("/")[1].startswith("vf")]  # expect: RL114
+pol_grad = flatgrad(tf.reduce_sum(mean + logstd), pol_vars)
+vf_grad = flatgrad(tf.reduce_sum(vpred), vf_vars)
+""",
         # The discriminator's gradients taken for the teacher's variables, applied to its own.
         """
 import tensorflow as tf
@@ -1181,6 +1215,8 @@ def step(z, labels):
     def check(self, ctx: RuleContext) -> Iterable[Diagnostic]:
         for sel in ctx.analysis.selections:
             if not sel.used_by:
+                if sel.how == "filter" and _by_hand(ctx, sel):
+                    yield from self._missed(ctx, sel)
                 continue
             if not sel.names and sel.complete and (sel.how != "filter" or _filters_nothing_yet(sel)):
                 yield from ctx.report(
@@ -1272,7 +1308,7 @@ def step(z, labels):
         restored = {n for s in analysis.selections if s.how != "all"
                     and any(u.method == "saver" for u in s.used_by) for n in s.names}
         # A variable the list's own loss does not reach (behind tf.stop_gradient) is frozen.
-        reached = frozenset().union(*(reached_unscoped(u.loss) for u in sel.used_by))
+        reached = frozenset().union(*(reached_unscoped(u.loss) for u in sel.used_by + _by_hand(ctx, sel)))
         found, where = [], None
         for n in sel.available:
             if n in covered or n in missed or n in restored or n not in reached:
@@ -1290,6 +1326,14 @@ def step(z, labels):
     def _missed(self, ctx: RuleContext, sel: Selection) -> Iterable[Diagnostic]:
         uses = [u for u in ctx.analysis.optimizers
                 if (u.trace, u.graph) == (sel.trace, sel.graph) and u.method != "compute_gradients"]
+        # A step by hand (`tf.gradients` of a list whose update the code assigns itself, as
+        # TRPO's flat gradient and an MPI Adam do) is a step of its own when no other step
+        # takes the same variables: the same list's gradients taken again for a KL term, or
+        # zipped into `apply_gradients`, is the step already counted.
+        for g in ctx.analysis.hand_gradients:
+            if (g.trace, g.graph) == (sel.trace, sel.graph) and not any(
+                    isinstance(u.var_list, VarList) and set(u.var_list.names) == set(g.var_list.names) for u in uses):
+                uses.append(g)
         if len(uses) < 2 or not sel.complete:
             return
         covered: set[str] = set()
@@ -1300,7 +1344,8 @@ def step(z, labels):
                 return  # a list we cannot see: no claim
             covered.update(u.var_list.names)
         models = model_scopes_of(ctx.analysis, sel)
-        reached = frozenset().union(*(reached_models(u.loss) for u in sel.used_by))
+        taking = sel.used_by + _by_hand(ctx, sel)
+        reached = frozenset().union(*(reached_models(u.loss) for u in taking))
         missed = [
             n for n in sel.available
             if n not in covered and model_scope_of(ctx.analysis, sel.trace, sel.graph, n) in (models & reached)
@@ -1311,7 +1356,8 @@ def step(z, labels):
         if not missed:
             return
         shown = ", ".join(f"`{n}`" for n in missed[:3]) + (", ..." if len(missed) > 3 else "")
-        related = [ctx.related(u.site, "the optimizer that takes this list") for u in sel.used_by[:1]]
+        related = [ctx.related(u.site, "the optimizer that takes this list" if u.method != "gradients"
+                               else "the gradients of this list are taken here") for u in taking[:1]]
         if call is not None:
             related.append(ctx.related(call, "the builder call that made the variables it misses"))
         elif copy is not None:
@@ -1322,6 +1368,11 @@ def step(z, labels):
             related=related,
             help="select by scope (tf.trainable_variables(\"<scope>/\")) or make the name filter match every layer",
         )
+
+
+def _by_hand(ctx: RuleContext, sel: Selection) -> list:
+    """The `tf.gradients` taken of this very selection."""
+    return [g for g in ctx.analysis.hand_gradients if getattr(g.var_list, "selection", None) is sel]
 
 
 def _copy_call(ctx: RuleContext, sel: Selection, missed: list[str]) -> Site | None:

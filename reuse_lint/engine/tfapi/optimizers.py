@@ -11,7 +11,7 @@ import ast
 from typing import Any
 
 from reuse_lint import tfnames
-from reuse_lint.engine.events import OptimizerUse, Site
+from reuse_lint.engine.events import HandGradients, OptimizerUse, Site
 from reuse_lint.engine.syntax import parameter_names
 from reuse_lint.engine.tfapi import NOT_SPECIAL, TFMethod, attributes, builtin, register, register_family
 from reuse_lint.engine.tfapi.core import effective_reuse
@@ -383,6 +383,8 @@ def _gradients(interp, canon, node, args, kwargs, module) -> Any:
         # the critic's, pushed through the actor, and often fed by a placeholder; what it
         # reaches is not what `a` reaches.
         loss = UNKNOWN
+    interp.analysis.hand_gradients.append(HandGradients(
+        Site(module.path, node), loss, xs, interp.tf.graph.gid, interp.trace))
     return Gradients(loss, xs, pairs=False, by_hand=True)
 
 
