@@ -295,6 +295,11 @@ SILENT = {
     # projection keep their initial values while both halves train.
     "rl114_seq2seq_bad.py": lambda b: {"seq2seq/embedding:0", "seq2seq/output_projection/kernel:0"}.isdisjoint(set().union(*b["steps"].values()))
     and "seq2seq/encoder/dense/kernel:0" in b["steps"]["enc_step"] and "seq2seq/decoder/dense/kernel:0" in b["steps"]["dec_step"],
+    # The one hand-built step on a loss that adds the auxiliary head's: the head never moves,
+    # the layers under it and after it do.
+    "rl114_aux_head_bad.py": lambda b: "child/aux_head/w:0" in b["trainable"]
+    and "child/aux_head/w:0" not in b["steps"]["train_step"]
+    and {"child/layer_0/w:0", "child/layer_3/w:0", "child/fc/w:0"} <= set(b["steps"]["train_step"]),
     # The discriminator's hand-built step over every variable also moves the generator.
     "rl108_gradients_bad.py": lambda b: b["steps"]["d_step"] == _dense("discriminator", "dense", "dense_1") + _dense("generator", "dense", "dense_1"),
     # Models built by plain functions: no step trains the generator's batch norm bn1.
