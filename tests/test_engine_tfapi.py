@@ -70,8 +70,9 @@ def test_a_handler_that_declines_leaves_the_generic_treatment(monkeypatch):
     x = module.globals["x"]
     analysed.release()
     assert names == ["d/w"]
-    # An unmodelled op's result: a tensor of what flows into it, the variable of model `d`.
-    assert x == Tensor(scopes=frozenset({"d"}))
+    # An unmodelled op's result: a tensor of what flows into it, the variable of model `d`
+    # (made in the variable scope `d` itself).
+    assert x == Tensor(scopes=frozenset({"d"}), parts=frozenset({"d"}))
 
 
 HAND_BUILT = """
@@ -486,3 +487,29 @@ def test_fit_runs_a_subclass_own_train_step_on_the_object_it_trains():
     assert listed("trainer.fit(tf.zeros((4, 3)), epochs=2)\n") == [["keras.Sequential"]]
     assert listed("for x in [tf.zeros((4, 3))]:\n    trainer.train_on_batch(x)\n") == [["keras.Sequential"]]
     assert listed("") == [None]  # no fit: the step runs as an entry only
+
+
+def test_a_summed_loss_keeps_the_variable_scopes_of_each_term():
+    """`loss + 0.4 * aux_loss`: each term's parts (the variable scopes of its model it reaches)
+    are kept apart through a scaling and a mean; an op that mixes two such tensors makes one
+    term again, and tf.stop_gradient clears them."""
+    module, analysed = run("""
+        import tensorflow as tf
+        x = tf.placeholder(tf.float32, [None, 4])
+        with tf.variable_scope("net"):
+            with tf.variable_scope("body"):
+                h = tf.matmul(x, tf.get_variable("w", [4, 4]))
+            with tf.variable_scope("aux"):
+                aux = tf.matmul(h, tf.get_variable("w", [4, 1]))
+            with tf.variable_scope("out"):
+                out = tf.matmul(h, tf.get_variable("w", [4, 1]))
+        total = tf.reduce_mean(out) + 0.4 * tf.reduce_mean(aux)
+        mixed = total * out
+        frozen = tf.stop_gradient(total)
+    """)
+    env = module.globals
+    assert env["total"].parts == {"net/body", "net/aux", "net/out"}
+    assert env["total"].terms == {frozenset({"net/body", "net/out"}), frozenset({"net/body", "net/aux"})}
+    assert env["mixed"].terms == frozenset() and env["mixed"].parts == env["total"].parts
+    assert env["frozen"].parts == frozenset() and env["frozen"].terms == frozenset()
+    analysed.release()

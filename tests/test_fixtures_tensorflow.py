@@ -316,6 +316,11 @@ SILENT = {
     # TRPO's steps by hand (flat tf.gradients, assign ops): logstd is in neither.
     "rl114_flat_grad_bad.py": lambda b: "pi/logstd:0" in b["trainable"]
     and "pi/logstd:0" not in set().union(*b["steps"].values()) and len(b["steps"]["pol_step"]) == 6,
+    # The one hand-built step on a loss that adds the auxiliary head's: the head never moves,
+    # the layers under it and after it do.
+    "rl114_aux_head_bad.py": lambda b: "child/aux_head/w:0" in b["trainable"]
+    and "child/aux_head/w:0" not in b["steps"]["train_step"]
+    and {"child/layer_0/w:0", "child/layer_3/w:0", "child/fc/w:0"} <= set(b["steps"]["train_step"]),
     # The discriminator's hand-built step over every variable also moves the generator.
     "rl108_gradients_bad.py": lambda b: b["steps"]["d_step"] == _dense("discriminator", "dense", "dense_1") + _dense("generator", "dense", "dense_1"),
     # Models built by plain functions: no step trains the generator's batch norm bn1.

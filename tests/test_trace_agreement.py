@@ -355,6 +355,10 @@ TABLE = (
         "RL114→RT206: the linter reports both filters (23, 24) carried through tf.gradients "
         "and clip_by_global_norm, the trace the model's variables no list takes (made from 13)"),
     Row("rules/rl114_seq2seq_good.py", (), (), GOOD),
+    Row("rules/rl114_aux_head_bad.py", ("RL114@50",), ("RT206@9",),
+        "RL114→RT206: the linter reports the one step's filter (50), which leaves out the auxiliary "
+        "head a term of its loss is scored on; the trace the head's variable no list takes (made at 9)"),
+    Row("rules/rl114_aux_head_good.py", (), (), GOOD),
     Row("rules/rl114_lazy_property_good.py", (), (), GOOD),
     Row("rules/rl114_flat_grad_bad.py", ("RL114@56", "RL114@57"), (),
         NO_COUNTERPART + "the trace learns a step's list from an optimizer, and these steps have "

@@ -91,12 +91,20 @@ class Tensor:
     runs: frozenset = frozenset()
     # A reversal (`tf.reverse_sequence`) is upstream: a hand-written backward direction.
     reversed: bool = False
+    # TF1: the variable scopes (`child/aux_head/fc`) whose trainable variables of a model
+    # scope a gradient from this tensor reaches: finer than `scopes`, which names the model.
+    parts: frozenset = frozenset()
+    # TF1: where this tensor is a sum (`loss + 0.4 * aux_loss`), the `parts` of each term; empty
+    # when it is one term. An op that mixes two tensors carrying parts makes one term again;
+    # one that takes a single such tensor (a mean, a scaling by a number) keeps its terms.
+    terms: frozenset = frozenset()
 
     def __or__(self, other: "Tensor") -> "Tensor":
+        terms = frozenset() if self.parts and other.parts else self.terms | other.terms
         return Tensor(self.calls | other.calls, self.scopes | other.scopes, self.models | other.models,
                       self.feeds | other.feeds, self.norms | other.norms, partial=self.partial or other.partial,
                       raw=self.raw | other.raw, direct=self.direct | other.direct, runs=self.runs | other.runs,
-                      reversed=self.reversed or other.reversed)
+                      reversed=self.reversed or other.reversed, parts=self.parts | other.parts, terms=terms)
 
 
 EMPTY_TENSOR = Tensor()

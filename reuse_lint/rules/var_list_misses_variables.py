@@ -30,6 +30,12 @@ class VarListMissesVariables(Rule):
     gradients of a list taken with `tf.gradients` and applied by the code itself (TRPO's
     flat gradient, an MPI Adam's assign ops) train that list.
 
+    A graph's only optimizer may leave a part out on purpose (a pretrained backbone under
+    the head it fine-tunes), so its list is judged only on a head: whole variable scopes
+    of its model that one term of a summed loss is scored on (`loss + 0.4 * aux_loss`),
+    fed by listed layers that another term trains without them. The head stays random
+    while its loss shapes the layers under it.
+
     ## Why is this bad?
     The missed variables keep their initial values for the whole run: batch-norm scales stay
     1, a layer stays random, and the model trains worse with no error. An empty list fails
@@ -564,6 +570,37 @@ head_vars = [v for v in tf.trainable_variables() if "head" in v.name]
 grad_norm = tf.global_norm(tf.gradients(loss, head_vars))
 step = tf.train.AdamOptimizer().minimize(loss, var_list=head_vars)
 """,
+        # One step fine-tunes the head over a backbone it leaves out on purpose; a penalty on
+        # the head's own weights is a second term of the loss that the backbone is not in,
+        # but the head comes after the backbone, not beside it.
+        """
+import tensorflow as tf
+x = tf.placeholder(tf.float32, [None, 8])
+y = tf.placeholder(tf.int32, [None])
+with tf.variable_scope("net"):
+    with tf.variable_scope("backbone"):
+        h = tf.nn.relu(tf.matmul(x, tf.get_variable("w", [8, 16])))
+    with tf.variable_scope("head"):
+        head_w = tf.get_variable("w", [16, 10])
+        logits = tf.matmul(h, head_w)
+loss = tf.reduce_mean(tf.nn.sparse_softmax_cross_entropy_with_logits(labels=y, logits=logits))
+loss = loss + 1e-4 * tf.nn.l2_loss(head_w)
+head_vars = [v for v in tf.trainable_variables() if "backbone" not in v.name]
+step = tf.train.AdamOptimizer().minimize(loss, var_list=head_vars)
+""",
+        # The same step on one loss: nothing tells a head from a part frozen on purpose.
+        """
+import tensorflow as tf
+x = tf.placeholder(tf.float32, [None, 8])
+with tf.variable_scope("net"):
+    with tf.variable_scope("body"):
+        h = tf.nn.relu(tf.matmul(x, tf.get_variable("w", [8, 16])))
+    with tf.variable_scope("aux_head"):
+        aux = tf.matmul(h, tf.get_variable("w", [16, 1]))
+loss = tf.reduce_mean(tf.square(aux))
+body_vars = [v for v in tf.trainable_variables() if "aux_head" not in v.name]
+step = tf.train.AdamOptimizer().minimize(loss, var_list=body_vars)
+""",
     )
     INVALID = (
         # TRPO's policy and value steps, by hand: flat gradients of two name filters that the
@@ -582,6 +619,27 @@ pol_vars = [v for v in tvars if v.name.split("/")[1].startswith("pol")]  # expec
 vf_vars = [v for v in tvars if v.name.split("/")[1].startswith("vf")]  # expect: RL114
 pol_grad = flatgrad(tf.reduce_sum(mean + logstd), pol_vars)
 vf_grad = flatgrad(tf.reduce_sum(vpred), vf_vars)
+""",
+        # The one step's filter leaves out the auxiliary head whose loss it adds: the head is
+        # scored but stays random.
+        """
+import tensorflow as tf
+x = tf.placeholder(tf.float32, [None, 8])
+y = tf.placeholder(tf.int32, [None])
+with tf.variable_scope("child"):
+    with tf.variable_scope("layer_0"):
+        h = tf.nn.relu(tf.matmul(x, tf.get_variable("w", [8, 16])))
+    with tf.variable_scope("aux_head"):
+        aux_logits = tf.matmul(h, tf.get_variable("w", [16, 10]))
+    with tf.variable_scope("layer_1"):
+        h = tf.nn.relu(tf.matmul(h, tf.get_variable("w", [16, 16])))
+    with tf.variable_scope("fc"):
+        logits = tf.matmul(h, tf.get_variable("w", [16, 10]))
+loss = tf.reduce_mean(tf.nn.sparse_softmax_cross_entropy_with_logits(labels=y, logits=logits))
+aux_loss = tf.reduce_mean(tf.nn.sparse_softmax_cross_entropy_with_logits(labels=y, logits=aux_logits))
+train_loss = loss + 0.4 * aux_loss
+tf_variables = [v for v in tf.trainable_variables() if v.name.startswith("child") and "aux_head" not in v.name]  # expect: RL114
+step = tf.train.MomentumOptimizer(0.1, 0.9).minimize(train_loss, var_list=tf_variables)
 """,
         # The discriminator's gradients taken for the teacher's variables, applied to its own.
         """
@@ -1334,7 +1392,13 @@ def step(z, labels):
             if (g.trace, g.graph) == (sel.trace, sel.graph) and not any(
                     isinstance(u.var_list, VarList) and set(u.var_list.names) == set(g.var_list.names) for u in uses):
                 uses.append(g)
-        if len(uses) < 2 or not sel.complete:
+        if not sel.complete or not uses:
+            return
+        if len(uses) < 2:
+            # One optimizer may leave a part out on purpose (a pretrained backbone under the
+            # head it fine-tunes): only a head its loss is scored on is no such part.
+            if uses[0].method != "gradients":
+                yield from self._head_left_out(ctx, sel, uses[0])
             return
         covered: set[str] = set()
         for u in uses:
@@ -1367,6 +1431,62 @@ def step(z, labels):
             f"This list misses {len(missed)} variable{'s' if len(missed) != 1 else ''} of its model that no optimizer trains: {shown}",
             related=related,
             help="select by scope (tf.trainable_variables(\"<scope>/\")) or make the name filter match every layer",
+        )
+
+
+    def _head_left_out(self, ctx: RuleContext, sel: Selection, use) -> Iterable[Diagnostic]:
+        """The graph's one step minimizes a sum (`loss + 0.4 * aux_loss`) and its name filter
+        leaves out whole variable scopes of its model that one term is scored on, and that
+        another term trains the model without: an auxiliary head, fed by layers the step
+        lists, whose own output goes only to the loss. Leaving it out keeps it random while
+        its loss shapes the layers under it. A part every term flows through (a frozen
+        backbone under the head a step fine-tunes) is never one; nor is a part the other
+        term meets only after it (a penalty on the head's weights beside a frozen backbone):
+        the shared listed layers must come before the part left out."""
+        if use.var_list is None or getattr(use.var_list, "selection", None) is not sel:
+            return
+        loss = use.loss
+        terms = getattr(loss, "terms", frozenset())
+        if len(terms) < 2:
+            return
+        analysis = ctx.analysis
+        models = model_scopes_of(analysis, sel) & reached_models(loss)
+        restored = {n for s in analysis.selections if s.how != "all"
+                    and any(u.method == "saver" for u in s.used_by) for n in s.names}
+        listed = [c for n in sel.names if (c := creation_of(analysis, sel.trace, sel.graph, n)) is not None]
+        listed_parts = {c.name.rpartition("/")[0] for c in listed}
+        first_of: dict[str, int] = {}
+        for c in listed:
+            part = c.name.rpartition("/")[0]
+            first_of[part] = min(first_of.get(part, c.seq), c.seq)
+        missed, where = [], None
+        for n in sel.available:
+            if n in sel.names or n in restored:
+                continue
+            c = creation_of(analysis, sel.trace, sel.graph, n)
+            if c is None or not c.trainable or c.model_scope not in models:
+                continue
+            part = n.rpartition("/")[0]
+            if part in listed_parts:
+                continue  # a part of a scope the list takes: a filter on kinds of variable
+            scored = [t for t in terms if part in t]
+            others = [t for t in terms if part not in t]
+            if not scored or not others:
+                continue
+            # The layers under the head: listed, in both a term that scores the head and one
+            # that does not, and made before it.
+            if any(first_of.get(p, c.seq) < c.seq for t in scored for o in others for p in t & o):
+                missed.append(n)
+                where = where or c
+        if not missed:
+            return
+        shown = ", ".join(f"`{n}`" for n in missed[:3]) + (", ..." if len(missed) > 3 else "")
+        yield from ctx.report(
+            self, sel.site,
+            f"This list leaves out {len(missed)} variable{'s' if len(missed) != 1 else ''} of its model that a term "
+            f"of the loss is scored on, and no optimizer trains them: {shown}",
+            related=[ctx.related(use.site, "the only optimizer of this graph, on a loss that sums that term")],
+            help="keep the head's variables in the list: its loss is meant to train it too",
         )
 
 

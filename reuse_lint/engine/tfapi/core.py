@@ -319,7 +319,8 @@ def variable_tensor(created: Creation) -> Tensor:
     a variable made outside any scope carries itself, `("variable", name)`, so that a
     gradient's reach is known for models that are functions with no scope."""
     if created.trainable and created.model_scope:
-        return Tensor(scopes=frozenset({created.model_scope}))
+        part = created.name.rpartition("/")[0] if created.name else None
+        return Tensor(scopes=frozenset({created.model_scope}), parts=frozenset({part}) if part else frozenset())
     if created.trainable and created.name is not None and created.model_scope is None:
         return Tensor(scopes=frozenset({("variable", created.name)}))
     return EMPTY_TENSOR

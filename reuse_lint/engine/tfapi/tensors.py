@@ -47,8 +47,16 @@ def _enter_tensor(interp, ctx: Tensor, module, node) -> Any:
 def binary(op: ast.operator, left: Any, right: Any) -> Any:
     """`x + y`, `x * 2`: a tensor of everything in either."""
     if isinstance(left, Tensor) or isinstance(right, Tensor):
-        return deps([left, right], {})
+        made = deps([left, right], {})
+        if isinstance(op, (ast.Add, ast.Sub)) and isinstance(left, Tensor) and isinstance(right, Tensor) \
+                and left.parts and right.parts:
+            made = replace(made, terms=_terms(left) | _terms(right))
+        return made
     return NOT_SPECIAL
+
+
+def _terms(t: Tensor) -> frozenset:
+    return t.terms or frozenset({t.parts})
 
 
 def extended(a: Any, b: Any) -> Tensor | None:
