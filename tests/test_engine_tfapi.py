@@ -292,6 +292,28 @@ def test_gradients_of_a_variable_list_are_recorded_as_a_step_by_hand():
     analysed.release()
 
 
+def test_a_dict_by_checkpoint_name_over_a_selection_holds_its_variables_until_changed():
+    """`{v.op.name: v for v in sel}` keeps the variables the same list comprehension would,
+    and a Saver given it uses that selection; an item stored into the dict, or `update`,
+    makes it a dict we no longer know, and a Saver given it uses nothing."""
+    def saved(after: str):
+        _, analysed = run(f"""
+            import tensorflow as tf
+            with tf.variable_scope("enc"):
+                h = tf.layers.dense(tf.zeros([2, 3]), 3, name="h")
+            lookup = {{v.op.name: v for v in tf.global_variables() if v.name.startswith("enc/")}}
+            {after}
+            saver = tf.train.Saver(lookup)
+        """)
+        found = [(s.names, [u.method for u in s.used_by]) for s in analysed.analysis.selections if s.how == "filter"]
+        analysed.release()
+        return found
+
+    assert saved("pass") == [(("enc/h/kernel", "enc/h/bias"), ["saver"])]
+    assert saved('lookup["global_step"] = tf.train.get_or_create_global_step()') == [(("enc/h/kernel", "enc/h/bias"), [])]
+    assert saved("lookup.update({})") == [(("enc/h/kernel", "enc/h/bias"), [])]
+
+
 def test_making_the_default_graph_the_default_again_keeps_its_open_scopes():
     """TF 2.21 keeps a graph's scope stacks with the graph: inside `variable_scope('outer')`,
     `with g.as_default():` for the graph already the default still makes `outer/w`; a new graph

@@ -45,6 +45,8 @@ BAD = {
     # does not reuse by itself.
     "rl103_unused_flag_bad.py": ("ValueError", "Variable enc1/norm/offset already exists, disallowed"),
     "rl104_bad.py": ("ValueError", "Variable proj/w already exists, disallowed"),
+    # A transfer Saver's dict by checkpoint name over a scope the model never opened.
+    "rl114_keyed_saver_bad.py": ("ValueError", "No variables to save"),
     "rl107_bad.py": ("ValueError", "Variable discriminator/dense/kernel/Adam/ does not exist"),
     "rl110_bad.py": ("ValueError", "Variable model/head/out/kernel does not exist"),
     "rl111_bad.py": ("ValueError", "tf.function only supports singleton tf.Variables created on the first call"),
@@ -497,6 +499,8 @@ GOOD_SHOWS = {
     "rl108_gradients_good.py": lambda b: b["steps"]["d_step"] == _dense("discriminator", "dense", "dense_1"),
     "rl114_function_good.py": lambda b: set(b["trainable"]) == set().union(*b["steps"].values()),
     "rl122_good.py": lambda b: b["steps"]["train_step"] == _dense("decoder", "dense"),
+    "rl114_keyed_saver_good.py": lambda b: b["lists"]["transfer_vars"] == [
+        "seq_encoder/embedding:0", "seq_encoder/proj/kernel:0", "seq_encoder/proj/bias:0"],
     "rl114_empty_filter_good.py": lambda b: b["lists"]["model_vars"] == b["lists"]["all_vars"] and len(b["lists"]["all_vars"]) == 6,
     "rl108_workers_good.py": lambda b: sorted(b["lists"]["worker1_vars"]) == _dense("worker_1", "dense", "dense_1"),
     # Built once, read by both decoders: one set of encoder weights.

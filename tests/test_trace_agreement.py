@@ -374,6 +374,10 @@ TABLE = (
         NO_COUNTERPART + "the new graph builds the VAE at its root as TF always does, and the "
         "loop's empty selection feeds no optimizer: nothing fails or trains wrongly"),
     Row("rules/rl114_empty_filter_good.py", (), (), GOOD),
+    Row("rules/rl114_keyed_saver_bad.py", ("RL114@19",), (),
+        NO_COUNTERPART + "TF itself refuses the transfer Saver built on the empty dict (No variables to "
+        "save) before the trace can look at a list", crash="No variables to save"),
+    Row("rules/rl114_keyed_saver_good.py", (), (), GOOD),
     Row("rules/rl114_select_before_build_bad.py", ("RL114@23", "RL114@24"), ("RT206@27", "RT206@28"),
         "RL114→RT206: the linter reports the two selections taken before the network exists "
         "(23, 24), the trace the two steps that then train nothing (27, 28)"),

@@ -1868,6 +1868,9 @@ class Interpreter:
     _expr_GeneratorExp = _expr_ListComp
 
     def _expr_DictComp(self, node, env, module) -> Any:
+        keyed = tfapi.dict_comprehension(self, node, env, module)
+        if keyed is not None:
+            return keyed
         self._comprehension(node, env, module, [node.key, node.value])
         return UNKNOWN
 
@@ -2021,6 +2024,10 @@ class Interpreter:
                 if size is not None:
                     return Const(size)
             if builtin is None and isinstance(node.func, ast.Attribute) and node.func.attr in _LIST_CHANGERS:
+                self._changed_in_place(node.func.value, env, module)
+            if (builtin is None and isinstance(node.func, ast.Attribute) and node.func.attr in _DICT_CHANGERS
+                    and isinstance(node.func.value, (ast.Name, ast.Attribute))
+                    and tfapi.changed_in_place(self.eval(node.func.value, env, module)) is not tfapi.NOT_SPECIAL):
                 self._changed_in_place(node.func.value, env, module)
             if builtin is None and isinstance(node.func, ast.Attribute) and node.func.attr in _DATA_METHODS:
                 # A file's, a string's or a container's method (`f.readlines()`, `line.split()`,
@@ -2297,6 +2304,9 @@ class Interpreter:
                     self._set_attr(base, index.value, value)
                 else:
                     self._open_dict(base)
+            elif tfapi.changed_in_place(base) is not tfapi.NOT_SPECIAL:
+                # `var_dict["global_step"] = step` on a selection's dict: it holds more now.
+                self._changed_in_place(target.value, env, module)
         elif isinstance(target, ast.Starred):
             self.assign(target.value, UNKNOWN, env, module)
 
@@ -2427,6 +2437,8 @@ _DATA_METHODS = frozenset(
 )
 # A list's methods that change it in place; none of them is followed.
 _LIST_CHANGERS = frozenset({"append", "extend", "insert", "pop", "remove", "clear"})
+# A dict's changers, on a dict the models made (a Saver's dict by checkpoint name).
+_DICT_CHANGERS = frozenset({"update", "setdefault", "popitem"})
 _DICT_READERS = frozenset({"items", "values", "keys", "get"})
 _STR_METHODS = frozenset(
     "startswith endswith split rsplit replace lower upper strip lstrip rstrip find count format partition".split()

@@ -126,6 +126,15 @@ class VarList:
 
 
 @dataclass(eq=False)
+class KeyedVars:
+    """`{v.op.name: v for v in tvars}`: a dict keyed by something read off each variable of a
+    selection. A Saver takes it as its var_list (checkpoint names as keys); its values are the
+    selection's variables, so it is empty when the selection is."""
+
+    var_list: VarList
+
+
+@dataclass(eq=False)
 class ModelVars:
     """A TF2 variable list named by its models: `model.trainable_variables`, or a sum of
     such lists. `consumed` is set once a gradient or `zip(grads, ...)` takes it; a read that

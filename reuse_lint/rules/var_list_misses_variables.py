@@ -40,8 +40,9 @@ class VarListMissesVariables(Rule):
     The missed variables keep their initial values for the whole run: batch-norm scales stay
     1, a layer stays random, and the model trains worse with no error. An empty list fails
     in `minimize` (`ValueError: No variables to optimize.`) and in a `Saver` (`No variables
-    to save`); a loop or a copy op over it silently does nothing (a world-models VAE whose
-    parameters were saved as an empty list). The name-filter form was common in
+    to save`, also when the Saver is given it as a dict by checkpoint name, `{v.op.name: v
+    for v in ...}`); a loop or a copy op over it silently does nothing (a world-models VAE
+    whose parameters were saved as an empty list). The name-filter form was common in
     DCGAN-style code.
 
     In TF2 it finds `tape.gradient(loss, generator.trainable_variables)` where the loss also
@@ -140,6 +141,19 @@ step = tf.train.GradientDescentOptimizer(0.1).apply_gradients(grads_and_vars=gra
 """,
     )
     VALID = VALID + (
+        # A Saver's dict by checkpoint name over the scope the model opened; and one over an
+        # empty selection that the global step is added to before the Saver takes it.
+        """
+import tensorflow as tf
+with tf.variable_scope("seq_encoder"):
+    h = tf.layers.dense(tf.zeros([1, 2]), 2, name="proj")
+transfer = {v.op.name: v for v in tf.global_variables("seq_encoder/")}
+saver = tf.train.Saver(transfer)
+step = tf.train.get_or_create_global_step()
+extra = {v.op.name: v for v in tf.global_variables("ema/")}
+extra["global_step"] = step
+step_saver = tf.train.Saver(extra)
+""",
         # Part of a builder call's variables restored from a checkpoint by a Saver of their
         # own and left out of every list on purpose: a pretrained encoder.
         """
@@ -820,6 +834,14 @@ x = tf.placeholder(tf.float32, [None, 2])
 with tf.variable_scope("generator"):
     y = tf.layers.dense(x, 2)
 saver = tf.train.Saver(var_list=tf.trainable_variables("genrator/"))  # expect: RL114
+""",
+        # A Saver's dict by checkpoint name over a scope nothing opened: `No variables to save`.
+        """
+import tensorflow as tf
+with tf.variable_scope("seq_encoder"):
+    h = tf.layers.dense(tf.zeros([1, 2]), 2, name="proj")
+transfer = {v.op.name: v for v in tf.global_variables("encoder")}  # expect: RL114
+saver = tf.train.Saver(transfer)
 """,
     )
 

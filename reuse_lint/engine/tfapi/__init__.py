@@ -232,6 +232,7 @@ def comprehension(interp, node, env, module, elts) -> Any:
     return selected if selected is not None else optimizers.carry_gradients(interp, node, env, module, elts)
 
 
+dict_comprehension = selections.key_by_variable
 loop_over = selections.loop_over
 
 

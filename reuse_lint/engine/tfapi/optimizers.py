@@ -15,7 +15,9 @@ from reuse_lint.engine.events import HandGradients, OptimizerUse, Site
 from reuse_lint.engine.syntax import parameter_names
 from reuse_lint.engine.tfapi import NOT_SPECIAL, TFMethod, attributes, builtin, register, register_family
 from reuse_lint.engine.tfapi.core import effective_reuse
-from reuse_lint.engine.values import AUTO, EMPTY_TENSOR, UNKNOWN, Const, KerasOptimizer, ListVal, ModelVars, Optimizer, Tensor, TFRef, VarList
+from reuse_lint.engine.values import (
+    AUTO, EMPTY_TENSOR, UNKNOWN, Const, KerasOptimizer, KeyedVars, ListVal, ModelVars, Optimizer, Tensor, TFRef, VarList,
+)
 
 
 class Gradients:
@@ -43,6 +45,8 @@ class SaverUse:
 @register(*tfnames.SAVERS)
 def _saver(interp, canon, node, args, kwargs, module) -> Any:
     var_list = kwargs.get("var_list", args[0] if args else None)
+    if isinstance(var_list, KeyedVars):
+        var_list = var_list.var_list  # a dict by checkpoint name saves its values
     if isinstance(var_list, VarList) and var_list.selection is not None:
         var_list.selection.used_by.append(SaverUse(Site(module.path, node), var_list))
     return UNKNOWN

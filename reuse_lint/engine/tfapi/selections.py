@@ -16,7 +16,7 @@ from reuse_lint import tfnames
 from reuse_lint.engine.events import Selection, Site
 from reuse_lint.engine.tfapi import NOT_SPECIAL, attributes, builtin, register
 from reuse_lint.engine.values import (
-    UNKNOWN, ClassVal, Const, FuncVal, ListVal, ScopeName, ScopeVal, TFRef, VarList, VarRef, truthy,
+    UNKNOWN, ClassVal, Const, FuncVal, KeyedVars, ListVal, ScopeName, ScopeVal, TFRef, VarList, VarRef, truthy,
 )
 
 
@@ -105,6 +105,15 @@ def select_by_name(interp, node, env, module, elts) -> Any:
     if kept is None:
         return UNKNOWN
     return _derived_selection(interp, source, kept, Site(module.path, node))
+
+
+def key_by_variable(interp, node: ast.DictComp, env, module) -> Any:
+    """`{v.op.name: v for v in tvars if ...}`, a Saver's var_list by checkpoint name: its
+    values are what the same list comprehension keeps. The key is not run: it reads the
+    variable's name (`v.op.name`, `ema.average_name(v)`) and makes nothing. None when the
+    comprehension is not one over a variable list."""
+    selected = select_by_name(interp, node, env, module, [node.value])
+    return KeyedVars(selected) if isinstance(selected, VarList) else selected
 
 
 class LoopUse:
@@ -343,7 +352,7 @@ def binary(op: ast.operator, left: Any, right: Any) -> Any:
 def changed(value: Any) -> Any:
     """`g_vars.append(bn_beta)` after a filter or a loop that filled it: the list no longer
     holds just the names it picked, and what it holds is not followed."""
-    return UNKNOWN if isinstance(value, VarList) else NOT_SPECIAL
+    return UNKNOWN if isinstance(value, (VarList, KeyedVars)) else NOT_SPECIAL
 
 
 def grow(left: Any, right: Any) -> Any:
