@@ -274,6 +274,47 @@ def test_mpi_a_compiled_pattern_and_a_timestamp_leave_the_selection_complete():
     assert not selection("net = copy.copy([]); net.build()").complete
 
 
+def test_a_gym_environment_leaves_the_selection_complete():
+    """An RL script makes its environment (`gym.make`, `env.seed`, its spaces' shapes) before
+    the agent's networks: a simulator makes no variable, so a selection after it still knows
+    every variable."""
+    _, analysed = run("""
+        import gym
+        import tensorflow as tf
+        env = gym.make("Pendulum-v0").unwrapped
+        env.seed(1)
+        s_dim = env.observation_space.shape[0]
+        with tf.variable_scope("d"):
+            h = tf.layers.dense(tf.zeros([2, 3]), 3, name="h")
+        d_vars = tf.get_collection(tf.GraphKeys.GLOBAL_VARIABLES, scope="d")
+    """)
+    (sel,) = analysed.analysis.selections
+    analysed.release()
+    assert sel.complete and sel.names == ("d/h/kernel", "d/h/bias")
+
+
+def test_a_zip_of_variable_lists_is_recorded_with_the_lists():
+    """`zip(target_vars, eval_vars)` (and a zip of four lists) is recorded with the lists as
+    they were; a zip with anything else, or with `strict=True` (which raises), is not."""
+    _, analysed = run("""
+        import tensorflow as tf
+        for scope in ("eval", "target"):
+            with tf.variable_scope(scope):
+                tf.layers.dense(tf.zeros([2, 3]), 3, name="h")
+        t = tf.global_variables("target")
+        e = tf.global_variables("eval")
+        sync = [a.assign(b) for a, b in zip(t, e)]
+        for a, b, c, d in zip(t, e, t, e):
+            pass
+        named = list(zip(["x", "y"], e))
+        checked = list(zip(t, e, strict=True))
+    """)
+    zipped = [(z.site.node.lineno, [v.names for v in z.lists]) for z in analysed.analysis.zipped_lists]
+    analysed.release()
+    target, online = ("target/h/kernel", "target/h/bias"), ("eval/h/kernel", "eval/h/bias")
+    assert zipped == [(8, [target, online]), (9, [target, online, target, online])]
+
+
 def test_gradients_of_a_variable_list_are_recorded_as_a_step_by_hand():
     """`tf.gradients(loss, var_list)` over a selection is recorded with its loss and list,
     whatever the gradients become; with respect to tensors (a gradient penalty) it is not."""

@@ -45,6 +45,9 @@ BAD = {
     # does not reuse by itself.
     "rl103_unused_flag_bad.py": ("ValueError", "Variable enc1/norm/offset already exists, disallowed"),
     "rl104_bad.py": ("ValueError", "Variable proj/w already exists, disallowed"),
+    # A target list with the batch norm's moving statistics zipped with an online list without
+    # them: the shifted pairs assign the online output kernel to the target's moving mean.
+    "rl125_stats_bad.py": ("ValueError", "Assign[T=DT_FLOAT, use_locking=false, validate_shape=true](target/bn1/moving_mean, online/q/kernel/read)"),
     # A transfer Saver's dict by checkpoint name over a scope the model never opened.
     "rl114_keyed_saver_bad.py": ("ValueError", "No variables to save"),
     "rl107_bad.py": ("ValueError", "Variable discriminator/dense/kernel/Adam/ does not exist"),
@@ -358,12 +361,17 @@ SILENT = {
     # TF2: the overwritten first layer keeps its initial weights; the layers after it train.
     "rl123_bad.py": lambda b: {n.split("/", 1)[1] for n in b["unchanged"] if n.count("/") == 2} == {"gen_in/kernel:0", "gen_in/bias:0"}
     and {"gen_mid/kernel:0", "gen_out/kernel:0"} <= {n.split("/", 1)[1] for n in b["changed"] if "/" in n},
+    # One zip over the actor's four-variable lists and the critic's five: the soft update
+    # moves the critic's target kernels but never its output bias.
+    "rl125_bad.py": lambda b: "Critic/target/dense/kernel:0" in b["steps"]["update_step"]
+    and "Critic/target/dense/bias:0" not in b["steps"]["update_step"],
     # A fresh proj/kernel beside the layer's proj/dense/kernel.
     "rl118_bad.py": lambda b: sorted(b["created"]) == _d("proj/dense/kernel", "proj/dense/bias", "proj/kernel"),
 }
 
 # What the good twin shows instead, where the bad one was silent.
 GOOD_SHOWS = {
+    "rl125_good.py": lambda b: {"Critic/target/dense/kernel:0", "Critic/target/dense/bias:0"} <= set(b["steps"]["update_step"]),
     # Round 19 (zchen0211): the object's kernel and the norm's offset, each made once.
     "rl103_unused_flag_good.py": lambda b: sorted(b["created"]) == _d("kernel", "enc1/norm/offset"),
     "rl105_good.py": lambda b: sorted(n for n in b["created"] if n.startswith("discriminator")) == _dense("discriminator", "dense", "dense_1"),

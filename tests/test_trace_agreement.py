@@ -523,6 +523,15 @@ TABLE = (
         "before the clustering step where TF raises (its Adam knows only the autoencoder's variables, "
         "not the clustering layer's centres)"),
     Row("rules/rl124_trainer_pick_good.py", (), (), GOOD),
+    Row("rules/rl125_bad.py", ("RL125@42",), (),
+        NO_COUNTERPART + "to TensorFlow, a target update that assigns eight of nine target "
+        "variables is just a smaller update: the variable zip never pairs is never touched"),
+    Row("rules/rl125_good.py", (), (), GOOD),
+    Row("rules/rl125_stats_bad.py", ("RL125@24",), (),
+        NO_COUNTERPART + "the shifted pairs reach a target moving mean and the online output kernel; "
+        "TF raises at that assign (line 25) while building, and the trace reports the error",
+        crash="Shapes must be equal rank, but are 1 and 2"),
+    Row("rules/rl125_stats_good.py", (), (), GOOD),
     Row("rules/rl122_bad.py", ("RL122@14",), (),
         NO_COUNTERPART + "TF raises TypeError at the misspelt keyword while building; the trace "
         "reports that error and no finding", crash="unexpected keyword argument 'list_var'"),

@@ -256,6 +256,17 @@ class Selection:
 
 
 @dataclass(eq=False)
+class ZippedLists:
+    """`zip(target_vars, online_vars)`: variable lists paired item by item, as they were when
+    the `zip` ran (a target network's update is built on such pairs)."""
+
+    site: Site  # the `zip(...)` call
+    lists: tuple  # the VarLists, in argument order
+    graph: int
+    trace: int
+
+
+@dataclass(eq=False)
 class ReuseFalse:
     """An explicit `reuse=False` on a scope nested in a reusing one."""
 
@@ -346,6 +357,7 @@ class Analysis:
     # (the TapeGradient, the ModelVars zip pairs its gradients with, the zip's site):
     # `zip(tape.gradient(loss, g.trainable_variables), d.trainable_variables)`.
     gradient_pairings: list = field(default_factory=list)
+    zipped_lists: list[ZippedLists] = field(default_factory=list)
     model_reads: list = field(default_factory=list)  # every ModelVars made (`m.trainable_variables`)
     # Keras models whose weights code we do not follow touches: loaded, set, fitted, read by a
     # helper (a target network's polyak update). Their training is not ours to judge.
@@ -369,5 +381,5 @@ class Analysis:
             len(self.reuse_false), len(self.tape_gradients), len(self.model_reads), len(self.models_handled),
             len(self.reapplied_layers), len(self.ignored_reuse_matters), len(self.scope_argument_open), len(self.ignored_scope_names), len(self.layer_calls), len(self.tf_function_calls),
             len(self.keras_optimizer_steps), len(self.computed_averages), len(self.gradient_pairings),
-            len(self.default_optimizers), len(self.hand_gradients),
+            len(self.default_optimizers), len(self.hand_gradients), len(self.zipped_lists),
         )

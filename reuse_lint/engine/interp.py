@@ -106,11 +106,16 @@ SAFE_EXTERNAL_ROOTS = frozenset(
     # MPI's ranks and collectives, which RL code reads around every graph it builds
     # (`MPI.COMM_WORLD.Get_rank()` picks a seed or a log folder).
     {"mpi4py"}
+) | frozenset(
+    # Reinforcement-learning environments: simulators that make no TensorFlow variable
+    # (`gym.make(ENV_NAME)` before the agent's networks are built).
+    {"gym", "gymnasium"}
 )
 # Safe modules whose calls return objects of their own that hold no callable of the
 # program (unlike functools.partial, or copy.copy of a model): a logger's timestamped folder
-# or a registry's compiled pattern, met while a script sets up before it builds the graph.
-INERT_RESULT_ROOTS = frozenset({"re", "datetime"})
+# or a registry's compiled pattern, met while a script sets up before it builds the graph;
+# an environment, whose `env.seed(1)` and `env.observation_space` set the agent's shapes.
+INERT_RESULT_ROOTS = frozenset({"re", "datetime", "gym", "gymnasium"})
 
 # Module loader: (importing module, dotted name, relative level) -> ModuleState or None.
 Loader = Callable[[ModuleState, str, int], "ModuleState | None"]

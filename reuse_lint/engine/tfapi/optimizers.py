@@ -13,7 +13,7 @@ from typing import Any
 from reuse_lint import tfnames
 from reuse_lint.engine.events import HandGradients, OptimizerUse, Site
 from reuse_lint.engine.syntax import parameter_names
-from reuse_lint.engine.tfapi import NOT_SPECIAL, TFMethod, attributes, builtin, register, register_family
+from reuse_lint.engine.tfapi import NOT_SPECIAL, TFMethod, attributes, builtin, register, register_family, selections
 from reuse_lint.engine.tfapi.core import effective_reuse
 from reuse_lint.engine.values import (
     AUTO, EMPTY_TENSOR, UNKNOWN, Const, KerasOptimizer, KeyedVars, ListVal, ModelVars, Optimizer, Tensor, TFRef, VarList,
@@ -446,6 +446,7 @@ def _evaluable_twice(interp, iterable: ast.expr, env, module) -> bool:
 
 @builtin("zip")
 def _zip(interp, args, node, module) -> Any:
+    selections.note_zipped(interp, args, node, module)  # pairs of variables (a target update)
     if len(args) == 2 and isinstance(args[1], VarList):
         # zip(grads, var_list) for apply_gradients; the loss is known when the gradients
         # came from tf.gradients.

@@ -13,7 +13,7 @@ from collections import Counter
 from typing import Any
 
 from reuse_lint import tfnames
-from reuse_lint.engine.events import Selection, Site
+from reuse_lint.engine.events import Selection, Site, ZippedLists
 from reuse_lint.engine.tfapi import NOT_SPECIAL, attributes, builtin, register
 from reuse_lint.engine.values import (
     UNKNOWN, ClassVal, Const, FuncVal, KeyedVars, ListVal, ScopeName, ScopeVal, TFRef, VarList, VarRef, truthy,
@@ -347,6 +347,18 @@ def binary(op: ast.operator, left: Any, right: Any) -> Any:
     if isinstance(op, ast.Add) and isinstance(left, VarList) and isinstance(right, VarList):
         return VarList(left.names + tuple(n for n in right.names if n not in left.names), left.selection)
     return NOT_SPECIAL
+
+
+def note_zipped(interp, args, node: ast.Call, module) -> None:
+    """`zip(target_vars, online_vars)` over variable lists alone: the pairs it makes are the
+    lists' items position by position, up to the shortest list. `zip(..., strict=True)`
+    raises on lists of different lengths, so it is not recorded."""
+    if len(args) < 2 or not all(isinstance(a, VarList) for a in args):
+        return
+    if any(kw.arg == "strict" for kw in node.keywords) or any(isinstance(a, ast.Starred) for a in node.args):
+        return
+    interp.analysis.zipped_lists.append(
+        ZippedLists(Site(module.path, node), tuple(args), interp.tf.graph.gid, interp.trace))
 
 
 def changed(value: Any) -> Any:
