@@ -578,6 +578,10 @@ def test_gradient_loops_that_may_shift_or_drop_variables_stay_unknown():
         "        print(len(clipped))\n    opt.apply_gradients(zip(clipped, tvars))",
         "grads = tf.gradients(loss, tvars)\n    clipped = []\n    for g in grads:\n        if g is None:\n"
         "            break\n        clipped.append(g)\n    opt.apply_gradients(zip(clipped, tvars))",
+        # the variables of the pairs, not their gradients
+        "gvs = opt.compute_gradients(loss, tvars)\n    vs = []\n    for g, v in gvs:\n        vs.append(v)\n"
+        "    opt.apply_gradients(zip(vs, tvars))",
+        "gvs = opt.compute_gradients(loss, tvars)\n    opt.apply_gradients(zip([v for g, v in gvs], tvars))",
     ]:
         use = _applied(step)
         assert not isinstance(use.loss, Tensor), step

@@ -427,7 +427,8 @@ def carry_gradients(interp, node, env, module, elts) -> Any:
         pairs = source_pairs = True
         if not _keeps_variable(elt, target):
             # `[tf.clip_by_norm(g, c) for g, v in zip(grads, tvars)]`: bare gradients again
-            if gen.ifs or isinstance(elt, ast.Tuple):
+            # (`[v for g, v in gvs]` is the variables)
+            if gen.ifs or isinstance(elt, ast.Tuple) or _reads_variable(elt, target):
                 return None
             pairs = False
         elif any(isinstance(n, ast.Name) and n.id == var for cond in gen.ifs for n in ast.walk(cond)):
@@ -527,8 +528,9 @@ def loop_appends(interp, stmt: ast.For, iterable: Any, env, module) -> list[tupl
     if kept_pairs:
         if not ways <= {0, 1} or any(_reads_variable(t, target) for t in tests):
             return []
-    elif ways != {1} or any(isinstance(e, ast.Tuple) for e in elements):
-        return []
+    elif ways != {1} or any(isinstance(e, ast.Tuple) or (iterable.pairs and _reads_variable(e, target))
+                             for e in elements):
+        return []  # (`tvars.append(v)` collects the variables)
     return [(receiver, Gradients(iterable.loss, iterable.var_list, pairs=kept_pairs, by_hand=iterable.by_hand))]
 
 
