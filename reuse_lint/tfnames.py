@@ -8,6 +8,7 @@ variable_scope as vs`, the interpreter resolves the value to the qualified name
 
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 
 # Module roots whose imports we follow, with the canonical prefix each stands for.
@@ -230,6 +231,12 @@ EMA = "tf.train.ExponentialMovingAverage"
 # import moving_averages`, as slim's own batch norm does): an op, whose `zero_debias` (on by
 # default) also makes two non-trainable variables under the averaged one's name.
 ASSIGN_MOVING_AVERAGE = "tf.python.training.moving_averages.assign_moving_average"
+_ZERO_DEBIAS_NAME = re.compile(r"(^|/)(biased|local_step)(_\d+)?$")
+
+
+def is_zero_debias_name(name: str) -> bool:
+    """`bn/moving_mean/biased`, `.../local_step_1`: a name `assign_moving_average` may have made."""
+    return _ZERO_DEBIAS_NAME.search(name) is not None
 # The statistics a hand-written batch norm averages: ops' outputs, never variables.
 MOMENTS = frozenset({"tf.nn.moments", "tf.nn.weighted_moments"})
 

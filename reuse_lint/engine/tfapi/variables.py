@@ -51,10 +51,12 @@ def _variable(interp, canon, node, args, kwargs, module) -> Any:
 def _assign_moving_average(interp, canon, node, args, kwargs, module) -> Any:
     """`moving_averages.assign_moving_average(moving_mean, mean, decay)`: the update of one
     variable. With `zero_debias` TF makes `<variable>/biased` and `<variable>/local_step`, both
-    non-trainable, so the trainable collection stays known (it was an unknown call before)."""
+    non-trainable, so the trainable collection stays known (it was an unknown call before); a
+    lookup of such a name under reuse may find them."""
     zero_debias = kwargs.get("zero_debias", args[3] if len(args) > 3 else Const(True))
     if truthy(zero_debias) is not False:
         interp.tf.graph.unnamed_frozen = True
+        interp.tf.graph.debiased = True
     made = deps(args, kwargs)
     return made if made.calls or made.scopes else Tensor(
         calls=frozenset({id(node)}), norms=made.norms, runs=made.runs, reversed=made.reversed)
