@@ -8,6 +8,7 @@ variable_scope as vs`, the interpreter resolves the value to the qualified name
 
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 
 # Module roots whose imports we follow, with the canonical prefix each stands for.
@@ -186,6 +187,8 @@ WEIGHTLESS_FUNCTIONS = frozenset(
 def may_create_opaquely(canon: str) -> bool:
     if canon in LAYER_FUNCTIONS or canon == GET_VARIABLE or canon in WEIGHTLESS_FUNCTIONS:
         return False
+    if makes_configuration(canon):
+        return False  # `tf.contrib.keras.initializers.he_normal()`: a setting, no variable
     return canon.startswith(OPAQUE_CREATOR_PREFIXES)
 
 
@@ -224,6 +227,16 @@ GRADIENTS = "tf.gradients"
 CLIP_BY_GLOBAL_NORM = "tf.clip_by_global_norm"
 GRADIENT_TAPES = frozenset({"tf.GradientTape", "tf.autodiff.GradientTape"})
 EMA = "tf.train.ExponentialMovingAverage"
+# A hand-written batch norm's update of its moving statistics (`from tensorflow.python.training
+# import moving_averages`, as slim's own batch norm does): an op, whose `zero_debias` (on by
+# default) also makes two non-trainable variables under the averaged one's name.
+ASSIGN_MOVING_AVERAGE = "tf.python.training.moving_averages.assign_moving_average"
+_ZERO_DEBIAS_NAME = re.compile(r"(^|/)(biased|local_step)(_\d+)?$")
+
+
+def is_zero_debias_name(name: str) -> bool:
+    """`bn/moving_mean/biased`, `.../local_step_1`: a name `assign_moving_average` may have made."""
+    return _ZERO_DEBIAS_NAME.search(name) is not None
 # The statistics a hand-written batch norm averages: ops' outputs, never variables.
 MOMENTS = frozenset({"tf.nn.moments", "tf.nn.weighted_moments"})
 
@@ -513,7 +526,7 @@ SAVERS = frozenset({"tf.train.Saver"})
 SPECIAL_NAMES = frozenset(
     {VARIABLE_SCOPE, GET_VARIABLE, GET_VARIABLE_SCOPE, AUTO_REUSE, MAKE_TEMPLATE, GRAPH,
      "tf.get_default_graph", RESET_DEFAULT_GRAPH, STOP_GRADIENT, EMA, GRADIENTS,
-     CLIP_BY_GLOBAL_NORM}
+     CLIP_BY_GLOBAL_NORM, ASSIGN_MOVING_AVERAGE}
     | SESSIONS
     | REVERSALS  # a hand-written backward RNN's input (rnn.py's CellRun)
     | MOMENTS  # read where a moving average is applied to them

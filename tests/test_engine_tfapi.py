@@ -576,3 +576,73 @@ def test_a_summed_loss_keeps_the_variable_scopes_of_each_term():
     assert env["mixed"].terms == frozenset() and env["mixed"].parts == env["total"].parts
     assert env["frozen"].parts == frozenset() and env["frozen"].terms == frozenset()
     analysed.release()
+
+
+def test_gradients_rebuilt_by_a_loop_keep_their_step():
+    """A loop that appends each gradient (clipped, or as a pair with its variable, a None
+    gradient skipped) rebuilds the step's gradients as a comprehension does; an `if` whose
+    arms clip one step's gradients two ways leaves that step either way."""
+    steps = [
+        "grads = tf.gradients(loss, tvars)\n    clipped = []\n    for g in grads:\n"
+        "        clipped.append(tf.clip_by_norm(g, 1.0))\n    opt.apply_gradients(zip(clipped, tvars))",
+        "grads = tf.gradients(loss, tvars)\n    clipped = []\n    for g, v in zip(grads, tvars):\n"
+        "        clipped.append(tf.clip_by_norm(g, 1.0))\n    opt.apply_gradients(zip(clipped, tvars))",
+        "gvs = opt.compute_gradients(loss, tvars)\n    capped = []\n    for g, v in gvs:\n        if g is None:\n"
+        "            continue\n        capped.append((tf.clip_by_value(g, -1., 1.), v))\n    opt.apply_gradients(capped)",
+        "gvs = opt.compute_gradients(loss, tvars)\n    capped = []\n    for gv in gvs:\n"
+        "        capped.append((tf.clip_by_norm(gv[0], 1.0), gv[1]))\n    opt.apply_gradients(capped)",
+        "grads = tf.gradients(loss, tvars)\n    if len(tvars) > int(input()):\n"
+        "        grads, _ = tf.clip_by_global_norm(grads, 1.0)\n    else:\n        clipped = []\n"
+        "        for g in grads:\n            if isinstance(g, tf.IndexedSlices):\n"
+        "                c = tf.IndexedSlices(tf.clip_by_norm(g.values, 1.0), g.indices)\n            else:\n"
+        "                c = tf.clip_by_norm(g, 1.0)\n            clipped.append(c)\n        grads = clipped\n"
+        "    opt.apply_gradients(zip(grads, tvars))",
+        "grads = tf.gradients(loss, tvars)\n    clipped = [tf.clip_by_norm(g, 1.0) for g, v in zip(grads, tvars)]\n"
+        "    opt.apply_gradients(zip(clipped, tvars))",
+    ]
+    for step in steps:
+        use = _applied(step)
+        assert sorted(use.var_list.names) == ["dec/dense/bias", "dec/dense/kernel"], step
+        assert isinstance(use.loss, Tensor) and {"enc", "dec"} <= use.loss.scopes, step
+    assert _applied(steps[0]).by_hand and not _applied(steps[2]).by_hand
+
+
+def test_gradient_loops_that_may_shift_or_drop_variables_stay_unknown():
+    """A bare gradient skipped (`zip` then pairs every later one with the wrong variable), a
+    pair dropped by a test of its variable, or the list read in the body: not followed."""
+    for step in [
+        "grads = tf.gradients(loss, tvars)\n    clipped = []\n    for g in grads:\n        if g is not None:\n"
+        "            clipped.append(tf.clip_by_norm(g, 1.0))\n    opt.apply_gradients(zip(clipped, tvars))",
+        "gvs = opt.compute_gradients(loss, tvars)\n    capped = []\n    for g, v in gvs:\n"
+        "        if 'kernel' in v.name:\n            capped.append((g, v))\n    opt.apply_gradients(capped)",
+        "grads = tf.gradients(loss, tvars)\n    clipped = []\n    for g in grads:\n        clipped.append(g)\n"
+        "        print(len(clipped))\n    opt.apply_gradients(zip(clipped, tvars))",
+        "grads = tf.gradients(loss, tvars)\n    clipped = []\n    for g in grads:\n        if g is None:\n"
+        "            break\n        clipped.append(g)\n    opt.apply_gradients(zip(clipped, tvars))",
+        # the variables of the pairs, not their gradients
+        "gvs = opt.compute_gradients(loss, tvars)\n    vs = []\n    for g, v in gvs:\n        vs.append(v)\n"
+        "    opt.apply_gradients(zip(vs, tvars))",
+        "gvs = opt.compute_gradients(loss, tvars)\n    opt.apply_gradients(zip([v for g, v in gvs], tvars))",
+    ]:
+        use = _applied(step)
+        assert not isinstance(use.loss, Tensor), step
+
+
+def test_a_moving_average_update_and_an_initializer_leave_the_trainable_collection_known():
+    """`moving_averages.assign_moving_average` (zero_debias) makes two non-trainable variables
+    and `tf.contrib.keras.initializers.he_normal()` none: the trainable collection stays
+    known, the global one not after the update."""
+    _, analysed = run("""
+        import tensorflow as tf
+        from tensorflow.python.training import moving_averages
+        with tf.variable_scope("bn"):
+            init = tf.contrib.keras.initializers.he_normal(seed=1)
+            w = tf.get_variable("w", [3], initializer=init)
+            mean = tf.get_variable("moving_mean", [3], trainable=False)
+            update = moving_averages.assign_moving_average(mean, tf.reduce_mean(w), 0.9)
+        tvars = tf.trainable_variables()
+        gvars = tf.global_variables()
+    """)
+    complete = {s.how + str(s.trainable_only): s.complete for s in analysed.analysis.selections}
+    analysed.release()
+    assert complete == {"allTrue": True, "allFalse": False}

@@ -359,6 +359,11 @@ TABLE = (
         "RL114→RT206: the linter reports the one step's filter (50), which leaves out the auxiliary "
         "head a term of its loss is scored on; the trace the head's variable no list takes (made at 9)"),
     Row("rules/rl114_aux_head_good.py", (), (), GOOD),
+    Row("rules/rl114_clip_loop_bad.py", ("RL114@73",), ("RT206@63",),
+        "RL114→RT206: the linter reports the one step's filter (73), carried through gradients a "
+        "loop clips one by one (or clip_by_global_norm, by a setting); the trace the auxiliary "
+        "head's variable no list takes (made at 63)"),
+    Row("rules/rl114_clip_loop_good.py", (), (), GOOD),
     Row("rules/rl114_lazy_property_good.py", (), (), GOOD),
     Row("rules/rl114_flat_grad_bad.py", ("RL114@56", "RL114@57"), (),
         NO_COUNTERPART + "the trace learns a step's list from an optimizer, and these steps have "

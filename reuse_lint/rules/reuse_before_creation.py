@@ -212,6 +212,17 @@ build = {"mlp": mlp, "linear": linear}[sys.argv[1]]
 train_logits = build(tf.zeros([2, 3]))
 eval_logits = build(tf.ones([2, 3]), reuse=True)
 """,
+        # The zero-debias variables `assign_moving_average` made beside the averaged one,
+        # read back under reuse to watch them.
+        """
+import tensorflow as tf
+from tensorflow.python.training import moving_averages
+moving_mean = tf.get_variable("moving_mean", [4], trainable=False, initializer=tf.zeros_initializer())
+update = moving_averages.assign_moving_average(moving_mean, tf.ones([4]), 0.9)
+with tf.variable_scope("moving_mean", reuse=True):
+    biased = tf.get_variable("biased")
+    local_step = tf.get_variable("local_step")
+""",
     )
     INVALID = (
         # The same registry: the fine-tuning item looks fc1 up as if a pretrained file had made

@@ -28,7 +28,9 @@ class VarListMissesVariables(Rule):
     under `variable_scope("fake_loss")`, beside the generator) is such a part: the copy is
     in no list, and the call that made it is shown. A step need not be an optimizer's: the
     gradients of a list taken with `tf.gradients` and applied by the code itself (TRPO's
-    flat gradient, an MPI Adam's assign ops) train that list.
+    flat gradient, an MPI Adam's assign ops) train that list. Gradients clipped on the way to
+    `apply_gradients` (`clip_by_global_norm`, a comprehension, a loop that appends each one
+    clipped, or its pair, to a new list) are still the step's over its list.
 
     A graph's only optimizer may leave a part out on purpose (a pretrained backbone under
     the head it fine-tunes), so its list is judged only on a head: whole variable scopes
@@ -1289,6 +1291,80 @@ def step(z, labels):
         loss = tf.reduce_mean(tf.nn.sparse_softmax_cross_entropy_with_logits(labels=labels, logits=logits))
     grads = tape.gradient(loss, generator.trainable_variables)
     opt.apply_gradients(zip(grads, generator.trainable_variables))
+""",
+    )
+    INVALID = INVALID + (
+        # The one step's gradients clipped one by one by a loop: still the step over the
+        # filter that leaves the auxiliary head out.
+        """
+import tensorflow as tf
+x = tf.placeholder(tf.float32, [None, 8])
+y = tf.placeholder(tf.int32, [None])
+with tf.variable_scope("child"):
+    with tf.variable_scope("layer_0"):
+        h = tf.nn.relu(tf.matmul(x, tf.get_variable("w", [8, 16])))
+    with tf.variable_scope("aux_head"):
+        aux_logits = tf.matmul(h, tf.get_variable("w", [16, 10]))
+    with tf.variable_scope("fc"):
+        logits = tf.matmul(h, tf.get_variable("w", [16, 10]))
+loss = tf.reduce_mean(tf.nn.sparse_softmax_cross_entropy_with_logits(labels=y, logits=logits))
+aux_loss = tf.reduce_mean(tf.nn.sparse_softmax_cross_entropy_with_logits(labels=y, logits=aux_logits))
+tf_variables = [v for v in tf.trainable_variables() if "aux_head" not in v.name]  # expect: RL114
+clipped = []
+for g in tf.gradients(loss + 0.4 * aux_loss, tf_variables):
+    clipped.append(tf.clip_by_norm(g, 5.0))
+step = tf.train.MomentumOptimizer(0.1, 0.9).apply_gradients(zip(clipped, tf_variables))
+""",
+        # Each GAN step's pairs capped in a loop that skips None gradients: the two filters
+        # still leave the discriminator's batch norm out.
+        """
+import tensorflow as tf
+def generator(z):
+    with tf.variable_scope("generator"):
+        return tf.layers.dense(z, 2, name="g_out")
+def discriminator(x, reuse=False):
+    with tf.variable_scope("discriminator", reuse=reuse):
+        h = tf.layers.batch_normalization(tf.layers.dense(x, 8, name="d_h0"), name="bn1")
+        return tf.layers.dense(h, 1, name="d_out")
+fake = generator(tf.random.normal([8, 4]))
+d_real = discriminator(tf.placeholder(tf.float32, [None, 2]))
+d_fake = discriminator(fake, reuse=True)
+tvars = tf.trainable_variables()
+d_vars = [v for v in tvars if "d_" in v.name]  # expect: RL114
+g_vars = [v for v in tvars if "g_" in v.name]
+def step(loss, var_list):
+    opt = tf.train.AdamOptimizer(1e-4)
+    capped = []
+    for grad, var in opt.compute_gradients(loss, var_list=var_list):
+        if grad is None:
+            continue
+        capped.append((tf.clip_by_value(grad, -1.0, 1.0), var))
+    return opt.apply_gradients(capped)
+d_step = step(tf.reduce_mean(d_fake - d_real), d_vars)
+g_step = step(-tf.reduce_mean(d_fake), g_vars)
+""",
+    )
+    VALID = VALID + (
+        # The same loop-clipped step over the whole model, head included.
+        """
+import tensorflow as tf
+x = tf.placeholder(tf.float32, [None, 8])
+y = tf.placeholder(tf.int32, [None])
+with tf.variable_scope("child"):
+    with tf.variable_scope("layer_0"):
+        h = tf.nn.relu(tf.matmul(x, tf.get_variable("w", [8, 16])))
+    with tf.variable_scope("aux_head"):
+        aux_logits = tf.matmul(h, tf.get_variable("w", [16, 10]))
+    with tf.variable_scope("fc"):
+        logits = tf.matmul(h, tf.get_variable("w", [16, 10]))
+loss = tf.reduce_mean(tf.nn.sparse_softmax_cross_entropy_with_logits(labels=y, logits=logits))
+aux_loss = tf.reduce_mean(tf.nn.sparse_softmax_cross_entropy_with_logits(labels=y, logits=aux_logits))
+num_params = len([v for v in tf.trainable_variables() if "aux_head" not in v.name])
+tf_variables = [v for v in tf.trainable_variables() if v.name.startswith("child")]
+clipped = []
+for g in tf.gradients(loss + 0.4 * aux_loss, tf_variables):
+    clipped.append(tf.clip_by_norm(g, 5.0))
+step = tf.train.MomentumOptimizer(0.1, 0.9).apply_gradients(zip(clipped, tf_variables))
 """,
     )
 

@@ -233,7 +233,13 @@ def comprehension(interp, node, env, module, elts) -> Any:
 
 
 dict_comprehension = selections.key_by_variable
-loop_over = selections.loop_over
+
+
+def loop_over(interp, stmt: ast.For, iterable: Any, env, module) -> list[tuple[ast.AST, Any]]:
+    """The lists a `for` fills that a model knows after it (variables a name test keeps,
+    gradients rebuilt one by one), as (the list's expression, its value) to bind."""
+    return selections.loop_over(interp, stmt, iterable, env, module) or optimizers.loop_appends(
+        interp, stmt, iterable, env, module)
 
 
 def set_attribute(interp, base: Any, attr: str, value: Any, node: ast.AST, module: Any) -> None:
@@ -278,8 +284,11 @@ compare = versions.compare
 def join(interp, a: Any, b: Any) -> Any:
     """What two arms of an `if` leave in one name where they leave different values:
     UNKNOWN, unless a model says which one a run meets (a model built or read back), or
-    one arm only added to the other's tensor (`if aux: loss += 0.4 * aux_loss`)."""
+    one arm only added to the other's tensor (`if aux: loss += 0.4 * aux_loss`), or both hold
+    one step's gradients, clipped one way or another."""
     extended = tensors.extended(a, b)
+    if extended is None:
+        extended = optimizers.same_gradients(a, b)
     return extended if extended is not None else keras.resumed_or_built(interp, a, b)
 
 

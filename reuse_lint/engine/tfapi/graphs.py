@@ -41,6 +41,9 @@ class GraphState:
         # ... a `tf.Variable(..., trainable=False)` (a global step): the trainable collection
         # is still known.
         self.unnamed_frozen = False
+        # `assign_moving_average` ran: TF made `<variable>/biased` and `<variable>/local_step`
+        # by `get_variable` under names not followed, which a lookup under reuse finds.
+        self.debiased = False
         # Every name ever counted, by its parent scope: reopening a scope zeroes what is
         # under it without scanning every name (20 k scopes made that quadratic).
         self._under: dict[str, set[str]] = {}
@@ -81,6 +84,8 @@ class GraphState:
 
     def may_hold(self, name: str | None) -> bool:
         """Whether something the analysis could not follow may have made `name` here."""
+        if self.debiased and name is not None and tfnames.is_zero_debias_name(name):
+            return True
         if name is None or self.blind:
             return self._opaque
         return any(p == "" or name.startswith(p + "/") for p in self.cell_scopes)

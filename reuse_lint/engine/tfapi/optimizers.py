@@ -401,6 +401,16 @@ def _clip_by_global_norm(interp, canon, node, args, kwargs, module) -> Any:
     return NOT_SPECIAL
 
 
+def same_gradients(a: Any, b: Any) -> Gradients | None:
+    """`if clip_mode == "global": grads, _ = tf.clip_by_global_norm(grads, c) elif ...: grads =
+    [tf.clip_by_norm(g, c) for g in grads]`: each arm rescales the same step's gradients, so
+    after the `if` the step is the same either way. None unless both are one step's."""
+    if (isinstance(a, Gradients) and isinstance(b, Gradients) and a.loss is b.loss and a.var_list is b.var_list
+            and (a.pairs, a.by_hand) == (b.pairs, b.by_hand)):
+        return a
+    return None
+
+
 def carry_gradients(interp, node, env, module, elts) -> Any:
     """`[(tf.clip_by_value(g, -1., 1.), v) for g, v in gvs]` over `compute_gradients` pairs,
     or `[tf.clip_by_norm(g, 5.) for g in grads]` over `tf.gradients`: each gradient is
@@ -414,18 +424,21 @@ def carry_gradients(interp, node, env, module, elts) -> Any:
     target = gen.target
     if isinstance(target, ast.Tuple) and len(target.elts) == 2 and all(isinstance(t, ast.Name) for t in target.elts):
         var = target.elts[1].id
-        if not (isinstance(elt, ast.Tuple) and len(elt.elts) == 2 and isinstance(elt.elts[1], ast.Name)
-                and elt.elts[1].id == var):
-            return None
-        if any(isinstance(n, ast.Name) and n.id == var for cond in gen.ifs for n in ast.walk(cond)):
+        pairs = source_pairs = True
+        if not _keeps_variable(elt, target):
+            # `[tf.clip_by_norm(g, c) for g, v in zip(grads, tvars)]`: bare gradients again
+            # (`[v for g, v in gvs]` is the variables)
+            if gen.ifs or isinstance(elt, ast.Tuple) or _reads_variable(elt, target):
+                return None
+            pairs = False
+        elif any(isinstance(n, ast.Name) and n.id == var for cond in gen.ifs for n in ast.walk(cond)):
             return None  # a test of the variable may drop variables from the list
-        pairs = True
     elif isinstance(target, ast.Name) and not gen.ifs:
-        pairs = False  # a dropped gradient would shift every later one against the list
+        pairs = source_pairs = False  # a dropped gradient would shift every later one against the list
     else:
         return None
     source = interp.eval(gen.iter, env, module)
-    if not (isinstance(source, Gradients) and source.pairs == pairs):
+    if not (isinstance(source, Gradients) and source.pairs == source_pairs):
         return None
     return Gradients(source.loss, source.var_list, pairs=pairs, by_hand=source.by_hand)
 
@@ -473,3 +486,117 @@ def _unzip(interp, args, node, module) -> Any:
 @builtin("tuple")
 def _copy(interp, args, node, module) -> Any:
     return args[0] if len(args) == 1 and isinstance(args[0], Gradients) else NOT_SPECIAL
+
+
+def loop_appends(interp, stmt: ast.For, iterable: Any, env, module) -> list[tuple[ast.AST, Any]]:
+    """`clipped = []; for g in grads: clipped.append(tf.clip_by_norm(g, 5.))` over
+    `tf.gradients`, or `for g, v in gvs: if g is not None: capped.append((clip(g), v))` over
+    `compute_gradients` pairs (or `zip(grads, tvars)`): the loop rebuilds the step's gradients
+    as carry_gradients' comprehensions do, so the list it fills holds the same loss and
+    variable list afterwards, bound by the interpreter once the loop ran. A bare gradient must
+    be appended once on every way through the body: one dropped would shift every later one
+    against the list `zip` pairs them with. A pair may be dropped (a None gradient), but not by
+    a test of its variable, which could leave variables out. Not followed: a body that loops
+    again, leaves by `break` or `return`, or reads the list any other way."""
+    target = stmt.target
+    if not isinstance(iterable, Gradients) or stmt.orelse:
+        return []
+    if iterable.pairs:
+        if not (isinstance(target, ast.Name) or (
+                isinstance(target, ast.Tuple) and len(target.elts) == 2
+                and all(isinstance(t, ast.Name) for t in target.elts))):
+            return []
+    elif not isinstance(target, ast.Name):
+        return []
+    appends: list[ast.Call] = []
+    tests: list[ast.expr] = []
+    counted = _append_counts(stmt.body, appends, tests)
+    if counted is None or not appends:
+        return []
+    ways = counted[0] | counted[1]
+    keys = {_list_key(call.func.value) for call in appends}
+    if len(keys) != 1 or None in keys:
+        return []
+    key = keys.pop()
+    if sum(_list_key(n) == key for s in stmt.body for n in ast.walk(s)) != len(appends):
+        return []  # read, rebound or grown otherwise in the body
+    receiver = appends[0].func.value
+    before = interp.eval(receiver, env, module)
+    if not (isinstance(before, ListVal) and not before.items and not before.sample and not before.changed):
+        return []
+    elements = [call.args[0] for call in appends]
+    kept_pairs = iterable.pairs and all(_keeps_variable(e, target) for e in elements)
+    if kept_pairs:
+        if not ways <= {0, 1} or any(_reads_variable(t, target) for t in tests):
+            return []
+    elif ways != {1} or any(isinstance(e, ast.Tuple) or (iterable.pairs and _reads_variable(e, target))
+                             for e in elements):
+        return []  # (`tvars.append(v)` collects the variables)
+    return [(receiver, Gradients(iterable.loss, iterable.var_list, pairs=kept_pairs, by_hand=iterable.by_hand))]
+
+
+def _append_counts(body: list[ast.stmt], appends: list, tests: list) -> tuple[set[int], set[int]] | None:
+    """How many `x.append(item)` calls each way through a loop body makes, for the ways that
+    reach its end and those that leave by `continue` (one that raises is no way through),
+    collecting the calls and the `if` tests on the way. None when the body has a statement
+    that is not followed."""
+    running, left = {0}, set()
+    for stmt in body:
+        if isinstance(stmt, ast.If):
+            tests.append(stmt.test)
+            arms = [_append_counts(arm, appends, tests) for arm in (stmt.body, stmt.orelse)]
+            if None in arms:
+                return None
+            left |= {c + n for c in running for arm in arms for n in arm[1]}
+            running = {c + n for c in running for arm in arms for n in arm[0]}
+        elif isinstance(stmt, (ast.With, ast.AsyncWith)):
+            inner = _append_counts(stmt.body, appends, tests)
+            if inner is None:
+                return None
+            left |= {c + n for c in running for n in inner[1]}
+            running = {c + n for c in running for n in inner[0]}
+        elif isinstance(stmt, ast.Continue):
+            left |= running
+            running = set()
+        elif isinstance(stmt, ast.Raise):
+            running = set()
+        elif isinstance(stmt, ast.Expr):
+            call = stmt.value
+            if (isinstance(call, ast.Call) and isinstance(call.func, ast.Attribute) and call.func.attr == "append"
+                    and len(call.args) == 1 and not call.keywords):
+                appends.append(call)
+                running = {c + 1 for c in running}
+            elif any(isinstance(n, (ast.Lambda, ast.NamedExpr, ast.Yield, ast.YieldFrom, ast.Await))
+                     for n in ast.walk(stmt)):
+                return None
+        elif not isinstance(stmt, (ast.Pass, ast.Assign, ast.AnnAssign, ast.AugAssign, ast.Assert)):
+            return None  # a nested loop, `break`, `return`, `try`...
+    return running, left
+
+
+def _list_key(node: ast.AST) -> tuple | None:
+    if isinstance(node, ast.Name):
+        return (node.id,)
+    if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name):
+        return (node.value.id, node.attr)
+    return None
+
+
+def _keeps_variable(element: ast.expr, target: ast.expr) -> bool:
+    """`(clip(g), v)` for `for g, v in ...`, `(clip(gv[0]), gv[1])` for `for gv in ...`."""
+    if not (isinstance(element, ast.Tuple) and len(element.elts) == 2):
+        return False
+    second = element.elts[1]
+    if isinstance(target, ast.Tuple):
+        return isinstance(second, ast.Name) and second.id == target.elts[1].id
+    return (isinstance(second, ast.Subscript) and isinstance(second.value, ast.Name) and second.value.id == target.id
+            and isinstance(second.slice, ast.Constant) and second.slice.value == 1)
+
+
+def _reads_variable(node: ast.expr, target: ast.expr) -> bool:
+    """Whether a test reads the pair's variable (`v`, or `gv` anywhere but `gv[0]`)."""
+    if isinstance(target, ast.Tuple):
+        return any(isinstance(n, ast.Name) and n.id == target.elts[1].id for n in ast.walk(node))
+    gradient = {id(n.value) for n in ast.walk(node) if isinstance(n, ast.Subscript) and isinstance(n.value, ast.Name)
+                and isinstance(n.slice, ast.Constant) and n.slice.value == 0}
+    return any(isinstance(n, ast.Name) and n.id == target.id and id(n) not in gradient for n in ast.walk(node))

@@ -11,7 +11,7 @@ from typing import Any
 from reuse_lint import tfnames
 from reuse_lint.engine.tfapi import register
 from reuse_lint.engine.tfapi.core import build, model_scope, record, variable_tensor
-from reuse_lint.engine.values import EMPTY_TENSOR, UNKNOWN, Const, Tensor, truthy
+from reuse_lint.engine.values import EMPTY_TENSOR, UNKNOWN, Const, Tensor, deps, truthy
 
 
 @register(tfnames.GET_VARIABLE)
@@ -45,6 +45,21 @@ def _variable(interp, canon, node, args, kwargs, module) -> Any:
         interp.tf.graph.unnamed_frozen = True
     model = model_scope(interp)
     return Tensor(scopes=frozenset({model})) if trainable and model else EMPTY_TENSOR
+
+
+@register(tfnames.ASSIGN_MOVING_AVERAGE)
+def _assign_moving_average(interp, canon, node, args, kwargs, module) -> Any:
+    """`moving_averages.assign_moving_average(moving_mean, mean, decay)`: the update of one
+    variable. With `zero_debias` TF makes `<variable>/biased` and `<variable>/local_step`, both
+    non-trainable, so the trainable collection stays known (it was an unknown call before); a
+    lookup of such a name under reuse may find them."""
+    zero_debias = kwargs.get("zero_debias", args[3] if len(args) > 3 else Const(True))
+    if truthy(zero_debias) is not False:
+        interp.tf.graph.unnamed_frozen = True
+        interp.tf.graph.debiased = True
+    made = deps(args, kwargs)
+    return made if made.calls or made.scopes else Tensor(
+        calls=frozenset({id(node)}), norms=made.norms, runs=made.runs, reversed=made.reversed)
 
 
 _IN_PLACE = frozenset({"assign", "assign_add", "assign_sub"})
