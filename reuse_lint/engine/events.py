@@ -165,13 +165,18 @@ class KerasStep:
     """A Keras model's `compile`, a training call (`train_on_batch`, `fit`), or a write of its
     `trainable` flag."""
 
-    kind: str  # "compile" | "train" | "freeze"
+    # "freeze": a model's own flag (`d.trainable = False`); "freeze-layers": the flag of some
+    # of its layers (`for layer in model.layers[:k]: layer.trainable = False`, `model` the
+    # owner) or of one layer object (`model` that layer)
+    kind: str  # "compile" | "train" | "freeze" | "freeze-layers"
     model: Any  # the KerasObject
     site: Site
     loops: tuple
     trace: int
     seq: int  # order among all events
     last_trainable: Any = None  # compile: the `trainable` flags of the models its outputs come out of (`lasts`)
+    value: Any = None  # freeze, freeze-layers: the flag written
+    conds: tuple = ()  # the `if` arms it was met on (Cond)
 
 
 @dataclass(eq=False)
