@@ -16,10 +16,10 @@ TRUE = Const(True)
 class TrainableSetAfterCompile(Rule):
     """
     ## What it does
-    Finds a Keras model's `trainable` flag, or its layers' (`for layer in model.layers[:k]:
-    layer.trainable = False`, `base.trainable = True` for a model inside it), changed after the
-    model was compiled and before it is trained again (`fit`, `train_on_batch`) with no new
-    `compile` in between. It reports the write of the flag.
+    Finds a Keras model's `trainable` flag, or its layers', changed after the model was
+    compiled and before it is trained again (`fit`, `train_on_batch`) with no new `compile` in
+    between: `for layer in model.layers[:k]: layer.trainable = False`, or `base.trainable =
+    True` for a model inside it. It reports the write of the flag.
 
     ## Why is this bad?
     tf_keras (Keras 2, `TF_USE_LEGACY_KERAS=1`) trains the weights that were trainable when
