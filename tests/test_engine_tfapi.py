@@ -646,3 +646,34 @@ def test_a_moving_average_update_and_an_initializer_leave_the_trainable_collecti
     complete = {s.how + str(s.trainable_only): s.complete for s in analysed.analysis.selections}
     analysed.release()
     assert complete == {"allTrue": True, "allFalse": False}
+def test_layer_flags_and_models_an_if_chain_binds_are_keras_steps():
+    """`model.layers` (sliced, indexed, iterated) and `model.get_layer` name the model whose
+    layers' `trainable` flag is written (a freeze-layers step with the value), and a model
+    an if/elif chain builds and compiles on each arm is a pick whose `fit` runs on each arm:
+    the compile, the write and the step of one model are seen in order."""
+    source = textwrap.dedent('''
+        import tensorflow as tf
+        def build(n):
+            return tf.keras.Sequential([tf.keras.layers.Dense(n), tf.keras.layers.Dense(1)])
+        if mode == "a":
+            model = build(4)
+            model.compile(optimizer="adam", loss="mse")
+        else:
+            model = build(8)
+            model.compile(optimizer="sgd", loss="mse")
+        for layer in model.layers[:1]:
+            layer.trainable = False
+        model.get_layer("dense").trainable = True
+        model.layers[-1].trainable = False
+        model.fit(x, y)
+    ''')
+    analysed = analyse(parse_module(source, "m.py"), None)
+    steps = analysed.analysis.keras_steps
+    models = {id(s.model) for s in steps if s.kind == "compile"}
+    assert len(models) == 2
+    for model in models:
+        mine = list(dict.fromkeys((s.kind, s.site.node.lineno, s.value) for s in steps if id(s.model) == model))
+        assert mine == [("compile", mine[0][1], None), ("freeze-layers", 12, Const(False)),
+                        ("freeze-layers", 13, Const(True)), ("freeze-layers", 14, Const(False)), ("train", 15, None)]
+    # the other rules still take a layer's freeze for one they cannot follow
+    assert analysed.analysis.unseen_freezing

@@ -371,6 +371,11 @@ SILENT = {
     # moves the critic's target kernels but never its output bias.
     "rl125_bad.py": lambda b: "Critic/target/dense/kernel:0" in b["steps"]["update_step"]
     and "Critic/target/dense/bias:0" not in b["steps"]["update_step"],
+    # TF2, tf_keras: the convolutions frozen after `compile` train in `fit` all the same.
+    "rl126_bad.py": lambda b: {"conv1/kernel:0", "conv2/kernel:0", "head/kernel:0"} <= set(b["changed"]),
+    # TF2: the base unfrozen after the first fit, with no new compile, never trains.
+    "rl126_unfreeze_bad.py": lambda b: {"base_hidden/kernel:0", "base_hidden/bias:0"} <= set(b["unchanged"])
+    and "top/kernel:0" in b["changed"],
     # A fresh proj/kernel beside the layer's proj/dense/kernel.
     "rl118_bad.py": lambda b: sorted(b["created"]) == _d("proj/dense/kernel", "proj/dense/bias", "proj/kernel"),
 }
@@ -563,6 +568,9 @@ GOOD_SHOWS = {
     "rl123_good.py": lambda b: {"gen_in/kernel:0", "gen_mid/kernel:0", "gen_out/kernel:0"}
     <= {n.split("/", 1)[1] for n in b["changed"] if "/" in n},
     "rl118_good.py": lambda b: sorted(b["created"]) == _d("proj/dense/kernel", "proj/dense/bias"),
+    # Frozen before `compile`: only the head trains.
+    "rl126_good.py": lambda b: {"conv1/kernel:0", "conv2/kernel:0"} <= set(b["unchanged"]) and "head/kernel:0" in b["changed"],
+    "rl126_unfreeze_good.py": lambda b: {"base_hidden/kernel:0", "base_hidden/bias:0"} <= set(b["changed"]),
     "rl119_good.py": lambda b: b["keras_steps"]["combined"] == _keras("g_hidden", "g_out")
     and b["keras_steps"]["discriminator"] == _keras("d_hidden", "d_out"),
     "rl119_outputs_good.py": lambda b: b["keras_steps"]["combined"] == _keras("g_hidden", "g_out")
@@ -694,7 +702,21 @@ KERAS3 = {
     and [n for n in b["created"] if n.endswith("kernel:0")] == [n for n in b["changed"] if n.endswith("kernel:0")] != [],
     "rl123_reapplied_good.py": lambda b: b["error"] is None
     and {n.split("/")[-1] for n in b["changed"]} >= {"kernel:0", "bias:0"},
+    # Keras 3 reads `trainable` when `fit` first makes its train function: a freeze after
+    # `compile` but before the first `fit` holds there (the rule's message names tf_keras).
+    "rl126_bad.py": lambda b: b["error"] is None and _ends(b["unchanged"], "conv1/kernel:0", "conv2/kernel:0")
+    and _ends(b["changed"], "head/kernel:0"),
+    "rl126_good.py": lambda b: b["error"] is None and _ends(b["unchanged"], "conv1/kernel:0", "conv2/kernel:0"),
+    # After a first `fit`, Keras 3 ignores the change as tf_keras does.
+    "rl126_unfreeze_bad.py": lambda b: b["error"] is None and _ends(b["unchanged"], "base_hidden/kernel:0")
+    and _ends(b["changed"], "top/kernel:0"),
+    "rl126_unfreeze_good.py": lambda b: b["error"] is None and _ends(b["changed"], "base_hidden/kernel:0", "top/kernel:0"),
 }
+
+
+def _ends(names: list, *suffixes: str) -> bool:
+    """Every suffix names one of the variables (Keras 3 prefixes the model's name)."""
+    return all(any(n.endswith("/" + s) or n == s for n in names) for s in suffixes)
 
 
 @pytest.fixture(scope="module")

@@ -546,6 +546,14 @@ TABLE = (
         "gradients are skipped with a warning: the trace sees no sharing event"),
     Row("rules/rl123_good.py", (), (), GOOD),
     Row("rules/rl123_reapplied_good.py", (), (), GOOD),
+    Row("rules/rl126_bad.py", ("RL126@25",), (),
+        NO_COUNTERPART + "the trace stops at fit's first tape.gradient; which weights Keras steps "
+        "is fixed by the trainable state of compile, which the trace does not compare"),
+    Row("rules/rl126_good.py", (), (), GOOD),
+    Row("rules/rl126_unfreeze_bad.py", ("RL126@18",), (),
+        NO_COUNTERPART + "the trace stops at the first fit's tape.gradient, before the second fit "
+        "that leaves the unfrozen base unchanged"),
+    Row("rules/rl126_unfreeze_good.py", (), (), GOOD),
     Row("seed/example1_incorrect_reuse.py", ("RL101@16",), ("RT201@16",),
         "RL101→RT201: the article's Example 1"),
     Row("seed/example2_correct_reuse.py", (), (), GOOD),

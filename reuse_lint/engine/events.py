@@ -165,13 +165,18 @@ class KerasStep:
     """A Keras model's `compile`, a training call (`train_on_batch`, `fit`), or a write of its
     `trainable` flag."""
 
-    kind: str  # "compile" | "train" | "freeze"
+    # "freeze": a model's own flag (`d.trainable = False`); "freeze-layers": the flag of some
+    # of its layers (`for layer in model.layers[:k]: layer.trainable = False`, `model` the
+    # owner) or of one layer object (`model` that layer)
+    kind: str  # "compile" | "train" | "freeze" | "freeze-layers"
     model: Any  # the KerasObject
     site: Site
     loops: tuple
     trace: int
     seq: int  # order among all events
     last_trainable: Any = None  # compile: the `trainable` flags of the models its outputs come out of (`lasts`)
+    value: Any = None  # freeze, freeze-layers: the flag written
+    conds: tuple = ()  # the `if` arms it was met on (Cond)
 
 
 @dataclass(eq=False)
@@ -338,7 +343,8 @@ class Analysis:
     optimizers_per_step: list = field(default_factory=list)
     # (the KerasOptimizer, the ModelVars it was applied to, site, trace): a Keras optimizer
     # builds its slots for the first list it steps and knows no other variables afterwards.
-    # (optimizer, ModelVars, site, trace, whether a model's own `fit`/`train_on_batch` stepped it)
+    # (optimizer, ModelVars, site, trace, whether a model's own `fit`/`train_on_batch` stepped it,
+    # the pick arms (Cond) it ran on)
     keras_optimizer_steps: list = field(default_factory=list)
     # (the KerasOptimizer, site of the `def`, parameter, owner class name or None, how many of
     # the project's constructions (calls) there are, how many leave the parameter out): a Keras

@@ -2560,7 +2560,10 @@ def _one_of(values: list, pick: OneOf) -> Any:
     again when every item gives a program object (`models[name].build_model`), else UNKNOWN."""
     if all(same(values[0], v) for v in values[1:]):
         return values[0]
-    if all(isinstance(v, (*_PICKABLE, OneOf)) for v in values):
+    layers = tfapi.picked_layers(values)
+    if layers is not tfapi.NOT_SPECIAL:
+        return layers
+    if all(_pickable(v) for v in values):
         return OneOf(tuple(values), pick.origin, pick.loops, pick.own and _same_objects(pick.items, values))
     return UNKNOWN
 
@@ -2583,14 +2586,19 @@ def _arm_pick(a: Any, b: Any, arms: tuple) -> Any:
     are not such objects (the usual join applies)."""
     if _no_object(a) or _no_object(b):
         bound = b if _no_object(a) else a
-        return bound if isinstance(bound, (*_PICKABLE, OneOf)) else None
-    if same(a, b) or not all(isinstance(v, (*_PICKABLE, OneOf)) for v in (a, b)):
+        return bound if _pickable(bound) else None
+    if same(a, b) or not all(_pickable(v) for v in (a, b)):
         return None
     if _leaf_count(a) + _leaf_count(b) > MAX_PICKED:
         return UNKNOWN  # each call through it would run once per object: a bound on that work
     origin, loops, starts = arms
     own = all(obj.serial > start for item, start in zip((a, b), starts) for obj in _objects(item))
     return OneOf((a, b), origin, loops, own)
+
+
+def _pickable(value: Any) -> bool:
+    """A program object, a pick of them, or a Keras model the program built (tfapi)."""
+    return isinstance(value, (*_PICKABLE, OneOf)) or tfapi.pickable(value)
 
 
 def _no_object(value: Any) -> bool:

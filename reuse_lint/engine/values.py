@@ -189,6 +189,15 @@ class Optimizer:
 
 
 @dataclass(eq=False)
+class ModelLayers:
+    """`model.layers`, a slice or an item of it, or `model.get_layer(name)`, of a model the
+    program built: some of its layers, which ones not known. Writing their `trainable` flag
+    changes the model's trainable weights (RL126 asks when that takes effect)."""
+
+    models: tuple  # the KerasObject model; several when read through a pick (OneOf) of models
+
+
+@dataclass(eq=False)
 class KerasObject:
     """A Keras layer or model built by the code (calling it builds variables once)."""
 

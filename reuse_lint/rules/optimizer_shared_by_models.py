@@ -1,9 +1,10 @@
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Iterable
 
 from reuse_lint.diagnostics import Diagnostic
-from reuse_lint.engine.queries import model_key, trained_layers, weight_holders
+from reuse_lint.engine.queries import compatible, model_key, trained_layers, weight_holders
 from reuse_lint.engine.values import KerasObject
 from reuse_lint.rules.base import Rule, RuleContext
 
@@ -488,6 +489,22 @@ elif os.environ.get("TRAINER") == "frozen":
 trainer.initialize()
 trainer.fit(tf.zeros([4, 3]))
 """,
+        # One model per task built by an `if` chain, compiled once after it with one Adam:
+        # each run builds, compiles and fits one of them.
+        """
+import sys
+import tensorflow as tf
+kind = sys.argv[1]
+if kind == "mnist":
+    model = tf.keras.Sequential([tf.keras.layers.Dense(4)])
+elif kind == "text":
+    model = tf.keras.Sequential([tf.keras.layers.Dense(8), tf.keras.layers.Dense(4)])
+model.compile(optimizer=tf.keras.optimizers.Adam(1e-3), loss="mse")
+if kind == "mnist":
+    model.fit(images, labels)
+elif kind == "text":
+    model.fit(texts, labels)
+""",
     )
     INVALID = (
         # The Keras guide's GAN subclass, handed its models and one Adam for both: `fit` runs
@@ -845,15 +862,20 @@ trainer.fit(tf.zeros([4, 3]))
     )
 
     def check(self, ctx: RuleContext) -> Iterable[Diagnostic]:
-        first: dict[int, tuple] = {}  # id(optimizer) -> (its first step's models, site)
+        # id(optimizer) -> its first steps, one for each pick arm met: (models, site, arms)
+        first: dict[int, list] = {}
         reported: set[int] = set()
-        for optimizer, var_list, site, _trace, own in ctx.analysis.keras_optimizer_steps:
+        for optimizer, var_list, site, _trace, own, picks in ctx.analysis.keras_optimizer_steps:
             if optimizer.built or "legacy" in optimizer.canon.split(".") or id(optimizer) in reported:
                 continue  # legacy optimizers make slots for any variable they meet
-            if id(optimizer) not in first:
-                first[id(optimizer)] = (var_list.models, site)
+            arms = _Arms(picks)
+            earlier = next((f for f in first.get(id(optimizer), ()) if compatible(f[2], arms)), None)
+            if earlier is None:
+                # Its first step in this run (an `if` chain's models, each compiled with the
+                # optimizer made once for the chain, step it in runs of their own).
+                first.setdefault(id(optimizer), []).append((var_list.models, site, arms))
                 continue
-            models, first_site = first[id(optimizer)]
+            models, first_site, _ = earlier
             if _covered(var_list.models, models, ctx.analysis.unseen_freezing):
                 continue
             reported.add(id(optimizer))
@@ -893,6 +915,13 @@ trainer.fit(tf.zeros([4, 3]))
                 related=[ctx.related(site, "the function whose default it is")],
                 help=f"default `{param}` to `None` and make the optimizer in the body (`{param} or tf.keras.optimizers.{name}()`)",
             )
+
+
+@dataclass(eq=False)
+class _Arms:
+    """The pick arms a step ran on, as `compatible` reads an event's."""
+
+    conds: tuple
 
 
 def _covered(later: tuple, first: tuple, unseen_freezing: bool) -> bool:

@@ -251,6 +251,8 @@ def set_attribute(interp, base: Any, attr: str, value: Any, node: ast.AST, modul
 
 
 item_of = keras.item_of
+pickable = keras.pickable
+picked_layers = keras.picked_layers
 class_methods = keras.class_methods
 is_keras_layer_class = keras.derives_from_keras_layer
 run_compiled = keras.run_compiled
@@ -274,6 +276,9 @@ blind = tapes.blind
 
 def subscript(base: Any, index: Any) -> Any:
     """`x[i]` on a value the models made, or NOT_SPECIAL."""
+    result = keras.layers_item(base)
+    if result is not NOT_SPECIAL:
+        return result
     result = versions.subscript(base, index)
     return result if result is not NOT_SPECIAL else tensors.subscript(base)
 

@@ -20,7 +20,7 @@ from reuse_lint.engine.tfapi.core import build
 from reuse_lint.engine.tfapi import NOT_SPECIAL
 from reuse_lint.engine.tfapi.tapes import blind, model_list
 from reuse_lint.engine.values import (
-    UNKNOWN, ClassVal, Const, DictVal, FuncVal, Instance, KerasObject, KerasOptimizer, ListVal, ModelVars, ModuleState, Tensor, TFRef, deps, same,
+    UNKNOWN, ClassVal, Const, DictVal, FuncVal, Instance, KerasObject, KerasOptimizer, ListVal, ModelLayers, ModelVars, ModuleState, Tensor, TFRef, deps, same,
 )
 
 _KERAS_STEPS = frozenset({"train_step", "test_step", "predict_step"})
@@ -105,7 +105,7 @@ def whole_model(interp, value: Any) -> bool:
 def item_of(interp, iterable: Any) -> Any:
     """What each item of a value we iterate over without knowing its items is: a layer of a
     whole model (`for layer in vgg.layers`) stands for that model; NOT_SPECIAL otherwise."""
-    return iterable if whole_model(interp, iterable) else NOT_SPECIAL
+    return iterable if whole_model(interp, iterable) or isinstance(iterable, ModelLayers) else NOT_SPECIAL
 
 
 def resumed_or_built(interp, a: Any, b: Any) -> Any:
@@ -621,7 +621,50 @@ def _keras_attribute(base: KerasObject, attr: str) -> Any:
         return base.trainable
     if attr == "optimizer" and base.optimizer is not None:
         return base.optimizer
+    if attr == "layers":
+        return ModelLayers((base,))
+    if attr == "get_layer":
+        return TFMethod(_get_layer, base)
     return UNKNOWN
+
+
+def _get_layer(interp, model: KerasObject, node, module, args, kwargs) -> Any:
+    return ModelLayers((model,))
+
+
+def pickable(value: Any) -> bool:
+    """A model the program built, or a method of one: an `if` chain that binds one name to
+    a model on each arm leaves a pick of them (engine.values.OneOf), whose `compile` and
+    `fit` run on each model's arm."""
+    if isinstance(value, TFMethod):
+        value = value.target
+    return isinstance(value, KerasObject) and value.model
+
+
+def picked_layers(values: list) -> Any:
+    """`model.layers` read through a pick of models: the layers of one of them."""
+    if values and all(isinstance(v, ModelLayers) for v in values):
+        return ModelLayers(tuple(m for v in values for m in v.models))
+    return NOT_SPECIAL
+
+
+@attributes(ModelLayers)
+def _layers_attribute(base: ModelLayers, attr: str) -> Any:
+    return UNKNOWN  # `layer.name`, `layer.output`: nothing the analysis follows
+
+
+@callable_values(ModelLayers)
+def _apply_model_layer(interp, func: ModelLayers, node, args, kwargs, module, site, starred) -> Any:
+    """`model.layers[-1](x)`: a layer we cannot name, applied as any unknown callable is."""
+    interp.tf.unknown_effect()
+    blind(interp)
+    return UNKNOWN
+
+
+def layers_item(value: Any) -> Any:
+    """`model.layers[:k]`, `model.layers[i]`, an item of a loop over them: still some
+    layers of that model. NOT_SPECIAL for any other value."""
+    return value if isinstance(value, ModelLayers) else NOT_SPECIAL
 
 
 def _compile(interp, model: KerasObject, node, module, args, kwargs) -> Any:
@@ -741,8 +784,11 @@ def _train(interp, model: KerasObject, node, module, args, kwargs) -> Any:
     _keras_step(interp, "train", model, node, module)
     if isinstance(model.optimizer, KerasOptimizer) and model.compiled_parts:
         # Keras' own step applies the compiled optimizer to the compiled model's weights.
+        # The arms of the picks it runs on (a model an `if` chain built on each arm, compiled
+        # with an optimizer made once for the pick): steps of two items are never one run's.
+        picks = tuple(c for c in interp.conds if c.pick)
         interp.analysis.keras_optimizer_steps.append(
-            (model.optimizer, ModelVars(model.compiled_parts), Site(module.path, node), interp.trace, True))
+            (model.optimizer, ModelVars(model.compiled_parts), Site(module.path, node), interp.trace, True, picks))
     return UNKNOWN
 
 
@@ -757,10 +803,11 @@ def _add(interp, model: KerasObject, node, module, args, kwargs) -> Any:
     return Const(None)
 
 
-def _keras_step(interp, kind: str, model: KerasObject, node: ast.AST, module: ModuleState) -> None:
+def _keras_step(interp, kind: str, model: KerasObject, node: ast.AST, module: ModuleState, value: Any = None) -> None:
     last = tuple(m.trainable for m in model.lasts) if kind == "compile" else None
     interp.analysis.keras_steps.append(KerasStep(
-        kind, model, Site(module.path, node), tuple(interp.loops), interp.trace, interp.analysis.tick(), last))
+        kind, model, Site(module.path, node), tuple(interp.loops), interp.trace, interp.analysis.tick(), last,
+        value, tuple(interp.conds)))
 
 
 def set_attribute(interp, base: Any, attr: str, value: Any, node: ast.AST, module: ModuleState) -> None:
@@ -771,10 +818,15 @@ def set_attribute(interp, base: Any, attr: str, value: Any, node: ast.AST, modul
         return  # a pretrained or loaded model of its own (a perceptual loss's VGG): none of ours
     if not (isinstance(base, KerasObject) and base.model):
         interp.analysis.unseen_freezing = True  # a layer of `model.layers`, an unknown object
+        # Which weights it freezes is not known, but whose: a layer of a model we know, or
+        # a layer object itself.
+        owners = base.models if isinstance(base, ModelLayers) else (base,) if isinstance(base, KerasObject) else ()
+        for owner in owners:
+            _keras_step(interp, "freeze-layers", owner, node, module, value)
         return
     # On one arm of an unknown `if`, the flag is known only if it does not change.
     base.trainable = value if not interp.journals or same(value, base.trainable) else UNKNOWN
-    _keras_step(interp, "freeze", base, node, module)
+    _keras_step(interp, "freeze", base, node, module, value)
 
 
 def class_methods(cls: ClassVal) -> Any:
