@@ -523,6 +523,11 @@ TABLE = (
         "before the clustering step where TF raises (its Adam knows only the autoencoder's variables, "
         "not the clustering layer's centres)"),
     Row("rules/rl124_trainer_pick_good.py", (), (), GOOD),
+    Row("rules/rl124_architecture_pick_bad.py", ("RL124@78",), (),
+        NO_COUNTERPART + "without --steps the trace stops at the pre-training tape.gradient (71), "
+        "before the clustering step where TF raises (its Adam knows only the autoencoder's variables "
+        "of the architecture picked, not the clustering layer's centres)"),
+    Row("rules/rl124_architecture_pick_good.py", (), (), GOOD),
     Row("rules/rl122_bad.py", ("RL122@14",), (),
         NO_COUNTERPART + "TF raises TypeError at the misspelt keyword while building; the trace "
         "reports that error and no finding", crash="unexpected keyword argument 'list_var'"),

@@ -742,7 +742,8 @@ def _train(interp, model: KerasObject, node, module, args, kwargs) -> Any:
     if isinstance(model.optimizer, KerasOptimizer) and model.compiled_parts:
         # Keras' own step applies the compiled optimizer to the compiled model's weights.
         interp.analysis.keras_optimizer_steps.append(
-            (model.optimizer, ModelVars(model.compiled_parts), Site(module.path, node), interp.trace, True))
+            (model.optimizer, ModelVars(model.compiled_parts), Site(module.path, node), interp.trace, True,
+             tuple(interp.conds)))
     return UNKNOWN
 
 
