@@ -898,10 +898,16 @@ class Interpreter:
         name to objects of two or more of the program's classes (a script picking its
         architecture by a setting). The join keeps what a call on the picked object does
         (OneOf), but not what it returns: the generator's models and their variable lists,
-        read after the chain, would all be unknown. 0: no split; 1: an `elif` of a chain split
+        read after the chain, would all be unknown. At a module's top level only (see below).
+        0: no split; 1: an `elif` of a chain split
         already; else the number of arms (the paths it multiplies the splits in force by)."""
         if id(stmt) in self._split_chain:
             return 1
+        if self.funcs:
+            # A script's top level only: a chain in a function (a model's constructor picking
+            # its cell) runs on every call, and its splits multiply with its callers' past
+            # the step budget (a seq2seq project's constructor, met 139 times).
+            return 0
         blocks, elifs = _chain(stmt)
         if len(blocks) > MAX_SPLIT or self._split_paths * len(blocks) > MAX_SPLIT_PATHS:
             return 0
