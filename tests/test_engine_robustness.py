@@ -326,6 +326,58 @@ def test_objects_made_before_the_if_are_no_arm_s_own():
     assert g["a"].attrs["optimizer"] is UNKNOWN and g["b"].attrs["optimizer"] is UNKNOWN
 
 
+def test_the_rest_of_a_block_runs_on_each_arm_of_a_chain_that_picks_a_class():
+    # `if arch == "mlp": gen = MLP() elif ...: gen = Conv()`: what the picked object's
+    # methods return (its models) is known on each path, since the rest of the block runs
+    # once on each arm, from the state that arm left, with the arm's tag on what it does.
+    interpreter, g = interpret("""
+        import os
+        import tensorflow as tf
+        class MLP:
+            def model(self):
+                return tf.keras.Sequential([tf.keras.layers.Dense(2)])
+        class Conv:
+            def model(self):
+                return tf.keras.Sequential([tf.keras.layers.Conv1D(2, 3)])
+        arch = os.environ.get("ARCH")
+        if arch == "mlp":
+            gen = MLP()
+        elif arch == "conv":
+            gen = Conv()
+        net = gen.model()
+        opt = tf.keras.optimizers.Adam()
+        with tf.GradientTape() as tape:
+            loss = tf.reduce_mean(net(tf.zeros([2, 3, 1])))
+        opt.apply_gradients(zip(tape.gradient(loss, net.trainable_variables), net.trainable_variables))
+    """)
+    steps = interpreter.analysis.keras_optimizer_steps
+    assert [[m.parts[0].canon for m in step[1].models] for step in steps] == [
+        ["keras.layers.Dense"], ["keras.layers.Conv1D"]]
+    assert steps[0][0] is not steps[1][0]  # each path makes its own Adam
+    first, second = ({(c.if_id, c.arm) for c in step[5]} for step in steps)
+    assert first and second and not first & second  # on different arms of the chain
+
+
+def test_a_chain_over_one_class_or_before_nothing_is_not_split():
+    # One class on every arm (a setting passed on), or nothing after the chain: the usual
+    # join (a pick of the objects), one run of what follows.
+    interpreter, g = interpret("""
+        import os
+        import tensorflow as tf
+        class T:
+            def model(self):
+                return tf.keras.Sequential([tf.keras.layers.Dense(2)])
+        k = os.environ.get("K")
+        if k == "a":
+            t = T()
+        elif k == "b":
+            t = T()
+        net = t.model()
+    """)
+    assert g["net"] is UNKNOWN
+    assert interpreter._split_paths == 1 and not interpreter._split_chain
+
+
 def test_an_if_chain_of_more_objects_than_a_pick_holds_is_unknown():
     _, g = interpret("""
         import os

@@ -140,6 +140,9 @@ BAD = {
     # The trainer an `if`/`elif` chain picked makes its Adam, pre-trains the autoencoder with
     # it, then steps it on a clustering layer whose centres `build` made by `add_weight`.
     "rl124_trainer_pick_bad.py": ("KeyError", "The optimizer cannot recognize variable clustering/clusters:0"),
+    # The architecture an `if`/`elif` chain picked hands its encoder and decoder to the trainer,
+    # whose Adam, pre-trained on them, then meets the clustering layer's centres.
+    "rl124_architecture_pick_bad.py": ("KeyError", "The optimizer cannot recognize variable clustering/clusters:0"),
 }
 
 
@@ -697,6 +700,8 @@ KERAS3 = {
     "rl124_default_good.py": lambda b: b["error"] is None,
     "rl124_trainer_pick_bad.py": lambda b: "Unknown variable" in (b["error"] or {}).get("message", ""),
     "rl124_trainer_pick_good.py": lambda b: b["error"] is None,
+    "rl124_architecture_pick_bad.py": lambda b: "Unknown variable" in (b["error"] or {}).get("message", ""),
+    "rl124_architecture_pick_good.py": lambda b: b["error"] is None,
     "rl120_modes_bad.py": lambda b: b["error"] is None and len([n for n in b["created"] if n.endswith("kernel:0")]) == 1,
     "rl120_modes_good.py": lambda b: b["error"] is None
     and [n for n in b["created"] if n.endswith("kernel:0")] == [n for n in b["changed"] if n.endswith("kernel:0")] != [],

@@ -537,6 +537,11 @@ TABLE = (
         "TF raises at that assign (line 25) while building, and the trace reports the error",
         crash="Shapes must be equal rank, but are 1 and 2"),
     Row("rules/rl125_stats_good.py", (), (), GOOD),
+    Row("rules/rl124_architecture_pick_bad.py", ("RL124@78",), (),
+        NO_COUNTERPART + "without --steps the trace stops at the pre-training tape.gradient (71), "
+        "before the clustering step where TF raises (its Adam knows only the autoencoder's variables "
+        "of the architecture picked, not the clustering layer's centres)"),
+    Row("rules/rl124_architecture_pick_good.py", (), (), GOOD),
     Row("rules/rl122_bad.py", ("RL122@14",), (),
         NO_COUNTERPART + "TF raises TypeError at the misspelt keyword while building; the trace "
         "reports that error and no finding", crash="unexpected keyword argument 'list_var'"),

@@ -24,7 +24,7 @@ import builtins
 import os
 import re
 import time
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from typing import Any, Callable, Iterator
 
@@ -84,6 +84,12 @@ MAX_STEPS = 300_000
 # clock read costs more than a step).
 SAFETY_SECONDS = 60.0
 CLOCK_EVERY = 256
+# A script that picks its network by an `if`/`elif` chain on a setting (`if arch == "mlp":
+# gen = mlp.AutoEncoder(...) elif ...`) runs the rest of its block once per arm (see
+# `_splits`): at most this many arms to a chain, and this many paths for the splits in force
+# together (a second chain inside a split one is followed as a pick, OneOf, instead).
+MAX_SPLIT = 12
+MAX_SPLIT_PATHS = 16
 MAX_LITERAL_ITERATIONS = 2
 
 # Libraries whose functions have no effect the models care about (they make no variable):
@@ -652,6 +658,8 @@ class Interpreter:
         self._stateful_runs = 0  # tokens for the runs of `if`s on state their function changes
         self._nested_keras: list[ClassVal] = []  # Keras classes a function made (a factory's)
         self._loading: list[ModuleState] = []  # the modules whose top level runs now
+        self._split_paths = 1  # how many paths the `if` chains split now multiply to (_splits)
+        self._split_chain: set[int] = set()  # the `elif`s of the chains split now
         # The limits of one analysis (set_budget), and the one it reached, if any: what was
         # seen before stands, but the analysis is incomplete and must say so.
         self.max_steps = MAX_STEPS
@@ -860,16 +868,67 @@ class Interpreter:
         return {k: v for k, v in agreed.items() if isinstance(v, (Const, Settings))}
 
     # ----- statements --------------------------------------------------------------------
-    def exec_block(self, stmts: list[ast.stmt], env: list[dict], module: ModuleState) -> None:
-        for stmt in stmts:
+    def exec_block(self, stmts: list[ast.stmt], env: list[dict], module: ModuleState,
+                   cont: "_Continuation | None" = None) -> None:
+        """`cont`: what runs after the block on this path (an arm of a split `if`, _splits)."""
+        for i, stmt in enumerate(stmts):
             self.steps += 1
             if self.steps > self.max_steps:
                 raise _OutOfBudget("over its step budget")
             if not self.steps % CLOCK_EVERY and self.deadline is not None and time.process_time() > self.deadline:
                 raise _OutOfBudget("over its time budget")
+            if type(stmt) is ast.If and (cont is not None or i + 1 < len(stmts)):
+                split = self._splits(stmt, env, module)
+                if split:
+                    try:
+                        self._stmt_If(stmt, env, module, _Continuation(stmts[i + 1:], self.guards, cont))
+                    finally:
+                        if split > 1:
+                            self._split_paths //= split
+                            self._split_chain.difference_update(_chain(stmt)[1])
+                    return
             handler = _STMT_HANDLERS.get(type(stmt))
             if handler is not None:
                 handler(self, stmt, env, module)
+        if cont is not None:
+            guards, self.guards = self.guards, cont.guards  # the rest is outside the arm's body
+            try:
+                self.exec_block(cont.stmts, env, module, cont.then)
+            finally:
+                self.guards = guards
+
+    def _splits(self, stmt: ast.If, env, module) -> int:
+        """Whether the rest of the block runs once on each arm of this `if`/`elif` chain,
+        from the state the arm left, instead of once from their join: where the arms bind one
+        name to objects of two or more of the program's classes (a script picking its
+        architecture by a setting). The join keeps what a call on the picked object does
+        (OneOf), but not what it returns: the generator's models and their variable lists,
+        read after the chain, would all be unknown. At a module's top level only (see below).
+        0: no split; 1: an `elif` of a chain split
+        already; else the number of arms (the paths it multiplies the splits in force by)."""
+        if id(stmt) in self._split_chain:
+            return 1
+        if self.funcs:
+            # A script's top level only: a chain in a function (a model's constructor picking
+            # its cell) runs on every call, and its splits multiply with its callers' past
+            # the step budget (a seq2seq project's constructor, met 139 times).
+            return 0
+        blocks, elifs = _chain(stmt)
+        if len(blocks) > MAX_SPLIT or self._split_paths * len(blocks) > MAX_SPLIT_PATHS:
+            return 0
+        classes: dict[str, set[int]] = {}
+        for block in blocks:
+            for s in block:
+                if (isinstance(s, ast.Assign) and len(s.targets) == 1 and isinstance(s.targets[0], ast.Name)
+                        and isinstance(s.value, ast.Call)):
+                    made = _static_value(s.value.func, env)
+                    if isinstance(made, ClassVal):
+                        classes.setdefault(s.targets[0].id, set()).add(id(made))
+        if not any(len(ids) > 1 for ids in classes.values()):
+            return 0
+        self._split_paths *= len(blocks)
+        self._split_chain.update(elifs)
+        return len(blocks)
 
     def exec_stmt(self, stmt: ast.stmt, env: list[dict], module: ModuleState) -> None:
         handler = _STMT_HANDLERS.get(type(stmt))
@@ -1119,17 +1178,17 @@ class Interpreter:
         tf, self.calls, self.call_info, self.funcs, self.conds, self.loops = saved
         self.tf.restore_context(tf)
 
-    def _stmt_If(self, stmt: ast.If, env, module) -> None:
+    def _stmt_If(self, stmt: ast.If, env, module, cont: "_Continuation | None" = None) -> None:
         known = truthy(self.eval(stmt.test, env, module))
         guard = self._guards(stmt)
         self.guards += guard
         try:
             if known is True:
-                self.exec_block(stmt.body, env, module)
+                self.exec_block(stmt.body, env, module, cont)
             elif known is False:
-                self.exec_block(stmt.orelse, env, module)
+                self.exec_block(stmt.orelse, env, module, cont)
             else:
-                self._fork(stmt, [stmt.body, stmt.orelse], env, module)
+                self._fork(stmt, [stmt.body, stmt.orelse], env, module, cont)
         finally:
             self.guards -= guard
 
@@ -1153,8 +1212,9 @@ class Interpreter:
             loops += ((id(node), -self._stateful_runs),)
         return test, loops, stateful, _given(node.test, env, module)
 
-    def _fork(self, node: ast.AST, arms: list[list[ast.stmt]], env, module) -> None:
-        """Run each arm from the same state; join what both could leave behind."""
+    def _fork(self, node: ast.AST, arms: list[list[ast.stmt]], env, module, cont: "_Continuation | None" = None) -> None:
+        """Run each arm from the same state; join what both could leave behind. `cont`: the
+        rest of the block, run on each arm after it (a split `if`, _splits)."""
         before = self._snapshot(env)
         frame = env[0]
         # The frame's bindings are not copied at every `if` (a module of 5 k globals and 5 k
@@ -1173,7 +1233,7 @@ class Interpreter:
             bindings.append([])
             term = None
             try:
-                self.exec_block(block, env, module)
+                self.exec_block(block, env, module, cont)
             except _Terminator as exc:
                 # Kept past this frame: without its traceback it holds no frame, so no cycle.
                 term = exc.with_traceback(None)
@@ -1315,6 +1375,11 @@ class Interpreter:
         bindings = {}
         for k in keys:
             va, vb = value(a[0], k), value(b[0], k)
+            if isinstance(va, (FuncVal, ClassVal)) and type(va) is type(vb) and va.node is vb.node:
+                # One `def` run on each path of a split `if` (_splits): one function, which the
+                # module's entry runs still find by its name.
+                bindings[k] = va
+                continue
             picked = _arm_pick(va, vb, arms) if arms is not None else None
             if picked is not None:
                 bindings[k] = picked
@@ -2537,6 +2602,47 @@ def _hashable(value: Any) -> bool:
     except TypeError:
         return False
     return True
+
+
+@dataclass(frozen=True)
+class _Continuation:
+    """What runs after a block on one path: the statements after a split `if` (_splits),
+    with the `if` bodies around them then, and what runs after those."""
+
+    stmts: list
+    guards: int
+    then: "_Continuation | None"
+
+
+def _chain(stmt: ast.If) -> tuple[list[list[ast.stmt]], list[int]]:
+    """An `if`/`elif` chain's blocks (the last `else`, empty or not, included), and the ids
+    of its `elif`s."""
+    blocks, elifs = [], []
+    node = stmt
+    while True:
+        blocks.append(node.body)
+        if len(node.orelse) == 1 and isinstance(node.orelse[0], ast.If):
+            node = node.orelse[0]
+            elifs.append(id(node))
+        else:
+            blocks.append(node.orelse)
+            return blocks, elifs
+
+
+def _static_value(node: ast.AST, env: list[dict]) -> Any:
+    """What a name or a module's attribute (`mlp_ae.AutoEncoder`) is bound to, read with no
+    effect (no property runs); None where it is anything else."""
+    if isinstance(node, ast.Name):
+        return next((scope[node.id] for scope in env if node.id in scope), None)
+    if isinstance(node, ast.Attribute):
+        base = _static_value(node.value, env)
+        if isinstance(base, PackageVal):
+            if node.attr in base.subs:
+                return base.subs[node.attr]
+            base = base.base
+        if isinstance(base, ModuleVal):
+            return base.state.globals.get(node.attr)
+    return None
 
 
 # A pick from a registry dict runs every call through it once per item: a bound on that work.

@@ -27,7 +27,10 @@ class OptimizerSharedByModels(Rule):
     built at a place where nothing the first models hold was built, and everything the first
     models hold is known. The steps are followed through an object the script picks by an
     `if`/`elif` chain (`if loss == "IDEC": trainer = IDEC(...) elif ...`), each object on its
-    own arm. Where the program reads saved models back when they exist and builds them otherwise (`if
+    own arm, and through the models of an architecture picked so (`if arch == "mlp": gen =
+    MLP(...) elif ...`, then `gen.get_encoder()`): the script is followed on each arm. Two steps
+    on different arms of one `if` belong to different runs and are not compared (unless a loop
+    meets the `if` again: the GAN step that alternates `if i % 2:`). Where the program reads saved models back when they exist and builds them otherwise (`if
     os.path.exists(path): d = load_model(path) else: d = build(); d.compile(...)`), the built
     models are the ones followed: a first run has nothing saved.
 
@@ -505,6 +508,45 @@ if kind == "mnist":
 elif kind == "text":
     model.fit(texts, labels)
 """,
+        # One Adam, and the network a run steps picked by a setting: each run steps one.
+        """
+import sys
+import tensorflow as tf
+g = tf.keras.Sequential([tf.keras.layers.Dense(4)])
+d = tf.keras.Sequential([tf.keras.layers.Dense(1)])
+opt = tf.keras.optimizers.Adam()
+x = tf.zeros([2, 3])
+if sys.argv[1] == "g":
+    with tf.GradientTape() as tape:
+        loss = tf.reduce_mean(g(x))
+    opt.apply_gradients(zip(tape.gradient(loss, g.trainable_variables), g.trainable_variables))
+else:
+    with tf.GradientTape() as tape:
+        loss = tf.reduce_mean(d(x))
+    opt.apply_gradients(zip(tape.gradient(loss, d.trainable_variables), d.trainable_variables))
+""",
+        # The architecture picked by an `if`/`elif` chain, its model stepped by the one Adam:
+        # a run builds one of them.
+        """
+import os
+import tensorflow as tf
+class MLP:
+    def __init__(self):
+        self.net = tf.keras.Sequential([tf.keras.layers.Dense(4)])
+class Conv:
+    def __init__(self):
+        self.net = tf.keras.Sequential([tf.keras.layers.Conv1D(4, 3), tf.keras.layers.Flatten()])
+opt = tf.keras.optimizers.Adam()
+arch = os.environ.get("ARCH", "mlp")
+if arch == "mlp":
+    generator = MLP()
+elif arch == "conv":
+    generator = Conv()
+net = generator.net
+with tf.GradientTape() as tape:
+    loss = tf.reduce_mean(net(tf.zeros([2, 5, 1])))
+opt.apply_gradients(zip(tape.gradient(loss, net.trainable_variables), net.trainable_variables))
+""",
     )
     INVALID = (
         # The Keras guide's GAN subclass, handed its models and one Adam for both: `fit` runs
@@ -859,23 +901,62 @@ elif os.environ.get("TRAINER") == "frozen":
 trainer.initialize()
 trainer.fit(tf.zeros([4, 3]))
 """,
+        # The architecture picked by an `if`/`elif` chain, its models read from the picked
+        # generator: on either path the Adam pre-trained on the autoencoder meets the new head.
+        """
+import os
+import tensorflow as tf
+class MLP:
+    def __init__(self):
+        self.encoder = tf.keras.Sequential([tf.keras.layers.Dense(2)])
+        self.decoder = tf.keras.Sequential([tf.keras.layers.Dense(3)])
+    def get_encoder(self):
+        return self.encoder
+    def get_decoder(self):
+        return self.decoder
+class Conv(MLP):
+    def __init__(self):
+        self.encoder = tf.keras.Sequential([tf.keras.layers.Conv1D(2, 3), tf.keras.layers.Flatten()])
+        self.decoder = tf.keras.Sequential([tf.keras.layers.Dense(3)])
+arch = os.environ.get("ARCH", "mlp")
+if arch == "mlp":
+    generator = MLP()
+elif arch == "conv":
+    generator = Conv()
+encoder, decoder = generator.get_encoder(), generator.get_decoder()
+head = tf.keras.layers.Dense(3)
+opt = tf.keras.optimizers.Adam()
+x = tf.zeros([4, 3, 1])
+with tf.GradientTape() as tape:
+    loss = tf.reduce_mean(decoder(encoder(x)))
+v = encoder.trainable_variables + decoder.trainable_variables
+opt.apply_gradients(zip(tape.gradient(loss, v), v))
+with tf.GradientTape() as tape:
+    loss = tf.reduce_mean(head(encoder(x)))
+v = encoder.trainable_variables + head.trainable_variables
+opt.apply_gradients(zip(tape.gradient(loss, v), v))  # expect: RL124
+""",
     )
 
     def check(self, ctx: RuleContext) -> Iterable[Diagnostic]:
-        # id(optimizer) -> its first steps, one for each pick arm met: (models, site, arms)
+        # id(optimizer) -> its first steps, one for each pick arm met and one on each arm of
+        # an `if` that a run takes only one of (a script picking its network by a setting):
+        # (models, site, pick arms, conds)
         first: dict[int, list] = {}
         reported: set[int] = set()
-        for optimizer, var_list, site, _trace, own, picks in ctx.analysis.keras_optimizer_steps:
+        for optimizer, var_list, site, _trace, own, conds in ctx.analysis.keras_optimizer_steps:
             if optimizer.built or "legacy" in optimizer.canon.split(".") or id(optimizer) in reported:
                 continue  # legacy optimizers make slots for any variable they meet
-            arms = _Arms(picks)
-            earlier = next((f for f in first.get(id(optimizer), ()) if compatible(f[2], arms)), None)
+            arms = _Arms(tuple(c for c in conds if c.pick))
+            earlier = next(
+                (f for f in first.get(id(optimizer), ()) if compatible(f[2], arms) and not _apart(f[3], conds)), None
+            )
             if earlier is None:
                 # Its first step in this run (an `if` chain's models, each compiled with the
                 # optimizer made once for the chain, step it in runs of their own).
-                first.setdefault(id(optimizer), []).append((var_list.models, site, arms))
+                first.setdefault(id(optimizer), []).append((var_list.models, site, arms, conds))
                 continue
-            models, first_site, _ = earlier
+            models, first_site = earlier[:2]
             if _covered(var_list.models, models, ctx.analysis.unseen_freezing):
                 continue
             reported.add(id(optimizer))
@@ -922,6 +1003,15 @@ class _Arms:
     """The pick arms a step ran on, as `compatible` reads an event's."""
 
     conds: tuple
+
+
+def _apart(first: tuple, later: tuple) -> bool:
+    """Whether two steps sit on different arms of one `if`, met in the same loop iterations:
+    a run takes one of them, so the later one is no second step of the first one's run. (An
+    `if` that a loop meets again may take the other arm next time: the GAN step that
+    alternates `if i % 2:` is two steps of one run.)"""
+    arms = {(c.if_id, c.loops): c.arm for c in first}
+    return any(arms.get((c.if_id, c.loops), c.arm) != c.arm for c in later)
 
 
 def _covered(later: tuple, first: tuple, unseen_freezing: bool) -> bool:

@@ -784,11 +784,12 @@ def _train(interp, model: KerasObject, node, module, args, kwargs) -> Any:
     _keras_step(interp, "train", model, node, module)
     if isinstance(model.optimizer, KerasOptimizer) and model.compiled_parts:
         # Keras' own step applies the compiled optimizer to the compiled model's weights.
-        # The arms of the picks it runs on (a model an `if` chain built on each arm, compiled
-        # with an optimizer made once for the pick): steps of two items are never one run's.
-        picks = tuple(c for c in interp.conds if c.pick)
+        # The arms it runs on (picks among them: a model an `if` chain built on each arm,
+        # compiled with an optimizer made once for the pick): steps of two items are never
+        # one run's.
         interp.analysis.keras_optimizer_steps.append(
-            (model.optimizer, ModelVars(model.compiled_parts), Site(module.path, node), interp.trace, True, picks))
+            (model.optimizer, ModelVars(model.compiled_parts), Site(module.path, node), interp.trace, True,
+             tuple(interp.conds)))
     return UNKNOWN
 
 

@@ -356,7 +356,8 @@ def _keras_step(interp, optimizer: KerasOptimizer, node, module, args, kwargs) -
     has a new optimizer."""
     step = args[0] if args else kwargs.get("grads_and_vars")
     if isinstance(step, Gradients) and isinstance(step.var_list, ModelVars):
-        interp.analysis.keras_optimizer_steps.append((optimizer, step.var_list, Site(module.path, node), interp.trace, False, ()))
+        interp.analysis.keras_optimizer_steps.append(
+            (optimizer, step.var_list, Site(module.path, node), interp.trace, False, tuple(interp.conds)))
     how = None
     if optimizer.trace != interp.trace or optimizer.reported:
         return UNKNOWN
