@@ -7,7 +7,7 @@ import textwrap
 from reuse_lint.checker import lint_source
 from reuse_lint.engine import parse_module
 from reuse_lint.engine.interp import Interpreter
-from reuse_lint.engine.values import UNKNOWN, Const
+from reuse_lint.engine.values import UNKNOWN, Const, OneOf
 from reuse_lint.runner import ProjectLoader
 
 
@@ -374,7 +374,9 @@ def test_a_chain_over_one_class_or_before_nothing_is_not_split():
             t = T()
         net = t.model()
     """)
-    assert g["net"] is UNKNOWN
+    # The pick's call is followed on each item (session 18's picks of if-chain objects): one
+    # `Sequential` site, so one model, reached without a split.
+    assert isinstance(g["net"], OneOf) and {type(i).__name__ for i in g["net"].items} == {"KerasObject"}
     assert interpreter._split_paths == 1 and not interpreter._split_chain
 
 
