@@ -677,3 +677,36 @@ def test_layer_flags_and_models_an_if_chain_binds_are_keras_steps():
                         ("freeze-layers", 13, Const(True)), ("freeze-layers", 14, Const(False)), ("train", 15, None)]
     # the other rules still take a layer's freeze for one they cannot follow
     assert analysed.analysis.unseen_freezing
+
+
+def test_an_object_of_an_unread_class_is_one_object_with_lists_of_its_own():
+    """`RRDBNet(out_channel=3)` of a package the linter does not read (another project's
+    folder on `sys.path`) is one object: its `trainable_variables` is a list known by it, and
+    two objects of one class count as one model, as two of a program's class do. Made from an
+    object of the program (a layer it built), from a tensor, or by a lowercase factory, it
+    stays unknown."""
+    from reuse_lint.engine.queries import model_key, weight_holders
+    from reuse_lint.engine.values import ForeignObject
+
+    def listed(made: str):
+        _, analysed = run(f"""
+            import tensorflow as tf
+            from esrgan.lib import model, ops
+            shared = tf.keras.layers.Dense(8)
+            net = {made}
+            with tf.GradientTape() as tape:
+                loss = tf.reduce_mean(net(tf.zeros([1, 8])))
+            grads = tape.gradient(loss, net.trainable_variables)
+        """)
+        lists = [g.var_list for g in analysed.analysis.tape_gradients]
+        analysed.release()
+        return lists[0] if lists else None  # a tensor's "list" is computed: no gradient step
+
+    made = listed("model.RRDBNet(out_channel=3, act=tf.nn.relu)")
+    assert isinstance(made, ModelVars) and [type(m) for m in made.models] == [ForeignObject]
+    assert made.models[0].qualname == "esrgan.lib.model.RRDBNet"
+    assert weight_holders(made.models) == {("foreign", "esrgan.lib.model.RRDBNet")}
+    assert model_key(ForeignObject("esrgan.lib.model.RRDBNet", None)) == model_key(made.models[0])
+    for unknown in ("model.RRDBNet(trunk=shared)", "model.RRDBNet([shared])", "model.RRDBNet(tf.zeros([1]))",
+                    "ops.build_generator(3)", "model.MODELS(3)"):
+        assert not isinstance(listed(unknown), ModelVars), unknown

@@ -131,6 +131,8 @@ BAD = {
     # The discriminator's gradients, taken for the teacher it never reaches, zipped with its
     # own variables: all None.
     "rl114_crossed_bad.py": ("ValueError", "No gradients provided for any variable"),
+    # The same crossing over teachers imported from another project's folder on sys.path.
+    "rl114_foreign_bad.py": ("ValueError", "No gradients provided for any variable"),
     # The gate's Conv2D made in the function of a Lambda layer, which tracks no variable.
     "rl111_lambda_bad.py": ("ValueError", "Variables were created within a Lambda layer"),
     # One Adam for the classifier and a real/fake model with a Dense head of its own.
@@ -543,6 +545,10 @@ GOOD_SHOWS = {
     # Both steps train their own model; the detached teacher stays as it was.
     "rl114_crossed_good.py": lambda b: {"student_out/kernel:0", "disc_out/kernel:0"} <= set(b["changed"])
     and {"teacher_out/kernel:0", "teacher_out/bias:0"} <= set(b["unchanged"]),
+    # The same with the teachers of another project: the student and the discriminator move,
+    # the teacher generator does not.
+    "rl114_foreign_good.py": lambda b: {"student_out/kernel:0", "teacher_discriminator/disc_out/kernel:0"} <= set(b["changed"])
+    and {"teacher_generator/teacher_out/kernel:0", "teacher_generator/teacher_out/bias:0"} <= set(b["unchanged"]),
     # The model owns the gate's kernel with the two others, and fit trains all three.
     "rl111_lambda_good.py": lambda b: sorted(_kernels(b)) == _d("features/kernel", "gate/kernel", "head/kernel")
     and set(_kernels(b)) <= set(b["changed"]),
@@ -678,6 +684,8 @@ KERAS3 = {
     "rl111_sequential_good.py": lambda b: b["error"] is None and len(_kernels(b)) == 7,
     "rl114_crossed_bad.py": lambda b: "No gradients provided for any variable" in (b["error"] or {}).get("message", ""),
     "rl114_crossed_good.py": lambda b: b["error"] is None,
+    "rl114_foreign_bad.py": lambda b: "No gradients provided for any variable" in (b["error"] or {}).get("message", ""),
+    "rl114_foreign_good.py": lambda b: b["error"] is None,
     # Keras 3 lets the Lambda make its gate, again on each call, and fit's retrace raises.
     "rl111_lambda_bad.py": lambda b: "tf.function only supports singleton tf.Variables" in (b["error"] or {}).get("message", ""),
     "rl111_lambda_good.py": lambda b: b["error"] is None and len(_kernels(b)) == 3 and set(_kernels(b)) <= set(b["changed"]),

@@ -46,6 +46,7 @@ from reuse_lint.engine.values import (
     ClassVal,
     Const,
     DictVal,
+    ForeignObject,
     FuncVal,
     HiddenMethod,
     Instance,
@@ -57,6 +58,7 @@ from reuse_lint.engine.values import (
     OneOf,
     PackageVal,
     Partial,
+    TFRef,
     instances_made,
     same,
     truthy,
@@ -2058,7 +2060,10 @@ class Interpreter:
                 self.tf.unknown_effect()
                 tfapi.blind(self)
                 self._escape(args, kwargs)
-            return tfapi.external_result(args, kwargs)
+            result = tfapi.external_result(args, kwargs)
+            if result is UNKNOWN and not func.safe and _names_class(func.qualname) and not _holds_program_object(args, kwargs):
+                return ForeignObject(func.qualname, node)
+            return result
         if func is UNKNOWN:
             if isinstance(node.func, ast.Attribute) and node.func.attr == "compile":
                 tfapi.run_compiled(self, args, kwargs)  # a Keras model we cannot see
@@ -2398,6 +2403,28 @@ def _catches_value_error(handler: ast.ExceptHandler) -> bool:
 def _realpath(path: str) -> str:
     # A module's identity; asked on every import of every lint, and a syscall per component.
     return os.path.realpath(path)
+
+
+def _names_class(qualname: str) -> bool:
+    """`lib.model.RRDBNet`: a name spelt as Python spells classes (CamelCase), so a call of
+    it makes a new object; `ops.conv2d` or `MODELS` may return anything."""
+    name = qualname.rsplit(".", 1)[-1]
+    return name[:1].isupper() and any(c.islower() for c in name) and "_" not in name.strip("_")
+
+
+def _holds_program_object(args, kwargs) -> bool:
+    """An argument that is, or holds, something the program made (a layer, a model, a
+    function, a container): an object made from it may hold the program's weights."""
+    todo = [*args, *kwargs.values()]
+    while todo:
+        value = todo.pop()
+        if isinstance(value, ListVal):
+            todo.extend(value.items)
+        elif isinstance(value, DictVal):
+            todo.extend(value.items.values())
+        elif not (value is UNKNOWN or isinstance(value, (Const, TFRef, External, Settings))):
+            return True
+    return False
 
 
 _EXITS = frozenset({"sys.exit", "os._exit", "os.abort"})

@@ -12,7 +12,7 @@ from reuse_lint.engine.events import TRUTH, Analysis, Build, CallInfo, Creation,
 from reuse_lint import tfnames
 from reuse_lint.engine.tfapi.keras import derives_from_keras_layer, derives_from_keras_model, makes_trainable_weight
 from reuse_lint.engine.values import (
-    UNKNOWN, ClassVal, Const, DictVal, FuncVal, Instance, KerasObject, KerasOptimizer, ListVal, ModelVars, Optimizer,
+    UNKNOWN, ClassVal, Const, DictVal, ForeignObject, FuncVal, Instance, KerasObject, KerasOptimizer, ListVal, ModelVars, Optimizer,
     TFRef, Tensor, VarRef,
 )
 
@@ -835,6 +835,8 @@ def model_key(m) -> tuple:
         return ("keras", id(m.node))
     if isinstance(m, Instance):
         return ("class", id(m.cls.node))
+    if isinstance(m, ForeignObject):
+        return ("foreign", m.qualname)  # as a class of the program's: by class
     return ("object", id(m))
 
 
@@ -876,7 +878,7 @@ def weight_holders(models) -> set[tuple] | None:
                 if held is None:
                     return None
                 todo.extend(held)
-        else:
+        elif not isinstance(m, ForeignObject):  # one holds none of the program's layers
             return None
     return keys
 

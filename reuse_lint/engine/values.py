@@ -247,6 +247,18 @@ class KerasObject:
 
 
 @dataclass(eq=False)
+class ForeignObject:
+    """An object of a class from a package the analysis does not read (a network imported
+    through a `sys.path` entry, a third-party library's model), made with no object of the
+    program among its arguments: what it holds is unknown, but it is one object, and it
+    holds none of the layers the program builds. Of its attributes only its variable
+    lists are modelled (`tfapi.keras`)."""
+
+    qualname: str  # the class, as imported
+    node: ast.AST  # the call that made it
+
+
+@dataclass(eq=False)
 class FuncVal:
     node: ast.FunctionDef | ast.AsyncFunctionDef | ast.Lambda
     module: "ModuleState"

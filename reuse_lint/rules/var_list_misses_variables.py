@@ -74,10 +74,14 @@ class VarListMissesVariables(Rule):
 
     It also finds gradients taken with respect to one model's variables and zipped with
     another's (`zip(tape.gradient(d_loss, g.trainable_variables), d.trainable_variables)`),
-    when every model, stage and attribute of both is known and the two share no layer: each
-    gradient lands on a variable it is not for (`No gradients provided for any variable`
-    when the loss does not reach the first model; a shape error, or silent nonsense, when it
-    does), and the model the step updates is never trained on its own gradients.
+    when every model, stage and attribute of both is known and the two share no layer (an
+    object of a class the linter does not read, such as teachers imported from another
+    project's folder put on `sys.path`, is a model of its own class that holds none of the
+    program's layers when none was given to it; two objects of one class, an A3C worker's
+    local and global networks, are not told apart): each gradient lands on a variable it is
+    not for (`No gradients provided for any variable` when the loss does not reach the first
+    model; a shape error, or silent nonsense, when it does), and the model the step updates
+    is never trained on its own gradients.
 
     ## Example
     ```python
@@ -97,6 +101,26 @@ class VarListMissesVariables(Rule):
     CODE = "RL114"
     NAME = "var-list-misses-variables"
     VALID = (
+        # A3C: a worker's gradients, taken on its local copy of a network class of a library
+        # the linter does not read, applied to the global network of that class (then copied
+        # back): two objects of one class pair variable for variable.
+        """
+import tensorflow as tf
+from a3c_lib.nets import ActorCritic
+class Worker:
+    def __init__(self, global_net, opt):
+        self.global_net = global_net
+        self.local_net = ActorCritic(n_actions=4)
+        self.opt = opt
+    def work(self, batches):
+        for x in batches:
+            with tf.GradientTape() as tape:
+                loss = tf.reduce_mean(self.local_net(x))
+            grads = tape.gradient(loss, self.local_net.trainable_variables)
+            self.opt.apply_gradients(zip(grads, self.global_net.trainable_variables))
+            self.local_net.set_weights(self.global_net.get_weights())
+Worker(ActorCritic(n_actions=4), tf.keras.optimizers.Adam()).work([])
+""",
         # An autoencoder stepped by two optimizers, each on its own tape of one loss: the
         # encoder's step is on this same loss, so the decoder's list need not hold it.
         """
@@ -673,6 +697,30 @@ def step(low, high):
     g_opt.apply_gradients(zip(g_tape.gradient(g_loss, student.trainable_variables), student.trainable_variables))
     d_grads = d_tape.gradient(d_loss, teacher.trainable_variables)  # expect: RL114
     d_opt.apply_gradients(zip(d_grads, critic.trainable_variables))
+""",
+        # The same crossing over teachers of a project the linter does not read (a folder put on
+        # `sys.path`): objects of two of its classes, made from no object of this program.
+        """
+import tensorflow as tf
+from esrgan.lib.model import RRDBNet, VGGArch
+class Trainer:
+    def __init__(self, teacher, discriminator):
+        self.teacher_generator = teacher
+        self.teacher_discriminator = discriminator
+    def train(self, student, batches):
+        d_opt = tf.keras.optimizers.Adam()
+        @tf.function
+        def step(low, high):
+            with tf.GradientTape() as d_tape:
+                fake = student(low)
+                teacher_fake = self.teacher_generator(low)
+                d_loss = tf.reduce_mean(self.teacher_discriminator(fake)) - tf.reduce_mean(self.teacher_discriminator(high))
+            d_grads = d_tape.gradient(d_loss, self.teacher_generator.trainable_variables)  # expect: RL114
+            d_opt.apply_gradients(zip(d_grads, self.teacher_discriminator.trainable_variables))
+            return teacher_fake
+        for low, high in batches:
+            step(low, high)
+Trainer(RRDBNet(out_channel=3), VGGArch()).train(tf.keras.Sequential([tf.keras.layers.Dense(3)]), [])
 """,
         # A nested step run only by a distribution strategy (`strategy.run` calls it with its
         # `args=`): the generator's gradient is taken over the discriminator's variables.

@@ -20,7 +20,7 @@ from reuse_lint.engine.tfapi.core import build
 from reuse_lint.engine.tfapi import NOT_SPECIAL
 from reuse_lint.engine.tfapi.tapes import blind, model_list
 from reuse_lint.engine.values import (
-    UNKNOWN, ClassVal, Const, DictVal, FuncVal, Instance, KerasObject, KerasOptimizer, ListVal, ModelLayers, ModelVars, ModuleState, Tensor, TFRef, deps, same,
+    UNKNOWN, ClassVal, Const, DictVal, ForeignObject, FuncVal, Instance, KerasObject, KerasOptimizer, ListVal, ModelLayers, ModelVars, ModuleState, Tensor, TFRef, deps, same,
 )
 
 _KERAS_STEPS = frozenset({"train_step", "test_step", "predict_step"})
@@ -483,6 +483,10 @@ def _fit_own_step(interp, model: Instance, node, module, args, kwargs) -> Any:
 def value_attribute(interp, base: Any, attr: str) -> Any:
     """`model_attribute` of a Keras object the models built (a subclass's object is asked
     only when neither it nor its class has the attribute)."""
+    if isinstance(base, ForeignObject):
+        # Only its variable lists: `teacher.trainable_variables` is that object's own list,
+        # told from another class's object's by the `zip` that pairs them.
+        return model_list(interp, base) if attr in _MODEL_LISTS else UNKNOWN
     return model_attribute(interp, base, attr) if isinstance(base, KerasObject) else NOT_SPECIAL
 
 
@@ -656,6 +660,14 @@ def _layers_attribute(base: ModelLayers, attr: str) -> Any:
 @callable_values(ModelLayers)
 def _apply_model_layer(interp, func: ModelLayers, node, args, kwargs, module, site, starred) -> Any:
     """`model.layers[-1](x)`: a layer we cannot name, applied as any unknown callable is."""
+    interp.tf.unknown_effect()
+    blind(interp)
+    return UNKNOWN
+
+
+@callable_values(ForeignObject)
+def _apply_foreign(interp, func: ForeignObject, node, args, kwargs, module, site, starred) -> Any:
+    """Applied, it runs code we do not read, as any unknown callable does."""
     interp.tf.unknown_effect()
     blind(interp)
     return UNKNOWN
