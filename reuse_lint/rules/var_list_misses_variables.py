@@ -119,7 +119,8 @@ class Worker:
             grads = tape.gradient(loss, self.local_net.trainable_variables)
             self.opt.apply_gradients(zip(grads, self.global_net.trainable_variables))
             self.local_net.set_weights(self.global_net.get_weights())
-Worker(ActorCritic(n_actions=4), tf.keras.optimizers.Adam()).work([])
+def main(batches):
+    Worker(ActorCritic(n_actions=4), tf.keras.optimizers.Adam()).work(batches)
 """,
         # An autoencoder stepped by two optimizers, each on its own tape of one loss: the
         # encoder's step is on this same loss, so the decoder's list need not hold it.
@@ -720,7 +721,8 @@ class Trainer:
             return teacher_fake
         for low, high in batches:
             step(low, high)
-Trainer(RRDBNet(out_channel=3), VGGArch()).train(tf.keras.Sequential([tf.keras.layers.Dense(3)]), [])
+def main(batches):
+    Trainer(RRDBNet(out_channel=3), VGGArch()).train(tf.keras.Sequential([tf.keras.layers.Dense(3)]), batches)
 """,
         # A nested step run only by a distribution strategy (`strategy.run` calls it with its
         # `args=`): the generator's gradient is taken over the discriminator's variables.
