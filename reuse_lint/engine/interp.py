@@ -58,7 +58,6 @@ from reuse_lint.engine.values import (
     OneOf,
     PackageVal,
     Partial,
-    TFRef,
     instances_made,
     same,
     truthy,
@@ -2413,8 +2412,10 @@ def _names_class(qualname: str) -> bool:
 
 
 def _holds_program_object(args, kwargs) -> bool:
-    """An argument that is, or holds, something the program made (a layer, a model, a
-    function, a container): an object made from it may hold the program's weights."""
+    """An argument that is, or holds in a list or dict, something the program made (a layer,
+    a model, a tensor, a function of its own): an object made from it may hold the program's
+    weights. Constants, settings, library names and unknown values (a configuration read
+    from a file) are not."""
     todo = [*args, *kwargs.values()]
     while todo:
         value = todo.pop()
@@ -2422,7 +2423,7 @@ def _holds_program_object(args, kwargs) -> bool:
             todo.extend(value.items)
         elif isinstance(value, DictVal):
             todo.extend(value.items.values())
-        elif not (value is UNKNOWN or isinstance(value, (Const, TFRef, External, Settings))):
+        elif not (value is UNKNOWN or isinstance(value, (Const, External, Settings)) or tfapi.is_modelled(value)):
             return True
     return False
 
