@@ -93,7 +93,8 @@ class VarListMissesVariables(Rule):
     the discriminator keeps its initial weights. Only a step's first run is judged (a
     `tf.function` reads the list when it is traced). Not reported: a flag set again before
     the read (the toggle recipe, `d.trainable = True; d_step(); d.trainable = False`, also
-    by a helper over its layers), a freeze on an `if` arm the step may run without, another
+    by a helper over its layers), a list taken before the freeze (it holds the variables,
+    and a step on it trains them), a freeze on an `if` arm the step may run without, another
     model than the frozen one, and a step in a method no code of the file calls (its caller
     may unfreeze the model first).
 
@@ -1478,6 +1479,21 @@ def step(x, y):
     opt.apply_gradients(zip(grads, critic.trainable_variables))
 step(x, y)
 """,
+        # The list taken before the freeze holds the variables, and a step on it trains them.
+        """
+import tensorflow as tf
+d = tf.keras.Sequential([tf.keras.layers.Dense(4, input_shape=(3,)), tf.keras.layers.Dense(1)])
+d_vars = d.trainable_variables
+d.trainable = False
+opt = tf.keras.optimizers.Adam()
+@tf.function
+def step(x):
+    with tf.GradientTape() as tape:
+        loss = tf.reduce_mean(d(x))
+    grads = tape.gradient(loss, d_vars)
+    opt.apply_gradients(zip(grads, d_vars))
+step(x)
+""",
         # A library class: nothing in the file calls its step, whose caller may unfreeze.
         """
 import tensorflow as tf
@@ -1608,7 +1624,7 @@ gan.fit(x, epochs=1)
             model = ast.unparse(freeze.site.node.value) if isinstance(freeze.site.node, ast.Attribute) else "the model"
             yield from ctx.report(
                 self, g.site,
-                f"`{listed}` is read while `{model}` is frozen (`trainable = False`), and a frozen model's "
+                f"`{listed}` is taken while `{model}` is frozen (`trainable = False`), and a frozen model's "
                 "trainable variables are an empty list: this step trains nothing (Keras 3 raises in "
                 "apply_gradients, tf_keras applies nothing)",
                 related=[ctx.related(freeze.site, f"`{model}` frozen here, and not set back to `True` before the read")],
