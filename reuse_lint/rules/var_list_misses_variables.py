@@ -1843,12 +1843,14 @@ def _frozen_at(analysis, writes: list, read):
         return None
     model = models[0]
     start = analysis.entry_starts.get(read.trace, -1)
+    parts = {id(p) for p in model_parts(model)}
     last = None
     for s in writes:
         if s.trace != read.trace or s.seq >= read.seq:
             continue
-        if s.model is None or any(p is s.model for p in model_parts(model)) or any(
-                p is model for p in model_parts(s.model)):
+        # Its own flag, a part's, one of a model holding it (Keras sets its layers'), or
+        # an object not known.
+        if s.model is None or id(s.model) in parts or any(p is model for p in model_parts(s.model)):
             if compatible(s, read):
                 last = s
     if (last is None or last.kind != "freeze" or last.model is not model or last.value != FALSE
