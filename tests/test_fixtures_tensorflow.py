@@ -277,6 +277,10 @@ SILENT = {
     # TF2: the decoder's tape alone is stepped; the encoder its loss flows through never moves.
     "rl114_two_tapes_bad.py": lambda b: {"enc_h/kernel:0", "enc_h/bias:0"} <= set(b["unchanged"])
     and "dec_out/kernel:0" in b["changed"],
+    # TF2, tf_keras: the discriminator frozen for the combined model, its hand-written step
+    # takes an empty list and applies nothing; the combined model's step trains the generator.
+    "rl114_frozen_bad.py": lambda b: {"d_hidden/kernel:0", "d_out/kernel:0"} <= set(b["unchanged"])
+    and "g_out/kernel:0" in b["changed"],
     # TF2, Keras 3: the head trains, the encoder under it keeps its initial weights.
     "rl114_keras3_bad.py": lambda b: {"enc_dense/kernel:0", "enc_dense/bias:0"} <= set(b["unchanged"])
     and "head_dense/kernel:0" in b["changed"],
@@ -507,6 +511,8 @@ GOOD_SHOWS = {
     "rl114_starred_list_good.py": lambda b: {"enc_h/kernel:0", "dec_out/kernel:0", "head_out/kernel:0"} <= set(b["changed"]),
     "rl114_strategy_run_good.py": lambda b: {"gen_out/kernel:0", "disc_out/kernel:0"} <= set(b["changed"]),
     "rl114_keras3_good.py": lambda b: {"enc_dense/kernel:0", "head_dense/kernel:0"} <= set(b["changed"]),
+    # Unfrozen around its own step: the discriminator trains, and so does the generator.
+    "rl114_frozen_good.py": lambda b: {"d_hidden/kernel:0", "d_out/kernel:0", "g_out/kernel:0"} <= set(b["changed"]),
     # Two tapes, two optimizers, one reconstruction loss: the encoder and the decoder both move.
     "rl114_two_tapes_good.py": lambda b: {"enc_h/kernel:0", "enc_h/bias:0", "dec_out/kernel:0"} <= set(b["changed"]),
     "rl109_tape_good.py": lambda b: "gen_out/kernel:0" in b["changed"] and {"disc_out/kernel:0", "disc_out/bias:0"} <= set(b["unchanged"]),
@@ -616,6 +622,9 @@ KERAS3 = {
     # the same encoder stays unchanged, and moves with the repaired list.
     "rl114_own_call_bad.py": lambda b: b["error"] is None and {"enc_h/kernel:0", "enc_out/kernel:0"} <= set(b["unchanged"]),
     "rl114_own_call_good.py": lambda b: b["error"] is None and {"enc_h/kernel:0", "enc_out/kernel:0"} <= set(b["changed"]),
+    # Keras 3 raises on the frozen discriminator's empty list (tf_keras applies nothing).
+    "rl114_frozen_bad.py": lambda b: "not enough values to unpack (expected 2, got 0)" in (b["error"] or {}).get("message", ""),
+    "rl114_frozen_good.py": lambda b: b["error"] is None and _ends(b["changed"], "d_hidden/kernel:0", "d_out/kernel:0", "g_out/kernel:0"),
     "rl111_metric_bad.py": lambda b: "tf.function only supports singleton tf.Variables" in (b["error"] or {}).get("message", ""),
     "rl111_metric_good.py": lambda b: b["error"] is None,
     "rl111_nested_bad.py": lambda b: "tf.function only supports singleton tf.Variables" in (b["error"] or {}).get("message", ""),

@@ -291,6 +291,10 @@ TABLE = (
     Row("rules/rl114_strategy_run_bad.py", ("RL114@23",), (),
         NO_COUNTERPART + "without --steps the trace stops at this first tape.gradient, before the step whose damage (the generator never changes) TF shows"),
     Row("rules/rl114_strategy_run_good.py", (), (), GOOD),
+    Row("rules/rl114_frozen_bad.py", ("RL114@33",), (),
+        NO_COUNTERPART + "without --steps the trace stops at this first tape.gradient, before the "
+        "apply_gradients on the frozen discriminator's empty list (tf_keras applies nothing, Keras 3 raises)"),
+    Row("rules/rl114_frozen_good.py", (), (), GOOD),
     Row("rules/tape_patterns_good.py", (), (), GOOD),
     Row("rules/unseen_tf1_good.py", (), (), GOOD),
     Row("rules/unseen_tf2_good.py", (), (), GOOD),

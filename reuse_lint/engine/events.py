@@ -167,8 +167,9 @@ class KerasStep:
 
     # "freeze": a model's own flag (`d.trainable = False`); "freeze-layers": the flag of some
     # of its layers (`for layer in model.layers[:k]: layer.trainable = False`, `model` the
-    # owner) or of one layer object (`model` that layer)
-    kind: str  # "compile" | "train" | "freeze" | "freeze-layers"
+    # owner) or of one layer object (`model` that layer); "freeze-unknown": the flag of an
+    # object the analysis does not know (`model` None)
+    kind: str  # "compile" | "train" | "freeze" | "freeze-layers" | "freeze-unknown"
     model: Any  # the KerasObject
     site: Site
     loops: tuple
@@ -239,6 +240,18 @@ class TapeGradient:
     loss: Any  # the Tensor (or UNKNOWN)
     var_list: Any  # a ModelVars, or anything else when the list is not known
     trace: int
+
+
+@dataclass(eq=False)
+class ListRead:
+    """`model.trainable_variables` (or another of a model's lists) read: Keras makes the list
+    then, from the model's `trainable` flag at that moment."""
+
+    var_list: Any  # the ModelVars it gave
+    attr: str  # `trainable_variables`, `trainable_weights`, `weights`, `variables`
+    trace: int
+    seq: int
+    conds: tuple  # the `if` arms it was met on (Cond)
 
 
 @dataclass(eq=False)
@@ -365,6 +378,10 @@ class Analysis:
     gradient_pairings: list = field(default_factory=list)
     zipped_lists: list[ZippedLists] = field(default_factory=list)
     model_reads: list = field(default_factory=list)  # every ModelVars made (`m.trainable_variables`)
+    list_reads: list[ListRead] = field(default_factory=list)  # when and where each was made
+    # trace -> `events` when a function run as an entry began (after its object's `__init__`):
+    # what ran before it in that trace is not what runs before it in the program.
+    entry_starts: dict[int, int] = field(default_factory=dict)
     # Keras models whose weights code we do not follow touches: loaded, set, fitted, read by a
     # helper (a target network's polyak update). Their training is not ours to judge.
     models_handled: list = field(default_factory=list)

@@ -815,6 +815,7 @@ class Interpreter:
         self._reset_trace(fresh=False)
         if isinstance(self_value, Instance):
             self._construct(self_value, func)
+        self.analysis.entry_starts[self.trace] = self.analysis.events
         bound = func.bound(UNKNOWN if self_value is None and func.owner is not None else self_value)
         site = Site(func.module.path, func.node)
         kwargs = {}
@@ -2368,6 +2369,7 @@ class Interpreter:
             base = self.eval(target.value, env, module)
             if isinstance(base, Instance):
                 self._set_attr(base, target.attr, value)
+                tfapi.instance_attribute_set(self, base, target.attr, value, target, module)
             else:
                 tfapi.set_attribute(self, base, target.attr, value, target, module)
         elif isinstance(target, ast.Subscript):

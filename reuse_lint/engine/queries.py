@@ -58,6 +58,13 @@ def compatible(a: Creation, b: Creation) -> bool:
     return _compatible_paths(_paths(a), _paths(b)) and not _exclusive_tests(a.conds, b.conds)
 
 
+def on_its_path(a, b) -> bool:
+    """Every `if` arm `a` was met on, `b` was met on too, in the same loop iterations: where
+    `b` runs, so did `a` (a freeze on one arm is not before a read after that `if`)."""
+    pa, pb = _paths(a), _paths(b)
+    return all(pb.get(if_id) == taken for if_id, taken in pa.items())
+
+
 def _compatible_paths(a: dict, b: dict) -> bool:
     if len(b) < len(a):
         a, b = b, a

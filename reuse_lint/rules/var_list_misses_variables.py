@@ -6,10 +6,16 @@ from typing import Iterable
 from reuse_lint.diagnostics import Diagnostic
 from reuse_lint.engine.events import Selection, Site
 from reuse_lint.engine.queries import (
-    builder_call, creation_of, crossed_pairings, made_during, model_scope_of, model_scopes_of, reached_models,
-    reached_unscoped, tape_findings,
+    builder_call, compatible, creation_of, crossed_pairings, made_during, model_parts, model_scope_of, model_scopes_of,
+    on_its_path, reached_models, reached_unscoped, tape_findings,
 )
-from reuse_lint.engine.values import VarList
+from reuse_lint.engine.values import Const, KerasObject, VarList
+
+# The lists Keras makes from the `trainable` flag: a frozen model's are empty. (`weights`
+# and `variables` hold its variables all the same, and a tape watches them.)
+_TRAINABLE_LISTS = frozenset({"trainable_variables", "trainable_weights"})
+_FLAG_WRITES = frozenset({"freeze", "freeze-layers", "freeze-unknown"})
+FALSE = Const(False)
 from reuse_lint.rules.base import Rule, RuleContext
 
 
@@ -82,6 +88,19 @@ class VarListMissesVariables(Rule):
     not for (`No gradients provided for any variable` when the loss does not reach the first
     model; a shape error, or silent nonsense, when it does), and the model the step updates
     is never trained on its own gradients.
+
+    And it finds a step's list taken from a Keras model the code froze (`d.trainable =
+    False`, as the Keras 2 GAN recipe does before compiling the combined model) and did not
+    set back to `True` on the way: Keras makes `trainable_variables` from the flag as it is
+    when read, so the list is empty. Keras 3 raises in `apply_gradients` (`ValueError: not
+    enough values to unpack (expected 2, got 0)`); tf_keras applies nothing, silently, and
+    the discriminator keeps its initial weights. Only a step's first run is judged (a
+    `tf.function` reads the list when it is traced). Not reported: a flag set again before
+    the read (the toggle recipe, `d.trainable = True; d_step(); d.trainable = False`, also
+    by a helper over its layers), a list taken before the freeze (it holds the variables,
+    and a step on it trains them), a freeze on an `if` arm the step may run without, another
+    model than the frozen one, and a step in a method no code of the file calls (its caller
+    may unfreeze the model first).
 
     ## Example
     ```python
@@ -1418,6 +1437,196 @@ step = tf.train.MomentumOptimizer(0.1, 0.9).apply_gradients(zip(clipped, tf_vari
 """,
     )
 
+    VALID = VALID + (
+        # The Keras 2 GAN recipe with the toggle around the discriminator's own step.
+        """
+import tensorflow as tf
+class GAN:
+    def __init__(self):
+        self.g = tf.keras.Sequential([tf.keras.layers.Dense(4)])
+        self.d = tf.keras.Sequential([tf.keras.layers.Dense(1)])
+        self.d.compile(optimizer="adam", loss="mse")
+        self.d.trainable = False
+        self.combined = tf.keras.Sequential([self.g, self.d])
+        self.combined.compile(optimizer="adam", loss="mse")
+        self.opt = tf.keras.optimizers.Adam()
+    @tf.function
+    def d_step(self, real):
+        with tf.GradientTape() as tape:
+            loss = tf.reduce_mean(self.d(real))
+        grads = tape.gradient(loss, self.d.trainable_variables)
+        self.opt.apply_gradients(zip(grads, self.d.trainable_variables))
+    def train(self, data, noise, ones):
+        for x in data:
+            self.d.trainable = True
+            self.d_step(x)
+            self.d.trainable = False
+            self.combined.train_on_batch(noise, ones)
+GAN().train(data, noise, ones)
+""",
+        # Unfrozen by a helper over its layers before the step.
+        """
+import tensorflow as tf
+def make_trainable(net, flag):
+    for layer in net.layers:
+        layer.trainable = flag
+d = tf.keras.Sequential([tf.keras.layers.Dense(1)])
+d.trainable = False
+opt = tf.keras.optimizers.Adam()
+def d_step(x):
+    with tf.GradientTape() as tape:
+        loss = tf.reduce_mean(d(x))
+    grads = tape.gradient(loss, d.trainable_variables)
+    opt.apply_gradients(zip(grads, d.trainable_variables))
+for x in data:
+    make_trainable(d, True)
+    d_step(x)
+    make_trainable(d, False)
+""",
+        # Frozen on one arm for the combined model, stepped by hand on the other.
+        """
+import tensorflow as tf
+g = tf.keras.Sequential([tf.keras.layers.Dense(4)])
+d = tf.keras.Sequential([tf.keras.layers.Dense(1)])
+opt = tf.keras.optimizers.Adam()
+if args.keras_recipe:
+    d.trainable = False
+    gan = tf.keras.Sequential([g, d])
+    gan.compile(optimizer="adam", loss="mse")
+else:
+    with tf.GradientTape() as tape:
+        loss = tf.reduce_mean(d(x))
+    grads = tape.gradient(loss, d.trainable_variables)
+    opt.apply_gradients(zip(grads, d.trainable_variables))
+""",
+        # Frozen only when a setting asks: the step may run with the model trainable.
+        """
+import tensorflow as tf
+d = tf.keras.Sequential([tf.keras.layers.Dense(1)])
+opt = tf.keras.optimizers.Adam()
+def step(x):
+    with tf.GradientTape() as tape:
+        loss = tf.reduce_mean(d(x))
+    grads = tape.gradient(loss, d.trainable_variables)
+    opt.apply_gradients(zip(grads, d.trainable_variables))
+if args.freeze:
+    d.trainable = False
+step(x)
+""",
+        # The target network is the frozen one; the critic's list is another model's.
+        """
+import tensorflow as tf
+def build():
+    return tf.keras.Sequential([tf.keras.layers.Dense(8), tf.keras.layers.Dense(1)])
+critic, target = build(), build()
+target.trainable = False
+opt = tf.keras.optimizers.Adam()
+@tf.function
+def step(x, y):
+    with tf.GradientTape() as tape:
+        loss = tf.reduce_mean(tf.square(critic(x) - tf.stop_gradient(target(x)) - y))
+    grads = tape.gradient(loss, critic.trainable_variables)
+    opt.apply_gradients(zip(grads, critic.trainable_variables))
+step(x, y)
+""",
+        # The list taken before the freeze holds the variables, and a step on it trains them.
+        """
+import tensorflow as tf
+d = tf.keras.Sequential([tf.keras.layers.Dense(4, input_shape=(3,)), tf.keras.layers.Dense(1)])
+d_vars = d.trainable_variables
+d.trainable = False
+opt = tf.keras.optimizers.Adam()
+@tf.function
+def step(x):
+    with tf.GradientTape() as tape:
+        loss = tf.reduce_mean(d(x))
+    grads = tape.gradient(loss, d_vars)
+    opt.apply_gradients(zip(grads, d_vars))
+step(x)
+""",
+        # A library class: nothing in the file calls its step, whose caller may unfreeze.
+        """
+import tensorflow as tf
+class GAN:
+    def __init__(self):
+        self.d = tf.keras.Sequential([tf.keras.layers.Dense(1)])
+        self.d.trainable = False
+        self.opt = tf.keras.optimizers.Adam()
+    def d_step(self, real):
+        with tf.GradientTape() as tape:
+            loss = tf.reduce_mean(self.d(real))
+        grads = tape.gradient(loss, self.d.trainable_variables)
+        self.opt.apply_gradients(zip(grads, self.d.trainable_variables))
+""",
+    )
+    INVALID = INVALID + (
+        # The Keras 2 recipe's freeze, then a hand-written step over the frozen model.
+        """
+import tensorflow as tf
+import keras
+class StyleGAN:
+    def __init__(self, latent_dim=16):
+        self.latent_dim = latent_dim
+        self.generator = keras.Sequential([keras.layers.Dense(32), keras.layers.Dense(4)])
+        self.discriminator = keras.Sequential([keras.layers.Dense(32), keras.layers.Dense(1)])
+        self.adversarial_model = self.build_adversarial_model()
+        self.d_optimizer = keras.optimizers.Adam(2e-4)
+        self.g_optimizer = keras.optimizers.Adam(2e-4)
+    def build_adversarial_model(self):
+        self.discriminator.trainable = False
+        z = keras.Input((self.latent_dim,))
+        return keras.Model(z, self.discriminator(self.generator(z)))
+    def train_step(self, real):
+        noise = tf.random.normal([tf.shape(real)[0], self.latent_dim])
+        with tf.GradientTape() as tape:
+            loss = tf.reduce_mean(self.discriminator(self.generator(noise)) - self.discriminator(real))
+        grads = tape.gradient(loss, self.discriminator.trainable_variables)  # expect: RL114
+        self.d_optimizer.apply_gradients(zip(grads, self.discriminator.trainable_variables))
+        with tf.GradientTape() as tape:
+            loss = -tf.reduce_mean(self.discriminator(self.generator(noise)))
+        grads = tape.gradient(loss, self.generator.trainable_variables)
+        self.g_optimizer.apply_gradients(zip(grads, self.generator.trainable_variables))
+    def train(self, dataset, epochs):
+        for epoch in range(epochs):
+            for batch in dataset:
+                self.train_step(batch)
+if __name__ == "__main__":
+    gan = StyleGAN()
+    gan.train(dataset, epochs=10)
+""",
+        # A Keras subclass whose `__init__` freezes the discriminator it is handed, and whose
+        # `train_step` (run by `fit`) steps it.
+        """
+import tensorflow as tf
+class GAN(tf.keras.Model):
+    def __init__(self, generator, discriminator):
+        super().__init__()
+        self.generator = generator
+        self.discriminator = discriminator
+        self.discriminator.trainable = False
+    def compile(self, d_optimizer, g_optimizer):
+        super().compile()
+        self.d_optimizer = d_optimizer
+        self.g_optimizer = g_optimizer
+    def train_step(self, real):
+        noise = tf.random.normal([tf.shape(real)[0], 8])
+        with tf.GradientTape() as tape:
+            d_loss = tf.reduce_mean(self.discriminator(self.generator(noise))) - tf.reduce_mean(self.discriminator(real))
+        grads = tape.gradient(d_loss, self.discriminator.trainable_variables)  # expect: RL114
+        self.d_optimizer.apply_gradients(zip(grads, self.discriminator.trainable_variables))
+        with tf.GradientTape() as tape:
+            g_loss = -tf.reduce_mean(self.discriminator(self.generator(noise)))
+        grads = tape.gradient(g_loss, self.generator.trainable_variables)
+        self.g_optimizer.apply_gradients(zip(grads, self.generator.trainable_variables))
+        return {"d_loss": d_loss, "g_loss": g_loss}
+g = tf.keras.Sequential([tf.keras.layers.Dense(4)])
+d = tf.keras.Sequential([tf.keras.layers.Dense(1)])
+gan = GAN(g, d)
+gan.compile(tf.keras.optimizers.Adam(), tf.keras.optimizers.Adam())
+gan.fit(x, epochs=1)
+""",
+    )
+
     def check(self, ctx: RuleContext) -> Iterable[Diagnostic]:
         for sel in ctx.analysis.selections:
             if not sel.used_by:
@@ -1437,6 +1646,41 @@ step = tf.train.MomentumOptimizer(0.1, 0.9).apply_gradients(zip(clipped, tf_vari
                 yield from self._missed(ctx, sel)
         yield from self._untrained(ctx)
         yield from self._crossed(ctx)
+        yield from self._frozen(ctx)
+
+    def _frozen(self, ctx: RuleContext) -> Iterable[Diagnostic]:
+        """TF2: a step's gradients taken of `d.trainable_variables` where `d` was frozen
+        (`d.trainable = False`) on every path to the read, with no write of its flag since
+        (nor of a part's, of a model holding it, of an object not known): Keras makes the list
+        from the flag as it is then, and a frozen model's is empty. Only the first run of a
+        step is judged: a `tf.function` (and Keras' `train_step`) reads the list when traced,
+        and an eager step first run before the freeze may be meant to stop there."""
+        analysis = ctx.analysis
+        writes = [s for s in analysis.keras_steps if s.kind in _FLAG_WRITES]
+        if not any(s.kind == "freeze" and s.value == FALSE for s in writes):
+            return
+        reads = {id(r.var_list): r for r in analysis.list_reads}
+        runs: list = []
+        for g in analysis.tape_gradients:
+            read = reads.get(id(g.var_list))
+            if read is None or read.attr not in _TRAINABLE_LISTS:
+                continue
+            first = not any(node is g.site.node and r.trace == read.trace and compatible(r, read) for node, r in runs)
+            runs.append((g.site.node, read))
+            freeze = _frozen_at(analysis, writes, read) if first else None
+            if freeze is None:
+                continue
+            listed = _argument_text(g.site.node, 1, "sources")
+            model = ast.unparse(freeze.site.node.value) if isinstance(freeze.site.node, ast.Attribute) else "the model"
+            yield from ctx.report(
+                self, g.site,
+                f"`{listed}` is taken while `{model}` is frozen (`trainable = False`), and a frozen model's "
+                "trainable variables are an empty list: this step trains nothing (Keras 3 raises in "
+                "apply_gradients, tf_keras applies nothing)",
+                related=[ctx.related(freeze.site, f"`{model}` frozen here, and not set back to `True` before the read")],
+                help=f"set `{model}.trainable = True` before this step (and back to False after it, if a combined "
+                "model is compiled with it frozen)",
+            )
 
     def _crossed(self, ctx: RuleContext) -> Iterable[Diagnostic]:
         """TF2: gradients taken for one model's variables, zipped with another model's."""
@@ -1636,6 +1880,33 @@ step = tf.train.MomentumOptimizer(0.1, 0.9).apply_gradients(zip(clipped, tf_vari
             related=[ctx.related(use.site, "the only optimizer of this graph, on a loss that sums that term")],
             help="keep the head's variables in the list: its loss is meant to train it too",
         )
+
+
+def _frozen_at(analysis, writes: list, read):
+    """The freeze (`d.trainable = False`) in force where `read` takes the trainable list of
+    the one model `d`: the last write of a flag that can matter to `d` before the read, on a
+    path the read can be on, is that freeze, and it was on every path to the read. In a
+    function run as an entry, only a freeze within that run counts (what ran before it in
+    the program is not known). None otherwise."""
+    models = read.var_list.models
+    if len(models) != 1 or not isinstance(models[0], KerasObject) or not models[0].model:
+        return None
+    model = models[0]
+    start = analysis.entry_starts.get(read.trace, -1)
+    parts = {id(p) for p in model_parts(model)}
+    last = None
+    for s in writes:
+        if s.trace != read.trace or s.seq >= read.seq:
+            continue
+        # Its own flag, a part's, one of a model holding it (Keras sets its layers'), or
+        # an object not known.
+        if s.model is None or id(s.model) in parts or any(p is model for p in model_parts(s.model)):
+            if compatible(s, read):
+                last = s
+    if (last is None or last.kind != "freeze" or last.model is not model or last.value != FALSE
+            or last.seq <= start or not on_its_path(last, read)):
+        return None
+    return last
 
 
 def _by_hand(ctx: RuleContext, sel: Selection) -> list:

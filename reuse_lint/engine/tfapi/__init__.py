@@ -265,6 +265,7 @@ external_result = tensors.external_result
 call_inputs = tensors.call_inputs
 through = tensors.through
 model_attribute = keras.model_attribute
+instance_attribute_set = keras.instance_attribute_set
 unpacked = tensors.unpacked
 apply_subclass = keras.apply_subclass
 own_call_applied = keras.own_call_applied

@@ -460,7 +460,7 @@ def model_attribute(interp, base: Any, attr: str) -> Any:
     if (attr not in _MODEL_LISTS and attr not in _MODEL_TOUCHES) or not _keras_value(base):
         return NOT_SPECIAL
     if attr in _MODEL_LISTS:
-        return model_list(interp, base)
+        return model_list(interp, base, attr)
     own_step = base.cls.lookup("train_step") if isinstance(base, Instance) else None
     if own_step is not None and attr in _KERAS_FITS and isinstance(own_step, FuncVal):
         return TFMethod(_fit_own_step, base)
@@ -836,10 +836,20 @@ def set_attribute(interp, base: Any, attr: str, value: Any, node: ast.AST, modul
         owners = base.models if isinstance(base, ModelLayers) else (base,) if isinstance(base, KerasObject) else ()
         for owner in owners:
             _keras_step(interp, "freeze-layers", owner, node, module, value)
+        if not owners:
+            # Any model's flag may have changed here (`for m in nets: m.trainable = True`).
+            _keras_step(interp, "freeze-unknown", None, node, module, value)
         return
     # On one arm of an unknown `if`, the flag is known only if it does not change.
     base.trainable = value if not interp.journals or same(value, base.trainable) else UNKNOWN
     _keras_step(interp, "freeze", base, node, module, value)
+
+
+def instance_attribute_set(interp, base: Instance, attr: str, value: Any, node: ast.AST, module: ModuleState) -> None:
+    """`x.trainable = ...` on an object of a Keras subclass of the program's own: Keras sets
+    the flag of every layer and model it tracks, which the analysis does not list."""
+    if attr == "trainable" and _keras_class(base.cls):
+        _keras_step(interp, "freeze-unknown", None, node, module, value)
 
 
 def class_methods(cls: ClassVal) -> Any:

@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from reuse_lint import tfnames
-from reuse_lint.engine.events import Site, TapeGradient
+from reuse_lint.engine.events import ListRead, Site, TapeGradient
 from reuse_lint.engine.tfapi import NOT_SPECIAL, TFMethod, attributes, builtin, context, register
 from reuse_lint.engine.tfapi.optimizers import Gradients
 from reuse_lint.engine.values import UNKNOWN, Const, ListVal, ModelVars, TapeVal, Tensor
@@ -74,10 +74,13 @@ def _zip(interp, args, node, module) -> Any:
     return NOT_SPECIAL
 
 
-def model_list(interp, model: Any) -> ModelVars:
-    """`model.trainable_variables`: a list known by its model."""
+def model_list(interp, model: Any, attr: str = "trainable_variables") -> ModelVars:
+    """`model.trainable_variables`: a list known by its model, made from the model's
+    `trainable` flag as it is when read (a frozen model's is empty)."""
     made = ModelVars((model,))
     interp.analysis.model_reads.append(made)
+    interp.analysis.list_reads.append(
+        ListRead(made, attr, interp.trace, interp.analysis.tick(), tuple(interp.conds)))
     return made
 
 
