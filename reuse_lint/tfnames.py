@@ -285,7 +285,8 @@ def opens_unknown_scope(canon: str, keywords: frozenset[str], starred: bool) -> 
 
 
 def is_optimizer(canon: str) -> bool:
-    return canon.startswith("tf.train.") and canon.endswith("Optimizer")
+    """A `tf.train` optimizer of its own (a wrapper of another is OPTIMIZER_WRAPPERS')."""
+    return canon.startswith("tf.train.") and canon.endswith("Optimizer") and canon not in OPTIMIZER_WRAPPERS
 
 
 KERAS_MODELS = frozenset({"keras.Sequential", "keras.Model", "keras.models.Sequential", "keras.models.Model"})

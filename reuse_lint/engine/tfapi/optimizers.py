@@ -67,7 +67,7 @@ def _wrapper(interp, canon, node, args, kwargs, module) -> Any:
     was (a `tf.train` one a new optimizer, a contrib one an unknown call)."""
     inner = args[0] if args else kwargs.get("opt", kwargs.get("optimizer"))
     if not isinstance(inner, Optimizer):
-        return _optimizer(interp, canon, node, args, kwargs, module) if tfnames.is_optimizer(canon) else NOT_SPECIAL
+        return _optimizer(interp, canon, node, args, kwargs, module) if canon.startswith("tf.train.") else NOT_SPECIAL
     if tfnames.may_create_opaquely(canon):
         interp.tf.unknown_effect()
     return inner
