@@ -227,6 +227,15 @@ GRADIENTS = "tf.gradients"
 CLIP_BY_GLOBAL_NORM = "tf.clip_by_global_norm"
 GRADIENT_TAPES = frozenset({"tf.GradientTape", "tf.autodiff.GradientTape"})
 EMA = "tf.train.ExponentialMovingAverage"
+# Optimizers that wrap another, given first (`opt` or `optimizer`), and hand it every step: the
+# wrapped one computes and applies, and makes its slots under its own name
+# (`SyncReplicasOptimizer(MomentumOptimizer(...))` gives `w/Momentum`). The replica count, the
+# shard reduction, a clip or a loss scale change the gradients, not which variables train.
+OPTIMIZER_WRAPPERS = frozenset({
+    "tf.train.SyncReplicasOptimizer", "tf.train.SyncReplicasOptimizerV2", "tf.tpu.CrossShardOptimizer",
+    "contrib.tpu.CrossShardOptimizer", "contrib.opt.MovingAverageOptimizer", "contrib.opt.DropStaleGradientOptimizer",
+    "contrib.mixed_precision.LossScaleOptimizer", "contrib.estimator.clip_gradients_by_norm",
+})
 # A hand-written batch norm's update of its moving statistics (`from tensorflow.python.training
 # import moving_averages`, as slim's own batch norm does): an op, whose `zero_debias` (on by
 # default) also makes two non-trainable variables under the averaged one's name.
@@ -276,7 +285,8 @@ def opens_unknown_scope(canon: str, keywords: frozenset[str], starred: bool) -> 
 
 
 def is_optimizer(canon: str) -> bool:
-    return canon.startswith("tf.train.") and canon.endswith("Optimizer")
+    """A `tf.train` optimizer of its own (a wrapper of another is OPTIMIZER_WRAPPERS')."""
+    return canon.startswith("tf.train.") and canon.endswith("Optimizer") and canon not in OPTIMIZER_WRAPPERS
 
 
 KERAS_MODELS = frozenset({"keras.Sequential", "keras.Model", "keras.models.Sequential", "keras.models.Model"})
@@ -527,6 +537,7 @@ SPECIAL_NAMES = frozenset(
     {VARIABLE_SCOPE, GET_VARIABLE, GET_VARIABLE_SCOPE, AUTO_REUSE, MAKE_TEMPLATE, GRAPH,
      "tf.get_default_graph", RESET_DEFAULT_GRAPH, STOP_GRADIENT, EMA, GRADIENTS,
      CLIP_BY_GLOBAL_NORM, ASSIGN_MOVING_AVERAGE}
+    | OPTIMIZER_WRAPPERS
     | SESSIONS
     | REVERSALS  # a hand-written backward RNN's input (rnn.py's CellRun)
     | MOMENTS  # read where a moving average is applied to them

@@ -710,3 +710,46 @@ def test_an_object_of_an_unread_class_is_one_object_with_lists_of_its_own():
     for unknown in ("model.RRDBNet(trunk=shared)", "model.RRDBNet([shared])", "model.RRDBNet(tf.zeros([1]))",
                     "ops.build_generator(3)", "model.MODELS(3)"):
         assert not isinstance(listed(unknown), ModelVars), unknown
+
+
+def test_a_parsers_known_args_are_its_namespace_of_defaults():
+    """`FLAGS, unparsed = parser.parse_known_args()` (the rest of argv goes to `tf.app.run`)
+    reads as `parse_args()` does: the defaults the file writes. The pair itself, bound to one
+    name, is no namespace."""
+    import ast
+
+    from reuse_lint.engine.settings import settings
+    from reuse_lint.engine.values import Settings
+
+    head = textwrap.dedent("""
+        import argparse
+        parser = argparse.ArgumentParser()
+        parser.add_argument("--num_layers", type=int, default=2)
+        parser.add_argument("--use_aux_heads", action="store_true", default=False)
+    """)
+    found = settings(ast.parse(head + "FLAGS, unparsed = parser.parse_known_args()\n"))
+    assert found["FLAGS"] == Settings((("num_layers", Const(2)), ("use_aux_heads", Const(False))))
+    assert "FLAGS" not in settings(ast.parse(head + "FLAGS = parser.parse_known_args()\n"))
+    assert "FLAGS" not in settings(ast.parse(head + "FLAGS, unparsed = parser.parse_known_args(['--x'])\n"))
+    assert "FLAGS" not in settings(ast.parse(head + "parser.set_defaults(num_layers=1)\nFLAGS, _ = parser.parse_known_args()\n"))
+
+
+def test_an_optimizer_wrapper_is_the_optimizer_it_wraps():
+    """`SyncReplicasOptimizer(opt)` on one arm of an `if`, or `CrossShardOptimizer(opt)`: the
+    step is the wrapped Momentum's (TF 2.21 makes `w/Momentum` for it, and the local step
+    `sync_rep_local_step` of its own); a wrapper of something we do not know is what it was."""
+    _, analysed = run("""
+        import sys
+        import tensorflow as tf
+        w = tf.get_variable("w", [2])
+        loss = tf.reduce_sum(w * w)
+        opt = tf.train.MomentumOptimizer(0.1, 0.9)
+        if "--sync" in sys.argv:
+            opt = tf.train.SyncReplicasOptimizer(opt, replicas_to_aggregate=2, total_num_replicas=2)
+        step = opt.minimize(loss, var_list=[w])
+        tpu = tf.compat.v1.tpu.CrossShardOptimizer(tf.train.AdamOptimizer(0.1)).minimize(loss)
+        other = tf.train.SyncReplicasOptimizer(make_optimizer(), replicas_to_aggregate=2).minimize(loss)
+    """)
+    uses = [(u.optimizer, u.site.node.lineno) for u in analysed.analysis.optimizers if u.method == "minimize"]
+    analysed.release()
+    assert uses == [("tf.train.MomentumOptimizer", 9), ("tf.train.AdamOptimizer", 10), ("tf.train.SyncReplicasOptimizer", 11)]

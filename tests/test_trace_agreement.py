@@ -372,6 +372,11 @@ TABLE = (
         "loop clips one by one (or clip_by_global_norm, by a setting); the trace the auxiliary "
         "head's variable no list takes (made at 63)"),
     Row("rules/rl114_clip_loop_good.py", (), (), GOOD),
+    Row("rules/rl114_wrapped_optimizer_bad.py", ("RL114@60",), ("RT206@50",),
+        "RL114→RT206: the linter reports the one step's filter (60), its optimizer picked by name and "
+        "wrapped by SyncReplicasOptimizer on a setting; the trace the auxiliary head's variable no "
+        "list takes (made at 50)"),
+    Row("rules/rl114_wrapped_optimizer_good.py", (), (), GOOD),
     Row("rules/rl114_lazy_property_good.py", (), (), GOOD),
     Row("rules/rl114_flat_grad_bad.py", ("RL114@56", "RL114@57"), (),
         NO_COUNTERPART + "the trace learns a step's list from an optimizer, and these steps have "

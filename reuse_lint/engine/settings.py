@@ -64,7 +64,14 @@ class _Reader:
             for name in _bound(node):
                 self.bindings[name] = self.bindings.get(name, 0) + 1
             if isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name):
-                self.assigned[node.targets[0].id] = node.value
+                if not _known_args(node.value):  # a pair, not a namespace
+                    self.assigned[node.targets[0].id] = node.value
+            elif isinstance(node, ast.Assign) and len(node.targets) == 1 and _known_args(node.value):
+                # `FLAGS, unparsed = parser.parse_known_args()`: the namespace is the first
+                # of the pair (the rest of argv goes on to `tf.app.run`).
+                target = node.targets[0]
+                if isinstance(target, (ast.Tuple, ast.List)) and len(target.elts) == 2 and isinstance(target.elts[0], ast.Name):
+                    self.assigned[target.elts[0].id] = node.value
             if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in ("setattr", "vars"):
                 self.escapes.update(a.id for a in node.args[:1] if isinstance(a, ast.Name))
             if isinstance(node, ast.Attribute) and node.attr == "__dict__" and isinstance(node.value, ast.Name):
@@ -102,7 +109,8 @@ class _Reader:
         attrs: dict[str, Any] | None = None
         if isinstance(value, ast.Attribute) and value.attr == "FLAGS" and self.qualname(value.value) in _FLAGS_MODULES:
             attrs = self._flags()
-        elif isinstance(value, ast.Call) and isinstance(value.func, ast.Attribute) and value.func.attr == "parse_args" \
+        elif isinstance(value, ast.Call) and isinstance(value.func, ast.Attribute) \
+                and value.func.attr in ("parse_args", "parse_known_args") \
                 and not value.args and not value.keywords and isinstance(value.func.value, ast.Name):
             attrs = self._arguments(value.func.value.id)
         elif isinstance(value, ast.Call) and not value.args and self._namespace(value.func):
@@ -158,7 +166,7 @@ class _Reader:
             if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
                     and isinstance(node.func.value, ast.Name) and node.func.value.id == parser):
                 continue
-            if node.func.attr in ("set_defaults", "parse_known_args", "add_subparsers"):
+            if node.func.attr in ("set_defaults", "add_subparsers"):
                 return None  # defaults set elsewhere or parsed in other ways: not followed
             if node.func.attr != "add_argument":
                 continue
@@ -167,6 +175,12 @@ class _Reader:
                 return None
             _merge(attrs, dest, value)
         return attrs
+
+
+def _known_args(value: ast.expr) -> bool:
+    """`parser.parse_known_args()`: the namespace and the arguments it did not know."""
+    return isinstance(value, ast.Call) and isinstance(value.func, ast.Attribute) \
+        and value.func.attr == "parse_known_args" and isinstance(value.func.value, ast.Name)
 
 
 def _merge(attrs: dict[str, Any], key: str, value: Any) -> None:

@@ -229,6 +229,23 @@ parser.add_argument("--num-layers", type=int, default=1)
 args = parser.parse_args()
 stack = g_cells(args)
 """,
+        # The same default read through `parse_known_args`, whose leftover arguments go on
+        # to `tf.app.run` (TensorFlow's own example scripts parse their flags so).
+        """
+import argparse
+import sys
+import tensorflow as tf
+parser = argparse.ArgumentParser()
+parser.add_argument("--hidden", type=int, default=32)
+parser.add_argument("--num_layers", type=int, default=1)
+def main(_):
+    cell = tf.nn.rnn_cell.LSTMCell(FLAGS.hidden)
+    stack = tf.nn.rnn_cell.MultiRNNCell([cell] * FLAGS.num_layers)
+    outputs, _ = tf.nn.dynamic_rnn(stack, tf.placeholder(tf.float32, [None, 5, 3]), dtype=tf.float32)
+if __name__ == "__main__":
+    FLAGS, unparsed = parser.parse_known_args()
+    tf.app.run(main=main, argv=[sys.argv[0]] + unparsed)
+""",
         # A vendored seq2seq wrapper (round 9) stacks a name bound nowhere: Python raises
         # NameError before the list exists, so no cell is ever repeated.
         """
@@ -395,6 +412,22 @@ def main(_):
     Decoder(FLAGS)
 if __name__ == "__main__":
     tf.app.run()
+""",
+        # The argparse default read through `parse_known_args` asks for two layers.
+        """
+import argparse
+import sys
+import tensorflow as tf
+parser = argparse.ArgumentParser()
+parser.add_argument("--hidden", type=int, default=32)
+parser.add_argument("--num_layers", type=int, default=2)
+def main(_):
+    cell = tf.nn.rnn_cell.LSTMCell(FLAGS.hidden)
+    stack = tf.nn.rnn_cell.MultiRNNCell([cell] * FLAGS.num_layers)  # expect: RL117
+    outputs, _ = tf.nn.dynamic_rnn(stack, tf.placeholder(tf.float32, [None, 5, 3]), dtype=tf.float32)
+if __name__ == "__main__":
+    FLAGS, unparsed = parser.parse_known_args()
+    tf.app.run(main=main, argv=[sys.argv[0]] + unparsed)
 """,
         # A namespace whose layer count is set to 1 and then to 3: not one layer on every path.
         """

@@ -1627,6 +1627,108 @@ gan.fit(x, epochs=1)
 """,
     )
 
+    INVALID = INVALID + (
+        # The one step's optimizer wrapped for synchronous replicas when a flag asks: the
+        # wrapped Momentum makes the slots and steps the list that leaves the head out.
+        """
+import sys
+import tensorflow as tf
+x = tf.placeholder(tf.float32, [None, 8])
+y = tf.placeholder(tf.int32, [None])
+with tf.variable_scope("child"):
+    with tf.variable_scope("layer_0"):
+        h = tf.nn.relu(tf.matmul(x, tf.get_variable("w", [8, 16])))
+    with tf.variable_scope("aux_head"):
+        aux_logits = tf.matmul(h, tf.get_variable("w", [16, 10]))
+    with tf.variable_scope("fc"):
+        logits = tf.matmul(h, tf.get_variable("w", [16, 10]))
+loss = tf.reduce_mean(tf.nn.sparse_softmax_cross_entropy_with_logits(labels=y, logits=logits))
+aux_loss = tf.reduce_mean(tf.nn.sparse_softmax_cross_entropy_with_logits(labels=y, logits=aux_logits))
+tf_variables = [v for v in tf.trainable_variables() if "aux_head" not in v.name]  # expect: RL114
+grads = tf.gradients(loss + 0.4 * aux_loss, tf_variables)
+opt = tf.train.MomentumOptimizer(0.1, 0.9)
+if "--sync_replicas" in sys.argv:
+    opt = tf.train.SyncReplicasOptimizer(opt, replicas_to_aggregate=2, total_num_replicas=2)
+step = opt.apply_gradients(zip(grads, tf_variables), global_step=tf.train.get_or_create_global_step())
+""",
+        # A GAN's two optimizers, each wrapped for TPU shards when a flag asks: the
+        # discriminator's filter still leaves its batch norm out.
+        """
+import sys
+import tensorflow as tf
+use_tpu = "--use_tpu" in sys.argv
+def generator(z):
+    with tf.variable_scope("generator"):
+        return tf.layers.dense(z, 2, name="g_out")
+def discriminator(x, reuse=False):
+    with tf.variable_scope("discriminator", reuse=reuse):
+        h = tf.layers.batch_normalization(tf.layers.dense(x, 8, name="d_h0"), name="bn1")
+        return tf.layers.dense(h, 1, name="d_out")
+fake = generator(tf.random.normal([8, 4]))
+d_real = discriminator(tf.placeholder(tf.float32, [None, 2]))
+d_fake = discriminator(fake, reuse=True)
+tvars = tf.trainable_variables()
+d_vars = [v for v in tvars if "d_" in v.name]  # expect: RL114
+g_vars = [v for v in tvars if "g_" in v.name]
+def make_optimizer():
+    opt = tf.train.AdamOptimizer(1e-4)
+    if use_tpu:
+        opt = tf.compat.v1.tpu.CrossShardOptimizer(opt)
+    return opt
+d_step = make_optimizer().minimize(tf.reduce_mean(d_fake - d_real), var_list=d_vars)
+g_step = make_optimizer().minimize(-tf.reduce_mean(d_fake), var_list=g_vars)
+""",
+    )
+    VALID = VALID + (
+        # The same wrapped steps over whole scopes: every layer of each model trains.
+        """
+import sys
+import tensorflow as tf
+use_tpu = "--use_tpu" in sys.argv
+def generator(z):
+    with tf.variable_scope("generator"):
+        return tf.layers.dense(z, 2, name="g_out")
+def discriminator(x, reuse=False):
+    with tf.variable_scope("discriminator", reuse=reuse):
+        h = tf.layers.batch_normalization(tf.layers.dense(x, 8, name="d_h0"), name="bn1")
+        return tf.layers.dense(h, 1, name="d_out")
+fake = generator(tf.random.normal([8, 4]))
+d_real = discriminator(tf.placeholder(tf.float32, [None, 2]))
+d_fake = discriminator(fake, reuse=True)
+d_vars = tf.trainable_variables("discriminator/")
+g_vars = tf.trainable_variables("generator/")
+def make_optimizer():
+    opt = tf.train.AdamOptimizer(1e-4)
+    if use_tpu:
+        opt = tf.compat.v1.tpu.CrossShardOptimizer(opt)
+    return opt
+d_step = make_optimizer().minimize(tf.reduce_mean(d_fake - d_real), var_list=d_vars)
+g_step = make_optimizer().minimize(-tf.reduce_mean(d_fake), var_list=g_vars)
+""",
+        # The wrapped step over the whole model, head included.
+        """
+import sys
+import tensorflow as tf
+x = tf.placeholder(tf.float32, [None, 8])
+y = tf.placeholder(tf.int32, [None])
+with tf.variable_scope("child"):
+    with tf.variable_scope("layer_0"):
+        h = tf.nn.relu(tf.matmul(x, tf.get_variable("w", [8, 16])))
+    with tf.variable_scope("aux_head"):
+        aux_logits = tf.matmul(h, tf.get_variable("w", [16, 10]))
+    with tf.variable_scope("fc"):
+        logits = tf.matmul(h, tf.get_variable("w", [16, 10]))
+loss = tf.reduce_mean(tf.nn.sparse_softmax_cross_entropy_with_logits(labels=y, logits=logits))
+aux_loss = tf.reduce_mean(tf.nn.sparse_softmax_cross_entropy_with_logits(labels=y, logits=aux_logits))
+tf_variables = [v for v in tf.trainable_variables() if v.name.startswith("child")]
+grads = tf.gradients(loss + 0.4 * aux_loss, tf_variables)
+opt = tf.train.MomentumOptimizer(0.1, 0.9)
+if "--sync_replicas" in sys.argv:
+    opt = tf.train.SyncReplicasOptimizer(opt, replicas_to_aggregate=2, total_num_replicas=2)
+step = opt.apply_gradients(zip(grads, tf_variables), global_step=tf.train.get_or_create_global_step())
+""",
+    )
+
     def check(self, ctx: RuleContext) -> Iterable[Diagnostic]:
         for sel in ctx.analysis.selections:
             if not sel.used_by:

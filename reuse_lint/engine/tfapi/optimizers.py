@@ -58,6 +58,21 @@ def _optimizer(interp, canon, node, args, kwargs, module) -> Any:
     return Optimizer(canon, node)
 
 
+@register(*tfnames.OPTIMIZER_WRAPPERS)
+def _wrapper(interp, canon, node, args, kwargs, module) -> Any:
+    """`opt = tf.train.SyncReplicasOptimizer(opt, ...)` (often on one arm of `if sync:`): every
+    step of the wrapper is the wrapped optimizer's, its slots made there and named by it, so
+    the wrapper is that object. What it makes of its own (a local step, a contrib wrapper's
+    averages) is what the graph learns of any such call. Around anything else it is what it
+    was (a `tf.train` one a new optimizer, a contrib one an unknown call)."""
+    inner = args[0] if args else kwargs.get("opt", kwargs.get("optimizer"))
+    if not isinstance(inner, Optimizer):
+        return _optimizer(interp, canon, node, args, kwargs, module) if canon.startswith("tf.train.") else NOT_SPECIAL
+    if tfnames.may_create_opaquely(canon):
+        interp.tf.unknown_effect()
+    return inner
+
+
 @attributes(Optimizer)
 def _optimizer_attribute(base: Optimizer, attr: str) -> Any:
     if attr in ("minimize", "compute_gradients", "apply_gradients"):
