@@ -106,6 +106,13 @@ class Tensor:
                       raw=self.raw | other.raw, direct=self.direct | other.direct, runs=self.runs | other.runs,
                       reversed=self.reversed or other.reversed, parts=self.parts | other.parts, terms=terms)
 
+    def cut(self, calls: frozenset | None = None) -> "Tensor":
+        """This tensor where no gradient and no model link passes (`tf.stop_gradient`, or a new
+        source made from it): it keeps only what any op passes on (its normalizations, RNN runs
+        and reversal) and its calls, or `calls` in their place."""
+        return Tensor(calls=self.calls if calls is None else calls, norms=self.norms, runs=self.runs,
+                      reversed=self.reversed)
+
 
 EMPTY_TENSOR = Tensor()
 

@@ -25,7 +25,7 @@ import ast
 from typing import Any, Callable
 
 from reuse_lint import tfnames
-from reuse_lint.engine.values import UNKNOWN, KerasObject, ModelVars, ScopeVal, Tensor, TFRef, VarList, deps
+from reuse_lint.engine.values import UNKNOWN, KerasObject, ModelVars, ScopeVal, TFRef, VarList, deps
 
 Handler = Callable[..., Any]
 
@@ -136,7 +136,7 @@ def call(interp, canon: str, node, args, kwargs, module) -> Any:
     # A source (a placeholder, noise) is its own input, so two sources stay apart.
     if made.calls or made.scopes:
         return made
-    return Tensor(calls=frozenset({id(node)}), norms=made.norms, runs=made.runs, reversed=made.reversed)
+    return made.cut(frozenset({id(node)}))
 
 
 def attribute_handler(value_type: type) -> Handler | None:
