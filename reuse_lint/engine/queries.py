@@ -419,6 +419,10 @@ def _rebuilt(a: Build, b: Build, analysis: Analysis) -> Repeat | None:
         applied_a, applied_b = _applied_on_the_spot(ca.site, analysis), _applied_on_the_spot(cb.site, analysis)
         if applied_a == applied_b:
             return None  # two kept (twin networks) or two applied at once (an ensemble)
+        if not _kept(cb.site if applied_a else ca.site, analysis):
+            # The first is a part of something else (`Sequential([conv, get_norm()])`): a
+            # factory of one layer per position, as `get_norm()(x)` is later on (round 27, TF2).
+            return None
         return Repeat(a, b, cb.site, ca.site, False) if applied_b else Repeat(b, a, ca.site, cb.site, False)
     return None
 
@@ -435,6 +439,23 @@ def _applied_on_the_spot(site: Site, analysis: Analysis) -> bool:
             if isinstance(n, ast.Call) and isinstance(n.func, ast.Call)
         )
     return id(site.node) in applied
+
+
+def _kept(site: Site, analysis: Analysis) -> bool:
+    """`discriminator = build_d()`, `self.d = build_d()`, `return build_g(), build_d()`: the
+    call's result is kept as a model of its own, not placed inside another."""
+    key = f"kept:{site.path}"
+    kept = analysis.memo.get(key)
+    if kept is None:
+        module = analysis.sources.get(site.path)
+        tree = getattr(module, "tree", None)
+        found = set()
+        for n in ast.walk(tree) if tree is not None else ():
+            if isinstance(n, (ast.Assign, ast.AnnAssign, ast.Return)) and n.value is not None:
+                values = n.value.elts if isinstance(n.value, ast.Tuple) else [n.value]
+                found.update(id(v) for v in values if isinstance(v, ast.Call))
+        kept = analysis.memo[key] = frozenset(found)
+    return id(site.node) in kept
 
 
 def _configured_apart(first: CallInfo, second: CallInfo) -> bool:
