@@ -1411,7 +1411,10 @@ class Interpreter:
         if known is False:
             self.exec_block(stmt.orelse, env, module)
             return
-        self._loop(stmt, env, module, [UNKNOWN] * MAX_LITERAL_ITERATIONS, None)
+        # A test with no call is read again before each later pass, as Python does: a body
+        # that makes its own test false (`while n == epoch: build(); n += 1`) runs once.
+        again = None if any(isinstance(n, ast.Call) for n in ast.walk(stmt.test)) else stmt.test
+        self._loop(stmt, env, module, [UNKNOWN] * MAX_LITERAL_ITERATIONS, None, again)
 
     def _iteration_values(self, iterable: Any) -> list[Any]:
         if isinstance(iterable, DictVal) and not iterable.open:
@@ -1421,10 +1424,12 @@ class Interpreter:
         item = tfapi.item_of(self, iterable)
         return [UNKNOWN if item is tfapi.NOT_SPECIAL else item] * MAX_LITERAL_ITERATIONS
 
-    def _loop(self, stmt, env, module, values: list[Any], target: ast.AST | None) -> None:
+    def _loop(self, stmt, env, module, values: list[Any], target: ast.AST | None, test: ast.expr | None = None) -> None:
         self.analysis.loops[id(stmt)] = Site(module.path, stmt)
         broke = False
         for i, value in enumerate(values):
+            if i and test is not None and truthy(self.eval(test, env, module)) is False:
+                break  # the `while` ends on its test: its `else` runs
             if target is not None:
                 self.assign(target, value, env, module)
             self.loops.append((id(stmt), i))
