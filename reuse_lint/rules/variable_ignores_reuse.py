@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import ast
 from typing import Iterable
 
 from reuse_lint.diagnostics import Diagnostic
@@ -233,6 +234,16 @@ units = [unit(x) for _ in range(3)]
 """,
     )
     INVALID = (
+        # A tf.Variable named as the variable the same entry looks up asks for that one:
+        # TF makes `emb_1/table` beside `emb/table`.
+        """
+import tensorflow.compat.v1 as tf
+with tf.variable_scope("emb"):
+    table = tf.get_variable("table", [10, 4])
+with tf.variable_scope("emb", reuse=True):
+    same = tf.get_variable("table")
+    again = tf.Variable(tf.zeros([10, 4]), name="table")  # expect: RL113
+""",
         # The same mix in a discriminator whose first call made its kernel with reuse off:
         # the second call makes `disc_1/kernel` beside `disc/kernel`.
         """
@@ -356,8 +367,10 @@ with tf.variable_scope("encoder", reuse=tf.AUTO_REUSE):
                     if b.kind == "variable" and (not b.trainable or b.trainable_unknown or b.state)}
         entered_again = _auto_scopes_entered_again(ctx.analysis.builds)
         first_unshared = _first_without_reuse(ctx.analysis.builds)
-        looked_up = {id(c.frame_entry) for c in ctx.analysis.creations
-                     if c.reuse == TRUE and c.kind == "get_variable" and c.frame_entry is not None}
+        looked_up: dict[int, set] = {}
+        for c in ctx.analysis.creations:
+            if c.reuse == TRUE and c.kind == "get_variable" and c.frame_entry is not None:
+                looked_up.setdefault(id(c.frame_entry), set()).add(c.name)
         for b in ctx.analysis.builds:
             if b.kind != "variable" or id(b.site.node) in reported:
                 continue
@@ -371,7 +384,11 @@ with tf.variable_scope("encoder", reuse=tf.AUTO_REUSE):
             # `get_variable` lookup, makes one variable per call on purpose (round 28: a
             # threshold shared by lookup beside per-unit weights).
             made_before = first_unshared.get((b.trace, b.graph, id(b.site.node)))
-            for_lookup = (made_before is None or made_before > b.seq) and id(b.frame_entry) in looked_up
+            # (One named as the variable looked up, `tf.Variable(0., name="x")` beside
+            # `get_variable("x")`, asks for that variable: it is reported.)
+            lookups = looked_up.get(id(b.frame_entry))
+            for_lookup = (made_before is None or made_before > b.seq) and lookups is not None and (
+                _full_name(b) not in lookups)
             if (b.reuse == TRUE and not shares_nothing(ctx.analysis, b) and not for_lookup) or (
                     b.reuse == AUTO and id(b) in entered_again):
                 reported.add(id(b.site.node))
@@ -398,6 +415,15 @@ with tf.variable_scope("encoder", reuse=tf.AUTO_REUSE):
                 related=[ctx.related(r.site, "the builder runs again here")],
                 help="use tf.get_variable(name, shape, initializer=...) with reuse to share it",
             )
+
+
+def _full_name(b) -> str | None:
+    """The name a tf.Variable asks for by its `name=` keyword, under its scope (`my_scope/x`)."""
+    name = next((k.value.value for k in getattr(b.site.node, "keywords", ())
+                 if k.arg == "name" and isinstance(k.value, ast.Constant) and isinstance(k.value.value, str)), None)
+    if name is None or b.scope is None:
+        return None
+    return f"{b.scope}/{name}" if b.scope else name
 
 
 def _first_without_reuse(builds) -> dict[tuple, int]:
