@@ -1812,6 +1812,19 @@ def step(x):
     enc_opt.apply_gradients(zip(enc_grads, enc.trainable_variables))
 step(tf.zeros([2, 3]))
 """,
+        # A test that reads no name keeps every variable: the whole list's order is kept.
+        """
+import tensorflow as tf
+model = tf.keras.Sequential([tf.keras.layers.Dense(4), tf.keras.layers.Dense(2)])
+opt = tf.keras.optimizers.Adam()
+@tf.function
+def step(x):
+    with tf.GradientTape() as tape:
+        loss = tf.reduce_sum(model(x))
+    grads = tape.gradient(loss, model.trainable_variables)
+    opt.apply_gradients(zip(grads, [v for v in model.trainable_variables if v.trainable]))
+step(tf.zeros([2, 3]))
+""",
         # A filter that is never zipped with the whole list's gradients (a list to log or save).
         """
 import tensorflow as tf

@@ -86,12 +86,12 @@ def _taken(interp, grads: Gradients) -> TapeGradient | None:
 
 
 def picked(interp, node, module, iterable: Any, made: Any) -> Any:
-    """`[v for v in model.trainable_variables if <test of v>]`: the list the comprehension
-    made, known as some of that model list's variables."""
+    """`[v for v in model.trainable_variables if <test of v's name>]`: the list the
+    comprehension made, known as some of that model list's variables."""
     gens = node.generators
     if not (isinstance(iterable, ModelVars) and isinstance(made, ListVal) and len(gens) == 1 and gens[0].ifs
             and isinstance(gens[0].target, ast.Name) and isinstance(getattr(node, "elt", None), ast.Name)
-            and node.elt.id == gens[0].target.id):
+            and node.elt.id == gens[0].target.id and _tests_name(gens[0].ifs, node.elt.id)):
         return made
     return PickedVars(made.items, sample=made.sample, repeats=made.repeats, length=made.length,
                       changed=made.changed, source=iterable, site=Site(module.path, node))
@@ -126,6 +126,21 @@ def blind(interp) -> None:
     """An unknown call while tapes record: what they reach is not all known."""
     for tape in interp.tf.tapes:
         tape.blind = True
+
+
+def _tests_name(tests: list, target: str) -> bool:
+    """The test reads the variable's name (`v.name`, `v.op.name`, Keras 3's `v.path`): it
+    picks variables by layer. One that reads no name (`v is not None`, `v.trainable`) may keep
+    them all."""
+    for test in tests:
+        for n in ast.walk(test):
+            if isinstance(n, ast.Attribute) and n.attr in ("name", "path"):
+                base = n.value
+                while isinstance(base, ast.Attribute):
+                    base = base.value
+                if isinstance(base, ast.Name) and base.id == target:
+                    return True
+    return False
 
 
 def picked_or_whole(a: Any, b: Any) -> PickedVars | None:
