@@ -780,7 +780,8 @@ def test_a_name_filter_over_a_model_list_is_a_part_of_it_and_zip_records_it():
     names = module.globals
     kept, every, chosen = names["kept"], names["every"], names["chosen"]
     assert isinstance(kept, PickedVars) and isinstance(kept, ListVal) and kept.sample
-    assert isinstance(kept.source, ModelVars) and [getattr(x, "canon", None) for x in kept.source.models] == ["keras.Sequential"]
+    assert isinstance(kept.source, ModelVars)
+    assert [getattr(x, "canon", None) for x in kept.source.models] == ["keras.Sequential"]
     assert isinstance(every, ListVal) and not isinstance(every, PickedVars)  # no test: not a part
     assert isinstance(chosen, PickedVars)
     [(taken, picked, site)] = analysed.analysis.gradient_part_pairings
