@@ -1008,7 +1008,6 @@ def crossed_pairings(analysis: Analysis) -> list[tuple]:
     return found
 
 
-
 def part_pairings(analysis: Analysis) -> list[tuple]:
     """`zip(tape.gradient(loss, L), P)` where P is a part of L that does not start it, so zip
     pairs the first gradients of L with P's variables: a later model's list
@@ -1026,7 +1025,8 @@ def part_pairings(analysis: Analysis) -> list[tuple]:
             continue
         lead = [m for m in models[:len(wanted)] if model_key(m) not in wanted]
         held, other = weight_holders(lead), weight_holders(theirs)
-        if held is None or other is None or not held or held & other:
+        # A frozen model's list is empty: the pairs after it are not shifted.
+        if held is None or other is None or not held or held & other or not all(map(_trainable_model, lead)):
             continue
         seen.add(id(taken.site.node))
         found.append((taken, paired, site, "model"))
@@ -1039,6 +1039,7 @@ def part_pairings(analysis: Analysis) -> list[tuple]:
         seen.add(id(taken.site.node))
         found.append((taken, picked, site, "filter"))
     return found
+
 
 @dataclass
 class TapeFinding:

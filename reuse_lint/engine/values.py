@@ -382,15 +382,15 @@ class ListVal:
     changed: bool = False
 
 
-
 @dataclass(eq=False)
 class PickedVars(ListVal):
-    """`[v for v in model.trainable_variables if <test>]`: some of a model list's variables,
-    which ones not known. Everywhere but a `zip` with gradients it is the list of unknown
-    length any filtered comprehension gives."""
+    """`[v for v in model.trainable_variables if <test of v's name>]`: some of a model
+    list's variables, which ones not known. Everywhere but a `zip` with gradients it is the
+    list of unknown length any filtered comprehension gives."""
 
     source: Any = None  # the ModelVars the comprehension ran over
     site: Any = None  # the comprehension
+
 
 @dataclass(eq=False)
 class DictVal:

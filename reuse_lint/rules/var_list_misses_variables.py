@@ -1812,6 +1812,22 @@ def step(x):
     enc_opt.apply_gradients(zip(enc_grads, enc.trainable_variables))
 step(tf.zeros([2, 3]))
 """,
+        # The first model of the summed list is frozen: its list is empty, and the decoder's
+        # gradients are the first ones.
+        """
+import tensorflow as tf
+enc = tf.keras.Sequential([tf.keras.layers.Dense(4)])
+dec = tf.keras.Sequential([tf.keras.layers.Dense(2)])
+enc.trainable = False
+opt = tf.keras.optimizers.Adam()
+@tf.function
+def step(x):
+    with tf.GradientTape() as tape:
+        loss = tf.reduce_sum(dec(enc(x)))
+    grads = tape.gradient(loss, enc.trainable_variables + dec.trainable_variables)
+    opt.apply_gradients(zip(grads, dec.trainable_variables))
+step(tf.zeros([2, 3]))
+""",
         # A test that reads no name keeps every variable: the whole list's order is kept.
         """
 import tensorflow as tf
