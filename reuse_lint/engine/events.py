@@ -383,6 +383,9 @@ class Analysis:
     # (the TapeGradient, the ModelVars zip pairs its gradients with, the zip's site):
     # `zip(tape.gradient(loss, g.trainable_variables), d.trainable_variables)`.
     gradient_pairings: list = field(default_factory=list)
+    # (the TapeGradient, the PickedVars zip pairs its gradients with, the zip's site):
+    # `zip(tape.gradient(loss, m.trainable_variables), [v for v in m.trainable_variables if ...])`.
+    gradient_part_pairings: list = field(default_factory=list)
     zipped_lists: list[ZippedLists] = field(default_factory=list)
     model_reads: list = field(default_factory=list)  # every ModelVars made (`m.trainable_variables`)
     list_reads: list[ListRead] = field(default_factory=list)  # when and where each was made
@@ -412,5 +415,5 @@ class Analysis:
             len(self.reapplied_layers), len(self.ignored_reuse_matters), len(self.scope_argument_open), len(self.ignored_scope_names), len(self.layer_calls), len(self.tf_function_calls),
             len(self.keras_optimizer_steps), len(self.computed_averages), len(self.gradient_pairings),
             len(self.default_optimizers), len(self.hand_gradients), len(self.zipped_lists),
-            len(self.keras_applications),
+            len(self.keras_applications), len(self.gradient_part_pairings),
         )

@@ -1892,6 +1892,7 @@ class Interpreter:
         # How many items each generator's list has, when known: only the first ones are
         # walked, so `[f(x) for x in range(5)]` gives two results of a list of five.
         sizes: list[int | None] = []
+        first: list[Any] = []  # what the outermost generator runs over
 
         def run(gens: list[ast.comprehension]) -> None:
             nonlocal known
@@ -1900,6 +1901,8 @@ class Interpreter:
                 return
             gen = gens[0]
             iterable = self.eval(gen.iter, local if gen is not node.generators[0] else env, module)
+            if gen is node.generators[0]:
+                first.append(iterable)
             if not isinstance(iterable, ListVal) or iterable.sample:
                 known = False
             sizes.append(_known_length(iterable))
@@ -1922,7 +1925,8 @@ class Interpreter:
             repeats = repeats and not _names_unbound(elts[0], env, module)
             whole = all(size is not None and size <= MAX_LITERAL_ITERATIONS for size in sizes)
             if not known or whole:
-                return ListVal(results, sample=not known, repeats=repeats)
+                made = ListVal(results, sample=not known, repeats=repeats)
+                return tfapi.picked(self, node, module, first[0] if first else None, made)
             if len(node.generators) == 1 and sizes[0] is not None:
                 return ListVal(results, repeats=repeats, length=sizes[0])
             # Over a list grown where we did not follow it, or nested over long lists: the

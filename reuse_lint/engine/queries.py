@@ -1029,6 +1029,39 @@ def crossed_pairings(analysis: Analysis) -> list[tuple]:
     return found
 
 
+def part_pairings(analysis: Analysis) -> list[tuple]:
+    """`zip(tape.gradient(loss, L), P)` where P is a part of L that does not start it, so zip
+    pairs the first gradients of L with P's variables: a later model's list
+    (`zip(tape.gradient(loss, enc.trainable_variables + dec.trainable_variables),
+    dec.trainable_variables)`, every model, stage and attribute known, the models before it
+    holding weights P does not), or a name filter over L (`[v for v in
+    m.trainable_variables if "decoder" in v.name]`). (gradient, the paired list, the zip's
+    site, "filter" | "model"), once per gradient site."""
+    found, seen = [], set()
+    for taken, paired, site in analysis.gradient_pairings:
+        models, theirs = taken.var_list.models, paired.models
+        keys = [model_key(m) for m in models]
+        wanted = [model_key(m) for m in theirs]
+        if id(taken.site.node) in seen or not wanted or not set(wanted) <= set(keys) or keys[:len(wanted)] == wanted:
+            continue
+        lead = [m for m in models[:len(wanted)] if model_key(m) not in wanted]
+        held, other = weight_holders(lead), weight_holders(theirs)
+        # A frozen model's list is empty: the pairs after it are not shifted.
+        if held is None or other is None or not held or held & other or not all(map(_trainable_model, lead)):
+            continue
+        seen.add(id(taken.site.node))
+        found.append((taken, paired, site, "model"))
+    for taken, picked, site in analysis.gradient_part_pairings:
+        if id(taken.site.node) in seen:
+            continue
+        keys = {model_key(m) for m in taken.var_list.models}
+        if not picked.source.models or not {model_key(m) for m in picked.source.models} <= keys:
+            continue
+        seen.add(id(taken.site.node))
+        found.append((taken, picked, site, "filter"))
+    return found
+
+
 @dataclass
 class TapeFinding:
     gradient: object  # the TapeGradient

@@ -390,6 +390,16 @@ class ListVal:
 
 
 @dataclass(eq=False)
+class PickedVars(ListVal):
+    """`[v for v in model.trainable_variables if <test of v's name>]`: some of a model
+    list's variables, which ones not known. Everywhere but a `zip` with gradients it is the
+    list of unknown length any filtered comprehension gives."""
+
+    source: Any = None  # the ModelVars the comprehension ran over
+    site: Any = None  # the comprehension
+
+
+@dataclass(eq=False)
 class DictVal:
     """A dict whose keys are constants (`{"g": gen, "d": disc}`): each key's value. An item
     stored under a key that is not known, or the dict given to code we do not follow, adds

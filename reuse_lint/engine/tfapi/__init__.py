@@ -233,6 +233,7 @@ def comprehension(interp, node, env, module, elts) -> Any:
 
 
 dict_comprehension = selections.key_by_variable
+picked = tapes.picked
 
 
 def loop_over(interp, stmt: ast.For, iterable: Any, env, module) -> list[tuple[ast.AST, Any]]:
@@ -291,10 +292,13 @@ def join(interp, a: Any, b: Any) -> Any:
     """What two arms of an `if` leave in one name where they leave different values:
     UNKNOWN, unless a model says which one a run meets (a model built or read back), or
     one arm only added to the other's tensor (`if aux: loss += 0.4 * aux_loss`), or both hold
-    one step's gradients, clipped one way or another."""
+    one step's gradients, clipped one way or another, or one arm filters the list the other
+    takes whole (see tapes.picked_or_whole)."""
     extended = tensors.extended(a, b)
     if extended is None:
         extended = optimizers.same_gradients(a, b)
+    if extended is None:
+        extended = tapes.picked_or_whole(a, b)
     return extended if extended is not None else keras.resumed_or_built(interp, a, b)
 
 
