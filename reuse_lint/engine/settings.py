@@ -25,6 +25,7 @@ _FLAGS_MODULES = frozenset({
     "tensorflow.compat.v1.app.flags", "tensorflow.python.platform.flags",
 })
 _DEFINES = frozenset({"DEFINE_integer", "DEFINE_float", "DEFINE_string", "DEFINE_bool", "DEFINE_boolean"})
+_SWITCHES = frozenset({"DEFINE_bool", "DEFINE_boolean"})
 _NAMESPACES = frozenset({"argparse.Namespace", "types.SimpleNamespace"})
 _UNSET = object()
 
@@ -154,7 +155,9 @@ class _Reader:
             name = _argument(node, 0, "name")
             default = _argument(node, 1, "default")
             if isinstance(name, ast.Constant) and isinstance(name.value, str):
-                _merge(attrs, name.value, literal(default))
+                # A boolean flag is a switch, flipped on the command line (`--train`): both
+                # of its paths are the program's.
+                _merge(attrs, name.value, None if node.func.attr in _SWITCHES else literal(default))
         return attrs
 
     def _arguments(self, parser: str) -> dict[str, Any] | None:
@@ -217,7 +220,7 @@ def _argument_default(call: ast.Call) -> tuple[str | None, Any]:
     action = keywords.get("action")
     action = action.value if isinstance(action, ast.Constant) else (None if action is None else "?")
     if action in ("store_true", "store_false"):
-        return dest, Const(action == "store_false") if "default" not in keywords else literal(keywords["default"])
+        return dest, None  # a switch (see _flags)
     if action not in (None, "store"):
         return dest, None
     default = literal(keywords.get("default")) if "default" in keywords else Const(None)
