@@ -66,6 +66,15 @@ class RepeatedRnnCell(Rule):
     CODE = "RL117"
     NAME = "repeated-rnn-cell"
     VALID = (
+        # A new cell appended per layer: `cell_0/` and `cell_1/` weights.
+        """
+import tensorflow as tf
+cells = []
+for _ in range(2):
+    cells.append(tf.nn.rnn_cell.BasicLSTMCell(16))
+stack = tf.nn.rnn_cell.MultiRNNCell(cells)
+out, _ = tf.nn.dynamic_rnn(stack, tf.zeros([3, 5, 16]), dtype=tf.float32)
+""",
         # A graph-convolution cell of the project's own that keeps sparse supports, computed
         # from the adjacency matrix and appended in `__init__`, and makes its weights by name
         # in its own `__call__`: each layer gets its own (TF 2.21 `tf.compat.v1`:
@@ -332,6 +341,17 @@ class Reader(object):
 """,
     )
     INVALID = (
+        # One cell appended once per layer: the list holds the same object twice (TF 2.21
+        # `tf.compat.v1`: only `cell_0/basic_lstm_cell` weights, for both layers).
+        """
+import tensorflow as tf
+cell = tf.nn.rnn_cell.BasicLSTMCell(16)
+cells = []
+for _ in range(2):
+    cells.append(cell)
+stack = tf.nn.rnn_cell.MultiRNNCell(cells)  # expect: RL117
+out, _ = tf.nn.dynamic_rnn(stack, tf.zeros([3, 5, 16]), dtype=tf.float32)
+""",
         # A decoder started from the encoder's state, on the encoder's cell: TF 2.21 makes
         # `encoder/rnn/gru_cell/...` only, and the decoder runs on those four variables.
         """
