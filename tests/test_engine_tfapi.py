@@ -753,3 +753,37 @@ def test_an_optimizer_wrapper_is_the_optimizer_it_wraps():
     uses = [(u.optimizer, u.site.node.lineno) for u in analysed.analysis.optimizers if u.method == "minimize"]
     analysed.release()
     assert uses == [("tf.train.MomentumOptimizer", 9), ("tf.train.AdamOptimizer", 10), ("tf.train.SyncReplicasOptimizer", 11)]
+
+
+def test_a_name_filter_over_a_model_list_is_a_part_of_it_and_zip_records_it():
+    """`[v for v in m.trainable_variables if ...]` is a part of that model list (a list of
+    unknown length everywhere else); an `if` between the filter and the whole list keeps the
+    filter; `zip` of the whole list's gradients with it is recorded as a part pairing."""
+    from reuse_lint.engine.values import ListVal, PickedVars
+
+    module, analysed = run("""
+        import sys
+        import tensorflow as tf
+        m = tf.keras.Sequential([tf.keras.layers.Dense(4, name="encoder"), tf.keras.layers.Dense(2, name="decoder")])
+        kept = [v for v in m.trainable_variables if "decoder" in v.name]
+        every = [v for v in m.trainable_variables]
+        def select():
+            if sys.argv[1]:
+                return [v for v in m.trainable_variables if sys.argv[1] in v.name]
+            return m.trainable_variables
+        chosen = select()
+        with tf.GradientTape() as tape:
+            loss = tf.reduce_sum(m(tf.zeros([2, 3])))
+        grads = tape.gradient(loss, m.trainable_variables)
+        pairs = zip(grads, chosen)
+    """)
+    names = module.globals
+    kept, every, chosen = names["kept"], names["every"], names["chosen"]
+    assert isinstance(kept, PickedVars) and isinstance(kept, ListVal) and kept.sample
+    assert isinstance(kept.source, ModelVars)
+    assert [getattr(x, "canon", None) for x in kept.source.models] == ["keras.Sequential"]
+    assert isinstance(every, ListVal) and not isinstance(every, PickedVars)  # no test: not a part
+    assert isinstance(chosen, PickedVars)
+    [(taken, picked, site)] = analysed.analysis.gradient_part_pairings
+    assert picked is chosen and taken.site.node.lineno == 14 and site.node.lineno == 15
+    analysed.release()

@@ -135,6 +135,9 @@ BAD = {
     "rl114_crossed_bad.py": ("ValueError", "No gradients provided for any variable"),
     # The same crossing over teachers imported from another project's folder on sys.path.
     "rl114_foreign_bad.py": ("ValueError", "No gradients provided for any variable"),
+    # The whole model's gradients zipped with the decoder's variables a name filter kept: the
+    # encoder kernel's gradient meets the decoder kernel.
+    "rl114_part_list_bad.py": ("ValueError", "Dimensions must be equal, but are 4 and 8"),
     # The gate's Conv2D made in the function of a Lambda layer, which tracks no variable.
     "rl111_lambda_bad.py": ("ValueError", "Variables were created within a Lambda layer"),
     # One Adam for the classifier and a real/fake model with a Dense head of its own.
@@ -564,6 +567,9 @@ GOOD_SHOWS = {
     # The Sequential made in `call` adds no weights: seven kernels (four of the attention, the
     # two feed-forward layers', the classifier's) over fit's traces of two epochs.
     "rl111_sequential_good.py": lambda b: len(_kernels(b)) == 7,
+    # The kept decoder's own gradients: the decoder moves, the encoder stays as fine-tuning means.
+    "rl114_part_list_good.py": lambda b: {"decoder/kernel:0", "decoder/bias:0"} <= set(b["changed"])
+    and {"encoder/kernel:0", "encoder/bias:0"} <= set(b["unchanged"]),
     # Both steps train their own model; the detached teacher stays as it was.
     "rl114_crossed_good.py": lambda b: {"student_out/kernel:0", "disc_out/kernel:0"} <= set(b["changed"])
     and {"teacher_out/kernel:0", "teacher_out/bias:0"} <= set(b["unchanged"]),

@@ -276,6 +276,10 @@ TABLE = (
         NO_COUNTERPART + "without --steps the trace stops at the first tape.gradient, before the "
         "discriminator's apply_gradients on which TF raises (every gradient None)"),
     Row("rules/rl114_foreign_good.py", (), (), GOOD),
+    Row("rules/rl114_part_list_bad.py", ("RL114@32",), (),
+        NO_COUNTERPART + "without --steps the trace stops at the first tape.gradient, before the "
+        "apply_gradients on which TF raises (the encoder's gradient paired with the decoder's kernel)"),
+    Row("rules/rl114_part_list_good.py", (), (), GOOD),
     Row("rules/rl114_own_call_bad.py", ("RL114@37",), (),
         NO_COUNTERPART + "without --steps the trace stops at the first tape.gradient, before the step whose damage (the encoder never changes) TF shows"),
     Row("rules/rl114_own_call_good.py", (), (), GOOD),

@@ -126,6 +126,10 @@ class Build:
     in_tf_function: bool = False
     conditional_in_function: bool = False  # under an `if` inside the tf.function body
     keras_call: str | None = None  # `Net.call`: the tf.function body is a Keras subclass's call
+    # keras_call in a program that names a graph-mode-only API (`tf.placeholder`, `Session`,
+    # `get_variable`): `call` then runs once per application, in a graph, not under `fit`.
+    graph_program: bool = False
+    keras_class: int | None = None  # keras_call: id of the `class` statement that defines it
     compiled_fn: str | None = None  # `accuracy`: the tf.function body is a function given to compile
     lambda_fn: str | None = None  # `lambda`, `head`: the body is the function of a Keras `Lambda` layer
     name: str | None = None  # the unique scope name TF gave (default_scope)
@@ -368,6 +372,9 @@ class Analysis:
     # (site of the call, canonical class, the `call` function node) for each weighted Keras
     # layer object applied in the `call` of a Keras subclass: RL123 asks whether its output is read.
     layer_calls: list = field(default_factory=list)
+    # (id of the `class` statement defining the `call` or `__call__` run, trace, graph) for
+    # each application of an object of a Keras subclass to tensors.
+    keras_applications: list = field(default_factory=list)
     # `x.trainable = ...` on something that is not a model the interpreter follows (a layer
     # of `model.layers`): freezing it cannot see.
     unseen_freezing: bool = False
@@ -376,6 +383,9 @@ class Analysis:
     # (the TapeGradient, the ModelVars zip pairs its gradients with, the zip's site):
     # `zip(tape.gradient(loss, g.trainable_variables), d.trainable_variables)`.
     gradient_pairings: list = field(default_factory=list)
+    # (the TapeGradient, the PickedVars zip pairs its gradients with, the zip's site):
+    # `zip(tape.gradient(loss, m.trainable_variables), [v for v in m.trainable_variables if ...])`.
+    gradient_part_pairings: list = field(default_factory=list)
     zipped_lists: list[ZippedLists] = field(default_factory=list)
     model_reads: list = field(default_factory=list)  # every ModelVars made (`m.trainable_variables`)
     list_reads: list[ListRead] = field(default_factory=list)  # when and where each was made
@@ -405,4 +415,5 @@ class Analysis:
             len(self.reapplied_layers), len(self.ignored_reuse_matters), len(self.scope_argument_open), len(self.ignored_scope_names), len(self.layer_calls), len(self.tf_function_calls),
             len(self.keras_optimizer_steps), len(self.computed_averages), len(self.gradient_pairings),
             len(self.default_optimizers), len(self.hand_gradients), len(self.zipped_lists),
+            len(self.keras_applications), len(self.gradient_part_pairings),
         )

@@ -1412,7 +1412,10 @@ class Interpreter:
         if known is False:
             self.exec_block(stmt.orelse, env, module)
             return
-        self._loop(stmt, env, module, [UNKNOWN] * MAX_LITERAL_ITERATIONS, None)
+        # A test with no call is read again before each later pass, as Python does: a body
+        # that makes its own test false (`while n == epoch: build(); n += 1`) runs once.
+        again = None if any(isinstance(n, ast.Call) for n in ast.walk(stmt.test)) else stmt.test
+        self._loop(stmt, env, module, [UNKNOWN] * MAX_LITERAL_ITERATIONS, None, again)
 
     def _iteration_values(self, iterable: Any) -> list[Any]:
         if isinstance(iterable, DictVal) and not iterable.open:
@@ -1422,10 +1425,12 @@ class Interpreter:
         item = tfapi.item_of(self, iterable)
         return [UNKNOWN if item is tfapi.NOT_SPECIAL else item] * MAX_LITERAL_ITERATIONS
 
-    def _loop(self, stmt, env, module, values: list[Any], target: ast.AST | None) -> None:
+    def _loop(self, stmt, env, module, values: list[Any], target: ast.AST | None, test: ast.expr | None = None) -> None:
         self.analysis.loops[id(stmt)] = Site(module.path, stmt)
         broke = False
         for i, value in enumerate(values):
+            if i and test is not None and truthy(self.eval(test, env, module)) is False:
+                break  # the `while` ends on its test: its `else` runs
             if target is not None:
                 self.assign(target, value, env, module)
             self.loops.append((id(stmt), i))
@@ -1889,6 +1894,7 @@ class Interpreter:
         # How many items each generator's list has, when known: only the first ones are
         # walked, so `[f(x) for x in range(5)]` gives two results of a list of five.
         sizes: list[int | None] = []
+        first: list[Any] = []  # what the outermost generator runs over
 
         def run(gens: list[ast.comprehension]) -> None:
             nonlocal known
@@ -1897,6 +1903,8 @@ class Interpreter:
                 return
             gen = gens[0]
             iterable = self.eval(gen.iter, local if gen is not node.generators[0] else env, module)
+            if gen is node.generators[0]:
+                first.append(iterable)
             if not isinstance(iterable, ListVal) or iterable.sample:
                 known = False
             sizes.append(_known_length(iterable))
@@ -1919,7 +1927,8 @@ class Interpreter:
             repeats = repeats and not _names_unbound(elts[0], env, module)
             whole = all(size is not None and size <= MAX_LITERAL_ITERATIONS for size in sizes)
             if not known or whole:
-                return ListVal(results, sample=not known, repeats=repeats)
+                made = ListVal(results, sample=not known, repeats=repeats)
+                return tfapi.picked(self, node, module, first[0] if first else None, made)
             if len(node.generators) == 1 and sizes[0] is not None:
                 return ListVal(results, repeats=repeats, length=sizes[0])
             # Over a list grown where we did not follow it, or nested over long lists: the

@@ -419,6 +419,10 @@ def _rebuilt(a: Build, b: Build, analysis: Analysis) -> Repeat | None:
         applied_a, applied_b = _applied_on_the_spot(ca.site, analysis), _applied_on_the_spot(cb.site, analysis)
         if applied_a == applied_b:
             return None  # two kept (twin networks) or two applied at once (an ensemble)
+        if not _kept(cb.site if applied_a else ca.site, analysis):
+            # The first is a part of something else (`Sequential([conv, get_norm()])`): a
+            # factory of one layer per position, as `get_norm()(x)` is later on (round 27, TF2).
+            return None
         return Repeat(a, b, cb.site, ca.site, False) if applied_b else Repeat(b, a, ca.site, cb.site, False)
     return None
 
@@ -435,6 +439,23 @@ def _applied_on_the_spot(site: Site, analysis: Analysis) -> bool:
             if isinstance(n, ast.Call) and isinstance(n.func, ast.Call)
         )
     return id(site.node) in applied
+
+
+def _kept(site: Site, analysis: Analysis) -> bool:
+    """`discriminator = build_d()`, `self.d = build_d()`, `return build_g(), build_d()`: the
+    call's result is kept as a model of its own, not placed inside another."""
+    key = f"kept:{site.path}"
+    kept = analysis.memo.get(key)
+    if kept is None:
+        module = analysis.sources.get(site.path)
+        tree = getattr(module, "tree", None)
+        found = set()
+        for n in ast.walk(tree) if tree is not None else ():
+            if isinstance(n, (ast.Assign, ast.AnnAssign, ast.Return)) and n.value is not None:
+                values = n.value.elts if isinstance(n.value, ast.Tuple) else [n.value]
+                found.update(id(v) for v in values if isinstance(v, ast.Call))
+        kept = analysis.memo[key] = frozenset(found)
+    return id(site.node) in kept
 
 
 def _configured_apart(first: CallInfo, second: CallInfo) -> bool:
@@ -1005,6 +1026,39 @@ def crossed_pairings(analysis: Analysis) -> list[tuple]:
             continue
         seen.add(id(taken.site.node))
         found.append((taken, paired, site))
+    return found
+
+
+def part_pairings(analysis: Analysis) -> list[tuple]:
+    """`zip(tape.gradient(loss, L), P)` where P is a part of L that does not start it, so zip
+    pairs the first gradients of L with P's variables: a later model's list
+    (`zip(tape.gradient(loss, enc.trainable_variables + dec.trainable_variables),
+    dec.trainable_variables)`, every model, stage and attribute known, the models before it
+    holding weights P does not), or a name filter over L (`[v for v in
+    m.trainable_variables if "decoder" in v.name]`). (gradient, the paired list, the zip's
+    site, "filter" | "model"), once per gradient site."""
+    found, seen = [], set()
+    for taken, paired, site in analysis.gradient_pairings:
+        models, theirs = taken.var_list.models, paired.models
+        keys = [model_key(m) for m in models]
+        wanted = [model_key(m) for m in theirs]
+        if id(taken.site.node) in seen or not wanted or not set(wanted) <= set(keys) or keys[:len(wanted)] == wanted:
+            continue
+        lead = [m for m in models[:len(wanted)] if model_key(m) not in wanted]
+        held, other = weight_holders(lead), weight_holders(theirs)
+        # A frozen model's list is empty: the pairs after it are not shifted.
+        if held is None or other is None or not held or held & other or not all(map(_trainable_model, lead)):
+            continue
+        seen.add(id(taken.site.node))
+        found.append((taken, paired, site, "model"))
+    for taken, picked, site in analysis.gradient_part_pairings:
+        if id(taken.site.node) in seen:
+            continue
+        keys = {model_key(m) for m in taken.var_list.models}
+        if not picked.source.models or not {model_key(m) for m in picked.source.models} <= keys:
+            continue
+        seen.add(id(taken.site.node))
+        found.append((taken, picked, site, "filter"))
     return found
 
 

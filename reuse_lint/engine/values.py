@@ -106,6 +106,13 @@ class Tensor:
                       raw=self.raw | other.raw, direct=self.direct | other.direct, runs=self.runs | other.runs,
                       reversed=self.reversed or other.reversed, parts=self.parts | other.parts, terms=terms)
 
+    def cut(self, calls: frozenset | None = None) -> "Tensor":
+        """This tensor where no gradient and no model link passes (`tf.stop_gradient`, or a new
+        source made from it): it keeps only what any op passes on (its normalizations, RNN runs
+        and reversal) and its calls, or `calls` in their place."""
+        return Tensor(calls=self.calls if calls is None else calls, norms=self.norms, runs=self.runs,
+                      reversed=self.reversed)
+
 
 EMPTY_TENSOR = Tensor()
 
@@ -383,6 +390,16 @@ class ListVal:
     # Filled by `.append` (always also `changed`): the items are appends we followed, in order,
     # but a loop runs its first passes only, so the list may hold more between or after them.
     grown: bool = False
+
+
+@dataclass(eq=False)
+class PickedVars(ListVal):
+    """`[v for v in model.trainable_variables if <test of v's name>]`: some of a model
+    list's variables, which ones not known. Everywhere but a `zip` with gradients it is the
+    list of unknown length any filtered comprehension gives."""
+
+    source: Any = None  # the ModelVars the comprehension ran over
+    site: Any = None  # the comprehension
 
 
 @dataclass(eq=False)

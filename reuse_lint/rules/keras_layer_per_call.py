@@ -271,6 +271,26 @@ b = discriminator(fake)  # expect: RL106
     )
 
     VALID = VALID + (
+        # A factory of one layer per position, its first result placed inside a Sequential
+        # stem and a later one applied on the spot (round 27, TF2): each call asks for a layer
+        # of its own, and TF makes two PReLUs (`p_re_lu`, `<name>.final_act`), each applied once.
+        """
+from tensorflow import keras
+from tensorflow.keras import layers
+def get_activation(activation="relu", **kwargs):
+    if activation == "prelu":
+        return layers.PReLU(**kwargs)
+    return layers.Activation(activation, **kwargs)
+def block(inputs, filters, activation, name):
+    stem = [layers.Conv2D(filters, 3, padding="same"), get_activation(activation)]
+    x = keras.Sequential(stem, name=f"{name}.stem")(inputs)
+    x = layers.Conv2D(filters, 3, padding="same")(x)
+    return get_activation(activation, name=f"{name}.final_act")(x)
+def net(inputs, activation="prelu", name="net"):
+    return block(inputs, 8, activation, name=name)
+inputs = keras.Input([16, 16, 3])
+model = keras.Model(inputs, net(inputs, name=input("name? ")))
+""",
         # Eager TF 2 runs only the branch a `tf.cond` takes: one head is made, on real or on
         # fake (graph mode, or a `tf.function`, would build both).
         """

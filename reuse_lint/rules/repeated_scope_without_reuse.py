@@ -485,6 +485,20 @@ def build_critic(real, fake, use_conv):
 """,
     )
     VALID = VALID + (
+        # A `while` whose body makes its own test false runs once per pass of the `for`, and
+        # the graph is reset before the next (round 28): TF builds `fusion/w` once per graph.
+        """
+import tensorflow.compat.v1 as tf
+def restore_and_test(epoch):
+    with tf.variable_scope("fusion"):
+        return tf.get_variable("w", [3, 3])
+num_epoch = 28
+for checkpoint in range(28, 30):
+    while num_epoch == checkpoint:
+        w = restore_and_test(num_epoch)
+        num_epoch = num_epoch + 1
+    tf.reset_default_graph()
+""",
         # TF's own cells: one cell object run twice re-enters its first scope with reuse;
         # fresh cells under other scopes, or under a reusing one, clash with nothing; fresh
         # cells called directly at the root are counted (`lstm_cell`, `lstm_cell_1`).
@@ -560,6 +574,18 @@ def two_tower_inputs(features, config):
 """,
     )
     INVALID = (
+        # The same `while`, with a test the body keeps true for a second pass: TF raises
+        # "Variable fusion/w already exists" there.
+        """
+import tensorflow.compat.v1 as tf
+def restore_and_test(epoch):
+    with tf.variable_scope("fusion"):
+        return tf.get_variable("w", [3, 3])
+num_epoch = 0
+while num_epoch < 2:
+    w = restore_and_test(num_epoch)  # expect: RL101
+    num_epoch = num_epoch + 1
+""",
         # As EasyRec's input layer above, but the projection's gate is the layer's setting,
         # the same for both calls; and a gate that reads the group, called twice for one
         # group: each repeat is certain once the configuration turns the gate on.

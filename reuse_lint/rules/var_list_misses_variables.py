@@ -7,7 +7,7 @@ from reuse_lint.diagnostics import Diagnostic
 from reuse_lint.engine.events import Selection, Site
 from reuse_lint.engine.queries import (
     builder_call, compatible, creation_of, crossed_pairings, made_during, model_parts, model_scope_of, model_scopes_of,
-    on_its_path, reached_models, reached_unscoped, tape_findings,
+    on_its_path, part_pairings, reached_models, reached_unscoped, tape_findings,
 )
 from reuse_lint.engine.values import Const, KerasObject, VarList
 
@@ -87,7 +87,15 @@ class VarListMissesVariables(Rule):
     local and global networks, are not told apart): each gradient lands on a variable it is
     not for (`No gradients provided for any variable` when the loss does not reach the first
     model; a shape error, or silent nonsense, when it does), and the model the step updates
-    is never trained on its own gradients.
+    is never trained on its own gradients. The same when the zipped list is a part of the
+    gradient list that does not start it: a later model of a summed list
+    (`zip(tape.gradient(loss, enc.trainable_variables + dec.trainable_variables),
+    dec.trainable_variables)`), or the variables a name test keeps of it (`[v for v in
+    model.trainable_variables if pattern in v.name]`, fine-tuning some layers, also when a
+    setting chooses between that filter and the whole list): zip pairs the first gradients
+    with the part's variables (a shape error, or a step on another variable's gradient). A
+    filter that happens to keep exactly the first variables pairs them right; the linter does
+    not know the variables' order, and reports it all the same.
 
     And it finds a step's list taken from a Keras model the code froze (`d.trainable =
     False`, as the Keras 2 GAN recipe does before compiling the combined model) and did not
@@ -1729,6 +1737,126 @@ step = opt.apply_gradients(zip(grads, tf_variables), global_step=tf.train.get_or
 """,
     )
 
+    INVALID = INVALID + (
+        # A trainer's `compile` keeps the variables a setting's pattern names (fine-tuning the
+        # decoder), on one arm; the step's gradients are of the whole list, zipped with the kept part.
+        """
+import json
+import tensorflow as tf
+class Trainer:
+    def __init__(self, config):
+        self.config = config
+        self._model = None
+    def compile(self, model, optimizer):
+        self._model, self._optimizer = model, optimizer
+        self._train_vars = self._select()
+    def _select(self):
+        if self.config["var_train_expr"]:
+            return [v for v in self._model.trainable_variables if self.config["var_train_expr"] in v.name]
+        return self._model.trainable_variables
+    def step(self, x):
+        with tf.GradientTape() as tape:
+            loss = tf.reduce_sum(self._model(x))
+        grads = tape.gradient(loss, self._model.trainable_variables)  # expect: RL114
+        self._optimizer.apply_gradients(zip(grads, self._train_vars))
+model = tf.keras.Sequential([tf.keras.layers.Dense(4, name="encoder"), tf.keras.layers.Dense(2, name="decoder")])
+trainer = Trainer(json.load(open("config.json")))
+trainer.compile(model, tf.keras.optimizers.Adam())
+trainer.step(tf.zeros([2, 3]))
+""",
+        # The gradients of the encoder's and the decoder's lists, zipped with the decoder's alone.
+        """
+import tensorflow as tf
+enc = tf.keras.Sequential([tf.keras.layers.Dense(4)])
+dec = tf.keras.Sequential([tf.keras.layers.Dense(2)])
+opt = tf.keras.optimizers.Adam()
+@tf.function
+def step(x):
+    with tf.GradientTape() as tape:
+        loss = tf.reduce_sum(dec(enc(x)))
+    grads = tape.gradient(loss, enc.trainable_variables + dec.trainable_variables)  # expect: RL114
+    opt.apply_gradients(zip(grads, dec.trainable_variables))
+step(tf.zeros([2, 3]))
+""",
+    )
+
+    VALID = VALID + (
+        # The kept part is the list the gradients are taken for, and the list they are zipped with.
+        """
+import tensorflow as tf
+model = tf.keras.Sequential([tf.keras.layers.Dense(4, name="encoder"), tf.keras.layers.Dense(2, name="decoder")])
+opt = tf.keras.optimizers.Adam()
+train_vars = [v for v in model.trainable_variables if "decoder" in v.name]
+@tf.function
+def step(x):
+    with tf.GradientTape() as tape:
+        loss = tf.reduce_sum(model(x))
+    grads = tape.gradient(loss, train_vars)
+    opt.apply_gradients(zip(grads, train_vars))
+step(tf.zeros([2, 3]))
+""",
+        # A whole list on both sides; and the first model of a summed list, whose gradients come
+        # first: zip pairs them with their own variables and leaves the rest.
+        """
+import tensorflow as tf
+enc = tf.keras.Sequential([tf.keras.layers.Dense(4)])
+dec = tf.keras.Sequential([tf.keras.layers.Dense(2)])
+opt, enc_opt = tf.keras.optimizers.Adam(), tf.keras.optimizers.Adam()
+@tf.function
+def step(x):
+    with tf.GradientTape(persistent=True) as tape:
+        loss = tf.reduce_sum(dec(enc(x)))
+    grads = tape.gradient(loss, dec.trainable_variables + enc.trainable_variables)
+    opt.apply_gradients(zip(grads, dec.trainable_variables))
+    enc_grads = tape.gradient(loss, enc.trainable_variables)
+    enc_opt.apply_gradients(zip(enc_grads, enc.trainable_variables))
+step(tf.zeros([2, 3]))
+""",
+        # The first model of the summed list is frozen: its list is empty, and the decoder's
+        # gradients are the first ones.
+        """
+import tensorflow as tf
+enc = tf.keras.Sequential([tf.keras.layers.Dense(4)])
+dec = tf.keras.Sequential([tf.keras.layers.Dense(2)])
+enc.trainable = False
+opt = tf.keras.optimizers.Adam()
+@tf.function
+def step(x):
+    with tf.GradientTape() as tape:
+        loss = tf.reduce_sum(dec(enc(x)))
+    grads = tape.gradient(loss, enc.trainable_variables + dec.trainable_variables)
+    opt.apply_gradients(zip(grads, dec.trainable_variables))
+step(tf.zeros([2, 3]))
+""",
+        # A test that reads no name keeps every variable: the whole list's order is kept.
+        """
+import tensorflow as tf
+model = tf.keras.Sequential([tf.keras.layers.Dense(4), tf.keras.layers.Dense(2)])
+opt = tf.keras.optimizers.Adam()
+@tf.function
+def step(x):
+    with tf.GradientTape() as tape:
+        loss = tf.reduce_sum(model(x))
+    grads = tape.gradient(loss, model.trainable_variables)
+    opt.apply_gradients(zip(grads, [v for v in model.trainable_variables if v.trainable]))
+step(tf.zeros([2, 3]))
+""",
+        # A filter that is never zipped with the whole list's gradients (a list to log or save).
+        """
+import tensorflow as tf
+model = tf.keras.Sequential([tf.keras.layers.Dense(4, name="encoder"), tf.keras.layers.Dense(2, name="decoder")])
+opt = tf.keras.optimizers.Adam()
+kernels = [v for v in model.trainable_variables if "kernel" in v.name]
+@tf.function
+def step(x):
+    with tf.GradientTape() as tape:
+        loss = tf.reduce_sum(model(x)) + 1e-4 * tf.add_n([tf.nn.l2_loss(k) for k in kernels])
+    grads = tape.gradient(loss, model.trainable_variables)
+    opt.apply_gradients(zip(grads, model.trainable_variables))
+step(tf.zeros([2, 3]))
+""",
+    )
+
     def check(self, ctx: RuleContext) -> Iterable[Diagnostic]:
         for sel in ctx.analysis.selections:
             if not sel.used_by:
@@ -1748,6 +1876,7 @@ step = opt.apply_gradients(zip(grads, tf_variables), global_step=tf.train.get_or
                 yield from self._missed(ctx, sel)
         yield from self._untrained(ctx)
         yield from self._crossed(ctx)
+        yield from self._part_paired(ctx)
         yield from self._frozen(ctx)
 
     def _frozen(self, ctx: RuleContext) -> Iterable[Diagnostic]:
@@ -1795,6 +1924,22 @@ step = opt.apply_gradients(zip(grads, tf_variables), global_step=tf.train.get_or
                 "another model's variables: each gradient is applied to a variable it is not for, and this step "
                 "never trains the variables it applies to on their own gradients",
                 related=[ctx.related(site, "the gradients are paired with another model's variables here")],
+                help=f"take the gradients with respect to `{applied}` (the variables this step updates)",
+            )
+
+    def _part_paired(self, ctx: RuleContext) -> Iterable[Diagnostic]:
+        """TF2: gradients of a whole list zipped with a part of it that does not start it."""
+        for taken, _paired, site, how in part_pairings(ctx.analysis):
+            sources = _argument_text(taken.site.node, 1, "sources")
+            applied = _argument_text(site.node, 1, None)
+            part = ("the variables a filter keeps of that list" if how == "filter"
+                    else "a later part of that list")
+            yield from ctx.report(
+                self, taken.site,
+                f"These gradients are taken with respect to `{sources}`, but `zip` pairs them with `{applied}`, "
+                f"{part}: zip pairs by position, so the first gradients of `{sources}` are applied to "
+                f"`{applied}`'s variables, and those never get their own",
+                related=[ctx.related(site, "the gradients are paired with a part of their list here")],
                 help=f"take the gradients with respect to `{applied}` (the variables this step updates)",
             )
 

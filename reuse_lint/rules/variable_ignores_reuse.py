@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import ast
 from typing import Iterable
 
 from reuse_lint.diagnostics import Diagnostic
@@ -232,6 +233,22 @@ with tf.variable_scope("encoder"):
     a = fc(se, [64, 64])
     b = fc(te, [64, 64])
 """,
+        # A scope opened with reuse only to look up one shared variable, beside weights each
+        # call makes for itself (round 28, a textbook's shared threshold): the tf.Variable
+        # line never ran with reuse off, so it has nothing to share. TF: `gate/bias` once,
+        # `gate_1/kernel` ... `gate_3/kernel`.
+        """
+import tensorflow.compat.v1 as tf
+with tf.variable_scope("gate"):
+    tf.get_variable("bias", [], initializer=tf.zeros_initializer())
+def unit(x):
+    with tf.variable_scope("gate", reuse=True):
+        bias = tf.get_variable("bias")
+        kernel = tf.Variable(tf.random.normal([int(x.shape[1]), 1]), name="kernel")
+        return tf.nn.sigmoid(tf.matmul(x, kernel) + bias)
+x = tf.placeholder(tf.float32, [None, 4])
+units = [unit(x) for _ in range(3)]
+""",
     )
     INVALID = (
         # Hidden sizes parsed from a setting into a list by `.append`: the validation
@@ -254,6 +271,28 @@ model = Model("4,4")
 train = model.forward(tf.zeros([1, 4]))
 tf.get_variable_scope().reuse_variables()
 valid = model.forward(tf.ones([1, 4]))
+""",
+        # A tf.Variable named as the variable the same entry looks up asks for that one:
+        # TF makes `emb_1/table` beside `emb/table`.
+        """
+import tensorflow.compat.v1 as tf
+with tf.variable_scope("emb"):
+    table = tf.get_variable("table", [10, 4])
+with tf.variable_scope("emb", reuse=True):
+    same = tf.get_variable("table")
+    again = tf.Variable(tf.zeros([10, 4]), name="table")  # expect: RL113
+""",
+        # The same mix in a discriminator whose first call made its kernel with reuse off:
+        # the second call makes `disc_1/kernel` beside `disc/kernel`.
+        """
+import tensorflow.compat.v1 as tf
+def discriminator(x, reuse=False):
+    with tf.variable_scope("disc", reuse=reuse):
+        bias = tf.get_variable("bias", [], initializer=tf.zeros_initializer())
+        kernel = tf.Variable(tf.random.normal([int(x.shape[1]), 1]), name="kernel")  # expect: RL113
+        return tf.matmul(x, kernel) + bias
+real = discriminator(tf.placeholder(tf.float32, [None, 4]))
+fake = discriminator(tf.random.normal([8, 4]), reuse=True)
 """,
         """
 import tensorflow as tf
@@ -365,6 +404,11 @@ with tf.variable_scope("encoder", reuse=tf.AUTO_REUSE):
         reported = {id(b.site.node) for b in ctx.analysis.builds
                     if b.kind == "variable" and (not b.trainable or b.trainable_unknown or b.state)}
         entered_again = _auto_scopes_entered_again(ctx.analysis.builds)
+        first_unshared = _first_without_reuse(ctx.analysis.builds)
+        looked_up: dict[int, set] = {}
+        for c in ctx.analysis.creations:
+            if c.reuse == TRUE and c.kind == "get_variable" and c.frame_entry is not None:
+                looked_up.setdefault(id(c.frame_entry), set()).add(c.name)
         for b in ctx.analysis.builds:
             if b.kind != "variable" or id(b.site.node) in reported:
                 continue
@@ -374,7 +418,17 @@ with tf.variable_scope("encoder", reuse=tf.AUTO_REUSE):
             # Under reuse a copy is made only where the scope held variables before its
             # reuse was switched on (an earlier call made them): a scope that opens with
             # reuse, once per graph, has nothing to share.
-            if (b.reuse == TRUE and not shares_nothing(ctx.analysis, b)) or (b.reuse == AUTO and id(b) in entered_again):
+            # A line that never ran with reuse off, in a scope entry whose reuse serves a
+            # `get_variable` lookup, makes one variable per call on purpose (round 28: a
+            # threshold shared by lookup beside per-unit weights).
+            made_before = first_unshared.get((b.trace, b.graph, id(b.site.node)))
+            # (One named as the variable looked up, `tf.Variable(0., name="x")` beside
+            # `get_variable("x")`, asks for that variable: it is reported.)
+            lookups = looked_up.get(id(b.frame_entry))
+            for_lookup = (made_before is None or made_before > b.seq) and lookups is not None and (
+                _full_name(b) not in lookups)
+            if (b.reuse == TRUE and not shares_nothing(ctx.analysis, b) and not for_lookup) or (
+                    b.reuse == AUTO and id(b) in entered_again):
                 reported.add(id(b.site.node))
                 related = [ctx.related(b.reuse_site, "reuse is switched on here")] if b.reuse_site else []
                 yield from ctx.report(
@@ -399,6 +453,26 @@ with tf.variable_scope("encoder", reuse=tf.AUTO_REUSE):
                 related=[ctx.related(r.site, "the builder runs again here")],
                 help="use tf.get_variable(name, shape, initializer=...) with reuse to share it",
             )
+
+
+def _full_name(b) -> str | None:
+    """The name a tf.Variable asks for by its `name=` keyword, under its scope (`my_scope/x`)."""
+    name = next((k.value.value for k in getattr(b.site.node, "keywords", ())
+                 if k.arg == "name" and isinstance(k.value, ast.Constant) and isinstance(k.value.value, str)), None)
+    if name is None or b.scope is None:
+        return None
+    return f"{b.scope}/{name}" if b.scope else name
+
+
+def _first_without_reuse(builds) -> dict[tuple, int]:
+    """(trace, graph, the tf.Variable line) -> when that line first made a variable with
+    reuse not on."""
+    first: dict[tuple, int] = {}
+    for b in builds:
+        if b.kind == "variable" and b.reuse != TRUE:
+            key = (b.trace, b.graph, id(b.site.node))
+            first[key] = min(first.get(key, b.seq), b.seq)
+    return first
 
 
 def _auto_scopes_entered_again(builds) -> set[int]:

@@ -57,6 +57,12 @@ class VariableInTfFunction(Rule):
     optimizer on each pass (a sweep), or makes one under an `if` (a schedule's restart),
     is not reported.
 
+    A graph-mode program (one that names `tf.placeholder`, `Session`, `get_variable`...) and
+    trains through the graph's collections, never through Keras (`fit`, a Keras optimizer,
+    `model.trainable_variables`), runs a `call` once per application: a subclass whose
+    objects are applied at most once in any one graph (an Estimator's `model_fn`) makes its
+    layers once per graph, as the code means, and is not reported.
+
     ## Example
     ```python
     @tf.function
@@ -371,8 +377,44 @@ class OperatorNet(tf.keras.Model):
     def call(self, inputs):
         return self.strategy.call(inputs[0], inputs[1])
 """,
+        # A graph-mode program (an Estimator's `model_fn`) applies the model once in each graph
+        # and trains the graph's collection (round 28): TF makes `attention/dense/kernel` once
+        # per graph, in `tf.trainable_variables()`, and trains it.
+        """
+import tensorflow.compat.v1 as tf
+class Attention(tf.keras.Model):
+    def call(self, x):
+        queries = tf.keras.layers.Dense(4)(x)
+        return tf.nn.softmax(queries)
+def model_fn(features, labels, mode):
+    net = Attention()
+    logits = net(features)
+    loss = tf.reduce_mean(tf.square(logits - labels))
+    train_op = tf.train.AdamOptimizer().minimize(loss, var_list=tf.trainable_variables())
+    return loss, train_op
+with tf.Graph().as_default():
+    model_fn(tf.placeholder(tf.float32, [None, 8]), tf.placeholder(tf.float32, [None, 4]), "train")
+""",
     )
     INVALID = (
+        # The same model applied twice in one graph (an adversarial pass): TF makes
+        # `attention_1/dense_1/kernel` beside `attention/dense/kernel`.
+        """
+import tensorflow.compat.v1 as tf
+class Attention(tf.keras.Model):
+    def call(self, x):
+        queries = tf.keras.layers.Dense(4)(x)  # expect: RL111
+        return tf.nn.softmax(queries)
+def model_fn(features, labels, mode):
+    net = Attention()
+    logits = net(features)
+    adversarial = net(tf.placeholder(tf.float32, [None, 8]))
+    loss = tf.reduce_mean(tf.square(logits - labels))
+    train_op = tf.train.AdamOptimizer().minimize(loss, var_list=tf.trainable_variables())
+    return loss, train_op
+with tf.Graph().as_default():
+    model_fn(tf.placeholder(tf.float32, [None, 8]), tf.placeholder(tf.float32, [None, 4]), "train")
+""",
         # The same helper given an option: each call of `call` builds a new PReLU.
         """
 import tensorflow as tf
@@ -679,6 +721,7 @@ class OperatorNet(tf.keras.Model):
     )
 
     def check(self, ctx: RuleContext) -> Iterable[Diagnostic]:
+        once_per_graph = _applied_once_per_graph(ctx.analysis)
         for site, canon, how in ctx.analysis.optimizers_per_step:
             name = canon.split(".")[-1]
             if how == "tf.function":
@@ -710,6 +753,8 @@ class OperatorNet(tf.keras.Model):
                     help="make a `Layer` subclass that creates it in `__init__` or `build()`, or apply a layer made outside",
                 )
                 continue
+            if b.keras_call and id(b) in once_per_graph:
+                continue
             if b.keras_call:
                 runner = "it runs" if b.keras_call.endswith(".__call__") else "Keras runs `call`"
                 yield from ctx.report(
@@ -724,3 +769,19 @@ class OperatorNet(tf.keras.Model):
                 f"{what} is created inside a tf.function body: it is created again on every trace",
                 help="create it once outside the function (or guard it with `if self.v is None:`)",
             )
+
+
+def _applied_once_per_graph(analysis) -> set[int]:
+    """Builds in the Keras `call` of a graph-mode program (round 28: an Estimator's `model_fn`
+    applies the model once in each graph) whose objects are applied at most once in any one
+    graph, in a program that trains no Keras object through Keras (no `fit`, no Keras
+    optimizer step, no read of a model's variable lists): the graph's collections hold the
+    one copy each graph makes, and that copy is what is trained and saved."""
+    if analysis.keras_steps or analysis.keras_optimizer_steps or analysis.list_reads or analysis.model_reads:
+        return set()
+    applied: dict[tuple, int] = {}
+    for key in analysis.keras_applications:
+        applied[key] = applied.get(key, 0) + 1
+    again = {cls for (cls, _, _), n in applied.items() if n > 1}
+    return {id(b) for b in analysis.builds
+            if b.keras_call and b.graph_program and b.keras_class is not None and b.keras_class not in again}

@@ -22,7 +22,7 @@ both() {  # both ID REPO FIX FILE-OR-DOT: export bug (FIX^) and fix trees, then 
     for side in before after; do
         c=$fix; [ $side = before ] && c="$fix^"
         export_tree "$repo" "$c" "$OUT/$id/$side"
-        echo "-- $id $side"; "$PY" "$@" "$OUT/$id/$side" 2>&1 | grep -E "^(variables|tf.function|kernels|critic|RAISES|both|None|dense_1|call [12]|fit|combined|LayerNorm|optimizer|train_step|InceptionBlock|ResnetBlock|Classifier|TransformerBlock|train: OK|train RAISES|IDEC clustering|MlpAlae|VGG_16|SAINTPretrainer)" || true
+        echo "-- $id $side"; "$PY" "$@" "$OUT/$id/$side" 2>&1 | grep -E "^(variables|tf.function|kernels|critic|RAISES|both|None|dense_1|call [12]|fit|combined|LayerNorm|optimizer|train_step|InceptionBlock|ResnetBlock|Classifier|TransformerBlock|train: OK|train RAISES|IDEC clustering|MlpAlae|VGG_16|SAINTPretrainer|train_vars|networks|discrepancy)" || true
     done
 }
 layer() {  # layer ID REPO FIX FILE CLASS KWARGS SHAPE: one file, loaded as a module
@@ -148,3 +148,8 @@ both tf2-bigbigan-encoder-grads LEGO999/BigBiGAN-TensorFlow2.0 fe706c3 "$HERE/bi
 both tf2-alae-mlp-shared-adam revsic/tf-alae 7b2b39a "$HERE/alae_sepopt.py"
 both tf2-iced-vgg-freeze-after-compile IcedDoggie/Micro-Expression-with-Deep-Learning 0717f86 "$HERE/iced_freeze_after_compile.py"
 both tf2-teras-saint-pretrainer-heads KhawajaAbaid/teras 7f4080b "$HERE/teras_saint_pretrainer.py"
+# session 20 (s20mine2)
+both tf2-tftts-seq2seq-train-vars TensorSpeech/TensorFlowTTS 1a64f4e "$HERE/tftts_train_vars.py"
+both tf2-delta-settrainable-callback nasa/delta 9ba72e0 "$HERE/delta_settrainable.py"
+both tf2-adapt-mdd-task-as-discriminator adapt-python/adapt 31cc3fb "$HERE/adapt_task_as_discriminator.py" mdd
+both tf2-adapt-mcd-task-as-discriminator adapt-python/adapt 31cc3fb "$HERE/adapt_task_as_discriminator.py" mcd

@@ -25,7 +25,7 @@ import ast
 from typing import Any, Callable
 
 from reuse_lint import tfnames
-from reuse_lint.engine.values import UNKNOWN, KerasObject, ModelVars, ScopeVal, Tensor, TFRef, VarList, deps
+from reuse_lint.engine.values import UNKNOWN, KerasObject, ModelVars, ScopeVal, TFRef, VarList, deps
 
 Handler = Callable[..., Any]
 
@@ -136,7 +136,7 @@ def call(interp, canon: str, node, args, kwargs, module) -> Any:
     # A source (a placeholder, noise) is its own input, so two sources stay apart.
     if made.calls or made.scopes:
         return made
-    return Tensor(calls=frozenset({id(node)}), norms=made.norms, runs=made.runs, reversed=made.reversed)
+    return made.cut(frozenset({id(node)}))
 
 
 def attribute_handler(value_type: type) -> Handler | None:
@@ -233,6 +233,7 @@ def comprehension(interp, node, env, module, elts) -> Any:
 
 
 dict_comprehension = selections.key_by_variable
+picked = tapes.picked
 
 
 def loop_over(interp, stmt: ast.For, iterable: Any, env, module) -> list[tuple[ast.AST, Any]]:
@@ -291,10 +292,13 @@ def join(interp, a: Any, b: Any) -> Any:
     """What two arms of an `if` leave in one name where they leave different values:
     UNKNOWN, unless a model says which one a run meets (a model built or read back), or
     one arm only added to the other's tensor (`if aux: loss += 0.4 * aux_loss`), or both hold
-    one step's gradients, clipped one way or another."""
+    one step's gradients, clipped one way or another, or one arm filters the list the other
+    takes whole (see tapes.picked_or_whole)."""
     extended = tensors.extended(a, b)
     if extended is None:
         extended = optimizers.same_gradients(a, b)
+    if extended is None:
+        extended = tapes.picked_or_whole(a, b)
     return extended if extended is not None else keras.resumed_or_built(interp, a, b)
 
 

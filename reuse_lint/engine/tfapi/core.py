@@ -277,6 +277,12 @@ def _ifs_in(func: ast.AST) -> frozenset[int]:
     return frozenset(id(n) for n in ast.walk(func) if isinstance(n, (ast.If, ast.IfExp)))
 
 
+def _graph_program(interp) -> bool:
+    from reuse_lint.engine.tfapi.functions import graph_program  # functions imports this package
+
+    return graph_program(interp)
+
+
 def build(interp, kind: str, canon: str, node: ast.AST, module: ModuleState) -> Build:
     reuse, reuse_site = effective_reuse(interp)
     depth, func = interp.tf.tf_functions[-1] if interp.tf.tf_functions else (None, None)
@@ -286,6 +292,8 @@ def build(interp, kind: str, canon: str, node: ast.AST, module: ModuleState) -> 
         reuse=reuse, reuse_site=reuse_site, in_tf_function=depth is not None,
         conditional_in_function=depth is not None and interp.guards > depth,
         keras_call=f"{func.owner.node.name}.{func.node.name}" if func is not None and func.keras_call and func.owner else None,
+        graph_program=func is not None and func.keras_call and _graph_program(interp),
+        keras_class=id(func.owner.node) if func is not None and func.keras_call and func.owner else None,
         compiled_fn=getattr(func.node, "name", "lambda") if func is not None and func.compiled else None,
         lambda_fn=getattr(func.node, "name", "lambda") if func is not None and func.lambda_layer else None,
         scope=interp.tf.prefix(),

@@ -98,6 +98,11 @@ def _builds_graph(interp) -> bool:
     (`tf.placeholder`, `tf.Session`, `disable_eager_execution`, `get_variable`...)."""
     if interp.tf.tf_functions or interp.tf.scopes:
         return True
+    return graph_program(interp)
+
+
+def graph_program(interp) -> bool:
+    """Does one of the program's modules name a graph-mode-only API?"""
     return any(_graph_code(state) for state in list(interp.modules.values()))
 
 

@@ -309,11 +309,19 @@ def apply_subclass(interp, instance: Instance, node, args, kwargs, module: Modul
     creates is RL111's; here only what flows through it."""
     if not _keras_class(instance.cls):
         return NOT_SPECIAL
+    _note_application(interp, instance, "call")
     _note_inference(interp, instance, kwargs)
     out = _applied(interp, instance, node, deps(args, kwargs))
     if derives_from_keras_model(instance.cls) or not _owns_weights(instance):
         return out
     return _apply_norm(interp, instance, out, node, module, _fed_back(instance, args, kwargs))
+
+
+def _note_application(interp, instance: Instance, method_name: str) -> None:
+    method = instance.cls.lookup(method_name)
+    owner = getattr(method, "owner", None)
+    if owner is not None:
+        interp.analysis.keras_applications.append((id(owner.node), interp.trace, interp.tf.graph.gid))
 
 
 def own_call_applied(interp, instance: Instance, node, args, kwargs, result: Any) -> Any:
@@ -322,6 +330,7 @@ def own_call_applied(interp, instance: Instance, node, args, kwargs, result: Any
     also flowed through the object itself, as a `call`'s output does (`apply_subclass`)."""
     if not _keras_class(instance.cls):
         return result
+    _note_application(interp, instance, "__call__")
     _note_inference(interp, instance, kwargs)
     inputs = deps(args, kwargs)
     # The object's own layers and blocks, applied inside: its weights, as a `call`'s are, not

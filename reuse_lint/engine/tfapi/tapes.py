@@ -7,13 +7,14 @@ the tensors (`Tensor.models`, `Tensor.feeds`; see keras.py, which applies the mo
 
 from __future__ import annotations
 
+import ast
 from typing import Any
 
 from reuse_lint import tfnames
 from reuse_lint.engine.events import ListRead, Site, TapeGradient
 from reuse_lint.engine.tfapi import NOT_SPECIAL, TFMethod, attributes, builtin, context, register
 from reuse_lint.engine.tfapi.optimizers import Gradients
-from reuse_lint.engine.values import UNKNOWN, Const, ListVal, ModelVars, TapeVal, Tensor
+from reuse_lint.engine.values import UNKNOWN, Const, ListVal, ModelVars, PickedVars, TapeVal, Tensor
 
 
 @register(*tfnames.GRADIENT_TAPES)
@@ -67,11 +68,33 @@ def _computed(value: Any) -> bool:
 def _zip(interp, args, node, module) -> Any:
     if len(args) == 2 and isinstance(args[0], Gradients) and isinstance(args[1], ModelVars):
         args[1].consume()
-        taken = next((g for g in reversed(interp.analysis.tape_gradients) if g.var_list is args[0].var_list), None)
+        taken = _taken(interp, args[0])
         if taken is not None and isinstance(taken.var_list, ModelVars):
             interp.analysis.gradient_pairings.append((taken, args[1], Site(module.path, node)))
         return Gradients(args[0].loss, args[1])  # zip(tape.gradient(...), model.trainable_variables)
+    if len(args) == 2 and isinstance(args[0], Gradients) and isinstance(args[1], PickedVars):
+        # Recorded only: what the step then does with the pairs is left as it was.
+        taken = _taken(interp, args[0])
+        if taken is not None and isinstance(taken.var_list, ModelVars):
+            interp.analysis.gradient_part_pairings.append((taken, args[1], Site(module.path, node)))
     return NOT_SPECIAL
+
+
+def _taken(interp, grads: Gradients) -> TapeGradient | None:
+    """The `tape.gradient` call these gradients came from."""
+    return next((g for g in reversed(interp.analysis.tape_gradients) if g.var_list is grads.var_list), None)
+
+
+def picked(interp, node, module, iterable: Any, made: Any) -> Any:
+    """`[v for v in model.trainable_variables if <test of v's name>]`: the list the
+    comprehension made, known as some of that model list's variables."""
+    gens = node.generators
+    if not (isinstance(iterable, ModelVars) and isinstance(made, ListVal) and len(gens) == 1 and gens[0].ifs
+            and isinstance(gens[0].target, ast.Name) and isinstance(getattr(node, "elt", None), ast.Name)
+            and node.elt.id == gens[0].target.id and _tests_name(gens[0].ifs, node.elt.id)):
+        return made
+    return PickedVars(made.items, sample=made.sample, repeats=made.repeats, length=made.length,
+                      changed=made.changed, source=iterable, site=Site(module.path, node))
 
 
 def model_list(interp, model: Any, attr: str = "trainable_variables") -> ModelVars:
@@ -103,3 +126,30 @@ def blind(interp) -> None:
     """An unknown call while tapes record: what they reach is not all known."""
     for tape in interp.tf.tapes:
         tape.blind = True
+
+
+def _tests_name(tests: list, target: str) -> bool:
+    """The test reads the variable's name (`v.name`, `v.op.name`, Keras 3's `v.path`): it
+    picks variables by layer. One that reads no name (`v is not None`, `v.trainable`) may keep
+    them all."""
+    for test in tests:
+        for n in ast.walk(test):
+            if isinstance(n, ast.Attribute) and n.attr in ("name", "path"):
+                base = n.value
+                while isinstance(base, ast.Attribute):
+                    base = base.value
+                if isinstance(base, ast.Name) and base.id == target:
+                    return True
+    return False
+
+
+def picked_or_whole(a: Any, b: Any) -> PickedVars | None:
+    """`if expr: return [v for v in m.trainable_variables if expr in v.name]` / `return
+    m.trainable_variables`: a setting chooses between a part of a model list and the whole
+    list. The filtered arm is the one a step can get wrong (a part zipped with the whole
+    list's gradients), and it is a path the program means to take, so it is what is kept."""
+    for part, whole in ((a, b), (b, a)):
+        if (isinstance(part, PickedVars) and isinstance(whole, ModelVars)
+                and [id(m) for m in part.source.models] == [id(m) for m in whole.models]):
+            return part
+    return None

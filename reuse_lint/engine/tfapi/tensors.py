@@ -17,7 +17,7 @@ from reuse_lint.engine.values import UNKNOWN, ListVal, Tensor, deps
 @register(tfnames.STOP_GRADIENT)
 def _stop_gradient(interp, canon, node, args, kwargs, module) -> Any:
     made = deps(args, kwargs)
-    return Tensor(calls=made.calls, norms=made.norms, runs=made.runs, reversed=made.reversed)
+    return made.cut()
 
 
 @register(*sorted(tfnames.REVERSALS))

@@ -58,8 +58,7 @@ def _assign_moving_average(interp, canon, node, args, kwargs, module) -> Any:
         interp.tf.graph.unnamed_frozen = True
         interp.tf.graph.debiased = True
     made = deps(args, kwargs)
-    return made if made.calls or made.scopes else Tensor(
-        calls=frozenset({id(node)}), norms=made.norms, runs=made.runs, reversed=made.reversed)
+    return made if made.calls or made.scopes else made.cut(frozenset({id(node)}))
 
 
 _IN_PLACE = frozenset({"assign", "assign_add", "assign_sub"})
