@@ -626,3 +626,58 @@ def test_functools_partial_calls_its_function_with_the_arguments_given_first():
     """)
     assert [v.value for v in g["a"].items] == [1, 1, True]
     assert [v.value for v in g["b"].items] == [5, 2, None]
+
+
+def test_a_list_filled_by_append_holds_what_was_appended_and_stays_open():
+    # `.append` on a list seen whole keeps its items in order; how many there are, and so the
+    # list's truth and length, stay unknown (a loop runs its first passes only).
+    from reuse_lint.engine.values import ListVal, truthy
+
+    _, g = interpret("""
+        sizes = []
+        for s in [8, 6, 4]:
+            sizes.append(s)
+        first = sizes[0]
+        last = sizes[-1]
+        a, b = sizes
+        n = len(sizes)
+    """)
+    sizes = g["sizes"]
+    assert isinstance(sizes, ListVal) and sizes.changed and sizes.grown
+    assert [v.value for v in sizes.items] == [8, 6]  # the loop's first two passes
+    assert truthy(sizes) is None
+    assert g["first"] == Const(8)
+    assert g["last"] is UNKNOWN and g["a"] is not sizes.items[0] and g["n"] is UNKNOWN
+
+
+def test_an_append_after_another_change_keeps_the_items_seen():
+    # After `pop` the items seen are no longer the list's: where the append lands is unknown.
+    from reuse_lint.engine.values import ListVal
+
+    _, g = interpret("""
+        xs = [1, 2]
+        xs.pop()
+        xs.append(3)
+        ys = [1] * 3
+        ys.append(4)
+    """)
+    assert isinstance(g["xs"], ListVal) and g["xs"].changed and not g["xs"].grown
+    assert [v.value for v in g["xs"].items] == [1, 2]
+    assert not getattr(g["ys"], "grown", False)
+
+
+def test_a_list_appended_to_in_a_long_loop_stops_growing():
+    from reuse_lint.engine.interp import MAX_APPENDED
+    from reuse_lint.engine.values import ListVal
+
+    _, g = interpret("""
+        xs = []
+        for i in range(3):
+            for j in range(3):
+                for k in range(3):
+                    for m in range(3):
+                        for n in range(3):
+                            for p in range(3):
+                                xs.append(i)
+    """)
+    assert isinstance(g["xs"], ListVal) and len(g["xs"].items) <= MAX_APPENDED

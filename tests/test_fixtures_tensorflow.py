@@ -102,6 +102,8 @@ BAD = {
     "rl120_bad.py": ("ValueError", "is incompatible with the layer: expected axis 3 of input shape to have value 8"),
     # The loop's second pass brings the 16-wide conv's output to the 8-wide batch norm.
     "rl120_loop_bad.py": ("ValueError", "is incompatible with the layer: expected axis 3 of input shape to have value 8"),
+    # The same, over convs that `__init__` collected by `.append`.
+    "rl120_append_loop_bad.py": ("ValueError", "is incompatible with the layer: expected axis 3 of input shape to have value 8"),
     # The hidden Dense, built for the 48 flattened features, gets its own 16-wide output.
     "rl120_dense_bad.py": ("ValueError", "expected axis -1 of input shape to have value 48, but received input with shape (2, 16)"),
     # The strided convolutions kept in an OrderedDict: the second brings 16 channels to the
@@ -366,6 +368,9 @@ SILENT = {
     "rl119_bad.py": lambda b: b["keras_steps"]["combined"] == _keras("d_hidden", "d_out", "g_hidden", "g_out"),
     # The same with a combined model of two outputs (the verdict and the generated sample).
     "rl119_outputs_bad.py": lambda b: b["keras_steps"]["combined"] == _keras("d_hidden", "d_out", "g_hidden", "g_out"),
+    # The validation forward under the root reuse: a second set of hidden weights, forward_1/.
+    "rl113_append_layers_bad.py": lambda b: sorted(n for n in b["created"] if "fully_weight" in n) == _d(
+        "forward/fully_weight_0", "forward/fully_weight_1", "forward_1/fully_weight_0", "forward_1/fully_weight_1"),
     # The face-swap encoder built for each face: a second set of weights, encoder_1/.
     "rl113_encoder_twice_bad.py": lambda b: sorted(n for n in b["created"] if n.startswith("encoder")) == _d(
         "encoder/Variable", "encoder/Variable_1", "encoder_1/Variable", "encoder_1/Variable_1"),
@@ -420,6 +425,8 @@ GOOD_SHOWS = {
     "rl120_good.py": lambda b: len([n for n in b["created"] if n.endswith("gamma:0")]) == 3,
     # One batch norm per conv of the list, and the one layer norm of the tied block.
     "rl120_loop_good.py": lambda b: len([n for n in b["created"] if n.endswith("gamma:0")]) == 3,
+    # One batch norm per appended conv.
+    "rl120_append_loop_good.py": lambda b: len([n for n in b["created"] if n.endswith("gamma:0")]) == 2,
     "rl108_good.py": lambda b: b["steps"]["d_step"] == _dense("disc", "dense", "dense_1"),
     "rl109_good.py": lambda b: b["steps"]["g_step"] == _dense("generator", "dense", "dense_1")
     and b["steps"]["q_step"] == _dense("online", "dense"),
@@ -542,6 +549,9 @@ GOOD_SHOWS = {
         "seq_encoder/embedding:0", "seq_encoder/proj/kernel:0", "seq_encoder/proj/bias:0"],
     "rl114_empty_filter_good.py": lambda b: b["lists"]["model_vars"] == b["lists"]["all_vars"] and len(b["lists"]["all_vars"]) == 6,
     "rl108_workers_good.py": lambda b: sorted(b["lists"]["worker1_vars"]) == _dense("worker_1", "dense", "dense_1"),
+    # get_variable under the root reuse: the validation forward reads the trained weights.
+    "rl113_append_layers_good.py": lambda b: sorted(n for n in b["created"] if "fully_weight" in n) == _d(
+        "forward/fully_weight_0", "forward/fully_weight_1"),
     # Built once, read by both decoders: one set of encoder weights.
     "rl113_encoder_twice_good.py": lambda b: sorted(n for n in b["created"] if n.startswith("encoder")) == _d(
         "encoder/Variable", "encoder/Variable_1"),
@@ -669,6 +679,8 @@ KERAS3 = {
     "rl111_optimizer_step_good.py": lambda b: b["error"] is None,
     "rl120_loop_bad.py": lambda b: "is incompatible with the layer" in (b["error"] or {}).get("message", ""),
     "rl120_loop_good.py": lambda b: b["error"] is None and len([n for n in b["created"] if n.endswith("gamma:0")]) == 3,
+    "rl120_append_loop_bad.py": lambda b: "is incompatible with the layer" in (b["error"] or {}).get("message", ""),
+    "rl120_append_loop_good.py": lambda b: b["error"] is None and len([n for n in b["created"] if n.endswith("gamma:0")]) == 2,
     "rl121_bad.py": lambda b: "tf.function only supports singleton tf.Variables" in (b["error"] or {}).get("message", ""),
     "rl121_good.py": lambda b: b["error"] is None,
     "rl124_bad.py": lambda b: "This optimizer can only be called for the variables it was originally built with" in (b["error"] or {}).get("message", ""),

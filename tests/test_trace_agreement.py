@@ -337,6 +337,10 @@ TABLE = (
         "RL113→RT204: the encoder's second build (28), for face B, makes encoder_1/Variable and "
         "encoder_1/Variable_1 beside the first build's weights"),
     Row("rules/rl113_encoder_twice_good.py", (), (), GOOD),
+    Row("rules/rl113_append_layers_bad.py", ("RL113@19",), ("RT204@32",),
+        "RL113→RT204: the validation forward (32), under the root reuse, makes forward_1/fully_weight_0 "
+        "and _1 beside the trained weights; the sizes are a list filled by `.append`"),
+    Row("rules/rl113_append_layers_good.py", (), (), GOOD),
     Row("rules/rl114_bad.py", ("RL114@28",), ("RT206@15",),
         "RL114→RT206: the linter reports the selection (28), the trace the variables it missed "
         "(bn1/gamma, beta, created at 15)"),
@@ -478,6 +482,11 @@ TABLE = (
         NO_COUNTERPART + "TF raises on the batch norm's second width, on the loop's second pass; "
         "the trace reports that error and no finding", crash="is incompatible with the layer"),
     Row("rules/rl120_loop_good.py", (), (), GOOD),
+    Row("rules/rl120_append_loop_bad.py", ("RL120@19",), (),
+        NO_COUNTERPART + "TF raises on the batch norm's second width, on the loop's second pass over "
+        "the convs `__init__` appended; the trace reports that error and no finding",
+        crash="is incompatible with the layer"),
+    Row("rules/rl120_append_loop_good.py", (), (), GOOD),
     Row("rules/rl120_stack_bad.py", ("RL120@19",), (),
         NO_COUNTERPART + "one LayerNormalization applied twice creates its weights once; to TF "
         "that is one layer used twice, as siamese towers use theirs"),

@@ -92,6 +92,7 @@ CLOCK_EVERY = 256
 MAX_SPLIT = 12
 MAX_SPLIT_PATHS = 16
 MAX_LITERAL_ITERATIONS = 2
+_NOT_APPENDED = object()  # a list change that is not one `.append(x)`
 
 # Libraries whose functions have no effect the models care about (they make no variable):
 # calling them tells us nothing.
@@ -1867,8 +1868,9 @@ class Interpreter:
             picked = _picked(base, index, node, tuple(self.loops))
             return picked if picked is not None else _dict_item(base, index)
         if isinstance(base, ListVal) and isinstance(index, Const) and isinstance(index.value, int):
-            # A sample's first items are the list's first items; its last ones are not.
-            lowest = 0 if base.sample else -len(base.items)
+            # A sample's first items are the list's first items; its last ones are not (nor a
+            # grown list's: a loop appended on its first passes only).
+            lowest = 0 if base.sample or base.grown else -len(base.items)
             if lowest <= index.value < len(base.items):
                 return base.items[index.value]
         return UNKNOWN
@@ -2108,7 +2110,9 @@ class Interpreter:
                 if size is not None:
                     return Const(size)
             if builtin is None and isinstance(node.func, ast.Attribute) and node.func.attr in _LIST_CHANGERS:
-                self._changed_in_place(node.func.value, env, module)
+                appended = args[0] if node.func.attr == "append" and len(args) == 1 and not kwargs and not starred \
+                    else _NOT_APPENDED
+                self._changed_in_place(node.func.value, env, module, appended)
             if (builtin is None and isinstance(node.func, ast.Attribute) and node.func.attr in _DICT_CHANGERS
                     and isinstance(node.func.value, (ast.Name, ast.Attribute))
                     and tfapi.changed_in_place(self.eval(node.func.value, env, module)) is not tfapi.NOT_SPECIAL):
@@ -2163,14 +2167,21 @@ class Interpreter:
             return _one_of(results, pick)
         return UNKNOWN
 
-    def _changed_in_place(self, receiver: ast.AST, env, module) -> None:
-        """`outs.append(y)` on a list we know: what it adds is not followed, so the name is
-        bound to the list marked changed. Its truth is then unknown, as it is in Python on the
-        next pass of a loop that fills it (`reuse=bool(outs)` is False only on the first)."""
+    def _changed_in_place(self, receiver: ast.AST, env, module, appended: Any = _NOT_APPENDED) -> None:
+        """`outs.append(y)` on a list we know: the name is bound to the list marked changed.
+        Its truth is then unknown, as it is in Python on the next pass of a loop that fills it
+        (`reuse=bool(outs)` is False only on the first). What `.append` adds to a list we saw
+        whole, or one only appends filled, is kept at its end (`appended`), so that a loop over
+        `self.convs`, filled by `self.convs.append(Conv2D(...))` in `__init__`, runs on the
+        layers it holds as it does over `[Conv2D(...) for _ in range(3)]`; any other change
+        (`pop`, `insert`, `remove`, `clear`, an `.extend` not followed) keeps the items seen."""
         if not isinstance(receiver, (ast.Name, ast.Attribute)):
             return  # `make().append(y)`: nothing we could read it through again
         old = self.eval(receiver, env, module)
-        if isinstance(old, ListVal) and not old.changed:
+        if isinstance(old, ListVal) and appended is not _NOT_APPENDED and _appendable(old):
+            self.assign(receiver, replace(old, items=[*old.items, appended], changed=True, grown=True),
+                        env, module)
+        elif isinstance(old, ListVal) and not old.changed:
             self.assign(receiver, replace(old, changed=True), env, module)
         else:
             changed = tfapi.changed_in_place(old)
@@ -2365,7 +2376,7 @@ class Interpreter:
         if isinstance(target, ast.Name):
             self._bind(target.id, value, env)
         elif isinstance(target, (ast.Tuple, ast.List)):
-            exact = isinstance(value, ListVal) and not value.sample and len(value.items) == len(target.elts)
+            exact = isinstance(value, ListVal) and not (value.sample or value.grown) and len(value.items) == len(target.elts)
             items = value.items if exact else None
             # A model's several outputs (`mean, var = encoder(x)`): each carries all it flowed through.
             spread = tfapi.unpacked(value)
@@ -2479,6 +2490,22 @@ def _enumerated(iterable: Any, start: int) -> ListVal:
     else:
         items, sample, length = [UNKNOWN] * MAX_LITERAL_ITERATIONS, True, None
     return ListVal([ListVal([Const(i), item]) for i, item in enumerate(items, start)], sample=sample, length=length)
+
+
+# How many appends one list keeps: past this the items stay as they are (a loop of loops
+# filling one list), as before appends were followed.
+MAX_APPENDED = 32
+
+
+def _appendable(value: ListVal) -> bool:
+    """A list whose items are the list's, in order: seen whole (`[]`, `[a, b]`), or filled only
+    by appends we followed. A sample, a repeated item, a long range's first items, or a list
+    changed otherwise may hold what we did not see, so where an append lands is not known."""
+    if value.sample or value.repeats or len(value.items) >= MAX_APPENDED:
+        return False
+    if value.changed:
+        return value.grown
+    return value.length is None or value.length == len(value.items)
 
 
 def _known_length(value: Any) -> int | None:

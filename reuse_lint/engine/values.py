@@ -387,6 +387,9 @@ class ListVal:
     # Changed in place where we do not follow it (`outs.append(y)`): the items are those we
     # saw, but whether it is empty is not known (`if outs` in a loop that fills `outs`).
     changed: bool = False
+    # Filled by `.append` (always also `changed`): the items are appends we followed, in order,
+    # but a loop runs its first passes only, so the list may hold more between or after them.
+    grown: bool = False
 
 
 @dataclass(eq=False)

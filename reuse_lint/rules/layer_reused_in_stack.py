@@ -84,6 +84,23 @@ class LayerReusedInStack(Rule):
     CODE = "RL120"
     NAME = "layer-reused-in-stack"
     VALID = (
+        # A batch norm appended beside each conv, paired by `zip` in `call`.
+        """
+import tensorflow as tf
+class Trunk(tf.keras.Model):
+    def __init__(self, widths=(8, 16)):
+        super().__init__()
+        self.convs = []
+        self.bns = []
+        for w in widths:
+            self.convs.append(tf.keras.layers.Conv2D(w, 3, padding="same"))
+            self.bns.append(tf.keras.layers.BatchNormalization())
+    def call(self, x):
+        for conv, bn in zip(self.convs, self.bns):
+            x = tf.nn.relu(bn(conv(x)))
+        return x
+y = Trunk()(tf.zeros([2, 6, 6, 3]))
+""",
         # One application a pass: the block normalizes either its projection or its input.
         """
 import tensorflow as tf
@@ -273,6 +290,22 @@ x = EncoderBlock()(x)
 """,
     )
     INVALID = (
+        # The convs collected by `.append` in `__init__`, one batch norm after each in `call`.
+        """
+import tensorflow as tf
+class Trunk(tf.keras.Model):
+    def __init__(self, widths=(8, 16)):
+        super().__init__()
+        self.convs = []
+        for w in widths:
+            self.convs.append(tf.keras.layers.Conv2D(w, 3, padding="same"))
+        self.bn = tf.keras.layers.BatchNormalization()
+    def call(self, x):
+        for conv in self.convs:
+            x = tf.nn.relu(self.bn(conv(x)))  # expect: RL120
+        return x
+y = Trunk()(tf.zeros([2, 6, 6, 3]))
+""",
         """
 import tensorflow as tf
 from tensorflow.keras import layers

@@ -66,6 +66,48 @@ class RepeatedRnnCell(Rule):
     CODE = "RL117"
     NAME = "repeated-rnn-cell"
     VALID = (
+        # A new cell appended per layer: `cell_0/` and `cell_1/` weights.
+        """
+import tensorflow as tf
+cells = []
+for _ in range(2):
+    cells.append(tf.nn.rnn_cell.BasicLSTMCell(16))
+stack = tf.nn.rnn_cell.MultiRNNCell(cells)
+out, _ = tf.nn.dynamic_rnn(stack, tf.zeros([3, 5, 16]), dtype=tf.float32)
+""",
+        # A graph-convolution cell of the project's own that keeps sparse supports, computed
+        # from the adjacency matrix and appended in `__init__`, and makes its weights by name
+        # in its own `__call__`: each layer gets its own (TF 2.21 `tf.compat.v1`:
+        # `cell_0/graph_gru_cell/w`, `cell_1/graph_gru_cell/w`; DCRNN's DCGRUCell, session 20).
+        """
+import numpy as np
+import tensorflow as tf
+class GraphGRUCell(tf.nn.rnn_cell.RNNCell):
+    def call(self, inputs, **kwargs):
+        pass
+    def __init__(self, num_units, supports):
+        super(GraphGRUCell, self).__init__()
+        self._num_units = num_units
+        self._supports = []
+        for support in supports:
+            self._supports.append(tf.sparse_reorder(tf.SparseTensor(*support)))
+    @property
+    def state_size(self):
+        return self._num_units
+    @property
+    def output_size(self):
+        return self._num_units
+    def __call__(self, inputs, state, scope=None):
+        with tf.variable_scope(scope or "graph_gru_cell"):
+            x = tf.concat([inputs, state], axis=1)
+            w = tf.get_variable("w", [int(x.shape[1]), self._num_units])
+            h = tf.tanh(tf.matmul(x, w))
+        return h, h
+supports = [(np.array([[0, 0]]), np.array([1.0]), [2, 2])]
+cell = GraphGRUCell(4, supports)
+stack = tf.nn.rnn_cell.MultiRNNCell([cell] * 2)
+out, _ = tf.nn.dynamic_rnn(stack, tf.zeros([3, 5, 4]), dtype=tf.float32)
+""",
         # A cell class of the project's own whose `__call__` makes its weights by name: the
         # stack calls layer i under `cell_i`, so each layer gets its own (TF 2.21 builds
         # `rnn/multi_rnn_cell/cell_0/MyGRU/w`, `.../cell_1/MyGRU/w`, ...).
@@ -299,6 +341,17 @@ class Reader(object):
 """,
     )
     INVALID = (
+        # One cell appended once per layer: the list holds the same object twice (TF 2.21
+        # `tf.compat.v1`: only `cell_0/basic_lstm_cell` weights, for both layers).
+        """
+import tensorflow as tf
+cell = tf.nn.rnn_cell.BasicLSTMCell(16)
+cells = []
+for _ in range(2):
+    cells.append(cell)
+stack = tf.nn.rnn_cell.MultiRNNCell(cells)  # expect: RL117
+out, _ = tf.nn.dynamic_rnn(stack, tf.zeros([3, 5, 16]), dtype=tf.float32)
+""",
         # A decoder started from the encoder's state, on the encoder's cell: TF 2.21 makes
         # `encoder/rnn/gru_cell/...` only, and the decoder runs on those four variables.
         """

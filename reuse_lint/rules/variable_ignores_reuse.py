@@ -52,6 +52,23 @@ class VariableIgnoresReuse(Rule):
     CODE = "RL113"
     NAME = "variable-ignores-reuse"
     VALID = (
+        # The same appended sizes, the forward built once: one weight per layer, nothing
+        # asks for sharing.
+        """
+import tensorflow as tf
+class Model(object):
+    def __init__(self, hidden_layer):
+        self.hidden_layer = []
+        for size in hidden_layer.split(","):
+            self.hidden_layer.append(int(size))
+    def forward(self, x):
+        with tf.variable_scope("forward"):
+            for i, size in enumerate(self.hidden_layer):
+                w = tf.Variable(tf.zeros([4, size]), name="fully_weight_%d" % i)
+                x = tf.matmul(x, w)
+        return x
+train = Model("4,4").forward(tf.zeros([1, 4]))
+""",
         """
 import tensorflow as tf
 step = tf.Variable(0, trainable=False)
@@ -234,6 +251,27 @@ units = [unit(x) for _ in range(3)]
 """,
     )
     INVALID = (
+        # Hidden sizes parsed from a setting into a list by `.append`: the validation
+        # forward, after the root reuse, makes `forward_1/fully_weight_0` (formath's click
+        # model, session 20's yardstick row).
+        """
+import tensorflow as tf
+class Model(object):
+    def __init__(self, hidden_layer):
+        self.hidden_layer = []
+        for size in hidden_layer.split(","):
+            self.hidden_layer.append(int(size))
+    def forward(self, x):
+        with tf.variable_scope("forward"):
+            for i, size in enumerate(self.hidden_layer):
+                w = tf.Variable(tf.zeros([4, size]), name="fully_weight_%d" % i)  # expect: RL113
+                x = tf.matmul(x, w)
+        return x
+model = Model("4,4")
+train = model.forward(tf.zeros([1, 4]))
+tf.get_variable_scope().reuse_variables()
+valid = model.forward(tf.ones([1, 4]))
+""",
         # A tf.Variable named as the variable the same entry looks up asks for that one:
         # TF makes `emb_1/table` beside `emb/table`.
         """

@@ -414,4 +414,9 @@ def _holds_weights(value: Any) -> bool:
         return any(_holds_weights(v) for v in value.items)
     if isinstance(value, DictVal):
         return True  # not looked into
-    return isinstance(value, (Tensor, Cell, KerasObject, Instance))
+    if isinstance(value, Tensor):
+        # A variable reaches a model scope (or is one made at the root: no scope, no op); a
+        # tensor ops computed from data only (a graph cell's sparse supports, appended in
+        # `__init__`) reaches none, and every layer reads it without sharing weights.
+        return bool(value.scopes or value.models or not value.calls)
+    return isinstance(value, (Cell, KerasObject, Instance))
