@@ -6,7 +6,9 @@ bare namespace filled attribute by attribute (`config = Config(); config.n_layer
 When the file binds such a name once, its attributes are the literal defaults (or the
 literal assignments) the file writes, so that `[cell] * self.flags.n_layers` is known to be
 one layer where every run of the file says one. A flag given on the command line is not
-seen: the values are the ones the project runs with as written. Anything else, an
+seen: the values are the ones the project runs with as written, except a switch (a boolean
+flag, a `store_true` argument), which is made to be flipped there: both its values are the
+program's, so it is unknown (`if FLAGS.is_train: model.train()` is followed). Anything else, an
 attribute set twice to different values, set to what is not a literal, or a name the file
 binds more than once, stays unknown.
 
