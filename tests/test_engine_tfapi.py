@@ -734,6 +734,25 @@ def test_a_parsers_known_args_are_its_namespace_of_defaults():
     assert "FLAGS" not in settings(ast.parse(head + "parser.set_defaults(num_layers=1)\nFLAGS, _ = parser.parse_known_args()\n"))
 
 
+def test_a_boolean_flag_is_a_switch_and_unknown():
+    """`DEFINE_boolean("is_train", False, ...)` is flipped on the command line: both values are
+    the program's. An integer flag keeps the default the file writes."""
+    import ast
+
+    from reuse_lint.engine.settings import settings
+    from reuse_lint.engine.values import Settings
+
+    found = settings(ast.parse(textwrap.dedent("""
+        import tensorflow as tf
+        flags = tf.app.flags
+        flags.DEFINE_boolean("is_train", False, "train")
+        flags.DEFINE_bool("visualize", True, "plot")
+        flags.DEFINE_integer("n_layers", 1, "layers")
+        FLAGS = flags.FLAGS
+    """)))
+    assert found["FLAGS"] == Settings((("n_layers", Const(1)),))
+
+
 def test_an_optimizer_wrapper_is_the_optimizer_it_wraps():
     """`SyncReplicasOptimizer(opt)` on one arm of an `if`, or `CrossShardOptimizer(opt)`: the
     step is the wrapped Momentum's (TF 2.21 makes `w/Momentum` for it, and the local step

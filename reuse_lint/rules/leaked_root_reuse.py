@@ -206,6 +206,38 @@ eval_average = d_ema.apply(tf.trainable_variables())
 """,
     )
     INVALID = (
+        # Training reached only through a boolean flag (`--is_train` on the command line): a
+        # switch has both values, so the step behind it is followed. TF 2.21: `Variable
+        # g_w/Momentum/ does not exist`.
+        """
+import tensorflow as tf
+flags = tf.app.flags
+flags.DEFINE_boolean("is_train", False, "train the model")
+FLAGS = flags.FLAGS
+class GAN(object):
+    def __init__(self, sess):
+        self.sess = sess
+        self.z = tf.placeholder(tf.float32, [None, 4])
+        self.G = self.generator(self.z)
+        self.loss = tf.reduce_mean(self.G)
+        self.sampler = self.generator(self.z, reuse=True)
+        self.g_vars = [v for v in tf.trainable_variables() if "g_" in v.name]
+    def train(self):
+        step = tf.train.MomentumOptimizer(0.1, 0.9).minimize(self.loss, var_list=self.g_vars)
+        self.sess.run(tf.global_variables_initializer())
+    def generator(self, z, reuse=False):
+        if reuse:
+            tf.get_variable_scope().reuse_variables()  # expect: RL107
+        w = tf.get_variable("g_w", [4, 4])
+        return tf.matmul(z, w)
+def main(_):
+    with tf.Session() as sess:
+        gan = GAN(sess)
+        if FLAGS.is_train:
+            gan.train()
+if __name__ == "__main__":
+    tf.app.run()
+""",
         """
 import tensorflow as tf
 def discriminator(x):
