@@ -12,7 +12,7 @@ from reuse_lint.engine.events import TRUTH, Analysis, Build, CallInfo, Creation,
 from reuse_lint import tfnames
 from reuse_lint.engine.tfapi.keras import derives_from_keras_layer, derives_from_keras_model, makes_trainable_weight
 from reuse_lint.engine.values import (
-    UNKNOWN, ClassVal, Const, DictVal, ForeignObject, FuncVal, Instance, KerasObject, KerasOptimizer, ListVal, ModelVars, Optimizer,
+    AUTO, UNKNOWN, ClassVal, Const, DictVal, ForeignObject, FuncVal, Instance, KerasObject, KerasOptimizer, ListVal, ModelVars, Optimizer,
     TFRef, Tensor, VarRef,
 )
 
@@ -587,6 +587,22 @@ def _factory(call: CallInfo) -> str | None:
     """`Head(512, name="out_0")(x)`: how the called object was made, where the call says."""
     func = getattr(call.site.node, "func", None)
     return ast.unparse(func) if isinstance(func, ast.Call) else None
+
+
+def auto_scopes_entered_again(builds, kind: str) -> set[int]:
+    """Builds of `kind` under AUTO_REUSE made in a variable scope, known by name, in which the
+    same line made one before (in one run and graph): by id of the later build. Under
+    AUTO_REUSE a copy is made only there: a scope entered once asks for no sharing."""
+    seen: set[tuple] = set()
+    again: set[int] = set()
+    for b in builds:
+        if b.kind != kind or b.reuse != AUTO or b.scope is None:
+            continue
+        key = (b.trace, b.graph, id(b.site.node), b.scope)
+        if key in seen:
+            again.add(id(b))
+        seen.add(key)
+    return again
 
 
 def shares_nothing(analysis: Analysis, b: Build) -> bool:

@@ -4,7 +4,7 @@ from typing import Iterable
 
 from reuse_lint import tfnames
 from reuse_lint.diagnostics import Diagnostic
-from reuse_lint.engine.queries import TRUE, rebuilt_models, repeated_builds, reused_site
+from reuse_lint.engine.queries import TRUE, auto_scopes_entered_again, rebuilt_models, repeated_builds, reused_site
 from reuse_lint.engine.values import AUTO
 from reuse_lint.rules.base import Rule, RuleContext
 
@@ -271,6 +271,21 @@ b = discriminator(fake)  # expect: RL106
     )
 
     VALID = VALID + (
+        # A builder whose scope defaults to AUTO_REUSE, run once per model, one model per graph
+        # (round 29): the scope is entered once, so TF makes one `encoder/lstm`, one
+        # `encoder/dense`; nothing is built again.
+        """
+import tensorflow.compat.v1 as tf
+class EventModel(object):
+    def __init__(self, steps):
+        self.seqs = tf.placeholder(tf.float32, [None, steps, 3])
+        self.intensity = self.encoder(self.seqs)
+    def encoder(self, x, name="encoder", reuse=tf.AUTO_REUSE):
+        with tf.variable_scope(name, reuse=reuse):
+            h = tf.keras.layers.LSTM(8)(x)
+            return tf.keras.layers.Dense(4)(h)
+model = EventModel(5)
+""",
         # A factory of one layer per position, its first result placed inside a Sequential
         # stem and a later one applied on the spot (round 27, TF2): each call asks for a layer
         # of its own, and TF makes two PReLUs (`p_re_lu`, `<name>.final_act`), each applied once.
@@ -374,6 +389,21 @@ def towers(model_name):
 """,
     )
     INVALID = INVALID + (
+        # The same builder run on a second input: AUTO_REUSE enters `encoder` again, and the
+        # Keras layers ignore it (TF: `encoder_1/lstm_1/...`, `encoder_1/dense_1/...`).
+        """
+import tensorflow.compat.v1 as tf
+class EventModel(object):
+    def __init__(self, steps):
+        self.seqs = tf.placeholder(tf.float32, [None, steps, 3])
+        self.intensity = self.encoder(self.seqs)
+        self.future = self.encoder(tf.placeholder(tf.float32, [None, steps, 3]))  # expect: RL106
+    def encoder(self, x, name="encoder", reuse=tf.AUTO_REUSE):
+        with tf.variable_scope(name, reuse=reuse):  # expect: RL106
+            h = tf.keras.layers.LSTM(8)(x)
+            return tf.keras.layers.Dense(4)(h)
+model = EventModel(5)
+""",
         # The two sides of a siamese pair named alike (the prefix unknown, the tail the same):
         # one encoder meant, two made (TF: `pair_encoder/dense/kernel`, `pair_encoder_1/dense_1/kernel`).
         """
@@ -392,8 +422,14 @@ def siamese(prefix):
 
     def check(self, ctx: RuleContext) -> Iterable[Diagnostic]:
         reported = set()
+        entered_again = auto_scopes_entered_again(ctx.analysis.builds, "keras")
         for b in ctx.analysis.builds:
             if b.kind != "keras" or b.reuse not in (TRUE, AUTO) or _finds_first_weights(b):
+                continue
+            # As RL113 asks of a tf.Variable: under AUTO_REUSE a copy is made only where the
+            # scope is entered again (round 29: a builder whose scope defaults to AUTO_REUSE,
+            # run once per model and graph, makes each layer once).
+            if b.reuse == AUTO and id(b) not in entered_again:
                 continue
             site = reused_site([c.site for c in b.calls] + [b.site], b.reuse_site)
             if id(site.node) in reported:

@@ -4,7 +4,7 @@ import ast
 from typing import Iterable
 
 from reuse_lint.diagnostics import Diagnostic
-from reuse_lint.engine.queries import FALSE, TRUE, repeated_builds, shares_nothing
+from reuse_lint.engine.queries import FALSE, TRUE, auto_scopes_entered_again, repeated_builds, shares_nothing
 from reuse_lint.engine.values import AUTO
 from reuse_lint.rules.base import Rule, RuleContext
 
@@ -403,7 +403,7 @@ with tf.variable_scope("encoder", reuse=tf.AUTO_REUSE):
         # `train_word_embeddings`, often False) may make it such: constant, equal copies.
         reported = {id(b.site.node) for b in ctx.analysis.builds
                     if b.kind == "variable" and (not b.trainable or b.trainable_unknown or b.state)}
-        entered_again = _auto_scopes_entered_again(ctx.analysis.builds)
+        entered_again = auto_scopes_entered_again(ctx.analysis.builds, "variable")
         first_unshared = _first_without_reuse(ctx.analysis.builds)
         looked_up: dict[int, set] = {}
         for c in ctx.analysis.creations:
@@ -473,18 +473,3 @@ def _first_without_reuse(builds) -> dict[tuple, int]:
             key = (b.trace, b.graph, id(b.site.node))
             first[key] = min(first.get(key, b.seq), b.seq)
     return first
-
-
-def _auto_scopes_entered_again(builds) -> set[int]:
-    """tf.Variable builds under AUTO_REUSE made in a variable scope, known by name, in which
-    the same line made one before (in one run and graph): by id of the later build."""
-    seen: set[tuple] = set()
-    again: set[int] = set()
-    for b in builds:
-        if b.kind != "variable" or b.reuse != AUTO or b.scope is None:
-            continue
-        key = (b.trace, b.graph, id(b.site.node), b.scope)
-        if key in seen:
-            again.add(id(b))
-        seen.add(key)
-    return again
