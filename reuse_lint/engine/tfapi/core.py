@@ -277,10 +277,36 @@ def _ifs_in(func: ast.AST) -> frozenset[int]:
     return frozenset(id(n) for n in ast.walk(func) if isinstance(n, (ast.If, ast.IfExp)))
 
 
-def _graph_program(interp) -> bool:
-    from reuse_lint.engine.tfapi.functions import graph_program  # functions imports this package
+def graph_program(interp) -> bool:
+    """Does one of the program's modules name a graph-mode-only API?"""
+    return any(_graph_code(state) for state in list(interp.modules.values()))
 
-    return graph_program(interp)
+
+_GRAPH_WORDS = frozenset(name.rsplit(".", 1)[-1] for name in tfnames.GRAPH_CODE)
+
+
+def _graph_code(module) -> bool:
+    if module.graph_code is not None:
+        return module.graph_code
+    found = any(_names_graph_api(node, module.globals) for node in ast.walk(module.tree)
+                if isinstance(node, ast.Attribute) and node.attr in _GRAPH_WORDS
+                or isinstance(node, ast.Name) and node.id in _GRAPH_WORDS)
+    if found or module.loaded:  # a top level still running may not have bound its imports yet
+        module.graph_code = found
+    return found
+
+
+def _names_graph_api(node: ast.expr, globals_: dict) -> bool:
+    """`tf.compat.v1.placeholder`, `v1.Session`, `placeholder` imported from TensorFlow."""
+    parts = []
+    while isinstance(node, ast.Attribute):
+        parts.append(node.attr)
+        node = node.value
+    root = globals_.get(node.id) if isinstance(node, ast.Name) else None
+    if not isinstance(root, TFRef):
+        return False
+    qualname = ".".join([root.qualname, *reversed(parts)])
+    return tfnames.canonical(qualname) in tfnames.GRAPH_CODE
 
 
 def build(interp, kind: str, canon: str, node: ast.AST, module: ModuleState) -> Build:
@@ -292,7 +318,7 @@ def build(interp, kind: str, canon: str, node: ast.AST, module: ModuleState) -> 
         reuse=reuse, reuse_site=reuse_site, in_tf_function=depth is not None,
         conditional_in_function=depth is not None and interp.guards > depth,
         keras_call=f"{func.owner.node.name}.{func.node.name}" if func is not None and func.keras_call and func.owner else None,
-        graph_program=func is not None and func.keras_call and _graph_program(interp),
+        graph_program=func is not None and func.keras_call and graph_program(interp),
         keras_class=id(func.owner.node) if func is not None and func.keras_call and func.owner else None,
         compiled_fn=getattr(func.node, "name", "lambda") if func is not None and func.compiled else None,
         lambda_fn=getattr(func.node, "name", "lambda") if func is not None and func.lambda_layer else None,

@@ -4,11 +4,11 @@ so what it builds may be built again on each trace (see `Build.in_tf_function`).
 
 from __future__ import annotations
 
-import ast
 from typing import Any
 
 from reuse_lint import tfnames
 from reuse_lint.engine.tfapi import NOT_SPECIAL, register
+from reuse_lint.engine.tfapi.core import graph_program
 from reuse_lint.engine.events import Cond, Site
 from reuse_lint.engine.values import UNKNOWN, Const, DictVal, FuncVal, ListVal, Partial, Tensor, TFRef, deps
 
@@ -99,38 +99,6 @@ def _builds_graph(interp) -> bool:
     if interp.tf.tf_functions or interp.tf.scopes:
         return True
     return graph_program(interp)
-
-
-def graph_program(interp) -> bool:
-    """Does one of the program's modules name a graph-mode-only API?"""
-    return any(_graph_code(state) for state in list(interp.modules.values()))
-
-
-_GRAPH_WORDS = frozenset(name.rsplit(".", 1)[-1] for name in tfnames.GRAPH_CODE)
-
-
-def _graph_code(module) -> bool:
-    if module.graph_code is not None:
-        return module.graph_code
-    found = any(_names_graph_api(node, module.globals) for node in ast.walk(module.tree)
-                if isinstance(node, ast.Attribute) and node.attr in _GRAPH_WORDS
-                or isinstance(node, ast.Name) and node.id in _GRAPH_WORDS)
-    if found or module.loaded:  # a top level still running may not have bound its imports yet
-        module.graph_code = found
-    return found
-
-
-def _names_graph_api(node: ast.expr, globals_: dict) -> bool:
-    """`tf.compat.v1.placeholder`, `v1.Session`, `placeholder` imported from TensorFlow."""
-    parts = []
-    while isinstance(node, ast.Attribute):
-        parts.append(node.attr)
-        node = node.value
-    root = globals_.get(node.id) if isinstance(node, ast.Name) else None
-    if not isinstance(root, TFRef):
-        return False
-    qualname = ".".join([root.qualname, *reversed(parts)])
-    return tfnames.canonical(qualname) in tfnames.GRAPH_CODE
 
 
 @register(*tfnames.TF_CASE)
