@@ -429,33 +429,30 @@ def _rebuilt(a: Build, b: Build, analysis: Analysis) -> Repeat | None:
 
 def _applied_on_the_spot(site: Site, analysis: Analysis) -> bool:
     """`build_d()(x)`: the call's result is called at once, never kept."""
-    key = f"applied:{site.path}"
-    applied = analysis.memo.get(key)
-    if applied is None:
-        module = analysis.sources.get(site.path)
-        tree = getattr(module, "tree", None)
-        applied = analysis.memo[key] = frozenset(
-            id(n.func) for n in (ast.walk(tree) if tree is not None else ())
-            if isinstance(n, ast.Call) and isinstance(n.func, ast.Call)
-        )
-    return id(site.node) in applied
+    return id(site.node) in _builder_calls(site.path, analysis)[0]
 
 
 def _kept(site: Site, analysis: Analysis) -> bool:
     """`discriminator = build_d()`, `self.d = build_d()`, `return build_g(), build_d()`: the
     call's result is kept as a model of its own, not placed inside another."""
-    key = f"kept:{site.path}"
-    kept = analysis.memo.get(key)
-    if kept is None:
-        module = analysis.sources.get(site.path)
-        tree = getattr(module, "tree", None)
-        found = set()
+    return id(site.node) in _builder_calls(site.path, analysis)[1]
+
+
+def _builder_calls(path: str, analysis: Analysis) -> tuple[frozenset, frozenset]:
+    """The calls of one module applied on the spot, and those kept (by id), in one walk."""
+    key = f"builder calls:{path}"
+    found = analysis.memo.get(key)
+    if found is None:
+        tree = getattr(analysis.sources.get(path), "tree", None)
+        applied, kept = set(), set()
         for n in ast.walk(tree) if tree is not None else ():
-            if isinstance(n, (ast.Assign, ast.AnnAssign, ast.Return)) and n.value is not None:
+            if isinstance(n, ast.Call) and isinstance(n.func, ast.Call):
+                applied.add(id(n.func))
+            elif isinstance(n, (ast.Assign, ast.AnnAssign, ast.Return)) and n.value is not None:
                 values = n.value.elts if isinstance(n.value, ast.Tuple) else [n.value]
-                found.update(id(v) for v in values if isinstance(v, ast.Call))
-        kept = analysis.memo[key] = frozenset(found)
-    return id(site.node) in kept
+                kept.update(id(v) for v in values if isinstance(v, ast.Call))
+        found = analysis.memo[key] = (frozenset(applied), frozenset(kept))
+    return found
 
 
 def _configured_apart(first: CallInfo, second: CallInfo) -> bool:
