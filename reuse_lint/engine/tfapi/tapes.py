@@ -8,6 +8,7 @@ the tensors (`Tensor.models`, `Tensor.feeds`; see keras.py, which applies the mo
 from __future__ import annotations
 
 import ast
+from dataclasses import fields
 from typing import Any
 
 from reuse_lint import tfnames
@@ -93,8 +94,9 @@ def picked(interp, node, module, iterable: Any, made: Any) -> Any:
             and isinstance(gens[0].target, ast.Name) and isinstance(getattr(node, "elt", None), ast.Name)
             and node.elt.id == gens[0].target.id and _tests_name(gens[0].ifs, node.elt.id)):
         return made
-    return PickedVars(made.items, sample=made.sample, repeats=made.repeats, length=made.length,
-                      changed=made.changed, source=iterable, site=Site(module.path, node))
+    # Every field of the list made, so that one added to ListVal later is carried too.
+    return PickedVars(**{f.name: getattr(made, f.name) for f in fields(ListVal)}, source=iterable,
+                      site=Site(module.path, node))
 
 
 def model_list(interp, model: Any, attr: str = "trainable_variables") -> ModelVars:
