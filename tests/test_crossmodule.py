@@ -35,6 +35,7 @@ PKG_IMPORT = ("fixtures/crossmodule/pkg_import_bad/vae/run/graph.py", 10, "RL101
 PKG_FIXTURE = ROOT / "fixtures/crossmodule/pkg_import_bad"
 CRITIC_FLAG = {("fixtures/crossmodule/critic_flag_bad/critic.py", line, "RL115") for line in (13, 14, 16)}
 PERCEPTUAL = ("fixtures/crossmodule/perceptual_loss_bad/main.py", 31, "RL124")
+PASSED_CELL = ("fixtures/crossmodule/passed_cell_bad/ops.py", 38, "RL117")
 
 
 def lint(*paths: str, cwd: Path = ROOT, cache: bool = False, extra: tuple = ()) -> list[dict]:
@@ -100,7 +101,7 @@ def test_the_repaired_projects_are_clean():
                 "fixtures/crossmodule/custom_cell_good", "fixtures/crossmodule/memory_cell_good",
                 "fixtures/crossmodule/stacked_cell_good", "fixtures/crossmodule/cond_branches_good",
                 "fixtures/crossmodule/namespace_pkg_good", "fixtures/crossmodule/critic_flag_good",
-                "fixtures/crossmodule/pkg_import_good") == []
+                "fixtures/crossmodule/pkg_import_good", "fixtures/crossmodule/passed_cell_good") == []
 
 
 @pytest.mark.parametrize("paths", [
@@ -154,6 +155,20 @@ def test_a_stack_of_the_projects_own_cells_in_wrappers_built_twice_in_one_scope(
     (finding,) = findings
     assert "encoder/multi_rnn_cell/cell_0/norm_gru/gates" in finding["message"]
     assert [(r["path"], r["line"]) for r in finding["related"]] == [("fixtures/crossmodule/stacked_cell_bad/main.py", 24)]
+    assert lint(*[p.replace("_bad", "_good") for p in paths]) == []
+
+
+@pytest.mark.parametrize("paths", [
+    ("fixtures/crossmodule/passed_cell_bad",),
+    ("fixtures/crossmodule/passed_cell_bad/ops.py",),
+    ("fixtures/crossmodule/passed_cell_bad/model.py",),
+])
+def test_a_cell_passed_to_a_stacking_helper_from_another_module(paths):
+    # ops.py's helper repeats the cell it is given; linted alone it does not know the cell.
+    # model.py passes a new object of ops.py's cell class: the good twin's `__call__` makes
+    # its weights by name, so each `cell_i` gets its own (TF 2.21: cell_0 and cell_1 sets);
+    # the bad twin's `build` keeps `add_weight`'s weights on the object (cell_0's only).
+    assert found(lint(*paths)) == {PASSED_CELL}
     assert lint(*[p.replace("_bad", "_good") for p in paths]) == []
 
 
@@ -313,7 +328,7 @@ def test_order_and_workers_change_nothing():
     files = sorted(str(p.relative_to(ROOT)) for p in CROSS.rglob("*.py"))
     serial = lint(*files, extra=("--jobs", "1"))
     assert found(serial) == {DCGAN, SAMPLER, LAYERS, FLAG_LAYERS, DOTTED, FORWARDED, VERSION_PICK, FACESWAP, CUSTOM_CELL,
-                            STACKED_CELL, COND_BRANCHES, NAMESPACE, PERCEPTUAL, PKG_IMPORT} | CYCLE | MEMORY_CELL | CRITIC_FLAG
+                            STACKED_CELL, COND_BRANCHES, NAMESPACE, PERCEPTUAL, PKG_IMPORT, PASSED_CELL} | CYCLE | MEMORY_CELL | CRITIC_FLAG
     assert lint(*reversed(files), extra=("--jobs", "2")) == serial
 
 

@@ -87,6 +87,33 @@ def reaching(func: Def, method: bool, param: str, find: Callable[[str], "list[Ca
     return values
 
 
+def passed(func: Def, method: bool, param: str, find: Callable[[str], "list[Call] | None"], hops: int = 0) -> list[ast.expr] | None:
+    """The expressions the project's calls give `param` of `func`, a caller's own parameter
+    passed on followed to its callers in turn; None when a call cannot be read, one passes
+    a parameter that cannot be followed, or nothing calls the function (its callers are
+    outside the project, and may pass anything)."""
+    if func.decorator_list or hops > MAX_HOPS:
+        return None
+    calls = find(func.name)
+    if not calls:
+        return None
+    found: list[ast.expr] = []
+    for call, outer, outer_method in calls:
+        arg = _argument(func, method, call, param)
+        if arg is None:
+            return None
+        if isinstance(arg, ast.Name) and outer is not None and arg.id in set(parameter_names(outer.args)):
+            if not plain_parameter(outer, arg.id):
+                return None
+            more = passed(outer, outer_method, arg.id, find, hops + 1)
+            if more is None:
+                return None
+            found.extend(more)
+            continue
+        found.append(arg)
+    return found
+
+
 def set_outside(func: Def, method: bool, param: str, find: Callable[[str], "list[Call] | None"], hops: int = 0) -> bool:
     """Whether callers outside the project may give `param` of `func` its value: nothing in
     the project calls `func`, a call may be unseen or cannot be read, or a call passes on

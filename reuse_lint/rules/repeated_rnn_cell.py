@@ -16,7 +16,9 @@ class RepeatedRnnCell(Rule):
     `if` (GRU or LSTM), wrapped on one arm of an `if` (dropout only in training) or passed in
     as a parameter (`[cell] * n` holds one object whatever it is, except a cell of the
     project's own class whose `__call__` makes its weights by name and keeps none on the
-    object: each layer runs it under its own `cell_i` scope); the same cell object given
+    object: each layer runs it under its own `cell_i` scope, also when the cell is a
+    parameter the analysis does not know and every call the project makes passes a new
+    object of such a class); the same cell object given
     to both directions of a bidirectional RNN, or to two `dynamic_rnn` calls in different
     scopes (an encoder and a decoder). One encoder applied to two independent inputs (a
     context and a question through one pair of cells, the same runner, the same roles, neither
@@ -128,6 +130,45 @@ def g_encoder(x, layers):
 def d_encoder(x, layers):
     cell = MyGRU(8)
     return tf.nn.rnn_cell.MultiRNNCell([cell for _ in range(layers)])
+""",
+        # Round 29 (rebornfly): a helper stacks the cell it is given, and every call passes a
+        # new object of the module's own cell class whose `__call__` makes its weights by
+        # name (through a helper of its own): the helper, run on its own with its cell
+        # unknown, repeats one object, but each layer's weights are its own (TF 2.21
+        # `tf.compat.v1`: `cell_0/GRUCellLN/gates/W` `[24, 16]`, `cell_1/GRUCellLN/gates/W` `[16, 16]`).
+        """
+import tensorflow as tf
+def _affine(args, size):
+    x = tf.concat(args, 1)
+    w = tf.get_variable("W", [x.get_shape()[1], size])
+    return tf.matmul(x, w)
+class GRUCellLN(tf.contrib.rnn.RNNCell):
+    def __init__(self, num_units, activation=tf.tanh):
+        self._num_units = num_units
+        self._activation = activation
+    @property
+    def state_size(self):
+        return self._num_units
+    @property
+    def output_size(self):
+        return self._num_units
+    def __call__(self, inputs, state, scope=None):
+        with tf.variable_scope(scope or type(self).__name__):
+            with tf.variable_scope("gates"):
+                r, u = tf.split(tf.sigmoid(_affine([inputs, state], 2 * self._num_units)), 2, 1)
+            with tf.variable_scope("candidate"):
+                c = self._activation(_affine([inputs, r * state], self._num_units))
+            h = u * state + (1 - u) * c
+        return h, h
+def add_dropout_and_layers(single_cell, keep_prob, num_layers):
+    cell = tf.contrib.rnn.DropoutWrapper(single_cell, output_keep_prob=keep_prob)
+    if num_layers > 1:
+        cell = tf.contrib.rnn.MultiRNNCell([single_cell] * num_layers)
+    return cell
+class Model(object):
+    def build(self, x):
+        cell = add_dropout_and_layers(single_cell=GRUCellLN(8), keep_prob=0.5, num_layers=2)
+        return tf.nn.dynamic_rnn(cell, x, dtype=tf.float32)
 """,
         # A subclass whose `__init__` hands its base a list it computes: not known what the
         # base receives.
@@ -425,6 +466,49 @@ def g_encoder(x, layers):
     cell = TiedGRU(8)
     stack = tf.nn.rnn_cell.MultiRNNCell([cell] * layers)  # expect: RL117
     return tf.nn.dynamic_rnn(stack, x, dtype=tf.float32)
+""",
+        # The same helper given a cell class that makes its weights in `build` with
+        # `add_weight` (or `add_variable`) and keeps them on the object: one set for both
+        # layers (TF 2.21 makes `cell_0/built_gru/kernel` only).
+        """
+import tensorflow as tf
+class BuiltGRU(tf.nn.rnn_cell.RNNCell):
+    def __init__(self, num_units):
+        super(BuiltGRU, self).__init__()
+        self._num_units = num_units
+    @property
+    def state_size(self):
+        return self._num_units
+    @property
+    def output_size(self):
+        return self._num_units
+    def build(self, inputs_shape):
+        self._kernel = self.add_weight("kernel", [inputs_shape[-1] + self._num_units, self._num_units])
+        self.built = True
+    def call(self, inputs, state):
+        h = tf.tanh(tf.matmul(tf.concat([inputs, state], 1), self._kernel))
+        return h, h
+def add_dropout_and_layers(single_cell, keep_prob, num_layers):
+    cell = tf.nn.rnn_cell.DropoutWrapper(single_cell, output_keep_prob=keep_prob)
+    if num_layers > 1:
+        cell = tf.nn.rnn_cell.MultiRNNCell([single_cell] * num_layers)  # expect: RL117
+    return cell
+class Model(object):
+    def build(self, x):
+        cell = add_dropout_and_layers(single_cell=BuiltGRU(8), keep_prob=0.5, num_layers=2)
+        return tf.nn.dynamic_rnn(cell, x, dtype=tf.float32)
+""",
+        # The same helper given TF's own cell: one `basic_lstm_cell` for both layers.
+        """
+import tensorflow as tf
+def add_dropout_and_layers(single_cell, keep_prob, num_layers):
+    cell = tf.nn.rnn_cell.DropoutWrapper(single_cell, output_keep_prob=keep_prob)
+    if num_layers > 1:
+        cell = tf.nn.rnn_cell.MultiRNNCell([single_cell] * num_layers)  # expect: RL117
+    return cell
+def build(x):
+    cell = add_dropout_and_layers(tf.nn.rnn_cell.BasicLSTMCell(8), 0.5, 2)
+    return tf.nn.dynamic_rnn(cell, x, dtype=tf.float32)
 """,
         # google/seq2seq: the subclass keeps its options on the object and its `__call__`
         # hands the call to MultiRNNCell's unless residual connections are asked for.

@@ -11,13 +11,14 @@ from dataclasses import replace
 from typing import Any
 
 from reuse_lint import tfnames
+from reuse_lint.engine.callers import passed, plain_parameter
 from reuse_lint.engine.events import CellRun, Site
 from reuse_lint.engine.syntax import positional_names
 from reuse_lint.engine.tfapi import TFMethod, attributes, callable_values, register, register_family
 from reuse_lint.engine.tfapi.core import open_layer_scope, record, reuse_value
-from reuse_lint.engine.tfapi.scopes import enter_implicit, exit_implicit
+from reuse_lint.engine.tfapi.scopes import enter_implicit, exit_implicit, project_calls
 from reuse_lint.engine.values import (
-    AUTO, EMPTY_TENSOR, UNKNOWN, Cell, Const, DictVal, FuncVal, Instance, KerasObject, ListVal, ModuleState, ScopeVal, Tensor,
+    AUTO, EMPTY_TENSOR, UNKNOWN, Cell, ClassVal, Const, DictVal, FuncVal, Instance, KerasObject, ListVal, ModuleState, ScopeVal, Tensor,
     deps, truthy,
 )
 
@@ -395,7 +396,92 @@ def _check_repeated_cells(interp, cells: Any, node: ast.Call, module: ModuleStat
     if cells.repeats and cells.items and not seen and not any(isinstance(i, (Const, ListVal)) for i in cells.items):
         if all(_makes_own_weights(item) for item in cells.items):
             return
+        if all(item is UNKNOWN for item in cells.items) and _given_own_cells(interp, arg):
+            return
         interp.analysis.repeated_cells.append((Site(module.path, arg), None, "layers"))
+
+
+def _given_own_cells(interp, listed: ast.expr) -> bool:
+    """`[single_cell] * n` on a parameter of the running function that the analysis does not
+    know (a helper run on its own, its callers in other files), where every call the project
+    makes of it, read from the syntax, passes a new object of a cell class this module
+    binds whose own `__call__` makes its weights by name and whose `__init__` keeps nothing
+    made on the object: each layer's weights are its own, as for such a cell seen passed
+    (`_makes_own_weights`). Anything else passed (a TF cell, a cell bound to a name first,
+    a class not found here) leaves the list reported."""
+    name = _repeated_name(listed)
+    if name is None or not interp.funcs:
+        return False
+    func = interp.funcs[-1]
+    if not isinstance(func.node, (ast.FunctionDef, ast.AsyncFunctionDef)) or not plain_parameter(func.node, name):
+        return False
+    given = passed(func.node, func.owner is not None and not func.static, name, project_calls(interp, func))
+    if not given:
+        return False
+    for expr in given:
+        callee = expr.func if isinstance(expr, ast.Call) else None
+        cls_name = callee.id if isinstance(callee, ast.Name) else callee.attr if isinstance(callee, ast.Attribute) else None
+        cls = func.module.globals.get(cls_name) if cls_name else None
+        if not isinstance(cls, ClassVal) or not _makes_own_weights(Instance(cls)) or not _init_keeps_nothing_made(cls):
+            return False
+    return True
+
+
+def _repeated_name(listed: ast.expr) -> str | None:
+    """The one name `[x] * n`, `n * [x]` or `[x for _ in range(n)]` repeats."""
+    if isinstance(listed, ast.ListComp) and isinstance(listed.elt, ast.Name):
+        return listed.elt.id
+    if isinstance(listed, ast.BinOp) and isinstance(listed.op, ast.Mult):
+        side = listed.left if isinstance(listed.left, ast.List) else listed.right
+        if isinstance(side, ast.List) and side.elts and all(isinstance(e, ast.Name) for e in side.elts):
+            names = {e.id for e in side.elts}
+            return names.pop() if len(names) == 1 else None
+    return None
+
+
+def _init_keeps_nothing_made(cls: ClassVal) -> bool:
+    """The `__init__` of `cls` and of its project bases, read from the syntax, store on the
+    object only values no call made (`self._num_units = num_units`), never call a method of
+    the object or of what it holds (`self._build()`, `self.cells.append(...)`), and set no
+    attribute by name (`setattr`, `__dict__`): no weight, layer or cell is kept for every
+    layer to share. A base's `__init__` called through `super()` is read as its own."""
+    seen: set[int] = set()
+    todo = [cls]
+    while todo:
+        here = todo.pop()
+        if id(here) in seen:
+            continue
+        seen.add(id(here))
+        todo.extend(b for b in here.bases if isinstance(b, ClassVal))
+        init = here.attrs.get("__init__")
+        if init is None:
+            continue
+        if not isinstance(init, FuncVal) or not isinstance(init.node, ast.FunctionDef):
+            return False
+        params = positional_names(init.node.args)
+        if not params:
+            return False
+        me = params[0]
+        for node in ast.walk(init.node):
+            if isinstance(node, (ast.Assign, ast.AugAssign, ast.AnnAssign)):
+                targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+                on_self = any(_rooted_at(n, me) for t in targets for n in ast.walk(t) if isinstance(n, (ast.Attribute, ast.Subscript)))
+                if on_self and node.value is not None and any(isinstance(n, ast.Call) for n in ast.walk(node.value)):
+                    return False
+            if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and _rooted_at(node.func.value, me):
+                return False
+            if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in ("setattr", "vars"):
+                return False
+            if isinstance(node, ast.Attribute) and node.attr == "__dict__":
+                return False
+    return True
+
+
+def _rooted_at(node: ast.AST, name: str) -> bool:
+    """`self`, `self.a`, `self.a[0].b`... for `name` `self`."""
+    while isinstance(node, (ast.Attribute, ast.Subscript, ast.Starred)):
+        node = node.value
+    return isinstance(node, ast.Name) and node.id == name
 
 
 def _makes_own_weights(item: Any) -> bool:

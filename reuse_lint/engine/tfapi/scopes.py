@@ -272,7 +272,7 @@ def _set_by_unseen_callers(interp, argument: ast.expr) -> bool:
         # A class's constructions pass `__init__` its arguments, not calls by that name.
         agreed = interp._agreed_arguments(func.owner, func)
         return any(p not in agreed for p in given)
-    find = _project_calls(interp, func)
+    find = project_calls(interp, func)
     return any(set_outside(func.node, method, p, find) for p in given)
 
 
@@ -287,13 +287,13 @@ def _passed_flag(interp, flag: ast.expr) -> Any:
     if not isinstance(func.node, (ast.FunctionDef, ast.AsyncFunctionDef)) or not plain_parameter(func.node, flag.id):
         return UNKNOWN
     method = func.owner is not None and not func.static
-    values = reaching(func.node, method, flag.id, _project_calls(interp, func))
+    values = reaching(func.node, method, flag.id, project_calls(interp, func))
     if values is None or any(not (isinstance(v, Const) and v.value in (False, None, 0)) for v in values):
         return UNKNOWN
     return Const(False)
 
 
-def _project_calls(interp, func) -> Any:
+def project_calls(interp, func) -> Any:
     """`find(name)` for `callers`: the calls of a name in the function's file and, through
     the loader, in the rest of the project (None when one file may call it unseen)."""
     path = func.module.path
@@ -312,7 +312,7 @@ def _default_everywhere(interp, func, param: str) -> bool:
     (False when nothing calls it: its callers are outside the project, and may pass it)."""
     if not isinstance(func.node, (ast.FunctionDef, ast.AsyncFunctionDef)):
         return False
-    return leaves_default(func.node, func.owner is not None and not func.static, param, _project_calls(interp, func))
+    return leaves_default(func.node, func.owner is not None and not func.static, param, project_calls(interp, func))
 
 
 def scope_attribute(interp, scope: ScopeVal, attr: str) -> Any:
