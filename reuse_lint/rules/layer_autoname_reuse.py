@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import ast
 from typing import Iterable
 
 from reuse_lint.diagnostics import Diagnostic
@@ -14,7 +15,9 @@ class LayerAutonameReuse(Rule):
     `scope.reuse_variables()` inside the same entry of the `with tf.variable_scope(...)`
     block, and unnamed `tf.layers` layers given their own `reuse=` (a builder's `reuse`
     parameter, `tf.AUTO_REUSE`) after another unnamed layer of the same kind in one scope
-    entry.
+    entry. One statement run again by the next step of a loop around it (a decoder's
+    per-step `dense`) is shared by design and not reported, unless its arguments read that
+    loop's variable (a new width each iteration).
 
     ## Why is this bad?
     An unnamed layer takes the next free name in its scope: `dense`, `dense_1`, and after
@@ -142,6 +145,26 @@ with tf.variable_scope("decoder") as scope:
         outputs.append(output)
 recon = tf.contrib.layers.fully_connected(tf.concat(outputs, 1), 24, activation_fn=None)
 """,
+        # Round 29 (zouguojian): a decoder's per-step loop maps the state with one unnamed
+        # dense given `reuse=tf.AUTO_REUSE`, the only unnamed layer of its scope: every step
+        # asks for the bare `dense`, made by the first and shared by design (TF 2.21
+        # `tf.compat.v1`: one `dense/kernel` `[8, 8]` and one `head/kernel` for three steps).
+        """
+import tensorflow as tf
+class Decoder(object):
+    def __init__(self, steps, units):
+        self.steps = steps
+        self.cell = tf.nn.rnn_cell.GRUCell(units)
+    def decode(self, h, features):
+        preds = []
+        state = h
+        for i in range(self.steps):
+            h = tf.layers.dense(inputs=h, units=features.shape[-1], reuse=tf.AUTO_REUSE)
+            out, state = self.cell(tf.tanh(h) + features[:, i, :], state)
+            h = out
+            preds.append(tf.layers.dense(out, 1, name="head", reuse=tf.AUTO_REUSE))
+        return tf.concat(preds, axis=-1)
+""",
         # Issue #16: a sampler analysed alone (nothing in view calls it) looks up the
         # unnamed layers that `generator` made; it creates nothing before its reuse.
         """
@@ -209,6 +232,34 @@ class Memory(object):
         with tf.variable_scope("att", reuse=reuse):
             h = tf.layers.dense(x, 8, activation=tf.nn.tanh, reuse=reuse)
             return tf.layers.dense(h, 1, reuse=reuse)  # expect: RL112
+""",
+        # The same step with its head unnamed too: the head asks for the step's `dense`
+        # (TF 2.21: `Trying to share variable dense/kernel, but specified shape (8, 1) and
+        # found shape (8, 8)`).
+        """
+import tensorflow as tf
+class Decoder(object):
+    def __init__(self, steps, units):
+        self.steps = steps
+        self.cell = tf.nn.rnn_cell.GRUCell(units)
+    def decode(self, h, features):
+        preds = []
+        state = h
+        for i in range(self.steps):
+            h = tf.layers.dense(inputs=h, units=features.shape[-1], reuse=tf.AUTO_REUSE)
+            out, state = self.cell(tf.tanh(h) + features[:, i, :], state)
+            h = out
+            preds.append(tf.layers.dense(out, 1, reuse=tf.AUTO_REUSE))  # expect: RL112
+        return tf.concat(preds, axis=-1)
+""",
+        # One statement whose width is the loop's variable: a new layer each iteration, all
+        # named `dense` (TF 2.21: `specified shape (16, 4) and found shape (8, 16)`).
+        """
+import tensorflow as tf
+def mlp(h):
+    for units in (16, 4):
+        h = tf.layers.dense(h, units, reuse=tf.AUTO_REUSE)  # expect: RL112
+    return h
 """,
         # The reuse reaches the layers through a helper's `**layer_kw`.
         """
@@ -280,7 +331,36 @@ def bare_name_victims(ctx: RuleContext) -> list:
             continue
         if c.reuse_alias:
             owner = made.get((c.graph, id(c.frame_entry), c.reuse_alias))
-            if owner is not None and owner.reuse_alias:
+            if owner is not None and owner.reuse_alias and not _next_step(ctx.analysis.loops, c, owner):
                 victims.append((c, owner))
         made.setdefault((c.graph, id(c.frame_entry), c.name), c)
     return victims
+
+
+def _next_step(loops: dict, c, owner) -> bool:
+    """`c` is `owner`'s own statement, reached through the same calls, run again by a later
+    iteration of a loop around it in its function: a per-step loop (`for t in range(T): h =
+    tf.layers.dense(h, n, reuse=tf.AUTO_REUSE)`) whose layer's own reuse asks for one set
+    of weights for every step, and TF gives each step the one `dense` (TF 2.21
+    `tf.compat.v1`). When the layer's arguments read the variable of the loop that moved on
+    (`for units in (16, 4)`), each iteration asks for another layer, and TF fails on the
+    second (`Trying to share variable dense/kernel, but specified shape`): still reported,
+    as is one statement reached through another call (a helper called twice) or a second
+    unnamed layer of the step."""
+    if tuple(id(s.node) for s in c.stack) != tuple(id(s.node) for s in owner.stack):
+        return False
+    if len(c.loops) != len(owner.loops) or any(a[0] != b[0] for a, b in zip(c.loops, owner.loops)):
+        return False
+    call = c.stack[-1].node
+    moved = [loops.get(lid) for (lid, i), (_, j) in zip(c.loops, owner.loops) if i != j]
+    if not moved:
+        return False
+    read = {n.id for n in ast.walk(call) if isinstance(n, ast.Name)}
+    for site in moved:
+        loop = site.node if site is not None else None
+        if not isinstance(loop, (ast.For, ast.AsyncFor, ast.While)) or not any(n is call for n in ast.walk(loop)):
+            return False
+        target = loop.target if isinstance(loop, (ast.For, ast.AsyncFor)) else None
+        if target is not None and read & {n.id for n in ast.walk(target) if isinstance(n, ast.Name)}:
+            return False
+    return True
