@@ -5,6 +5,7 @@ from typing import Iterable
 
 from reuse_lint.diagnostics import Diagnostic
 from reuse_lint.engine.queries import TRUE, created_before, is_reuse_variables_call
+from reuse_lint.engine.values import AUTO
 from reuse_lint.rules.base import Rule, RuleContext
 
 
@@ -261,6 +262,20 @@ def mlp(h):
         h = tf.layers.dense(h, units, reuse=tf.AUTO_REUSE)  # expect: RL112
     return h
 """,
+        # A per-step loop whose layers get the builder's flag: built with it off, the steps
+        # make `dec/dense`, `dense_1`, `dense_2`; built again with it on, all three steps
+        # read `dec/dense/kernel` (TF 2.21), unlike the training graph.
+        """
+import tensorflow as tf
+def decode(h, reuse):
+    with tf.variable_scope("dec", reuse=reuse):
+        for t in range(3):
+            h = tf.layers.dense(h, 8, reuse=reuse)  # expect: RL112
+    return h
+x = tf.placeholder(tf.float32, [None, 8])
+train = decode(x, False)
+test = decode(x, True)
+""",
         # The reuse reaches the layers through a helper's `**layer_kw`.
         """
 import tensorflow as tf
@@ -346,7 +361,11 @@ def _next_step(loops: dict, c, owner) -> bool:
     (`for units in (16, 4)`), each iteration asks for another layer, and TF fails on the
     second (`Trying to share variable dense/kernel, but specified shape`): still reported,
     as is one statement reached through another call (a helper called twice) or a second
-    unnamed layer of the step."""
+    unnamed layer of the step. So is a layer whose reuse is a builder's flag rather than
+    `AUTO_REUSE`: built with the flag off, the steps made `dense`, `dense_1`..., and built
+    again with it on, every step takes the first step's `dense`."""
+    if c.reuse != AUTO or owner.reuse != AUTO or c.name != c.reuse_alias:
+        return False
     if tuple(id(s.node) for s in c.stack) != tuple(id(s.node) for s in owner.stack):
         return False
     if len(c.loops) != len(owner.loops) or any(a[0] != b[0] for a, b in zip(c.loops, owner.loops)):
