@@ -80,6 +80,10 @@ TRACED_AT_CALL = {
     "tf.while_loop": ((0, "cond"), (1, "body")),
     "tf.vectorized_map": ((0, "fn"),),
 }
+# Of those, the functions TF runs once per step on what the previous step returned (a loop's
+# body, a scan's or fold's accumulator function): one step function of the model, its layers
+# applied again to their own earlier output by design. `map_fn`'s runs on each element apart.
+RECURRENT_STEPS = frozenset({("tf.while_loop", "body"), ("tf.scan", "fn"), ("tf.foldl", "fn"), ("tf.foldr", "fn")})
 # `tf.distribute.Strategy` methods that call the function given them, on each replica, with
 # its `args=`/`kwargs=`: `strategy.run(step_fn, args=(x,))`. A strategy is rarely a value the
 # analysis knows (a parameter, a TPU resolver's), so the method name and the call's shape
