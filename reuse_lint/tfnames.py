@@ -71,6 +71,9 @@ SESSIONS = frozenset({"tf.Session", "tf.InteractiveSession"})
 RESET_DEFAULT_GRAPH = "tf.reset_default_graph"
 # `keras.backend.variable` (`K.variable`) makes a tf.Variable under TensorFlow.
 VARIABLE = frozenset({"tf.Variable", "tf.compat.v2.Variable", "keras.backend.variable"})
+# Where `trainable` stands among the positional arguments: `tf.Variable(0, False)` is a
+# counter kept out of training (`keras.backend.variable(value, dtype, name)` has none).
+TRAINABLE_POSITION = {"tf.Variable": 1, "tf.compat.v2.Variable": 1, "tf.get_variable": 5}
 TF_FUNCTION = frozenset({"tf.function", "tf.compat.v2.function"})
 # Higher-order ops that trace the functions they are given once, when the op is built: what
 # they make exists as soon as the call returns (a MAML learner's inner loss mapped over tasks).
