@@ -71,6 +71,9 @@ SESSIONS = frozenset({"tf.Session", "tf.InteractiveSession"})
 RESET_DEFAULT_GRAPH = "tf.reset_default_graph"
 # `keras.backend.variable` (`K.variable`) makes a tf.Variable under TensorFlow.
 VARIABLE = frozenset({"tf.Variable", "tf.compat.v2.Variable", "keras.backend.variable"})
+# Where `trainable` stands among the positional arguments: `tf.Variable(0, False)` is a
+# counter kept out of training (`keras.backend.variable(value, dtype, name)` has none).
+TRAINABLE_POSITION = {"tf.Variable": 1, "tf.compat.v2.Variable": 1, "tf.get_variable": 5}
 TF_FUNCTION = frozenset({"tf.function", "tf.compat.v2.function"})
 # Higher-order ops that trace the functions they are given once, when the op is built: what
 # they make exists as soon as the call returns (a MAML learner's inner loss mapped over tasks).
@@ -80,6 +83,10 @@ TRACED_AT_CALL = {
     "tf.while_loop": ((0, "cond"), (1, "body")),
     "tf.vectorized_map": ((0, "fn"),),
 }
+# Of those, the functions TF runs once per step on what the previous step returned (a loop's
+# body, a scan's or fold's accumulator function): one step function of the model, its layers
+# applied again to their own earlier output by design. `map_fn`'s runs on each element apart.
+RECURRENT_STEPS = frozenset({("tf.while_loop", "body"), ("tf.scan", "fn"), ("tf.foldl", "fn"), ("tf.foldr", "fn")})
 # `tf.distribute.Strategy` methods that call the function given them, on each replica, with
 # its `args=`/`kwargs=`: `strategy.run(step_fn, args=(x,))`. A strategy is rarely a value the
 # analysis knows (a parameter, a TPU resolver's), so the method name and the call's shape

@@ -646,6 +646,26 @@ def test_a_moving_average_update_and_an_initializer_leave_the_trainable_collecti
     complete = {s.how + str(s.trainable_only): s.complete for s in analysed.analysis.selections}
     analysed.release()
     assert complete == {"allTrue": True, "allFalse": False}
+def test_trainable_is_read_by_keyword_or_by_position():
+    """`tf.Variable(0, False)` passes `trainable` second (a step counter kept out of
+    training), as `get_variable` passes it sixth; `keras.backend.variable`'s second is its
+    dtype."""
+    _, analysed = run("""
+        import tensorflow as tf
+        from tensorflow.keras import backend as K
+        step = tf.Variable(0, False, dtype=tf.int16)
+        count = tf.Variable(0, trainable=False)
+        w = tf.Variable(tf.zeros([2]), True)
+        k = K.variable(0.0, "float32")
+        v = tf.get_variable("v", [2], tf.float32, None, None, False)
+    """)
+    builds = [(b.site.node.lineno, b.trainable) for b in analysed.analysis.builds if b.kind == "variable"]
+    creations = [(c.name, c.trainable) for c in analysed.analysis.creations]
+    analysed.release()
+    assert builds == [(4, False), (5, False), (6, True), (7, True)]
+    assert creations == [("v", False)]
+
+
 def test_layer_flags_and_models_an_if_chain_binds_are_keras_steps():
     """`model.layers` (sliced, indexed, iterated) and `model.get_layer` name the model whose
     layers' `trainable` flag is written (a freeze-layers step with the value), and a model

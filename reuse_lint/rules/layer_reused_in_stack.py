@@ -37,7 +37,11 @@ class LayerReusedInStack(Rule):
     returned (`decoder(tokens, state=dec_state)`: one recurrence run a step at a time). In a loop, the object is
     reported only when each pass applies other layers before it (`for conv in self.convs:
     x = self.bn(conv(x))`, a `Conv2D(f)` made per pass): a block of the same layers applied
-    again by a loop is weight tying across depth, and is not reported.
+    again by a loop is weight tying across depth, and is not reported. The step function of a
+    `tf.while_loop` (or `tf.scan`, `tf.foldl`) counts as such a loop's body: TF runs it once per
+    step on what the previous step returned, so a layer it applies, applied again to the
+    loop's results, is that step function run once more (`tf.map_fn` runs on each element
+    apart, and is no such loop).
 
     ## Why is this bad?
     A Keras layer object owns one set of weights. Applied after two blocks, it normalizes
@@ -288,8 +292,53 @@ series = tf.keras.Input([6, 4])
 x = EncoderBlock()(series)
 x = EncoderBlock()(x)
 """,
+        # A layer of a TF1 model's step function, run by `tf.while_loop` on the states the
+        # earlier steps returned, and again after the loop on the pairs of inputs and states:
+        # one function of the model by design (Maple728/AEHN, round 29 of TRIAGE.md). TF: one
+        # `while/delta_layer/kernel`, applied in the loop and after it.
+        """
+import tensorflow as tf
+from tensorflow.keras import layers
+class Hawkes(object):
+    def __init__(self, hidden=8):
+        self.hidden = hidden
+        self.x = tf.placeholder(tf.float32, [None, None, hidden])
+        self.intensity = self.intensity_layer(self.x)
+    def intensity_layer(self, x):
+        delta_layer = layers.Dense(self.hidden, activation=tf.nn.softplus, name="delta_layer")
+        length = tf.shape(x)[1]
+        def step(i, past):
+            current = tf.tile(x[:, i:i + 1], [1, i, 1])
+            delta = delta_layer(tf.concat([past[:, :i], current], axis=-1))
+            state = tf.reduce_mean(delta, axis=1, keepdims=True)
+            return i + 1, tf.concat([past, state], axis=1)
+        start = tf.zeros([tf.shape(x)[0], 1, self.hidden])
+        _, states = tf.while_loop(lambda i, _: i < length, step, [1, start],
+                                  [tf.TensorShape([]), tf.TensorShape([None, None, self.hidden])])
+        return delta_layer(tf.concat([x, states], axis=-1))
+model = Hawkes()
+""",
     )
     INVALID = (
+        # The same layer over the steps by `tf.map_fn` (each step apart, nothing fed back), then
+        # on what it returned: one layer at two places of one stack. TF: one
+        # `map/while/delta_layer/kernel`, applied in the map and after it.
+        """
+import tensorflow as tf
+from tensorflow.keras import layers
+class Hawkes(object):
+    def __init__(self, hidden=8):
+        self.hidden = hidden
+        self.x = tf.placeholder(tf.float32, [None, None, hidden])
+        self.intensity = self.intensity_layer(self.x)
+    def intensity_layer(self, x):
+        delta_layer = layers.Dense(self.hidden, activation=tf.nn.softplus, name="delta_layer")
+        steps = tf.transpose(x, [1, 0, 2])
+        deltas = tf.map_fn(lambda s: delta_layer(tf.concat([s, s], axis=-1)), steps)
+        states = tf.transpose(deltas, [1, 0, 2])
+        return delta_layer(tf.concat([x, states], axis=-1))  # expect: RL120
+model = Hawkes()
+""",
         # The convs collected by `.append` in `__init__`, one batch norm after each in `call`.
         """
 import tensorflow as tf

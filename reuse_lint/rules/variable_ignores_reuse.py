@@ -20,7 +20,8 @@ class VariableIgnoresReuse(Rule):
     sharing). A scope that opens with reuse and is built once per graph (an encoder whose
     output two decoders share) has nothing to share: TF makes one
     set of variables, as the code needs. It reports the `tf.Variable` call, but not
-    state kept per call on purpose: a variable made with `trainable=False` (or with a
+    state kept per call on purpose: a variable made with `trainable=False` (by keyword or
+    by position, `tf.Variable(0, False)`; or with a
     `trainable=` flag it cannot decide, a configuration's), or one the same code updates with
     `.assign(...)` (a counter, an accumulator).
 
@@ -249,6 +250,33 @@ def unit(x):
 x = tf.placeholder(tf.float32, [None, 4])
 units = [unit(x) for _ in range(3)]
 """,
+        # A step counter kept out of training by position (`tf.Variable(0, False)`) in a model
+        # class built again under reuse for evaluation, every weight a `get_variable`
+        # (E529KIT/music, round 29 of TRIAGE.md). TF: the weights once (`model/layer0/weights`
+        # ...), the counter per model (`model/Variable`, `model_1/Variable`, both non-trainable).
+        """
+import tensorflow as tf
+class NN(object):
+    def __init__(self, is_train, sizes=(20, 30)):
+        self.global_step = tf.Variable(0, False, dtype=tf.int16)
+        self.inputs = tf.placeholder(tf.float32, [None, 20])
+        self.labels = tf.placeholder(tf.float32, [None, 20])
+        logits, width = self.inputs, 20
+        for i, size in enumerate(sizes + (20,)):
+            with tf.variable_scope("layer%d" % i):
+                w = tf.get_variable("weights", [width, size])
+                b = tf.get_variable("biases", [size])
+                logits = tf.matmul(logits, w) + b
+                if is_train:
+                    logits = tf.nn.dropout(logits, 0.9)
+            width = size
+        self.loss = tf.reduce_mean(tf.nn.softmax_cross_entropy_with_logits(labels=self.labels, logits=logits))
+        self.train_op = tf.train.AdamOptimizer(0.5).minimize(self.loss, self.global_step)
+with tf.variable_scope("model"):
+    model = NN(True)
+with tf.variable_scope("model", reuse=True):
+    eval_model = NN(False)
+""",
     )
     INVALID = (
         # Hidden sizes parsed from a setting into a list by `.append`: the validation
@@ -393,6 +421,32 @@ te = tf.placeholder(tf.float32, [None, 8])
 with tf.variable_scope("encoder", reuse=tf.AUTO_REUSE):
     a = fc(se, [64, 64])
     b = fc(te, [64, 64])
+""",
+        # The same model with its biases made by tf.Variable, trainable by position: the
+        # evaluation model gets `model_1/layer0/biases` ... of its own (and its optimizer then
+        # finds no Adam slots for them under reuse).
+        """
+import tensorflow as tf
+class NN(object):
+    def __init__(self, is_train, sizes=(20, 30)):
+        self.global_step = tf.Variable(0, False, dtype=tf.int16)
+        self.inputs = tf.placeholder(tf.float32, [None, 20])
+        self.labels = tf.placeholder(tf.float32, [None, 20])
+        logits, width = self.inputs, 20
+        for i, size in enumerate(sizes + (20,)):
+            with tf.variable_scope("layer%d" % i):
+                w = tf.get_variable("weights", [width, size])
+                b = tf.Variable(tf.zeros([size]), True, name="biases")  # expect: RL113
+                logits = tf.matmul(logits, w) + b
+                if is_train:
+                    logits = tf.nn.dropout(logits, 0.9)
+            width = size
+        self.loss = tf.reduce_mean(tf.nn.softmax_cross_entropy_with_logits(labels=self.labels, logits=logits))
+        self.train_op = tf.train.AdamOptimizer(0.5).minimize(self.loss, self.global_step)
+with tf.variable_scope("model"):
+    model = NN(True)
+with tf.variable_scope("model", reuse=True):
+    eval_model = NN(False)
 """,
     )
 

@@ -51,6 +51,9 @@ class TFState:
         self.open_drops: list[ScopeEntry] = []
         self.graph_stack: list[tuple] = []  # what `graph.as_default()` blocks hid
         self.tapes: list = []  # the GradientTapes recording now, innermost last
+        # (id(call), 0) for each recurrent op whose step function runs now (a `tf.while_loop`
+        # body), innermost last: traced once, run per step, as a Python loop's body is.
+        self.recurrences: list[tuple[int, int]] = []
 
     def new_graph(self, fresh: bool) -> GraphState:
         gid = self.next_graph

@@ -36,7 +36,14 @@ def _traced_at_call(interp, canon, node, args, kwargs, module) -> Any:
     for position, keyword in tfnames.TRACED_AT_CALL[canon]:
         fn = args[position] if len(args) > position else kwargs.get(keyword)
         if isinstance(fn, FuncVal):
-            result = interp.call_function(fn, given, {}, Site(module.path, node), unknown_args=True)
+            recurrent = (canon, keyword) in tfnames.RECURRENT_STEPS
+            if recurrent:
+                interp.tf.recurrences.append((id(node), 0))
+            try:
+                result = interp.call_function(fn, given, {}, Site(module.path, node), unknown_args=True)
+            finally:
+                if recurrent:
+                    interp.tf.recurrences.pop()
             if keyword != "cond":
                 results.append(result)
     made = deps([*args, *results], kwargs)

@@ -544,7 +544,10 @@ def _apply_norm(interp, layer: KerasObject | Instance, inputs: Tensor, node: ast
     weight tying when the loop repeats the same layers (`x = norm(x + conv(x))`); it is a
     stack only when a weighted layer the first output did not come through, from a site
     that applies another object each pass, lies between the two applications."""
-    use = LayerUse(Site(module.path, node), tuple(interp.conds), tuple(interp.loops), interp.trace)
+    # A recurrent op's step function counts as a loop's body: applied again after the loop (to
+    # its results), the layer is the step function run once more, as after a Python loop.
+    loops = tuple(interp.loops) + tuple(interp.tf.recurrences)
+    use = LayerUse(Site(module.path, node), tuple(interp.conds), loops, interp.trace)
     upstream = frozenset(id(m) for m, _ in inputs.models)
     # A set's order follows object ids, which vary from run to run: take the applications in
     # source order, so the one reported as first is the same every run.

@@ -22,14 +22,14 @@ def _get_variable(interp, canon, node, args, kwargs, module) -> Tensor:
         full = f"{outer}/{name.value}" if outer else name.value
     else:
         full = None
-    trainable = truthy(kwargs.get("trainable", Const(True))) is not False
+    trainable = truthy(_trainable(canon, args, kwargs)) is not False
     created = record(interp, full, "get_variable", node, module, trainable=trainable)
     return variable_tensor(created)
 
 
 @register(*tfnames.VARIABLE)
 def _variable(interp, canon, node, args, kwargs, module) -> Any:
-    flag = truthy(kwargs.get("trainable", Const(True)))
+    flag = truthy(_trainable(canon, args, kwargs))
     trainable = flag is not False
     made = build(interp, "variable", canon, node, module)
     made.trainable, made.trainable_unknown = trainable, flag is None
@@ -45,6 +45,14 @@ def _variable(interp, canon, node, args, kwargs, module) -> Any:
         interp.tf.graph.unnamed_frozen = True
     model = model_scope(interp)
     return Tensor(scopes=frozenset({model})) if trainable and model else EMPTY_TENSOR
+
+
+def _trainable(canon: str, args, kwargs) -> Any:
+    """The `trainable` a variable call passes, by keyword or by position; True by default."""
+    position = tfnames.TRAINABLE_POSITION.get(canon)
+    if position is not None and len(args) > position:
+        return args[position]
+    return kwargs.get("trainable", Const(True))
 
 
 @register(tfnames.ASSIGN_MOVING_AVERAGE)
