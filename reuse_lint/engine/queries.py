@@ -1258,10 +1258,11 @@ def _wide(g, grads, taped: set[tuple]) -> TapeFinding | None:
 
 
 def _trainable_model(m) -> bool:
-    """A model the code built itself (not a layer, not loaded), did not freeze, and that
-    holds a trainable weight the analysis knows of (not an augmentation `Sequential`)."""
+    """A model the code built itself (not a layer, not loaded, not a functional view of a
+    packaged or loaded model's layers: a perceptual loss's VGG features), did not freeze, and
+    that holds a trainable weight the analysis knows of (not an augmentation `Sequential`)."""
     if isinstance(m, KerasObject):
-        return m.model and m.trainable == TRUE and not m.holds_no_trainable_weight
+        return m.model and m.trainable == TRUE and not m.holds_no_trainable_weight and not m.of_whole_models
     if isinstance(m, Instance):
         return derives_from_keras_model(m.cls) and m.attrs.get("trainable", TRUE) == TRUE
     return False

@@ -67,6 +67,10 @@ def _keras_object(interp, canon, node, args, kwargs, module) -> Any:
         made.model, made.lasts = True, _last_stages(interp, canon, args, kwargs)
         made.parts = _parts(canon, args, kwargs)
         made.open_parts = _open_stages(canon, args, kwargs)
+        if functional:
+            flows = deps([args[1] if len(args) > 1 else kwargs["outputs"]], {})
+            made.of_whole_models = (not flows.models and not flows.scopes
+                                    and bool(flows.calls & interp.tf.whole_models))
     return made
 
 
