@@ -235,8 +235,10 @@ def repeated_builds(analysis: Analysis, kind: str) -> list[Repeat]:
     reported: set[int] = set()
     seen: dict[tuple, _Firsts] = {}
     for b in analysis.builds:
-        if b.kind != kind or (kind == "default_scope" and (not b.created or b.scope_parameter)):
-            continue  # a layer op's own `scope=None` makes new weights per call by design
+        if b.kind != kind or (kind == "default_scope" and (not b.created_trainable or b.scope_parameter)):
+            # A layer op's own `scope=None` makes new weights per call by design; a streaming
+            # metric's scope (`trainable=False` accumulators) new state per input.
+            continue
         earlier = seen.setdefault((b.trace, b.graph, id(b.site.node)), _Firsts(analysis, share=True))
         for a in earlier.candidates(b):
             repeat = _as_repeat(a, b, analysis)
