@@ -402,7 +402,7 @@ def _held(instance: Instance) -> set:
 
 # The parameters by which a layer of one's own takes the state its previous step returned
 # (`decoder(tokens, state=dec_state)`, the NMT tutorial's step-by-step decoding).
-_STATE_PARAMS = frozenset({"state", "states", "initial_state"})
+_STATE_PARAMS = frozenset({"state", "states", "initial_state", "cache"})
 
 
 def _fed_back(instance: Instance, args, kwargs) -> frozenset:
