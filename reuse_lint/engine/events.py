@@ -138,6 +138,9 @@ class Build:
     # default_name="layer", reuse=reuse)`)
     scope_parameter: bool = False
     created: bool = False
+    # default_scope: a trainable variable was made in it; a scope of metric accumulators or
+    # counters alone (`trainable=False`) holds per-call state, not weights to share
+    created_trainable: bool = False
     trainable: bool = True  # False: `tf.Variable(..., trainable=False)`, per-call state
     trainable_unknown: bool = False  # `trainable=` a value the analysis cannot decide (a config flag)
     state: bool = False  # a tf.Variable the same code updates with `.assign*(...)`: per-call state

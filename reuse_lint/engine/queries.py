@@ -235,8 +235,10 @@ def repeated_builds(analysis: Analysis, kind: str) -> list[Repeat]:
     reported: set[int] = set()
     seen: dict[tuple, _Firsts] = {}
     for b in analysis.builds:
-        if b.kind != kind or (kind == "default_scope" and (not b.created or b.scope_parameter)):
-            continue  # a layer op's own `scope=None` makes new weights per call by design
+        if b.kind != kind or (kind == "default_scope" and (not b.created_trainable or b.scope_parameter)):
+            # A layer op's own `scope=None` makes new weights per call by design; a streaming
+            # metric's scope (`trainable=False` accumulators) new state per input.
+            continue
         earlier = seen.setdefault((b.trace, b.graph, id(b.site.node)), _Firsts(analysis, share=True))
         for a in earlier.candidates(b):
             repeat = _as_repeat(a, b, analysis)
@@ -1258,10 +1260,11 @@ def _wide(g, grads, taped: set[tuple]) -> TapeFinding | None:
 
 
 def _trainable_model(m) -> bool:
-    """A model the code built itself (not a layer, not loaded), did not freeze, and that
-    holds a trainable weight the analysis knows of (not an augmentation `Sequential`)."""
+    """A model the code built itself (not a layer, not loaded, not a functional view of a
+    packaged or loaded model's layers: a perceptual loss's VGG features), did not freeze, and
+    that holds a trainable weight the analysis knows of (not an augmentation `Sequential`)."""
     if isinstance(m, KerasObject):
-        return m.model and m.trainable == TRUE and not m.holds_no_trainable_weight
+        return m.model and m.trainable == TRUE and not m.holds_no_trainable_weight and not m.of_whole_models
     if isinstance(m, Instance):
         return derives_from_keras_model(m.cls) and m.attrs.get("trainable", TRUE) == TRUE
     return False

@@ -222,6 +222,10 @@ class KerasObject:
     # a model: what its `fit`/`train_on_batch` steps, as `compile` saw it (the parts not
     # frozen then; Keras fixes the set there); None when a part's flag was not known
     compiled_parts: tuple | None = None
+    # a functional model whose outputs flow out of whole models alone (`Model(vgg.input,
+    # vgg.get_layer(name).output)` of a packaged or loaded `vgg`): no layer the program built
+    # is in it, so its weights came trained, as the whole model's did
+    of_whole_models: bool = False
 
     @property
     def weightless(self) -> bool:

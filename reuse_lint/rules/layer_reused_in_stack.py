@@ -34,7 +34,8 @@ class LayerReusedInStack(Rule):
     whose applications pass different values to a parameter its `call` branches on
     (`vocab(tokens)`, then `vocab(h, to_logits=True)`: one weight set run as two functions),
     nor a layer of one's own given back, as its `state`, what its earlier application
-    returned (`decoder(tokens, state=dec_state)`: one recurrence run a step at a time). In a loop, the object is
+    returned (`decoder(tokens, state=dec_state)`, or its `cache=` of keys and values in
+    incremental decoding: one recurrence run a step at a time). In a loop, the object is
     reported only when each pass applies other layers before it (`for conv in self.convs:
     x = self.bn(conv(x))`, a `Conv2D(f)` made per pass): a block of the same layers applied
     again by a loop is weight tying across depth, and is not reported. The step function of a
@@ -265,6 +266,27 @@ tokens = tf.zeros([2, 1], tf.int32)
 logits, state = decoder(tokens, state=tf.zeros([2, 8]))
 tokens = tf.random.categorical(logits[:, -1, :], 1)
 logits, state = decoder(tokens, state=state)
+""",
+        # Incremental self-attention decoding, a step at a time: the second step reads the
+        # keys and values the first one cached (TF 2.21: one `dense` kernel per projection,
+        # the cache grows from 1 to 2 positions).
+        """
+import tensorflow as tf
+class SelfAttention(tf.keras.layers.Layer):
+    def __init__(self, units):
+        super().__init__()
+        self.qkv = tf.keras.layers.Dense(3 * units)
+        self.out = tf.keras.layers.Dense(units)
+    def call(self, x, cache):
+        q, k, v = tf.split(self.qkv(x), 3, axis=-1)
+        k = tf.concat([cache[0], k], axis=1)
+        v = tf.concat([cache[1], v], axis=1)
+        weights = tf.nn.softmax(tf.matmul(q, k, transpose_b=True), axis=-1)
+        return self.out(tf.matmul(weights, v)), (k, v)
+attention = SelfAttention(8)
+x = tf.random.uniform([2, 1, 8])
+y, cache = attention(x, cache=(tf.zeros([2, 0, 8]), tf.zeros([2, 0, 8])))
+y, cache = attention(x, cache=cache)
 """,
         # The code says the sharing is meant.
         """

@@ -28,7 +28,9 @@ class UniqueScopeCopies(Rule):
     scope=None, reuse=None)` opening `variable_scope(scope, default_name="linear",
     reuse=reuse)`, as `tf.contrib.layers` are written): its callers pass `scope=` and
     `reuse=` to share and leave them out to get new weights. A network that offers only
-    `scope=None` is still reported.
+    `scope=None` is still reported. A scope whose variables are all `trainable=False` (a
+    streaming metric's totals and counts) holds state kept per input, not weights, and is
+    not reported.
 
     ## Example
     ```python
@@ -100,6 +102,27 @@ def encoders(prefix):
     word = tf.placeholder(tf.float32, [None, 4])
     char = tf.placeholder(tf.float32, [None, 4])
     return encoder(word, prefix + "_word"), encoder(char, prefix + "_char")
+""",
+        # A streaming metric's accumulators (`trainable=False`, local variables), one set per
+        # input by design: a Frechet distance needs the real and the fake means apart (TF 2.21:
+        # `streaming_mean/total`, `streaming_mean_1/total`, no trainable variable).
+        """
+import tensorflow as tf
+def streaming_mean(values, name=None):
+    with tf.variable_scope(name, "streaming_mean", [values]):
+        total = tf.get_variable("total", shape=values.shape, initializer=tf.zeros_initializer(),
+                                trainable=False, collections=[tf.GraphKeys.LOCAL_VARIABLES])
+        count = tf.get_variable("count", shape=[], initializer=tf.zeros_initializer(),
+                                trainable=False, collections=[tf.GraphKeys.LOCAL_VARIABLES])
+        update = tf.group(tf.assign_add(total, values), tf.assign_add(count, 1.0))
+        return total / count, update
+def frechet_distance(real_feats, fake_feats):
+    m_real, update_real = streaming_mean(tf.reduce_mean(real_feats, 0))
+    m_fake, update_fake = streaming_mean(tf.reduce_mean(fake_feats, 0))
+    return tf.reduce_sum(tf.square(m_real - m_fake)), tf.group(update_real, update_fake)
+real = tf.placeholder(tf.float32, [None, 8])
+fake = tf.placeholder(tf.float32, [None, 8])
+distance, update = frechet_distance(real, fake)
 """,
     )
     INVALID = (

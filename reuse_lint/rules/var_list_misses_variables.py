@@ -366,6 +366,29 @@ def step(x, y):
 """,
     )
     VALID = VALID + (
+        # TF2 perceptual loss: a functional view of a packaged VGG's layers, frozen. TF 2.21:
+        # `features.trainable_variables` is empty (24 variables, none trainable); no list can
+        # train it, and its weights came trained.
+        """
+import tensorflow as tf
+vgg = tf.keras.applications.VGG19(include_top=False, weights="imagenet")
+vgg.trainable = False
+features = tf.keras.Model([vgg.input], [vgg.get_layer(n).output for n in ("block3_conv4", "block4_conv4")])
+img = tf.keras.Input((64, 64, 3))
+generator = tf.keras.Model(img, tf.keras.layers.Conv2D(3, 3, padding="same")(img))
+opt = tf.keras.optimizers.Adam()
+def perceptual(a, b):
+    fa, fb = features(a), features(b)
+    return tf.reduce_mean(tf.abs(fa[0] - fb[0])) + tf.reduce_mean(tf.abs(fa[1] - fb[1]))
+@tf.function
+def train_step(x, target):
+    with tf.GradientTape() as tape:
+        loss = perceptual(generator(x, training=True), target)
+    grads = tape.gradient(loss, generator.trainable_variables)
+    opt.apply_gradients(zip(grads, generator.trainable_variables))
+""",
+    )
+    VALID = VALID + (
         # TF2: one persistent tape, one loss, a gradient per model (tf2rl's SAC-AE encoder step).
         """
 import tensorflow as tf
@@ -1565,6 +1588,26 @@ class GAN:
             loss = tf.reduce_mean(self.d(real))
         grads = tape.gradient(loss, self.d.trainable_variables)
         self.opt.apply_gradients(zip(grads, self.d.trainable_variables))
+""",
+    )
+    INVALID = INVALID + (
+        # A layer of the program's own on a frozen packaged VGG: the view holds its new
+        # weights (TF 2.21: `projector.trainable_variables` is the Dense's kernel and bias),
+        # and no list trains them.
+        """
+import tensorflow as tf
+vgg = tf.keras.applications.VGG19(include_top=False, weights="imagenet")
+vgg.trainable = False
+projector = tf.keras.Model(vgg.input, tf.keras.layers.Dense(16)(vgg.output))
+img = tf.keras.Input((64, 64, 3))
+generator = tf.keras.Model(img, tf.keras.layers.Conv2D(3, 3, padding="same")(img))
+opt = tf.keras.optimizers.Adam()
+@tf.function
+def train_step(x, target):
+    with tf.GradientTape() as tape:
+        loss = tf.reduce_mean(tf.abs(projector(generator(x, training=True)) - projector(target)))
+    grads = tape.gradient(loss, generator.trainable_variables)  # expect: RL114
+    opt.apply_gradients(zip(grads, generator.trainable_variables))
 """,
     )
     INVALID = INVALID + (

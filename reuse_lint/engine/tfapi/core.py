@@ -215,6 +215,7 @@ def record(interp, name: str | None, kind: str, node: ast.AST, module: ModuleSta
             entry.created = True
     for build_ in interp.tf.open_builds:
         build_.created = True
+        build_.created_trainable |= trainable
     return creation
 
 

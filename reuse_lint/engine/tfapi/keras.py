@@ -67,6 +67,10 @@ def _keras_object(interp, canon, node, args, kwargs, module) -> Any:
         made.model, made.lasts = True, _last_stages(interp, canon, args, kwargs)
         made.parts = _parts(canon, args, kwargs)
         made.open_parts = _open_stages(canon, args, kwargs)
+        if functional:
+            flows = deps([args[1] if len(args) > 1 else kwargs["outputs"]], {})
+            made.of_whole_models = (not flows.models and not flows.scopes
+                                    and bool(flows.calls & interp.tf.whole_models))
     return made
 
 
@@ -398,7 +402,7 @@ def _held(instance: Instance) -> set:
 
 # The parameters by which a layer of one's own takes the state its previous step returned
 # (`decoder(tokens, state=dec_state)`, the NMT tutorial's step-by-step decoding).
-_STATE_PARAMS = frozenset({"state", "states", "initial_state"})
+_STATE_PARAMS = frozenset({"state", "states", "initial_state", "cache"})
 
 
 def _fed_back(instance: Instance, args, kwargs) -> frozenset:
