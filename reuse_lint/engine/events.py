@@ -106,6 +106,9 @@ class CallInfo:
     # the call builds, so two calls handing it different objects build different things.
     args: tuple = field(default=(), compare=False)
     configured: set = field(default_factory=set, compare=False)
+    # A method's call: the id of the object it runs on (`model.fit(...)`), else None. Two
+    # objects built apart (`a = Net(); a.fit(x)`, `b = Net(); b.fit(y)`) hold a model each.
+    receiver: int | None = field(default=None, compare=False)
 
 
 @dataclass(eq=False)

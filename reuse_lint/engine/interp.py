@@ -2250,6 +2250,7 @@ class Interpreter:
             inputs = tfapi.call_inputs(args, kwargs)
             self.call_info.append(CallInfo(
                 site, inputs.calls, _consts(args, kwargs), self.tf.prefix(), inputs.partial, _non_consts(args, kwargs),
+                receiver=id(func.bound_self) if isinstance(func.bound_self, Instance) else None,
             ))
         self.funcs.append(func)
         self.tf.enter_function(func, self.guards)

@@ -359,6 +359,8 @@ def _meant_to_share(first: CallInfo, second: CallInfo, analysis: Analysis) -> bo
         return False  # two functions (an actor's and a critic's) that both build some block
     if getattr(callee, "name", None) == "__init__":
         return False  # a class instantiated twice: two objects, as the code asks
+    if first.receiver is not None and second.receiver is not None and first.receiver != second.receiver:
+        return False  # one method run on two objects built apart: a model for each, as asked
     if any(_is_size(value) for _, value in first.consts):
         return False  # a block configured at the call (`conv_bn(x, filters=256)`): architecture
     if first.consts != second.consts or first.prefix != second.prefix or _factory(first) != _factory(second):

@@ -58,6 +58,39 @@ class KerasLayerPerCall(Rule):
     CODE = "RL106"
     NAME = "keras-layer-per-call"
     VALID = (
+        # A library test: one method (`fit`, building a default encoder when none was given)
+        # run on two objects built apart. Each object holds its own model, as the test asks
+        # (TF 2.21: `first.encoder is not second.encoder`, each with its own Dense weights).
+        """
+import numpy as np
+import tensorflow as tf
+def default_encoder(name=None):
+    model = tf.keras.Sequential(name=name)
+    model.add(tf.keras.layers.Flatten())
+    model.add(tf.keras.layers.Dense(8, activation="relu"))
+    return model
+class Adapter:
+    def __init__(self, encoder=None):
+        self.encoder = encoder
+    def fit(self, data, epochs=1):
+        if self.encoder is None:
+            self.encoder = default_encoder(name="encoder")
+        self.encoder.compile(optimizer="adam", loss="mse")
+        self.encoder.fit(data, epochs=epochs, verbose=0)
+        return self
+xs = np.random.rand(40, 8).astype("float32")
+def test_fit_on_datasets():
+    pairs = tf.data.Dataset.from_tensor_slices((xs, xs)).batch(8)
+    first = Adapter()
+    first.fit(pairs)
+    def samples():
+        for i in range(40):
+            yield xs[i], xs[i]
+    generated = tf.data.Dataset.from_generator(samples, output_signature=(tf.TensorSpec([8], tf.float32), tf.TensorSpec([8], tf.float32))).batch(8)
+    second = Adapter()
+    second.fit(generated)
+    assert first.encoder is not second.encoder
+""",
         # Layers without weights: a new Activation per call shares and copies nothing.
         """
 import tensorflow as tf
