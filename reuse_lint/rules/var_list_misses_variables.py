@@ -1611,6 +1611,27 @@ def train_step(x, target):
 """,
     )
     INVALID = INVALID + (
+        # A feature-matching loss summed over the pairs of two outputs of a model of the
+        # program's own, which no list holds (TF 2.21: after three steps `features` keeps its
+        # initial kernel; the generator moves).
+        """
+import tensorflow as tf
+inp = tf.keras.Input((4,))
+h = tf.keras.layers.Dense(8)(inp)
+features = tf.keras.Model(inp, [h, tf.keras.layers.Dense(8)(h)])
+img = tf.keras.Input((4,))
+generator = tf.keras.Model(img, tf.keras.layers.Dense(4)(img))
+opt = tf.keras.optimizers.Adam()
+@tf.function
+def train_step(x, target):
+    with tf.GradientTape() as tape:
+        out = generator(x, training=True)
+        loss = tf.add_n([tf.reduce_mean(tf.abs(a - b)) for a, b in zip(features(out), features(target))])
+    grads = tape.gradient(loss, generator.trainable_variables)  # expect: RL114
+    opt.apply_gradients(zip(grads, generator.trainable_variables))
+""",
+    )
+    INVALID = INVALID + (
         # The Keras 2 recipe's freeze, then a hand-written step over the frozen model.
         """
 import tensorflow as tf
