@@ -1611,6 +1611,25 @@ def train_step(x, target):
 """,
     )
     INVALID = INVALID + (
+        # Loss terms kept in a dict and totalled with `sum`: the encoder under the head is in
+        # no list (TF 2.21: after three steps its kernel is unchanged; the head's moves).
+        """
+import tensorflow as tf
+encoder = tf.keras.Sequential([tf.keras.layers.Dense(8)])
+head = tf.keras.Sequential([tf.keras.layers.Dense(1)])
+opt = tf.keras.optimizers.Adam()
+mse = tf.keras.losses.MeanSquaredError()
+@tf.function
+def train_step(x, y):
+    with tf.GradientTape() as tape:
+        h = encoder(x)
+        losses = {"fit": mse(y, head(h)), "size": 0.01 * tf.reduce_mean(tf.square(head(h)))}
+        loss = sum(losses.values())
+    grads = tape.gradient(loss, head.trainable_variables)  # expect: RL114
+    opt.apply_gradients(zip(grads, head.trainable_variables))
+""",
+    )
+    INVALID = INVALID + (
         # A feature-matching loss summed over the pairs of two outputs of a model of the
         # program's own, which no list holds (TF 2.21: after three steps `features` keeps its
         # initial kernel; the generator moves).

@@ -133,3 +133,12 @@ def _zip_tensors(interp, args, node, module) -> Any:
     if len(args) >= 2 and all(isinstance(a, Tensor) for a in args):
         return ListVal([ListVal(list(args))], sample=True)
     return NOT_SPECIAL
+
+
+@builtin("sum")
+def _sum_tensors(interp, args, node, module) -> Any:
+    """`sum(losses.values())`, `sum([mse(y, head(h)) for h in outs])`: a total of loss terms
+    carries what flows into each term."""
+    if args and isinstance(args[0], ListVal) and any(isinstance(i, Tensor) for i in args[0].items):
+        return deps(list(args), {})
+    return NOT_SPECIAL
