@@ -1611,6 +1611,20 @@ def train_step(x, target):
 """,
     )
     INVALID = INVALID + (
+        # A Keras 2 optimizer's `minimize` of a loss function (tf_keras; Keras 3 has no
+        # `minimize`): Keras records it on a tape of its own and steps `var_list` alone
+        # (TF 2.21, tf_keras: after three steps the encoder's kernel is unchanged; the head's moves).
+        """
+import tensorflow as tf
+encoder = tf.keras.Sequential([tf.keras.layers.Dense(8)])
+head = tf.keras.Sequential([tf.keras.layers.Dense(1)])
+opt = tf.keras.optimizers.Adam()
+mse = tf.keras.losses.MeanSquaredError()
+def train_step(x, y):
+    opt.minimize(lambda: mse(y, head(encoder(x))), var_list=head.trainable_variables)  # expect: RL114
+""",
+    )
+    INVALID = INVALID + (
         # Loss terms kept in a dict and totalled with `sum`: the encoder under the head is in
         # no list (TF 2.21: after three steps its kernel is unchanged; the head's moves).
         """
