@@ -1611,6 +1611,60 @@ def train_step(x, target):
 """,
     )
     INVALID = INVALID + (
+        # A Keras 2 optimizer's `minimize` of a loss function (tf_keras; Keras 3 has no
+        # `minimize`): Keras records it on a tape of its own and steps `var_list` alone
+        # (TF 2.21, tf_keras: after three steps the encoder's kernel is unchanged; the head's moves).
+        """
+import tensorflow as tf
+encoder = tf.keras.Sequential([tf.keras.layers.Dense(8)])
+head = tf.keras.Sequential([tf.keras.layers.Dense(1)])
+opt = tf.keras.optimizers.Adam()
+mse = tf.keras.losses.MeanSquaredError()
+def train_step(x, y):
+    opt.minimize(lambda: mse(y, head(encoder(x))), var_list=head.trainable_variables)  # expect: RL114
+""",
+    )
+    INVALID = INVALID + (
+        # Loss terms kept in a dict and totalled with `sum`: the encoder under the head is in
+        # no list (TF 2.21: after three steps its kernel is unchanged; the head's moves).
+        """
+import tensorflow as tf
+encoder = tf.keras.Sequential([tf.keras.layers.Dense(8)])
+head = tf.keras.Sequential([tf.keras.layers.Dense(1)])
+opt = tf.keras.optimizers.Adam()
+mse = tf.keras.losses.MeanSquaredError()
+@tf.function
+def train_step(x, y):
+    with tf.GradientTape() as tape:
+        h = encoder(x)
+        losses = {"fit": mse(y, head(h)), "size": 0.01 * tf.reduce_mean(tf.square(head(h)))}
+        loss = sum(losses.values())
+    grads = tape.gradient(loss, head.trainable_variables)  # expect: RL114
+    opt.apply_gradients(zip(grads, head.trainable_variables))
+""",
+    )
+    INVALID = INVALID + (
+        # A feature-matching loss summed over the pairs of two outputs of a model of the
+        # program's own, which no list holds (TF 2.21: after three steps `features` keeps its
+        # initial kernel; the generator moves).
+        """
+import tensorflow as tf
+inp = tf.keras.Input((4,))
+h = tf.keras.layers.Dense(8)(inp)
+features = tf.keras.Model(inp, [h, tf.keras.layers.Dense(8)(h)])
+img = tf.keras.Input((4,))
+generator = tf.keras.Model(img, tf.keras.layers.Dense(4)(img))
+opt = tf.keras.optimizers.Adam()
+@tf.function
+def train_step(x, target):
+    with tf.GradientTape() as tape:
+        out = generator(x, training=True)
+        loss = tf.add_n([tf.reduce_mean(tf.abs(a - b)) for a, b in zip(features(out), features(target))])
+    grads = tape.gradient(loss, generator.trainable_variables)  # expect: RL114
+    opt.apply_gradients(zip(grads, generator.trainable_variables))
+""",
+    )
+    INVALID = INVALID + (
         # The Keras 2 recipe's freeze, then a hand-written step over the frozen model.
         """
 import tensorflow as tf

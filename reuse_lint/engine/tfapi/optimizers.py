@@ -11,12 +11,13 @@ import ast
 from typing import Any
 
 from reuse_lint import tfnames
-from reuse_lint.engine.events import HandGradients, OptimizerUse, Site
+from reuse_lint.engine.events import HandGradients, OptimizerUse, Site, TapeGradient
 from reuse_lint.engine.syntax import parameter_names
 from reuse_lint.engine.tfapi import NOT_SPECIAL, TFMethod, attributes, builtin, register, register_family, selections
 from reuse_lint.engine.tfapi.core import effective_reuse
 from reuse_lint.engine.values import (
-    AUTO, EMPTY_TENSOR, UNKNOWN, Const, KerasOptimizer, KeyedVars, ListVal, ModelVars, Optimizer, Tensor, TFRef, VarList,
+    AUTO, EMPTY_TENSOR, UNKNOWN, Const, FuncVal, KerasOptimizer, KeyedVars, ListVal, ModelVars, Optimizer, TapeVal, Tensor,
+    TFRef, VarList,
 )
 
 
@@ -358,11 +359,36 @@ def _keras_optimizer(interp, canon, node, args, kwargs, module) -> Any:
 
 @attributes(KerasOptimizer)
 def _keras_optimizer_attribute(base: KerasOptimizer, attr: str) -> Any:
-    if attr in ("apply_gradients", "minimize"):
+    if attr == "apply_gradients":
         return TFMethod(_keras_step, base)
+    if attr == "minimize":
+        return TFMethod(_keras_minimize, base)
     if attr == "build":
         base.built = True
     return UNKNOWN
+
+
+def _keras_minimize(interp, optimizer: KerasOptimizer, node, module, args, kwargs) -> Any:
+    """`opt.minimize(loss_fn, var_list)` of a Keras optimizer: Keras runs `loss_fn` under a
+    GradientTape of its own and applies the gradients of its result for `var_list`, one tape
+    step as `tape.gradient` and `apply_gradients` write it (a tensor loss needs `tape=`, the
+    tape it was recorded on)."""
+    loss = args[0] if args else kwargs.get("loss", UNKNOWN)
+    var_list = args[1] if len(args) > 1 else kwargs.get("var_list", UNKNOWN)
+    tape = kwargs.get("tape", UNKNOWN)
+    if isinstance(loss, FuncVal) and not loss.node.args.args[loss.bound_self is not None:]:
+        tape = TapeVal(node)
+        interp.tf.tapes.append(tape)
+        try:
+            loss = interp.call_function(loss, [], {}, Site(module.path, node))
+        finally:
+            interp.tf.tapes.remove(tape)
+    elif not (isinstance(loss, Tensor) and isinstance(tape, TapeVal)):
+        return _keras_step(interp, optimizer, node, module, [], {})
+    if isinstance(var_list, ModelVars):
+        var_list.consume()
+    interp.analysis.tape_gradients.append(TapeGradient(Site(module.path, node), tape, loss, var_list, interp.trace))
+    return _keras_step(interp, optimizer, node, module, [Gradients(loss, var_list)], {})
 
 
 def _keras_step(interp, optimizer: KerasOptimizer, node, module, args, kwargs) -> Any:

@@ -10,7 +10,7 @@ from dataclasses import fields, replace
 from typing import Any
 
 from reuse_lint import tfnames
-from reuse_lint.engine.tfapi import NOT_SPECIAL, attributes, callable_values, context, register
+from reuse_lint.engine.tfapi import NOT_SPECIAL, attributes, builtin, callable_values, context, register
 from reuse_lint.engine.values import UNKNOWN, ListVal, Tensor, deps
 
 
@@ -123,3 +123,22 @@ def through(interp, value: Any, call: int) -> Any:
     if isinstance(value, ListVal) and any(isinstance(item, Tensor) for item in value.items):
         return ListVal([through(interp, item, call) for item in value.items], value.sample)
     return value
+
+
+@builtin("zip")
+def _zip_tensors(interp, args, node, module) -> Any:
+    """`zip(features(a), features(b))`: each pair holds an item of each, so what flows into
+    the loss a comprehension sums over the pairs is what flows out of both (a perceptual
+    loss over a feature model's outputs). A sample pair stands for them all."""
+    if len(args) >= 2 and all(isinstance(a, Tensor) for a in args):
+        return ListVal([ListVal(list(args))], sample=True)
+    return NOT_SPECIAL
+
+
+@builtin("sum")
+def _sum_tensors(interp, args, node, module) -> Any:
+    """`sum(losses.values())`, `sum([mse(y, head(h)) for h in outs])`: a total of loss terms
+    carries what flows into each term."""
+    if args and isinstance(args[0], ListVal) and any(isinstance(i, Tensor) for i in args[0].items):
+        return deps(list(args), {})
+    return NOT_SPECIAL
