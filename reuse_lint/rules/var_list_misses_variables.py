@@ -1611,6 +1611,33 @@ def train_step(x, target):
 """,
     )
     INVALID = INVALID + (
+        # The forward pass written as `model.call(x)`: the encoder's output still flows into
+        # the loss, and no list holds it (TF 2.21: after three steps its kernel is unchanged).
+        """
+import tensorflow as tf
+class Encoder(tf.keras.Model):
+    def __init__(self):
+        super().__init__()
+        self.d = tf.keras.layers.Dense(8)
+    def call(self, x):
+        return self.d(x)
+class Head(tf.keras.Model):
+    def __init__(self):
+        super().__init__()
+        self.d = tf.keras.layers.Dense(1)
+    def call(self, x):
+        return self.d(x)
+encoder, head = Encoder(), Head()
+opt = tf.keras.optimizers.Adam()
+@tf.function
+def train_step(x, y):
+    with tf.GradientTape() as tape:
+        loss = tf.reduce_mean(tf.square(y - head.call(encoder.call(x))))
+    grads = tape.gradient(loss, head.trainable_variables)  # expect: RL114
+    opt.apply_gradients(zip(grads, head.trainable_variables))
+""",
+    )
+    INVALID = INVALID + (
         # A Keras 2 optimizer's `minimize` of a loss function (tf_keras; Keras 3 has no
         # `minimize`): Keras records it on a tape of its own and steps `var_list` alone
         # (TF 2.21, tf_keras: after three steps the encoder's kernel is unchanged; the head's moves).

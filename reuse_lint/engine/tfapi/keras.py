@@ -302,6 +302,8 @@ def _is_model(obj: Any) -> bool:
 
 
 def _label(node: ast.AST) -> str:
+    if isinstance(node, ast.Attribute) and node.attr == "call":
+        node = node.value  # `encoder.call(x)`: the model is `encoder`
     try:
         return ast.unparse(node)
     except (ValueError, TypeError, RecursionError):
