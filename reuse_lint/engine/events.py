@@ -140,7 +140,6 @@ class Build:
     # its reuse flag another (`def layer(x, scope=None, reuse=None): variable_scope(scope,
     # default_name="layer", reuse=reuse)`)
     scope_parameter: bool = False
-    created: bool = False
     # default_scope: a trainable variable was made in it; a scope of metric accumulators or
     # counters alone (`trainable=False`) holds per-call state, not weights to share
     created_trainable: bool = False

@@ -214,7 +214,6 @@ def record(interp, name: str | None, kind: str, node: ast.AST, module: ModuleSta
         for entry in interp.tf.open_drops:
             entry.created = True
     for build_ in interp.tf.open_builds:
-        build_.created = True
         build_.created_trainable |= trainable
     return creation
 
