@@ -63,28 +63,15 @@ def _enclosing(node: ast.AST, parents: dict[int, ast.AST]) -> tuple["Def | None"
     return here, isinstance(parents.get(id(here)), ast.ClassDef) and not here.decorator_list
 
 
-def reaching(func: Def, method: bool, param: str, find: Callable[[str], "list[Call] | None"], hops: int = 0) -> list[Any] | None:
+def reaching(func: Def, method: bool, param: str, find: Callable[[str], "list[Call] | None"]) -> list[Any] | None:
     """The values the project's calls give `param` of `func` (`method`: called on an object,
-    its first parameter is not passed); `find(name)` gives the project's calls of a name."""
-    if func.decorator_list or hops > MAX_HOPS:
+    its first parameter is not passed); `find(name)` gives the project's calls of a name.
+    None unless every one is a literal (see `passed`)."""
+    given = passed(func, method, param, find)
+    if given is None:
         return None
-    calls = find(func.name)
-    if not calls:
-        return None  # no caller here: whoever calls it is outside the project
-    values: list[Any] = []
-    for call, outer, outer_method in calls:
-        arg = _argument(func, method, call, param)
-        value = literal(arg) if isinstance(arg, ast.expr) else UNKNOWN
-        if isinstance(value, Const):
-            values.append(value)
-            continue
-        if not (isinstance(arg, ast.Name) and outer is not None and plain_parameter(outer, arg.id)):
-            return None
-        passed = reaching(outer, outer_method, arg.id, find, hops + 1)
-        if passed is None:
-            return None
-        values.extend(passed)
-    return values
+    values = [literal(expr) for expr in given]
+    return values if all(isinstance(v, Const) for v in values) else None
 
 
 def passed(func: Def, method: bool, param: str, find: Callable[[str], "list[Call] | None"], hops: int = 0) -> list[ast.expr] | None:
