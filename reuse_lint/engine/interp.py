@@ -2006,13 +2006,7 @@ class Interpreter:
             if not starred and _lacks_required_argument(func, args, kwargs):
                 raise _Raise()  # TypeError: the call never runs, nor anything after it on this path
             ran = self.call_function(func, args, kwargs, site, unknown_args=starred)
-            if _explicit_call(func, node):
-                # `encoder.call(x)`: the forward pass run by hand, what it returns flowed
-                # through the object as `encoder(x)`'s does.
-                applied = tfapi.apply_subclass(self, func.bound_self, node, args, kwargs, module)
-                if applied is not tfapi.NOT_SPECIAL:
-                    return tfapi.through_parts(applied, ran)
-            return ran
+            return tfapi.call_written_out(self, func, node, args, kwargs, module, ran)
         if isinstance(func, ClassVal):
             stand_in = _tf_stand_in(func)
             if stand_in is not None:
@@ -2598,15 +2592,6 @@ class _Generator:
         self.func, self.args, self.kwargs, self.site, self.unknown_args = func, args, kwargs, site, unknown_args
         self.env = None
         self.resume = None
-
-
-def _explicit_call(func: FuncVal, node: ast.AST) -> bool:
-    """`model.call(x)` written out, on an object of the program's own class (not
-    `super().call(x)`, which runs a base's `call` inside the object's own)."""
-    return (isinstance(func.bound_self, Instance) and getattr(func.node, "name", None) == "call"
-            and isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "call"
-            and not (isinstance(node.func.value, ast.Call) and isinstance(node.func.value.func, ast.Name)
-                     and node.func.value.func.id == "super"))
 
 
 class _Super:

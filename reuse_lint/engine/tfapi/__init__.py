@@ -270,6 +270,7 @@ instance_attribute_set = keras.instance_attribute_set
 unpacked = tensors.unpacked
 apply_subclass = keras.apply_subclass
 own_call_applied = keras.own_call_applied
+call_written_out = keras.call_written_out
 call_in_own_step = keras.call_in_own_step
 through_parts = keras.through_parts
 hand_over = keras.hand_over

@@ -330,6 +330,20 @@ def _note_application(interp, instance: Instance, method_name: str) -> None:
         interp.analysis.keras_applications.append((id(owner.node), interp.trace, interp.tf.graph.gid))
 
 
+def call_written_out(interp, func: FuncVal, node, args, kwargs, module: ModuleState, ran: Any) -> Any:
+    """What `encoder.call(x)` returns, the forward pass of an object of a Keras subclass of
+    the program's own run by hand: it flowed through the object as `encoder(x)`'s output does
+    (not `super().call(x)`, which runs a base's `call` inside the object's own)."""
+    written_out = (isinstance(func.bound_self, Instance) and getattr(func.node, "name", None) == "call"
+                   and isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "call"
+                   and not (isinstance(node.func.value, ast.Call) and isinstance(node.func.value.func, ast.Name)
+                            and node.func.value.func.id == "super"))
+    if not written_out:
+        return ran
+    applied = apply_subclass(interp, func.bound_self, node, args, kwargs, module)
+    return ran if applied is NOT_SPECIAL else through_parts(applied, ran)
+
+
 def own_call_applied(interp, instance: Instance, node, args, kwargs, result: Any) -> Any:
     """What an object of a Keras subclass whose class overrides `__call__` (not `call`, as
     early TF2 code often did) returns: that `__call__` is the forward pass, so what it returns
