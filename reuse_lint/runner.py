@@ -1215,12 +1215,20 @@ def _in_pool(chunks: list[list[Path]], jobs: int, initargs: tuple, result: Resul
     pool = ProcessPoolExecutor(jobs, initializer=_init_process, initargs=initargs)
     lost = []
     try:
-        futures = [pool.submit(_lint_chunk, chunk) for chunk in chunks]
+        futures = []
+        for chunk in chunks:
+            # A worker may die while later chunks are still being handed out: submit then
+            # refuses, and those chunks are lost with the ones in flight.
+            try:
+                futures.append(pool.submit(_lint_chunk, chunk))
+            except BrokenProcessPool:
+                break
         for chunk, future in zip(chunks, futures):
             try:
                 _take(chunk, future.result(), result, per_path)
             except BrokenProcessPool:
                 lost.append(chunk)
+        lost.extend(chunks[len(futures):])
     finally:
         pool.shutdown()
     return lost

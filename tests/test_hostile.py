@@ -389,6 +389,56 @@ def test_a_killed_worker_loses_no_output(project, monkeypatch, dies):
     assert result.stats["linted"] + result.stats["skipped"] >= 42 - (dies == "always")
 
 
+@pytest.mark.parametrize("dies", ["once", "always"])
+def test_a_worker_killed_while_chunks_are_handed_out_loses_no_output(project, monkeypatch, dies):
+    # The race CI once lost: the pool breaks before every chunk is submitted, so submit
+    # itself refuses. Here each submit waits until the chunk holding die.py has broken the pool.
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    from reuse_lint import runner
+
+    if multiprocessing.get_start_method() != "fork":
+        pytest.skip("the workers must inherit the patched method")
+    for i in range(40):
+        (project / f"m{i:02}.py").write_text(BAD if i % 10 == 0 else CLEAN)
+    (project / "die.py").write_text(BAD)
+    marker = project / "died"
+    lint = runner.Worker.lint
+    submit = ProcessPoolExecutor.submit
+    refused = []
+
+    def killed(self, path):
+        if path.name == "die.py" and (dies == "always" or not marker.exists()):
+            marker.write_text("")
+            os._exit(9)
+        return lint(self, path)
+
+    def submit_then_wait(self, fn, chunk):
+        try:
+            future = submit(self, fn, chunk)
+        except Exception:
+            refused.append(chunk)
+            raise
+        if any(p.name == "die.py" for p in chunk):
+            future.exception()  # returns once the chunk is done or its worker is gone
+        return future
+
+    monkeypatch.setattr(runner.Worker, "lint", killed)
+    monkeypatch.setattr(ProcessPoolExecutor, "submit", submit_then_wait)
+    s = Settings(paths=["."], root=project, config_path=project / "pyproject.toml", jobs=2, no_cache=True)
+    result = run(s)
+    assert refused  # the race happened
+    found = sorted({d.path for d in result.diagnostics})
+    expected = ["bad.py", "m00.py", "m10.py", "m20.py", "m30.py"]
+    if dies == "once":
+        assert found == sorted(["die.py", *expected]) and result.errors == []
+    else:
+        assert found == expected
+        assert result.errors == ["die.py: the process analysing it was killed (out of memory?)"]
+    assert result.stats["linted"] + result.stats["skipped"] >= 42 - (dies == "always")
+
+
 # ----- --fix ---------------------------------------------------------------------------------------
 
 FIXED = BAD.replace("b = d(tf.zeros([1, 2]))", "b = d(tf.zeros([1, 2]), reuse=True)")
