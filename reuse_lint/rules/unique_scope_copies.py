@@ -124,8 +124,42 @@ real = tf.placeholder(tf.float32, [None, 8])
 fake = tf.placeholder(tf.float32, [None, 8])
 distance, update = frechet_distance(real, fake)
 """,
+        # A grouped convolution that splits its input in two (AlexNet's layers 2, 4 and 5,
+        # round 31), another layer between: one stack, three layers (TF: `split_conv/`,
+        # `split_conv_1/`, `split_conv_2/`, of three shapes). What the split parts came out
+        # of is kept, so layer 5 is seen fed by layer 2.
+        """
+import tensorflow as tf
+def split_conv(x, init_weight):
+    with tf.variable_scope(None, "split_conv"):
+        w = tf.get_variable("kernel", initializer=init_weight)
+        x_a, x_b = tf.split(x, 2, 3)
+        w_a, w_b = tf.split(w, 2, 3)
+        return tf.concat([tf.nn.conv2d(x_a, w_a, [1, 1, 1, 1], "SAME"),
+                          tf.nn.conv2d(x_b, w_b, [1, 1, 1, 1], "SAME")], 3)
+def alexnet(images, weights):
+    h = split_conv(images, weights["conv2"])
+    h = conv(tf.nn.max_pool(h, [1, 2, 2, 1], [1, 2, 2, 1], "VALID"), weights["conv3"])
+    h = split_conv(h, weights["conv4"])
+    return split_conv(h, weights["conv5"])
+""",
     )
     INVALID = (
+        # The same grouped convolution as a discriminator applied to real and to fake data.
+        """
+import tensorflow as tf
+def d_split(x, init_weight):
+    with tf.variable_scope(None, "d_split"):
+        w = tf.get_variable("kernel", initializer=init_weight)
+        x_a, x_b = tf.split(x, 2, 3)
+        w_a, w_b = tf.split(w, 2, 3)
+        return tf.concat([tf.nn.conv2d(x_a, w_a, [1, 1, 1, 1], "SAME"),
+                          tf.nn.conv2d(x_b, w_b, [1, 1, 1, 1], "SAME")], 3)
+real = tf.placeholder(tf.float32, [None, 8, 8, 4])
+fake = tf.random.normal([8, 8, 8, 4])
+d_real = d_split(real, init)
+d_fake = d_split(fake, init)  # expect: RL105
+""",
         """
 import tensorflow as tf
 def discriminator(x):

@@ -88,6 +88,11 @@ def unpacked(value: Any) -> Any:
     which runner made them, so a decoder fed the encoder's state is still told apart."""
     if isinstance(value, Tensor) and not value.models and value.runs:
         return Tensor(runs=value.runs, reversed=value.reversed)
+    if isinstance(value, Tensor) and not value.models and value.calls:
+        # `i_a, i_b = tf.split(incoming, 2, 3)` in a layer helper: each part comes out of calls
+        # the whole came out of, perhaps not all. Kept, so that a block stacked on the helper's
+        # output is still seen fed by it, and marked partial: they prove no independence.
+        return Tensor(calls=value.calls, partial=True)
     return value if isinstance(value, Tensor) and value.models else UNKNOWN
 
 
