@@ -24,6 +24,7 @@ BAD = {
     # An input layer called per feature group, its key projection gated by a layer setting
     # the configuration turns on: the item call builds it again.
     "rl101_group_gate_bad.py": ("ValueError", "Variable key_proj/kernel already exists, disallowed"),
+    "rl101_mode_attr_bad.py": ("ValueError", "Variable decoder/tgt_embedding already exists, disallowed"),
     # A fresh GRU cell run by `dynamic_rnn` twice under its default `rnn` scope.
     "rl101_rnn_encoder_bad.py": ("ValueError", "Variable rnn/gru_cell/gates/kernel already exists, disallowed"),
     # functools.partial(discriminator, reuse=True) called before the discriminator was built.
@@ -440,6 +441,13 @@ GOOD_SHOWS = {
     "rl101_rnn_encoder_good.py": lambda b: sorted(b["created"]) == sorted(
         ["embeddings:0"] + _d(*(f"{s}/gru_cell/{p}/{v}" for s in ("encoder/rnn", "context")
                                 for p in ("gates", "candidate") for v in ("kernel", "bias")))),
+    # Three grouped convolutions of one stack, three kernels of three shapes.
+    "rl105_split_layers_good.py": lambda b: sorted(n for n in b["created"] if n.startswith("split_conv"))
+    == _d("split_conv/kernel", "split_conv/bias", "split_conv_1/kernel", "split_conv_1/bias",
+          "split_conv_2/kernel", "split_conv_2/bias"),
+    # One decoder embedding: the mode's two tests exclude each other.
+    "rl101_mode_attr_good.py": lambda b: "decoder/tgt_embedding:0" in b["created"]
+    and b["created"].count("decoder/tgt_embedding:0") == 1,
     # The loops that reuse once their list holds an output: one set of weights each.
     "rl101_filled_list_good.py": lambda b: sorted(b["created"]) == sorted(
         _d("g_rnn/w_x", "g_rnn/w_h") + _dense("d_net", "d_hidden", "d_logit")),

@@ -19,6 +19,14 @@ TRUTH = ("truth",)  # Cond.test's value for `if x:` (the parser makes no tuple c
 
 
 @dataclass(frozen=True)
+class NamedConst:
+    """A Cond.test value known only by its name (`ModeKeys.INFER`, `self.TRAIN`): equal to
+    itself, while another name may hold the same value."""
+
+    text: str
+
+
+@dataclass(frozen=True)
 class CellRun:
     """One RNN runner call: its cell objects by role (forward, then backward for a
     bidirectional runner), the runner calls whose outputs or states it is fed (`runs`), and
@@ -39,8 +47,10 @@ class Cond:
     if_id: int
     loops: tuple
     arm: int
-    # What the test says of one dotted name: (its text, its file, a constant or TRUTH,
-    # negated), so that separate `if`s on one name can be known exclusive.
+    # What the test says of one dotted name: (its text, its file, a constant, NamedConst or
+    # TRUTH, negated, its run), so that separate `if`s on one name can be known exclusive.
+    # The run is None for a name that holds one value (a script's mode); for `self.mode` it
+    # is the object, and the call too when that call set it (two objects, two modes).
     test: tuple | None = None
     # The test reads object state that its own function then changes (a memo filled by the
     # first call): each call may take another arm, so `loops` holds a token per run.

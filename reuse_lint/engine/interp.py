@@ -34,6 +34,7 @@ from reuse_lint.engine.constructions import constructions
 from reuse_lint.engine.settings import settings
 from reuse_lint.engine.events import (
     TRUTH,
+    NamedConst,
     Analysis,
     CallInfo,
     Cond,
@@ -370,15 +371,34 @@ def _equality_test(node: ast.AST, module: ModuleState) -> tuple | None:
     while isinstance(test, ast.UnaryOp) and isinstance(test.op, ast.Not):
         test, negated = test.operand, not negated
     if _dotted(test):
-        return (_text(test), module.path, TRUTH, negated)
+        return (_text(test), module.path, TRUTH, negated, None)
     if not (isinstance(test, ast.Compare) and len(test.ops) == 1 and isinstance(test.ops[0], (ast.Eq, ast.NotEq))):
         return None
     left, right = test.left, test.comparators[0]
-    if isinstance(left, ast.Constant):
+    if isinstance(left, ast.Constant) or (_constant_name(left) and not _constant_name(right)):
         left, right = right, left
-    if not isinstance(right, ast.Constant) or not _dotted(left):
+    if not _dotted(left):
         return None
-    return (_text(left), module.path, right.value, negated != isinstance(test.ops[0], ast.NotEq))
+    if isinstance(right, ast.Constant):
+        value = right.value
+    elif _constant_name(right):
+        # `self.mode != ModeKeys.INFER` and `self.mode == ModeKeys.INFER`: exclusive whatever
+        # INFER holds
+        value = NamedConst(_text(right))
+    else:
+        return None
+    return (_text(left), module.path, value, negated != isinstance(test.ops[0], ast.NotEq), None)
+
+
+# A dotted name's dump holds one Name, its root
+_SELF_ROOT = "Name(id='self', "
+
+
+def _constant_name(node: ast.AST) -> bool:
+    """`ModeKeys.INFER`, `tf.estimator.ModeKeys.TRAIN`, `TRAIN`: a dotted name in a
+    constant's case."""
+    last = node.attr if isinstance(node, ast.Attribute) else getattr(node, "id", None)
+    return bool(last) and _dotted(node) and last.isupper()
 
 
 @lru_cache(maxsize=16384)
@@ -582,6 +602,28 @@ def _stateful_test(node: ast.AST, func: ast.AST) -> bool:
     return bool(read) and not read.isdisjoint(_self_attrs_changed(func))
 
 
+@lru_cache(maxsize=4096)
+def _set_before_test(node: ast.AST, func: ast.AST) -> bool:
+    """Is every change the function makes to the `self.x` its `if` reads made on a line before
+    the `if` (the constructor's `self.mode = mode`), none after it (a memo's `self._built =
+    True`)?"""
+    read = _self_attrs_read(node.test)
+    for n in ast.walk(func):
+        changed = set()
+        if isinstance(n, (ast.Assign, ast.AugAssign, ast.AnnAssign)):
+            for t in getattr(n, "targets", None) or [n.target]:
+                for target in ast.walk(t):
+                    target = target.value if isinstance(target, ast.Subscript) else target
+                    if _self_attr(target):
+                        changed.add(target.attr)
+        elif isinstance(n, ast.Call) and isinstance(n.func, ast.Attribute) and n.func.attr in _MUTATORS:
+            if _self_attr(n.func.value):
+                changed.add(n.func.value.attr)
+        if changed & read and n.lineno >= node.lineno:
+            return False
+    return True
+
+
 @lru_cache(maxsize=16384)
 def _self_attrs_read(test: ast.AST) -> frozenset[str]:
     # Asked at every run of an `if` inside a function: a walk of the test each time was a
@@ -658,6 +700,8 @@ class Interpreter:
         # project leaves in place, or that nothing in the project calls (a library's class)
         self._default_optimizers: set[int] = set()
         self._stateful_runs = 0  # tokens for the runs of `if`s on state their function changes
+        self._invocations = [0]  # a token for each call running now, innermost last
+        self._calls_made = 0
         self._nested_keras: list[ClassVal] = []  # Keras classes a function made (a factory's)
         self._loading: list[ModuleState] = []  # the modules whose top level runs now
         self._split_paths = 1  # how many paths the `if` chains split now multiply to (_splits)
@@ -1209,10 +1253,19 @@ class Interpreter:
         function changes (then each run of it is an iteration of its own), and the known
         constants of the locals it reads (`Cond.given`)."""
         test = _equality_test(node, module)
-        loops, stateful = tuple(self.loops), bool(self.funcs) and _stateful_test(node, self.funcs[-1].node)
+        func = self.funcs[-1] if self.funcs else None
+        loops, stateful = tuple(self.loops), func is not None and _stateful_test(node, func.node)
+        run = None
+        if stateful and _set_before_test(node, func.node):
+            # `self.mode = mode` and then `if self.mode == ...`: a setting this call fixed
+            # before its tests, not a memo; its tests agree within the call, not across calls.
+            stateful, run = False, self._invocations[-1]
         if stateful:
             self._stateful_runs += 1
             loops += ((id(node), -self._stateful_runs),)
+        if test is not None and _SELF_ROOT in test[0] and func is not None and isinstance(func.bound_self, Instance):
+            # one object's setting: another object may hold another value
+            test = test[:4] + ((id(func.bound_self), run),)
         return test, loops, stateful, _given(node.test, env, module)
 
     def _fork(self, node: ast.AST, arms: list[list[ast.stmt]], env, module, cont: "_Continuation | None" = None) -> None:
@@ -2254,6 +2307,8 @@ class Interpreter:
                 receiver=id(func.bound_self) if isinstance(func.bound_self, Instance) else None,
             ))
         self.funcs.append(func)
+        self._calls_made += 1
+        self._invocations.append(self._calls_made)
         self.tf.enter_function(func, self.guards)
         self.early_returns.append([])
         self.early_writes.append([])
@@ -2272,6 +2327,7 @@ class Interpreter:
             self.early_writes.pop()
             self.tf.exit_function(func)
             self.funcs.pop()
+            self._invocations.pop()
             if site is not None:
                 self.calls.pop()
                 self.call_info.pop()

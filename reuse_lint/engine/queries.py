@@ -8,7 +8,7 @@ import ast
 import re
 import string
 
-from reuse_lint.engine.events import TRUTH, Analysis, Build, CallInfo, Creation, Site
+from reuse_lint.engine.events import TRUTH, Analysis, NamedConst, Build, CallInfo, Creation, Site
 from reuse_lint import tfnames
 from reuse_lint.engine.tfapi.keras import derives_from_keras_layer, derives_from_keras_model, makes_trainable_weight
 from reuse_lint.engine.values import (
@@ -85,17 +85,19 @@ def _exclusive_tests(first: tuple, second: tuple) -> bool:
     tests = {}
     for ca in first:
         if ca.test is not None:
-            tests.setdefault(ca.test[:2], []).append(ca)
+            tests.setdefault(_tested(ca.test), []).append(ca)
     if not tests:
         return False
     for cb in second:
         if cb.test is None:
             continue
-        for ca in tests.get(cb.test[:2], ()):
+        for ca in tests.get(_tested(cb.test), ()):
             if ca.if_id == cb.if_id or ca.loops != cb.loops:
                 continue
             a_value, b_value = ca.test[2], cb.test[2]
             a_holds, b_holds = (ca.arm == 0) != ca.test[3], (cb.arm == 0) != cb.test[3]
+            if isinstance(a_value, NamedConst) != isinstance(b_value, NamedConst):
+                continue  # a named constant's value (and truth) is unknown
             if (a_value is TRUTH) != (b_value is TRUTH):
                 # `x` against `x == c`: when x equals c, x's truth is c's
                 truth, (value, equal) = (a_holds, (b_value, b_holds)) if a_value is TRUTH else (b_holds, (a_value, a_holds))
@@ -105,9 +107,14 @@ def _exclusive_tests(first: tuple, second: tuple) -> bool:
                 # (1 and True are equal but not one constant: no conclusion from them)
                 if type(a_value) is type(b_value) and a_holds != b_holds:
                     return True
-            elif a_holds and b_holds:  # equal to two different constants
+            elif a_holds and b_holds and not isinstance(a_value, NamedConst):  # two different constants
                 return True
     return False
+
+
+def _tested(test: tuple) -> tuple:
+    """What a test is about: the name, its file and its run (Cond.test)."""
+    return test[0], test[1], test[4]
 
 
 def _given_apart(first: tuple, second: tuple) -> bool:

@@ -572,8 +572,52 @@ def two_tower_inputs(features, config):
     inputs = FeatureInput(config)
     return inputs(features, "user"), inputs(features, "item")
 """,
+        # One object's mode, set by its constructor, tested against one named constant by `!=`
+        # and by `==` (round 31, a seq2seq model): one of the two decoders is built, whatever
+        # INFER holds.
+        """
+import tensorflow as tf
+class Seq2Seq(object):
+    def __init__(self, mode):
+        self.mode = mode
+        if self.mode != tf.contrib.learn.ModeKeys.INFER:
+            self.train_logits = self._decoder()
+        if self.mode == tf.contrib.learn.ModeKeys.INFER:
+            self.sample = self._decoder()
+    def _decoder(self):
+        with tf.variable_scope("decoder"):
+            return tf.get_variable("tgt_embedding", [10, 4])
+""",
     )
     INVALID = (
+        # The same model class built twice in one graph, for two modes, or by a build method
+        # that sets the mode and is called again: each object (each call) builds a decoder.
+        """
+import tensorflow as tf
+from tensorflow.contrib.learn import ModeKeys
+class Seq2Seq(object):
+    def __init__(self, mode):
+        self.mode = mode
+        if self.mode != ModeKeys.INFER:
+            self.train_logits = self._decoder()
+        if self.mode == ModeKeys.INFER:
+            self.sample = self._decoder()
+    def _decoder(self):
+        with tf.variable_scope("decoder"):
+            return tf.get_variable("tgt_embedding", [10, 4])
+    def rebuild(self, mode):
+        self.mode = mode
+        if self.mode != ModeKeys.INFER:
+            self.train_logits = self._decoder()
+        if self.mode == ModeKeys.INFER:
+            self.sample = self._decoder()
+def main(flags):
+    train_model = Seq2Seq(flags.mode)
+    infer_model = Seq2Seq(ModeKeys.INFER)  # expect: RL101
+def other(flags):
+    model = Seq2Seq(None)
+    model.rebuild(flags.mode)  # expect: RL101
+""",
         # The same `while`, with a test the body keeps true for a second pass: TF raises
         # "Variable fusion/w already exists" there.
         """
