@@ -104,6 +104,13 @@ GRAPH_CODE = frozenset({
     "tf.disable_eager_execution", "tf.disable_v2_behavior", "tf.get_variable", "tf.variable_scope",
     "tf.Graph", "tf.get_default_graph", "tf.reset_default_graph",
 })
+# What runs only with eager execution off, or turns it off, or exists only in TensorFlow 1
+# (`tf.Session` under TF's own root, not `tf.compat.v1`, as the module names it): a program
+# that names one runs TF in graph mode (Keras there steps with its legacy optimizers).
+GRAPH_MODE = frozenset({
+    "tf.placeholder", "tf.placeholder_with_default", "tf.disable_eager_execution", "tf.disable_v2_behavior",
+    "tensorflow.Session", "tensorflow.InteractiveSession", "tensorflow.ConfigProto",
+})
 # TensorFlow's version string (`tf.VERSION` is also `tf.compat.v1.VERSION`).
 VERSION_STRINGS = frozenset({"tf.__version__", "tf.version.VERSION", "tf.VERSION"})
 

@@ -75,6 +75,34 @@ class OptimizerSharedByModels(Rule):
     CODE = "RL124"
     NAME = "optimizer-shared-by-models"
     VALID = (
+        # A TF1 program (`tf.Session` under TF's own root exists only in TF 1): Keras 2.2's
+        # `Adam` there is what tf_keras now calls `optimizers.legacy.Adam`, which makes slots
+        # for any variable it meets. Round 31 (TF2), a relativistic LSGAN: with that Adam in
+        # TF 2.21's graph mode both models train, no error.
+        """
+import numpy as np
+import tensorflow as tf
+from keras.models import Model
+from keras.layers import Input, Dense
+from keras.optimizers import Adam
+sess = tf.Session(config=tf.ConfigProto())
+def train():
+    z = Input(shape=(4,))
+    x = Input(shape=(4,))
+    gene = Model(z, Dense(4)(z))
+    disc = Model(x, Dense(1)(x))
+    opt = Adam(lr=1e-3)
+    gene.trainable = False
+    disc_train = Model([z, x], [disc(x), disc(gene(z))])
+    disc_train.compile(optimizer=opt, loss=["mse", "mse"])
+    gene.trainable = True
+    disc.trainable = False
+    gene_train = Model(z, disc(gene(z)))
+    gene_train.compile(optimizer=opt, loss="mse")
+    gene_train.train_on_batch(np.zeros((2, 4)), np.ones((2, 1)))
+    disc_train.train_on_batch([np.zeros((2, 4)), np.zeros((2, 4))], [np.ones((2, 1)), np.zeros((2, 1))])
+train()
+""",
         # The semi-supervised GAN's discriminator: a classifier and a real/fake model over the
         # same layers, the second head a weightless `Lambda`: its variables are the first's.
         """
@@ -549,6 +577,24 @@ opt.apply_gradients(zip(tape.gradient(loss, net.trainable_variables), net.traina
 """,
     )
     INVALID = (
+        # The same recipe in a TF2 program that only opens a `tf.compat.v1.Session` (eager
+        # execution stays on): Keras steps with its new optimizers.
+        """
+import numpy as np
+import tensorflow as tf
+sess = tf.compat.v1.Session()
+z = tf.keras.Input(shape=(4,))
+x = tf.keras.Input(shape=(4,))
+gene = tf.keras.Model(z, tf.keras.layers.Dense(4)(z))
+disc = tf.keras.Model(x, tf.keras.layers.Dense(1)(x))
+opt = tf.keras.optimizers.Adam(1e-3)
+disc.compile(optimizer=opt, loss="mse")
+disc.trainable = False
+combined = tf.keras.Model(z, disc(gene(z)))
+combined.compile(optimizer=opt, loss="mse")
+disc.train_on_batch(np.zeros((2, 4)), np.ones((2, 1)))
+combined.train_on_batch(np.zeros((2, 4)), np.ones((2, 1)))  # expect: RL124
+""",
         # The Keras guide's GAN subclass, handed its models and one Adam for both: `fit` runs
         # its `train_step` on this object.
         """
@@ -944,9 +990,12 @@ opt.apply_gradients(zip(tape.gradient(loss, v), v))  # expect: RL124
         # (models, site, pick arms, conds)
         first: dict[int, list] = {}
         reported: set[int] = set()
-        for optimizer, var_list, site, _trace, own, conds in ctx.analysis.keras_optimizer_steps:
+        steps = [step for step in ctx.analysis.keras_optimizer_steps if not step[6]]
+        for optimizer, var_list, site, _trace, own, conds, _graph_mode in steps:
+            # Legacy optimizers make slots for any variable they meet, and in graph mode (a
+            # program with a Session or placeholders) Keras steps with its legacy ones.
             if optimizer.built or "legacy" in optimizer.canon.split(".") or id(optimizer) in reported:
-                continue  # legacy optimizers make slots for any variable they meet
+                continue
             arms = _Arms(tuple(c for c in conds if c.pick))
             earlier = next(
                 (f for f in first.get(id(optimizer), ()) if compatible(f[2], arms) and not _apart(f[3], conds)), None
@@ -976,7 +1025,7 @@ opt.apply_gradients(zip(tape.gradient(loss, v), v))  # expect: RL124
                          ctx.related(optimizer.site, "the one optimizer, made here")],
                 help="give each model its own optimizer (or `optimizer.build(...)` every list before the first step)",
             )
-        stepped = {id(o) for o, *_ in ctx.analysis.keras_optimizer_steps}
+        stepped = {id(o) for o, *_ in steps}
         for optimizer, site, param, owner, total, left in ctx.analysis.default_optimizers:
             if id(optimizer) not in stepped or "legacy" in optimizer.canon.split(".") or id(optimizer) in reported:
                 continue

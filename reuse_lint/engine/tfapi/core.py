@@ -282,24 +282,34 @@ def _ifs_in(func: ast.AST) -> frozenset[int]:
 
 def graph_program(interp) -> bool:
     """Does one of the program's modules name a graph-mode-only API?"""
-    return any(_graph_code(state) for state in list(interp.modules.values()))
+    return any(_names_any(state, tfnames.GRAPH_CODE, "graph_code") for state in list(interp.modules.values()))
 
 
-_GRAPH_WORDS = frozenset(name.rsplit(".", 1)[-1] for name in tfnames.GRAPH_CODE)
+def graph_mode_program(interp) -> bool:
+    """Does one of the program's modules name what runs only with eager execution off (a
+    placeholder, a Session), or turn it off? TF then runs the program in graph mode."""
+    return any(_names_any(state, tfnames.GRAPH_MODE, "graph_mode_code") for state in list(interp.modules.values()))
 
 
-def _graph_code(module) -> bool:
-    if module.graph_code is not None:
-        return module.graph_code
-    found = any(_names_graph_api(node, module.globals) for node in ast.walk(module.tree)
-                if isinstance(node, ast.Attribute) and node.attr in _GRAPH_WORDS
-                or isinstance(node, ast.Name) and node.id in _GRAPH_WORDS)
+@lru_cache(maxsize=8)
+def _words(names: frozenset) -> frozenset:
+    return frozenset(name.rsplit(".", 1)[-1] for name in names)
+
+
+def _names_any(module, names: frozenset, cache: str) -> bool:
+    known = getattr(module, cache)
+    if known is not None:
+        return known
+    words = _words(names)
+    found = any(_names_api(node, module.globals, names) for node in ast.walk(module.tree)
+                if isinstance(node, ast.Attribute) and node.attr in words
+                or isinstance(node, ast.Name) and node.id in words)
     if found or module.loaded:  # a top level still running may not have bound its imports yet
-        module.graph_code = found
+        setattr(module, cache, found)
     return found
 
 
-def _names_graph_api(node: ast.expr, globals_: dict) -> bool:
+def _names_api(node: ast.expr, globals_: dict, names: frozenset) -> bool:
     """`tf.compat.v1.placeholder`, `v1.Session`, `placeholder` imported from TensorFlow."""
     parts = []
     while isinstance(node, ast.Attribute):
@@ -309,7 +319,7 @@ def _names_graph_api(node: ast.expr, globals_: dict) -> bool:
     if not isinstance(root, TFRef):
         return False
     qualname = ".".join([root.qualname, *reversed(parts)])
-    return tfnames.canonical(qualname) in tfnames.GRAPH_CODE
+    return qualname in names or tfnames.canonical(qualname) in names
 
 
 def build(interp, kind: str, canon: str, node: ast.AST, module: ModuleState) -> Build:

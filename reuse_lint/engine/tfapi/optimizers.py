@@ -14,7 +14,7 @@ from reuse_lint import tfnames
 from reuse_lint.engine.events import HandGradients, OptimizerUse, Site, TapeGradient
 from reuse_lint.engine.syntax import parameter_names
 from reuse_lint.engine.tfapi import NOT_SPECIAL, TFMethod, attributes, builtin, register, register_family, selections
-from reuse_lint.engine.tfapi.core import effective_reuse
+from reuse_lint.engine.tfapi.core import effective_reuse, graph_mode_program
 from reuse_lint.engine.values import (
     AUTO, EMPTY_TENSOR, UNKNOWN, Const, FuncVal, KerasOptimizer, KeyedVars, ListVal, ModelVars, Optimizer, TapeVal, Tensor,
     TFRef, VarList,
@@ -398,7 +398,8 @@ def _keras_step(interp, optimizer: KerasOptimizer, node, module, args, kwargs) -
     step = args[0] if args else kwargs.get("grads_and_vars")
     if isinstance(step, Gradients) and isinstance(step.var_list, ModelVars):
         interp.analysis.keras_optimizer_steps.append(
-            (optimizer, step.var_list, Site(module.path, node), interp.trace, False, tuple(interp.conds)))
+            (optimizer, step.var_list, Site(module.path, node), interp.trace, False, tuple(interp.conds),
+             graph_mode_program(interp)))
     how = None
     if optimizer.trace != interp.trace or optimizer.reported:
         return UNKNOWN
