@@ -538,6 +538,7 @@ GOOD_SHOWS = {
     "rl114_frozen_good.py": lambda b: {"d_hidden/kernel:0", "d_out/kernel:0", "g_out/kernel:0"} <= set(b["changed"]),
     # Two tapes, two optimizers, one reconstruction loss: the encoder and the decoder both move.
     "rl114_two_tapes_good.py": lambda b: {"enc_h/kernel:0", "enc_h/bias:0", "dec_out/kernel:0"} <= set(b["changed"]),
+    "rl109_vaegan_good.py": lambda b: {"enc_out/kernel:0", "dec_out/kernel:0", "disc_out/kernel:0"} <= set(b["changed"]),
     "rl109_tape_good.py": lambda b: "gen_out/kernel:0" in b["changed"] and {"disc_out/kernel:0", "disc_out/bias:0"} <= set(b["unchanged"]),
     "rl108_tape_good.py": lambda b: {"gen_h/kernel:0", "gen_out/kernel:0"} <= set(b["changed"]),
     # Each model meant to train moves; the frozen backbone does not, the target follows by

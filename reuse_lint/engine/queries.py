@@ -1262,6 +1262,11 @@ def _wide(g, grads, taped: set[tuple]) -> TapeFinding | None:
                 its = _keys(other.var_list.models)
                 if k not in its or model_key(container) in its:
                     continue
+                if any(model_key(up) == k for up, _ in getattr(other.loss, "feeds", ())):
+                    # Its own step feeds its output to another model: a generator there (a
+                    # VAE-GAN's decoder under the discriminator), trained by two objectives
+                    # by design, not a critic that this loss must leave alone.
+                    continue
                 if any(model_key(down) == k and model_key(up) in inside and model_key(up) not in its
                        for up, down in g.loss.feeds):
                     return TapeFinding(g, part, "wide")

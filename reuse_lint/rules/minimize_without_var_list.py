@@ -47,6 +47,40 @@ class MinimizeWithoutVarList(Rule):
     CODE = "RL109"
     NAME = "minimize-without-var-list"
     VALID = (
+        # A VAE-GAN (round 31, TF2): the VAE's step takes the whole VAE for its reconstruction
+        # loss, and the generator step trains the decoder again under the discriminator. In
+        # its own step the decoder feeds another model: a generator, trained by two
+        # objectives by design (TF 2.21: the VAE step moves encoder and decoder only).
+        """
+import tensorflow as tf
+from tensorflow import keras
+class VAE(keras.Model):
+    def __init__(self):
+        super().__init__()
+        self.encoder = keras.Sequential([keras.layers.Dense(2)])
+        self.decoder = keras.Sequential([keras.layers.Dense(4)])
+class VAEGAN(keras.Model):
+    def __init__(self):
+        super().__init__()
+        self.vae = VAE()
+        self.discriminator = keras.Sequential([keras.layers.Dense(1)])
+        self.vae_optimizer = keras.optimizers.Adam()
+        self.d_optimizer = keras.optimizers.Adam()
+    def train_step(self, x):
+        with tf.GradientTape() as tape:
+            d_loss = tf.reduce_mean(self.discriminator(self.vae.decoder(tf.random.normal((4, 2))))) - tf.reduce_mean(self.discriminator(x))
+        grads = tape.gradient(d_loss, self.discriminator.trainable_weights)
+        self.d_optimizer.apply_gradients(zip(grads, self.discriminator.trainable_weights))
+        with tf.GradientTape() as tape:
+            vae_loss = tf.reduce_mean(tf.square(x - self.vae.decoder(self.vae.encoder(x))))
+        grads = tape.gradient(vae_loss, self.vae.trainable_weights)
+        self.vae_optimizer.apply_gradients(zip(grads, self.vae.trainable_weights))
+        with tf.GradientTape() as tape:
+            g_loss = -tf.reduce_mean(self.discriminator(self.vae.decoder(tf.random.normal((4, 2)))))
+        grads = tape.gradient(g_loss, self.vae.decoder.trainable_weights)
+        self.vae_optimizer.apply_gradients(zip(grads, self.vae.decoder.trainable_weights))
+        return {"d": d_loss, "vae": vae_loss, "g": g_loss}
+""",
         # DQN: the target network's values come through stop_gradient.
         """
 import tensorflow as tf
