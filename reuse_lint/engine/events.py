@@ -99,6 +99,9 @@ class Creation:
     # Inside a `try` whose handler catches the `ValueError` of a failed lookup: the program
     # tests for the variables' existence itself.
     caught: bool = False
+    # The request names an initializer (`initializer=`, or by position): it means a variable of
+    # its own, as a fetch of an existing one names none.
+    initialized: bool = False
 
 
 @dataclass(frozen=True)

@@ -18,8 +18,8 @@ class VariableFetchCreates(Rule):
     The fetched "kernel" is a fresh variable: a weight penalty, a visualisation or a tied
     output projection built on it acts on a variable the network does not use, and nothing
     fails. The rule fires only when the name equals one of the layer's own variable names,
-    the layer was built earlier in the same entry of the same scope, and no variable of that
-    name exists yet.
+    the layer was built earlier in the same entry of the same scope, no variable of that
+    name exists yet, and the call gives no initializer (which says a new variable is meant).
 
     ## Example
     ```python
@@ -43,6 +43,17 @@ class VariableFetchCreates(Rule):
     CODE = "RL118"
     NAME = "variable-fetch-creates"
     VALID = (
+        # A mixture-of-softmaxes head (round 32): the latent layer, then the tied softmax's own
+        # output bias, given its initializer, in one scope (TF 2.21: `MOS/dense/bias` (18,) and
+        # a new `MOS/bias` (20,), which the loss trains).
+        """
+import tensorflow as tf
+x = tf.placeholder(tf.float32, [None, 12])
+with tf.variable_scope("MOS"):
+    latent = tf.layers.dense(x, 18, activation=tf.nn.tanh)
+    b = tf.get_variable("bias", [20], initializer=tf.constant_initializer(0.01))
+    logits = tf.matmul(tf.reshape(latent, [-1, 6]), tf.ones([6, 20])) + b
+""",
         """
 import tensorflow as tf
 x = tf.placeholder(tf.float32, [None, 4])
@@ -84,7 +95,8 @@ with tf.variable_scope("proj"):
             key = id(c.frame_entry)
             if c.kind == "layer":
                 layers.setdefault(key, []).append(c)
-            elif c.kind == "get_variable" and c.reuse != TRUE and not existed[id(c)]:
+            elif c.kind == "get_variable" and c.reuse != TRUE and not existed[id(c)] and not c.initialized:
+                # (an initializer given says a new variable is meant: a fetch gives none)
                 prefix, _, leaf = c.name.rpartition("/")
                 # A fetch meant for the layer sits in the function that just built it; a
                 # get_variable in another function that shares only the scope (an encoder's

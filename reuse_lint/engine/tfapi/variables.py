@@ -24,7 +24,11 @@ def _get_variable(interp, canon, node, args, kwargs, module) -> Tensor:
         full = None
     trainable = truthy(_trainable(canon, args, kwargs)) is not False
     created = record(interp, full, "get_variable", node, module, trainable=trainable)
+    created.initialized = "initializer" in kwargs or len(args) > _INITIALIZER_POSITION
     return variable_tensor(created)
+
+
+_INITIALIZER_POSITION = 3  # get_variable(name, shape, dtype, initializer, ...)
 
 
 @register(*tfnames.VARIABLE)
