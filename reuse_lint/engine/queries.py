@@ -1262,10 +1262,11 @@ def _wide(g, grads, taped: set[tuple]) -> TapeFinding | None:
                 its = _keys(other.var_list.models)
                 if k not in its or model_key(container) in its:
                     continue
-                if any(model_key(up) == k for up, _ in getattr(other.loss, "feeds", ())):
+                if not isinstance(other.loss, Tensor) or any(model_key(up) == k for up, _ in other.loss.feeds):
                     # Its own step feeds its output to another model: a generator there (a
                     # VAE-GAN's decoder under the discriminator), trained by two objectives
-                    # by design, not a critic that this loss must leave alone.
+                    # by design, not a critic that this loss must leave alone. A loss not
+                    # followed (a loss object the analysis cannot call) cannot tell which.
                     continue
                 if any(model_key(down) == k and model_key(up) in inside and model_key(up) not in its
                        for up, down in g.loss.feeds):
