@@ -236,6 +236,8 @@ NON_TRAINABLE = frozenset({"moving_mean", "moving_variance"})
 STOP_GRADIENT = "tf.stop_gradient"
 # A sequence turned back to front: what a backward RNN written by hand runs on.
 REVERSALS = frozenset({"tf.reverse", "tf.reverse_v2", "tf.reverse_sequence"})
+# Joins of tensors along an axis: along the batch axis, each input's samples stay apart.
+BATCH_JOINS = frozenset({"tf.concat"})
 # TF1 training steps built by hand: gradients of a loss for a list, clipped, zipped back.
 GRADIENTS = "tf.gradients"
 CLIP_BY_GLOBAL_NORM = "tf.clip_by_global_norm"
@@ -554,6 +556,7 @@ SPECIAL_NAMES = frozenset(
     | OPTIMIZER_WRAPPERS
     | SESSIONS
     | REVERSALS  # a hand-written backward RNN's input (rnn.py's CellRun)
+    | BATCH_JOINS  # fake and real samples in one batch (tensors.py)
     | MOMENTS  # read where a moving average is applied to them
     | VERSION_STRINGS  # not an event, but it picks which code runs
     | KERAS_DATA_HELPERS

@@ -98,13 +98,17 @@ class Tensor:
     # when it is one term. An op that mixes two tensors carrying parts makes one term again;
     # one that takes a single such tensor (a mean, a scaling by a number) keeps its terms.
     terms: frozenset = frozenset()
+    # A batch joined from a model's output and samples that came out of no model
+    # (`tf.concat([fake, real], axis=0)`): a model applied to it is applied to data too.
+    samples: bool = False
 
     def __or__(self, other: "Tensor") -> "Tensor":
         terms = frozenset() if self.parts and other.parts else self.terms | other.terms
         return Tensor(self.calls | other.calls, self.scopes | other.scopes, self.models | other.models,
                       self.feeds | other.feeds, self.norms | other.norms, partial=self.partial or other.partial,
                       raw=self.raw | other.raw, direct=self.direct | other.direct, runs=self.runs | other.runs,
-                      reversed=self.reversed or other.reversed, parts=self.parts | other.parts, terms=terms)
+                      reversed=self.reversed or other.reversed, parts=self.parts | other.parts, terms=terms,
+                      samples=self.samples or other.samples)
 
     def cut(self, calls: frozenset | None = None) -> "Tensor":
         """This tensor where no gradient and no model link passes (`tf.stop_gradient`, or a new

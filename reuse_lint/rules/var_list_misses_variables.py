@@ -128,6 +128,39 @@ class VarListMissesVariables(Rule):
     CODE = "RL114"
     NAME = "var-list-misses-variables"
     VALID = (
+        # A Keras GAN whose discriminator step makes its fakes under the tape and joins them
+        # with the real batch along the batch axis: the discriminator sees data, so the step
+        # leaves the generator out on purpose (the generator step trains it).
+        """
+import tensorflow as tf
+from tensorflow import keras
+class GAN(keras.Model):
+    def __init__(self, discriminator, generator):
+        super().__init__()
+        self.discriminator = discriminator
+        self.generator = generator
+    def compile(self, d_optimizer, g_optimizer):
+        super().compile()
+        self.d_optimizer = d_optimizer
+        self.g_optimizer = g_optimizer
+    def train_step(self, real_images):
+        z = tf.random.normal((8, 4))
+        labels = tf.concat([tf.ones((8, 1)), tf.zeros((8, 1))], axis=0)
+        with tf.GradientTape() as tape:
+            combined = tf.concat([self.generator(z), real_images], axis=0)
+            d_loss = tf.reduce_mean(tf.square(labels - self.discriminator(combined)))
+        grads = tape.gradient(d_loss, self.discriminator.trainable_weights)
+        self.d_optimizer.apply_gradients(zip(grads, self.discriminator.trainable_weights))
+        with tf.GradientTape() as tape:
+            g_loss = tf.reduce_mean(tf.square(self.discriminator(self.generator(z))))
+        grads = tape.gradient(g_loss, self.generator.trainable_weights)
+        self.g_optimizer.apply_gradients(zip(grads, self.generator.trainable_weights))
+        return {"d_loss": d_loss, "g_loss": g_loss}
+gan = GAN(keras.Sequential([keras.Input((2,)), keras.layers.Dense(1)]),
+          keras.Sequential([keras.Input((4,)), keras.layers.Dense(2)]))
+gan.compile(keras.optimizers.Adam(), keras.optimizers.Adam())
+gan.fit(tf.zeros((8, 2)), epochs=1)
+""",
         # A3C: a worker's gradients, taken on its local copy of a network class of a library
         # the linter does not read, applied to the global network of that class (then copied
         # back): two objects of one class pair variable for variable.
@@ -694,6 +727,29 @@ step = tf.train.AdamOptimizer().minimize(loss, var_list=body_vars)
 """,
     )
     INVALID = (
+        # Joined along the feature axis (an encoder's features beside the action), the
+        # critic sees no data of its own: its loss should shape the encoder too (SAC-AE).
+        """
+import tensorflow as tf
+from tensorflow import keras
+encoder = keras.Sequential([keras.Input((8,)), keras.layers.Dense(4)])
+decoder = keras.Sequential([keras.Input((4,)), keras.layers.Dense(8)])
+critic = keras.Sequential([keras.Input((6,)), keras.layers.Dense(1)])
+c_opt = keras.optimizers.Adam()
+ae_opt = keras.optimizers.Adam()
+@tf.function
+def step(obs, action, target):
+    with tf.GradientTape() as tape:
+        q = critic(tf.concat([encoder(obs), action], axis=-1))
+        loss = tf.reduce_mean(tf.square(q - target))
+    grads = tape.gradient(loss, critic.trainable_variables)  # expect: RL114
+    c_opt.apply_gradients(zip(grads, critic.trainable_variables))
+    with tf.GradientTape() as tape:
+        rec = tf.reduce_mean(tf.square(decoder(encoder(obs)) - obs))
+    variables = encoder.trainable_variables + decoder.trainable_variables
+    ae_opt.apply_gradients(zip(tape.gradient(rec, variables), variables))
+step(tf.zeros((2, 8)), tf.zeros((2, 2)), tf.zeros((2, 1)))
+""",
         # TRPO's policy and value steps, by hand: flat gradients of two name filters that the
         # code assigns itself, and logstd, made beside the layers, in neither list.
         """

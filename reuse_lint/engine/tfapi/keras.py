@@ -287,11 +287,11 @@ def _applied(interp, model: Any, node, inputs: Tensor, fresh: bool = True) -> Te
     if label != "self":  # `self(dummy)` in its own __init__: the caller's name says more
         interp.analysis.model_labels.setdefault(id(model), label)
     feeds = inputs.feeds | {(up, model) for up, _ in inputs.models if up is not model}
-    raw = inputs.raw if inputs.models else inputs.raw | {model}
+    raw = inputs.raw if inputs.models and not inputs.samples else inputs.raw | {model}
     direct = frozenset({model}) if _is_model(model) else inputs.direct
     return replace(inputs, calls=inputs.calls | {id(node)} if fresh else inputs.calls,
                    models=inputs.models | {(model, frozenset(interp.tf.tapes))}, feeds=feeds, raw=raw,
-                   direct=direct)
+                   direct=direct, samples=False)
 
 
 def _is_model(obj: Any) -> bool:

@@ -11,7 +11,7 @@ from typing import Any
 
 from reuse_lint import tfnames
 from reuse_lint.engine.tfapi import NOT_SPECIAL, attributes, builtin, callable_values, context, register
-from reuse_lint.engine.values import UNKNOWN, ListVal, Tensor, deps
+from reuse_lint.engine.values import UNKNOWN, Const, ListVal, Tensor, deps
 
 
 @register(tfnames.STOP_GRADIENT)
@@ -26,6 +26,21 @@ def _reversal(interp, canon, node, args, kwargs, module) -> Any:
     if not (made.calls or made.scopes):
         made = made | Tensor(calls=frozenset({id(node)}))  # a source, as any unmodelled op's
     return replace(made, reversed=True)
+
+
+@register(*sorted(tfnames.BATCH_JOINS))
+def _batch_join(interp, canon, node, args, kwargs, module) -> Any:
+    """`tf.concat([fake, real], axis=0)`: along the batch axis, the samples that came out of no
+    model (the real ones, a parameter the analysis does not know) stay data, so a
+    discriminator applied to the batch is applied to data too (`keras._applied`)."""
+    made = deps(args, kwargs)
+    axis = kwargs.get("axis", args[1] if len(args) > 1 else UNKNOWN)
+    values = args[0] if args else kwargs.get("values", UNKNOWN)
+    items = values.items if isinstance(values, ListVal) and not values.sample else []
+    if axis == Const(0) and made.models and (made.calls or made.scopes) and any(
+            item is UNKNOWN or isinstance(item, Tensor) and not item.models for item in items):
+        return replace(made, samples=True)
+    return NOT_SPECIAL  # what any op gives
 
 
 @attributes(Tensor)
