@@ -61,6 +61,12 @@ TABLE = (
         "RL101→RT201: both feature groups pass the configuration's gate, so the second input-layer "
         "call creates key_proj/ again without reuse"),
     Row("rules/rl101_group_gate_good.py", (), (), GOOD),
+    Row("rules/rl101_mode_attr_bad.py", ("RL101@34",), ("RT201@34",),
+        "RL101→RT201: the inference object builds its decoder under the other mode test, in the "
+        "graph that already holds the training object's decoder/tgt_embedding, without reuse"),
+    Row("rules/rl101_mode_attr_good.py", (), (), GOOD),
+    Row("rules/rl105_split_layers_good.py", (), (), GOOD),
+    Row("rules/rl109_vaegan_good.py", (), (), GOOD),
     Row("rules/rl102_bad.py", ("RL102@14",), ("RT201@15", "RT202@9"),
         "RL102→RT202: reuse=True before anything exists, reported inside the builder (line 9); "
         "the trace then creates the variables, so the later reuse=False call is an RT201"),

@@ -375,8 +375,9 @@ def _equality_test(node: ast.AST, module: ModuleState) -> tuple | None:
     if not (isinstance(test, ast.Compare) and len(test.ops) == 1 and isinstance(test.ops[0], (ast.Eq, ast.NotEq))):
         return None
     left, right = test.left, test.comparators[0]
-    if isinstance(left, ast.Constant) or (_constant_name(left) and not _constant_name(right)):
-        left, right = right, left
+    if isinstance(left, ast.Constant) or (
+            not isinstance(right, ast.Constant) and _constant_name(left) and not _constant_name(right)):
+        left, right = right, left  # the name tested on the left (`MODE == "train"` stays)
     if not _dotted(left):
         return None
     if isinstance(right, ast.Constant):

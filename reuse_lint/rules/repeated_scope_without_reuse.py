@@ -572,6 +572,20 @@ def two_tower_inputs(features, config):
     inputs = FeatureInput(config)
     return inputs(features, "user"), inputs(features, "item")
 """,
+        # A module constant in a constant's case tested against string constants: the name is
+        # what is tested (`MODE == "train"`, then `MODE == "eval"`), not a named constant.
+        """
+import os
+import tensorflow as tf
+MODE = os.environ.get("RUN_MODE", "train")
+def model(x):
+    with tf.variable_scope("model"):
+        return tf.layers.dense(x, 1, name="out")
+if MODE == "train":
+    a = model(tf.zeros([8, 2]))
+if "eval" == MODE:
+    b = model(tf.zeros([8, 2]))
+""",
         # One object's mode, set by its constructor, tested against one named constant by `!=`
         # and by `==` (round 31, a seq2seq model): one of the two decoders is built, whatever
         # INFER holds.
