@@ -80,6 +80,8 @@ MAX_DEPTH = 24
 # more CPU on that project (about 3 % of the five corpora's). The file's size does not
 # count: the steps follow its imports and calls, not its length.
 MAX_STEPS = 300_000
+# The syntax nodes of a base method beyond which `super().method(...)` is not followed.
+SUPER_METHOD_NODES = 150
 # A safety net, not a budget: CPU seconds that no analysis of the corpora comes near (the
 # slowest needs about 3 s, some twenty times less). Only a statement of pathological cost
 # reaches it, and then the machine's speed decides; it is read every CLOCK_EVERY steps (a
@@ -2140,7 +2142,10 @@ class Interpreter:
                 return self._super(args)
             if builtin == "dict" and not args and not starred and not any("dict" in scope for scope in env):
                 return DictVal(dict(kwargs))
-            modelled = tfapi.builtin_call(self, builtin, args, node, module)
+            # A method of an object not known (`opt.get_unscaled_gradients(g)`) answers by
+            # its name alone, as `.name`, where a model of TF's API registered that name.
+            method = "." + node.func.attr if isinstance(node.func, ast.Attribute) else None
+            modelled = tfapi.builtin_call(self, builtin or method, args, node, module)
             if modelled is not tfapi.NOT_SPECIAL:
                 return modelled
             if builtin == "range" and all(isinstance(a, Const) and isinstance(a.value, int) for a in args) and args:
@@ -2661,16 +2666,17 @@ class _Super:
         self.cls, self.instance = cls, instance
 
     def lookup(self, attr: str) -> Any:
-        if attr != "__init__":
-            # Only the constructor chain, which sets the attributes the methods read: a base's
-            # other methods (`super().initialize(...)` of a library-sized hierarchy) are left
-            # unknown, as before, and cost no analysis time.
-            return UNKNOWN
         for base in self.cls.bases:
             if not isinstance(base, ClassVal):
                 return UNKNOWN  # a library base may answer first: its methods are unseen
             found = base.lookup(attr)
             if isinstance(found, FuncVal):
+                if attr != "__init__" and _size(found.node) > SUPER_METHOD_NODES:
+                    # A base's other methods are followed when small, as a trainer's
+                    # `super().compile(model, optimizer)` that keeps the model and its variable
+                    # list; a large one (Edward's `super().initialize(...)` chain) is left
+                    # unknown: following it multiplied its test file's steps by twenty.
+                    return UNKNOWN
                 return found.bound(self.instance)
             if found is not None:
                 return found
@@ -2681,6 +2687,10 @@ class _Super:
 
 
 _OBJECT_INIT = External("builtins.object.__init__")
+
+
+def _size(node: ast.AST) -> int:
+    return sum(1 for _ in ast.walk(node))
 
 
 def _only_program_classes(cls: ClassVal) -> bool:

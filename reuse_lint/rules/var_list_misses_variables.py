@@ -1944,6 +1944,39 @@ trainer = Trainer(json.load(open("config.json")))
 trainer.compile(model, tf.keras.optimizers.Adam())
 trainer.step(tf.zeros([2, 3]))
 """,
+        # The same trainer as a base class: the script's subclass extends `compile` through
+        # `super()`, and the step takes its gradients on a mixed-precision arm or a plain one.
+        """
+import json
+import tensorflow as tf
+class BaseTrainer:
+    def __init__(self, config, mixed):
+        self.config, self._mixed = config, mixed
+    def compile(self, model, optimizer):
+        self._model, self._optimizer = model, optimizer
+        if self._mixed:
+            self._optimizer = tf.keras.mixed_precision.LossScaleOptimizer(optimizer)
+        self._train_vars = [v for v in model.trainable_variables if self.config["train"] in v.name]
+    def step(self, x):
+        with tf.GradientTape() as tape:
+            loss = tf.reduce_sum(self._model(x))
+            if self._mixed:
+                scaled = self._optimizer.get_scaled_loss(loss)
+        if self._mixed:
+            grads = self._optimizer.get_unscaled_gradients(tape.gradient(scaled, self._model.trainable_variables))
+        else:
+            grads = tape.gradient(loss, self._model.trainable_variables)  # expect: RL114
+        self._optimizer.apply_gradients(zip(grads, self._train_vars))
+class DecoderTrainer(BaseTrainer):
+    def compile(self, model, optimizer):
+        super().compile(model, optimizer)
+        self.mse = tf.keras.losses.MeanSquaredError()
+config = json.load(open("config.json"))
+trainer = DecoderTrainer(config, config["mixed_precision"])
+trainer.compile(tf.keras.Sequential([tf.keras.layers.Dense(4, name="encoder"), tf.keras.layers.Dense(2, name="decoder")]),
+                tf.keras.optimizers.Adam())
+trainer.step(tf.zeros([2, 3]))
+""",
         # The gradients of the encoder's and the decoder's lists, zipped with the decoder's alone.
         """
 import tensorflow as tf

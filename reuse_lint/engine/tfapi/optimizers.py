@@ -447,11 +447,27 @@ def _clip_by_global_norm(interp, canon, node, args, kwargs, module) -> Any:
 def same_gradients(a: Any, b: Any) -> Gradients | None:
     """`if clip_mode == "global": grads, _ = tf.clip_by_global_norm(grads, c) elif ...: grads =
     [tf.clip_by_norm(g, c) for g in grads]`: each arm rescales the same step's gradients, so
-    after the `if` the step is the same either way. None unless both are one step's."""
-    if (isinstance(a, Gradients) and isinstance(b, Gradients) and a.loss is b.loss and a.var_list is b.var_list
+    after the `if` the step is the same either way. None unless both are one step's. Each arm
+    may read the models' list again (`if mixed: grads = opt.get_unscaled_gradients(
+    tape.gradient(scaled, m.trainable_variables)) else: grads = tape.gradient(loss,
+    m.trainable_variables)`): lists of the same models are one list. Tape gradients of two
+    losses (the scaled one bound on one arm only) over one list are still that list's: the
+    loss is then not known."""
+    if not (isinstance(a, Gradients) and isinstance(b, Gradients) and _same_list(a.var_list, b.var_list)
             and (a.pairs, a.by_hand) == (b.pairs, b.by_hand)):
+        return None
+    if a.loss is b.loss:
         return a
-    return None
+    # Either `tape.gradient` call names the list; the later arm's (most often the plain,
+    # unscaled path) is the one a finding then points at.
+    return Gradients(UNKNOWN, b.var_list, b.pairs, b.by_hand) if isinstance(b.var_list, ModelVars) else None
+
+
+def _same_list(a: Any, b: Any) -> bool:
+    if a is b:
+        return True
+    return (isinstance(a, ModelVars) and isinstance(b, ModelVars) and type(a) is type(b) is ModelVars
+            and len(a.models) == len(b.models) and all(x is y for x, y in zip(a.models, b.models)))
 
 
 def carry_gradients(interp, node, env, module, elts) -> Any:

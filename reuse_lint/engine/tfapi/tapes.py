@@ -81,6 +81,17 @@ def _zip(interp, args, node, module) -> Any:
     return NOT_SPECIAL
 
 
+@builtin(".get_scaled_loss")
+@builtin(".get_unscaled_gradients")
+def _loss_scaled(interp, args, node, module) -> Any:
+    """Mixed precision's `LossScaleOptimizer` (however it was made): `opt.get_scaled_loss(loss)`
+    is the loss times a constant and `opt.get_unscaled_gradients(grads)` the gradients divided
+    by it, so the step's loss and gradient list are those it was given."""
+    if len(args) == 1 and not node.keywords and isinstance(args[0], (Gradients, Tensor)):
+        return args[0]
+    return NOT_SPECIAL
+
+
 def _taken(interp, grads: Gradients) -> TapeGradient | None:
     """The `tape.gradient` call these gradients came from."""
     return next((g for g in reversed(interp.analysis.tape_gradients) if g.var_list is grads.var_list), None)
