@@ -277,6 +277,24 @@ with tf.variable_scope("model"):
 with tf.variable_scope("model", reuse=True):
     eval_model = NN(False)
 """,
+        # An unrolled GRU switches the root scope's reuse on for its own steps; the two
+        # co-attention blocks built after it, of different widths, are meant to be apart.
+        """
+import tensorflow as tf
+class CoAttention(object):
+    def __init__(self, features, width):
+        self.affinity = tf.Variable(tf.random_uniform([width, width], -0.1, 0.1), name="affinity")
+        self.out = tf.matmul(features, self.affinity)
+words = tf.placeholder(tf.float32, [8, 5, 300])
+cell = tf.nn.rnn_cell.GRUCell(300)
+state = cell.zero_state(8, tf.float32)
+for t in range(5):
+    if t > 0:
+        tf.get_variable_scope().reuse_variables()
+    out, state = cell(words[:, t], state)
+question = CoAttention(state, 300)
+image = CoAttention(tf.placeholder(tf.float32, [8, 2048]), 2048)
+""",
     )
     INVALID = (
         # Hidden sizes parsed from a setting into a list by `.append`: the validation
@@ -459,6 +477,12 @@ with tf.variable_scope("model", reuse=True):
                     if b.kind == "variable" and (not b.trainable or b.trainable_unknown or b.state)}
         entered_again = auto_scopes_entered_again(ctx.analysis.builds, "variable")
         first_unshared = _first_without_reuse(ctx.analysis.builds)
+        first_made: dict[tuple, int] = {}
+        for b in ctx.analysis.builds:
+            if b.kind == "variable":
+                key = (b.trace, b.graph, id(b.site.node))
+                first_made[key] = min(first_made.get(key, b.seq), b.seq)
+        named = {(c.trace, c.graph, c.name) for c in ctx.analysis.creations if c.name is not None}
         looked_up: dict[int, set] = {}
         for c in ctx.analysis.creations:
             if c.reuse == TRUE and c.kind == "get_variable" and c.frame_entry is not None:
@@ -481,7 +505,16 @@ with tf.variable_scope("model", reuse=True):
             lookups = looked_up.get(id(b.frame_entry))
             for_lookup = (made_before is None or made_before > b.seq) and lookups is not None and (
                 _full_name(b) not in lookups)
-            if (b.reuse == TRUE and not shares_nothing(ctx.analysis, b) and not for_lookup) or (
+            # The earlier variables must include this line's own: reuse switched on for
+            # another builder's sake (a GRU loop's `reuse_variables()` on the root) asks this
+            # line, which never ran before it, to share nothing (round 34: two attention
+            # modules of 512 and 2048 units, each its own `tf.Variable`, meant apart).
+            # (One named as a variable made before, `tf.Variable(.., name="table")` beside
+            # `get_variable("table")`, asks for that one.)
+            first = first_made.get((b.trace, b.graph, id(b.site.node)))
+            ran_before = (first is not None and first < b.reuse_seq) or (
+                (b.trace, b.graph, _full_name(b)) in named)
+            if (b.reuse == TRUE and not shares_nothing(ctx.analysis, b) and not for_lookup and ran_before) or (
                     b.reuse == AUTO and id(b) in entered_again):
                 reported.add(id(b.site.node))
                 related = [ctx.related(b.reuse_site, "reuse is switched on here")] if b.reuse_site else []
