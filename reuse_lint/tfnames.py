@@ -111,6 +111,16 @@ GRAPH_MODE = frozenset({
     "tf.placeholder", "tf.placeholder_with_default", "tf.disable_eager_execution", "tf.disable_v2_behavior",
     "tensorflow.Session", "tensorflow.InteractiveSession", "tensorflow.ConfigProto",
 })
+# Keras 1's API (multi-backend Keras of 2016-17), gone from tf.keras and Keras 3: a program
+# that names one, or passes one of the keywords below to a Keras name, runs on a Keras whose
+# optimizers make their updates per model, so one optimizer may step several.
+LEGACY_KERAS = frozenset({
+    "keras.backend.set_image_dim_ordering", "keras.backend.image_dim_ordering",
+    "keras.layers.Convolution1D", "keras.layers.Convolution2D", "keras.layers.Convolution3D",
+    "keras.layers.Deconvolution2D", "keras.layers.merge", "keras.layers.Merge",
+})
+LEGACY_KERAS_KEYWORDS = frozenset({"init", "nb_epoch", "border_mode", "subsample", "output_dim", "nb_filter",
+                                   "input", "output"})
 # TensorFlow's version string (`tf.VERSION` is also `tf.compat.v1.VERSION`).
 VERSION_STRINGS = frozenset({"tf.__version__", "tf.version.VERSION", "tf.VERSION"})
 

@@ -379,8 +379,8 @@ class Analysis:
     # (the KerasOptimizer, the ModelVars it was applied to, site, trace): a Keras optimizer
     # builds its slots for the first list it steps and knows no other variables afterwards.
     # (optimizer, ModelVars, site, trace, whether a model's own `fit`/`train_on_batch` stepped it,
-    # the `if` arms (Cond) it was on, picks among them, whether the program runs TF in graph
-    # mode: core.graph_mode_program)
+    # the `if` arms (Cond) it was on, picks among them, whether Keras steps the program with
+    # legacy optimizers: core.legacy_optimizers)
     keras_optimizer_steps: list = field(default_factory=list)
     # (the KerasOptimizer, site of the `def`, parameter, owner class name or None, how many of
     # the project's constructions (calls) there are, how many leave the parameter out): a Keras

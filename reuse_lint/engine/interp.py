@@ -882,10 +882,14 @@ class Interpreter:
         if key not in self._constructed:  # once per class: each method starts from a copy
             made = Instance(instance.cls)
             self.tf.open_graph(fresh=False)
+            before = len(self.analysis.creations) + len(self.analysis.builds) + len(self.analysis.slot_creations)
             self.call_function(init.bound(made), [], self._agreed_arguments(instance.cls, init), None, unknown_args=True)
-            self._constructed[key] = made.attrs
+            built = len(self.analysis.creations) + len(self.analysis.builds) + len(self.analysis.slot_creations) > before
+            self._constructed[key] = (made.attrs, built)
             self._reset_trace(fresh=False)
-        instance.attrs.update(self._constructed[key])
+        attrs, built = self._constructed[key]
+        instance.attrs.update(attrs)
+        self.tf.graph.after_constructor = built
 
     def _agreed_arguments(self, cls: ClassVal, init: FuncVal) -> dict[str, Any]:
         """The `__init__` parameters that every construction of the class in the project
@@ -1529,6 +1533,11 @@ class Interpreter:
                 self.catching -= catching
             self.exec_block(stmt.orelse, env, module)
         finally:
+            if tfapi.handler_creates(stmt.handlers, env, module):
+                # A handler that makes variables (`except AttributeError: self.w =
+                # tf.Variable(...)`, a lazy build retried in a loop) may have run: what the
+                # graph holds is not known.
+                self.tf.unknown_effect()
             # Also when the body leaves by `return` or `break`, as Python runs it.
             self.exec_block(stmt.finalbody, env, module)
 
@@ -1940,8 +1949,12 @@ class Interpreter:
         self.assign(node.target, value, env, module)
         return value
 
-    def _comprehension(self, node, env, module, elts: list[ast.expr]) -> Any:
-        selected = tfapi.comprehension(self, node, env, module, elts)
+    def _comprehension(self, node, env, module, elts: list[ast.expr], outer: Any = None) -> Any:
+        # The outermost iterable is evaluated once, here: a call in it (a generator that
+        # builds a model, then yields per split) runs once, as Python runs it.
+        if outer is None:
+            outer = self.eval(node.generators[0].iter, env, module)
+        selected = tfapi.comprehension(self, node, env, module, elts, outer)
         if selected is not None:
             return selected
         local = [{}] + env
@@ -1958,9 +1971,11 @@ class Interpreter:
                 results.extend(self.eval(e, local, module) for e in elts)
                 return
             gen = gens[0]
-            iterable = self.eval(gen.iter, local if gen is not node.generators[0] else env, module)
             if gen is node.generators[0]:
+                iterable = outer
                 first.append(iterable)
+            else:
+                iterable = self.eval(gen.iter, local, module)
             if not isinstance(iterable, ListVal) or iterable.sample:
                 known = False
             sizes.append(_known_length(iterable))
@@ -2007,10 +2022,11 @@ class Interpreter:
     _expr_GeneratorExp = _expr_ListComp
 
     def _expr_DictComp(self, node, env, module) -> Any:
-        keyed = tfapi.dict_comprehension(self, node, env, module)
+        outer = self.eval(node.generators[0].iter, env, module)
+        keyed = tfapi.dict_comprehension(self, node, env, module, outer)
         if keyed is not None:
             return keyed
-        self._comprehension(node, env, module, [node.key, node.value])
+        self._comprehension(node, env, module, [node.key, node.value], outer)
         return UNKNOWN
 
     def _expr_Call(self, node: ast.Call, env, module) -> Any:

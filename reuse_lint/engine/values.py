@@ -510,6 +510,7 @@ class ModuleState:
     # Whether its source names a graph-mode-only TF API (tfnames.GRAPH_CODE); None: not asked yet.
     graph_code: bool | None = None
     graph_mode_code: bool | None = None
+    legacy_keras_code: bool | None = None
 
     def take_snapshot(self) -> None:
         inner = {id(v): dict(v.attrs) for v in self.globals.values() if isinstance(v, (ClassVal, Instance, DictVal))}

@@ -205,6 +205,29 @@ d_fake = d_net(tf.zeros([8, 4]), reuse=True)
 eval_average = d_ema.apply(tf.trainable_variables())
 """,
     )
+    VALID = VALID + (
+        # The constructor builds the generation model and its Adam step; `train()`, which
+        # nothing in the file calls, builds the training model again under reuse. In a run the
+        # constructor comes first, in the same graph: the Adam slots are found.
+        """
+import tensorflow as tf
+class Seq2Seq(object):
+    def __init__(self, batch_size):
+        self.inputs = tf.placeholder(tf.float32, [batch_size, 16])
+        w = tf.get_variable("proj", [16, 8])
+        self.loss = tf.reduce_mean(tf.matmul(self.inputs, w))
+        self.step = tf.train.AdamOptimizer(1e-3).minimize(self.loss)
+class Chatbot(object):
+    def __init__(self):
+        with tf.variable_scope("models"):
+            self.generator = Seq2Seq(1)
+    def train(self):
+        with tf.variable_scope("models") as scope:
+            scope.reuse_variables()
+            self.trainer = Seq2Seq(64)
+""",
+    )
+
     INVALID = (
         # Training reached only through a boolean flag (`--is_train` on the command line): a
         # switch has both values, so the step behind it is followed. TF 2.21: `Variable
@@ -376,10 +399,11 @@ second = tf.train.ExponentialMovingAverage(0.99).apply([w])
                     and c.fresh_graph and not c.opaque_before):
                 candidates.append((c.seq, c.stack[-1], f"`Variable {c.name} does not exist`"))
                 break
-        for graph, trace, seq, site, what, (reuse, _) in ctx.analysis.slot_creations:
+        for graph, trace, seq, site, what, (reuse, _), unseen_before in ctx.analysis.slot_creations:
             # Made under AUTO_REUSE (`variable_scope(tf.get_variable_scope(),
             # reuse=tf.AUTO_REUSE)` around the optimizer): TF creates the slots it cannot find.
-            if (graph, trace) == (leak.graph, leak.trace) and leak.seq < seq < ended and reuse != AUTO:
+            # A method run after a constructor that built (`_scoped_victim`) may find them.
+            if (graph, trace) == (leak.graph, leak.trace) and leak.seq < seq < ended and reuse != AUTO and not unseen_before:
                 candidates.append((seq, site, _slot_failure(what)))
                 break
         if not candidates:
@@ -390,9 +414,15 @@ second = tf.train.ExponentialMovingAverage(0.99).apply([w])
     @staticmethod
     def _scoped_victim(ctx: RuleContext, leak):
         """Slots (optimizer, moving average) made while this `scope.reuse_variables()` still
-        holds: they are always new variables, so they cannot be looked up. A variable that a
-        builder looks up there is RL102's to judge."""
-        for graph, trace, seq, site, what, (reuse, reuse_site) in ctx.analysis.slot_creations:
+        holds: they are new variables unless an earlier build of the same model made them, so
+        they cannot be looked up. A variable that a builder looks up there is RL102's to judge.
+        Not judged in a method run on its own on an object whose `__init__` made variables:
+        in a run the constructor's build comes first, in the same graph, and its slots may be
+        the ones looked up (round 34: a chatbot whose `__init__` builds the model and its Adam,
+        and whose `train()` builds it again under `scope.reuse_variables()`)."""
+        for graph, trace, seq, site, what, (reuse, reuse_site), unseen_before in ctx.analysis.slot_creations:
+            if unseen_before:
+                continue
             if (graph, trace) == (leak.graph, leak.trace) and seq > leak.seq and reuse == TRUE and reuse_site is leak.site:
                 return site, _slot_failure(what)
         return None

@@ -576,6 +576,32 @@ with tf.GradientTape() as tape:
 opt.apply_gradients(zip(tape.gradient(loss, net.trainable_variables), net.trainable_variables))
 """,
     )
+    VALID = VALID + (
+        # Written for Keras 1 (`init=`, `Model(input=..., output=...)`): its optimizers make
+        # their updates per compiled model, so one Adam serves both.
+        """
+from keras.models import Model, Sequential
+from keras.layers import Input, Dense
+from keras.optimizers import Adam
+adam = Adam(lr=0.0002, beta_1=0.5)
+generator = Sequential()
+generator.add(Dense(784, input_dim=100, init="normal", activation="tanh"))
+generator.compile(loss="binary_crossentropy", optimizer=adam)
+discriminator = Sequential()
+discriminator.add(Dense(1, input_dim=784, init="normal", activation="sigmoid"))
+discriminator.compile(loss="binary_crossentropy", optimizer=adam)
+discriminator.trainable = False
+noise = Input(shape=(100,))
+gan = Model(input=noise, output=discriminator(generator(noise)))
+gan.compile(loss="binary_crossentropy", optimizer=adam)
+def train_batch(images, labels, z, ones):
+    discriminator.trainable = True
+    discriminator.train_on_batch(images, labels)
+    discriminator.trainable = False
+    gan.train_on_batch(z, ones)
+""",
+    )
+
     INVALID = (
         # The same recipe in a TF2 program that only opens a `tf.compat.v1.Session` (eager
         # execution stays on): Keras steps with its new optimizers.
@@ -991,9 +1017,10 @@ opt.apply_gradients(zip(tape.gradient(loss, v), v))  # expect: RL124
         first: dict[int, list] = {}
         reported: set[int] = set()
         steps = [step for step in ctx.analysis.keras_optimizer_steps if not step[6]]
-        for optimizer, var_list, site, _trace, own, conds, _graph_mode in steps:
+        for optimizer, var_list, site, _trace, own, conds, _legacy in steps:
             # Legacy optimizers make slots for any variable they meet, and in graph mode (a
-            # program with a Session or placeholders) Keras steps with its legacy ones.
+            # program with a Session or placeholders) Keras steps with its legacy ones, as
+            # Keras 1 does (a program written for it runs on no newer Keras).
             if optimizer.built or "legacy" in optimizer.canon.split(".") or id(optimizer) in reported:
                 continue
             arms = _Arms(tuple(c for c in conds if c.pick))

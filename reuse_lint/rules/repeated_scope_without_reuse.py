@@ -603,6 +603,22 @@ class Seq2Seq(object):
             return tf.get_variable("tgt_embedding", [10, 4])
 """,
     )
+    VALID = VALID + (
+        # A generator function builds the scorer once, then yields one result per split; the
+        # list comprehension runs it once.
+        """
+import tensorflow as tf
+def build_scorer():
+    w = tf.get_variable("w", [3, 1])
+    return w
+def evaluate():
+    w = build_scorer()
+    for split in ["train", "val"]:
+        yield split, w
+train_auc, val_auc = [score for score in evaluate()]
+""",
+    )
+
     INVALID = (
         # The same model class built twice in one graph, for two modes, or by a build method
         # that sets the mode and is called again: each object (each call) builds a decoder.

@@ -1994,6 +1994,28 @@ step(tf.zeros([2, 3]))
     )
 
     VALID = VALID + (
+        # A flow makes its weight on first use, in the `except` of a retried `try`: the
+        # collection taken after the call holds it (`vi/flow/planar/w`).
+        """
+import tensorflow as tf
+class PlanarFlow(object):
+    def __call__(self, z):
+        with tf.name_scope("planar"):
+            while True:
+                try:
+                    return z + tf.tanh(tf.matmul(z, self.w))
+                except AttributeError:
+                    self.w = tf.Variable(tf.zeros([2, 2]), name="w")
+with tf.variable_scope("vi") as vi:
+    x = tf.placeholder(tf.float32, [None, 2])
+    with tf.variable_scope("flow"):
+        y = PlanarFlow()(x)
+    flow_vars = tf.get_collection(tf.GraphKeys.TRAINABLE_VARIABLES, vi.name + "/flow")
+    step = tf.train.AdamOptimizer().minimize(tf.reduce_sum(y), var_list=flow_vars)
+""",
+    )
+
+    VALID = VALID + (
         # The kept part is the list the gradients are taken for, and the list they are zipped with.
         """
 import tensorflow as tf

@@ -225,11 +225,12 @@ TFState = core.TFState
 enter_unknown = scopes.enter_unknown
 
 
-def comprehension(interp, node, env, module, elts) -> Any:
+def comprehension(interp, node, env, module, elts, outer: Any) -> Any:
     """A comprehension a model gives a meaning to (a name filter over variables, gradients
-    carried with their variables), or None."""
-    selected = selections.select_by_name(interp, node, env, module, elts)
-    return selected if selected is not None else optimizers.carry_gradients(interp, node, env, module, elts)
+    carried with their variables), or None. `outer`: the value of its outermost iterable,
+    which the interpreter evaluated."""
+    selected = selections.select_by_name(interp, node, env, module, elts, outer)
+    return selected if selected is not None else optimizers.carry_gradients(interp, node, env, module, elts, outer)
 
 
 dict_comprehension = selections.key_by_variable
@@ -241,6 +242,27 @@ def loop_over(interp, stmt: ast.For, iterable: Any, env, module) -> list[tuple[a
     gradients rebuilt one by one), as (the list's expression, its value) to bind."""
     return selections.loop_over(interp, stmt, iterable, env, module) or optimizers.loop_appends(
         interp, stmt, iterable, env, module)
+
+
+def handler_creates(handlers: list[ast.ExceptHandler], env, module) -> bool:
+    """Does an `except` call TF's variable makers (`tf.Variable`, `tf.get_variable`) or a
+    functional layer, by a name the module imported from TensorFlow?"""
+    for handler in handlers:
+        for node in (n for stmt in handler.body for n in ast.walk(stmt)):
+            if not isinstance(node, ast.Call):
+                continue
+            parts, func = [], node.func
+            while isinstance(func, ast.Attribute):
+                parts.append(func.attr)
+                func = func.value
+            if not isinstance(func, ast.Name):
+                continue
+            root = next((scope[func.id] for scope in env if func.id in scope), module.globals.get(func.id))
+            if isinstance(root, TFRef):
+                canon = tfnames.canonical(".".join([root.qualname, *reversed(parts)]))
+                if canon in tfnames.VARIABLE or canon == tfnames.GET_VARIABLE or canon in tfnames.LAYER_FUNCTIONS:
+                    return True
+    return False
 
 
 def set_attribute(interp, base: Any, attr: str, value: Any, node: ast.AST, module: Any) -> None:

@@ -291,6 +291,37 @@ def graph_mode_program(interp) -> bool:
     return any(_names_any(state, tfnames.GRAPH_MODE, "graph_mode_code") for state in list(interp.modules.values()))
 
 
+def legacy_optimizers(interp) -> bool:
+    """Does Keras step this program with optimizers that make their updates per model? In
+    graph mode (`graph_mode_program`), and in a program written for Keras 1
+    (`K.set_image_dim_ordering`, `Dense(64, init="normal")`, `Model(input=x, output=y)`),
+    which neither tf.keras nor Keras 3 runs."""
+    return graph_mode_program(interp) or any(_legacy_keras(state) for state in list(interp.modules.values()))
+
+
+def _legacy_keras(module) -> bool:
+    if module.legacy_keras_code is not None:
+        return module.legacy_keras_code
+    found = _names_any(module, tfnames.LEGACY_KERAS, "legacy_keras_code")
+    if not found:
+        for node in ast.walk(module.tree):
+            if (isinstance(node, ast.Call) and any(k.arg in tfnames.LEGACY_KERAS_KEYWORDS for k in node.keywords)
+                    and _standalone_keras(node.func, module.globals)):
+                found = True
+                break
+    if found or module.loaded:
+        module.legacy_keras_code = found
+    return found
+
+
+def _standalone_keras(node: ast.expr, globals_: dict) -> bool:
+    """`Dense`, `layers.Dense`, `keras.models.Model`: a name from the `keras` package itself."""
+    while isinstance(node, ast.Attribute):
+        node = node.value
+    root = globals_.get(node.id) if isinstance(node, ast.Name) else None
+    return isinstance(root, TFRef) and (root.qualname == "keras" or root.qualname.startswith("keras."))
+
+
 @lru_cache(maxsize=8)
 def _words(names: frozenset) -> frozenset:
     return frozenset(name.rsplit(".", 1)[-1] for name in names)

@@ -22,6 +22,9 @@ class GraphState:
     def __init__(self, gid: int, fresh: bool) -> None:
         self.gid = gid
         self.fresh = fresh
+        # A method run on its own on an object whose `__init__` made variables: in a run they
+        # are in this graph before the method, but the analysis built them in another.
+        self.after_constructor = False
         self.root = ScopeVal("", Const(False), gid)
         self.root_reuse_site: Site | None = None
         self.counts: dict[str, int] = {}

@@ -16,7 +16,7 @@ from reuse_lint import tfnames
 from reuse_lint.engine.events import KerasStep, LayerUse, ReappliedLayer, Site
 from reuse_lint.engine.syntax import parameter_names, positional_names
 from reuse_lint.engine.tfapi import NOT_SPECIAL, TFMethod, attributes, callable_values, context, register, register_family
-from reuse_lint.engine.tfapi.core import build, graph_mode_program
+from reuse_lint.engine.tfapi.core import build, legacy_optimizers
 from reuse_lint.engine.tfapi import NOT_SPECIAL
 from reuse_lint.engine.tfapi.tapes import blind, model_list
 from reuse_lint.engine.values import (
@@ -833,7 +833,7 @@ def _train(interp, model: KerasObject, node, module, args, kwargs) -> Any:
         # one run's.
         interp.analysis.keras_optimizer_steps.append(
             (model.optimizer, ModelVars(model.compiled_parts), Site(module.path, node), interp.trace, True,
-             tuple(interp.conds), graph_mode_program(interp)))
+             tuple(interp.conds), legacy_optimizers(interp)))
     return UNKNOWN
 
 

@@ -14,7 +14,7 @@ from reuse_lint import tfnames
 from reuse_lint.engine.events import HandGradients, OptimizerUse, Site, TapeGradient
 from reuse_lint.engine.syntax import parameter_names
 from reuse_lint.engine.tfapi import NOT_SPECIAL, TFMethod, attributes, builtin, register, register_family, selections
-from reuse_lint.engine.tfapi.core import effective_reuse, graph_mode_program
+from reuse_lint.engine.tfapi.core import effective_reuse, legacy_optimizers
 from reuse_lint.engine.values import (
     AUTO, EMPTY_TENSOR, UNKNOWN, Const, FuncVal, KerasOptimizer, KeyedVars, ListVal, ModelVars, Optimizer, TapeVal, Tensor,
     TFRef, VarList,
@@ -167,7 +167,8 @@ def _make_slots(interp, optimizer: Optimizer, site: Site, primaries: tuple | Non
         return  # `ema.apply(d_vars)` again: this object has every one's average (or slots) already
     if not _slots_found(interp, optimizer, primaries, reuse[0], reach):
         interp.analysis.slot_creations.append(
-            (interp.tf.graph.gid, interp.trace, interp.analysis.tick(), site, optimizer.canon, reuse))
+            (interp.tf.graph.gid, interp.trace, interp.analysis.tick(), site, optimizer.canon, reuse,
+             interp.tf.graph.after_constructor))
     for p in primaries or ():
         optimizer.made.setdefault((here, p), arms)
 
@@ -399,7 +400,7 @@ def _keras_step(interp, optimizer: KerasOptimizer, node, module, args, kwargs) -
     if isinstance(step, Gradients) and isinstance(step.var_list, ModelVars):
         interp.analysis.keras_optimizer_steps.append(
             (optimizer, step.var_list, Site(module.path, node), interp.trace, False, tuple(interp.conds),
-             graph_mode_program(interp)))
+             legacy_optimizers(interp)))
     how = None
     if optimizer.trace != interp.trace or optimizer.reported:
         return UNKNOWN
@@ -470,15 +471,15 @@ def _same_list(a: Any, b: Any) -> bool:
             and len(a.models) == len(b.models) and all(x is y for x, y in zip(a.models, b.models)))
 
 
-def carry_gradients(interp, node, env, module, elts) -> Any:
+def carry_gradients(interp, node, env, module, elts, source: Any) -> Any:
     """`[(tf.clip_by_value(g, -1., 1.), v) for g, v in gvs]` over `compute_gradients` pairs,
     or `[tf.clip_by_norm(g, 5.) for g in grads]` over `tf.gradients`: each gradient is
     transformed and stays with its variable, so the step's loss and list are carried. None
     for any other comprehension; a test on the variable (which could drop some) or nested
     loops lose the pairs, and the result is then unknown as before."""
     gens = node.generators
-    if len(gens) != 1 or len(elts) != 1 or not _evaluable_twice(interp, gens[0].iter, env, module):
-        return None  # declined, the interpreter evaluates the iterable again
+    if len(gens) != 1 or len(elts) != 1:
+        return None
     gen, elt = gens[0], elts[0]
     target = gen.target
     if isinstance(target, ast.Tuple) and len(target.elts) == 2 and all(isinstance(t, ast.Name) for t in target.elts):
@@ -496,24 +497,9 @@ def carry_gradients(interp, node, env, module, elts) -> Any:
         pairs = source_pairs = False  # a dropped gradient would shift every later one against the list
     else:
         return None
-    source = interp.eval(gen.iter, env, module)
     if not (isinstance(source, Gradients) and source.pairs == source_pairs):
         return None
     return Gradients(source.loss, source.var_list, pairs=pairs, by_hand=source.by_hand)
-
-
-def _evaluable_twice(interp, iterable: ast.expr, env, module) -> bool:
-    """A name, an attribute, a `tf.gradients(...)` call (an op with no effect), or a `zip`
-    of those: what `carry_gradients` may evaluate before it declines. An optimizer's
-    `compute_gradients` would record its step twice."""
-    if isinstance(iterable, (ast.Name, ast.Attribute)):
-        return True
-    if not (isinstance(iterable, ast.Call) and isinstance(iterable.func, (ast.Name, ast.Attribute))):
-        return False
-    if isinstance(iterable.func, ast.Name) and iterable.func.id == "zip" and not iterable.keywords:
-        return all(_evaluable_twice(interp, arg, env, module) for arg in iterable.args)  # zip(grads, tvars)
-    func = interp.eval(iterable.func, env, module)
-    return isinstance(func, TFRef) and tfnames.canonical(func.qualname) == tfnames.GRADIENTS
 
 
 @builtin("zip")

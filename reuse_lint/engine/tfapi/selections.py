@@ -89,7 +89,7 @@ def _select(interp, canon: str, node: ast.Call, args, kwargs, module) -> Any:
     return VarList(names, selection)
 
 
-def select_by_name(interp, node, env, module, elts) -> Any:
+def select_by_name(interp, node, env, module, elts, source: Any) -> Any:
     """`[v for v in tvars if 'd_' in v.name]`: run the filter on every variable name. None
     when the comprehension is not one over a variable list."""
     gens = node.generators
@@ -98,7 +98,6 @@ def select_by_name(interp, node, env, module, elts) -> Any:
     gen = gens[0]
     if not (isinstance(gen.target, ast.Name) and gen.target.id == elts[0].id):
         return None
-    source = interp.eval(gen.iter, env, module)
     if not isinstance(source, VarList):
         return None
     kept = _filter_names(interp, source, [(gen.target.id, cond) for cond in gen.ifs], env, module)
@@ -107,12 +106,12 @@ def select_by_name(interp, node, env, module, elts) -> Any:
     return _derived_selection(interp, source, kept, Site(module.path, node))
 
 
-def key_by_variable(interp, node: ast.DictComp, env, module) -> Any:
+def key_by_variable(interp, node: ast.DictComp, env, module, source: Any) -> Any:
     """`{v.op.name: v for v in tvars if ...}`, a Saver's var_list by checkpoint name: its
     values are what the same list comprehension keeps. The key is not run: it reads the
     variable's name (`v.op.name`, `ema.average_name(v)`) and makes nothing. None when the
     comprehension is not one over a variable list."""
-    selected = select_by_name(interp, node, env, module, [node.value])
+    selected = select_by_name(interp, node, env, module, [node.value], source)
     return KeyedVars(selected) if isinstance(selected, VarList) else selected
 
 
