@@ -2005,7 +2005,10 @@ class PlanarFlow(object):
                 try:
                     return z + tf.tanh(tf.matmul(z, self.w))
                 except AttributeError:
-                    self.w = tf.Variable(tf.zeros([2, 2]), name="w")
+                    self.w = self.weight([2, 2])
+    @staticmethod
+    def weight(shape):
+        return tf.Variable(tf.truncated_normal(shape, stddev=0.1), name="w")
 with tf.variable_scope("vi") as vi:
     x = tf.placeholder(tf.float32, [None, 2])
     with tf.variable_scope("flow"):

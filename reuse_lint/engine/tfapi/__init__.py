@@ -244,24 +244,35 @@ def loop_over(interp, stmt: ast.For, iterable: Any, env, module) -> list[tuple[a
         interp, stmt, iterable, env, module)
 
 
-def handler_creates(handlers: list[ast.ExceptHandler], env, module) -> bool:
-    """Does an `except` call TF's variable makers (`tf.Variable`, `tf.get_variable`) or a
-    functional layer, by a name the module imported from TensorFlow?"""
-    for handler in handlers:
-        for node in (n for stmt in handler.body for n in ast.walk(stmt)):
-            if not isinstance(node, ast.Call):
-                continue
-            parts, func = [], node.func
-            while isinstance(func, ast.Attribute):
-                parts.append(func.attr)
-                func = func.value
-            if not isinstance(func, ast.Name):
-                continue
-            root = next((scope[func.id] for scope in env if func.id in scope), module.globals.get(func.id))
-            if isinstance(root, TFRef):
-                canon = tfnames.canonical(".".join([root.qualname, *reversed(parts)]))
-                if canon in tfnames.VARIABLE or canon == tfnames.GET_VARIABLE or canon in tfnames.LAYER_FUNCTIONS:
-                    return True
+def handler_creates(handlers: list, env, module) -> bool:
+    """Does an `except` make variables: call TF's variable makers (`tf.Variable`,
+    `tf.get_variable`) or a functional layer, by a name the module imported from TensorFlow,
+    or a function or method of the module's own (`self.weight_variable(...)`) that does?"""
+    body = [n for handler in handlers for stmt in handler.body for n in ast.walk(stmt)]
+    if _calls_creator(body, env, module):
+        return True
+    called = {c.func.id if isinstance(c.func, ast.Name) else c.func.attr for c in body
+              if isinstance(c, ast.Call) and isinstance(c.func, (ast.Name, ast.Attribute))}
+    helpers = [n for n in ast.walk(module.tree)
+               if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef)) and n.name in called]
+    return any(_calls_creator(list(ast.walk(h)), [], module) for h in helpers)
+
+
+def _calls_creator(nodes: list, env, module) -> bool:
+    for node in nodes:
+        if not isinstance(node, ast.Call):
+            continue
+        parts, func = [], node.func
+        while isinstance(func, ast.Attribute):
+            parts.append(func.attr)
+            func = func.value
+        if not isinstance(func, ast.Name):
+            continue
+        root = next((scope[func.id] for scope in env if func.id in scope), module.globals.get(func.id))
+        if isinstance(root, TFRef):
+            canon = tfnames.canonical(".".join([root.qualname, *reversed(parts)]))
+            if canon in tfnames.VARIABLE or canon == tfnames.GET_VARIABLE or canon in tfnames.LAYER_FUNCTIONS:
+                return True
     return False
 
 
