@@ -166,9 +166,12 @@ def _make_slots(interp, optimizer: Optimizer, site: Site, primaries: tuple | Non
                          for p in primaries):
         return  # `ema.apply(d_vars)` again: this object has every one's average (or slots) already
     if not _slots_found(interp, optimizer, primaries, reuse[0], reach):
+        # Whether the slots' names were followed: not when the step's variables are not all
+        # known (a model built by calls the engine cannot see).
+        named = primaries is not None and not interp.tf.graph.slots_unknown
         interp.analysis.slot_creations.append(
             (interp.tf.graph.gid, interp.trace, interp.analysis.tick(), site, optimizer.canon, reuse,
-             interp.tf.graph.after_constructor))
+             interp.tf.graph.after_constructor, named))
     for p in primaries or ():
         optimizer.made.setdefault((here, p), arms)
 
