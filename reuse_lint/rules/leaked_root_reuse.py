@@ -399,12 +399,12 @@ second = tf.train.ExponentialMovingAverage(0.99).apply([w])
                     and c.fresh_graph and not c.opaque_before):
                 candidates.append((c.seq, c.stack[-1], f"`Variable {c.name} does not exist`"))
                 break
-        for graph, trace, seq, site, what, (reuse, _), unseen_before, named in ctx.analysis.slot_creations:
+        for graph, trace, seq, site, what, (reuse, _), unseen_before, maybe_found in ctx.analysis.slot_creations:
             # Made under AUTO_REUSE (`variable_scope(tf.get_variable_scope(),
             # reuse=tf.AUTO_REUSE)` around the optimizer): TF creates the slots it cannot find.
             # A method run after a constructor that built (`_scoped_victim`) may find them.
             if ((graph, trace) == (leak.graph, leak.trace) and leak.seq < seq < ended and reuse != AUTO
-                    and not unseen_before and (named or not _made_before(ctx, graph, trace, seq, site))):
+                    and not unseen_before and not (maybe_found and "MovingAverage" not in what)):
                 candidates.append((seq, site, _slot_failure(what)))
                 break
         if not candidates:
@@ -420,23 +420,15 @@ second = tf.train.ExponentialMovingAverage(0.99).apply([w])
         Not judged in a method run on its own on an object whose `__init__` made variables:
         in a run the constructor's build comes first, in the same graph, and its slots may be
         the ones looked up (round 34: a chatbot whose `__init__` builds the model and its Adam,
-        and whose `train()` builds it again under `scope.reuse_variables()`)."""
-        for graph, trace, seq, site, what, (reuse, reuse_site), unseen_before, named in ctx.analysis.slot_creations:
-            if unseen_before or (not named and _made_before(ctx, graph, trace, seq, site)):
+        and whose `train()` builds it again under `scope.reuse_variables()`). Nor where the
+        engine says the slots may be found (`maybe_found`: a step it could not name, run again
+        after its scope was reopened); a moving average's shadows of tensors are new each time."""
+        for graph, trace, seq, site, what, (reuse, reuse_site), unseen_before, maybe_found in ctx.analysis.slot_creations:
+            if unseen_before or (maybe_found and "MovingAverage" not in what):
                 continue
             if (graph, trace) == (leak.graph, leak.trace) and seq > leak.seq and reuse == TRUE and reuse_site is leak.site:
                 return site, _slot_failure(what)
         return None
-
-
-def _made_before(ctx: RuleContext, graph, trace, seq, site) -> bool:
-    """The same step made slots earlier in this graph. Asked only where the engine could not
-    name the slots (a model built by calls it cannot see): the model built again under reuse
-    may then look up the same slots (round 34's chatbot, whose training model is the
-    generation model rebuilt under `scope.reuse_variables()` in a scope opened again). Not
-    for a moving average, whose shadow of a tensor is named by the tensor's op, new each time."""
-    return any(g == graph and t == trace and s < seq and where.node is site.node and "MovingAverage" not in what
-               for g, t, s, where, what, *_ in ctx.analysis.slot_creations)
 
 
 def _slot_failure(what: str) -> str:

@@ -65,6 +65,8 @@ class GraphState:
         # above their names was reopened between the two runs.
         self.tick = 0
         self.opened: dict[str, int] = {}
+        # When each slot-making step (by its call's node) last made or found its slots.
+        self.slot_sites: dict[int, int] = {}
         self.slot_steps: dict[tuple, tuple[int, bool, frozenset]] = {}
 
     @property

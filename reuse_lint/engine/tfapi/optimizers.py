@@ -165,13 +165,23 @@ def _make_slots(interp, optimizer: Optimizer, site: Site, primaries: tuple | Non
     if primaries and all(optimizer.made.get((here, p), None) is not None and optimizer.made[(here, p)] <= arms
                          for p in primaries):
         return  # `ema.apply(d_vars)` again: this object has every one's average (or slots) already
+    graph = interp.tf.graph
     if not _slots_found(interp, optimizer, primaries, reuse[0], reach):
-        # Whether the slots' names were followed: not when the step's variables are not all
-        # known (a model built by calls the engine cannot see).
-        named = primaries is not None and not interp.tf.graph.slots_unknown
+        # The slots' names not followed (the step's variables are not all known: a model built
+        # by calls the engine cannot see), but this step made slots before in this graph and a
+        # scope above it was reopened since, which resets the counts of the slot names below:
+        # the model built again under reuse may find them (round 34's chatbot, its generation
+        # model rebuilt for training under `scope.reuse_variables()` in `models` opened again).
+        named = primaries is not None and not graph.slots_unknown
+        last = graph.slot_sites.get(id(site.node))
+        prefix = interp.tf.prefix() or ""
+        parts = prefix.split("/") if prefix else []
+        maybe_found = not named and last is not None and any(
+            graph.opened.get("/".join(parts[:i]), -1) > last for i in range(1, len(parts) + 1))
         interp.analysis.slot_creations.append(
-            (interp.tf.graph.gid, interp.trace, interp.analysis.tick(), site, optimizer.canon, reuse,
-             interp.tf.graph.after_constructor, named))
+            (graph.gid, interp.trace, interp.analysis.tick(), site, optimizer.canon, reuse,
+             graph.after_constructor, maybe_found))
+    graph.slot_sites[id(site.node)] = graph.tick
     for p in primaries or ():
         optimizer.made.setdefault((here, p), arms)
 
