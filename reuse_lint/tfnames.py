@@ -111,6 +111,9 @@ GRAPH_MODE = frozenset({
     "tf.placeholder", "tf.placeholder_with_default", "tf.disable_eager_execution", "tf.disable_v2_behavior",
     "tensorflow.Session", "tensorflow.InteractiveSession", "tensorflow.ConfigProto",
 })
+# What turns TF 1's eager execution on (TF 2 runs eagerly anyway, but keeps the v1 variable
+# store behind `tf.compat.v1` graphs).
+EAGER_ON = frozenset({"tf.enable_eager_execution", "tf.enable_v2_behavior"})
 # Keras 1's API (multi-backend Keras of 2016-17), gone from tf.keras and Keras 3: a program
 # that names one, or passes one of the keywords below to a Keras name, runs on a Keras whose
 # optimizers make their updates per model, so one optimizer may step several.
@@ -567,6 +570,8 @@ SPECIAL_NAMES = frozenset(
     | SESSIONS
     | REVERSALS  # a hand-written backward RNN's input (rnn.py's CellRun)
     | BATCH_JOINS  # fake and real samples in one batch (tensors.py)
+    | LEGACY_KERAS  # a Keras 1 program, whose optimizers serve several models (core.legacy_optimizers)
+    | EAGER_ON  # no variable store: nothing "already exists" (core.eager_program)
     | MOMENTS  # read where a moving average is applied to them
     | VERSION_STRINGS  # not an event, but it picks which code runs
     | KERAS_DATA_HELPERS

@@ -417,6 +417,9 @@ class Analysis:
     inference_applied: list = field(default_factory=list)  # Keras objects applied with `training=False`
     model_labels: dict = field(default_factory=dict)  # id(Keras object) -> how the code first called it
     memo: dict[str, Any] = field(default_factory=dict)  # answers of engine.queries
+    # The program turns eager execution on (TF 1's `tf.enable_eager_execution()`): `get_variable`
+    # then makes a new variable at each call and keeps no store, so nothing "already exists".
+    eager_on: bool = False
     events: int = 0  # the sequence counter shared by creations, leaks and slot creations
 
     def tick(self) -> int:

@@ -374,6 +374,10 @@ def _equality_test(node: ast.AST, module: ModuleState) -> tuple | None:
         test, negated = test.operand, not negated
     if _dotted(test):
         return (_text(test), module.path, TRUTH, negated, None)
+    among = _membership_test(test)
+    if among is not None:
+        name, values, outside = among
+        return (name, module.path, values, negated != outside, None)
     if not (isinstance(test, ast.Compare) and len(test.ops) == 1 and isinstance(test.ops[0], (ast.Eq, ast.NotEq))):
         return None
     left, right = test.left, test.comparators[0]
@@ -391,6 +395,35 @@ def _equality_test(node: ast.AST, module: ModuleState) -> tuple | None:
     else:
         return None
     return (_text(left), module.path, value, negated != isinstance(test.ops[0], ast.NotEq), None)
+
+
+def _membership_test(test: ast.AST) -> tuple[str, frozenset, bool] | None:
+    """`ratio == 2 or ratio == 4` and `ratio in (2, 4)` (`not in`: outside): one dotted name
+    among constants, as (its text, the constants, outside). Numbers and strings only: `1 ==
+    True` would make two constants one."""
+    if isinstance(test, ast.BoolOp) and isinstance(test.op, ast.Or):
+        names, values = set(), []
+        for part in test.values:
+            if not (isinstance(part, ast.Compare) and len(part.ops) == 1 and isinstance(part.ops[0], ast.Eq)):
+                return None
+            left, right = part.left, part.comparators[0]
+            if isinstance(left, ast.Constant):
+                left, right = right, left
+            if not (_dotted(left) and isinstance(right, ast.Constant)):
+                return None
+            names.add(_text(left))
+            values.append(right.value)
+        outside = False
+    elif (isinstance(test, ast.Compare) and len(test.ops) == 1 and isinstance(test.ops[0], (ast.In, ast.NotIn))
+          and _dotted(test.left) and isinstance(test.comparators[0], (ast.Tuple, ast.List, ast.Set))
+          and all(isinstance(e, ast.Constant) for e in test.comparators[0].elts)):
+        names, values = {_text(test.left)}, [e.value for e in test.comparators[0].elts]
+        outside = isinstance(test.ops[0], ast.NotIn)
+    else:
+        return None
+    if len(names) != 1 or not values or not all(type(v) in (int, float, str) for v in values):
+        return None
+    return names.pop(), frozenset(values), outside
 
 
 # A dotted name's dump holds one Name, its root
@@ -751,6 +784,7 @@ class Interpreter:
         try:
             self._load(module)
             self._run_entries(module)
+            self.analysis.eager_on = tfapi.eager_program(self)
         except _OutOfBudget as exc:
             self.cut_short = str(exc)  # what was seen up to the limit stands
         except RecursionError:
@@ -1560,6 +1594,8 @@ class Interpreter:
             value = self._enter_generator(ctx)
             if ctx.resume is not None:
                 return ctx, value
+        elif tfapi.unmodelled_scope(ctx, node):
+            pass  # entered as a scope we cannot see into, below
         else:
             modelled = tfapi.context_handlers(type(ctx))
             if modelled is not None:

@@ -98,6 +98,10 @@ def _exclusive_tests(first: tuple, second: tuple) -> bool:
             a_holds, b_holds = (ca.arm == 0) != ca.test[3], (cb.arm == 0) != cb.test[3]
             if isinstance(a_value, NamedConst) != isinstance(b_value, NamedConst):
                 continue  # a named constant's value (and truth) is unknown
+            if isinstance(a_value, frozenset) or isinstance(b_value, frozenset):
+                if _exclusive_among(a_value, a_holds, b_value, b_holds):
+                    return True
+                continue
             if (a_value is TRUTH) != (b_value is TRUTH):
                 # `x` against `x == c`: when x equals c, x's truth is c's
                 truth, (value, equal) = (a_holds, (b_value, b_holds)) if a_value is TRUTH else (b_holds, (a_value, a_holds))
@@ -109,6 +113,25 @@ def _exclusive_tests(first: tuple, second: tuple) -> bool:
                     return True
             elif a_holds and b_holds and not isinstance(a_value, NamedConst):  # two different constants
                 return True
+    return False
+
+
+def _exclusive_among(a_value, a_holds: bool, b_value, b_holds: bool) -> bool:
+    """`x == 3` against `x == 2 or x == 4` (`x in (2, 4)`): the name among two sets of
+    constants that share none, or inside one set and outside a set that holds it."""
+    def among(value):
+        if isinstance(value, frozenset):
+            return value
+        return frozenset([value]) if type(value) in (int, float, str) else None
+    a, b = among(a_value), among(b_value)
+    if a is None or b is None:
+        return False
+    if a_holds and b_holds:
+        return not a & b
+    if a_holds and not b_holds:
+        return a <= b
+    if b_holds and not a_holds:
+        return b <= a
     return False
 
 
@@ -169,7 +192,8 @@ def _inside(site: Site, outer: Site) -> bool:
 
 def clashes(analysis: Analysis) -> list[Clash]:
     if "clashes" not in analysis.memo:
-        analysis.memo["clashes"] = _compute_clashes(analysis)
+        # Eager execution on: no variable store, so no "already exists" (round 35's LFADS notebook).
+        analysis.memo["clashes"] = [] if analysis.eager_on else _compute_clashes(analysis)
     return analysis.memo["clashes"]
 
 

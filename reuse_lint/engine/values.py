@@ -511,6 +511,7 @@ class ModuleState:
     graph_code: bool | None = None
     graph_mode_code: bool | None = None
     legacy_keras_code: bool | None = None
+    eager_code: bool | None = None
 
     def take_snapshot(self) -> None:
         inner = {id(v): dict(v.attrs) for v in self.globals.values() if isinstance(v, (ClassVal, Instance, DictVal))}

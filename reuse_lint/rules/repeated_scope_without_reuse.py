@@ -619,6 +619,36 @@ train_auc, val_auc = [score for score in evaluate()]
 """,
     )
 
+    VALID = VALID + (
+        # An upsampler whose two layers of one name sit under tests of one setting that cannot
+        # both hold (3, or 2 or 4): one layer is built, whatever the command line gives.
+        """
+import sys
+import tensorflow as tf
+def upsample(x, ratio):
+    with tf.variable_scope("upsample"):
+        if ratio == 3:
+            x = tf.layers.conv2d(x, 9, 3, padding="same", name="subpixel")
+        if ratio == 2 or ratio == 4:
+            x = tf.layers.conv2d(x, 4, 3, padding="same", name="subpixel")
+        if ratio not in (2, 3, 4):
+            raise ValueError(ratio)
+    return x
+hr = upsample(tf.placeholder(tf.float32, [1, 16, 16, 1]), float(sys.argv[1]))
+""",
+        # TF 1's eager execution keeps no variable store: each call makes its own weight.
+        """
+import tensorflow as tf
+tf.enable_eager_execution()
+def highway(x, size, name):
+    w = tf.get_variable(name + "/W", [int(x.shape[1]), size], initializer=tf.constant_initializer(0.1))
+    return tf.tanh(tf.matmul(x, w))
+h = tf.ones([2, 3])
+for step in range(4):
+    h = highway(h, 3, name="transform")
+""",
+    )
+
     INVALID = (
         # The same model class built twice in one graph, for two modes, or by a build method
         # that sets the mode and is called again: each object (each call) builds a decoder.

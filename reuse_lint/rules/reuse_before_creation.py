@@ -224,6 +224,24 @@ with tf.variable_scope("moving_mean", reuse=True):
     local_step = tf.get_variable("local_step")
 """,
     )
+    VALID = VALID + (
+        # A misspelt scope (`vraiable_scope`) that no model knows: TF stops there with an
+        # AttributeError, and where its block's reuse ends is not known.
+        """
+import tensorflow as tf
+def encoder(x):
+    with tf.vraiable_scope("rnn"):
+        for t in range(3):
+            if t > 0:
+                tf.get_variable_scope().reuse_variables()
+            x = tf.layers.dense(x, 8, name="cell")
+    bias = tf.get_variable("bias", [8])
+    return x + bias
+with tf.variable_scope("model"):
+    out = encoder(tf.placeholder(tf.float32, [4, 8]))
+""",
+    )
+
     INVALID = (
         # The same registry: the fine-tuning item looks fc1 up as if a pretrained file had made
         # it. What the other item makes on its own arm was not made in a run that picked this one.

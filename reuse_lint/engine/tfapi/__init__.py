@@ -25,7 +25,7 @@ import ast
 from typing import Any, Callable
 
 from reuse_lint import tfnames
-from reuse_lint.engine.values import UNKNOWN, KerasObject, ModelVars, ScopeVal, TFRef, VarList, deps
+from reuse_lint.engine.values import UNKNOWN, KerasObject, ModelVars, ScopeVal, Tensor, TFRef, VarList, deps
 
 Handler = Callable[..., Any]
 
@@ -284,6 +284,18 @@ def set_attribute(interp, base: Any, attr: str, value: Any, node: ast.AST, modul
         keras.set_attribute(interp, base, attr, value, node, module)
 
 
+eager_program = core.eager_program
+
+
+def unmodelled_scope(value: Any, node: ast.AST) -> bool:
+    """`with tf.vraiable_scope("RNN"):` (misspelt: TF raises), `with tf.some_new_scope(...)`:
+    a TF call no model knows, named as a scope. What reuse it sets and where the block's
+    variables go are unknown (a `tf.Session()` or `tf.device(...)` stays a plain object)."""
+    if not (isinstance(value, Tensor) and isinstance(node, ast.Call)):
+        return False
+    func = node.func
+    name = func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", "")
+    return "scope" in name.lower()
 item_of = keras.item_of
 pickable = keras.pickable
 picked_layers = keras.picked_layers

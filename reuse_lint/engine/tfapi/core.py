@@ -291,6 +291,11 @@ def graph_mode_program(interp) -> bool:
     return any(_names_any(state, tfnames.GRAPH_MODE, "graph_mode_code") for state in list(interp.modules.values()))
 
 
+def eager_program(interp) -> bool:
+    """Does one of the program's modules turn TF 1's eager execution on?"""
+    return any(_names_any(state, tfnames.EAGER_ON, "eager_code") for state in list(interp.modules.values()))
+
+
 def legacy_optimizers(interp) -> bool:
     """Does Keras step this program with optimizers that make their updates per model? In
     graph mode (`graph_mode_program`), and in a program written for Keras 1
