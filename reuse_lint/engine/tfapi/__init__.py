@@ -22,6 +22,7 @@ change that state and record facts in `interp.analysis`.
 from __future__ import annotations
 
 import ast
+import difflib
 from typing import Any, Callable
 
 from reuse_lint import tfnames
@@ -288,14 +289,18 @@ eager_program = core.eager_program
 
 
 def unmodelled_scope(value: Any, node: ast.AST) -> bool:
-    """`with tf.vraiable_scope("RNN"):` (misspelt: TF raises), `with tf.some_new_scope(...)`:
-    a TF call no model knows, named as a scope. What reuse it sets and where the block's
-    variables go are unknown (a `tf.Session()` or `tf.device(...)` stays a plain object)."""
+    """`with tf.vraiable_scope("RNN"):` (misspelt: TF raises), `tf.variable_op_scope(...)`: a TF
+    call no model knows, named like a variable or name scope. What reuse it sets and where the
+    block's variables go are unknown. Other TF objects entered (`tf.Session()`, `tf.device(...)`,
+    contrib's `arg_scope`, which only sets defaults) stay plain objects."""
     if not (isinstance(value, Tensor) and isinstance(node, ast.Call)):
         return False
     func = node.func
     name = func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", "")
-    return "scope" in name.lower()
+    return bool(difflib.get_close_matches(name, _SCOPE_MANAGERS, n=1, cutoff=0.8))
+
+
+_SCOPE_MANAGERS = ("variable_scope", "name_scope")
 item_of = keras.item_of
 pickable = keras.pickable
 picked_layers = keras.picked_layers
