@@ -404,7 +404,7 @@ second = tf.train.ExponentialMovingAverage(0.99).apply([w])
             # reuse=tf.AUTO_REUSE)` around the optimizer): TF creates the slots it cannot find.
             # A method run after a constructor that built (`_scoped_victim`) may find them.
             if ((graph, trace) == (leak.graph, leak.trace) and leak.seq < seq < ended and reuse != AUTO
-                    and not unseen_before and not (maybe_found and "MovingAverage" not in what)):
+                    and not unseen_before and not maybe_found):
                 candidates.append((seq, site, _slot_failure(what)))
                 break
         if not candidates:
@@ -422,9 +422,10 @@ second = tf.train.ExponentialMovingAverage(0.99).apply([w])
         the ones looked up (round 34: a chatbot whose `__init__` builds the model and its Adam,
         and whose `train()` builds it again under `scope.reuse_variables()`). Nor where the
         engine says the slots may be found (`maybe_found`: a step it could not name, run again
-        after its scope was reopened); a moving average's shadows of tensors are new each time."""
+        after its scope was reopened; never a moving average, whose shadows of tensors are new
+        each time)."""
         for graph, trace, seq, site, what, (reuse, reuse_site), unseen_before, maybe_found in ctx.analysis.slot_creations:
-            if unseen_before or (maybe_found and "MovingAverage" not in what):
+            if unseen_before or maybe_found:
                 continue
             if (graph, trace) == (leak.graph, leak.trace) and seq > leak.seq and reuse == TRUE and reuse_site is leak.site:
                 return site, _slot_failure(what)

@@ -22,6 +22,7 @@ change that state and record facts in `interp.analysis`.
 from __future__ import annotations
 
 import ast
+import collections
 import difflib
 from typing import Any, Callable
 
@@ -260,21 +261,11 @@ def handler_creates(handlers: list, env, module) -> bool:
 
 
 def _calls_creator(nodes: list, env, module) -> bool:
-    for node in nodes:
-        if not isinstance(node, ast.Call):
-            continue
-        parts, func = [], node.func
-        while isinstance(func, ast.Attribute):
-            parts.append(func.attr)
-            func = func.value
-        if not isinstance(func, ast.Name):
-            continue
-        root = next((scope[func.id] for scope in env if func.id in scope), module.globals.get(func.id))
-        if isinstance(root, TFRef):
-            canon = tfnames.canonical(".".join([root.qualname, *reversed(parts)]))
-            if canon in tfnames.VARIABLE or canon == tfnames.GET_VARIABLE or canon in tfnames.LAYER_FUNCTIONS:
-                return True
-    return False
+    names = collections.ChainMap(*env, module.globals)  # a local binding first, as Python looks it up
+    return any(isinstance(n, ast.Call) and core.names_api(n.func, names, _CREATORS) for n in nodes)
+
+
+_CREATORS = tfnames.VARIABLE | {tfnames.GET_VARIABLE} | set(tfnames.LAYER_FUNCTIONS)
 
 
 def set_attribute(interp, base: Any, attr: str, value: Any, node: ast.AST, module: Any) -> None:

@@ -337,7 +337,7 @@ def _names_any(module, names: frozenset, cache: str) -> bool:
     if known is not None:
         return known
     words = _words(names)
-    found = any(_names_api(node, module.globals, names) for node in ast.walk(module.tree)
+    found = any(names_api(node, module.globals, names) for node in ast.walk(module.tree)
                 if isinstance(node, ast.Attribute) and node.attr in words
                 or isinstance(node, ast.Name) and node.id in words)
     if found or module.loaded:  # a top level still running may not have bound its imports yet
@@ -345,7 +345,7 @@ def _names_any(module, names: frozenset, cache: str) -> bool:
     return found
 
 
-def _names_api(node: ast.expr, globals_: dict, names: frozenset) -> bool:
+def names_api(node: ast.expr, globals_: dict, names: frozenset) -> bool:
     """`tf.compat.v1.placeholder`, `v1.Session`, `placeholder` imported from TensorFlow."""
     parts = []
     while isinstance(node, ast.Attribute):

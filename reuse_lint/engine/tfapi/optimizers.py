@@ -176,7 +176,8 @@ def _make_slots(interp, optimizer: Optimizer, site: Site, primaries: tuple | Non
         last = graph.slot_sites.get(id(site.node))
         prefix = interp.tf.prefix() or ""
         parts = prefix.split("/") if prefix else []
-        maybe_found = not named and last is not None and any(
+        # Not a moving average: its shadow of a tensor is named by the tensor's op, new each time.
+        maybe_found = not named and last is not None and "MovingAverage" not in optimizer.canon and any(
             graph.opened.get("/".join(parts[:i]), -1) > last for i in range(1, len(parts) + 1))
         interp.analysis.slot_creations.append(
             (graph.gid, interp.trace, interp.analysis.tick(), site, optimizer.canon, reuse,
