@@ -318,6 +318,11 @@ def is_optimizer(canon: str) -> bool:
     return canon.startswith("tf.train.") and canon.endswith("Optimizer") and canon not in OPTIMIZER_WRAPPERS
 
 
+KERAS_CALLBACK = "keras.callbacks.Callback"
+# The hooks of a Keras callback that `fit` runs after its train function exists.
+KERAS_FIT_HOOKS = frozenset({
+    "on_epoch_begin", "on_epoch_end", "on_batch_begin", "on_batch_end", "on_train_batch_begin", "on_train_batch_end",
+})
 KERAS_MODELS = frozenset({"keras.Sequential", "keras.Model", "keras.models.Sequential", "keras.models.Model"})
 FUNCTIONAL_MODELS = frozenset({"keras.Model", "keras.models.Model"})
 # Runs the function it is given on every call of the layer, and tracks nothing it makes.
@@ -580,6 +585,7 @@ SPECIAL_NAMES = frozenset(
     | NAME_SCOPES | VARIABLE | TF_FUNCTION | set(TRACED_AT_CALL) | TF_COND | TF_CASE | GRAPH_CODE | set(LAYER_FUNCTIONS) | SELECTORS | MULTI_RNN_CELL
     | ARG_SCOPES | RNN_RUNNERS | SAVERS | {k for k in TRAINABLE_KEYS | GLOBAL_KEYS if k.startswith("tf.")}
     | KERAS_MODELS | {"keras.Layer"}
+    | {KERAS_CALLBACK}  # a callback's hooks, which `fit` runs (queries.callback_recompiles)
     # Keras 2's base classes where projects import them from (`keras.src.engine` since 2.13);
     # not Keras 3's `keras.src.layers`, which only Keras's own sources import.
     | set(_KERAS_BASE_CLASSES)

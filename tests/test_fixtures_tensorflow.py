@@ -151,6 +151,8 @@ BAD = {
     # The architecture an `if`/`elif` chain picked hands its encoder and decoder to the trainer,
     # whose Adam, pre-trained on them, then meets the clustering layer's centres.
     "rl124_architecture_pick_bad.py": ("KeyError", "The optimizer cannot recognize variable clustering/clusters:0"),
+    # A callback compiles the model again inside `fit`: the train function `fit` calls is gone.
+    "rl126_callback_bad.py": ("TypeError", "'NoneType' object is not callable"),
 }
 
 
@@ -617,6 +619,7 @@ GOOD_SHOWS = {
     # Frozen before `compile`: only the head trains.
     "rl126_good.py": lambda b: {"conv1/kernel:0", "conv2/kernel:0"} <= set(b["unchanged"]) and "head/kernel:0" in b["changed"],
     "rl126_unfreeze_good.py": lambda b: {"base_hidden/kernel:0", "base_hidden/bias:0"} <= set(b["changed"]),
+    "rl126_callback_good.py": lambda b: {"base_hidden/kernel:0", "top/kernel:0"} <= set(b["changed"]),
     "rl119_good.py": lambda b: b["keras_steps"]["combined"] == _keras("g_hidden", "g_out")
     and b["keras_steps"]["discriminator"] == _keras("d_hidden", "d_out"),
     "rl119_outputs_good.py": lambda b: b["keras_steps"]["combined"] == _keras("g_hidden", "g_out")
@@ -766,6 +769,10 @@ KERAS3 = {
     "rl126_unfreeze_bad.py": lambda b: b["error"] is None and _ends(b["unchanged"], "base_hidden/kernel:0")
     and _ends(b["changed"], "top/kernel:0"),
     "rl126_unfreeze_good.py": lambda b: b["error"] is None and _ends(b["changed"], "base_hidden/kernel:0", "top/kernel:0"),
+    # Keras 3 drops the train function on `compile` too.
+    "rl126_callback_bad.py": lambda b: b["error"] is not None and b["error"]["type"] == "TypeError"
+    and "'NoneType' object is not callable" in b["error"]["message"],
+    "rl126_callback_good.py": lambda b: b["error"] is None and _ends(b["changed"], "base_hidden/kernel:0", "top/kernel:0"),
 }
 
 

@@ -591,6 +591,10 @@ TABLE = (
         NO_COUNTERPART + "the trace stops at the first fit's tape.gradient, before the second fit "
         "that leaves the unfrozen base unchanged"),
     Row("rules/rl126_unfreeze_good.py", (), (), GOOD),
+    Row("rules/rl126_callback_bad.py", ("RL126@24",), (),
+        NO_COUNTERPART + "the trace stops at fit's first tape.gradient, before the callback compiles "
+        "the model again"),
+    Row("rules/rl126_callback_good.py", (), (), GOOD),
     Row("seed/example1_incorrect_reuse.py", ("RL101@16",), ("RT201@16",),
         "RL101→RT201: the article's Example 1"),
     Row("seed/example2_correct_reuse.py", (), (), GOOD),

@@ -372,6 +372,9 @@ class Analysis:
     cell_uses: list = field(default_factory=list)  # (cell, site, prefix, graph, trace, conds, CellRun)
     graph_switches: list = field(default_factory=list)  # (scope, site, new graph, trace)
     keras_steps: list[KerasStep] = field(default_factory=list)
+    # The program's subclasses of Keras' `Callback` (ClassVal), whose hooks `fit` runs while
+    # it trains: what they do to the model is read from their methods (queries.callback_recompiles).
+    keras_callbacks: list = field(default_factory=list)
     reapplied_layers: list[ReappliedLayer] = field(default_factory=list)
     # (site where a Keras optimizer was made, its canonical class, "tf.function" | "loop"):
     # made in the step that applies it, so each step's optimizer starts from fresh variables.

@@ -1201,6 +1201,8 @@ class Interpreter:
                         cls.attrs[t.id] = value
         if adapt is not None and self.funcs:
             self._nested_keras.append(cls)
+        if tfapi.derives_from_keras_callback(cls) and all(c.node is not stmt for c in self.analysis.keras_callbacks):
+            self.analysis.keras_callbacks.append(cls)
         self._bind(stmt.name, cls, env)
 
     def _stmt_Import(self, stmt: ast.Import, env, module) -> None:

@@ -1335,3 +1335,80 @@ def made_during(creation: Creation, call: tuple) -> bool:
     """Was `creation` made during the builder call `call` (see builder_call)?"""
     frames = creation.stack[:-1]
     return len(frames) >= len(call) and all(id(s.node) == n for s, n in zip(frames, call))
+
+
+@dataclass(frozen=True)
+class CallbackRecompile:
+    """A hook of a Keras callback that changes a `trainable` flag and compiles its model again
+    while `fit` runs."""
+
+    write: Site  # an `x.trainable = ...` of the hook
+    compile: Site  # the `self.model.compile(...)`, or the call of a function that compiles it
+    callback: str  # `SetTrainable.on_epoch_begin`
+
+
+def callback_recompiles(analysis: Analysis) -> list[CallbackRecompile]:
+    found = []
+    for cls in analysis.keras_callbacks:
+        for item in cls.node.body:
+            if not (isinstance(item, (ast.FunctionDef, ast.AsyncFunctionDef)) and item.name in tfnames.KERAS_FIT_HOOKS):
+                continue
+            writes = [t for node in ast.walk(item) if isinstance(node, (ast.Assign, ast.AugAssign, ast.AnnAssign))
+                      for t in (node.targets if isinstance(node, ast.Assign) else [node.target])
+                      if isinstance(t, ast.Attribute) and t.attr == "trainable"]
+            compiles = [node for node in ast.walk(item) if isinstance(node, ast.Call)
+                        and _compiles_callback_model(node, cls.module.globals)]
+            if writes and compiles:
+                call = min(compiles, key=lambda n: (n.lineno, n.col_offset))
+                found += [CallbackRecompile(Site(cls.module.path, w), Site(cls.module.path, call),
+                                            f"{cls.node.name}.{item.name}")
+                          for w in sorted(writes, key=lambda n: (n.lineno, n.col_offset))]
+    return found
+
+
+def _is_callback_model(node: ast.expr) -> bool:
+    """`self.model`: the model whose `fit` runs the callback."""
+    return (isinstance(node, ast.Attribute) and node.attr == "model"
+            and isinstance(node.value, ast.Name) and node.value.id == "self")
+
+
+def _compiles_callback_model(call: ast.Call, globals_: dict) -> bool:
+    """`self.model.compile(...)`, or `helper(self.model, ...)` where the program's `helper`
+    compiles that parameter (itself, or through helpers of its own: a few calls deep)."""
+    func = call.func
+    if isinstance(func, ast.Attribute) and func.attr == "compile" and _is_callback_model(func.value):
+        return True
+    return _passes_to_compile(call, _is_callback_model, globals_, 0)
+
+
+def _passes_to_compile(call: ast.Call, is_model, globals_: dict, depth: int) -> bool:
+    positions = [i for i, arg in enumerate(call.args) if is_model(arg)]
+    helper = globals_.get(call.func.id) if isinstance(call.func, ast.Name) else None
+    node = getattr(helper, "node", None)
+    if not positions or depth > 3 or not isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+        return False
+    params = [a.arg for a in node.args.posonlyargs + node.args.args]
+    names = {params[i] for i in positions if i < len(params)}
+    if not names:
+        return False
+    # `model = model_fn`: a plain copy of the parameter is the same model.
+    assigns = [n for n in ast.walk(node) if isinstance(n, ast.Assign) and isinstance(n.value, ast.Name)]
+    grown = True
+    while grown:
+        grown = False
+        for a in assigns:
+            if a.value.id in names:
+                for t in a.targets:
+                    if isinstance(t, ast.Name) and t.id not in names:
+                        names.add(t.id)
+                        grown = True
+    is_param = lambda e: isinstance(e, ast.Name) and e.id in names  # noqa: E731
+    inner_globals = helper.module.globals
+    for sub in ast.walk(node):
+        if not isinstance(sub, ast.Call):
+            continue
+        if isinstance(sub.func, ast.Attribute) and sub.func.attr == "compile" and is_param(sub.func.value):
+            return True
+        if _passes_to_compile(sub, is_param, inner_globals, depth + 1):
+            return True
+    return False

@@ -5,7 +5,7 @@ from typing import Iterable
 
 from reuse_lint.diagnostics import Diagnostic
 from reuse_lint.engine.events import KerasStep
-from reuse_lint.engine.queries import compatible
+from reuse_lint.engine.queries import callback_recompiles, compatible
 from reuse_lint.engine.values import Const, KerasObject
 from reuse_lint.rules.base import Rule, RuleContext
 
@@ -19,7 +19,10 @@ class TrainableSetAfterCompile(Rule):
     Finds a Keras model's `trainable` flag, or its layers', changed after the model was
     compiled and before it is trained again (`fit`, `train_on_batch`) with no new `compile` in
     between: `for layer in model.layers[:k]: layer.trainable = False`, or `base.trainable =
-    True` for a model inside it. It reports the write of the flag.
+    True` for a model inside it. It reports the write of the flag. In a Keras `Callback`, it
+    reports each `trainable` write of a hook that `fit` runs while it trains (`on_epoch_begin`,
+    `on_epoch_end`, `on_batch_*`, `on_train_batch_*`) when that hook also compiles
+    `self.model` again, itself or through a function of the program.
 
     ## Why is this bad?
     tf_keras (Keras 2, `TF_USE_LEGACY_KERAS=1`) trains the weights that were trainable when
@@ -28,6 +31,13 @@ class TrainableSetAfterCompile(Rule):
     second, fine-tuning phase never do. Keras 3 reads the flag when its train function is
     first made, so there a change after a first `fit` is ignored the same way. The losses move
     either way; only the weights tell.
+
+    Compiling the model again inside one of `fit`'s callback hooks, to make a flag changed
+    there count, drops the train function `fit` is calling: `fit` stops with `TypeError:
+    'NoneType' object is not callable`, in tf_keras and in Keras 3. A flag changed there
+    after `fit`'s first step, with no compile, is ignored until the next `compile`. Stop
+    `fit` from the callback (`self.model.stop_training = True`), then change the flag, compile
+    and fit again. A callback that compiles in `on_train_end`, after `fit`, is not reported.
 
     A flag changed after one model's `compile` for the sake of another model compiled next
     (a GAN's discriminator frozen before the combined model is compiled) is what Keras 2 GAN
@@ -144,8 +154,46 @@ else:
     model.compile(optimizer="adam", loss="mse")
 model.fit(x, y)
 """,
+        # The callback stops `fit`; the flag and the compile come after it.
+        """
+import tensorflow as tf
+class Unfreeze(tf.keras.callbacks.Callback):
+    def on_epoch_end(self, epoch, logs=None):
+        if epoch == 4:
+            self.model.stop_training = True
+def finetune(model, x, y):
+    model.compile(optimizer="adam", loss="mse")
+    model.fit(x, y, epochs=10, callbacks=[Unfreeze()])
+    model.layers[0].trainable = True
+    model.compile(optimizer="adam", loss="mse")
+    model.fit(x, y, epochs=10)
+""",
+        # Compiled again in `on_train_end`, after `fit` has finished.
+        """
+import tensorflow as tf
+class Thaw(tf.keras.callbacks.Callback):
+    def on_train_end(self, logs=None):
+        self.model.layers[0].trainable = True
+        self.model.compile(optimizer="adam", loss="mse")
+""",
     )
     INVALID = (
+        # A callback that unfreezes a layer and compiles the model inside `fit`, through the
+        # project's helper.
+        """
+import tensorflow as tf
+def compile_model(model, lr):
+    model.compile(optimizer=tf.keras.optimizers.SGD(lr), loss="mse")
+    return model
+class SetTrainable(tf.keras.callbacks.Callback):
+    def __init__(self, name, epoch):
+        super().__init__()
+        self.name, self.epoch = name, epoch
+    def on_epoch_begin(self, epoch, logs=None):
+        if epoch == self.epoch:
+            self.model.get_layer(self.name).trainable = True  # expect: RL126
+            compile_model(self.model, 0.01)
+""",
         """
 import tensorflow as tf
 model = tf.keras.Sequential([tf.keras.layers.Dense(8), tf.keras.layers.Dense(8), tf.keras.layers.Dense(1)])
@@ -233,6 +281,17 @@ model.fit(x, y)
                 related=[ctx.related(compiled.site, f"`{model}` compiled here"),
                          ctx.related(trained.site, f"trained here with the trainable state of that `compile`")],
                 help=f"set the flag before `{model}.compile(...)`, or compile `{model}` again after it",
+            )
+        for hit in callback_recompiles(ctx.analysis):
+            yield from ctx.report(
+                self, hit.write,
+                f"`trainable` is changed in `{hit.callback}`, a Keras callback hook that compiles the model "
+                "again while `fit` runs: `compile` drops the train function `fit` is calling (TypeError: "
+                "'NoneType' object is not callable, in tf_keras and Keras 3), and a flag changed after "
+                "fit's first step never reaches that function",
+                related=[ctx.related(hit.compile, "the model is compiled again here, inside `fit`")],
+                help="stop `fit` from the callback (`self.model.stop_training = True`), then change the flag, "
+                     "compile the model and call `fit` again outside it",
             )
 
 

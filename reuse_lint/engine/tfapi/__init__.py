@@ -296,6 +296,7 @@ item_of = keras.item_of
 pickable = keras.pickable
 picked_layers = keras.picked_layers
 class_methods = keras.class_methods
+derives_from_keras_callback = keras.derives_from_keras_callback
 is_keras_layer_class = keras.derives_from_keras_layer
 run_compiled = keras.run_compiled
 run_keras_build = keras.run_keras_build

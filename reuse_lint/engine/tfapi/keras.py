@@ -915,6 +915,15 @@ def _calls_super_call(node: ast.AST) -> bool:
     )
 
 
+def derives_from_keras_callback(cls: ClassVal, depth: int = 0) -> bool:
+    for base in cls.bases:
+        if isinstance(base, TFRef) and tfnames.keras_base_class(tfnames.canonical(base.qualname)) == tfnames.KERAS_CALLBACK:
+            return True
+        if isinstance(base, ClassVal) and depth < 8 and derives_from_keras_callback(base, depth + 1):
+            return True
+    return False
+
+
 def derives_from_keras_model(cls: ClassVal, depth: int = 0) -> bool:
     for base in cls.bases:
         if isinstance(base, TFRef) and tfnames.keras_base_class(tfnames.canonical(base.qualname)) in tfnames.KERAS_MODELS:
