@@ -11,6 +11,7 @@ import string
 from reuse_lint.engine.events import TRUTH, Analysis, NamedConst, Build, CallInfo, Creation, Site
 from reuse_lint import tfnames
 from reuse_lint.engine.tfapi.keras import derives_from_keras_layer, derives_from_keras_model, makes_trainable_weight
+from reuse_lint.engine.syntax import positional_names
 from reuse_lint.engine.values import (
     AUTO, UNKNOWN, ClassVal, Const, DictVal, ForeignObject, FuncVal, Instance, KerasObject, KerasOptimizer, ListVal, ModelVars, Optimizer,
     TFRef, Tensor, VarRef,
@@ -1373,21 +1374,22 @@ def _is_callback_model(node: ast.expr) -> bool:
 
 
 def _compiles_callback_model(call: ast.Call, globals_: dict) -> bool:
-    """`self.model.compile(...)`, or `helper(self.model, ...)` where the program's `helper`
-    compiles that parameter (itself, or through helpers of its own: a few calls deep)."""
+    return _compiles(call, _is_callback_model, globals_, 0)
+
+
+def _compiles(call: ast.Call, is_model, globals_: dict, depth: int) -> bool:
+    """`model.compile(...)` on what `is_model` accepts (`self.model`), or `helper(model, ...)`
+    where the program's `helper` compiles that parameter: itself, or through helpers of its
+    own, a few calls deep."""
     func = call.func
-    if isinstance(func, ast.Attribute) and func.attr == "compile" and _is_callback_model(func.value):
+    if isinstance(func, ast.Attribute) and func.attr == "compile" and is_model(func.value):
         return True
-    return _passes_to_compile(call, _is_callback_model, globals_, 0)
-
-
-def _passes_to_compile(call: ast.Call, is_model, globals_: dict, depth: int) -> bool:
     positions = [i for i, arg in enumerate(call.args) if is_model(arg)]
-    helper = globals_.get(call.func.id) if isinstance(call.func, ast.Name) else None
+    helper = globals_.get(func.id) if isinstance(func, ast.Name) else None
     node = getattr(helper, "node", None)
     if not positions or depth > 3 or not isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
         return False
-    params = [a.arg for a in node.args.posonlyargs + node.args.args]
+    params = positional_names(node.args)
     names = {params[i] for i in positions if i < len(params)}
     if not names:
         return False
@@ -1403,12 +1405,5 @@ def _passes_to_compile(call: ast.Call, is_model, globals_: dict, depth: int) -> 
                         names.add(t.id)
                         grown = True
     is_param = lambda e: isinstance(e, ast.Name) and e.id in names  # noqa: E731
-    inner_globals = helper.module.globals
-    for sub in ast.walk(node):
-        if not isinstance(sub, ast.Call):
-            continue
-        if isinstance(sub.func, ast.Attribute) and sub.func.attr == "compile" and is_param(sub.func.value):
-            return True
-        if _passes_to_compile(sub, is_param, inner_globals, depth + 1):
-            return True
-    return False
+    return any(isinstance(sub, ast.Call) and _compiles(sub, is_param, helper.module.globals, depth + 1)
+               for sub in ast.walk(node))

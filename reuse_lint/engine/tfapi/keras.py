@@ -10,7 +10,7 @@ from __future__ import annotations
 import ast
 from dataclasses import replace
 from functools import lru_cache
-from typing import Any
+from typing import Any, Callable
 
 from reuse_lint import tfnames
 from reuse_lint.engine.events import KerasStep, LayerUse, ReappliedLayer, Site
@@ -207,7 +207,7 @@ def _keras_value(value: Any) -> bool:
 
 
 def _keras_class(cls: ClassVal) -> bool:
-    return derives_from_keras_model(cls) or _derives_from_keras_layer(cls)
+    return derives_from_keras_model(cls) or derives_from_keras_layer(cls)
 
 
 def _last_stages(interp, canon: str, args, kwargs) -> tuple:
@@ -795,7 +795,7 @@ def _adds_weight(func: ast.AST) -> bool:
 
 
 def derives_from_keras_layer(cls: ClassVal) -> bool:
-    return _derives_from_keras_layer(cls)
+    return _derives_from(cls, tfnames.is_keras_layer_class)
 
 
 def makes_trainable_weight(cls: ClassVal) -> bool:
@@ -888,7 +888,7 @@ def class_methods(cls: ClassVal) -> Any:
     """A hook for the methods of a new class: (name, FuncVal) -> the FuncVal to store.
     None for classes Keras does not run in its own way."""
     keras_model = derives_from_keras_model(cls)
-    keras_layer = _derives_from_keras_layer(cls)
+    keras_layer = derives_from_keras_layer(cls)
     if not (keras_model or keras_layer):
         return None
 
@@ -915,28 +915,20 @@ def _calls_super_call(node: ast.AST) -> bool:
     )
 
 
-def derives_from_keras_callback(cls: ClassVal, depth: int = 0) -> bool:
+def derives_from_keras_callback(cls: ClassVal) -> bool:
+    return _derives_from(cls, lambda canon: tfnames.keras_base_class(canon) == tfnames.KERAS_CALLBACK)
+
+
+def derives_from_keras_model(cls: ClassVal) -> bool:
+    return _derives_from(cls, lambda canon: tfnames.keras_base_class(canon) in tfnames.KERAS_MODELS)
+
+
+def _derives_from(cls: ClassVal, is_base: Callable[[str], bool], depth: int = 0) -> bool:
+    """A TF base (by its canonical name) that `is_base` accepts, directly or through the
+    program's own classes, at most 8 levels up."""
     for base in cls.bases:
-        if isinstance(base, TFRef) and tfnames.keras_base_class(tfnames.canonical(base.qualname)) == tfnames.KERAS_CALLBACK:
+        if isinstance(base, TFRef) and is_base(tfnames.canonical(base.qualname)):
             return True
-        if isinstance(base, ClassVal) and depth < 8 and derives_from_keras_callback(base, depth + 1):
-            return True
-    return False
-
-
-def derives_from_keras_model(cls: ClassVal, depth: int = 0) -> bool:
-    for base in cls.bases:
-        if isinstance(base, TFRef) and tfnames.keras_base_class(tfnames.canonical(base.qualname)) in tfnames.KERAS_MODELS:
-            return True
-        if isinstance(base, ClassVal) and depth < 8 and derives_from_keras_model(base, depth + 1):
-            return True
-    return False
-
-
-def _derives_from_keras_layer(cls: ClassVal, depth: int = 0) -> bool:
-    for base in cls.bases:
-        if isinstance(base, TFRef) and tfnames.is_keras_layer_class(tfnames.canonical(base.qualname)):
-            return True
-        if isinstance(base, ClassVal) and depth < 8 and _derives_from_keras_layer(base, depth + 1):
+        if isinstance(base, ClassVal) and depth < 8 and _derives_from(base, is_base, depth + 1):
             return True
     return False
