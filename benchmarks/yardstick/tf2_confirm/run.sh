@@ -161,3 +161,4 @@ for side in before after; do
     echo "-- tf2-understandingunets-bior-variable $side"; "$PY" "$HERE/layer.py" "$OUT/uunets/$side.py" BiorUpSampling '{}' '[2, 8, 8, 1]' 2>&1 | grep -E "^(variables|tf.function)" || true
 done
 both tf2-ddsp-daglayer-untracked-modules magenta/ddsp 5a06bce "$HERE/ddsp_daglayer.py"
+both tf2-pokegan-frozen-disc-grads whitgroves/pokegan-gsc 31d00df "$HERE/pokegan_frozen_disc.py"
