@@ -162,3 +162,4 @@ for side in before after; do
 done
 both tf2-ddsp-daglayer-untracked-modules magenta/ddsp 5a06bce "$HERE/ddsp_daglayer.py"
 both tf2-pokegan-frozen-disc-grads whitgroves/pokegan-gsc 31d00df "$HERE/pokegan_frozen_disc.py"
+both tf2-wgan-shared-adam breadbread1984/WGAN-tf2 fdfbc78 "$HERE/wgan_shared_adam.py"
