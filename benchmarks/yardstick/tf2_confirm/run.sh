@@ -163,3 +163,10 @@ done
 both tf2-ddsp-daglayer-untracked-modules magenta/ddsp 5a06bce "$HERE/ddsp_daglayer.py"
 both tf2-pokegan-frozen-disc-grads whitgroves/pokegan-gsc 31d00df "$HERE/pokegan_frozen_disc.py"
 both tf2-wgan-shared-adam breadbread1984/WGAN-tf2 fdfbc78 "$HERE/wgan_shared_adam.py"
+# CycleGAN-tf2 ebd855c: the fix commit's train.py does not parse and its new losses raise on their labels (fixed by
+# 03f6bba, dd260b7, b8f075b the same day); the after side is b8f075b's tree
+for side in before after; do
+    c=b8f075b; [ $side = before ] && c="ebd855c^"
+    export_tree breadbread1984/CycleGAN-tf2 "$c" "$OUT/cyclegan/$side"
+    echo "-- tf2-cyclegan-shared-adam $side"; "$PY" "$HERE/cyclegan_shared_adam.py" "$OUT/cyclegan/$side" 2>&1 | grep -E "^train" || true
+done
