@@ -170,3 +170,5 @@ for side in before after; do
     export_tree breadbread1984/CycleGAN-tf2 "$c" "$OUT/cyclegan/$side"
     echo "-- tf2-cyclegan-shared-adam $side"; "$PY" "$HERE/cyclegan_shared_adam.py" "$OUT/cyclegan/$side" 2>&1 | grep -E "^train" || true
 done
+both tf2-kynk-dense-weight-scaling kynk94/TF2-Image-Generation 24a1741 "$HERE/kynk_weight_scaling.py" dense
+both tf2-kynk-embedding-weight-scaling kynk94/TF2-Image-Generation 24a1741 "$HERE/kynk_weight_scaling.py" embedding
