@@ -153,3 +153,5 @@ both tf2-tftts-seq2seq-train-vars TensorSpeech/TensorFlowTTS 1a64f4e "$HERE/tftt
 both tf2-delta-settrainable-callback nasa/delta 9ba72e0 "$HERE/delta_settrainable.py"
 both tf2-adapt-mdd-task-as-discriminator adapt-python/adapt 31cc3fb "$HERE/adapt_task_as_discriminator.py" mdd
 both tf2-adapt-mcd-task-as-discriminator adapt-python/adapt 31cc3fb "$HERE/adapt_task_as_discriminator.py" mcd
+# session 25 (s25y2)
+both tf2-kerastuner-shared-optimizer keras-team/keras-tuner e2ced41 "$HERE/kerastuner_shared_optimizer.py"
