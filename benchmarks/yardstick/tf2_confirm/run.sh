@@ -155,3 +155,4 @@ both tf2-adapt-mdd-task-as-discriminator adapt-python/adapt 31cc3fb "$HERE/adapt
 both tf2-adapt-mcd-task-as-discriminator adapt-python/adapt 31cc3fb "$HERE/adapt_task_as_discriminator.py" mcd
 # session 25 (s25y2)
 both tf2-kerastuner-shared-optimizer keras-team/keras-tuner e2ced41 "$HERE/kerastuner_shared_optimizer.py"
+both tf2-alibidetect-outlierae-default-adam SeldonIO/alibi-detect da95dfbd "$HERE/alibidetect_default_adam.py"
