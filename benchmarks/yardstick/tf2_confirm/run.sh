@@ -156,3 +156,4 @@ both tf2-adapt-mcd-task-as-discriminator adapt-python/adapt 31cc3fb "$HERE/adapt
 # session 25 (s25y2)
 both tf2-kerastuner-shared-optimizer keras-team/keras-tuner e2ced41 "$HERE/kerastuner_shared_optimizer.py"
 both tf2-alibidetect-outlierae-default-adam SeldonIO/alibi-detect da95dfbd "$HERE/alibidetect_default_adam.py"
+both tf2-deepchem-gan-shared-optimizer deepchem/deepchem 22885eb74 "$HERE/deepchem_gan_optimizer.py"
