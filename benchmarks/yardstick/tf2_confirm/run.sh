@@ -157,3 +157,4 @@ both tf2-adapt-mcd-task-as-discriminator adapt-python/adapt 31cc3fb "$HERE/adapt
 both tf2-kerastuner-shared-optimizer keras-team/keras-tuner e2ced41 "$HERE/kerastuner_shared_optimizer.py"
 both tf2-alibidetect-outlierae-default-adam SeldonIO/alibi-detect da95dfbd "$HERE/alibidetect_default_adam.py"
 both tf2-deepchem-gan-shared-optimizer deepchem/deepchem 22885eb74 "$HERE/deepchem_gan_optimizer.py"
+both tf2-alibi-cfrl-update-tf-function SeldonIO/alibi d801de1942 "$HERE/alibi_cfrl_refit.py"
