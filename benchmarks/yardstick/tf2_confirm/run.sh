@@ -158,3 +158,4 @@ both tf2-kerastuner-shared-optimizer keras-team/keras-tuner e2ced41 "$HERE/keras
 both tf2-alibidetect-outlierae-default-adam SeldonIO/alibi-detect da95dfbd "$HERE/alibidetect_default_adam.py"
 both tf2-deepchem-gan-shared-optimizer deepchem/deepchem 22885eb74 "$HERE/deepchem_gan_optimizer.py"
 both tf2-alibi-cfrl-update-tf-function SeldonIO/alibi d801de1942 "$HERE/alibi_cfrl_refit.py"
+both tf2-neurite-perlin-kzeros adalca/neurite df34cbb "$HERE/neurite_perlin_vol.py"
