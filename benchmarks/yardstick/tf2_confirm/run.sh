@@ -172,3 +172,9 @@ for side in before after; do
 done
 both tf2-kynk-dense-weight-scaling kynk94/TF2-Image-Generation 24a1741 "$HERE/kynk_weight_scaling.py" dense
 both tf2-kynk-embedding-weight-scaling kynk94/TF2-Image-Generation 24a1741 "$HERE/kynk_weight_scaling.py" embedding
+# session 25 (s25y2)
+both tf2-kerastuner-shared-optimizer keras-team/keras-tuner e2ced41 "$HERE/kerastuner_shared_optimizer.py"
+both tf2-alibidetect-outlierae-default-adam SeldonIO/alibi-detect da95dfbd "$HERE/alibidetect_default_adam.py"
+both tf2-deepchem-gan-shared-optimizer deepchem/deepchem 22885eb74 "$HERE/deepchem_gan_optimizer.py"
+both tf2-alibi-cfrl-update-tf-function SeldonIO/alibi d801de1942 "$HERE/alibi_cfrl_refit.py"
+both tf2-neurite-perlin-kzeros adalca/neurite df34cbb "$HERE/neurite_perlin_vol.py"
