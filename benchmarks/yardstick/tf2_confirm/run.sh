@@ -153,3 +153,6 @@ both tf2-tftts-seq2seq-train-vars TensorSpeech/TensorFlowTTS 1a64f4e "$HERE/tftt
 both tf2-delta-settrainable-callback nasa/delta 9ba72e0 "$HERE/delta_settrainable.py"
 both tf2-adapt-mdd-task-as-discriminator adapt-python/adapt 31cc3fb "$HERE/adapt_task_as_discriminator.py" mdd
 both tf2-adapt-mcd-task-as-discriminator adapt-python/adapt 31cc3fb "$HERE/adapt_task_as_discriminator.py" mcd
+# session 25 (s25y3)
+both tf2-deepctrtf2-mlp-embedding-config ZermZhang/DeepCTR-tf2 8c403cf3 "$HERE/deepctrtf2_mlp.py"
+both tf2-deepctrtf2-seblock-dense-mid ZermZhang/DeepCTR-tf2 ebc19ff1 "$HERE/deepctrtf2_seblock.py"
