@@ -157,3 +157,5 @@ both tf2-adapt-mcd-task-as-discriminator adapt-python/adapt 31cc3fb "$HERE/adapt
 both tf2-deepctrtf2-mlp-embedding-config ZermZhang/DeepCTR-tf2 8c403cf3 "$HERE/deepctrtf2_mlp.py"
 both tf2-deepctrtf2-seblock-dense-mid ZermZhang/DeepCTR-tf2 ebc19ff1 "$HERE/deepctrtf2_seblock.py"
 both tf2-ronenyolo-do-iou-variable ronen-halevy/yolo-v3-tf2 b70cf55a "$HERE/ronen_yolo_do_iou.py"
+both tf2-kgcnnunlocked-dattfp-residual-dense osmoai/kgcnn-keras-unlocked d39811fa "$HERE/kgcnn_unlocked_dlayers.py" dattfp
+both tf2-kgcnnunlocked-dgat-residual-dense osmoai/kgcnn-keras-unlocked d39811fa "$HERE/kgcnn_unlocked_dlayers.py" dgat
