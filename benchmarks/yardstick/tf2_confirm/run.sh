@@ -178,3 +178,10 @@ both tf2-alibidetect-outlierae-default-adam SeldonIO/alibi-detect da95dfbd "$HER
 both tf2-deepchem-gan-shared-optimizer deepchem/deepchem 22885eb74 "$HERE/deepchem_gan_optimizer.py"
 both tf2-alibi-cfrl-update-tf-function SeldonIO/alibi d801de1942 "$HERE/alibi_cfrl_refit.py"
 both tf2-neurite-perlin-kzeros adalca/neurite df34cbb "$HERE/neurite_perlin_vol.py"
+# session 25 (s25y3)
+both tf2-deepctrtf2-mlp-embedding-config ZermZhang/DeepCTR-tf2 8c403cf3 "$HERE/deepctrtf2_mlp.py"
+both tf2-deepctrtf2-seblock-dense-mid ZermZhang/DeepCTR-tf2 ebc19ff1 "$HERE/deepctrtf2_seblock.py"
+both tf2-ronenyolo-do-iou-variable ronen-halevy/yolo-v3-tf2 b70cf55a "$HERE/ronen_yolo_do_iou.py"
+both tf2-kgcnnunlocked-dattfp-residual-dense osmoai/kgcnn-keras-unlocked d39811fa "$HERE/kgcnn_unlocked_dlayers.py" dattfp
+both tf2-kgcnnunlocked-dgat-residual-dense osmoai/kgcnn-keras-unlocked d39811fa "$HERE/kgcnn_unlocked_dlayers.py" dgat
+both tf2-universaltransformer-decoder-mha-reused akanyaani/universal-transformer-tf2.0 c1b93485 "$HERE/ut_decoder_mha.py"
