@@ -71,6 +71,9 @@ SESSIONS = frozenset({"tf.Session", "tf.InteractiveSession"})
 RESET_DEFAULT_GRAPH = "tf.reset_default_graph"
 # `keras.backend.variable` (`K.variable`) makes a tf.Variable under TensorFlow.
 VARIABLE = frozenset({"tf.Variable", "tf.compat.v2.Variable", "keras.backend.variable"})
+# Keras 2's filled backend tensors (`K.zeros`, `K.ones`) are variables too when
+# their shape is fully known (one with a dimension read off a tensor is left alone).
+FILLED_VARIABLES = frozenset({"keras.backend.zeros", "keras.backend.ones"})
 # Where `trainable` stands among the positional arguments: `tf.Variable(0, False)` is a
 # counter kept out of training (`keras.backend.variable(value, dtype, name)` has none).
 TRAINABLE_POSITION = {"tf.Variable": 1, "tf.compat.v2.Variable": 1, "tf.get_variable": 5}
@@ -582,7 +585,7 @@ SPECIAL_NAMES = frozenset(
     | KERAS_DATA_HELPERS
     | KERAS_MODEL_LOADERS  # what a run resumes from (see keras.resumed_or_built)
     | GRADIENT_TAPES
-    | NAME_SCOPES | VARIABLE | TF_FUNCTION | set(TRACED_AT_CALL) | TF_COND | TF_CASE | GRAPH_CODE | set(LAYER_FUNCTIONS) | SELECTORS | MULTI_RNN_CELL
+    | NAME_SCOPES | VARIABLE | FILLED_VARIABLES | TF_FUNCTION | set(TRACED_AT_CALL) | TF_COND | TF_CASE | GRAPH_CODE | set(LAYER_FUNCTIONS) | SELECTORS | MULTI_RNN_CELL
     | ARG_SCOPES | RNN_RUNNERS | SAVERS | {k for k in TRAINABLE_KEYS | GLOBAL_KEYS if k.startswith("tf.")}
     | KERAS_MODELS | {"keras.Layer"}
     | {KERAS_CALLBACK}  # a callback's hooks, which `fit` runs (queries.callback_recompiles)

@@ -59,6 +59,10 @@ BAD = {
     "rl111_nested_bad.py": ("ValueError", "tf.function only supports singleton tf.Variables created on the first call"),
     "rl111_project_layer_bad.py": ("ValueError", "tf.function only supports singleton tf.Variables created on the first call"),
     "rl111_flag_bad.py": ("ValueError", "tf.function only supports singleton tf.Variables created on the first call"),
+    # A residual projection made in `call` under a test of the input's width (kgcnn's DGAT layer).
+    "rl111_input_shape_bad.py": ("ValueError", "tf.function only supports singleton tf.Variables created on the first call"),
+    # `K.zeros` of a fixed shape in `call`: a variable per call (neurite's noise volume).
+    "rl111_backend_filled_bad.py": ("ValueError", "tf.function only supports singleton tf.Variables created on the first call"),
     "rl111_add_weight_bad.py": ("ValueError", "tf.function only supports singleton tf.Variables created on the first call"),
     # A weight stored on `self` under a setting only `__init__` sets.
     "rl111_setting_store_bad.py": ("ValueError", "tf.function only supports singleton tf.Variables created on the first call"),
@@ -667,6 +671,10 @@ KERAS3 = {
     "rl111_project_layer_good.py": lambda b: b["error"] is None,
     "rl111_flag_bad.py": lambda b: "tf.function only supports singleton tf.Variables" in (b["error"] or {}).get("message", ""),
     "rl111_flag_good.py": lambda b: b["error"] is None,
+    "rl111_input_shape_bad.py": lambda b: "tf.function only supports singleton tf.Variables" in (b["error"] or {}).get("message", ""),
+    "rl111_input_shape_good.py": lambda b: b["error"] is None,
+    "rl111_backend_filled_bad.py": lambda b: "tf.function only supports singleton tf.Variables" in (b["error"] or {}).get("message", ""),
+    "rl111_backend_filled_good.py": lambda b: b["error"] is None,
     # Keras 3 stops at once: a built layer may not add state.
     "rl111_add_weight_bad.py": lambda b: "cannot add new elements of state" in (b["error"] or {}).get("message", ""),
     "rl111_add_weight_good.py": lambda b: b["error"] is None,

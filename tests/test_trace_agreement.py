@@ -210,6 +210,14 @@ TABLE = (
         NO_COUNTERPART + "as for rl111_call_bad: without --steps the trace stops at fit's first "
         "gradient step, before the retrace on which TF 2 raises"),
     Row("rules/rl111_flag_good.py", (), (), GOOD),
+    Row("rules/rl111_input_shape_bad.py", ("RL111@22",), (),
+        NO_COUNTERPART + "as for rl111_call_bad: without --steps the trace stops at fit's first "
+        "gradient step, before the retrace on which TF 2 raises"),
+    Row("rules/rl111_input_shape_good.py", (), (), GOOD),
+    Row("rules/rl111_backend_filled_bad.py", ("RL111@15",), (),
+        NO_COUNTERPART + "as for rl111_call_bad: without --steps the trace stops at fit's first "
+        "gradient step, before the retrace on which TF 2 raises"),
+    Row("rules/rl111_backend_filled_good.py", (), (), GOOD),
     Row("rules/rl111_add_weight_bad.py", ("RL111@15", "RL111@18"), (),
         NO_COUNTERPART + "as for rl111_call_bad: without --steps the trace stops at fit's first "
         "gradient step, before the retrace on which TF 2 raises"),

@@ -554,6 +554,37 @@ def _constructor_setting(test: ast.AST, owner: ClassVal | None) -> bool:
     return "*" not in outside and read.isdisjoint(outside)
 
 
+_SHAPE_ATTRS = frozenset({"shape", "ndim", "dtype", "rank"})
+
+
+def _input_shape_test(test: ast.AST) -> bool:
+    """`if inputs.shape[-1] != self.units:`, `if len(x.shape) == 4:`: a test of what a call
+    was given, against constants or settings. Keras calls a layer with the same shapes on
+    every step, so every call takes the same arm: no build-once guard (kgcnn's DGAT layer
+    made its residual projection in such an arm, on every call). A shape read off `self`
+    (`self.kernel.shape`) is the object's state, and stays a possible guard."""
+    def shape_read(n: ast.AST) -> bool:
+        while isinstance(n, ast.Subscript):
+            n = n.value
+        if isinstance(n, ast.Call) and isinstance(n.func, ast.Name) and n.func.id == "len" and len(n.args) == 1:
+            return shape_read(n.args[0])
+        if isinstance(n, ast.Call) and isinstance(n.func, ast.Attribute) and n.func.attr == "get_shape" and not n.args:
+            n = ast.Attribute(value=n.func.value, attr="shape")
+        return (isinstance(n, ast.Attribute) and n.attr in _SHAPE_ATTRS
+                and isinstance(n.value, ast.Name) and n.value.id != "self")
+    def operand(n: ast.AST) -> bool:
+        return (shape_read(n) or isinstance(n, ast.Constant) and n.value is not None or _self_attr(n)
+                or isinstance(n, ast.Name) and n.id != "self"  # a parameter's value: a setting too
+                or isinstance(n, (ast.Tuple, ast.List)) and all(operand(e) for e in n.elts))
+    if isinstance(test, ast.UnaryOp) and isinstance(test.op, ast.Not):
+        return _input_shape_test(test.operand)
+    if isinstance(test, ast.BoolOp):
+        return all(_input_shape_test(v) for v in test.values)
+    return (isinstance(test, ast.Compare) and not any(isinstance(op, (ast.Is, ast.IsNot)) for op in test.ops)
+            and any(shape_read(n) for n in [test.left, *test.comparators])
+            and all(operand(n) for n in [test.left, *test.comparators]))
+
+
 def _settles(op: ast.boolop, value: Any) -> bool:
     """A `True`/`False` operand after an unknown one that fixes the whole `and`/`or`: its
     value is then the result's when the unknown operands let it run, and its truth the
@@ -1278,7 +1309,8 @@ class Interpreter:
         A setting compared with constants takes the same arm on every call: what runs under
         it is as unconditional as the code around it."""
         owner = self.funcs[-1].owner if self.funcs else None
-        setting = _setting_test(node.test) or _flag_test(node, owner) or _constructor_setting(node.test, owner)
+        setting = (_setting_test(node.test) or _flag_test(node, owner) or _constructor_setting(node.test, owner)
+                   or _input_shape_test(node.test))
         return not (setting and not (self.funcs and _stateful_test(node, self.funcs[-1].node)))
 
     def _arm_context(self, node: ast.If | ast.IfExp, env, module) -> tuple[Any, tuple, bool, tuple]:

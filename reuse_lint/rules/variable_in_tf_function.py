@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from typing import Iterable
 
+from reuse_lint import tfnames
 from reuse_lint.diagnostics import Diagnostic
 from reuse_lint.rules.base import Rule, RuleContext
 
@@ -46,7 +47,12 @@ class VariableInTfFunction(Rule):
     `if self.v is None:` (the documented singleton pattern), under a flag that the body,
     `call` or another method changes (`if self.pending: ...; self.pending = False`), or
     under any other test, is not reported; a flag that only `__init__` writes
-    (`if not self.initialized:` with nothing ever setting it) guards nothing and is.
+    (`if not self.initialized:` with nothing ever setting it) guards nothing and is, and so
+    is a test of the shapes the call was given (`if x.shape[-1] != self.units:`), which
+    takes the same arm on every step of `fit`.
+
+    Keras 2's `K.zeros` and `K.ones` of a fully known shape return a variable,
+    not a tensor: made in `call`, it is made on every call.
 
     A Keras optimizer (`tf.keras.optimizers.Adam(...)`) holds variables too (its step
     count, a moment per weight): one made in the step that applies it, inside a
@@ -87,6 +93,28 @@ class VariableInTfFunction(Rule):
     CODE = "RL111"
     NAME = "variable-in-tf-function"
     VALID = (
+        # `K.zeros` in `build` (once), and `tf.zeros` in `call` (a tensor).
+        """
+from tensorflow.keras import backend as K
+import tensorflow as tf
+class Offset(tf.keras.layers.Layer):
+    def build(self, shape):
+        self.start = K.zeros((4, 4))
+    def call(self, x):
+        return x + self.start + tf.zeros((4, 4))
+""",
+        # A kernel made again only when its own width no longer fits: the test reads the
+        # object's state, which the arm changes (a guard), not only what the call was given.
+        """
+import tensorflow as tf
+class Gate(tf.keras.layers.Layer):
+    def build(self, shape):
+        self.w = self.add_weight(name="w", shape=[shape[-1]])
+    def call(self, x):
+        if self.w.shape[-1] != x.shape[-1]:
+            self.w = self.add_weight(name="w", shape=[x.shape[-1]])
+        return x * self.w
+""",
         # Keras optimizers made once: before the loop, in `__init__`, given to `compile`,
         # behind the singleton guard in a tf.function, one per model of a sweep.
         """
@@ -397,6 +425,27 @@ with tf.Graph().as_default():
 """,
     )
     INVALID = (
+        # Keras 2's `K.ones` of a fixed shape is a variable, made on every call.
+        """
+from tensorflow.keras import backend as K
+import tensorflow as tf
+class Mask(tf.keras.layers.Layer):
+    def call(self, x):
+        return x * K.ones((4, 4))  # expect: RL111
+""",
+        # A projection made under a test of the input's width: Keras gives `call` the same
+        # widths on every step, so the arm runs on every call.
+        """
+import tensorflow as tf
+class Residual(tf.keras.layers.Layer):
+    def __init__(self, units):
+        super().__init__()
+        self.units = units
+    def call(self, x):
+        if x.shape[-1] != self.units:
+            x = tf.keras.layers.Dense(self.units)(x)  # expect: RL111
+        return x
+""",
         # The same model applied twice in one graph (an adversarial pass): TF makes
         # `attention_1/dense_1/kernel` beside `attention/dense/kernel`.
         """
@@ -735,6 +784,8 @@ class OperatorNet(tf.keras.Model):
             if b.kind not in ("variable", "weight", "keras", "metric") or not b.in_tf_function or b.conditional_in_function:
                 continue
             what = {"variable": "tf.Variable", "weight": "a weight (`add_weight`)"}.get(b.kind, f"`{b.canon.split('.')[-1]}`")
+            if b.canon in tfnames.FILLED_VARIABLES:
+                what = f"a variable (`K.{b.canon.split('.')[-1]}` of a fixed shape)"
             if b.compiled_fn:
                 yield from ctx.report(
                     self, b.site,

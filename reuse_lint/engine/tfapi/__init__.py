@@ -265,7 +265,7 @@ def _calls_creator(nodes: list, env, module) -> bool:
     return any(isinstance(n, ast.Call) and core.names_api(n.func, names, _CREATORS) for n in nodes)
 
 
-_CREATORS = tfnames.VARIABLE | {tfnames.GET_VARIABLE} | set(tfnames.LAYER_FUNCTIONS)
+_CREATORS = tfnames.VARIABLE | tfnames.FILLED_VARIABLES | {tfnames.GET_VARIABLE} | set(tfnames.LAYER_FUNCTIONS)
 
 
 def set_attribute(interp, base: Any, attr: str, value: Any, node: ast.AST, module: Any) -> None:
