@@ -172,3 +172,4 @@ for side in before after; do
 done
 both tf2-kynk-dense-weight-scaling kynk94/TF2-Image-Generation 24a1741 "$HERE/kynk_weight_scaling.py" dense
 both tf2-kynk-embedding-weight-scaling kynk94/TF2-Image-Generation 24a1741 "$HERE/kynk_weight_scaling.py" embedding
+both tf2-predrnn-split-weights beekill95/predrnn_tf 9fd7577 "$HERE/predrnn_split_weights.py"
