@@ -173,3 +173,8 @@ done
 both tf2-kynk-dense-weight-scaling kynk94/TF2-Image-Generation 24a1741 "$HERE/kynk_weight_scaling.py" dense
 both tf2-kynk-embedding-weight-scaling kynk94/TF2-Image-Generation 24a1741 "$HERE/kynk_weight_scaling.py" embedding
 both tf2-predrnn-split-weights beekill95/predrnn_tf 9fd7577 "$HERE/predrnn_split_weights.py"
+for side in before after; do
+    c=897ede7; [ $side = before ] && c="897ede7^"
+    show victorialin898/deepfried "$c" model.py "$OUT/deepfried/$side/model.py"
+    echo "-- tf2-deepfried-encoder-shared-bn $side"; "$PY" "$HERE/deepfried_encoder_bn.py" "$OUT/deepfried/$side" 2>&1 | grep -E "^Encoder" || true
+done
