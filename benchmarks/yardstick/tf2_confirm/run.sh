@@ -185,3 +185,9 @@ both tf2-ronenyolo-do-iou-variable ronen-halevy/yolo-v3-tf2 b70cf55a "$HERE/rone
 both tf2-kgcnnunlocked-dattfp-residual-dense osmoai/kgcnn-keras-unlocked d39811fa "$HERE/kgcnn_unlocked_dlayers.py" dattfp
 both tf2-kgcnnunlocked-dgat-residual-dense osmoai/kgcnn-keras-unlocked d39811fa "$HERE/kgcnn_unlocked_dlayers.py" dgat
 both tf2-universaltransformer-decoder-mha-reused akanyaani/universal-transformer-tf2.0 c1b93485 "$HERE/ut_decoder_mha.py"
+both tf2-predrnn-split-weights beekill95/predrnn_tf 9fd7577 "$HERE/predrnn_split_weights.py"
+for side in before after; do
+    c=897ede7; [ $side = before ] && c="897ede7^"
+    show victorialin898/deepfried "$c" model.py "$OUT/deepfried/$side/model.py"
+    echo "-- tf2-deepfried-encoder-shared-bn $side"; "$PY" "$HERE/deepfried_encoder_bn.py" "$OUT/deepfried/$side" 2>&1 | grep -E "^Encoder" || true
+done

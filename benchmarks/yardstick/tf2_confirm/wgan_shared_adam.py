@@ -45,5 +45,5 @@ except Exception as e:  # noqa: BLE001
     out = "RAISES " + msg(e)
 w = made[0]
 moved = lambda k, vs: sum(int(not np.allclose(a, v.numpy())) for a, v in zip(snap[k], vs))
-print(f"train: {out}; critic variables moved {moved('D', w.D.trainable_variables)} of {len(w.D.trainable_variables)}, "
+print(f"critic and generator steps (main() of train.py): {out}; critic variables moved {moved('D', w.D.trainable_variables)} of {len(w.D.trainable_variables)}, "
       f"generator variables moved {moved('G', w.G.trainable_variables)} of {len(w.G.trainable_variables)}")
