@@ -161,3 +161,4 @@ both tf2-alibi-cfrl-update-tf-function SeldonIO/alibi d801de1942 "$HERE/alibi_cf
 both tf2-neurite-perlin-kzeros adalca/neurite df34cbb "$HERE/neurite_perlin_vol.py"
 both tf2-coordconv-kones-call titu1994/keras-coordconv 6dfb039 "$HERE/coordconv_ones.py"
 both tf2-attentionkeras-zeros-states thushv89/attention_keras ae4b7ce "$HERE/attentionkeras_zeros.py"
+both tf2-deepctr-transformer-positional-variable shenweichen/DeepCTR d0da3eb "$HERE/deepctr_positional.py"
