@@ -191,3 +191,6 @@ for side in before after; do
     show victorialin898/deepfried "$c" model.py "$OUT/deepfried/$side/model.py"
     echo "-- tf2-deepfried-encoder-shared-bn $side"; "$PY" "$HERE/deepfried_encoder_bn.py" "$OUT/deepfried/$side" 2>&1 | grep -E "^Encoder" || true
 done
+both tf2-coordconv-kones-call titu1994/keras-coordconv 6dfb039 "$HERE/coordconv_ones.py"
+both tf2-attentionkeras-zeros-states thushv89/attention_keras ae4b7ce "$HERE/attentionkeras_zeros.py"
+both tf2-deepctr-transformer-positional-variable shenweichen/DeepCTR d0da3eb "$HERE/deepctr_positional.py"
