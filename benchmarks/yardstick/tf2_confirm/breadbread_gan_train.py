@@ -1,13 +1,11 @@
-# breadbread1984/WGAN-tf2 fdfbc78 and breadbread1984/CycleGAN-tf2 c5f75fc ("update train"): the
-# training loop of train.py stepped one tf.keras.optimizers.Adam over the discriminator(s) and then
-# the generator(s); the fixes make one Adam per model. The export's train.py runs as the project
-# runs it (its own main(), its own models.py), with tensorflow_datasets (not installed here) replaced
-# by a stand-in whose dataset holds random images and is not repeated, so the loop ends with
-# StopIteration after one generator step. Weights of each model are compared before and after.
-# Usage: SCRIPT [wgan|cyclegan] TREE.
+# breadbread1984/WGAN-tf2 fdfbc78 ("update train"): the training loop of train.py stepped one
+# tf.keras.optimizers.Adam over the discriminator and then the generator; the fix makes one Adam per
+# model. The export's train.py runs as the project runs it (its own main(), its own models.py), with
+# tensorflow_datasets (not installed here) replaced by a stand-in whose dataset holds 600 random
+# images and is not repeated, so the loop ends with StopIteration after one generator step. The
+# weights of each model are compared with those it was built with.
 import os, sys; sys.path.insert(0, os.path.dirname(os.path.abspath(__file__))); from common import *
 import types
-which = sys.argv[1] if len(sys.argv) > 2 else "wgan"
 setup(os.path.abspath(sys.argv[-1]))
 import numpy as np
 rng = np.random.default_rng(0)
@@ -16,14 +14,9 @@ class _Once:  # train.py calls repeat(-1) first: here it returns the dataset unr
     def __init__(self, ds): self.ds = ds
     def repeat(self, *a, **k): return self.ds
 def load(name=None, split=None, download=None, **kw):
-    if which == "wgan":
-        n = 600  # five discriminator batches and one generator batch of 100
-        return _Once(tf.data.Dataset.from_tensor_slices({
-            "image": rng.integers(0, 255, (n, 28, 28, 1)).astype("uint8"),
-            "label": np.zeros(n, "int64")}))
-    n = 2
+    n = 600  # five discriminator batches and one generator batch of 100
     return _Once(tf.data.Dataset.from_tensor_slices({
-        "image": rng.integers(0, 255, (n, 32, 32, 3)).astype("uint8"),
+        "image": rng.integers(0, 255, (n, 28, 28, 1)).astype("uint8"),
         "label": np.zeros(n, "int64")}))
 tfds = types.ModuleType("tensorflow_datasets")
 tfds.load = load
@@ -32,9 +25,9 @@ tfds.builder = lambda *a, **k: None
 sys.modules["tensorflow_datasets"] = tfds
 
 import models
-subs = ("D", "G") if which == "wgan" else ("DA", "DB", "GA", "GB")
+subs = ("D", "G")
 made, snap = [], {}
-cls_name = "WGAN" if which == "wgan" else "CycleGAN"
+cls_name = "WGAN"
 base = getattr(models, cls_name)
 orig_init = base.__init__
 def __init__(self, *a, **k):  # remember the model and its weights as built
