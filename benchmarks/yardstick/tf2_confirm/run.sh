@@ -160,4 +160,3 @@ both tf2-ronenyolo-do-iou-variable ronen-halevy/yolo-v3-tf2 b70cf55a "$HERE/rone
 both tf2-kgcnnunlocked-dattfp-residual-dense osmoai/kgcnn-keras-unlocked d39811fa "$HERE/kgcnn_unlocked_dlayers.py" dattfp
 both tf2-kgcnnunlocked-dgat-residual-dense osmoai/kgcnn-keras-unlocked d39811fa "$HERE/kgcnn_unlocked_dlayers.py" dgat
 both tf2-universaltransformer-decoder-mha-reused akanyaani/universal-transformer-tf2.0 c1b93485 "$HERE/ut_decoder_mha.py"
-both tf2-wgantf2-shared-adam breadbread1984/WGAN-tf2 fdfbc78 "$HERE/breadbread_gan_train.py"
