@@ -450,18 +450,22 @@ _MUTATORS = frozenset({"append", "add", "update", "setdefault", "extend", "inser
 @lru_cache(maxsize=4096)
 def _self_attrs_changed(func: ast.AST) -> frozenset[str]:
     """The `self.x` a function changes: assigns, item stores, mutating method calls."""
+    return frozenset(attr for n in ast.walk(func) for attr in _self_attrs_changed_by(n))
+
+
+def _self_attrs_changed_by(n: ast.AST) -> set[str]:
+    """The `self.x` one statement or call changes (`self.a, self.b = ...` changes both)."""
     changed = set()
-    for n in ast.walk(func):
-        target = None
-        if isinstance(n, (ast.Assign, ast.AugAssign, ast.AnnAssign)):
-            for t in getattr(n, "targets", None) or [n.target]:
-                target = t.value if isinstance(t, ast.Subscript) else t
+    if isinstance(n, (ast.Assign, ast.AugAssign, ast.AnnAssign)):
+        for t in getattr(n, "targets", None) or [n.target]:
+            for target in ast.walk(t):
+                target = target.value if isinstance(target, ast.Subscript) else target
                 if _self_attr(target):
                     changed.add(target.attr)
-        elif isinstance(n, ast.Call) and isinstance(n.func, ast.Attribute) and n.func.attr in _MUTATORS:
-            if _self_attr(n.func.value):
-                changed.add(n.func.value.attr)
-    return frozenset(changed)
+    elif isinstance(n, ast.Call) and isinstance(n.func, ast.Attribute) and n.func.attr in _MUTATORS:
+        if _self_attr(n.func.value):
+            changed.add(n.func.value.attr)
+    return changed
 
 
 def _self_attr(node: ast.AST) -> bool:
@@ -644,20 +648,7 @@ def _set_before_test(node: ast.AST, func: ast.AST) -> bool:
     the `if` (the constructor's `self.mode = mode`), none after it (a memo's `self._built =
     True`)?"""
     read = _self_attrs_read(node.test)
-    for n in ast.walk(func):
-        changed = set()
-        if isinstance(n, (ast.Assign, ast.AugAssign, ast.AnnAssign)):
-            for t in getattr(n, "targets", None) or [n.target]:
-                for target in ast.walk(t):
-                    target = target.value if isinstance(target, ast.Subscript) else target
-                    if _self_attr(target):
-                        changed.add(target.attr)
-        elif isinstance(n, ast.Call) and isinstance(n.func, ast.Attribute) and n.func.attr in _MUTATORS:
-            if _self_attr(n.func.value):
-                changed.add(n.func.value.attr)
-        if changed & read and n.lineno >= node.lineno:
-            return False
-    return True
+    return not any(_self_attrs_changed_by(n) & read and n.lineno >= node.lineno for n in ast.walk(func))
 
 
 @lru_cache(maxsize=16384)

@@ -153,6 +153,31 @@ both tf2-tftts-seq2seq-train-vars TensorSpeech/TensorFlowTTS 1a64f4e "$HERE/tftt
 both tf2-delta-settrainable-callback nasa/delta 9ba72e0 "$HERE/delta_settrainable.py"
 both tf2-adapt-mdd-task-as-discriminator adapt-python/adapt 31cc3fb "$HERE/adapt_task_as_discriminator.py" mdd
 both tf2-adapt-mcd-task-as-discriminator adapt-python/adapt 31cc3fb "$HERE/adapt_task_as_discriminator.py" mcd
+# session 25 (s25y1)
+# understanding-unets 8c73ce2: the fix commit's new __init__ lacks super().__init__() (added the same day by 14bde54); the after side is 14bde54's file
+for side in before after; do
+    c=14bde54; [ $side = before ] && c="8c73ce2^"
+    show zaccharieramzi/understanding-unets "$c" learning_wavelets/keras_utils/pooling.py "$OUT/uunets/$side.py"
+    echo "-- tf2-understandingunets-bior-variable $side"; "$PY" "$HERE/layer.py" "$OUT/uunets/$side.py" BiorUpSampling '{}' '[2, 8, 8, 1]' 2>&1 | grep -E "^(variables|tf.function)" || true
+done
+both tf2-ddsp-daglayer-untracked-modules magenta/ddsp 5a06bce "$HERE/ddsp_daglayer.py"
+both tf2-pokegan-frozen-disc-grads whitgroves/pokegan-gsc 31d00df "$HERE/pokegan_frozen_disc.py"
+both tf2-wgan-shared-adam breadbread1984/WGAN-tf2 fdfbc78 "$HERE/wgan_shared_adam.py"
+# CycleGAN-tf2 ebd855c: the fix commit's train.py does not parse and its new losses raise on their labels (fixed by
+# 03f6bba, dd260b7, b8f075b the same day); the after side is b8f075b's tree
+for side in before after; do
+    c=b8f075b; [ $side = before ] && c="ebd855c^"
+    export_tree breadbread1984/CycleGAN-tf2 "$c" "$OUT/cyclegan/$side"
+    echo "-- tf2-cyclegan-shared-adam $side"; "$PY" "$HERE/cyclegan_shared_adam.py" "$OUT/cyclegan/$side" 2>&1 | grep -E "^train" || true
+done
+both tf2-kynk-dense-weight-scaling kynk94/TF2-Image-Generation 24a1741 "$HERE/kynk_weight_scaling.py" dense
+both tf2-kynk-embedding-weight-scaling kynk94/TF2-Image-Generation 24a1741 "$HERE/kynk_weight_scaling.py" embedding
+# session 25 (s25y2)
+both tf2-kerastuner-shared-optimizer keras-team/keras-tuner e2ced41 "$HERE/kerastuner_shared_optimizer.py"
+both tf2-alibidetect-outlierae-default-adam SeldonIO/alibi-detect da95dfbd "$HERE/alibidetect_default_adam.py"
+both tf2-deepchem-gan-shared-optimizer deepchem/deepchem 22885eb74 "$HERE/deepchem_gan_optimizer.py"
+both tf2-alibi-cfrl-update-tf-function SeldonIO/alibi d801de1942 "$HERE/alibi_cfrl_refit.py"
+both tf2-neurite-perlin-kzeros adalca/neurite df34cbb "$HERE/neurite_perlin_vol.py"
 # session 25 (s25y3)
 both tf2-deepctrtf2-mlp-embedding-config ZermZhang/DeepCTR-tf2 8c403cf3 "$HERE/deepctrtf2_mlp.py"
 both tf2-deepctrtf2-seblock-dense-mid ZermZhang/DeepCTR-tf2 ebc19ff1 "$HERE/deepctrtf2_seblock.py"

@@ -33,6 +33,15 @@ class Gradients:
         self.loss, self.var_list, self.pairs, self.by_hand = loss, var_list, pairs, by_hand
 
 
+def tape_gradient(interp, tape: Any, loss: Any, sources: Any, node, module) -> Gradients:
+    """One tape step's gradients, `tape.gradient(loss, sources)` or the step a Keras
+    optimizer's `minimize` takes itself, recorded for the rules that compare its list."""
+    if isinstance(sources, ModelVars):
+        sources.consume()
+    interp.analysis.tape_gradients.append(TapeGradient(Site(module.path, node), tape, loss, sources, interp.trace))
+    return Gradients(loss, sources)
+
+
 class SaverUse:
     """A Saver built on a selection: an empty list makes it save nothing, silently."""
 
@@ -400,10 +409,7 @@ def _keras_minimize(interp, optimizer: KerasOptimizer, node, module, args, kwarg
             interp.tf.tapes.remove(tape)
     elif not (isinstance(loss, Tensor) and isinstance(tape, TapeVal)):
         return _keras_step(interp, optimizer, node, module, [], {})
-    if isinstance(var_list, ModelVars):
-        var_list.consume()
-    interp.analysis.tape_gradients.append(TapeGradient(Site(module.path, node), tape, loss, var_list, interp.trace))
-    return _keras_step(interp, optimizer, node, module, [Gradients(loss, var_list)], {})
+    return _keras_step(interp, optimizer, node, module, [tape_gradient(interp, tape, loss, var_list, node, module)], {})
 
 
 def _keras_step(interp, optimizer: KerasOptimizer, node, module, args, kwargs) -> Any:

@@ -14,7 +14,7 @@ from typing import Any
 from reuse_lint import tfnames
 from reuse_lint.engine.events import ListRead, Site, TapeGradient
 from reuse_lint.engine.tfapi import NOT_SPECIAL, TFMethod, attributes, builtin, context, register
-from reuse_lint.engine.tfapi.optimizers import Gradients
+from reuse_lint.engine.tfapi.optimizers import Gradients, tape_gradient
 from reuse_lint.engine.values import UNKNOWN, Const, ListVal, ModelVars, PickedVars, TapeVal, Tensor
 
 
@@ -53,10 +53,7 @@ def _gradient(interp, tape: TapeVal, node, module, args, kwargs) -> Any:
     sources = args[1] if len(args) > 1 else kwargs.get("sources", UNKNOWN)
     if _computed(sources):
         return Gradients(loss, UNKNOWN)  # with respect to tensors (a penalty's inputs): trains nothing
-    if isinstance(sources, ModelVars):
-        sources.consume()
-    interp.analysis.tape_gradients.append(TapeGradient(Site(module.path, node), tape, loss, sources, interp.trace))
-    return Gradients(loss, sources)
+    return tape_gradient(interp, tape, loss, sources, node, module)
 
 
 def _computed(value: Any) -> bool:
