@@ -71,8 +71,8 @@ SESSIONS = frozenset({"tf.Session", "tf.InteractiveSession"})
 RESET_DEFAULT_GRAPH = "tf.reset_default_graph"
 # `keras.backend.variable` (`K.variable`) makes a tf.Variable under TensorFlow.
 VARIABLE = frozenset({"tf.Variable", "tf.compat.v2.Variable", "keras.backend.variable"})
-# Keras 2's filled backend tensors (`K.zeros`, `K.ones`) are variables too when
-# their shape is fully known (one with a dimension read off a tensor is left alone).
+# Keras 2's filled backend tensors (`K.zeros`, `K.ones`) are variables: eager, one per
+# call; in a tf.function TF raises (the singleton error, or a shape tensor out of scope).
 FILLED_VARIABLES = frozenset({"keras.backend.zeros", "keras.backend.ones"})
 # Where `trainable` stands among the positional arguments: `tf.Variable(0, False)` is a
 # counter kept out of training (`keras.backend.variable(value, dtype, name)` has none).

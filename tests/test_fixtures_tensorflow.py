@@ -394,6 +394,9 @@ SILENT = {
     "rl117_runners_bad.py": lambda b: not any(n.startswith(("decoder/", "bidirectional_rnn/bw/")) for n in b["created"])
     and any(n.startswith("encoder/") for n in b["created"]) and any(n.startswith("bidirectional_rnn/fw/") for n in b["created"]),
     # TF2: the overwritten first layer keeps its initial weights; the layers after it train.
+    # TF2: the kernels scaled once in `build` never train (only the biases move).
+    "rl127_bad.py": lambda b: b["error"] is None and {"g_hidden/kernel:0", "g_out/kernel:0"} <= set(b["unchanged"])
+    and {"g_hidden/bias:0", "g_out/bias:0"} <= set(b["changed"]),
     "rl123_bad.py": lambda b: {n.split("/", 1)[1] for n in b["unchanged"] if n.count("/") == 2} == {"gen_in/kernel:0", "gen_in/bias:0"}
     and {"gen_mid/kernel:0", "gen_out/kernel:0"} <= {n.split("/", 1)[1] for n in b["changed"] if "/" in n},
     # One zip over the actor's four-variable lists and the critic's five: the soft update
@@ -624,6 +627,7 @@ GOOD_SHOWS = {
     "rl126_good.py": lambda b: {"conv1/kernel:0", "conv2/kernel:0"} <= set(b["unchanged"]) and "head/kernel:0" in b["changed"],
     "rl126_unfreeze_good.py": lambda b: {"base_hidden/kernel:0", "base_hidden/bias:0"} <= set(b["changed"]),
     "rl126_callback_good.py": lambda b: {"base_hidden/kernel:0", "top/kernel:0"} <= set(b["changed"]),
+    "rl127_good.py": lambda b: {"g_hidden/kernel:0", "g_out/kernel:0", "g_hidden/bias:0", "g_out/bias:0"} <= set(b["changed"]),
     "rl119_good.py": lambda b: b["keras_steps"]["combined"] == _keras("g_hidden", "g_out")
     and b["keras_steps"]["discriminator"] == _keras("d_hidden", "d_out"),
     "rl119_outputs_good.py": lambda b: b["keras_steps"]["combined"] == _keras("g_hidden", "g_out")
@@ -781,6 +785,10 @@ KERAS3 = {
     "rl126_callback_bad.py": lambda b: b["error"] is not None and b["error"]["type"] == "TypeError"
     and "'NoneType' object is not callable" in b["error"]["message"],
     "rl126_callback_good.py": lambda b: b["error"] is None and _ends(b["changed"], "base_hidden/kernel:0", "top/kernel:0"),
+    # Keras 3 makes `kernel` a read-only property: the assignment in `build` raises.
+    "rl127_bad.py": lambda b: b["error"] is not None and b["error"]["type"] == "AttributeError"
+    and "has no setter" in b["error"]["message"],
+    "rl127_good.py": lambda b: b["error"] is None and _ends(b["changed"], "g_hidden/kernel:0", "g_out/kernel:0"),
 }
 
 

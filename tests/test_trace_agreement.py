@@ -603,6 +603,10 @@ TABLE = (
         NO_COUNTERPART + "the trace stops at fit's first tape.gradient, before the callback compiles "
         "the model again"),
     Row("rules/rl126_callback_good.py", (), (), GOOD),
+    Row("rules/rl127_bad.py", ("RL127@17",), (),
+        NO_COUNTERPART + "the trace reports variables made, copied or shared; a weight replaced by a "
+        "tensor is made once and only left untrained, which the trace does not compare"),
+    Row("rules/rl127_good.py", (), (), GOOD),
     Row("seed/example1_incorrect_reuse.py", ("RL101@16",), ("RT201@16",),
         "RL101→RT201: the article's Example 1"),
     Row("seed/example2_correct_reuse.py", (), (), GOOD),

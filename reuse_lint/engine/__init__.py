@@ -15,6 +15,7 @@ import tokenize
 
 from reuse_lint.engine.events import Analysis
 from reuse_lint.engine.interp import Interpreter, Loader
+from reuse_lint.engine.tfapi.core import graph_program
 from reuse_lint.engine.values import ModuleState
 
 __all__ = ["analyse", "Analysed", "parse_module", "ParseFailure", "decode", "split_lines"]
@@ -115,4 +116,5 @@ def analyse(module: ModuleState, loader: Loader | None) -> Analysed:
     interpreter = Interpreter(loader)
     interpreter.set_budget()
     interpreter.run_module(module)
+    interpreter.analysis.graph_program = graph_program(interpreter)
     return Analysed(interpreter)

@@ -375,6 +375,13 @@ class Analysis:
     # The program's subclasses of Keras' `Callback` (ClassVal), whose hooks `fit` runs while
     # it trains: what they do to the model is read from their methods (queries.callback_recompiles).
     keras_callbacks: list = field(default_factory=list)
+    # The program's subclasses of Keras layers (ClassVal): what their `build` does to the
+    # weights is read from it (queries.replaced_weights).
+    keras_layer_classes: list = field(default_factory=list)
+    # Whether a module of the program names a graph-mode-only API (`tf.placeholder`,
+    # `Session`, `get_variable`...): TF 1 style graphs, where a tensor computed from a weight
+    # once still passes gradients to it.
+    graph_program: bool = False
     reapplied_layers: list[ReappliedLayer] = field(default_factory=list)
     # (site where a Keras optimizer was made, its canonical class, "tf.function" | "loop"):
     # made in the step that applies it, so each step's optimizer starts from fresh variables.

@@ -1225,6 +1225,8 @@ class Interpreter:
             self._nested_keras.append(cls)
         if tfapi.derives_from_keras_callback(cls) and all(c.node is not stmt for c in self.analysis.keras_callbacks):
             self.analysis.keras_callbacks.append(cls)
+        if tfapi.is_keras_layer_class(cls) and all(c.node is not stmt for c in self.analysis.keras_layer_classes):
+            self.analysis.keras_layer_classes.append(cls)
         self._bind(stmt.name, cls, env)
 
     def _stmt_Import(self, stmt: ast.Import, env, module) -> None:

@@ -10,7 +10,9 @@ import string
 
 from reuse_lint.engine.events import TRUTH, Analysis, NamedConst, Build, CallInfo, Creation, Site
 from reuse_lint import tfnames
-from reuse_lint.engine.tfapi.keras import derives_from_keras_layer, derives_from_keras_model, makes_trainable_weight
+from reuse_lint.engine.tfapi.keras import (
+    derives_from_keras_layer, derives_from_keras_library_layer, derives_from_keras_model, makes_trainable_weight,
+)
 from reuse_lint.engine.syntax import positional_names
 from reuse_lint.engine.values import (
     AUTO, UNKNOWN, ClassVal, Const, DictVal, ForeignObject, FuncVal, Instance, KerasObject, KerasOptimizer, ListVal, ModelVars, Optimizer,
@@ -1407,3 +1409,103 @@ def _compiles(call: ast.Call, is_model, globals_: dict, depth: int) -> bool:
     is_param = lambda e: isinstance(e, ast.Name) and e.id in names  # noqa: E731
     return any(isinstance(sub, ast.Call) and _compiles(sub, is_param, helper.module.globals, depth + 1)
                for sub in ast.walk(node))
+
+
+@dataclass(frozen=True)
+class ReplacedWeight:
+    """`self.kernel = self.kernel * coef` in a Keras layer's `build`: the weight's attribute
+    now holds a tensor computed from it once."""
+
+    site: Site  # the assignment
+    attr: str  # `kernel`
+    made: Site | None  # where the layer's own `build`/`__init__` made the weight; None: its Keras base did
+    layer: str  # the class's name
+
+
+# The weights a Keras library layer's `build` stores on the object (Dense, Conv*, Embedding,
+# the normalization layers, the separable and recurrent ones).
+_LIBRARY_WEIGHTS = frozenset({"kernel", "bias", "embeddings", "gamma", "beta", "depthwise_kernel",
+                              "pointwise_kernel", "recurrent_kernel"})
+_WEIGHT_MAKERS = frozenset({"add_weight", "add_variable", "Variable", "variable"})
+
+
+def replaced_weights(analysis: Analysis) -> list[ReplacedWeight]:
+    """In the `build` of a Keras layer of the program, a weight's attribute given a tensor
+    computed from the weight (an arithmetic expression or a TF op of it). Graph-mode
+    programs are left out: there the tensor stays in the graph the layer is applied in, and
+    gradients still reach the weight through it."""
+    if analysis.graph_program:
+        return []
+    found = []
+    for cls in analysis.keras_layer_classes:
+        build = next((item for item in cls.node.body
+                      if isinstance(item, ast.FunctionDef) and item.name == "build"), None)
+        if build is None:
+            continue
+        own = _weights_made(cls)
+        library = derives_from_keras_library_layer(cls)
+        for node in ast.walk(build):
+            if not (isinstance(node, ast.Assign) and len(node.targets) == 1 and _on_self(node.targets[0])):
+                continue
+            attr = node.targets[0].attr
+            made = own.get(attr)
+            if made is None and not (attr in _LIBRARY_WEIGHTS and library and _calls_base_build(build, node.lineno)):
+                continue
+            if made is not None and made.lineno >= node.lineno and made in set(ast.walk(build)):
+                continue  # made again after this line
+            if _computed_from(node.value, attr, cls.module.globals):
+                found.append(ReplacedWeight(Site(cls.module.path, node), attr,
+                                            Site(cls.module.path, made) if made is not None else None, cls.node.name))
+    return found
+
+
+def _on_self(node: ast.AST) -> bool:
+    return isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name) and node.value.id == "self"
+
+
+def _weights_made(cls: ClassVal) -> dict[str, ast.AST]:
+    """`self.w = self.add_weight(...)` (or `tf.Variable(...)`) in the `__init__` or `build` of
+    the class or of the program's classes it derives from: attribute -> the assignment."""
+    made: dict[str, ast.AST] = {}
+    stack, seen = [cls], set()
+    while stack:
+        c = stack.pop()
+        if id(c) in seen or not isinstance(c, ClassVal):
+            continue
+        seen.add(id(c))
+        stack.extend(c.bases)
+        for item in c.node.body:
+            if not (isinstance(item, ast.FunctionDef) and item.name in ("__init__", "build")):
+                continue
+            for node in ast.walk(item):
+                if (isinstance(node, ast.Assign) and len(node.targets) == 1 and _on_self(node.targets[0])
+                        and isinstance(node.value, ast.Call) and _callee_name(node.value) in _WEIGHT_MAKERS):
+                    made.setdefault(node.targets[0].attr, node)
+    return made
+
+
+def _callee_name(call: ast.Call) -> str | None:
+    func = call.func
+    return func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", None)
+
+
+def _calls_base_build(build: ast.FunctionDef, before: int) -> bool:
+    """`super().build(input_shape)` (or `Base.build(self, ...)`) on a line before `before`."""
+    return any(isinstance(n, ast.Call) and isinstance(n.func, ast.Attribute) and n.func.attr == "build"
+               and n.lineno < before for n in ast.walk(build))
+
+
+def _computed_from(value: ast.expr, attr: str, globals_: dict) -> bool:
+    """`self.kernel * coef`, `-self.kernel`, `tf.clip_by_norm(self.kernel, 1.0)`: a tensor
+    made of the weight. A call of anything else (a method, a Variable) may return a variable."""
+    reads = any(_on_self(n) and n.attr == attr for n in ast.walk(value))
+    if not reads:
+        return False
+    if isinstance(value, (ast.BinOp, ast.UnaryOp)):
+        return True
+    if isinstance(value, ast.Call) and _callee_name(value) not in _WEIGHT_MAKERS:
+        root = value.func
+        while isinstance(root, ast.Attribute):
+            root = root.value
+        return isinstance(root, ast.Name) and isinstance(globals_.get(root.id), TFRef)
+    return False

@@ -51,8 +51,9 @@ class VariableInTfFunction(Rule):
     is a test of the shapes the call was given (`if x.shape[-1] != self.units:`), which
     takes the same arm on every step of `fit`.
 
-    Keras 2's `K.zeros` and `K.ones` of a fully known shape return a variable,
-    not a tensor: made in `call`, it is made on every call.
+    Keras 2's `K.zeros` and `K.ones` return a variable, not a tensor: made in `call`, it is
+    made on every eager call, and a tf.function raises on it (with a shape read off the
+    input, because that shape is out of the scope the variable is made in).
 
     A Keras optimizer (`tf.keras.optimizers.Adam(...)`) holds variables too (its step
     count, a moment per weight): one made in the step that applies it, inside a
@@ -425,13 +426,14 @@ with tf.Graph().as_default():
 """,
     )
     INVALID = (
-        # Keras 2's `K.ones` of a fixed shape is a variable, made on every call.
+        # Keras 2's `K.ones` is a variable, made on every call, whatever its shape.
         """
 from tensorflow.keras import backend as K
 import tensorflow as tf
 class Mask(tf.keras.layers.Layer):
     def call(self, x):
-        return x * K.ones((4, 4))  # expect: RL111
+        mask = K.ones(K.stack([K.shape(x)[0], 4]))  # expect: RL111
+        return x * K.ones((4, 4)) * mask  # expect: RL111
 """,
         # A projection made under a test of the input's width: Keras gives `call` the same
         # widths on every step, so the arm runs on every call.
@@ -785,7 +787,7 @@ class OperatorNet(tf.keras.Model):
                 continue
             what = {"variable": "tf.Variable", "weight": "a weight (`add_weight`)"}.get(b.kind, f"`{b.canon.split('.')[-1]}`")
             if b.canon in tfnames.FILLED_VARIABLES:
-                what = f"a variable (`K.{b.canon.split('.')[-1]}` of a fixed shape)"
+                what = f"a variable (`K.{b.canon.split('.')[-1]}`)"
             if b.compiled_fn:
                 yield from ctx.report(
                     self, b.site,

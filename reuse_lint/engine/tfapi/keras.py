@@ -915,6 +915,13 @@ def _calls_super_call(node: ast.AST) -> bool:
     )
 
 
+def derives_from_keras_library_layer(cls: ClassVal) -> bool:
+    """A Keras layer with weights of its own (`Dense`, `Conv2D`, `Embedding`) up the bases,
+    not only the bare `Layer` base."""
+    return _derives_from(cls, lambda canon: tfnames.is_keras_layer_class(canon)
+                         and canon.rsplit(".", 1)[-1] not in ("Layer", "Model", "Sequential"))
+
+
 def derives_from_keras_callback(cls: ClassVal) -> bool:
     return _derives_from(cls, lambda canon: tfnames.keras_base_class(canon) == tfnames.KERAS_CALLBACK)
 

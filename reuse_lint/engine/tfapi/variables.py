@@ -9,9 +9,9 @@ import ast
 from typing import Any
 
 from reuse_lint import tfnames
-from reuse_lint.engine.tfapi import NOT_SPECIAL, register
+from reuse_lint.engine.tfapi import register
 from reuse_lint.engine.tfapi.core import build, model_scope, record, variable_tensor
-from reuse_lint.engine.values import EMPTY_TENSOR, UNKNOWN, Const, ListVal, Tensor, deps, truthy
+from reuse_lint.engine.values import EMPTY_TENSOR, UNKNOWN, Const, Tensor, deps, truthy
 
 
 @register(tfnames.GET_VARIABLE)
@@ -53,12 +53,9 @@ def _variable(interp, canon, node, args, kwargs, module) -> Any:
 
 @register(*tfnames.FILLED_VARIABLES)
 def _filled(interp, canon, node, args, kwargs, module) -> Any:
-    """`K.zeros((4, 8))`: a new variable on every run (TF raises in a tf.function's second
-    trace); `K.zeros((K.shape(x)[0], 8))` a tensor, since its shape is not known when built."""
-    shape = args[0] if args else kwargs.get("shape", UNKNOWN)
-    dims = shape.items if isinstance(shape, ListVal) and not shape.sample else [shape]
-    if not dims or not all(isinstance(d, Const) and type(d.value) is int for d in dims):
-        return NOT_SPECIAL
+    """`K.zeros((4, 8))`: a new variable on every run. With a shape read off a tensor it is
+    one too when eager, and in a tf.function TF raises before making it (the shape is out
+    of the scope it is made in), so every shape counts."""
     return _variable(interp, canon, node, [], {}, module)
 
 
