@@ -74,6 +74,9 @@ VARIABLE = frozenset({"tf.Variable", "tf.compat.v2.Variable", "keras.backend.var
 # Keras 2's filled backend tensors (`K.zeros`, `K.ones`) are variables: eager, one per
 # call; in a tf.function TF raises (the singleton error, or a shape tensor out of scope).
 FILLED_VARIABLES = frozenset({"keras.backend.zeros", "keras.backend.ones"})
+# A functional model's inputs: a builder applied to several of them makes one tower per
+# input (queries._meant_to_share).
+KERAS_INPUTS = frozenset({"keras.Input", "keras.layers.Input"})
 # Where `trainable` stands among the positional arguments: `tf.Variable(0, False)` is a
 # counter kept out of training (`keras.backend.variable(value, dtype, name)` has none).
 TRAINABLE_POSITION = {"tf.Variable": 1, "tf.compat.v2.Variable": 1, "tf.get_variable": 5}
@@ -405,7 +408,10 @@ def is_keras_layer_class(canon: str) -> bool:
 
 
 def is_keras_object(canon: str) -> bool:
-    """A Keras layer or model class (`keras.layers.Dense`, `tf.layers.Dense`), not a function."""
+    """A Keras layer or model class (`keras.layers.Dense`, `tf.layers.Dense`), not a function
+    (`keras.layers.Input` makes a tensor)."""
+    if canon in KERAS_INPUTS:
+        return False
     if canon in KERAS_MODELS:
         return True
     for prefix in ("keras.layers.", "tf.layers."):
@@ -585,7 +591,7 @@ SPECIAL_NAMES = frozenset(
     | KERAS_DATA_HELPERS
     | KERAS_MODEL_LOADERS  # what a run resumes from (see keras.resumed_or_built)
     | GRADIENT_TAPES
-    | NAME_SCOPES | VARIABLE | FILLED_VARIABLES | TF_FUNCTION | set(TRACED_AT_CALL) | TF_COND | TF_CASE | GRAPH_CODE | set(LAYER_FUNCTIONS) | SELECTORS | MULTI_RNN_CELL
+    | NAME_SCOPES | VARIABLE | FILLED_VARIABLES | KERAS_INPUTS | TF_FUNCTION | set(TRACED_AT_CALL) | TF_COND | TF_CASE | GRAPH_CODE | set(LAYER_FUNCTIONS) | SELECTORS | MULTI_RNN_CELL
     | ARG_SCOPES | RNN_RUNNERS | SAVERS | {k for k in TRAINABLE_KEYS | GLOBAL_KEYS if k.startswith("tf.")}
     | KERAS_MODELS | {"keras.Layer"}
     | {KERAS_CALLBACK}  # a callback's hooks, which `fit` runs (queries.callback_recompiles)

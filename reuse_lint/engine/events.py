@@ -378,6 +378,8 @@ class Analysis:
     # The program's subclasses of Keras layers (ClassVal): what their `build` does to the
     # weights is read from it (queries.replaced_weights).
     keras_layer_classes: list = field(default_factory=list)
+    # Ids of the `keras.Input(...)` calls: the sources of a functional model's inputs.
+    keras_inputs: set = field(default_factory=set)
     # Whether a module of the program names a graph-mode-only API (`tf.placeholder`,
     # `Session`, `get_variable`...): TF 1 style graphs, where a tensor computed from a weight
     # once still passes gradients to it.

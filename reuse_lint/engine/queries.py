@@ -410,6 +410,10 @@ def _meant_to_share(first: CallInfo, second: CallInfo, analysis: Analysis) -> bo
     # independence: EfficientNet's blocks lost it in a conditionally padded conv helper.
     if first.partial or second.partial:
         return False
+    if first.inputs | second.inputs <= analysis.keras_inputs:
+        # `branch(acc)`, `branch(gyro)` on a functional model's own `Input`s: one tower per
+        # input, trained together (round 34's sensor and stain towers, each with its weights).
+        return False
     return bool(first.inputs) and bool(second.inputs) and not (first.inputs & second.inputs)
 
 

@@ -20,7 +20,8 @@ class KerasLayerPerCall(Rule):
     and applied on the spot (`Model(z, build_d()(g(z)))`) beside the model it built before.
     It reports the repeated call (the one asking for reuse). Architecture is left alone:
     layers without weights, a block configured at each call (`conv_bn(x, filters=256)`), a
-    block applied to branches of one network (inputs that share an ancestor), stacked
+    block applied to branches of one network (inputs that share an ancestor), a builder
+    applied to each `keras.Input` of a multi-input model (one tower per input), stacked
     blocks, classes instantiated more than once, and two models kept under two names (an
     online and a target network).
 
@@ -58,6 +59,19 @@ class KerasLayerPerCall(Rule):
     CODE = "RL106"
     NAME = "keras-layer-per-call"
     VALID = (
+        # One tower per input of a multi-input functional model, trained together (round 34:
+        # TF 2.21 builds three Conv1D and three LSTM, and every variable gets a gradient).
+        """
+from tensorflow.keras import Input, Model
+from tensorflow.keras.layers import Conv1D, LSTM, Concatenate, Dense
+def branch(x):
+    h = Conv1D(16, 3, padding="same")(x)
+    return LSTM(8)(h)
+acc = Input(shape=(128, 3))
+gyro = Input(shape=(128, 3))
+out = Dense(6)(Concatenate()([branch(acc), branch(gyro)]))
+model = Model([acc, gyro], out)
+""",
         # A library test: one method (`fit`, building a default encoder when none was given)
         # run on two objects built apart. Each object holds its own model, as the test asks
         # (TF 2.21: `first.encoder is not second.encoder`, each with its own Dense weights).

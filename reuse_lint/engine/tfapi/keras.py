@@ -915,6 +915,13 @@ def _calls_super_call(node: ast.AST) -> bool:
     )
 
 
+@register(*tfnames.KERAS_INPUTS)
+def _keras_input(interp, canon, node, args, kwargs, module) -> Tensor:
+    """`keras.Input(shape=...)`: a source of its own, remembered as a model input."""
+    interp.analysis.keras_inputs.add(id(node))
+    return Tensor(calls=frozenset({id(node)}))
+
+
 def derives_from_keras_library_layer(cls: ClassVal) -> bool:
     """A Keras layer with weights of its own (`Dense`, `Conv2D`, `Embedding`) up the bases,
     not only the bare `Layer` base."""
