@@ -26,7 +26,7 @@ import re
 import time
 from dataclasses import dataclass, replace
 from functools import lru_cache
-from typing import Any, Callable, Iterator
+from typing import Any, Callable
 
 from reuse_lint.engine import tfapi
 from reuse_lint.engine.callers import calls_in, leaving_out
@@ -40,7 +40,7 @@ from reuse_lint.engine.events import (
     Cond,
     Site,
 )
-from reuse_lint.engine.syntax import parameter_names, positional_names
+from reuse_lint.engine.syntax import is_self_attribute, parameter_names, positional_names
 from reuse_lint.engine.values import (
     UNKNOWN,
     OPEN_KEY,
@@ -460,16 +460,12 @@ def _self_attrs_changed_by(n: ast.AST) -> set[str]:
         for t in getattr(n, "targets", None) or [n.target]:
             for target in ast.walk(t):
                 target = target.value if isinstance(target, ast.Subscript) else target
-                if _self_attr(target):
+                if is_self_attribute(target):
                     changed.add(target.attr)
     elif isinstance(n, ast.Call) and isinstance(n.func, ast.Attribute) and n.func.attr in _MUTATORS:
-        if _self_attr(n.func.value):
+        if is_self_attribute(n.func.value):
             changed.add(n.func.value.attr)
     return changed
-
-
-def _self_attr(node: ast.AST) -> bool:
-    return isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name) and node.value.id == "self"
 
 
 def _setting_test(test: ast.AST) -> bool:
@@ -515,7 +511,7 @@ def _flag_test(stmt: ast.If, owner: ClassVal | None = None) -> bool:
             return all(flag(v) for v in n.values)
         if isinstance(n, ast.Name):
             return n.id in _TRAINING_FLAGS
-        return _self_attr(n) and not _once_flag(n)
+        return is_self_attribute(n) and not _once_flag(n)
     if not flag(stmt.test):
         return False
     stored = _self_attrs_changed(stmt)
@@ -569,11 +565,12 @@ def _input_shape_test(test: ast.AST) -> bool:
         if isinstance(n, ast.Call) and isinstance(n.func, ast.Name) and n.func.id == "len" and len(n.args) == 1:
             return shape_read(n.args[0])
         if isinstance(n, ast.Call) and isinstance(n.func, ast.Attribute) and n.func.attr == "get_shape" and not n.args:
-            n = ast.Attribute(value=n.func.value, attr="shape")
-        return (isinstance(n, ast.Attribute) and n.attr in _SHAPE_ATTRS
-                and isinstance(n.value, ast.Name) and n.value.id != "self")
+            n = n.func  # `x.get_shape()` reads as `x.shape`
+        elif not (isinstance(n, ast.Attribute) and n.attr in _SHAPE_ATTRS):
+            return False
+        return isinstance(n.value, ast.Name) and n.value.id != "self"
     def operand(n: ast.AST) -> bool:
-        return (shape_read(n) or isinstance(n, ast.Constant) and n.value is not None or _self_attr(n)
+        return (shape_read(n) or isinstance(n, ast.Constant) and n.value is not None or is_self_attribute(n)
                 or isinstance(n, ast.Name) and n.id != "self"  # a parameter's value: a setting too
                 or isinstance(n, (ast.Tuple, ast.List)) and all(operand(e) for e in n.elts))
     if isinstance(test, ast.UnaryOp) and isinstance(test.op, ast.Not):
@@ -601,32 +598,20 @@ def _plain_self_test(test: ast.AST) -> bool:
     if isinstance(test, ast.BoolOp):
         return all(_plain_self_test(v) for v in test.values)
     if isinstance(test, ast.Compare):
-        return _self_attr(test.left) and all(isinstance(c, ast.Constant) for c in test.comparators)
-    return _self_attr(test)
-
-
-def _program_classes(cls: ClassVal) -> Iterator[ClassVal]:
-    """The class and, up its hierarchy, each base that is the program's own class, once."""
-    seen: set[int] = set()
-    stack: list[Any] = [cls]
-    while stack:
-        c = stack.pop()
-        if isinstance(c, ClassVal) and id(c) not in seen:
-            seen.add(id(c))
-            yield c
-            stack.extend(c.bases)
+        return is_self_attribute(test.left) and all(isinstance(c, ast.Constant) for c in test.comparators)
+    return is_self_attribute(test)
 
 
 def _known_hierarchy(cls: ClassVal) -> bool:
     """Every base up the hierarchy is the program's own class or a modelled library's (a
     Keras `Layer`): no base we cannot read may write the flag."""
-    return all(isinstance(b, ClassVal) or tfapi.is_modelled(b) for c in _program_classes(cls) for b in c.bases)
+    return all(isinstance(b, ClassVal) or tfapi.is_modelled(b) for c in cls.program_classes() for b in c.bases)
 
 
 def _attrs_set_in_init(cls: ClassVal) -> frozenset[str]:
     """The `self.x` that `__init__` of the class or of one of its bases writes."""
     return frozenset(
-        attr for c in _program_classes(cls) for item in c.node.body
+        attr for c in cls.program_classes() for item in c.node.body
         if isinstance(item, ast.FunctionDef) and item.name == "__init__" for attr in _self_attrs_changed(item))
 
 
@@ -651,7 +636,7 @@ def _attrs_stored_outside_init(tree: ast.Module) -> frozenset[str]:
 
 def _attrs_set_after_init(cls: ClassVal) -> frozenset[str]:
     """The `self.x` that a method of the class or of its bases, `__init__` aside, changes."""
-    return frozenset().union(*(_methods_changes(c.node) for c in _program_classes(cls)))
+    return frozenset().union(*(_methods_changes(c.node) for c in cls.program_classes()))
 
 
 @lru_cache(maxsize=4096)
@@ -686,7 +671,7 @@ def _set_before_test(node: ast.AST, func: ast.AST) -> bool:
 def _self_attrs_read(test: ast.AST) -> frozenset[str]:
     # Asked at every run of an `if` inside a function: a walk of the test each time was a
     # seventh of the analysis of tensorflow/benchmarks' tests.
-    return frozenset(n.attr for n in ast.walk(test) if _self_attr(n))
+    return frozenset(n.attr for n in ast.walk(test) if is_self_attribute(n))
 
 
 def _stored_attr(method: HiddenMethod) -> str | None:
@@ -2802,7 +2787,7 @@ def _default_equality(interp: Interpreter, value: Any) -> bool:
     return all(
         "__eq__" not in cls.attrs and "__ne__" not in cls.attrs
         and all(isinstance(b, ClassVal) or tfapi.default_equality(interp, b) for b in cls.bases)
-        for cls in _program_classes(value.cls))
+        for cls in value.cls.program_classes())
 
 
 def _is_builtin_object(node: ast.expr, value: Any) -> bool:

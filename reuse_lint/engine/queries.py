@@ -13,7 +13,7 @@ from reuse_lint import tfnames
 from reuse_lint.engine.tfapi.keras import (
     derives_from_keras_layer, derives_from_keras_library_layer, derives_from_keras_model, makes_trainable_weight,
 )
-from reuse_lint.engine.syntax import positional_names
+from reuse_lint.engine.syntax import is_self_attribute, positional_names
 from reuse_lint.engine.values import (
     AUTO, UNKNOWN, ClassVal, Const, DictVal, ForeignObject, FuncVal, Instance, KerasObject, KerasOptimizer, ListVal, ModelVars, Optimizer,
     TFRef, Tensor, VarRef,
@@ -1052,7 +1052,7 @@ def _attributes_known(cls: ClassVal) -> bool:
 
 def _sets_self_attribute(func: ast.AST) -> bool:
     return any(
-        isinstance(t, ast.Attribute) and isinstance(t.value, ast.Name) and t.value.id == "self"
+        is_self_attribute(t)
         for n in ast.walk(func) if isinstance(n, (ast.Assign, ast.AugAssign, ast.AnnAssign))
         for t in (n.targets if isinstance(n, ast.Assign) else [n.target])
     )
@@ -1375,8 +1375,7 @@ def callback_recompiles(analysis: Analysis) -> list[CallbackRecompile]:
 
 def _is_callback_model(node: ast.expr) -> bool:
     """`self.model`: the model whose `fit` runs the callback."""
-    return (isinstance(node, ast.Attribute) and node.attr == "model"
-            and isinstance(node.value, ast.Name) and node.value.id == "self")
+    return is_self_attribute(node) and node.attr == "model"
 
 
 def _compiles_callback_model(call: ast.Call, globals_: dict) -> bool:
@@ -1448,14 +1447,15 @@ def replaced_weights(analysis: Analysis) -> list[ReplacedWeight]:
             continue
         own = _weights_made(cls)
         library = derives_from_keras_library_layer(cls)
+        in_build = set(ast.walk(build))
         for node in ast.walk(build):
-            if not (isinstance(node, ast.Assign) and len(node.targets) == 1 and _on_self(node.targets[0])):
+            if not (isinstance(node, ast.Assign) and len(node.targets) == 1 and is_self_attribute(node.targets[0])):
                 continue
             attr = node.targets[0].attr
             made = own.get(attr)
             if made is None and not (attr in _LIBRARY_WEIGHTS and library and _calls_base_build(build, node.lineno)):
                 continue
-            if made is not None and made.lineno >= node.lineno and made in set(ast.walk(build)):
+            if made is not None and made.lineno >= node.lineno and made in in_build:
                 continue  # made again after this line
             if _computed_from(node.value, attr, cls.module.globals):
                 found.append(ReplacedWeight(Site(cls.module.path, node), attr,
@@ -1463,26 +1463,16 @@ def replaced_weights(analysis: Analysis) -> list[ReplacedWeight]:
     return found
 
 
-def _on_self(node: ast.AST) -> bool:
-    return isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name) and node.value.id == "self"
-
-
 def _weights_made(cls: ClassVal) -> dict[str, ast.AST]:
     """`self.w = self.add_weight(...)` (or `tf.Variable(...)`) in the `__init__` or `build` of
     the class or of the program's classes it derives from: attribute -> the assignment."""
     made: dict[str, ast.AST] = {}
-    stack, seen = [cls], set()
-    while stack:
-        c = stack.pop()
-        if id(c) in seen or not isinstance(c, ClassVal):
-            continue
-        seen.add(id(c))
-        stack.extend(c.bases)
+    for c in cls.program_classes():
         for item in c.node.body:
             if not (isinstance(item, ast.FunctionDef) and item.name in ("__init__", "build")):
                 continue
             for node in ast.walk(item):
-                if (isinstance(node, ast.Assign) and len(node.targets) == 1 and _on_self(node.targets[0])
+                if (isinstance(node, ast.Assign) and len(node.targets) == 1 and is_self_attribute(node.targets[0])
                         and isinstance(node.value, ast.Call) and _callee_name(node.value) in _WEIGHT_MAKERS):
                     made.setdefault(node.targets[0].attr, node)
     return made
@@ -1502,7 +1492,7 @@ def _calls_base_build(build: ast.FunctionDef, before: int) -> bool:
 def _computed_from(value: ast.expr, attr: str, globals_: dict) -> bool:
     """`self.kernel * coef`, `-self.kernel`, `tf.clip_by_norm(self.kernel, 1.0)`: a tensor
     made of the weight. A call of anything else (a method, a Variable) may return a variable."""
-    reads = any(_on_self(n) and n.attr == attr for n in ast.walk(value))
+    reads = any(is_self_attribute(n) and n.attr == attr for n in ast.walk(value))
     if not reads:
         return False
     if isinstance(value, (ast.BinOp, ast.UnaryOp)):

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import ast
 from dataclasses import dataclass, field, replace
-from typing import Any
+from typing import Any, Iterator
 
 from reuse_lint import tfnames
 
@@ -311,6 +311,17 @@ class ClassVal:
     module: "ModuleState"
     attrs: dict[str, Any]
     bases: list[Any]
+
+    def program_classes(self) -> Iterator["ClassVal"]:
+        """The class and, up its hierarchy, each base that is the program's own class, once."""
+        seen: set[int] = set()
+        stack: list[Any] = [self]
+        while stack:
+            c = stack.pop()
+            if isinstance(c, ClassVal) and id(c) not in seen:
+                seen.add(id(c))
+                yield c
+                stack.extend(c.bases)
 
     def lookup(self, name: str) -> Any:
         """Depth first, left to right, each class once: a base reached again (a diamond)

@@ -31,7 +31,7 @@ def _get_variable(interp, canon, node, args, kwargs, module) -> Tensor:
 _INITIALIZER_POSITION = 3  # get_variable(name, shape, dtype, initializer, ...)
 
 
-@register(*tfnames.VARIABLE)
+@register(*tfnames.VARIABLE, *tfnames.FILLED_VARIABLES)  # `K.zeros((4, 8))` is a tf.Variable too
 def _variable(interp, canon, node, args, kwargs, module) -> Any:
     flag = truthy(_trainable(canon, args, kwargs))
     trainable = flag is not False
@@ -49,14 +49,6 @@ def _variable(interp, canon, node, args, kwargs, module) -> Any:
         interp.tf.graph.unnamed_frozen = True
     model = model_scope(interp)
     return Tensor(scopes=frozenset({model})) if trainable and model else EMPTY_TENSOR
-
-
-@register(*tfnames.FILLED_VARIABLES)
-def _filled(interp, canon, node, args, kwargs, module) -> Any:
-    """`K.zeros((4, 8))`: a new variable on every run. With a shape read off a tensor it is
-    one too when eager, and in a tf.function TF raises before making it (the shape is out
-    of the scope it is made in), so every shape counts."""
-    return _variable(interp, canon, node, [], {}, module)
 
 
 def _trainable(canon: str, args, kwargs) -> Any:
