@@ -194,3 +194,5 @@ done
 both tf2-coordconv-kones-call titu1994/keras-coordconv 6dfb039 "$HERE/coordconv_ones.py"
 both tf2-attentionkeras-zeros-states thushv89/attention_keras ae4b7ce "$HERE/attentionkeras_zeros.py"
 both tf2-deepctr-transformer-positional-variable shenweichen/DeepCTR d0da3eb "$HERE/deepctr_positional.py"
+# session 26 (s26d1)
+both tf2-tfts-classhead-intermediate-dense LongxingTan/Time-series-prediction 9922d2fd77 "$HERE/pkg_layer.py" tfts.tasks.auto_task ClassificationHead '{"num_labels": 3, "dense_units": [8, 4]}' '[2, 5, 6]'
