@@ -198,3 +198,4 @@ both tf2-deepctr-transformer-positional-variable shenweichen/DeepCTR d0da3eb "$H
 both tf2-tfts-classhead-intermediate-dense LongxingTan/Time-series-prediction 9922d2fd77 "$HERE/pkg_layer.py" tfts.tasks.auto_task ClassificationHead '{"num_labels": 3, "dense_units": [8, 4]}' '[2, 5, 6]'
 both tf2-alibidetect-rbf-sigma-variable-per-call SeldonIO/alibi-detect 98ad0db705 "$HERE/alibidetect_rbf_sigma.py"
 both tf2-neurite-meanstream-kones adalca/neurite 7384808686 "$HERE/neurite_meanstream.py"
+both tf2-facenet-arcface-layer-not-in-list DequanZhu/FaceNet-and-FaceLoss-collections-tensorflow2.0 d866f8fbc9 "$HERE/facenet_arcface_list.py"
