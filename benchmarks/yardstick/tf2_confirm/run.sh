@@ -201,3 +201,4 @@ both tf2-neurite-meanstream-kones adalca/neurite 7384808686 "$HERE/neurite_means
 both tf2-facenet-arcface-layer-not-in-list DequanZhu/FaceNet-and-FaceLoss-collections-tensorflow2.0 d866f8fbc9 "$HERE/facenet_arcface_list.py"
 both tf2-alibidetect-rbf-keras3-untracked-sigma SeldonIO/alibi-detect a4d4a5bd "$HERE/alibidetect_k3_rbf.py"
 both tf2-alibidetect-spotdiff-keras3-untracked-diffs SeldonIO/alibi-detect 728db4f9 "$HERE/alibidetect_k3_spotdiff.py"
+both tf2-stellargraph-gat-saliency-kones stellargraph/stellargraph 7a14c5f396 "$HERE/stellargraph_gat_saliency.py"
