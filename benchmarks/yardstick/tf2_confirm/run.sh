@@ -202,3 +202,4 @@ both tf2-facenet-arcface-layer-not-in-list DequanZhu/FaceNet-and-FaceLoss-collec
 both tf2-alibidetect-rbf-keras3-untracked-sigma SeldonIO/alibi-detect a4d4a5bd "$HERE/alibidetect_k3_rbf.py"
 both tf2-alibidetect-spotdiff-keras3-untracked-diffs SeldonIO/alibi-detect 728db4f9 "$HERE/alibidetect_k3_spotdiff.py"
 both tf2-stellargraph-gat-saliency-kones stellargraph/stellargraph 7a14c5f396 "$HERE/stellargraph_gat_saliency.py"
+both tf2-stellargraph-hinsage-kzeros stellargraph/stellargraph 658685e9a8 "$HERE/stellargraph_hinsage_kzeros.py"
