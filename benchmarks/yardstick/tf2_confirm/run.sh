@@ -206,3 +206,4 @@ both tf2-stellargraph-hinsage-kzeros stellargraph/stellargraph 658685e9a8 "$HERE
 both tf2-stellargraph-attri2vec-dense-per-apply stellargraph/stellargraph cdcde873f7 "$HERE/stellargraph_attri2vec.py"
 both tf2-stellargraph-complex-embedding-per-apply stellargraph/stellargraph 7a14497d "$HERE/stellargraph_kg_embeddings.py"  # prints the DistMult row too
 both tf2-stellargraph-wys-layers-per-build stellargraph/stellargraph 2641535b "$HERE/stellargraph_wys_build.py"
+both tf2-stellargraph-node2vec-embedding-per-apply stellargraph/stellargraph 7613d9c1b6 "$HERE/stellargraph_node2vec.py"
