@@ -207,3 +207,4 @@ both tf2-stellargraph-attri2vec-dense-per-apply stellargraph/stellargraph cdcde8
 both tf2-stellargraph-complex-embedding-per-apply stellargraph/stellargraph 7a14497d "$HERE/stellargraph_kg_embeddings.py"  # prints the DistMult row too
 both tf2-stellargraph-wys-layers-per-build stellargraph/stellargraph 2641535b "$HERE/stellargraph_wys_build.py"
 both tf2-stellargraph-node2vec-embedding-per-apply stellargraph/stellargraph 7613d9c1b6 "$HERE/stellargraph_node2vec.py"
+both tf2-dltechniques-yolo12-seghead-upsample-per-call NikolasMarkou/dl_techniques bf870f0af0 "$HERE/dltech_yolo12_seghead.py"
