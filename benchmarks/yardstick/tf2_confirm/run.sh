@@ -194,3 +194,17 @@ done
 both tf2-coordconv-kones-call titu1994/keras-coordconv 6dfb039 "$HERE/coordconv_ones.py"
 both tf2-attentionkeras-zeros-states thushv89/attention_keras ae4b7ce "$HERE/attentionkeras_zeros.py"
 both tf2-deepctr-transformer-positional-variable shenweichen/DeepCTR d0da3eb "$HERE/deepctr_positional.py"
+# session 26 (s26d1)
+both tf2-tfts-classhead-intermediate-dense LongxingTan/Time-series-prediction 9922d2fd77 "$HERE/pkg_layer.py" tfts.tasks.auto_task ClassificationHead '{"num_labels": 3, "dense_units": [8, 4]}' '[2, 5, 6]'
+both tf2-alibidetect-rbf-sigma-variable-per-call SeldonIO/alibi-detect 98ad0db705 "$HERE/alibidetect_rbf_sigma.py"
+both tf2-neurite-meanstream-kones adalca/neurite 7384808686 "$HERE/neurite_meanstream.py"
+both tf2-facenet-arcface-layer-not-in-list DequanZhu/FaceNet-and-FaceLoss-collections-tensorflow2.0 d866f8fbc9 "$HERE/facenet_arcface_list.py"
+both tf2-alibidetect-rbf-keras3-untracked-sigma SeldonIO/alibi-detect a4d4a5bd "$HERE/alibidetect_k3_rbf.py"
+both tf2-alibidetect-spotdiff-keras3-untracked-diffs SeldonIO/alibi-detect 728db4f9 "$HERE/alibidetect_k3_spotdiff.py"
+both tf2-stellargraph-gat-saliency-kones stellargraph/stellargraph 7a14c5f396 "$HERE/stellargraph_gat_saliency.py"
+both tf2-stellargraph-hinsage-kzeros stellargraph/stellargraph 658685e9a8 "$HERE/stellargraph_hinsage_kzeros.py"
+both tf2-stellargraph-attri2vec-dense-per-apply stellargraph/stellargraph cdcde873f7 "$HERE/stellargraph_attri2vec.py"
+both tf2-stellargraph-complex-embedding-per-apply stellargraph/stellargraph 7a14497d "$HERE/stellargraph_kg_embeddings.py"  # prints the DistMult row too
+both tf2-stellargraph-wys-layers-per-build stellargraph/stellargraph 2641535b "$HERE/stellargraph_wys_build.py"
+both tf2-stellargraph-node2vec-embedding-per-apply stellargraph/stellargraph 7613d9c1b6 "$HERE/stellargraph_node2vec.py"
+both tf2-dltechniques-yolo12-seghead-upsample-per-call NikolasMarkou/dl_techniques bf870f0af0 "$HERE/dltech_yolo12_seghead.py"
