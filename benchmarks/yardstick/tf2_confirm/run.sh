@@ -196,3 +196,4 @@ both tf2-attentionkeras-zeros-states thushv89/attention_keras ae4b7ce "$HERE/att
 both tf2-deepctr-transformer-positional-variable shenweichen/DeepCTR d0da3eb "$HERE/deepctr_positional.py"
 # session 26 (s26d2)
 both tf2-maddpg-critics-shared-adam iminders/maddpg 5b09633edd "$HERE/maddpg_shared_adam.py"
+both tf2-maddpg-actor-tfvariable-in-tape iminders/maddpg 7ad4ec1 "$HERE/maddpg_actor_variable.py"
