@@ -198,3 +198,5 @@ both tf2-deepctr-transformer-positional-variable shenweichen/DeepCTR d0da3eb "$H
 both tf2-maddpg-critics-shared-adam iminders/maddpg 5b09633edd "$HERE/maddpg_shared_adam.py"
 both tf2-maddpg-actor-tfvariable-in-tape iminders/maddpg 7ad4ec1 "$HERE/maddpg_actor_variable.py"
 both tf2-lac-actor-lyapunov-outside-tape rickstaa/LAC-TF2-TORCH-translation 4b18fb3761 "$HERE/lac_lyapunov_tape.py"
+both tf2-rltf2-ddpg-actor-bn-call uchendui/rl-tf2 fc8f6dc56d "$HERE/rltf2_ddpg_bn.py" actor
+both tf2-rltf2-ddpg-critic-bn-call uchendui/rl-tf2 fc8f6dc56d "$HERE/rltf2_ddpg_bn.py" critic
