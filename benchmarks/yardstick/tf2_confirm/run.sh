@@ -200,3 +200,4 @@ both tf2-maddpg-actor-tfvariable-in-tape iminders/maddpg 7ad4ec1 "$HERE/maddpg_a
 both tf2-lac-actor-lyapunov-outside-tape rickstaa/LAC-TF2-TORCH-translation 4b18fb3761 "$HERE/lac_lyapunov_tape.py"
 both tf2-rltf2-ddpg-actor-bn-call uchendui/rl-tf2 fc8f6dc56d "$HERE/rltf2_ddpg_bn.py" actor
 both tf2-rltf2-ddpg-critic-bn-call uchendui/rl-tf2 fc8f6dc56d "$HERE/rltf2_ddpg_bn.py" critic
+both tf2-progan-tf-function-optimizer-arg DCtheTall/tf-keras-progressive-gan 5b439580ba "$HERE/progan_optimizer_arg.py"
