@@ -201,3 +201,5 @@ both tf2-lac-actor-lyapunov-outside-tape rickstaa/LAC-TF2-TORCH-translation 4b18
 both tf2-rltf2-ddpg-actor-bn-call uchendui/rl-tf2 fc8f6dc56d "$HERE/rltf2_ddpg_bn.py" actor
 both tf2-rltf2-ddpg-critic-bn-call uchendui/rl-tf2 fc8f6dc56d "$HERE/rltf2_ddpg_bn.py" critic
 both tf2-progan-tf-function-optimizer-arg DCtheTall/tf-keras-progressive-gan 5b439580ba "$HERE/progan_optimizer_arg.py"
+both tf2-adgsac-qfuncs-shared-adam ADGEfficiency/soft-actor-critic 270899f "$HERE/adgsac_qfuncs.py"
+both tf2-adgsac-qfuncs-last-online-only ADGEfficiency/soft-actor-critic 8cacc37 "$HERE/adgsac_qfuncs.py"
