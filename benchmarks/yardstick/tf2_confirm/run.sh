@@ -203,3 +203,4 @@ both tf2-rltf2-ddpg-critic-bn-call uchendui/rl-tf2 fc8f6dc56d "$HERE/rltf2_ddpg_
 both tf2-progan-tf-function-optimizer-arg DCtheTall/tf-keras-progressive-gan 5b439580ba "$HERE/progan_optimizer_arg.py"
 both tf2-adgsac-qfuncs-shared-adam ADGEfficiency/soft-actor-critic 270899f "$HERE/adgsac_qfuncs.py"
 both tf2-adgsac-qfuncs-last-online-only ADGEfficiency/soft-actor-critic 8cacc37 "$HERE/adgsac_qfuncs.py"
+both tf2-pearl-context-encoder-kl-only ainklain/pearl_tf2 a24c6e2e52 "$HERE/pearl_context_encoder.py"
