@@ -197,7 +197,12 @@ both tf2-deepctr-transformer-positional-variable shenweichen/DeepCTR d0da3eb "$H
 # session 26 (s26d2)
 both tf2-maddpg-critics-shared-adam iminders/maddpg 5b09633edd "$HERE/maddpg_shared_adam.py"
 both tf2-maddpg-actor-tfvariable-in-tape iminders/maddpg 7ad4ec1 "$HERE/maddpg_actor_variable.py"
-both tf2-lac-actor-lyapunov-outside-tape rickstaa/LAC-TF2-TORCH-translation 4b18fb3761 "$HERE/lac_lyapunov_tape.py"
+# the project has file names with spaces, which export_tree splits: take the one file the check reads
+for side in before after; do
+    c=4b18fb3761; [ $side = before ] && c="4b18fb3761^"
+    show rickstaa/LAC-TF2-TORCH-translation "$c" LAC_CLEAN-tf2-eager-improved/lac.py "$OUT/lac/$side/LAC_CLEAN-tf2-eager-improved/lac.py"
+    echo "-- tf2-lac-actor-lyapunov-outside-tape $side"; "$PY" "$HERE/lac_lyapunov_tape.py" "$OUT/lac/$side" 2>&1 | grep -E "^train" || true
+done
 both tf2-rltf2-ddpg-actor-bn-call uchendui/rl-tf2 fc8f6dc56d "$HERE/rltf2_ddpg_bn.py" actor
 both tf2-rltf2-ddpg-critic-bn-call uchendui/rl-tf2 fc8f6dc56d "$HERE/rltf2_ddpg_bn.py" critic
 both tf2-progan-tf-function-optimizer-arg DCtheTall/tf-keras-progressive-gan 5b439580ba "$HERE/progan_optimizer_arg.py"
