@@ -208,3 +208,18 @@ both tf2-stellargraph-complex-embedding-per-apply stellargraph/stellargraph 7a14
 both tf2-stellargraph-wys-layers-per-build stellargraph/stellargraph 2641535b "$HERE/stellargraph_wys_build.py"
 both tf2-stellargraph-node2vec-embedding-per-apply stellargraph/stellargraph 7613d9c1b6 "$HERE/stellargraph_node2vec.py"
 both tf2-dltechniques-yolo12-seghead-upsample-per-call NikolasMarkou/dl_techniques bf870f0af0 "$HERE/dltech_yolo12_seghead.py"
+# session 26 (s26d2)
+both tf2-maddpg-critics-shared-adam iminders/maddpg 5b09633edd "$HERE/maddpg_shared_adam.py"
+both tf2-maddpg-actor-tfvariable-in-tape iminders/maddpg 7ad4ec1 "$HERE/maddpg_actor_variable.py"
+# the project has file names with spaces, which export_tree splits: take the one file the check reads
+for side in before after; do
+    c=4b18fb3761; [ $side = before ] && c="4b18fb3761^"
+    show rickstaa/LAC-TF2-TORCH-translation "$c" LAC_CLEAN-tf2-eager-improved/lac.py "$OUT/lac/$side/LAC_CLEAN-tf2-eager-improved/lac.py"
+    echo "-- tf2-lac-actor-lyapunov-outside-tape $side"; "$PY" "$HERE/lac_lyapunov_tape.py" "$OUT/lac/$side" 2>&1 | grep -E "^train" || true
+done
+both tf2-rltf2-ddpg-actor-bn-call uchendui/rl-tf2 fc8f6dc56d "$HERE/rltf2_ddpg_bn.py" actor
+both tf2-rltf2-ddpg-critic-bn-call uchendui/rl-tf2 fc8f6dc56d "$HERE/rltf2_ddpg_bn.py" critic
+both tf2-progan-tf-function-optimizer-arg DCtheTall/tf-keras-progressive-gan 5b439580ba "$HERE/progan_optimizer_arg.py"
+both tf2-adgsac-qfuncs-shared-adam ADGEfficiency/soft-actor-critic 270899f "$HERE/adgsac_qfuncs.py"
+both tf2-adgsac-qfuncs-last-online-only ADGEfficiency/soft-actor-critic 8cacc37 "$HERE/adgsac_qfuncs.py"
+both tf2-pearl-context-encoder-kl-only ainklain/pearl_tf2 a24c6e2e52 "$HERE/pearl_context_encoder.py"
