@@ -225,6 +225,16 @@ def may_create_opaquely(canon: str) -> bool:
     return canon.startswith(OPAQUE_CREATOR_PREFIXES)
 
 
+# TensorFlow Addons' layers that hold weights, modelled as the Keras layers they are
+# (`tfa.layers.InstanceNormalization()` in a CycleGAN's `call` makes its gamma and beta on
+# every call). The package's other names stay a third party's.
+ADDON_LAYERS = {
+    f"tensorflow_addons.layers.{name}": f"keras.layers.{name}"
+    for name in ("GroupNormalization", "InstanceNormalization", "FilterResponseNormalization",
+                 "WeightNormalization", "SpectralNormalization", "NoisyDense")
+}
+
+
 KERAS_DATA_HELPERS = frozenset({"keras.utils.to_categorical", "keras.utils.normalize"})
 # What reads a whole Keras model (layers, weights, optimizer) back from a file a run saved.
 KERAS_MODEL_LOADERS = frozenset({

@@ -61,6 +61,12 @@ BAD = {
     "rl111_flag_bad.py": ("ValueError", "tf.function only supports singleton tf.Variables created on the first call"),
     # A residual projection made in `call` under a test of the input's width (kgcnn's DGAT layer).
     "rl111_input_shape_bad.py": ("ValueError", "tf.function only supports singleton tf.Variables created on the first call"),
+    # A base model's `call` runs the `encode` step its subclass defines, and that step makes the
+    # convolutions (a template method).
+    "rl111_template_method_bad.py": ("ValueError", "tf.function only supports singleton tf.Variables created on the first call"),
+    # Block helpers of a U-Net make their layers under tests of the call's settings and of
+    # its input's width (a diffusion model's upsample/downsample and residual shortcut).
+    "rl111_argument_test_bad.py": ("ValueError", "tf.function only supports singleton tf.Variables created on the first call"),
     # `K.zeros` of a fixed shape in `call`: a variable per call (neurite's noise volume).
     "rl111_backend_filled_bad.py": ("ValueError", "tf.function only supports singleton tf.Variables created on the first call"),
     "rl111_add_weight_bad.py": ("ValueError", "tf.function only supports singleton tf.Variables created on the first call"),
@@ -309,6 +315,11 @@ SILENT = {
     # TF2: the generator's step alone also moves the discriminator.
     "rl109_tape_bad.py": lambda b: {"disc_out/kernel:0", "disc_out/bias:0", "gen_out/kernel:0"} <= set(b["changed"]),
     # TF2: the critic and the actor train; their shared encoder never does.
+    # A margin head of the project's own (`add_weight` in `build`) is in no list.
+    "rl114_weighted_head_bad.py": lambda b: _ends(b["unchanged"], "margin/centres:0") and _ends(b["changed"], "embed/kernel:0"),
+    # The encoder a setting picked in `__init__` (one of two widths) is in no list.
+    "rl114_config_branch_bad.py": lambda b: _ends(b["unchanged"], "encoder/enc_fc/kernel:0", "encoder/enc_fc/bias:0")
+    and _ends(b["changed"], "decoder/dec_out/kernel:0"),
     "rl114_critic_bad.py": lambda b: {"encoder/enc_fc/kernel:0", "encoder/enc_fc/bias:0"} <= set(b["unchanged"])
     and {"critic/critic_q/kernel:0", "actor/actor_out/kernel:0"} <= set(b["changed"]),
     # TF2, SAC-AE: the critic step moves both Q networks and leaves the encoder their loss
@@ -530,6 +541,9 @@ GOOD_SHOWS = {
     <= set(b["changed"]),
     "rl114_own_step_good.py": lambda b: {"enc_h/kernel:0", "proj_out/kernel:0", "rec_out/kernel:0"} <= set(b["changed"]),
     "rl114_head_good.py": lambda b: {"enc_h/kernel:0", "proj_h/kernel:0", "proj_out/kernel:0"} <= set(b["changed"]),
+    "rl114_weighted_head_good.py": lambda b: _ends(b["changed"], "margin/centres:0", "embed/kernel:0"),
+    "rl114_config_branch_good.py": lambda b: _ends(b["changed"], "encoder/enc_fc/kernel:0", "decoder/dec_out/kernel:0")
+    and _ends(b["unchanged"], "frozen/enc_fc/kernel:0"),
     "rl114_critic_good.py": lambda b: {"encoder/enc_fc/kernel:0", "critic/critic_q/kernel:0", "actor/actor_out/kernel:0"} <= set(b["changed"]),
     # The critic step now shapes the encoder; the actor's and the BiGAN's steps train what they list.
     "rl114_shared_good.py": lambda b: {"encoder_fc/kernel:0", "qf1_fc/kernel:0", "qf2_fc/kernel:0", "actor_fc/kernel:0",
@@ -677,6 +691,10 @@ KERAS3 = {
     "rl111_flag_good.py": lambda b: b["error"] is None,
     "rl111_input_shape_bad.py": lambda b: "tf.function only supports singleton tf.Variables" in (b["error"] or {}).get("message", ""),
     "rl111_input_shape_good.py": lambda b: b["error"] is None,
+    "rl111_template_method_bad.py": lambda b: "tf.function only supports singleton tf.Variables" in (b["error"] or {}).get("message", ""),
+    "rl111_template_method_good.py": lambda b: b["error"] is None,
+    "rl111_argument_test_bad.py": lambda b: "tf.function only supports singleton tf.Variables" in (b["error"] or {}).get("message", ""),
+    "rl111_argument_test_good.py": lambda b: b["error"] is None,
     "rl111_backend_filled_bad.py": lambda b: "tf.function only supports singleton tf.Variables" in (b["error"] or {}).get("message", ""),
     "rl111_backend_filled_good.py": lambda b: b["error"] is None,
     # Keras 3 stops at once: a built layer may not add state.

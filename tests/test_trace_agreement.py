@@ -214,6 +214,14 @@ TABLE = (
         NO_COUNTERPART + "as for rl111_call_bad: without --steps the trace stops at fit's first "
         "gradient step, before the retrace on which TF 2 raises"),
     Row("rules/rl111_input_shape_good.py", (), (), GOOD),
+    Row("rules/rl111_template_method_bad.py", ("RL111@26", "RL111@28"), (),
+        NO_COUNTERPART + "as for rl111_call_bad: without --steps the trace stops at fit's first "
+        "gradient step, before the retrace on which TF 2 raises"),
+    Row("rules/rl111_template_method_good.py", (), (), GOOD),
+    Row("rules/rl111_argument_test_bad.py", ("RL111@12", "RL111@22"), (),
+        NO_COUNTERPART + "as for rl111_call_bad: without --steps the trace stops at fit's first "
+        "gradient step, before the retrace on which TF 2 raises"),
+    Row("rules/rl111_argument_test_good.py", (), (), GOOD),
     Row("rules/rl111_backend_filled_bad.py", ("RL111@15",), (),
         NO_COUNTERPART + "as for rl111_call_bad: without --steps the trace stops at fit's first "
         "gradient step, before the retrace on which TF 2 raises"),
@@ -264,6 +272,12 @@ TABLE = (
     Row("rules/rl114_tape_bad.py", ("RL114@21",), (),
         NO_COUNTERPART + "without --steps the trace stops at this first tape.gradient, before the step whose damage (the encoder never changes) TF shows"),
     Row("rules/rl114_tape_good.py", (), (), GOOD),
+    Row("rules/rl114_weighted_head_bad.py", ("RL114@31",), (),
+        NO_COUNTERPART + "without --steps the trace stops at this first tape.gradient, before the step whose damage (the head's centres never change) TF shows"),
+    Row("rules/rl114_weighted_head_good.py", (), (), GOOD),
+    Row("rules/rl114_config_branch_bad.py", ("RL114@43",), (),
+        NO_COUNTERPART + "without --steps the trace stops at this first tape.gradient, before the step whose damage (the encoder never changes) TF shows"),
+    Row("rules/rl114_config_branch_good.py", (), (), GOOD),
     Row("rules/rl114_critic_bad.py", ("RL114@48",), (),
         NO_COUNTERPART + "without --steps the trace stops at this first tape.gradient, before the step whose damage (the shared encoder never changes) TF shows"),
     Row("rules/rl114_critic_good.py", (), (), GOOD),

@@ -448,6 +448,14 @@ _MUTATORS = frozenset({"append", "add", "update", "setdefault", "extend", "inser
 
 
 @lru_cache(maxsize=4096)
+def _self_methods_called(func: ast.AST) -> frozenset[str]:
+    """The names of `self.name(...)` calls in a function's body."""
+    return frozenset(
+        n.func.attr for n in ast.walk(func)
+        if isinstance(n, ast.Call) and isinstance(n.func, ast.Attribute) and is_self_attribute(n.func)
+    )
+
+
 def _self_attrs_changed(func: ast.AST) -> frozenset[str]:
     """The `self.x` a function changes: assigns, item stores, mutating method calls."""
     return frozenset(attr for n in ast.walk(func) for attr in _self_attrs_changed_by(n))
@@ -580,6 +588,97 @@ def _input_shape_test(test: ast.AST) -> bool:
     return (isinstance(test, ast.Compare) and not any(isinstance(op, (ast.Is, ast.IsNot)) for op in test.ops)
             and any(shape_read(n) for n in [test.left, *test.comparators])
             and all(operand(n) for n in [test.left, *test.comparators]))
+
+
+def _argument_test(test: ast.AST, func: ast.AST, owner: ClassVal | None) -> bool:
+    """`if with_conv:`, `if C != out_ch:` after `B, H, W, C = x.shape`, `if i_level != n - 1:`
+    in `for i_level in range(n)`: a test of what this call was given (its parameters, widths
+    read off its inputs' shapes, the object's constructor settings) and of locals the
+    function binds from those alone. Nothing of it outlives the call, so it is no build-once
+    guard: the caller passes the same settings and shapes on every step (a diffusion U-Net's
+    `upsample(x, with_conv)` made its convolution under such a test, on every call). A name
+    that reads as "not done yet" (`first_call`), or membership in a container the caller
+    passed (`if "conv" not in cache:`), stays a possible guard."""
+    if not isinstance(func, (ast.FunctionDef, ast.AsyncFunctionDef)):
+        return False
+    bindings: dict[str, list] = {}  # name -> the value of each binding (None: not a plain one)
+    for n in ast.walk(func):
+        if isinstance(n, ast.Assign) and len(n.targets) == 1:
+            targets, value = n.targets[0], n.value
+        elif isinstance(n, (ast.For, ast.AsyncFor)):
+            targets, value = n.target, n.iter
+        else:
+            if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Store):
+                bindings.setdefault(n.id, []).append(None)
+            continue
+        elts = targets.elts if isinstance(targets, (ast.Tuple, ast.List)) else [targets]
+        for e in elts:
+            if isinstance(e, ast.Name):
+                bindings.setdefault(e.id, []).append(value)
+    # Each plain binding was also seen as a Name store: drop those doubles.
+    for name, values in bindings.items():
+        plain = [v for v in values if v is not None]
+        bindings[name] = plain if len(values) == 2 * len(plain) else values
+    constructor = (_attrs_set_in_init(owner) - _attrs_set_after_init(owner) - _FRAMEWORK_FLAGS
+                   if owner is not None and _known_hierarchy(owner) else frozenset())
+    settings = {p for p in parameter_names(func.args) if p not in bindings and p not in ("self", "cls")}
+
+    def shape(n: ast.AST) -> bool:
+        if (isinstance(n, ast.Call) and len(n.args) == 1 and not n.keywords and isinstance(n.args[0], ast.Name)
+                and n.args[0].id != "self" and _called_name(n.func) in ("shape", "int_shape")):
+            return True  # `tf.shape(x)`, `ops.shape(x)`, `K.int_shape(x)`
+        if isinstance(n, ast.Call) and isinstance(n.func, ast.Attribute) and n.func.attr in ("as_list", "get_shape") and not n.args:
+            return shape(n.func.value) if n.func.attr == "as_list" else isinstance(n.func.value, ast.Name) and n.func.value.id != "self"
+        return isinstance(n, ast.Attribute) and n.attr in _SHAPE_ATTRS and isinstance(n.value, ast.Name) and n.value.id != "self"
+
+    def setting(n: ast.AST) -> bool:
+        if isinstance(n, ast.Constant):
+            return True
+        if isinstance(n, ast.Name):
+            return n.id in settings and not _once_flag(n)
+        if is_self_attribute(n):
+            return n.attr in constructor and not _once_flag(n)
+        if shape(n):
+            return True
+        if isinstance(n, ast.Subscript):
+            return (shape(n.value) or isinstance(n.value, ast.Subscript) and setting(n.value)
+                    or is_self_attribute(n.value) and setting(n.value)) and setting(n.slice)
+        if isinstance(n, ast.Call):
+            return (isinstance(n.func, ast.Name) and n.func.id in _PURE_BUILTINS and not n.keywords
+                    and all(setting(a) for a in n.args))
+        if isinstance(n, ast.Compare):
+            if any(isinstance(op, (ast.In, ast.NotIn)) for op in n.ops) and any(
+                    isinstance(c, ast.Name) and c.id in settings for c in n.comparators):
+                return False  # membership in a container the caller passed: it may fill it
+            return all(setting(v) for v in (n.left, *n.comparators))
+        if isinstance(n, ast.BoolOp):
+            return all(setting(v) for v in n.values)
+        if isinstance(n, ast.UnaryOp):
+            return setting(n.operand)
+        if isinstance(n, ast.BinOp):
+            return setting(n.left) and setting(n.right)
+        if isinstance(n, (ast.Tuple, ast.List)):
+            return all(setting(e) for e in n.elts)
+        if isinstance(n, ast.Slice):
+            return all(v is None or setting(v) for v in (n.lower, n.upper, n.step))
+        return False
+
+    grew = True
+    while grew:  # a local bound only from settings is one (`out_ch = C`, `n = len(self.mults)`)
+        grew = False
+        for name, values in bindings.items():
+            if name not in settings and values and all(v is not None and setting(v) for v in values):
+                settings.add(name)
+                grew = True
+    return any(isinstance(n, ast.Name) for n in ast.walk(test)) and setting(test)
+
+
+def _called_name(func: ast.AST) -> str | None:
+    """The last name of what a call calls (`ops.shape` -> `shape`)."""
+    return func.attr if isinstance(func, ast.Attribute) else func.id if isinstance(func, ast.Name) else None
+
+
+_PURE_BUILTINS = frozenset({"len", "range", "reversed", "int", "enumerate", "min", "max", "float", "bool", "abs"})
 
 
 def _settles(op: ast.boolop, value: Any) -> bool:
@@ -898,6 +997,24 @@ class Interpreter:
                 method = method.func
             if isinstance(method, FuncVal) and id(method.node) not in self.executed:
                 self._entry(method, Instance(cls))
+        self._template_entries(cls)
+
+    def _template_entries(self, cls: ClassVal) -> None:
+        """A base's method that calls `self.encode(x)`, a method only the subclass defines (a
+        template method), did nothing when it ran on an object of the base: run it again on
+        an object of `cls`, once per class."""
+        own = {getattr(item, "name", None) for item in cls.node.body}
+        bases = [b for b in cls.program_classes() if b is not cls]
+        done: set[str] = set(own)
+        for base in bases:
+            for item in base.node.body:
+                name = getattr(item, "name", None)
+                method = base.attrs.get(name)
+                if name in done or not isinstance(method, FuncVal):
+                    continue
+                done.add(name)
+                if _self_methods_called(method.node) & (own - {name}):
+                    self._entry(method, Instance(cls))
 
     def _entry(self, func: FuncVal, self_value: Any) -> None:
         self.trace += 1
@@ -1296,8 +1413,14 @@ class Interpreter:
         A setting compared with constants takes the same arm on every call: what runs under
         it is as unconditional as the code around it."""
         owner = self.funcs[-1].owner if self.funcs else None
+        test = node.test
+        if (self.funcs and isinstance(test, ast.BoolOp) and isinstance(test.op, ast.Or)
+                and any(_argument_test(v, self.funcs[-1].node, owner) for v in test.values)):
+            # `if infer or self.needs_init:`: wherever the caller passes the setting, the body
+            # runs on every call, whatever the flag beside it does on the first
+            return False
         setting = (_setting_test(node.test) or _flag_test(node, owner) or _constructor_setting(node.test, owner)
-                   or _input_shape_test(node.test))
+                   or _input_shape_test(node.test) or (bool(self.funcs) and _argument_test(node.test, self.funcs[-1].node, owner)))
         return not (setting and not (self.funcs and _stateful_test(node, self.funcs[-1].node)))
 
     def _arm_context(self, node: ast.If | ast.IfExp, env, module) -> tuple[Any, tuple, bool, tuple]:
@@ -1463,7 +1586,10 @@ class Interpreter:
 
     def _join(self, a: Any, b: Any) -> Any:
         """One value for what two paths left (arms of an `if`, a function's returns)."""
-        return a if same(a, b) else tfapi.join(self, a, b)
+        if same(a, b):
+            return a
+        joined = tfapi.join(self, a, b)
+        return a if joined is UNKNOWN and _same_kind(a, b) else joined
 
     def _snapshot(self, env):
         """What an `if` arm may change, but the frame's bindings (journaled: see _fork)."""
@@ -2180,6 +2306,9 @@ class Interpreter:
         if isinstance(func, Method):
             return _string_method(func.target, args, kwargs)
         if isinstance(func, External):
+            modelled = tfapi.third_party_call(self, func.qualname, node, args, kwargs, module)
+            if modelled is not tfapi.NOT_SPECIAL:
+                return modelled
             if func.qualname == "collections.OrderedDict" and not args and not starred:
                 return DictVal(dict(kwargs))  # as `dict()`: an ordered dict is a dict
             if func.qualname in ("re.match", "re.search", "re.fullmatch") and len(args) >= 2:
@@ -2899,6 +3028,16 @@ def _arm_pick(a: Any, b: Any, arms: tuple) -> Any:
     origin, loops, starts = arms
     own = all(obj.serial > start for item, start in zip((a, b), starts) for obj in _objects(item))
     return OneOf((a, b), origin, loops, own)
+
+
+def _same_kind(a: Any, b: Any) -> bool:
+    """Two objects of one class, made on two paths (`if mode == "mlp": self.enc = Encoder(
+    hidden) else: self.enc = Encoder(hidden, dilations)`, or a builder's two `return`s): one
+    stands for both. Each run has one of them in that place, built the same way, and every
+    later use reads the same one, so a list or an optimizer step over it names one model."""
+    if isinstance(a, Instance) and isinstance(b, Instance):
+        return a.cls is b.cls
+    return tfapi.same_kind(a, b)
 
 
 def _pickable(value: Any) -> bool:

@@ -1306,13 +1306,17 @@ def _wide(g, grads, taped: set[tuple]) -> TapeFinding | None:
 
 
 def _trainable_model(m) -> bool:
-    """A model the code built itself (not a layer, not loaded, not a functional view of a
-    packaged or loaded model's layers: a perceptual loss's VGG features), did not freeze, and
-    that holds a trainable weight the analysis knows of (not an augmentation `Sequential`)."""
+    """A model the code built itself, or a layer class of its own that makes a trainable
+    weight (not a library layer, not loaded, not a functional view of a packaged or loaded
+    model's layers: a perceptual loss's VGG features), did not freeze, and that holds a
+    trainable weight the analysis knows of (not an augmentation `Sequential`)."""
     if isinstance(m, KerasObject):
         return m.model and m.trainable == TRUE and not m.holds_no_trainable_weight and not m.of_whole_models
     if isinstance(m, Instance):
-        return derives_from_keras_model(m.cls) and m.attrs.get("trainable", TRUE) == TRUE
+        # A layer of one's own that makes a trainable weight (an ArcFace margin head's
+        # `add_weight`) is trained through a list as a model is.
+        return ((derives_from_keras_model(m.cls) or derives_from_keras_layer(m.cls) and makes_trainable_weight(m.cls))
+                and m.attrs.get("trainable", TRUE) == TRUE)
     return False
 
 

@@ -727,6 +727,39 @@ step = tf.train.AdamOptimizer().minimize(loss, var_list=body_vars)
 """,
     )
     INVALID = (
+        # The encoder is one of two, picked by a setting in `__init__`; either way the
+        # step's list, run on `self(x)` in a step of the model's own, leaves it out.
+        """
+import tensorflow as tf
+class Enc(tf.keras.Model):
+    def __init__(self, width):
+        super().__init__()
+        self.fc = tf.keras.layers.Dense(width)
+    def call(self, x):
+        return self.fc(x)
+class Dec(tf.keras.Model):
+    def __init__(self):
+        super().__init__()
+        self.fc = tf.keras.layers.Dense(8)
+    def call(self, z):
+        return self.fc(z)
+class AE(tf.keras.Model):
+    def __init__(self, wide=False):
+        super().__init__()
+        if wide:
+            self.enc = Enc(16)
+        else:
+            self.enc = Enc(4)
+        self.dec = Dec()
+        self.opt = tf.keras.optimizers.Adam()
+    def call(self, x):
+        return self.dec(self.enc(x))
+    def update(self, x):
+        with tf.GradientTape() as tape:
+            loss = tf.reduce_mean(tf.square(self(x) - x))
+        grads = tape.gradient(loss, self.dec.trainable_variables)  # expect: RL114
+        self.opt.apply_gradients(zip(grads, self.dec.trainable_variables))
+""",
         # Joined along the feature axis (an encoder's features beside the action), the
         # critic sees no data of its own: its loss should shape the encoder too (SAC-AE).
         """

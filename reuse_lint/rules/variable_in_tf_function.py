@@ -94,6 +94,28 @@ class VariableInTfFunction(Rule):
     CODE = "RL111"
     NAME = "variable-in-tf-function"
     VALID = (
+        # An `RNN` made in `call` around a cell of one's own that holds no weight (a CRF's
+        # max-product recursion over transitions the layer made in `build`): the wrapper's
+        # weights are its cell's, and this cell has none (round 35, TF2).
+        """
+import tensorflow as tf
+class MaxProductCell(tf.keras.layers.Layer):
+    def __init__(self, transitions, **kwargs):
+        super().__init__(**kwargs)
+        self.transitions = transitions
+        self.state_size = transitions.shape[0]
+    def call(self, scores, states):
+        best = tf.reduce_max(states[0][:, :, None] + self.transitions[None], axis=1)
+        return scores + best, [scores + best]
+def viterbi_forward(scores, start, transitions):
+    return tf.keras.layers.RNN(MaxProductCell(transitions), return_sequences=True)(scores, initial_state=[start])
+class CRF(tf.keras.layers.Layer):
+    def build(self, input_shape):
+        n = input_shape[-1]
+        self.transitions = self.add_weight(name="transitions", shape=[n, n])
+    def call(self, scores):
+        return viterbi_forward(scores[:, 1:], scores[:, 0], self.transitions)
+""",
         # `K.zeros` in `build` (once), and `tf.zeros` in `call` (a tensor).
         """
 from tensorflow.keras import backend as K
@@ -426,6 +448,59 @@ with tf.Graph().as_default():
 """,
     )
     INVALID = (
+        # A base model's `call` runs a step only its subclass defines (a template method),
+        # and that step makes the layer: each call of the subclass's model makes it again.
+        """
+import tensorflow as tf
+class Base(tf.keras.Model):
+    def call(self, x):
+        return self.encode(x)
+class Encoder(Base):
+    def encode(self, x):
+        return tf.keras.layers.Dense(4)(x)  # expect: RL111
+""",
+        # A call argument beside a first-call flag: wherever the caller asks for it, the
+        # variable is made again; a width read with `ops.shape` is the input's, the same on
+        # every call.
+        """
+import tensorflow as tf
+from keras import ops
+class Kernel(tf.keras.Model):
+    def __init__(self, target):
+        super().__init__()
+        self.needs_init = True
+        self.target = target
+    def call(self, x, infer=False):
+        if infer or self.needs_init:
+            self.log_sigma = tf.Variable(0.0)  # expect: RL111
+            self.needs_init = False
+        h = ops.shape(x)[1]
+        if self.target // h > 1:
+            x = tf.keras.layers.Conv2DTranspose(8, 3, strides=self.target // h)(x)  # expect: RL111
+        return x * self.log_sigma
+""",
+        # TensorFlow Addons' normalization layers hold weights as Keras' own do.
+        """
+import tensorflow as tf
+import tensorflow_addons as tfa
+class Block(tf.keras.layers.Layer):
+    def call(self, x):
+        return tfa.layers.InstanceNormalization()(x)  # expect: RL111
+""",
+        # A setting the caller passes: the same arm on every call.
+        """
+import tensorflow as tf
+def downsample(x, with_conv):
+    if with_conv:
+        x = tf.keras.layers.Conv2D(x.shape[-1], 3, strides=2)(x)  # expect: RL111
+    return x
+class Encoder(tf.keras.Model):
+    def __init__(self, with_conv):
+        super().__init__()
+        self.with_conv = with_conv
+    def call(self, x):
+        return downsample(x, self.with_conv)
+""",
         # Keras 2's `K.ones` is a variable, made on every call, whatever its shape.
         """
 from tensorflow.keras import backend as K

@@ -141,6 +141,13 @@ def call(interp, canon: str, node, args, kwargs, module) -> Any:
     return made.cut(frozenset({id(node)}))
 
 
+def third_party_call(interp, qualname: str, node, args, kwargs, module) -> Any:
+    """A call of a name from a package the analysis does not follow that is a TF model's
+    all the same (TensorFlow Addons' weighted layers), or NOT_SPECIAL."""
+    twin = tfnames.ADDON_LAYERS.get(qualname)
+    return call(interp, twin, node, args, kwargs, module) if twin is not None else NOT_SPECIAL
+
+
 def attribute_handler(value_type: type) -> Handler | None:
     return _ATTRIBUTES.get(value_type)
 
@@ -343,6 +350,11 @@ def join(interp, a: Any, b: Any) -> Any:
     if extended is None:
         extended = tapes.picked_or_whole(a, b)
     return extended if extended is not None else keras.resumed_or_built(interp, a, b)
+
+
+def same_kind(a: Any, b: Any) -> bool:
+    """Two Keras models, or two layers of one class: see interp._same_kind."""
+    return keras.same_kind(a, b)
 
 
 def value_attribute(interp, base: Any, attr: str) -> Any:

@@ -24,7 +24,10 @@ from reuse_lint.engine.values import (
 )
 
 _KERAS_STEPS = frozenset({"train_step", "test_step", "predict_step"})
-_WEIGHT_SHARING_WRAPPERS = frozenset({"TimeDistributed"})
+_OWN_FORWARD = frozenset({"call", "__call__", "build"})  # where `self(x)` is no step's forward pass
+# Keras wrappers whose weights are the layer or cell they are given, made where that is made
+# (an `RNN` around a cell of one's own that holds no weight makes none).
+_WEIGHT_SHARING_WRAPPERS = frozenset({"TimeDistributed", "RNN", "StackedRNNCells"})
 # A Keras object's attributes that are its variables, as a gradient list. `weights` and
 # `variables` add the non-trainable ones (moving statistics): a tape gives them no gradient
 # and a step drops those, so as a step's list they name the same trainable variables.
@@ -51,8 +54,9 @@ def _keras_object(interp, canon, node, args, kwargs, module) -> Any:
     # A functional `Model(inputs, outputs)` wraps layers already applied (another
     # model's: `Model(vgg.input, vgg.get_layer(...).output)`); it makes no weights.
     functional = canon in tfnames.FUNCTIONAL_MODELS and (len(args) >= 2 or "outputs" in kwargs)
-    # `TimeDistributed(layer)` applies the layer it is given: the weights are that layer's,
-    # made (and reported) where it is made. (Bidirectional copies its layer: new weights.)
+    # `TimeDistributed(layer)` and `RNN(cell)` apply what they are given: the weights are that
+    # layer's or cell's, made (and reported) where it is made. (Bidirectional copies its
+    # layer: new weights.)
     wrapper = canon.rsplit(".", 1)[-1] in _WEIGHT_SHARING_WRAPPERS
     if not functional:
         _note_configuration(interp, node, args, kwargs)
@@ -124,6 +128,13 @@ def resumed_or_built(interp, a: Any, b: Any) -> Any:
     if id(b) in loaded and loaded[id(b)] is b and _is_model(a):
         return a
     return UNKNOWN
+
+
+def same_kind(a: Any, b: Any) -> bool:
+    """Two Keras models the program built, or two layers of one class (weights alike)."""
+    if not (isinstance(a, KerasObject) and isinstance(b, KerasObject)):
+        return False
+    return (a.model and b.model) or (not a.model and not b.model and a.canon == b.canon)
 
 
 def _wraps_layers(canon: str, args, kwargs) -> bool:
@@ -378,11 +389,12 @@ def own_call_applied(interp, instance: Instance, node, args, kwargs, result: Any
 
 
 def call_in_own_step(interp, instance: Instance) -> FuncVal | None:
-    """`self(data)` in a model's own `train_step` (a pretrainer around `self.model`): the
-    `call` to run there on the step's data, so that the loss is known to flow through the
-    parts the step's lists name (`self.model`, the heads) in the order `call` applies them."""
+    """`self(data)` in a model's own `train_step`, or in a step of its own under another name
+    (`train_batch`, `update`): the `call` to run there on the step's data, so that the loss is
+    known to flow through the parts the step's lists name (`self.model`, the heads) in the
+    order `call` applies them. Not in `call` or `build` themselves."""
     func = interp.funcs[-1] if interp.funcs else None
-    if func is None or func.bound_self is not instance or getattr(func.node, "name", None) not in _KERAS_STEPS:
+    if func is None or func.bound_self is not instance or getattr(func.node, "name", None) in _OWN_FORWARD:
         return None
     method = instance.cls.lookup("call")
     if not isinstance(method, FuncVal) or not derives_from_keras_model(instance.cls):
