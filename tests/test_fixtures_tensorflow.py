@@ -110,6 +110,8 @@ BAD = {
     # The generator ran before the tape opened: every gradient is None.
     "rl108_tape_bad.py": ("ValueError", "No gradients provided for any variable"),
     "rl121_bad.py": ("ValueError", "tf.function only supports singleton tf.Variables created on the first call"),
+    # A new Adam per resolution, handed by one tf.function to a replica step (strategy.run).
+    "rl121_each_turn_bad.py": ("ValueError", "tf.function only supports singleton tf.Variables created on the first call"),
     "rl120_bad.py": ("ValueError", "is incompatible with the layer: expected axis 3 of input shape to have value 8"),
     # The loop's second pass brings the 16-wide conv's output to the 8-wide batch norm.
     "rl120_loop_bad.py": ("ValueError", "is incompatible with the layer: expected axis 3 of input shape to have value 8"),
@@ -725,6 +727,8 @@ KERAS3 = {
     "rl120_append_loop_good.py": lambda b: b["error"] is None and len([n for n in b["created"] if n.endswith("gamma:0")]) == 2,
     "rl121_bad.py": lambda b: "tf.function only supports singleton tf.Variables" in (b["error"] or {}).get("message", ""),
     "rl121_good.py": lambda b: b["error"] is None,
+    "rl121_each_turn_bad.py": lambda b: "tf.function only supports singleton tf.Variables" in (b["error"] or {}).get("message", ""),
+    "rl121_each_turn_good.py": lambda b: b["error"] is None,
     "rl124_bad.py": lambda b: "This optimizer can only be called for the variables it was originally built with" in (b["error"] or {}).get("message", ""),
     "rl124_good.py": lambda b: b["error"] is None,
     "rl124_subclass_bad.py": lambda b: "This optimizer can only be called for the variables it was originally built with" in (b["error"] or {}).get("message", ""),

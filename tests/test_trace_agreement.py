@@ -543,6 +543,10 @@ TABLE = (
         NO_COUNTERPART + "run alone, TF raises on the second optimizer's retrace; under the "
         "trace's hooks it does not (why is not yet investigated), and the trace reports nothing"),
     Row("rules/rl121_good.py", (), (), GOOD),
+    Row("rules/rl121_each_turn_bad.py", ("RL121@28",), (),
+        NO_COUNTERPART + "as for rl121_bad: TF raises on the second resolution's retrace when the "
+        "script runs alone, and the trace reports no variable of it"),
+    Row("rules/rl121_each_turn_good.py", (), (), GOOD),
     Row("rules/rl124_bad.py", ("RL124@27",), (),
         NO_COUNTERPART + "without --steps the trace stops at the first tape.gradient, before the "
         "encoder's step where TF raises (its Adam knows only the decoder's variables)"),

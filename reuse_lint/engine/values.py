@@ -184,6 +184,7 @@ class KerasOptimizer:
     loop_guarded: bool = False
     reported: bool = False
     built: bool = False  # `optimizer.build(variables)` was called: its variable set is chosen
+    steps: int = 0  # how often the run that made it applied it (a per-phase optimizer: more than once)
 
 
 @dataclass(eq=False)

@@ -158,7 +158,7 @@ step(g, g_opt, tf.zeros([2, 3]))  # expect: RL121
         stepping: dict[int, tuple[ast.FunctionDef, list[tuple[int, str]]]] = {}
         for func in {id(f): f for c, f in ctx.analysis.callees.items() if c in traced}.values():
             if isinstance(func, (ast.FunctionDef, ast.AsyncFunctionDef)):
-                params = _stepped_optimizers(func)
+                params = _stepped_optimizers(func, ctx.analysis.callees)
                 if params:
                     stepping[id(func)] = (func, params)
         if not stepping:
@@ -182,14 +182,16 @@ step(g, g_opt, tf.zeros([2, 3]))  # expect: RL121
             # A callee bound by a loop (`for step, opt in zip(steps, opts)`) may be one
             # tf.function per optimizer: `tf.function(body)` made once for each.
             if id(call) not in ctx.analysis.tf_function_calls or (
-                    isinstance(call.func, ast.Name) and _bound_by_loop(call.func.id, call, parents)):
+                    isinstance(call.func, ast.Name) and (_bound_by_loop(call.func.id, call, parents)
+                                                         or _made_each_turn(call.func.id, call, parents))):
                 continue
             func, params = stepping.get(id(ctx.analysis.callees.get(id(call))), (None, ()))
             for index, param in params:
                 arg = _argument(call, func, index, param)
                 if arg is None:
                     continue
-                looped = isinstance(arg, ast.Name) and _bound_by_loop(arg.id, call, parents)
+                looped = isinstance(arg, ast.Name) and (_bound_by_loop(arg.id, call, parents)
+                                                        or _made_each_turn(arg.id, call, parents))
                 # Two names for one body may be two tf.functions (`tf.function(body)` twice):
                 # only calls through one callee expression are compared.
                 value = _value(ctx.analysis.tf_function_calls[id(call)], call, arg)
@@ -213,15 +215,35 @@ step(g, g_opt, tf.zeros([2, 3]))  # expect: RL121
                     break
 
 
-def _stepped_optimizers(func: ast.FunctionDef) -> list[tuple[int, str]]:
-    """(position, name) of the parameters the body calls `.apply_gradients`/`.minimize` on."""
+def _stepped_optimizers(func: ast.FunctionDef, callees: dict, depth: int = 2) -> list[tuple[int, str]]:
+    """(position, name) of the parameters the body calls `.apply_gradients`/`.minimize` on,
+    itself or in a function of the program it hands the parameter to (`train_on_batch(opt, x)`,
+    `strategy.run(train_on_batch, args=(opt, x))`), down to `depth` calls."""
     params = positional_names(func.args)
     stepped = {
         node.func.value.id for node in ast.walk(func)
         if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr in _STEPS
         and isinstance(node.func.value, ast.Name)
     }
+    if depth > 0:
+        for node in ast.walk(func):
+            callee = callees.get(id(node)) if isinstance(node, ast.Call) else None
+            if not isinstance(callee, (ast.FunctionDef, ast.AsyncFunctionDef)) or callee is func:
+                continue
+            passed = _passed_positionally(node)
+            for index, _ in _stepped_optimizers(callee, callees, depth - 1):
+                if index < len(passed) and isinstance(passed[index], ast.Name):
+                    stepped.add(passed[index].id)
     return [(i, p) for i, p in enumerate(params) if p in stepped]
+
+
+def _passed_positionally(call: ast.Call) -> list[ast.AST]:
+    """The positional arguments a call hands its function: a strategy's `run(fn, args=(...))`
+    hands `fn` the items of `args`; a bound method's `self` is not among them."""
+    for kw in call.keywords:
+        if kw.arg == "args" and isinstance(kw.value, (ast.Tuple, ast.List)):
+            return list(kw.value.elts)
+    return [] if any(isinstance(a, ast.Starred) for a in call.args) else list(call.args)
 
 
 def _value(values: tuple, call: ast.Call, arg: ast.AST) -> object:
@@ -248,6 +270,21 @@ def _argument(call: ast.Call, func: ast.FunctionDef, index: int, param: str) -> 
     if params and params[0] in ("self", "cls") and isinstance(call.func, ast.Attribute):
         index -= 1
     return call.args[index] if 0 <= index < len(call.args) else None
+
+
+def _made_each_turn(name: str, call: ast.Call, parents: dict[int, ast.AST]) -> bool:
+    """`for res in resolutions: opt = make_optimizer(res); step(opt, x)`: a loop around the
+    call, in the same function, whose body binds the name to a call's result before the call
+    (a new optimizer on each turn)."""
+    node = parents.get(id(call))
+    while node is not None and not isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)):
+        if isinstance(node, (ast.For, ast.AsyncFor, ast.While)):
+            for stmt in ast.walk(node):
+                if (isinstance(stmt, ast.Assign) and isinstance(stmt.value, ast.Call) and stmt.lineno < call.lineno
+                        and any(isinstance(t, ast.Name) and t.id == name for t in stmt.targets)):
+                    return True
+        node = parents.get(id(node))
+    return False
 
 
 def _bound_by_loop(name: str, call: ast.Call, parents: dict[int, ast.AST]) -> bool:

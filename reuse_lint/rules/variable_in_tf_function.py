@@ -848,7 +848,9 @@ class OperatorNet(tf.keras.Model):
 
     def check(self, ctx: RuleContext) -> Iterable[Diagnostic]:
         once_per_graph = _applied_once_per_graph(ctx.analysis)
-        for site, canon, how in ctx.analysis.optimizers_per_step:
+        for site, canon, how, optimizer in ctx.analysis.optimizers_per_step:
+            if how == "loop" and optimizer.steps > 1:
+                continue  # applied again in the same turn (an inner loop): one optimizer per phase
             name = canon.split(".")[-1]
             if how == "tf.function":
                 message = (f"`{name}` optimizer is created inside the tf.function step that applies it: its variables "

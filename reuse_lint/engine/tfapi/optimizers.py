@@ -422,6 +422,8 @@ def _keras_step(interp, optimizer: KerasOptimizer, node, module, args, kwargs) -
             (optimizer, step.var_list, Site(module.path, node), interp.trace, False, tuple(interp.conds),
              legacy_optimizers(interp)))
     how = None
+    if optimizer.trace == interp.trace:
+        optimizer.steps += 1
     if optimizer.trace != interp.trace or optimizer.reported:
         return UNKNOWN
     if optimizer.frame is not None and any(f is optimizer.frame for f in interp.tf.tf_functions):
@@ -432,7 +434,7 @@ def _keras_step(interp, optimizer: KerasOptimizer, node, module, args, kwargs) -
         how = "loop"  # (a model made in the same pass is a fresh model per pass: a sweep)
     if how is not None:
         optimizer.reported = True
-        interp.analysis.optimizers_per_step.append((optimizer.site, optimizer.canon, how))
+        interp.analysis.optimizers_per_step.append((optimizer.site, optimizer.canon, how, optimizer))
     return UNKNOWN
 
 
