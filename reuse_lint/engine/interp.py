@@ -561,6 +561,22 @@ def _constructor_setting(test: ast.AST, owner: ClassVal | None) -> bool:
 _SHAPE_ATTRS = frozenset({"shape", "ndim", "dtype", "rank"})
 
 
+def _input_shape(n: ast.AST) -> bool:
+    """A shape read off a value of the call's own, not off `self`: `x.shape` (`ndim`, `dtype`,
+    `rank`), `x.get_shape()`, `x.shape.as_list()`, `tf.shape(x)`, `ops.shape(x)`, `K.int_shape(x)`."""
+    def own(v: ast.AST) -> bool:
+        return isinstance(v, ast.Name) and v.id != "self"
+    if isinstance(n, ast.Call) and not n.keywords:
+        if len(n.args) == 1 and own(n.args[0]) and _called_name(n.func) in ("shape", "int_shape"):
+            return True
+        if isinstance(n.func, ast.Attribute) and not n.args:
+            if n.func.attr == "as_list":
+                return _input_shape(n.func.value)
+            if n.func.attr == "get_shape":
+                return own(n.func.value)
+    return isinstance(n, ast.Attribute) and n.attr in _SHAPE_ATTRS and own(n.value)
+
+
 def _input_shape_test(test: ast.AST) -> bool:
     """`if inputs.shape[-1] != self.units:`, `if len(x.shape) == 4:`: a test of what a call
     was given, against constants or settings. Keras calls a layer with the same shapes on
@@ -572,11 +588,7 @@ def _input_shape_test(test: ast.AST) -> bool:
             n = n.value
         if isinstance(n, ast.Call) and isinstance(n.func, ast.Name) and n.func.id == "len" and len(n.args) == 1:
             return shape_read(n.args[0])
-        if isinstance(n, ast.Call) and isinstance(n.func, ast.Attribute) and n.func.attr == "get_shape" and not n.args:
-            n = n.func  # `x.get_shape()` reads as `x.shape`
-        elif not (isinstance(n, ast.Attribute) and n.attr in _SHAPE_ATTRS):
-            return False
-        return isinstance(n.value, ast.Name) and n.value.id != "self"
+        return _input_shape(n)
     def operand(n: ast.AST) -> bool:
         return (shape_read(n) or isinstance(n, ast.Constant) and n.value is not None or is_self_attribute(n)
                 or isinstance(n, ast.Name) and n.id != "self"  # a parameter's value: a setting too
@@ -623,14 +635,6 @@ def _argument_test(test: ast.AST, func: ast.AST, owner: ClassVal | None) -> bool
                    if owner is not None and _known_hierarchy(owner) else frozenset())
     settings = {p for p in parameter_names(func.args) if p not in bindings and p not in ("self", "cls")}
 
-    def shape(n: ast.AST) -> bool:
-        if (isinstance(n, ast.Call) and len(n.args) == 1 and not n.keywords and isinstance(n.args[0], ast.Name)
-                and n.args[0].id != "self" and _called_name(n.func) in ("shape", "int_shape")):
-            return True  # `tf.shape(x)`, `ops.shape(x)`, `K.int_shape(x)`
-        if isinstance(n, ast.Call) and isinstance(n.func, ast.Attribute) and n.func.attr in ("as_list", "get_shape") and not n.args:
-            return shape(n.func.value) if n.func.attr == "as_list" else isinstance(n.func.value, ast.Name) and n.func.value.id != "self"
-        return isinstance(n, ast.Attribute) and n.attr in _SHAPE_ATTRS and isinstance(n.value, ast.Name) and n.value.id != "self"
-
     def setting(n: ast.AST) -> bool:
         if isinstance(n, ast.Constant):
             return True
@@ -638,10 +642,10 @@ def _argument_test(test: ast.AST, func: ast.AST, owner: ClassVal | None) -> bool
             return n.id in settings and not _once_flag(n)
         if is_self_attribute(n):
             return n.attr in constructor and not _once_flag(n)
-        if shape(n):
+        if _input_shape(n):
             return True
         if isinstance(n, ast.Subscript):
-            return (shape(n.value) or isinstance(n.value, ast.Subscript) and setting(n.value)
+            return (_input_shape(n.value) or isinstance(n.value, ast.Subscript) and setting(n.value)
                     or is_self_attribute(n.value) and setting(n.value)) and setting(n.slice)
         if isinstance(n, ast.Call):
             return (isinstance(n.func, ast.Name) and n.func.id in _PURE_BUILTINS and not n.keywords
