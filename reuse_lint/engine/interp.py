@@ -631,8 +631,14 @@ def _argument_test(test: ast.AST, func: ast.AST, owner: ClassVal | None) -> bool
     for name, values in bindings.items():
         plain = [v for v in values if v is not None]
         bindings[name] = plain if len(values) == 2 * len(plain) else values
-    constructor = (_attrs_set_in_init(owner) - _attrs_set_after_init(owner) - _FRAMEWORK_FLAGS
-                   if owner is not None and _known_hierarchy(owner) else frozenset())
+    constructor = frozenset()
+    if owner is not None and _known_hierarchy(owner):
+        constructor = _attrs_set_in_init(owner) - _attrs_set_after_init(owner)
+        if tfapi.is_keras_layer_class(owner):
+            # Keras runs a layer's `build` once, before the first `call`: what only `__init__`
+            # and `build` write (`self._target_size` computed from the input shape) is a setting.
+            constructor |= _attrs_set_in_build(owner) - _attrs_set_outside(owner, ("__init__", "build"))
+        constructor -= _FRAMEWORK_FLAGS
     settings = {p for p in parameter_names(func.args) if p not in bindings and p not in ("self", "cls")}
 
     def setting(n: ast.AST) -> bool:
@@ -716,6 +722,21 @@ def _attrs_set_in_init(cls: ClassVal) -> frozenset[str]:
     return frozenset(
         attr for c in cls.program_classes() for item in c.node.body
         if isinstance(item, ast.FunctionDef) and item.name == "__init__" for attr in _self_attrs_changed(item))
+
+
+def _attrs_set_in_build(cls: ClassVal) -> frozenset[str]:
+    """The `self.x` that `build` of the class or of one of its bases writes."""
+    return frozenset(
+        attr for c in cls.program_classes() for item in c.node.body
+        if isinstance(item, ast.FunctionDef) and item.name == "build" for attr in _self_attrs_changed(item))
+
+
+def _attrs_set_outside(cls: ClassVal, methods: tuple[str, ...]) -> frozenset[str]:
+    """The `self.x` that a method of the class or of its bases other than `methods` writes."""
+    return frozenset(
+        attr for c in cls.program_classes() for item in c.node.body
+        if isinstance(item, (ast.FunctionDef, ast.AsyncFunctionDef)) and item.name not in methods
+        for attr in _self_attrs_changed(item))
 
 
 @lru_cache(maxsize=1024)

@@ -274,14 +274,15 @@ def _argument(call: ast.Call, func: ast.FunctionDef, index: int, param: str) -> 
 
 def _made_each_turn(name: str, call: ast.Call, parents: dict[int, ast.AST]) -> bool:
     """`for res in resolutions: opt = make_optimizer(res); step(opt, x)`: a loop around the
-    call, in the same function, whose body binds the name to a call's result before the call
-    (a new optimizer on each turn)."""
+    call, in the same function, whose body binds the name (alone or in a tuple: `g_opt, d_opt
+    = make_optimizers(res)`) to a call's result before the call (a new optimizer each turn)."""
     node = parents.get(id(call))
     while node is not None and not isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)):
         if isinstance(node, (ast.For, ast.AsyncFor, ast.While)):
             for stmt in ast.walk(node):
                 if (isinstance(stmt, ast.Assign) and isinstance(stmt.value, ast.Call) and stmt.lineno < call.lineno
-                        and any(isinstance(t, ast.Name) and t.id == name for t in stmt.targets)):
+                        and any(isinstance(t, ast.Name) and t.id == name for target in stmt.targets
+                                for t in ast.walk(target))):
                     return True
         node = parents.get(id(node))
     return False
