@@ -35,6 +35,25 @@ SKIP_DIRS = frozenset(
      ".eggs", "node_modules", ".mypy_cache", ".pytest_cache", ".reuse_lint_cache", "site-packages"}
 )
 PROJECT_MARKERS = ("pyproject.toml", "setup.py", "setup.cfg", ".git")
+REQUIREMENT_FILES = ("pyproject.toml", "setup.py", "setup.cfg")
+# A requirement on TensorFlow or Keras with a lower bound (`tensorflow>=2.16`, `keras==3.3.3`,
+# `tensorflow[and-cuda]~=2.17.0`); `tf-keras`, `keras-nlp` and `tensorflow_probability` are
+# other packages. The first bound is the lower one in the forms requirements are written in.
+_TF_REQUIREMENT = re.compile(
+    rb"(?<![\w.-])(tensorflow(?:-cpu|-gpu|-macos|-intel|-aarch64)?|keras)(?:\[[^\]]*\])?\s*(?:===|==|>=|~=|>)\s*(\d+)(?:\.(\d+))?",
+    re.IGNORECASE)
+_IMPORTS_TF_KERAS = re.compile(rb"^\s*(?:import|from)\s+tf_keras\b", re.MULTILINE)
+
+
+def requires_keras3(text: bytes) -> bool:
+    """A requirement for TensorFlow 2.16 or later (whose `tf.keras` is Keras 3) or for Keras 3."""
+    for match in _TF_REQUIREMENT.finditer(text):
+        package, major, minor = match.group(1).lower(), int(match.group(2)), int(match.group(3) or 0)
+        if package == b"keras" and major >= 3:
+            return True
+        if package != b"keras" and (major, minor) >= (2, 16):
+            return True
+    return False
 # How many folders above a file of an unmarked project its absolute imports are looked for in.
 UNMARKED_LEVELS = 2
 # Below this many files one process wins: starting workers costs more than it saves.
@@ -230,6 +249,7 @@ class ProjectLoader:
         self._files_in: dict[Path, list[Path]] = {}
         self._calls: dict[tuple[str, str], tuple[list | None, list[Path]]] = {}
         self._consulted: set[Path] = set()  # files the last lint's constructions were read from
+        self._keras3: dict[Path, tuple[bool, list[Path]]] = {}  # per project root, for `keras3`
 
     def forget(self, path: Path) -> None:
         """Drop what the loader knows of a module whose text changed.
@@ -359,6 +379,48 @@ class ProjectLoader:
         found, read = self._calls[key]
         self._consulted.update(read)
         return found
+
+    def keras3(self, path: str) -> bool:
+        """Whether the project of `path` runs Keras 3 as its `tf.keras`: a requirement at its
+        root (pyproject.toml, setup.py, setup.cfg, requirements*.txt) asks for TensorFlow 2.16
+        or later or for Keras 3, and none of its files names the switch back to Keras 2
+        (TF_USE_LEGACY_KERAS) or imports tf_keras. The requirement files and a file naming the
+        switch count as the lint's inputs, as for `constructions`."""
+        root = _project_root_of(_real_parent(path))
+        if root not in self._keras3:
+            self._keras3[root] = self._find_keras3(root)
+        answer, read = self._keras3[root]
+        self._consulted.update(read)
+        return answer
+
+    def _find_keras3(self, root: Path) -> tuple[bool, list[Path]]:
+        read: list[Path] = []
+        asks = False
+        try:
+            names = sorted(os.listdir(root))
+        except OSError:
+            return False, read
+        for name in names:
+            if name in REQUIREMENT_FILES or (name.startswith("requirements") and name.endswith(".txt")):
+                path = root / name
+                try:
+                    data = self.read(path)
+                except OSError:
+                    continue
+                read.append(path)
+                asks = asks or requires_keras3(data)
+        if not asks:
+            return False, read
+        for file in self._source_files(root):
+            try:
+                data = self._read(file)
+            except OSError:
+                continue
+            if tfnames.LEGACY_KERAS_SWITCH.encode() in data or _IMPORTS_TF_KERAS.search(data):
+                self.read(file)
+                read.append(file)
+                return False, read
+        return True, read
 
     def _find_calls(self, target: str, name: str) -> tuple[list | None, list[Path]]:
         root = _project_root_of(_real_parent(target))

@@ -71,6 +71,16 @@ SESSIONS = frozenset({"tf.Session", "tf.InteractiveSession"})
 RESET_DEFAULT_GRAPH = "tf.reset_default_graph"
 # `keras.backend.variable` (`K.variable`) makes a tf.Variable under TensorFlow.
 VARIABLE = frozenset({"tf.Variable", "tf.compat.v2.Variable", "keras.backend.variable"})
+# Names only Keras 3 has (`keras.ops`, `from keras import random`, `keras.Variable`; the
+# `keras_core` preview): a module that uses one runs Keras 3, whose layers track Keras
+# variables only, not a bare `tf.Variable` kept on `self`.
+# (Raw names below the `keras` package, not canonical ones: tf.keras has none of them.)
+KERAS3_ONLY = ("ops", "random", "Variable")
+KERAS3_PREVIEW = "keras_core"
+# The environment switch that makes `tf.keras` Keras 2 (tf_keras) on TF 2.16 and later.
+LEGACY_KERAS_SWITCH = "TF_USE_LEGACY_KERAS"
+# Keras modules whose layers track a `tf.Variable` set on them: tf_keras and TF's own old copy.
+KERAS2_ROOTS = ("tf_keras", "tensorflow.python.keras", "tensorflow.compat.v1.keras")
 # Keras 2's filled backend tensors (`K.zeros`, `K.ones`) are variables: eager, one per
 # call; in a tf.function TF raises (the singleton error, or a shape tensor out of scope).
 FILLED_VARIABLES = frozenset({"keras.backend.zeros", "keras.backend.ones"})

@@ -625,6 +625,10 @@ TABLE = (
         NO_COUNTERPART + "the trace reports variables made, copied or shared; a weight replaced by a "
         "tensor is made once and only left untrained, which the trace does not compare"),
     Row("rules/rl127_good.py", (), (), GOOD),
+    Row("rules/rl128_bad.py", ("RL128@14",), (),
+        NO_COUNTERPART + "the trace stops at the first step's tape.gradient; under --steps it reports "
+        "what each step's var_list changed, and Keras 3 leaves the bare tf.Variable out of every list"),
+    Row("rules/rl128_good.py", (), (), GOOD),
     Row("seed/example1_incorrect_reuse.py", ("RL101@16",), ("RT201@16",),
         "RL101→RT201: the article's Example 1"),
     Row("seed/example2_correct_reuse.py", (), (), GOOD),

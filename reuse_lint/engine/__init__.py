@@ -117,4 +117,7 @@ def analyse(module: ModuleState, loader: Loader | None) -> Analysed:
     interpreter.set_budget()
     interpreter.run_module(module)
     interpreter.analysis.graph_program = graph_program(interpreter)
+    keras3 = getattr(loader, "keras3", None)
+    if keras3 is not None and interpreter.analysis.keras_layer_classes:
+        interpreter.analysis.keras3_project = keras3(module.path)
     return Analysed(interpreter)

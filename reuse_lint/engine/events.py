@@ -378,6 +378,9 @@ class Analysis:
     # The program's subclasses of Keras layers (ClassVal): what their `build` does to the
     # weights is read from it (queries.replaced_weights).
     keras_layer_classes: list = field(default_factory=list)
+    # Whether the project's requirements make its `tf.keras` Keras 3 (TF 2.16 or later, or
+    # Keras 3) with no switch back to tf_keras anywhere in it (the runner's loader reads them).
+    keras3_project: bool = False
     # Ids of the `keras.Input(...)` calls: the sources of a functional model's inputs.
     keras_inputs: set = field(default_factory=set)
     # Whether a module of the program names a graph-mode-only API (`tf.placeholder`,

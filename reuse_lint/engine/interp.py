@@ -1348,6 +1348,11 @@ class Interpreter:
                 for t in item.targets:
                     if isinstance(t, ast.Name):
                         cls.attrs[t.id] = value
+            elif isinstance(item, ast.ClassDef):
+                # A class nested in a class body (a detector's own classifier model) is an
+                # attribute of the outer class, reached as `Outer.Inner(...)`.
+                self._stmt_ClassDef(item, class_env, module)
+                cls.attrs[item.name] = class_env[0].get(item.name, UNKNOWN)
         if adapt is not None and self.funcs:
             self._nested_keras.append(cls)
         if tfapi.derives_from_keras_callback(cls) and all(c.node is not stmt for c in self.analysis.keras_callbacks):

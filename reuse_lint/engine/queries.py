@@ -11,7 +11,8 @@ import string
 from reuse_lint.engine.events import TRUTH, Analysis, NamedConst, Build, CallInfo, Creation, Site
 from reuse_lint import tfnames
 from reuse_lint.engine.tfapi.keras import (
-    derives_from_keras_layer, derives_from_keras_library_layer, derives_from_keras_model, makes_trainable_weight,
+    derives_from_keras_layer, derives_from_keras_library_layer, derives_from_keras_model, keras_bases, keras_generation,
+    makes_trainable_weight,
 )
 from reuse_lint.engine.syntax import is_self_attribute, positional_names
 from reuse_lint.engine.values import (
@@ -1507,3 +1508,98 @@ def _computed_from(value: ast.expr, attr: str, globals_: dict) -> bool:
             root = root.value
         return isinstance(root, ast.Name) and isinstance(globals_.get(root.id), TFRef)
     return False
+
+
+@dataclass(frozen=True)
+class UntrackedVariable:
+    """`self.log_sigma = tf.Variable(...)` in a Keras 3 layer or model of the program: Keras 3
+    tracks only its own variables, so this one is in none of the layer's lists."""
+
+    site: Site  # the assignment
+    attr: str
+    layer: str  # the class's name
+    why: str  # what says the layer is Keras 3's
+
+
+# `tf.Variable` itself: `K.variable` is not in Keras 3, and the rest make Keras weights.
+_BARE_VARIABLES = frozenset({"tf.Variable", "tf.compat.v2.Variable"})
+
+
+def untracked_variables(analysis: Analysis) -> list[UntrackedVariable]:
+    """Trainable `tf.Variable`s kept on `self` by the methods of a Keras layer or model class
+    of the program that runs under Keras 3: its module uses a name only Keras 3 has, or the
+    project's requirements ask for TensorFlow 2.16 or later (or Keras 3) and never switch
+    back to tf_keras. Left out: tf_keras layers, modules that switch or import tf_keras,
+    graph-mode programs, variables made with `trainable=False`, and attributes the program
+    names in a list, a tuple or a gradient call (`tape.gradient(loss, [layer.log_sigma])`,
+    a `trainable_weights` property of its own): those it trains or tracks by hand."""
+    if analysis.graph_program:
+        return []
+    found: list[UntrackedVariable] = []
+    listed: set[str] | None = None
+    for cls in analysis.keras_layer_classes:
+        bases = keras_bases(cls)
+        if not bases or any(b == r or b.startswith(r + ".") for b in bases for r in tfnames.KERAS2_ROOTS):
+            continue
+        generation = keras_generation(cls.module)
+        if generation == 2 or (generation is None and not analysis.keras3_project):
+            continue
+        why = ("its module uses a name only Keras 3 has" if generation == 3
+               else "the project requires TensorFlow 2.16 or later, whose `tf.keras` is Keras 3")
+        for item in cls.node.body:
+            if not isinstance(item, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                continue
+            for node in ast.walk(item):
+                if not (isinstance(node, ast.Assign) and len(node.targets) == 1 and is_self_attribute(node.targets[0])
+                        and isinstance(node.value, ast.Call)
+                        and _tf_name(node.value.func, cls.module.globals) in _BARE_VARIABLES
+                        and _made_trainable(node.value)):
+                    continue
+                if listed is None:
+                    listed = _listed_attributes(analysis)
+                attr = node.targets[0].attr
+                if attr not in listed:
+                    found.append(UntrackedVariable(Site(cls.module.path, node), attr, cls.node.name, why))
+    return found
+
+
+def _tf_name(func: ast.expr, globals_: dict) -> str | None:
+    """The canonical TF name a callee spells (`tf.Variable`, `Variable` imported from tensorflow)."""
+    parts: list[str] = []
+    while isinstance(func, ast.Attribute):
+        parts.append(func.attr)
+        func = func.value
+    bound = globals_.get(func.id) if isinstance(func, ast.Name) else None
+    if not isinstance(bound, TFRef):
+        return None
+    return tfnames.canonical(".".join([bound.qualname, *reversed(parts)]))
+
+
+def _made_trainable(call: ast.Call) -> bool:
+    """Not `tf.Variable(0, trainable=False)` nor `tf.Variable(0, False)`."""
+    for kw in call.keywords:
+        if kw.arg == "trainable":
+            return not (isinstance(kw.value, ast.Constant) and kw.value.value is False)
+    position = tfnames.TRAINABLE_POSITION["tf.Variable"]
+    if len(call.args) > position:
+        value = call.args[position]
+        return not (isinstance(value, ast.Constant) and value.value is False)
+    return True
+
+
+# Calls that hand variables over to be trained or tracked by hand.
+_VARIABLE_TAKERS = frozenset({"gradient", "apply_gradients", "minimize", "watch", "_track_variable", "append", "extend"})
+
+
+def _listed_attributes(analysis: Analysis) -> set[str]:
+    """Attribute names the program's modules put in a list, tuple or set display, or pass to
+    a call that trains or tracks variables: `[model.log_sigma]`, `tape.watch(self.scale)`."""
+    names: set[str] = set()
+    for module in analysis.sources.values():
+        for node in ast.walk(module.tree):
+            if isinstance(node, (ast.List, ast.Tuple, ast.Set)):
+                names.update(e.attr for e in node.elts if isinstance(e, ast.Attribute))
+            elif isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr in _VARIABLE_TAKERS:
+                for arg in [*node.args, *(k.value for k in node.keywords)]:
+                    names.update(n.attr for n in ast.walk(arg) if isinstance(n, ast.Attribute))
+    return names

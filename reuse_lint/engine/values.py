@@ -522,6 +522,8 @@ class ModuleState:
     # Whether its source names a graph-mode-only TF API (tfnames.GRAPH_CODE); None: not asked yet.
     graph_code: bool | None = None
     graph_mode_code: bool | None = None
+    # Which Keras its source says it runs: 3, 2 or None (tfapi.keras.keras_generation); 0: not asked yet.
+    keras: int | None = 0
     legacy_keras_code: bool | None = None
     eager_code: bool | None = None
 

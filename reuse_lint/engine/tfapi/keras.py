@@ -958,3 +958,52 @@ def _derives_from(cls: ClassVal, is_base: Callable[[str], bool], depth: int = 0)
         if isinstance(base, ClassVal) and depth < 8 and _derives_from(base, is_base, depth + 1):
             return True
     return False
+
+
+def keras_bases(cls: ClassVal, depth: int = 0) -> list[str]:
+    """The qualified names, as imported, of the Keras classes up `cls`'s bases
+    (`tensorflow.keras.layers.Layer`, `keras.Model`, `tf_keras.layers.Dense`): which Keras
+    package the layer is, since canonical names fold tf.keras, keras and tf_keras together."""
+    found: list[str] = []
+    for base in cls.bases:
+        if isinstance(base, TFRef) and tfnames.is_keras_layer_class(tfnames.canonical(base.qualname)):
+            found.append(base.qualname)
+        elif isinstance(base, ClassVal) and depth < 8:
+            found.extend(keras_bases(base, depth + 1))
+    return found
+
+
+def keras_generation(module) -> int | None:
+    """3 when the module uses a name only Keras 3 has (`keras.ops.mean`, `from keras import
+    random`, `keras_core`); 2 when it imports tf_keras or names the switch that makes
+    `tf.keras` Keras 2 (`os.environ["TF_USE_LEGACY_KERAS"] = "1"`); None when it says neither."""
+    if module.keras != 0:
+        return module.keras
+    keras3 = False
+    for node in ast.walk(module.tree):
+        if isinstance(node, ast.Constant) and isinstance(node.value, str) and tfnames.LEGACY_KERAS_SWITCH in node.value:
+            module.keras = 2
+            return 2
+        names: list[str] = []
+        if isinstance(node, ast.Import):
+            names = [a.name for a in node.names]
+        elif isinstance(node, ast.ImportFrom) and not node.level and node.module:
+            names = [node.module] + [f"{node.module}.{a.name}" for a in node.names]
+        elif isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name):
+            bound = module.globals.get(node.value.id)
+            if isinstance(bound, TFRef) and bound.qualname == "keras":
+                names = [f"keras.{node.attr}"]
+        if any(n == "tf_keras" or n.startswith("tf_keras.") for n in names):
+            module.keras = 2
+            return 2
+        keras3 = keras3 or any(_keras3_only(n) for n in names)
+    module.keras = 3 if keras3 else None
+    return module.keras
+
+
+def _keras3_only(name: str) -> bool:
+    """`keras.ops`, `keras.random.normal`, `keras_core.layers`: a name only Keras 3 has."""
+    head, _, rest = name.partition(".")
+    if head == tfnames.KERAS3_PREVIEW:
+        return True
+    return head == "keras" and rest.split(".", 1)[0] in tfnames.KERAS3_ONLY
