@@ -1558,9 +1558,21 @@ def untracked_variables(analysis: Analysis) -> list[UntrackedVariable]:
                 if listed is None:
                     listed = _listed_attributes(analysis)
                 attr = node.targets[0].attr
-                if attr not in listed:
+                # State the layer writes itself (a counter, a running maximum) is no weight,
+                # unless the code asks for it to be trainable (`trainable=trainable`: a
+                # bandwidth set from the data on the first call, then learned).
+                asked = any(kw.arg == "trainable" for kw in node.value.keywords)
+                if attr not in listed and (asked or attr not in _assigned_state(cls)):
                     found.append(UntrackedVariable(Site(cls.module.path, node), attr, cls.node.name, why))
     return found
+
+
+def _assigned_state(cls: ClassVal) -> set[str]:
+    """Attributes the class's methods write with `assign`, `assign_add` or `assign_sub`
+    (`self.step.assign_add(1)`): state the layer keeps, not a weight a gradient trains."""
+    return {n.func.value.attr for n in ast.walk(cls.node)
+            if isinstance(n, ast.Call) and isinstance(n.func, ast.Attribute) and n.func.attr.startswith("assign")
+            and is_self_attribute(n.func.value)}
 
 
 def _tf_name(func: ast.expr, globals_: dict) -> str | None:
@@ -1576,7 +1588,14 @@ def _tf_name(func: ast.expr, globals_: dict) -> str | None:
 
 
 def _made_trainable(call: ast.Call) -> bool:
-    """Not `tf.Variable(0, trainable=False)` nor `tf.Variable(0, False)`."""
+    """Not `tf.Variable(0, trainable=False)` nor `tf.Variable(0, False)`, nor an integer
+    (`tf.Variable(0)`, `dtype=tf.int64`): no gradient trains a counter."""
+    value = call.args[0] if call.args else next((k.value for k in call.keywords if k.arg == "initial_value"), None)
+    if isinstance(value, ast.Constant) and type(value.value) in (int, bool):
+        return False
+    for kw in call.keywords:
+        if kw.arg == "dtype" and re.search(r"int|bool", ast.unparse(kw.value)):
+            return False
     for kw in call.keywords:
         if kw.arg == "trainable":
             return not (isinstance(kw.value, ast.Constant) and kw.value.value is False)

@@ -15,8 +15,10 @@ class TfVariableOnKeras3Layer(Rule):
     its module uses a name only Keras 3 has (`keras.ops`, `keras.random`, `keras.Variable`),
     or the project's requirements ask for TensorFlow 2.16 or later (whose `tf.keras` is
     Keras 3) or for Keras 3, and nothing in the project switches back to tf_keras
-    (`TF_USE_LEGACY_KERAS`, `import tf_keras`). A variable made with `trainable=False`, and
-    one the program names in a list or passes to a gradient call itself, are left alone.
+    (`TF_USE_LEGACY_KERAS`, `import tf_keras`). Left alone: a variable made with
+    `trainable=False` or of an integer type, state the layer writes itself with `assign`
+    (a counter, a running maximum) unless it asks for `trainable=`, and a variable the
+    program names in a list or passes to a gradient call itself.
 
     ## Why is this bad?
     Keras 3 tracks only the variables a layer makes with `add_weight` (or `keras.Variable`).
@@ -88,6 +90,21 @@ class Scale(keras.layers.Layer):
     def call(self, x):
         return x * ops.exp(self.log_scale)
 """,
+        # Keras 3, with state the layer updates itself: a step counter, a running maximum.
+        """
+import keras
+import tensorflow as tf
+class Tracker(keras.layers.Layer):
+    def __init__(self):
+        super().__init__()
+        self.steps = tf.Variable(0)
+        self.peak = tf.Variable(0.0)
+        self.seen = tf.Variable(0, dtype=tf.int64)
+    def call(self, x):
+        self.steps.assign_add(1)
+        self.peak.assign(tf.maximum(self.peak, keras.ops.max(x)))
+        return x
+""",
         # The program switches tf.keras back to Keras 2 before importing TensorFlow.
         """
 import os
@@ -144,6 +161,21 @@ class Classifier(tf.keras.Model):
         self.offsets = tf.Variable(keras.random.normal((shape[-1],)))  # expect: RL128
     def call(self, x):
         return self.dense(x - self.offsets)
+""",
+        # A bandwidth set from the data on the first call, then learned (`trainable=` asked).
+        """
+import keras
+import tensorflow as tf
+class RBF(keras.layers.Layer):
+    def __init__(self, trainable=True):
+        super().__init__()
+        self.log_sigma = tf.Variable(0.0, trainable=trainable)  # expect: RL128
+        self.ready = False
+    def call(self, x):
+        if not self.ready:
+            self.log_sigma.assign(keras.ops.log(keras.ops.std(x)))
+            self.ready = True
+        return keras.ops.exp(-x / keras.ops.exp(self.log_sigma))
 """,
         # A model class nested in a detector's class, reached as `Detector.Clf(...)`.
         """
