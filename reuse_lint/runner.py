@@ -40,7 +40,10 @@ REQUIREMENT_FILES = ("pyproject.toml", "setup.py", "setup.cfg")
 # `tensorflow[and-cuda]~=2.17.0`); `tf-keras`, `keras-nlp` and `tensorflow_probability` are
 # other packages. The first bound is the lower one in the forms requirements are written in.
 _TF_REQUIREMENT = re.compile(
-    rb"(?<![\w.-])(tensorflow(?:-cpu|-gpu|-macos|-intel|-aarch64)?|keras)(?:\[[^\]]*\])?\s*(?:===|==|>=|~=|>)\s*(\d+)(?:\.(\d+))?",
+    rb"(?<![\w.-])(tensorflow(?:-cpu|-gpu|-macos|-intel|-aarch64)?|keras)(?:\[[^\]]*\])?"
+    # pip's `tensorflow>=2.16`; Poetry's `tensorflow = "^2.16"` and `{version = "~2.17", ...}`
+    rb"(?:\s*(?:===|==|>=|~=|>)\s*|\s*=\s*(?:\{[^}\n]*?version\s*=\s*)?[\"'](?:\^|~|>=|==)?\s*)"
+    rb"(\d+)(?:\.(\d+))?",
     re.IGNORECASE)
 _IMPORTS_TF_KERAS = re.compile(rb"^\s*(?:import|from)\s+tf_keras\b", re.MULTILINE)
 

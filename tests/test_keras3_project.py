@@ -73,6 +73,8 @@ def _lint(project) -> set[tuple[str, int, str]]:
     b'install_requires=["tensorflow[and-cuda]~=2.18.0"]',
     b'"keras>=3.0", "tensorflow"',
     b"tensorflow-cpu>=2.16.1\n",
+    b'[tool.poetry.dependencies]\ntensorflow = "^2.19.0"\n',
+    b'tensorflow = { version = "~2.17", optional = true }\n',
 ])
 def test_requirements_that_make_tf_keras_keras_3(text):
     assert requires_keras3(text)
@@ -84,6 +86,8 @@ def test_requirements_that_make_tf_keras_keras_3(text):
     b'"tensorflow_probability>=0.24", "keras-nlp>=0.6"',
     b"tensorflow\nkeras\n",
     b"keras==2.15.0\n",
+    b'tensorflow = "^2.12"\ntf-keras = "^2.16"\n',
+    b'tensorflow = "*"\n',
 ])
 def test_requirements_that_do_not(text):
     assert not requires_keras3(text)

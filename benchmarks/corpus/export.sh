@@ -43,6 +43,10 @@ while IFS=$'\t' read -r repo commit _rest; do
     status=1
   fi
   rm -f "$out.err"
+  # The linter reads the requirement files at a project's root (which Keras it runs).
+  for f in $(git -c core.quotePath=false --git-dir="$git_dir" ls-tree --name-only "$commit" | grep -E '^(pyproject\.toml|setup\.cfg|requirements[^/]*\.txt)$'); do
+    git --git-dir="$git_dir" show "$commit:$f" >"$out/$f" 2>/dev/null || rm -f "$out/$f"
+  done
   want=$(git -c core.quotePath=false --git-dir="$git_dir" ls-tree -r "$commit" | awk -v re="$EXT_RE" '$1 != "120000" && $NF ~ re' | wc -l)
   got=$(find "$out" -type f | grep -cE "$EXT_RE")
   [ "$want" -eq "$got" ] || { echo "$repo: $got of $want files ($EXTS) exported" >&2; status=1; }

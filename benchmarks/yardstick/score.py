@@ -12,7 +12,7 @@ MIRROR_ROOT/owner+name/repo/.git, MIRROR_ROOT/owner+name/repo (bare) or MIRROR_R
 `no-snapshot` and counts as a miss (it is not dropped from the denominator).
 
 For each row the buggy commit (column bug_commit, else the fix commit's first parent) and the fix
-commit are exported (their .py files and pyproject.toml, read with `git cat-file`) to a temporary
+commit are exported (their .py files and requirement files, read with `git cat-file`) to a temporary
 directory, and the whole project is linted with
 `python -m reuse_lint check . --output-format json`. A bug is found when a finding
 * has the labelled rule (a label `any` or `new:...` accepts any RL1xx code; RL001 never counts), and
@@ -101,8 +101,16 @@ def resolve(gd: Path, rev: str) -> str | None:
         return None
 
 
+def _requirement_file(path: str) -> bool:
+    """pyproject.toml anywhere; setup.cfg and requirements*.txt at the root (the linter reads
+    them to tell which Keras the project runs)."""
+    name = Path(path).name
+    return name == "pyproject.toml" or ("/" not in path and (name == "setup.cfg" or
+                                                             (name.startswith("requirements") and name.endswith(".txt"))))
+
+
 def export(gd: Path, commit: str, dest: Path) -> None:
-    """Write the commit's Python sources (and pyproject.toml files) under dest.
+    """Write the commit's Python sources (and its requirement files) under dest.
 
     Snapshots may lack large blobs (data sets, weights), so `git archive` of a whole commit can
     fail; the linter only reads these files, and a blob missing from the snapshot is skipped."""
@@ -112,8 +120,7 @@ def export(gd: Path, commit: str, dest: Path) -> None:
     for entry in filter(None, listing):
         meta, path = entry.split("\t", 1)
         mode, kind, sha = meta.split()
-        if kind == "blob" and mode != "120000" and (path.endswith((".py", ".pyi")) or
-                                                     Path(path).name == "pyproject.toml"):
+        if kind == "blob" and mode != "120000" and (path.endswith((".py", ".pyi")) or _requirement_file(path)):
             wanted.append((sha, path))
     if not wanted:
         return
